@@ -1,0 +1,48 @@
+//! Capture sources: reading pcap/pcapng files (and stdin) and the packet
+//! index that lets the TUI fetch any packet's bytes on demand.
+
+mod index;
+mod reader;
+
+pub use index::{PacketStore, StoreSource};
+pub use reader::{Interface, Reader, Record, MAX_PACKET};
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum CaptureError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("isn't a capture file in a format wirelens understands (neither pcap nor pcapng)")]
+    NotCapture,
+    #[error("the file header is cut short")]
+    ShortHeader,
+    #[error("unsupported {0}")]
+    Version(String),
+    #[error("appears to have been cut short in the middle of a packet (after packet {after})")]
+    CutShort { after: u64 },
+    #[error("is corrupt: {0}")]
+    Corrupt(String),
+    #[error("read error: {0}")]
+    Io(String),
+}
+
+/// Opens a capture for streaming: a path, or `-` for standard input.
+pub fn open_stream(path: &str) -> Result<Reader<Box<dyn std::io::Read + Send>>, anyhow::Error> {
+    let src: Box<dyn std::io::Read + Send> = if path == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        let f = std::fs::File::open(path)
+            .map_err(|e| anyhow::anyhow!("{}: cannot open: {}", path, io_reason(&e)))?;
+        Box::new(f)
+    };
+    Reader::new(src).map_err(|e| anyhow::anyhow!("{path}: {e}"))
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

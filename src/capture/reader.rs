@@ -1,0 +1,453 @@
+//! A streaming reader of pcap and pcapng files over any `Read` (a file, stdin).
+//!
+//! Both formats are read by hand rather than through pcap-parser: the index
+//! needs the file offset of every packet's bytes, errors must say which packet
+//! was damaged and keep everything before it, and a pcapng file may mix link
+//! types, byte orders and timestamp resolutions across sections — each of
+//! these is a few lines here and an adapter layer around a crate.
+
+use std::io::Read;
+
+use crate::field::Timestamp;
+
+use super::CaptureError;
+
+/// One capture interface (a pcap file has one; a pcapng section may have many).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interface {
+    pub linktype: u32,
+    pub snaplen: u32,
+    /// Timestamp ticks per second.
+    pub ticks_per_sec: u64,
+    /// Digits Wireshark shows for this resolution (6 for µs, 9 for ns).
+    pub ts_digits: u8,
+    pub name: Option<String>,
+}
+
+/// Where a packet is and what the file says about it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    /// File offset of the packet's first byte.
+    pub offset: u64,
+    pub caplen: u32,
+    pub origlen: u32,
+    pub ts: Timestamp,
+    pub iface: u32,
+}
+
+/// No real packet is larger; a bigger length is a corrupt record.
+pub const MAX_PACKET: u32 = 16 * 1024 * 1024;
+/// Bound on any pcapng block, so a corrupt length cannot exhaust memory.
+const MAX_BLOCK: u32 = MAX_PACKET + 4096;
+
+#[derive(Clone, Copy, Debug)]
+enum Format {
+    Pcap { big: bool, nanos: bool, modified: bool },
+    PcapNg { big: bool, first_iface: usize },
+}
+
+pub struct Reader<R> {
+    src: R,
+    buf: Vec<u8>,
+    /// Start of the unconsumed bytes in `buf`.
+    pos: usize,
+    /// End of the valid bytes in `buf`.
+    filled: usize,
+    /// File offset of `buf[0]`.
+    base: u64,
+    eof: bool,
+    format: Format,
+    interfaces: Vec<Interface>,
+    packets: u64,
+}
+
+fn u16e(b: &[u8], big: bool) -> u16 {
+    let a = [b[0], b[1]];
+    if big {
+        u16::from_be_bytes(a)
+    } else {
+        u16::from_le_bytes(a)
+    }
+}
+
+fn u32e(b: &[u8], big: bool) -> u32 {
+    let a = [b[0], b[1], b[2], b[3]];
+    if big {
+        u32::from_be_bytes(a)
+    } else {
+        u32::from_le_bytes(a)
+    }
+}
+
+pub const PCAPNG_SHB: u32 = 0x0A0D_0D0A;
+
+impl<R: Read> Reader<R> {
+    /// Reads the file header and recognises the format by its magic number.
+    pub fn new(src: R) -> Result<Reader<R>, CaptureError> {
+        let mut r = Reader {
+            src,
+            buf: vec![0; 1 << 20],
+            pos: 0,
+            filled: 0,
+            base: 0,
+            eof: false,
+            format: Format::Pcap { big: false, nanos: false, modified: false },
+            interfaces: Vec::new(),
+            packets: 0,
+        };
+        r.fill(4)?;
+        if r.avail() == 0 {
+            return Err(CaptureError::Empty);
+        }
+        if r.avail() < 4 {
+            return Err(CaptureError::NotCapture);
+        }
+        let m = &r.buf[0..4];
+        let magic_le = u32::from_le_bytes([m[0], m[1], m[2], m[3]]);
+        let magic_be = u32::from_be_bytes([m[0], m[1], m[2], m[3]]);
+        match (magic_le, magic_be) {
+            (PCAPNG_SHB, _) => {
+                r.format = Format::PcapNg { big: false, first_iface: 0 };
+                r.section_header()?;
+            }
+            _ => {
+                let (big, nanos, modified) = match (magic_le, magic_be) {
+                    (0xa1b2c3d4, _) => (false, false, false),
+                    (_, 0xa1b2c3d4) => (true, false, false),
+                    (0xa1b23c4d, _) => (false, true, false),
+                    (_, 0xa1b23c4d) => (true, true, false),
+                    (0xa1b2cd34, _) => (false, false, true),
+                    (_, 0xa1b2cd34) => (true, false, true),
+                    _ => return Err(CaptureError::NotCapture),
+                };
+                r.format = Format::Pcap { big, nanos, modified };
+                r.pcap_header(big, nanos)?;
+            }
+        }
+        Ok(r)
+    }
+
+    pub fn interfaces(&self) -> &[Interface] {
+        &self.interfaces
+    }
+
+    /// Packets read so far.
+    pub fn count(&self) -> u64 {
+        self.packets
+    }
+
+    pub fn is_pcapng(&self) -> bool {
+        matches!(self.format, Format::PcapNg { .. })
+    }
+
+    fn avail(&self) -> usize {
+        self.filled - self.pos
+    }
+
+    /// Makes at least `n` unconsumed bytes available, unless the input ends.
+    fn fill(&mut self, n: usize) -> Result<(), CaptureError> {
+        if self.avail() >= n || self.eof {
+            return Ok(());
+        }
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.filled, 0);
+            self.base += self.pos as u64;
+            self.filled -= self.pos;
+            self.pos = 0;
+        }
+        if self.buf.len() < n {
+            self.buf.resize(n.next_power_of_two(), 0);
+        }
+        while self.filled < n {
+            match self.src.read(&mut self.buf[self.filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(k) => self.filled += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(CaptureError::Io(e.to_string())),
+            }
+        }
+        Ok(())
+    }
+
+    fn pcap_header(&mut self, big: bool, nanos: bool) -> Result<(), CaptureError> {
+        self.fill(24)?;
+        if self.avail() < 24 {
+            return Err(CaptureError::ShortHeader);
+        }
+        let h = &self.buf[self.pos..self.pos + 24];
+        let major = u16e(&h[4..], big);
+        let minor = u16e(&h[6..], big);
+        if major != 2 || minor > 4 && minor != 5 {
+            return Err(CaptureError::Version(format!("pcap version {major}.{minor}")));
+        }
+        let snaplen = u32e(&h[16..], big);
+        let raw_link = u32e(&h[20..], big);
+        // The upper bits carry the FCS length and flags (pcap-linktype(7)).
+        let linktype = raw_link & 0x03ff_ffff;
+        let (ticks, digits) = if nanos { (1_000_000_000, 9) } else { (1_000_000, 6) };
+        self.interfaces.push(Interface { linktype, snaplen, ticks_per_sec: ticks, ts_digits: digits, name: None });
+        self.pos += 24;
+        Ok(())
+    }
+
+    /// Reads the next packet: its record and its bytes.
+    pub fn next_packet(&mut self) -> Result<Option<(Record, &Interface, &[u8])>, CaptureError> {
+        match self.format {
+            Format::Pcap { big, nanos, modified } => self.next_pcap(big, nanos, modified),
+            Format::PcapNg { .. } => self.next_pcapng(),
+        }
+    }
+
+    fn cut_short(&self) -> CaptureError {
+        CaptureError::CutShort { after: self.packets }
+    }
+
+    fn next_pcap(
+        &mut self,
+        big: bool,
+        nanos: bool,
+        modified: bool,
+    ) -> Result<Option<(Record, &Interface, &[u8])>, CaptureError> {
+        let hlen = if modified { 24 } else { 16 };
+        self.fill(hlen)?;
+        if self.avail() == 0 {
+            return Ok(None);
+        }
+        if self.avail() < hlen {
+            return Err(self.cut_short());
+        }
+        let h = &self.buf[self.pos..self.pos + hlen];
+        let secs = u32e(h, big);
+        let frac = u32e(&h[4..], big);
+        let caplen = u32e(&h[8..], big);
+        let origlen = u32e(&h[12..], big);
+        if caplen > MAX_PACKET {
+            return Err(CaptureError::Corrupt(format!(
+                "packet {} has a captured length of {caplen} bytes, more than any packet can have",
+                self.packets + 1
+            )));
+        }
+        let nanos_v = if nanos { frac } else { frac.saturating_mul(1000) };
+        let ts = Timestamp { secs: secs as i64, nanos: nanos_v.min(999_999_999) };
+        self.fill(hlen + caplen as usize)?;
+        if self.avail() < hlen + caplen as usize {
+            return Err(self.cut_short());
+        }
+        let start = self.pos + hlen;
+        let rec = Record {
+            offset: self.base + start as u64,
+            caplen,
+            origlen: origlen.max(caplen),
+            ts,
+            iface: 0,
+        };
+        self.pos = start + caplen as usize;
+        self.packets += 1;
+        Ok(Some((rec, &self.interfaces[0], &self.buf[start..start + caplen as usize])))
+    }
+
+    /// Reads a section header block at `pos` and starts a new section.
+    fn section_header(&mut self) -> Result<(), CaptureError> {
+        self.fill(28)?;
+        if self.avail() < 28 {
+            return Err(if self.packets == 0 && self.base == 0 {
+                CaptureError::ShortHeader
+            } else {
+                self.cut_short()
+            });
+        }
+        let h = &self.buf[self.pos..self.pos + 28];
+        let big = match u32::from_le_bytes([h[8], h[9], h[10], h[11]]) {
+            0x1A2B_3C4D => false,
+            0x4D3C_2B1A => true,
+            _ => return Err(CaptureError::Corrupt("pcapng section header has a bad byte-order magic".into())),
+        };
+        let major = u16e(&h[12..], big);
+        let minor = u16e(&h[14..], big);
+        if major != 1 {
+            return Err(CaptureError::Version(format!("pcapng version {major}.{minor}")));
+        }
+        let total = u32e(&h[4..], big);
+        self.format = Format::PcapNg { big, first_iface: self.interfaces.len() };
+        let body = self.block(total, big)?;
+        let _ = body;
+        Ok(())
+    }
+
+    /// Checks a block's length, reads it whole and consumes it; returns the
+    /// buffer position of its start.
+    fn block(&mut self, total: u32, big: bool) -> Result<usize, CaptureError> {
+        if total < 12 || total % 4 != 0 || total > MAX_BLOCK {
+            return Err(CaptureError::Corrupt(format!(
+                "pcapng block after packet {} has an impossible length of {total} bytes",
+                self.packets
+            )));
+        }
+        self.fill(total as usize)?;
+        if self.avail() < total as usize {
+            return Err(self.cut_short());
+        }
+        let start = self.pos;
+        let trailer = u32e(&self.buf[start + total as usize - 4..], big);
+        if trailer != total {
+            return Err(CaptureError::Corrupt(format!(
+                "pcapng block after packet {} has mismatched lengths ({total} and {trailer})",
+                self.packets
+            )));
+        }
+        self.pos += total as usize;
+        Ok(start)
+    }
+
+    fn next_pcapng(&mut self) -> Result<Option<(Record, &Interface, &[u8])>, CaptureError> {
+        loop {
+            self.fill(8)?;
+            if self.avail() == 0 {
+                return Ok(None);
+            }
+            if self.avail() < 8 {
+                return Err(self.cut_short());
+            }
+            let p = self.pos;
+            let raw_type = u32::from_le_bytes([self.buf[p], self.buf[p + 1], self.buf[p + 2], self.buf[p + 3]]);
+            if raw_type == PCAPNG_SHB {
+                self.section_header()?;
+                continue;
+            }
+            let (big, first_iface) = match self.format {
+                Format::PcapNg { big, first_iface } => (big, first_iface),
+                Format::Pcap { .. } => unreachable!("pcapng block in a pcap file"),
+            };
+            let btype = u32e(&self.buf[p..], big);
+            let total = u32e(&self.buf[p + 4..], big);
+            let start = self.block(total, big)?;
+            let blk = start..start + total as usize;
+            match btype {
+                1 => self.interface_block(blk, big)?,
+                6 | 2 | 3 => {
+                    if let Some((rec, data)) = self.packet_block(btype, blk, big, first_iface)? {
+                        self.packets += 1;
+                        return Ok(Some((rec, &self.interfaces[rec.iface as usize], &self.buf[data])));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn interface_block(&mut self, blk: std::ops::Range<usize>, big: bool) -> Result<(), CaptureError> {
+        let b = &self.buf[blk.clone()];
+        if b.len() < 20 {
+            return Err(CaptureError::Corrupt("pcapng interface block is too short".into()));
+        }
+        let linktype = u16e(&b[8..], big) as u32;
+        let snaplen = u32e(&b[12..], big);
+        let mut iface =
+            Interface { linktype, snaplen, ticks_per_sec: 1_000_000, ts_digits: 6, name: None };
+        for (code, val) in options(&b[16..b.len() - 4], big) {
+            match code {
+                2 => iface.name = Some(String::from_utf8_lossy(val).trim_end_matches('\0').to_string()),
+                9 if !val.is_empty() => {
+                    let r = val[0];
+                    let n = (r & 0x7f) as u32;
+                    if r & 0x80 == 0 {
+                        if n > 19 {
+                            return Err(CaptureError::Corrupt(format!("pcapng interface has an impossible time resolution 10^-{n}")));
+                        }
+                        iface.ticks_per_sec = 10u64.pow(n);
+                        iface.ts_digits = n.min(9) as u8;
+                    } else {
+                        if n > 63 {
+                            return Err(CaptureError::Corrupt(format!("pcapng interface has an impossible time resolution 2^-{n}")));
+                        }
+                        iface.ticks_per_sec = 1u64 << n;
+                        iface.ts_digits = 9;
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.interfaces.push(iface);
+        Ok(())
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn packet_block(
+        &self,
+        btype: u32,
+        blk: std::ops::Range<usize>,
+        big: bool,
+        first_iface: usize,
+    ) -> Result<Option<(Record, std::ops::Range<usize>)>, CaptureError> {
+        let b = &self.buf[blk.clone()];
+        let n = self.packets + 1;
+        let body_end = b.len() - 4;
+        let (iface, ts_raw, caplen, origlen, data_off) = match btype {
+            6 | 2 => {
+                if b.len() < 32 {
+                    return Err(CaptureError::Corrupt(format!("packet {n}: pcapng packet block is too short")));
+                }
+                let iface = if btype == 6 { u32e(&b[8..], big) } else { u16e(&b[8..], big) as u32 };
+                let ts = ((u32e(&b[12..], big) as u64) << 32) | u32e(&b[16..], big) as u64;
+                (iface, ts, u32e(&b[20..], big), u32e(&b[24..], big), 28)
+            }
+            _ => {
+                if b.len() < 16 {
+                    return Err(CaptureError::Corrupt(format!("packet {n}: pcapng simple packet block is too short")));
+                }
+                let origlen = u32e(&b[8..], big);
+                let snap = self.interfaces.get(first_iface).map(|i| i.snaplen).unwrap_or(0);
+                let room = (body_end - 12) as u32;
+                let mut cap = origlen.min(room);
+                if snap != 0 {
+                    cap = cap.min(snap);
+                }
+                (0, 0, cap, origlen, 12)
+            }
+        };
+        if data_off + caplen as usize > body_end {
+            return Err(CaptureError::Corrupt(format!(
+                "packet {n}: captured length {caplen} does not fit in its pcapng block"
+            )));
+        }
+        let gi = first_iface + iface as usize;
+        let Some(ifd) = self.interfaces.get(gi) else {
+            return Err(CaptureError::Corrupt(format!("packet {n} refers to interface {iface}, which the section does not describe")));
+        };
+        let tps = ifd.ticks_per_sec.max(1);
+        let secs = ts_raw / tps;
+        let rem = ts_raw % tps;
+        let nanos = (rem as u128 * 1_000_000_000 / tps as u128) as u32;
+        let start = blk.start + data_off;
+        let rec = Record {
+            offset: self.base + start as u64,
+            caplen,
+            origlen: origlen.max(caplen),
+            ts: Timestamp { secs: secs as i64, nanos },
+            iface: gi as u32,
+        };
+        Ok(Some((rec, start..start + caplen as usize)))
+    }
+}
+
+/// The options of a pcapng block body: (code, value) pairs up to opt_endofopt.
+fn options(mut b: &[u8], big: bool) -> Vec<(u16, &[u8])> {
+    let mut out = Vec::new();
+    while b.len() >= 4 {
+        let code = u16e(b, big);
+        let len = u16e(&b[2..], big) as usize;
+        if code == 0 {
+            break;
+        }
+        let padded = (len + 3) & !3;
+        if 4 + len > b.len() {
+            break;
+        }
+        out.push((code, &b[4..4 + len]));
+        b = &b[(4 + padded).min(b.len())..];
+    }
+    out
+}

@@ -1,0 +1,76 @@
+//! The `frame` pseudo-protocol: what the capture file says about a packet.
+
+use crate::field::{Field, FieldDef, FieldType, Value};
+
+use super::{dispatch, Buf, Ctx};
+
+pub static FRAME: FieldDef = FieldDef::new("frame", "Frame", FieldType::Protocol);
+pub static INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32);
+pub static ENCAP: FieldDef = FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32);
+pub static TIME: FieldDef = FieldDef::new("frame.time", "Arrival Time", FieldType::AbsTime);
+pub static TIME_EPOCH: FieldDef = FieldDef::new("frame.time_epoch", "Epoch Time", FieldType::AbsTime);
+pub static TIME_DELTA: FieldDef = FieldDef::new(
+    "frame.time_delta",
+    "Time delta from previous captured frame",
+    FieldType::RelTime,
+);
+pub static TIME_RELATIVE: FieldDef = FieldDef::new(
+    "frame.time_relative",
+    "Time since reference or first frame",
+    FieldType::RelTime,
+);
+pub static NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32);
+pub static LEN: FieldDef = FieldDef::new("frame.len", "Frame Length", FieldType::U32);
+pub static CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Capture Length", FieldType::U32);
+pub static PROTOCOLS: FieldDef =
+    FieldDef::new("frame.protocols", "Protocols in frame", FieldType::String);
+
+pub static FIELDS: &[Field] = &[
+    &FRAME,
+    &INTERFACE_ID,
+    &ENCAP,
+    &TIME,
+    &TIME_EPOCH,
+    &TIME_DELTA,
+    &TIME_RELATIVE,
+    &NUMBER,
+    &LEN,
+    &CAP_LEN,
+    &PROTOCOLS,
+];
+
+pub fn dissect(cx: &mut Ctx, b: Buf) {
+    let m = *cx.meta;
+    let all = 0..b.len();
+    let t = cx.tree();
+    let root = t.open(&FRAME, all.clone(), Value::None);
+    t.set_text(
+        root,
+        format!(
+            "Frame {}: {} bytes on wire ({} bits), {} bytes captured ({} bits)",
+            m.number,
+            m.origlen,
+            m.origlen as u64 * 8,
+            m.caplen,
+            m.caplen as u64 * 8
+        ),
+    );
+    t.add(&INTERFACE_ID, 0..0, Value::UInt(m.iface as u64));
+    let encap = t.add(&ENCAP, 0..0, Value::Int(dispatch::wtap_encap(m.linktype) as i64));
+    t.set_text(encap, format!("Encapsulation type: {} ({})", dispatch::link_name(m.linktype), dispatch::wtap_encap(m.linktype)));
+    t.add(&TIME, 0..0, Value::AbsTime(m.ts));
+    let epoch = t.add(&TIME_EPOCH, 0..0, Value::AbsTime(m.ts));
+    t.set_text(epoch, format!("Epoch Time: {}.{:09} seconds", m.ts.secs, m.ts.nanos));
+    t.generated(&TIME_DELTA, 0..0, Value::RelTime(m.ts.since(m.prev_ts)));
+    t.generated(&TIME_RELATIVE, 0..0, Value::RelTime(m.ts.since(m.first_ts)));
+    t.add(&NUMBER, 0..0, Value::UInt(m.number as u64));
+    let l = t.add(&LEN, 0..0, Value::UInt(m.origlen as u64));
+    t.set_text(l, format!("Frame Length: {} bytes ({} bits)", m.origlen, m.origlen as u64 * 8));
+    let c = t.add(&CAP_LEN, 0..0, Value::UInt(m.caplen as u64));
+    t.set_text(c, format!("Capture Length: {} bytes ({} bits)", m.caplen, m.caplen as u64 * 8));
+    let protos = t.generated(&PROTOCOLS, 0..0, Value::None);
+    t.close();
+    dispatch::link(cx, m.linktype, b);
+    let p: Box<str> = cx.out.protocols.as_str().into();
+    cx.out.tree.nodes[protos].value = Value::Str(p);
+}

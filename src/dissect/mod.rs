@@ -1,0 +1,256 @@
+//! Dissectors: pure functions from a packet's bytes (and the session state of
+//! the packets before it) to a tree of fields with byte ranges and the
+//! summary columns.
+//!
+//! Every dissector has the shape `fn(cx: &mut Ctx, b: Buf) -> DResult<()>`:
+//! it adds its items to `cx.out.tree`, updates the columns and hands its
+//! payload to the next dissector through the tables in `dispatch`. An error
+//! stops that layer only; the layers already decoded stay in the tree and
+//! the packet is flagged, as Wireshark does.
+
+pub mod buf;
+mod dispatch;
+pub mod frame;
+
+pub mod eth;
+pub mod ipv4;
+pub mod tcp;
+pub mod udp;
+
+use std::fmt::Write;
+
+pub use buf::{Buf, DResult, DissectError};
+pub use dispatch::{ethertype, ip_proto, link};
+
+use crate::field::{Field, FieldDef, FieldType, Timestamp};
+use crate::session::Session;
+use crate::tree::{SourceId, Tree, FRAME};
+
+/// Every protocol's field list. The registry, the filter language and
+/// `--list-fields` read this; adding a protocol adds one line here.
+pub static FIELD_LISTS: &[&[Field]] = &[
+    frame::FIELDS,
+    MALFORMED_FIELDS,
+    dispatch::DATA_FIELDS,
+    eth::FIELDS,
+    ipv4::FIELDS,
+    tcp::FIELDS,
+    udp::FIELDS,
+];
+
+/// What the capture file says about one packet.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrameMeta {
+    /// 1-based frame number.
+    pub number: u32,
+    pub ts: Timestamp,
+    pub caplen: u32,
+    pub origlen: u32,
+    pub linktype: u32,
+    pub iface: u32,
+    /// Decimal digits of the timestamp resolution (6 for µs, 9 for ns).
+    pub ts_digits: u8,
+    /// Time of the first packet, for `frame.time_relative`.
+    pub first_ts: Timestamp,
+    /// Time of the previous packet, for `frame.time_delta`.
+    pub prev_ts: Timestamp,
+}
+
+/// The summary columns of the packet list.
+#[derive(Default, Clone, Debug)]
+pub struct Columns {
+    pub src: String,
+    pub dst: String,
+    pub protocol: String,
+    pub info: String,
+}
+
+impl Columns {
+    pub fn clear(&mut self) {
+        self.src.clear();
+        self.dst.clear();
+        self.protocol.clear();
+        self.info.clear();
+    }
+
+    pub fn set_protocol(&mut self, p: &str) {
+        self.protocol.clear();
+        self.protocol.push_str(p);
+    }
+
+    pub fn set_addrs(&mut self, src: impl std::fmt::Display, dst: impl std::fmt::Display) {
+        self.src.clear();
+        self.dst.clear();
+        let _ = write!(self.src, "{src}");
+        let _ = write!(self.dst, "{dst}");
+    }
+
+    /// Replaces the Info text (a higher layer describes the packet better).
+    pub fn info(&mut self) -> &mut String {
+        self.info.clear();
+        &mut self.info
+    }
+}
+
+/// An extra buffer an item's bytes may refer to (a reassembled PDU).
+#[derive(Clone, Debug)]
+pub struct DataSource {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The result of dissecting one packet. Reused between packets.
+#[derive(Default, Clone, Debug)]
+pub struct Dissection {
+    pub tree: Tree,
+    pub cols: Columns,
+    /// Data sources after the frame itself; `SourceId` n is `sources[n - 1]`.
+    pub sources: Vec<DataSource>,
+    /// `frame.protocols`: the layers in order (`eth:ethertype:ip:tcp`).
+    pub protocols: String,
+    pub malformed: bool,
+    pub truncated: bool,
+}
+
+impl Dissection {
+    pub fn clear(&mut self) {
+        self.tree.clear();
+        self.cols.clear();
+        self.sources.clear();
+        self.protocols.clear();
+        self.malformed = false;
+        self.truncated = false;
+    }
+
+    /// The bytes of data source `id` (`FRAME` is the frame passed in).
+    pub fn source_bytes<'s>(&'s self, frame: &'s [u8], id: SourceId) -> &'s [u8] {
+        if id == FRAME {
+            frame
+        } else {
+            self.sources.get(id as usize - 1).map(|s| s.bytes.as_slice()).unwrap_or(&[])
+        }
+    }
+
+    /// The bytes item `id` covers (empty when its range is out of bounds).
+    pub fn node_bytes<'s>(&'s self, frame: &'s [u8], id: usize) -> &'s [u8] {
+        let n = &self.tree.nodes[id];
+        let src = self.source_bytes(frame, n.source);
+        src.get(n.range()).unwrap_or(&[])
+    }
+
+    /// Adds a data source and returns its id.
+    pub fn add_source(&mut self, name: impl Into<String>, bytes: Vec<u8>) -> SourceId {
+        self.sources.push(DataSource { name: name.into(), bytes });
+        self.sources.len() as SourceId
+    }
+}
+
+/// Whether the session state is being built (the first, in-order pass over
+/// the capture) or read back (any later dissection of a packet already seen,
+/// as when the TUI selects it). Mirrors Wireshark's `pinfo->fd->visited`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pass {
+    First,
+    Revisit,
+}
+
+pub struct Ctx<'a> {
+    pub meta: &'a FrameMeta,
+    pub out: &'a mut Dissection,
+    pub session: &'a mut Session,
+    pub pass: Pass,
+    /// Short name of the protocol being dissected, for error notes.
+    pub layer: &'static str,
+    /// Whether the caller needs the full tree (labels, every field) or only
+    /// the columns; dissectors may skip costly items when it is false.
+    pub full: bool,
+    /// Addresses of the innermost network layer, for conversation keys.
+    pub net: Option<(std::net::IpAddr, std::net::IpAddr)>,
+    /// Where the innermost network layer's bytes end (absolute); what follows
+    /// in the frame is link-layer padding or trailer.
+    pub net_end: Option<usize>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn tree(&mut self) -> &mut Tree {
+        &mut self.out.tree
+    }
+
+    /// Records that a layer is present (for `frame.protocols` and the
+    /// Protocol column) and names it for error notes.
+    pub fn enter(&mut self, proto_id: &str, column: &'static str) {
+        if !self.out.protocols.is_empty() {
+            self.out.protocols.push(':');
+        }
+        self.out.protocols.push_str(proto_id);
+        if !column.is_empty() {
+            self.layer = column;
+            self.out.cols.set_protocol(column);
+        }
+    }
+}
+
+pub static MALFORMED: FieldDef =
+    FieldDef::new("_ws.malformed", "Malformed Packet", FieldType::Protocol)
+        .desc("A header lies about a length or a value is impossible");
+pub static TRUNCATED: FieldDef = FieldDef::new(
+    "_ws.short",
+    "Packet size limited during capture",
+    FieldType::Protocol,
+)
+.desc("The packet was cut short by the snap length");
+pub static EXPERT: FieldDef = FieldDef::new("_ws.expert", "Expert Info", FieldType::None);
+pub static MALFORMED_FIELDS: &[Field] = &[&MALFORMED, &TRUNCATED, &EXPERT];
+
+/// Dissects one frame. `session` carries the state of the packets before it.
+pub fn dissect_frame(
+    meta: &FrameMeta,
+    data: &[u8],
+    session: &mut Session,
+    pass: Pass,
+    full: bool,
+    out: &mut Dissection,
+) {
+    out.clear();
+    let mut cx = Ctx { meta, out, session, pass, layer: "Frame", full, net: None, net_end: None };
+    let b = Buf::new(data, meta.origlen as usize);
+    frame::dissect(&mut cx, b);
+}
+
+/// Turns a dissector error into the packet's flag and the note Wireshark
+/// shows at the end of the tree and the Info column.
+pub fn note_error(cx: &mut Ctx, err: DissectError) {
+    cx.out.tree.close_all();
+    let layer = cx.layer;
+    let end = cx.meta.caplen as usize;
+    match err {
+        DissectError::Truncated => {
+            cx.out.truncated = true;
+            let id = cx.out.tree.add(&TRUNCATED, end..end, crate::field::Value::None);
+            cx.out.tree.set_text(id, format!("[Packet size limited during capture: {layer} truncated]"));
+            let info = &mut cx.out.cols.info;
+            if !info.is_empty() {
+                info.push(' ');
+            }
+            info.push_str("[Packet size limited during capture]");
+        }
+        DissectError::Malformed => {
+            cx.out.malformed = true;
+            let id = cx.out.tree.add(&MALFORMED, end..end, crate::field::Value::None);
+            cx.out.tree.set_text(id, format!("[Malformed Packet: {layer}]"));
+            let info = &mut cx.out.cols.info;
+            if !info.is_empty() {
+                info.push(' ');
+            }
+            info.push_str("[Malformed Packet]");
+        }
+    }
+}
+
+/// Runs a dissector, noting its error instead of propagating it: the caller's
+/// own items stay.
+pub fn call(cx: &mut Ctx, b: Buf, f: fn(&mut Ctx, Buf) -> DResult<()>) {
+    if let Err(e) = f(cx, b) {
+        note_error(cx, e);
+    }
+}

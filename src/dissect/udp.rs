@@ -1,0 +1,56 @@
+//! UDP.
+
+use std::fmt::Write;
+
+use crate::field::{Base, Field, FieldDef, FieldType, Value};
+
+use super::{dispatch, Buf, Ctx, DResult, DissectError};
+
+pub static UDP: FieldDef = FieldDef::new("udp", "User Datagram Protocol", FieldType::Protocol);
+pub static SRCPORT: FieldDef = FieldDef::new("udp.srcport", "Source Port", FieldType::U16);
+pub static DSTPORT: FieldDef = FieldDef::new("udp.dstport", "Destination Port", FieldType::U16);
+pub static PORT: FieldDef = FieldDef::new("udp.port", "Source or Destination Port", FieldType::U16);
+pub static LENGTH: FieldDef = FieldDef::new("udp.length", "Length", FieldType::U16);
+pub static CHECKSUM: FieldDef =
+    FieldDef::new("udp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
+pub static STREAM: FieldDef = FieldDef::new("udp.stream", "Stream index", FieldType::U32);
+pub static PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes);
+
+pub static FIELDS: &[Field] =
+    &[&UDP, &SRCPORT, &DSTPORT, &PORT, &LENGTH, &CHECKSUM, &STREAM, &PAYLOAD];
+
+pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
+    cx.enter("udp", "UDP");
+    let root = cx.tree().open(&UDP, b.range(0, 8.min(b.len())), Value::None);
+    let sport = b.u16(0)?;
+    let dport = b.u16(2)?;
+    let t = cx.tree();
+    t.set_text(root, format!("User Datagram Protocol, Src Port: {sport}, Dst Port: {dport}"));
+    t.add(&SRCPORT, b.range(0, 2), Value::UInt(sport as u64));
+    t.add(&DSTPORT, b.range(2, 2), Value::UInt(dport as u64));
+    t.hidden(&PORT, b.range(0, 2), Value::UInt(sport as u64));
+    t.hidden(&PORT, b.range(2, 2), Value::UInt(dport as u64));
+    let len = b.u16(4)? as usize;
+    cx.tree().add(&LENGTH, b.range(4, 2), Value::UInt(len as u64));
+    let ck = b.u16(6)?;
+    let id = cx.tree().add(&CHECKSUM, b.range(6, 2), Value::UInt(ck as u64));
+    cx.tree().set_text(id, format!("Checksum: 0x{ck:04x} [unverified]"));
+    let info = cx.out.cols.info();
+    let _ = write!(info, "{sport} → {dport} Len={}", len.saturating_sub(8));
+    if len < 8 || len > b.reported_len() {
+        cx.tree().close();
+        return Err(DissectError::Malformed);
+    }
+    if let Some((src, dst)) = cx.net {
+        let key = crate::session::ConvKey::new(src, sport, dst, dport);
+        let s = cx.session.udp_stream(key);
+        cx.tree().generated(&STREAM, b.range(0, 0), Value::UInt(s as u64));
+    }
+    let payload = b.sub(8, len - 8)?;
+    if payload.reported_len() > 0 {
+        cx.tree().add(&PAYLOAD, payload.range(0, payload.len()), Value::None);
+    }
+    cx.tree().close();
+    dispatch::udp_port(cx, sport, dport, payload);
+    Ok(())
+}

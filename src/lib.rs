@@ -1,0 +1,13 @@
+//! wirelens: a terminal packet and session inspector.
+//!
+//! The library holds everything but argument parsing: capture sources,
+//! the packet store, dissection, session tracking, filtering, output
+//! formats, the TUI and the traffic generators.
+
+pub mod capture;
+pub mod dissect;
+pub mod field;
+pub mod headless;
+pub mod output;
+pub mod session;
+pub mod tree;

@@ -1,0 +1,40 @@
+//! State that lives across packets: conversations and streams.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// Both directions of a transport conversation map to one key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConvKey {
+    pub a: (IpAddr, u16),
+    pub b: (IpAddr, u16),
+}
+
+impl ConvKey {
+    pub fn new(src: IpAddr, sport: u16, dst: IpAddr, dport: u16) -> ConvKey {
+        let (x, y) = ((src, sport), (dst, dport));
+        if x <= y {
+            ConvKey { a: x, b: y }
+        } else {
+            ConvKey { a: y, b: x }
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Session {
+    udp_streams: HashMap<ConvKey, u32>,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// `udp.stream`: the index of the UDP flow between two endpoints, in
+    /// order of first appearance.
+    pub fn udp_stream(&mut self, key: ConvKey) -> u32 {
+        let next = self.udp_streams.len() as u32;
+        *self.udp_streams.entry(key).or_insert(next)
+    }
+}

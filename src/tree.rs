@@ -1,0 +1,220 @@
+//! The protocol tree of one packet: a flat, pre-order arena of items.
+//!
+//! Each item names its registry field, the bytes it covers (in the frame or
+//! in a reassembled buffer), its value and, when the default `Display: value`
+//! wording is not right, its own label. Items are stored in pre-order with
+//! their depth, so the tree view, `-V` and filter evaluation are simple scans,
+//! and a tree is reused between packets without reallocating.
+
+use std::ops::Range;
+
+use crate::field::{self, format_label, Field, Value, TEXT};
+
+/// Index of an item in its tree.
+pub type NodeId = usize;
+
+/// Which bytes an item's range refers to: the frame, or one of the packet's
+/// extra data sources (a reassembled PDU).
+pub type SourceId = u16;
+pub const FRAME: SourceId = 0;
+
+pub const GENERATED: u8 = 1;
+pub const HIDDEN: u8 = 2;
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub field: Field,
+    pub source: SourceId,
+    pub start: u32,
+    pub len: u32,
+    pub value: Value,
+    /// A label replacing the default `Display: value` text.
+    pub text: Option<Box<str>>,
+    pub depth: u16,
+    pub flags: u8,
+}
+
+impl Node {
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
+    }
+    pub fn generated(&self) -> bool {
+        self.flags & GENERATED != 0
+    }
+    pub fn hidden(&self) -> bool {
+        self.flags & HIDDEN != 0
+    }
+}
+
+#[derive(Default, Clone, Debug)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+    open: Vec<NodeId>,
+    source: SourceId,
+}
+
+impl Tree {
+    pub fn clear(&mut self) {
+        self.nodes.clear();
+        self.open.clear();
+        self.source = FRAME;
+    }
+
+    /// Items added from now on refer to bytes of `source`.
+    pub fn set_source(&mut self, source: SourceId) {
+        self.source = source;
+    }
+
+    pub fn source(&self) -> SourceId {
+        self.source
+    }
+
+    /// Adds an item as a child of the innermost open item.
+    pub fn add(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
+        let depth = self.open.len() as u16;
+        let len = range.end.saturating_sub(range.start);
+        self.nodes.push(Node {
+            field,
+            source: self.source,
+            start: range.start as u32,
+            len: len as u32,
+            value,
+            text: None,
+            depth,
+            flags: 0,
+        });
+        self.nodes.len() - 1
+    }
+
+    /// Adds an item and makes it the parent of the items that follow, until
+    /// the matching `close`.
+    pub fn open(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
+        let id = self.add(field, range, value);
+        self.open.push(id);
+        id
+    }
+
+    pub fn close(&mut self) {
+        self.open.pop();
+    }
+
+    /// Closes open items until `id` is closed too (a layer ends early).
+    pub fn close_to(&mut self, id: NodeId) {
+        while let Some(top) = self.open.pop() {
+            if top == id {
+                break;
+            }
+        }
+    }
+
+    /// Closes everything still open (a dissector stopped on an error).
+    pub fn close_all(&mut self) {
+        self.open.clear();
+    }
+
+    /// A text-only line.
+    pub fn text(&mut self, range: Range<usize>, text: impl Into<Box<str>>) -> NodeId {
+        let id = self.add(&TEXT, range, Value::None);
+        self.nodes[id].text = Some(text.into());
+        id
+    }
+
+    /// A generated (bracketed) item computed by the dissector, not read from bytes.
+    pub fn generated(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
+        let id = self.add(field, range, value);
+        self.nodes[id].flags |= GENERATED;
+        id
+    }
+
+    /// A filterable item that the tree view does not show (`ip.addr`, `tcp.port`).
+    pub fn hidden(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
+        let id = self.add(field, range, value);
+        self.nodes[id].flags |= HIDDEN;
+        id
+    }
+
+    pub fn set_text(&mut self, id: NodeId, text: impl Into<Box<str>>) {
+        if let Some(n) = self.nodes.get_mut(id) {
+            n.text = Some(text.into());
+        }
+    }
+
+    pub fn set_len(&mut self, id: NodeId, len: usize) {
+        if let Some(n) = self.nodes.get_mut(id) {
+            n.len = len as u32;
+        }
+    }
+
+    pub fn set_flags(&mut self, id: NodeId, flags: u8) {
+        if let Some(n) = self.nodes.get_mut(id) {
+            n.flags |= flags;
+        }
+    }
+
+    /// One past the last descendant of `id`.
+    pub fn subtree_end(&self, id: NodeId) -> NodeId {
+        let depth = self.nodes[id].depth;
+        let mut i = id + 1;
+        while i < self.nodes.len() && self.nodes[i].depth > depth {
+            i += 1;
+        }
+        i
+    }
+
+    /// Direct children of `id`.
+    pub fn children(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let depth = self.nodes[id].depth + 1;
+        let end = self.subtree_end(id);
+        (id + 1..end).filter(move |&i| self.nodes[i].depth == depth)
+    }
+
+    /// Every item of `field`, in tree order.
+    pub fn find(&self, field: Field) -> impl Iterator<Item = &Node> + '_ {
+        self.nodes.iter().filter(move |n| field::same(n.field, field))
+    }
+
+    pub fn first(&self, field: Field) -> Option<&Node> {
+        self.find(field).next()
+    }
+
+    pub fn has(&self, field: Field) -> bool {
+        self.first(field).is_some()
+    }
+
+    /// The label a tree view shows for the item, with `bytes` its own range.
+    pub fn label(&self, id: NodeId, bytes: &[u8]) -> String {
+        let n = &self.nodes[id];
+        let body = match &n.text {
+            Some(t) => t.to_string(),
+            None => format_label(n.field, &n.value, bytes),
+        };
+        if n.generated() && n.text.is_none() {
+            format!("[{body}]")
+        } else {
+            body
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::{FieldDef, FieldType};
+
+    static P: FieldDef = FieldDef::new("p", "Proto", FieldType::Protocol);
+    static A: FieldDef = FieldDef::new("p.a", "A", FieldType::U8);
+
+    #[test]
+    fn nesting_and_children() {
+        let mut t = Tree::default();
+        let p = t.open(&P, 0..4, Value::None);
+        t.add(&A, 0..1, Value::UInt(1));
+        t.add(&A, 1..2, Value::UInt(2));
+        t.close();
+        t.add(&A, 3..4, Value::UInt(3));
+        assert_eq!(t.children(p).count(), 2);
+        assert_eq!(t.subtree_end(p), 3);
+        assert_eq!(t.find(&A).count(), 3);
+        assert_eq!(t.label(1, &[1]), "A: 1");
+    }
+}
