@@ -20,7 +20,7 @@ pub mod udp;
 use std::fmt::Write;
 
 pub use buf::{Buf, DResult, DissectError};
-pub use dispatch::{ethertype, ip_proto, link};
+pub use dispatch::{ethertype, ip_proto, link, Pdu, TcpApp, TcpSeg};
 
 use crate::field::{Field, FieldDef, FieldType, Timestamp};
 use crate::session::Session;
