@@ -9,6 +9,7 @@ use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
 use crate::field::Timestamp;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::session::Session;
+use crate::stats::Stats;
 
 pub enum Format {
     Summary,
@@ -21,11 +22,16 @@ pub struct Options {
     pub verbose: bool,
     pub hex: bool,
     pub count: Option<u64>,
+    /// `-z` statistics, printed after the packets.
+    pub stats: Vec<String>,
+    /// `-q`: no per-packet output.
+    pub quiet: bool,
 }
 
 /// What a run ended with: a clean end of file, or damage after some packets
 /// (already printed).
 pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), String>> {
+    let mut stats = Stats::new(&opts.stats).map_err(anyhow::Error::msg)?;
     let mut reader = capture::open_stream(&opts.path)?;
     let mut session = Session::new();
     let mut d = Dissection::default();
@@ -34,7 +40,7 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
     let mut prev_ts = Timestamp::default();
     let mut number = 0u32;
     let pcapng = reader.is_pcapng();
-    let need_tree = opts.verbose || matches!(opts.format, Format::Fields(_));
+    let need_tree = opts.verbose || matches!(opts.format, Format::Fields(_)) || !stats.is_empty();
     loop {
         if opts.count.is_some_and(|c| number as u64 >= c) {
             break;
@@ -43,7 +49,7 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
             Ok(Some(p)) => p,
             Ok(None) => break,
             Err(e) => {
-                out.flush()?;
+                draw_stats(&stats, &session, out)?;
                 return Ok(Err(format!("{}: {e}", opts.path)));
             }
         };
@@ -63,6 +69,10 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
         };
         prev_ts = rec.ts;
         dissect_frame(&meta, data, &mut session, Pass::First, need_tree, &mut d);
+        stats.packet(&meta, &d, data);
+        if opts.quiet {
+            continue;
+        }
         line.clear();
         if opts.verbose {
             verbose_tree(&d, data, &mut line);
@@ -88,6 +98,13 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
         }
         out.write_all(line.as_bytes())?;
     }
-    out.flush()?;
+    draw_stats(&stats, &session, out)?;
     Ok(Ok(()))
+}
+
+fn draw_stats(stats: &Stats, session: &Session, out: &mut impl Write) -> std::io::Result<()> {
+    let mut s = String::new();
+    stats.draw(session, &mut s);
+    out.write_all(s.as_bytes())?;
+    out.flush()
 }

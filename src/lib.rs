@@ -10,4 +10,5 @@ pub mod field;
 pub mod headless;
 pub mod output;
 pub mod session;
+pub mod stats;
 pub mod tree;
