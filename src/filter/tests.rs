@@ -36,6 +36,7 @@ fn dissect(p: &[u8]) -> Dissection {
         origlen: p.len() as u32,
         linktype: 1,
         iface: 0,
+        has_iface: false,
         ts_digits: 9,
         first_ts: Timestamp { secs: 1362692525, nanos: 0 },
         prev_ts: Timestamp { secs: 1362692526, nanos: 250_000_000 },
