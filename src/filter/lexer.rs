@@ -7,6 +7,7 @@
 
 use std::ops::Range;
 
+use super::ast::CmpOp;
 use super::FilterError;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -21,18 +22,9 @@ pub enum Tok {
     Or,
     Xor,
     Not,
-    Eq,
-    AllEq,
-    Ne,
-    AnyNe,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Contains,
-    Matches,
+    /// A comparison operator, in either spelling.
+    Cmp(CmpOp),
     In,
-    BitAnd,
     /// A quoted string, escapes already decoded. Bytes, not text: `\xff`
     /// is the byte 0xff, as in Wireshark.
     Str(Vec<u8>),
@@ -70,18 +62,8 @@ impl Tok {
             Tok::Or => "||",
             Tok::Xor => "^^",
             Tok::Not => "!",
-            Tok::Eq => "==",
-            Tok::AllEq => "===",
-            Tok::Ne => "!=",
-            Tok::AnyNe => "~=",
-            Tok::Lt => "<",
-            Tok::Le => "<=",
-            Tok::Gt => ">",
-            Tok::Ge => ">=",
-            Tok::Contains => "contains",
-            Tok::Matches => "matches",
+            Tok::Cmp(op) => op.symbol(),
             Tok::In => "in",
-            Tok::BitAnd => "&",
             _ => "",
         }
     }
@@ -103,16 +85,16 @@ fn keyword(w: &str) -> Option<Tok> {
         "or" => Tok::Or,
         "xor" => Tok::Xor,
         "not" => Tok::Not,
-        "eq" => Tok::Eq,
-        "all_eq" => Tok::AllEq,
-        "ne" => Tok::Ne,
-        "any_ne" => Tok::AnyNe,
-        "lt" => Tok::Lt,
-        "le" => Tok::Le,
-        "gt" => Tok::Gt,
-        "ge" => Tok::Ge,
-        "contains" => Tok::Contains,
-        "matches" => Tok::Matches,
+        "eq" => Tok::Cmp(CmpOp::Eq),
+        "all_eq" => Tok::Cmp(CmpOp::AllEq),
+        "ne" => Tok::Cmp(CmpOp::Ne),
+        "any_ne" => Tok::Cmp(CmpOp::AnyNe),
+        "lt" => Tok::Cmp(CmpOp::Lt),
+        "le" => Tok::Cmp(CmpOp::Le),
+        "gt" => Tok::Cmp(CmpOp::Gt),
+        "ge" => Tok::Cmp(CmpOp::Ge),
+        "contains" => Tok::Cmp(CmpOp::Contains),
+        "matches" => Tok::Cmp(CmpOp::Matches),
         "in" => Tok::In,
         _ => return None,
     })
@@ -132,21 +114,21 @@ pub fn lex(src: &str) -> Result<Vec<Token>, FilterError> {
         let two = src.get(i..i + 2).unwrap_or("");
         let three = src.get(i..i + 3).unwrap_or("");
         let (tok, len) = match (three, two, c) {
-            ("===", _, _) => (Tok::AllEq, 3),
-            ("!==", _, _) => (Tok::AnyNe, 3),
-            (_, "==", _) => (Tok::Eq, 2),
-            (_, "!=", _) => (Tok::Ne, 2),
-            (_, "~=", _) => (Tok::AnyNe, 2),
-            (_, "<=", _) => (Tok::Le, 2),
-            (_, ">=", _) => (Tok::Ge, 2),
+            ("===", _, _) => (Tok::Cmp(CmpOp::AllEq), 3),
+            ("!==", _, _) => (Tok::Cmp(CmpOp::AnyNe), 3),
+            (_, "==", _) => (Tok::Cmp(CmpOp::Eq), 2),
+            (_, "!=", _) => (Tok::Cmp(CmpOp::Ne), 2),
+            (_, "~=", _) => (Tok::Cmp(CmpOp::AnyNe), 2),
+            (_, "<=", _) => (Tok::Cmp(CmpOp::Le), 2),
+            (_, ">=", _) => (Tok::Cmp(CmpOp::Ge), 2),
             (_, "&&", _) => (Tok::And, 2),
             (_, "||", _) => (Tok::Or, 2),
             (_, "^^", _) => (Tok::Xor, 2),
             (_, "..", _) => (Tok::DotDot, 2),
-            (_, _, b'<') => (Tok::Lt, 1),
-            (_, _, b'>') => (Tok::Gt, 1),
+            (_, _, b'<') => (Tok::Cmp(CmpOp::Lt), 1),
+            (_, _, b'>') => (Tok::Cmp(CmpOp::Gt), 1),
             (_, _, b'!') => (Tok::Not, 1),
-            (_, _, b'&') => (Tok::BitAnd, 1),
+            (_, _, b'&') => (Tok::Cmp(CmpOp::BitAnd), 1),
             (_, _, b'(') => (Tok::LParen, 1),
             (_, _, b')') => (Tok::RParen, 1),
             (_, _, b'{') => (Tok::LBrace, 1),
@@ -307,7 +289,7 @@ mod tests {
             toks("tcp.port==80&&!ip||a^^b"),
             vec![
                 Tok::Word("tcp.port".into()),
-                Tok::Eq,
+                Tok::Cmp(CmpOp::Eq),
                 Tok::Word("80".into()),
                 Tok::And,
                 Tok::Not,
@@ -320,9 +302,9 @@ mod tests {
             ]
         );
         assert_eq!(toks("{80..90}")[1..4], [Tok::Word("80".into()), Tok::DotDot, Tok::Word("90".into())]);
-        assert_eq!(toks("a ~= 1")[1], Tok::AnyNe);
-        assert_eq!(toks("a !== 1")[1], Tok::AnyNe);
-        assert_eq!(toks("a === 1")[1], Tok::AllEq);
+        assert_eq!(toks("a ~= 1")[1], Tok::Cmp(CmpOp::AnyNe));
+        assert_eq!(toks("a !== 1")[1], Tok::Cmp(CmpOp::AnyNe));
+        assert_eq!(toks("a === 1")[1], Tok::Cmp(CmpOp::AllEq));
         assert_eq!(toks("frame[0:2]")[1], Tok::Slice("0:2".into()));
     }
 

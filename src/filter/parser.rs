@@ -2,7 +2,7 @@
 //! level, so each error knows exactly which token it stopped at and what
 //! could have come instead.
 
-use super::ast::{CmpOp, Expr, Operand, OperandKind, SetItem, SliceRange, Span};
+use super::ast::{Expr, Operand, OperandKind, SetItem, SliceRange, Span};
 use super::lexer::{lex, Tok, Token};
 use super::FilterError;
 
@@ -119,18 +119,8 @@ impl Parser {
 
     fn relation(&mut self) -> Result<Expr, FilterError> {
         let lhs = self.operand("a field, a protocol, \"!\" or \"(\"")?;
-        let op = match self.peek() {
-            Tok::Eq => CmpOp::Eq,
-            Tok::AllEq => CmpOp::AllEq,
-            Tok::Ne => CmpOp::Ne,
-            Tok::AnyNe => CmpOp::AnyNe,
-            Tok::Lt => CmpOp::Lt,
-            Tok::Le => CmpOp::Le,
-            Tok::Gt => CmpOp::Gt,
-            Tok::Ge => CmpOp::Ge,
-            Tok::Contains => CmpOp::Contains,
-            Tok::Matches => CmpOp::Matches,
-            Tok::BitAnd => CmpOp::BitAnd,
+        let op = match *self.peek() {
+            Tok::Cmp(op) => op,
             Tok::In => {
                 self.next();
                 return Ok(Expr::In(lhs, false, self.set()?));
