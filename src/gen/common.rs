@@ -346,6 +346,45 @@ impl<R: Read> LineReader<R> {
     }
 }
 
+/// Binds the server's socket when this run has a server, and gives the
+/// address the client should use (the bound one, so `--port 0` works too).
+pub fn listen<T>(
+    common: &Common,
+    port: u16,
+    bind: impl Fn(SocketAddr) -> anyhow::Result<T>,
+    local: impl Fn(&T) -> io::Result<SocketAddr>,
+) -> anyhow::Result<(Option<T>, SocketAddr)> {
+    if !common.runs_server() {
+        return Ok((None, common.addr(port)));
+    }
+    let socket = bind(common.addr(port))?;
+    let addr = local(&socket)?;
+    Ok((Some(socket), addr))
+}
+
+/// The `--message` flag of the line-based clients.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Messages {
+    /// Message to send (repeat for more); without it the client sends stdin lines.
+    #[arg(long, short = 'm')]
+    pub message: Vec<String>,
+}
+
+impl Messages {
+    /// The client's messages, at most `--count` of them.
+    pub fn source<'a>(&self, common: &Common, stop: &'a Stop) -> impl FnMut() -> Option<String> + 'a {
+        let mut input = Input::new(&self.message);
+        let mut left = common.count;
+        move || {
+            if left == Some(0) {
+                return None;
+            }
+            left = left.map(|n| n - 1);
+            input.next(stop)
+        }
+    }
+}
+
 /// What a client sends: the `--message` values, or else stdin lines read on a
 /// thread so that Ctrl-C and deadlines still stop a client waiting for input.
 pub enum Input {

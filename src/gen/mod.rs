@@ -3,6 +3,8 @@
 //! `std::net`, that make traffic worth inspecting.
 
 pub mod common;
+pub mod dns;
+pub mod ping;
 pub mod tcp_upper;
 pub mod udp_upper;
 pub mod web;
@@ -15,6 +17,8 @@ pub enum Gen {
     TcpUpper(tcp_upper::Args),
     UdpUpper(udp_upper::Args),
     Web(web::Args),
+    Ping(ping::Args),
+    Dns(dns::Args),
 }
 
 /// Runs a generator until its client is done, `--count`/`--duration` is
@@ -26,5 +30,7 @@ pub fn run(gen: &Gen) -> anyhow::Result<()> {
         Gen::TcpUpper(a) => tcp_upper::run(a, &log),
         Gen::UdpUpper(a) => udp_upper::run(a, &log),
         Gen::Web(a) => web::run(a, &log),
+        Gen::Ping(a) => ping::run(a, &log),
+        Gen::Dns(a) => dns::run(a, &log),
     }
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
-use super::common::{self, Budget, Common, Input, Line, LineReader, Log, Stop};
+use super::common::{self, Budget, Common, Line, LineReader, Log, Messages, Stop};
 
 pub const PORT: u16 = 12000;
 /// Longest line the server accepts; longer ones are answered with an error.
@@ -18,9 +18,8 @@ const MAX_LINE: usize = 64 * 1024;
 pub struct Args {
     #[command(flatten)]
     pub common: Common,
-    /// Message to send (repeat for more); without it the client sends stdin lines.
-    #[arg(long, short = 'm')]
-    pub message: Vec<String>,
+    #[command(flatten)]
+    pub messages: Messages,
     /// Keep one connection open for all messages instead of one per message.
     #[arg(long)]
     pub keep: bool,
@@ -29,27 +28,15 @@ pub struct Args {
 pub fn run(args: &Args, log: &Log) -> anyhow::Result<()> {
     let c = &args.common;
     let stop = c.stop();
-    let listener = if c.runs_server() { Some(common::bind_tcp(c.addr(PORT))?) } else { None };
-    let target = match &listener {
-        Some(l) => l.local_addr()?,
-        None => c.addr(PORT),
-    };
-    if let Some(l) = &listener {
-        log.line(format!("TCP uppercase server listening on {}", l.local_addr()?));
+    let (listener, target) = common::listen(c, PORT, common::bind_tcp, TcpListener::local_addr)?;
+    if listener.is_some() {
+        log.line(format!("TCP uppercase server listening on {target}"));
     }
     let budget = Budget::new(if c.runs_client() { None } else { c.count });
     let server_log = log.clone();
     let server = listener.map(|l| move |stop: Stop| serve(l, &stop, &budget, &server_log));
-    let mut input = Input::new(&args.message);
     common::run_roles(c, stop, server, |stop| {
-        let mut sent = 0u64;
-        let mut next = || {
-            if c.count.is_some_and(|n| sent >= n) {
-                return None;
-            }
-            sent += 1;
-            input.next(stop)
-        };
+        let mut next = args.messages.source(c, stop);
         client(target, args.keep, &mut next, log).map(|_| ())
     })
 }

@@ -4,7 +4,7 @@
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use super::common::{self, Budget, Common, Input, Log, Stop};
+use super::common::{self, Budget, Common, Log, Messages, Stop};
 
 pub const PORT: u16 = 12000;
 
@@ -15,34 +15,21 @@ pub const PORT: u16 = 12000;
 pub struct Args {
     #[command(flatten)]
     pub common: Common,
-    /// Message to send (repeat for more); without it the client sends stdin lines.
-    #[arg(long, short = 'm')]
-    pub message: Vec<String>,
+    #[command(flatten)]
+    pub messages: Messages,
 }
 
 pub fn run(args: &Args, log: &Log) -> anyhow::Result<()> {
     let c = &args.common;
-    let socket = if c.runs_server() { Some(common::bind_udp(c.addr(PORT))?) } else { None };
-    let target = match &socket {
-        Some(s) => s.local_addr()?,
-        None => c.addr(PORT),
-    };
+    let (socket, target) = common::listen(c, PORT, common::bind_udp, UdpSocket::local_addr)?;
     if socket.is_some() {
         log.line(format!("UDP uppercase server listening on {target}"));
     }
     let budget = Budget::new(if c.runs_client() { None } else { c.count });
     let server_log = log.clone();
     let server = socket.map(|s| move |stop: Stop| serve(&s, &stop, &budget, &server_log));
-    let mut input = Input::new(&args.message);
     common::run_roles(c, c.stop(), server, |stop| {
-        let mut sent = 0u64;
-        let mut next = || {
-            if c.count.is_some_and(|n| sent >= n) {
-                return None;
-            }
-            sent += 1;
-            input.next(stop)
-        };
+        let mut next = args.messages.source(c, stop);
         client(target, &mut next, log).map(|_| ())
     })
 }

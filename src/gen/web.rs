@@ -161,11 +161,7 @@ fn mime(name: &str) -> &'static str {
 
 pub fn run(args: &Args, log: &Log) -> anyhow::Result<()> {
     let c = &args.common;
-    let listener = if c.runs_server() { Some(common::bind_tcp(c.addr(PORT))?) } else { None };
-    let target = match &listener {
-        Some(l) => l.local_addr()?,
-        None => c.addr(PORT),
-    };
+    let (listener, target) = common::listen(c, PORT, common::bind_tcp, TcpListener::local_addr)?;
     let site = Arc::new(Site::new(args.root.as_deref())?);
     if listener.is_some() {
         let what = match site.as_ref() {
