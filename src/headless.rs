@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::capture::{self, Interface, LiveCapture, LiveEvent, LiveStats, Record};
 use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
 use crate::field::Timestamp;
+use crate::filter::Filter;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::session::Session;
 
@@ -24,6 +25,9 @@ pub struct Options {
     pub verbose: bool,
     pub hex: bool,
     pub count: Option<u64>,
+    /// `-Y`: every packet is dissected (later packets depend on the state it
+    /// builds) but only matching ones are printed.
+    pub filter: Option<Filter>,
 }
 
 /// Dissects and prints packets one at a time, carrying what a run keeps from
@@ -33,6 +37,9 @@ pub struct Printer<'f> {
     format: &'f Format,
     verbose: bool,
     hex: bool,
+    filter: Option<&'f Filter>,
+    /// Whether packets come from a pcapng file (which names interfaces).
+    pcapng: bool,
     session: Session,
     d: Dissection,
     line: String,
@@ -42,11 +49,13 @@ pub struct Printer<'f> {
 }
 
 impl<'f> Printer<'f> {
-    pub fn new(format: &'f Format, verbose: bool, hex: bool) -> Printer<'f> {
+    pub fn new(format: &'f Format, verbose: bool, hex: bool, filter: Option<&'f Filter>, pcapng: bool) -> Printer<'f> {
         Printer {
             format,
             verbose,
             hex,
+            filter,
+            pcapng,
             session: Session::new(),
             d: Dissection::default(),
             line: String::with_capacity(512),
@@ -56,12 +65,13 @@ impl<'f> Printer<'f> {
         }
     }
 
-    /// Packets printed so far.
+    /// Packets dissected so far (printed or not).
     pub fn count(&self) -> u32 {
         self.number
     }
 
-    /// Dissects the next packet and writes its text to `out`.
+    /// Dissects the next packet and writes its text to `out` unless the
+    /// display filter rejects it.
     pub fn packet(&mut self, rec: &Record, iface: &Interface, data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
         self.number += 1;
         let first = *self.first_ts.get_or_insert(rec.ts);
@@ -72,14 +82,18 @@ impl<'f> Printer<'f> {
             origlen: rec.origlen,
             linktype: iface.linktype,
             iface: rec.iface,
+            has_iface: self.pcapng,
             ts_digits: iface.ts_digits,
             first_ts: first,
             prev_ts: if self.number == 1 { rec.ts } else { self.prev_ts },
         };
         self.prev_ts = rec.ts;
-        let need_tree = self.verbose || matches!(self.format, Format::Fields(_));
+        let need_tree = self.verbose || matches!(self.format, Format::Fields(_)) || self.filter.is_some();
         let (d, line) = (&mut self.d, &mut self.line);
         dissect_frame(&meta, data, &mut self.session, Pass::First, need_tree, d);
+        if self.filter.is_some_and(|f| !f.matches(d, data)) {
+            return Ok(());
+        }
         line.clear();
         if self.verbose {
             verbose_tree(d, data, line);
@@ -111,7 +125,8 @@ impl<'f> Printer<'f> {
 /// (already printed).
 pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), String>> {
     let mut reader = capture::open_stream(&opts.path)?;
-    let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex);
+    let pcapng = reader.is_pcapng();
+    let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng);
     loop {
         if opts.count.is_some_and(|c| printer.count() as u64 >= c) {
             break;

@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use wirelens::filter::Filter;
 use wirelens::headless::{self, Format, Options};
 use wirelens::output::FieldList;
 
@@ -31,6 +32,9 @@ struct Cli {
     /// A field to print with -T fields; repeat for more.
     #[arg(short = 'e', value_name = "FIELD")]
     fields: Vec<String>,
+    /// Display filter (Wireshark syntax): print only the packets it matches.
+    #[arg(short = 'Y', value_name = "FILTER")]
+    display_filter: Option<String>,
     /// Print the whole detail tree of each packet.
     #[arg(short = 'V')]
     verbose: bool,
@@ -85,6 +89,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if cli.list_interfaces {
         return list_interfaces();
     }
+    let filter = match cli.display_filter.as_deref().map(|t| (t, Filter::compile(t))) {
+        None => None,
+        Some((_, Ok(f))) => Some(f),
+        Some((text, Err(e))) => {
+            eprintln!("wirelens: invalid display filter: {}", e.render(text));
+            return Ok(ExitCode::from(2));
+        }
+    };
     let format = match cli.format.as_deref() {
         None | Some("text") => Format::Summary,
         Some("fields") => {
@@ -96,7 +108,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(other) => anyhow::bail!("unknown output format {other:?} (use text or fields)"),
     };
     if let Some(iface) = cli.interface.clone() {
-        return live_capture(&cli, iface, format);
+        return live_capture(&cli, iface, format, filter);
     }
     let Some(path) = cli.read.clone().or(cli.file.clone()) else {
         anyhow::bail!("nothing to read: give a capture file (-r FILE) or an interface (-i IFACE); see --help");
@@ -105,7 +117,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         anyhow::bail!("-w writes live captures only (use it with -i IFACE)");
     }
     let _headless = cli.print || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose;
-    let opts = Options { path, format, verbose: cli.verbose, hex: cli.hex, count: cli.count };
+    let opts = Options { path, format, verbose: cli.verbose, hex: cli.hex, count: cli.count, filter };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match headless::run(&opts, &mut out) {
@@ -139,7 +151,7 @@ fn list_interfaces() -> anyhow::Result<ExitCode> {
 /// Headless live capture: prints packets as they arrive (unless only
 /// writing a file), stops on Ctrl-C or -c, then reports libpcap's counts on
 /// standard error as tshark does.
-fn live_capture(cli: &Cli, iface: String, format: Format) -> anyhow::Result<ExitCode> {
+fn live_capture(cli: &Cli, iface: String, format: Format, filter: Option<Filter>) -> anyhow::Result<ExitCode> {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
     use wirelens::capture::{LiveCapture, LiveOptions};
@@ -157,7 +169,7 @@ fn live_capture(cli: &Cli, iface: String, format: Format) -> anyhow::Result<Exit
     let (cap, rx) = LiveCapture::start(&opts)?;
     eprintln!("Capturing on '{iface}'");
     let print = cli.print || cli.write.is_none();
-    let printer = print.then(|| headless::Printer::new(&format, cli.verbose, cli.hex));
+    let printer = print.then(|| headless::Printer::new(&format, cli.verbose, cli.hex, filter.as_ref(), false));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let end = match headless::run_live(cap, rx, printer, &stop, &mut out) {
