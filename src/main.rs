@@ -80,7 +80,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(other) => anyhow::bail!("unknown output format {other:?} (use text or fields)"),
     };
-    let _headless = cli.print || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose;
+    let headless = cli.print || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose || cli.hex;
+    if !headless {
+        wirelens::tui::run(&path)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let opts = Options { path, format, verbose: cli.verbose, hex: cli.hex, count: cli.count };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
