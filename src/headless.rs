@@ -33,6 +33,7 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
     let mut first_ts: Option<Timestamp> = None;
     let mut prev_ts = Timestamp::default();
     let mut number = 0u32;
+    let pcapng = reader.is_pcapng();
     let need_tree = opts.verbose || matches!(opts.format, Format::Fields(_));
     loop {
         if opts.count.is_some_and(|c| number as u64 >= c) {
@@ -55,6 +56,7 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
             origlen: rec.origlen,
             linktype: iface.linktype,
             iface: rec.iface,
+            has_iface: pcapng,
             ts_digits: iface.ts_digits,
             first_ts: first,
             prev_ts: if number == 1 { rec.ts } else { prev_ts },

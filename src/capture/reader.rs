@@ -185,8 +185,16 @@ impl<R: Read> Reader<R> {
         }
         let snaplen = u32e(&h[16..], big);
         let raw_link = u32e(&h[20..], big);
-        // The upper bits carry the FCS length and flags (pcap-linktype(7)).
-        let linktype = raw_link & 0x03ff_ffff;
+        // pcap-linktype(7): the low 16 bits are the link type, the top six
+        // may carry the FCS length; the bits between are reserved and a file
+        // that sets them is damaged (libpcap and tshark refuse it too).
+        if raw_link & 0x03ff_0000 != 0 {
+            return Err(CaptureError::Corrupt(format!(
+                "the link-type field has reserved bits set (0x{:08x})",
+                raw_link & 0x03ff_0000
+            )));
+        }
+        let linktype = raw_link & 0xffff;
         let (ticks, digits) = if nanos { (1_000_000_000, 9) } else { (1_000_000, 6) };
         self.interfaces.push(Interface { linktype, snaplen, ticks_per_sec: ticks, ts_digits: digits, name: None });
         self.pos += 24;

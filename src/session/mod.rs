@@ -1,5 +1,7 @@
 //! State that lives across packets: conversations and streams.
 
+pub mod tcp;
+
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -24,6 +26,7 @@ impl ConvKey {
 #[derive(Default)]
 pub struct Session {
     udp_streams: HashMap<ConvKey, u32>,
+    pub tcp: tcp::TcpTable,
 }
 
 impl Session {
