@@ -32,6 +32,7 @@ pub fn spawn<R: Read + Send + 'static>(
     stop: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
+        let pcapng = reader.is_pcapng();
         let mut d = Dissection::default();
         let mut batch = Vec::with_capacity(4096);
         let mut first_ts: Option<Timestamp> = None;
@@ -56,6 +57,7 @@ pub fn spawn<R: Read + Send + 'static>(
                                 origlen: rec.origlen,
                                 linktype: iface.linktype,
                                 iface: rec.iface,
+                                has_iface: pcapng,
                                 ts_digits: iface.ts_digits,
                                 first_ts: first,
                                 prev_ts: if number == 1 { rec.ts } else { prev_ts },
@@ -115,7 +117,7 @@ mod tests {
     fn loads_every_packet_and_reports_done() {
         let frames: Vec<Vec<u8>> = (0..1000).map(|i| testutil::udp_frame(&[i as u8; 20])).collect();
         let file = testutil::pcap(&frames);
-        let packets = Arc::new(Packets::new(StoreSource::Memory(file.clone())));
+        let packets = Arc::new(Packets::new(StoreSource::Memory(file.clone()), false));
         let reader = Reader::new(std::io::Cursor::new(file.clone())).unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         let h = spawn(reader, file.len() as u64, packets.clone(), tx, Arc::new(AtomicBool::new(false)));

@@ -70,7 +70,7 @@ pub fn run(path: &str) -> anyhow::Result<()> {
         let reader = crate::capture::open_stream(path)?;
         (StoreSource::File(file), reader, total)
     };
-    let packets = Arc::new(Packets::new(source));
+    let packets = Arc::new(Packets::new(source, reader.is_pcapng()));
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let loader = loader::spawn(reader, total, packets.clone(), tx.clone(), stop.clone());

@@ -14,12 +14,14 @@ use crate::session::Session;
 pub struct Packets {
     store: RwLock<PacketStore>,
     session: Mutex<Session>,
+    /// pcapng files name their interfaces; the frame tree then shows which.
+    pcapng: bool,
 }
 
 impl Packets {
-    pub fn new(source: StoreSource) -> Packets {
+    pub fn new(source: StoreSource, pcapng: bool) -> Packets {
         let store = PacketStore { source, records: Vec::new(), interfaces: Vec::new(), error: None };
-        Packets { store: RwLock::new(store), session: Mutex::new(Session::new()) }
+        Packets { store: RwLock::new(store), session: Mutex::new(Session::new()), pcapng }
     }
 
     // A worker that panicked mid-batch leaves the store and session usable
@@ -49,7 +51,7 @@ impl Packets {
     /// bytes cannot be read.
     pub fn dissect(&self, i: usize, bytes: &mut Vec<u8>, d: &mut Dissection) -> bool {
         let store = self.store();
-        let Some(meta) = frame_meta(&store, i) else { return false };
+        let Some(meta) = frame_meta(&store, i, self.pcapng) else { return false };
         if store.fetch(i, bytes).is_err() {
             return false;
         }
@@ -60,7 +62,7 @@ impl Packets {
 }
 
 /// What the file says about packet `i`, as the first pass saw it.
-pub fn frame_meta(store: &PacketStore, i: usize) -> Option<FrameMeta> {
+pub fn frame_meta(store: &PacketStore, i: usize, pcapng: bool) -> Option<FrameMeta> {
     let rec = store.records.get(i)?;
     let first = store.records.first()?.ts;
     let prev = if i == 0 { rec.ts } else { store.records.get(i - 1)?.ts };
@@ -72,6 +74,7 @@ pub fn frame_meta(store: &PacketStore, i: usize) -> Option<FrameMeta> {
         origlen: rec.origlen,
         linktype: store.linktype(rec),
         iface: rec.iface,
+        has_iface: pcapng,
         ts_digits: iface.map(|f| f.ts_digits).unwrap_or(6),
         first_ts: first,
         prev_ts: prev,

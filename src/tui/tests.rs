@@ -18,8 +18,8 @@ use crate::capture::{Reader, StoreSource};
 
 /// An app over `file` (pcap bytes) with everything loaded.
 fn app_over(file: Vec<u8>, w: u16, h: u16) -> App {
-    let packets = Arc::new(Packets::new(StoreSource::Memory(file.clone())));
     let reader = Reader::new(std::io::Cursor::new(file.clone())).unwrap();
+    let packets = Arc::new(Packets::new(StoreSource::Memory(file.clone()), reader.is_pcapng()));
     let (tx, rx) = std::sync::mpsc::channel();
     let handle = loader::spawn(reader, file.len() as u64, packets.clone(), tx, Arc::new(AtomicBool::new(false)));
     let mut app = App::new(packets, "lab.pcap".into(), Rect::new(0, 0, w, h));
