@@ -162,7 +162,8 @@ impl Detail {
         }
     }
 
-    fn set_open(&mut self, id: NodeId, open: bool) {
+    /// Records whether `id`'s subtree is open (for this and later packets).
+    fn remember(&mut self, id: NodeId, open: bool) {
         if !self.has_children(id) {
             return;
         }
@@ -172,6 +173,10 @@ impl Detail {
         } else {
             self.expanded.remove(&key);
         }
+    }
+
+    fn set_open(&mut self, id: NodeId, open: bool) {
+        self.remember(id, open);
         self.rebuild();
     }
 
@@ -213,14 +218,7 @@ impl Detail {
     pub fn set_all(&mut self, open: bool) {
         let sel = self.selected();
         for id in 0..self.keys.len() {
-            if self.has_children(id) {
-                let key = self.keys[id].clone();
-                if open {
-                    self.expanded.insert(key);
-                } else {
-                    self.expanded.remove(&key);
-                }
-            }
+            self.remember(id, open);
         }
         self.rebuild();
         // Keep the selection on the same item, or on its visible ancestor.
@@ -238,9 +236,7 @@ impl Detail {
     pub fn select_node(&mut self, id: NodeId, height: usize) {
         let mut p = self.parent(id);
         while let Some(a) = p {
-            if self.has_children(a) {
-                self.expanded.insert(self.keys[a].clone());
-            }
+            self.remember(a, true);
             p = self.parent(a);
         }
         self.rebuild();

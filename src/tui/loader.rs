@@ -50,18 +50,8 @@ pub fn spawn<R: Read + Send + 'static>(
                         Ok(Some((rec, iface, data))) => {
                             number += 1;
                             let first = *first_ts.get_or_insert(rec.ts);
-                            let meta = FrameMeta {
-                                number,
-                                ts: rec.ts,
-                                caplen: rec.caplen,
-                                origlen: rec.origlen,
-                                linktype: iface.linktype,
-                                iface: rec.iface,
-                                has_iface: pcapng,
-                                ts_digits: iface.ts_digits,
-                                first_ts: first,
-                                prev_ts: if number == 1 { rec.ts } else { prev_ts },
-                            };
+                            let prev = if number == 1 { rec.ts } else { prev_ts };
+                            let meta = FrameMeta::of(number, &rec, iface, pcapng, first, prev);
                             prev_ts = rec.ts;
                             dissect_frame(&meta, data, &mut session, Pass::First, false, &mut d);
                             bytes = rec.offset + rec.caplen as u64;

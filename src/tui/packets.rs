@@ -66,17 +66,6 @@ pub fn frame_meta(store: &PacketStore, i: usize, pcapng: bool) -> Option<FrameMe
     let rec = store.records.get(i)?;
     let first = store.records.first()?.ts;
     let prev = if i == 0 { rec.ts } else { store.records.get(i - 1)?.ts };
-    let iface = store.interfaces.get(rec.iface as usize);
-    Some(FrameMeta {
-        number: i as u32 + 1,
-        ts: rec.ts,
-        caplen: rec.caplen,
-        origlen: rec.origlen,
-        linktype: store.linktype(rec),
-        iface: rec.iface,
-        has_iface: pcapng,
-        ts_digits: iface.map(|f| f.ts_digits).unwrap_or(6),
-        first_ts: first,
-        prev_ts: prev,
-    })
+    let iface = store.interfaces.get(rec.iface as usize)?;
+    Some(FrameMeta::of(i as u32 + 1, rec, iface, pcapng, first, prev))
 }
