@@ -87,6 +87,11 @@ fn browse_a_capture_and_quit_cleanly() {
     s.keys(&["Tab", "j", "j", "Enter"]);
     let tree = s.wait_for("Identification: 0xd481 (54401)");
     assert!(tree.contains("Packets: "), "{tree}");
+    // A display filter: the count agrees with `tshark -Y "tcp.dstport == 80"` (16 of 36).
+    s.keys(&["/", "tcp.dstport == 80", "Enter"]);
+    let filtered = s.wait_for("Displayed: 16 (44.4%)");
+    assert!(filtered.contains("Packets: 36"), "{filtered}");
+    assert!(!filtered.contains("80 → 2545"), "{filtered}");
     s.keys(&["?"]);
     s.wait_for("cycle the time format");
     s.keys(&["Escape", "q"]);

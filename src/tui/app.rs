@@ -1,6 +1,8 @@
 //! The application state and `update`: every event changes the state here,
 //! and nothing else does. Drawing (in `draw`) only reads it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,10 +10,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButto
 use ratatui::layout::Rect;
 
 use crate::field::Timestamp;
+use crate::filter::{Filter, FilterError};
 use crate::tree::FRAME;
 
 use super::detail::Detail;
-use super::event::{Event, Progress};
+use super::event::{Event, FilterProgress, Progress};
+use super::filtering;
 use super::hex::{self, Hex};
 use super::input::{Edit, LineInput};
 use super::layout::{areas, inner, Areas, Pane};
@@ -32,11 +36,32 @@ pub enum Mode {
     Search(LineInput),
 }
 
+/// The applied display filter and how far its worker has come.
+#[derive(Debug)]
+pub struct Applied {
+    pub text: String,
+    generation: u64,
+    cancel: Arc<AtomicBool>,
+    /// Packets tested so far.
+    pub scanned: usize,
+    pub done: bool,
+    /// The packet selected before applying, selected again once it matches.
+    want: Option<usize>,
+}
+
+impl Drop for Applied {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Time a search scans between two events.
 const SEARCH_STEP: Duration = Duration::from_millis(30);
 
 pub struct App {
     pub packets: Arc<Packets>,
+    /// Where workers started by the UI (filters) send their results.
+    tx: Sender<Event>,
     /// The file name (or interface) shown in the status bar.
     pub source: String,
     pub progress: Progress,
@@ -49,6 +74,10 @@ pub struct App {
     pub time: TimeFormat,
     pub mode: Mode,
     pub filter: LineInput,
+    /// Whether the filter bar's text compiles (None when empty).
+    pub check: Option<Result<(), FilterError>>,
+    pub applied: Option<Applied>,
+    generation: u64,
     pub search_input: LineInput,
     pub needle: Option<Needle>,
     pub scan: Option<Scan>,
@@ -60,9 +89,10 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(packets: Arc<Packets>, source: String, size: Rect) -> App {
+    pub fn new(packets: Arc<Packets>, tx: Sender<Event>, source: String, size: Rect) -> App {
         App {
             packets,
+            tx,
             source,
             progress: Progress::default(),
             view: View::default(),
@@ -74,6 +104,9 @@ impl App {
             time: TimeFormat::default(),
             mode: Mode::Normal,
             filter: LineInput::default(),
+            check: None,
+            applied: None,
+            generation: 0,
             search_input: LineInput::default(),
             needle: None,
             scan: None,
@@ -113,7 +146,7 @@ impl App {
                     self.first_ts = self.packets.store().records.first().map(|r| r.ts).unwrap_or_default();
                 }
             }
-            Event::Filtered(_) => {}
+            Event::Filtered(fp) => self.filtered(fp),
         }
         self.step_search();
         self.sync();
@@ -229,11 +262,79 @@ impl App {
 
     fn filter_key(&mut self, k: KeyEvent) {
         match self.filter.handle(k) {
-            Edit::Submit => {
-                self.message = Some("display filters are not available in this build yet".into());
+            Edit::Submit => self.apply_filter(),
+            Edit::Cancel => {
+                self.filter.clear();
+                self.check = None;
+                if self.applied.is_some() {
+                    self.apply_filter();
+                }
             }
-            Edit::Cancel => self.filter.clear(),
+            Edit::Changed => {
+                self.check_filter();
+                self.mode = Mode::Filter;
+            }
             _ => self.mode = Mode::Filter,
+        }
+    }
+
+    fn check_filter(&mut self) {
+        let t = self.filter.text.trim();
+        self.check = (!t.is_empty()).then(|| Filter::compile(t).map(|_| ()));
+    }
+
+    /// Applies the filter bar's text (none when empty): starts a worker that
+    /// sends the matching packets, cancelling one still running.
+    pub fn apply_filter(&mut self) {
+        let text = self.filter.text.trim().to_string();
+        let keep = self.view.packet(self.list.sel).or(self.applied.as_ref().and_then(|a| a.want));
+        self.applied = None;
+        self.check_filter();
+        if text.is_empty() {
+            self.view.matched = None;
+            if let Some(p) = keep {
+                self.select_row(p);
+            }
+            return;
+        }
+        let filter = match Filter::compile(&text) {
+            Ok(f) => f,
+            Err(e) => {
+                self.message = Some(format!("invalid filter: {}", e.message));
+                self.mode = Mode::Filter;
+                return;
+            }
+        };
+        self.filter.remember(&text);
+        self.generation += 1;
+        let cancel = Arc::new(AtomicBool::new(false));
+        filtering::spawn(Arc::new(filter), self.packets.clone(), self.generation, self.tx.clone(), cancel.clone());
+        self.applied = Some(Applied { text, generation: self.generation, cancel, scanned: 0, done: false, want: keep });
+        self.view.matched = Some(Vec::new());
+        self.list.sel = 0;
+        self.list.top = 0;
+    }
+
+    fn filtered(&mut self, fp: FilterProgress) {
+        let Some(a) = self.applied.as_mut().filter(|a| a.generation == fp.generation) else { return };
+        a.scanned = fp.scanned_to;
+        a.done = fp.done;
+        let want = a.want;
+        let matched = self.view.matched.get_or_insert_with(Vec::new);
+        let base = matched.len();
+        matched.extend_from_slice(&fp.matched);
+        if let Some(p) = want {
+            if let Some(i) = fp.matched.iter().position(|&m| m as usize == p) {
+                if let Some(a) = self.applied.as_mut() {
+                    a.want = None;
+                }
+                self.select_row(base + i);
+            } else if fp.matched.iter().any(|&m| m as usize > p) || fp.done {
+                // It didn't match; stay where the user is.
+                if let Some(a) = self.applied.as_mut() {
+                    a.want = None;
+                }
+            }
         }
     }
 
@@ -369,8 +470,9 @@ impl App {
             Some(expr) => {
                 self.filter.set(&expr);
                 if apply {
-                    self.filter_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+                    self.apply_filter();
                 } else {
+                    self.check_filter();
                     self.mode = Mode::Filter;
                 }
             }

@@ -71,15 +71,39 @@ impl App {
 
     fn draw_filter_bar(&self, f: &mut Frame, r: Rect) {
         let editing = self.mode == Mode::Filter;
-        let label = Span::styled("Filter: ", Style::new().add_modifier(Modifier::BOLD));
-        let text = if self.filter.text.is_empty() && !editing {
-            Span::styled("press / to enter a display filter", Style::new().fg(Color::DarkGray))
+        let mut spans = vec![Span::styled("Filter: ", Style::new().add_modifier(Modifier::BOLD))];
+        let text = &self.filter.text;
+        if text.is_empty() && !editing {
+            spans.push(Span::styled("press / to enter a display filter", Style::new().fg(Color::DarkGray)));
         } else {
-            Span::raw(self.filter.text.clone())
-        };
-        f.render_widget(Paragraph::new(Line::from(vec![label, text])), r);
+            let ok = Style::new().fg(Color::Black).bg(Color::Rgb(0xaf, 0xff, 0xaf));
+            let bad = Style::new().fg(Color::Black).bg(Color::Rgb(0xff, 0xaf, 0xaf));
+            match &self.check {
+                None => spans.push(Span::raw(text.clone())),
+                Some(Ok(())) => spans.push(Span::styled(text.clone(), ok)),
+                Some(Err(e)) => {
+                    // Underline the part the error is about (at least one cell,
+                    // past the end when the filter stops too early).
+                    let start = e.span.start.min(text.len());
+                    let end = e.span.end.clamp(start, text.len());
+                    let (a, rest) = text.split_at(floor(text, start));
+                    let (b, c) = rest.split_at(floor(rest, end - a.len()));
+                    let under = bad.add_modifier(Modifier::UNDERLINED);
+                    spans.push(Span::styled(a.to_string(), bad));
+                    spans.push(Span::styled(if b.is_empty() && c.is_empty() { " ".to_string() } else { b.to_string() }, under));
+                    spans.push(Span::styled(c.to_string(), bad));
+                    spans.push(Span::styled(format!("  {}", e.message), Style::new().fg(Color::LightRed)));
+                }
+            }
+            let applied = self.applied.as_ref().map(|a| a.text.as_str()).unwrap_or("");
+            if !editing && text.trim() != applied {
+                spans.push(Span::styled("  (not applied)", Style::new().fg(Color::DarkGray)));
+            }
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), r);
         if editing {
-            f.set_cursor_position((r.x + 8 + self.filter.cursor as u16, r.y));
+            let col = text.chars().take(self.filter.cursor).count() as u16;
+            f.set_cursor_position((r.x + 8 + col, r.y));
         }
     }
 
@@ -97,6 +121,10 @@ impl App {
             None => parts.push(format!("Packets: {n}")),
         }
         let p = &self.progress;
+        if let Some(a) = self.applied.as_ref().filter(|a| !a.done) {
+            let pct = if n == 0 { 100 } else { a.scanned * 100 / n };
+            parts.push(format!("Filtering {pct}%"));
+        }
         if !p.done {
             let pct = if p.total > 0 { (p.bytes * 100 / p.total).min(100) } else { 0 };
             let filled = (pct / 10) as usize;
@@ -119,6 +147,14 @@ impl App {
         let line = format!("{left}{}{right}", " ".repeat(pad));
         f.render_widget(Paragraph::new(line).style(Style::new().add_modifier(Modifier::REVERSED)), r);
     }
+}
+
+/// The largest char boundary of `s` at or before `i`.
+fn floor(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// A small centered dialog with one input line.

@@ -82,6 +82,9 @@ pub fn spawn<R: Read + Send + 'static>(
             if stop.load(Ordering::Relaxed) {
                 done = true;
             }
+            if done {
+                packets.set_complete();
+            }
             let progress = Progress {
                 packets: count,
                 bytes: if done && error.is_none() { total.max(bytes) } else { bytes },

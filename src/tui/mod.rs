@@ -12,6 +12,7 @@ mod colors;
 mod detail;
 mod draw;
 mod event;
+mod filtering;
 mod help;
 mod hex;
 mod input;
@@ -47,9 +48,9 @@ use crate::capture::{Reader, StoreSource};
 /// How often the UI wakes up without input (to step a running search).
 const TICK: Duration = Duration::from_millis(100);
 
-/// Opens `path` (`-` for standard input) in the inspector and runs until the
-/// user quits.
-pub fn run(path: &str) -> anyhow::Result<()> {
+/// Opens `path` (`-` for standard input) in the inspector, with `filter`
+/// applied if given, and runs until the user quits.
+pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
     // Open the file before touching the terminal, so that "no such file"
     // prints as a plain error.
     let name = match path {
@@ -76,9 +77,13 @@ pub fn run(path: &str) -> anyhow::Result<()> {
     let loader = loader::spawn(reader, total, packets.clone(), tx.clone(), stop.clone());
     let result = (|| -> anyhow::Result<()> {
         let mut tui = terminal::Tui::enter()?;
-        let input = event::spawn_input(tx, stop.clone());
+        let input = event::spawn_input(tx.clone(), stop.clone());
         let size = tui.terminal.size()?;
-        let mut app = App::new(packets, name, Rect::new(0, 0, size.width, size.height));
+        let mut app = App::new(packets, tx, name, Rect::new(0, 0, size.width, size.height));
+        if let Some(f) = filter {
+            app.filter.set(f);
+            app.apply_filter();
+        }
         let r = event_loop(&mut tui, &mut app, &rx);
         stop.store(true, Ordering::Relaxed);
         drop(tui);

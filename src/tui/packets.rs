@@ -5,6 +5,7 @@
 //! A record is pushed into the store only after its first pass is done, so
 //! `store.len()` is always the number of packets that can be revisited.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::capture::{PacketStore, StoreSource};
@@ -16,12 +17,19 @@ pub struct Packets {
     session: Mutex<Session>,
     /// pcapng files name their interfaces; the frame tree then shows which.
     pcapng: bool,
+    /// The source has ended: no more packets will come.
+    complete: AtomicBool,
 }
 
 impl Packets {
     pub fn new(source: StoreSource, pcapng: bool) -> Packets {
         let store = PacketStore { source, records: Vec::new(), interfaces: Vec::new(), error: None };
-        Packets { store: RwLock::new(store), session: Mutex::new(Session::new()), pcapng }
+        Packets {
+            store: RwLock::new(store),
+            session: Mutex::new(Session::new()),
+            pcapng,
+            complete: AtomicBool::new(false),
+        }
     }
 
     // A worker that panicked mid-batch leaves the store and session usable
@@ -36,6 +44,14 @@ impl Packets {
 
     pub fn session(&self) -> MutexGuard<'_, Session> {
         self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_complete(&self) {
+        self.complete.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.complete.load(Ordering::SeqCst)
     }
 
     pub fn len(&self) -> usize {

@@ -1,23 +1,31 @@
-//! `n` / `N` search through the displayed packets' bytes. A search scans in
+//! `n` / `N` search through the displayed packets: their bytes, or a display
+//! filter. A search scans in
 //! steps of a few milliseconds between events, so a search through millions
 //! of packets never freezes the keys.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use crate::dissect::Dissection;
+use crate::filter::Filter;
 
 use super::packets::Packets;
 use super::view::View;
 
 /// What a search looks for.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Needle {
     /// Text, matched against the packet bytes as Wireshark's "String" search does.
     Text(Vec<u8>),
     /// Hex bytes.
     Bytes(Vec<u8>),
+    /// Packets a display filter matches.
+    Filter(Arc<Filter>),
 }
 
 impl Needle {
-    /// `"quoted"` or plain text, `de:ad:be:ef` / `de ad` / `0xdeadbeef` bytes.
+    /// `"quoted"` text, `de:ad:be:ef` / `de ad` / `0xdeadbeef` bytes, a
+    /// valid display filter, or else plain text.
     pub fn parse(q: &str) -> Result<Needle, String> {
         let q = q.trim();
         if q.is_empty() {
@@ -35,19 +43,17 @@ impl Needle {
                 return Ok(Needle::Bytes(b));
             }
         }
-        Ok(Needle::Text(q.as_bytes().to_vec()))
+        match Filter::compile(q) {
+            Ok(f) => Ok(Needle::Filter(Arc::new(f))),
+            Err(_) => Ok(Needle::Text(q.as_bytes().to_vec())),
+        }
     }
 
     pub fn describe(&self) -> &'static str {
         match self {
             Needle::Text(_) => "text",
             Needle::Bytes(_) => "bytes",
-        }
-    }
-
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Needle::Text(b) | Needle::Bytes(b) => b,
+            Needle::Filter(_) => "filter",
         }
     }
 }
@@ -93,17 +99,24 @@ impl Scan {
     pub fn step(&mut self, packets: &Packets, view: &View, budget: Duration) -> Step {
         let deadline = Instant::now() + budget;
         let rows = view.len();
-        let finder = memchr::memmem::Finder::new(self.needle.bytes());
+        let finder = match &self.needle {
+            Needle::Text(b) | Needle::Bytes(b) => Some(memchr::memmem::Finder::new(b)),
+            Needle::Filter(_) => None,
+        };
         let mut buf = Vec::new();
-        let store = packets.store();
+        let mut d = Dissection::default();
         while self.remaining > 0 && rows > 0 {
             let row = self.row % rows;
             self.remaining -= 1;
             self.row = if self.forward { (row + 1) % rows } else { (row + rows - 1) % rows };
-            if let Some(p) = view.packet(row) {
-                if store.fetch(p, &mut buf).is_ok() && finder.find(&buf).is_some() {
-                    return Step::Found(row);
-                }
+            let Some(p) = view.packet(row) else { continue };
+            let found = match (&finder, &self.needle) {
+                (Some(f), _) => packets.store().fetch(p, &mut buf).is_ok() && f.find(&buf).is_some(),
+                (None, Needle::Filter(filter)) => packets.dissect(p, &mut buf, &mut d) && filter.matches(&d, &buf),
+                (None, _) => false,
+            };
+            if found {
+                return Step::Found(row);
             }
             if self.remaining % 256 == 0 && Instant::now() >= deadline {
                 return Step::Continue;
@@ -117,13 +130,23 @@ impl Scan {
 mod tests {
     use super::*;
 
+    fn bytes(q: &str) -> Option<(&'static str, Vec<u8>)> {
+        match Needle::parse(q) {
+            Ok(Needle::Text(b)) => Some(("text", b)),
+            Ok(Needle::Bytes(b)) => Some(("bytes", b)),
+            _ => None,
+        }
+    }
+
     #[test]
     fn needles() {
-        assert_eq!(Needle::parse("GET"), Ok(Needle::Text(b"GET".to_vec())));
-        assert_eq!(Needle::parse("\"de:ad\""), Ok(Needle::Text(b"de:ad".to_vec())));
-        assert_eq!(Needle::parse("de:ad:be:ef"), Ok(Needle::Bytes(vec![0xde, 0xad, 0xbe, 0xef])));
-        assert_eq!(Needle::parse("0x1a85"), Ok(Needle::Bytes(vec![0x1a, 0x85])));
+        assert_eq!(bytes("GET"), Some(("text", b"GET".to_vec())));
+        assert_eq!(bytes("\"de:ad\""), Some(("text", b"de:ad".to_vec())));
+        assert_eq!(bytes("de:ad:be:ef"), Some(("bytes", vec![0xde, 0xad, 0xbe, 0xef])));
+        assert_eq!(bytes("0x1a85"), Some(("bytes", vec![0x1a, 0x85])));
         assert!(Needle::parse("0x1a8").is_err());
-        assert_eq!(Needle::parse("zz:yy"), Ok(Needle::Text(b"zz:yy".to_vec())));
+        assert_eq!(bytes("zz:yy"), Some(("text", b"zz:yy".to_vec())));
+        assert!(matches!(Needle::parse("tcp.port == 6789"), Ok(Needle::Filter(_))));
+        assert!(matches!(Needle::parse("\"tcp\""), Ok(Needle::Text(_))));
     }
 }

@@ -1,6 +1,7 @@
 //! Whole-app tests: events in, screens out, on a `TestBackend`.
 
 use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
@@ -16,21 +17,33 @@ use super::layout::{inner, Pane};
 use super::{help, loader, testutil, Packets};
 use crate::capture::{Reader, StoreSource};
 
-/// An app over `file` (pcap bytes) with everything loaded.
-fn app_over(file: Vec<u8>, w: u16, h: u16) -> App {
+/// An app over `file` (pcap bytes) with everything loaded, and the channel
+/// its workers answer on.
+fn app_over(file: Vec<u8>, w: u16, h: u16) -> (App, Receiver<Event>) {
     let reader = Reader::new(std::io::Cursor::new(file.clone())).unwrap();
     let packets = Arc::new(Packets::new(StoreSource::Memory(file.clone()), reader.is_pcapng()));
     let (tx, rx) = std::sync::mpsc::channel();
     let handle = loader::spawn(reader, file.len() as u64, packets.clone(), tx, Arc::new(AtomicBool::new(false)));
-    let mut app = App::new(packets, "lab.pcap".into(), Rect::new(0, 0, w, h));
+    let (app_tx, app_rx) = std::sync::mpsc::channel();
+    let mut app = App::new(packets, app_tx, "lab.pcap".into(), Rect::new(0, 0, w, h));
     for ev in rx.iter() {
         app.update(ev);
     }
     handle.join().unwrap();
-    app
+    (app, app_rx)
 }
 
-fn lab(w: u16, h: u16) -> App {
+/// Feeds worker results to the app until the filter has run to the end.
+fn settle(app: &mut App, rx: &Receiver<Event>) {
+    while app.applied.as_ref().is_some_and(|a| !a.done) {
+        match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+            Ok(ev) => app.update(ev),
+            Err(e) => panic!("filter never finished: {e}"),
+        }
+    }
+}
+
+fn lab(w: u16, h: u16) -> (App, Receiver<Event>) {
     app_over(testutil::pcap(&testutil::lab_frames()), w, h)
 }
 
@@ -87,7 +100,7 @@ fn tree_to(app: &mut App, prefix: &str) {
 
 #[test]
 fn three_panes_show_list_tree_and_bytes() {
-    let app = lab(120, 40);
+    let (app, _rx) = lab(120, 40);
     let s = screen(&app);
     assert!(s.contains(" Packets "), "{s}");
     assert!(s.contains("No. Time"), "{s}");
@@ -102,7 +115,7 @@ fn three_panes_show_list_tree_and_bytes() {
 
 #[test]
 fn moving_in_the_list_shows_that_packet() {
-    let mut app = lab(120, 40);
+    let (mut app, _rx) = lab(120, 40);
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Down);
     assert_eq!(app.list.sel, 2);
@@ -119,7 +132,7 @@ fn moving_in_the_list_shows_that_packet() {
 
 #[test]
 fn selected_row_is_reversed_and_rows_carry_wireshark_colors() {
-    let app = lab(120, 40);
+    let (app, _rx) = lab(120, 40);
     let b = render(&app);
     let list = inner(app.areas().list);
     let first = list.y + 1;
@@ -139,7 +152,7 @@ fn tree_text(app: &App) -> String {
 
 #[test]
 fn tree_expands_and_collapses() {
-    let mut app = lab(120, 40);
+    let (mut app, _rx) = lab(120, 40);
     tree_to(&mut app, "Internet Protocol Version 4");
     assert!(!tree_text(&app).contains("Time to Live"));
     press(&mut app, KeyCode::Enter);
@@ -185,7 +198,7 @@ fn highlighted(app: &App) -> Vec<usize> {
 
 #[test]
 fn tree_selection_highlights_its_bytes() {
-    let mut app = lab(120, 40);
+    let (mut app, _rx) = lab(120, 40);
     tree_to(&mut app, "Internet Protocol Version 4");
     press(&mut app, KeyCode::Enter);
     tree_to(&mut app, "Source Address: 127.0.0.1");
@@ -196,7 +209,7 @@ fn tree_selection_highlights_its_bytes() {
 
 #[test]
 fn hex_cursor_selects_the_owning_tree_item() {
-    let mut app = lab(120, 40);
+    let (mut app, _rx) = lab(120, 40);
     app.focus = Pane::Hex;
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('j'));
@@ -217,7 +230,7 @@ fn hex_cursor_selects_the_owning_tree_item() {
 
 #[test]
 fn go_to_packet() {
-    let mut app = lab(120, 40);
+    let (mut app, _rx) = lab(120, 40);
     press(&mut app, KeyCode::Char(':'));
     type_str(&mut app, "5");
     assert!(screen(&app).contains("Go to packet"));
@@ -237,7 +250,7 @@ fn go_to_packet() {
 
 #[test]
 fn time_formats_cycle() {
-    let mut app = lab(120, 40);
+    let (mut app, _rx) = lab(120, 40);
     let row2 = |app: &App| {
         let y = inner(app.areas().list).y + 2;
         lines(&render(app))[y as usize].clone()
@@ -257,7 +270,7 @@ fn time_formats_cycle() {
 
 #[test]
 fn search_finds_text_and_bytes() {
-    let mut app = lab(120, 40);
+    let (mut app, _rx) = lab(120, 40);
     press(&mut app, KeyCode::Char('s'));
     type_str(&mut app, "GET /");
     press(&mut app, KeyCode::Enter);
@@ -277,7 +290,7 @@ fn search_finds_text_and_bytes() {
 
 #[test]
 fn filter_bar_edits_and_clears() {
-    let mut app = lab(120, 40);
+    let (mut app, _rx) = lab(120, 40);
     assert!(screen(&app).contains("press / to enter a display filter"));
     press(&mut app, KeyCode::Char('/'));
     type_str(&mut app, "tcp");
@@ -292,8 +305,107 @@ fn filter_bar_edits_and_clears() {
 }
 
 #[test]
+fn filter_bar_is_green_when_valid_and_red_with_the_error_when_not() {
+    let (mut app, _rx) = lab(120, 40);
+    press(&mut app, KeyCode::Char('f'));
+    type_str(&mut app, "tcp.port == 6789");
+    let b = render(&app);
+    assert_eq!(b[(8, 0)].bg, Color::Rgb(0xaf, 0xff, 0xaf));
+    assert_eq!(b[(8 + 15, 0)].bg, Color::Rgb(0xaf, 0xff, 0xaf));
+    for _ in 0.."port == 6789".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_str(&mut app, "prot == 80");
+    let b = render(&app);
+    let top = &lines(&b)[0];
+    assert!(top.starts_with("Filter: tcp.prot == 80  "), "{top}");
+    assert!(top.contains("tcp.prot") && top.contains("not a valid"), "{top}");
+    assert_eq!(b[(8, 0)].bg, Color::Rgb(0xff, 0xaf, 0xaf));
+    // The unknown field is underlined, the rest is not.
+    assert!(b[(8, 0)].modifier.contains(Modifier::UNDERLINED));
+    assert!(b[(15, 0)].modifier.contains(Modifier::UNDERLINED));
+    assert!(!b[(17, 0)].modifier.contains(Modifier::UNDERLINED));
+    // Enter on an invalid filter keeps the bar open and applies nothing.
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Filter);
+    assert!(app.applied.is_none());
+    assert_eq!(app.view.len(), 6);
+}
+
+#[test]
+fn applying_a_filter_shows_the_matching_packets() {
+    let (mut app, rx) = lab(120, 40);
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "tcp");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app, &rx);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.view.len(), 5);
+    // The selected packet (6, a TCP reset) stays selected.
+    assert_eq!(app.view.packet(app.list.sel), Some(5));
+    let s = screen(&app);
+    assert!(s.contains("Packets: 6 · Displayed: 5 (83.3%)"), "{s}");
+    assert!(!s.contains("ping 1") && !s.contains(" UDP "), "{s}");
+    // A new filter replaces it; stale results of the old one are ignored.
+    press(&mut app, KeyCode::Char('/'));
+    app.filter.clear();
+    type_str(&mut app, "tcp.flags.syn == 1");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    app.filter.clear();
+    type_str(&mut app, "udp");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app, &rx);
+    while let Ok(ev) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+        app.update(ev);
+    }
+    assert_eq!(app.view.matched, Some(vec![4]));
+    assert!(screen(&app).contains("Displayed: 1 (16.7%)"));
+    assert!(screen(&app).contains("Frame 5:"));
+    // History brings back the earlier filters; Esc clears and shows all.
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.filter.text, "udp");
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.filter.text, "tcp.flags.syn == 1");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.applied.is_none());
+    assert_eq!(app.view.len(), 6);
+    assert_eq!(app.view.packet(app.list.sel), Some(4), "selection kept when the filter goes");
+    assert!(screen(&app).contains("Packets: 6 │"));
+}
+
+#[test]
+fn apply_as_filter_on_a_tree_item() {
+    let (mut app, rx) = lab(120, 40);
+    app.list.select(4, 6, 10);
+    app.update(Event::Tick);
+    tree_to(&mut app, "User Datagram Protocol");
+    press(&mut app, KeyCode::Enter);
+    tree_to(&mut app, "Destination Port: 12000");
+    press(&mut app, KeyCode::Char('a'));
+    settle(&mut app, &rx);
+    assert_eq!(app.filter.text, "udp.dstport == 12000");
+    assert_eq!(app.view.matched, Some(vec![4]));
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(screen(&app).contains("Displayed: 1 (16.7%)"));
+}
+
+#[test]
+fn search_by_filter() {
+    let (mut app, _rx) = lab(120, 40);
+    press(&mut app, KeyCode::Char('s'));
+    type_str(&mut app, "tcp.flags.reset == 1");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.list.sel, 5);
+    press(&mut app, KeyCode::Char('N'));
+    assert_eq!(app.list.sel, 5);
+}
+
+#[test]
 fn apply_as_filter_builds_the_expression() {
-    let mut app = lab(120, 40);
+    let (mut app, _rx) = lab(120, 40);
     tree_to(&mut app, "Transmission Control Protocol");
     press(&mut app, KeyCode::Enter);
     tree_to(&mut app, "Destination Port: 6789");
@@ -311,7 +423,7 @@ fn apply_as_filter_builds_the_expression() {
 
 #[test]
 fn help_lists_every_key() {
-    let mut app = lab(120, 40);
+    let (mut app, _rx) = lab(120, 40);
     press(&mut app, KeyCode::Char('?'));
     let s = screen(&app);
     for (keys, what) in help::KEYS {
@@ -327,7 +439,7 @@ fn help_lists_every_key() {
 
 #[test]
 fn eighty_by_twenty_four_shows_everything() {
-    let mut app = lab(120, 40);
+    let (mut app, _rx) = lab(120, 40);
     app.update(Event::Resize(80, 24));
     let s = lines(&render(&app));
     assert_eq!(s.len(), 24);
@@ -342,7 +454,7 @@ fn eighty_by_twenty_four_shows_everything() {
 
 #[test]
 fn zoom_and_focus() {
-    let mut app = lab(80, 24);
+    let (mut app, _rx) = lab(80, 24);
     press(&mut app, KeyCode::Tab);
     assert_eq!(app.focus, Pane::Detail);
     press(&mut app, KeyCode::Char('z'));
@@ -363,7 +475,7 @@ fn zoom_and_focus() {
 #[test]
 fn a_long_capture_scrolls_and_builds_only_visible_rows() {
     let frames: Vec<Vec<u8>> = (0..5000).map(|i| testutil::udp_frame(format!("n{i}").as_bytes())).collect();
-    let mut app = app_over(testutil::pcap(&frames), 100, 30);
+    let (mut app, _rx) = app_over(testutil::pcap(&frames), 100, 30);
     press(&mut app, KeyCode::Char('G'));
     let s = screen(&app);
     assert!(s.contains(" 5000 ") && s.contains("Frame 5000:"), "{s}");
@@ -392,7 +504,7 @@ fn corpus(name: &str) -> Option<Vec<u8>> {
 #[test]
 fn a_real_http_capture() {
     let Some(file) = corpus("suricata-verify__http-protocol-nodup--input.pcap") else { return };
-    let mut app = app_over(file, 120, 40);
+    let (mut app, _rx) = app_over(file, 120, 40);
     let s = screen(&app);
     assert!(s.contains("223.72.39.14") && s.contains("2545 → 80 [SYN]"), "{s}");
     press(&mut app, KeyCode::Char('s'));
