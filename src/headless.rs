@@ -75,18 +75,8 @@ impl<'f> Printer<'f> {
     pub fn packet(&mut self, rec: &Record, iface: &Interface, data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
         self.number += 1;
         let first = *self.first_ts.get_or_insert(rec.ts);
-        let meta = FrameMeta {
-            number: self.number,
-            ts: rec.ts,
-            caplen: rec.caplen,
-            origlen: rec.origlen,
-            linktype: iface.linktype,
-            iface: rec.iface,
-            has_iface: self.pcapng,
-            ts_digits: iface.ts_digits,
-            first_ts: first,
-            prev_ts: if self.number == 1 { rec.ts } else { self.prev_ts },
-        };
+        let prev = if self.number == 1 { rec.ts } else { self.prev_ts };
+        let meta = FrameMeta::of(self.number, rec, iface, self.pcapng, first, prev);
         self.prev_ts = rec.ts;
         let need_tree = self.verbose || matches!(self.format, Format::Fields(_)) || self.filter.is_some();
         let (d, line) = (&mut self.d, &mut self.line);

@@ -116,7 +116,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if cli.write.is_some() {
         anyhow::bail!("-w writes live captures only (use it with -i IFACE)");
     }
-    let _headless = cli.print || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose;
+    let headless = cli.print || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose || cli.hex;
+    if !headless {
+        wirelens::tui::run(&path, cli.display_filter.as_deref())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let opts = Options { path, format, verbose: cli.verbose, hex: cli.hex, count: cli.count, filter };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
