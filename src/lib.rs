@@ -13,3 +13,4 @@ pub mod headless;
 pub mod output;
 pub mod session;
 pub mod tree;
+pub mod tui;
