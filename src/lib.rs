@@ -7,8 +7,11 @@
 pub mod capture;
 pub mod dissect;
 pub mod field;
+pub mod filter;
+pub mod gen;
 pub mod headless;
 pub mod output;
 pub mod session;
 pub mod stats;
 pub mod tree;
+pub mod tui;
