@@ -1,5 +1,7 @@
 //! State that lives across packets: conversations and streams.
 
+pub mod echo;
+
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -24,6 +26,8 @@ impl ConvKey {
 #[derive(Default)]
 pub struct Session {
     udp_streams: HashMap<ConvKey, u32>,
+    /// ICMP and ICMPv6 echo request/reply pairs.
+    pub echo: echo::EchoTable,
 }
 
 impl Session {
