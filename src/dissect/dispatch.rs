@@ -1,7 +1,10 @@
 //! The tables that hand a layer's payload to the next dissector: link types,
 //! EtherTypes, IP protocol numbers. Port tables live with TCP and UDP.
 
-use super::{arp, call, eth, icmp, icmpv6, ipv4, ipv6, null, raw, sll, sll2, tcp, udp, vlan, Buf, Ctx};
+use super::{
+    arp, call, eth, icmp, icmpv6, ipv4, ipv6, null, raw, sll, sll2, tcp, udp, vlan, Buf, Ctx,
+    DResult,
+};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
 pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
@@ -56,10 +59,69 @@ pub fn ip_proto(cx: &mut Ctx, proto: u8, b: Buf) {
     }
 }
 
-/// Dissects a TCP segment's payload by port (the lower port first, as
-/// Wireshark tries), then by heuristics.
-pub fn tcp_port(cx: &mut Ctx, _sport: u16, _dport: u16, b: Buf) {
-    data(cx, b)
+/// Which TCP segment an application dissector is looking at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TcpSeg {
+    /// `tcp.stream`.
+    pub stream: u32,
+    /// Whether the bytes flow from the endpoint that opened the connection
+    /// (the SYN sender; when no SYN was seen, the first packet's sender).
+    pub from_client: bool,
+    pub sport: u16,
+    pub dport: u16,
+}
+
+/// What an application dissector made of the bytes it was given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pdu {
+    /// It dissected complete messages covering this many bytes (normally all
+    /// of them; fewer means the rest is not its protocol and shows as data).
+    Done(usize),
+    /// The messages before `offset` were dissected; the one starting at
+    /// `offset` is incomplete. `more`: bytes still missing beyond the end of
+    /// the buffer, when the message says its length (None: unknown, call
+    /// again with the next segment appended). TCP keeps the bytes from
+    /// `offset` and calls again once they are all there. The dissector must
+    /// add no items for the incomplete message.
+    NeedMore { offset: usize, more: Option<usize> },
+    /// Not this protocol (the dissector added nothing): the bytes show as
+    /// data and the stream direction is not offered to this dissector again.
+    NotMine,
+}
+
+/// An application protocol over TCP. It is given the bytes of one segment,
+/// or of several segments reassembled in sequence order (then `Buf` refers
+/// to a data source of its own, "Reassembled TCP"), always starting at a
+/// message boundary. It adds its items to the tree, sets the columns, and
+/// says how far it got. It is called on `Pass::First` in capture order and
+/// again on `Pass::Revisit` with the very same bytes.
+pub type TcpApp = fn(&mut Ctx, Buf, &TcpSeg) -> DResult<Pdu>;
+
+/// The application dissector for a TCP stream direction, chosen once from
+/// its ports (the lower port first, as Wireshark tries) or from the first
+/// payload bytes seen in that direction (heuristics: HTTP on any port).
+pub fn tcp_app(_sport: u16, _dport: u16, _first: &[u8]) -> Option<TcpApp> {
+    None
+}
+
+/// Hands a TCP payload to its application dissector, or shows it as data.
+/// The reassembly in `tcp` decides which bytes `b` holds.
+pub fn tcp_port(cx: &mut Ctx, app: Option<TcpApp>, seg: &TcpSeg, b: Buf) -> Pdu {
+    let Some(app) = app else {
+        data(cx, b);
+        return Pdu::NotMine;
+    };
+    match app(cx, b, seg) {
+        Ok(Pdu::NotMine) => {
+            data(cx, b);
+            Pdu::NotMine
+        }
+        Ok(p) => p,
+        Err(e) => {
+            super::note_error(cx, e);
+            Pdu::Done(b.len())
+        }
+    }
 }
 
 /// Dissects a UDP datagram's payload by port, then by heuristics.

@@ -116,7 +116,8 @@ pub fn trailer(cx: &mut Ctx, b: Buf, trailer: Field, fcs: bool) {
         return;
     }
     let bytes = b.source();
-    let pad_end = frame_end.min(60.max(end));
+    // A frame shorter than the Ethernet minimum was never padded.
+    let pad_end = if b.abs(b.reported_len()) >= 60 { frame_end.min(60.max(end)) } else { end };
     let zero = bytes.get(end..pad_end).is_some_and(|p| p.iter().all(|&x| x == 0));
     let mut rest = end;
     if zero && pad_end > end {

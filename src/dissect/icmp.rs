@@ -350,27 +350,33 @@ fn error(cx: &mut Ctx, b: Buf, ty: u8, code: u8) -> DResult<()> {
         return Ok(());
     }
     quoted(cx, inner, ipv4::dissect_quoted);
-    cx.tree().close();
     Ok(())
 }
 
 /// Dissects a datagram quoted in an ICMP error without letting it change
-/// the columns or the packet's network addresses.
+/// the columns, the packet's network addresses or its malformed / cut
+/// flags: a quoted datagram is cut short by design, and Wireshark's
+/// "error packet" mode does not hold its lengths against it. Closes every
+/// open tree item (the ICMP one is the only one open here).
 pub fn quoted(cx: &mut Ctx, b: Buf, f: fn(&mut Ctx, Buf) -> DResult<()>) {
     let cols = cx.out.cols.clone();
     let (net, net_end, layer) = (cx.net, cx.net_end, cx.layer);
-    if let Err(e) = f(cx, b) {
-        super::note_error(cx, e);
-        // The note belongs to the packet, but the quoted layers' Info text
-        // does not.
-        let note = std::mem::take(&mut cx.out.cols.info);
-        cx.out.cols = cols;
-        if let Some(i) = note.find('[') {
-            cx.out.cols.info.push_str(&note[i..]);
+    let (malformed, truncated) = (cx.out.malformed, cx.out.truncated);
+    let start = cx.out.tree.nodes.len();
+    let _ = f(cx, b);
+    cx.out.tree.close_all();
+    let mut i = start;
+    while i < cx.out.tree.nodes.len() {
+        let n = &cx.out.tree.nodes[i];
+        if crate::field::same(n.field, &super::MALFORMED) || crate::field::same(n.field, &super::TRUNCATED) {
+            cx.out.tree.nodes.remove(i);
+        } else {
+            i += 1;
         }
-    } else {
-        cx.out.cols = cols;
     }
+    cx.out.malformed = malformed;
+    cx.out.truncated = truncated;
+    cx.out.cols = cols;
     cx.net = net;
     cx.net_end = net_end;
     cx.layer = layer;

@@ -32,6 +32,19 @@ pub static MLD_DELAY: FieldDef = FieldDef::new(
     "Maximum Response Delay [ms]",
     FieldType::U16,
 );
+pub static MLD_CODE: FieldDef =
+    FieldDef::new("icmpv6.mld.maximum_response_code", "Maximum Response Code", FieldType::U16);
+pub static MLDR_RECORDS: FieldDef = FieldDef::new(
+    "icmpv6.mldr.nb_mcast_records",
+    "Number of Multicast Address Records",
+    FieldType::U16,
+);
+pub static RR_SEQ: FieldDef =
+    FieldDef::new("icmpv6.rr.sequence_number", "Sequence Number", FieldType::U32);
+pub static RR_SEGMENT: FieldDef =
+    FieldDef::new("icmpv6.rr.segment_number", "Segment Number", FieldType::U8);
+pub static RR_FLAG: FieldDef = FieldDef::new("icmpv6.rr.flag", "Flags", FieldType::U8).base(Base::Hex);
+pub static RR_MAXDELAY: FieldDef = FieldDef::new("icmpv6.rr.maxdelay", "Max Delay", FieldType::U16);
 pub static MLD_ADDR: FieldDef =
     FieldDef::new("icmpv6.mld.multicast_address", "Multicast Address", FieldType::Ipv6);
 pub static NS_TARGET: FieldDef =
@@ -123,6 +136,19 @@ pub static OPT_PREFIX_VALID: FieldDef =
 pub static OPT_PREFIX_PREFERRED: FieldDef =
     FieldDef::new("icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime", FieldType::U32);
 pub static OPT_PREFIX: FieldDef = FieldDef::new("icmpv6.opt.prefix", "Prefix", FieldType::Ipv6);
+pub static OPT_ADV_INTERVAL: FieldDef = FieldDef::new(
+    "icmpv6.opt.advertisement_interval",
+    "Advertisement Interval",
+    FieldType::U32,
+);
+pub static OPT_HA_PREF: FieldDef =
+    FieldDef::new("icmpv6.opt.home_agent_preference", "Home Agent Preference", FieldType::U16);
+pub static OPT_HA_LIFETIME: FieldDef =
+    FieldDef::new("icmpv6.opt.home_agent_lifetime", "Home Agent Preference", FieldType::U16);
+pub static OPT_DNSSL_LIFETIME: FieldDef =
+    FieldDef::new("icmpv6.opt.dnssl.lifetime", "Lifetime", FieldType::U32);
+pub static OPT_DNSSL: FieldDef = FieldDef::new("icmpv6.opt.dnssl", "Domain Names", FieldType::String);
+pub static OPT_PADDING: FieldDef = FieldDef::new("icmpv6.opt.padding", "Padding", FieldType::None);
 pub static OPT_RDNSS_LIFETIME: FieldDef =
     FieldDef::new("icmpv6.opt.rdnss.lifetime", "Lifetime", FieldType::U32);
 pub static OPT_RDNSS: FieldDef =
@@ -130,14 +156,16 @@ pub static OPT_RDNSS: FieldDef =
 
 pub static FIELDS: &[Field] = &[
     &ICMPV6, &TYPE, &CODE, &CHECKSUM, &CHECKSUM_STATUS, &RESERVED, &MTU, &POINTER, &ECHO_ID,
-    &ECHO_SEQ, &RESP_IN, &RESP_TO, &RESPTIME, &MLD_DELAY, &MLD_ADDR, &NS_TARGET, &NA_FLAG,
+    &ECHO_SEQ, &RESP_IN, &RESP_TO, &RESPTIME, &MLD_DELAY, &MLD_CODE, &MLDR_RECORDS, &RR_SEQ, &RR_SEGMENT, &RR_FLAG,
+    &RR_MAXDELAY, &MLD_ADDR, &NS_TARGET, &NA_FLAG,
     &NA_FLAG_R, &NA_FLAG_S, &NA_FLAG_O, &NA_FLAG_RSV, &NA_TARGET, &RA_HOPLIMIT, &RA_FLAG,
     &RA_FLAG_M, &RA_FLAG_O, &RA_FLAG_H, &RA_FLAG_PRF, &RA_FLAG_P, &RA_FLAG_RSV, &RA_LIFETIME,
     &RA_REACHABLE, &RA_RETRANS, &RD_TARGET, &RD_DEST, &OPT, &OPT_TYPE, &OPT_LENGTH,
     &OPT_LINKADDR, &OPT_SRC_LINKADDR, &OPT_TARGET_LINKADDR, &OPT_RESERVED, &OPT_MTU,
     &OPT_PREFIX_LEN, &OPT_PREFIX_FLAG, &OPT_PREFIX_FLAG_L, &OPT_PREFIX_FLAG_A,
     &OPT_PREFIX_FLAG_R, &OPT_PREFIX_FLAG_RSV, &OPT_PREFIX_VALID, &OPT_PREFIX_PREFERRED,
-    &OPT_PREFIX, &OPT_RDNSS_LIFETIME, &OPT_RDNSS,
+    &OPT_PREFIX, &OPT_RDNSS_LIFETIME, &OPT_RDNSS, &OPT_ADV_INTERVAL, &OPT_HA_PREF, &OPT_HA_LIFETIME,
+    &OPT_DNSSL_LIFETIME, &OPT_DNSSL, &OPT_PADDING,
 ];
 
 static TYPES: &[(u64, &str)] = &[
@@ -276,7 +304,9 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let done = match ty {
         1..=4 => error(cx, b, ty)?,
         128 | 129 => echo(cx, b, ty == 128)?,
-        130..=132 => mld(cx, b)?,
+        130..=132 => mld(cx, b, ty)?,
+        143 => mld_report(cx, b)?,
+        138 => renumbering(cx, b)?,
         133 => {
             reserved(cx, b, 4)?;
             options(cx, b, 8)?
@@ -359,13 +389,43 @@ fn echo(cx: &mut Ctx, b: Buf, request: bool) -> DResult<usize> {
     Ok(8)
 }
 
-fn mld(cx: &mut Ctx, b: Buf) -> DResult<usize> {
+/// MLD query, report and done. A query longer than 24 bytes is MLDv2's,
+/// whose delay field is a code. The MLDv2 query's tail (flags, sources) is
+/// left undecoded.
+fn mld(cx: &mut Ctx, b: Buf, ty: u8) -> DResult<usize> {
     let delay = b.u16(4)?;
-    cx.tree().add(&MLD_DELAY, b.range(4, 2), Value::UInt(delay as u64));
+    let f = if ty == 130 && b.reported_len() >= 28 { &MLD_CODE } else { &MLD_DELAY };
+    cx.tree().add(f, b.range(4, 2), Value::UInt(delay as u64));
     b.bytes(6, 2)?;
     cx.tree().add(&RESERVED, b.range(6, 2), Value::None);
     address(cx, b, 8, &MLD_ADDR)?;
-    Ok(24)
+    Ok(b.reported_len())
+}
+
+/// MLDv2 report: the record count; the records are left undecoded.
+fn mld_report(cx: &mut Ctx, b: Buf) -> DResult<usize> {
+    b.bytes(4, 2)?;
+    cx.tree().add(&RESERVED, b.range(4, 2), Value::None);
+    let n = b.u16(6)?;
+    cx.tree().add(&MLDR_RECORDS, b.range(6, 2), Value::UInt(n as u64));
+    Ok(b.reported_len())
+}
+
+/// Router renumbering (RFC 2894): the fixed header; the prefix control
+/// operations after it are left undecoded.
+fn renumbering(cx: &mut Ctx, b: Buf) -> DResult<usize> {
+    let seq = b.u32(4)?;
+    let seg = b.u8(8)?;
+    let fl = b.u8(9)?;
+    let delay = b.u16(10)?;
+    b.bytes(12, 4)?;
+    let t = cx.tree();
+    t.add(&RR_SEQ, b.range(4, 4), Value::UInt(seq as u64));
+    t.add(&RR_SEGMENT, b.range(8, 1), Value::UInt(seg as u64));
+    t.add(&RR_FLAG, b.range(9, 1), Value::UInt(fl as u64));
+    t.add(&RR_MAXDELAY, b.range(10, 2), Value::UInt(delay as u64));
+    t.add(&RESERVED, b.range(12, 4), Value::None);
+    Ok(b.reported_len())
 }
 
 fn router_advertisement(cx: &mut Ctx, b: Buf) -> DResult<usize> {
@@ -511,7 +571,30 @@ fn options(cx: &mut Ctx, b: Buf, mut off: usize) -> DResult<usize> {
                     servers.push(s.to_string());
                     a += 16;
                 }
-                summary = format!(" : {}", servers.join(" "));
+                summary = format!(" {}", servers.join(" "));
+            }
+            7 if len == 8 => {
+                let v32 = b.u32(v + 2)?;
+                let t = cx.tree();
+                t.add(&OPT_RESERVED, b.range(v, 2), Value::None);
+                t.add(&OPT_ADV_INTERVAL, b.range(v + 2, 4), Value::UInt(v32 as u64));
+                summary = format!(" : {v32}");
+            }
+            8 if len == 8 => {
+                let pref = b.u16(v + 2)?;
+                let life = b.u16(v + 4)?;
+                let t = cx.tree();
+                t.add(&OPT_RESERVED, b.range(v, 2), Value::None);
+                t.add(&OPT_HA_PREF, b.range(v + 2, 2), Value::UInt(pref as u64));
+                t.add(&OPT_HA_LIFETIME, b.range(v + 4, 2), Value::UInt(life as u64));
+            }
+            31 if len >= 8 => {
+                let life = b.u32(v + 2)?;
+                let t = cx.tree();
+                t.add(&OPT_RESERVED, b.range(v, 2), Value::None);
+                t.add(&OPT_DNSSL_LIFETIME, b.range(v + 2, 4), Value::UInt(life as u64));
+                let names = domain_names(cx, b, v + 6, off + len)?;
+                summary = format!(" {}", names.join(" "));
             }
             _ => {}
         }
@@ -520,6 +603,36 @@ fn options(cx: &mut Ctx, b: Buf, mut off: usize) -> DResult<usize> {
         off += len;
     }
     Ok(off)
+}
+
+/// The DNS-encoded names of a DNS Search List option, then its padding.
+fn domain_names(cx: &mut Ctx, b: Buf, mut at: usize, end: usize) -> DResult<Vec<String>> {
+    let mut names = Vec::new();
+    while at < end && b.u8(at)? != 0 {
+        let start = at;
+        let mut name = String::new();
+        loop {
+            let n = b.u8(at)? as usize;
+            at += 1;
+            if n == 0 {
+                break;
+            }
+            if at + n > end {
+                return Err(DissectError::Malformed);
+            }
+            if !name.is_empty() {
+                name.push('.');
+            }
+            name.push_str(&String::from_utf8_lossy(b.bytes(at, n)?));
+            at += n;
+        }
+        cx.tree().add(&OPT_DNSSL, b.range(start, at - start), Value::str(name.as_str()));
+        names.push(name);
+    }
+    if at < end {
+        cx.tree().add(&OPT_PADDING, b.range(at, end - at), Value::None);
+    }
+    Ok(names)
 }
 
 #[cfg(test)]

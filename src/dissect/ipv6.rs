@@ -153,6 +153,8 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let t = cx.tree();
     let v = t.add(&VERSION, b.range(0, 1), Value::UInt(6));
     t.set_text(v, "0110 .... = Version: 6");
+    // Wireshark also files the version under IPv4's name, hidden.
+    t.hidden(&ipv4::VERSION, b.range(0, 1), Value::UInt(6));
     let tc = t.open(&TCLASS, b.range(0, 4), Value::UInt(tclass as u64));
     let (dscp, ecn) = (tclass >> 2, tclass & 3);
     t.set_text(
@@ -242,7 +244,9 @@ fn opts_header(cx: &mut Ctx, b: Buf, h: &OptsHeader) -> DResult<usize> {
     let nxt = b.u8(0)?;
     b.bytes(0, len)?;
     let t = cx.tree();
-    t.open(h.proto, b.range(0, len), Value::None);
+    // tshark prints these sub-protocols' own name as their value.
+    let root = t.open(h.proto, b.range(0, len), Value::str(h.id));
+    t.set_text(root, h.proto.display);
     t.add(h.nxt, b.range(0, 1), Value::UInt(nxt as u64));
     let l = t.add(h.len, b.range(1, 1), Value::UInt((len / 8 - 1) as u64));
     t.set_text(l, format!("Length: {} ({len} bytes)", len / 8 - 1));
@@ -271,14 +275,18 @@ fn opts_header(cx: &mut Ctx, b: Buf, h: &OptsHeader) -> DResult<usize> {
         t.add(&OPT_TYPE, b.range(off, 1), Value::UInt(ty as u64));
         t.add(&OPT_LENGTH, b.range(off + 1, 1), Value::UInt(olen as u64));
         match (ty, olen) {
-            (1, n) if n > 0 => {
+            (1, 0) => {
+                let p = t.add(&OPT_PADN, b.range(off + 2, 0), Value::str("<none>"));
+                t.set_text(p, "PadN: <none>");
+            }
+            (1, n) => {
                 t.add(&OPT_PADN, b.range(off + 2, n), Value::None);
             }
             (5, 2) => {
                 let v = b.u16(off + 2)?;
                 cx.tree().add(&OPT_ROUTER_ALERT, b.range(off + 2, 2), Value::UInt(v as u64));
             }
-            (_, 0) | (1, _) => {}
+            (_, 0) => {}
             (_, n) => {
                 t.add(&OPT_UNKNOWN, b.range(off + 2, n), Value::None);
             }
@@ -298,7 +306,7 @@ fn routing(cx: &mut Ctx, b: Buf) -> DResult<usize> {
     let segleft = b.u8(3)?;
     b.bytes(0, len)?;
     let t = cx.tree();
-    let id = t.open(&ROUTING, b.range(0, len), Value::None);
+    let id = t.open(&ROUTING, b.range(0, len), Value::str("ipv6.routing"));
     let tyname = ROUTING_TYPE.value_string(ty as u64).unwrap_or("Unknown");
     t.set_text(id, format!("Routing Header for IPv6 ({tyname})"));
     t.add(&ROUTING_NXT, b.range(0, 1), Value::UInt(nxt as u64));
@@ -334,7 +342,8 @@ fn fragment(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let off = offm >> 3;
     let more = offm & 1 != 0;
     let t = cx.tree();
-    t.open(&FRAGHDR, b.range(0, 8), Value::None);
+    let id = t.open(&FRAGHDR, b.range(0, 8), Value::str("ipv6.fraghdr"));
+    t.set_text(id, "Fragment Header for IPv6");
     t.add(&FRAG_NXT, b.range(0, 1), Value::UInt(nxt as u64));
     t.add(&FRAG_RES_OCTET, b.range(1, 1), Value::UInt(res as u64));
     let o = t.add(&FRAG_OFFSET, b.range(2, 2), Value::UInt(off as u64));

@@ -134,6 +134,12 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     }
     cx.tree().close();
     let _ = write!(cx.out.cols.info, " Win={win} Len={plen}");
-    dispatch::tcp_port(cx, sport, dport, payload);
+    let (stream, from_client) = match cx.net {
+        Some((src, dst)) => cx.session.tcp.stream_of(src, sport, dst, dport),
+        None => (0, true),
+    };
+    let seg = dispatch::TcpSeg { stream, from_client, sport, dport };
+    let app = dispatch::tcp_app(sport, dport, payload.tail(0));
+    dispatch::tcp_port(cx, app, &seg, payload);
     Ok(())
 }

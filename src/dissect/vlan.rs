@@ -53,7 +53,7 @@ pub fn dissect_8021q(cx: &mut Ctx, b: Buf) -> DResult<()> {
     t.add(&PRIORITY, b.range(0, 2), Value::UInt(pri as u64));
     t.add(&DEI, b.range(0, 2), Value::Bool(dei != 0));
     t.add(&ID, b.range(0, 2), Value::UInt(id as u64));
-    next(cx, b)
+    next(cx, b, Some(&ETYPE))
 }
 
 /// An 802.1ad service tag; Wireshark names its drop bit DROP in Info.
@@ -69,12 +69,14 @@ pub fn dissect_8021ad(cx: &mut Ctx, b: Buf) -> DResult<()> {
     t.add(&AD_PRIORITY, b.range(0, 2), Value::UInt(pri as u64));
     t.add(&AD_DEI, b.range(0, 2), Value::UInt(dei as u64));
     t.add(&AD_ID, b.range(0, 2), Value::UInt(id as u64));
-    next(cx, b)
+    next(cx, b, None)
 }
 
 /// The tag's EtherType (or, at most 1500, an 802.3 length) and what it
 /// carries; the padding and trailer after the payload belong to the tag.
-fn next(cx: &mut Ctx, b: Buf) -> DResult<()> {
+/// `etype` is the field the EtherType is shown as: 802.1ad's has no
+/// filterable field in Wireshark, only a label.
+fn next(cx: &mut Ctx, b: Buf, etype: Option<Field>) -> DResult<()> {
     let ty = b.u16(2)?;
     let payload = b.from(4)?;
     if ty <= 1500 {
@@ -83,7 +85,15 @@ fn next(cx: &mut Ctx, b: Buf) -> DResult<()> {
         dispatch::data(cx, payload);
         return Ok(());
     }
-    cx.tree().add(&ETYPE, b.range(2, 2), Value::UInt(ty as u64));
+    match etype {
+        Some(f) => {
+            cx.tree().add(f, b.range(2, 2), Value::UInt(ty as u64));
+        }
+        None => {
+            let name = eth::TYPE.value_string(ty as u64).unwrap_or("Unknown");
+            cx.tree().text(b.range(2, 2), format!("Type: {name} (0x{ty:04x})"));
+        }
+    }
     cx.tree().close();
     cx.net_end = None;
     dispatch::ethertype(cx, ty, payload);

@@ -1,6 +1,7 @@
 //! State that lives across packets: conversations and streams.
 
 pub mod echo;
+pub mod tcp;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -28,6 +29,7 @@ pub struct Session {
     udp_streams: HashMap<ConvKey, u32>,
     /// ICMP and ICMPv6 echo request/reply pairs.
     pub echo: echo::EchoTable,
+    pub tcp: tcp::TcpTable,
 }
 
 impl Session {
