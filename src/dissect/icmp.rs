@@ -253,7 +253,7 @@ fn echo_like(cx: &mut Ctx, b: Buf, ty: u8) -> DResult<()> {
         let _ = write!(cx.out.cols.info, ", ttl={ttl}");
     }
     if ty == 0 || ty == 8 {
-        echo_match(cx, b, ty == 8, id, seq);
+        echo_match(cx, b, ty == 8, id, seq, &ECHO_FIELDS);
     }
     let mut off = 8;
     match ty {
@@ -286,7 +286,18 @@ fn echo_like(cx: &mut Ctx, b: Buf, ty: u8) -> DResult<()> {
     Ok(())
 }
 
-fn echo_match(cx: &mut Ctx, b: Buf, request: bool, id: u16, seq: u16) {
+/// The generated fields of a matched echo (ICMP's or ICMPv6's).
+pub struct EchoFields {
+    pub resp_in: Field,
+    pub resp_to: Field,
+    pub resptime: Field,
+}
+
+const ECHO_FIELDS: EchoFields = EchoFields { resp_in: &RESP_IN, resp_to: &RESP_TO, resptime: &RESPTIME };
+
+/// Pairs an echo request or reply through the session and adds the
+/// generated items and the Info note Wireshark shows for the pair.
+pub fn echo_match(cx: &mut Ctx, b: Buf, request: bool, id: u16, seq: u16, f: &EchoFields) {
     let Some((src, dst)) = cx.net else { return };
     let first = cx.pass == super::Pass::First;
     let (frame, ts) = (cx.meta.number, cx.meta.ts);
@@ -295,24 +306,18 @@ fn echo_match(cx: &mut Ctx, b: Buf, request: bool, id: u16, seq: u16) {
     } else {
         cx.session.echo.reply(first, frame, (dst, src, id, seq))
     };
-    echo_items(cx, b, m, &RESP_IN, &RESP_TO, &RESPTIME, "reply");
-}
-
-/// The generated items and Info note of a matched echo, shared with ICMPv6.
-pub fn echo_items(cx: &mut Ctx, b: Buf, m: EchoMatch, resp_in: Field, resp_to: Field, resptime: Field, partner: &str) {
-    let ts = cx.meta.ts;
     let t = &mut cx.out.tree;
     match m {
         EchoMatch::Request { reply: Some(r) } => {
-            let id = t.generated(resp_in, b.range(0, 0), Value::FrameNum(r));
+            let id = t.generated(f.resp_in, b.range(0, 0), Value::FrameNum(r));
             t.set_text(id, format!("[Response frame: {r}]"));
-            let _ = write!(cx.out.cols.info, " ({partner} in {r})");
+            let _ = write!(cx.out.cols.info, " (reply in {r})");
         }
         EchoMatch::Reply { request, request_ts } => {
-            let id = t.generated(resp_to, b.range(0, 0), Value::FrameNum(request));
+            let id = t.generated(f.resp_to, b.range(0, 0), Value::FrameNum(request));
             t.set_text(id, format!("[Request frame: {request}]"));
             let ms = ts.since(request_ts) as f64 / 1e6;
-            let id = t.generated(resptime, b.range(0, 0), Value::Double(ms));
+            let id = t.generated(f.resptime, b.range(0, 0), Value::Double(ms));
             t.set_text(id, format!("[Response time: {ms:.3} ms]"));
             let _ = write!(cx.out.cols.info, " (request in {request})");
         }

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value, SET_NOTSET};
 
-use super::icmp::{checksum_items, echo_items, last_uint, quoted, CHECKSUM_WORDS};
+use super::icmp::{checksum_items, echo_match, last_uint, quoted, EchoFields, CHECKSUM_WORDS};
 use super::{dispatch, ipv6, Buf, Ctx, DResult, DissectError};
 
 pub static ICMPV6: FieldDef =
@@ -376,16 +376,8 @@ fn echo(cx: &mut Ctx, b: Buf, request: bool) -> DResult<usize> {
     if let Some(h) = last_uint(cx, &ipv6::HLIM) {
         let _ = write!(cx.out.cols.info, ", hop limit={h}");
     }
-    if let Some((src, dst)) = cx.net {
-        let first = cx.pass == super::Pass::First;
-        let (frame, ts) = (cx.meta.number, cx.meta.ts);
-        let m = if request {
-            cx.session.echo.request(first, frame, ts, (src, dst, id, seq))
-        } else {
-            cx.session.echo.reply(first, frame, (dst, src, id, seq))
-        };
-        echo_items(cx, b, m, &RESP_IN, &RESP_TO, &RESPTIME, "reply");
-    }
+    let f = EchoFields { resp_in: &RESP_IN, resp_to: &RESP_TO, resptime: &RESPTIME };
+    echo_match(cx, b, request, id, seq, &f);
     Ok(8)
 }
 
