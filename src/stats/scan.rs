@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::dissect::Dissection;
 use crate::field::{self, Field, Value};
-use crate::tree::NodeId;
+use crate::tree::{Node, NodeId};
 
 /// An address of any layer. Ordered as Wireshark's `cmp_address` orders
 /// two addresses of one type (bytewise), which decides which side of a
@@ -57,14 +57,17 @@ fn named(name: &str) -> Option<Field> {
     field::lookup(name)
 }
 
-fn is(n: Field, f: Option<Field>) -> bool {
-    f.is_some_and(|f| field::same(n, f))
+/// Whether `n` is an item of `f` belonging to one of the packet's own
+/// layers: a direct child of a top-level protocol item. Headers quoted
+/// deeper (the datagram inside an ICMP error) are not the packet's own
+/// addresses, and Wireshark's taps skip them too.
+fn is(n: &Node, f: Option<Field>) -> bool {
+    n.depth == 1 && f.is_some_and(|f| field::same(n.field, f))
 }
 
-/// Index of the first item of `f` at or after `from`.
+/// Index of the first own-layer item of `f` at or after `from`.
 pub fn first_from(d: &Dissection, f: Option<Field>, from: usize) -> Option<NodeId> {
-    let f = f?;
-    (from..d.tree.nodes.len()).find(|&i| field::same(d.tree.nodes[i].field, f))
+    (from..d.tree.nodes.len()).find(|&i| is(&d.tree.nodes[i], f))
 }
 
 /// The source and destination items of one kind of address.
@@ -86,9 +89,9 @@ impl AddrFields {
         let mut out = Vec::new();
         let (mut src, mut dst) = (None, None);
         for n in &d.tree.nodes {
-            if is(n.field, self.src) {
+            if is(n, self.src) {
                 src = Addr::from_value(&n.value);
-            } else if is(n.field, self.dst) {
+            } else if is(n, self.dst) {
                 dst = Addr::from_value(&n.value);
             } else {
                 continue;
@@ -108,10 +111,10 @@ fn net_before(d: &Dissection, nets: &[AddrFields], before: usize) -> Option<(Add
     let mut dst = None;
     for n in d.tree.nodes.iter().take(before) {
         for a in nets {
-            if is(n.field, a.src) {
+            if is(n, a.src) {
                 src = Addr::from_value(&n.value);
                 dst = None;
-            } else if is(n.field, a.dst) {
+            } else if is(n, a.dst) {
                 dst = Addr::from_value(&n.value);
             }
         }
