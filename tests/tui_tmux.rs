@@ -5,8 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// A tmux server of our own, so that other tests' tmux sessions (or a
+/// `kill-server`) cannot disturb ours.
+fn socket() -> String {
+    format!("wirelens-tui-{}", std::process::id())
+}
+
 fn tmux(args: &[&str]) -> String {
-    match Command::new("tmux").args(args).output() {
+    match Command::new("tmux").arg("-L").arg(socket()).args(args).output() {
         Ok(out) => String::from_utf8_lossy(&out.stdout).into_owned(),
         Err(e) => panic!("tmux {args:?}: {e}"),
     }
@@ -16,7 +22,7 @@ struct Session(String);
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
+        let _ = Command::new("tmux").args(["-L", &socket(), "kill-server"]).output();
     }
 }
 

@@ -106,6 +106,9 @@ fn event_loop(tui: &mut terminal::Tui, app: &mut App, rx: &Receiver<Event>) -> a
             Err(RecvTimeoutError::Timeout) => Event::Tick,
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         };
+        if terminal::panicked() {
+            anyhow::bail!("internal error: a thread panicked (message above)");
+        }
         app.update(ev);
         // Apply whatever else is waiting before drawing once.
         while !app.quit {
