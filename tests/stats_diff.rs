@@ -34,6 +34,9 @@ const STATS: &[&str] = &[
     "follow,udp,ascii,0",
     "follow,udp,hex,1",
     "follow,udp,raw,0",
+    "follow,tcp,ascii,0",
+    "follow,tcp,hex,1",
+    "follow,tcp,raw,0",
 ];
 
 type Key = (String, String);

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::ladder::{Connections, Ladder, SYN};
 use super::scan::{Addr, TransportFields};
 use super::Tap;
 use crate::dissect::{Dissection, FrameMeta};
@@ -84,9 +85,13 @@ pub fn hex_lines(offset: usize, bytes: &[u8], prefix: &str, out: &mut String) {
         out.push(' ');
         for (k, &b) in line.iter().enumerate() {
             out.push(if (0x20..0x7f).contains(&b) { b as char } else { '.' });
-            if k == 7 && line.len() > 8 {
+            if k == 7 {
                 out.push(' ');
             }
+        }
+        // tshark drops one trailing space (the gap, or a space byte).
+        if out.ends_with(' ') {
+            out.pop();
         }
         out.push('\n');
     }
@@ -144,6 +149,31 @@ impl Followed {
     }
 }
 
+/// TCP payloads in order, each byte once (retransmitted bytes skipped).
+pub fn tcp_chunks(l: &Ladder) -> Vec<Chunk> {
+    let mut out = Vec::new();
+    let mut next: [Option<u32>; 2] = [None, None];
+    for r in &l.rungs {
+        let dir = usize::from(!r.from_client);
+        let p = &r.seg.payload;
+        if r.seg.flags & SYN != 0 {
+            next[dir] = Some(r.seg.seq.wrapping_add(1));
+        }
+        if p.is_empty() {
+            continue;
+        }
+        let skip = next[dir].map(|n| (n.wrapping_sub(r.seg.seq) as i32).clamp(0, p.len() as i32) as usize).unwrap_or(0);
+        let end = r.seg.seq.wrapping_add(p.len() as u32);
+        if next[dir].is_none_or(|n| (end.wrapping_sub(n) as i32) > 0) {
+            next[dir] = Some(end);
+        }
+        if skip < p.len() {
+            out.push(Chunk { from_client: r.from_client, frame: r.seg.frame, bytes: p[skip..].to_vec() });
+        }
+    }
+    out
+}
+
 /// Parses `tcp,ascii,3` or `udp,hex,0,2-5` (what follows `follow,`).
 fn parse_spec(arg: &str) -> Result<(Proto, Mode, u32, (u32, u32)), String> {
     let bad = |why: &str| format!("-z follow,{arg}: {why}");
@@ -189,14 +219,13 @@ pub struct FollowTap {
     range: (u32, u32),
     fields: TransportFields,
     data: Followed,
+    /// TCP: every connection's segments, ordered into chunks at the end.
+    tcp: Connections,
 }
 
 impl FollowTap {
     pub fn parse(arg: &str) -> Result<FollowTap, String> {
         let (proto, mode, stream, range) = parse_spec(arg)?;
-        if proto == Proto::Tcp {
-            return Err(format!("-z follow,{arg}: following TCP needs stream tracking, not available yet"));
-        }
         Ok(FollowTap {
             proto,
             mode,
@@ -204,12 +233,17 @@ impl FollowTap {
             range,
             fields: TransportFields::new(proto.name()),
             data: Followed::default(),
+            tcp: Connections::default(),
         })
     }
 }
 
 impl Tap for FollowTap {
     fn packet(&mut self, meta: &FrameMeta, d: &Dissection, data: &[u8]) {
+        if self.proto == Proto::Tcp {
+            self.tcp.packet(d, data, meta.number, meta.ts.since(meta.first_ts));
+            return;
+        }
         let Some(t) = self.fields.read(d) else { return };
         if t.stream != Some(self.stream) {
             return;
@@ -230,7 +264,16 @@ impl Tap for FollowTap {
     }
 
     fn draw(&self, _session: &Session, out: &mut String) {
-        self.data.draw(self.proto, self.mode, self.stream, self.range, out);
+        match self.proto {
+            Proto::Udp => self.data.draw(self.proto, self.mode, self.stream, self.range, out),
+            Proto::Tcp => {
+                let f = match self.tcp.get(self.stream) {
+                    Some(l) => Followed { client: Some(l.client), server: Some(l.server), chunks: tcp_chunks(l) },
+                    None => Followed::default(),
+                };
+                f.draw(self.proto, self.mode, self.stream, self.range, out);
+            }
+        }
     }
 }
 
@@ -246,6 +289,13 @@ mod tests {
             s,
             "00000000  47 45 54 20 2f 65 76 69  6c 25 32 35 32 37 73 71  GET /evi l%2527sq\n\
              00000010  6c 69 20 48 54 54 50 2f  31 2e 31 0d 0a           li HTTP/ 1.1..\n"
+        );
+        let mut s = String::new();
+        hex_lines(0, b"PUBLIC  ABCDEFGH ", "", &mut s);
+        assert_eq!(
+            s,
+            "00000000  50 55 42 4c 49 43 20 20  41 42 43 44 45 46 47 48  PUBLIC   ABCDEFGH\n\
+             00000010  20                                                \n"
         );
         let mut s = String::new();
         hex_lines(0x50, b"*\r\n\r\n", "\t", &mut s);

@@ -9,8 +9,9 @@
 
 pub mod conv;
 pub mod follow;
+pub mod ladder;
 pub mod phs;
-mod scan;
+pub mod scan;
 mod size;
 
 pub use scan::Addr;
@@ -75,6 +76,6 @@ impl Stats {
 /// Seconds as a C `double`, the way Wireshark's `nstime_to_sec` makes them
 /// (seconds and nanoseconds converted apart), so that large values round
 /// the same way in the printed digits.
-pub(crate) fn nanos_to_sec(ns: i64) -> f64 {
+pub fn nanos_to_sec(ns: i64) -> f64 {
     (ns / 1_000_000_000) as f64 + (ns % 1_000_000_000) as f64 / 1e9
 }
