@@ -267,8 +267,18 @@ impl Tap for FollowTap {
         match self.proto {
             Proto::Udp => self.data.draw(self.proto, self.mode, self.stream, self.range, out),
             Proto::Tcp => {
+                // tshark's Node 0 is the sender of the first segment its tap
+                // saw, even when that is the server's SYN-ACK.
                 let f = match self.tcp.get(self.stream) {
-                    Some(l) => Followed { client: Some(l.client), server: Some(l.server), chunks: tcp_chunks(l) },
+                    Some(l) => {
+                        let mut chunks = tcp_chunks(l);
+                        let swap = l.rungs.first().is_some_and(|r| !r.from_client);
+                        if swap {
+                            chunks.iter_mut().for_each(|c| c.from_client = !c.from_client);
+                        }
+                        let (c, s) = if swap { (l.server, l.client) } else { (l.client, l.server) };
+                        Followed { client: Some(c), server: Some(s), chunks }
+                    }
                     None => Followed::default(),
                 };
                 f.draw(self.proto, self.mode, self.stream, self.range, out);
