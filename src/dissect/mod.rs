@@ -15,6 +15,9 @@ pub mod frame;
 pub mod eth;
 pub mod ipv4;
 pub mod tcp;
+pub mod tcp_analysis;
+pub mod tcp_options;
+pub mod tcp_pdu;
 pub mod udp;
 
 use std::fmt::Write;
@@ -35,6 +38,9 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     eth::FIELDS,
     ipv4::FIELDS,
     tcp::FIELDS,
+    tcp_options::FIELDS,
+    tcp_analysis::FIELDS,
+    tcp_pdu::FIELDS,
     udp::FIELDS,
 ];
 

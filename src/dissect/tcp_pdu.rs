@@ -1,0 +1,391 @@
+//! A TCP payload's way to its application dissector: bytes are delivered in
+//! sequence order (see `session::tcp::reassembly`), a message split over
+//! several segments is handed over whole from a "Reassembled TCP" data
+//! source once its last segment arrives, and every call is recorded so a
+//! later dissection of the frame repeats it without touching stream state.
+
+use crate::field::{Field, FieldDef, FieldType, Value};
+use crate::session::tcp::{Accept, AppCall, AppSlot, Reasm, SegOut};
+use crate::tree::{NodeId, FRAME, GENERATED};
+
+use super::dispatch::{self, Pdu, TcpApp, TcpSeg};
+use super::{Buf, Ctx, Pass};
+
+pub static SEGMENTS: FieldDef = FieldDef::new("tcp.segments", "Reassembled TCP Segments", FieldType::None);
+pub static SEGMENT: FieldDef = FieldDef::new("tcp.segment", "TCP Segment", FieldType::FrameNum);
+pub static SEGMENT_COUNT: FieldDef = FieldDef::new("tcp.segment.count", "Segment count", FieldType::U32);
+pub static REASSEMBLED_IN: FieldDef =
+    FieldDef::new("tcp.reassembled_in", "Reassembled PDU in frame", FieldType::FrameNum);
+pub static REASSEMBLED_LENGTH: FieldDef =
+    FieldDef::new("tcp.reassembled.length", "Reassembled TCP length", FieldType::U32);
+pub static REASSEMBLED_DATA: FieldDef =
+    FieldDef::new("tcp.reassembled.data", "Reassembled TCP Data", FieldType::Bytes);
+pub static SEGMENT_DATA: FieldDef = FieldDef::new("tcp.segment_data", "TCP segment data", FieldType::Bytes);
+
+pub static FIELDS: &[Field] = &[
+    &SEGMENTS, &SEGMENT, &SEGMENT_COUNT, &REASSEMBLED_IN, &REASSEMBLED_LENGTH, &REASSEMBLED_DATA,
+    &SEGMENT_DATA,
+];
+
+const PARTIAL_NOTE: &str = "[TCP segment of a reassembled PDU]";
+
+/// What happened to this frame's payload on the first pass.
+#[derive(Default)]
+struct Outcome {
+    calls: Vec<AppCall>,
+    /// Some of its bytes wait for a message's later segments.
+    partial: bool,
+    /// Some of its bytes went into a reassembled message.
+    segment_data: bool,
+}
+
+/// Hands the payload on; closes the TCP subtree `root` first.
+pub fn payload(cx: &mut Ctx, root: NodeId, p: Buf, sport: u16, dport: u16, out: Option<&SegOut>) {
+    let plen = p.reported_len();
+    let Some(o) = out.filter(|_| plen > 0) else {
+        cx.tree().close_to(root);
+        if plen > 0 {
+            dispatch::data(cx, p);
+        }
+        return;
+    };
+    let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport };
+    match cx.pass {
+        Pass::First => first(cx, root, p, &seg, o.seq),
+        Pass::Revisit => revisit(cx, root, p, &seg),
+    }
+}
+
+fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
+    let d = (!seg.from_client) as usize;
+    let frame = cx.meta.number;
+    let bytes = p.tail(0);
+    let frame_off = (cx.out.tree.source() == FRAME).then(|| p.abs(0) as u32);
+    let tbl = &mut cx.session.tcp;
+    let Some(st) = tbl.stream_mut(seg.stream) else {
+        cx.tree().close_to(root);
+        dispatch::data(cx, p);
+        return;
+    };
+    if matches!(st.apps[d], AppSlot::Undecided) && !bytes.is_empty() {
+        let a = match dispatch::tcp_app(seg.sport, seg.dport, bytes) {
+            Some(f) => AppSlot::Some(f),
+            None => AppSlot::None,
+        };
+        for slot in st.apps.iter_mut().filter(|s| matches!(s, AppSlot::Undecided)) {
+            *slot = a;
+        }
+    }
+    let app = match st.apps[d] {
+        AppSlot::Some(f) => Some(f),
+        _ => None,
+    };
+    // A segment cut by the snap length cannot be put in the stream.
+    let accept = if bytes.len() < p.reported_len() {
+        Accept::Old
+    } else {
+        st.reasm[d].accept(frame, frame_off, seq, bytes)
+    };
+    let mut ready = Vec::new();
+    if let Accept::InOrder { .. } = accept {
+        while let Some(h) = st.reasm[d].take_ready() {
+            ready.push(h);
+        }
+    }
+    let mut r = std::mem::take(&mut st.reasm[d]);
+    if let Accept::InOrder { skip, .. } = accept {
+        tbl.add_chunk(seg.stream, seg.from_client, frame, frame_off.map(|o| o + skip as u32), &bytes[skip..]);
+    }
+    for h in &ready {
+        tbl.add_chunk(seg.stream, seg.from_client, h.frame, h.frame_off, &h.data);
+    }
+
+    let mut out = Outcome::default();
+    match (app, accept) {
+        (None, _) => {
+            cx.tree().close_to(root);
+            dispatch::data(cx, p);
+            out.calls.push(AppCall::Data);
+        }
+        (Some(_), Accept::Old | Accept::Held) => {
+            cx.tree().close_to(root);
+        }
+        (Some(app), Accept::InOrder { skip, .. }) => {
+            let continues = !r.pending.is_empty() || !ready.is_empty();
+            if continues {
+                segment_data(cx, p);
+                out.segment_data = true;
+            }
+            cx.tree().close_to(root);
+            let mark = cx.out.tree.nodes.len();
+            let mut disowned = false;
+            if let Ok(b) = p.from(skip) {
+                disowned |= deliver(cx, &mut r, app, seg, frame, &bytes[skip..], Some((b, skip)), &mut out);
+            }
+            for h in ready {
+                if disowned {
+                    break;
+                }
+                disowned |= deliver(cx, &mut r, app, seg, h.frame, &h.data, None, &mut out);
+            }
+            if disowned {
+                r.clear_pending();
+                if let Some(st) = cx.session.tcp.stream_mut(seg.stream) {
+                    st.apps[d] = AppSlot::None;
+                }
+            }
+            if out.partial && !out.segment_data && cx.out.tree.nodes.len() == mark && cx.full {
+                // The first bytes of a message: note them in the TCP
+                // subtree, which nothing has followed yet.
+                append_child(cx, root, &SEGMENT_DATA, p.range(0, p.len()), format!("TCP segment data ({} bytes)", p.len()));
+            }
+        }
+    }
+    if let Some(st) = cx.session.tcp.stream_mut(seg.stream) {
+        st.reasm[d] = r;
+    }
+    let partial = out.partial && out.calls.is_empty();
+    if partial {
+        partial_note(cx);
+    }
+    if let Some(rec) = cx.session.tcp.current() {
+        rec.app = app;
+        rec.partial = partial;
+        rec.calls = out.calls;
+    }
+}
+
+/// Feeds in-order bytes to the application, completing and starting
+/// messages. `frame_buf`: the bytes as a view of the frame (and their
+/// offset in the payload), when they are this frame's own. Returns true when
+/// the application disowned the stream.
+#[allow(clippy::too_many_arguments)]
+fn deliver(
+    cx: &mut Ctx,
+    r: &mut Reasm,
+    app: TcpApp,
+    seg: &TcpSeg,
+    frame: u32,
+    bytes: &[u8],
+    frame_buf: Option<(Buf, usize)>,
+    out: &mut Outcome,
+) -> bool {
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        let rest = &bytes[pos..];
+        if r.pending.is_empty() {
+            if let Some((b, base)) = frame_buf {
+                let Ok(view) = b.from(pos) else { return false };
+                let call = AppCall::Payload { off: (base + pos) as u32, len: rest.len() as u32 };
+                match dispatch::tcp_port(cx, Some(app), seg, view) {
+                    Pdu::Done(_) => {
+                        out.calls.push(call);
+                        return false;
+                    }
+                    Pdu::NotMine => {
+                        out.calls.push(AppCall::Data);
+                        return true;
+                    }
+                    Pdu::NeedMore { offset, more } => {
+                        let offset = offset.min(rest.len());
+                        if offset > 0 {
+                            out.calls.push(call);
+                        }
+                        out.partial = true;
+                        if r.append_pending(frame, &rest[offset..]) {
+                            r.need = more;
+                        }
+                        return false;
+                    }
+                }
+            }
+        }
+        let take = r.need.map_or(rest.len(), |k| k.min(rest.len()));
+        if !r.append_pending(frame, &rest[..take]) {
+            return false;
+        }
+        pos += take;
+        if let Some(k) = r.need {
+            if take < k {
+                r.need = Some(k - take);
+                out.partial = true;
+                return false;
+            }
+        }
+        let pdu = std::mem::take(&mut r.pending);
+        let segs = std::mem::take(&mut r.pending_segs);
+        let (res, kept) = reassembled(cx, app, seg, pdu, &segs, true);
+        match res {
+            Pdu::NeedMore { offset: 0, more } => {
+                r.pending = kept.unwrap_or_default();
+                r.pending_segs = segs;
+                r.need = more;
+                out.partial = true;
+            }
+            Pdu::NeedMore { offset, more } => {
+                let pdu = kept.unwrap_or_default();
+                if let Some(id) = cx.session.tcp.store_pdu(cx.meta.number, &pdu, &segs) {
+                    out.calls.push(AppCall::Reassembled(id));
+                }
+                r.pending = pdu;
+                r.pending_segs = segs;
+                r.consume_pending(offset);
+                r.need = more;
+                out.partial = true;
+            }
+            Pdu::Done(_) | Pdu::NotMine => {
+                if let Some(pdu) = kept {
+                    if let Some(id) = cx.session.tcp.store_pdu(cx.meta.number, &pdu, &segs) {
+                        out.calls.push(AppCall::Reassembled(id));
+                    }
+                }
+                r.need = None;
+                if matches!(res, Pdu::NotMine) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Calls the application on a reassembled message shown as its own data
+/// source. When it asks for more bytes before dissecting anything, the
+/// source and segment list are taken back (`rollback`) and the bytes are
+/// returned for the caller to keep. Returns the result and the bytes.
+fn reassembled(
+    cx: &mut Ctx,
+    app: TcpApp,
+    seg: &TcpSeg,
+    pdu: Vec<u8>,
+    segs: &[(u32, u32)],
+    rollback: bool,
+) -> (Pdu, Option<Vec<u8>>) {
+    let mark = cx.out.tree.nodes.len();
+    let prev = cx.out.tree.source();
+    let id = cx.out.add_source("Reassembled TCP", Vec::new());
+    cx.out.tree.set_source(id);
+    segment_list(cx, &pdu, segs);
+    let res = dispatch::tcp_port(cx, Some(app), seg, Buf::new(&pdu, pdu.len()));
+    cx.out.tree.set_source(prev);
+    if rollback && matches!(res, Pdu::NeedMore { offset: 0, .. }) {
+        cx.out.tree.nodes.truncate(mark);
+        cx.out.sources.truncate(id as usize - 1);
+        return (res, Some(pdu));
+    }
+    let keep = pdu.clone();
+    if let Some(s) = cx.out.sources.get_mut(id as usize - 1) {
+        s.bytes = pdu;
+    }
+    (res, Some(keep))
+}
+
+/// `[N Reassembled TCP Segments (L bytes): #4(100), #6(200)]`.
+fn segment_list(cx: &mut Ctx, pdu: &[u8], segs: &[(u32, u32)]) {
+    let n = pdu.len();
+    let mut label = format!("[{} Reassembled TCP Segments ({n} bytes):", segs.len());
+    for (i, (f, l)) in segs.iter().enumerate() {
+        label.push_str(if i == 0 { " " } else { ", " });
+        label.push_str(&format!("#{f}({l})"));
+    }
+    label.push(']');
+    let t = cx.tree();
+    let root = t.open(&SEGMENTS, 0..n, Value::None);
+    t.set_flags(root, GENERATED);
+    t.set_text(root, label);
+    let mut at = 0usize;
+    for &(f, l) in segs {
+        let l = l as usize;
+        let s = t.generated(&SEGMENT, at..at + l, Value::FrameNum(f));
+        t.set_text(s, format!("[Frame: {f}, payload: {at}-{} ({l} bytes)]", (at + l).saturating_sub(1)));
+        at += l;
+    }
+    let c = t.generated(&SEGMENT_COUNT, 0..0, Value::UInt(segs.len() as u64));
+    t.set_text(c, format!("[Segment count: {}]", segs.len()));
+    let l = t.generated(&REASSEMBLED_LENGTH, 0..0, Value::UInt(n as u64));
+    t.set_text(l, format!("[Reassembled TCP length: {n}]"));
+    let d = t.generated(&REASSEMBLED_DATA, 0..n, Value::None);
+    let mut hex = String::new();
+    for b in pdu.iter().take(36) {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    if n > 36 {
+        hex.push('…');
+    }
+    t.set_text(d, format!("[Reassembled TCP Data: {hex}]"));
+    t.close();
+}
+
+fn segment_data(cx: &mut Ctx, p: Buf) {
+    if cx.full {
+        let t = cx.tree();
+        let id = t.add(&SEGMENT_DATA, p.range(0, p.len()), Value::None);
+        t.set_text(id, format!("TCP segment data ({} bytes)", p.len()));
+    }
+}
+
+/// Adds an item at the end of `parent`'s subtree after it was closed; only
+/// valid while nothing has been added after that subtree.
+fn append_child(cx: &mut Ctx, parent: NodeId, field: Field, range: std::ops::Range<usize>, text: String) {
+    let t = cx.tree();
+    let Some(depth) = t.nodes.get(parent).map(|n| n.depth + 1) else { return };
+    let id = t.add(field, range, Value::None);
+    if let Some(n) = t.nodes.get_mut(id) {
+        n.depth = depth;
+    }
+    t.set_text(id, text);
+}
+
+fn partial_note(cx: &mut Ctx) {
+    cx.out.cols.set_protocol("TCP");
+    let info = &mut cx.out.cols.info;
+    if !info.is_empty() {
+        info.push(' ');
+    }
+    info.push_str(PARTIAL_NOTE);
+}
+
+/// Repeats the first pass's calls for this frame.
+fn revisit(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg) {
+    let frame = cx.meta.number;
+    let Some(rec) = cx.session.tcp.frame(frame).cloned() else {
+        cx.tree().close_to(root);
+        return;
+    };
+    let in_pdu = rec.calls.iter().any(|c| match c {
+        AppCall::Reassembled(id) => cx
+            .session
+            .tcp
+            .pdu(*id)
+            .is_some_and(|s| s.segments.iter().any(|&(f, _)| f == frame)),
+        _ => false,
+    });
+    if rec.partial || in_pdu || rec.reassembled_in != 0 {
+        segment_data(cx, p);
+    }
+    if rec.reassembled_in != 0 {
+        let t = cx.tree();
+        let id = t.generated(&REASSEMBLED_IN, p.range(0, 0), Value::FrameNum(rec.reassembled_in));
+        t.set_text(id, format!("[Reassembled PDU in frame: {}]", rec.reassembled_in));
+    }
+    cx.tree().close_to(root);
+    for call in &rec.calls {
+        match *call {
+            AppCall::Data => dispatch::data(cx, p),
+            AppCall::Payload { off, .. } => {
+                if let Ok(b) = p.from(off as usize) {
+                    dispatch::tcp_port(cx, rec.app, seg, b);
+                }
+            }
+            AppCall::Reassembled(id) => {
+                let (Some(app), Some(stored)) = (rec.app, cx.session.tcp.pdu(id)) else { continue };
+                let bytes = stored.bytes.to_vec();
+                let segs = stored.segments.clone();
+                reassembled(cx, app, seg, bytes, &segs, false);
+            }
+        }
+    }
+    if rec.partial {
+        partial_note(cx);
+    }
+}
