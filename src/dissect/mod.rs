@@ -54,6 +54,9 @@ pub struct FrameMeta {
     pub origlen: u32,
     pub linktype: u32,
     pub iface: u32,
+    /// Whether the file names interfaces (pcapng); pcap files have none and
+    /// tshark then shows no `frame.interface_id`.
+    pub has_iface: bool,
     /// Decimal digits of the timestamp resolution (6 for µs, 9 for ns).
     pub ts_digits: u8,
     /// Time of the first packet, for `frame.time_relative`.
