@@ -32,6 +32,8 @@ pub struct Options {
 pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), String>> {
     let mut reader = capture::open_stream(&opts.path)?;
     let mut session = Session::new();
+    // One pass: no frame is dissected twice, so reassembled messages need not be kept.
+    session.tcp.keep_pdus = false;
     let mut d = Dissection::default();
     let mut line = String::with_capacity(512);
     let mut first_ts: Option<Timestamp> = None;

@@ -237,11 +237,8 @@ pub fn note_error(cx: &mut Ctx, err: DissectError) {
             cx.out.truncated = true;
             let id = cx.out.tree.add(&TRUNCATED, end..end, crate::field::Value::None);
             cx.out.tree.set_text(id, format!("[Packet size limited during capture: {layer} truncated]"));
-            let info = &mut cx.out.cols.info;
-            if !info.is_empty() {
-                info.push(' ');
-            }
-            info.push_str("[Packet size limited during capture]");
+            // tshark appends this note with no separator.
+            cx.out.cols.info.push_str("[Packet size limited during capture]");
         }
         DissectError::Malformed => {
             cx.out.malformed = true;

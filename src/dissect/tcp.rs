@@ -153,8 +153,16 @@ fn run(cx: &mut Ctx, b: Buf, tracked: bool) -> DResult<()> {
         return Err(DissectError::Malformed);
     }
     let win = b.u16(14)?;
-    let opt_bytes = b.bytes(20, hlen - 20)?;
-    let options = opts::parse(opt_bytes);
+    b.u16(18)?;
+    // Options cut by the snap length: those captured are still shown and
+    // the segment still tracked, then the layer ends as truncated.
+    let opt_all = b.tail(20);
+    let opts_cut = opt_all.len() < hlen - 20;
+    if opts_cut && b.reported_len() < hlen {
+        cx.tree().close();
+        return Err(DissectError::Malformed);
+    }
+    let options = opts::parse(&opt_all[..opt_all.len().min(hlen - 20)]);
     let payload = b.from(hlen)?;
     let plen = payload.reported_len() as u32;
     let h = Hdr { sport, dport, seq, ack, hlen, flags, win };
@@ -181,11 +189,15 @@ fn run(cx: &mut Ctx, b: Buf, tracked: bool) -> DResult<()> {
         ta::timestamps(cx, end, o);
         ta::seq_ack(cx, end, o);
     }
-    if plen > 0 {
+    if plen > 0 && !payload.is_empty() {
         let id = cx.tree().add(&PAYLOAD, payload.range(0, payload.len()), Value::None);
         cx.tree().set_text(id, format!("TCP payload ({plen} bytes)"));
     }
     info(cx, &h, b, &options, out.as_ref(), plen);
+    if opts_cut {
+        cx.tree().close_to(root);
+        return Err(DissectError::Truncated);
+    }
     tcp_pdu::payload(cx, root, payload, sport, dport, out.as_ref());
     if let Some(o) = &out {
         let mut prefix = String::new();
@@ -263,9 +275,15 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
             t.set_text(a, format!("Acknowledgment Number: {}    (relative ack number)", o.ack));
         }
         _ => {
-            t.add(&ACK, b.range(8, 4), Value::UInt(h.ack as u64));
+            t.open(&ACK, b.range(8, 4), Value::UInt(h.ack as u64));
+            if h.ack != 0 && h.flags & 0x010 == 0 && cx.full {
+                let msg = "The acknowledgment number field is nonzero while the ACK flag is not set";
+                ta::expert(cx, &ta::ACK_NONZERO, msg, "Note", "Protocol");
+            }
+            cx.tree().close();
         }
     }
+    let t = cx.tree();
     t.add(&ACK_RAW, b.range(8, 4), Value::UInt(h.ack as u64));
     let nib = h.hlen / 4;
     let hl = t.add(&HDR_LEN, b.range(12, 1), Value::UInt(h.hlen as u64));
@@ -318,9 +336,15 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     }
     let t = cx.tree();
     let pic = flag_picture(flags);
-    let s = t.generated(&FLAGS_STR, b.range(12, 2), Value::str(pic.as_str()));
+    let s = t.open(&FLAGS_STR, b.range(12, 2), Value::str(pic.as_str()));
+    t.set_flags(s, crate::tree::GENERATED);
     t.set_text(s, format!("[TCP Flags: {pic}]"));
-    t.close();
+    if let (true, Some(o)) = (flags & 0x001 != 0 && cx.full, o) {
+        let f = if o.fin_active { &ta::FIN_ACTIVE } else { &ta::FIN_PASSIVE };
+        ta::expert(cx, f, f.display, "Note", "Sequence");
+    }
+    cx.tree().close();
+    cx.tree().close();
     if h.hlen < 20 {
         return;
     }
@@ -342,7 +366,8 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     let ck = b.u16(16).unwrap_or(0);
     let c = t.add(&CHECKSUM, b.range(16, 2), Value::UInt(ck as u64));
     t.set_text(c, format!("Checksum: 0x{ck:04x} [unverified]"));
-    t.generated(&CHECKSUM_STATUS, b.range(16, 2), Value::UInt(2));
+    let st = t.generated(&CHECKSUM_STATUS, b.range(16, 2), Value::UInt(2));
+    t.set_text(st, "[Checksum Status: Unverified]");
     t.add(&URGENT, b.range(18, 2), Value::UInt(b.u16(18).unwrap_or(0) as u64));
 }
 
@@ -367,4 +392,4 @@ fn info(cx: &mut Ctx, h: &Hdr, b: Buf, o: &opts::Options, out: Option<&SegOut>, 
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -55,6 +55,9 @@ expert_field!(ZERO_WINDOW_PROBE_ACK, "tcp.analysis.zero_window_probe_ack", "ACK 
 expert_field!(CONN_SYN, "tcp.connection.syn", "Connection establish request (SYN)");
 expert_field!(CONN_SYNACK, "tcp.connection.synack", "Connection establish acknowledge (SYN+ACK)");
 expert_field!(CONN_FIN, "tcp.connection.fin", "Connection finish (FIN)");
+expert_field!(FIN_ACTIVE, "tcp.connection.fin_active", "This frame initiates the connection closing");
+expert_field!(FIN_PASSIVE, "tcp.connection.fin_passive", "This frame undergoes the connection closing");
+expert_field!(ACK_NONZERO, "tcp.ack.nonzero", "The acknowledgment number field is nonzero while the ACK flag is not set");
 expert_field!(CONN_RST, "tcp.connection.rst", "Connection reset (RST)");
 
 pub static FIELDS: &[Field] = &[
@@ -63,7 +66,8 @@ pub static FIELDS: &[Field] = &[
     &DUP_ACK_FRAME, &RETRANSMISSION, &FAST_RETRANSMISSION, &SPURIOUS, &OUT_OF_ORDER,
     &REUSED_PORTS, &LOST_SEGMENT, &ACK_LOST, &WINDOW_UPDATE, &WINDOW_FULL, &KEEP_ALIVE,
     &KEEP_ALIVE_ACK, &ZERO_WINDOW_PROBE, &ZERO_WINDOW, &ZERO_WINDOW_PROBE_ACK, &CONN_SYN,
-    &CONN_SYNACK, &CONN_FIN, &CONN_RST,
+    &CONN_SYNACK, &CONN_FIN, &FIN_ACTIVE, &FIN_PASSIVE, &CONN_RST,
+    &ACK_NONZERO,
 ];
 
 /// Each finding in Wireshark's order: its bit, expert field, severity and
@@ -167,7 +171,7 @@ pub fn seq_ack(cx: &mut Ctx, at: usize, o: &SegOut) {
             if bit & (flag::FAST_RETRANSMISSION | flag::SPURIOUS_RETRANSMISSION) != 0 {
                 expert(cx, &RETRANSMISSION, RETRANSMISSION.display, "Note", "Sequence");
             }
-            if bit == flag::RETRANSMISSION && f.rto_frame != 0 {
+            if bit == flag::RETRANSMISSION && f.rto != 0 {
                 let t = cx.tree();
                 let a = t.generated(&RTO, r.clone(), Value::RelTime(f.rto));
                 t.set_text(a, format!("[The RTO for this segment was: {} seconds]", rel(f.rto)));

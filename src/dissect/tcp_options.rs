@@ -192,13 +192,31 @@ fn one(cx: &mut Ctx, b: Buf, op: &Opt, rev_base: Option<u32>) {
             kind_item(cx);
         }
         _ if op.bad => {
-            let id = t.open(&UNKNOWN, r, Value::None);
-            t.set_text(id, format!("TCP Option - {}", name(op.kind)));
+            let f = match op.kind {
+                2 => &MSS,
+                3 => &WSCALE,
+                4 => &SACK_PERM,
+                5 => &SACK,
+                8 => &TIMESTAMP,
+                _ => &UNKNOWN,
+            };
+            let id = t.open(f, r, Value::None);
+            if std::ptr::eq(f, &UNKNOWN) {
+                t.set_text(id, format!("TCP Option - Unknown ({})", op.kind));
+            } else {
+                t.set_text(id, format!("TCP Option - {}", name(op.kind)));
+            }
             kind_item(cx);
-            len_item(cx);
-            let l = b.u8(off + 1).unwrap_or(0);
-            let e = cx.tree().add(&LEN_INVALID, b.range(off + 1, 1.min(op.len as usize - 1)), Value::None);
-            cx.tree().set_text(e, format!("[Expert Info (Error/Protocol): {} with invalid length {l}]", name(op.kind)));
+            if op.len >= 2 {
+                let l = b.u8(off + 1).unwrap_or(0);
+                cx.tree().open(&OPTION_LEN, b.range(off + 1, 1), Value::UInt(l as u64));
+                let msg = match expected_len(op.kind) {
+                    Some(e) => format!("option length should be {e}"),
+                    None => format!("option length {l} is invalid"),
+                };
+                super::tcp_analysis::expert(cx, &LEN_INVALID, &msg, "Note", "Sequence");
+                cx.tree().close();
+            }
         }
         2 => {
             let v = u16_at(2);

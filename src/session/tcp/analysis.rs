@@ -273,13 +273,20 @@ fn retransmission_kind(fwd: &Dir, rev: &Dir, s: &Seg, first_rtt: i64, f: &mut Fi
         return;
     }
     let threshold = if first_rtt == 0 { 3_000_000 } else { first_rtt };
-    if s.ts - fwd.nextseq_time < threshold && fwd.nextseq != seq.wrapping_add(len) {
+    let span = len + (s.flags & (SYN | FIN) != 0) as u32;
+    if s.ts - fwd.nextseq_time < threshold && fwd.nextseq != seq.wrapping_add(span) {
         f.flags |= OUT_OF_ORDER;
         return;
     }
     f.flags |= RETRANSMISSION;
-    f.rto = s.ts - fwd.nextseq_time;
-    f.rto_frame = fwd.nextseq_frame;
+    // The oldest unacknowledged segment is most likely the one sent again;
+    // without one, the latest that advanced the sequence.
+    let (ts, frame) = match fwd.unacked.first() {
+        Some(u) => (u.ts, u.frame),
+        None => (fwd.nextseq_time, fwd.nextseq_frame),
+    };
+    f.rto = s.ts - ts;
+    f.rto_frame = frame;
 }
 
 /// Drops the reverse direction's segments this ACK covers; an exact match

@@ -68,6 +68,8 @@ pub struct SegOut {
     /// Handshake RTT (ns) if known by this segment, else 0.
     pub irtt: i64,
     pub completeness: u8,
+    /// A FIN from the side that closed first (it initiates the closing).
+    pub fin_active: bool,
     pub findings: Findings,
 }
 
@@ -144,6 +146,8 @@ pub struct Stream {
     mru_syn: i64,
     first_rtt: i64,
     completeness: u8,
+    /// Which direction sent the first FIN (0 client, 1 server).
+    closer: Option<usize>,
     /// Indexes into `TcpTable::frames`.
     frames: Vec<u32>,
     chunks: Vec<ChunkRef>,
@@ -163,6 +167,7 @@ impl Stream {
             mru_syn: 0,
             first_rtt: 0,
             completeness: 0,
+            closer: None,
             frames: Vec::new(),
             chunks: Vec::new(),
         }
@@ -310,22 +315,9 @@ impl TcpTable {
         if s.flags & (SYN | FIN) != 0 {
             nxtseq = nxtseq.wrapping_add(1);
         }
+        let fin_active = s.flags & FIN != 0 && *st.closer.get_or_insert(fi) == fi;
         let completeness = st.completeness;
-        st.completeness |= match s.flags & (SYN | ACK) {
-            SYN => complete::SYN,
-            f if f == SYN | ACK => complete::SYNACK,
-            ACK => complete::ACK,
-            _ => 0,
-        };
-        if s.len > 0 {
-            st.completeness |= complete::DATA;
-        }
-        if s.flags & (FIN | ACK) == FIN | ACK {
-            st.completeness |= complete::FIN;
-        }
-        if s.flags & RST != 0 {
-            st.completeness |= complete::RST;
-        }
+        st.completeness |= completeness_bits(st.frames.is_empty(), s);
         let out = SegOut {
             stream: st.index,
             from_client: fc,
@@ -339,6 +331,7 @@ impl TcpTable {
             time_delta,
             irtt: st.first_rtt,
             completeness,
+            fin_active,
             findings,
         };
         st.frames.push(frame_idx);
@@ -476,6 +469,31 @@ impl TcpTable {
         let st = self.streams.get(i as usize)?;
         Some((i, st.client == (src, sport)))
     }
+}
+
+/// `tcp.completeness` bits a segment adds. As in tshark, the first segment
+/// of a stream counts only if it is a SYN, an ACK only without data, and a
+/// FIN only with an ACK.
+fn completeness_bits(first: bool, s: &SegIn) -> u8 {
+    match s.flags & (SYN | ACK) {
+        SYN => return complete::SYN,
+        f if f == SYN | ACK => return complete::SYNACK,
+        _ if first => return 0,
+        _ => {}
+    }
+    let mut b = 0;
+    if s.len > 0 {
+        b |= complete::DATA;
+    } else if s.flags & ACK != 0 {
+        b |= complete::ACK;
+    }
+    if s.flags & (FIN | ACK) == FIN | ACK {
+        b |= complete::FIN;
+    }
+    if s.flags & RST != 0 {
+        b |= complete::RST;
+    }
+    b
 }
 
 fn fwd_sacked(d: &mut Dir, sacked: u32) {
