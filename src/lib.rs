@@ -12,3 +12,4 @@ pub mod headless;
 pub mod output;
 pub mod session;
 pub mod tree;
+pub mod tui;
