@@ -46,12 +46,13 @@ pub static URGENT: FieldDef = FieldDef::new("tcp.urgent_pointer", "Urgent Pointe
 pub static OPTIONS: FieldDef = FieldDef::new("tcp.options", "TCP Options", FieldType::Bytes);
 pub static PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes);
 pub static LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", FieldType::U32);
+pub static RESET_CAUSE: FieldDef = FieldDef::new("tcp.reset_cause", "Reset cause", FieldType::String);
 
 pub static FIELDS: &[Field] = &[
     &TCP, &SRCPORT, &DSTPORT, &PORT, &STREAM, &COMPLETENESS, &LEN, &SEQ, &SEQ_RAW, &NXTSEQ, &ACK,
     &ACK_RAW, &HDR_LEN, &FLAGS, &FLAG_RES, &FLAG_AE, &FLAG_CWR, &FLAG_ECE, &FLAG_URG, &FLAG_ACK,
     &FLAG_PUSH, &FLAG_RST, &FLAG_SYN, &FLAG_FIN, &FLAGS_STR, &WINDOW, &WINDOW_SIZE,
-    &WINDOW_SCALE, &CHECKSUM, &CHECKSUM_STATUS, &URGENT, &OPTIONS, &PAYLOAD,
+    &WINDOW_SCALE, &CHECKSUM, &CHECKSUM_STATUS, &URGENT, &OPTIONS, &PAYLOAD, &RESET_CAUSE,
 ];
 
 const FLAG_NAMES: [(u16, &str); 9] = [
@@ -189,7 +190,12 @@ fn run(cx: &mut Ctx, b: Buf, tracked: bool) -> DResult<()> {
         ta::timestamps(cx, end, o);
         ta::seq_ack(cx, end, o);
     }
-    if plen > 0 && !payload.is_empty() {
+    let reset_text = flags & 0x004 != 0 && !payload.is_empty();
+    if reset_text {
+        // A reset's payload is the sender's text explaining it.
+        let text = String::from_utf8_lossy(payload.tail(0)).into_owned();
+        cx.tree().add(&RESET_CAUSE, payload.range(0, payload.len()), Value::str(text));
+    } else if plen > 0 && !payload.is_empty() {
         let id = cx.tree().add(&PAYLOAD, payload.range(0, payload.len()), Value::None);
         cx.tree().set_text(id, format!("TCP payload ({plen} bytes)"));
     }
@@ -198,7 +204,11 @@ fn run(cx: &mut Ctx, b: Buf, tracked: bool) -> DResult<()> {
         cx.tree().close_to(root);
         return Err(DissectError::Truncated);
     }
-    tcp_pdu::payload(cx, root, payload, sport, dport, out.as_ref());
+    if reset_text {
+        cx.tree().close_to(root);
+    } else {
+        tcp_pdu::payload(cx, root, payload, sport, dport, out.as_ref());
+    }
     if let Some(o) = &out {
         let mut prefix = String::new();
         ta::info_prefix(o, &mut prefix);
