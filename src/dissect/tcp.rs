@@ -182,11 +182,12 @@ fn run(cx: &mut Ctx, b: Buf, tracked: bool) -> DResult<()> {
     }
     header_fields(cx, b, &h, out.as_ref());
     let ack_base = out.map(|o| o.ack_base);
-    if hlen > 20 {
+    // Without a tree to show, the costly labelled subtrees are skipped.
+    if hlen > 20 && cx.full {
         opts::tree(cx, b, &options, hlen, ack_base);
     }
     let end = b.abs(hlen);
-    if let Some(o) = &out {
+    if let (Some(o), true) = (&out, cx.full) {
         ta::timestamps(cx, end, o);
         ta::seq_ack(cx, end, o);
     }
@@ -197,7 +198,9 @@ fn run(cx: &mut Ctx, b: Buf, tracked: bool) -> DResult<()> {
         cx.tree().add(&RESET_CAUSE, payload.range(0, payload.len()), Value::str(text));
     } else if plen > 0 && !payload.is_empty() {
         let id = cx.tree().add(&PAYLOAD, payload.range(0, payload.len()), Value::None);
-        cx.tree().set_text(id, format!("TCP payload ({plen} bytes)"));
+        if cx.full {
+            cx.tree().set_text(id, format!("TCP payload ({plen} bytes)"));
+        }
     }
     info(cx, &h, b, &options, out.as_ref(), plen);
     if opts_cut {
@@ -244,6 +247,7 @@ fn track(cx: &mut Ctx, h: &Hdr, plen: u32, o: &opts::Options) -> Option<SegOut> 
 
 fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     let z = b.range(0, 0);
+    let full = cx.full;
     let known = match (o, cx.net) {
         (Some(o), _) => Some(o.stream),
         (None, Some((src, dst))) => cx.session.tcp.lookup(src, h.sport, dst, h.dport).map(|x| x.0),
@@ -252,21 +256,29 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     let t = cx.tree();
     if let Some(stream) = known {
         let s = t.generated(&STREAM, z.clone(), Value::UInt(stream as u64));
-        t.set_text(s, format!("[Stream index: {stream}]"));
+        if full {
+            t.set_text(s, format!("[Stream index: {stream}]"));
+        }
     }
     if let Some(o) = o {
         let c = t.generated(&COMPLETENESS, z.clone(), Value::UInt(o.completeness as u64));
-        t.set_text(c, completeness_label(o.completeness));
+        if full {
+            t.set_text(c, completeness_label(o.completeness));
+        }
     }
     let plen = b.reported_len().saturating_sub(h.hlen);
     if h.hlen >= 20 {
         let l = t.generated(&LEN, z.clone(), Value::UInt(plen as u64));
-        t.set_text(l, format!("[TCP Segment Len: {plen}]"));
+        if full {
+            t.set_text(l, format!("[TCP Segment Len: {plen}]"));
+        }
     }
     match o {
         Some(o) => {
             let s = t.add(&SEQ, b.range(4, 4), Value::UInt(o.seq as u64));
-            t.set_text(s, format!("Sequence Number: {}    (relative sequence number)", o.seq));
+            if full {
+                t.set_text(s, format!("Sequence Number: {}    (relative sequence number)", o.seq));
+            }
         }
         None => {
             t.add(&SEQ, b.range(4, 4), Value::UInt(h.seq as u64));
@@ -276,13 +288,17 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     if let Some(o) = o {
         if h.hlen >= 20 {
             let n = t.generated(&NXTSEQ, z.clone(), Value::UInt(o.nxtseq as u64));
-            t.set_text(n, format!("[Next Sequence Number: {}    (relative sequence number)]", o.nxtseq));
+            if full {
+                t.set_text(n, format!("[Next Sequence Number: {}    (relative sequence number)]", o.nxtseq));
+            }
         }
     }
     match o {
         Some(o) if h.flags & 0x010 != 0 => {
             let a = t.add(&ACK, b.range(8, 4), Value::UInt(o.ack as u64));
-            t.set_text(a, format!("Acknowledgment Number: {}    (relative ack number)", o.ack));
+            if full {
+                t.set_text(a, format!("Acknowledgment Number: {}    (relative ack number)", o.ack));
+            }
         }
         _ => {
             t.open(&ACK, b.range(8, 4), Value::UInt(h.ack as u64));
@@ -297,13 +313,17 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     t.add(&ACK_RAW, b.range(8, 4), Value::UInt(h.ack as u64));
     let nib = h.hlen / 4;
     let hl = t.add(&HDR_LEN, b.range(12, 1), Value::UInt(h.hlen as u64));
-    t.set_text(hl, format!("{nib:04b} .... = Header Length: {} bytes ({nib})", h.hlen));
+    if full {
+        t.set_text(hl, format!("{nib:04b} .... = Header Length: {} bytes ({nib})", h.hlen));
+    }
     let flags = h.flags;
     let f = t.open(&FLAGS, b.range(12, 2), Value::UInt(flags as u64));
-    let mut label = format!("Flags: 0x{flags:03x} (");
-    flag_list(flags, &mut label);
-    label.push(')');
-    t.set_text(f, label);
+    if full {
+        let mut label = format!("Flags: 0x{flags:03x} (");
+        flag_list(flags, &mut label);
+        label.push(')');
+        t.set_text(f, label);
+    }
     for (fd, bit) in [
         (&FLAG_RES, 0xe00u16),
         (&FLAG_AE, 0x100),
@@ -344,16 +364,18 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
             }
         }
     }
-    let t = cx.tree();
-    let pic = flag_picture(flags);
-    let s = t.open(&FLAGS_STR, b.range(12, 2), Value::str(pic.as_str()));
-    t.set_flags(s, crate::tree::GENERATED);
-    t.set_text(s, format!("[TCP Flags: {pic}]"));
-    if let (true, Some(o)) = (flags & 0x001 != 0 && cx.full, o) {
-        let f = if o.fin_active { &ta::FIN_ACTIVE } else { &ta::FIN_PASSIVE };
-        ta::expert(cx, f, f.display, "Note", "Sequence");
+    if full {
+        let t = cx.tree();
+        let pic = flag_picture(flags);
+        let s = t.open(&FLAGS_STR, b.range(12, 2), Value::str(pic.as_str()));
+        t.set_flags(s, crate::tree::GENERATED);
+        t.set_text(s, format!("[TCP Flags: {pic}]"));
+        if let (true, Some(o)) = (flags & 0x001 != 0, o) {
+            let f = if o.fin_active { &ta::FIN_ACTIVE } else { &ta::FIN_PASSIVE };
+            ta::expert(cx, f, f.display, "Note", "Sequence");
+        }
+        cx.tree().close();
     }
-    cx.tree().close();
     cx.tree().close();
     if h.hlen < 20 {
         return;
@@ -362,7 +384,9 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     t.add(&WINDOW, b.range(14, 2), Value::UInt(h.win as u64));
     if let Some(o) = o {
         let w = t.generated(&WINDOW_SIZE, b.range(14, 2), Value::UInt(o.window as u64));
-        t.set_text(w, format!("[Calculated window size: {}]", o.window));
+        if full {
+            t.set_text(w, format!("[Calculated window size: {}]", o.window));
+        }
         if flags & 0x002 == 0 {
             let s = t.generated(&WINDOW_SCALE, b.range(14, 2), Value::Int(o.scale as i64));
             let text = match o.scale {
@@ -370,14 +394,20 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
                 -2 => "-2 (no window scaling used)".to_string(),
                 n => n.to_string(),
             };
-            t.set_text(s, format!("[Window size scaling factor: {text}]"));
+            if full {
+                t.set_text(s, format!("[Window size scaling factor: {text}]"));
+            }
         }
     }
     let ck = b.u16(16).unwrap_or(0);
     let c = t.add(&CHECKSUM, b.range(16, 2), Value::UInt(ck as u64));
-    t.set_text(c, format!("Checksum: 0x{ck:04x} [unverified]"));
+    if full {
+        t.set_text(c, format!("Checksum: 0x{ck:04x} [unverified]"));
+    }
     let st = t.generated(&CHECKSUM_STATUS, b.range(16, 2), Value::UInt(2));
-    t.set_text(st, "[Checksum Status: Unverified]");
+    if full {
+        t.set_text(st, "[Checksum Status: Unverified]");
+    }
     t.add(&URGENT, b.range(18, 2), Value::UInt(b.u16(18).unwrap_or(0) as u64));
 }
 

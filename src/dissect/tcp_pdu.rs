@@ -5,7 +5,7 @@
 //! later dissection of the frame repeats it without touching stream state.
 
 use crate::field::{Field, FieldDef, FieldType, Value};
-use crate::session::tcp::{Accept, AppCall, AppSlot, Reasm, SegOut};
+use crate::session::tcp::{Accept, AppCall, AppSlot, Calls, Reasm, SegOut};
 use crate::tree::{NodeId, FRAME, GENERATED};
 
 use super::dispatch::{self, Pdu, TcpApp, TcpSeg};
@@ -32,7 +32,7 @@ const PARTIAL_NOTE: &str = "[TCP segment of a reassembled PDU]";
 /// What happened to this frame's payload on the first pass.
 #[derive(Default)]
 struct Outcome {
-    calls: Vec<AppCall>,
+    calls: Calls,
     /// Some of its bytes wait for a message's later segments.
     partial: bool,
     /// Some of its bytes went into a reassembled message.
@@ -352,7 +352,7 @@ fn revisit(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg) {
         cx.tree().close_to(root);
         return;
     };
-    let in_pdu = rec.calls.iter().any(|c| match c {
+    let in_pdu = rec.calls.as_slice().iter().any(|c| match c {
         AppCall::Reassembled(id) => cx
             .session
             .tcp
@@ -369,7 +369,7 @@ fn revisit(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg) {
         t.set_text(id, format!("[Reassembled PDU in frame: {}]", rec.reassembled_in));
     }
     cx.tree().close_to(root);
-    for call in &rec.calls {
+    for call in rec.calls.as_slice() {
         match *call {
             AppCall::Data => dispatch::data(cx, p),
             AppCall::Payload { off, .. } => {

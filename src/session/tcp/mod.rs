@@ -98,7 +98,41 @@ pub struct FrameRec {
     /// The frame where that message was completed (0: not yet / never).
     pub reassembled_in: u32,
     pub app: Option<TcpApp>,
-    pub calls: Vec<AppCall>,
+    pub calls: Calls,
+}
+
+/// The calls made for one frame: almost always none or one, kept inline.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Calls {
+    #[default]
+    None,
+    One(AppCall),
+    Many(Vec<AppCall>),
+}
+
+impl Calls {
+    pub fn push(&mut self, c: AppCall) {
+        *self = match std::mem::take(self) {
+            Calls::None => Calls::One(c),
+            Calls::One(a) => Calls::Many(vec![a, c]),
+            Calls::Many(mut v) => {
+                v.push(c);
+                Calls::Many(v)
+            }
+        };
+    }
+
+    pub fn as_slice(&self) -> &[AppCall] {
+        match self {
+            Calls::None => &[],
+            Calls::One(c) => std::slice::from_ref(c),
+            Calls::Many(v) => v,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Calls::None)
+    }
 }
 
 /// A message reassembled from several segments.
@@ -344,7 +378,7 @@ impl TcpTable {
             partial: false,
             reassembled_in: 0,
             app: None,
-            calls: Vec::new(),
+            calls: Calls::None,
         });
         out
     }
