@@ -1,7 +1,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 use wirelens::filter::Filter;
 use wirelens::headless::{self, Format, Options};
@@ -63,6 +63,15 @@ struct Cli {
     /// List the interfaces available for live capture and exit.
     #[arg(short = 'D')]
     list_interfaces: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a lab traffic generator (server and client) on loopback.
+    #[command(subcommand)]
+    Gen(wirelens::gen::Gen),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +86,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(Command::Gen(gen)) = &cli.command {
+        wirelens::gen::run(gen)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if cli.list_fields {
         let mut out = std::io::stdout().lock();
         for f in wirelens::field::all() {
