@@ -23,14 +23,11 @@ pub mod raw;
 pub mod sll;
 pub mod sll2;
 pub mod tcp;
-<<<<<<< HEAD
 pub mod tcp_analysis;
 pub mod tcp_options;
 pub mod tcp_pdu;
-=======
 #[cfg(test)]
 mod testutil;
->>>>>>> main
 pub mod udp;
 pub mod vlan;
 
@@ -285,10 +282,6 @@ pub fn note_error(cx: &mut Ctx, err: DissectError) {
             cx.out.truncated = true;
             let id = cx.out.tree.add(&TRUNCATED, end..end, crate::field::Value::None);
             cx.out.tree.set_text(id, format!("[Packet size limited during capture: {layer} truncated]"));
-<<<<<<< HEAD
-            // tshark appends this note with no separator.
-=======
->>>>>>> main
             cx.out.cols.info.push_str("[Packet size limited during capture]");
         }
         DissectError::Malformed => {
