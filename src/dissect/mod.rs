@@ -223,6 +223,9 @@ pub struct Ctx<'a> {
     /// Where the innermost network layer's bytes end (absolute); what follows
     /// in the frame is link-layer padding or trailer.
     pub net_end: Option<usize>,
+    /// Dissecting a datagram quoted inside an ICMP error (Wireshark's
+    /// `in_error_pkt`): it is shown, but must not change session state.
+    pub quoted: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -266,7 +269,7 @@ pub fn dissect_frame(
     out: &mut Dissection,
 ) {
     out.clear();
-    let mut cx = Ctx { meta, out, session, pass, layer: "Frame", full, net: None, net_end: None };
+    let mut cx = Ctx { meta, out, session, pass, layer: "Frame", full, net: None, net_end: None, quoted: false };
     let b = Buf::new(data, meta.origlen as usize);
     frame::dissect(&mut cx, b);
 }

@@ -119,17 +119,13 @@ struct Hdr {
     win: u16,
 }
 
+/// A TCP header quoted inside an ICMP error is shown with raw numbers,
+/// without touching the stream it belongs to.
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
-    run(cx, b, true)
+    run(cx, b)
 }
 
-/// A TCP header quoted inside another packet (an ICMP error): shown with
-/// raw numbers, without touching the stream it belongs to.
-pub fn dissect_embedded(cx: &mut Ctx, b: Buf) -> DResult<()> {
-    run(cx, b, false)
-}
-
-fn run(cx: &mut Ctx, b: Buf, tracked: bool) -> DResult<()> {
+fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("tcp", "TCP");
     let root = cx.tree().open(&TCP, b.range(0, 20.min(b.len())), Value::None);
     let sport = b.u16(0)?;
@@ -168,7 +164,7 @@ fn run(cx: &mut Ctx, b: Buf, tracked: bool) -> DResult<()> {
     let plen = payload.reported_len() as u32;
     let h = Hdr { sport, dport, seq, ack, hlen, flags, win };
 
-    let out = if tracked { track(cx, &h, plen, &options) } else { None };
+    let out = track(cx, &h, plen, &options);
     cx.tree().set_len(root, hlen);
     if cx.full {
         let mut label = format!("Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}");
@@ -207,7 +203,7 @@ fn run(cx: &mut Ctx, b: Buf, tracked: bool) -> DResult<()> {
         cx.tree().close_to(root);
         return Err(DissectError::Truncated);
     }
-    if reset_text {
+    if reset_text || out.is_some_and(|o| o.quoted) {
         cx.tree().close_to(root);
     } else {
         tcp_pdu::payload(cx, root, payload, sport, dport, out.as_ref());
@@ -225,22 +221,24 @@ fn run(cx: &mut Ctx, b: Buf, tracked: bool) -> DResult<()> {
 /// Runs the stream table on the first pass, reads its record on a revisit.
 fn track(cx: &mut Ctx, h: &Hdr, plen: u32, o: &opts::Options) -> Option<SegOut> {
     let (src, dst) = cx.net?;
+    let seg = SegIn {
+        src,
+        sport: h.sport,
+        dst,
+        dport: h.dport,
+        frame: cx.meta.number,
+        ts: cx.meta.ts,
+        seq: h.seq,
+        ack: h.ack,
+        flags: h.flags,
+        win: h.win,
+        len: plen,
+        wscale: o.wscale,
+        sacked: o.sacked,
+    };
     match cx.pass {
-        Pass::First => Some(cx.session.tcp.first_pass(&SegIn {
-            src,
-            sport: h.sport,
-            dst,
-            dport: h.dport,
-            frame: cx.meta.number,
-            ts: cx.meta.ts,
-            seq: h.seq,
-            ack: h.ack,
-            flags: h.flags,
-            win: h.win,
-            len: plen,
-            wscale: o.wscale,
-            sacked: o.sacked,
-        })),
+        Pass::First if cx.quoted => cx.session.tcp.first_pass_quoted(&seg),
+        Pass::First => Some(cx.session.tcp.first_pass(&seg)),
         Pass::Revisit => cx.session.tcp.frame(cx.meta.number).map(|r| r.seg),
     }
 }
@@ -248,13 +246,8 @@ fn track(cx: &mut Ctx, h: &Hdr, plen: u32, o: &opts::Options) -> Option<SegOut> 
 fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     let z = b.range(0, 0);
     let full = cx.full;
-    let known = match (o, cx.net) {
-        (Some(o), _) => Some(o.stream),
-        (None, Some((src, dst))) => cx.session.tcp.lookup(src, h.sport, dst, h.dport).map(|x| x.0),
-        (None, None) => None,
-    };
     let t = cx.tree();
-    if let Some(stream) = known {
+    if let Some(stream) = o.map(|o| o.stream) {
         let s = t.generated(&STREAM, z.clone(), Value::UInt(stream as u64));
         if full {
             t.set_text(s, format!("[Stream index: {stream}]"));
@@ -267,7 +260,10 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         }
     }
     let plen = b.reported_len().saturating_sub(h.hlen);
-    if h.hlen >= 20 {
+    let quoted = o.is_some_and(|o| o.quoted);
+    let all = o;
+    let o = o.filter(|o| !o.quoted);
+    if h.hlen >= 20 && !quoted {
         let l = t.generated(&LEN, z.clone(), Value::UInt(plen as u64));
         if full {
             t.set_text(l, format!("[TCP Segment Len: {plen}]"));
@@ -382,7 +378,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     }
     let t = cx.tree();
     t.add(&WINDOW, b.range(14, 2), Value::UInt(h.win as u64));
-    if let Some(o) = o {
+    if let Some(o) = all {
         let w = t.generated(&WINDOW_SIZE, b.range(14, 2), Value::UInt(o.window as u64));
         if full {
             t.set_text(w, format!("[Calculated window size: {}]", o.window));

@@ -70,6 +70,8 @@ pub struct SegOut {
     pub completeness: u8,
     /// A FIN from the side that closed first (it initiates the closing).
     pub fin_active: bool,
+    /// A header quoted in an ICMP error: raw numbers, no analysis.
+    pub quoted: bool,
     pub findings: Findings,
 }
 
@@ -366,6 +368,7 @@ impl TcpTable {
             irtt: st.first_rtt,
             completeness,
             fin_active,
+            quoted: false,
             findings,
         };
         st.frames.push(frame_idx);
@@ -381,6 +384,50 @@ impl TcpTable {
             calls: Calls::None,
         });
         out
+    }
+
+    /// A header quoted in an ICMP error: its stream's numbers as they are,
+    /// raw sequence numbers, no analysis; tshark still counts it in the
+    /// stream's times.
+    pub fn first_pass_quoted(&mut self, s: &SegIn) -> Option<SegOut> {
+        let i = *self.by_conv.get(&ConvKey::new(s.src, s.sport, s.dst, s.dport))? as usize;
+        let frame_idx = self.frames.len() as u32;
+        let st = self.streams.get_mut(i)?;
+        let fc = st.client == (s.src, s.sport);
+        let ts = nanos(s.ts);
+        let scale = st.dirs[if fc { 0 } else { 1 }].win_scale;
+        let (window, factor) = if scale >= 0 {
+            ((s.win as u32) << scale, 1i32 << scale)
+        } else {
+            (s.win as u32, scale as i32)
+        };
+        let out = SegOut {
+            stream: st.index,
+            from_client: fc,
+            seq: s.seq,
+            ack: s.ack,
+            window,
+            scale: factor,
+            time_rel: ts - st.first_ts,
+            time_delta: ts - st.prev_ts,
+            completeness: st.completeness,
+            quoted: true,
+            ..SegOut::default()
+        };
+        st.prev_ts = ts;
+        st.frames.push(frame_idx);
+        self.frames.push(FrameRec {
+            frame: s.frame,
+            seg: out,
+            flags: s.flags,
+            ts: s.ts,
+            len: 0,
+            partial: false,
+            reassembled_in: 0,
+            app: None,
+            calls: Calls::None,
+        });
+        Some(out)
     }
 
     /// The first-pass record of `frame`.
@@ -452,6 +499,7 @@ impl TcpTable {
         st.frames
             .iter()
             .filter_map(|&i| self.frames.get(i as usize))
+            .filter(|r| !r.seg.quoted)
             .map(|r| SegMeta {
                 frame: r.frame,
                 from_client: r.seg.from_client,
@@ -496,13 +544,6 @@ impl TcpTable {
         out
     }
 
-    /// `tcp.stream` and direction without tracking (a header seen inside an
-    /// ICMP error, say): an existing stream, or none.
-    pub fn lookup(&self, src: IpAddr, sport: u16, dst: IpAddr, dport: u16) -> Option<(u32, bool)> {
-        let i = *self.by_conv.get(&ConvKey::new(src, sport, dst, dport))?;
-        let st = self.streams.get(i as usize)?;
-        Some((i, st.client == (src, sport)))
-    }
 }
 
 /// `tcp.completeness` bits a segment adds. As in tshark, the first segment
