@@ -288,7 +288,6 @@ impl TcpTable {
     /// Tracks a segment on the first pass and records the results.
     pub fn first_pass(&mut self, s: &SegIn) -> SegOut {
         let (si, fc, reused) = self.stream_for(s);
-        let frame_idx = self.frames.len() as u32;
         let st = &mut self.streams[si];
         let ts = nanos(s.ts);
         let (fi, ri) = if fc { (0, 1) } else { (1, 0) };
@@ -371,19 +370,27 @@ impl TcpTable {
             quoted: false,
             findings,
         };
-        st.frames.push(frame_idx);
+        self.record(si, s, out, s.len);
+        out
+    }
+
+    /// Keeps a segment's results for revisits and the stream's views.
+    fn record(&mut self, si: usize, s: &SegIn, seg: SegOut, len: u32) {
+        let idx = self.frames.len() as u32;
+        if let Some(st) = self.streams.get_mut(si) {
+            st.frames.push(idx);
+        }
         self.frames.push(FrameRec {
             frame: s.frame,
-            seg: out,
+            seg,
             flags: s.flags,
             ts: s.ts,
-            len: s.len,
+            len,
             partial: false,
             reassembled_in: 0,
             app: None,
             calls: Calls::None,
         });
-        out
     }
 
     /// A header quoted in an ICMP error: its stream's numbers as they are,
@@ -391,7 +398,6 @@ impl TcpTable {
     /// stream's times.
     pub fn first_pass_quoted(&mut self, s: &SegIn) -> Option<SegOut> {
         let i = *self.by_conv.get(&ConvKey::new(s.src, s.sport, s.dst, s.dport))? as usize;
-        let frame_idx = self.frames.len() as u32;
         let st = self.streams.get_mut(i)?;
         let fc = st.client == (s.src, s.sport);
         let ts = nanos(s.ts);
@@ -415,18 +421,7 @@ impl TcpTable {
             ..SegOut::default()
         };
         st.prev_ts = ts;
-        st.frames.push(frame_idx);
-        self.frames.push(FrameRec {
-            frame: s.frame,
-            seg: out,
-            flags: s.flags,
-            ts: s.ts,
-            len: 0,
-            partial: false,
-            reassembled_in: 0,
-            app: None,
-            calls: Calls::None,
-        });
+        self.record(i, s, out, 0);
         Some(out)
     }
 
