@@ -79,21 +79,27 @@ pub fn catch_ctrl_c() {
 #[derive(Clone, Debug)]
 pub struct Stop {
     flag: Arc<AtomicBool>,
+    parent: Option<Arc<AtomicBool>>,
     deadline: Option<Instant>,
 }
 
 impl Stop {
     pub fn new(duration: Option<Duration>) -> Stop {
-        Stop { flag: Arc::new(AtomicBool::new(false)), deadline: duration.map(|d| Instant::now() + d) }
+        Stop { flag: Arc::new(AtomicBool::new(false)), parent: None, deadline: duration.map(|d| Instant::now() + d) }
     }
     pub fn never() -> Stop {
         Stop::new(None)
+    }
+    /// A signal of its own (for one conversation) that also follows this one.
+    pub fn child(&self) -> Stop {
+        Stop { flag: Arc::new(AtomicBool::new(false)), parent: Some(self.flag.clone()), deadline: self.deadline }
     }
     pub fn stop(&self) {
         self.flag.store(true, Ordering::SeqCst);
     }
     pub fn stopped(&self) -> bool {
         self.flag.load(Ordering::SeqCst)
+            || self.parent.as_ref().is_some_and(|p| p.load(Ordering::SeqCst))
             || INTERRUPTED.load(Ordering::SeqCst)
             || self.deadline.is_some_and(|d| Instant::now() >= d)
     }
@@ -249,6 +255,36 @@ where
     for w in workers {
         let _ = w.join();
     }
+}
+
+/// Serves datagrams until stopped or the budget is spent: `answer` gets each
+/// datagram and its sender and returns the reply to send back, if any.
+pub fn udp_loop(
+    socket: &UdpSocket,
+    stop: &Stop,
+    budget: &Budget,
+    log: &Log,
+    mut answer: impl FnMut(&[u8], SocketAddr) -> Option<Vec<u8>>,
+) {
+    let mut buf = [0u8; 65535];
+    while !stop.stopped() && !budget.spent() {
+        match socket.recv_from(&mut buf) {
+            Ok((n, peer)) => {
+                budget.take();
+                let Some(reply) = answer(buf.get(..n).unwrap_or_default(), peer) else { continue };
+                if let Err(e) = socket.send_to(&reply, peer) {
+                    log.line(format!("reply to {peer} failed: {e}"));
+                }
+            }
+            Err(e) if is_timeout(&e) => {}
+            Err(e) => log.line(format!("receive failed: {e}")),
+        }
+    }
+}
+
+/// An unbound UDP socket of the target's address family, for a client.
+pub fn udp_client(target: SocketAddr) -> io::Result<UdpSocket> {
+    UdpSocket::bind(if target.is_ipv6() { "[::]:0" } else { "0.0.0.0:0" })
 }
 
 /// Reads CRLF- or LF-terminated lines from a stream with a read timeout,
@@ -410,7 +446,8 @@ impl Input {
     }
     pub fn next(&mut self, stop: &Stop) -> Option<String> {
         match self {
-            Input::Given(it) => it.next().filter(|_| !stop.stopped()),
+            // Given messages are all sent: nothing to wait for, so nothing to cancel.
+            Input::Given(it) => it.next(),
             Input::Stdin(rx) => loop {
                 if stop.stopped() {
                     return None;
