@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex, Once};
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// Connections a server serves at once; more are closed on arrival.
+const MAX_CONNECTIONS: usize = 128;
 /// How often blocking calls wake up to look at the stop signal.
 pub const POLL: Duration = Duration::from_millis(100);
 
@@ -103,17 +105,6 @@ impl Stop {
             || INTERRUPTED.load(Ordering::SeqCst)
             || self.deadline.is_some_and(|d| Instant::now() >= d)
     }
-    /// Sleeps up to `d`, returning early (true) when stopped.
-    pub fn sleep(&self, d: Duration) -> bool {
-        let end = Instant::now() + d;
-        while Instant::now() < end {
-            if self.stopped() {
-                return true;
-            }
-            thread::sleep(POLL.min(end.saturating_duration_since(Instant::now())));
-        }
-        self.stopped()
-    }
 }
 
 /// Counts served items against `--count`.
@@ -144,6 +135,9 @@ pub struct Log(Arc<Mutex<Box<dyn Write + Send>>>);
 impl Log {
     pub fn stdout() -> Log {
         Log(Arc::new(Mutex::new(Box::new(io::stdout()))))
+    }
+    pub fn stderr() -> Log {
+        Log(Arc::new(Mutex::new(Box::new(io::stderr()))))
     }
     /// A log whose lines are kept in memory (for tests).
     pub fn memory() -> (Log, Arc<Mutex<Vec<u8>>>) {
@@ -232,10 +226,16 @@ where
     F: Fn(TcpStream, SocketAddr, Stop) -> io::Result<()> + Send + Sync + 'static,
 {
     let handle = Arc::new(handle);
-    let mut workers = Vec::new();
+    let mut workers: Vec<thread::JoinHandle<()>> = Vec::new();
     while !stop.stopped() && !budget.spent() {
         match listener.accept() {
             Ok((stream, peer)) => {
+                workers.retain(|w| !w.is_finished());
+                if workers.len() >= MAX_CONNECTIONS {
+                    // Closing at once beats a thread per connection without bound.
+                    log.line(format!("connection from {peer} refused: {MAX_CONNECTIONS} already open"));
+                    continue;
+                }
                 if !budget.take() {
                     break;
                 }
@@ -246,7 +246,6 @@ where
                         log.line(format!("connection from {peer}: {e}"));
                     }
                 }));
-                workers.retain(|w| !w.is_finished());
             }
             Err(e) if is_timeout(&e) => thread::sleep(Duration::from_millis(20)),
             Err(e) => log.line(format!("accept failed: {e}")),
@@ -306,9 +305,6 @@ pub enum Line {
 impl<R: Read> LineReader<R> {
     pub fn new(inner: R, max: usize) -> Self {
         LineReader { inner: BufReader::new(inner), partial: Vec::new(), max }
-    }
-    pub fn get_ref(&self) -> &R {
-        self.inner.get_ref()
     }
     /// The next line without its terminator.
     pub fn next(&mut self, stop: &Stop) -> io::Result<Line> {

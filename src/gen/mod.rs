@@ -5,6 +5,7 @@
 pub mod chat;
 pub mod common;
 pub mod dns;
+pub mod lab;
 pub mod ping;
 pub mod smtp;
 pub mod tcp_upper;
@@ -29,14 +30,18 @@ pub enum Gen {
 /// reached, or Ctrl-C.
 pub fn run(gen: &Gen) -> anyhow::Result<()> {
     common::catch_ctrl_c();
-    let log = Log::stdout();
+    run_with(gen, &Log::stdout())
+}
+
+/// Runs a generator printing to `log`.
+pub fn run_with(gen: &Gen, log: &Log) -> anyhow::Result<()> {
     match gen {
-        Gen::TcpUpper(a) => tcp_upper::run(a, &log),
-        Gen::UdpUpper(a) => udp_upper::run(a, &log),
-        Gen::Chat(a) => chat::run(a, &log),
-        Gen::Web(a) => web::run(a, &log),
-        Gen::Ping(a) => ping::run(a, &log),
-        Gen::Dns(a) => dns::run(a, &log),
-        Gen::Smtp(a) => smtp::run(a, &log),
+        Gen::TcpUpper(a) => tcp_upper::run(a, log),
+        Gen::UdpUpper(a) => udp_upper::run(a, log),
+        Gen::Chat(a) => chat::run(a, log),
+        Gen::Web(a) => web::run(a, log),
+        Gen::Ping(a) => ping::run(a, log),
+        Gen::Dns(a) => dns::run(a, log),
+        Gen::Smtp(a) => smtp::run(a, log),
     }
 }
