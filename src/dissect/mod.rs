@@ -16,6 +16,7 @@ pub mod arp;
 pub mod eth;
 pub mod icmp;
 pub mod icmpv6;
+mod ipfrag;
 pub mod ipv4;
 pub mod ipv6;
 pub mod null;
