@@ -42,7 +42,9 @@ impl LadderView {
     }
 
     fn label(r: &Rung) -> String {
-        let mut s = format!("{} Seq={}", flag_list(r.seg.flags), r.rel_seq);
+        let mut s = String::new();
+        flag_list(r.seg.flags, &mut s);
+        s.push_str(&format!(" Seq={}", r.rel_seq));
         if let Some(a) = r.rel_ack {
             s.push_str(&format!(" Ack={a}"));
         }
