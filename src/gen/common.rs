@@ -77,6 +77,11 @@ pub fn catch_ctrl_c() {
     });
 }
 
+/// Stops every generator in this process, as Ctrl-C does.
+pub fn interrupt() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
 /// A shared "time to stop" signal: Ctrl-C, a deadline, or an explicit stop.
 #[derive(Clone, Debug)]
 pub struct Stop {

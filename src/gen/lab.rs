@@ -152,25 +152,33 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let port = args.port.unwrap_or(lab.port);
     let port_text = port.to_string();
     let mut line = vec![lab.gen_name, "--port", &port_text];
-    match args.gen_args.is_empty() {
-        true => line.extend(lab.defaults),
-        false => line.extend(args.gen_args.iter().map(String::as_str)),
+    if args.gen_args.is_empty() {
+        line.extend(lab.defaults);
+    } else {
+        line.extend(args.gen_args.iter().map(String::as_str));
     }
     let gen = GenLine::try_parse_from(&line).map_err(|e| anyhow::anyhow!("bad generator arguments: {e}"))?.gen;
     let display = lab.display_filter(port);
     let filter = Filter::compile(&display).map_err(|e| anyhow::anyhow!("display filter {display:?}: {e:?}"))?;
-    let saved = (!args.headless).then(|| std::env::temp_dir().join(format!("wirelens-lab-{}.pcap", std::process::id())));
     let opts = LiveOptions {
         iface: "lo".into(),
         filter: Some(lab.capture_filter(port)),
         snaplen: 0,
-        write_to: saved.clone(),
+        write_to: None,
         count: None,
     };
-    let (cap, rx) = LiveCapture::start(&opts)?;
     eprintln!("lab {}: capturing on lo ({}), display filter {display}", lab.gen_name, lab.capture_filter(port));
     eprintln!("Look for: {}", lab.hint);
+    if args.headless {
+        headless_lab(&opts, gen, &filter)
+    } else {
+        inspector_lab(&opts, gen, &display, lab.hint)
+    }
+}
 
+/// Prints the lab's packets as -P does until the generator is done.
+fn headless_lab(opts: &LiveOptions, gen: Gen, filter: &Filter) -> anyhow::Result<()> {
+    let (cap, rx) = LiveCapture::start(opts)?;
     let done = Arc::new(AtomicBool::new(false));
     let flag = done.clone();
     // The generator's own output would mix with the packets: it goes to stderr.
@@ -181,23 +189,35 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         flag.store(true, Ordering::SeqCst);
         result
     });
-    let printer = args.headless.then(|| Printer::new(&Format::Summary, false, false, Some(&filter), false));
+    let printer = Printer::new(&Format::Summary, false, false, Some(filter), false);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let end = headless::run_live(cap, rx, printer, &done, &mut out)?;
+    let end = headless::run_live(cap, rx, Some(printer), &done, &mut out)?;
     out.flush()?;
     let generated = worker.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
     eprintln!("{} packets captured, {} dropped", end.stats.captured, end.stats.dropped);
     if let Some(e) = end.error {
         anyhow::bail!("capture stopped: {e}");
     }
-    generated?;
-    if let Some(path) = saved {
-        let shown = crate::tui::run(&path.to_string_lossy(), Some(&display));
-        let _ = std::fs::remove_file(&path);
-        shown?;
-    }
-    Ok(())
+    generated
+}
+
+/// Opens the live inspector and runs the generator behind it, so the
+/// packets appear while the user watches; quitting stops the generator.
+fn inspector_lab(opts: &LiveOptions, gen: Gen, display: &str, hint: &str) -> anyhow::Result<()> {
+    let worker = thread::spawn(move || {
+        // The inspector starts its capture before it draws: give it that moment.
+        thread::sleep(Duration::from_millis(500));
+        // The terminal belongs to the inspector: the generator's lines are not shown.
+        let (log, _) = Log::memory();
+        super::run_with(&gen, &log)
+    });
+    let shown = crate::tui::run_live(opts, Some(display));
+    common::interrupt();
+    let generated = worker.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
+    shown?;
+    eprintln!("Look for: {hint}");
+    generated
 }
 
 #[cfg(test)]
