@@ -607,3 +607,32 @@ const SNAPSHOT_80X24: &str = concat!(
     "                                                                                \n",
     "Packets: 6 │ lab.pcap                                                     ? help",
 );
+
+#[test]
+fn ctrl_s_saves_all_or_the_displayed_packets() {
+    let (mut app, rx) = lab(120, 40);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("all.pcap");
+    ctrl(&mut app, 's');
+    assert!(screen(&app).contains("saves all packets"));
+    type_str(&mut app, &out.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    app.update(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());
+    assert!(screen(&app).contains("saved 6 packets to"), "{}", screen(&app));
+    assert_eq!(std::fs::read(&out).unwrap().len(), testutil::pcap(&testutil::lab_frames()).len());
+    // With a filter applied, the displayed packets are the default.
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "udp");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app, &rx);
+    let out = dir.path().join("udp.pcap");
+    ctrl(&mut app, 's');
+    assert!(screen(&app).contains("saves the displayed packets"));
+    press(&mut app, KeyCode::Tab);
+    assert!(screen(&app).contains("saves all packets"));
+    press(&mut app, KeyCode::Tab);
+    type_str(&mut app, &out.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    app.update(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());
+    assert!(screen(&app).contains("saved 1 packet to"), "{}", screen(&app));
+}
