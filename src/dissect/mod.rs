@@ -59,6 +59,32 @@ pub struct FrameMeta {
     pub prev_ts: Timestamp,
 }
 
+impl FrameMeta {
+    /// Packet `number` as the file describes it; `first_ts` and `prev_ts`
+    /// are the first and the previous packets' times.
+    pub fn of(
+        number: u32,
+        rec: &crate::capture::Record,
+        iface: &crate::capture::Interface,
+        has_iface: bool,
+        first_ts: Timestamp,
+        prev_ts: Timestamp,
+    ) -> FrameMeta {
+        FrameMeta {
+            number,
+            ts: rec.ts,
+            caplen: rec.caplen,
+            origlen: rec.origlen,
+            linktype: iface.linktype,
+            iface: rec.iface,
+            has_iface,
+            ts_digits: iface.ts_digits,
+            first_ts,
+            prev_ts,
+        }
+    }
+}
+
 /// The summary columns of the packet list.
 #[derive(Default, Clone, Debug)]
 pub struct Columns {
