@@ -306,7 +306,7 @@ const FILTERS: &[&str] = &[
     "frame[0:2] == 00:00",
     "frame[12:2] == 08:00",
     "frame[-4:] == 00:00:00:00",
-    "frame[0] == ff",
+    "frame[0] == 0xff",
     "frame[100:]",
     "frame[60:4]",
     "len(frame) > 1000",
@@ -605,7 +605,8 @@ fn filters_match_the_same_frames_as_tshark() {
             (Outcome::Rejected(e), _) => problems.push(format!("tshark rejects {filter:?}: {e}")),
             (Outcome::Frames(_), Outcome::Rejected(e)) => {
                 let reason = if e.contains("is not a valid protocol or protocol field") {
-                    format!("{NOT_DISSECTED}: {e}")
+                    let name = e.split('"').nth(1).unwrap_or("");
+                    format!("{NOT_DISSECTED}: {name}")
                 } else {
                     format!("wirelens rejects the filter: {e}")
                 };
