@@ -324,17 +324,10 @@ struct Key {
 }
 
 fn load_known() -> BTreeMap<Key, (String, String)> {
-    let text = std::fs::read_to_string(KNOWN).unwrap_or_default();
-    let mut m = BTreeMap::new();
-    for line in text.lines() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let p: Vec<&str> = line.splitn(4, '\t').collect();
-        assert_eq!(p.len(), 4, "{KNOWN}: bad line {line:?} (want filter, capture, frames, reason)");
-        m.insert(Key { filter: p[0].into(), capture: p[1].into() }, (p[2].to_string(), p[3].to_string()));
-    }
-    m
+    common::known_rows(KNOWN)
+        .into_iter()
+        .map(|[filter, capture, frames, reason]| (Key { filter, capture }, (frames, reason)))
+        .collect()
 }
 
 fn save_known(known: &BTreeMap<Key, (String, String)>) {
