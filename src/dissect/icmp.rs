@@ -331,6 +331,7 @@ pub fn echo_match(cx: &mut Ctx, b: Buf, request: bool, id: u16, seq: u16, f: &Ec
 fn error(cx: &mut Ctx, b: Buf, ty: u8, code: u8) -> DResult<()> {
     match (ty, code) {
         (3, 4) => {
+            b.bytes(4, 2)?;
             cx.tree().add(&UNUSED, b.range(4, 2), Value::None);
             let mtu = b.u16(6)?;
             cx.tree().add(&MTU, b.range(6, 2), Value::UInt(mtu as u64));
@@ -342,6 +343,7 @@ fn error(cx: &mut Ctx, b: Buf, ty: u8, code: u8) -> DResult<()> {
         (12, _) => {
             let p = b.u8(4)?;
             cx.tree().add(&POINTER, b.range(4, 1), Value::UInt(p as u64));
+            b.bytes(5, 3)?;
             cx.tree().add(&UNUSED, b.range(5, 3), Value::None);
         }
         _ => {
@@ -412,6 +414,22 @@ mod tests {
         let ck = super::inet_checksum(&[&m]);
         m[2..4].copy_from_slice(&ck.to_be_bytes());
         m
+    }
+
+    /// Short error messages end in a flagged packet, never in an item that
+    /// points past the bytes (found by the link_fuzz property test).
+    #[test]
+    fn short_error_messages_stay_in_bounds() {
+        for icmp in [&[3u8, 4, 0, 0, 0][..], &[12, 0, 0, 0, 7, 0][..]] {
+            let a = ip_icmp([10, 0, 0, 1], [10, 0, 0, 2], 64, icmp);
+            let meta = FrameMeta { number: 1, caplen: a.len() as u32, origlen: a.len() as u32, linktype: 228, ..Default::default() };
+            let mut d = Dissection::default();
+            dissect_frame(&meta, &a, &mut Session::new(), Pass::First, true, &mut d);
+            for n in &d.tree.nodes {
+                assert!(n.source != 0 || n.range().end <= a.len(), "{} past the frame", n.field.name);
+            }
+            assert!(d.malformed || d.truncated);
+        }
     }
 
     #[test]
