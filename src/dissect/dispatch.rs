@@ -1,7 +1,7 @@
 //! The tables that hand a layer's payload to the next dissector: link types,
 //! EtherTypes, IP protocol numbers. Port tables live with TCP and UDP.
 
-use super::{call, eth, ipv4, tcp, udp, Buf, Ctx, DResult};
+use super::{call, dns, eth, ipv4, tcp, udp, Buf, Ctx, DResult};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
 pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
@@ -103,7 +103,16 @@ pub fn tcp_port(cx: &mut Ctx, app: Option<TcpApp>, seg: &TcpSeg, b: Buf) -> Pdu 
 }
 
 /// Dissects a UDP datagram's payload by port, then by heuristics.
-pub fn udp_port(cx: &mut Ctx, _sport: u16, _dport: u16, b: Buf) {
+pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
+    if b.reported_len() == 0 {
+        return;
+    }
+    if dns::is_dns_port(sport) || dns::is_dns_port(dport) {
+        if let Err(e) = dns::dissect_udp(cx, b, sport, dport) {
+            super::note_error(cx, e);
+        }
+        return;
+    }
     data(cx, b)
 }
 

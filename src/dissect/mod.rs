@@ -12,6 +12,10 @@ pub mod buf;
 mod dispatch;
 pub mod frame;
 
+pub mod dns;
+mod dns_name;
+mod dns_names;
+mod dns_rdata;
 pub mod eth;
 pub mod ipv4;
 pub mod tcp;
@@ -36,6 +40,8 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     ipv4::FIELDS,
     tcp::FIELDS,
     udp::FIELDS,
+    dns::FIELDS,
+    dns::RDATA_FIELDS,
 ];
 
 /// What the capture file says about one packet.
@@ -228,21 +234,15 @@ pub fn note_error(cx: &mut Ctx, err: DissectError) {
             cx.out.truncated = true;
             let id = cx.out.tree.add(&TRUNCATED, end..end, crate::field::Value::None);
             cx.out.tree.set_text(id, format!("[Packet size limited during capture: {layer} truncated]"));
-            let info = &mut cx.out.cols.info;
-            if !info.is_empty() {
-                info.push(' ');
-            }
-            info.push_str("[Packet size limited during capture]");
+            // Appended as Wireshark does, with no space: a dissector
+            // whose Info ends in a space (HTTP) shows one.
+            cx.out.cols.info.push_str("[Packet size limited during capture]");
         }
         DissectError::Malformed => {
             cx.out.malformed = true;
             let id = cx.out.tree.add(&MALFORMED, end..end, crate::field::Value::None);
             cx.out.tree.set_text(id, format!("[Malformed Packet: {layer}]"));
-            let info = &mut cx.out.cols.info;
-            if !info.is_empty() {
-                info.push(' ');
-            }
-            info.push_str("[Malformed Packet]");
+            cx.out.cols.info.push_str("[Malformed Packet]");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! State that lives across packets: conversations and streams.
 
+pub mod dns;
 pub mod tcp;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ impl ConvKey {
 pub struct Session {
     udp_streams: HashMap<ConvKey, u32>,
     pub tcp: tcp::TcpTable,
+    pub dns: dns::DnsState,
 }
 
 impl Session {
