@@ -7,6 +7,7 @@ use std::io::Write;
 use crate::capture;
 use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
 use crate::field::Timestamp;
+use crate::filter::Filter;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::session::Session;
 
@@ -21,6 +22,9 @@ pub struct Options {
     pub verbose: bool,
     pub hex: bool,
     pub count: Option<u64>,
+    /// `-Y`: every packet is dissected (later packets depend on the state it
+    /// builds) but only matching ones are printed.
+    pub filter: Option<Filter>,
 }
 
 /// What a run ended with: a clean end of file, or damage after some packets
@@ -33,7 +37,8 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
     let mut first_ts: Option<Timestamp> = None;
     let mut prev_ts = Timestamp::default();
     let mut number = 0u32;
-    let need_tree = opts.verbose || matches!(opts.format, Format::Fields(_));
+    let pcapng = reader.is_pcapng();
+    let need_tree = opts.verbose || matches!(opts.format, Format::Fields(_)) || opts.filter.is_some();
     loop {
         if opts.count.is_some_and(|c| number as u64 >= c) {
             break;
@@ -48,19 +53,13 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
         };
         number += 1;
         let first = *first_ts.get_or_insert(rec.ts);
-        let meta = FrameMeta {
-            number,
-            ts: rec.ts,
-            caplen: rec.caplen,
-            origlen: rec.origlen,
-            linktype: iface.linktype,
-            iface: rec.iface,
-            ts_digits: iface.ts_digits,
-            first_ts: first,
-            prev_ts: if number == 1 { rec.ts } else { prev_ts },
-        };
+        let prev = if number == 1 { rec.ts } else { prev_ts };
+        let meta = FrameMeta::of(number, &rec, iface, pcapng, first, prev);
         prev_ts = rec.ts;
         dissect_frame(&meta, data, &mut session, Pass::First, need_tree, &mut d);
+        if opts.filter.as_ref().is_some_and(|f| !f.matches(&d, data)) {
+            continue;
+        }
         line.clear();
         if opts.verbose {
             verbose_tree(&d, data, &mut line);

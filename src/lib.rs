@@ -7,7 +7,9 @@
 pub mod capture;
 pub mod dissect;
 pub mod field;
+pub mod filter;
 pub mod headless;
 pub mod output;
 pub mod session;
 pub mod tree;
+pub mod tui;

@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use wirelens::filter::Filter;
 use wirelens::headless::{self, Format, Options};
 use wirelens::output::FieldList;
 
@@ -31,6 +32,9 @@ struct Cli {
     /// A field to print with -T fields; repeat for more.
     #[arg(short = 'e', value_name = "FIELD")]
     fields: Vec<String>,
+    /// Display filter (Wireshark syntax): print only the packets it matches.
+    #[arg(short = 'Y', value_name = "FILTER")]
+    display_filter: Option<String>,
     /// Print the whole detail tree of each packet.
     #[arg(short = 'V')]
     verbose: bool,
@@ -67,6 +71,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    let filter = match cli.display_filter.as_deref().map(|t| (t, Filter::compile(t))) {
+        None => None,
+        Some((_, Ok(f))) => Some(f),
+        Some((text, Err(e))) => {
+            eprintln!("wirelens: invalid display filter: {}", e.render(text));
+            return Ok(ExitCode::from(2));
+        }
+    };
     let Some(path) = cli.read.clone().or(cli.file.clone()) else {
         anyhow::bail!("nothing to read: give a capture file (-r FILE); see --help");
     };
@@ -80,8 +92,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(other) => anyhow::bail!("unknown output format {other:?} (use text or fields)"),
     };
-    let _headless = cli.print || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose;
-    let opts = Options { path, format, verbose: cli.verbose, hex: cli.hex, count: cli.count };
+    let headless = cli.print || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose || cli.hex;
+    if !headless {
+        wirelens::tui::run(&path, cli.display_filter.as_deref())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let opts = Options { path, format, verbose: cli.verbose, hex: cli.hex, count: cli.count, filter };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match headless::run(&opts, &mut out) {

@@ -185,8 +185,16 @@ impl<R: Read> Reader<R> {
         }
         let snaplen = u32e(&h[16..], big);
         let raw_link = u32e(&h[20..], big);
-        // The upper bits carry the FCS length and flags (pcap-linktype(7)).
-        let linktype = raw_link & 0x03ff_ffff;
+        // pcap-linktype(7): the low 16 bits are the link type, the top six
+        // may carry the FCS length; the bits between are reserved and a file
+        // that sets them is damaged (libpcap and tshark refuse it too).
+        if raw_link & 0x03ff_0000 != 0 {
+            return Err(CaptureError::Corrupt(format!(
+                "the link-type field has reserved bits set (0x{:08x})",
+                raw_link & 0x03ff_0000
+            )));
+        }
+        let linktype = raw_link & 0xffff;
         let (ticks, digits) = if nanos { (1_000_000_000, 9) } else { (1_000_000, 6) };
         self.interfaces.push(Interface { linktype, snaplen, ticks_per_sec: ticks, ts_digits: digits, name: None });
         self.pos += 24;
@@ -450,4 +458,177 @@ fn options(mut b: &[u8], big: bool) -> Vec<(u16, &[u8])> {
         b = &b[(4 + padded).min(b.len())..];
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pcap(big: bool, nanos: bool, linktype: u32, packets: &[(u32, u32, &[u8])]) -> Vec<u8> {
+        let w32 = |v: u32| if big { v.to_be_bytes() } else { v.to_le_bytes() };
+        let w16 = |v: u16| if big { v.to_be_bytes() } else { v.to_le_bytes() };
+        let mut f = Vec::new();
+        f.extend(w32(if nanos { 0xa1b23c4d } else { 0xa1b2c3d4 }));
+        f.extend(w16(2));
+        f.extend(w16(4));
+        f.extend(w32(0));
+        f.extend(w32(0));
+        f.extend(w32(65535));
+        f.extend(w32(linktype));
+        for (secs, frac, data) in packets {
+            f.extend(w32(*secs));
+            f.extend(w32(*frac));
+            f.extend(w32(data.len() as u32));
+            f.extend(w32(data.len() as u32 + 10));
+            f.extend(*data);
+        }
+        f
+    }
+
+    fn read_all(bytes: &[u8]) -> (Vec<(Record, u32, Vec<u8>)>, Option<CaptureError>) {
+        let mut r = match Reader::new(bytes) {
+            Ok(r) => r,
+            Err(e) => return (vec![], Some(e)),
+        };
+        let mut v = Vec::new();
+        loop {
+            match r.next_packet() {
+                Ok(Some((rec, i, d))) => v.push((rec, i.linktype, d.to_vec())),
+                Ok(None) => return (v, None),
+                Err(e) => return (v, Some(e)),
+            }
+        }
+    }
+
+    #[test]
+    fn pcap_in_both_byte_orders_and_resolutions() {
+        for big in [false, true] {
+            for nanos in [false, true] {
+                let f = pcap(big, nanos, 1, &[(10, 5, b"abc"), (11, 7, b"defg")]);
+                let (pk, err) = read_all(&f);
+                assert!(err.is_none(), "{err:?}");
+                assert_eq!(pk.len(), 2);
+                assert_eq!(pk[1].2, b"defg");
+                assert_eq!(pk[1].0.origlen, 14);
+                assert_eq!(pk[0].0.offset, 40);
+                assert_eq!(pk[1].0.ts.secs, 11);
+                assert_eq!(pk[1].0.ts.nanos, if nanos { 7 } else { 7000 });
+            }
+        }
+    }
+
+    #[test]
+    fn cut_short_keeps_packets_before_the_damage() {
+        let f = pcap(false, false, 1, &[(1, 0, b"abcd"), (2, 0, b"efgh")]);
+        let (pk, err) = read_all(&f[..f.len() - 2]);
+        assert_eq!(pk.len(), 1);
+        assert_eq!(err, Some(CaptureError::CutShort { after: 1 }));
+    }
+
+    #[test]
+    fn empty_and_foreign_files_are_refused() {
+        assert_eq!(read_all(b"").1, Some(CaptureError::Empty));
+        assert_eq!(read_all(b"hello world, not a capture").1, Some(CaptureError::NotCapture));
+        assert_eq!(read_all(&[0xd4, 0xc3, 0xb2, 0xa1, 2, 0]).1, Some(CaptureError::ShortHeader));
+    }
+
+    fn block(t: u32, body: &[u8]) -> Vec<u8> {
+        let total = 12 + body.len().div_ceil(4) * 4;
+        let mut b = Vec::new();
+        b.extend(t.to_le_bytes());
+        b.extend((total as u32).to_le_bytes());
+        b.extend(body);
+        b.resize(total - 4, 0);
+        b.extend((total as u32).to_le_bytes());
+        b
+    }
+
+    fn shb() -> Vec<u8> {
+        let mut body = Vec::new();
+        body.extend(0x1A2B3C4Du32.to_le_bytes());
+        body.extend(1u16.to_le_bytes());
+        body.extend(0u16.to_le_bytes());
+        body.extend((-1i64).to_le_bytes());
+        block(PCAPNG_SHB, &body)
+    }
+
+    fn idb(linktype: u16, tsresol: Option<u8>) -> Vec<u8> {
+        let mut body = Vec::new();
+        body.extend(linktype.to_le_bytes());
+        body.extend(0u16.to_le_bytes());
+        body.extend(0u32.to_le_bytes());
+        if let Some(r) = tsresol {
+            body.extend(9u16.to_le_bytes());
+            body.extend(1u16.to_le_bytes());
+            body.extend([r, 0, 0, 0]);
+            body.extend([0u8; 4]);
+        }
+        block(1, &body)
+    }
+
+    fn epb(iface: u32, ts: u64, data: &[u8]) -> Vec<u8> {
+        let mut body = Vec::new();
+        body.extend(iface.to_le_bytes());
+        body.extend(((ts >> 32) as u32).to_le_bytes());
+        body.extend((ts as u32).to_le_bytes());
+        body.extend((data.len() as u32).to_le_bytes());
+        body.extend((data.len() as u32).to_le_bytes());
+        body.extend(data);
+        block(6, &body)
+    }
+
+    #[test]
+    fn pcapng_sections_interfaces_and_resolutions() {
+        let mut f = shb();
+        f.extend(idb(1, None));
+        f.extend(idb(0, Some(9)));
+        f.extend(epb(0, 1_500_000, b"eth"));
+        f.extend(block(5, &[0u8; 8])); // statistics: skipped
+        f.extend(epb(1, 2_000_000_001, b"null"));
+        f.extend(shb());
+        f.extend(idb(101, None));
+        f.extend(epb(0, 3_000_000, b"raw"));
+        let (pk, err) = read_all(&f);
+        assert!(err.is_none(), "{err:?}");
+        let links: Vec<u32> = pk.iter().map(|p| p.1).collect();
+        assert_eq!(links, vec![1, 0, 101]);
+        assert_eq!(pk[0].0.ts, Timestamp { secs: 1, nanos: 500_000_000 });
+        assert_eq!(pk[1].0.ts, Timestamp { secs: 2, nanos: 1 });
+        assert_eq!(pk[2].0.iface, 2);
+        let off = pk[2].0.offset as usize;
+        assert_eq!(&f[off..off + 3], b"raw");
+    }
+
+    #[test]
+    fn pcapng_packet_for_an_unknown_interface_is_an_error() {
+        let mut f = shb();
+        f.extend(idb(1, None));
+        f.extend(epb(0, 0, b"ok"));
+        f.extend(epb(3, 0, b"bad"));
+        let (pk, err) = read_all(&f);
+        assert_eq!(pk.len(), 1);
+        assert!(matches!(err, Some(CaptureError::Corrupt(_))));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600)) {
+            let _ = read_all(&bytes);
+        }
+
+        #[test]
+        fn damaged_valid_files_never_panic(cut in 0usize..200, flip in 0usize..200, val in proptest::num::u8::ANY) {
+            let mut f = shb();
+            f.extend(idb(1, Some(6)));
+            f.extend(epb(0, 7, b"abcdefgh"));
+            f.extend(epb(0, 9, b"ijkl"));
+            if flip < f.len() { f[flip] = val; }
+            f.truncate(cut.max(1).min(f.len()));
+            let _ = read_all(&f);
+            let p = pcap(true, false, 1, &[(1, 2, b"xyz")]);
+            let mut p2 = p.clone();
+            if flip < p2.len() { p2[flip] = val; }
+            let _ = read_all(&p2[..cut.min(p2.len())]);
+        }
+    }
 }

@@ -55,11 +55,16 @@ pub fn dissect(cx: &mut Ctx, b: Buf) {
             m.caplen as u64 * 8
         ),
     );
-    t.add(&INTERFACE_ID, 0..0, Value::UInt(m.iface as u64));
+    if m.has_iface {
+        t.add(&INTERFACE_ID, 0..0, Value::UInt(m.iface as u64));
+    }
     let encap = t.add(&ENCAP, 0..0, Value::Int(dispatch::wtap_encap(m.linktype) as i64));
     t.set_text(encap, format!("Encapsulation type: {} ({})", dispatch::link_name(m.linktype), dispatch::wtap_encap(m.linktype)));
     t.add(&TIME, 0..0, Value::AbsTime(m.ts));
-    let epoch = t.add(&TIME_EPOCH, 0..0, Value::AbsTime(m.ts));
+    // Shown as seconds since the epoch; held as nanoseconds so that the
+    // fields output and comparisons need no calendar.
+    let epoch_ns = m.ts.as_nanos().clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    let epoch = t.add(&TIME_EPOCH, 0..0, Value::RelTime(epoch_ns));
     t.set_text(epoch, format!("Epoch Time: {}.{:09} seconds", m.ts.secs, m.ts.nanos));
     t.generated(&TIME_DELTA, 0..0, Value::RelTime(m.ts.since(m.prev_ts)));
     t.generated(&TIME_RELATIVE, 0..0, Value::RelTime(m.ts.since(m.first_ts)));

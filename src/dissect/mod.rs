@@ -54,12 +54,41 @@ pub struct FrameMeta {
     pub origlen: u32,
     pub linktype: u32,
     pub iface: u32,
+    /// Whether the file names interfaces (pcapng); pcap files have none and
+    /// tshark then shows no `frame.interface_id`.
+    pub has_iface: bool,
     /// Decimal digits of the timestamp resolution (6 for µs, 9 for ns).
     pub ts_digits: u8,
     /// Time of the first packet, for `frame.time_relative`.
     pub first_ts: Timestamp,
     /// Time of the previous packet, for `frame.time_delta`.
     pub prev_ts: Timestamp,
+}
+
+impl FrameMeta {
+    /// Packet `number` as the file describes it; `first_ts` and `prev_ts`
+    /// are the first and the previous packets' times.
+    pub fn of(
+        number: u32,
+        rec: &crate::capture::Record,
+        iface: &crate::capture::Interface,
+        has_iface: bool,
+        first_ts: Timestamp,
+        prev_ts: Timestamp,
+    ) -> FrameMeta {
+        FrameMeta {
+            number,
+            ts: rec.ts,
+            caplen: rec.caplen,
+            origlen: rec.origlen,
+            linktype: iface.linktype,
+            iface: rec.iface,
+            has_iface,
+            ts_digits: iface.ts_digits,
+            first_ts,
+            prev_ts,
+        }
+    }
 }
 
 /// The summary columns of the packet list.

@@ -8,5 +8,5 @@ mod verbose;
 
 pub use fields::{FieldList, UnknownField};
 pub use hexdump::hexdump;
-pub use summary::summary_line;
+pub use summary::{summary_line, time_digits};
 pub use verbose::verbose_tree;

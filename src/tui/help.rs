@@ -1,0 +1,57 @@
+//! The help overlay: every key and mouse action, in one table.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+/// `(keys, what they do)`. Key handling lives in `app`; its tests check
+/// that each key listed here does something.
+pub const KEYS: &[(&str, &str)] = &[
+    ("Tab  Shift-Tab", "next / previous pane"),
+    ("j k  ↓ ↑", "move down / up"),
+    ("g G  Home End", "first / last row"),
+    ("PgDn PgUp", "page down / up"),
+    ("Ctrl-d Ctrl-u", "half a page down / up"),
+    ("Enter", "list: open the tree; tree: expand / collapse"),
+    ("l h  → ←", "tree: expand / collapse (or child / parent); bytes: next / previous byte"),
+    ("e c", "tree: expand all / collapse all"),
+    ("a", "tree: apply the selected field as the display filter"),
+    ("A  right-click", "tree: prepare a filter from the field (edit, then Enter)"),
+    ("/ f", "edit the display filter: Enter applies, Esc clears, ↑ ↓ history"),
+    (": Ctrl-g", "go to packet number"),
+    ("s Ctrl-f", "search: \"text\", hex bytes (de:ad:be:ef or 0xdeadbeef) or a filter"),
+    ("n N", "next / previous search match"),
+    ("t", "cycle the time format: relative, absolute, delta displayed, epoch"),
+    ("z", "maximise / restore the focused pane"),
+    ("?", "show / hide this help"),
+    ("q Ctrl-c", "quit"),
+    ("mouse", "click: select and focus; wheel: scroll; right-click on the tree: prepare a filter"),
+];
+
+pub fn draw(f: &mut Frame, area: Rect, scroll: usize) {
+    let w = area.width.min(100).max(20);
+    let h = area.height.min(KEYS.len() as u16 + 4);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    let key_w = KEYS.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0) + 2;
+    let mut lines: Vec<Line> = KEYS
+        .iter()
+        .skip(scroll)
+        .map(|(k, d)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<key_w$}"), Style::new().add_modifier(Modifier::BOLD)),
+                Span::raw(*d),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(" Esc, q or ? closes this help; j / k scroll it."));
+    f.render_widget(Clear, r);
+    f.render_widget(Paragraph::new(lines).block(Block::new().borders(Borders::ALL).title(" Keys ")), r);
+}

@@ -1,0 +1,248 @@
+//! The packet list: one row per displayed packet, built only for the rows
+//! on screen by re-dissecting those packets, and cached for a while.
+
+use std::collections::HashMap;
+
+use ratatui::layout::{Margin, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::Frame;
+
+use crate::dissect::Dissection;
+use crate::field::Timestamp;
+
+use super::colors::{classify, Coloring};
+use super::packets::Packets;
+use super::time_format::TimeFormat;
+use super::view::View;
+
+/// One packet's columns (all but Time, which depends on its neighbours).
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub number: u32,
+    pub ts: Timestamp,
+    pub digits: u8,
+    pub src: String,
+    pub dst: String,
+    pub protocol: String,
+    pub len: u32,
+    pub info: String,
+    pub color: Option<Coloring>,
+}
+
+/// Rows kept before the cache starts over: a few screens' worth.
+const CACHE_ROWS: usize = 4096;
+
+#[derive(Default)]
+pub struct PacketList {
+    /// Selected row and first row on screen.
+    pub sel: usize,
+    pub top: usize,
+    cache: HashMap<usize, Row>,
+    bytes: Vec<u8>,
+    d: Dissection,
+}
+
+impl PacketList {
+    pub fn invalidate(&mut self) {
+        self.cache.clear();
+    }
+
+    pub fn row(&self, packet: usize) -> Option<&Row> {
+        self.cache.get(&packet)
+    }
+
+    /// Moves the selection to `row` (clamped) and scrolls it into a window of
+    /// `height` rows.
+    pub fn select(&mut self, row: usize, rows: usize, height: usize) {
+        self.sel = row.min(rows.saturating_sub(1));
+        let h = height.max(1);
+        if self.sel < self.top {
+            self.top = self.sel;
+        } else if self.sel >= self.top + h {
+            self.top = self.sel + 1 - h;
+        }
+        self.top = self.top.min(rows.saturating_sub(h));
+    }
+
+    /// Scrolls the window by `delta` rows, leaving the selection alone.
+    pub fn scroll(&mut self, delta: isize, rows: usize, height: usize) {
+        let max = rows.saturating_sub(height.max(1));
+        self.top = (self.top as isize + delta).clamp(0, max as isize) as usize;
+    }
+
+    /// Builds the rows of the window (and the row above it, whose time the
+    /// first row's delta needs).
+    pub fn fill(&mut self, packets: &Packets, view: &View, height: usize) {
+        if self.cache.len() > CACHE_ROWS {
+            self.cache.clear();
+        }
+        for row in self.top.saturating_sub(1)..self.top + height {
+            let Some(p) = view.packet(row) else { break };
+            if self.cache.contains_key(&p) {
+                continue;
+            }
+            if let Some(r) = self.build(packets, p) {
+                self.cache.insert(p, r);
+            }
+        }
+    }
+
+    fn build(&mut self, packets: &Packets, p: usize) -> Option<Row> {
+        let (rec, digits) = {
+            let store = packets.store();
+            let rec = *store.records.get(p)?;
+            let digits = store.interfaces.get(rec.iface as usize).map(|i| i.ts_digits).unwrap_or(6);
+            (rec, digits)
+        };
+        let ok = packets.dissect(p, &mut self.bytes, &mut self.d);
+        let c = &self.d.cols;
+        Some(Row {
+            number: p as u32 + 1,
+            ts: rec.ts,
+            digits,
+            src: c.src.clone(),
+            dst: c.dst.clone(),
+            protocol: c.protocol.clone(),
+            len: rec.origlen,
+            info: if ok { c.info.clone() } else { "[packet bytes unreadable]".into() },
+            color: if ok { classify(&self.d, &self.bytes) } else { None },
+        })
+    }
+}
+
+/// Pads or cuts `s` to exactly `w` columns (right-aligned when `right`).
+pub fn fit(s: &str, w: usize, right: bool) -> String {
+    let n = s.chars().count();
+    if n > w {
+        let mut t: String = s.chars().take(w.saturating_sub(1)).collect();
+        if w > 0 {
+            t.push('…');
+        }
+        t
+    } else if right {
+        format!("{s:>w$}")
+    } else {
+        format!("{s:<w$}")
+    }
+}
+
+pub struct ListView<'a> {
+    pub list: &'a PacketList,
+    pub view: &'a View,
+    pub time: TimeFormat,
+    pub first_ts: Timestamp,
+    pub focused: bool,
+}
+
+impl ListView<'_> {
+    fn rows(&self, height: usize) -> Vec<(usize, &Row)> {
+        (self.list.top..self.list.top + height)
+            .map_while(|r| Some((r, self.list.row(self.view.packet(r)?)?)))
+            .collect()
+    }
+
+    /// Draws the list inside `area` (its title line already drawn).
+    pub fn draw(&self, f: &mut Frame, area: Rect) {
+        if area.height == 0 {
+            return;
+        }
+        let height = area.height as usize - 1;
+        let rows = self.rows(height);
+        let times: Vec<String> = rows
+            .iter()
+            .map(|(row, r)| {
+                let prev = row
+                    .checked_sub(1)
+                    .and_then(|p| self.list.row(self.view.packet(p)?))
+                    .map(|p| p.ts)
+                    .unwrap_or(r.ts);
+                let mut t = String::new();
+                self.time.format(r.ts, self.first_ts, prev, r.digits, &mut t);
+                t
+            })
+            .collect();
+        let last = self.view.packet(self.view.len().saturating_sub(1)).unwrap_or(0) + 1;
+        let w_no = last.to_string().len().max(3);
+        let w_time = times.iter().map(|t| t.len()).max().unwrap_or(0).max(4);
+        let addr = |f: fn(&Row) -> &str| rows.iter().map(|(_, r)| f(r).chars().count()).max().unwrap_or(0).clamp(6, 26);
+        let w_src = addr(|r| &r.src);
+        let w_dst = addr(|r| &r.dst);
+        let w_proto = rows.iter().map(|(_, r)| r.protocol.len()).max().unwrap_or(0).clamp(8, 10);
+        let w_len = 6;
+        let fixed = w_no + w_time + w_src + w_dst + w_proto + w_len + 6;
+        let scroll = self.view.len() > height;
+        let width = area.width as usize - scroll as usize;
+        let w_info = width.saturating_sub(fixed);
+        let line = |cells: [String; 7]| cells.join(" ");
+        let header = line([
+            fit("No.", w_no, true),
+            fit("Time", w_time, false),
+            fit("Source", w_src, false),
+            fit("Destination", w_dst, false),
+            fit("Protocol", w_proto, false),
+            fit("Length", w_len, true),
+            fit("Info", w_info, false),
+        ]);
+        let mut lines = vec![Line::from(Span::styled(header, Style::new().add_modifier(Modifier::BOLD)))];
+        for ((row, r), t) in rows.iter().zip(&times) {
+            let text = line([
+                fit(&r.number.to_string(), w_no, true),
+                fit(t, w_time, false),
+                fit(&r.src, w_src, false),
+                fit(&r.dst, w_dst, false),
+                fit(&r.protocol, w_proto, false),
+                fit(&r.len.to_string(), w_len, true),
+                fit(&r.info, w_info, false),
+            ]);
+            let mut style = match r.color {
+                Some(c) => Style::new().fg(c.fg).bg(c.bg),
+                None => Style::new(),
+            };
+            if *row == self.list.sel {
+                style = style.add_modifier(Modifier::REVERSED);
+                if !self.focused {
+                    style = style.add_modifier(Modifier::DIM);
+                }
+            }
+            lines.push(Line::from(Span::styled(text, style)));
+        }
+        f.render_widget(Paragraph::new(lines), area);
+        if scroll {
+            let mut state = ScrollbarState::new(self.view.len().saturating_sub(height)).position(self.list.top);
+            let bar = area.inner(Margin { vertical: 0, horizontal: 0 });
+            let bar = Rect { y: bar.y + 1, height: bar.height - 1, ..bar };
+            f.render_stateful_widget(
+                Scrollbar::new(ScrollbarOrientation::VerticalRight).begin_symbol(None).end_symbol(None),
+                bar,
+                &mut state,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_pads_and_cuts() {
+        assert_eq!(fit("abc", 5, false), "abc  ");
+        assert_eq!(fit("abc", 5, true), "  abc");
+        assert_eq!(fit("abcdef", 4, false), "abc…");
+    }
+
+    #[test]
+    fn selection_stays_in_window() {
+        let mut l = PacketList::default();
+        l.select(30, 100, 10);
+        assert_eq!((l.sel, l.top), (30, 21));
+        l.select(5, 100, 10);
+        assert_eq!((l.sel, l.top), (5, 5));
+        l.select(500, 100, 10);
+        assert_eq!((l.sel, l.top), (99, 90));
+        l.scroll(-3, 100, 10);
+        assert_eq!(l.top, 87);
+    }
+}

@@ -1,0 +1,122 @@
+//! The inspector: a full-screen terminal UI with Wireshark's three panes
+//! (packet list, detail tree, bytes), a filter bar and a status bar.
+//!
+//! One `App` holds all state. Terminal input, ticks and worker messages
+//! arrive as `Event`s on one channel; `App::update` applies each one and
+//! `App::draw` renders the state. Loading runs on a worker thread (`loader`)
+//! that fills the shared `Packets`, so the first screen shows at once and
+//! the keys keep working while a large file loads.
+
+mod app;
+mod colors;
+mod detail;
+mod draw;
+mod event;
+mod filtering;
+mod help;
+mod hex;
+mod input;
+mod layout;
+mod list;
+mod loader;
+mod packets;
+mod search;
+mod terminal;
+mod time_format;
+mod view;
+
+#[cfg(test)]
+mod testutil;
+#[cfg(test)]
+mod tests;
+
+
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::layout::Rect;
+
+pub use app::App;
+pub use event::{Event, FilterProgress, Progress};
+pub use packets::Packets;
+
+use crate::capture::{Reader, StoreSource};
+
+/// How often the UI wakes up without input (to step a running search).
+const TICK: Duration = Duration::from_millis(100);
+
+/// Opens `path` (`-` for standard input) in the inspector, with `filter`
+/// applied if given, and runs until the user quits.
+pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
+    // Open the file before touching the terminal, so that "no such file"
+    // prints as a plain error.
+    let name = match path {
+        "-" => "<stdin>".to_string(),
+        p => std::path::Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.to_string()),
+    };
+    let (source, reader, total): (StoreSource, Reader<Box<dyn Read + Send>>, u64) = if path == "-" {
+        let mut v = Vec::new();
+        std::io::stdin().read_to_end(&mut v)?;
+        let reader = Reader::new(Box::new(std::io::Cursor::new(v.clone())) as Box<dyn Read + Send>)
+            .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        let total = v.len() as u64;
+        (StoreSource::Memory(v), reader, total)
+    } else {
+        let file = std::fs::File::open(path)
+            .map_err(|e| anyhow::anyhow!("{path}: cannot open: {}", crate::capture::io_reason(&e)))?;
+        let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let reader = crate::capture::open_stream(path)?;
+        (StoreSource::File(file), reader, total)
+    };
+    let packets = Arc::new(Packets::new(source, reader.is_pcapng()));
+    let (tx, rx) = mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let loader = loader::spawn(reader, total, packets.clone(), tx.clone(), stop.clone());
+    let result = (|| -> anyhow::Result<()> {
+        let mut tui = terminal::Tui::enter()?;
+        let input = event::spawn_input(tx.clone(), stop.clone());
+        let size = tui.terminal.size()?;
+        let mut app = App::new(packets, tx, name, Rect::new(0, 0, size.width, size.height));
+        if let Some(f) = filter {
+            app.filter.set(f);
+            app.apply_filter();
+        }
+        let r = event_loop(&mut tui, &mut app, &rx);
+        stop.store(true, Ordering::Relaxed);
+        drop(tui);
+        let _ = input.join();
+        r
+    })();
+    stop.store(true, Ordering::Relaxed);
+    // The loader stops after its current batch: `stop` is set, and its
+    // sends fail once the channel is gone.
+    drop(rx);
+    let _ = loader.join();
+    result
+}
+
+fn event_loop(tui: &mut terminal::Tui, app: &mut App, rx: &Receiver<Event>) -> anyhow::Result<()> {
+    tui.terminal.draw(|f| app.draw(f))?;
+    loop {
+        let ev = match rx.recv_timeout(TICK) {
+            Ok(ev) => ev,
+            Err(RecvTimeoutError::Timeout) => Event::Tick,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        app.update(ev);
+        // Apply whatever else is waiting before drawing once.
+        while !app.quit {
+            match rx.try_recv() {
+                Ok(ev) => app.update(ev),
+                Err(_) => break,
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        tui.terminal.draw(|f| app.draw(f))?;
+    }
+}

@@ -1,0 +1,87 @@
+//! The packets the UI shows, shared between the UI thread and the workers
+//! that produce them (the file loader, later a live capture thread): the
+//! index of every packet and the session state of the first dissection pass.
+//!
+//! A record is pushed into the store only after its first pass is done, so
+//! `store.len()` is always the number of packets that can be revisited.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::capture::{PacketStore, StoreSource};
+use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
+use crate::session::Session;
+
+pub struct Packets {
+    store: RwLock<PacketStore>,
+    session: Mutex<Session>,
+    /// pcapng files name their interfaces; the frame tree then shows which.
+    pcapng: bool,
+    /// The source has ended: no more packets will come.
+    complete: AtomicBool,
+}
+
+impl Packets {
+    pub fn new(source: StoreSource, pcapng: bool) -> Packets {
+        let store = PacketStore { source, records: Vec::new(), interfaces: Vec::new(), error: None };
+        Packets {
+            store: RwLock::new(store),
+            session: Mutex::new(Session::new()),
+            pcapng,
+            complete: AtomicBool::new(false),
+        }
+    }
+
+    // A worker that panicked mid-batch leaves the store and session usable
+    // (records are only appended whole), so a poisoned lock is still read.
+    pub fn store(&self) -> RwLockReadGuard<'_, PacketStore> {
+        self.store.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn store_mut(&self) -> RwLockWriteGuard<'_, PacketStore> {
+        self.store.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn session(&self) -> MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_complete(&self) {
+        self.complete.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.complete.load(Ordering::SeqCst)
+    }
+
+    pub fn len(&self) -> usize {
+        self.store().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Re-dissects packet `i` (0-based) with its full tree, reading its bytes
+    /// into `bytes`. False when the packet is not (yet) in the store or its
+    /// bytes cannot be read.
+    pub fn dissect(&self, i: usize, bytes: &mut Vec<u8>, d: &mut Dissection) -> bool {
+        let store = self.store();
+        let Some(meta) = frame_meta(&store, i, self.pcapng) else { return false };
+        if store.fetch(i, bytes).is_err() {
+            return false;
+        }
+        let mut session = self.session();
+        dissect_frame(&meta, bytes, &mut session, Pass::Revisit, true, d);
+        true
+    }
+}
+
+/// What the file says about packet `i`, as the first pass saw it.
+pub fn frame_meta(store: &PacketStore, i: usize, pcapng: bool) -> Option<FrameMeta> {
+    let rec = store.records.get(i)?;
+    let first = store.records.first()?.ts;
+    let prev = if i == 0 { rec.ts } else { store.records.get(i - 1)?.ts };
+    let iface = store.interfaces.get(rec.iface as usize)?;
+    Some(FrameMeta::of(i as u32 + 1, rec, iface, pcapng, first, prev))
+}

@@ -1,0 +1,514 @@
+//! Whole-app tests: events in, screens out, on a `TestBackend`.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+
+use super::app::{App, Mode};
+use super::event::Event;
+use super::layout::{inner, Pane};
+use super::{help, loader, testutil, Packets};
+use crate::capture::{Reader, StoreSource};
+
+/// An app over `file` (pcap bytes) with everything loaded, and the channel
+/// its workers answer on.
+fn app_over(file: Vec<u8>, w: u16, h: u16) -> (App, Receiver<Event>) {
+    let reader = Reader::new(std::io::Cursor::new(file.clone())).unwrap();
+    let packets = Arc::new(Packets::new(StoreSource::Memory(file.clone()), reader.is_pcapng()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = loader::spawn(reader, file.len() as u64, packets.clone(), tx, Arc::new(AtomicBool::new(false)));
+    let (app_tx, app_rx) = std::sync::mpsc::channel();
+    let mut app = App::new(packets, app_tx, "lab.pcap".into(), Rect::new(0, 0, w, h));
+    for ev in rx.iter() {
+        app.update(ev);
+    }
+    handle.join().unwrap();
+    (app, app_rx)
+}
+
+/// Feeds worker results to the app until the filter has run to the end.
+fn settle(app: &mut App, rx: &Receiver<Event>) {
+    while app.applied.as_ref().is_some_and(|a| !a.done) {
+        match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+            Ok(ev) => app.update(ev),
+            Err(e) => panic!("filter never finished: {e}"),
+        }
+    }
+}
+
+fn lab(w: u16, h: u16) -> (App, Receiver<Event>) {
+    app_over(testutil::pcap(&testutil::lab_frames()), w, h)
+}
+
+fn render(app: &App) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    t.draw(|f| app.draw(f)).unwrap();
+    t.backend().buffer().clone()
+}
+
+fn lines(b: &Buffer) -> Vec<String> {
+    (0..b.area.height)
+        .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol()).collect::<String>())
+        .collect()
+}
+
+fn screen(app: &App) -> String {
+    lines(&render(app)).join("\n")
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.update(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+}
+
+fn type_str(app: &mut App, s: &str) {
+    for c in s.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn click(app: &mut App, button: MouseButton, x: u16, y: u16) {
+    app.update(Event::Mouse(MouseEvent { kind: MouseEventKind::Down(button), column: x, row: y, modifiers: KeyModifiers::NONE }));
+}
+
+fn selected_label(app: &App) -> String {
+    app.detail.selected().map(|id| app.detail.label(id).to_string()).unwrap_or_default()
+}
+
+/// Moves the tree cursor to the first row whose label starts with `prefix`.
+fn tree_to(app: &mut App, prefix: &str) {
+    app.focus = Pane::Detail;
+    press(app, KeyCode::Char('g'));
+    for _ in 0..app.detail.rows.len() {
+        if selected_label(app).starts_with(prefix) {
+            return;
+        }
+        press(app, KeyCode::Char('j'));
+    }
+    panic!("no tree row {prefix:?}");
+}
+
+#[test]
+fn three_panes_show_list_tree_and_bytes() {
+    let (app, _rx) = lab(120, 40);
+    let s = screen(&app);
+    assert!(s.contains(" Packets "), "{s}");
+    assert!(s.contains("No. Time"), "{s}");
+    assert!(s.contains("40000 → 6789 [SYN]"), "{s}");
+    assert!(s.contains("UDP"), "{s}");
+    assert!(s.contains("Frame 1: 54 bytes on wire"), "{s}");
+    assert!(s.contains("Internet Protocol Version 4, Src: 127.0.0.1"), "{s}");
+    assert!(s.contains("0000  00 00 00 00 00 02 00 00  00 00 00 01 08 00 45 00"), "{s}");
+    assert!(s.contains("Packets: 6"), "{s}");
+    assert!(!s.contains("Loading"), "{s}");
+}
+
+#[test]
+fn moving_in_the_list_shows_that_packet() {
+    let (mut app, _rx) = lab(120, 40);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.list.sel, 2);
+    assert!(screen(&app).contains("Frame 3:"));
+    press(&mut app, KeyCode::Char('G'));
+    assert!(screen(&app).contains("Frame 6:"));
+    press(&mut app, KeyCode::Char('g'));
+    assert!(screen(&app).contains("Frame 1:"));
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.list.sel, 5);
+    ctrl(&mut app, 'u');
+    assert!(app.list.sel < 5);
+}
+
+#[test]
+fn selected_row_is_reversed_and_rows_carry_wireshark_colors() {
+    let (app, _rx) = lab(120, 40);
+    let b = render(&app);
+    let list = inner(app.areas().list);
+    let first = list.y + 1;
+    assert!(b[(0, first)].modifier.contains(Modifier::REVERSED));
+    assert!(!b[(0, first + 1)].modifier.contains(Modifier::REVERSED));
+    // SYN and SYN/ACK gray, ACK lavender (TCP), UDP blue, RST dark red.
+    assert_eq!(b[(0, first + 1)].bg, Color::Rgb(0xa0, 0xa0, 0xa0));
+    assert_eq!(b[(0, first + 2)].bg, Color::Rgb(0xe7, 0xe6, 0xff));
+    assert_eq!(b[(0, first + 4)].bg, Color::Rgb(0xda, 0xee, 0xff));
+    assert_eq!(b[(0, first + 5)].bg, Color::Rgb(0xa4, 0, 0));
+}
+
+/// Every row of the tree pane, scrolled or not.
+fn tree_text(app: &App) -> String {
+    app.detail.rows.iter().map(|&id| app.detail.label(id)).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn tree_expands_and_collapses() {
+    let (mut app, _rx) = lab(120, 40);
+    tree_to(&mut app, "Internet Protocol Version 4");
+    assert!(!tree_text(&app).contains("Time to Live"));
+    press(&mut app, KeyCode::Enter);
+    assert!(tree_text(&app).contains("Time to Live: 64"));
+    press(&mut app, KeyCode::Char('h'));
+    assert!(!tree_text(&app).contains("Time to Live"));
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Char('l'));
+    assert!(selected_label(&app).contains("Version: 4"), "{}", selected_label(&app));
+    press(&mut app, KeyCode::Char('h'));
+    assert!(selected_label(&app).starts_with("Internet Protocol"));
+    press(&mut app, KeyCode::Char('e'));
+    let s = tree_text(&app);
+    assert!(s.contains(".... ..1. = Syn: Set") || s.contains("Don't fragment: Set"), "{s}");
+    press(&mut app, KeyCode::Char('c'));
+    assert!(!tree_text(&app).contains("Time to Live"));
+    assert!(selected_label(&app).starts_with("Internet Protocol"));
+    // Expansion is remembered for the next packet.
+    press(&mut app, KeyCode::Enter);
+    app.focus = Pane::List;
+    press(&mut app, KeyCode::Char('j'));
+    let s = tree_text(&app);
+    assert!(s.contains("Frame 2:") && s.contains("Time to Live: 64"), "{s}");
+    assert!(screen(&app).contains("Internet Protocol"));
+    assert!(selected_label(&app).starts_with("Internet Protocol"), "selection kept: {}", selected_label(&app));
+}
+
+/// Reversed cells on the hex pane's first lines, as byte offsets.
+fn highlighted(app: &App) -> Vec<usize> {
+    let b = render(app);
+    let hex = inner(app.areas().hex);
+    let mut out = Vec::new();
+    for line in 0..hex.height.min(4) {
+        for i in 0..16u16 {
+            let x = hex.x + 6 + i * 3 + (i >= 8) as u16;
+            if b[(x, hex.y + line)].modifier.contains(Modifier::REVERSED) {
+                out.push((app.hex.top + line as usize) * 16 + i as usize);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn tree_selection_highlights_its_bytes() {
+    let (mut app, _rx) = lab(120, 40);
+    tree_to(&mut app, "Internet Protocol Version 4");
+    press(&mut app, KeyCode::Enter);
+    tree_to(&mut app, "Source Address: 127.0.0.1");
+    assert_eq!(highlighted(&app), vec![26, 27, 28, 29]);
+    tree_to(&mut app, "Ethernet II");
+    assert_eq!(highlighted(&app), (0..14).collect::<Vec<_>>());
+}
+
+#[test]
+fn hex_cursor_selects_the_owning_tree_item() {
+    let (mut app, _rx) = lab(120, 40);
+    app.focus = Pane::Hex;
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j'));
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Char('l'));
+    }
+    // Byte 34: the TCP source port.
+    assert_eq!(app.hex.cursor, 34);
+    assert_eq!(selected_label(&app), "Source Port: 40000");
+    assert!(screen(&app).contains("Source Port: 40000"));
+    assert_eq!(highlighted(&app), vec![34, 35]);
+    // A click on byte 23 (IP protocol) selects it too.
+    let hex = inner(app.areas().hex);
+    click(&mut app, MouseButton::Left, hex.x + 6 + 7 * 3 + 1, hex.y + 1);
+    assert_eq!(app.hex.cursor, 23);
+    assert!(selected_label(&app).starts_with("Protocol: TCP"), "{}", selected_label(&app));
+}
+
+#[test]
+fn go_to_packet() {
+    let (mut app, _rx) = lab(120, 40);
+    press(&mut app, KeyCode::Char(':'));
+    type_str(&mut app, "5");
+    assert!(screen(&app).contains("Go to packet"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.list.sel, 4);
+    assert!(screen(&app).contains("Frame 5:"));
+    ctrl(&mut app, 'g');
+    type_str(&mut app, "99");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.list.sel, 4);
+    assert!(screen(&app).contains("there is no packet 99"));
+    press(&mut app, KeyCode::Char(':'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn time_formats_cycle() {
+    let (mut app, _rx) = lab(120, 40);
+    let row2 = |app: &App| {
+        let y = inner(app.areas().list).y + 2;
+        lines(&render(app))[y as usize].clone()
+    };
+    assert!(row2(&app).starts_with("  2 0.010000 "), "{}", row2(&app));
+    press(&mut app, KeyCode::Char('t'));
+    assert!(row2(&app).starts_with("  2 1970-01-01 00:16:40.010000 "), "{}", row2(&app));
+    press(&mut app, KeyCode::Char('t'));
+    app.list.select(3, 6, 10);
+    app.update(Event::Tick);
+    assert!(row2(&app).starts_with("  2 0.010000 "), "{}", row2(&app));
+    press(&mut app, KeyCode::Char('t'));
+    assert!(row2(&app).starts_with("  2 1000.010000 "), "{}", row2(&app));
+    press(&mut app, KeyCode::Char('t'));
+    assert!(row2(&app).starts_with("  2 0.010000 "));
+}
+
+#[test]
+fn search_finds_text_and_bytes() {
+    let (mut app, _rx) = lab(120, 40);
+    press(&mut app, KeyCode::Char('s'));
+    type_str(&mut app, "GET /");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.list.sel, 3);
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.list.sel, 3, "only one match, found again after wrapping");
+    press(&mut app, KeyCode::Char('s'));
+    type_str(&mut app, "70:69:6e:67");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.list.sel, 4, "\"ping\" as bytes");
+    press(&mut app, KeyCode::Char('s'));
+    type_str(&mut app, "nowhere");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.list.sel, 4);
+    assert!(screen(&app).contains("no packet with those text"));
+}
+
+#[test]
+fn filter_bar_edits_and_clears() {
+    let (mut app, _rx) = lab(120, 40);
+    assert!(screen(&app).contains("press / to enter a display filter"));
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "tcp");
+    assert_eq!(app.mode, Mode::Filter);
+    assert!(lines(&render(&app))[0].starts_with("Filter: tcp"));
+    // `q` is text while typing a filter, not quit.
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.quit);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(app.filter.text.is_empty());
+}
+
+#[test]
+fn filter_bar_is_green_when_valid_and_red_with_the_error_when_not() {
+    let (mut app, _rx) = lab(120, 40);
+    press(&mut app, KeyCode::Char('f'));
+    type_str(&mut app, "tcp.port == 6789");
+    let b = render(&app);
+    assert_eq!(b[(8, 0)].bg, Color::Rgb(0xaf, 0xff, 0xaf));
+    assert_eq!(b[(8 + 15, 0)].bg, Color::Rgb(0xaf, 0xff, 0xaf));
+    for _ in 0.."port == 6789".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_str(&mut app, "prot == 80");
+    let b = render(&app);
+    let top = &lines(&b)[0];
+    assert!(top.starts_with("Filter: tcp.prot == 80  "), "{top}");
+    assert!(top.contains("tcp.prot") && top.contains("not a valid"), "{top}");
+    assert_eq!(b[(8, 0)].bg, Color::Rgb(0xff, 0xaf, 0xaf));
+    // The unknown field is underlined, the rest is not.
+    assert!(b[(8, 0)].modifier.contains(Modifier::UNDERLINED));
+    assert!(b[(15, 0)].modifier.contains(Modifier::UNDERLINED));
+    assert!(!b[(17, 0)].modifier.contains(Modifier::UNDERLINED));
+    // Enter on an invalid filter keeps the bar open and applies nothing.
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Filter);
+    assert!(app.applied.is_none());
+    assert_eq!(app.view.len(), 6);
+}
+
+#[test]
+fn applying_a_filter_shows_the_matching_packets() {
+    let (mut app, rx) = lab(120, 40);
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "tcp");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app, &rx);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.view.len(), 5);
+    // The selected packet (6, a TCP reset) stays selected.
+    assert_eq!(app.view.packet(app.list.sel), Some(5));
+    let s = screen(&app);
+    assert!(s.contains("Packets: 6 · Displayed: 5 (83.3%)"), "{s}");
+    assert!(!s.contains("ping 1") && !s.contains(" UDP "), "{s}");
+    // A new filter replaces it; stale results of the old one are ignored.
+    press(&mut app, KeyCode::Char('/'));
+    app.filter.clear();
+    type_str(&mut app, "tcp.flags.syn == 1");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    app.filter.clear();
+    type_str(&mut app, "udp");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app, &rx);
+    while let Ok(ev) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+        app.update(ev);
+    }
+    assert_eq!(app.view.matched, Some(vec![4]));
+    assert!(screen(&app).contains("Displayed: 1 (16.7%)"));
+    assert!(screen(&app).contains("Frame 5:"));
+    // History brings back the earlier filters; Esc clears and shows all.
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.filter.text, "udp");
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.filter.text, "tcp.flags.syn == 1");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.applied.is_none());
+    assert_eq!(app.view.len(), 6);
+    assert_eq!(app.view.packet(app.list.sel), Some(4), "selection kept when the filter goes");
+    assert!(screen(&app).contains("Packets: 6 │"));
+}
+
+#[test]
+fn apply_as_filter_on_a_tree_item() {
+    let (mut app, rx) = lab(120, 40);
+    app.list.select(4, 6, 10);
+    app.update(Event::Tick);
+    tree_to(&mut app, "User Datagram Protocol");
+    press(&mut app, KeyCode::Enter);
+    tree_to(&mut app, "Destination Port: 12000");
+    press(&mut app, KeyCode::Char('a'));
+    settle(&mut app, &rx);
+    assert_eq!(app.filter.text, "udp.dstport == 12000");
+    assert_eq!(app.view.matched, Some(vec![4]));
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(screen(&app).contains("Displayed: 1 (16.7%)"));
+}
+
+#[test]
+fn search_by_filter() {
+    let (mut app, _rx) = lab(120, 40);
+    press(&mut app, KeyCode::Char('s'));
+    type_str(&mut app, "tcp.flags.reset == 1");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.list.sel, 5);
+    press(&mut app, KeyCode::Char('N'));
+    assert_eq!(app.list.sel, 5);
+}
+
+#[test]
+fn apply_as_filter_builds_the_expression() {
+    let (mut app, _rx) = lab(120, 40);
+    tree_to(&mut app, "Transmission Control Protocol");
+    press(&mut app, KeyCode::Enter);
+    tree_to(&mut app, "Destination Port: 6789");
+    press(&mut app, KeyCode::Char('A'));
+    assert_eq!(app.mode, Mode::Filter);
+    assert_eq!(app.filter.text, "tcp.dstport == 6789");
+    press(&mut app, KeyCode::Esc);
+    // Right-click prepares the filter for the clicked item.
+    let d = inner(app.areas().detail);
+    let row = app.detail.rows.iter().position(|&id| app.detail.label(id).starts_with("Transmission")).unwrap();
+    app.detail.top = 0;
+    click(&mut app, MouseButton::Right, d.x + 4, d.y + row as u16);
+    assert_eq!(app.filter.text, "tcp");
+}
+
+#[test]
+fn help_lists_every_key() {
+    let (mut app, _rx) = lab(120, 40);
+    press(&mut app, KeyCode::Char('?'));
+    let s = screen(&app);
+    for (keys, what) in help::KEYS {
+        assert!(s.contains(keys) && s.contains(what), "help lacks {keys}: {what}\n{s}");
+    }
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(!screen(&app).contains(" Keys "));
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn eighty_by_twenty_four_shows_everything() {
+    let (mut app, _rx) = lab(120, 40);
+    app.update(Event::Resize(80, 24));
+    let s = lines(&render(&app));
+    assert_eq!(s.len(), 24);
+    assert!(s[0].starts_with("Filter:"));
+    let all = s.join("\n");
+    assert!(all.contains(" Packets ") && all.contains(" Details ") && all.contains(" Bytes "), "{all}");
+    assert!(all.contains("40000 → 6789"), "{all}");
+    assert!(all.contains("Frame 1:"), "{all}");
+    assert!(all.contains("0000  00 00"), "{all}");
+    assert!(s[23].contains("Packets: 6") && s[23].ends_with("? help"), "{}", s[23]);
+}
+
+#[test]
+fn zoom_and_focus() {
+    let (mut app, _rx) = lab(80, 24);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Pane::Detail);
+    press(&mut app, KeyCode::Char('z'));
+    let s = screen(&app);
+    assert!(s.contains(" Details ") && !s.contains(" Packets ") && !s.contains(" Bytes "), "{s}");
+    press(&mut app, KeyCode::Char('z'));
+    app.update(Event::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
+    assert_eq!(app.focus, Pane::List);
+    // Clicking in a pane focuses it.
+    let hex = app.areas().hex;
+    click(&mut app, MouseButton::Left, 0, hex.y + 1);
+    assert_eq!(app.focus, Pane::Hex);
+    let list = inner(app.areas().list);
+    click(&mut app, MouseButton::Left, 3, list.y + 3);
+    assert_eq!((app.focus, app.list.sel), (Pane::List, 2));
+}
+
+#[test]
+fn a_long_capture_scrolls_and_builds_only_visible_rows() {
+    let frames: Vec<Vec<u8>> = (0..5000).map(|i| testutil::udp_frame(format!("n{i}").as_bytes())).collect();
+    let (mut app, _rx) = app_over(testutil::pcap(&frames), 100, 30);
+    press(&mut app, KeyCode::Char('G'));
+    let s = screen(&app);
+    assert!(s.contains(" 5000 ") && s.contains("Frame 5000:"), "{s}");
+    assert!(s.contains('█'), "scroll bar thumb");
+    ctrl(&mut app, 'd');
+    app.update(Event::Mouse(MouseEvent { kind: MouseEventKind::ScrollUp, column: 1, row: 5, modifiers: KeyModifiers::NONE }));
+    assert_eq!(app.list.sel, 4999);
+    press(&mut app, KeyCode::Char(':'));
+    type_str(&mut app, "2500");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("Frame 2500:"));
+}
+
+/// A capture from the shared corpus, when present.
+fn corpus(name: &str) -> Option<Vec<u8>> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures").join(name);
+    match std::fs::read(&p) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            eprintln!("skipping: {} is absent", p.display());
+            None
+        }
+    }
+}
+
+#[test]
+fn a_real_http_capture() {
+    let Some(file) = corpus("suricata-verify__http-protocol-nodup--input.pcap") else { return };
+    let (mut app, _rx) = app_over(file, 120, 40);
+    let s = screen(&app);
+    assert!(s.contains("223.72.39.14") && s.contains("2545 → 80 [SYN]"), "{s}");
+    press(&mut app, KeyCode::Char('s'));
+    type_str(&mut app, "GET /postinfo");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("Frame 4:"));
+}

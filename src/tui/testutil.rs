@@ -1,0 +1,86 @@
+//! Synthetic captures for the TUI's unit tests: loopback-lab-like
+//! Ethernet/IPv4 TCP and UDP frames, and pcap files made of them.
+
+use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
+use crate::session::Session;
+
+fn checksum(b: &[u8]) -> u16 {
+    let mut sum = 0u32;
+    for c in b.chunks(2) {
+        sum += u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]) as u32;
+    }
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+fn ip_frame(proto: u8, l4: &[u8]) -> Vec<u8> {
+    let mut f = vec![0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0x08, 0x00];
+    let total = (20 + l4.len()) as u16;
+    let mut ip = vec![0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, proto, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1];
+    ip[2..4].copy_from_slice(&total.to_be_bytes());
+    let ck = checksum(&ip);
+    ip[10..12].copy_from_slice(&ck.to_be_bytes());
+    f.extend_from_slice(&ip);
+    f.extend_from_slice(l4);
+    f
+}
+
+/// A TCP segment from 127.0.0.1:40000 to 127.0.0.1:6789 with `flags`.
+pub fn tcp_frame(flags: u16, payload: &[u8]) -> Vec<u8> {
+    let mut t = vec![0x9c, 0x40, 0x1a, 0x85, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0, 0xff, 0xff, 0, 0, 0, 0];
+    t[12..14].copy_from_slice(&((5u16 << 12) | flags).to_be_bytes());
+    t.extend_from_slice(payload);
+    ip_frame(6, &t)
+}
+
+/// A UDP datagram from 127.0.0.1:50000 to 127.0.0.1:12000.
+pub fn udp_frame(payload: &[u8]) -> Vec<u8> {
+    let mut u = vec![0xc3, 0x50, 0x2e, 0xe0, 0, 0, 0, 0];
+    u[4..6].copy_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
+    u.extend_from_slice(payload);
+    ip_frame(17, &u)
+}
+
+pub fn dissect(frame: &[u8]) -> Dissection {
+    let meta = FrameMeta {
+        number: 1,
+        caplen: frame.len() as u32,
+        origlen: frame.len() as u32,
+        linktype: 1,
+        ts_digits: 6,
+        ..FrameMeta::default()
+    };
+    let mut d = Dissection::default();
+    dissect_frame(&meta, frame, &mut Session::new(), Pass::First, true, &mut d);
+    d
+}
+
+/// A microsecond pcap of Ethernet `frames`, 10 ms apart from t = 1000 s.
+pub fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
+    let mut v = Vec::new();
+    for x in [0xa1b2c3d4u32, 0x0004_0002, 0, 0, 65535, 1] {
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    for (i, f) in frames.iter().enumerate() {
+        let usecs = i as u32 * 10_000;
+        for x in [1_000 + usecs / 1_000_000, usecs % 1_000_000, f.len() as u32, f.len() as u32] {
+            v.extend_from_slice(&x.to_le_bytes());
+        }
+        v.extend_from_slice(f);
+    }
+    v
+}
+
+/// A small lab exchange: a TCP handshake, a request, a UDP ping, a reset.
+pub fn lab_frames() -> Vec<Vec<u8>> {
+    vec![
+        tcp_frame(0x002, b""),
+        tcp_frame(0x012, b""),
+        tcp_frame(0x010, b""),
+        tcp_frame(0x018, b"GET / HTTP/1.1\r\n\r\n"),
+        udp_frame(b"ping 1"),
+        tcp_frame(0x014, b""),
+    ]
+}

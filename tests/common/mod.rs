@@ -1,0 +1,95 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The wirelens binary built for this test run.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_wirelens")
+}
+
+/// Runs wirelens and returns its standard output (whatever its exit status).
+pub fn wirelens(args: &[&str]) -> String {
+    let out = Command::new(bin()).args(args).output().expect("run wirelens");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn tshark_available() -> bool {
+    Command::new("tshark").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+fn tshark_cmd(args: &[&str]) -> std::process::Output {
+    Command::new("tshark")
+        .args(args)
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .expect("run tshark")
+}
+
+/// tshark's standard output.
+pub fn run_tshark(args: &[&str]) -> String {
+    String::from_utf8_lossy(&tshark_cmd(args).stdout).into_owned()
+}
+
+/// tshark's standard output, or None when it refuses the file outright
+/// (a damaged file it partly read still counts: it prints what it read).
+pub fn tshark_output(args: &[&str]) -> Option<String> {
+    let o = tshark_cmd(args);
+    if o.status.success() || !o.stdout.is_empty() {
+        Some(String::from_utf8_lossy(&o.stdout).into_owned())
+    } else {
+        None
+    }
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The public corpus, when this checkout sits next to it.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let d = root().join("../shared/captures");
+    d.is_dir().then_some(d)
+}
+
+fn capture_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    let n = p.to_string_lossy();
+                    n.ends_with(".pcap") || n.ends_with(".pcapng")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Our own sample captures, then the public corpus if present.
+pub fn captures() -> Vec<PathBuf> {
+    let mut v = capture_files(&root().join("sample-captures"));
+    if let Some(d) = corpus_dir() {
+        v.extend(capture_files(&d));
+    }
+    v
+}
+
+pub fn sample(name: &str) -> PathBuf {
+    root().join("sample-captures").join(name)
+}
+
+/// Maps `f` over `items` on two threads (the CI machine has two cores),
+/// keeping the order.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let n = 2.min(items.len()).max(1);
+    let chunk = items.len().div_ceil(n).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items.chunks(chunk).map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<R>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("worker")).collect()
+    })
+}

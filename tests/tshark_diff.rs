@@ -1,0 +1,256 @@
+//! Differential test against tshark, the reference.
+//!
+//! For every capture in `sample-captures/` and `../shared/captures/`, tshark
+//! and wirelens read the file with the same arguments and their outputs are
+//! compared frame by frame:
+//! - the default one-line summary (`tshark -n -r F` / `wirelens -r F -P`);
+//! - `-T fields` with every field wirelens registers that tshark also knows
+//!   (so a field added to the registry is compared from then on).
+//!
+//! Every difference must be listed, with its reason, in
+//! `tests/known-differences.tsv` (capture, column, frames, reason), one line
+//! per capture and column; a listed difference that no longer occurs is a
+//! failure too, so the list stays true. The frame list is informational.
+//! Maintenance: `WIRELENS_DIFF_PRUNE=1` drops stale lines;
+//! `WIRELENS_DIFF_ADD="reason"` appends the unlisted differences with that
+//! reason (review them: a reason is a claim). `WIRELENS_DIFF_ONLY=substr`
+//! limits the run to matching capture names.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use common::{captures, run_tshark, tshark_available, wirelens};
+
+/// Fields tshark prints differently by design (time zone and locale
+/// dependent, or configuration), never compared.
+const SKIPPED_FIELDS: &[&str] = &["frame.time", "frame.encap_type"];
+
+const KNOWN: &str = "tests/known-differences.tsv";
+
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+struct Key {
+    capture: String,
+    column: String,
+}
+
+struct Diff {
+    key: Key,
+    frame: usize,
+    ours: String,
+    theirs: String,
+}
+
+fn load_known() -> BTreeMap<Key, (String, String)> {
+    let text = std::fs::read_to_string(KNOWN).unwrap_or_default();
+    let mut m = BTreeMap::new();
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let parts: Vec<&str> = line.splitn(4, '\t').collect();
+        assert_eq!(parts.len(), 4, "{KNOWN}: bad line {line:?} (want capture, column, frames, reason)");
+        let key = Key { capture: parts[0].into(), column: parts[1].into() };
+        m.insert(key, (parts[2].to_string(), parts[3].to_string()));
+    }
+    m
+}
+
+fn save_known(known: &BTreeMap<Key, (String, String)>) {
+    let mut out = String::from(
+        "# Differences from tshark 4.0.17 that are understood. Columns: capture, column \
+         (`line` = the one-line summary, else a -T fields field), frames (informational), reason.\n",
+    );
+    for (k, (frames, reason)) in known {
+        let _ = writeln!(out, "{}\t{}\t{}\t{}", k.capture, k.column, frames, reason);
+    }
+    std::fs::write(KNOWN, out).expect("write known differences");
+}
+
+/// Field names both wirelens and tshark know.
+fn shared_fields() -> Vec<String> {
+    let ours = wirelens(&["--list-fields"]);
+    let theirs = run_tshark(&["-G", "fields"]);
+    let tshark_names: HashSet<&str> =
+        theirs.lines().filter_map(|l| l.split('\t').nth(2)).collect();
+    ours.lines()
+        .filter_map(|l| l.split('\t').nth(1))
+        .filter(|n| !n.starts_with("_ws.") && !SKIPPED_FIELDS.contains(n))
+        .filter(|n| tshark_names.contains(n))
+        // Protocols print their whole label in tshark's fields output.
+        .filter(|n| n.contains('.'))
+        .map(String::from)
+        .collect()
+}
+
+fn compare_capture(path: &Path, fields: &[String]) -> Option<Vec<Diff>> {
+    let name = path.file_name()?.to_string_lossy().to_string();
+    let p = path.to_string_lossy().to_string();
+    let theirs = common::tshark_output(&["-n", "-r", &p]);
+    let Some(theirs) = theirs else {
+        return None; // tshark refuses the file: the bad-input tests cover it
+    };
+    let ours = wirelens(&["-r", &p, "-P"]);
+    let mut diffs = Vec::new();
+    diff_lines(&name, "line", &ours, &theirs, &mut diffs, None);
+
+    let mut args: Vec<String> = vec!["-n".into(), "-r".into(), p.clone(), "-T".into(), "fields".into()];
+    for f in fields {
+        args.push("-e".into());
+        args.push(f.clone());
+    }
+    let targs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let theirs = common::tshark_output(&targs).unwrap_or_default();
+    let ours = wirelens(&targs[1..]);
+    diff_lines(&name, "", &ours, &theirs, &mut diffs, Some(fields));
+    Some(diffs)
+}
+
+fn diff_lines(capture: &str, column: &str, ours: &str, theirs: &str, out: &mut Vec<Diff>, fields: Option<&[String]>) {
+    let a: Vec<&str> = ours.lines().collect();
+    let b: Vec<&str> = theirs.lines().collect();
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (a.get(i).copied().unwrap_or("<missing>"), b.get(i).copied().unwrap_or("<missing>"));
+        let frame = i + 1;
+        match fields {
+            None => {
+                if x != y {
+                    out.push(Diff {
+                        key: Key { capture: capture.into(), column: column.into() },
+                        frame,
+                        ours: x.into(),
+                        theirs: y.into(),
+                    });
+                }
+            }
+            Some(names) => {
+                let xs: Vec<&str> = x.split('\t').collect();
+                let ys: Vec<&str> = y.split('\t').collect();
+                for (j, n) in names.iter().enumerate() {
+                    let (u, v) = (xs.get(j).copied().unwrap_or(""), ys.get(j).copied().unwrap_or(""));
+                    if u != v {
+                        out.push(Diff {
+                            key: Key { capture: capture.into(), column: n.clone() },
+                            frame,
+                            ours: u.into(),
+                            theirs: v.into(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `1-3,7` from a sorted frame list.
+fn frame_list(f: &[usize]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < f.len() {
+        let mut j = i;
+        while j + 1 < f.len() && f[j + 1] == f[j] + 1 {
+            j += 1;
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if j > i {
+            let _ = write!(out, "{}-{}", f[i], f[j]);
+        } else {
+            let _ = write!(out, "{}", f[i]);
+        }
+        i = j + 1;
+    }
+    out
+}
+
+#[test]
+fn matches_tshark_on_every_capture() {
+    if !tshark_available() {
+        eprintln!("tshark is not installed: differential test skipped");
+        return;
+    }
+    let fields = shared_fields();
+    assert!(fields.iter().any(|f| f == "ip.src"), "field list looks wrong: {fields:?}");
+    let only = std::env::var("WIRELENS_DIFF_ONLY").ok();
+    let files: Vec<PathBuf> = captures()
+        .into_iter()
+        .filter(|p| only.as_deref().is_none_or(|o| p.to_string_lossy().contains(o)))
+        .collect();
+    assert!(!files.is_empty(), "no captures found");
+
+    let results = common::parallel_map(&files, |p| compare_capture(p, &fields));
+    let mut seen_captures = BTreeSet::new();
+    let mut all = Vec::new();
+    for (p, r) in files.iter().zip(results) {
+        if let Some(d) = r {
+            seen_captures.insert(p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+            all.extend(d);
+        }
+    }
+
+    let mut known = load_known();
+    let found: HashSet<Key> = all.iter().map(|d| d.key.clone()).collect();
+    let unlisted: Vec<&Diff> = all.iter().filter(|d| !known.contains_key(&d.key)).collect();
+    let unlisted_keys: BTreeSet<&Key> = unlisted.iter().map(|d| &d.key).collect();
+    let stale: Vec<Key> = known
+        .keys()
+        .filter(|k| seen_captures.contains(&k.capture) && !found.contains(*k))
+        .filter(|k| only.as_deref().is_none_or(|o| k.capture.contains(o)))
+        .cloned()
+        .collect();
+
+    if std::env::var("WIRELENS_DIFF_PRUNE").is_ok() {
+        for k in &stale {
+            known.remove(k);
+        }
+        save_known(&known);
+    }
+    if let Ok(reason) = std::env::var("WIRELENS_DIFF_ADD") {
+        let mut frames: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+        for d in &unlisted {
+            frames.entry(d.key.clone()).or_default().push(d.frame);
+        }
+        for (k, f) in frames {
+            known.insert(k, (frame_list(&f), reason.clone()));
+        }
+        save_known(&known);
+        return;
+    }
+
+    let mut report = String::new();
+    let mut shown = HashSet::new();
+    for d in unlisted.iter().filter(|d| shown.insert(&d.key)).take(60) {
+        let _ = writeln!(
+            report,
+            "{} frame {} {}:\n  tshark:   {}\n  wirelens: {}",
+            d.key.capture, d.frame, d.key.column, d.theirs, d.ours
+        );
+    }
+    if unlisted_keys.len() > 60 {
+        let _ = writeln!(report, "… and {} more captures/columns", unlisted_keys.len() - 60);
+    }
+    if !stale.is_empty() && std::env::var("WIRELENS_DIFF_PRUNE").is_err() {
+        let _ = writeln!(report, "{} listed differences no longer occur (run with WIRELENS_DIFF_PRUNE=1):", stale.len());
+        for k in stale.iter().take(20) {
+            let _ = writeln!(report, "  {}\t{}", k.capture, k.column);
+        }
+    }
+    assert!(
+        report.is_empty(),
+        "{} unlisted differences ({} capture/column pairs) from tshark over {} captures, {} fields \
+         (first frame of each shown):\n{report}",
+        unlisted.len(),
+        unlisted_keys.len(),
+        seen_captures.len(),
+        fields.len()
+    );
+    eprintln!(
+        "compared {} captures on {} fields; {} known differences",
+        seen_captures.len(),
+        fields.len(),
+        all.len()
+    );
+}
