@@ -1,7 +1,7 @@
 //! The tables that hand a layer's payload to the next dissector: link types,
 //! EtherTypes, IP protocol numbers. Port tables live with TCP and UDP.
 
-use super::{call, dns, eth, ipv4, tcp, udp, Buf, Ctx, DResult};
+use super::{call, dns, eth, http, ipv4, tcp, udp, Buf, Ctx, DResult};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
 pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
@@ -78,7 +78,19 @@ pub type TcpApp = fn(&mut Ctx, Buf, &TcpSeg) -> DResult<Pdu>;
 /// The application dissector for a TCP stream direction, chosen once from
 /// its ports (the lower port first, as Wireshark tries) or from the first
 /// payload bytes seen in that direction (heuristics: HTTP on any port).
-pub fn tcp_app(_sport: u16, _dport: u16, _first: &[u8]) -> Option<TcpApp> {
+pub fn tcp_app(sport: u16, dport: u16, first: &[u8]) -> Option<TcpApp> {
+    let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
+    for port in [lo, hi] {
+        if dns::is_dns_port(port) {
+            return Some(dns::dissect_tcp);
+        }
+        if http::is_http_port(port) {
+            return Some(http::dissect_tcp);
+        }
+    }
+    if http::looks_like_http(first) {
+        return Some(http::dissect_tcp);
+    }
     None
 }
 

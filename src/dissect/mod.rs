@@ -17,6 +17,8 @@ mod dns_name;
 mod dns_names;
 mod dns_rdata;
 pub mod eth;
+pub mod http;
+mod http_body;
 pub mod ipv4;
 pub mod tcp;
 pub mod udp;
@@ -42,6 +44,9 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     udp::FIELDS,
     dns::FIELDS,
     dns::RDATA_FIELDS,
+    http::FIELDS,
+    &http::HEADER_FIELDS,
+    http_body::FIELDS,
 ];
 
 /// What the capture file says about one packet.

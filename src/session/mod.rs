@@ -1,6 +1,7 @@
 //! State that lives across packets: conversations and streams.
 
 pub mod dns;
+pub mod http;
 pub mod tcp;
 
 use std::collections::HashMap;
@@ -29,6 +30,7 @@ pub struct Session {
     udp_streams: HashMap<ConvKey, u32>,
     pub tcp: tcp::TcpTable,
     pub dns: dns::DnsState,
+    pub http: http::HttpState,
 }
 
 impl Session {
