@@ -1,10 +1,13 @@
-//! The headless path: read a capture in one pass, dissect, print in tshark's
-//! formats. Used by `-P`, `-T fields`, `-V`, `-x` and whenever standard
-//! output is not a terminal.
+//! The headless path: read a capture in one pass (a file, or a live
+//! interface), dissect, print in tshark's formats. Used by `-P`, `-T fields`,
+//! `-V`, `-x` and whenever standard output is not a terminal.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
 
-use crate::capture;
+use crate::capture::{self, Interface, LiveCapture, LiveEvent, LiveStats, Record};
 use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
 use crate::field::Timestamp;
 use crate::filter::Filter;
@@ -27,20 +30,95 @@ pub struct Options {
     pub filter: Option<Filter>,
 }
 
+/// Dissects and prints packets one at a time, carrying what a run keeps from
+/// packet to packet (numbering, first and previous timestamps, sessions), so
+/// a file and a live interface print alike.
+pub struct Printer<'f> {
+    format: &'f Format,
+    verbose: bool,
+    hex: bool,
+    filter: Option<&'f Filter>,
+    /// Whether packets come from a pcapng file (which names interfaces).
+    pcapng: bool,
+    session: Session,
+    d: Dissection,
+    line: String,
+    first_ts: Option<Timestamp>,
+    prev_ts: Timestamp,
+    number: u32,
+}
+
+impl<'f> Printer<'f> {
+    pub fn new(format: &'f Format, verbose: bool, hex: bool, filter: Option<&'f Filter>, pcapng: bool) -> Printer<'f> {
+        Printer {
+            format,
+            verbose,
+            hex,
+            filter,
+            pcapng,
+            session: Session::new(),
+            d: Dissection::default(),
+            line: String::with_capacity(512),
+            first_ts: None,
+            prev_ts: Timestamp::default(),
+            number: 0,
+        }
+    }
+
+    /// Packets dissected so far (printed or not).
+    pub fn count(&self) -> u32 {
+        self.number
+    }
+
+    /// Dissects the next packet and writes its text to `out` unless the
+    /// display filter rejects it.
+    pub fn packet(&mut self, rec: &Record, iface: &Interface, data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+        self.number += 1;
+        let first = *self.first_ts.get_or_insert(rec.ts);
+        let prev = if self.number == 1 { rec.ts } else { self.prev_ts };
+        let meta = FrameMeta::of(self.number, rec, iface, self.pcapng, first, prev);
+        self.prev_ts = rec.ts;
+        let need_tree = self.verbose || matches!(self.format, Format::Fields(_)) || self.filter.is_some();
+        let (d, line) = (&mut self.d, &mut self.line);
+        dissect_frame(&meta, data, &mut self.session, Pass::First, need_tree, d);
+        if self.filter.is_some_and(|f| !f.matches(d, data)) {
+            return Ok(());
+        }
+        line.clear();
+        if self.verbose {
+            verbose_tree(d, data, line);
+        } else {
+            match self.format {
+                Format::Summary => summary_line(&meta, d, line),
+                Format::Fields(fl) => fl.line(d, data, line),
+            }
+            line.push('\n');
+        }
+        if self.hex {
+            if !self.verbose {
+                line.push('\n');
+            }
+            hexdump(data, line);
+            for s in &d.sources {
+                line.push_str(&format!("{} ({} bytes):\n", s.name, s.bytes.len()));
+                hexdump(&s.bytes, line);
+            }
+        }
+        if self.verbose || self.hex {
+            line.push('\n');
+        }
+        out.write_all(line.as_bytes())
+    }
+}
+
 /// What a run ended with: a clean end of file, or damage after some packets
 /// (already printed).
 pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), String>> {
     let mut reader = capture::open_stream(&opts.path)?;
-    let mut session = Session::new();
-    let mut d = Dissection::default();
-    let mut line = String::with_capacity(512);
-    let mut first_ts: Option<Timestamp> = None;
-    let mut prev_ts = Timestamp::default();
-    let mut number = 0u32;
     let pcapng = reader.is_pcapng();
-    let need_tree = opts.verbose || matches!(opts.format, Format::Fields(_)) || opts.filter.is_some();
+    let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng);
     loop {
-        if opts.count.is_some_and(|c| number as u64 >= c) {
+        if opts.count.is_some_and(|c| printer.count() as u64 >= c) {
             break;
         }
         let (rec, iface, data) = match reader.next_packet() {
@@ -51,40 +129,65 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
                 return Ok(Err(format!("{}: {e}", opts.path)));
             }
         };
-        number += 1;
-        let first = *first_ts.get_or_insert(rec.ts);
-        let prev = if number == 1 { rec.ts } else { prev_ts };
-        let meta = FrameMeta::of(number, &rec, iface, pcapng, first, prev);
-        prev_ts = rec.ts;
-        dissect_frame(&meta, data, &mut session, Pass::First, need_tree, &mut d);
-        if opts.filter.as_ref().is_some_and(|f| !f.matches(&d, data)) {
-            continue;
-        }
-        line.clear();
-        if opts.verbose {
-            verbose_tree(&d, data, &mut line);
-        } else {
-            match &opts.format {
-                Format::Summary => summary_line(&meta, &d, &mut line),
-                Format::Fields(fl) => fl.line(&d, data, &mut line),
-            }
-            line.push('\n');
-        }
-        if opts.hex {
-            if !opts.verbose {
-                line.push('\n');
-            }
-            hexdump(data, &mut line);
-            for s in &d.sources {
-                line.push_str(&format!("{} ({} bytes):\n", s.name, s.bytes.len()));
-                hexdump(&s.bytes, &mut line);
-            }
-        }
-        if opts.verbose || opts.hex {
-            line.push('\n');
-        }
-        out.write_all(line.as_bytes())?;
+        printer.packet(&rec, iface, data, out)?;
     }
     out.flush()?;
     Ok(Ok(()))
+}
+
+/// How a live run ended: libpcap's final counts, and the error that stopped
+/// the capture, if one did.
+pub struct LiveEnd {
+    pub stats: LiveStats,
+    pub error: Option<String>,
+}
+
+/// Prints a live capture (started by the caller, which reports errors in
+/// opening it) until `stop` is set (Ctrl-C) or the capture ends (its `-c`
+/// count, an error). Each packet is printed as it arrives when `printer` is
+/// given (`-w` alone prints nothing, as tshark).
+pub fn run_live(
+    cap: LiveCapture,
+    rx: Receiver<LiveEvent>,
+    mut printer: Option<Printer>,
+    stop: &AtomicBool,
+    out: &mut impl Write,
+) -> std::io::Result<LiveEnd> {
+    let iface = cap.interface().clone();
+    let mut end = LiveEnd { stats: LiveStats::default(), error: None };
+    loop {
+        // Flushing only when nothing is waiting shows each packet as it
+        // arrives without a write per packet during a burst.
+        let ev = match rx.try_recv() {
+            Ok(ev) => ev,
+            Err(_) => {
+                out.flush()?;
+                match rx.recv_timeout(Duration::from_millis(100)) {
+                    Ok(ev) => ev,
+                    Err(RecvTimeoutError::Timeout) => {
+                        if stop.load(Ordering::Relaxed) {
+                            cap.request_stop();
+                        }
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        };
+        match ev {
+            LiveEvent::Packet { record, data, .. } => {
+                if let Some(p) = &mut printer {
+                    p.packet(&record, &iface, &data, out)?;
+                }
+            }
+            LiveEvent::Stats(_) => {}
+            LiveEvent::Error(e) => end.error = Some(e),
+        }
+        if stop.load(Ordering::Relaxed) {
+            cap.request_stop();
+        }
+    }
+    out.flush()?;
+    end.stats = cap.stop();
+    Ok(end)
 }

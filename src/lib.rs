@@ -8,6 +8,7 @@ pub mod capture;
 pub mod dissect;
 pub mod field;
 pub mod filter;
+pub mod gen;
 pub mod headless;
 pub mod output;
 pub mod session;

@@ -1,7 +1,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 use wirelens::filter::Filter;
 use wirelens::headless::{self, Format, Options};
@@ -48,6 +48,30 @@ struct Cli {
     /// List every field and protocol (name, type, description) and exit.
     #[arg(long = "list-fields")]
     list_fields: bool,
+    /// Capture live on interface IFACE (`lo`, `any`, …).
+    #[arg(short = 'i', value_name = "IFACE")]
+    interface: Option<String>,
+    /// Capture filter in BPF syntax, as tcpdump takes it (with -i).
+    #[arg(short = 'f', value_name = "FILTER")]
+    capture_filter: Option<String>,
+    /// Write captured packets to FILE (pcap) as they arrive (with -i).
+    #[arg(short = 'w', value_name = "FILE")]
+    write: Option<std::path::PathBuf>,
+    /// Snap length: bytes kept of each captured packet (with -i).
+    #[arg(short = 's', value_name = "SNAPLEN")]
+    snaplen: Option<u32>,
+    /// List the interfaces available for live capture and exit.
+    #[arg(short = 'D')]
+    list_interfaces: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a lab traffic generator (server and client) on loopback.
+    #[command(subcommand)]
+    Gen(wirelens::gen::Gen),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +86,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(Command::Gen(gen)) = &cli.command {
+        wirelens::gen::run(gen)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if cli.list_fields {
         let mut out = std::io::stdout().lock();
         for f in wirelens::field::all() {
@@ -71,6 +99,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if cli.list_interfaces {
+        return list_interfaces();
+    }
     let filter = match cli.display_filter.as_deref().map(|t| (t, Filter::compile(t))) {
         None => None,
         Some((_, Ok(f))) => Some(f),
@@ -78,9 +109,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprintln!("wirelens: invalid display filter: {}", e.render(text));
             return Ok(ExitCode::from(2));
         }
-    };
-    let Some(path) = cli.read.clone().or(cli.file.clone()) else {
-        anyhow::bail!("nothing to read: give a capture file (-r FILE); see --help");
     };
     let format = match cli.format.as_deref() {
         None | Some("text") => Format::Summary,
@@ -92,6 +120,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(other) => anyhow::bail!("unknown output format {other:?} (use text or fields)"),
     };
+    if let Some(iface) = cli.interface.clone() {
+        return live_capture(&cli, iface, format, filter);
+    }
+    let Some(path) = cli.read.clone().or(cli.file.clone()) else {
+        anyhow::bail!("nothing to read: give a capture file (-r FILE) or an interface (-i IFACE); see --help");
+    };
+    if cli.write.is_some() {
+        anyhow::bail!("-w writes live captures only (use it with -i IFACE)");
+    }
     let headless = cli.print || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose || cli.hex;
     if !headless {
         wirelens::tui::run(&path, cli.display_filter.as_deref())?;
@@ -113,4 +150,64 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// `-D`: the interfaces, numbered as tshark lists them.
+fn list_interfaces() -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    for (i, d) in wirelens::capture::live::list_interfaces()?.iter().enumerate() {
+        match (&d.description, d.loopback) {
+            (_, true) => writeln!(out, "{}. {} (Loopback)", i + 1, d.name)?,
+            (Some(desc), _) => writeln!(out, "{}. {} ({desc})", i + 1, d.name)?,
+            (None, _) => writeln!(out, "{}. {}", i + 1, d.name)?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Headless live capture: prints packets as they arrive (unless only
+/// writing a file), stops on Ctrl-C or -c, then reports libpcap's counts on
+/// standard error as tshark does.
+fn live_capture(cli: &Cli, iface: String, format: Format, filter: Option<Filter>) -> anyhow::Result<ExitCode> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use wirelens::capture::{LiveCapture, LiveOptions};
+
+    let opts = LiveOptions {
+        iface: iface.clone(),
+        filter: cli.capture_filter.clone(),
+        snaplen: cli.snaplen.unwrap_or(0),
+        write_to: cli.write.clone(),
+        count: cli.count,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))?;
+    let (cap, rx) = LiveCapture::start(&opts)?;
+    eprintln!("Capturing on '{iface}'");
+    let print = cli.print || cli.write.is_none();
+    let printer = print.then(|| headless::Printer::new(&format, cli.verbose, cli.hex, filter.as_ref(), false));
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let end = match headless::run_live(cap, rx, printer, &stop, &mut out) {
+        Ok(end) => end,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        Err(e) => return Err(e.into()),
+    };
+    let s = end.stats;
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    eprintln!("{} packet{} captured", s.captured, plural(s.captured));
+    // Shown even when zero (tshark omits it then): a reader of the output
+    // should never have to guess whether packets were lost.
+    eprintln!("{} packet{} dropped from {iface}", s.dropped, plural(s.dropped));
+    if s.if_dropped > 0 {
+        eprintln!("{} packet{} dropped by the interface or its driver", s.if_dropped, plural(s.if_dropped));
+    }
+    match end.error {
+        Some(e) => {
+            eprintln!("wirelens: {e}");
+            Ok(ExitCode::from(2))
+        }
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
