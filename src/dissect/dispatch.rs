@@ -1,7 +1,7 @@
 //! The tables that hand a layer's payload to the next dissector: link types,
 //! EtherTypes, IP protocol numbers. Port tables live with TCP and UDP.
 
-use super::{call, dns, eth, http, ipv4, tcp, udp, Buf, Ctx, DResult};
+use super::{call, dns, eth, http, smtp, ipv4, tcp, udp, Buf, Ctx, DResult};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
 pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
@@ -87,9 +87,15 @@ pub fn tcp_app(sport: u16, dport: u16, first: &[u8]) -> Option<TcpApp> {
         if http::is_http_port(port) {
             return Some(http::dissect_tcp);
         }
+        if smtp::is_smtp_port(port) {
+            return Some(smtp::dissect_tcp);
+        }
     }
     if http::looks_like_http(first) {
         return Some(http::dissect_tcp);
+    }
+    if smtp::looks_like_smtp(first) {
+        return Some(smtp::dissect_tcp);
     }
     None
 }

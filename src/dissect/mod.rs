@@ -19,6 +19,8 @@ mod dns_rdata;
 pub mod eth;
 pub mod http;
 mod http_body;
+pub mod smtp;
+mod smtp_imf;
 pub mod ipv4;
 pub mod tcp;
 pub mod udp;
@@ -47,6 +49,8 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     http::FIELDS,
     &http::HEADER_FIELDS,
     http_body::FIELDS,
+    smtp::FIELDS,
+    &smtp_imf::FIELDS,
 ];
 
 /// What the capture file says about one packet.

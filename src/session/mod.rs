@@ -2,6 +2,7 @@
 
 pub mod dns;
 pub mod http;
+pub mod smtp;
 pub mod tcp;
 
 use std::collections::HashMap;
@@ -31,6 +32,7 @@ pub struct Session {
     pub tcp: tcp::TcpTable,
     pub dns: dns::DnsState,
     pub http: http::HttpState,
+    pub smtp: smtp::SmtpState,
 }
 
 impl Session {
