@@ -12,6 +12,7 @@ pub mod buf;
 mod dispatch;
 pub mod frame;
 
+pub mod arp;
 pub mod dns;
 mod dns_name;
 mod dns_names;
@@ -19,11 +20,21 @@ mod dns_rdata;
 pub mod eth;
 pub mod http;
 mod http_body;
+pub mod icmp;
+pub mod icmpv6;
 pub mod smtp;
 mod smtp_imf;
 pub mod ipv4;
+pub mod ipv6;
+pub mod null;
+pub mod raw;
+pub mod sll;
+pub mod sll2;
 pub mod tcp;
+#[cfg(test)]
+mod testutil;
 pub mod udp;
+pub mod vlan;
 
 use std::fmt::Write;
 
@@ -41,7 +52,15 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     MALFORMED_FIELDS,
     dispatch::DATA_FIELDS,
     eth::FIELDS,
+    null::FIELDS,
+    raw::FIELDS,
+    sll::FIELDS,
+    vlan::FIELDS,
+    arp::FIELDS,
     ipv4::FIELDS,
+    ipv6::FIELDS,
+    icmp::FIELDS,
+    icmpv6::FIELDS,
     tcp::FIELDS,
     udp::FIELDS,
     dns::FIELDS,
@@ -272,8 +291,6 @@ pub fn note_error(cx: &mut Ctx, err: DissectError) {
             cx.out.truncated = true;
             let id = cx.out.tree.add(&TRUNCATED, end..end, crate::field::Value::None);
             cx.out.tree.set_text(id, format!("[Packet size limited during capture: {layer} truncated]"));
-            // Appended as Wireshark does, with no space: a dissector
-            // whose Info ends in a space (HTTP) shows one.
             cx.out.cols.info.push_str("[Packet size limited during capture]");
         }
         DissectError::Malformed => {

@@ -14,7 +14,7 @@ mod value;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub use format::{civil, format_label, format_value};
+pub use format::{civil, format_label, format_value, hex_bytes};
 pub use value::{Timestamp, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! State that lives across packets: conversations and streams.
 
 pub mod dns;
+pub mod echo;
 pub mod http;
 pub mod smtp;
 pub mod tcp;
@@ -29,6 +30,8 @@ impl ConvKey {
 #[derive(Default)]
 pub struct Session {
     udp_streams: HashMap<ConvKey, u32>,
+    /// ICMP and ICMPv6 echo request/reply pairs.
+    pub echo: echo::EchoTable,
     pub tcp: tcp::TcpTable,
     pub dns: dns::DnsState,
     pub http: http::HttpState,
