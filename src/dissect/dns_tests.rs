@@ -1,40 +1,18 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::dissect::{note_error, Dissection, FrameMeta};
-use crate::field::Timestamp;
+use crate::dissect::app_testutil::{labels, run_with, values};
+use crate::dissect::{note_error, Dissection};
 use crate::session::Session;
 
-/// Dissects `msg` as frame `number` at `ms` milliseconds.
 fn run_in(session: &mut Session, msg: &[u8], number: u32, ms: i64, pass: Pass) -> Dissection {
-    let meta = FrameMeta {
-        number,
-        ts: Timestamp { secs: ms / 1000, nanos: (ms % 1000) as u32 * 1_000_000 },
-        caplen: msg.len() as u32,
-        origlen: msg.len() as u32,
-        ..FrameMeta::default()
-    };
-    let mut out = Dissection::default();
-    let mut cx = Ctx { meta: &meta, out: &mut out, session, pass, layer: "DNS", full: true, net: None, net_end: None };
-    if let Err(e) = message(&mut cx, Buf::new(msg, msg.len()), false, None) {
-        note_error(&mut cx, e);
-    }
-    out
+    let (d, r) = run_with(session, msg, number, ms, pass, |cx, b| message(cx, b, false, None).map_err(|e| note_error(cx, e)));
+    let _ = r;
+    d
 }
 
 fn run(msg: &[u8]) -> Dissection {
     run_in(&mut Session::new(), msg, 1, 0, Pass::First)
-}
-
-fn values(d: &Dissection, f: Field) -> Vec<String> {
-    d.tree
-        .find(f)
-        .map(|n| {
-            let mut s = String::new();
-            field::format_value(n.field, &n.value, &[], &mut s);
-            s
-        })
-        .collect()
 }
 
 fn header(id: u16, flags: u16, counts: [u16; 4]) -> Vec<u8> {
@@ -97,7 +75,7 @@ fn response_records_with_compression() {
     assert_eq!(values(&d, &super::super::dns_rdata::CNAME), ["www.gaia.cs.umass.edu"]);
     assert_eq!(values(&d, &super::super::dns_rdata::A), ["128.119.245.12"]);
     assert_eq!(values(&d, &RESP_TTL), ["3600", "60"]);
-    let labels: Vec<String> = (0..d.tree.nodes.len()).map(|i| d.tree.label(i, &[])).collect();
+    let labels = labels(&d);
     assert!(labels.contains(&"Flags: 0x8180 Standard query response, No error".to_string()));
     assert!(labels.contains(&"gaia.cs.umass.edu: type A, class IN, addr 128.119.245.12".to_string()));
     assert!(labels.contains(&"Time to live: 3600 (1 hour)".to_string()));
@@ -113,7 +91,7 @@ fn pairing_is_backwards_first_and_both_ways_on_revisit() {
     assert_eq!(values(&r, &TIME), ["0.004000000"]);
     let q = run_in(&mut s, &query(), 94, 1000, Pass::Revisit);
     assert_eq!(values(&q, &RESPONSE_IN), ["95"]);
-    let labels: Vec<String> = (0..q.tree.nodes.len()).map(|i| q.tree.label(i, &[])).collect();
+    let labels = labels(&q);
     assert!(labels.contains(&"[Response In: 95]".to_string()));
 }
 
@@ -170,22 +148,9 @@ fn tcp_messages_and_partial_ones() {
         stream.extend_from_slice(&q);
     }
     let cut = stream.len() - 5;
-    let meta = FrameMeta::default();
-    let mut out = Dissection::default();
-    let mut session = Session::new();
-    let mut cx = Ctx {
-        meta: &meta,
-        out: &mut out,
-        session: &mut session,
-        pass: Pass::First,
-        layer: "DNS",
-        full: true,
-        net: None,
-        net_end: None,
-    };
     let seg = TcpSeg { stream: 0, from_client: true, sport: 40000, dport: 53 };
-    let r = dissect_tcp(&mut cx, Buf::new(&stream[..cut], cut), &seg).unwrap();
-    assert_eq!(r, Pdu::NeedMore { offset: q.len() + 2, more: Some(5) });
+    let (out, r) = run_with(&mut Session::new(), &stream[..cut], 1, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
+    assert_eq!(r, Ok(Pdu::NeedMore { offset: q.len() + 2, more: Some(5) }));
     assert_eq!(out.tree.find(&ID).count(), 1);
     assert_eq!(out.tree.find(&LENGTH).count(), 1);
 }

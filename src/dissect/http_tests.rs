@@ -1,29 +1,17 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::dissect::{Dissection, FrameMeta};
+use crate::dissect::app_testutil::{run_with, values};
+use crate::dissect::Dissection;
 use crate::session::Session;
 
 fn run_in(session: &mut Session, bytes: &[u8], number: u32, from_client: bool) -> (Dissection, DResult<Pdu>) {
-    let meta = FrameMeta { number, caplen: bytes.len() as u32, origlen: bytes.len() as u32, ..FrameMeta::default() };
-    let mut out = Dissection::default();
     let seg = TcpSeg { stream: 0, from_client, sport: if from_client { 40000 } else { 80 }, dport: 80 };
-    let r = {
-        let mut cx = Ctx { meta: &meta, out: &mut out, session, pass: Pass::First, layer: "HTTP", full: true, net: None, net_end: None };
-        dissect_tcp(&mut cx, Buf::new(bytes, bytes.len()), &seg)
-    };
-    (out, r)
+    run_with(session, bytes, number, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg))
 }
 
 fn strings(d: &Dissection, f: Field) -> Vec<String> {
-    d.tree
-        .find(f)
-        .map(|n| {
-            let mut s = String::new();
-            crate::field::format_value(n.field, &n.value, &[], &mut s);
-            s
-        })
-        .collect()
+    values(d, f)
 }
 
 const GET: &[u8] = b"GET /file.txt HTTP/1.1\r\nHost: localhost:6789\r\nUser-Agent: curl/8.5.0\r\n\r\n";

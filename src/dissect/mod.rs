@@ -12,6 +12,8 @@ pub mod buf;
 mod dispatch;
 pub mod frame;
 
+#[cfg(test)]
+mod app_testutil;
 pub mod arp;
 pub mod dns;
 mod dns_name;

@@ -1,7 +1,8 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::dissect::{Dissection, FrameMeta};
+use crate::dissect::app_testutil::{labels, run_with, values};
+use crate::dissect::Dissection;
 use crate::session::Session;
 
 fn seg(from_client: bool) -> TcpSeg {
@@ -9,24 +10,7 @@ fn seg(from_client: bool) -> TcpSeg {
 }
 
 fn run(session: &mut Session, bytes: &[u8], number: u32, from_client: bool) -> (Dissection, DResult<Pdu>) {
-    let meta = FrameMeta { number, caplen: bytes.len() as u32, origlen: bytes.len() as u32, ..FrameMeta::default() };
-    let mut out = Dissection::default();
-    let r = {
-        let mut cx = Ctx { meta: &meta, out: &mut out, session, pass: Pass::First, layer: "SMTP", full: true, net: None, net_end: None };
-        dissect_tcp(&mut cx, Buf::new(bytes, bytes.len()), &seg(from_client))
-    };
-    (out, r)
-}
-
-fn values(d: &Dissection, f: Field) -> Vec<String> {
-    d.tree
-        .find(f)
-        .map(|n| {
-            let mut s = String::new();
-            crate::field::format_value(n.field, &n.value, &[], &mut s);
-            s
-        })
-        .collect()
+    run_with(session, bytes, number, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg(from_client)))
 }
 
 #[test]
@@ -62,8 +46,7 @@ fn dialogue_with_multiline_reply_and_data() {
 fn auth_login_credentials_are_flagged() {
     let mut s = Session::new();
     let (d, _) = run(&mut s, b"AUTH LOGIN\r\n", 1, true);
-    let labels: Vec<String> = (0..d.tree.nodes.len()).map(|i| d.tree.label(i, &[])).collect();
-    assert!(labels.iter().any(|l| l.starts_with("[Cleartext credentials")));
+    assert!(labels(&d).iter().any(|l| l.starts_with("[Cleartext credentials")));
     let (d, _) = run(&mut s, b"dXNlcg==\r\n", 2, true);
     assert_eq!(d.cols.info, "C: User: dXNlcg==");
     let (d, _) = run(&mut s, b"cGFzcw==\r\n", 3, true);
