@@ -10,13 +10,28 @@ pub fn summary_line(meta: &FrameMeta, d: &Dissection, out: &mut String) {
     let mut t = String::new();
     time_digits(rel, meta.ts_digits, &mut t);
     let _ = write!(out, "{t:>10} ");
+    // tshark pads the source to 12 columns on the left and the destination
+    // to 12 on the right (tshark.c, print_columns).
     let c = &d.cols;
-    if c.src.is_empty() && c.dst.is_empty() {
-        out.push_str("   ");
-    } else {
-        let _ = write!(out, "{} → {}", c.src, c.dst);
+    let _ = write!(out, "{:>12} → {:<12} {} {} {}", c.src, c.dst, c.protocol, meta.origlen, c.info);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dissect::Dissection;
+
+    #[test]
+    fn short_addresses_are_padded_like_tshark() {
+        let meta = FrameMeta { number: 1, origlen: 56, ts_digits: 6, ..Default::default() };
+        let mut d = Dissection::default();
+        d.cols.set_addrs("127.0.0.1", "127.0.0.1");
+        d.cols.set_protocol("UDP");
+        d.cols.info.push_str("60102 → 12000 Len=14");
+        let mut s = String::new();
+        summary_line(&meta, &d, &mut s);
+        assert_eq!(s, "    1   0.000000    127.0.0.1 → 127.0.0.1    UDP 56 60102 → 12000 Len=14");
     }
-    let _ = write!(out, " {} {} {}", c.protocol, meta.origlen, c.info);
 }
 
 /// Seconds with `digits` decimals, truncated as Wireshark does.

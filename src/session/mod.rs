@@ -4,6 +4,7 @@ pub mod dns;
 pub mod echo;
 pub mod http;
 pub mod smtp;
+pub mod frag;
 pub mod tcp;
 
 use std::collections::HashMap;
@@ -32,6 +33,8 @@ pub struct Session {
     udp_streams: HashMap<ConvKey, u32>,
     /// ICMP and ICMPv6 echo request/reply pairs.
     pub echo: echo::EchoTable,
+    /// IPv4 and IPv6 fragments waiting for the rest of their datagram.
+    pub frags: frag::FragTable,
     pub tcp: tcp::TcpTable,
     pub dns: dns::DnsState,
     pub http: http::HttpState,
