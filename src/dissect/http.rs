@@ -188,11 +188,11 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         let rest = &data[off..];
         let head = match parse_head(rest) {
             Ok(Some(h)) => h,
-            Ok(None) if looks_like_http(rest) || rest.len() < 8 => {
+            Ok(None) if looks_like_http(rest) || starts_like_http(rest) => {
                 return Ok(Pdu::NeedMore { offset: off, more: None });
             }
             _ => {
-                if off == 0 && !seg_known_http(cx, seg) && !looks_like_http(rest) {
+                if off == 0 && !cx.session.http.seen(seg.stream, seg.from_client) && !looks_like_http(rest) {
                     return Ok(Pdu::NotMine);
                 }
                 continuation(cx, &b, off, index);
@@ -219,10 +219,11 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     Ok(Pdu::Done(off))
 }
 
-/// Whether this stream direction already carried HTTP (so odd bytes are a
-/// continuation, not another protocol).
-fn seg_known_http(cx: &Ctx, seg: &TcpSeg) -> bool {
-    is_http_port(seg.sport) || is_http_port(seg.dport) || cx.out.protocols.ends_with(":http")
+/// Whether `b`, too short to tell, is the beginning of a request or status
+/// line (so more bytes are awaited rather than the stream given up).
+fn starts_like_http(b: &[u8]) -> bool {
+    let prefix_of = |word: &[u8]| word.len() >= b.len() && word.starts_with(b);
+    !b.is_empty() && (prefix_of(b"HTTP/1.") || METHODS.iter().any(|m| prefix_of(format!("{m} ").as_bytes())))
 }
 
 /// Bytes in an HTTP stream that start no message: Wireshark's "Continuation".

@@ -71,10 +71,16 @@ fn chunked_body_is_reassembled() {
 
 #[test]
 fn not_http_is_not_claimed() {
-    let (d, r) = run_in(&mut Session::new(), b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 1, true);
-    // On port 80 it is a continuation of the HTTP stream.
+    let tls = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
+    let mut s = Session::new();
+    let (_, r) = run_in(&mut s, tls, 1, true);
+    assert_eq!(r, Ok(Pdu::NotMine));
+    // Once the direction carried HTTP, odd bytes are a continuation.
+    run_in(&mut s, GET, 2, true).1.unwrap();
+    let (d, r) = run_in(&mut s, tls, 3, true);
     assert_eq!(r, Ok(Pdu::Done(11)));
     assert_eq!(d.cols.info, "Continuation");
+    assert!(starts_like_http(b"GE") && starts_like_http(b"HTTP/") && !starts_like_http(b"hello"));
     assert!(looks_like_http(b"POST /x HTTP/1.0\r\n"));
     assert!(!looks_like_http(b"GETX / HTTP/1.1"));
 }

@@ -99,6 +99,13 @@ impl HttpState {
         r.is_some_and(|&r| self.requests[r].method_head)
     }
 
+    /// Whether the stream already carried an HTTP message in this direction
+    /// (so bytes that start no message are a continuation, not another
+    /// protocol).
+    pub fn seen(&self, stream: u32, from_client: bool) -> bool {
+        self.streams.get(&stream).is_some_and(|s| if from_client { s.requests > 0 } else { s.responses > 0 })
+    }
+
     fn revisit_request(&self, at: (u32, u16)) -> Option<Links> {
         let mut l = self.seen.get(&at)?.clone();
         if let Some(&r) = self.request_of.get(&at) {
