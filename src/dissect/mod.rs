@@ -27,6 +27,7 @@ pub mod icmpv6;
 pub mod smtp;
 mod smtp_imf;
 mod ipfrag;
+pub mod llc;
 pub mod ipv4;
 pub mod ipv6;
 pub mod null;
@@ -63,6 +64,7 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     sll::FIELDS,
     vlan::FIELDS,
     arp::FIELDS,
+    llc::FIELDS,
     ipv4::FIELDS,
     ipv6::FIELDS,
     icmp::FIELDS,

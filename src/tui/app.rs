@@ -24,6 +24,7 @@ use super::packets::Packets;
 use super::search::{Needle, Scan, Step};
 use super::time_format::TimeFormat;
 use super::view::View;
+use super::views::{Action, SessionView};
 
 /// What has the keyboard besides the panes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +35,8 @@ pub enum Mode {
     Filter,
     GoTo(LineInput),
     Search(LineInput),
+    /// Asking where to save, and whether only the displayed packets.
+    Save { input: LineInput, displayed: bool },
 }
 
 /// The applied display filter and how far its worker has come.
@@ -91,6 +94,8 @@ pub struct App {
     pub size: Rect,
     /// A one-off note for the status bar, cleared by the next key.
     pub message: Option<String>,
+    /// Follow stream, conversations or the ladder, drawn over the panes.
+    pub session_view: Option<SessionView>,
     pub quit: bool,
 }
 
@@ -122,6 +127,7 @@ impl App {
             held: Vec::new(),
             size,
             message: None,
+            session_view: None,
             quit: false,
         }
     }
@@ -156,7 +162,16 @@ impl App {
                     self.view.loaded = p.packets;
                 }
                 self.progress = p;
+                if let Some(v) = self.session_view.as_mut() {
+                    v.refresh(&self.packets);
+                }
                 self.follow(following);
+            }
+            Event::Saved(r) => {
+                self.message = Some(match r {
+                    Ok((n, path)) => format!("saved {n} packet{} to {path}", if n == 1 { "" } else { "s" }),
+                    Err(e) => format!("not saved: {e}"),
+                })
             }
             Event::Filtered(fp) => {
                 let following = self.following();
@@ -261,6 +276,10 @@ impl App {
             self.quit = true;
             return;
         }
+        if self.session_view.is_some() && self.mode == Mode::Normal {
+            self.view_key(k);
+            return;
+        }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Normal => self.normal_key(k),
             Mode::Help { scroll } => {
@@ -276,6 +295,17 @@ impl App {
                 Edit::Submit => self.go_to(&input.text),
                 Edit::Cancel => {}
                 _ => self.mode = Mode::GoTo(input),
+            },
+            Mode::Save { mut input, displayed } => match (k.code, input.handle(k)) {
+                (_, Edit::Submit) if !input.text.trim().is_empty() => {
+                    let which = if displayed { self.view.matched.clone() } else { None };
+                    let path = std::path::PathBuf::from(input.text.trim());
+                    super::save::spawn(self.packets.clone(), which, path, self.tx.clone());
+                    self.message = Some("saving…".into());
+                }
+                (_, Edit::Cancel) => {}
+                (KeyCode::Tab, _) => self.mode = Mode::Save { input, displayed: !displayed },
+                _ => self.mode = Mode::Save { input, displayed },
             },
             Mode::Search(mut input) => {
                 self.search_input = input.clone();
@@ -428,9 +458,36 @@ impl App {
         }
     }
 
+    /// Opens a session view (`F`, `C`, `L`) on the selected packet.
+    fn open_view(&mut self, key: char) {
+        let frame = self.view.packet(self.list.sel).map(|p| p as u32 + 1).unwrap_or(0);
+        self.session_view = SessionView::open(key, frame, &self.packets);
+        if let Some(f) = self.session_view.as_ref().and_then(SessionView::filter) {
+            self.filter.set(&f);
+            self.apply_filter();
+        }
+    }
+
+    fn view_key(&mut self, k: KeyEvent) {
+        let page = self.heights().0;
+        let Some(v) = self.session_view.as_mut() else { return };
+        match v.handle_key(k, page) {
+            Action::None => {}
+            Action::Close => self.session_view = None,
+            Action::Select(n) => self.go_to(&n.to_string()),
+            Action::Filter(f) => {
+                self.session_view = None;
+                self.filter.set(&f);
+                self.apply_filter();
+            }
+            Action::Message(m) => self.message = Some(m),
+        }
+    }
+
     fn normal_key(&mut self, k: KeyEvent) {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         match k.code {
+            KeyCode::Char(c @ ('F' | 'C' | 'L')) => self.open_view(c),
             KeyCode::Char('q') => self.quit = true,
             KeyCode::Char('?') => self.mode = Mode::Help { scroll: 0 },
             KeyCode::Tab => self.focus = self.focus.next(),
@@ -443,6 +500,10 @@ impl App {
             KeyCode::Char('/') | KeyCode::Char('f') if !ctrl => self.mode = Mode::Filter,
             KeyCode::Char(':') => self.mode = Mode::GoTo(LineInput::default()),
             KeyCode::Char('g') if ctrl => self.mode = Mode::GoTo(LineInput::default()),
+            KeyCode::Char('s') if ctrl => {
+                let displayed = self.view.matched.is_some();
+                self.mode = Mode::Save { input: LineInput::default(), displayed }
+            }
             KeyCode::Char('s') | KeyCode::Char('f') => {
                 let mut input = self.search_input.clone();
                 input.clear();

@@ -49,11 +49,20 @@ impl App {
                 }
             }
         }
+        if let Some(v) = &self.session_view {
+            let r = [a.detail, a.hex].into_iter().filter(|r| r.height > 0).fold(a.list, |x, y| x.union(y));
+            f.render_widget(Clear, r);
+            v.render(r, f.buffer_mut());
+        }
         self.draw_status(f, a.status);
         match &self.mode {
             Mode::Help { scroll } => help::draw(f, f.area(), *scroll),
             Mode::GoTo(input) => prompt(f, " Go to packet ", input, "packet number, Enter to go, Esc to cancel"),
             Mode::Search(input) => prompt(f, " Search ", input, "\"text\", de:ad:be:ef or 0xdeadbeef; Enter"),
+            Mode::Save { input, displayed } => {
+                let which = if *displayed { "the displayed packets" } else { "all packets" };
+                prompt(f, " Save as pcap ", input, &format!("saves {which} (Tab changes); Enter saves"))
+            }
             Mode::Normal | Mode::Filter => {}
         }
     }

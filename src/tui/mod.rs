@@ -20,10 +20,12 @@ mod layout;
 mod list;
 mod loader;
 mod packets;
+mod save;
 mod search;
 mod terminal;
 mod time_format;
 mod view;
+pub mod views;
 
 #[cfg(test)]
 mod testutil;
