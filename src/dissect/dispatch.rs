@@ -1,12 +1,22 @@
 //! The tables that hand a layer's payload to the next dissector: link types,
 //! EtherTypes, IP protocol numbers. Port tables live with TCP and UDP.
 
-use super::{call, eth, ipv4, tcp, udp, Buf, Ctx, DResult};
+use super::{
+    arp, call, eth, icmp, icmpv6, ipv4, ipv6, null, raw, sll, sll2, tcp, udp, vlan, Buf, Ctx,
+    DResult,
+};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
 pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
     match linktype {
+        0 => call(cx, b, null::dissect_null),
         1 => call(cx, b, eth::dissect),
+        12 | 14 | 101 => call(cx, b, raw::dissect),
+        108 => call(cx, b, null::dissect_loop),
+        113 => call(cx, b, sll::dissect),
+        228 => call(cx, b, ipv4::dissect),
+        229 => call(cx, b, ipv6::dissect),
+        276 => call(cx, b, sll2::dissect),
         _ => unknown_link(cx, linktype, b),
     }
 }
@@ -17,22 +27,34 @@ fn unknown_link(cx: &mut Ctx, linktype: u32, b: Buf) {
     let r = b.range(0, b.len());
     cx.tree().text(r, format!("Data of unsupported link type {} ({})", linktype, link_name(linktype)));
     cx.enter("data", "");
-    let _ = std::fmt::Write::write_fmt(cx.out.cols.info(), format_args!("Unsupported link type {linktype}"));
 }
 
 /// Dissects the payload of an EtherType (Ethernet, VLAN, SLL, …).
 pub fn ethertype(cx: &mut Ctx, ty: u16, b: Buf) {
+    cx.enter("ethertype", "");
     match ty {
         0x0800 => call(cx, b, ipv4::dissect),
-        _ => data(cx, b),
+        0x86dd => call(cx, b, ipv6::dissect),
+        0x0806 | 0x8035 => call(cx, b, arp::dissect),
+        0x8100 | 0x9100 => call(cx, b, vlan::dissect_8021q),
+        0x88a8 => call(cx, b, vlan::dissect_8021ad),
+        _ => {
+            // Wireshark names an EtherType it has no dissector for by its number.
+            cx.out.cols.protocol = format!("0x{ty:04x}");
+            data(cx, b)
+        }
     }
 }
 
 /// Dissects the payload of an IP protocol number (IPv4 and IPv6).
 pub fn ip_proto(cx: &mut Ctx, proto: u8, b: Buf) {
     match proto {
+        1 => call(cx, b, icmp::dissect),
+        4 => call(cx, b, ipv4::dissect),
         6 => call(cx, b, tcp::dissect),
         17 => call(cx, b, udp::dissect),
+        41 => call(cx, b, ipv6::dissect),
+        58 => call(cx, b, icmpv6::dissect),
         _ => data(cx, b),
     }
 }

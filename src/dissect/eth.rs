@@ -1,4 +1,5 @@
-//! Ethernet II.
+//! Ethernet II, and the padding / trailer / FCS handling shared by every
+//! link layer that carries an EtherType (Ethernet, VLAN tags, Linux SLL).
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
@@ -8,19 +9,52 @@ pub static ETH: FieldDef = FieldDef::new("eth", "Ethernet II", FieldType::Protoc
 pub static DST: FieldDef = FieldDef::new("eth.dst", "Destination", FieldType::Ether);
 pub static SRC: FieldDef = FieldDef::new("eth.src", "Source", FieldType::Ether);
 pub static ADDR: FieldDef = FieldDef::new("eth.addr", "Address", FieldType::Ether);
+static LG_WORDS: &[(u64, &str)] = &[
+    (1, "Locally administered address (this is NOT the factory default)"),
+    (0, "Globally unique address (factory default)"),
+];
+static IG_WORDS: &[(u64, &str)] =
+    &[(1, "Group address (multicast/broadcast)"), (0, "Individual address (unicast)")];
+pub static DST_LG: FieldDef =
+    FieldDef::new("eth.dst.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS);
+pub static DST_IG: FieldDef =
+    FieldDef::new("eth.dst.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS);
+pub static SRC_LG: FieldDef =
+    FieldDef::new("eth.src.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS);
+pub static SRC_IG: FieldDef =
+    FieldDef::new("eth.src.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS);
+pub static LG: FieldDef =
+    FieldDef::new("eth.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS);
+pub static IG: FieldDef =
+    FieldDef::new("eth.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS);
 pub static TYPE: FieldDef =
     FieldDef::new("eth.type", "Type", FieldType::U16).base(Base::Hex).strings(ETHERTYPES);
 pub static PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes);
+pub static TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", FieldType::Bytes);
+pub static FCS: FieldDef =
+    FieldDef::new("eth.fcs", "Frame check sequence", FieldType::U32).base(Base::Hex);
+pub static FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", FieldType::U8)
+    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")]);
 
-pub static FIELDS: &[Field] = &[&ETH, &DST, &SRC, &ADDR, &TYPE, &PADDING];
+pub static FIELDS: &[Field] = &[
+    &ETH, &DST, &SRC, &ADDR, &DST_LG, &DST_IG, &SRC_LG, &SRC_IG, &LG, &IG, &TYPE, &PADDING,
+    &TRAILER, &FCS, &FCS_STATUS,
+];
 
 pub static ETHERTYPES: &[(u64, &str)] = &[
     (0x0800, "IPv4"),
     (0x0806, "ARP"),
+    (0x8035, "RARP"),
     (0x8100, "802.1Q Virtual LAN"),
     (0x88a8, "802.1ad Provider Bridge (Q-in-Q)"),
     (0x86dd, "IPv6"),
-    (0x9100, "QinQ: old non-standard 802.1ad"),
+    (0x8863, "PPPoE Discovery"),
+    (0x8864, "PPPoE Session"),
+    (0x8847, "MPLS label switched packet"),
+    (0x888e, "802.1X Authentication"),
+    (0x88cc, "802.1 Link Layer Discovery Protocol (LLDP)"),
+    (0x9000, "Configuration Test Protocol (loopback)"),
+    (0x9100, "VLAN-tagged frame (Q-in-Q)"),
 ];
 
 pub fn mac(b: [u8; 6]) -> String {
@@ -30,36 +64,146 @@ pub fn mac(b: [u8; 6]) -> String {
 }
 
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
-    cx.enter("eth", "");
+    cx.enter("eth", "Ethernet");
     let root = cx.tree().open(&ETH, b.range(0, 14.min(b.len())), Value::None);
+    // Each address reaches its column as soon as it is read, as in
+    // Wireshark: a frame cut inside the source keeps its destination.
     let dst = b.array::<6>(0)?;
+    let d = mac(dst);
+    cx.out.cols.dst.clone_from(&d);
     let src = b.array::<6>(6)?;
-    let (s, d) = (mac(src), mac(dst));
+    let s = mac(src);
+    cx.out.cols.src.clone_from(&s);
     let t = cx.tree();
     t.set_text(root, format!("Ethernet II, Src: {s}, Dst: {d}"));
-    let id = t.add(&DST, b.range(0, 6), Value::Ether(dst));
-    t.set_text(id, format!("Destination: {d}"));
-    t.hidden(&ADDR, b.range(0, 6), Value::Ether(dst));
-    let id = t.add(&SRC, b.range(6, 6), Value::Ether(src));
-    t.set_text(id, format!("Source: {s}"));
-    t.hidden(&ADDR, b.range(6, 6), Value::Ether(src));
-    cx.out.cols.set_addrs(&s, &d);
+    address(cx, b, 0, dst, &DST, &DST_LG, &DST_IG);
+    address(cx, b, 6, src, &SRC, &SRC_LG, &SRC_IG);
     let ty = b.u16(12)?;
     cx.tree().add(&TYPE, b.range(12, 2), Value::UInt(ty as u64));
     cx.tree().close();
+    cx.out.cols.info().push_str("Ethernet II");
     cx.net_end = None;
     let payload = b.from(14)?;
     dispatch::ethertype(cx, ty, payload);
-    padding(cx, b);
+    trailer(cx, b, &TRAILER, true);
     Ok(())
 }
 
-/// Bytes after the network layer's end (short frames padded to 60 bytes).
-pub fn padding(cx: &mut Ctx, b: Buf) {
-    if let Some(end) = cx.net_end.take() {
-        let frame_end = b.abs(b.len());
-        if end < frame_end && !cx.out.malformed && !cx.out.truncated {
-            cx.tree().add(&PADDING, end..frame_end, Value::None);
+/// One address with its subtree: the address again and its LG and IG bits.
+fn address(cx: &mut Ctx, b: Buf, off: usize, a: [u8; 6], f: Field, lg: Field, ig: Field) {
+    let r = b.range(off, 6);
+    let bits = |m: u8| Value::Bool(a[0] & m != 0);
+    let t = cx.tree();
+    t.open(f, r.clone(), Value::Ether(a));
+    t.add(&ADDR, r.clone(), Value::Ether(a));
+    t.add(lg, b.range(off, 3), bits(2));
+    t.hidden(&LG, b.range(off, 3), bits(2));
+    t.add(ig, b.range(off, 3), bits(1));
+    t.hidden(&IG, b.range(off, 3), bits(1));
+    t.close();
+}
+
+/// What follows the network layer in a frame: zero padding up to the
+/// 60-byte Ethernet minimum, then a trailer, whose last four bytes
+/// Wireshark takes for the FCS when the frame is 64 bytes or more and the
+/// link layer is plain Ethernet (`fcs`). Padding that is not all zeros is
+/// trailer too. `b` is the link layer's view; the network layer left its
+/// end in `cx.net_end`.
+pub fn trailer(cx: &mut Ctx, b: Buf, trailer: Field, fcs: bool) {
+    let Some(end) = cx.net_end.take() else { return };
+    let frame_end = b.abs(b.len());
+    if end >= frame_end || cx.out.malformed || cx.out.truncated || b.len() < b.reported_len() {
+        return;
+    }
+    let bytes = b.source();
+    // A frame shorter than the Ethernet minimum was never padded.
+    let pad_end = if b.abs(b.reported_len()) >= 60 { frame_end.min(60.max(end)) } else { end };
+    let zero = bytes.get(end..pad_end).is_some_and(|p| p.iter().all(|&x| x == 0));
+    let mut rest = end;
+    if zero && pad_end > end {
+        cx.tree().add(&PADDING, end..pad_end, Value::None);
+        rest = pad_end;
+    }
+    let mut fcs_at = frame_end;
+    if fcs && b.abs(b.reported_len()) >= 64 && frame_end - rest >= 4 {
+        fcs_at = frame_end - 4;
+    }
+    if fcs_at > rest {
+        cx.tree().add(trailer, rest..fcs_at, Value::None);
+    }
+    if fcs_at < frame_end {
+        if let Some(v) = bytes.get(fcs_at..frame_end) {
+            let v = u32::from_be_bytes([v[0], v[1], v[2], v[3]]);
+            let t = cx.tree();
+            let id = t.add(&FCS, fcs_at..frame_end, Value::UInt(v as u64));
+            t.set_text(id, format!("Frame check sequence: 0x{v:08x} [unverified]"));
+            t.generated(&FCS_STATUS, fcs_at..frame_end, Value::UInt(2));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dissect::testutil::{field, run, run_cut};
+
+    fn frame(ty: u16, payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![0xff; 6];
+        f.extend_from_slice(&[0x00, 0x11, 0x22, 0x33, 0x44, 0x55]);
+        f.extend_from_slice(&ty.to_be_bytes());
+        f.extend_from_slice(payload);
+        f
+    }
+
+    fn ipv4(total: u16) -> Vec<u8> {
+        let mut p = vec![0x45, 0, 0, 0, 0, 1, 0, 0, 64, 253, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+        p[2..4].copy_from_slice(&total.to_be_bytes());
+        p.resize(total as usize, 0xab);
+        p
+    }
+
+    #[test]
+    fn addresses_and_bits() {
+        let f = frame(0x0800, &ipv4(20));
+        let d = run(1, &f);
+        assert_eq!(d.protocols, "eth:ethertype:ip");
+        assert_eq!(field(&d, &f, "eth.addr"), "ff:ff:ff:ff:ff:ff,00:11:22:33:44:55");
+        assert_eq!(field(&d, &f, "eth.ig"), "1,0");
+        assert_eq!(field(&d, &f, "eth.type"), "0x0800");
+        assert_eq!(d.cols.src, "10.0.0.1");
+    }
+
+    #[test]
+    fn zero_padding_then_trailer() {
+        let mut f = frame(0x0800, &ipv4(20));
+        f.resize(62, 0);
+        f[61] = 7;
+        let d = run(1, &f);
+        assert_eq!(field(&d, &f, "eth.padding"), "00".repeat(26));
+        assert_eq!(field(&d, &f, "eth.trailer"), "0007");
+        assert_eq!(field(&d, &f, "eth.fcs"), "");
+    }
+
+    #[test]
+    fn nonzero_padding_is_trailer_and_fcs_on_big_frames() {
+        let mut f = frame(0x0800, &ipv4(20));
+        f.resize(60, 0x20);
+        let d = run(1, &f);
+        assert_eq!(field(&d, &f, "eth.padding"), "");
+        assert_eq!(field(&d, &f, "eth.trailer"), "20".repeat(26));
+        let mut f = frame(0x0800, &ipv4(60));
+        f.extend_from_slice(&[1, 2, 3, 4]);
+        let d = run(1, &f);
+        assert_eq!(field(&d, &f, "eth.fcs"), "0x01020304");
+        assert_eq!(field(&d, &f, "eth.trailer"), "");
+    }
+
+    #[test]
+    fn short_frames() {
+        let f = frame(0x0800, &[]);
+        let d = run_cut(1, &f[..10], 60);
+        assert!(d.truncated && !d.malformed);
+        let d = run(1, &f[..10]);
+        assert!(d.malformed);
+        assert_eq!(d.protocols, "eth");
     }
 }

@@ -67,7 +67,18 @@ pub fn proto_name(p: u8) -> Option<&'static str> {
 }
 
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
+    ip(cx, b, false)
+}
+
+/// The datagram quoted by an ICMP error: usually cut short, which is not a
+/// lie about its length there.
+pub fn dissect_quoted(cx: &mut Ctx, b: Buf) -> DResult<()> {
+    ip(cx, b, true)
+}
+
+fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     cx.enter("ip", "IPv4");
+    cx.out.cols.info();
     let root = cx.tree().open(&IP, b.range(0, 20.min(b.len())), Value::None);
     let vhl = b.u8(0)?;
     let version = vhl >> 4;
@@ -76,9 +87,15 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     t.add(&VERSION, b.range(0, 1), Value::UInt(version as u64));
     let h = t.add(&HDR_LEN, b.range(0, 1), Value::UInt(hlen as u64));
     t.set_text(h, format!(".... {:04b} = Header Length: {} bytes ({})", vhl & 0x0f, hlen, vhl & 0x0f));
-    if version != 4 || hlen < 20 {
+    if version != 4 {
         cx.tree().close();
-        return Err(DissectError::Malformed);
+        let _ = write!(cx.out.cols.info(), "Bogus IPv4 version ({version}, must be 4)");
+        return Ok(());
+    }
+    if hlen < 20 {
+        cx.tree().close();
+        let _ = write!(cx.out.cols.info(), "Bogus IP header length ({hlen}, must be at least 20)");
+        return Ok(());
     }
     cx.tree().set_len(root, hlen);
     let ds = b.u8(1)?;
@@ -142,6 +159,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     // cut by the snap length.
     let body = match b.sub(hlen, total - hlen) {
         Ok(body) => body,
+        Err(_) if quoted => b.from(hlen)?,
         Err(_) => {
             let _ = write!(cx.out.cols.info(), "Bogus IP length ({total}, less than header or beyond frame)");
             return Err(DissectError::Malformed);
@@ -215,7 +233,7 @@ fn bits13(v: u16) -> String {
     format!("...{} {} {} {}", &s[0..1], &s[1..5], &s[5..9], &s[9..13])
 }
 
-fn dscp_name(d: u8) -> String {
+pub fn dscp_name(d: u8) -> String {
     match d {
         0 => "CS0".into(),
         8 => "CS1".into(),
@@ -230,7 +248,7 @@ fn dscp_name(d: u8) -> String {
     }
 }
 
-fn ecn_name(e: u8) -> &'static str {
+pub fn ecn_name(e: u8) -> &'static str {
     match e {
         0 => "Not-ECT",
         1 => "ECT(1)",

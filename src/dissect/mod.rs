@@ -12,10 +12,21 @@ pub mod buf;
 mod dispatch;
 pub mod frame;
 
+pub mod arp;
 pub mod eth;
+pub mod icmp;
+pub mod icmpv6;
 pub mod ipv4;
+pub mod ipv6;
+pub mod null;
+pub mod raw;
+pub mod sll;
+pub mod sll2;
 pub mod tcp;
+#[cfg(test)]
+mod testutil;
 pub mod udp;
+pub mod vlan;
 
 use std::fmt::Write;
 
@@ -33,7 +44,15 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     MALFORMED_FIELDS,
     dispatch::DATA_FIELDS,
     eth::FIELDS,
+    null::FIELDS,
+    raw::FIELDS,
+    sll::FIELDS,
+    vlan::FIELDS,
+    arp::FIELDS,
     ipv4::FIELDS,
+    ipv6::FIELDS,
+    icmp::FIELDS,
+    icmpv6::FIELDS,
     tcp::FIELDS,
     udp::FIELDS,
 ];
@@ -257,21 +276,13 @@ pub fn note_error(cx: &mut Ctx, err: DissectError) {
             cx.out.truncated = true;
             let id = cx.out.tree.add(&TRUNCATED, end..end, crate::field::Value::None);
             cx.out.tree.set_text(id, format!("[Packet size limited during capture: {layer} truncated]"));
-            let info = &mut cx.out.cols.info;
-            if !info.is_empty() {
-                info.push(' ');
-            }
-            info.push_str("[Packet size limited during capture]");
+            cx.out.cols.info.push_str("[Packet size limited during capture]");
         }
         DissectError::Malformed => {
             cx.out.malformed = true;
             let id = cx.out.tree.add(&MALFORMED, end..end, crate::field::Value::None);
             cx.out.tree.set_text(id, format!("[Malformed Packet: {layer}]"));
-            let info = &mut cx.out.cols.info;
-            if !info.is_empty() {
-                info.push(' ');
-            }
-            info.push_str("[Malformed Packet]");
+            cx.out.cols.info.push_str("[Malformed Packet]");
         }
     }
 }

@@ -10,6 +10,8 @@ pub fn format_value(f: &FieldDef, v: &Value, bytes: &[u8], out: &mut String) {
     match v {
         Value::None => match f.ftype {
             FieldType::Bytes | FieldType::Protocol => hex_bytes(bytes, out),
+            // tshark prints a present text-only (FT_NONE) field as 1.
+            FieldType::None => out.push('1'),
             _ => {}
         },
         Value::Bool(b) => out.push(if *b { '1' } else { '0' }),

@@ -1,5 +1,6 @@
 //! State that lives across packets: conversations and streams.
 
+pub mod echo;
 pub mod tcp;
 
 use std::collections::HashMap;
@@ -26,6 +27,8 @@ impl ConvKey {
 #[derive(Default)]
 pub struct Session {
     udp_streams: HashMap<ConvKey, u32>,
+    /// ICMP and ICMPv6 echo request/reply pairs.
+    pub echo: echo::EchoTable,
     pub tcp: tcp::TcpTable,
 }
 
