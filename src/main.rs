@@ -120,7 +120,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(other) => anyhow::bail!("unknown output format {other:?} (use text or fields)"),
     };
+    let headless = cli.print || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose || cli.hex;
     if let Some(iface) = cli.interface.clone() {
+        if !headless {
+            wirelens::tui::run_live(&live_options(&cli, iface), cli.display_filter.as_deref())?;
+            return Ok(ExitCode::SUCCESS);
+        }
         return live_capture(&cli, iface, format, filter);
     }
     let Some(path) = cli.read.clone().or(cli.file.clone()) else {
@@ -129,7 +134,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if cli.write.is_some() {
         anyhow::bail!("-w writes live captures only (use it with -i IFACE)");
     }
-    let headless = cli.print || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose || cli.hex;
     if !headless {
         wirelens::tui::run(&path, cli.display_filter.as_deref())?;
         return Ok(ExitCode::SUCCESS);
@@ -165,21 +169,25 @@ fn list_interfaces() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn live_options(cli: &Cli, iface: String) -> wirelens::capture::LiveOptions {
+    wirelens::capture::LiveOptions {
+        iface,
+        filter: cli.capture_filter.clone(),
+        snaplen: cli.snaplen.unwrap_or(0),
+        write_to: cli.write.clone(),
+        count: cli.count,
+    }
+}
+
 /// Headless live capture: prints packets as they arrive (unless only
 /// writing a file), stops on Ctrl-C or -c, then reports libpcap's counts on
 /// standard error as tshark does.
 fn live_capture(cli: &Cli, iface: String, format: Format, filter: Option<Filter>) -> anyhow::Result<ExitCode> {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
-    use wirelens::capture::{LiveCapture, LiveOptions};
+    use wirelens::capture::LiveCapture;
 
-    let opts = LiveOptions {
-        iface: iface.clone(),
-        filter: cli.capture_filter.clone(),
-        snaplen: cli.snaplen.unwrap_or(0),
-        write_to: cli.write.clone(),
-        count: cli.count,
-    };
+    let opts = live_options(cli, iface.clone());
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))?;

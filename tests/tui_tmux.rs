@@ -1,50 +1,52 @@
 //! End-to-end: the inspector in a real terminal (tmux), driven by keys and
 //! read back from the screen. Skipped when tmux or the capture is missing.
 
+use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn tmux(args: &[&str]) -> String {
-    match Command::new("tmux").args(args).output() {
-        Ok(out) => String::from_utf8_lossy(&out.stdout).into_owned(),
-        Err(e) => panic!("tmux {args:?}: {e}"),
-    }
-}
-
+/// A session on a tmux server of its own, so that other tests' sessions (or
+/// a `kill-server`) cannot disturb it.
 struct Session(String);
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
+        self.tmux(&["kill-server"]);
     }
 }
 
 impl Session {
-    /// Starts `wirelens FILE` in a 120×40 terminal; after it exits, the pane
+    /// Starts `wirelens ARGS` in a 120×40 terminal; after it exits, the pane
     /// shows whether the terminal is still raw and the exit status.
-    fn start(name: &str, file: &Path) -> Option<Session> {
+    fn start(name: &str, args: &str) -> Option<Session> {
         if Command::new("tmux").arg("-V").output().is_err() {
             eprintln!("skipping: tmux is not installed");
             return None;
         }
-        let s = Session(format!("wirelens-{name}-{}", std::process::id()));
+        let s = Session(format!("wirelens-tui-{name}-{}", std::process::id()));
         let cmd = format!(
-            "{} {}; echo EXITED $?; echo STTY $(stty -a | grep -o -- '-icanon' || echo cooked); sleep 30",
+            "{} {args}; echo EXITED $?; echo STTY $(stty -a | grep -o -- '-icanon' || echo cooked); sleep 30",
             env!("CARGO_BIN_EXE_wirelens"),
-            file.display()
         );
-        tmux(&["new-session", "-d", "-x", "120", "-y", "40", "-s", &s.0, &cmd]);
+        s.tmux(&["new-session", "-d", "-x", "120", "-y", "40", "-s", &s.0, &cmd]);
         Some(s)
     }
 
+    fn tmux(&self, args: &[&str]) -> String {
+        match Command::new("tmux").args(["-L", &self.0]).args(args).output() {
+            Ok(out) => String::from_utf8_lossy(&out.stdout).into_owned(),
+            Err(e) => panic!("tmux {args:?}: {e}"),
+        }
+    }
+
     fn screen(&self) -> String {
-        tmux(&["capture-pane", "-p", "-t", &self.0])
+        self.tmux(&["capture-pane", "-p", "-t", &self.0])
     }
 
     fn keys(&self, keys: &[&str]) {
         for k in keys {
-            tmux(&["send-keys", "-t", &self.0, k]);
+            self.tmux(&["send-keys", "-t", &self.0, k]);
         }
     }
 
@@ -77,7 +79,7 @@ fn capture(name: &str) -> Option<PathBuf> {
 #[test]
 fn browse_a_capture_and_quit_cleanly() {
     let Some(file) = capture("suricata-verify__http-protocol-nodup--input.pcap") else { return };
-    let Some(s) = Session::start("browse", &file) else { return };
+    let Some(s) = Session::start("browse", &file.display().to_string()) else { return };
     let first = s.wait_for("2545 → 80 [SYN]");
     assert!(first.contains("Frame 1: 74 bytes on wire"), "{first}");
     assert!(first.contains("0000  38 97 d6 b0"), "{first}");
@@ -99,6 +101,29 @@ fn browse_a_capture_and_quit_cleanly() {
     assert!(after.contains("EXITED 0"), "{after}");
     assert!(after.contains("STTY cooked"), "raw mode left on:\n{after}");
     assert!(!after.contains("Packets ─"), "alternate screen not left:\n{after}");
-    let flags = tmux(&["display-message", "-p", "-t", &s.0, "#{alternate_on}#{mouse_any_flag}"]);
+    let flags = s.tmux(&["display-message", "-p", "-t", &s.0, "#{alternate_on}#{mouse_any_flag}"]);
     assert_eq!(flags.trim(), "00", "alternate screen or mouse reporting left on");
+}
+
+#[test]
+fn live_capture_shows_packets_as_they_arrive() {
+    let port = 20_000 + (std::process::id() % 20_000) as u16;
+    let Some(s) = Session::start("live", &format!("-i lo -f 'udp port {port}'")) else { return };
+    let first = s.wait_for("Capturing");
+    if first.contains("permission") || first.contains("EXITED") {
+        eprintln!("skipping: cannot capture on lo here:\n{first}");
+        return;
+    }
+    let sock = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    for i in 0..3 {
+        sock.send_to(format!("ping {i}").as_bytes(), ("127.0.0.1", port)).expect("send");
+    }
+    let screen = s.wait_for("Packets: 3 │");
+    assert!(screen.contains(&format!("→ {port} Len=6")), "{screen}");
+    assert!(screen.contains("Dropped: 0") && screen.contains(&format!("lo (udp port {port})")), "{screen}");
+    // The list follows: the newest packet is selected and shown in the tree.
+    assert!(screen.contains("Frame 3:"), "{screen}");
+    s.keys(&["q"]);
+    let after = s.wait_for("STTY");
+    assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
 }

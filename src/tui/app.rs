@@ -82,6 +82,12 @@ pub struct App {
     pub needle: Option<Needle>,
     pub scan: Option<Scan>,
     pub first_ts: Timestamp,
+    /// A live capture: the list follows new packets while the last row is
+    /// selected, and Space pauses the display.
+    pub live: bool,
+    pub paused: bool,
+    /// Filter matches that arrived while paused.
+    held: Vec<u32>,
     pub size: Rect,
     /// A one-off note for the status bar, cleared by the next key.
     pub message: Option<String>,
@@ -111,6 +117,9 @@ impl App {
             needle: None,
             scan: None,
             first_ts: Timestamp::default(),
+            live: false,
+            paused: false,
+            held: Vec::new(),
             size,
             message: None,
             quit: false,
@@ -139,17 +148,46 @@ impl App {
             Event::Resize(w, h) => self.size = Rect::new(0, 0, w, h),
             Event::Tick => {}
             Event::Packets(p) => {
-                let first = self.progress.packets == 0;
-                self.view.loaded = p.packets;
-                self.progress = p;
-                if first && self.view.loaded > 0 {
+                let following = self.following();
+                if self.progress.packets == 0 && p.packets > 0 {
                     self.first_ts = self.packets.store().records.first().map(|r| r.ts).unwrap_or_default();
                 }
+                if !self.paused {
+                    self.view.loaded = p.packets;
+                }
+                self.progress = p;
+                self.follow(following);
             }
-            Event::Filtered(fp) => self.filtered(fp),
+            Event::Filtered(fp) => {
+                let following = self.following();
+                self.filtered(fp);
+                self.follow(following);
+            }
         }
         self.step_search();
         self.sync();
+    }
+
+    fn toggle_pause(&mut self) {
+        self.paused = !self.paused;
+        if !self.paused {
+            self.view.loaded = self.progress.packets;
+            if let Some(m) = self.view.matched.as_mut() {
+                m.append(&mut self.held);
+            }
+            self.follow(true);
+        }
+    }
+
+    /// Whether the list should stay on the newest packet as more arrive.
+    fn following(&self) -> bool {
+        self.live && !self.paused && self.list.sel + 1 >= self.view.len()
+    }
+
+    fn follow(&mut self, following: bool) {
+        if following && !self.view.is_empty() {
+            self.select_row(self.view.len() - 1);
+        }
     }
 
     /// Brings the derived state up to date: the selection within bounds, the
@@ -289,6 +327,7 @@ impl App {
         let text = self.filter.text.trim().to_string();
         let keep = self.view.packet(self.list.sel).or(self.applied.as_ref().and_then(|a| a.want));
         self.applied = None;
+        self.held.clear();
         self.check_filter();
         if text.is_empty() {
             self.view.matched = None;
@@ -319,6 +358,10 @@ impl App {
         let Some(a) = self.applied.as_mut().filter(|a| a.generation == fp.generation) else { return };
         a.scanned = fp.scanned_to;
         a.done = fp.done;
+        if self.paused {
+            self.held.extend_from_slice(&fp.matched);
+            return;
+        }
         let want = a.want;
         let matched = self.view.matched.get_or_insert_with(Vec::new);
         let base = matched.len();
@@ -405,6 +448,7 @@ impl App {
                 input.clear();
                 self.mode = Mode::Search(input);
             }
+            KeyCode::Char(' ') if self.live => self.toggle_pause(),
             KeyCode::Char('n') => self.start_search(true),
             KeyCode::Char('N') => self.start_search(false),
             _ => match self.focus {

@@ -125,7 +125,15 @@ impl App {
             let pct = if n == 0 { 100 } else { a.scanned * 100 / n };
             parts.push(format!("Filtering {pct}%"));
         }
-        if !p.done {
+        if self.live {
+            parts.push(match (p.done, self.paused) {
+                (true, _) => "Capture stopped".to_string(),
+                (false, true) => {
+                    format!("Paused, {} new (Space resumes)", p.packets.saturating_sub(self.view.loaded))
+                }
+                (false, false) => "● Capturing".to_string(),
+            });
+        } else if !p.done {
             let pct = if p.total > 0 { (p.bytes * 100 / p.total).min(100) } else { 0 };
             let filled = (pct / 10) as usize;
             parts.push(format!("Loading {}{} {pct}%", "█".repeat(filled), "░".repeat(10 - filled)));

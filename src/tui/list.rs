@@ -166,9 +166,11 @@ impl ListView<'_> {
         let last = self.view.packet(self.view.len().saturating_sub(1)).unwrap_or(0) + 1;
         let w_no = last.to_string().len().max(3);
         let w_time = times.iter().map(|t| t.len()).max().unwrap_or(0).max(4);
-        let addr = |f: fn(&Row) -> &str| rows.iter().map(|(_, r)| f(r).chars().count()).max().unwrap_or(0).clamp(6, 26);
-        let w_src = addr(|r| &r.src);
-        let w_dst = addr(|r| &r.dst);
+        let addr = |f: fn(&Row) -> &str, min: usize| {
+            rows.iter().map(|(_, r)| f(r).chars().count()).max().unwrap_or(0).clamp(min, 26)
+        };
+        let w_src = addr(|r| &r.src, "Source".len());
+        let w_dst = addr(|r| &r.dst, "Destination".len());
         let w_proto = rows.iter().map(|(_, r)| r.protocol.len()).max().unwrap_or(0).clamp(8, 10);
         let w_len = 6;
         let fixed = w_no + w_time + w_src + w_dst + w_proto + w_len + 6;

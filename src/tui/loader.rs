@@ -1,26 +1,93 @@
-//! The file loader: reads a capture once, in order, on its own thread,
-//! running the first dissection pass (which builds the session state) and
-//! appending each packet's record to the shared store in batches, so the
-//! UI can show the first packets while the rest are still loading.
+//! Packet sources for the UI: the file loader and the live capture feeder.
+//! Each runs on its own thread, in packet order, running the first
+//! dissection pass (which builds the session state) and appending each
+//! packet's record to the shared store in batches, so the UI shows the first
+//! packets at once while the rest keep coming.
 
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::capture::Reader;
+use crate::capture::{Interface, LiveEvent, Reader, Record, StoreSource};
 use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
 use crate::field::Timestamp;
+use crate::session::Session;
 
 use super::event::{Event, Progress};
 use super::packets::Packets;
 
-/// How long the loader holds the session before publishing a batch: short
+/// How long a source holds the session before publishing a batch: short
 /// enough that the UI, which needs the session to build rows, never waits
 /// noticeably, long enough that publishing costs little.
 const BATCH_TIME: Duration = Duration::from_millis(15);
 const BATCH_MAX: usize = 16_384;
+
+/// The first pass over packets in arrival order, and their publication.
+struct Ingest {
+    packets: Arc<Packets>,
+    pcapng: bool,
+    d: Dissection,
+    batch: Vec<Record>,
+    /// Bytes of the batch's packets, for a store kept in memory (a live
+    /// capture not written to a file); offsets are relative to it.
+    bytes: Option<Vec<u8>>,
+    first_ts: Option<Timestamp>,
+    prev_ts: Timestamp,
+    number: u32,
+}
+
+impl Ingest {
+    fn new(packets: Arc<Packets>, pcapng: bool, keep_bytes: bool) -> Ingest {
+        Ingest {
+            packets,
+            pcapng,
+            d: Dissection::default(),
+            batch: Vec::with_capacity(4096),
+            bytes: keep_bytes.then(Vec::new),
+            first_ts: None,
+            prev_ts: Timestamp::default(),
+            number: 0,
+        }
+    }
+
+    /// The first pass over the next packet.
+    fn add(&mut self, session: &mut Session, mut rec: Record, iface: &Interface, data: &[u8]) {
+        self.number += 1;
+        let first = *self.first_ts.get_or_insert(rec.ts);
+        let prev = if self.number == 1 { rec.ts } else { self.prev_ts };
+        let meta = FrameMeta::of(self.number, &rec, iface, self.pcapng, first, prev);
+        self.prev_ts = rec.ts;
+        dissect_frame(&meta, data, session, Pass::First, false, &mut self.d);
+        if let Some(b) = self.bytes.as_mut() {
+            rec.offset = b.len() as u64;
+            b.extend_from_slice(data);
+        }
+        self.batch.push(rec);
+    }
+
+    fn full(&self, deadline: Instant) -> bool {
+        self.batch.len() >= BATCH_MAX || (self.batch.len() % 64 == 0 && Instant::now() >= deadline)
+    }
+
+    /// Appends the batch to the store; returns the number of packets in it.
+    fn publish(&mut self, interfaces: &[Interface]) -> usize {
+        let mut store = self.packets.store_mut();
+        if let (Some(bytes), StoreSource::Memory(mem)) = (self.bytes.as_mut(), &mut store.source) {
+            let base = mem.len() as u64;
+            for r in &mut self.batch {
+                r.offset += base;
+            }
+            mem.append(bytes);
+        }
+        store.records.append(&mut self.batch);
+        if store.interfaces.len() != interfaces.len() {
+            store.interfaces = interfaces.to_vec();
+        }
+        store.len()
+    }
+}
 
 /// Loads `reader` (a capture of `total` bytes, 0 if unknown) into `packets`,
 /// sending an `Event::Packets` after each batch. Stops early when `stop` is set.
@@ -32,12 +99,7 @@ pub fn spawn<R: Read + Send + 'static>(
     stop: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        let pcapng = reader.is_pcapng();
-        let mut d = Dissection::default();
-        let mut batch = Vec::with_capacity(4096);
-        let mut first_ts: Option<Timestamp> = None;
-        let mut prev_ts = Timestamp::default();
-        let mut number = 0u32;
+        let mut ingest = Ingest::new(packets.clone(), reader.is_pcapng(), false);
         let mut bytes = 0u64;
         let mut error = None;
         let mut done = false;
@@ -48,14 +110,8 @@ pub fn spawn<R: Read + Send + 'static>(
                 loop {
                     match reader.next_packet() {
                         Ok(Some((rec, iface, data))) => {
-                            number += 1;
-                            let first = *first_ts.get_or_insert(rec.ts);
-                            let prev = if number == 1 { rec.ts } else { prev_ts };
-                            let meta = FrameMeta::of(number, &rec, iface, pcapng, first, prev);
-                            prev_ts = rec.ts;
-                            dissect_frame(&meta, data, &mut session, Pass::First, false, &mut d);
                             bytes = rec.offset + rec.caplen as u64;
-                            batch.push(rec);
+                            ingest.add(&mut session, rec, iface, data);
                         }
                         Ok(None) => done = true,
                         Err(e) => {
@@ -63,22 +119,12 @@ pub fn spawn<R: Read + Send + 'static>(
                             done = true;
                         }
                     }
-                    if done
-                        || batch.len() >= BATCH_MAX
-                        || (batch.len() % 64 == 0 && Instant::now() >= deadline)
-                    {
+                    if done || ingest.full(deadline) {
                         break;
                     }
                 }
             }
-            let count = {
-                let mut store = packets.store_mut();
-                store.records.append(&mut batch);
-                if store.interfaces.len() != reader.interfaces().len() {
-                    store.interfaces = reader.interfaces().to_vec();
-                }
-                store.len()
-            };
+            let count = ingest.publish(reader.interfaces());
             if stop.load(Ordering::Relaxed) {
                 done = true;
             }
@@ -100,11 +146,98 @@ pub fn spawn<R: Read + Send + 'static>(
     })
 }
 
+/// Feeds a live capture's packets (from `events`, captured on `iface`) into
+/// `packets`, keeping their bytes in memory. (Not read back from a `-w`
+/// file: a row built before the writer flushed would show a packet that
+/// cannot be read.) Ends when the capture does.
+pub fn spawn_live(
+    events: Receiver<LiveEvent>,
+    iface: Interface,
+    packets: Arc<Packets>,
+    tx: Sender<Event>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let interfaces = [iface];
+        let mut ingest = Ingest::new(packets.clone(), false, true);
+        let mut dropped = 0;
+        let mut error = None;
+        let mut done = false;
+        while !done {
+            // Wait for something to happen, then take all that came with it.
+            let first = match events.recv_timeout(Duration::from_millis(200)) {
+                Ok(ev) => Some(ev),
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => None,
+            };
+            let deadline = Instant::now() + BATCH_TIME;
+            {
+                let mut session = packets.session();
+                let mut next = first;
+                loop {
+                    match next {
+                        Some(LiveEvent::Packet { record, data, .. }) => {
+                            ingest.add(&mut session, record, &interfaces[0], &data);
+                        }
+                        Some(LiveEvent::Stats(s)) => dropped = s.dropped + s.if_dropped,
+                        Some(LiveEvent::Error(e)) => error = Some(e),
+                        None => {
+                            done = true;
+                            break;
+                        }
+                    }
+                    if ingest.full(deadline) {
+                        break;
+                    }
+                    next = match events.try_recv() {
+                        Ok(ev) => Some(ev),
+                        Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                        Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+                    };
+                }
+            }
+            let count = ingest.publish(&interfaces);
+            if done {
+                packets.set_complete();
+            }
+            let progress =
+                Progress { packets: count, bytes: 0, total: 0, done, error: error.clone(), dropped: Some(dropped) };
+            if tx.send(Event::Packets(progress)).is_err() {
+                break;
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::capture::StoreSource;
     use crate::tui::testutil;
+
+    #[test]
+    fn live_packets_are_kept_in_memory_and_dropped_counts_reported() {
+        let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
+        let (ev_tx, ev_rx) = std::sync::mpsc::channel();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000, ts_digits: 6, name: None };
+        let h = spawn_live(ev_rx, iface, packets.clone(), tx);
+        for i in 0..3u8 {
+            let data = testutil::udp_frame(&[i; 4]);
+            let record = Record { offset: 0, caplen: data.len() as u32, origlen: data.len() as u32, ..Record::default() };
+            ev_tx.send(LiveEvent::Packet { record, linktype: 1, data }).unwrap();
+        }
+        ev_tx.send(LiveEvent::Stats(crate::capture::LiveStats { dropped: 2, ..Default::default() })).unwrap();
+        drop(ev_tx);
+        let last = rx.iter().filter_map(|e| if let Event::Packets(p) = e { Some(p) } else { None }).last().unwrap();
+        h.join().unwrap();
+        assert!(last.done && packets.is_complete());
+        assert_eq!((last.packets, last.dropped), (3, Some(2)));
+        let mut bytes = Vec::new();
+        let mut d = Dissection::default();
+        assert!(packets.dissect(2, &mut bytes, &mut d));
+        assert_eq!(bytes, testutil::udp_frame(&[2; 4]));
+        assert_eq!(d.cols.protocol, "UDP");
+    }
 
     #[test]
     fn loads_every_packet_and_reports_done() {

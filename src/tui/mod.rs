@@ -43,7 +43,7 @@ pub use app::App;
 pub use event::{Event, FilterProgress, Progress};
 pub use packets::Packets;
 
-use crate::capture::{Reader, StoreSource};
+use crate::capture::{LiveCapture, LiveOptions, Reader, StoreSource};
 
 /// How often the UI wakes up without input (to step a running search).
 const TICK: Duration = Duration::from_millis(100);
@@ -75,27 +75,59 @@ pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let loader = loader::spawn(reader, total, packets.clone(), tx.clone(), stop.clone());
-    let result = (|| -> anyhow::Result<()> {
-        let mut tui = terminal::Tui::enter()?;
-        let input = event::spawn_input(tx.clone(), stop.clone());
-        let size = tui.terminal.size()?;
-        let mut app = App::new(packets, tx, name, Rect::new(0, 0, size.width, size.height));
-        if let Some(f) = filter {
-            app.filter.set(f);
-            app.apply_filter();
-        }
-        let r = event_loop(&mut tui, &mut app, &rx);
-        stop.store(true, Ordering::Relaxed);
-        drop(tui);
-        let _ = input.join();
-        r
-    })();
+    let result = run_app(packets, tx, &rx, &stop, name, filter, false);
     stop.store(true, Ordering::Relaxed);
     // The loader stops after its current batch: `stop` is set, and its
     // sends fail once the channel is gone.
     drop(rx);
     let _ = loader.join();
     result
+}
+
+/// Captures live as `opts` say and shows the packets as they arrive, with
+/// `filter` applied if given, until the user quits.
+pub fn run_live(opts: &LiveOptions, filter: Option<&str>) -> anyhow::Result<()> {
+    let (capture, events) = LiveCapture::start(opts)?;
+    let mut name = opts.iface.clone();
+    if let Some(f) = &opts.filter {
+        name.push_str(&format!(" ({f})"));
+    }
+    let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
+    let (tx, rx) = mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let feeder = loader::spawn_live(events, capture.interface().clone(), packets.clone(), tx.clone());
+    let result = run_app(packets, tx, &rx, &stop, name, filter, true);
+    // Stopping the capture closes its channel, which ends the feeder.
+    capture.stop();
+    drop(rx);
+    let _ = feeder.join();
+    result
+}
+
+/// The terminal part: sets it up, runs the event loop, gives it back.
+fn run_app(
+    packets: Arc<Packets>,
+    tx: mpsc::Sender<Event>,
+    rx: &Receiver<Event>,
+    stop: &Arc<AtomicBool>,
+    name: String,
+    filter: Option<&str>,
+    live: bool,
+) -> anyhow::Result<()> {
+    let mut tui = terminal::Tui::enter()?;
+    let input = event::spawn_input(tx.clone(), stop.clone());
+    let size = tui.terminal.size()?;
+    let mut app = App::new(packets, tx, name, Rect::new(0, 0, size.width, size.height));
+    app.live = live;
+    if let Some(f) = filter {
+        app.filter.set(f);
+        app.apply_filter();
+    }
+    let r = event_loop(&mut tui, &mut app, rx);
+    stop.store(true, Ordering::Relaxed);
+    drop(tui);
+    let _ = input.join();
+    r
 }
 
 fn event_loop(tui: &mut terminal::Tui, app: &mut App, rx: &Receiver<Event>) -> anyhow::Result<()> {
@@ -106,6 +138,9 @@ fn event_loop(tui: &mut terminal::Tui, app: &mut App, rx: &Receiver<Event>) -> a
             Err(RecvTimeoutError::Timeout) => Event::Tick,
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         };
+        if terminal::panicked() {
+            anyhow::bail!("internal error: a thread panicked (message above)");
+        }
         app.update(ev);
         // Apply whatever else is waiting before drawing once.
         while !app.quit {

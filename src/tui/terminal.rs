@@ -12,6 +12,13 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Whether a thread has panicked since the hook was installed: the event
+/// loop then ends, since a worker it relies on is gone.
+pub fn panicked() -> bool {
+    PANICKED.load(Ordering::SeqCst)
+}
 
 pub struct Tui {
     pub terminal: Terminal<CrosstermBackend<Stdout>>,
@@ -53,13 +60,24 @@ fn install_panic_hook() {
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let was_active = ACTIVE.load(Ordering::SeqCst);
+        // Restore first, so the message lands on the normal screen.
         restore();
+        PANICKED.store(true, Ordering::SeqCst);
         previous(info);
-        // A panic in a worker would leave the UI running on a restored
-        // terminal; end the program instead, as a panic in the UI does.
-        if was_active {
-            std::process::exit(101);
-        }
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_on_any_thread_restores_the_terminal() {
+        install_panic_hook();
+        ACTIVE.store(true, Ordering::SeqCst);
+        let worker = std::thread::spawn(|| panic!("worker failed"));
+        assert!(worker.join().is_err());
+        assert!(!ACTIVE.load(Ordering::SeqCst), "terminal restored");
+        assert!(panicked());
+    }
 }

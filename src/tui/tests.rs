@@ -512,3 +512,59 @@ fn a_real_http_capture() {
     press(&mut app, KeyCode::Enter);
     assert!(screen(&app).contains("Frame 4:"));
 }
+
+/// A live app fed by a fake capture: returns the app, the capture's event
+/// sender and the app's own channel (where the feeder reports).
+fn live_app() -> (App, std::sync::mpsc::Sender<crate::capture::LiveEvent>, Receiver<Event>) {
+    let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
+    let (ev_tx, ev_rx) = std::sync::mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let iface = crate::capture::Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: None };
+    loader::spawn_live(ev_rx, iface, packets.clone(), tx.clone());
+    let mut app = App::new(packets, tx, "lo".into(), Rect::new(0, 0, 120, 40));
+    app.live = true;
+    (app, ev_tx, rx)
+}
+
+/// Captures `n` more UDP packets and waits until the app has heard of them.
+fn capture(app: &mut App, ev_tx: &std::sync::mpsc::Sender<crate::capture::LiveEvent>, rx: &Receiver<Event>, n: usize) {
+    let want = app.progress.packets + n;
+    for i in 0..n {
+        let data = testutil::udp_frame(format!("live {}", want - n + i).as_bytes());
+        let len = data.len() as u32;
+        let record = crate::capture::Record { caplen: len, origlen: len, ..Default::default() };
+        ev_tx.send(crate::capture::LiveEvent::Packet { record, linktype: 1, data }).unwrap();
+    }
+    while app.progress.packets < want {
+        app.update(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());
+    }
+}
+
+#[test]
+fn live_list_follows_new_packets_until_the_user_moves_up() {
+    let (mut app, ev_tx, rx) = live_app();
+    capture(&mut app, &ev_tx, &rx, 3);
+    assert_eq!(app.list.sel, 2, "follows the newest packet");
+    assert!(screen(&app).contains("● Capturing"));
+    press(&mut app, KeyCode::Char('k'));
+    capture(&mut app, &ev_tx, &rx, 2);
+    assert_eq!((app.list.sel, app.view.len()), (1, 5), "stopped following");
+    press(&mut app, KeyCode::Char('G'));
+    capture(&mut app, &ev_tx, &rx, 1);
+    assert_eq!(app.list.sel, 5, "follows again from the last row");
+    // Space pauses the display; the capture goes on.
+    press(&mut app, KeyCode::Char(' '));
+    capture(&mut app, &ev_tx, &rx, 2);
+    assert_eq!(app.view.len(), 6);
+    assert!(screen(&app).contains("Paused, 2 new"), "{}", screen(&app));
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!((app.view.len(), app.list.sel), (8, 7));
+    assert!(screen(&app).contains("Frame 8:"));
+    ev_tx.send(crate::capture::LiveEvent::Stats(crate::capture::LiveStats { dropped: 4, ..Default::default() })).unwrap();
+    drop(ev_tx);
+    while !app.progress.done {
+        app.update(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());
+    }
+    let s = screen(&app);
+    assert!(s.contains("Dropped: 4") && s.contains("Capture stopped"), "{s}");
+}
