@@ -72,6 +72,9 @@ enum Command {
     /// Run a lab traffic generator (server and client) on loopback.
     #[command(subcommand)]
     Gen(wirelens::gen::Gen),
+    /// Run a socket lab: live capture on lo, the lab's server and client, and
+    /// the packets with the lab's display filter.
+    Lab(wirelens::gen::lab::Args),
 }
 
 fn main() -> ExitCode {
@@ -86,9 +89,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    if let Some(Command::Gen(gen)) = &cli.command {
-        wirelens::gen::run(gen)?;
-        return Ok(ExitCode::SUCCESS);
+    match &cli.command {
+        Some(Command::Gen(gen)) => return wirelens::gen::run(gen).map(|_| ExitCode::SUCCESS),
+        Some(Command::Lab(lab)) => return wirelens::gen::lab::run(lab).map(|_| ExitCode::SUCCESS),
+        None => {}
     }
     if cli.list_fields {
         let mut out = std::io::stdout().lock();

@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex, Once};
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// Connections a server serves at once; more are closed on arrival.
+const MAX_CONNECTIONS: usize = 128;
 /// How often blocking calls wake up to look at the stop signal.
 pub const POLL: Duration = Duration::from_millis(100);
 
@@ -75,38 +77,38 @@ pub fn catch_ctrl_c() {
     });
 }
 
+/// Stops every generator in this process, as Ctrl-C does.
+pub fn interrupt() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
 /// A shared "time to stop" signal: Ctrl-C, a deadline, or an explicit stop.
 #[derive(Clone, Debug)]
 pub struct Stop {
     flag: Arc<AtomicBool>,
+    parent: Option<Arc<AtomicBool>>,
     deadline: Option<Instant>,
 }
 
 impl Stop {
     pub fn new(duration: Option<Duration>) -> Stop {
-        Stop { flag: Arc::new(AtomicBool::new(false)), deadline: duration.map(|d| Instant::now() + d) }
+        Stop { flag: Arc::new(AtomicBool::new(false)), parent: None, deadline: duration.map(|d| Instant::now() + d) }
     }
     pub fn never() -> Stop {
         Stop::new(None)
+    }
+    /// A signal of its own (for one conversation) that also follows this one.
+    pub fn child(&self) -> Stop {
+        Stop { flag: Arc::new(AtomicBool::new(false)), parent: Some(self.flag.clone()), deadline: self.deadline }
     }
     pub fn stop(&self) {
         self.flag.store(true, Ordering::SeqCst);
     }
     pub fn stopped(&self) -> bool {
         self.flag.load(Ordering::SeqCst)
+            || self.parent.as_ref().is_some_and(|p| p.load(Ordering::SeqCst))
             || INTERRUPTED.load(Ordering::SeqCst)
             || self.deadline.is_some_and(|d| Instant::now() >= d)
-    }
-    /// Sleeps up to `d`, returning early (true) when stopped.
-    pub fn sleep(&self, d: Duration) -> bool {
-        let end = Instant::now() + d;
-        while Instant::now() < end {
-            if self.stopped() {
-                return true;
-            }
-            thread::sleep(POLL.min(end.saturating_duration_since(Instant::now())));
-        }
-        self.stopped()
     }
 }
 
@@ -138,6 +140,9 @@ pub struct Log(Arc<Mutex<Box<dyn Write + Send>>>);
 impl Log {
     pub fn stdout() -> Log {
         Log(Arc::new(Mutex::new(Box::new(io::stdout()))))
+    }
+    pub fn stderr() -> Log {
+        Log(Arc::new(Mutex::new(Box::new(io::stderr()))))
     }
     /// A log whose lines are kept in memory (for tests).
     pub fn memory() -> (Log, Arc<Mutex<Vec<u8>>>) {
@@ -226,10 +231,16 @@ where
     F: Fn(TcpStream, SocketAddr, Stop) -> io::Result<()> + Send + Sync + 'static,
 {
     let handle = Arc::new(handle);
-    let mut workers = Vec::new();
+    let mut workers: Vec<thread::JoinHandle<()>> = Vec::new();
     while !stop.stopped() && !budget.spent() {
         match listener.accept() {
             Ok((stream, peer)) => {
+                workers.retain(|w| !w.is_finished());
+                if workers.len() >= MAX_CONNECTIONS {
+                    // Closing at once beats a thread per connection without bound.
+                    log.line(format!("connection from {peer} refused: {MAX_CONNECTIONS} already open"));
+                    continue;
+                }
                 if !budget.take() {
                     break;
                 }
@@ -240,7 +251,6 @@ where
                         log.line(format!("connection from {peer}: {e}"));
                     }
                 }));
-                workers.retain(|w| !w.is_finished());
             }
             Err(e) if is_timeout(&e) => thread::sleep(Duration::from_millis(20)),
             Err(e) => log.line(format!("accept failed: {e}")),
@@ -249,6 +259,36 @@ where
     for w in workers {
         let _ = w.join();
     }
+}
+
+/// Serves datagrams until stopped or the budget is spent: `answer` gets each
+/// datagram and its sender and returns the reply to send back, if any.
+pub fn udp_loop(
+    socket: &UdpSocket,
+    stop: &Stop,
+    budget: &Budget,
+    log: &Log,
+    mut answer: impl FnMut(&[u8], SocketAddr) -> Option<Vec<u8>>,
+) {
+    let mut buf = [0u8; 65535];
+    while !stop.stopped() && !budget.spent() {
+        match socket.recv_from(&mut buf) {
+            Ok((n, peer)) => {
+                budget.take();
+                let Some(reply) = answer(buf.get(..n).unwrap_or_default(), peer) else { continue };
+                if let Err(e) = socket.send_to(&reply, peer) {
+                    log.line(format!("reply to {peer} failed: {e}"));
+                }
+            }
+            Err(e) if is_timeout(&e) => {}
+            Err(e) => log.line(format!("receive failed: {e}")),
+        }
+    }
+}
+
+/// An unbound UDP socket of the target's address family, for a client.
+pub fn udp_client(target: SocketAddr) -> io::Result<UdpSocket> {
+    UdpSocket::bind(if target.is_ipv6() { "[::]:0" } else { "0.0.0.0:0" })
 }
 
 /// Reads CRLF- or LF-terminated lines from a stream with a read timeout,
@@ -270,9 +310,6 @@ pub enum Line {
 impl<R: Read> LineReader<R> {
     pub fn new(inner: R, max: usize) -> Self {
         LineReader { inner: BufReader::new(inner), partial: Vec::new(), max }
-    }
-    pub fn get_ref(&self) -> &R {
-        self.inner.get_ref()
     }
     /// The next line without its terminator.
     pub fn next(&mut self, stop: &Stop) -> io::Result<Line> {
@@ -410,7 +447,8 @@ impl Input {
     }
     pub fn next(&mut self, stop: &Stop) -> Option<String> {
         match self {
-            Input::Given(it) => it.next().filter(|_| !stop.stopped()),
+            // Given messages are all sent: nothing to wait for, so nothing to cancel.
+            Input::Given(it) => it.next(),
             Input::Stdin(rx) => loop {
                 if stop.stopped() {
                     return None;

@@ -225,23 +225,10 @@ pub fn serve(udp: UdpSocket, tcp: TcpListener, zone: Arc<Zone>, stop: &Stop, bud
             serve_tcp(stream, peer, &tcp_zone, &stop, &conn_log)
         });
     });
-    let mut buf = [0u8; 65535];
-    while !stop.stopped() && !budget.spent() {
-        match udp.recv_from(&mut buf) {
-            Ok((n, peer)) => {
-                budget.take();
-                let q = buf.get(..n).unwrap_or_default();
-                log.line(format!("{peer} udp: {}", describe(q)));
-                if let Some(r) = zone.respond(q, true) {
-                    if let Err(e) = udp.send_to(&r, peer) {
-                        log.line(format!("reply to {peer} failed: {e}"));
-                    }
-                }
-            }
-            Err(e) if common::is_timeout(&e) => {}
-            Err(e) => log.line(format!("receive failed: {e}")),
-        }
-    }
+    common::udp_loop(&udp, stop, budget, log, |q, peer| {
+        log.line(format!("{peer} udp: {}", describe(q)));
+        zone.respond(q, true)
+    });
     let _ = tcp_thread.join();
 }
 
@@ -287,8 +274,7 @@ pub fn query(target: SocketAddr, q: &Query, tcp: bool) -> anyhow::Result<Message
         s.read_exact(&mut body)?;
         body
     } else {
-        let local: SocketAddr = if target.is_ipv6() { "[::]:0" } else { "0.0.0.0:0" }.parse()?;
-        let s = UdpSocket::bind(local)?;
+        let s = common::udp_client(target)?;
         s.set_read_timeout(Some(timeout))?;
         s.send_to(&bytes, target)?;
         let mut buf = [0u8; 65535];

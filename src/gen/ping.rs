@@ -71,26 +71,15 @@ pub fn run(args: &Args, log: &Log) -> anyhow::Result<()> {
 }
 
 pub fn serve(socket: &UdpSocket, mut dropper: Dropper, stop: &Stop, budget: &Budget, log: &Log) {
-    let mut buf = [0u8; 65535];
-    while !stop.stopped() && !budget.spent() {
-        match socket.recv_from(&mut buf) {
-            Ok((n, peer)) => {
-                budget.take();
-                let data = buf.get(..n).unwrap_or_default();
-                let text = String::from_utf8_lossy(data);
-                if dropper.drop_next() {
-                    log.line(format!("{peer}: {} (dropped)", text.trim_end()));
-                    continue;
-                }
-                log.line(format!("{peer}: {}", text.trim_end()));
-                if let Err(e) = socket.send_to(&data.to_ascii_uppercase(), peer) {
-                    log.line(format!("reply to {peer} failed: {e}"));
-                }
-            }
-            Err(e) if common::is_timeout(&e) => {}
-            Err(e) => log.line(format!("receive failed: {e}")),
+    common::udp_loop(socket, stop, budget, log, |data, peer| {
+        let text = String::from_utf8_lossy(data);
+        if dropper.drop_next() {
+            log.line(format!("{peer}: {} (dropped)", text.trim_end()));
+            return None;
         }
-    }
+        log.line(format!("{peer}: {}", text.trim_end()));
+        Some(data.to_ascii_uppercase())
+    });
 }
 
 /// What the client measured: per ping, the RTT or None for a timeout.
@@ -106,8 +95,7 @@ impl Report {
 }
 
 pub fn client(target: SocketAddr, count: u64, timeout: Duration, stop: &Stop, log: &Log) -> anyhow::Result<Report> {
-    let local: SocketAddr = if target.is_ipv6() { "[::]:0" } else { "0.0.0.0:0" }.parse()?;
-    let socket = UdpSocket::bind(local)?;
+    let socket = common::udp_client(target)?;
     let mut rtts = Vec::new();
     let mut buf = [0u8; 65535];
     for seq in 1..=count {

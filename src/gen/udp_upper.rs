@@ -35,27 +35,15 @@ pub fn run(args: &Args, log: &Log) -> anyhow::Result<()> {
 }
 
 pub fn serve(socket: &UdpSocket, stop: &Stop, budget: &Budget, log: &Log) {
-    let mut buf = [0u8; 65535];
-    while !stop.stopped() && !budget.spent() {
-        match socket.recv_from(&mut buf) {
-            Ok((n, peer)) => {
-                budget.take();
-                let data = buf.get(..n).unwrap_or_default();
-                log.line(format!("{peer}: {}", String::from_utf8_lossy(data).trim_end()));
-                if let Err(e) = socket.send_to(&data.to_ascii_uppercase(), peer) {
-                    log.line(format!("reply to {peer} failed: {e}"));
-                }
-            }
-            Err(e) if common::is_timeout(&e) => {}
-            Err(e) => log.line(format!("receive failed: {e}")),
-        }
-    }
+    common::udp_loop(socket, stop, budget, log, |data, peer| {
+        log.line(format!("{peer}: {}", String::from_utf8_lossy(data).trim_end()));
+        Some(data.to_ascii_uppercase())
+    });
 }
 
 /// Sends each message as one datagram and prints the reply (or a timeout).
 pub fn client(target: SocketAddr, next: &mut dyn FnMut() -> Option<String>, log: &Log) -> anyhow::Result<Vec<String>> {
-    let local: SocketAddr = if target.is_ipv6() { "[::]:0" } else { "0.0.0.0:0" }.parse()?;
-    let socket = UdpSocket::bind(local)?;
+    let socket = common::udp_client(target)?;
     socket.set_read_timeout(Some(Duration::from_secs(1)))?;
     let mut replies = Vec::new();
     let mut buf = [0u8; 65535];

@@ -290,7 +290,7 @@ fn parse_request(buf: &mut Vec<u8>) -> Option<Parsed> {
         buf.clear();
         return Some(Parsed::Bad(501, "Not Implemented"));
     }
-    let total = head_len.checked_add(body_len)?;
+    let total = head_len.saturating_add(body_len);
     if buf.len() < total {
         return if body_len > MAX_HEAD { Some(Parsed::Bad(413, "Content Too Large")) } else { None };
     }
@@ -488,6 +488,7 @@ mod tests {
             b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
             b"GET / HTTP/1.1\r\nContent-Length: nope\r\n\r\n",
             b"HEAD / HTTP/1.0\r\n\r\n",
+            b"GET / HTTP/1.1\r\nContent-Length: 18446744073709551615\r\n\r\n",
         ] {
             let mut s = TcpStream::connect(addr).unwrap();
             s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();

@@ -1,0 +1,242 @@
+//! `wirelens lab <kind>`: one command per socket lab. Starts a live capture
+//! on `lo` filtered to the lab's port, runs the lab's server and client, and
+//! shows the packets with the lab's display filter: printed as `-P` does with
+//! `--headless`, else in the inspector once the exchange is over.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use clap::Parser;
+
+use super::common::{self, Log};
+use super::{dns, smtp, Gen};
+use crate::capture::{LiveCapture, LiveOptions};
+use crate::filter::Filter;
+use crate::headless::{self, Format, Printer};
+
+/// Run a socket lab on loopback: live capture, server and client, and the
+/// packets with the lab's display filter.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    #[arg(value_enum)]
+    pub kind: Kind,
+    /// Print the packets as -P does instead of opening the inspector.
+    #[arg(long)]
+    pub headless: bool,
+    /// The server's port (default: the lab's usual one).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Arguments for the generator, replacing the lab's defaults
+    /// (`wirelens lab web -- /a.html /b.html`); see `wirelens gen KIND --help`.
+    #[arg(last = true, value_name = "GEN ARGS")]
+    pub gen_args: Vec<String>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    TcpUpper,
+    UdpUpper,
+    Chat,
+    Web,
+    Ping,
+    Dns,
+    Smtp,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Transport {
+    Tcp,
+    Udp,
+    Both,
+}
+
+/// What a lab runs and shows.
+pub struct Lab {
+    transport: Transport,
+    port: u16,
+    gen_name: &'static str,
+    defaults: &'static [&'static str],
+    pub hint: &'static str,
+}
+
+impl Kind {
+    fn lab(self) -> Lab {
+        use Transport::*;
+        let (transport, port, gen_name, defaults, hint): (_, _, _, &'static [&'static str], _) = match self {
+            Kind::TcpUpper => (
+                Tcp,
+                super::tcp_upper::PORT,
+                "tcp-upper",
+                &["-m", "hello wirelens", "-m", "second message"],
+                "Each message: SYN, SYN-ACK, ACK, the line and its uppercase reply, then FIN/ACK both ways.",
+            ),
+            Kind::UdpUpper => (
+                Udp,
+                super::udp_upper::PORT,
+                "udp-upper",
+                &["-m", "hello wirelens", "-m", "second datagram"],
+                "Two datagrams per message, no handshake, no teardown: compare with the TCP lab.",
+            ),
+            Kind::Chat => (
+                Tcp,
+                super::chat::PORT,
+                "chat",
+                &["-m", "hi, server here?", "-m", "yes, hello client", "-m", "bye"],
+                "One connection, data both ways, each segment ACKed by the other side.",
+            ),
+            Kind::Web => (
+                Tcp,
+                super::web::PORT,
+                "web",
+                &["/", "/missing.html"],
+                "GET / answered 200 OK, GET /missing.html answered 404 Not Found, on one keep-alive connection.",
+            ),
+            Kind::Ping => (
+                Udp,
+                super::ping::PORT,
+                "ping",
+                &["--count", "10", "--loss", "0.3", "--seed", "7"],
+                "Pings without a reply are the ones the server dropped; the next ping leaves a second later.",
+            ),
+            Kind::Dns => (
+                Both,
+                common::preferred_port(dns::PORT, dns::FALLBACK_PORT),
+                "dns",
+                &[],
+                "Each query and its answer share an id; nothere.lab.test gets NXDOMAIN (No such name).",
+            ),
+            Kind::Smtp => (
+                Tcp,
+                common::preferred_port(smtp::PORT, smtp::FALLBACK_PORT),
+                "smtp",
+                &[],
+                "Each command (EHLO, MAIL FROM, RCPT TO, DATA, QUIT) is followed by its numbered reply.",
+            ),
+        };
+        Lab { transport, port, gen_name, defaults, hint }
+    }
+}
+
+impl Lab {
+    /// The capture filter (BPF) for the lab's traffic.
+    pub fn capture_filter(&self, port: u16) -> String {
+        match self.transport {
+            Transport::Tcp => format!("tcp port {port}"),
+            Transport::Udp => format!("udp port {port}"),
+            Transport::Both => format!("port {port}"),
+        }
+    }
+    /// The display filter the lab opens with.
+    pub fn display_filter(&self, port: u16) -> String {
+        match self.transport {
+            Transport::Tcp => format!("tcp.port == {port}"),
+            Transport::Udp => format!("udp.port == {port}"),
+            Transport::Both => format!("tcp.port == {port} || udp.port == {port}"),
+        }
+    }
+}
+
+#[derive(Parser)]
+#[command(no_binary_name = true)]
+struct GenLine {
+    #[command(subcommand)]
+    gen: Gen,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    common::catch_ctrl_c();
+    let lab = args.kind.lab();
+    let port = args.port.unwrap_or(lab.port);
+    let port_text = port.to_string();
+    let mut line = vec![lab.gen_name, "--port", &port_text];
+    if args.gen_args.is_empty() {
+        line.extend(lab.defaults);
+    } else {
+        line.extend(args.gen_args.iter().map(String::as_str));
+    }
+    let gen = GenLine::try_parse_from(&line).map_err(|e| anyhow::anyhow!("bad generator arguments: {e}"))?.gen;
+    let display = lab.display_filter(port);
+    let filter = Filter::compile(&display).map_err(|e| anyhow::anyhow!("display filter {display:?}: {e:?}"))?;
+    let opts = LiveOptions {
+        iface: "lo".into(),
+        filter: Some(lab.capture_filter(port)),
+        snaplen: 0,
+        write_to: None,
+        count: None,
+    };
+    eprintln!("lab {}: capturing on lo ({}), display filter {display}", lab.gen_name, lab.capture_filter(port));
+    eprintln!("Look for: {}", lab.hint);
+    if args.headless {
+        headless_lab(&opts, gen, &filter)
+    } else {
+        inspector_lab(&opts, gen, &display, lab.hint)
+    }
+}
+
+/// Prints the lab's packets as -P does until the generator is done.
+fn headless_lab(opts: &LiveOptions, gen: Gen, filter: &Filter) -> anyhow::Result<()> {
+    let (cap, rx) = LiveCapture::start(opts)?;
+    let done = Arc::new(AtomicBool::new(false));
+    let flag = done.clone();
+    // The generator's own output would mix with the packets: it goes to stderr.
+    let worker = thread::spawn(move || {
+        let result = super::run_with(&gen, &Log::stderr());
+        // Let the last packets (the final ACK) reach the capture.
+        thread::sleep(Duration::from_millis(300));
+        flag.store(true, Ordering::SeqCst);
+        result
+    });
+    let printer = Printer::new(&Format::Summary, false, false, Some(filter), false);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let end = headless::run_live(cap, rx, Some(printer), &done, &mut out)?;
+    out.flush()?;
+    let generated = worker.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
+    eprintln!("{} packets captured, {} dropped", end.stats.captured, end.stats.dropped);
+    if let Some(e) = end.error {
+        anyhow::bail!("capture stopped: {e}");
+    }
+    generated
+}
+
+/// Opens the live inspector and runs the generator behind it, so the
+/// packets appear while the user watches; quitting stops the generator.
+fn inspector_lab(opts: &LiveOptions, gen: Gen, display: &str, hint: &str) -> anyhow::Result<()> {
+    let worker = thread::spawn(move || {
+        // The inspector starts its capture before it draws: give it that moment.
+        thread::sleep(Duration::from_millis(500));
+        // The terminal belongs to the inspector: the generator's lines are not shown.
+        let (log, _) = Log::memory();
+        super::run_with(&gen, &log)
+    });
+    let shown = crate::tui::run_live(opts, Some(display));
+    common::interrupt();
+    let generated = worker.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
+    shown?;
+    eprintln!("Look for: {hint}");
+    generated
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    #[test]
+    fn every_lab_has_valid_filters_and_generator_defaults() {
+        for kind in Kind::value_variants() {
+            let lab = kind.lab();
+            let display = lab.display_filter(lab.port);
+            assert!(Filter::compile(&display).is_ok(), "{display}");
+            let port = lab.port.to_string();
+            let mut line = vec![lab.gen_name, "--port", &port];
+            line.extend(lab.defaults);
+            assert!(GenLine::try_parse_from(&line).is_ok(), "{line:?}");
+        }
+        assert_eq!(Kind::Dns.lab().capture_filter(53), "port 53");
+        assert_eq!(Kind::Web.lab().display_filter(6789), "tcp.port == 6789");
+    }
+}
