@@ -425,14 +425,14 @@ impl Messages {
 /// What a client sends: the `--message` values, or else stdin lines read on a
 /// thread so that Ctrl-C and deadlines still stop a client waiting for input.
 pub enum Input {
-    Given(std::vec::IntoIter<String>),
+    Given(std::collections::VecDeque<String>),
     Stdin(Receiver<String>),
 }
 
 impl Input {
     pub fn new(messages: &[String]) -> Input {
         if !messages.is_empty() {
-            return Input::Given(messages.to_vec().into_iter());
+            return Input::Given(messages.iter().cloned().collect());
         }
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || {
@@ -448,7 +448,7 @@ impl Input {
     pub fn next(&mut self, stop: &Stop) -> Option<String> {
         match self {
             // Given messages are all sent: nothing to wait for, so nothing to cancel.
-            Input::Given(it) => it.next(),
+            Input::Given(queue) => queue.pop_front(),
             Input::Stdin(rx) => loop {
                 if stop.stopped() {
                     return None;

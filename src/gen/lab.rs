@@ -146,33 +146,74 @@ struct GenLine {
     gen: Gen,
 }
 
+/// A lab ready to run: its generator with arguments, and what to capture and show.
+pub struct Prepared {
+    gen: Gen,
+    pub name: &'static str,
+    /// BPF filter for the capture.
+    pub capture_filter: String,
+    /// Display filter the packets are shown with.
+    pub display_filter: String,
+    /// What to look for, in one line.
+    pub hint: &'static str,
+}
+
+impl Kind {
+    /// The lab on `port` (default: its usual one), with the generator's
+    /// arguments `gen_args` or, when empty, the lab's own exchange.
+    pub fn prepare(self, port: Option<u16>, gen_args: &[String]) -> anyhow::Result<Prepared> {
+        let lab = self.lab();
+        let port = port.unwrap_or(lab.port);
+        let port_text = port.to_string();
+        let mut line = vec![lab.gen_name, "--port", &port_text];
+        if gen_args.is_empty() {
+            line.extend(lab.defaults);
+        } else {
+            line.extend(gen_args.iter().map(String::as_str));
+        }
+        let gen = GenLine::try_parse_from(&line).map_err(|e| anyhow::anyhow!("bad generator arguments: {e}"))?.gen;
+        Ok(Prepared {
+            gen,
+            name: lab.gen_name,
+            capture_filter: lab.capture_filter(port),
+            display_filter: lab.display_filter(port),
+            hint: lab.hint,
+        })
+    }
+}
+
+impl Prepared {
+    /// Runs the generator on a thread of its own, printing nothing (for a
+    /// caller that owns the terminal, like the inspector's generator menu).
+    /// It starts `after` this delay (time for a capture to start) and ends
+    /// when its exchange is done, or at [`common::interrupt`].
+    pub fn spawn_quiet(self, after: Duration) -> thread::JoinHandle<anyhow::Result<()>> {
+        thread::spawn(move || {
+            thread::sleep(after);
+            let (log, _) = Log::memory();
+            super::run_with(&self.gen, &log)
+        })
+    }
+}
+
 pub fn run(args: &Args) -> anyhow::Result<()> {
     common::catch_ctrl_c();
-    let lab = args.kind.lab();
-    let port = args.port.unwrap_or(lab.port);
-    let port_text = port.to_string();
-    let mut line = vec![lab.gen_name, "--port", &port_text];
-    if args.gen_args.is_empty() {
-        line.extend(lab.defaults);
-    } else {
-        line.extend(args.gen_args.iter().map(String::as_str));
-    }
-    let gen = GenLine::try_parse_from(&line).map_err(|e| anyhow::anyhow!("bad generator arguments: {e}"))?.gen;
-    let display = lab.display_filter(port);
+    let lab = args.kind.prepare(args.port, &args.gen_args)?;
+    let display = lab.display_filter.clone();
     let filter = Filter::compile(&display).map_err(|e| anyhow::anyhow!("display filter {display:?}: {e:?}"))?;
     let opts = LiveOptions {
         iface: "lo".into(),
-        filter: Some(lab.capture_filter(port)),
+        filter: Some(lab.capture_filter.clone()),
         snaplen: 0,
         write_to: None,
         count: None,
     };
-    eprintln!("lab {}: capturing on lo ({}), display filter {display}", lab.gen_name, lab.capture_filter(port));
+    eprintln!("lab {}: capturing on lo ({}), display filter {display}", lab.name, lab.capture_filter);
     eprintln!("Look for: {}", lab.hint);
     if args.headless {
-        headless_lab(&opts, gen, &filter)
+        headless_lab(&opts, lab.gen, &filter)
     } else {
-        inspector_lab(&opts, gen, &display, lab.hint)
+        inspector_lab(&opts, lab)
     }
 }
 
@@ -204,15 +245,12 @@ fn headless_lab(opts: &LiveOptions, gen: Gen, filter: &Filter) -> anyhow::Result
 
 /// Opens the live inspector and runs the generator behind it, so the
 /// packets appear while the user watches; quitting stops the generator.
-fn inspector_lab(opts: &LiveOptions, gen: Gen, display: &str, hint: &str) -> anyhow::Result<()> {
-    let worker = thread::spawn(move || {
-        // The inspector starts its capture before it draws: give it that moment.
-        thread::sleep(Duration::from_millis(500));
-        // The terminal belongs to the inspector: the generator's lines are not shown.
-        let (log, _) = Log::memory();
-        super::run_with(&gen, &log)
-    });
-    let shown = crate::tui::run_live(opts, Some(display));
+fn inspector_lab(opts: &LiveOptions, lab: Prepared) -> anyhow::Result<()> {
+    let (display, hint) = (lab.display_filter.clone(), lab.hint);
+    // The inspector starts its capture before it draws: give it that moment.
+    // The terminal belongs to the inspector: the generator's lines are not shown.
+    let worker = lab.spawn_quiet(Duration::from_millis(500));
+    let shown = crate::tui::run_live(opts, Some(&display));
     common::interrupt();
     let generated = worker.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
     shown?;
@@ -228,15 +266,13 @@ mod tests {
     #[test]
     fn every_lab_has_valid_filters_and_generator_defaults() {
         for kind in Kind::value_variants() {
-            let lab = kind.lab();
-            let display = lab.display_filter(lab.port);
-            assert!(Filter::compile(&display).is_ok(), "{display}");
-            let port = lab.port.to_string();
-            let mut line = vec![lab.gen_name, "--port", &port];
-            line.extend(lab.defaults);
-            assert!(GenLine::try_parse_from(&line).is_ok(), "{line:?}");
+            let lab = kind.prepare(None, &[]).unwrap();
+            assert!(Filter::compile(&lab.display_filter).is_ok(), "{}", lab.display_filter);
         }
+        let custom = Kind::Web.prepare(Some(7000), &["--pipeline".into(), "/a".into()]).unwrap();
+        assert_eq!((custom.capture_filter.as_str(), custom.display_filter.as_str()), ("tcp port 7000", "tcp.port == 7000"));
+        assert!(Kind::Web.prepare(None, &["--no-such-flag".into()]).is_err());
         assert_eq!(Kind::Dns.lab().capture_filter(53), "port 53");
-        assert_eq!(Kind::Web.lab().display_filter(6789), "tcp.port == 6789");
+        assert_eq!(Kind::Dns.lab().display_filter(53), "tcp.port == 53 || udp.port == 53");
     }
 }
