@@ -50,13 +50,16 @@ pub struct Printer<'f> {
 
 impl<'f> Printer<'f> {
     pub fn new(format: &'f Format, verbose: bool, hex: bool, filter: Option<&'f Filter>, pcapng: bool) -> Printer<'f> {
+        let mut session = Session::new();
+        // One pass: no frame is dissected twice, so reassembled messages need not be kept.
+        session.tcp.keep_pdus = false;
         Printer {
             format,
             verbose,
             hex,
             filter,
             pcapng,
-            session: Session::new(),
+            session,
             d: Dissection::default(),
             line: String::with_capacity(512),
             first_ts: None,

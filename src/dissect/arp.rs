@@ -118,7 +118,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let (sha_at, spa_at) = (8, 8 + hln);
     let (tha_at, tpa_at) = (spa_at + pln, 8 + 2 * hln + pln);
     let end = tpa_at + pln;
-    cx.tree().set_len(root, end);
+    cx.tree().set_len(root, end.min(b.len()));
     let sha = b.bytes(sha_at, hln)?;
     let spa = b.bytes(spa_at, pln)?;
     let tha = b.bytes(tha_at, hln)?;

@@ -368,7 +368,9 @@ pub fn quoted(cx: &mut Ctx, b: Buf, f: fn(&mut Ctx, Buf) -> DResult<()>) {
     let (net, net_end, layer) = (cx.net, cx.net_end, cx.layer);
     let (malformed, truncated) = (cx.out.malformed, cx.out.truncated);
     let start = cx.out.tree.nodes.len();
+    let was_quoted = std::mem::replace(&mut cx.quoted, true);
     let _ = f(cx, b);
+    cx.quoted = was_quoted;
     cx.out.tree.close_all();
     let mut i = start;
     while i < cx.out.tree.nodes.len() {

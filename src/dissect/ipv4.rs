@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value, SET_NOTSET};
 
-use super::{dispatch, Buf, Ctx, DResult, DissectError};
+use super::{dispatch, ipfrag, Buf, Ctx, DResult, DissectError};
 
 pub static IP: FieldDef = FieldDef::new("ip", "Internet Protocol Version 4", FieldType::Protocol);
 pub static VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8).mask(0xf0);
@@ -33,13 +33,69 @@ pub static DST_HOST: FieldDef = FieldDef::new("ip.dst_host", "Destination Host",
 pub static HOST: FieldDef = FieldDef::new("ip.host", "Source or Destination Host", FieldType::String);
 pub static OPTIONS: FieldDef = FieldDef::new("ip.options", "Options", FieldType::Bytes);
 pub static OPT_TYPE: FieldDef = FieldDef::new("ip.opt.type", "Type", FieldType::U8);
+pub static OPT_TYPE_COPY: FieldDef = FieldDef::new("ip.opt.type.copy", "Copy on fragmentation", FieldType::Bool)
+    .bit(8, 0x80)
+    .strings(crate::field::YES_NO);
+pub static OPT_TYPE_CLASS: FieldDef = FieldDef::new("ip.opt.type.class", "Class", FieldType::U8)
+    .mask(0x60)
+    .strings(&[(0, "Control"), (1, "Reserved for future use"), (2, "Debugging and measurement"), (3, "Reserved for future use")]);
+pub static OPT_TYPE_NUMBER: FieldDef = FieldDef::new("ip.opt.type.number", "Number", FieldType::U8)
+    .mask(0x1f)
+    .strings(&[
+        (0, "End of Option List (EOL)"),
+        (1, "No-Operation (NOP)"),
+        (2, "Security"),
+        (3, "Loose source route"),
+        (4, "Time stamp"),
+        (5, "Extended security"),
+        (6, "Commercial IP security option"),
+        (7, "Record route"),
+        (8, "Stream identifier"),
+        (9, "Strict source route"),
+        (20, "Router Alert"),
+    ]);
 pub static OPT_LEN: FieldDef = FieldDef::new("ip.opt.len", "Length", FieldType::U8);
-pub static FRAGMENT: FieldDef = FieldDef::new("ip.fragment", "IPv4 Fragment", FieldType::None);
+pub static OPT_PTR: FieldDef = FieldDef::new("ip.opt.ptr", "Pointer", FieldType::U8);
+pub static OPT_RA: FieldDef = FieldDef::new("ip.opt.ra", "Router Alert", FieldType::U16)
+    .strings(&[(0, "Router shall examine packet")]);
+pub static REC_RT: FieldDef = FieldDef::new("ip.rec_rt", "Recorded Route", FieldType::Ipv4);
+pub static SRC_RT: FieldDef = FieldDef::new("ip.src_rt", "Source Route", FieldType::Ipv4);
+pub static OPT_EOL: FieldDef = FieldDef::new("ip.options.eol", "IP Option - End of Options List (EOL)", FieldType::Protocol);
+pub static OPT_NOP: FieldDef = FieldDef::new("ip.options.nop", "IP Option - No-Operation (NOP)", FieldType::Protocol);
+pub static OPT_RECORD_ROUTE: FieldDef = FieldDef::new("ip.options.record_route", "IP Option - Record Route", FieldType::Protocol);
+pub static OPT_TIMESTAMP: FieldDef = FieldDef::new("ip.options.timestamp", "IP Option - Time Stamp", FieldType::Protocol);
+pub static OPT_SECURITY: FieldDef = FieldDef::new("ip.options.security", "IP Option - Security", FieldType::Protocol);
+pub static OPT_LOOSE_ROUTE: FieldDef = FieldDef::new("ip.options.route", "IP Option - Loose Source Route", FieldType::Protocol);
+pub static OPT_SID: FieldDef = FieldDef::new("ip.options.sid", "IP Option - Stream ID", FieldType::Protocol);
+pub static OPT_STRICT_ROUTE: FieldDef = FieldDef::new("ip.options.source_route", "IP Option - Strict Source Route", FieldType::Protocol);
+pub static OPT_ROUTER_ALERT: FieldDef = FieldDef::new("ip.options.routeralert", "IP Option - Router Alert", FieldType::Protocol);
+/// An option Wireshark has no name for; not a Wireshark field name.
+pub static OPT_UNKNOWN: FieldDef = FieldDef::new("ip.options.unknown", "IP Option - Unknown", FieldType::Protocol);
+pub static FRAGMENTS: FieldDef = FieldDef::new("ip.fragments", "IPv4 Fragments", FieldType::Bytes);
+pub static FRAGMENT: FieldDef = FieldDef::new("ip.fragment", "IPv4 Fragment", FieldType::FrameNum);
+pub static FRAGMENT_COUNT: FieldDef = FieldDef::new("ip.fragment.count", "Fragment count", FieldType::U32);
+pub static REASSEMBLED_LENGTH: FieldDef =
+    FieldDef::new("ip.reassembled.length", "Reassembled IPv4 length", FieldType::U32);
+pub static REASSEMBLED_DATA: FieldDef =
+    FieldDef::new("ip.reassembled.data", "Reassembled IPv4 data", FieldType::Bytes);
+
+const FRAG_FIELDS: ipfrag::FragFields = ipfrag::FragFields {
+    version: "IPv4",
+    fragments: &FRAGMENTS,
+    fragment: &FRAGMENT,
+    count: &FRAGMENT_COUNT,
+    length: &REASSEMBLED_LENGTH,
+    data: &REASSEMBLED_DATA,
+};
 
 pub static FIELDS: &[Field] = &[
     &IP, &VERSION, &HDR_LEN, &DSFIELD, &DSCP, &ECN, &LEN, &ID, &FLAGS, &FLAG_RB, &FLAG_DF,
     &FLAG_MF, &FRAG_OFFSET, &TTL, &PROTO, &CHECKSUM, &CHECKSUM_STATUS, &SRC, &DST, &ADDR,
-    &SRC_HOST, &DST_HOST, &HOST, &OPTIONS, &OPT_TYPE, &OPT_LEN, &FRAGMENT,
+    &SRC_HOST, &DST_HOST, &HOST, &OPTIONS, &OPT_TYPE, &OPT_TYPE_COPY, &OPT_TYPE_CLASS,
+    &OPT_TYPE_NUMBER, &OPT_LEN, &OPT_PTR, &OPT_RA, &REC_RT, &SRC_RT, &OPT_EOL, &OPT_NOP,
+    &OPT_RECORD_ROUTE, &OPT_TIMESTAMP, &OPT_SECURITY, &OPT_LOOSE_ROUTE, &OPT_SID,
+    &OPT_STRICT_ROUTE, &OPT_ROUTER_ALERT, &OPT_UNKNOWN, &FRAGMENTS, &FRAGMENT, &FRAGMENT_COUNT,
+    &REASSEMBLED_LENGTH, &REASSEMBLED_DATA,
 ];
 
 /// Names of IP protocol numbers, shared with IPv6's next header.
@@ -97,7 +153,7 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
         let _ = write!(cx.out.cols.info(), "Bogus IP header length ({hlen}, must be at least 20)");
         return Ok(());
     }
-    cx.tree().set_len(root, hlen);
+    cx.tree().set_len(root, hlen.min(b.len()));
     let ds = b.u8(1)?;
     let t = cx.tree();
     let dsid = t.open(&DSFIELD, b.range(1, 1), Value::UInt(ds as u64));
@@ -124,7 +180,8 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     t.add(&FLAG_DF, b.range(6, 1), Value::Bool(flags & 2 != 0));
     t.add(&FLAG_MF, b.range(6, 1), Value::Bool(flags & 1 != 0));
     t.close();
-    let fo = t.add(&FRAG_OFFSET, b.range(6, 2), Value::UInt(off as u64));
+    // The field holds 8-byte units; the label shows bytes.
+    let fo = t.add(&FRAG_OFFSET, b.range(6, 2), Value::UInt((ff & 0x1fff) as u64));
     t.set_text(fo, format!("{} = Fragment Offset: {}", bits13(ff & 0x1fff), off));
     let ttl = b.u8(8)?;
     let proto = b.u8(9)?;
@@ -151,7 +208,6 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     if hlen > 20 {
         options(cx, b, hlen)?;
     }
-    cx.tree().close();
     if total < hlen {
         return Err(DissectError::Malformed);
     }
@@ -167,65 +223,128 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     };
     cx.net_end = Some(b.abs(total));
     if flags & 1 != 0 || off != 0 {
+        // The fragment that completes a datagram carries its payload; an
+        // ICMP error's quoted fragment is never reassembled.
+        if !quoted {
+            let key = (IpAddr::V4(src), IpAddr::V4(dst), id as u32, proto);
+            if let Some((bytes, sid)) = ipfrag::add(cx, &FRAG_FIELDS, key, off, flags & 1 != 0, body) {
+                cx.tree().close();
+                ipfrag::dissect_reassembled(cx, proto, &bytes, sid);
+                return Ok(());
+            }
+        }
+        cx.tree().close();
         let name = proto_name(proto).unwrap_or("Unknown");
         let _ = write!(cx.out.cols.info(), "Fragmented IP protocol (proto={name} {proto}, off={off}, ID={id:04x})");
-        let r = body.range(0, body.len());
-        cx.tree().add(&FRAGMENT, r, Value::None);
-        let t = cx.tree();
-        let d = t.add(&dispatch::DATA, body.range(0, body.len()), Value::None);
-        t.set_text(d, format!("Data ({} bytes)", body.len()));
+        dispatch::data(cx, body);
         return Ok(());
     }
+    cx.tree().close();
     let net_end = cx.net_end;
     dispatch::ip_proto(cx, proto, body);
     cx.net_end = net_end;
     Ok(())
 }
 
-fn options(cx: &mut Ctx, b: Buf, hlen: usize) -> DResult<()> {
-    let t = cx.tree();
-    let o = t.open(&OPTIONS, b.range(20, hlen - 20), Value::None);
-    t.set_text(o, format!("Options: ({} bytes)", hlen - 20));
-    let mut off = 20;
-    while off < hlen {
-        let kind = b.u8(off)?;
-        if kind == 0 || kind == 1 {
-            let t = cx.tree();
-            let name = if kind == 0 { "End of Options List (EOL)" } else { "No-Operation (NOP)" };
-            let id = t.add(&OPT_TYPE, b.range(off, 1), Value::UInt(kind as u64));
-            t.set_text(id, format!("IP Option - {name}"));
-            off += 1;
-            if kind == 0 {
-                break;
-            }
-            continue;
-        }
-        let len = b.u8(off + 1)? as usize;
-        if len < 2 || off + len > hlen {
-            cx.tree().close();
-            return Err(DissectError::Malformed);
-        }
-        let t = cx.tree();
-        let id = t.open(&OPT_TYPE, b.range(off, len), Value::UInt(kind as u64));
-        t.set_text(id, format!("IP Option - {} ({len} bytes)", ip_option_name(kind)));
-        t.add(&OPT_LEN, b.range(off + 1, 1), Value::UInt(len as u64));
-        t.close();
-        off += len;
-    }
-    cx.tree().close();
-    Ok(())
+/// One kind of IPv4 option: its number, the protocol item Wireshark files
+/// it under and its name.
+struct OptionKind {
+    kind: u8,
+    field: Field,
+    name: &'static str,
 }
 
-fn ip_option_name(kind: u8) -> &'static str {
-    match kind & 0x1f {
-        2 => "Security",
-        3 => "Loose Source Route",
-        4 => "Time Stamp",
-        7 => "Record Route",
-        9 => "Strict Source Route",
-        20 => "Router Alert",
-        _ => "Unknown",
+static OPTION_KINDS: &[OptionKind] = &[
+    OptionKind { kind: 0, field: &OPT_EOL, name: "End of Options List (EOL)" },
+    OptionKind { kind: 1, field: &OPT_NOP, name: "No-Operation (NOP)" },
+    OptionKind { kind: 7, field: &OPT_RECORD_ROUTE, name: "Record Route" },
+    OptionKind { kind: 68, field: &OPT_TIMESTAMP, name: "Time Stamp" },
+    OptionKind { kind: 130, field: &OPT_SECURITY, name: "Security" },
+    OptionKind { kind: 131, field: &OPT_LOOSE_ROUTE, name: "Loose Source Route" },
+    OptionKind { kind: 136, field: &OPT_SID, name: "Stream ID" },
+    OptionKind { kind: 137, field: &OPT_STRICT_ROUTE, name: "Strict Source Route" },
+    OptionKind { kind: 148, field: &OPT_ROUTER_ALERT, name: "Router Alert" },
+];
+
+/// The options between byte 20 and the header length, each with its type
+/// byte split into copy / class / number as Wireshark shows it.
+fn options(cx: &mut Ctx, b: Buf, hlen: usize) -> DResult<()> {
+    let all = b.bytes(20, hlen - 20)?;
+    let mut names = Vec::new();
+    let mut off = 20;
+    let mut parsed = Vec::new();
+    while off < hlen {
+        let kind = all[off - 20];
+        let len = if kind <= 1 {
+            1
+        } else {
+            match all.get(off - 19) {
+                Some(&l) if l >= 2 && off + l as usize <= hlen => l as usize,
+                _ => return Err(DissectError::Malformed),
+            }
+        };
+        let known = OPTION_KINDS.iter().find(|k| k.kind == kind);
+        if kind > 1 {
+            names.push(known.map(|k| k.name).unwrap_or("Unknown"));
+        }
+        parsed.push((off, kind, len, known));
+        off += len;
+        if kind == 0 {
+            break;
+        }
     }
+    let t = cx.tree();
+    let o = t.open(&OPTIONS, b.range(20, hlen - 20), Value::None);
+    let mut label = format!("Options: ({} bytes)", hlen - 20);
+    for n in &names {
+        let _ = write!(label, ", {n}");
+    }
+    t.set_text(o, label);
+    for (off, kind, len, known) in parsed {
+        let name = known.map(|k| k.name).unwrap_or("Unknown");
+        let field = known.map(|k| k.field).unwrap_or(&OPT_UNKNOWN);
+        let id = t.open(field, b.range(off, len), Value::None);
+        if kind <= 1 {
+            t.set_text(id, format!("IP Option - {name}"));
+        } else {
+            t.set_text(id, format!("IP Option - {name} ({len} bytes)"));
+        }
+        t.open(&OPT_TYPE, b.range(off, 1), Value::UInt(kind as u64));
+        t.add(&OPT_TYPE_COPY, b.range(off, 1), Value::Bool(kind & 0x80 != 0));
+        t.add(&OPT_TYPE_CLASS, b.range(off, 1), Value::UInt(((kind >> 5) & 3) as u64));
+        t.add(&OPT_TYPE_NUMBER, b.range(off, 1), Value::UInt((kind & 0x1f) as u64));
+        t.close();
+        if len >= 2 {
+            t.add(&OPT_LEN, b.range(off + 1, 1), Value::UInt(len as u64));
+        }
+        match kind {
+            148 if len == 4 => {
+                let v = u16::from_be_bytes([all[off - 18], all[off - 17]]);
+                let ra = t.add(&OPT_RA, b.range(off + 2, 2), Value::UInt(v as u64));
+                let what = t.label(ra, &[]);
+                let what = what.trim_start_matches("Router Alert: ").to_string();
+                t.set_text(id, format!("IP Option - {name} ({len} bytes): {what}"));
+            }
+            7 | 131 | 137 if len >= 3 => {
+                t.add(&OPT_PTR, b.range(off + 2, 1), Value::UInt(all[off - 18] as u64));
+                let route = if kind == 7 { &REC_RT } else { &SRC_RT };
+                let mut a = off + 3;
+                while a + 4 <= off + len {
+                    let i = a - 20;
+                    let addr = Ipv4Addr::new(all[i], all[i + 1], all[i + 2], all[i + 3]);
+                    t.add(route, b.range(a, 4), Value::Ipv4(addr));
+                    a += 4;
+                }
+            }
+            68 if len >= 3 => {
+                t.add(&OPT_PTR, b.range(off + 2, 1), Value::UInt(all[off - 18] as u64));
+            }
+            _ => {}
+        }
+        t.close();
+    }
+    t.close();
+    Ok(())
 }
 
 fn bits13(v: u16) -> String {
@@ -254,5 +373,77 @@ pub fn ecn_name(e: u8) -> &'static str {
         1 => "ECT(1)",
         2 => "ECT(0)",
         _ => "CE",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dissect::testutil::{field, run, run_cut};
+    use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
+    use crate::session::Session;
+
+    fn header(total: u16, id: u16, flags_off: u16, proto: u8, options: &[u8]) -> Vec<u8> {
+        let hl = 5 + options.len() / 4;
+        let mut h = vec![0x40 | hl as u8, 0];
+        h.extend(total.to_be_bytes());
+        h.extend(id.to_be_bytes());
+        h.extend(flags_off.to_be_bytes());
+        h.extend([64, proto, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+        h.extend(options);
+        h
+    }
+
+    #[test]
+    fn options_are_split_into_type_bits() {
+        let mut f = header(32, 1, 0, 253, &[0x94, 4, 0, 0, 1, 7, 3, 4, 0, 0, 0, 0]);
+        f.truncate(32);
+        let d = run(228, &f);
+        assert_eq!(field(&d, &f, "ip.opt.type"), "148,1,7,0");
+        assert_eq!(field(&d, &f, "ip.opt.type.copy"), "1,0,0,0");
+        assert_eq!(field(&d, &f, "ip.opt.type.number"), "20,1,7,0");
+        assert_eq!(field(&d, &f, "ip.opt.ra"), "0");
+        assert_eq!(field(&d, &f, "ip.opt.ptr"), "4");
+        assert_eq!(field(&d, &f, "ip.hdr_len"), "32");
+        assert!(!d.malformed);
+        let bad = header(24, 1, 0, 253, &[0x94, 9, 0, 0]);
+        assert!(run(228, &bad).malformed);
+    }
+
+    #[test]
+    fn lying_and_cut_headers() {
+        let f = header(40, 1, 0, 253, &[]);
+        let d = run(228, &f);
+        assert!(d.malformed);
+        assert!(d.cols.info.starts_with("Bogus IP length (40"));
+        let d = run_cut(228, &f, 40);
+        assert!(!d.malformed && !d.truncated);
+        let d = run_cut(228, &f[..12], 40);
+        assert!(d.truncated);
+        assert_eq!(d.cols.info, "[Packet size limited during capture]");
+        let mut v = f.clone();
+        v[0] = 0x35;
+        assert_eq!(run(228, &v).cols.info, "Bogus IPv4 version (3, must be 4)");
+    }
+
+    #[test]
+    fn fragments_are_reassembled_on_the_last_one() {
+        let udp: Vec<u8> = [&[0x04, 0xd2, 0x27, 0x0f, 0, 48, 0, 0][..], &[7u8; 40]].concat();
+        let first = [header(44, 0xabcd, 0x2000, 17, &[]), udp[..24].to_vec()].concat();
+        let last = [header(44, 0xabcd, 3, 17, &[]), udp[24..].to_vec()].concat();
+        let mut s = Session::new();
+        let mut d = Dissection::default();
+        let mut meta = FrameMeta { number: 1, caplen: 44, origlen: 44, linktype: 228, ..Default::default() };
+        dissect_frame(&meta, &first, &mut s, Pass::First, true, &mut d);
+        assert_eq!(d.cols.info, "Fragmented IP protocol (proto=UDP 17, off=0, ID=abcd)");
+        assert_eq!(d.protocols, "ip:data");
+        meta.number = 2;
+        dissect_frame(&meta, &last, &mut s, Pass::First, true, &mut d);
+        assert_eq!(d.protocols, "ip:udp:data");
+        assert_eq!(field(&d, &last, "ip.fragment"), "1,2");
+        assert_eq!(field(&d, &last, "ip.reassembled.length"), "48");
+        assert_eq!(field(&d, &last, "udp.length"), "48");
+        assert_eq!(field(&d, &last, "ip.frag_offset"), "3");
+        dissect_frame(&meta, &last, &mut s, Pass::Revisit, true, &mut d);
+        assert_eq!(d.protocols, "ip:udp:data");
     }
 }

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
-use super::{dispatch, ipv4, Buf, Ctx, DResult, DissectError};
+use super::{dispatch, ipfrag, ipv4, Buf, Ctx, DResult, DissectError};
 
 pub static IPV6: FieldDef = FieldDef::new("ipv6", "Internet Protocol Version 6", FieldType::Protocol);
 pub static VERSION: FieldDef = FieldDef::new("ipv6.version", "Version", FieldType::U8);
@@ -98,7 +98,26 @@ pub static FRAG_MORE: FieldDef = FieldDef::new("ipv6.fraghdr.more", "More Fragme
 pub static FRAG_IDENT: FieldDef =
     FieldDef::new("ipv6.fraghdr.ident", "Identification", FieldType::U32).base(Base::Hex);
 
+pub static FRAGMENTS: FieldDef = FieldDef::new("ipv6.fragments", "IPv6 Fragments", FieldType::None);
+pub static FRAGMENT: FieldDef = FieldDef::new("ipv6.fragment", "IPv6 Fragment", FieldType::FrameNum);
+pub static FRAGMENT_COUNT: FieldDef =
+    FieldDef::new("ipv6.fragment.count", "Fragment count", FieldType::U32);
+pub static REASSEMBLED_LENGTH: FieldDef =
+    FieldDef::new("ipv6.reassembled.length", "Reassembled IPv6 length", FieldType::U32);
+pub static REASSEMBLED_DATA: FieldDef =
+    FieldDef::new("ipv6.reassembled.data", "Reassembled IPv6 data", FieldType::Bytes);
+
+const FRAG_FIELDS: ipfrag::FragFields = ipfrag::FragFields {
+    version: "IPv6",
+    fragments: &FRAGMENTS,
+    fragment: &FRAGMENT,
+    count: &FRAGMENT_COUNT,
+    length: &REASSEMBLED_LENGTH,
+    data: &REASSEMBLED_DATA,
+};
+
 pub static FIELDS: &[Field] = &[
+    &FRAGMENTS, &FRAGMENT, &FRAGMENT_COUNT, &REASSEMBLED_LENGTH, &REASSEMBLED_DATA,
     &IPV6, &VERSION, &TCLASS, &DSCP, &ECN, &FLOW, &PLEN, &NXT, &HLIM, &SRC, &DST, &ADDR,
     &SRC_HOST, &DST_HOST, &HOST, &OPT, &OPT_TYPE, &OPT_LENGTH, &OPT_PADN, &OPT_ROUTER_ALERT,
     &OPT_UNKNOWN, &HOPOPTS, &HOPOPTS_NXT, &HOPOPTS_LEN, &HOPOPTS_LEN_OCT, &DSTOPTS, &DSTOPTS_NXT,
@@ -330,9 +349,9 @@ fn routing(cx: &mut Ctx, b: Buf) -> DResult<usize> {
     Ok(len)
 }
 
-/// The fragment header. Without reassembly, only a whole datagram (offset
-/// 0, no more fragments) goes on to its upper layer; other fragments are
-/// shown as data with Wireshark's Info.
+/// The fragment header. A whole datagram (offset 0, no more fragments) goes
+/// on to its upper layer; the fragment that completes a datagram carries
+/// the reassembled payload; other fragments are data with Wireshark's Info.
 fn fragment(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("ipv6.fraghdr", "");
     let nxt = b.u8(0)?;
@@ -356,14 +375,24 @@ fn fragment(cx: &mut Ctx, b: Buf) -> DResult<()> {
     t.add(&FRAG_MORE, b.range(2, 2), Value::Bool(more));
     t.add(&FRAG_IDENT, b.range(4, 4), Value::UInt(ident as u64));
     t.close();
-    cx.tree().close();
     let payload = b.from(8)?;
     if off == 0 && !more {
+        cx.tree().close();
         let net_end = cx.net_end;
         dispatch::ip_proto(cx, nxt, payload);
         cx.net_end = net_end;
         return Ok(());
     }
+    if let Some((src, dst)) = cx.net {
+        let key = (src, dst, ident, nxt);
+        let whole = ipfrag::add(cx, &FRAG_FIELDS, key, off as usize * 8, more, payload);
+        if let Some((bytes, sid)) = whole {
+            cx.tree().close();
+            ipfrag::dissect_reassembled(cx, nxt, &bytes, sid);
+            return Ok(());
+        }
+    }
+    cx.tree().close();
     let _ = write!(
         cx.out.cols.info(),
         "IPv6 fragment (off={} more={} ident=0x{ident:08x} nxt={nxt})",
@@ -372,4 +401,63 @@ fn fragment(cx: &mut Ctx, b: Buf) -> DResult<()> {
     );
     dispatch::data(cx, payload);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dissect::testutil::{field, run, run_cut};
+
+    fn header(plen: u16, nxt: u8) -> Vec<u8> {
+        let mut h = vec![0x6b, 0x80, 0x12, 0x34];
+        h.extend(plen.to_be_bytes());
+        h.extend([nxt, 64]);
+        h.extend([0x20, 0x01, 0x0d, 0xb8].iter().chain([0u8; 11].iter()).chain([1u8].iter()));
+        h.extend([0x20, 0x01, 0x0d, 0xb8].iter().chain([0u8; 11].iter()).chain([2u8].iter()));
+        h
+    }
+
+    #[test]
+    fn fixed_header_fields() {
+        let f = header(0, 59);
+        let d = run(229, &f);
+        assert_eq!(field(&d, &f, "ipv6.tclass"), "0x000000b8");
+        assert_eq!(field(&d, &f, "ipv6.flow"), "0x001234");
+        assert_eq!(field(&d, &f, "ipv6.src"), "2001:db8::1");
+        assert_eq!(field(&d, &f, "ipv6.addr"), "2001:db8::1,2001:db8::2");
+        assert_eq!(field(&d, &f, "ip.version"), "6");
+        assert_eq!(d.cols.info, "IPv6 no next header");
+    }
+
+    #[test]
+    fn extension_headers_in_a_chain() {
+        // Hop-by-hop (router alert + PadN), destination options (Pad1 x6),
+        // then a whole "fragment" and no next header.
+        let mut f = header(32, 0);
+        f.extend([60, 0, 5, 2, 0, 0, 1, 0]);
+        f.extend([44, 0, 0, 0, 0, 0, 0, 0]);
+        f.extend([59, 0, 0, 0, 0, 0, 0, 9]);
+        f.extend([0; 8]);
+        let d = run(229, &f);
+        assert_eq!(d.protocols, "ipv6:ipv6.hopopts:ipv6.dstopts:ipv6.fraghdr:data");
+        assert_eq!(field(&d, &f, "ipv6.opt.router_alert"), "0");
+        assert_eq!(field(&d, &f, "ipv6.opt.padn"), "<none>");
+        assert_eq!(field(&d, &f, "ipv6.hopopts.len_oct"), "8");
+        assert_eq!(field(&d, &f, "ipv6.fraghdr.ident"), "0x00000009");
+    }
+
+    #[test]
+    fn fragment_info_and_bad_options() {
+        let mut f = header(16, 44);
+        f.extend([17, 0, 0x05, 0x01, 0, 0, 0, 2]);
+        f.extend([0; 8]);
+        let d = run(229, &f);
+        assert_eq!(d.cols.info, "IPv6 fragment (off=1280 more=y ident=0x00000002 nxt=17)");
+        let mut f = header(8, 0);
+        f.extend([59, 0, 1, 9, 0, 0, 0, 0]);
+        assert!(run(229, &f).malformed);
+        let f = header(0, 59);
+        let d = run_cut(229, &f[..20], 40);
+        assert!(d.truncated);
+        assert_eq!(d.cols.src, "");
+    }
 }

@@ -16,6 +16,7 @@ pub mod arp;
 pub mod eth;
 pub mod icmp;
 pub mod icmpv6;
+mod ipfrag;
 pub mod ipv4;
 pub mod ipv6;
 pub mod null;
@@ -23,6 +24,9 @@ pub mod raw;
 pub mod sll;
 pub mod sll2;
 pub mod tcp;
+pub mod tcp_analysis;
+pub mod tcp_options;
+pub mod tcp_pdu;
 #[cfg(test)]
 mod testutil;
 pub mod udp;
@@ -54,6 +58,9 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     icmp::FIELDS,
     icmpv6::FIELDS,
     tcp::FIELDS,
+    tcp_options::FIELDS,
+    tcp_analysis::FIELDS,
+    tcp_pdu::FIELDS,
     udp::FIELDS,
 ];
 
@@ -217,6 +224,9 @@ pub struct Ctx<'a> {
     /// Where the innermost network layer's bytes end (absolute); what follows
     /// in the frame is link-layer padding or trailer.
     pub net_end: Option<usize>,
+    /// Dissecting a datagram quoted inside an ICMP error (Wireshark's
+    /// `in_error_pkt`): it is shown, but must not change session state.
+    pub quoted: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -260,7 +270,7 @@ pub fn dissect_frame(
     out: &mut Dissection,
 ) {
     out.clear();
-    let mut cx = Ctx { meta, out, session, pass, layer: "Frame", full, net: None, net_end: None };
+    let mut cx = Ctx { meta, out, session, pass, layer: "Frame", full, net: None, net_end: None, quoted: false };
     let b = Buf::new(data, meta.origlen as usize);
     frame::dissect(&mut cx, b);
 }

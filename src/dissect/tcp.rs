@@ -1,16 +1,25 @@
-//! TCP. (Stream tracking, options and analysis are added by the session layer.)
+//! TCP: the header, its options, the stream table's view of the segment
+//! (relative numbers, window, analysis) and the hand-off of its payload to
+//! the application through reassembly (`tcp_pdu`).
 
 use std::fmt::Write;
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value, SET_NOTSET};
+use crate::session::tcp::{SegIn, SegOut};
 
-use super::{dispatch, Buf, Ctx, DResult, DissectError};
+use super::{tcp_analysis as ta, tcp_options as opts, tcp_pdu, Buf, Ctx, DResult, DissectError, Pass};
 
 pub static TCP: FieldDef = FieldDef::new("tcp", "Transmission Control Protocol", FieldType::Protocol);
 pub static SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16);
 pub static DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16);
 pub static PORT: FieldDef = FieldDef::new("tcp.port", "Source or Destination Port", FieldType::U16);
+pub static STREAM: FieldDef = FieldDef::new("tcp.stream", "Stream index", FieldType::U32);
+pub static COMPLETENESS: FieldDef =
+    FieldDef::new("tcp.completeness", "Conversation completeness", FieldType::U8);
+pub static SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32);
 pub static SEQ_RAW: FieldDef = FieldDef::new("tcp.seq_raw", "Sequence Number (raw)", FieldType::U32);
+pub static NXTSEQ: FieldDef = FieldDef::new("tcp.nxtseq", "Next Sequence Number", FieldType::U32);
+pub static ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number", FieldType::U32);
 pub static ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32);
 pub static HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8);
 pub static FLAGS: FieldDef =
@@ -27,16 +36,23 @@ pub static FLAG_AE: FieldDef = FieldDef::new("tcp.flags.ae", "Accurate ECN", Fie
 pub static FLAG_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool).bit(12, 0xe00).strings(SET_NOTSET);
 pub static FLAGS_STR: FieldDef = FieldDef::new("tcp.flags.str", "TCP Flags", FieldType::String);
 pub static WINDOW: FieldDef = FieldDef::new("tcp.window_size_value", "Window", FieldType::U16);
+pub static WINDOW_SIZE: FieldDef = FieldDef::new("tcp.window_size", "Calculated window size", FieldType::U32);
+pub static WINDOW_SCALE: FieldDef =
+    FieldDef::new("tcp.window_size_scalefactor", "Window size scaling factor", FieldType::I32);
 pub static CHECKSUM: FieldDef = FieldDef::new("tcp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
+pub static CHECKSUM_STATUS: FieldDef = FieldDef::new("tcp.checksum.status", "Checksum Status", FieldType::U8)
+    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present"), (4, "Illegal")]);
 pub static URGENT: FieldDef = FieldDef::new("tcp.urgent_pointer", "Urgent Pointer", FieldType::U16);
 pub static OPTIONS: FieldDef = FieldDef::new("tcp.options", "TCP Options", FieldType::Bytes);
 pub static PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes);
 pub static LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", FieldType::U32);
+pub static RESET_CAUSE: FieldDef = FieldDef::new("tcp.reset_cause", "Reset cause", FieldType::String);
 
 pub static FIELDS: &[Field] = &[
-    &TCP, &SRCPORT, &DSTPORT, &PORT, &LEN, &SEQ_RAW, &ACK_RAW, &HDR_LEN, &FLAGS, &FLAG_RES,
-    &FLAG_AE, &FLAG_CWR, &FLAG_ECE, &FLAG_URG, &FLAG_ACK, &FLAG_PUSH, &FLAG_RST, &FLAG_SYN,
-    &FLAG_FIN, &FLAGS_STR, &WINDOW, &CHECKSUM, &URGENT, &OPTIONS, &PAYLOAD,
+    &TCP, &SRCPORT, &DSTPORT, &PORT, &STREAM, &COMPLETENESS, &LEN, &SEQ, &SEQ_RAW, &NXTSEQ, &ACK,
+    &ACK_RAW, &HDR_LEN, &FLAGS, &FLAG_RES, &FLAG_AE, &FLAG_CWR, &FLAG_ECE, &FLAG_URG, &FLAG_ACK,
+    &FLAG_PUSH, &FLAG_RST, &FLAG_SYN, &FLAG_FIN, &FLAGS_STR, &WINDOW, &WINDOW_SIZE,
+    &WINDOW_SCALE, &CHECKSUM, &CHECKSUM_STATUS, &URGENT, &OPTIONS, &PAYLOAD, &RESET_CAUSE,
 ];
 
 const FLAG_NAMES: [(u16, &str); 9] = [
@@ -51,27 +67,65 @@ const FLAG_NAMES: [(u16, &str); 9] = [
     (0x100, "AE"),
 ];
 
-/// `SYN, ACK` as Wireshark lists set flags.
-pub fn flag_list(flags: u16) -> String {
-    let mut s = String::new();
+/// `SYN, ACK` as Wireshark lists set flags (`<None>` when none is).
+pub fn flag_list(flags: u16, out: &mut String) {
+    let start = out.len();
     for (bit, name) in FLAG_NAMES {
         if flags & bit != 0 {
-            if !s.is_empty() {
-                s.push_str(", ");
+            if out.len() > start {
+                out.push_str(", ");
             }
-            s.push_str(name);
+            out.push_str(name);
         }
     }
     if flags & 0xe00 != 0 {
-        if !s.is_empty() {
-            s.push_str(", ");
+        if out.len() > start {
+            out.push_str(", ");
         }
-        s.push_str("Reserved");
+        out.push_str("Reserved");
     }
-    s
+    if out.len() == start {
+        out.push_str("<None>");
+    }
 }
 
+/// `·······A··S·`: one letter per flag bit, a dot for each clear bit.
+fn flag_picture(flags: u16) -> String {
+    const LETTERS: &[u8; 12] = b"RRRACEUAPRSF";
+    (0..12).map(|i| if flags & (0x800 >> i) != 0 { LETTERS[i] as char } else { '·' }).collect()
+}
+
+fn completeness_label(v: u8) -> String {
+    let name = match v {
+        1 => "Incomplete, SYN_SENT",
+        3 => "Incomplete, CLIENT_ESTABLISHED",
+        7 => "Incomplete, ESTABLISHED",
+        15 => "Incomplete, DATA",
+        31 | 47 | 63 => "Complete, WITH_DATA",
+        23 | 39 | 55 => "Complete, NO_DATA",
+        _ => "Incomplete",
+    };
+    format!("[Conversation completeness: {name} ({v})]")
+}
+
+/// A segment's header fields.
+struct Hdr {
+    sport: u16,
+    dport: u16,
+    seq: u32,
+    ack: u32,
+    hlen: usize,
+    flags: u16,
+    win: u16,
+}
+
+/// A TCP header quoted inside an ICMP error is shown with raw numbers,
+/// without touching the stream it belongs to.
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
+    run(cx, b)
+}
+
+fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("tcp", "TCP");
     let root = cx.tree().open(&TCP, b.range(0, 20.min(b.len())), Value::None);
     let sport = b.u16(0)?;
@@ -86,13 +140,186 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let off_flags = b.u16(12)?;
     let hlen = ((off_flags >> 12) as usize) * 4;
     let flags = off_flags & 0x0fff;
+    if hlen < 20 {
+        header_fields(cx, b, &Hdr { sport, dport, seq, ack, hlen, flags, win: 0 }, None);
+        let info = cx.out.cols.info();
+        let _ = write!(info, "{sport} → {dport} [");
+        flag_list(flags, info);
+        let _ = write!(info, "] Seq={seq}");
+        cx.tree().close();
+        return Err(DissectError::Malformed);
+    }
+    let win = b.u16(14)?;
+    b.u16(18)?;
+    // Options cut by the snap length: those captured are still shown and
+    // the segment still tracked, then the layer ends as truncated.
+    let opt_all = b.tail(20);
+    let opts_cut = opt_all.len() < hlen - 20;
+    if opts_cut && b.reported_len() < hlen {
+        cx.tree().close();
+        return Err(DissectError::Malformed);
+    }
+    let options = opts::parse(&opt_all[..opt_all.len().min(hlen - 20)]);
+    let payload = b.from(hlen)?;
+    let plen = payload.reported_len() as u32;
+    let h = Hdr { sport, dport, seq, ack, hlen, flags, win };
+
+    let out = track(cx, &h, plen, &options);
+    cx.tree().set_len(root, hlen);
+    if cx.full {
+        let mut label = format!("Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}");
+        let (rs, ra) = out.map(|o| (o.seq, o.ack)).unwrap_or((seq, ack));
+        let _ = write!(label, ", Seq: {rs}");
+        if flags & 0x010 != 0 {
+            let _ = write!(label, ", Ack: {ra}");
+        }
+        let _ = write!(label, ", Len: {plen}");
+        cx.tree().set_text(root, label);
+    }
+    header_fields(cx, b, &h, out.as_ref());
+    let ack_base = out.map(|o| o.ack_base);
+    // Without a tree to show, the costly labelled subtrees are skipped.
+    if hlen > 20 && cx.full {
+        opts::tree(cx, b, &options, hlen, ack_base);
+    }
+    let end = b.abs(hlen);
+    if let (Some(o), true) = (&out, cx.full) {
+        ta::timestamps(cx, end, o);
+        ta::seq_ack(cx, end, o);
+    }
+    let reset_text = flags & 0x004 != 0 && !payload.is_empty();
+    if reset_text {
+        // A reset's payload is the sender's text explaining it.
+        let text = String::from_utf8_lossy(payload.tail(0)).into_owned();
+        cx.tree().add(&RESET_CAUSE, payload.range(0, payload.len()), Value::str(text));
+    } else if plen > 0 && !payload.is_empty() {
+        let id = cx.tree().add(&PAYLOAD, payload.range(0, payload.len()), Value::None);
+        if cx.full {
+            cx.tree().set_text(id, format!("TCP payload ({plen} bytes)"));
+        }
+    }
+    info(cx, &h, b, &options, out.as_ref(), plen);
+    if opts_cut {
+        cx.tree().close_to(root);
+        return Err(DissectError::Truncated);
+    }
+    if reset_text || out.is_some_and(|o| o.quoted) {
+        cx.tree().close_to(root);
+    } else {
+        tcp_pdu::payload(cx, root, payload, sport, dport, out.as_ref());
+    }
+    if let Some(o) = &out {
+        let mut prefix = String::new();
+        ta::info_prefix(o, &mut prefix);
+        if !prefix.is_empty() {
+            cx.out.cols.info.insert_str(0, &prefix);
+        }
+    }
+    Ok(())
+}
+
+/// Runs the stream table on the first pass, reads its record on a revisit.
+fn track(cx: &mut Ctx, h: &Hdr, plen: u32, o: &opts::Options) -> Option<SegOut> {
+    let (src, dst) = cx.net?;
+    let seg = SegIn {
+        src,
+        sport: h.sport,
+        dst,
+        dport: h.dport,
+        frame: cx.meta.number,
+        ts: cx.meta.ts,
+        seq: h.seq,
+        ack: h.ack,
+        flags: h.flags,
+        win: h.win,
+        len: plen,
+        wscale: o.wscale,
+        sacked: o.sacked,
+    };
+    match cx.pass {
+        Pass::First if cx.quoted => cx.session.tcp.first_pass_quoted(&seg),
+        Pass::First => Some(cx.session.tcp.first_pass(&seg)),
+        Pass::Revisit => cx.session.tcp.frame(cx.meta.number).map(|r| r.seg),
+    }
+}
+
+fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
+    let z = b.range(0, 0);
+    let full = cx.full;
     let t = cx.tree();
-    t.add(&SEQ_RAW, b.range(4, 4), Value::UInt(seq as u64));
-    t.add(&ACK_RAW, b.range(8, 4), Value::UInt(ack as u64));
-    let h = t.add(&HDR_LEN, b.range(12, 1), Value::UInt(hlen as u64));
-    t.set_text(h, format!("{:04b} .... = Header Length: {} bytes ({})", off_flags >> 12, hlen, off_flags >> 12));
+    if let Some(stream) = o.map(|o| o.stream) {
+        let s = t.generated(&STREAM, z.clone(), Value::UInt(stream as u64));
+        if full {
+            t.set_text(s, format!("[Stream index: {stream}]"));
+        }
+    }
+    if let Some(o) = o {
+        let c = t.generated(&COMPLETENESS, z.clone(), Value::UInt(o.completeness as u64));
+        if full {
+            t.set_text(c, completeness_label(o.completeness));
+        }
+    }
+    let plen = b.reported_len().saturating_sub(h.hlen);
+    let quoted = o.is_some_and(|o| o.quoted);
+    let all = o;
+    let o = o.filter(|o| !o.quoted);
+    if h.hlen >= 20 && !quoted {
+        let l = t.generated(&LEN, z.clone(), Value::UInt(plen as u64));
+        if full {
+            t.set_text(l, format!("[TCP Segment Len: {plen}]"));
+        }
+    }
+    match o {
+        Some(o) => {
+            let s = t.add(&SEQ, b.range(4, 4), Value::UInt(o.seq as u64));
+            if full {
+                t.set_text(s, format!("Sequence Number: {}    (relative sequence number)", o.seq));
+            }
+        }
+        None => {
+            t.add(&SEQ, b.range(4, 4), Value::UInt(h.seq as u64));
+        }
+    }
+    t.add(&SEQ_RAW, b.range(4, 4), Value::UInt(h.seq as u64));
+    if let Some(o) = o {
+        if h.hlen >= 20 {
+            let n = t.generated(&NXTSEQ, z.clone(), Value::UInt(o.nxtseq as u64));
+            if full {
+                t.set_text(n, format!("[Next Sequence Number: {}    (relative sequence number)]", o.nxtseq));
+            }
+        }
+    }
+    match o {
+        Some(o) if h.flags & 0x010 != 0 => {
+            let a = t.add(&ACK, b.range(8, 4), Value::UInt(o.ack as u64));
+            if full {
+                t.set_text(a, format!("Acknowledgment Number: {}    (relative ack number)", o.ack));
+            }
+        }
+        _ => {
+            t.open(&ACK, b.range(8, 4), Value::UInt(h.ack as u64));
+            if h.ack != 0 && h.flags & 0x010 == 0 && cx.full {
+                let msg = "The acknowledgment number field is nonzero while the ACK flag is not set";
+                ta::expert(cx, &ta::ACK_NONZERO, msg, "Note", "Protocol");
+            }
+            cx.tree().close();
+        }
+    }
+    let t = cx.tree();
+    t.add(&ACK_RAW, b.range(8, 4), Value::UInt(h.ack as u64));
+    let nib = h.hlen / 4;
+    let hl = t.add(&HDR_LEN, b.range(12, 1), Value::UInt(h.hlen as u64));
+    if full {
+        t.set_text(hl, format!("{nib:04b} .... = Header Length: {} bytes ({nib})", h.hlen));
+    }
+    let flags = h.flags;
     let f = t.open(&FLAGS, b.range(12, 2), Value::UInt(flags as u64));
-    t.set_text(f, format!("Flags: 0x{flags:03x} ({})", flag_list(flags)));
+    if full {
+        let mut label = format!("Flags: 0x{flags:03x} (");
+        flag_list(flags, &mut label);
+        label.push(')');
+        t.set_text(f, label);
+    }
     for (fd, bit) in [
         (&FLAG_RES, 0xe00u16),
         (&FLAG_AE, 0x100),
@@ -105,41 +332,100 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         (&FLAG_SYN, 0x002),
         (&FLAG_FIN, 0x001),
     ] {
-        t.add(fd, b.range(12, 2), Value::Bool(flags & bit != 0));
+        let set = flags & bit != 0;
+        let v = Value::Bool(set);
+        let note = match bit {
+            0x002 if set && flags & 0x010 != 0 => Some((
+                &ta::CONN_SYNACK,
+                format!("Connection establish acknowledge (SYN+ACK): server port {}", h.sport),
+                "Chat",
+            )),
+            0x002 if set => Some((
+                &ta::CONN_SYN,
+                format!("Connection establish request (SYN): server port {}", h.dport),
+                "Chat",
+            )),
+            0x001 if set => Some((&ta::CONN_FIN, "Connection finish (FIN)".to_string(), "Chat")),
+            0x004 if set => Some((&ta::CONN_RST, "Connection reset (RST)".to_string(), "Warning")),
+            _ => None,
+        };
+        match note {
+            Some((field, msg, sev)) if cx.full => {
+                cx.tree().open(fd, b.range(12, 2), v);
+                ta::expert(cx, field, &msg, sev, "Sequence");
+                cx.tree().close();
+            }
+            _ => {
+                cx.tree().add(fd, b.range(12, 2), v);
+            }
+        }
     }
-    t.close();
-    let info = cx.out.cols.info();
-    let _ = write!(info, "{sport} → {dport} [{}] Seq={seq}", flag_list(flags));
-    if hlen < 20 {
+    if full {
+        let t = cx.tree();
+        let pic = flag_picture(flags);
+        let s = t.open(&FLAGS_STR, b.range(12, 2), Value::str(pic.as_str()));
+        t.set_flags(s, crate::tree::GENERATED);
+        t.set_text(s, format!("[TCP Flags: {pic}]"));
+        if let (true, Some(o)) = (flags & 0x001 != 0, o) {
+            let f = if o.fin_active { &ta::FIN_ACTIVE } else { &ta::FIN_PASSIVE };
+            ta::expert(cx, f, f.display, "Note", "Sequence");
+        }
         cx.tree().close();
-        return Err(DissectError::Malformed);
-    }
-    cx.tree().set_len(root, hlen);
-    let win = b.u16(14)?;
-    let ck = b.u16(16)?;
-    let urg = b.u16(18)?;
-    let t = cx.tree();
-    t.add(&WINDOW, b.range(14, 2), Value::UInt(win as u64));
-    t.add(&CHECKSUM, b.range(16, 2), Value::UInt(ck as u64));
-    t.add(&URGENT, b.range(18, 2), Value::UInt(urg as u64));
-    if hlen > 20 {
-        b.bytes(20, hlen - 20)?;
-        cx.tree().add(&OPTIONS, b.range(20, hlen - 20), Value::None);
-    }
-    let payload = b.from(hlen)?;
-    let plen = payload.reported_len();
-    cx.tree().generated(&LEN, b.range(0, 0), Value::UInt(plen as u64));
-    if plen > 0 {
-        cx.tree().add(&PAYLOAD, payload.range(0, payload.len()), Value::None);
     }
     cx.tree().close();
-    let _ = write!(cx.out.cols.info, " Win={win} Len={plen}");
-    let (stream, from_client) = match cx.net {
-        Some((src, dst)) => cx.session.tcp.stream_of(src, sport, dst, dport),
-        None => (0, true),
-    };
-    let seg = dispatch::TcpSeg { stream, from_client, sport, dport };
-    let app = dispatch::tcp_app(sport, dport, payload.tail(0));
-    dispatch::tcp_port(cx, app, &seg, payload);
-    Ok(())
+    if h.hlen < 20 {
+        return;
+    }
+    let t = cx.tree();
+    t.add(&WINDOW, b.range(14, 2), Value::UInt(h.win as u64));
+    if let Some(o) = all {
+        let w = t.generated(&WINDOW_SIZE, b.range(14, 2), Value::UInt(o.window as u64));
+        if full {
+            t.set_text(w, format!("[Calculated window size: {}]", o.window));
+        }
+        if flags & 0x002 == 0 {
+            let s = t.generated(&WINDOW_SCALE, b.range(14, 2), Value::Int(o.scale as i64));
+            let text = match o.scale {
+                -1 => "-1 (unknown)".to_string(),
+                -2 => "-2 (no window scaling used)".to_string(),
+                n => n.to_string(),
+            };
+            if full {
+                t.set_text(s, format!("[Window size scaling factor: {text}]"));
+            }
+        }
+    }
+    let ck = b.u16(16).unwrap_or(0);
+    let c = t.add(&CHECKSUM, b.range(16, 2), Value::UInt(ck as u64));
+    if full {
+        t.set_text(c, format!("Checksum: 0x{ck:04x} [unverified]"));
+    }
+    let st = t.generated(&CHECKSUM_STATUS, b.range(16, 2), Value::UInt(2));
+    if full {
+        t.set_text(st, "[Checksum Status: Unverified]");
+    }
+    t.add(&URGENT, b.range(18, 2), Value::UInt(b.u16(18).unwrap_or(0) as u64));
 }
+
+fn info(cx: &mut Ctx, h: &Hdr, b: Buf, o: &opts::Options, out: Option<&SegOut>, plen: u32) {
+    let (seq, ack, win) = match out {
+        Some(s) => (s.seq, s.ack, s.window),
+        None => (h.seq, h.ack, h.win as u32),
+    };
+    let info = cx.out.cols.info();
+    let _ = write!(info, "{} → {} [", h.sport, h.dport);
+    flag_list(h.flags, info);
+    let _ = write!(info, "] Seq={seq}");
+    if h.flags & 0x010 != 0 {
+        let _ = write!(info, " Ack={ack}");
+    }
+    let _ = write!(info, " Win={win}");
+    if h.flags & 0x020 != 0 {
+        let _ = write!(info, " Urg={}", b.u16(18).unwrap_or(0));
+    }
+    let _ = write!(info, " Len={plen}");
+    opts::info(b, o, out.map(|s| s.ack_base), info);
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

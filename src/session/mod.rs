@@ -1,6 +1,7 @@
 //! State that lives across packets: conversations and streams.
 
 pub mod echo;
+pub mod frag;
 pub mod tcp;
 
 use std::collections::HashMap;
@@ -29,6 +30,8 @@ pub struct Session {
     udp_streams: HashMap<ConvKey, u32>,
     /// ICMP and ICMPv6 echo request/reply pairs.
     pub echo: echo::EchoTable,
+    /// IPv4 and IPv6 fragments waiting for the rest of their datagram.
+    pub frags: frag::FragTable,
     pub tcp: tcp::TcpTable,
 }
 

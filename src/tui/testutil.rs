@@ -29,7 +29,19 @@ fn ip_frame(proto: u8, l4: &[u8]) -> Vec<u8> {
 
 /// A TCP segment from 127.0.0.1:40000 to 127.0.0.1:6789 with `flags`.
 pub fn tcp_frame(flags: u16, payload: &[u8]) -> Vec<u8> {
+    tcp_seg(false, flags, 1, 0, payload)
+}
+
+/// A TCP segment of the 40000 ↔ 6789 connection, from the server side when
+/// `from_server`, with its sequence and acknowledgment numbers.
+pub fn tcp_seg(from_server: bool, flags: u16, seq: u32, ack: u32, payload: &[u8]) -> Vec<u8> {
     let mut t = vec![0x9c, 0x40, 0x1a, 0x85, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0, 0xff, 0xff, 0, 0, 0, 0];
+    if from_server {
+        t.swap(0, 2);
+        t.swap(1, 3);
+    }
+    t[4..8].copy_from_slice(&seq.to_be_bytes());
+    t[8..12].copy_from_slice(&ack.to_be_bytes());
     t[12..14].copy_from_slice(&((5u16 << 12) | flags).to_be_bytes());
     t.extend_from_slice(payload);
     ip_frame(6, &t)
@@ -76,11 +88,11 @@ pub fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
 /// A small lab exchange: a TCP handshake, a request, a UDP ping, a reset.
 pub fn lab_frames() -> Vec<Vec<u8>> {
     vec![
-        tcp_frame(0x002, b""),
-        tcp_frame(0x012, b""),
-        tcp_frame(0x010, b""),
-        tcp_frame(0x018, b"GET / HTTP/1.1\r\n\r\n"),
+        tcp_seg(false, 0x002, 100, 0, b""),
+        tcp_seg(true, 0x012, 500, 101, b""),
+        tcp_seg(false, 0x010, 101, 501, b""),
+        tcp_seg(false, 0x018, 101, 501, b"GET / HTTP/1.1\r\n\r\n"),
         udp_frame(b"ping 1"),
-        tcp_frame(0x014, b""),
+        tcp_seg(true, 0x014, 501, 119, b""),
     ]
 }

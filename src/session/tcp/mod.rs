@@ -1,26 +1,585 @@
-//! TCP streams: the table of connections seen so far.
+//! TCP connections across packets: the stream table, each direction's
+//! sequence state and analysis, reassembly, the per-frame results a later
+//! dissection of the same packet reads back, and the views the follow-stream
+//! pane and the ladder diagram use.
+
+pub mod analysis;
+pub mod reassembly;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use super::ConvKey;
+use crate::dissect::TcpApp;
+use crate::field::Timestamp;
 
-#[derive(Default)]
+use super::ConvKey;
+pub use analysis::{flag, Findings};
+use analysis::{Dir, Seg, ACK, FIN, RST, SCALE_NONE, SCALE_UNKNOWN, SYN};
+pub use reassembly::{Accept, Held, Reasm, HELD_LIMIT, PDU_LIMIT};
+
+/// `tcp.completeness` bits.
+pub mod complete {
+    pub const SYN: u8 = 1;
+    pub const SYNACK: u8 = 2;
+    pub const ACK: u8 = 4;
+    pub const DATA: u8 = 8;
+    pub const FIN: u8 = 16;
+    pub const RST: u8 = 32;
+}
+
+/// A segment's header as the dissector read it.
+#[derive(Clone, Copy, Debug)]
+pub struct SegIn {
+    pub src: IpAddr,
+    pub sport: u16,
+    pub dst: IpAddr,
+    pub dport: u16,
+    pub frame: u32,
+    pub ts: Timestamp,
+    pub seq: u32,
+    pub ack: u32,
+    pub flags: u16,
+    pub win: u16,
+    pub len: u32,
+    /// The window scale option's shift count, if the segment has one.
+    pub wscale: Option<u8>,
+    /// Bytes covered by the segment's SACK blocks.
+    pub sacked: u32,
+}
+
+/// What the stream table says about one segment (`tcp.stream`, relative
+/// numbers, window, times, analysis).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SegOut {
+    pub stream: u32,
+    pub from_client: bool,
+    pub seq: u32,
+    pub ack: u32,
+    pub nxtseq: u32,
+    /// The peer's base sequence number (for relative SACK edges).
+    pub ack_base: u32,
+    /// Calculated window size.
+    pub window: u32,
+    /// Scaling factor: a multiplier, -1 unknown, -2 not used; 0 for SYNs.
+    pub scale: i32,
+    /// `tcp.time_relative` and `tcp.time_delta`, ns.
+    pub time_rel: i64,
+    pub time_delta: i64,
+    /// Handshake RTT (ns) if known by this segment, else 0.
+    pub irtt: i64,
+    pub completeness: u8,
+    /// A FIN from the side that closed first (it initiates the closing).
+    pub fin_active: bool,
+    /// A header quoted in an ICMP error: raw numbers, no analysis.
+    pub quoted: bool,
+    pub findings: Findings,
+}
+
+/// How an application dissector was called on a frame, to call it the same
+/// way when the frame is dissected again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppCall {
+    /// The payload shown as data (no application dissector).
+    Data,
+    /// Bytes of the frame's own payload.
+    Payload { off: u32, len: u32 },
+    /// A reassembled message, `TcpTable::pdu(id)`.
+    Reassembled(u32),
+}
+
+/// Per-frame results of the first pass.
+#[derive(Clone, Debug)]
+pub struct FrameRec {
+    pub frame: u32,
+    pub seg: SegOut,
+    pub flags: u16,
+    pub ts: Timestamp,
+    pub len: u32,
+    /// The payload belongs to a message that ends in a later segment.
+    pub partial: bool,
+    /// The frame where that message was completed (0: not yet / never).
+    pub reassembled_in: u32,
+    pub app: Option<TcpApp>,
+    pub calls: Calls,
+}
+
+/// The calls made for one frame: almost always none or one, kept inline.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Calls {
+    #[default]
+    None,
+    One(AppCall),
+    Many(Vec<AppCall>),
+}
+
+impl Calls {
+    pub fn push(&mut self, c: AppCall) {
+        *self = match std::mem::take(self) {
+            Calls::None => Calls::One(c),
+            Calls::One(a) => Calls::Many(vec![a, c]),
+            Calls::Many(mut v) => {
+                v.push(c);
+                Calls::Many(v)
+            }
+        };
+    }
+
+    pub fn as_slice(&self) -> &[AppCall] {
+        match self {
+            Calls::None => &[],
+            Calls::One(c) => std::slice::from_ref(c),
+            Calls::Many(v) => v,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Calls::None)
+    }
+}
+
+/// A message reassembled from several segments.
+#[derive(Clone, Debug)]
+pub struct StoredPdu {
+    pub bytes: Box<[u8]>,
+    /// (frame, bytes it contributed), in sequence order.
+    pub segments: Box<[(u32, u32)]>,
+}
+
+/// Where a follow-stream chunk's bytes are.
+#[derive(Clone, Debug)]
+enum ChunkAt {
+    Frame(u32),
+    Inline(Box<[u8]>),
+}
+
+#[derive(Clone, Debug)]
+struct ChunkRef {
+    dir: u8,
+    frame: u32,
+    len: u32,
+    at: ChunkAt,
+}
+
+/// The application dissector chosen for a direction.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum AppSlot {
+    #[default]
+    Undecided,
+    None,
+    Some(TcpApp),
+}
+
+pub struct Stream {
+    pub index: u32,
+    pub client: (IpAddr, u16),
+    pub server: (IpAddr, u16),
+    /// Client to server, server to client.
+    dirs: [Dir; 2],
+    pub reasm: [Reasm; 2],
+    pub apps: [AppSlot; 2],
+    first_ts: i64,
+    prev_ts: i64,
+    mru_syn: i64,
+    first_rtt: i64,
+    completeness: u8,
+    /// Which direction sent the first FIN (0 client, 1 server).
+    closer: Option<usize>,
+    /// Indexes into `TcpTable::frames`.
+    frames: Vec<u32>,
+    chunks: Vec<ChunkRef>,
+}
+
+impl Stream {
+    fn new(index: u32, client: (IpAddr, u16), server: (IpAddr, u16)) -> Stream {
+        Stream {
+            index,
+            client,
+            server,
+            dirs: [Dir::default(), Dir::default()],
+            reasm: [Reasm::default(), Reasm::default()],
+            apps: [AppSlot::Undecided; 2],
+            first_ts: 0,
+            prev_ts: 0,
+            mru_syn: 0,
+            first_rtt: 0,
+            completeness: 0,
+            closer: None,
+            frames: Vec::new(),
+            chunks: Vec::new(),
+        }
+    }
+}
+
+/// One segment for the ladder diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SegMeta {
+    pub frame: u32,
+    pub from_client: bool,
+    pub flags: u16,
+    pub seq: u32,
+    pub ack: u32,
+    pub len: u32,
+    pub ts: Timestamp,
+    /// `flag::` bits.
+    pub analysis: u32,
+}
+
+/// Bytes of one direction in stream order, from one frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowChunk {
+    pub from_client: bool,
+    pub frame: u32,
+    pub bytes: Vec<u8>,
+}
+
 pub struct TcpTable {
     by_conv: HashMap<ConvKey, u32>,
-    /// The client (first sender) of each stream.
-    clients: Vec<(IpAddr, u16)>,
+    streams: Vec<Stream>,
+    frames: Vec<FrameRec>,
+    pdus: Vec<StoredPdu>,
+    /// Whether reassembled messages are kept for re-dissection (the TUI);
+    /// a one-pass run has no use for them.
+    pub keep_pdus: bool,
+}
+
+impl Default for TcpTable {
+    fn default() -> TcpTable {
+        TcpTable {
+            by_conv: HashMap::new(),
+            streams: Vec::new(),
+            frames: Vec::new(),
+            pdus: Vec::new(),
+            keep_pdus: true,
+        }
+    }
+}
+
+fn nanos(t: Timestamp) -> i64 {
+    t.as_nanos() as i64
 }
 
 impl TcpTable {
-    /// `tcp.stream` of a segment and whether its sender is the client.
-    pub fn stream_of(&mut self, src: IpAddr, sport: u16, dst: IpAddr, dport: u16) -> (u32, bool) {
-        let key = ConvKey::new(src, sport, dst, dport);
-        let next = self.clients.len() as u32;
-        let s = *self.by_conv.entry(key).or_insert(next);
-        if s == next {
-            self.clients.push((src, sport));
+    /// The stream a segment belongs to, opening a new one for a new
+    /// connection or a port reuse (a SYN with a new initial sequence number
+    /// on a known connection). Returns (stream, from client, ports reused).
+    fn stream_for(&mut self, s: &SegIn) -> (usize, bool, bool) {
+        let key = ConvKey::new(s.src, s.sport, s.dst, s.dport);
+        let me = (s.src, s.sport);
+        let peer = (s.dst, s.dport);
+        let mut reused = false;
+        if let Some(&i) = self.by_conv.get(&key) {
+            let st = &self.streams[i as usize];
+            let fc = st.client == me;
+            let fwd = &st.dirs[if fc { 0 } else { 1 }];
+            if s.flags & SYN != 0 && fwd.base_set && s.seq != fwd.base_seq {
+                reused = true;
+            } else {
+                return (i as usize, fc, false);
+            }
         }
-        (s, self.clients.get(s as usize) == Some(&(src, sport)))
+        let index = self.streams.len() as u32;
+        let (client, server) =
+            if s.flags & (SYN | ACK) == (SYN | ACK) { (peer, me) } else { (me, peer) };
+        self.streams.push(Stream::new(index, client, server));
+        self.by_conv.insert(key, index);
+        (index as usize, client == me, reused)
+    }
+
+    /// Tracks a segment on the first pass and records the results.
+    pub fn first_pass(&mut self, s: &SegIn) -> SegOut {
+        let (si, fc, reused) = self.stream_for(s);
+        let st = &mut self.streams[si];
+        let ts = nanos(s.ts);
+        let (fi, ri) = if fc { (0, 1) } else { (1, 0) };
+        let [d0, d1] = &mut st.dirs;
+        let (fwd, rev) = if fi == 0 { (d0, d1) } else { (d1, d0) };
+
+        if !fwd.base_set {
+            fwd.base_seq = if s.flags & SYN != 0 { s.seq } else { s.seq.wrapping_sub(1) };
+            fwd.base_set = true;
+        }
+        if !rev.base_set && s.flags & ACK != 0 {
+            rev.base_seq = s.ack.wrapping_sub(1);
+            rev.base_set = true;
+        }
+        let seq = s.seq.wrapping_sub(fwd.base_seq);
+        let ack = if s.flags & ACK != 0 { s.ack.wrapping_sub(rev.base_seq) } else { 0 };
+
+        if s.flags & SYN != 0 {
+            if let Some(shift) = s.wscale {
+                fwd.win_scale = shift.min(14) as i8;
+            }
+            window_scaling(s.flags & ACK != 0, fwd, rev);
+        }
+        let (window, scale) = if s.flags & SYN != 0 {
+            (s.win as u32, 0)
+        } else if fwd.win_scale >= 0 {
+            ((s.win as u32) << fwd.win_scale, 1i32 << fwd.win_scale)
+        } else {
+            (s.win as u32, fwd.win_scale as i32)
+        };
+
+        if st.frames.is_empty() {
+            st.first_ts = ts;
+            st.prev_ts = ts;
+        }
+        let time_rel = ts - st.first_ts;
+        let time_delta = ts - st.prev_ts;
+        st.prev_ts = ts;
+        if s.flags & (SYN | ACK) == SYN {
+            st.mru_syn = ts;
+        }
+        if s.flags & (SYN | ACK) == ACK && st.first_rtt == 0 && st.mru_syn != 0 {
+            st.first_rtt = ts - st.mru_syn;
+        }
+
+        let seg = Seg { frame: s.frame, ts, seq, ack, len: s.len, flags: s.flags, window };
+        fwd_sacked(&mut st.dirs[fi], s.sacked);
+        let (fwd, rev) = if fi == 0 {
+            let [a, b] = &mut st.dirs;
+            (a, b)
+        } else {
+            let [a, b] = &mut st.dirs;
+            (b, a)
+        };
+        let mut findings = analysis::analyze(fwd, rev, &seg, st.first_rtt);
+        if reused {
+            findings.flags |= flag::REUSED_PORTS;
+        }
+        let mut nxtseq = seq.wrapping_add(s.len);
+        if s.flags & (SYN | FIN) != 0 {
+            nxtseq = nxtseq.wrapping_add(1);
+        }
+        let fin_active = s.flags & FIN != 0 && *st.closer.get_or_insert(fi) == fi;
+        let completeness = st.completeness;
+        st.completeness |= completeness_bits(st.frames.is_empty(), s);
+        let out = SegOut {
+            stream: st.index,
+            from_client: fc,
+            seq,
+            ack,
+            nxtseq,
+            ack_base: st.dirs[ri].base_seq,
+            window,
+            scale,
+            time_rel,
+            time_delta,
+            irtt: st.first_rtt,
+            completeness,
+            fin_active,
+            quoted: false,
+            findings,
+        };
+        self.record(si, s, out, s.len);
+        out
+    }
+
+    /// Keeps a segment's results for revisits and the stream's views.
+    fn record(&mut self, si: usize, s: &SegIn, seg: SegOut, len: u32) {
+        let idx = self.frames.len() as u32;
+        if let Some(st) = self.streams.get_mut(si) {
+            st.frames.push(idx);
+        }
+        self.frames.push(FrameRec {
+            frame: s.frame,
+            seg,
+            flags: s.flags,
+            ts: s.ts,
+            len,
+            partial: false,
+            reassembled_in: 0,
+            app: None,
+            calls: Calls::None,
+        });
+    }
+
+    /// A header quoted in an ICMP error: its stream's numbers as they are,
+    /// raw sequence numbers, no analysis; tshark still counts it in the
+    /// stream's times.
+    pub fn first_pass_quoted(&mut self, s: &SegIn) -> Option<SegOut> {
+        let i = *self.by_conv.get(&ConvKey::new(s.src, s.sport, s.dst, s.dport))? as usize;
+        let st = self.streams.get_mut(i)?;
+        let fc = st.client == (s.src, s.sport);
+        let ts = nanos(s.ts);
+        let scale = st.dirs[if fc { 0 } else { 1 }].win_scale;
+        let (window, factor) = if scale >= 0 {
+            ((s.win as u32) << scale, 1i32 << scale)
+        } else {
+            (s.win as u32, scale as i32)
+        };
+        let out = SegOut {
+            stream: st.index,
+            from_client: fc,
+            seq: s.seq,
+            ack: s.ack,
+            window,
+            scale: factor,
+            time_rel: ts - st.first_ts,
+            time_delta: ts - st.prev_ts,
+            completeness: st.completeness,
+            quoted: true,
+            ..SegOut::default()
+        };
+        st.prev_ts = ts;
+        self.record(i, s, out, 0);
+        Some(out)
+    }
+
+    /// The first-pass record of `frame`.
+    pub fn frame(&self, frame: u32) -> Option<&FrameRec> {
+        let i = self.frames.partition_point(|r| r.frame < frame);
+        self.frames.get(i).filter(|r| r.frame == frame)
+    }
+
+    fn frame_mut(&mut self, frame: u32) -> Option<&mut FrameRec> {
+        let i = self.frames.partition_point(|r| r.frame < frame);
+        self.frames.get_mut(i).filter(|r| r.frame == frame)
+    }
+
+    /// The record of the segment being dissected on the first pass.
+    pub fn current(&mut self) -> Option<&mut FrameRec> {
+        self.frames.last_mut()
+    }
+
+    pub fn stream_mut(&mut self, index: u32) -> Option<&mut Stream> {
+        self.streams.get_mut(index as usize)
+    }
+
+    pub fn pdu(&self, id: u32) -> Option<&StoredPdu> {
+        self.pdus.get(id as usize)
+    }
+
+    /// Keeps a reassembled message for re-dissection and tells its earlier
+    /// segments where it was completed. Returns the id for `AppCall`.
+    pub fn store_pdu(&mut self, frame: u32, bytes: &[u8], segments: &[(u32, u32)]) -> Option<u32> {
+        for &(f, _) in segments {
+            if f != frame {
+                if let Some(r) = self.frame_mut(f) {
+                    r.reassembled_in = frame;
+                }
+            }
+        }
+        if !self.keep_pdus {
+            return None;
+        }
+        self.pdus.push(StoredPdu { bytes: bytes.into(), segments: segments.into() });
+        Some(self.pdus.len() as u32 - 1)
+    }
+
+    /// Records bytes delivered in stream order, for follow-stream.
+    pub fn add_chunk(&mut self, stream: u32, from_client: bool, frame: u32, frame_off: Option<u32>, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        let Some(st) = self.streams.get_mut(stream as usize) else { return };
+        let at = match frame_off {
+            Some(o) => ChunkAt::Frame(o),
+            None => ChunkAt::Inline(bytes.into()),
+        };
+        st.chunks.push(ChunkRef { dir: (!from_client) as u8, frame, len: bytes.len() as u32, at });
+    }
+
+    pub fn stream_count(&self) -> u32 {
+        self.streams.len() as u32
+    }
+
+    /// The client and server endpoints of a stream.
+    pub fn endpoints(&self, stream: u32) -> Option<((IpAddr, u16), (IpAddr, u16))> {
+        self.streams.get(stream as usize).map(|s| (s.client, s.server))
+    }
+
+    /// Every segment of a stream in capture order, for the ladder diagram.
+    pub fn segments(&self, stream: u32) -> Vec<SegMeta> {
+        let Some(st) = self.streams.get(stream as usize) else { return Vec::new() };
+        st.frames
+            .iter()
+            .filter_map(|&i| self.frames.get(i as usize))
+            .filter(|r| !r.seg.quoted)
+            .map(|r| SegMeta {
+                frame: r.frame,
+                from_client: r.seg.from_client,
+                flags: r.flags,
+                seq: r.seg.seq,
+                ack: r.seg.ack,
+                len: r.len,
+                ts: r.ts,
+                analysis: r.seg.findings.flags,
+            })
+            .collect()
+    }
+
+    /// Both directions' bytes in stream order (retransmitted bytes once,
+    /// out-of-order bytes in their place), as chunks in the order they were
+    /// completed. `frame_bytes(n)` gives frame n's captured bytes.
+    pub fn follow(&self, stream: u32, mut frame_bytes: impl FnMut(u32) -> Option<Vec<u8>>) -> Vec<FollowChunk> {
+        let Some(st) = self.streams.get(stream as usize) else { return Vec::new() };
+        let mut out: Vec<FollowChunk> = Vec::with_capacity(st.chunks.len());
+        let mut cache: Option<(u32, Vec<u8>)> = None;
+        for c in &st.chunks {
+            let bytes = match &c.at {
+                ChunkAt::Inline(b) => b.to_vec(),
+                ChunkAt::Frame(off) => {
+                    if cache.as_ref().map(|(f, _)| *f) != Some(c.frame) {
+                        cache = frame_bytes(c.frame).map(|b| (c.frame, b));
+                    }
+                    let Some((_, data)) = &cache else { continue };
+                    let (s, e) = (*off as usize, *off as usize + c.len as usize);
+                    match data.get(s..e) {
+                        Some(b) => b.to_vec(),
+                        None => continue,
+                    }
+                }
+            };
+            let from_client = c.dir == 0;
+            match out.last_mut() {
+                Some(l) if l.from_client == from_client && l.frame == c.frame => l.bytes.extend(bytes),
+                _ => out.push(FollowChunk { from_client, frame: c.frame, bytes }),
+            }
+        }
+        out
+    }
+
+}
+
+/// `tcp.completeness` bits a segment adds. As in tshark, the first segment
+/// of a stream counts only if it is a SYN, an ACK only without data, and a
+/// FIN only with an ACK.
+fn completeness_bits(first: bool, s: &SegIn) -> u8 {
+    match s.flags & (SYN | ACK) {
+        SYN => return complete::SYN,
+        f if f == SYN | ACK => return complete::SYNACK,
+        _ if first => return 0,
+        _ => {}
+    }
+    let mut b = 0;
+    if s.len > 0 {
+        b |= complete::DATA;
+    } else if s.flags & ACK != 0 {
+        b |= complete::ACK;
+    }
+    if s.flags & (FIN | ACK) == FIN | ACK {
+        b |= complete::FIN;
+    }
+    if s.flags & RST != 0 {
+        b |= complete::RST;
+    }
+    b
+}
+
+fn fwd_sacked(d: &mut Dir, sacked: u32) {
+    d.sacked = sacked;
+}
+
+/// Settles whether window scaling is in use once a SYN is seen: both SYNs
+/// must carry the option.
+fn window_scaling(synack: bool, fwd: &mut Dir, rev: &mut Dir) {
+    if fwd.win_scale == SCALE_UNKNOWN {
+        fwd.win_scale = SCALE_NONE;
+        rev.win_scale = SCALE_NONE;
+    } else if synack && rev.win_scale == SCALE_NONE {
+        fwd.win_scale = SCALE_NONE;
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,215 @@
+//! One direction's byte stream put back in sequence order for the
+//! application dissector: bytes already delivered are dropped
+//! (retransmissions, overlaps), bytes beyond a gap wait until the gap is
+//! filled (out-of-order segments), and the tail of a message that is not
+//! complete yet waits for the segments that complete it.
+//!
+//! Memory is bounded per direction: at most `HELD_LIMIT` bytes wait behind
+//! a gap (past that, the gap is taken as lost and the stream resumes after
+//! it), and an incomplete message may grow to `PDU_LIMIT` bytes (past that,
+//! it is abandoned and its bytes stay undissected).
+
+use std::collections::BTreeMap;
+
+/// Bytes of an incomplete application message kept per direction.
+pub const PDU_LIMIT: usize = 4 << 20;
+/// Bytes held behind a sequence gap per direction.
+pub const HELD_LIMIT: usize = 256 << 10;
+
+#[derive(Clone, Debug)]
+pub struct Held {
+    pub frame: u32,
+    /// Where the bytes sit in their frame, when they come straight from it.
+    pub frame_off: Option<u32>,
+    pub data: Vec<u8>,
+}
+
+/// What to do with a segment's payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accept {
+    /// Every byte was delivered before (a retransmission).
+    Old,
+    /// Beyond a gap: kept until the gap is filled.
+    Held,
+    /// The bytes from `skip` on are next in order. `lost`: a gap before them
+    /// was given up, so any incomplete message is void.
+    InOrder { skip: usize, lost: bool },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Reasm {
+    started: bool,
+    /// Relative sequence number of the next byte expected.
+    next: u32,
+    held: BTreeMap<u32, Held>,
+    held_bytes: usize,
+    /// The incomplete message's bytes and the segments they came from.
+    pub pending: Vec<u8>,
+    pub pending_segs: Vec<(u32, u32)>,
+    /// Bytes still missing from it, when known.
+    pub need: Option<usize>,
+}
+
+fn before(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) < 0
+}
+
+impl Reasm {
+    /// Places `data` (relative sequence `seq`) in the stream.
+    pub fn accept(&mut self, frame: u32, frame_off: Option<u32>, seq: u32, data: &[u8]) -> Accept {
+        let len = data.len() as u32;
+        if !self.started {
+            self.started = true;
+            self.next = seq;
+        }
+        let end = seq.wrapping_add(len);
+        if !before(self.next, end) {
+            return Accept::Old;
+        }
+        if !before(self.next, seq) {
+            let skip = self.next.wrapping_sub(seq) as usize;
+            self.next = end;
+            return Accept::InOrder { skip, lost: false };
+        }
+        if self.held_bytes + data.len() <= HELD_LIMIT && !self.held.contains_key(&seq) {
+            self.held_bytes += data.len();
+            self.held.insert(seq, Held { frame, frame_off, data: data.to_vec() });
+            return Accept::Held;
+        }
+        // Too much waits behind the gap: take it as lost and resume here,
+        // dropping what was held before this segment.
+        let keep = self.held.split_off(&seq);
+        self.held = keep;
+        self.held_bytes = self.held.values().map(|h| h.data.len()).sum();
+        self.clear_pending();
+        self.next = end;
+        Accept::InOrder { skip: 0, lost: true }
+    }
+
+    /// The next held segment that has become contiguous, trimmed to its new
+    /// bytes; held segments wholly delivered meanwhile are dropped.
+    pub fn take_ready(&mut self) -> Option<Held> {
+        loop {
+            let (&seq, h) = self.held.iter().next()?;
+            let end = seq.wrapping_add(h.data.len() as u32);
+            if before(self.next, seq) {
+                return None;
+            }
+            let mut h = self.held.remove(&seq)?;
+            self.held_bytes -= h.data.len();
+            if !before(self.next, end) {
+                continue;
+            }
+            let skip = self.next.wrapping_sub(seq) as usize;
+            h.data.drain(..skip);
+            h.frame_off = h.frame_off.map(|o| o + skip as u32);
+            self.next = end;
+            return Some(h);
+        }
+    }
+
+    /// Adds bytes to the incomplete message; false (and the message
+    /// abandoned) when it would pass `PDU_LIMIT`.
+    pub fn append_pending(&mut self, frame: u32, bytes: &[u8]) -> bool {
+        if self.pending.len() + bytes.len() > PDU_LIMIT {
+            self.clear_pending();
+            return false;
+        }
+        self.pending.extend_from_slice(bytes);
+        match self.pending_segs.last_mut() {
+            Some(last) if last.0 == frame => last.1 += bytes.len() as u32,
+            _ => self.pending_segs.push((frame, bytes.len() as u32)),
+        }
+        true
+    }
+
+    /// Drops the first `n` bytes of the incomplete message (dissected) and
+    /// the segments that only they came from.
+    pub fn consume_pending(&mut self, n: usize) {
+        let n = n.min(self.pending.len());
+        self.pending.drain(..n);
+        let mut left = n as u32;
+        while let Some(first) = self.pending_segs.first_mut() {
+            if first.1 > left {
+                first.1 -= left;
+                break;
+            }
+            left -= first.1;
+            self.pending_segs.remove(0);
+        }
+    }
+
+    pub fn clear_pending(&mut self) {
+        self.pending.clear();
+        self.pending_segs.clear();
+        self.need = None;
+    }
+
+    pub fn held_bytes(&self) -> usize {
+        self.held_bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn collect(r: &mut Reasm, frame: u32, seq: u32, data: &[u8], out: &mut Vec<u8>) {
+        if let Accept::InOrder { skip, lost } = r.accept(frame, None, seq, data) {
+            assert!(!lost);
+            out.extend_from_slice(&data[skip..]);
+            while let Some(h) = r.take_ready() {
+                out.extend_from_slice(&h.data);
+            }
+        }
+    }
+
+    #[test]
+    fn retransmission_overlap_and_out_of_order() {
+        let mut r = Reasm::default();
+        let mut out = Vec::new();
+        collect(&mut r, 1, 1, b"abc", &mut out);
+        collect(&mut r, 2, 1, b"abc", &mut out); // retransmission
+        collect(&mut r, 3, 7, b"ghi", &mut out); // ahead of a gap
+        collect(&mut r, 4, 2, b"bcdef", &mut out); // overlap fills the gap
+        collect(&mut r, 5, 8, b"hij", &mut out);
+        assert_eq!(out, b"abcdefghij");
+        assert_eq!(r.held_bytes(), 0);
+    }
+
+    #[test]
+    fn pending_bookkeeping() {
+        let mut r = Reasm::default();
+        assert!(r.append_pending(4, b"abcd"));
+        assert!(r.append_pending(6, b"ef"));
+        r.consume_pending(5);
+        assert_eq!(r.pending, b"f");
+        assert_eq!(r.pending_segs, vec![(6, 1)]);
+    }
+
+    proptest! {
+        #[test]
+        fn any_order_never_panics_and_stays_bounded(
+            segs in prop::collection::vec((0u32..400_000, 0usize..40_000), 0..60)
+        ) {
+            let mut r = Reasm::default();
+
+            for (i, (seq, len)) in segs.into_iter().enumerate() {
+                let data = vec![(seq % 251) as u8; len];
+                match r.accept(i as u32, None, seq, &data) {
+                    Accept::InOrder { skip, .. } => {
+                        prop_assert!(skip <= len);
+                        while let Some(h) = r.take_ready() { prop_assert!(!h.data.is_empty()); }
+
+                    }
+                    Accept::Old | Accept::Held => {}
+                }
+                prop_assert!(r.held_bytes() <= HELD_LIMIT);
+                let _ = r.append_pending(i as u32, &data);
+                prop_assert!(r.pending.len() <= PDU_LIMIT);
+                if i % 3 == 0 { r.consume_pending(len / 2); }
+            }
+        }
+    }
+}
