@@ -141,7 +141,7 @@ fn headless_live_prints_the_filtered_datagrams_and_writes_them() {
     assert_eq!(lines.len(), 5, "{stdout}");
     for (i, l) in lines.iter().enumerate() {
         assert!(l.trim_start().starts_with(&format!("{} ", i + 1)), "{l}");
-        assert!(l.contains(" 127.0.0.1 → 127.0.0.1 UDP "), "{l}");
+        assert!(l.contains(" 127.0.0.1 → 127.0.0.1    UDP "), "{l}");
         assert!(l.contains(&format!("→ {port} Len=15")), "{l}");
     }
     assert!(stderr.contains(&"5 packets captured".to_string()), "{stderr:?}");

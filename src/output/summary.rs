@@ -13,13 +13,14 @@ pub fn summary_line(meta: &FrameMeta, d: &Dissection, out: &mut String) {
     out.push(' ');
     right_aligned(out, 10, |o| time_digits(rel, meta.ts_digits, o));
     out.push(' ');
+    // tshark pads the source to 12 columns on the left and the destination
+    // to 12 on the right (tshark.c, print_columns).
     let c = &d.cols;
-    if c.src.is_empty() && c.dst.is_empty() {
-        out.push_str("   ");
-    } else {
-        out.push_str(&c.src);
-        out.push_str(" → ");
-        out.push_str(&c.dst);
+    right_aligned(out, 12, |o| o.push_str(&c.src));
+    out.push_str(" → ");
+    out.push_str(&c.dst);
+    for _ in c.dst.chars().count()..12 {
+        out.push(' ');
     }
     out.push(' ');
     out.push_str(&c.protocol);
@@ -65,6 +66,18 @@ mod tests {
             time_digits(ns, digits, &mut s);
             assert_eq!(s, want);
         }
+    }
+
+    #[test]
+    fn short_addresses_are_padded_like_tshark() {
+        let meta = FrameMeta { number: 1, origlen: 56, ts_digits: 6, ..Default::default() };
+        let mut d = Dissection::default();
+        d.cols.set_addrs("127.0.0.1", "127.0.0.1");
+        d.cols.set_protocol("UDP");
+        d.cols.info.push_str("60102 → 12000 Len=14");
+        let mut s = String::new();
+        summary_line(&meta, &d, &mut s);
+        assert_eq!(s, "    1   0.000000    127.0.0.1 → 127.0.0.1    UDP 56 60102 → 12000 Len=14");
     }
 
     #[test]
