@@ -13,6 +13,7 @@ use crate::field::Timestamp;
 use crate::filter::Filter;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::session::Session;
+use crate::stats::Stats;
 
 pub enum Format {
     Summary,
@@ -28,6 +29,10 @@ pub struct Options {
     /// `-Y`: every packet is dissected (later packets depend on the state it
     /// builds) but only matching ones are printed.
     pub filter: Option<Filter>,
+    /// `-z` statistics, drawn after the packets.
+    pub stats: Vec<String>,
+    /// `-q`: no per-packet output.
+    pub quiet: bool,
 }
 
 /// Dissects and prints packets one at a time, carrying what a run keeps from
@@ -46,6 +51,8 @@ pub struct Printer<'f> {
     first_ts: Option<Timestamp>,
     prev_ts: Timestamp,
     number: u32,
+    stats: Stats,
+    quiet: bool,
 }
 
 impl<'f> Printer<'f> {
@@ -65,7 +72,25 @@ impl<'f> Printer<'f> {
             first_ts: None,
             prev_ts: Timestamp::default(),
             number: 0,
+            stats: Stats::default(),
+            quiet: false,
         }
+    }
+
+    /// Feeds every packet to `stats` (drawn by `finish`); `quiet` prints
+    /// no packet lines.
+    pub fn with_stats(mut self, stats: Stats, quiet: bool) -> Printer<'f> {
+        self.stats = stats;
+        self.quiet = quiet;
+        self
+    }
+
+    /// Draws the statistics once the packets are done.
+    pub fn finish(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let mut s = String::new();
+        self.stats.draw(&self.session, &mut s);
+        out.write_all(s.as_bytes())?;
+        out.flush()
     }
 
     /// Packets dissected so far (printed or not).
@@ -81,10 +106,12 @@ impl<'f> Printer<'f> {
         let prev = if self.number == 1 { rec.ts } else { self.prev_ts };
         let meta = FrameMeta::of(self.number, rec, iface, self.pcapng, first, prev);
         self.prev_ts = rec.ts;
-        let need_tree = self.verbose || matches!(self.format, Format::Fields(_)) || self.filter.is_some();
+        let need_tree =
+            self.verbose || matches!(self.format, Format::Fields(_)) || self.filter.is_some() || !self.stats.is_empty();
         let (d, line) = (&mut self.d, &mut self.line);
         dissect_frame(&meta, data, &mut self.session, Pass::First, need_tree, d);
-        if self.filter.is_some_and(|f| !f.matches(d, data)) {
+        self.stats.packet(&meta, d, data);
+        if self.quiet || self.filter.is_some_and(|f| !f.matches(d, data)) {
             return Ok(());
         }
         line.clear();
@@ -117,9 +144,11 @@ impl<'f> Printer<'f> {
 /// What a run ended with: a clean end of file, or damage after some packets
 /// (already printed).
 pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), String>> {
+    let stats = Stats::new(&opts.stats).map_err(anyhow::Error::msg)?;
     let mut reader = capture::open_stream(&opts.path)?;
     let pcapng = reader.is_pcapng();
-    let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng);
+    let mut printer =
+        Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng).with_stats(stats, opts.quiet);
     loop {
         if opts.count.is_some_and(|c| printer.count() as u64 >= c) {
             break;
@@ -128,13 +157,13 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
             Ok(Some(p)) => p,
             Ok(None) => break,
             Err(e) => {
-                out.flush()?;
+                printer.finish(out)?;
                 return Ok(Err(format!("{}: {e}", opts.path)));
             }
         };
         printer.packet(&rec, iface, data, out)?;
     }
-    out.flush()?;
+    printer.finish(out)?;
     Ok(Ok(()))
 }
 

@@ -12,5 +12,6 @@ pub mod gen;
 pub mod headless;
 pub mod output;
 pub mod session;
+pub mod stats;
 pub mod tree;
 pub mod tui;

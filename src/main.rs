@@ -45,6 +45,14 @@ struct Cli {
     /// never resolves names).
     #[arg(short = 'n')]
     no_resolve: bool,
+    /// A statistic to print after the packets (tshark's `-z`: conv,tcp,
+    /// conv,udp, conv,ip, conv,ipv6, conv,eth, io,phs,
+    /// follow,tcp|udp,ascii|hex|raw,N); repeat for more.
+    #[arg(short = 'z', value_name = "STATISTIC")]
+    stats: Vec<String>,
+    /// Quiet: print no packet lines (with -z, only the statistics).
+    #[arg(short = 'q')]
+    quiet: bool,
     /// List every field and protocol (name, type, description) and exit.
     #[arg(long = "list-fields")]
     list_fields: bool,
@@ -124,7 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(other) => anyhow::bail!("unknown output format {other:?} (use text or fields)"),
     };
-    let headless = cli.print || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose || cli.hex;
+    let headless = cli.print || cli.quiet || !cli.stats.is_empty() || !std::io::stdout().is_terminal() || !matches!(format, Format::Summary) || cli.verbose || cli.hex;
     if let Some(iface) = cli.interface.clone() {
         if !headless {
             wirelens::tui::run_live(&live_options(&cli, iface), cli.display_filter.as_deref())?;
@@ -142,7 +150,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         wirelens::tui::run(&path, cli.display_filter.as_deref())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let opts = Options { path, format, verbose: cli.verbose, hex: cli.hex, count: cli.count, filter };
+    let opts = Options {
+        path,
+        format,
+        verbose: cli.verbose,
+        hex: cli.hex,
+        count: cli.count,
+        filter,
+        stats: cli.stats,
+        quiet: cli.quiet,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match headless::run(&opts, &mut out) {

@@ -32,6 +32,11 @@ fn unknown_link(cx: &mut Ctx, linktype: u32, b: Buf) {
 /// Dissects the payload of an EtherType (Ethernet, VLAN, SLL, …).
 pub fn ethertype(cx: &mut Ctx, ty: u16, b: Buf) {
     cx.enter("ethertype", "");
+    ethertype_payload(cx, ty, b)
+}
+
+/// The EtherType table without Wireshark's `ethertype` layer (SNAP).
+pub fn ethertype_payload(cx: &mut Ctx, ty: u16, b: Buf) {
     match ty {
         0x0800 => call(cx, b, ipv4::dissect),
         0x86dd => call(cx, b, ipv6::dissect),

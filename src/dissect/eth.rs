@@ -29,6 +29,7 @@ pub static IG: FieldDef =
     FieldDef::new("eth.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS);
 pub static TYPE: FieldDef =
     FieldDef::new("eth.type", "Type", FieldType::U16).base(Base::Hex).strings(ETHERTYPES);
+pub static LEN: FieldDef = FieldDef::new("eth.len", "Length", FieldType::U16);
 pub static PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes);
 pub static TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", FieldType::Bytes);
 pub static FCS: FieldDef =
@@ -37,7 +38,7 @@ pub static FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", 
     .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")]);
 
 pub static FIELDS: &[Field] = &[
-    &ETH, &DST, &SRC, &ADDR, &DST_LG, &DST_IG, &SRC_LG, &SRC_IG, &LG, &IG, &TYPE, &PADDING,
+    &ETH, &DST, &SRC, &ADDR, &DST_LG, &DST_IG, &SRC_LG, &SRC_IG, &LG, &IG, &TYPE, &LEN, &PADDING,
     &TRAILER, &FCS, &FCS_STATUS,
 ];
 
@@ -79,6 +80,18 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     address(cx, b, 0, dst, &DST, &DST_LG, &DST_IG);
     address(cx, b, 6, src, &SRC, &SRC_LG, &SRC_IG);
     let ty = b.u16(12)?;
+    if ty <= 1500 {
+        // IEEE 802.3: a length, and LLC in the bytes it covers; what
+        // follows them is padding or trailer.
+        cx.tree().set_text(root, "IEEE 802.3 Ethernet ");
+        cx.tree().add(&LEN, b.range(12, 2), Value::UInt(ty as u64));
+        cx.tree().close();
+        let payload = b.sub(14, ty as usize)?;
+        super::call(cx, payload, super::llc::dissect);
+        cx.net_end = Some(b.abs(14 + ty as usize));
+        trailer(cx, b, &TRAILER, true);
+        return Ok(());
+    }
     cx.tree().add(&TYPE, b.range(12, 2), Value::UInt(ty as u64));
     cx.tree().close();
     cx.out.cols.info().push_str("Ethernet II");

@@ -17,6 +17,7 @@ pub mod eth;
 pub mod icmp;
 pub mod icmpv6;
 mod ipfrag;
+pub mod llc;
 pub mod ipv4;
 pub mod ipv6;
 pub mod null;
@@ -53,6 +54,7 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     sll::FIELDS,
     vlan::FIELDS,
     arp::FIELDS,
+    llc::FIELDS,
     ipv4::FIELDS,
     ipv6::FIELDS,
     icmp::FIELDS,

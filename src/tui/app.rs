@@ -24,6 +24,7 @@ use super::packets::Packets;
 use super::search::{Needle, Scan, Step};
 use super::time_format::TimeFormat;
 use super::view::View;
+use super::views::{Action, SessionView};
 
 /// What has the keyboard besides the panes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +92,8 @@ pub struct App {
     pub size: Rect,
     /// A one-off note for the status bar, cleared by the next key.
     pub message: Option<String>,
+    /// Follow stream, conversations or the ladder, drawn over the panes.
+    pub session_view: Option<SessionView>,
     pub quit: bool,
 }
 
@@ -122,6 +125,7 @@ impl App {
             held: Vec::new(),
             size,
             message: None,
+            session_view: None,
             quit: false,
         }
     }
@@ -156,6 +160,9 @@ impl App {
                     self.view.loaded = p.packets;
                 }
                 self.progress = p;
+                if let Some(v) = self.session_view.as_mut() {
+                    v.refresh(&self.packets);
+                }
                 self.follow(following);
             }
             Event::Filtered(fp) => {
@@ -259,6 +266,10 @@ impl App {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && k.code == KeyCode::Char('c') {
             self.quit = true;
+            return;
+        }
+        if self.session_view.is_some() && self.mode == Mode::Normal {
+            self.view_key(k);
             return;
         }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
@@ -428,9 +439,36 @@ impl App {
         }
     }
 
+    /// Opens a session view (`F`, `C`, `L`) on the selected packet.
+    fn open_view(&mut self, key: char) {
+        let frame = self.view.packet(self.list.sel).map(|p| p as u32 + 1).unwrap_or(0);
+        self.session_view = SessionView::open(key, frame, &self.packets);
+        if let Some(f) = self.session_view.as_ref().and_then(SessionView::filter) {
+            self.filter.set(&f);
+            self.apply_filter();
+        }
+    }
+
+    fn view_key(&mut self, k: KeyEvent) {
+        let page = self.heights().0;
+        let Some(v) = self.session_view.as_mut() else { return };
+        match v.handle_key(k, page) {
+            Action::None => {}
+            Action::Close => self.session_view = None,
+            Action::Select(n) => self.go_to(&n.to_string()),
+            Action::Filter(f) => {
+                self.session_view = None;
+                self.filter.set(&f);
+                self.apply_filter();
+            }
+            Action::Message(m) => self.message = Some(m),
+        }
+    }
+
     fn normal_key(&mut self, k: KeyEvent) {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         match k.code {
+            KeyCode::Char(c @ ('F' | 'C' | 'L')) => self.open_view(c),
             KeyCode::Char('q') => self.quit = true,
             KeyCode::Char('?') => self.mode = Mode::Help { scroll: 0 },
             KeyCode::Tab => self.focus = self.focus.next(),

@@ -49,6 +49,11 @@ impl App {
                 }
             }
         }
+        if let Some(v) = &self.session_view {
+            let r = [a.detail, a.hex].into_iter().filter(|r| r.height > 0).fold(a.list, |x, y| x.union(y));
+            f.render_widget(Clear, r);
+            v.render(r, f.buffer_mut());
+        }
         self.draw_status(f, a.status);
         match &self.mode {
             Mode::Help { scroll } => help::draw(f, f.area(), *scroll),

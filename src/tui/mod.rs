@@ -24,6 +24,7 @@ mod search;
 mod terminal;
 mod time_format;
 mod view;
+pub mod views;
 
 #[cfg(test)]
 mod testutil;

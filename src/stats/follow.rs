@@ -1,0 +1,330 @@
+//! Following one stream: `-z follow,tcp|udp,ascii|hex|raw,N[,range]`, and
+//! the text forms the TUI's follow view shows.
+
+use std::fmt::Write;
+
+use super::ladder::{Connections, Ladder, SYN};
+use super::scan::{Addr, TransportFields};
+use super::Tap;
+use crate::dissect::{Dissection, FrameMeta};
+use crate::session::Session;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proto {
+    Tcp,
+    Udp,
+}
+
+impl Proto {
+    pub fn name(self) -> &'static str {
+        match self {
+            Proto::Tcp => "tcp",
+            Proto::Udp => "udp",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Ascii,
+    Hex,
+    Raw,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Ascii => "ascii",
+            Mode::Hex => "hex",
+            Mode::Raw => "raw",
+        }
+    }
+}
+
+/// Bytes one side sent, from one frame, in stream order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chunk {
+    pub from_client: bool,
+    pub frame: u32,
+    pub bytes: Vec<u8>,
+}
+
+/// A whole stream: who spoke first and what each side said.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Followed {
+    pub client: Option<(Addr, u16)>,
+    pub server: Option<(Addr, u16)>,
+    pub chunks: Vec<Chunk>,
+}
+
+/// ASCII as tshark shows it: printable bytes, CR and LF kept, the rest `.`.
+pub fn ascii_text(bytes: &[u8], out: &mut String) {
+    out.extend(bytes.iter().map(|&b| match b {
+        b'\r' | b'\n' => b as char,
+        0x20..=0x7e => b as char,
+        _ => '.',
+    }));
+}
+
+/// A hex dump whose offsets continue from `offset` (each direction counts
+/// its own bytes), 16 bytes a line with a gap after eight.
+pub fn hex_lines(offset: usize, bytes: &[u8], prefix: &str, out: &mut String) {
+    for (i, line) in bytes.chunks(16).enumerate() {
+        let _ = write!(out, "{prefix}{:08X}  ", offset + i * 16);
+        for k in 0..16 {
+            match line.get(k) {
+                Some(b) => {
+                    let _ = write!(out, "{b:02x} ");
+                }
+                None => out.push_str("   "),
+            }
+            if k == 7 {
+                out.push(' ');
+            }
+        }
+        out.push(' ');
+        for (k, &b) in line.iter().enumerate() {
+            out.push(if (0x20..0x7f).contains(&b) { b as char } else { '.' });
+            if k == 7 {
+                out.push(' ');
+            }
+        }
+        // tshark drops one trailing space (the gap, or a space byte).
+        if out.ends_with(' ') {
+            out.pop();
+        }
+        out.push('\n');
+    }
+}
+
+pub fn raw_hex(bytes: &[u8], out: &mut String) {
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+}
+
+fn node(ep: Option<(Addr, u16)>) -> String {
+    match ep {
+        Some((a @ Addr::V6(_), p)) => format!("[{a}]:{p}"),
+        Some((a, p)) => format!("{a}:{p}"),
+        None => ":0".to_string(),
+    }
+}
+
+impl Followed {
+    /// tshark's `-z follow` block, for chunks `first..=last` (1-based).
+    pub fn draw(&self, proto: Proto, mode: Mode, stream: u32, range: (u32, u32), out: &mut String) {
+        const RULE: &str = "===================================================================\n";
+        out.push('\n');
+        out.push_str(RULE);
+        let _ = writeln!(out, "Follow: {},{}", proto.name(), mode.name());
+        let _ = writeln!(out, "Filter: {}.stream eq {stream}", proto.name());
+        let _ = writeln!(out, "Node 0: {}", node(self.client));
+        let _ = writeln!(out, "Node 1: {}", node(self.server));
+        let mut pos = [0usize; 2];
+        for (n, c) in self.chunks.iter().enumerate() {
+            let n = n as u32 + 1;
+            let dir = usize::from(!c.from_client);
+            let at = pos[dir];
+            pos[dir] += c.bytes.len();
+            if n < range.0 || n > range.1 {
+                continue;
+            }
+            let tab = if c.from_client { "" } else { "\t" };
+            match mode {
+                Mode::Ascii => {
+                    let _ = writeln!(out, "{tab}{}", c.bytes.len());
+                    ascii_text(&c.bytes, out);
+                    out.push('\n');
+                }
+                Mode::Hex => hex_lines(at, &c.bytes, tab, out),
+                Mode::Raw => {
+                    out.push_str(tab);
+                    raw_hex(&c.bytes, out);
+                    out.push('\n');
+                }
+            }
+        }
+        out.push_str(RULE);
+    }
+}
+
+/// TCP payloads in order, each byte once (retransmitted bytes skipped).
+pub fn tcp_chunks(l: &Ladder) -> Vec<Chunk> {
+    let mut out = Vec::new();
+    let mut next: [Option<u32>; 2] = [None, None];
+    for r in &l.rungs {
+        let dir = usize::from(!r.from_client);
+        let p = &r.seg.payload;
+        if r.seg.flags & SYN != 0 {
+            next[dir] = Some(r.seg.seq.wrapping_add(1));
+        }
+        if p.is_empty() {
+            continue;
+        }
+        let skip = next[dir].map(|n| (n.wrapping_sub(r.seg.seq) as i32).clamp(0, p.len() as i32) as usize).unwrap_or(0);
+        let end = r.seg.seq.wrapping_add(p.len() as u32);
+        if next[dir].is_none_or(|n| (end.wrapping_sub(n) as i32) > 0) {
+            next[dir] = Some(end);
+        }
+        if skip < p.len() {
+            out.push(Chunk { from_client: r.from_client, frame: r.seg.frame, bytes: p[skip..].to_vec() });
+        }
+    }
+    out
+}
+
+/// Parses `tcp,ascii,3` or `udp,hex,0,2-5` (what follows `follow,`).
+fn parse_spec(arg: &str) -> Result<(Proto, Mode, u32, (u32, u32)), String> {
+    let bad = |why: &str| format!("-z follow,{arg}: {why}");
+    let mut parts = arg.split(',');
+    let proto = match parts.next() {
+        Some("tcp") => Proto::Tcp,
+        Some("udp") => Proto::Udp,
+        _ => return Err(bad("follows tcp or udp")),
+    };
+    let mode = match parts.next() {
+        Some("ascii") => Mode::Ascii,
+        Some("hex") => Mode::Hex,
+        Some("raw") => Mode::Raw,
+        _ => return Err(bad("invalid display mode (ascii, hex or raw)")),
+    };
+    let stream = parts
+        .next()
+        .and_then(|s| s.parse::<u32>().ok())
+        .ok_or_else(|| bad("give the stream index (tcp.stream / udp.stream)"))?;
+    let range = match parts.next() {
+        None => (1, u32::MAX),
+        Some(r) => {
+            let (a, b) = match r.split_once('-') {
+                Some((a, b)) => (a.parse::<u32>().ok(), b.parse::<u32>().ok()),
+                None => (r.parse::<u32>().ok(), r.parse::<u32>().ok()),
+            };
+            match (a, b) {
+                (Some(a), Some(b)) if a >= 1 && a <= b => (a, b),
+                _ => return Err(bad("invalid chunk range")),
+            }
+        }
+    };
+    if parts.next().is_some() {
+        return Err(bad("invalid parameter"));
+    }
+    Ok((proto, mode, stream, range))
+}
+
+pub struct FollowTap {
+    proto: Proto,
+    mode: Mode,
+    stream: u32,
+    range: (u32, u32),
+    fields: TransportFields,
+    data: Followed,
+    /// TCP: every connection's segments, ordered into chunks at the end.
+    tcp: Connections,
+}
+
+impl FollowTap {
+    pub fn parse(arg: &str) -> Result<FollowTap, String> {
+        let (proto, mode, stream, range) = parse_spec(arg)?;
+        Ok(FollowTap {
+            proto,
+            mode,
+            stream,
+            range,
+            fields: TransportFields::new(proto.name()),
+            data: Followed::default(),
+            tcp: Connections::default(),
+        })
+    }
+}
+
+impl Tap for FollowTap {
+    fn packet(&mut self, meta: &FrameMeta, d: &Dissection, data: &[u8]) {
+        if self.proto == Proto::Tcp {
+            self.tcp.packet(d, data, meta.number, meta.ts.since(meta.first_ts));
+            return;
+        }
+        let Some(t) = self.fields.read(d) else { return };
+        if t.stream != Some(self.stream) {
+            return;
+        }
+        // tshark's UDP follow tap sees only datagrams with a payload: the
+        // first of those names the client.
+        let bytes = t.payload.map(|id| d.node_bytes(data, id)).unwrap_or(&[]);
+        if bytes.is_empty() {
+            return;
+        }
+        let f = &mut self.data;
+        if f.client.is_none() {
+            f.client = Some((t.src, t.sport));
+            f.server = Some((t.dst, t.dport));
+        }
+        let from_client = f.client == Some((t.src, t.sport));
+        f.chunks.push(Chunk { from_client, frame: meta.number, bytes: bytes.to_vec() });
+    }
+
+    fn draw(&self, _session: &Session, out: &mut String) {
+        match self.proto {
+            Proto::Udp => self.data.draw(self.proto, self.mode, self.stream, self.range, out),
+            Proto::Tcp => {
+                // tshark's Node 0 is the sender of the first segment its tap
+                // saw, even when that is the server's SYN-ACK.
+                let f = match self.tcp.get(self.stream) {
+                    Some(l) => {
+                        let mut chunks = tcp_chunks(l);
+                        let swap = l.rungs.first().is_some_and(|r| !r.from_client);
+                        if swap {
+                            chunks.iter_mut().for_each(|c| c.from_client = !c.from_client);
+                        }
+                        let (c, s) = if swap { (l.server, l.client) } else { (l.client, l.server) };
+                        Followed { client: Some(c), server: Some(s), chunks }
+                    }
+                    None => Followed::default(),
+                };
+                f.draw(self.proto, self.mode, self.stream, self.range, out);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_dump_matches_tshark_layout() {
+        let mut s = String::new();
+        hex_lines(0, b"GET /evil%2527sqli HTTP/1.1\r\n", "", &mut s);
+        assert_eq!(
+            s,
+            "00000000  47 45 54 20 2f 65 76 69  6c 25 32 35 32 37 73 71  GET /evi l%2527sq\n\
+             00000010  6c 69 20 48 54 54 50 2f  31 2e 31 0d 0a           li HTTP/ 1.1..\n"
+        );
+        let mut s = String::new();
+        hex_lines(0, b"PUBLIC  ABCDEFGH ", "", &mut s);
+        assert_eq!(
+            s,
+            "00000000  50 55 42 4c 49 43 20 20  41 42 43 44 45 46 47 48  PUBLIC   ABCDEFGH\n\
+             00000010  20                                                \n"
+        );
+        let mut s = String::new();
+        hex_lines(0x50, b"*\r\n\r\n", "\t", &mut s);
+        assert_eq!(s, "\t00000050  2a 0d 0a 0d 0a                                    *....\n");
+    }
+
+    #[test]
+    fn ascii_keeps_line_ends_only() {
+        let mut s = String::new();
+        ascii_text(b"a\tb\r\n\x80z", &mut s);
+        assert_eq!(s, "a.b\r\n.z");
+    }
+
+    #[test]
+    fn spec_parsing() {
+        assert_eq!(parse_spec("udp,raw,3"), Ok((Proto::Udp, Mode::Raw, 3, (1, u32::MAX))));
+        assert_eq!(parse_spec("udp,hex,0,2-4"), Ok((Proto::Udp, Mode::Hex, 0, (2, 4))));
+        assert!(parse_spec("udp,ebcdic,0").is_err());
+        assert!(parse_spec("udp,ascii,0,3-1").is_err());
+        assert!(parse_spec("sctp,ascii,0").is_err());
+    }
+}

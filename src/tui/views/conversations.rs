@@ -1,0 +1,273 @@
+//! Conversations, like `ss -ta` and Wireshark's Conversations dialog: one
+//! row per TCP stream, UDP flow or IP pair, with packets and bytes each
+//! way, start, duration and (TCP) the connection's state. Sortable; Enter
+//! filters the packet list to the conversation.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Block, Borders, Widget};
+
+use crate::stats::conv::{ConvTap, ConvType, Conversation};
+use crate::stats::ladder::Connections;
+use crate::stats::{format_size, Tap};
+
+use super::{conversation_filter, move_cursor, put, scroll_to, Action, Feed};
+use crate::dissect::FrameMeta;
+use crate::field::Timestamp;
+use crate::tui::packets::Packets;
+
+const KINDS: [ConvType; 4] = [ConvType::Tcp, ConvType::Udp, ConvType::Ip, ConvType::Ipv6];
+
+/// Sortable columns.
+const COLUMNS: [&str; 9] = ["Address A", "Address B", "Pkts A→B", "Bytes A→B", "Pkts B→A", "Bytes B→A", "Start", "Duration", "State"];
+
+pub struct ConversationsView {
+    taps: Vec<ConvTap>,
+    conns: Connections,
+    feed: Feed,
+    pub tab: usize,
+    pub sort: usize,
+    pub descending: bool,
+    cursor: usize,
+    top: std::cell::Cell<usize>,
+}
+
+impl Default for ConversationsView {
+    fn default() -> Self {
+        ConversationsView {
+            taps: KINDS.iter().map(|&k| ConvTap::new(k)).collect(),
+            conns: Connections::default(),
+            feed: Feed::default(),
+            tab: 0,
+            sort: 6,
+            descending: false,
+            cursor: 0,
+            top: Default::default(),
+        }
+    }
+}
+
+fn endpoint(kind: ConvType, a: crate::stats::Addr, p: u16) -> String {
+    if kind.has_ports() {
+        format!("{a}:{p}")
+    } else {
+        a.to_string()
+    }
+}
+
+impl ConversationsView {
+    pub fn refresh(&mut self, packets: &Packets) -> bool {
+        let (taps, conns) = (&mut self.taps, &mut self.conns);
+        self.feed.pull(packets, |n, rel, d, bytes| {
+            let len = d
+                .tree
+                .first(&crate::dissect::frame::LEN)
+                .and_then(|x| x.value.as_u64())
+                .unwrap_or(bytes.len() as u64);
+            // The taps read time and size from the frame's metadata.
+            let meta = FrameMeta {
+                number: n,
+                ts: Timestamp { secs: rel.div_euclid(1_000_000_000), nanos: rel.rem_euclid(1_000_000_000) as u32 },
+                origlen: len as u32,
+                caplen: bytes.len() as u32,
+                ..FrameMeta::default()
+            };
+            for t in taps.iter_mut() {
+                t.packet(&meta, d, bytes);
+            }
+            conns.packet(d, bytes, n, rel);
+        })
+    }
+
+    fn kind(&self) -> ConvType {
+        KINDS[self.tab]
+    }
+
+    /// The TCP state of a conversation, from its segments.
+    pub fn state(&self, c: &Conversation) -> &'static str {
+        if self.kind() != ConvType::Tcp {
+            return "";
+        }
+        let first = c.frames.first().copied();
+        self.conns
+            .list
+            .iter()
+            .find(|(_, l)| l.rungs.first().map(|r| r.seg.frame) == first)
+            .map(|(_, l)| l.summary())
+            .unwrap_or("")
+    }
+
+    /// The rows of the current tab in display order.
+    pub fn rows(&self) -> Vec<&Conversation> {
+        let mut v: Vec<&Conversation> = self.taps[self.tab].conversations().iter().collect();
+        v.sort_by(|x, y| {
+            let o = match self.sort {
+                0 => (x.a, x.port_a).cmp(&(y.a, y.port_a)),
+                1 => (x.b, x.port_b).cmp(&(y.b, y.port_b)),
+                2 => x.frames_ab.cmp(&y.frames_ab),
+                3 => x.bytes_ab.cmp(&y.bytes_ab),
+                4 => x.frames_ba.cmp(&y.frames_ba),
+                5 => x.bytes_ba.cmp(&y.bytes_ba),
+                6 => x.start.cmp(&y.start),
+                7 => x.duration().cmp(&y.duration()),
+                _ => self.state(x).cmp(self.state(y)),
+            };
+            if self.descending {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        v
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        let tabs: Vec<String> = KINDS
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let n = self.taps[i].conversations().len();
+                if i == self.tab {
+                    format!("[{} {n}]", k.title())
+                } else {
+                    format!(" {} {n} ", k.title())
+                }
+            })
+            .collect();
+        let block = Block::new().borders(Borders::ALL).title(format!(" Conversations {} ", tabs.join(" ")));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let kind = self.kind();
+        let aw = if kind.has_ports() { 22 } else { 16 };
+        let widths = [aw, aw, 9, 11, 9, 11, 12, 10, 12];
+        let mut x = 0u16;
+        for (i, (name, w)) in COLUMNS.iter().zip(widths).enumerate() {
+            let mut label = name.to_string();
+            if i == self.sort {
+                label.push(if self.descending { '▼' } else { '▲' });
+            }
+            put(buf, inner, x, 0, &label, Style::new().add_modifier(Modifier::BOLD));
+            x += w as u16 + 1;
+        }
+        let rows = self.rows();
+        let height = (inner.height as usize).saturating_sub(2);
+        let mut top = self.top.get();
+        scroll_to(self.cursor, &mut top, height);
+        self.top.set(top);
+        for (row, (i, c)) in rows.iter().enumerate().skip(top).take(height).enumerate() {
+            let cells = [
+                endpoint(kind, c.a, c.port_a),
+                endpoint(kind, c.b, c.port_b),
+                c.frames_ab.to_string(),
+                format_size(c.bytes_ab),
+                c.frames_ba.to_string(),
+                format_size(c.bytes_ba),
+                format!("{:.6}", crate::stats::nanos_to_sec(c.start)),
+                format!("{:.4}", crate::stats::nanos_to_sec(c.duration())),
+                self.state(c).to_string(),
+            ];
+            let style = if i == self.cursor { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
+            let mut x = 0u16;
+            for (cell, w) in cells.iter().zip(widths) {
+                put(buf, inner, x, row as u16 + 1, &format!("{cell:<w$} "), style);
+                x += w as u16 + 1;
+            }
+        }
+        put(
+            buf,
+            inner,
+            0,
+            inner.height.saturating_sub(1),
+            "Tab kind · s/S sort column · r reverse · Enter filter to it · Esc close",
+            Style::new().add_modifier(Modifier::DIM),
+        );
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, page: usize) -> Action {
+        let len = self.rows().len();
+        if let Some(c) = move_cursor(key.code, self.cursor, len, page) {
+            self.cursor = c;
+            return Action::None;
+        }
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('C') => Action::Close,
+            KeyCode::Tab => {
+                self.tab = (self.tab + 1) % KINDS.len();
+                self.cursor = 0;
+                Action::None
+            }
+            KeyCode::BackTab => {
+                self.tab = (self.tab + KINDS.len() - 1) % KINDS.len();
+                self.cursor = 0;
+                Action::None
+            }
+            KeyCode::Char('s') => {
+                self.sort = (self.sort + 1) % COLUMNS.len();
+                Action::None
+            }
+            KeyCode::Char('S') => {
+                self.sort = (self.sort + COLUMNS.len() - 1) % COLUMNS.len();
+                Action::None
+            }
+            KeyCode::Char('r') => {
+                self.descending = !self.descending;
+                Action::None
+            }
+            KeyCode::Enter => {
+                let rows = self.rows();
+                let Some(c) = rows.get(self.cursor) else { return Action::None };
+                let kind = self.kind();
+                Action::Filter(if kind.has_ports() {
+                    conversation_filter(kind.proto(), c.stream, (c.a, c.port_a), (c.b, c.port_b))
+                } else {
+                    format!("{p}.addr eq {} and {p}.addr eq {}", c.a, c.b, p = kind.proto())
+                })
+            }
+            _ => Action::None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::views::testing::{load, rows};
+    use crossterm::event::KeyModifiers;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn tcp_upper_lab_has_two_closed_connections() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/tcp-upper.pcap");
+        let Some(packets) = load(&path) else { return };
+        let mut v = ConversationsView::default();
+        v.refresh(&packets);
+        let area = Rect::new(0, 0, 150, 8);
+        let mut buf = Buffer::empty(area);
+        v.render(area, &mut buf);
+        let text = rows(&buf);
+        assert!(text[0].contains("[TCP 2]") && text[0].contains("UDP 0"), "{text:#?}");
+        assert!(text[1].contains("Address A") && text[1].contains("Start▲"), "{text:#?}");
+        for row in &text[2..4] {
+            assert!(row.contains("127.0.0.1:12000") && row.contains("CLOSED"), "{row}");
+            assert!(row.contains("419 bytes") && row.contains("287 bytes"), "{row}");
+        }
+        // Sort by duration, descending, then filter to the first row.
+        v.sort = 7;
+        v.handle_key(key(KeyCode::Char('r')), 5);
+        let d: Vec<i64> = v.rows().iter().map(|c| c.duration()).collect();
+        assert!(d[0] >= d[1]);
+        match v.handle_key(key(KeyCode::Enter), 5) {
+            Action::Filter(f) => assert!(f.contains("tcp"), "{f}"),
+            a => panic!("{a:?}"),
+        }
+        v.handle_key(key(KeyCode::Tab), 5);
+        v.handle_key(key(KeyCode::Tab), 5);
+        assert_eq!(v.rows().len(), 1);
+        assert_eq!(v.handle_key(key(KeyCode::Enter), 5), Action::Filter("ip.addr eq 127.0.0.1 and ip.addr eq 127.0.0.1".into()));
+    }
+}

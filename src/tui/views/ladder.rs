@@ -1,0 +1,196 @@
+//! The TCP ladder diagram: the client on the left, the server on the
+//! right, one arrow per segment with its flags, relative seq/ack and
+//! length, the time since the previous segment, and each endpoint's state
+//! beside the arrows.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::{Block, Borders, Widget};
+
+use crate::dissect::tcp::flag_list;
+use crate::stats::ladder::{Connections, Ladder, Rung, RST};
+
+use super::{move_cursor, put, scroll_to, Action, Feed, CLIENT, SERVER};
+use crate::tui::packets::Packets;
+
+pub struct LadderView {
+    /// The frame the view was opened on; its connection is shown.
+    frame: u32,
+    conns: Connections,
+    feed: Feed,
+    cursor: usize,
+    top: std::cell::Cell<usize>,
+}
+
+const STATE_W: usize = 12;
+
+impl LadderView {
+    pub fn new(frame: u32) -> LadderView {
+        LadderView { frame, conns: Connections::default(), feed: Feed::default(), cursor: 0, top: Default::default() }
+    }
+
+    /// Reads packets that arrived since the last call.
+    pub fn refresh(&mut self, packets: &Packets) -> bool {
+        let conns = &mut self.conns;
+        self.feed.pull(packets, |n, rel, d, bytes| conns.packet(d, bytes, n, rel))
+    }
+
+    pub fn ladder(&self) -> Option<&Ladder> {
+        self.conns.list.iter().map(|(_, l)| l).find(|l| l.rungs.iter().any(|r| r.seg.frame == self.frame))
+    }
+
+    fn label(r: &Rung) -> String {
+        let mut s = String::new();
+        flag_list(r.seg.flags, &mut s);
+        s.push_str(&format!(" Seq={}", r.rel_seq));
+        if let Some(a) = r.rel_ack {
+            s.push_str(&format!(" Ack={a}"));
+        }
+        s.push_str(&format!(" Len={}", r.seg.len));
+        if r.retrans {
+            s.push_str(" [retransmission]");
+        }
+        s
+    }
+
+    /// The arrow between the two lifelines, `width` columns wide.
+    fn arrow(r: &Rung, width: usize) -> String {
+        let label = format!(" {} ", Self::label(r));
+        let inner = width.saturating_sub(2);
+        let label: String = label.chars().take(inner).collect();
+        let dashes = inner.saturating_sub(label.chars().count());
+        let (l, rr) = (dashes / 2, dashes - dashes / 2);
+        if r.from_client {
+            format!("{}{}{}>", "─".repeat(l + 1), label, "─".repeat(rr))
+        } else {
+            format!("<{}{}{}", "─".repeat(l), label, "─".repeat(rr + 1))
+        }
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        let block = Block::new().borders(Borders::ALL).title(" TCP ladder (Enter: select packet, Esc: close) ");
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let Some(l) = self.ladder() else {
+            put(buf, inner, 0, 0, "No TCP segment selected: select a TCP packet and press L.", Style::new());
+            return;
+        };
+        // Columns: frame, +time, client state │ arrow │ server state.
+        let gutter = 16;
+        let w = inner.width as usize;
+        let arrow_w = w.saturating_sub(gutter + 2 * STATE_W + 4).max(10);
+        let left = gutter + STATE_W + 1;
+        let right = left + 1 + arrow_w;
+        let head = Style::new().add_modifier(Modifier::BOLD);
+        put(buf, inner, 0, 0, "frame  +time(s)", head);
+        put(buf, inner, left.saturating_sub(6) as u16, 0, &format!("client {}:{}", l.client.0, l.client.1), head.patch(CLIENT));
+        let sname = format!("server {}:{}", l.server.0, l.server.1);
+        put(buf, inner, (right + 1).saturating_sub(sname.len().min(right + 1) / 2) as u16, 0, &sname, head.patch(SERVER));
+        let height = (inner.height as usize).saturating_sub(1);
+        let mut top = self.top.get();
+        scroll_to(self.cursor, &mut top, height);
+        self.top.set(top);
+        for (row, (i, r)) in l.rungs.iter().enumerate().skip(top).take(height).enumerate() {
+            let y = row as u16 + 1;
+            let mut style = if r.from_client { CLIENT } else { SERVER };
+            if r.retrans {
+                style = style.fg(Color::Yellow);
+            }
+            if r.seg.flags & RST != 0 {
+                style = Style::new().fg(Color::White).bg(Color::Red);
+            }
+            if i == self.cursor {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            let t = r.delta as f64 / 1e9;
+            put(buf, inner, 0, y, &format!("{:>5} {:>+9.6}", r.seg.frame, t), Style::new());
+            put(buf, inner, gutter as u16, y, &format!("{:>STATE_W$}", r.client.name()), CLIENT);
+            put(buf, inner, left as u16, y, "│", Style::new());
+            put(buf, inner, (left + 1) as u16, y, &Self::arrow(r, arrow_w), style);
+            put(buf, inner, right as u16, y, "│", Style::new());
+            put(buf, inner, (right + 2) as u16, y, r.server.name(), SERVER);
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, page: usize) -> Action {
+        let len = self.ladder().map(|l| l.rungs.len()).unwrap_or(0);
+        if let Some(c) = move_cursor(key.code, self.cursor, len, page) {
+            self.cursor = c;
+            return Action::None;
+        }
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('L') => Action::Close,
+            KeyCode::Enter => match self.ladder().and_then(|l| l.rungs.get(self.cursor)) {
+                Some(r) => Action::Select(r.seg.frame),
+                None => Action::None,
+            },
+            _ => Action::None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::views::testing::{load, rows};
+    use crossterm::event::KeyModifiers;
+
+    #[test]
+    fn tcp_upper_lab_reads_as_a_ladder() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/tcp-upper.pcap");
+        let Some(packets) = load(&path) else {
+            eprintln!("sample capture missing: skipped");
+            return;
+        };
+        let mut v = LadderView::new(4);
+        assert!(v.refresh(&packets));
+        let area = Rect::new(0, 0, 110, 14);
+        let mut buf = Buffer::empty(area);
+        v.render(area, &mut buf);
+        let text = rows(&buf);
+        let arrows: Vec<String> = text[2..12]
+            .iter()
+            .map(|r| {
+                // The arrow between the lifelines, its dashes collapsed.
+                let a: String = r.split('│').nth(2).unwrap_or_default().to_string();
+                let mut out = String::new();
+                for ch in a.trim().chars() {
+                    if !(ch == '─' && out.ends_with('─')) {
+                        out.push(ch);
+                    }
+                }
+                out
+            })
+            .collect();
+        assert_eq!(
+            arrows,
+            [
+                "─ SYN Seq=0 Len=0 ─>",
+                "<─ SYN, ACK Seq=0 Ack=1 Len=0 ─",
+                "─ ACK Seq=1 Ack=1 Len=0 ─>",
+                "─ PSH, ACK Seq=1 Ack=1 Len=15 ─>",
+                "<─ ACK Seq=1 Ack=16 Len=0 ─",
+                "<─ PSH, ACK Seq=1 Ack=16 Len=15 ─",
+                "─ ACK Seq=16 Ack=16 Len=0 ─>",
+                "─ FIN, ACK Seq=16 Ack=16 Len=0 ─>",
+                "<─ FIN, ACK Seq=16 Ack=17 Len=0 ─",
+                "─ ACK Seq=17 Ack=17 Len=0 ─>",
+            ],
+            "{text:#?}"
+        );
+        assert!(text[1].contains("client 127.0.0.1:") && text[1].contains("server 127.0.0.1:12000"));
+        assert!(text[2].contains("SYN_SENT") && text[2].contains("LISTEN"));
+        assert!(text[4].contains("ESTABLISHED"));
+        assert!(text[9].contains("FIN_WAIT_1") && text[9].contains("CLOSE_WAIT"));
+        assert!(text[11].contains("TIME_WAIT") && text[11].contains("CLOSED"));
+        // The second connection is not drawn.
+        assert_eq!(arrows.len(), 10);
+        let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        v.handle_key(key(KeyCode::Char('j')), 10);
+        v.handle_key(key(KeyCode::Char('j')), 10);
+        assert_eq!(v.handle_key(key(KeyCode::Enter), 10), Action::Select(3));
+        assert_eq!(v.handle_key(key(KeyCode::Esc), 10), Action::Close);
+    }
+}

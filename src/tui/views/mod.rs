@@ -1,0 +1,280 @@
+//! Session views opened over the packet list: follow stream (`F`),
+//! conversations (`C`) and the TCP ladder diagram (`L`).
+//!
+//! Each view is a self-contained component: its own state, `refresh` (reads
+//! packets it has not seen yet, so it updates live while a capture runs),
+//! `render(&self, area, buf)` and `handle_key`, which answers with an
+//! `Action` for the app (select a packet, apply a filter, close).
+
+pub mod conversations;
+pub mod follow;
+pub mod ladder;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+
+use crate::dissect::Dissection;
+use crate::field::{self, Field};
+use crate::stats::Addr;
+
+use super::packets::Packets;
+
+/// What a view asks the app to do after a key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    None,
+    Close,
+    /// Select this frame (1-based) in the packet list.
+    Select(u32),
+    /// Apply this display filter.
+    Filter(String),
+    /// Show a note in the status bar.
+    Message(String),
+}
+
+/// The two sides' colours, as Wireshark's follow dialog uses them.
+pub const CLIENT: Style = Style::new().fg(Color::Red);
+pub const SERVER: Style = Style::new().fg(Color::Blue);
+
+/// Reads the packets a view has not seen yet, re-dissecting each.
+pub struct Feed {
+    next: usize,
+    bytes: Vec<u8>,
+    d: Dissection,
+    rel: Option<Field>,
+}
+
+impl Default for Feed {
+    fn default() -> Self {
+        Feed { next: 0, bytes: Vec::new(), d: Dissection::default(), rel: field::lookup("frame.time_relative") }
+    }
+}
+
+impl Feed {
+    /// Calls `f(frame number, time since the first packet in ns, dissection,
+    /// frame bytes)` for every new packet; true when there was one.
+    pub fn pull(&mut self, packets: &Packets, mut f: impl FnMut(u32, i64, &Dissection, &[u8])) -> bool {
+        let n = packets.len();
+        let any = self.next < n;
+        while self.next < n {
+            if packets.dissect(self.next, &mut self.bytes, &mut self.d) {
+                let rel = self
+                    .rel
+                    .and_then(|r| self.d.tree.first(r))
+                    .and_then(|n| match n.value {
+                        crate::field::Value::RelTime(ns) => Some(ns),
+                        _ => None,
+                    })
+                    .unwrap_or(0);
+                f(self.next as u32 + 1, rel, &self.d, &self.bytes);
+            }
+            self.next += 1;
+        }
+        any
+    }
+}
+
+/// The display filter that keeps one TCP or UDP conversation: by stream
+/// index when the dissector numbers streams, else by its two endpoints.
+pub fn conversation_filter(proto: &str, stream: Option<u32>, a: (Addr, u16), b: (Addr, u16)) -> String {
+    let stream_field = format!("{proto}.stream");
+    if let (Some(s), Some(_)) = (stream, field::lookup(&stream_field)) {
+        return format!("{stream_field} eq {s}");
+    }
+    let net = |x: Addr| if matches!(x, Addr::V6(_)) { "ipv6" } else { "ip" };
+    if a.0 == b.0 {
+        format!("{}.addr eq {} and {proto}.port eq {} and {proto}.port eq {}", net(a.0), a.0, a.1, b.1)
+    } else {
+        format!(
+            "{}.addr eq {} and {}.addr eq {} and {proto}.port eq {} and {proto}.port eq {}",
+            net(a.0),
+            a.0,
+            net(b.0),
+            b.0,
+            a.1,
+            b.1
+        )
+    }
+}
+
+/// Writes `text` at (x, y) clipped to `area`.
+pub fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, text: &str, style: Style) {
+    if y >= area.height || x >= area.width {
+        return;
+    }
+    let w = (area.width - x) as usize;
+    buf.set_stringn(area.x + x, area.y + y, text, w, style);
+}
+
+/// Keeps `cursor` within `top..top+height` by moving `top`.
+pub fn scroll_to(cursor: usize, top: &mut usize, height: usize) {
+    if height == 0 {
+        return;
+    }
+    if cursor < *top {
+        *top = cursor;
+    } else if cursor >= *top + height {
+        *top = cursor + 1 - height;
+    }
+}
+
+/// The new cursor after a movement key, or None if the key is not one.
+pub fn move_cursor(code: crossterm::event::KeyCode, cursor: usize, len: usize, page: usize) -> Option<usize> {
+    use crossterm::event::KeyCode::*;
+    let last = len.saturating_sub(1);
+    Some(match code {
+        Char('j') | Down => (cursor + 1).min(last),
+        Char('k') | Up => cursor.saturating_sub(1),
+        PageDown => (cursor + page.max(1)).min(last),
+        PageUp => cursor.saturating_sub(page.max(1)),
+        Char('g') | Home => 0,
+        Char('G') | End => last,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::Arc;
+
+    use crate::capture::StoreSource;
+    use crate::tui::packets::Packets;
+
+    /// Loads a capture file into a store as the TUI's loader would.
+    pub fn load(path: &std::path::Path) -> Option<Arc<Packets>> {
+        let bytes = std::fs::read(path).ok()?;
+        load_bytes(bytes)
+    }
+
+    pub fn load_bytes(bytes: Vec<u8>) -> Option<Arc<Packets>> {
+        let reader = crate::capture::Reader::new(Box::new(std::io::Cursor::new(bytes.clone())) as Box<dyn std::io::Read + Send>).ok()?;
+        let packets = Arc::new(Packets::new(StoreSource::Memory(bytes), reader.is_pcapng()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        crate::tui::loader::spawn(reader, 0, packets.clone(), tx, stop).join().ok()?;
+        drop(rx);
+        Some(packets)
+    }
+
+    /// The text of a rendered buffer, one string per row.
+    pub fn rows(buf: &ratatui::buffer::Buffer) -> Vec<String> {
+        let a = buf.area;
+        (0..a.height)
+            .map(|y| (0..a.width).map(|x| buf[(a.x + x, a.y + y)].symbol().to_string()).collect::<String>())
+            .collect()
+    }
+}
+
+/// The session view open over the panes, if any.
+pub enum SessionView {
+    Follow(follow::FollowView),
+    Conversations(conversations::ConversationsView),
+    Ladder(ladder::LadderView),
+}
+
+impl SessionView {
+    /// The view a key opens (`F`, `C`, `L`) on the selected frame.
+    pub fn open(key: char, frame: u32, packets: &Packets) -> Option<SessionView> {
+        let mut v = match key {
+            'F' => SessionView::Follow(follow::FollowView::new(frame)),
+            'C' => SessionView::Conversations(conversations::ConversationsView::default()),
+            'L' => SessionView::Ladder(ladder::LadderView::new(frame)),
+            _ => return None,
+        };
+        v.refresh(packets);
+        Some(v)
+    }
+
+    pub fn refresh(&mut self, packets: &Packets) -> bool {
+        match self {
+            SessionView::Follow(v) => v.refresh(packets),
+            SessionView::Conversations(v) => v.refresh(packets),
+            SessionView::Ladder(v) => v.refresh(packets),
+        }
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        match self {
+            SessionView::Follow(v) => v.render(area, buf),
+            SessionView::Conversations(v) => v.render(area, buf),
+            SessionView::Ladder(v) => v.render(area, buf),
+        }
+    }
+
+    pub fn handle_key(&mut self, key: crossterm::event::KeyEvent, page: usize) -> Action {
+        match self {
+            SessionView::Follow(v) => v.handle_key(key, page),
+            SessionView::Conversations(v) => v.handle_key(key, page),
+            SessionView::Ladder(v) => v.handle_key(key, page),
+        }
+    }
+
+    /// The display filter opening the view applies (following a stream
+    /// filters the list to it, as Wireshark does).
+    pub fn filter(&self) -> Option<String> {
+        match self {
+            SessionView::Follow(v) => v.filter(),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    use crate::capture::{Reader, StoreSource};
+    use crate::tui::{loader, testutil, App, Event, Packets};
+
+    fn screen(app: &App) -> String {
+        let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).expect("terminal");
+        t.draw(|f| app.draw(f)).expect("draw");
+        super::testing::rows(t.backend().buffer()).join("\n")
+    }
+
+    fn press(app: &mut App, code: KeyCode) {
+        app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    #[test]
+    fn keys_open_and_close_each_view_over_the_panes() {
+        let file = testutil::pcap(&testutil::lab_frames());
+        let Ok(reader) = Reader::new(std::io::Cursor::new(file.clone())) else { panic!("lab pcap") };
+        let packets = Arc::new(Packets::new(StoreSource::Memory(file.clone()), false));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let handle = loader::spawn(reader, file.len() as u64, packets.clone(), tx, Arc::new(AtomicBool::new(false)));
+        let (app_tx, app_rx) = std::sync::mpsc::channel();
+        let mut app = App::new(packets, app_tx, "lab.pcap".into(), ratatui::layout::Rect::new(0, 0, 120, 30));
+        for ev in rx.iter() {
+            app.update(ev);
+        }
+        let _ = handle.join();
+        press(&mut app, KeyCode::Char('L'));
+        let s = screen(&app);
+        assert!(s.contains("TCP ladder") && s.contains("SYN Seq=0 Len=0"), "{s}");
+        press(&mut app, KeyCode::Esc);
+        assert!(app.session_view.is_none());
+        press(&mut app, KeyCode::Char('C'));
+        assert!(screen(&app).contains("Conversations [TCP 1]"));
+        press(&mut app, KeyCode::Enter);
+        assert!(app.session_view.is_none());
+        assert!(app.filter.text.contains("tcp"), "{}", app.filter.text);
+        while app.applied.as_ref().is_some_and(|a| !a.done) {
+            match app_rx.recv_timeout(std::time::Duration::from_secs(20)) {
+                Ok(ev) => app.update(ev),
+                Err(e) => panic!("filter never finished: {e}"),
+            }
+        }
+        press(&mut app, KeyCode::Char('F'));
+        let s = screen(&app);
+        assert!(s.contains("Follow TCP") && s.contains(" / HTTP/1.1"), "{s}");
+        press(&mut app, KeyCode::Char('q'));
+        assert!(app.session_view.is_none() && !app.quit);
+    }
+}
