@@ -44,18 +44,10 @@ struct Diff {
 }
 
 fn load_known() -> BTreeMap<Key, (String, String)> {
-    let text = std::fs::read_to_string(KNOWN).unwrap_or_default();
-    let mut m = BTreeMap::new();
-    for line in text.lines() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let parts: Vec<&str> = line.splitn(4, '\t').collect();
-        assert_eq!(parts.len(), 4, "{KNOWN}: bad line {line:?} (want capture, column, frames, reason)");
-        let key = Key { capture: parts[0].into(), column: parts[1].into() };
-        m.insert(key, (parts[2].to_string(), parts[3].to_string()));
-    }
-    m
+    common::known_rows(KNOWN)
+        .into_iter()
+        .map(|[capture, column, frames, reason]| (Key { capture, column }, (frames, reason)))
+        .collect()
 }
 
 fn save_known(known: &BTreeMap<Key, (String, String)>) {

@@ -50,6 +50,15 @@ impl Session {
         }
     }
 
+    /// Waits (up to 15 s) for `text` to leave the screen.
+    fn wait_until_gone(&self, text: &str) {
+        let start = Instant::now();
+        while self.screen().contains(text) {
+            assert!(start.elapsed() < Duration::from_secs(15), "{text:?} stays on screen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Waits (up to 15 s) for the screen to contain `text`.
     fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
@@ -66,6 +75,45 @@ impl Session {
     }
 }
 
+/// The text of `line` (from `capture-pane -e`) shown in reverse video.
+fn reversed(line: &str) -> String {
+    let mut out = String::new();
+    let mut rev = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            if rev {
+                out.push(c);
+            }
+            continue;
+        }
+        if chars.next_if_eq(&'[').is_none() {
+            continue;
+        }
+        let mut params = String::new();
+        for p in chars.by_ref() {
+            if p.is_ascii_alphabetic() {
+                if p == 'm' {
+                    for code in params.split(';') {
+                        match code {
+                            "" | "0" | "27" => rev = false,
+                            "7" => rev = true,
+                            _ => {}
+                        }
+                    }
+                }
+                break;
+            }
+            params.push(p);
+        }
+    }
+    out
+}
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name)
+}
+
 fn capture(name: &str) -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures").join(name);
     if p.exists() {
@@ -80,23 +128,25 @@ fn capture(name: &str) -> Option<PathBuf> {
 fn browse_a_capture_and_quit_cleanly() {
     let Some(file) = capture("suricata-verify__http-protocol-nodup--input.pcap") else { return };
     let Some(s) = Session::start("browse", &file.display().to_string()) else { return };
-    let first = s.wait_for("2545 → 80 [SYN]");
-    assert!(first.contains("Frame 1: 74 bytes on wire"), "{first}");
-    assert!(first.contains("0000  38 97 d6 b0"), "{first}");
+    // Waiting for each part in turn: a capture can catch a frame half drawn.
+    s.wait_for("2545 → 80 [SYN]");
+    s.wait_for("Frame 1: 74 bytes on wire");
+    s.wait_for("0000  38 97 d6 b0");
     // Packet 4 via go-to; open its IPv4 layer; the status bar stays.
     s.keys(&[":", "4", "Enter"]);
     s.wait_for("Frame 4: 1506 bytes on wire");
     s.keys(&["Tab", "j", "j", "Enter"]);
-    let tree = s.wait_for("Identification: 0xd481 (54401)");
-    assert!(tree.contains("Packets: "), "{tree}");
+    s.wait_for("Identification: 0xd481 (54401)");
     // A display filter: the count agrees with `tshark -Y "tcp.dstport == 80"` (16 of 36).
     s.keys(&["/", "tcp.dstport == 80", "Enter"]);
-    let filtered = s.wait_for("Displayed: 16 (44.4%)");
-    assert!(filtered.contains("Packets: 36"), "{filtered}");
-    assert!(!filtered.contains("80 → 2545"), "{filtered}");
+    s.wait_for("Packets: 36 · Displayed: 16 (44.4%)");
+    s.wait_until_gone("80 → 2545");
     s.keys(&["?"]);
     s.wait_for("cycle the time format");
-    s.keys(&["Escape", "q"]);
+    // Esc and q sent together read as Alt-q: let the Esc land first.
+    s.keys(&["Escape"]);
+    s.wait_until_gone("cycle the time format");
+    s.keys(&["q"]);
     let after = s.wait_for("STTY");
     assert!(after.contains("EXITED 0"), "{after}");
     assert!(after.contains("STTY cooked"), "raw mode left on:\n{after}");
@@ -118,12 +168,41 @@ fn live_capture_shows_packets_as_they_arrive() {
     for i in 0..3 {
         sock.send_to(format!("ping {i}").as_bytes(), ("127.0.0.1", port)).expect("send");
     }
-    let screen = s.wait_for("Packets: 3 │");
-    assert!(screen.contains(&format!("→ {port} Len=6")), "{screen}");
-    assert!(screen.contains("Dropped: 0") && screen.contains(&format!("lo (udp port {port})")), "{screen}");
+    s.wait_for(&format!("Packets: 3 │ ● Capturing │ Dropped: 0 │ lo (udp port {port})"));
+    s.wait_for(&format!("→ {port} Len=6"));
     // The list follows: the newest packet is selected and shown in the tree.
-    assert!(screen.contains("Frame 3:"), "{screen}");
+    s.wait_for("Frame 3:");
     s.keys(&["q"]);
     let after = s.wait_for("STTY");
     assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
+}
+
+#[test]
+fn filter_a_lab_capture_and_follow_bytes_to_fields() {
+    let Some(s) = Session::start("web", &sample("web.pcap").display().to_string()) else { return };
+    s.wait_for("34508 → 6789 [SYN]");
+    s.keys(&["/", "tcp.port == 6789", "Enter"]);
+    s.wait_for("Packets: 14 · Displayed: 14 (100.0%)");
+    // The data-carrying segments only, as `tshark -Y` counts them (6).
+    s.keys(&["/", "C-u", "tcp.port == 6789 && tcp.len > 0", "Enter"]);
+    s.wait_for("Packets: 14 · Displayed: 6 (42.9%)");
+    s.wait_until_gone("[SYN]");
+    // In the bytes pane, byte 26 is the IPv4 source address: the tree
+    // selects it and its four bytes are highlighted.
+    s.keys(&["Tab", "Tab", "j"]);
+    s.keys(&["l"; 10]);
+    s.wait_for("Source Address: 127.0.0.1");
+    let start = Instant::now();
+    loop {
+        let colored = s.tmux(&["capture-pane", "-p", "-e", "-t", &s.0]);
+        let line = colored.lines().find(|l| l.starts_with("0010")).unwrap_or("").to_string();
+        let marked = reversed(&line);
+        if marked.starts_with("7f 00 00 01") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "highlighted {marked:?} in {line:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
 }

@@ -24,7 +24,7 @@ const UDP_PLAIN: usize = 512;
 const BUNDLED_ZONE: &str = include_str!("../../assets/zone.txt");
 
 /// DNS server and dig-like client (port 53 as root, else 5353) for the zone lab.test.
-/// Watch queries and answers over UDP, then the same over TCP with a length prefix.
+/// Watch each query and its answer (same id) over UDP, or over TCP with a length prefix (--tcp).
 #[derive(clap::Args, Debug, Clone)]
 #[command(verbatim_doc_comment)]
 pub struct Args {

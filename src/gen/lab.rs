@@ -37,12 +37,19 @@ pub struct Args {
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// TCP uppercase on 12000: handshake, data, teardown per message
     TcpUpper,
+    /// UDP uppercase on 12000: a datagram each way per message
     UdpUpper,
+    /// TCP chat on 12000: data both ways on one connection
     Chat,
+    /// HTTP/1.1 on 6789: a 200 and a 404 on one keep-alive connection
     Web,
+    /// UDP pinger on 12000 losing a seeded 30%
     Ping,
+    /// DNS on 53 (5353 unless root): every record type and an NXDOMAIN
     Dns,
+    /// SMTP on 25 (2525 unless root): one mail from EHLO to QUIT
     Smtp,
 }
 

@@ -35,6 +35,8 @@ pub enum Mode {
     Filter,
     GoTo(LineInput),
     Search(LineInput),
+    /// Asking where to save, and whether only the displayed packets.
+    Save { input: LineInput, displayed: bool },
 }
 
 /// The applied display filter and how far its worker has come.
@@ -165,6 +167,12 @@ impl App {
                 }
                 self.follow(following);
             }
+            Event::Saved(r) => {
+                self.message = Some(match r {
+                    Ok((n, path)) => format!("saved {n} packet{} to {path}", if n == 1 { "" } else { "s" }),
+                    Err(e) => format!("not saved: {e}"),
+                })
+            }
             Event::Filtered(fp) => {
                 let following = self.following();
                 self.filtered(fp);
@@ -287,6 +295,17 @@ impl App {
                 Edit::Submit => self.go_to(&input.text),
                 Edit::Cancel => {}
                 _ => self.mode = Mode::GoTo(input),
+            },
+            Mode::Save { mut input, displayed } => match (k.code, input.handle(k)) {
+                (_, Edit::Submit) if !input.text.trim().is_empty() => {
+                    let which = if displayed { self.view.matched.clone() } else { None };
+                    let path = std::path::PathBuf::from(input.text.trim());
+                    super::save::spawn(self.packets.clone(), which, path, self.tx.clone());
+                    self.message = Some("saving…".into());
+                }
+                (_, Edit::Cancel) => {}
+                (KeyCode::Tab, _) => self.mode = Mode::Save { input, displayed: !displayed },
+                _ => self.mode = Mode::Save { input, displayed },
             },
             Mode::Search(mut input) => {
                 self.search_input = input.clone();
@@ -481,6 +500,10 @@ impl App {
             KeyCode::Char('/') | KeyCode::Char('f') if !ctrl => self.mode = Mode::Filter,
             KeyCode::Char(':') => self.mode = Mode::GoTo(LineInput::default()),
             KeyCode::Char('g') if ctrl => self.mode = Mode::GoTo(LineInput::default()),
+            KeyCode::Char('s') if ctrl => {
+                let displayed = self.view.matched.is_some();
+                self.mode = Mode::Save { input: LineInput::default(), displayed }
+            }
             KeyCode::Char('s') | KeyCode::Char('f') => {
                 let mut input = self.search_input.clone();
                 input.clear();

@@ -59,6 +59,10 @@ impl App {
             Mode::Help { scroll } => help::draw(f, f.area(), *scroll),
             Mode::GoTo(input) => prompt(f, " Go to packet ", input, "packet number, Enter to go, Esc to cancel"),
             Mode::Search(input) => prompt(f, " Search ", input, "\"text\", de:ad:be:ef or 0xdeadbeef; Enter"),
+            Mode::Save { input, displayed } => {
+                let which = if *displayed { "the displayed packets" } else { "all packets" };
+                prompt(f, " Save as pcap ", input, &format!("saves {which} (Tab changes); Enter saves"))
+            }
             Mode::Normal | Mode::Filter => {}
         }
     }

@@ -20,6 +20,8 @@ pub enum Event {
     Packets(Progress),
     /// A display filter worker's results.
     Filtered(FilterProgress),
+    /// A save finished: packets written and the file, or what went wrong.
+    Saved(Result<(usize, String), String>),
 }
 
 /// How far a packet source has come.

@@ -23,6 +23,8 @@ pub const KEYS: &[(&str, &str)] = &[
     (": Ctrl-g", "go to packet number"),
     ("s Ctrl-f", "search: \"text\", hex bytes (de:ad:be:ef or 0xdeadbeef) or a filter"),
     ("n N", "next / previous search match"),
+    ("Ctrl-s", "save all or the displayed packets to a pcap file"),
+    ("Space", "live capture: pause / resume the display (capture goes on)"),
     ("t", "cycle the time format: relative, absolute, delta displayed, epoch"),
     ("z", "maximise / restore the focused pane"),
     ("F", "follow the TCP/UDP stream (m mode, d side, / search, w save)"),

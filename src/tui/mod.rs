@@ -20,6 +20,7 @@ mod layout;
 mod list;
 mod loader;
 mod packets;
+mod save;
 mod search;
 mod terminal;
 mod time_format;

@@ -568,3 +568,71 @@ fn live_list_follows_new_packets_until_the_user_moves_up() {
     let s = screen(&app);
     assert!(s.contains("Dropped: 4") && s.contains("Capture stopped"), "{s}");
 }
+
+#[test]
+fn whole_screen_at_80_by_24() {
+    let (mut app, _rx) = lab(80, 24);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('G'));
+    let got = lines(&render(&app)).join("\n");
+    // The labels come from the dissectors: when they change, check the new
+    // screen printed here and paste it below.
+    assert_eq!(got, SNAPSHOT_80X24, "screen now:\n{got}");
+}
+
+const SNAPSHOT_80X24: &str = concat!(
+    "Filter: press / to enter a display filter                                       \n",
+    " Packets ───────────────────────────────────────────────────────────────────────\n",
+    "No. Time     Source    Destination Protocol Length Info                         \n",
+    "  1 0.000000 127.0.0.1 127.0.0.1   TCP          54 40000 → 6789 [SYN] Seq=0 Win…\n",
+    "  2 0.010000 127.0.0.1 127.0.0.1   TCP          54 6789 → 40000 [SYN, ACK] Seq=…\n",
+    "  3 0.020000 127.0.0.1 127.0.0.1   TCP          54 40000 → 6789 [ACK] Seq=1 Ack…\n",
+    "  4 0.030000 127.0.0.1 127.0.0.1   TCP          72 40000 → 6789 [PSH, ACK] Seq=…\n",
+    "  5 0.040000 127.0.0.1 127.0.0.1   UDP          48 50000 → 12000 Len=6          \n",
+    "  6 0.050000 127.0.0.1 127.0.0.1   TCP          54 6789 → 40000 [RST, ACK] Seq=…\n",
+    "                                                                                \n",
+    " Details ───────────────────────────────────────────────────────────────────────\n",
+    "▸ Frame 2: 54 bytes on wire (432 bits), 54 bytes captured (432 bits)            \n",
+    "▸ Ethernet II, Src: 00:00:00:00:00:01, Dst: 00:00:00:00:00:02                   \n",
+    "▸ Internet Protocol Version 4, Src: 127.0.0.1, Dst: 127.0.0.1                   \n",
+    "▸ Transmission Control Protocol, Src Port: 6789, Dst Port: 40000, Seq: 0, Ack: 1\n",
+    "                                                                                \n",
+    " Bytes ─────────────────────────────────────────────────────────────────────────\n",
+    "0000  00 00 00 00 00 02 00 00  00 00 00 01 08 00 45 00  ..............E.        \n",
+    "0010  00 28 00 01 40 00 40 06  3c cd 7f 00 00 01 7f 00  .(..@.@.<.......        \n",
+    "0020  00 01 1a 85 9c 40 00 00  01 f4 00 00 00 65 50 12  .....@.......eP.        \n",
+    "0030  ff ff 00 00 00 00                                 ......                  \n",
+    "                                                                                \n",
+    "                                                                                \n",
+    "Packets: 6 │ lab.pcap                                                     ? help",
+);
+
+#[test]
+fn ctrl_s_saves_all_or_the_displayed_packets() {
+    let (mut app, rx) = lab(120, 40);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("all.pcap");
+    ctrl(&mut app, 's');
+    assert!(screen(&app).contains("saves all packets"));
+    type_str(&mut app, &out.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    app.update(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());
+    assert!(screen(&app).contains("saved 6 packets to"), "{}", screen(&app));
+    assert_eq!(std::fs::read(&out).unwrap().len(), testutil::pcap(&testutil::lab_frames()).len());
+    // With a filter applied, the displayed packets are the default.
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "udp");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app, &rx);
+    let out = dir.path().join("udp.pcap");
+    ctrl(&mut app, 's');
+    assert!(screen(&app).contains("saves the displayed packets"));
+    press(&mut app, KeyCode::Tab);
+    assert!(screen(&app).contains("saves all packets"));
+    press(&mut app, KeyCode::Tab);
+    type_str(&mut app, &out.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    app.update(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());
+    assert!(screen(&app).contains("saved 1 packet to"), "{}", screen(&app));
+}

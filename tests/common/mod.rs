@@ -93,3 +93,18 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
         handles.into_iter().flat_map(|h| h.join().expect("worker")).collect()
     })
 }
+
+/// The lines of a known-differences file (`#` comments and blank lines
+/// skipped), each split into its four tab-separated columns: two naming
+/// the difference, the frames, the reason.
+pub fn known_rows(path: &str) -> Vec<[String; 4]> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|line| {
+            let p: Vec<&str> = line.splitn(4, '\t').collect();
+            assert_eq!(p.len(), 4, "{path}: bad line {line:?} (want 4 tab-separated columns)");
+            [p[0].to_string(), p[1].to_string(), p[2].to_string(), p[3].to_string()]
+        })
+        .collect()
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Times display filtering of a large capture, wirelens against tshark, with
+# the same filter and the same one-line output (-P / tshark's default).
+#
+#   benches/filter.sh BIG.pcap [FILTER ...]
+#
+# BIG.pcap comes from benches/make_big_capture.sh. The default filters are
+# the issue's two L2-L4 filters. Prints, per filter, the wall-clock seconds
+# of each tool, the matched packet counts (which must agree) and the ratio.
+# Builds wirelens in release mode first. No assertion: figures are reported.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+big=${1:?usage: benches/filter.sh BIG.pcap [FILTER ...]}
+shift
+filters=("$@")
+if (( ${#filters[@]} == 0 )); then
+    filters=('tcp.port == 80' 'tcp.port == 8081 && tcp.flags.syn == 1')
+fi
+
+cargo build --release --bin wirelens >&2
+bin=target/release/wirelens
+
+# Runs a command with its output counted, not stored; prints "seconds lines".
+timed() {
+    local start end lines
+    start=$(date +%s.%N)
+    lines=$("$@" 2>/dev/null | wc -l)
+    end=$(date +%s.%N)
+    echo "$(echo "$end - $start" | bc) $lines"
+}
+
+echo "capture: $big ($(du -h "$big" | cut -f1))"
+read -r base_s base_n < <(timed "$bin" -r "$big" -P)
+echo "wirelens -P without a filter: ${base_s}s, $base_n packets"
+for f in "${filters[@]}"; do
+    read -r ws wn < <(timed "$bin" -r "$big" -Y "$f" -P)
+    read -r ts tn < <(TZ=UTC timed tshark -n -r "$big" -Y "$f")
+    ratio=$(echo "scale=1; $ts / $ws" | bc)
+    agree=$([[ $wn == "$tn" ]] && echo "same count" || echo "COUNTS DIFFER")
+    printf '%-45s wirelens %7.2fs (%s)  tshark %7.2fs (%s)  %s  tshark/wirelens = %sx\n' \
+        "-Y '$f'" "$ws" "$wn" "$ts" "$tn" "$agree" "$ratio"
+done
