@@ -58,8 +58,8 @@ pub struct Printer<'f> {
 impl<'f> Printer<'f> {
     pub fn new(format: &'f Format, verbose: bool, hex: bool, filter: Option<&'f Filter>, pcapng: bool) -> Printer<'f> {
         let mut session = Session::new();
-        // One pass: no frame is dissected twice, so reassembled messages need not be kept.
-        session.tcp.keep_pdus = false;
+        // One pass: no frame is dissected twice and no stream is viewed.
+        session.tcp.keep_frames = false;
         Printer {
             format,
             verbose,

@@ -184,6 +184,8 @@ pub struct Stream {
     completeness: u8,
     /// Which direction sent the first FIN (0 client, 1 server).
     closer: Option<usize>,
+    /// Segments seen.
+    count: u32,
     /// Indexes into `TcpTable::frames`.
     frames: Vec<u32>,
     chunks: Vec<ChunkRef>,
@@ -204,6 +206,7 @@ impl Stream {
             first_rtt: 0,
             completeness: 0,
             closer: None,
+            count: 0,
             frames: Vec::new(),
             chunks: Vec::new(),
         }
@@ -237,9 +240,10 @@ pub struct TcpTable {
     streams: Vec<Stream>,
     frames: Vec<FrameRec>,
     pdus: Vec<StoredPdu>,
-    /// Whether reassembled messages are kept for re-dissection (the TUI);
-    /// a one-pass run has no use for them.
-    pub keep_pdus: bool,
+    /// Whether frames will be dissected again or streams viewed (the TUI):
+    /// then per-frame results, reassembled messages and follow-stream chunks
+    /// are kept. A one-pass run (headless) has no use for them.
+    pub keep_frames: bool,
 }
 
 impl Default for TcpTable {
@@ -249,7 +253,7 @@ impl Default for TcpTable {
             streams: Vec::new(),
             frames: Vec::new(),
             pdus: Vec::new(),
-            keep_pdus: true,
+            keep_frames: true,
         }
     }
 }
@@ -319,7 +323,9 @@ impl TcpTable {
             (s.win as u32, fwd.win_scale as i32)
         };
 
-        if st.frames.is_empty() {
+        let first = st.count == 0;
+        st.count += 1;
+        if first {
             st.first_ts = ts;
             st.prev_ts = ts;
         }
@@ -352,7 +358,7 @@ impl TcpTable {
         }
         let fin_active = s.flags & FIN != 0 && *st.closer.get_or_insert(fi) == fi;
         let completeness = st.completeness;
-        st.completeness |= completeness_bits(st.frames.is_empty(), s);
+        st.completeness |= completeness_bits(first, s);
         let out = SegOut {
             stream: st.index,
             from_client: fc,
@@ -376,6 +382,9 @@ impl TcpTable {
 
     /// Keeps a segment's results for revisits and the stream's views.
     fn record(&mut self, si: usize, s: &SegIn, seg: SegOut, len: u32) {
+        if !self.keep_frames {
+            return;
+        }
         let idx = self.frames.len() as u32;
         if let Some(st) = self.streams.get_mut(si) {
             st.frames.push(idx);
@@ -459,7 +468,7 @@ impl TcpTable {
                 }
             }
         }
-        if !self.keep_pdus {
+        if !self.keep_frames {
             return None;
         }
         self.pdus.push(StoredPdu { bytes: bytes.into(), segments: segments.into() });
@@ -468,7 +477,7 @@ impl TcpTable {
 
     /// Records bytes delivered in stream order, for follow-stream.
     pub fn add_chunk(&mut self, stream: u32, from_client: bool, frame: u32, frame_off: Option<u32>, bytes: &[u8]) {
-        if bytes.is_empty() {
+        if bytes.is_empty() || !self.keep_frames {
             return;
         }
         let Some(st) = self.streams.get_mut(stream as usize) else { return };
