@@ -80,6 +80,10 @@ impl<'f> Printer<'f> {
     /// Feeds every packet to `stats` (drawn by `finish`); `quiet` prints
     /// no packet lines.
     pub fn with_stats(mut self, stats: Stats, quiet: bool) -> Printer<'f> {
+        // Following a TCP stream reads the stream table's chunks.
+        if !stats.is_empty() {
+            self.session.tcp.keep_frames = true;
+        }
         self.stats = stats;
         self.quiet = quiet;
         self

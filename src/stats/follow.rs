@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::ladder::{Connections, Ladder, SYN};
+use std::collections::HashMap;
+
+use super::ladder::{Ladder, SYN};
 use super::scan::{Addr, TransportFields};
 use super::Tap;
 use crate::dissect::{Dissection, FrameMeta};
@@ -219,8 +221,10 @@ pub struct FollowTap {
     range: (u32, u32),
     fields: TransportFields,
     data: Followed,
-    /// TCP: every connection's segments, ordered into chunks at the end.
-    tcp: Connections,
+    /// TCP: the frames of the stream (the session's stream table says
+    /// which of their bytes to show, in order) and its first sender.
+    frames: HashMap<u32, Vec<u8>>,
+    first: Option<(Addr, u16)>,
 }
 
 impl FollowTap {
@@ -233,18 +237,22 @@ impl FollowTap {
             range,
             fields: TransportFields::new(proto.name()),
             data: Followed::default(),
-            tcp: Connections::default(),
+            frames: HashMap::new(),
+            first: None,
         })
     }
 }
 
 impl Tap for FollowTap {
     fn packet(&mut self, meta: &FrameMeta, d: &Dissection, data: &[u8]) {
+        let Some(t) = self.fields.read(d) else { return };
         if self.proto == Proto::Tcp {
-            self.tcp.packet(d, data, meta.number, meta.ts.since(meta.first_ts));
+            if t.stream == Some(self.stream) {
+                self.first.get_or_insert((t.src, t.sport));
+                self.frames.insert(meta.number, data.to_vec());
+            }
             return;
         }
-        let Some(t) = self.fields.read(d) else { return };
         if t.stream != Some(self.stream) {
             return;
         }
@@ -263,23 +271,31 @@ impl Tap for FollowTap {
         f.chunks.push(Chunk { from_client, frame: meta.number, bytes: bytes.to_vec() });
     }
 
-    fn draw(&self, _session: &Session, out: &mut String) {
+    fn draw(&self, session: &Session, out: &mut String) {
         match self.proto {
             Proto::Udp => self.data.draw(self.proto, self.mode, self.stream, self.range, out),
             Proto::Tcp => {
                 // tshark's Node 0 is the sender of the first segment its tap
                 // saw, even when that is the server's SYN-ACK.
-                let f = match self.tcp.get(self.stream) {
-                    Some(l) => {
-                        let mut chunks = tcp_chunks(l);
-                        let swap = l.rungs.first().is_some_and(|r| !r.from_client);
-                        if swap {
-                            chunks.iter_mut().for_each(|c| c.from_client = !c.from_client);
-                        }
-                        let (c, s) = if swap { (l.server, l.client) } else { (l.client, l.server) };
+                let ep = |(a, p): (std::net::IpAddr, u16)| {
+                    (match a {
+                        std::net::IpAddr::V4(v) => Addr::V4(v),
+                        std::net::IpAddr::V6(v) => Addr::V6(v),
+                    }, p)
+                };
+                let f = match (session.tcp.endpoints(self.stream), self.first) {
+                    (Some((c, s)), Some(first)) => {
+                        let swap = ep(c) != first;
+                        let chunks = session
+                            .tcp
+                            .follow(self.stream, |n| self.frames.get(&n).cloned())
+                            .into_iter()
+                            .map(|c| Chunk { from_client: c.from_client != swap, frame: c.frame, bytes: c.bytes })
+                            .collect();
+                        let (c, s) = if swap { (ep(s), ep(c)) } else { (ep(c), ep(s)) };
                         Followed { client: Some(c), server: Some(s), chunks }
                     }
-                    None => Followed::default(),
+                    _ => Followed::default(),
                 };
                 f.draw(self.proto, self.mode, self.stream, self.range, out);
             }
