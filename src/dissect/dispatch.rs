@@ -2,7 +2,7 @@
 //! EtherTypes, IP protocol numbers. Port tables live with TCP and UDP.
 
 use super::{
-    arp, call, eth, icmp, icmpv6, ipv4, ipv6, null, raw, sll, sll2, tcp, udp, vlan, Buf, Ctx,
+    arp, call, dns, eth, http, icmp, icmpv6, ipv4, ipv6, null, raw, sll, sll2, smtp, tcp, udp, vlan, Buf, Ctx,
     DResult,
 };
 
@@ -105,7 +105,25 @@ pub type TcpApp = fn(&mut Ctx, Buf, &TcpSeg) -> DResult<Pdu>;
 /// The application dissector for a TCP stream direction, chosen once from
 /// its ports (the lower port first, as Wireshark tries) or from the first
 /// payload bytes seen in that direction (heuristics: HTTP on any port).
-pub fn tcp_app(_sport: u16, _dport: u16, _first: &[u8]) -> Option<TcpApp> {
+pub fn tcp_app(sport: u16, dport: u16, first: &[u8]) -> Option<TcpApp> {
+    let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
+    for port in [lo, hi] {
+        if dns::is_dns_port(port) {
+            return Some(dns::dissect_tcp);
+        }
+        if http::is_http_port(port) {
+            return Some(http::dissect_tcp);
+        }
+        if smtp::is_smtp_port(port) {
+            return Some(smtp::dissect_tcp);
+        }
+    }
+    if http::looks_like_http(first) {
+        return Some(http::dissect_tcp);
+    }
+    if smtp::looks_like_smtp(first) {
+        return Some(smtp::dissect_tcp);
+    }
     None
 }
 
@@ -130,7 +148,16 @@ pub fn tcp_port(cx: &mut Ctx, app: Option<TcpApp>, seg: &TcpSeg, b: Buf) -> Pdu 
 }
 
 /// Dissects a UDP datagram's payload by port, then by heuristics.
-pub fn udp_port(cx: &mut Ctx, _sport: u16, _dport: u16, b: Buf) {
+pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
+    if b.reported_len() == 0 {
+        return;
+    }
+    if dns::is_dns_port(sport) || dns::is_dns_port(dport) {
+        if let Err(e) = dns::dissect_udp(cx, b, sport, dport) {
+            super::note_error(cx, e);
+        }
+        return;
+    }
     data(cx, b)
 }
 

@@ -12,10 +12,20 @@ pub mod buf;
 mod dispatch;
 pub mod frame;
 
+#[cfg(test)]
+mod app_testutil;
 pub mod arp;
+pub mod dns;
+mod dns_name;
+mod dns_names;
+mod dns_rdata;
 pub mod eth;
+pub mod http;
+mod http_body;
 pub mod icmp;
 pub mod icmpv6;
+pub mod smtp;
+mod smtp_imf;
 mod ipfrag;
 pub mod llc;
 pub mod ipv4;
@@ -64,6 +74,13 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     tcp_analysis::FIELDS,
     tcp_pdu::FIELDS,
     udp::FIELDS,
+    dns::FIELDS,
+    dns::RDATA_FIELDS,
+    http::FIELDS,
+    &http::HEADER_FIELDS,
+    http_body::FIELDS,
+    smtp::FIELDS,
+    &smtp_imf::FIELDS,
 ];
 
 /// What the capture file says about one packet.

@@ -17,22 +17,21 @@ pub fn format_value(f: &FieldDef, v: &Value, bytes: &[u8], out: &mut String) {
         Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
         Value::UInt(n) => match f.base {
             Base::Hex | Base::HexDec => {
-                let w = f.ftype.hex_width();
-                let _ = write!(out, "0x{n:0w$x}");
+                out.push_str("0x");
+                push_hex(*n, f.ftype.hex_width(), out);
             }
-            _ => {
-                let _ = write!(out, "{n}");
-            }
+            _ => push_u64(*n, out),
         },
         Value::Int(n) => {
-            let _ = write!(out, "{n}");
+            if *n < 0 {
+                out.push('-');
+            }
+            push_u64(n.unsigned_abs(), out);
         }
         Value::Double(d) => {
             let _ = write!(out, "{d}");
         }
-        Value::Ipv4(a) => {
-            let _ = write!(out, "{a}");
-        }
+        Value::Ipv4(a) => push_ipv4(*a, out),
         Value::Ipv6(a) => {
             let _ = write!(out, "{a}");
         }
@@ -41,9 +40,7 @@ pub fn format_value(f: &FieldDef, v: &Value, bytes: &[u8], out: &mut String) {
         Value::Str(s) => out.push_str(s),
         Value::AbsTime(t) => abs_time(*t, out),
         Value::RelTime(ns) => rel_time(*ns, out),
-        Value::FrameNum(n) => {
-            let _ = write!(out, "{n}");
-        }
+        Value::FrameNum(n) => push_u64(*n as u64, out),
     }
 }
 
@@ -142,18 +139,75 @@ pub fn hex_bytes(b: &[u8], out: &mut String) {
 }
 
 pub fn ether(m: &[u8; 6], out: &mut String) {
-    let _ = write!(
-        out,
-        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        m[0], m[1], m[2], m[3], m[4], m[5]
-    );
+    for (i, x) in m.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        hex_bytes(std::slice::from_ref(x), out);
+    }
+}
+
+// The helpers below replace `write!` on the per-packet paths (summary lines,
+// `-T fields`, addresses): the formatting machinery costs several times more
+// than pushing the digits, and these run millions of times on a big capture.
+
+/// Appends `n` in decimal.
+pub fn push_u64(mut n: u64, out: &mut String) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &buf[i..] {
+        out.push(d as char);
+    }
+}
+
+/// Appends `n` in decimal with leading zeros up to `width` digits.
+pub fn push_u64_zeros(n: u64, width: usize, out: &mut String) {
+    let digits = n.checked_ilog10().map_or(1, |l| l as usize + 1);
+    for _ in digits..width {
+        out.push('0');
+    }
+    push_u64(n, out);
+}
+
+/// Appends `n` in lower-case hex with leading zeros up to `width` digits.
+pub fn push_hex(n: u64, width: usize, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digits = (64 - n.leading_zeros() as usize).div_ceil(4).max(1);
+    for _ in digits..width {
+        out.push('0');
+    }
+    for i in (0..digits).rev() {
+        out.push(HEX[(n >> (i * 4) & 15) as usize] as char);
+    }
+}
+
+/// Appends a dotted-quad IPv4 address.
+pub fn push_ipv4(a: std::net::Ipv4Addr, out: &mut String) {
+    for (i, o) in a.octets().iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_u64(*o as u64, out);
+    }
 }
 
 /// Seconds with nine decimals, as Wireshark shows relative times.
 pub fn rel_time(ns: i64, out: &mut String) {
-    let sign = if ns < 0 { "-" } else { "" };
+    if ns < 0 {
+        out.push('-');
+    }
     let a = ns.unsigned_abs();
-    let _ = write!(out, "{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000);
+    push_u64(a / 1_000_000_000, out);
+    out.push('.');
+    push_u64_zeros(a % 1_000_000_000, 9, out);
 }
 
 /// `Mar  7, 2013 21:42:06.869344000 UTC`, Wireshark's absolute time (in UTC).
@@ -223,5 +277,37 @@ mod tests {
         s.clear();
         rel_time(69_740_000, &mut s);
         assert_eq!(s, "0.069740000");
+        s.clear();
+        rel_time(-1_500_000_000, &mut s);
+        assert_eq!(s, "-1.500000000");
+    }
+
+    #[test]
+    fn hand_formatting_matches_write() {
+        for n in [0u64, 1, 9, 10, 99, 100, 65_535, 1 << 32, u64::MAX] {
+            let mut s = String::new();
+            push_u64(n, &mut s);
+            assert_eq!(s, n.to_string());
+            for w in [0, 1, 4, 9, 20] {
+                s.clear();
+                push_u64_zeros(n, w, &mut s);
+                assert_eq!(s, format!("{n:0w$}"));
+                s.clear();
+                push_hex(n, w, &mut s);
+                assert_eq!(s, format!("{n:0w$x}"));
+            }
+        }
+        for a in ["0.0.0.0", "127.0.0.1", "255.255.255.255", "10.200.3.45"] {
+            let mut s = String::new();
+            push_ipv4(a.parse().unwrap(), &mut s);
+            assert_eq!(s, a);
+        }
+        let mut s = String::new();
+        ether(&[0, 0x1b, 0xa9, 0xff, 0x0a, 0x10], &mut s);
+        assert_eq!(s, "00:1b:a9:ff:0a:10");
+        static I: FieldDef = FieldDef::new("t.i", "I", FieldType::I32);
+        s.clear();
+        format_value(&I, &Value::Int(-42), &[], &mut s);
+        assert_eq!(s, "-42");
     }
 }

@@ -1,25 +1,72 @@
-use std::fmt::Write;
-
 use crate::dissect::{Dissection, FrameMeta};
+use crate::field::{push_u64, push_u64_zeros};
 
 /// One packet as `tshark -r FILE` prints it by default:
 /// number, relative time, source → destination, protocol, length, Info.
+///
+/// Built with pushes rather than `write!`: this runs once per packet of a
+/// capture of millions, where the formatting machinery was a visible share
+/// of the headless run.
 pub fn summary_line(meta: &FrameMeta, d: &Dissection, out: &mut String) {
     let rel = meta.ts.since(meta.first_ts);
-    let _ = write!(out, "{:>5} ", meta.number);
-    let mut t = String::new();
-    time_digits(rel, meta.ts_digits, &mut t);
-    let _ = write!(out, "{t:>10} ");
+    right_aligned(out, 5, |o| push_u64(meta.number as u64, o));
+    out.push(' ');
+    right_aligned(out, 10, |o| time_digits(rel, meta.ts_digits, o));
+    out.push(' ');
     // tshark pads the source to 12 columns on the left and the destination
     // to 12 on the right (tshark.c, print_columns).
     let c = &d.cols;
-    let _ = write!(out, "{:>12} → {:<12} {} {} {}", c.src, c.dst, c.protocol, meta.origlen, c.info);
+    right_aligned(out, 12, |o| o.push_str(&c.src));
+    out.push_str(" → ");
+    out.push_str(&c.dst);
+    for _ in c.dst.chars().count()..12 {
+        out.push(' ');
+    }
+    out.push(' ');
+    out.push_str(&c.protocol);
+    out.push(' ');
+    push_u64(meta.origlen as u64, out);
+    out.push(' ');
+    out.push_str(&c.info);
+}
+
+/// Writes with `f`, then pads on the left to `width` characters, as `{:>w}`.
+fn right_aligned(out: &mut String, width: usize, f: impl FnOnce(&mut String)) {
+    let start = out.len();
+    f(out);
+    let written = out[start..].chars().count();
+    if written < width {
+        out.insert_str(start, &" ".repeat(width - written));
+    }
+}
+
+/// Seconds with `digits` decimals, truncated as Wireshark does.
+pub fn time_digits(ns: i64, digits: u8, out: &mut String) {
+    if ns < 0 {
+        out.push('-');
+    }
+    let a = ns.unsigned_abs();
+    push_u64(a / 1_000_000_000, out);
+    let d = digits.min(9) as u32;
+    if d > 0 {
+        out.push('.');
+        push_u64_zeros(a % 1_000_000_000 / 10u64.pow(9 - d), d as usize, out);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dissect::Dissection;
+
+    #[test]
+    fn times_are_truncated_to_the_resolution() {
+        let cases = [(0, 9, "0.000000000"), (1_234_567_891, 6, "1.234567"), (-1_500_000_000, 3, "-1.500"), (42_999_999_999, 0, "42")];
+        for (ns, digits, want) in cases {
+            let mut s = String::new();
+            time_digits(ns, digits, &mut s);
+            assert_eq!(s, want);
+        }
+    }
 
     #[test]
     fn short_addresses_are_padded_like_tshark() {
@@ -32,19 +79,13 @@ mod tests {
         summary_line(&meta, &d, &mut s);
         assert_eq!(s, "    1   0.000000    127.0.0.1 → 127.0.0.1    UDP 56 60102 → 12000 Len=14");
     }
-}
 
-/// Seconds with `digits` decimals, truncated as Wireshark does.
-pub fn time_digits(ns: i64, digits: u8, out: &mut String) {
-    let sign = if ns < 0 { "-" } else { "" };
-    let a = ns.unsigned_abs();
-    let secs = a / 1_000_000_000;
-    let frac = a % 1_000_000_000;
-    let d = digits.min(9) as u32;
-    if d == 0 {
-        let _ = write!(out, "{sign}{secs}");
-    } else {
-        let f = frac / 10u64.pow(9 - d);
-        let _ = write!(out, "{sign}{secs}.{f:0w$}", w = d as usize);
+    #[test]
+    fn padding_matches_format_width() {
+        for (text, width) in [("7", 5), ("12345", 5), ("123456", 5), ("0.000000000", 10), ("1.5", 10)] {
+            let mut s = String::from("x");
+            right_aligned(&mut s, width, |o| o.push_str(text));
+            assert_eq!(s, format!("x{text:>width$}"));
+        }
     }
 }

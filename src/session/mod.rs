@@ -1,6 +1,9 @@
 //! State that lives across packets: conversations and streams.
 
+pub mod dns;
 pub mod echo;
+pub mod http;
+pub mod smtp;
 pub mod frag;
 pub mod tcp;
 
@@ -33,6 +36,9 @@ pub struct Session {
     /// IPv4 and IPv6 fragments waiting for the rest of their datagram.
     pub frags: frag::FragTable,
     pub tcp: tcp::TcpTable,
+    pub dns: dns::DnsState,
+    pub http: http::HttpState,
+    pub smtp: smtp::SmtpState,
 }
 
 impl Session {

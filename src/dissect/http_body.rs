@@ -1,0 +1,246 @@
+//! HTTP message bodies: where they end (Content-Length, chunked encoding or
+//! the end of the connection) and how they show (chunks, File Data, and the
+//! media-type layer Wireshark puts under them).
+
+use std::fmt::Write;
+
+use crate::field::{FieldDef, FieldType, Value, TEXT};
+
+use super::http::{show, FILE_DATA};
+use super::{dispatch, Buf, Ctx};
+
+pub static CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32);
+pub static CHUNK_DATA: FieldDef = FieldDef::new("http.chunk_data", "Chunk data", FieldType::Bytes);
+pub static CHUNK_BOUNDARY: FieldDef = FieldDef::new("http.chunk_boundary", "Chunk boundary", FieldType::Bytes);
+pub static TEXT_LINES: FieldDef = FieldDef::new("data-text-lines", "Line-based text data", FieldType::Protocol);
+pub static MEDIA: FieldDef = FieldDef::new("media", "Media Type", FieldType::Protocol);
+
+pub static FIELDS: &[crate::field::Field] = &[&CHUNK_SIZE, &CHUNK_DATA, &CHUNK_BOUNDARY, &TEXT_LINES, &MEDIA];
+
+/// One chunk of a chunked body, offsets relative to the body's start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub start: usize,
+    /// Length of the size line (with its line end).
+    pub line: usize,
+    pub size: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    None,
+    /// Content-Length bytes, or everything up to the end of the connection.
+    Plain(usize),
+    /// Chunks, the last (size 0) included, then the trailer up to the
+    /// blank line; `wire` counts it all.
+    Chunked { chunks: Vec<Chunk>, trailer: usize, wire: usize },
+    /// The body is not all there: bytes still missing, when known.
+    Incomplete(Option<usize>),
+}
+
+impl Body {
+    pub fn wire_len(&self) -> usize {
+        match self {
+            Body::None | Body::Incomplete(_) => 0,
+            Body::Plain(n) => *n,
+            Body::Chunked { wire, .. } => *wire,
+        }
+    }
+}
+
+/// Where the body at the start of `rest` ends. `header` looks up a header of
+/// the message; `no_body` is true for responses that never have one.
+pub fn delimit<'a>(rest: &[u8], header: &dyn Fn(&str) -> Option<&'a [u8]>, request: bool, no_body: bool) -> Body {
+    if no_body {
+        return Body::None;
+    }
+    let te = header("transfer-encoding").map(|v| String::from_utf8_lossy(v).to_ascii_lowercase());
+    if te.is_some_and(|t| t.contains("chunked")) {
+        return chunked(rest);
+    }
+    if let Some(v) = header("content-length") {
+        let n = std::str::from_utf8(v).ok().and_then(|s| s.trim().parse::<usize>().ok());
+        return match n {
+            Some(n) if n <= rest.len() => Body::Plain(n),
+            Some(n) => Body::Incomplete(Some(n - rest.len())),
+            None => Body::Plain(0),
+        };
+    }
+    if request || rest.is_empty() {
+        return Body::None;
+    }
+    Body::Plain(rest.len())
+}
+
+fn chunked(rest: &[u8]) -> Body {
+    let mut chunks = Vec::new();
+    let mut p = 0;
+    loop {
+        let Some(nl) = memchr::memchr(b'\n', &rest[p..]) else {
+            return Body::Incomplete(None);
+        };
+        let line = &rest[p..p + nl];
+        let digits = line.split(|&c| c == b';').next().unwrap_or(&[]);
+        let digits = std::str::from_utf8(digits).unwrap_or("").trim();
+        // A size that is not hex or does not fit ends the chunked body here:
+        // what follows is shown as data, as Wireshark gives up on it.
+        let Ok(size) = usize::from_str_radix(digits, 16) else {
+            return Body::Chunked { chunks, trailer: 0, wire: p };
+        };
+        let start = p;
+        p += nl + 1;
+        if size == 0 {
+            chunks.push(Chunk { start, line: nl + 1, size });
+            let trailer_start = p;
+            loop {
+                let Some(nl) = memchr::memchr(b'\n', &rest[p..]) else {
+                    return Body::Incomplete(None);
+                };
+                let empty = rest[p..p + nl].iter().all(|&c| c == b'\r');
+                p += nl + 1;
+                if empty {
+                    return Body::Chunked { chunks, trailer: p - trailer_start, wire: p };
+                }
+            }
+        }
+        let Some(end) = p.checked_add(size) else {
+            return Body::Chunked { chunks, trailer: 0, wire: start };
+        };
+        // The data and the line end after it.
+        let need = end + if rest.get(end) == Some(&b'\r') { 2 } else { 1 };
+        if need > rest.len() || (end + 1 > rest.len()) {
+            return Body::Incomplete(need.checked_sub(rest.len()).filter(|&n| n > 0).or(Some(2)));
+        }
+        chunks.push(Chunk { start, line: nl + 1, size });
+        p = need;
+    }
+}
+
+/// Adds the body items of a message whose body starts at `off` in `b`,
+/// closes the message's item (opened by the caller) and adds the media
+/// layer beside it, as Wireshark places it.
+pub fn show_body(cx: &mut Ctx, b: &Buf, off: usize, body: &Body, content_type: Option<&str>) {
+    let data = b.tail(off);
+    let entity: Vec<u8>;
+    let (bytes, source) = match body {
+        Body::None | Body::Incomplete(_) => (&[][..], None),
+        Body::Plain(n) => (&data[..(*n).min(data.len())], None),
+        Body::Chunked { chunks, trailer, wire } => {
+            entity = chunk_items(cx, b, off, chunks, *trailer, *wire);
+            let id = cx.out.add_source(format!("De-chunked entity body ({} bytes)", entity.len()), entity.clone());
+            (&entity[..], Some(id))
+        }
+    };
+    if bytes.is_empty() {
+        cx.tree().close();
+        return;
+    }
+    let n = bytes.len();
+    let saved = cx.out.tree.source();
+    if let Some(s) = source {
+        cx.out.tree.set_source(s);
+    }
+    // The body as a view of its own data source, for the layers below.
+    let view = match source {
+        Some(_) => Buf::new(bytes, n),
+        None => b.sub(off, n).unwrap_or(*b),
+    };
+    let t = cx.tree();
+    let id = t.add(&FILE_DATA, view.range(0, n), Value::str(show(bytes)));
+    t.set_text(id, format!("File Data: {n} bytes"));
+    t.close();
+    media(cx, view, bytes, content_type);
+    cx.tree().set_source(saved);
+}
+
+fn chunk_items(cx: &mut Ctx, b: &Buf, off: usize, chunks: &[Chunk], trailer: usize, wire: usize) -> Vec<u8> {
+    let data = b.tail(off);
+    let mut entity = Vec::new();
+    let t = cx.tree();
+    let top = t.open(&TEXT, b.range(off, wire), Value::None);
+    t.set_text(top, "HTTP chunked response");
+    for c in chunks {
+        let d = c.start + c.line;
+        if c.size == 0 {
+            let id = t.open(&TEXT, b.range(off + c.start, c.line), Value::None);
+            t.set_text(id, "End of chunked encoding");
+            let s = t.add(&CHUNK_SIZE, b.range(off + c.start, c.line), Value::UInt(0));
+            t.set_text(s, "Chunk size: 0 octets");
+            t.close();
+            if trailer > 2 {
+                let tr = d..d + trailer;
+                let text = show(data.get(tr.clone()).unwrap_or(&[]));
+                t.text(b.range(off + tr.start, trailer), format!("trailer-part: {text}"));
+            } else if trailer > 0 {
+                t.text(b.range(off + d, trailer), show(data.get(d..d + trailer).unwrap_or(&[])));
+            }
+            continue;
+        }
+        let boundary = if data.get(d + c.size) == Some(&b'\r') { 2 } else { 1 };
+        let id = t.open(&TEXT, b.range(off + c.start, c.line + c.size + boundary), Value::None);
+        t.set_text(id, format!("Data chunk ({} octets)", c.size));
+        let s = t.add(&CHUNK_SIZE, b.range(off + c.start, c.line), Value::UInt(c.size as u64));
+        t.set_text(s, format!("Chunk size: {} octets", c.size));
+        t.add(&CHUNK_DATA, b.range(off + d, c.size), Value::None);
+        t.add(&CHUNK_BOUNDARY, b.range(off + d + c.size, boundary), Value::None);
+        t.close();
+        entity.extend_from_slice(data.get(d..d + c.size).unwrap_or(&[]));
+    }
+    t.close();
+    entity
+}
+
+/// The layer Wireshark dissects a body with, by media type, and the Info
+/// suffix it writes.
+fn media(cx: &mut Ctx, view: Buf, bytes: &[u8], content_type: Option<&str>) {
+    let Some(ct) = content_type else {
+        dispatch::data(cx, view);
+        return;
+    };
+    let base = view.abs(0);
+    let mt = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let r = base..base + bytes.len();
+    let (proto, label, shown): (&str, String, String) = match mt.as_str() {
+        "text/xml" | "application/xml" => ("xml", "eXtensible Markup Language".into(), mt.clone()),
+        "application/json" => ("json", format!("JavaScript Object Notation: {mt}"), mt.clone()),
+        "application/x-www-form-urlencoded" => {
+            ("urlencoded-form", format!("HTML Form URL Encoded: {mt}"), mt.clone())
+        }
+        "image/gif" => {
+            let v = String::from_utf8_lossy(bytes.get(..6).unwrap_or(bytes)).into_owned();
+            ("image-gif", format!("Compuserve GIF, Version: {v}"), v)
+        }
+        "image/png" => ("png", "Portable Network Graphics".into(), "PNG".into()),
+        "image/jpeg" => ("image-jfif", "JPEG File Interchange Format".into(), "JPEG JFIF image".into()),
+        m if m.starts_with("text/") => {
+            let lines = bytes.split_inclusive(|&c| c == b'\n').count();
+            ("data-text-lines", format!("Line-based text data: {mt} ({lines} lines)"), mt.clone())
+        }
+        _ => ("media", "Media Type".into(), mt.clone()),
+    };
+    cx.enter(proto, "");
+    // XML and JSON name themselves in the Protocol column and word the
+    // Info suffix their own way.
+    match proto {
+        "xml" => cx.out.cols.set_protocol("HTTP/XML"),
+        "json" => {
+            cx.out.cols.set_protocol("HTTP/JSON");
+            let _ = write!(cx.out.cols.info, ", JavaScript Object Notation ({shown})");
+        }
+        _ => {
+            let _ = write!(cx.out.cols.info, " ({shown})");
+        }
+    }
+    let field = if proto == "data-text-lines" { &TEXT_LINES } else { &MEDIA };
+    let t = cx.tree();
+    let id = t.open(field, r.clone(), Value::None);
+    t.set_text(id, label);
+    if proto == "data-text-lines" {
+        let mut p = base;
+        for line in bytes.split_inclusive(|&c| c == b'\n') {
+            t.text(p..p + line.len(), show(line));
+            p += line.len();
+        }
+    }
+    t.close();
+}
