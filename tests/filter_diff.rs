@@ -623,7 +623,14 @@ fn filters_match_the_same_frames_as_tshark() {
 
     let mut known = load_known();
     let unlisted: Vec<(&Key, &String)> = found.iter().filter(|(k, _)| !known.contains_key(*k)).collect();
-    let stale: Vec<Key> = known.keys().filter(|k| !found.contains_key(*k)).cloned().collect();
+    // Rows of captures absent from this run (the corpus is optional) are
+    // neither confirmed nor stale.
+    let compared: BTreeSet<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
+    let stale: Vec<Key> = known
+        .keys()
+        .filter(|k| !found.contains_key(*k) && (k.capture == "*" || compared.contains(k.capture.as_str())))
+        .cloned()
+        .collect();
     let prune = std::env::var_os("WIRELENS_FILTER_DIFF_PRUNE").is_some();
     let add = std::env::var("WIRELENS_FILTER_DIFF_ADD").ok();
     if prune || add.is_some() {
