@@ -51,6 +51,36 @@ pub struct Tree {
     pub nodes: Vec<Node>,
     open: Vec<NodeId>,
     source: SourceId,
+    /// Labels are dropped unformatted: nobody will read them (a filter or
+    /// `-T fields` pass needs values only, and formatting dominated it).
+    no_labels: bool,
+}
+
+/// A label's text: a string, or `format_args!` so that it is only
+/// formatted when labels are kept.
+pub trait Label {
+    fn into_label(self) -> Box<str>;
+}
+
+impl Label for String {
+    fn into_label(self) -> Box<str> {
+        self.into_boxed_str()
+    }
+}
+
+impl Label for &str {
+    fn into_label(self) -> Box<str> {
+        self.into()
+    }
+}
+
+impl Label for std::fmt::Arguments<'_> {
+    fn into_label(self) -> Box<str> {
+        match self.as_str() {
+            Some(s) => s.into(),
+            None => std::fmt::format(self).into_boxed_str(),
+        }
+    }
 }
 
 impl Tree {
@@ -58,6 +88,11 @@ impl Tree {
         self.nodes.clear();
         self.open.clear();
         self.source = FRAME;
+    }
+
+    /// Whether labels are kept (the default) or dropped.
+    pub fn keep_labels(&mut self, keep: bool) {
+        self.no_labels = !keep;
     }
 
     /// Items added from now on refer to bytes of `source`.
@@ -113,9 +148,9 @@ impl Tree {
     }
 
     /// A text-only line.
-    pub fn text(&mut self, range: Range<usize>, text: impl Into<Box<str>>) -> NodeId {
+    pub fn text(&mut self, range: Range<usize>, text: impl Label) -> NodeId {
         let id = self.add(&TEXT, range, Value::None);
-        self.nodes[id].text = Some(text.into());
+        self.set_text(id, text);
         id
     }
 
@@ -133,9 +168,12 @@ impl Tree {
         id
     }
 
-    pub fn set_text(&mut self, id: NodeId, text: impl Into<Box<str>>) {
+    pub fn set_text(&mut self, id: NodeId, text: impl Label) {
+        if self.no_labels {
+            return;
+        }
         if let Some(n) = self.nodes.get_mut(id) {
-            n.text = Some(text.into());
+            n.text = Some(text.into_label());
         }
     }
 

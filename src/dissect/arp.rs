@@ -155,7 +155,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         OPCODE.value_string(op as u64).unwrap_or("opcode unknown").to_string()
     };
     let t = cx.tree();
-    t.set_text(root, format!("Address Resolution Protocol ({kind})"));
+    t.set_text(root, format_args!("Address Resolution Protocol ({kind})"));
     if gratuitous {
         t.generated(&IS_GRATUITOUS, b.range(0, 0), Value::Bool(true));
     }
@@ -182,7 +182,7 @@ fn hw_item(t: &mut crate::tree::Tree, b: Buf, at: usize, a: &[u8], typed: bool, 
         t.add(mac, r, Value::Ether([a[0], a[1], a[2], a[3], a[4], a[5]]));
     } else {
         let id = t.add(raw, r, Value::None);
-        t.set_text(id, format!("{}: {}", raw.display, addr_str(a, false)));
+        t.set_text(id, format_args!("{}: {}", raw.display, addr_str(a, false)));
     }
 }
 
@@ -195,7 +195,7 @@ fn proto_item(t: &mut crate::tree::Tree, b: Buf, at: usize, a: &[u8], typed: boo
         t.add(ip, r, Value::Ipv4(Ipv4Addr::new(a[0], a[1], a[2], a[3])));
     } else {
         let id = t.add(raw, r, Value::None);
-        t.set_text(id, format!("{}: {}", raw.display, addr_str(a, false)));
+        t.set_text(id, format_args!("{}: {}", raw.display, addr_str(a, false)));
     }
 }
 

@@ -5,6 +5,7 @@ use super::{
     arp, call, dns, eth, http, icmp, icmpv6, ipv4, ipv6, null, raw, sll, sll2, smtp, tcp, udp, vlan, Buf, Ctx,
     DResult,
 };
+use crate::session::tcp::AppSlot;
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
 pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
@@ -25,7 +26,7 @@ pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
 /// tree says which link type it was.
 fn unknown_link(cx: &mut Ctx, linktype: u32, b: Buf) {
     let r = b.range(0, b.len());
-    cx.tree().text(r, format!("Data of unsupported link type {} ({})", linktype, link_name(linktype)));
+    cx.tree().text(r, format_args!("Data of unsupported link type {} ({})", linktype, link_name(linktype)));
     cx.enter("data", "");
 }
 
@@ -74,6 +75,9 @@ pub struct TcpSeg {
     pub from_client: bool,
     pub sport: u16,
     pub dport: u16,
+    /// The bytes end where the sender closed its direction (FIN): a message
+    /// whose length is "until the connection closes" is complete.
+    pub fin: bool,
 }
 
 /// What an application dissector made of the bytes it was given.
@@ -102,29 +106,41 @@ pub enum Pdu {
 /// again on `Pass::Revisit` with the very same bytes.
 pub type TcpApp = fn(&mut Ctx, Buf, &TcpSeg) -> DResult<Pdu>;
 
-/// The application dissector for a TCP stream direction, chosen once from
-/// its ports (the lower port first, as Wireshark tries) or from the first
-/// payload bytes seen in that direction (heuristics: HTTP on any port).
-pub fn tcp_app(sport: u16, dport: u16, first: &[u8]) -> Option<TcpApp> {
+/// Well-known TCP ports that Wireshark gives to protocols we do not
+/// dissect: our heuristics must not claim them (an FTP greeting looks like
+/// SMTP's, an HTTP request sent to an SSH server is SSH to Wireshark).
+const OTHERS_TCP_PORTS: &[u16] = &[
+    20, 21, 22, 23, 110, 111, 135, 139, 143, 179, 389, 443, 445, 465, 636, 853, 989, 990, 992, 993, 995, 1433,
+    1723, 3306, 3389, 5432, 5900, 6379,
+];
+
+/// The application dissector for a TCP stream, chosen from its ports (the
+/// lower port first, as Wireshark tries) or else from the payload bytes
+/// (heuristics: HTTP or SMTP on any port). `Undecided` when the bytes tell
+/// nothing yet: like Wireshark's heuristics, the next payload is tried.
+pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
     let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
     for port in [lo, hi] {
-        if dns::is_dns_port(port) {
-            return Some(dns::dissect_tcp);
+        if dns::is_dns_tcp_port(port) {
+            return AppSlot::Some(dns::dissect_tcp);
         }
         if http::is_http_port(port) {
-            return Some(http::dissect_tcp);
+            return AppSlot::Some(http::dissect_tcp);
         }
         if smtp::is_smtp_port(port) {
-            return Some(smtp::dissect_tcp);
+            return AppSlot::Some(smtp::dissect_tcp);
         }
     }
-    if http::looks_like_http(first) {
-        return Some(http::dissect_tcp);
+    if [lo, hi].iter().any(|p| OTHERS_TCP_PORTS.contains(p)) {
+        return AppSlot::None;
     }
-    if smtp::looks_like_smtp(first) {
-        return Some(smtp::dissect_tcp);
+    if http::looks_like_http(payload) {
+        return AppSlot::Some(http::dissect_tcp);
     }
-    None
+    if smtp::looks_like_smtp(payload) {
+        return AppSlot::Some(smtp::dissect_tcp);
+    }
+    AppSlot::Undecided
 }
 
 /// Hands a TCP payload to its application dissector, or shows it as data.
@@ -152,7 +168,7 @@ pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
     if b.reported_len() == 0 {
         return;
     }
-    if dns::is_dns_port(sport) || dns::is_dns_port(dport) {
+    if dns::is_udp(sport, dport) {
         if let Err(e) = dns::dissect_udp(cx, b, sport, dport) {
             super::note_error(cx, e);
         }
@@ -178,10 +194,10 @@ pub fn data(cx: &mut Ctx, b: Buf) {
     cx.enter("data", "");
     let t = cx.tree();
     let id = t.open(&DATA, b.range(0, n), crate::field::Value::None);
-    t.set_text(id, format!("Data ({n} bytes)"));
+    t.set_text(id, format_args!("Data ({n} bytes)"));
     t.add(&DATA_DATA, b.range(0, n), crate::field::Value::None);
     let l = t.generated(&DATA_LEN, b.range(0, 0), crate::field::Value::UInt(n as u64));
-    t.set_text(l, format!("[Length: {n}]"));
+    t.set_text(l, format_args!("[Length: {n}]"));
     t.close();
 }
 

@@ -22,6 +22,7 @@ use super::{Buf, Ctx, DResult, DissectError, Pass, Pdu, TcpSeg};
 
 pub static DNS: FieldDef = FieldDef::new("dns", "Domain Name System", FieldType::Protocol);
 pub static MDNS: FieldDef = FieldDef::new("mdns", "Multicast Domain Name System", FieldType::Protocol);
+pub static LLMNR: FieldDef = FieldDef::new("llmnr", "Link-local Multicast Name Resolution", FieldType::Protocol);
 pub static LENGTH: FieldDef = FieldDef::new("dns.length", "Length", FieldType::U16);
 pub static ID: FieldDef = FieldDef::new("dns.id", "Transaction ID", FieldType::U16).base(Base::Hex);
 pub static FLAGS: FieldDef = FieldDef::new("dns.flags", "Flags", FieldType::U16).base(Base::Hex);
@@ -56,6 +57,16 @@ static F_AD_QUERY: FieldDef = FieldDef::new("dns.flags.authenticated", "AD bit",
 pub static F_CD: FieldDef = FieldDef::new("dns.flags.checkdisable", "Non-authenticated data", FieldType::Bool)
     .bit(16, 0x0010)
     .strings(&[(1, "Acceptable"), (0, "Unacceptable")]);
+/// LLMNR (RFC 4795) reuses the AA and RD bits.
+static F_CONFLICT: FieldDef = FieldDef::new("dns.flags.conflict", "Conflict", FieldType::Bool)
+    .bit(16, 0x0400)
+    .strings(&[(1, "The sender received multiple responses"), (0, "None")]);
+static F_CONFLICT_RESPONSE: FieldDef = FieldDef::new("dns.flags.conflict", "Conflict", FieldType::Bool)
+    .bit(16, 0x0400)
+    .strings(&[(1, "The name is not considered unique"), (0, "The name is considered unique")]);
+static F_TENTATIVE: FieldDef = FieldDef::new("dns.flags.tentative", "Tentative", FieldType::Bool)
+    .bit(16, 0x0100)
+    .strings(&[(1, "Tentative"), (0, "Not tentative")]);
 pub static F_RCODE: FieldDef =
     FieldDef::new("dns.flags.rcode", "Reply code", FieldType::U16).mask(0x000f).strings(RCODES);
 pub static COUNT_Q: FieldDef = FieldDef::new("dns.count.queries", "Questions", FieldType::U16);
@@ -110,29 +121,65 @@ pub static UNSOLICITED: FieldDef = FieldDef::new("dns.unsolicited", "Unsolicited
 pub use super::dns_rdata::RDATA_FIELDS;
 
 pub static FIELDS: &[Field] = &[
-    &DNS, &MDNS, &LENGTH, &ID, &FLAGS, &F_RESPONSE, &F_OPCODE, &F_AUTH, &F_TRUNC, &F_RD, &F_RA, &F_Z, &F_AD,
+    &DNS, &MDNS, &LLMNR, &F_CONFLICT, &F_TENTATIVE, &LENGTH, &ID, &FLAGS, &F_RESPONSE, &F_OPCODE, &F_AUTH, &F_TRUNC, &F_RD, &F_RA, &F_Z, &F_AD,
     &F_CD, &F_RCODE, &COUNT_Q, &COUNT_AN, &COUNT_NS, &COUNT_AR, &QRY_NAME, &QRY_NAME_LEN, &COUNT_LABELS,
     &QRY_TYPE, &QRY_CLASS, &QRY_QU, &RESP_NAME, &RESP_TYPE, &RESP_CLASS, &CACHE_FLUSH, &RESP_TTL,
     &RESP_LEN, &SRV_SERVICE, &SRV_PROTO, &SRV_NAME, &UDP_PAYLOAD_SIZE, &EXT_RCODE, &EDNS0_VERSION,
     &RESP_Z, &RESP_Z_DO, &RESP_Z_RESERVED, &RESPONSE_IN, &RESPONSE_TO, &TIME, &UNSOLICITED,
 ];
 
-/// Ports whose UDP payload is DNS or, on 5353, multicast DNS.
-pub fn is_dns_port(port: u16) -> bool {
+/// The protocols that share DNS's message format, told apart by port.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Flavor {
+    Dns,
+    /// Multicast DNS (RFC 6762): the top class bit means unicast-response
+    /// (questions) or cache-flush (records).
+    Mdns,
+    /// LLMNR (RFC 4795): other header flags.
+    Llmnr,
+}
+
+impl Flavor {
+    fn of_udp(sport: u16, dport: u16) -> Option<Flavor> {
+        let one = |p: u16| match p {
+            53 => Some(Flavor::Dns),
+            5353 => Some(Flavor::Mdns),
+            5355 => Some(Flavor::Llmnr),
+            _ => None,
+        };
+        one(sport).or_else(|| one(dport))
+    }
+
+    fn protocol(self) -> (Field, &'static str, &'static str, &'static str) {
+        match self {
+            Flavor::Dns => (&DNS, "DNS", "dns", "Domain Name System"),
+            Flavor::Mdns => (&MDNS, "MDNS", "mdns", "Multicast Domain Name System"),
+            Flavor::Llmnr => (&LLMNR, "LLMNR", "llmnr", "Link-local Multicast Name Resolution"),
+        }
+    }
+}
+
+/// Ports whose TCP payload is DNS (multicast DNS and LLMNR are UDP only,
+/// so 5353 is plain DNS there, as Wireshark registers it).
+pub fn is_dns_tcp_port(port: u16) -> bool {
     matches!(port, 53 | 5353)
 }
 
-/// DNS over UDP (a whole message per datagram).
+/// Whether a UDP datagram between these ports carries a DNS-format message.
+pub fn is_udp(sport: u16, dport: u16) -> bool {
+    Flavor::of_udp(sport, dport).is_some()
+}
+
+/// DNS, mDNS or LLMNR over UDP (a whole message per datagram).
 pub fn dissect_udp(cx: &mut Ctx, b: Buf, sport: u16, dport: u16) -> DResult<()> {
-    let mdns = sport == 5353 || dport == 5353;
+    let flavor = Flavor::of_udp(sport, dport).unwrap_or(Flavor::Dns);
     let conv = cx.net.map(|(s, d)| ConvKey::new(s, sport, d, dport));
-    message(cx, b, mdns, conv)
+    message(cx, b, flavor, conv)
 }
 
 /// DNS over TCP: messages behind a two-byte length, several per segment or
 /// one across several.
 pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
-    let mdns = seg.sport == 5353 || seg.dport == 5353;
     let conv = cx.net.map(|(s, d)| ConvKey::new(s, seg.sport, d, seg.dport));
     let mut off = 0;
     while off < b.len() {
@@ -146,41 +193,34 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         // Each message rewrites the Info column; the last one shows, as in
         // Wireshark.
         let msg = b.sub(off + 2, len as usize)?;
-        message_with_length(cx, &b, off, msg, mdns, conv)?;
+        message_with_length(cx, &b, off, msg, conv)?;
         off += 2 + len as usize;
     }
     Ok(Pdu::Done(off))
 }
 
-fn message_with_length(cx: &mut Ctx, b: &Buf, off: usize, msg: Buf, mdns: bool, conv: Option<ConvKey>) -> DResult<()> {
+fn message_with_length(cx: &mut Ctx, b: &Buf, off: usize, msg: Buf, conv: Option<ConvKey>) -> DResult<()> {
     // The length belongs inside the DNS item, so open it here and let
     // `message` reuse it.
-    let (proto, col, id) = protocol(mdns);
+    let (proto, col, id, _) = Flavor::Dns.protocol();
     cx.enter(id, col);
     let root = cx.tree().open(proto, b.range(off, msg.len() + 2), Value::None);
     let len = msg.reported_len() as u64;
     cx.tree().add(&LENGTH, b.range(off, 2), Value::UInt(len));
-    body(cx, msg, mdns, conv, root)
-}
-
-fn protocol(mdns: bool) -> (Field, &'static str, &'static str) {
-    if mdns {
-        (&MDNS, "MDNS", "mdns")
-    } else {
-        (&DNS, "DNS", "dns")
-    }
+    body(cx, msg, Flavor::Dns, conv, root)
 }
 
 /// One DNS message; `conv` pairs queries with responses.
-pub fn message(cx: &mut Ctx, b: Buf, mdns: bool, conv: Option<ConvKey>) -> DResult<()> {
-    let (proto, col, id) = protocol(mdns);
+pub fn message(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>) -> DResult<()> {
+    let (proto, col, id, _) = flavor.protocol();
     cx.enter(id, col);
     let root = cx.tree().open(proto, b.range(0, b.len()), Value::None);
-    body(cx, b, mdns, conv, root)
+    body(cx, b, flavor, conv, root)
 }
 
-fn body(cx: &mut Ctx, b: Buf, mdns: bool, conv: Option<ConvKey>, root: usize) -> DResult<()> {
-    let proto_name = if mdns { "Multicast Domain Name System" } else { "Domain Name System" };
+fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize) -> DResult<()> {
+    let proto_name = flavor.protocol().3;
+    let mdns = flavor == Flavor::Mdns;
     let id = b.u16(0)?;
     cx.tree().add(&ID, b.range(0, 2), Value::UInt(id as u64));
     let flags = b.u16(2)?;
@@ -188,7 +228,7 @@ fn body(cx: &mut Ctx, b: Buf, mdns: bool, conv: Option<ConvKey>, root: usize) ->
     let opcode = (flags >> 11) & 0xf;
     let rcode = flags & 0xf;
     let t = cx.tree();
-    t.set_text(root, format!("{proto_name} ({})", if response { "response" } else { "query" }));
+    t.set_text(root, format_args!("{proto_name} ({})", if response { "response" } else { "query" }));
     let mut summary = names::name_or_unknown(OPCODES, opcode as u64);
     if response {
         summary.push_str(" response");
@@ -203,7 +243,7 @@ fn body(cx: &mut Ctx, b: Buf, mdns: bool, conv: Option<ConvKey>, root: usize) ->
     } else {
         format!("Flags: 0x{flags:04x} {summary}")
     };
-    flag_items(cx, &b, flags, flag_text);
+    flag_items(cx, &b, flags, flag_text, flavor);
 
     let links = match cx.pass {
         Pass::First => cx.session.dns.first_pass(conv, id, response, cx.meta.number, cx.meta.ts),
@@ -259,7 +299,7 @@ fn body(cx: &mut Ctx, b: Buf, mdns: bool, conv: Option<ConvKey>, root: usize) ->
     Ok(())
 }
 
-fn flag_items(cx: &mut Ctx, b: &Buf, flags: u16, text: String) {
+fn flag_items(cx: &mut Ctx, b: &Buf, flags: u16, text: String, flavor: Flavor) {
     let response = flags & 0x8000 != 0;
     let r = b.range(2, 2);
     let bit = |m: u16| Value::Bool(flags & m != 0);
@@ -268,27 +308,38 @@ fn flag_items(cx: &mut Ctx, b: &Buf, flags: u16, text: String) {
     t.set_text(f, text);
     t.add(&F_RESPONSE, r.clone(), bit(0x8000));
     t.add(&F_OPCODE, r.clone(), Value::UInt(((flags >> 11) & 0xf) as u64));
-    if response {
-        t.add(&F_AUTH, r.clone(), bit(0x0400));
+    if flavor == Flavor::Llmnr {
+        if response {
+            add_as(cx, &F_CONFLICT, &F_CONFLICT_RESPONSE, r.clone(), bit(0x0400));
+        } else {
+            cx.tree().add(&F_CONFLICT, r.clone(), bit(0x0400));
+        }
+        let t = cx.tree();
+        t.add(&F_TRUNC, r.clone(), bit(0x0200));
+        t.add(&F_TENTATIVE, r.clone(), bit(0x0100));
+    } else {
+        if response {
+            t.add(&F_AUTH, r.clone(), bit(0x0400));
+        }
+        t.add(&F_TRUNC, r.clone(), bit(0x0200));
+        t.add(&F_RD, r.clone(), bit(0x0100));
+        if response {
+            t.add(&F_RA, r.clone(), bit(0x0080));
+        }
+        t.add(&F_Z, r.clone(), bit(0x0040));
+        if response {
+            t.add(&F_AD, r.clone(), bit(0x0020));
+        } else if flags & 0x0020 != 0 {
+            // A query's AD bit (RFC 6840) is shown under another label.
+            let id = t.add(&F_AD, r.clone(), bit(0x0020));
+            t.set_text(id, field::format_label(&F_AD_QUERY, &Value::Bool(true), &[]));
+        }
+        t.add(&F_CD, r.clone(), bit(0x0010));
     }
-    t.add(&F_TRUNC, r.clone(), bit(0x0200));
-    t.add(&F_RD, r.clone(), bit(0x0100));
     if response {
-        t.add(&F_RA, r.clone(), bit(0x0080));
+        cx.tree().add(&F_RCODE, r, Value::UInt((flags & 0xf) as u64));
     }
-    t.add(&F_Z, r.clone(), bit(0x0040));
-    if response {
-        t.add(&F_AD, r.clone(), bit(0x0020));
-    } else if flags & 0x0020 != 0 {
-        // A query's AD bit (RFC 6840) is shown under another label.
-        let id = t.add(&F_AD, r.clone(), bit(0x0020));
-        t.set_text(id, field::format_label(&F_AD_QUERY, &Value::Bool(true), &[]));
-    }
-    t.add(&F_CD, r.clone(), bit(0x0010));
-    if response {
-        t.add(&F_RCODE, r, Value::UInt((flags & 0xf) as u64));
-    }
-    t.close();
+    cx.tree().close();
 }
 
 /// An item whose label is computed from another (unregistered) definition.
@@ -327,9 +378,9 @@ fn question(cx: &mut Ctx, b: &Buf, off: usize, mdns: bool) -> DResult<usize> {
     name_items(cx, b, off, &n, &QRY_NAME);
     let t = cx.tree();
     let l = t.generated(&QRY_NAME_LEN, b.range(off, n.wire_len), Value::UInt(n.name_len as u64));
-    t.set_text(l, format!("[Name Length: {}]", n.name_len));
+    t.set_text(l, format_args!("[Name Length: {}]", n.name_len));
     let c = t.generated(&COUNT_LABELS, b.range(off, n.wire_len), Value::UInt(n.labels as u64));
-    t.set_text(c, format!("[Label Count: {}]", n.labels));
+    t.set_text(c, format_args!("[Label Count: {}]", n.labels));
     t.add(&QRY_TYPE, b.range(p, 2), Value::UInt(ty as u64));
     if mdns {
         add_as(cx, &QRY_CLASS, &QRY_CLASS_MDNS, b.range(p + 2, 2), Value::UInt(class as u64));
@@ -386,7 +437,7 @@ fn record(cx: &mut Ctx, b: &Buf, off: usize, mdns: bool, rejected: &mut bool) ->
             cx.tree().add(&RESP_CLASS, b.range(p + 2, 2), Value::UInt(class as u64));
         }
         let id = cx.tree().add(&RESP_TTL, b.range(p + 4, 4), Value::UInt(ttl as u64));
-        cx.tree().set_text(id, format!("Time to live: {ttl} ({})", names::duration(ttl)));
+        cx.tree().set_text(id, format_args!("Time to live: {ttl} ({})", names::duration(ttl)));
     }
     cx.tree().add(&RESP_LEN, b.range(p + 8, 2), Value::UInt(rdlen as u64));
     let suffix = rdata(cx, b, p + 10, ty, rdlen, rejected)?;

@@ -26,6 +26,9 @@ pub struct WireName {
 const LOOP: &str = "<Name contains a pointer that loops>";
 const EXTENDED: &str = "<Unknown extended label>";
 const ROOT: &str = "<Root>";
+const TOO_LONG: &str = "<Name too long>";
+/// Names of this many characters or more do not fit Wireshark's buffer.
+const MAX_NAME: usize = 254;
 
 /// Reads the name at `off` of the DNS message `msg` (pointers are offsets in
 /// `msg`). Running past the message's end is an error of the buffer; a
@@ -37,19 +40,27 @@ pub fn read_name(msg: &Buf, off: usize) -> DResult<WireName> {
     // A name that reads more bytes than the message has must revisit some:
     // its pointers loop (Wireshark's test, which also bounds the work).
     let mut seen = 0usize;
+    let mut pointers = 0usize;
     let special = loop {
+        // Wireshark's 255-byte name buffer: once full, the name is "too
+        // long"; the rest is walked only as far as the name's own length.
+        if raw.len() >= MAX_NAME && wire_len.is_some() {
+            break Some(TOO_LONG);
+        }
         let len = msg.u8(pos)?;
         match len & 0xc0 {
             0x00 => {
                 if len == 0 {
                     wire_len.get_or_insert_with(|| pos + 1 - off);
-                    break None;
+                    break (raw.len() >= MAX_NAME).then_some(TOO_LONG);
                 }
                 let label = msg.bytes(pos + 1, len as usize)?;
-                if !raw.is_empty() {
-                    raw.push(b'.');
+                if raw.len() < MAX_NAME {
+                    if !raw.is_empty() {
+                        raw.push(b'.');
+                    }
+                    raw.extend_from_slice(label);
                 }
-                raw.extend_from_slice(label);
                 pos += 1 + len as usize;
                 seen += 1 + len as usize;
                 if seen > msg.len() {
@@ -60,7 +71,8 @@ pub fn read_name(msg: &Buf, off: usize) -> DResult<WireName> {
                 let target = (msg.u16(pos)? & 0x3fff) as usize;
                 wire_len.get_or_insert_with(|| pos + 2 - off);
                 seen += 2;
-                if seen > msg.len() {
+                pointers += 1;
+                if seen > msg.len() || pointers > 255 {
                     break Some(LOOP);
                 }
                 pos = target;
@@ -144,5 +156,35 @@ mod tests {
         assert_eq!(name(b"\x05ab", 0), Err(DissectError::Malformed));
         assert_eq!(name(b"\x01a\xc0\x40", 0), Err(DissectError::Malformed));
         assert_eq!(name(b"\x01a", 0), Err(DissectError::Malformed));
+    }
+
+    #[test]
+    fn names_past_wiresharks_buffer_are_too_long() {
+        // 4 labels of 63: 255 characters with the dots.
+        let mut msg = Vec::new();
+        for _ in 0..4 {
+            msg.push(63);
+            msg.extend_from_slice(&[b'x'; 63]);
+        }
+        msg.push(0);
+        let n = name(&msg, 0).unwrap();
+        assert_eq!((n.text.as_str(), n.wire_len, n.name_len, n.labels), (TOO_LONG, 257, 15, 1));
+        // 253 characters still fit.
+        let mut msg = vec![63; 1];
+        msg.extend_from_slice(&[b'y'; 63]);
+        for _ in 0..2 {
+            msg.push(63);
+            msg.extend_from_slice(&[b'y'; 63]);
+        }
+        msg.push(61);
+        msg.extend_from_slice(&[b'y'; 61]);
+        msg.push(0);
+        assert_eq!(name(&msg, 0).unwrap().name_len, 253);
+        // A chain of forward pointers stops at 255 of them.
+        let mut msg = Vec::new();
+        for i in 0..300u16 {
+            msg.extend_from_slice(&(0xc000 | (2 * i + 2)).to_be_bytes());
+        }
+        assert_eq!(name(&msg, 0).unwrap().text, LOOP);
     }
 }

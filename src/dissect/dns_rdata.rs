@@ -81,7 +81,7 @@ pub fn rdata(cx: &mut Ctx, b: &Buf, off: usize, ty: u16, len: usize, rejected: &
     let decoded = decode(b.tail(0), off, ty, len);
     if let Some(Err(e)) = &decoded {
         *rejected = true;
-        cx.tree().text(b.range(off, len), format!("[hickory-proto rejects this record's data: {e}]"));
+        cx.tree().text(b.range(off, len), format_args!("[hickory-proto rejects this record's data: {e}]"));
     }
     let rd = match decoded {
         Some(Ok(rd)) => Some(rd),
@@ -133,7 +133,7 @@ pub fn rdata(cx: &mut Ctx, b: &Buf, off: usize, ty: u16, len: usize, rejected: &
             ];
             for (i, (f, v)) in times.into_iter().enumerate() {
                 let id = cx.tree().add(f, b.range(p + 4 + 4 * i, 4), Value::UInt(v as u64));
-                cx.tree().set_text(id, format!("{}: {v} ({})", f.display, duration(v)));
+                cx.tree().set_text(id, format_args!("{}: {v} ({})", f.display, duration(v)));
             }
             info(cx, format_args!(" {mname}"));
             Some(format!("mname {mname}"))
@@ -198,7 +198,7 @@ fn options(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
         let data = b.bytes(p + 4, olen)?;
         let t = cx.tree();
         let id = t.open(&OPT, b.range(p, 4 + olen), Value::None);
-        t.set_text(id, format!("Option: {}", name_or_unknown(OPT_CODES, code as u64)));
+        t.set_text(id, format_args!("Option: {}", name_or_unknown(OPT_CODES, code as u64)));
         t.add(&OPT_CODE, b.range(p, 2), Value::UInt(code as u64));
         t.add(&OPT_LEN, b.range(p + 2, 2), Value::UInt(olen as u64));
         if olen > 0 {

@@ -6,7 +6,7 @@ use crate::dissect::{note_error, Dissection};
 use crate::session::Session;
 
 fn run_in(session: &mut Session, msg: &[u8], number: u32, ms: i64, pass: Pass) -> Dissection {
-    let (d, r) = run_with(session, msg, number, ms, pass, |cx, b| message(cx, b, false, None).map_err(|e| note_error(cx, e)));
+    let (d, r) = run_with(session, msg, number, ms, pass, |cx, b| message(cx, b, Flavor::Dns, None).map_err(|e| note_error(cx, e)));
     let _ = r;
     d
 }
@@ -148,7 +148,7 @@ fn tcp_messages_and_partial_ones() {
         stream.extend_from_slice(&q);
     }
     let cut = stream.len() - 5;
-    let seg = TcpSeg { stream: 0, from_client: true, sport: 40000, dport: 53 };
+    let seg = TcpSeg { stream: 0, from_client: true, sport: 40000, dport: 53, fin: false };
     let (out, r) = run_with(&mut Session::new(), &stream[..cut], 1, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
     assert_eq!(r, Ok(Pdu::NeedMore { offset: q.len() + 2, more: Some(5) }));
     assert_eq!(out.tree.find(&ID).count(), 1);

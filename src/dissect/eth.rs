@@ -76,7 +76,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let s = mac(src);
     cx.out.cols.src.clone_from(&s);
     let t = cx.tree();
-    t.set_text(root, format!("Ethernet II, Src: {s}, Dst: {d}"));
+    t.set_text(root, format_args!("Ethernet II, Src: {s}, Dst: {d}"));
     address(cx, b, 0, dst, &DST, &DST_LG, &DST_IG);
     address(cx, b, 6, src, &SRC, &SRC_LG, &SRC_IG);
     let ty = b.u16(12)?;
@@ -149,7 +149,7 @@ pub fn trailer(cx: &mut Ctx, b: Buf, trailer: Field, fcs: bool) {
             let v = u32::from_be_bytes([v[0], v[1], v[2], v[3]]);
             let t = cx.tree();
             let id = t.add(&FCS, fcs_at..frame_end, Value::UInt(v as u64));
-            t.set_text(id, format!("Frame check sequence: 0x{v:08x} [unverified]"));
+            t.set_text(id, format_args!("Frame check sequence: 0x{v:08x} [unverified]"));
             t.generated(&FCS_STATUS, fcs_at..frame_end, Value::UInt(2));
         }
     }

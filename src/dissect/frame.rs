@@ -59,20 +59,20 @@ pub fn dissect(cx: &mut Ctx, b: Buf) {
         t.add(&INTERFACE_ID, 0..0, Value::UInt(m.iface as u64));
     }
     let encap = t.add(&ENCAP, 0..0, Value::Int(dispatch::wtap_encap(m.linktype) as i64));
-    t.set_text(encap, format!("Encapsulation type: {} ({})", dispatch::link_name(m.linktype), dispatch::wtap_encap(m.linktype)));
+    t.set_text(encap, format_args!("Encapsulation type: {} ({})", dispatch::link_name(m.linktype), dispatch::wtap_encap(m.linktype)));
     t.add(&TIME, 0..0, Value::AbsTime(m.ts));
     // Shown as seconds since the epoch; held as nanoseconds so that the
     // fields output and comparisons need no calendar.
     let epoch_ns = m.ts.as_nanos().clamp(i64::MIN as i128, i64::MAX as i128) as i64;
     let epoch = t.add(&TIME_EPOCH, 0..0, Value::RelTime(epoch_ns));
-    t.set_text(epoch, format!("Epoch Time: {}.{:09} seconds", m.ts.secs, m.ts.nanos));
+    t.set_text(epoch, format_args!("Epoch Time: {}.{:09} seconds", m.ts.secs, m.ts.nanos));
     t.generated(&TIME_DELTA, 0..0, Value::RelTime(m.ts.since(m.prev_ts)));
     t.generated(&TIME_RELATIVE, 0..0, Value::RelTime(m.ts.since(m.first_ts)));
     t.add(&NUMBER, 0..0, Value::UInt(m.number as u64));
     let l = t.add(&LEN, 0..0, Value::UInt(m.origlen as u64));
-    t.set_text(l, format!("Frame Length: {} bytes ({} bits)", m.origlen, m.origlen as u64 * 8));
+    t.set_text(l, format_args!("Frame Length: {} bytes ({} bits)", m.origlen, m.origlen as u64 * 8));
     let c = t.add(&CAP_LEN, 0..0, Value::UInt(m.caplen as u64));
-    t.set_text(c, format!("Capture Length: {} bytes ({} bits)", m.caplen, m.caplen as u64 * 8));
+    t.set_text(c, format_args!("Capture Length: {} bytes ({} bits)", m.caplen, m.caplen as u64 * 8));
     let protos = t.generated(&PROTOCOLS, 0..0, Value::None);
     t.close();
     dispatch::link(cx, m.linktype, b);

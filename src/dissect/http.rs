@@ -206,7 +206,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
             }
             None => false,
         };
-        let body = http_body::delimit(&rest[head.len..], &|n| header(&head, n), head_is_request, no_body);
+        let body = http_body::delimit(&rest[head.len..], &|n| header(&head, n), head_is_request, no_body, seg.fin);
         let body = match body {
             Body::Incomplete(more) => return Ok(Pdu::NeedMore { offset: off, more }),
             b => b,
@@ -233,7 +233,7 @@ fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) {
     let t = cx.tree();
     t.open(&HTTP, b.range(off, n), Value::None);
     let id = t.add(&FILE_DATA, b.range(off, n), Value::str(show(b.tail(off))));
-    t.set_text(id, format!("File Data: {n} bytes"));
+    t.set_text(id, format_args!("File Data: {n} bytes"));
     t.close();
     if index == 0 {
         cx.out.cols.info().push_str("Continuation");
@@ -277,7 +277,7 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         t.add(&RESP_VERSION, b.range(off, 8), Value::str(version_text(v)));
         t.add(&CODE, b.range(off + 9, 3), Value::UInt(code as u64));
         let d = t.generated(&CODE_DESC, b.range(off + 9, 3), Value::str(phrase));
-        t.set_text(d, format!("[Status Code Description: {}]", status_text(code).unwrap_or(phrase)));
+        t.set_text(d, format_args!("[Status Code Description: {}]", status_text(code).unwrap_or(phrase)));
         if let Some(d) = t.nodes.get_mut(d) {
             d.value = Value::str(status_text(code).unwrap_or(phrase));
         }
@@ -299,7 +299,7 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         if name.eq_ignore_ascii_case("content-length") {
             if let Some(n) = std::str::from_utf8(value).ok().and_then(|s| s.trim().parse::<u64>().ok()) {
                 let c = t.generated(&CONTENT_LENGTH, range, Value::UInt(n));
-                t.set_text(c, format!("[Content length: {n}]"));
+                t.set_text(c, format_args!("[Content length: {n}]"));
             }
         }
         t.close();
@@ -313,7 +313,7 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
             _ => uri.to_string(),
         };
         let id = t.generated(&FULL_URI, here.clone(), Value::str(full.as_str()));
-        t.set_text(id, format!("[Full request URI: {full}]"));
+        t.set_text(id, format_args!("[Full request URI: {full}]"));
         let is_head = head.request.is_some_and(|r| r.0 == "HEAD");
         let l = match cx.pass {
             Pass::First => cx.session.http.request(seg.stream, at, cx.meta.ts, full, is_head),
@@ -321,23 +321,23 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         };
         let t = &mut cx.out.tree;
         let id = t.generated(&REQUEST_NUMBER, here.clone(), Value::UInt(l.number as u64));
-        t.set_text(id, format!("[HTTP request {}/{}]", l.number, l.number));
+        t.set_text(id, format_args!("[HTTP request {}/{}]", l.number, l.number));
         if l.prev != 0 {
             let id = t.generated(&PREV_REQUEST_IN, here.clone(), Value::FrameNum(l.prev));
-            t.set_text(id, format!("[Prev request in frame: {}]", l.prev));
+            t.set_text(id, format_args!("[Prev request in frame: {}]", l.prev));
         }
         if l.response_in != 0 {
             let id = t.generated(&RESPONSE_IN, here.clone(), Value::FrameNum(l.response_in));
-            t.set_text(id, format!("[Response in frame: {}]", l.response_in));
+            t.set_text(id, format_args!("[Response in frame: {}]", l.response_in));
         }
     } else {
         let l = cx.session.http.response(seg.stream, at, cx.meta.ts);
         let t = &mut cx.out.tree;
         let id = t.generated(&RESPONSE_NUMBER, here.clone(), Value::UInt(l.number as u64));
-        t.set_text(id, format!("[HTTP response {}/{}]", l.number, l.number));
+        t.set_text(id, format_args!("[HTTP response {}/{}]", l.number, l.number));
         if l.prev != 0 {
             let id = t.generated(&PREV_RESPONSE_IN, here.clone(), Value::FrameNum(l.prev));
-            t.set_text(id, format!("[Prev response in frame: {}]", l.prev));
+            t.set_text(id, format_args!("[Prev response in frame: {}]", l.prev));
         }
         if l.request_in != 0 {
             if let Some(ns) = l.time {
@@ -348,11 +348,11 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
                 t.set_text(id, s);
             }
             let id = t.generated(&REQUEST_IN, here.clone(), Value::FrameNum(l.request_in));
-            t.set_text(id, format!("[Request in frame: {}]", l.request_in));
+            t.set_text(id, format_args!("[Request in frame: {}]", l.request_in));
         }
         if let Some(u) = l.request_uri {
             let id = t.generated(&RESPONSE_FOR_URI, here, Value::str(u.as_str()));
-            t.set_text(id, format!("[Request URI: {u}]"));
+            t.set_text(id, format_args!("[Request URI: {u}]"));
         }
     }
     http_body::show_body(cx, b, off + head.len, body, content_type.as_deref());

@@ -49,8 +49,15 @@ impl Body {
 }
 
 /// Where the body at the start of `rest` ends. `header` looks up a header of
-/// the message; `no_body` is true for responses that never have one.
-pub fn delimit<'a>(rest: &[u8], header: &dyn Fn(&str) -> Option<&'a [u8]>, request: bool, no_body: bool) -> Body {
+/// the message; `no_body` is true for responses that never have one;
+/// `closed`: the sender has closed its direction after `rest`.
+pub fn delimit<'a>(
+    rest: &[u8],
+    header: &dyn Fn(&str) -> Option<&'a [u8]>,
+    request: bool,
+    no_body: bool,
+    closed: bool,
+) -> Body {
     if no_body {
         return Body::None;
     }
@@ -66,10 +73,16 @@ pub fn delimit<'a>(rest: &[u8], header: &dyn Fn(&str) -> Option<&'a [u8]>, reque
             None => Body::Plain(0),
         };
     }
-    if request || rest.is_empty() {
+    if request {
         return Body::None;
     }
-    Body::Plain(rest.len())
+    // Neither length nor chunks: the body runs until the server closes the
+    // connection, so the response is complete only at its FIN.
+    if closed {
+        Body::Plain(rest.len())
+    } else {
+        Body::Incomplete(None)
+    }
 }
 
 fn chunked(rest: &[u8]) -> Body {
@@ -147,7 +160,7 @@ pub fn show_body(cx: &mut Ctx, b: &Buf, off: usize, body: &Body, content_type: O
     };
     let t = cx.tree();
     let id = t.add(&FILE_DATA, view.range(0, n), Value::str(show(bytes)));
-    t.set_text(id, format!("File Data: {n} bytes"));
+    t.set_text(id, format_args!("File Data: {n} bytes"));
     t.close();
     media(cx, view, bytes, content_type);
     cx.tree().set_source(saved);
@@ -170,7 +183,7 @@ fn chunk_items(cx: &mut Ctx, b: &Buf, off: usize, chunks: &[Chunk], trailer: usi
             if trailer > 2 {
                 let tr = d..d + trailer;
                 let text = show(data.get(tr.clone()).unwrap_or(&[]));
-                t.text(b.range(off + tr.start, trailer), format!("trailer-part: {text}"));
+                t.text(b.range(off + tr.start, trailer), format_args!("trailer-part: {text}"));
             } else if trailer > 0 {
                 t.text(b.range(off + d, trailer), show(data.get(d..d + trailer).unwrap_or(&[])));
             }
@@ -178,9 +191,9 @@ fn chunk_items(cx: &mut Ctx, b: &Buf, off: usize, chunks: &[Chunk], trailer: usi
         }
         let boundary = if data.get(d + c.size) == Some(&b'\r') { 2 } else { 1 };
         let id = t.open(&TEXT, b.range(off + c.start, c.line + c.size + boundary), Value::None);
-        t.set_text(id, format!("Data chunk ({} octets)", c.size));
+        t.set_text(id, format_args!("Data chunk ({} octets)", c.size));
         let s = t.add(&CHUNK_SIZE, b.range(off + c.start, c.line), Value::UInt(c.size as u64));
-        t.set_text(s, format!("Chunk size: {} octets", c.size));
+        t.set_text(s, format_args!("Chunk size: {} octets", c.size));
         t.add(&CHUNK_DATA, b.range(off + d, c.size), Value::None);
         t.add(&CHUNK_BOUNDARY, b.range(off + d + c.size, boundary), Value::None);
         t.close();

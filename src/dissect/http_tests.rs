@@ -6,12 +6,26 @@ use crate::dissect::Dissection;
 use crate::session::Session;
 
 fn run_in(session: &mut Session, bytes: &[u8], number: u32, from_client: bool) -> (Dissection, DResult<Pdu>) {
-    let seg = TcpSeg { stream: 0, from_client, sport: if from_client { 40000 } else { 80 }, dport: 80 };
+    let seg = TcpSeg { stream: 0, from_client, sport: if from_client { 40000 } else { 80 }, dport: 80, fin: false };
     run_with(session, bytes, number, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg))
 }
 
 fn strings(d: &Dissection, f: Field) -> Vec<String> {
     values(d, f)
+}
+
+#[test]
+fn a_response_without_length_ends_at_the_servers_fin() {
+    let mut s = Session::new();
+    run_in(&mut s, GET, 4, true);
+    let open = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html>";
+    let (_, r) = run_in(&mut s, open, 6, false);
+    assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: None }));
+    let seg = TcpSeg { stream: 0, from_client: false, sport: 80, dport: 40000, fin: true };
+    let (d, r) = run_with(&mut s, open, 8, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
+    assert_eq!(r, Ok(Pdu::Done(open.len())));
+    assert_eq!(d.cols.info, "HTTP/1.0 200 OK  (text/html)");
+    assert_eq!(strings(&d, &FILE_DATA), ["<html>"]);
 }
 
 const GET: &[u8] = b"GET /file.txt HTTP/1.1\r\nHost: localhost:6789\r\nUser-Agent: curl/8.5.0\r\n\r\n";

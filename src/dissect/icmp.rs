@@ -220,7 +220,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     t.add(&TYPE, b.range(0, 1), Value::UInt(ty as u64));
     let c = t.add(&CODE, b.range(1, 1), Value::UInt(code as u64));
     if let Some(s) = code_str {
-        t.set_text(c, format!("Code: {code} ({s})"));
+        t.set_text(c, format_args!("Code: {code} ({s})"));
     }
     let whole = b.len() == b.reported_len();
     let all = b.tail(0);
@@ -310,15 +310,15 @@ pub fn echo_match(cx: &mut Ctx, b: Buf, request: bool, id: u16, seq: u16, f: &Ec
     match m {
         EchoMatch::Request { reply: Some(r) } => {
             let id = t.generated(f.resp_in, b.range(0, 0), Value::FrameNum(r));
-            t.set_text(id, format!("[Response frame: {r}]"));
+            t.set_text(id, format_args!("[Response frame: {r}]"));
             let _ = write!(cx.out.cols.info, " (reply in {r})");
         }
         EchoMatch::Reply { request, request_ts } => {
             let id = t.generated(f.resp_to, b.range(0, 0), Value::FrameNum(request));
-            t.set_text(id, format!("[Request frame: {request}]"));
+            t.set_text(id, format_args!("[Request frame: {request}]"));
             let ms = ts.since(request_ts) as f64 / 1e6;
             let id = t.generated(f.resptime, b.range(0, 0), Value::Double(ms));
-            t.set_text(id, format!("[Response time: {ms:.3} ms]"));
+            t.set_text(id, format_args!("[Response time: {ms:.3} ms]"));
             let _ = write!(cx.out.cols.info, " (request in {request})");
         }
         _ => {}

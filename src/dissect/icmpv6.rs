@@ -282,10 +282,10 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     }
     let t = cx.tree();
     let id = t.add(&TYPE, b.range(0, 1), Value::UInt(ty as u64));
-    t.set_text(id, format!("Type: {type_str} ({ty})"));
+    t.set_text(id, format_args!("Type: {type_str} ({ty})"));
     let c = t.add(&CODE, b.range(1, 1), Value::UInt(code as u64));
     if let Some(s) = code_str {
-        t.set_text(c, format!("Code: {code} ({s})"));
+        t.set_text(c, format_args!("Code: {code} ({s})"));
     }
     let pseudo = match cx.net {
         Some((IpAddr::V6(s), IpAddr::V6(d))) if b.len() == b.reported_len() => {
@@ -502,7 +502,7 @@ fn options(cx: &mut Ctx, b: Buf, mut off: usize) -> DResult<usize> {
         let o = t.open(&OPT, b.range(off, len), Value::None);
         t.add(&OPT_TYPE, b.range(off, 1), Value::UInt(ty as u64));
         let l = t.add(&OPT_LENGTH, b.range(off + 1, 1), Value::UInt(units as u64));
-        t.set_text(l, format!("Length: {units} ({len} bytes)"));
+        t.set_text(l, format_args!("Length: {units} ({len} bytes)"));
         let mut summary = String::new();
         let v = off + 2;
         match ty {
@@ -590,7 +590,7 @@ fn options(cx: &mut Ctx, b: Buf, mut off: usize) -> DResult<usize> {
             }
             _ => {}
         }
-        cx.tree().set_text(o, format!("ICMPv6 Option ({name}{summary})"));
+        cx.tree().set_text(o, format_args!("ICMPv6 Option ({name}{summary})"));
         cx.tree().close();
         off += len;
     }

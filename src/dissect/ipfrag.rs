@@ -50,12 +50,12 @@ pub fn add(cx: &mut Ctx, f: &FragFields, key: FragKey, offset: usize, more: bool
     for p in &r.pieces {
         let id = t.generated(f.fragment, all.clone(), Value::FrameNum(p.frame));
         let last = (p.offset + p.len).saturating_sub(1);
-        t.set_text(id, format!("[Frame: {}, payload: {}-{last} ({} bytes)]", p.frame, p.offset, p.len));
+        t.set_text(id, format_args!("[Frame: {}, payload: {}-{last} ({} bytes)]", p.frame, p.offset, p.len));
     }
     let id = t.generated(f.count, all.clone(), Value::UInt(r.pieces.len() as u64));
-    t.set_text(id, format!("[Fragment count: {}]", r.pieces.len()));
+    t.set_text(id, format_args!("[Fragment count: {}]", r.pieces.len()));
     let id = t.generated(f.length, all, Value::UInt(n as u64));
-    t.set_text(id, format!("[Reassembled {} length: {n}]", f.version));
+    t.set_text(id, format_args!("[Reassembled {} length: {n}]", f.version));
     t.set_source(sid);
     t.generated(f.data, 0..n, Value::None);
     t.set_source(prev);

@@ -14,6 +14,7 @@ pub static DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Servi
 pub static DSCP: FieldDef = FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8).mask(0xfc);
 pub static ECN: FieldDef = FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8).mask(0x03);
 pub static LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16);
+static BOGUS_LEN: FieldDef = FieldDef::new("ip.bogus_ip_length", "Bogus IP length", FieldType::None);
 pub static ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16).base(Base::HexDec);
 pub static FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8).base(Base::Hex).mask(0xe0);
 pub static FLAG_RB: FieldDef = FieldDef::new("ip.flags.rb", "Reserved bit", FieldType::Bool).bit(8, 0x80).strings(SET_NOTSET);
@@ -89,7 +90,7 @@ const FRAG_FIELDS: ipfrag::FragFields = ipfrag::FragFields {
 };
 
 pub static FIELDS: &[Field] = &[
-    &IP, &VERSION, &HDR_LEN, &DSFIELD, &DSCP, &ECN, &LEN, &ID, &FLAGS, &FLAG_RB, &FLAG_DF,
+    &IP, &VERSION, &HDR_LEN, &DSFIELD, &DSCP, &ECN, &LEN, &BOGUS_LEN, &ID, &FLAGS, &FLAG_RB, &FLAG_DF,
     &FLAG_MF, &FRAG_OFFSET, &TTL, &PROTO, &CHECKSUM, &CHECKSUM_STATUS, &SRC, &DST, &ADDR,
     &SRC_HOST, &DST_HOST, &HOST, &OPTIONS, &OPT_TYPE, &OPT_TYPE_COPY, &OPT_TYPE_CLASS,
     &OPT_TYPE_NUMBER, &OPT_LEN, &OPT_PTR, &OPT_RA, &REC_RT, &SRC_RT, &OPT_EOL, &OPT_NOP,
@@ -142,7 +143,7 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     let t = cx.tree();
     t.add(&VERSION, b.range(0, 1), Value::UInt(version as u64));
     let h = t.add(&HDR_LEN, b.range(0, 1), Value::UInt(hlen as u64));
-    t.set_text(h, format!(".... {:04b} = Header Length: {} bytes ({})", vhl & 0x0f, hlen, vhl & 0x0f));
+    t.set_text(h, format_args!(".... {:04b} = Header Length: {} bytes ({})", vhl & 0x0f, hlen, vhl & 0x0f));
     if version != 4 {
         cx.tree().close();
         let _ = write!(cx.out.cols.info(), "Bogus IPv4 version ({version}, must be 4)");
@@ -157,12 +158,27 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     let ds = b.u8(1)?;
     let t = cx.tree();
     let dsid = t.open(&DSFIELD, b.range(1, 1), Value::UInt(ds as u64));
-    t.set_text(dsid, format!("Differentiated Services Field: 0x{ds:02x} (DSCP: {}, ECN: {})", dscp_name(ds >> 2), ecn_name(ds & 3)));
+    t.set_text(dsid, format_args!("Differentiated Services Field: 0x{ds:02x} (DSCP: {}, ECN: {})", dscp_name(ds >> 2), ecn_name(ds & 3)));
     t.add(&DSCP, b.range(1, 1), Value::UInt((ds >> 2) as u64));
     t.add(&ECN, b.range(1, 1), Value::UInt((ds & 3) as u64));
     t.close();
     let total = b.u16(2)? as usize;
-    cx.tree().add(&LEN, b.range(2, 2), Value::UInt(total as u64));
+    if total < hlen {
+        let _ = write!(cx.out.cols.info(), "Bogus IP length ({total}, less than header length {hlen})");
+        cx.tree().add(&LEN, b.range(2, 2), Value::UInt(total as u64));
+        super::expert(cx, &BOGUS_LEN, &format!("Bogus IP length ({total}, less than header length {hlen})"), "Error", "Protocol");
+        return Err(DissectError::Malformed);
+    }
+    // Like Wireshark, a total length beyond the packet is flagged and the
+    // packet's own end trusted instead.
+    let beyond = total > b.reported_len() && !quoted;
+    let t = cx.tree();
+    t.open(&LEN, b.range(2, 2), Value::UInt(total as u64));
+    if beyond {
+        let msg = format!("IPv4 total length exceeds packet length ({} bytes)", b.reported_len());
+        super::expert(cx, &BOGUS_LEN, &msg, "Error", "Protocol");
+    }
+    cx.tree().close();
     let id = b.u16(4)?;
     cx.tree().add(&ID, b.range(4, 2), Value::UInt(id as u64));
     let ff = b.u16(6)?;
@@ -175,14 +191,14 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
         (false, true) => ", More fragments",
         _ => "",
     };
-    t.set_text(fid, format!("{}{}{}. .... = Flags: 0x{:x}{}", flags >> 2 & 1, flags >> 1 & 1, flags & 1, flags, fname));
+    t.set_text(fid, format_args!("{}{}{}. .... = Flags: 0x{:x}{}", flags >> 2 & 1, flags >> 1 & 1, flags & 1, flags, fname));
     t.add(&FLAG_RB, b.range(6, 1), Value::Bool(flags & 4 != 0));
     t.add(&FLAG_DF, b.range(6, 1), Value::Bool(flags & 2 != 0));
     t.add(&FLAG_MF, b.range(6, 1), Value::Bool(flags & 1 != 0));
     t.close();
     // The field holds 8-byte units; the label shows bytes.
     let fo = t.add(&FRAG_OFFSET, b.range(6, 2), Value::UInt((ff & 0x1fff) as u64));
-    t.set_text(fo, format!("{} = Fragment Offset: {}", bits13(ff & 0x1fff), off));
+    t.set_text(fo, format_args!("{} = Fragment Offset: {}", bits13(ff & 0x1fff), off));
     let ttl = b.u8(8)?;
     let proto = b.u8(9)?;
     let ck = b.u16(10)?;
@@ -192,7 +208,7 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     t.add(&TTL, b.range(8, 1), Value::UInt(ttl as u64));
     t.add(&PROTO, b.range(9, 1), Value::UInt(proto as u64));
     let c = t.add(&CHECKSUM, b.range(10, 2), Value::UInt(ck as u64));
-    t.set_text(c, format!("Header Checksum: 0x{ck:04x} [validation disabled]"));
+    t.set_text(c, format_args!("Header Checksum: 0x{ck:04x} [validation disabled]"));
     t.generated(&CHECKSUM_STATUS, b.range(10, 2), Value::UInt(2));
     t.add(&SRC, b.range(12, 4), Value::Ipv4(src));
     t.hidden(&ADDR, b.range(12, 4), Value::Ipv4(src));
@@ -202,26 +218,17 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     t.hidden(&ADDR, b.range(16, 4), Value::Ipv4(dst));
     t.hidden(&DST_HOST, b.range(16, 4), Value::str(dst.to_string()));
     t.hidden(&HOST, b.range(16, 4), Value::str(dst.to_string()));
-    t.set_text(root, format!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"));
+    t.set_text(root, format_args!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"));
     cx.out.cols.set_addrs(src, dst);
     cx.net = Some((IpAddr::V4(src), IpAddr::V4(dst)));
     if hlen > 20 {
         options(cx, b, hlen)?;
     }
-    if total < hlen {
-        return Err(DissectError::Malformed);
-    }
-    // A total length beyond the frame is a lie only if the frame was not
-    // cut by the snap length.
     let body = match b.sub(hlen, total - hlen) {
         Ok(body) => body,
-        Err(_) if quoted => b.from(hlen)?,
-        Err(_) => {
-            let _ = write!(cx.out.cols.info(), "Bogus IP length ({total}, less than header or beyond frame)");
-            return Err(DissectError::Malformed);
-        }
+        Err(_) => b.from(hlen)?,
     };
-    cx.net_end = Some(b.abs(total));
+    cx.net_end = Some(b.abs(total.min(b.reported_len())));
     if flags & 1 != 0 || off != 0 {
         // The fragment that completes a datagram carries its payload; an
         // ICMP error's quoted fragment is never reassembled.
@@ -305,9 +312,9 @@ fn options(cx: &mut Ctx, b: Buf, hlen: usize) -> DResult<()> {
         let field = known.map(|k| k.field).unwrap_or(&OPT_UNKNOWN);
         let id = t.open(field, b.range(off, len), Value::None);
         if kind <= 1 {
-            t.set_text(id, format!("IP Option - {name}"));
+            t.set_text(id, format_args!("IP Option - {name}"));
         } else {
-            t.set_text(id, format!("IP Option - {name} ({len} bytes)"));
+            t.set_text(id, format_args!("IP Option - {name} ({len} bytes)"));
         }
         t.open(&OPT_TYPE, b.range(off, 1), Value::UInt(kind as u64));
         t.add(&OPT_TYPE_COPY, b.range(off, 1), Value::Bool(kind & 0x80 != 0));
@@ -323,7 +330,7 @@ fn options(cx: &mut Ctx, b: Buf, hlen: usize) -> DResult<()> {
                 let ra = t.add(&OPT_RA, b.range(off + 2, 2), Value::UInt(v as u64));
                 let what = t.label(ra, &[]);
                 let what = what.trim_start_matches("Router Alert: ").to_string();
-                t.set_text(id, format!("IP Option - {name} ({len} bytes): {what}"));
+                t.set_text(id, format_args!("IP Option - {name} ({len} bytes): {what}"));
             }
             7 | 131 | 137 if len >= 3 => {
                 t.add(&OPT_PTR, b.range(off + 2, 1), Value::UInt(all[off - 18] as u64));
@@ -411,10 +418,16 @@ mod tests {
 
     #[test]
     fn lying_and_cut_headers() {
+        // A total length beyond the packet is flagged; the packet's own end
+        // is trusted, as Wireshark does.
         let f = header(40, 1, 0, 253, &[]);
         let d = run(228, &f);
+        assert!(!d.malformed);
+        assert!(d.tree.has(&super::BOGUS_LEN));
+        let short = header(16, 1, 0, 253, &[]);
+        let d = run(228, &short);
         assert!(d.malformed);
-        assert!(d.cols.info.starts_with("Bogus IP length (40"));
+        assert_eq!(d.cols.info, "Bogus IP length (16, less than header length 20)[Malformed Packet]");
         let d = run_cut(228, &f, 40);
         assert!(!d.malformed && !d.truncated);
         let d = run_cut(228, &f[..12], 40);

@@ -204,7 +204,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let dst = Ipv6Addr::from(b.array::<16>(24)?);
     address(cx, b, 24, dst, &DST, &DST_HOST);
     cx.out.cols.dst = dst.to_string();
-    cx.tree().set_text(root, format!("Internet Protocol Version 6, Src: {src}, Dst: {dst}"));
+    cx.tree().set_text(root, format_args!("Internet Protocol Version 6, Src: {src}, Dst: {dst}"));
     cx.net = Some((IpAddr::V6(src), IpAddr::V6(dst)));
     // A zero length (jumbogram or segmentation offload) or one beyond the
     // frame: Wireshark goes on with the bytes there are.
@@ -268,9 +268,9 @@ fn opts_header(cx: &mut Ctx, b: Buf, h: &OptsHeader) -> DResult<usize> {
     t.set_text(root, h.proto.display);
     t.add(h.nxt, b.range(0, 1), Value::UInt(nxt as u64));
     let l = t.add(h.len, b.range(1, 1), Value::UInt((len / 8 - 1) as u64));
-    t.set_text(l, format!("Length: {} ({len} bytes)", len / 8 - 1));
+    t.set_text(l, format_args!("Length: {} ({len} bytes)", len / 8 - 1));
     let lo = t.generated(h.len_oct, b.range(1, 1), Value::UInt(len as u64));
-    t.set_text(lo, format!("[Length: {len} bytes]"));
+    t.set_text(lo, format_args!("[Length: {len} bytes]"));
     let mut off = 2;
     while off < len {
         let ty = b.u8(off)?;
@@ -290,7 +290,7 @@ fn opts_header(cx: &mut Ctx, b: Buf, h: &OptsHeader) -> DResult<usize> {
         let name = OPT_TYPE.value_string(ty as u64).unwrap_or("Unknown");
         let t = cx.tree();
         let o = t.open(&OPT, b.range(off, 2 + olen), Value::None);
-        t.set_text(o, format!("IPv6 Option ({name})"));
+        t.set_text(o, format_args!("IPv6 Option ({name})"));
         t.add(&OPT_TYPE, b.range(off, 1), Value::UInt(ty as u64));
         t.add(&OPT_LENGTH, b.range(off + 1, 1), Value::UInt(olen as u64));
         match (ty, olen) {
@@ -327,12 +327,12 @@ fn routing(cx: &mut Ctx, b: Buf) -> DResult<usize> {
     let t = cx.tree();
     let id = t.open(&ROUTING, b.range(0, len), Value::str("ipv6.routing"));
     let tyname = ROUTING_TYPE.value_string(ty as u64).unwrap_or("Unknown");
-    t.set_text(id, format!("Routing Header for IPv6 ({tyname})"));
+    t.set_text(id, format_args!("Routing Header for IPv6 ({tyname})"));
     t.add(&ROUTING_NXT, b.range(0, 1), Value::UInt(nxt as u64));
     let l = t.add(&ROUTING_LEN, b.range(1, 1), Value::UInt((len / 8 - 1) as u64));
-    t.set_text(l, format!("Length: {} ({len} bytes)", len / 8 - 1));
+    t.set_text(l, format_args!("Length: {} ({len} bytes)", len / 8 - 1));
     let lo = t.generated(&ROUTING_LEN_OCT, b.range(1, 1), Value::UInt(len as u64));
-    t.set_text(lo, format!("[Length: {len} bytes]"));
+    t.set_text(lo, format_args!("[Length: {len} bytes]"));
     t.add(&ROUTING_TYPE, b.range(2, 1), Value::UInt(ty as u64));
     t.add(&ROUTING_SEGLEFT, b.range(3, 1), Value::UInt(segleft as u64));
     if ty == 0 {

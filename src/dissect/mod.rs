@@ -279,6 +279,22 @@ pub static TRUNCATED: FieldDef = FieldDef::new(
 pub static EXPERT: FieldDef = FieldDef::new("_ws.expert", "Expert Info", FieldType::None);
 pub static MALFORMED_FIELDS: &[Field] = &[&MALFORMED, &TRUNCATED, &EXPERT];
 
+/// An expert item as tshark -V shows it: the summary line, then the
+/// message (filterable by the expert's own field), severity and group.
+pub fn expert(cx: &mut Ctx, f: Field, msg: &str, severity: &str, group: &str) {
+    let t = cx.tree();
+    let e = t.open(&EXPERT, 0..0, crate::field::Value::None);
+    t.set_flags(e, crate::tree::GENERATED);
+    t.set_text(e, format_args!("[Expert Info ({severity}/{group}): {msg}]"));
+    let m = t.generated(f, 0..0, crate::field::Value::None);
+    t.set_text(m, format_args!("[{msg}]"));
+    let s = t.text(0..0, format_args!("[Severity level: {severity}]"));
+    t.set_flags(s, crate::tree::GENERATED);
+    let g = t.text(0..0, format_args!("[Group: {group}]"));
+    t.set_flags(g, crate::tree::GENERATED);
+    t.close();
+}
+
 /// Dissects one frame. `session` carries the state of the packets before it.
 pub fn dissect_frame(
     meta: &FrameMeta,
@@ -289,6 +305,7 @@ pub fn dissect_frame(
     out: &mut Dissection,
 ) {
     out.clear();
+    out.tree.keep_labels(full);
     let mut cx = Ctx { meta, out, session, pass, layer: "Frame", full, net: None, net_end: None, quoted: false };
     let b = Buf::new(data, meta.origlen as usize);
     frame::dissect(&mut cx, b);
@@ -304,13 +321,13 @@ pub fn note_error(cx: &mut Ctx, err: DissectError) {
         DissectError::Truncated => {
             cx.out.truncated = true;
             let id = cx.out.tree.add(&TRUNCATED, end..end, crate::field::Value::None);
-            cx.out.tree.set_text(id, format!("[Packet size limited during capture: {layer} truncated]"));
+            cx.out.tree.set_text(id, format_args!("[Packet size limited during capture: {layer} truncated]"));
             cx.out.cols.info.push_str("[Packet size limited during capture]");
         }
         DissectError::Malformed => {
             cx.out.malformed = true;
             let id = cx.out.tree.add(&MALFORMED, end..end, crate::field::Value::None);
-            cx.out.tree.set_text(id, format!("[Malformed Packet: {layer}]"));
+            cx.out.tree.set_text(id, format_args!("[Malformed Packet: {layer}]"));
             cx.out.cols.info.push_str("[Malformed Packet]");
         }
     }

@@ -14,6 +14,8 @@ use super::{smtp_imf as imf, Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 pub static SMTP: FieldDef = FieldDef::new("smtp", "Simple Mail Transfer Protocol", FieldType::Protocol);
 pub static REQ: FieldDef = FieldDef::new("smtp.req", "Request", FieldType::Bool);
 pub static RSP: FieldDef = FieldDef::new("smtp.rsp", "Response", FieldType::Bool);
+static AUTH_USERNAME: FieldDef = FieldDef::new("smtp.auth.username", "Username", FieldType::String);
+static AUTH_PASSWORD: FieldDef = FieldDef::new("smtp.auth.password", "Password", FieldType::String);
 pub static COMMAND_LINE: FieldDef = FieldDef::new("smtp.command_line", "Command Line", FieldType::String);
 pub static COMMAND: FieldDef = FieldDef::new("smtp.req.command", "Command", FieldType::String);
 pub static PARAMETER: FieldDef = FieldDef::new("smtp.req.parameter", "Request parameter", FieldType::String);
@@ -28,7 +30,7 @@ pub static REASSEMBLED_LENGTH: FieldDef =
     FieldDef::new("smtp.data.reassembled.length", "Reassembled DATA length", FieldType::U32);
 
 pub static FIELDS: &[Field] = &[
-    &SMTP, &REQ, &RSP, &COMMAND_LINE, &COMMAND, &PARAMETER, &RESPONSE, &CODE, &RSP_PARAMETER, &FRAGMENT,
+    &SMTP, &REQ, &RSP, &AUTH_USERNAME, &AUTH_PASSWORD, &COMMAND_LINE, &COMMAND, &PARAMETER, &RESPONSE, &CODE, &RSP_PARAMETER, &FRAGMENT,
     &FRAGMENT_COUNT, &REASSEMBLED_LENGTH,
 ];
 
@@ -179,8 +181,10 @@ fn command(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, s: usize, e: usize, next:
     if let Some(who) = who {
         // AUTH LOGIN's answers: base64, but readable by anyone on the path.
         info_line(cx, shown, &format!("C: {who}: {line}"));
+        let field = if who == "User" { &AUTH_USERNAME } else { &AUTH_PASSWORD };
         let t = cx.tree();
-        t.text(r.clone(), format!("{who}: {}", show(&data[s..next])));
+        t.hidden(&REQ, r.clone(), Value::Bool(true));
+        t.add(field, b.range(s, e - s), Value::str(line.as_str()));
         t.text(r, "[Cleartext credentials: AUTH LOGIN sends the user name and password in base64]");
         st.auth = if who == "User" { Auth::Pass } else { Auth::None };
         return;
@@ -193,7 +197,7 @@ fn command(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, s: usize, e: usize, next:
     let t = cx.tree();
     t.hidden(&REQ, r.clone(), Value::Bool(true));
     let id = t.open(&COMMAND_LINE, r.clone(), Value::str(show(&data[s..next])));
-    t.set_text(id, format!("Command Line: {}", show(&data[s..next])));
+    t.set_text(id, format_args!("Command Line: {}", show(&data[s..next])));
     t.add(&COMMAND, b.range(s, cmd.len()), Value::str(cmd.as_str()));
     if let Some(p) = &param {
         t.add(&PARAMETER, b.range(s + cmd.len() + 1, p.len()), Value::str(p.as_str()));
@@ -210,7 +214,7 @@ fn command(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, s: usize, e: usize, next:
                 st.auth = Auth::User;
             }
             if matches!(mech.as_str(), "LOGIN" | "PLAIN") {
-                t.text(r, format!("[Cleartext credentials: AUTH {mech} sends them in base64, not encrypted]"));
+                t.text(r, format_args!("[Cleartext credentials: AUTH {mech} sends them in base64, not encrypted]"));
             }
         }
         _ => {}
@@ -250,7 +254,7 @@ fn message_data(
     if term.is_none() {
         cx.out.cols.info().push_str(&format!("C: DATA fragment, {body_end} bytes"));
         let t = cx.tree();
-        t.text(b.range(off, body_end), format!("DATA fragment, {body_end} bytes"));
+        t.text(b.range(off, body_end), format_args!("DATA fragment, {body_end} bytes"));
         return off + end;
     }
     let t = cx.tree();
@@ -275,12 +279,12 @@ fn message_data(
     );
     for (f, n) in &fragments {
         let id = t.generated(&FRAGMENT, b.range(off, 0), Value::FrameNum(*f));
-        t.set_text(id, format!("[Frame: {f}, payload: {n} bytes]"));
+        t.set_text(id, format_args!("[Frame: {f}, payload: {n} bytes]"));
     }
     let c = t.generated(&FRAGMENT_COUNT, b.range(off, 0), Value::UInt(fragments.len() as u64));
-    t.set_text(c, format!("[DATA fragment count: {}]", fragments.len()));
+    t.set_text(c, format_args!("[DATA fragment count: {}]", fragments.len()));
     let l = t.generated(&REASSEMBLED_LENGTH, b.range(off, 0), Value::UInt(total as u64));
-    t.set_text(l, format!("[Reassembled DATA length: {total}]"));
+    t.set_text(l, format_args!("[Reassembled DATA length: {total}]"));
     t.close();
     cx.tree().close();
     *opened = false;
@@ -314,7 +318,7 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
             info_line(cx, shown, &format!("S: {line}"));
             let t = cx.tree();
             let id = t.open(&RESPONSE, b.range(s, next - s), Value::str(show(&data[s..next])));
-            t.set_text(id, format!("Response: {}", show(&data[s..next])));
+            t.set_text(id, format_args!("Response: {}", show(&data[s..next])));
             if let Some(c) = code {
                 t.add(&CODE, b.range(s, 3), Value::UInt(c as u64));
             }

@@ -6,7 +6,7 @@ use crate::dissect::Dissection;
 use crate::session::Session;
 
 fn seg(from_client: bool) -> TcpSeg {
-    TcpSeg { stream: 0, from_client, sport: if from_client { 40000 } else { 25 }, dport: 25 }
+    TcpSeg { stream: 0, from_client, sport: if from_client { 40000 } else { 25 }, dport: 25, fin: false }
 }
 
 fn run(session: &mut Session, bytes: &[u8], number: u32, from_client: bool) -> (Dissection, DResult<Pdu>) {

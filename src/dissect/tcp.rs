@@ -195,7 +195,7 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     } else if plen > 0 && !payload.is_empty() {
         let id = cx.tree().add(&PAYLOAD, payload.range(0, payload.len()), Value::None);
         if cx.full {
-            cx.tree().set_text(id, format!("TCP payload ({plen} bytes)"));
+            cx.tree().set_text(id, format_args!("TCP payload ({plen} bytes)"));
         }
     }
     info(cx, &h, b, &options, out.as_ref(), plen);
@@ -206,7 +206,7 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     if reset_text || out.is_some_and(|o| o.quoted) {
         cx.tree().close_to(root);
     } else {
-        tcp_pdu::payload(cx, root, payload, sport, dport, out.as_ref());
+        tcp_pdu::payload(cx, root, payload, sport, dport, out.as_ref(), h.flags & 0x001 != 0);
     }
     if let Some(o) = &out {
         let mut prefix = String::new();
@@ -250,7 +250,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     if let Some(stream) = o.map(|o| o.stream) {
         let s = t.generated(&STREAM, z.clone(), Value::UInt(stream as u64));
         if full {
-            t.set_text(s, format!("[Stream index: {stream}]"));
+            t.set_text(s, format_args!("[Stream index: {stream}]"));
         }
     }
     if let Some(o) = o {
@@ -266,14 +266,14 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     if h.hlen >= 20 && !quoted {
         let l = t.generated(&LEN, z.clone(), Value::UInt(plen as u64));
         if full {
-            t.set_text(l, format!("[TCP Segment Len: {plen}]"));
+            t.set_text(l, format_args!("[TCP Segment Len: {plen}]"));
         }
     }
     match o {
         Some(o) => {
             let s = t.add(&SEQ, b.range(4, 4), Value::UInt(o.seq as u64));
             if full {
-                t.set_text(s, format!("Sequence Number: {}    (relative sequence number)", o.seq));
+                t.set_text(s, format_args!("Sequence Number: {}    (relative sequence number)", o.seq));
             }
         }
         None => {
@@ -285,7 +285,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         if h.hlen >= 20 {
             let n = t.generated(&NXTSEQ, z.clone(), Value::UInt(o.nxtseq as u64));
             if full {
-                t.set_text(n, format!("[Next Sequence Number: {}    (relative sequence number)]", o.nxtseq));
+                t.set_text(n, format_args!("[Next Sequence Number: {}    (relative sequence number)]", o.nxtseq));
             }
         }
     }
@@ -293,14 +293,14 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         Some(o) if h.flags & 0x010 != 0 => {
             let a = t.add(&ACK, b.range(8, 4), Value::UInt(o.ack as u64));
             if full {
-                t.set_text(a, format!("Acknowledgment Number: {}    (relative ack number)", o.ack));
+                t.set_text(a, format_args!("Acknowledgment Number: {}    (relative ack number)", o.ack));
             }
         }
         _ => {
             t.open(&ACK, b.range(8, 4), Value::UInt(h.ack as u64));
             if h.ack != 0 && h.flags & 0x010 == 0 && cx.full {
                 let msg = "The acknowledgment number field is nonzero while the ACK flag is not set";
-                ta::expert(cx, &ta::ACK_NONZERO, msg, "Note", "Protocol");
+                super::expert(cx, &ta::ACK_NONZERO, msg, "Note", "Protocol");
             }
             cx.tree().close();
         }
@@ -310,7 +310,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     let nib = h.hlen / 4;
     let hl = t.add(&HDR_LEN, b.range(12, 1), Value::UInt(h.hlen as u64));
     if full {
-        t.set_text(hl, format!("{nib:04b} .... = Header Length: {} bytes ({nib})", h.hlen));
+        t.set_text(hl, format_args!("{nib:04b} .... = Header Length: {} bytes ({nib})", h.hlen));
     }
     let flags = h.flags;
     let f = t.open(&FLAGS, b.range(12, 2), Value::UInt(flags as u64));
@@ -352,7 +352,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         match note {
             Some((field, msg, sev)) if cx.full => {
                 cx.tree().open(fd, b.range(12, 2), v);
-                ta::expert(cx, field, &msg, sev, "Sequence");
+                super::expert(cx, field, &msg, sev, "Sequence");
                 cx.tree().close();
             }
             _ => {
@@ -365,10 +365,10 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         let pic = flag_picture(flags);
         let s = t.open(&FLAGS_STR, b.range(12, 2), Value::str(pic.as_str()));
         t.set_flags(s, crate::tree::GENERATED);
-        t.set_text(s, format!("[TCP Flags: {pic}]"));
+        t.set_text(s, format_args!("[TCP Flags: {pic}]"));
         if let (true, Some(o)) = (flags & 0x001 != 0, o) {
             let f = if o.fin_active { &ta::FIN_ACTIVE } else { &ta::FIN_PASSIVE };
-            ta::expert(cx, f, f.display, "Note", "Sequence");
+            super::expert(cx, f, f.display, "Note", "Sequence");
         }
         cx.tree().close();
     }
@@ -381,7 +381,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     if let Some(o) = all {
         let w = t.generated(&WINDOW_SIZE, b.range(14, 2), Value::UInt(o.window as u64));
         if full {
-            t.set_text(w, format!("[Calculated window size: {}]", o.window));
+            t.set_text(w, format_args!("[Calculated window size: {}]", o.window));
         }
         if flags & 0x002 == 0 {
             let s = t.generated(&WINDOW_SCALE, b.range(14, 2), Value::Int(o.scale as i64));
@@ -391,14 +391,14 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
                 n => n.to_string(),
             };
             if full {
-                t.set_text(s, format!("[Window size scaling factor: {text}]"));
+                t.set_text(s, format_args!("[Window size scaling factor: {text}]"));
             }
         }
     }
     let ck = b.u16(16).unwrap_or(0);
     let c = t.add(&CHECKSUM, b.range(16, 2), Value::UInt(ck as u64));
     if full {
-        t.set_text(c, format!("Checksum: 0x{ck:04x} [unverified]"));
+        t.set_text(c, format_args!("Checksum: 0x{ck:04x} [unverified]"));
     }
     let st = t.generated(&CHECKSUM_STATUS, b.range(16, 2), Value::UInt(2));
     if full {

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use crate::field::{Field, FieldDef, FieldType, Value};
 use crate::session::tcp::{flag, SegOut};
 
-use super::{Ctx, EXPERT};
+use super::{expert, Ctx};
 
 pub static TIMESTAMPS: FieldDef = FieldDef::new("tcp.timestamps", "Timestamps", FieldType::None);
 pub static TIME_RELATIVE: FieldDef =
@@ -90,22 +90,6 @@ const FINDINGS: &[(u32, Field, &str, Option<&str>)] = &[
     (flag::REUSED_PORTS, &REUSED_PORTS, "Note", Some("[TCP Port numbers reused] ")),
 ];
 
-/// An expert item as tshark -V shows it: the summary line, then the
-/// message (filterable by the expert's own field), severity and group.
-pub fn expert(cx: &mut Ctx, f: Field, msg: &str, severity: &str, group: &str) {
-    let t = cx.tree();
-    let e = t.open(&EXPERT, 0..0, Value::None);
-    t.set_flags(e, crate::tree::GENERATED);
-    t.set_text(e, format!("[Expert Info ({severity}/{group}): {msg}]"));
-    let m = t.generated(f, 0..0, Value::None);
-    t.set_text(m, format!("[{msg}]"));
-    let s = t.text(0..0, format!("[Severity level: {severity}]"));
-    t.set_flags(s, crate::tree::GENERATED);
-    let g = t.text(0..0, format!("[Group: {group}]"));
-    t.set_flags(g, crate::tree::GENERATED);
-    t.close();
-}
-
 /// Seconds with nine decimals, as relative times show in labels.
 pub fn rel(ns: i64) -> String {
     let sign = if ns < 0 { "-" } else { "" };
@@ -119,9 +103,9 @@ pub fn timestamps(cx: &mut Ctx, at: usize, o: &SegOut) {
     t.set_flags(id, crate::tree::GENERATED);
     t.set_text(id, "[Timestamps]");
     let a = t.generated(&TIME_RELATIVE, at..at, Value::RelTime(o.time_rel));
-    t.set_text(a, format!("[Time since first frame in this TCP stream: {} seconds]", rel(o.time_rel)));
+    t.set_text(a, format_args!("[Time since first frame in this TCP stream: {} seconds]", rel(o.time_rel)));
     let d = t.generated(&TIME_DELTA, at..at, Value::RelTime(o.time_delta));
-    t.set_text(d, format!("[Time since previous frame in this TCP stream: {} seconds]", rel(o.time_delta)));
+    t.set_text(d, format_args!("[Time since previous frame in this TCP stream: {} seconds]", rel(o.time_delta)));
     t.close();
 }
 
@@ -138,21 +122,21 @@ pub fn seq_ack(cx: &mut Ctx, at: usize, o: &SegOut) {
     t.set_text(root, "[SEQ/ACK analysis]");
     if f.acks_frame != 0 {
         let a = t.generated(&ACKS_FRAME, r.clone(), Value::FrameNum(f.acks_frame));
-        t.set_text(a, format!("[This is an ACK to the segment in frame: {}]", f.acks_frame));
+        t.set_text(a, format_args!("[This is an ACK to the segment in frame: {}]", f.acks_frame));
         let rt = t.generated(&ACK_RTT, r.clone(), Value::RelTime(f.ack_rtt));
-        t.set_text(rt, format!("[The RTT to ACK the segment was: {} seconds]", rel(f.ack_rtt)));
+        t.set_text(rt, format_args!("[The RTT to ACK the segment was: {} seconds]", rel(f.ack_rtt)));
     }
     if o.irtt != 0 {
         let i = t.generated(&INITIAL_RTT, r.clone(), Value::RelTime(o.irtt));
-        t.set_text(i, format!("[iRTT: {} seconds]", rel(o.irtt)));
+        t.set_text(i, format_args!("[iRTT: {} seconds]", rel(o.irtt)));
     }
     if f.bytes_in_flight != 0 {
         let b = t.generated(&BYTES_IN_FLIGHT, r.clone(), Value::UInt(f.bytes_in_flight as u64));
-        t.set_text(b, format!("[Bytes in flight: {}]", f.bytes_in_flight));
+        t.set_text(b, format_args!("[Bytes in flight: {}]", f.bytes_in_flight));
     }
     if f.push_bytes != 0 {
         let p = t.generated(&PUSH_BYTES, r.clone(), Value::UInt(f.push_bytes as u64));
-        t.set_text(p, format!("[Bytes sent since last PSH flag: {}]", f.push_bytes));
+        t.set_text(p, format_args!("[Bytes sent since last PSH flag: {}]", f.push_bytes));
     }
     if f.flags != 0 {
         let fl = t.open(&FLAGS, r.clone(), Value::None);
@@ -174,19 +158,19 @@ pub fn seq_ack(cx: &mut Ctx, at: usize, o: &SegOut) {
             if bit == flag::RETRANSMISSION && f.rto != 0 {
                 let t = cx.tree();
                 let a = t.generated(&RTO, r.clone(), Value::RelTime(f.rto));
-                t.set_text(a, format!("[The RTO for this segment was: {} seconds]", rel(f.rto)));
+                t.set_text(a, format_args!("[The RTO for this segment was: {} seconds]", rel(f.rto)));
                 let b = t.generated(&RTO_FRAME, r.clone(), Value::FrameNum(f.rto_frame));
-                t.set_text(b, format!("[RTO based on delta from frame: {}]", f.rto_frame));
+                t.set_text(b, format_args!("[RTO based on delta from frame: {}]", f.rto_frame));
             }
         }
         cx.tree().close();
         if f.flags & flag::DUPLICATE_ACK != 0 {
             let t = cx.tree();
             let n = t.generated(&DUP_ACK_NUM, r.clone(), Value::UInt(f.dupack_num as u64));
-            t.set_text(n, format!("[Duplicate ACK #: {}]", f.dupack_num));
+            t.set_text(n, format_args!("[Duplicate ACK #: {}]", f.dupack_num));
             let d = t.open(&DUP_ACK_FRAME, r.clone(), Value::FrameNum(f.dupack_frame));
             t.set_flags(d, crate::tree::GENERATED);
-            t.set_text(d, format!("[Duplicate to the ACK in frame: {}]", f.dupack_frame));
+            t.set_text(d, format_args!("[Duplicate to the ACK in frame: {}]", f.dupack_frame));
             let msg = format!("Duplicate ACK (#{})", f.dupack_num);
             expert(cx, &DUP_ACK, &msg, "Note", "Sequence");
             cx.tree().close();

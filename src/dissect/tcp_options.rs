@@ -202,9 +202,9 @@ fn one(cx: &mut Ctx, b: Buf, op: &Opt, rev_base: Option<u32>) {
             };
             let id = t.open(f, r, Value::None);
             if std::ptr::eq(f, &UNKNOWN) {
-                t.set_text(id, format!("TCP Option - Unknown ({})", op.kind));
+                t.set_text(id, format_args!("TCP Option - Unknown ({})", op.kind));
             } else {
-                t.set_text(id, format!("TCP Option - {}", name(op.kind)));
+                t.set_text(id, format_args!("TCP Option - {}", name(op.kind)));
             }
             kind_item(cx);
             if op.len >= 2 {
@@ -214,14 +214,14 @@ fn one(cx: &mut Ctx, b: Buf, op: &Opt, rev_base: Option<u32>) {
                     Some(e) => format!("option length should be {e}"),
                     None => format!("option length {l} is invalid"),
                 };
-                super::tcp_analysis::expert(cx, &LEN_INVALID, &msg, "Note", "Sequence");
+                super::expert(cx, &LEN_INVALID, &msg, "Note", "Sequence");
                 cx.tree().close();
             }
         }
         2 => {
             let v = u16_at(2);
             let id = t.open(&MSS, r, Value::None);
-            t.set_text(id, format!("TCP Option - Maximum segment size: {v} bytes"));
+            t.set_text(id, format_args!("TCP Option - Maximum segment size: {v} bytes"));
             kind_item(cx);
             len_item(cx);
             cx.tree().add(&MSS_VAL, b.range(off + 2, 2), Value::UInt(v as u64));
@@ -230,7 +230,7 @@ fn one(cx: &mut Ctx, b: Buf, op: &Opt, rev_base: Option<u32>) {
             let shift = b.u8(off + 2).unwrap_or(0);
             let mult = 1u32 << shift.min(14);
             let id = t.open(&WSCALE, r, Value::None);
-            t.set_text(id, format!("TCP Option - Window scale: {shift} (multiply by {mult})"));
+            t.set_text(id, format_args!("TCP Option - Window scale: {shift} (multiply by {mult})"));
             kind_item(cx);
             len_item(cx);
             let t = cx.tree();
@@ -260,17 +260,17 @@ fn one(cx: &mut Ctx, b: Buf, op: &Opt, rev_base: Option<u32>) {
                 let re = u32_at(6 + 8 * k).wrapping_sub(base);
                 let t = cx.tree();
                 let a = t.add(&SACK_LE, b.range(off + 2 + 8 * k, 4), Value::UInt(le as u64));
-                t.set_text(a, format!("left edge = {le} (relative)"));
+                t.set_text(a, format_args!("left edge = {le} (relative)"));
                 let z = t.add(&SACK_RE, b.range(off + 6 + 8 * k, 4), Value::UInt(re as u64));
-                t.set_text(z, format!("right edge = {re} (relative)"));
+                t.set_text(z, format_args!("right edge = {re} (relative)"));
             }
             let c = cx.tree().generated(&SACK_COUNT, b.range(off, 0), Value::UInt(blocks as u64));
-            cx.tree().set_text(c, format!("[TCP SACK Count: {blocks}]"));
+            cx.tree().set_text(c, format_args!("[TCP SACK Count: {blocks}]"));
         }
         8 => {
             let (v, e) = (u32_at(2), u32_at(6));
             let id = t.open(&TIMESTAMP, r, Value::None);
-            t.set_text(id, format!("TCP Option - Timestamps: TSval {v}, TSecr {e}"));
+            t.set_text(id, format_args!("TCP Option - Timestamps: TSval {v}, TSecr {e}"));
             kind_item(cx);
             len_item(cx);
             let t = cx.tree();
@@ -279,7 +279,7 @@ fn one(cx: &mut Ctx, b: Buf, op: &Opt, rev_base: Option<u32>) {
         }
         k => {
             let id = t.open(&UNKNOWN, r, Value::None);
-            t.set_text(id, format!("TCP Option - Unknown ({k})"));
+            t.set_text(id, format_args!("TCP Option - Unknown ({k})"));
             kind_item(cx);
             len_item(cx);
             if op.len > 2 {

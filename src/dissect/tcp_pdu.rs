@@ -39,20 +39,55 @@ struct Outcome {
     segment_data: bool,
 }
 
-/// Hands the payload on; closes the TCP subtree `root` first.
-pub fn payload(cx: &mut Ctx, root: NodeId, p: Buf, sport: u16, dport: u16, out: Option<&SegOut>) {
+/// Hands the payload on; closes the TCP subtree `root` first. A FIN
+/// without payload still completes a message that runs until the close.
+pub fn payload(cx: &mut Ctx, root: NodeId, p: Buf, sport: u16, dport: u16, out: Option<&SegOut>, fin: bool) {
     let plen = p.reported_len();
-    let Some(o) = out.filter(|_| plen > 0) else {
+    let Some(o) = out.filter(|_| plen > 0 || fin) else {
         cx.tree().close_to(root);
         if plen > 0 {
             dispatch::data(cx, p);
         }
         return;
     };
-    let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport };
+    let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport, fin };
     match cx.pass {
+        Pass::First if plen == 0 => closed(cx, root, &seg, o.seq),
         Pass::First => first(cx, root, p, &seg, o.seq),
         Pass::Revisit => revisit(cx, root, p, &seg),
+    }
+}
+
+/// A FIN without payload: the message waiting for more bytes in this
+/// direction gets its last chance, listed with this frame as a segment of
+/// no data (as Wireshark's `#8(0)`).
+fn closed(cx: &mut Ctx, root: NodeId, seg: &TcpSeg, seq: u32) {
+    cx.tree().close_to(root);
+    let d = (!seg.from_client) as usize;
+    let frame = cx.meta.number;
+    let Some(st) = cx.session.tcp.stream_mut(seg.stream) else { return };
+    let AppSlot::Some(app) = st.apps[d] else { return };
+    let r = &mut st.reasm[d];
+    if r.pending.is_empty() || !r.continues_at(seq) {
+        return;
+    }
+    let pdu = std::mem::take(&mut r.pending);
+    let mut segs = std::mem::take(&mut r.pending_segs);
+    r.need = None;
+    segs.push((frame, 0));
+    let mark = cx.out.tree.nodes.len();
+    let (res, kept) = reassembled(cx, app, seg, pdu, &segs, true);
+    let mut calls = Calls::default();
+    if !matches!(res, Pdu::NeedMore { offset: 0, .. }) {
+        if let Some(id) = kept.and_then(|pdu| cx.session.tcp.store_pdu(frame, &pdu, &segs)) {
+            calls.push(AppCall::Reassembled(id));
+        }
+    } else {
+        cx.out.tree.nodes.truncate(mark);
+    }
+    if let Some(rec) = cx.session.tcp.current() {
+        rec.app = Some(app);
+        rec.calls = calls;
     }
 }
 
@@ -68,10 +103,7 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
         return;
     };
     if matches!(st.apps[d], AppSlot::Undecided) && !bytes.is_empty() {
-        let a = match dispatch::tcp_app(seg.sport, seg.dport, bytes) {
-            Some(f) => AppSlot::Some(f),
-            None => AppSlot::None,
-        };
+        let a = dispatch::tcp_app(seg.sport, seg.dport, bytes);
         for slot in st.apps.iter_mut().filter(|s| matches!(s, AppSlot::Undecided)) {
             *slot = a;
         }
@@ -297,13 +329,13 @@ fn segment_list(cx: &mut Ctx, pdu: &[u8], segs: &[(u32, u32)]) {
     for &(f, l) in segs {
         let l = l as usize;
         let s = t.generated(&SEGMENT, at..at + l, Value::FrameNum(f));
-        t.set_text(s, format!("[Frame: {f}, payload: {at}-{} ({l} bytes)]", (at + l).saturating_sub(1)));
+        t.set_text(s, format_args!("[Frame: {f}, payload: {at}-{} ({l} bytes)]", (at + l).saturating_sub(1)));
         at += l;
     }
     let c = t.generated(&SEGMENT_COUNT, 0..0, Value::UInt(segs.len() as u64));
-    t.set_text(c, format!("[Segment count: {}]", segs.len()));
+    t.set_text(c, format_args!("[Segment count: {}]", segs.len()));
     let l = t.generated(&REASSEMBLED_LENGTH, 0..0, Value::UInt(n as u64));
-    t.set_text(l, format!("[Reassembled TCP length: {n}]"));
+    t.set_text(l, format_args!("[Reassembled TCP length: {n}]"));
     let d = t.generated(&REASSEMBLED_DATA, 0..n, Value::None);
     let mut hex = String::new();
     for b in pdu.iter().take(36) {
@@ -312,7 +344,7 @@ fn segment_list(cx: &mut Ctx, pdu: &[u8], segs: &[(u32, u32)]) {
     if n > 36 {
         hex.push('…');
     }
-    t.set_text(d, format!("[Reassembled TCP Data: {hex}]"));
+    t.set_text(d, format_args!("[Reassembled TCP Data: {hex}]"));
     t.close();
 }
 
@@ -320,7 +352,7 @@ fn segment_data(cx: &mut Ctx, p: Buf) {
     if cx.full {
         let t = cx.tree();
         let id = t.add(&SEGMENT_DATA, p.range(0, p.len()), Value::None);
-        t.set_text(id, format!("TCP segment data ({} bytes)", p.len()));
+        t.set_text(id, format_args!("TCP segment data ({} bytes)", p.len()));
     }
 }
 
@@ -360,13 +392,13 @@ fn revisit(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg) {
             .is_some_and(|s| s.segments.iter().any(|&(f, _)| f == frame)),
         _ => false,
     });
-    if rec.partial || in_pdu || rec.reassembled_in != 0 {
+    if (rec.partial || in_pdu || rec.reassembled_in != 0) && p.reported_len() > 0 {
         segment_data(cx, p);
     }
     if rec.reassembled_in != 0 {
         let t = cx.tree();
         let id = t.generated(&REASSEMBLED_IN, p.range(0, 0), Value::FrameNum(rec.reassembled_in));
-        t.set_text(id, format!("[Reassembled PDU in frame: {}]", rec.reassembled_in));
+        t.set_text(id, format_args!("[Reassembled PDU in frame: {}]", rec.reassembled_in));
     }
     cx.tree().close_to(root);
     for call in rec.calls.as_slice() {

@@ -25,7 +25,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let sport = b.u16(0)?;
     let dport = b.u16(2)?;
     let t = cx.tree();
-    t.set_text(root, format!("User Datagram Protocol, Src Port: {sport}, Dst Port: {dport}"));
+    t.set_text(root, format_args!("User Datagram Protocol, Src Port: {sport}, Dst Port: {dport}"));
     t.add(&SRCPORT, b.range(0, 2), Value::UInt(sport as u64));
     t.add(&DSTPORT, b.range(2, 2), Value::UInt(dport as u64));
     t.hidden(&PORT, b.range(0, 2), Value::UInt(sport as u64));
@@ -34,10 +34,13 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.tree().add(&LENGTH, b.range(4, 2), Value::UInt(len as u64));
     let ck = b.u16(6)?;
     let id = cx.tree().add(&CHECKSUM, b.range(6, 2), Value::UInt(ck as u64));
-    cx.tree().set_text(id, format!("Checksum: 0x{ck:04x} [unverified]"));
+    cx.tree().set_text(id, format_args!("Checksum: 0x{ck:04x} [unverified]"));
     let info = cx.out.cols.info();
     let _ = write!(info, "{sport} → {dport} Len={}", len.saturating_sub(8));
-    if len < 8 || len > b.reported_len() {
+    // A datagram quoted in an ICMP error is cut short by design; what is
+    // there is still dissected, as Wireshark does.
+    let cut_by_quote = cx.quoted && len > b.reported_len();
+    if len < 8 || (len > b.reported_len() && !cut_by_quote) {
         cx.tree().close();
         return Err(DissectError::Malformed);
     }
@@ -46,7 +49,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         let s = cx.session.udp_stream(key);
         cx.tree().generated(&STREAM, b.range(0, 0), Value::UInt(s as u64));
     }
-    let payload = b.sub(8, len - 8)?;
+    let payload = if cut_by_quote { b.from(8)? } else { b.sub(8, len - 8)? };
     if payload.reported_len() > 0 {
         cx.tree().add(&PAYLOAD, payload.range(0, payload.len()), Value::None);
     }

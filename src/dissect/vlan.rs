@@ -49,7 +49,7 @@ pub fn dissect_8021q(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let (pri, dei, id) = (tci >> 13, tci >> 12 & 1, tci & 0x0fff);
     let _ = write!(cx.out.cols.info(), "PRI: {pri}  DEI: {dei}  ID: {id}");
     let t = cx.tree();
-    t.set_text(root, format!("802.1Q Virtual LAN, PRI: {pri}, DEI: {dei}, ID: {id}"));
+    t.set_text(root, format_args!("802.1Q Virtual LAN, PRI: {pri}, DEI: {dei}, ID: {id}"));
     t.add(&PRIORITY, b.range(0, 2), Value::UInt(pri as u64));
     t.add(&DEI, b.range(0, 2), Value::Bool(dei != 0));
     t.add(&ID, b.range(0, 2), Value::UInt(id as u64));
@@ -65,7 +65,7 @@ pub fn dissect_8021ad(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let (pri, dei, id) = (tci >> 13, tci >> 12 & 1, tci & 0x0fff);
     let _ = write!(cx.out.cols.info(), "PRI: {pri}  DROP: {dei} ID: {id}");
     let t = cx.tree();
-    t.set_text(root, format!("IEEE 802.1ad, ID: {id}"));
+    t.set_text(root, format_args!("IEEE 802.1ad, ID: {id}"));
     t.add(&AD_PRIORITY, b.range(0, 2), Value::UInt(pri as u64));
     t.add(&AD_DEI, b.range(0, 2), Value::UInt(dei as u64));
     t.add(&AD_ID, b.range(0, 2), Value::UInt(id as u64));
@@ -91,7 +91,7 @@ fn next(cx: &mut Ctx, b: Buf, etype: Option<Field>) -> DResult<()> {
         }
         None => {
             let name = eth::TYPE.value_string(ty as u64).unwrap_or("Unknown");
-            cx.tree().text(b.range(2, 2), format!("Type: {name} (0x{ty:04x})"));
+            cx.tree().text(b.range(2, 2), format_args!("Type: {name} (0x{ty:04x})"));
         }
     }
     cx.tree().close();

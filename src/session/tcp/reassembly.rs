@@ -145,6 +145,12 @@ impl Reasm {
         self.need = None;
     }
 
+    /// Whether `seq` is where the stream continues, with nothing missing
+    /// before it.
+    pub fn continues_at(&self, seq: u32) -> bool {
+        self.started && self.next == seq && self.held.is_empty()
+    }
+
     pub fn held_bytes(&self) -> usize {
         self.held_bytes
     }
