@@ -8,7 +8,7 @@ use std::sync::mpsc::Sender;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::dissect::Dissection;
+use crate::dissect::{Depth, Dissection};
 use crate::filter::Filter;
 
 use super::event::{Event, FilterProgress};
@@ -48,7 +48,7 @@ pub fn spawn(
                 if cancel.load(Ordering::Relaxed) {
                     return;
                 }
-                if packets.dissect(next, &mut bytes, &mut d) && filter.matches(&d, &bytes) {
+                if packets.dissect_to(next, &mut bytes, &mut d, Depth::Fields) && filter.matches(&d, &bytes) {
                     matched.push(next as u32);
                 }
                 next += 1;

@@ -66,13 +66,18 @@ impl Packets {
     /// into `bytes`. False when the packet is not (yet) in the store or its
     /// bytes cannot be read.
     pub fn dissect(&self, i: usize, bytes: &mut Vec<u8>, d: &mut Dissection) -> bool {
+        self.dissect_to(i, bytes, d, crate::dissect::Depth::Tree)
+    }
+
+    /// `dissect` to a given depth (a filter reads fields, not labels).
+    pub fn dissect_to(&self, i: usize, bytes: &mut Vec<u8>, d: &mut Dissection, depth: crate::dissect::Depth) -> bool {
         let store = self.store();
         let Some(meta) = frame_meta(&store, i, self.pcapng) else { return false };
         if store.fetch(i, bytes).is_err() {
             return false;
         }
         let mut session = self.session();
-        dissect_frame(&meta, bytes, &mut session, Pass::Revisit, crate::dissect::Depth::Tree, d);
+        dissect_frame(&meta, bytes, &mut session, Pass::Revisit, depth, d);
         true
     }
 }
