@@ -24,6 +24,7 @@ use super::packets::Packets;
 use super::search::{Needle, Scan, Step};
 use super::time_format::TimeFormat;
 use super::view::View;
+use super::views::transactions::TransactionsView;
 use super::views::{Action, SessionView};
 
 /// What has the keyboard besides the panes.
@@ -96,6 +97,8 @@ pub struct App {
     pub message: Option<String>,
     /// Follow stream, conversations or the ladder, drawn over the panes.
     pub session_view: Option<SessionView>,
+    /// The transactions view hidden by a jump to a packet; `T` shows it again.
+    parked: Option<SessionView>,
     pub quit: bool,
 }
 
@@ -128,6 +131,7 @@ impl App {
             size,
             message: None,
             session_view: None,
+            parked: None,
             quit: false,
         }
     }
@@ -172,6 +176,11 @@ impl App {
                     Ok((n, path)) => format!("saved {n} packet{} to {path}", if n == 1 { "" } else { "s" }),
                     Err(e) => format!("not saved: {e}"),
                 })
+            }
+            Event::Transactions(p) => {
+                if let Some(SessionView::Transactions(v)) = self.session_view.as_mut().or(self.parked.as_mut()) {
+                    v.progress(p);
+                }
             }
             Event::Filtered(fp) => {
                 let following = self.following();
@@ -458,8 +467,15 @@ impl App {
         }
     }
 
-    /// Opens a session view (`F`, `C`, `L`) on the selected packet.
+    /// Opens a session view (`F`, `C`, `L`, `T`) on the selected packet.
     fn open_view(&mut self, key: char) {
+        if key == 'T' {
+            let v = self.parked.take().unwrap_or_else(|| {
+                SessionView::Transactions(TransactionsView::start(self.packets.clone(), self.tx.clone()))
+            });
+            self.session_view = Some(v);
+            return;
+        }
         let frame = self.view.packet(self.list.sel).map(|p| p as u32 + 1).unwrap_or(0);
         self.session_view = SessionView::open(key, frame, &self.packets);
         if let Some(f) = self.session_view.as_ref().and_then(SessionView::filter) {
@@ -475,6 +491,11 @@ impl App {
             Action::None => {}
             Action::Close => self.session_view = None,
             Action::Select(n) => self.go_to(&n.to_string()),
+            Action::Jump(n) => {
+                self.parked = self.session_view.take();
+                self.go_to(&n.to_string());
+                self.message.get_or_insert_with(|| format!("packet {n} · T: back to the transactions"));
+            }
             Action::Filter(f) => {
                 self.session_view = None;
                 self.filter.set(&f);
@@ -487,7 +508,7 @@ impl App {
     fn normal_key(&mut self, k: KeyEvent) {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         match k.code {
-            KeyCode::Char(c @ ('F' | 'C' | 'L')) => self.open_view(c),
+            KeyCode::Char(c @ ('F' | 'C' | 'L' | 'T')) => self.open_view(c),
             KeyCode::Char('q') => self.quit = true,
             KeyCode::Char('?') => self.mode = Mode::Help { scroll: 0 },
             KeyCode::Tab => self.focus = self.focus.next(),

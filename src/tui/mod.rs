@@ -26,6 +26,7 @@ mod terminal;
 mod time_format;
 mod view;
 pub mod views;
+mod walk;
 
 #[cfg(test)]
 mod testutil;
