@@ -110,6 +110,11 @@ pub fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, text: &str, style: Styl
     buf.set_stringn(area.x + x, area.y + y, text, w, style);
 }
 
+/// The dim line of keys at the bottom of a view.
+pub fn footer(buf: &mut Buffer, area: Rect, keys: &str) {
+    put(buf, area, 0, area.height.saturating_sub(1), keys, Style::new().add_modifier(ratatui::style::Modifier::DIM));
+}
+
 /// Keeps `cursor` within `top..top+height` by moving `top`.
 pub fn scroll_to(cursor: usize, top: &mut usize, height: usize) {
     if height == 0 {

@@ -23,7 +23,7 @@ use crate::tui::event::{Event, TransactionsProgress};
 use crate::tui::packets::Packets;
 use crate::tui::walk;
 
-use super::{move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+use super::{footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
 
 const TABS: [&str; 3] = ["DNS", "HTTP", "SMTP"];
 
@@ -197,14 +197,7 @@ impl TransactionsView {
                 x += w + 1;
             }
         }
-        put(
-            buf,
-            inner,
-            0,
-            inner.height.saturating_sub(1),
-            "Tab protocol · Enter go to the packet · r go to the response · Esc close",
-            Style::new().add_modifier(Modifier::DIM),
-        );
+        footer(buf, inner, "Tab protocol · Enter go to the packet · r go to the response · Esc close");
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, page: usize) -> Action {
