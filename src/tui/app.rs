@@ -86,15 +86,18 @@ pub struct App {
     pub needle: Option<Needle>,
     pub scan: Option<Scan>,
     pub first_ts: Timestamp,
-    /// A live capture: the list follows new packets while the last row is
-    /// selected, and Space pauses the display.
-    pub live: bool,
+    /// The interface of a live capture: the list follows new packets while
+    /// the last row is selected, and Space pauses the display.
+    pub live: Option<String>,
     pub paused: bool,
     /// Filter matches that arrived while paused.
     held: Vec<u32>,
     pub size: Rect,
     /// A one-off note for the status bar, cleared by the next key.
     pub message: Option<String>,
+    /// What to look for in a lab, on a line of its own above the status bar
+    /// until Esc hides it: it is worth reading while the packets come in.
+    pub hint: Option<String>,
     /// Follow stream, conversations or the ladder, drawn over the panes.
     pub session_view: Option<SessionView>,
     /// The transactions view hidden by a jump to a packet; `T` shows it again.
@@ -125,7 +128,8 @@ impl App {
             needle: None,
             scan: None,
             first_ts: Timestamp::default(),
-            live: false,
+            live: None,
+            hint: None,
             paused: false,
             held: Vec::new(),
             size,
@@ -137,7 +141,7 @@ impl App {
     }
 
     pub fn areas(&self) -> Areas {
-        areas(self.size, self.zoom.then_some(self.focus))
+        areas(self.size, self.zoom.then_some(self.focus), self.hint.is_some())
     }
 
     /// Rows of content each pane shows (the list's header excluded).
@@ -205,7 +209,7 @@ impl App {
 
     /// Whether the list should stay on the newest packet as more arrive.
     fn following(&self) -> bool {
-        self.live && !self.paused && self.list.sel + 1 >= self.view.len()
+        self.live.is_some() && !self.paused && self.list.sel + 1 >= self.view.len()
     }
 
     fn follow(&mut self, following: bool) {
@@ -530,7 +534,8 @@ impl App {
                 input.clear();
                 self.mode = Mode::Search(input);
             }
-            KeyCode::Char(' ') if self.live => self.toggle_pause(),
+            KeyCode::Esc if self.hint.is_some() => self.hint = None,
+            KeyCode::Char(' ') if self.live.is_some() => self.toggle_pause(),
             KeyCode::Char('n') => self.start_search(true),
             KeyCode::Char('N') => self.start_search(false),
             _ => match self.focus {
