@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use crate::capture::{self, Interface, LiveCapture, LiveEvent, LiveStats, Record};
-use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
+use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
 use crate::field::Timestamp;
 use crate::filter::Filter;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
@@ -60,6 +60,7 @@ impl<'f> Printer<'f> {
         let mut session = Session::new();
         // One pass: no frame is dissected twice and no stream is viewed.
         session.tcp.keep_frames = false;
+        session.http.keep_frames = false;
         Printer {
             format,
             verbose,
@@ -83,6 +84,7 @@ impl<'f> Printer<'f> {
         // Following a TCP stream reads the stream table's chunks.
         if !stats.is_empty() {
             self.session.tcp.keep_frames = true;
+            self.session.http.keep_frames = true;
         }
         self.stats = stats;
         self.quiet = quiet;
@@ -110,10 +112,15 @@ impl<'f> Printer<'f> {
         let prev = if self.number == 1 { rec.ts } else { self.prev_ts };
         let meta = FrameMeta::of(self.number, rec, iface, self.pcapng, first, prev);
         self.prev_ts = rec.ts;
-        let need_tree =
-            self.verbose || matches!(self.format, Format::Fields(_)) || self.filter.is_some() || !self.stats.is_empty();
+        let depth = if self.verbose {
+            Depth::Tree
+        } else if matches!(self.format, Format::Fields(_)) || self.filter.is_some() || !self.stats.is_empty() {
+            Depth::Fields
+        } else {
+            Depth::Columns
+        };
         let (d, line) = (&mut self.d, &mut self.line);
-        dissect_frame(&meta, data, &mut self.session, Pass::First, need_tree, d);
+        dissect_frame(&meta, data, &mut self.session, Pass::First, depth, d);
         self.stats.packet(&meta, d, data);
         if self.quiet || self.filter.is_some_and(|f| !f.matches(d, data)) {
             return Ok(());

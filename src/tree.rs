@@ -54,7 +54,12 @@ pub struct Tree {
     /// Labels are dropped unformatted: nobody will read them (a filter or
     /// `-T fields` pass needs values only, and formatting dominated it).
     no_labels: bool,
+    /// No items are kept at all (a pass for the columns only).
+    no_items: bool,
 }
+
+/// The id `add` returns when items are not kept; no node has it.
+pub const NO_NODE: NodeId = NodeId::MAX;
 
 /// A label's text: a string, or `format_args!` so that it is only
 /// formatted when labels are kept.
@@ -95,6 +100,11 @@ impl Tree {
         self.no_labels = !keep;
     }
 
+    /// Whether items are kept (the default) or dropped as they are added.
+    pub fn keep_items(&mut self, keep: bool) {
+        self.no_items = !keep;
+    }
+
     /// Items added from now on refer to bytes of `source`.
     pub fn set_source(&mut self, source: SourceId) {
         self.source = source;
@@ -106,6 +116,9 @@ impl Tree {
 
     /// Adds an item as a child of the innermost open item.
     pub fn add(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
+        if self.no_items {
+            return NO_NODE;
+        }
         let depth = self.open.len() as u16;
         let len = range.end.saturating_sub(range.start);
         self.nodes.push(Node {
@@ -157,14 +170,14 @@ impl Tree {
     /// A generated (bracketed) item computed by the dissector, not read from bytes.
     pub fn generated(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
         let id = self.add(field, range, value);
-        self.nodes[id].flags |= GENERATED;
+        self.set_flags(id, GENERATED);
         id
     }
 
     /// A filterable item that the tree view does not show (`ip.addr`, `tcp.port`).
     pub fn hidden(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
         let id = self.add(field, range, value);
-        self.nodes[id].flags |= HIDDEN;
+        self.set_flags(id, HIDDEN);
         id
     }
 

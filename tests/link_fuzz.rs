@@ -49,7 +49,7 @@ fn dissect_all_ways(linktype: u32, frame: &[u8], extra: u32) {
     };
     let mut session = Session::new();
     let mut d = Dissection::default();
-    dissect_frame(&meta, frame, &mut session, Pass::First, true, &mut d);
+    dissect_frame(&meta, frame, &mut session, Pass::First, wirelens::dissect::Depth::Tree, &mut d);
     // Every link- and network-layer item's range lies inside its data
     // source, so a hex pane can highlight it.
     for (i, n) in d.tree.nodes.iter().enumerate() {
@@ -59,7 +59,7 @@ fn dissect_all_ways(linktype: u32, frame: &[u8], extra: u32) {
         let src = d.source_bytes(frame, n.source);
         assert!(n.range().end <= src.len(), "item {i} ({}) out of bounds", n.field.name);
     }
-    dissect_frame(&meta, frame, &mut session, Pass::Revisit, false, &mut d);
+    dissect_frame(&meta, frame, &mut session, Pass::Revisit, wirelens::dissect::Depth::Columns, &mut d);
 }
 
 proptest! {

@@ -77,5 +77,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) {
     t.close();
     dispatch::link(cx, m.linktype, b);
     let p: Box<str> = cx.out.protocols.as_str().into();
-    cx.out.tree.nodes[protos].value = Value::Str(p);
+    if let Some(n) = cx.out.tree.nodes.get_mut(protos) {
+        n.value = Value::Str(p);
+    }
 }

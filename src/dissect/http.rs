@@ -253,7 +253,10 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     let data = b.tail(off);
     let total = head.len + body.wire_len();
     let first_end = line_end(data, 0).min(head.len);
-    let first_line = show(&data[..first_end]);
+    // Without a full tree (a summary pass) only the columns and the session
+    // matter: the text-heavy items are skipped.
+    let full = cx.full;
+    let first_line = if full { show(&data[..first_end]) } else { String::new() };
     let t = cx.tree();
     t.open(&HTTP, b.range(off, total), Value::None);
     let info = if index == 0 { cx.out.cols.info() } else { &mut cx.out.cols.info };
@@ -286,7 +289,7 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     }
     t.close();
     let line_field = if head.request.is_some() { &REQUEST_LINE } else { &RESPONSE_LINE };
-    for (name, value, r) in &head.headers {
+    for (name, value, r) in head.headers.iter().filter(|_| full) {
         let text = show(&data[r.clone()]);
         let range = b.range(off + r.start, r.len());
         t.hidden(line_field, range.clone(), Value::str(text.as_str()));
@@ -305,7 +308,9 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         t.close();
     }
     let blank = if data[..head.len].ends_with(b"\r\n") { head.len - 2 } else { head.len - 1 };
-    t.text(b.range(off + blank, head.len - blank), show(&data[blank..head.len]));
+    if full {
+        t.text(b.range(off + blank, head.len - blank), show(&data[blank..head.len]));
+    }
     let here = b.range(off, 0);
     if let Some((_, uri, _)) = head.request {
         let full = match &host {

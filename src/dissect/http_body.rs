@@ -149,6 +149,7 @@ pub fn show_body(cx: &mut Ctx, b: &Buf, off: usize, body: &Body, content_type: O
         return;
     }
     let n = bytes.len();
+    let cx_full = cx.full;
     let saved = cx.out.tree.source();
     if let Some(s) = source {
         cx.out.tree.set_source(s);
@@ -159,7 +160,8 @@ pub fn show_body(cx: &mut Ctx, b: &Buf, off: usize, body: &Body, content_type: O
         None => b.sub(off, n).unwrap_or(*b),
     };
     let t = cx.tree();
-    let id = t.add(&FILE_DATA, view.range(0, n), Value::str(show(bytes)));
+    let text = if cx_full { Value::str(show(bytes)) } else { Value::None };
+    let id = t.add(&FILE_DATA, view.range(0, n), text);
     t.set_text(id, format_args!("File Data: {n} bytes"));
     t.close();
     media(cx, view, bytes, content_type);
@@ -245,10 +247,11 @@ fn media(cx: &mut Ctx, view: Buf, bytes: &[u8], content_type: Option<&str>) {
         }
     }
     let field = if proto == "data-text-lines" { &TEXT_LINES } else { &MEDIA };
+    let full = cx.full;
     let t = cx.tree();
     let id = t.open(field, r.clone(), Value::None);
     t.set_text(id, label);
-    if proto == "data-text-lines" {
+    if proto == "data-text-lines" && full {
         let mut p = base;
         for line in bytes.split_inclusive(|&c| c == b'\n') {
             t.text(p..p + line.len(), show(line));

@@ -17,7 +17,7 @@ fn strings(d: &Dissection, f: Field) -> Vec<String> {
 #[test]
 fn a_response_without_length_ends_at_the_servers_fin() {
     let mut s = Session::new();
-    run_in(&mut s, GET, 4, true);
+    let _ = run_in(&mut s, GET, 4, true);
     let open = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html>";
     let (_, r) = run_in(&mut s, open, 6, false);
     assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: None }));

@@ -198,11 +198,6 @@ fn data_timestamp(b: Buf, off: usize, frame: Timestamp) -> Option<Timestamp> {
     Some(Timestamp { secs: s as i64, nanos: us * 1000 })
 }
 
-/// The TTL or hop limit of the innermost IP header dissected so far.
-pub fn last_uint(cx: &Ctx, f: Field) -> Option<u64> {
-    cx.out.tree.find(f).last().and_then(|n| n.value.as_u64())
-}
-
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("icmp", "ICMP");
     let root = cx.tree().open(&ICMP, b.range(0, b.len()), Value::None);
@@ -249,7 +244,7 @@ fn echo_like(cx: &mut Ctx, b: Buf, ty: u8) -> DResult<()> {
     t.add(&SEQ, b.range(6, 2), Value::UInt(seq as u64));
     t.add(&SEQ_LE, b.range(6, 2), Value::UInt(seq.swap_bytes() as u64));
     let _ = write!(cx.out.cols.info, " id=0x{id:04x}, seq={seq}/{}", seq.swap_bytes());
-    if let Some(ttl) = last_uint(cx, &ipv4::TTL) {
+    if let Some(ttl) = cx.hop_limit {
         let _ = write!(cx.out.cols.info, ", ttl={ttl}");
     }
     if ty == 0 || ty == 8 {
@@ -424,7 +419,7 @@ mod tests {
             let a = ip_icmp([10, 0, 0, 1], [10, 0, 0, 2], 64, icmp);
             let meta = FrameMeta { number: 1, caplen: a.len() as u32, origlen: a.len() as u32, linktype: 228, ..Default::default() };
             let mut d = Dissection::default();
-            dissect_frame(&meta, &a, &mut Session::new(), Pass::First, true, &mut d);
+            dissect_frame(&meta, &a, &mut Session::new(), Pass::First, crate::dissect::Depth::Tree, &mut d);
             for n in &d.tree.nodes {
                 assert!(n.source != 0 || n.range().end <= a.len(), "{} past the frame", n.field.name);
             }
@@ -438,18 +433,18 @@ mod tests {
         let mut d = Dissection::default();
         let a = ip_icmp([10, 0, 0, 1], [10, 0, 0, 2], 64, &echo(8, 0x201b, 1));
         let mut meta = FrameMeta { number: 1, caplen: a.len() as u32, origlen: a.len() as u32, linktype: 228, ..Default::default() };
-        dissect_frame(&meta, &a, &mut s, Pass::First, true, &mut d);
+        dissect_frame(&meta, &a, &mut s, Pass::First, crate::dissect::Depth::Tree, &mut d);
         assert_eq!(d.cols.info, "Echo (ping) request  id=0x201b, seq=1/256, ttl=64");
         assert_eq!(d.protocols, "ip:icmp:data");
         assert_eq!(field(&d, &a, "icmp.checksum.status"), "1");
         assert_eq!(field(&d, &a, "icmp.seq_le"), "256");
         let b = ip_icmp([10, 0, 0, 2], [10, 0, 0, 1], 63, &echo(0, 0x201b, 1));
         meta.number = 2;
-        dissect_frame(&meta, &b, &mut s, Pass::First, true, &mut d);
+        dissect_frame(&meta, &b, &mut s, Pass::First, crate::dissect::Depth::Tree, &mut d);
         assert_eq!(d.cols.info, "Echo (ping) reply    id=0x201b, seq=1/256, ttl=63 (request in 1)");
         assert_eq!(field(&d, &b, "icmp.resp_to"), "1");
         meta.number = 1;
-        dissect_frame(&meta, &a, &mut s, Pass::Revisit, true, &mut d);
+        dissect_frame(&meta, &a, &mut s, Pass::Revisit, crate::dissect::Depth::Tree, &mut d);
         assert!(d.cols.info.ends_with("ttl=64 (reply in 2)"));
     }
 

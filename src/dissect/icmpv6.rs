@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value, SET_NOTSET};
 
-use super::icmp::{checksum_items, echo_match, last_uint, quoted, EchoFields, CHECKSUM_WORDS};
+use super::icmp::{checksum_items, echo_match, quoted, EchoFields, CHECKSUM_WORDS};
 use super::{dispatch, ipv6, Buf, Ctx, DResult, DissectError};
 
 pub static ICMPV6: FieldDef =
@@ -373,7 +373,7 @@ fn echo(cx: &mut Ctx, b: Buf, request: bool) -> DResult<usize> {
     t.add(&ECHO_ID, b.range(4, 2), Value::UInt(id as u64));
     t.add(&ECHO_SEQ, b.range(6, 2), Value::UInt(seq as u64));
     let _ = write!(cx.out.cols.info, " id=0x{id:04x}, seq={seq}");
-    if let Some(h) = last_uint(cx, &ipv6::HLIM) {
+    if let Some(h) = cx.hop_limit {
         let _ = write!(cx.out.cols.info, ", hop limit={h}");
     }
     let f = EchoFields { resp_in: &RESP_IN, resp_to: &RESP_TO, resptime: &RESPTIME };

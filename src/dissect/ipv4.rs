@@ -204,6 +204,9 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     let ck = b.u16(10)?;
     let src = Ipv4Addr::from(b.array::<4>(12)?);
     let dst = Ipv4Addr::from(b.array::<4>(16)?);
+    // Host names as text are for filters and fields only.
+    let full = cx.full;
+    cx.hop_limit = Some(ttl);
     let t = cx.tree();
     t.add(&TTL, b.range(8, 1), Value::UInt(ttl as u64));
     t.add(&PROTO, b.range(9, 1), Value::UInt(proto as u64));
@@ -212,12 +215,16 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     t.generated(&CHECKSUM_STATUS, b.range(10, 2), Value::UInt(2));
     t.add(&SRC, b.range(12, 4), Value::Ipv4(src));
     t.hidden(&ADDR, b.range(12, 4), Value::Ipv4(src));
-    t.hidden(&SRC_HOST, b.range(12, 4), Value::str(src.to_string()));
-    t.hidden(&HOST, b.range(12, 4), Value::str(src.to_string()));
+    if full {
+        t.hidden(&SRC_HOST, b.range(12, 4), Value::str(src.to_string()));
+        t.hidden(&HOST, b.range(12, 4), Value::str(src.to_string()));
+    }
     t.add(&DST, b.range(16, 4), Value::Ipv4(dst));
     t.hidden(&ADDR, b.range(16, 4), Value::Ipv4(dst));
-    t.hidden(&DST_HOST, b.range(16, 4), Value::str(dst.to_string()));
-    t.hidden(&HOST, b.range(16, 4), Value::str(dst.to_string()));
+    if full {
+        t.hidden(&DST_HOST, b.range(16, 4), Value::str(dst.to_string()));
+        t.hidden(&HOST, b.range(16, 4), Value::str(dst.to_string()));
+    }
     t.set_text(root, format_args!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"));
     cx.out.cols.set_addrs(src, dst);
     cx.net = Some((IpAddr::V4(src), IpAddr::V4(dst)));
@@ -446,17 +453,17 @@ mod tests {
         let mut s = Session::new();
         let mut d = Dissection::default();
         let mut meta = FrameMeta { number: 1, caplen: 44, origlen: 44, linktype: 228, ..Default::default() };
-        dissect_frame(&meta, &first, &mut s, Pass::First, true, &mut d);
+        dissect_frame(&meta, &first, &mut s, Pass::First, crate::dissect::Depth::Tree, &mut d);
         assert_eq!(d.cols.info, "Fragmented IP protocol (proto=UDP 17, off=0, ID=abcd)");
         assert_eq!(d.protocols, "ip:data");
         meta.number = 2;
-        dissect_frame(&meta, &last, &mut s, Pass::First, true, &mut d);
+        dissect_frame(&meta, &last, &mut s, Pass::First, crate::dissect::Depth::Tree, &mut d);
         assert_eq!(d.protocols, "ip:udp:data");
         assert_eq!(field(&d, &last, "ip.fragment"), "1,2");
         assert_eq!(field(&d, &last, "ip.reassembled.length"), "48");
         assert_eq!(field(&d, &last, "udp.length"), "48");
         assert_eq!(field(&d, &last, "ip.frag_offset"), "3");
-        dissect_frame(&meta, &last, &mut s, Pass::Revisit, true, &mut d);
+        dissect_frame(&meta, &last, &mut s, Pass::Revisit, crate::dissect::Depth::Tree, &mut d);
         assert_eq!(d.protocols, "ip:udp:data");
     }
 }

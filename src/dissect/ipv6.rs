@@ -196,6 +196,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.tree().add(&NXT, b.range(6, 1), Value::UInt(nxt as u64));
     let hlim = b.u8(7)?;
     cx.tree().add(&HLIM, b.range(7, 1), Value::UInt(hlim as u64));
+    cx.hop_limit = Some(hlim);
     // Like Wireshark, each address reaches the columns as soon as it is
     // read, so a header cut between them shows one IPv6 and one MAC address.
     let src = Ipv6Addr::from(b.array::<16>(8)?);
@@ -219,11 +220,15 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
 }
 
 fn address(cx: &mut Ctx, b: Buf, off: usize, a: Ipv6Addr, f: Field, host: Field) {
+    // Host names as text are for filters and fields only.
+    let full = cx.full;
     let t = cx.tree();
     t.add(f, b.range(off, 16), Value::Ipv6(a));
     t.hidden(&ADDR, b.range(off, 16), Value::Ipv6(a));
-    t.hidden(host, b.range(off, 16), Value::str(a.to_string()));
-    t.hidden(&HOST, b.range(off, 16), Value::str(a.to_string()));
+    if full {
+        t.hidden(host, b.range(off, 16), Value::str(a.to_string()));
+        t.hidden(&HOST, b.range(off, 16), Value::str(a.to_string()));
+    }
 }
 
 /// Walks the extension headers inside the IPv6 tree, then hands the upper

@@ -235,9 +235,12 @@ pub struct Ctx<'a> {
     pub pass: Pass,
     /// Short name of the protocol being dissected, for error notes.
     pub layer: &'static str,
-    /// Whether the caller needs the full tree (labels, every field) or only
-    /// the columns; dissectors may skip costly items when it is false.
+    /// Whether the caller needs field items or only the columns (`Depth`);
+    /// dissectors skip costly values when it is false.
     pub full: bool,
+    /// The TTL or hop limit of the innermost IP header so far (ICMP's Info
+    /// shows it).
+    pub hop_limit: Option<u8>,
     /// Addresses of the innermost network layer, for conversation keys.
     pub net: Option<(std::net::IpAddr, std::net::IpAddr)>,
     /// Where the innermost network layer's bytes end (absolute); what follows
@@ -295,18 +298,33 @@ pub fn expert(cx: &mut Ctx, f: Field, msg: &str, severity: &str, group: &str) {
     t.close();
 }
 
+/// How much of a dissection its reader needs; the less, the faster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Depth {
+    /// The columns only (a packet list, `-P`): no tree is built.
+    Columns,
+    /// Every field item with its value, unlabelled (filters, `-T fields`,
+    /// statistics).
+    Fields,
+    /// Items and their labels (`-V`, the detail pane).
+    Tree,
+}
+
 /// Dissects one frame. `session` carries the state of the packets before it.
 pub fn dissect_frame(
     meta: &FrameMeta,
     data: &[u8],
     session: &mut Session,
     pass: Pass,
-    full: bool,
+    depth: Depth,
     out: &mut Dissection,
 ) {
     out.clear();
-    out.tree.keep_labels(full);
-    let mut cx = Ctx { meta, out, session, pass, layer: "Frame", full, net: None, net_end: None, quoted: false };
+    out.tree.keep_labels(depth == Depth::Tree);
+    out.tree.keep_items(depth != Depth::Columns);
+    let full = depth != Depth::Columns;
+    let mut cx =
+        Ctx { meta, out, session, pass, layer: "Frame", full, net: None, net_end: None, quoted: false, hop_limit: None };
     let b = Buf::new(data, meta.origlen as usize);
     frame::dissect(&mut cx, b);
 }

@@ -19,7 +19,7 @@ pub fn run_cut(linktype: u32, frame: &[u8], origlen: usize) -> Dissection {
         ..FrameMeta::default()
     };
     let mut d = Dissection::default();
-    dissect_frame(&meta, frame, &mut Session::new(), Pass::First, true, &mut d);
+    dissect_frame(&meta, frame, &mut Session::new(), Pass::First, crate::dissect::Depth::Tree, &mut d);
     d
 }
 

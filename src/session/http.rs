@@ -42,19 +42,49 @@ pub struct Links {
     pub head: bool,
 }
 
-#[derive(Default)]
 pub struct HttpState {
-    requests: Vec<Request>,
+    /// Requests by number; in a one-pass run only the unanswered ones.
+    requests: HashMap<usize, Request>,
+    next_request: usize,
     streams: HashMap<u32, Stream>,
     /// Links of each (frame, message index within the frame).
     seen: HashMap<(u32, u16), Links>,
     /// For requests, which `requests` entry, so a revisit learns the response.
     request_of: HashMap<(u32, u16), usize>,
+    /// Whether frames will be dissected again (the inspector) and so need
+    /// their links kept; a one-pass run keeps only the current frame's, so
+    /// memory stays bounded by the open requests.
+    pub keep_frames: bool,
+    last_frame: u32,
+}
+
+impl Default for HttpState {
+    fn default() -> HttpState {
+        HttpState {
+            requests: HashMap::new(),
+            next_request: 0,
+            streams: HashMap::new(),
+            seen: HashMap::new(),
+            request_of: HashMap::new(),
+            keep_frames: true,
+            last_frame: 0,
+        }
+    }
 }
 
 impl HttpState {
+    /// In a one-pass run, forgets the links of frames already done.
+    fn next_frame(&mut self, frame: u32) {
+        if !self.keep_frames && frame != self.last_frame {
+            self.seen.clear();
+            self.request_of.clear();
+        }
+        self.last_frame = frame;
+    }
+
     /// A request on `stream` in the first pass.
     pub fn request(&mut self, stream: u32, at: (u32, u16), ts: Timestamp, full_uri: String, head: bool) -> Links {
+        self.next_frame(at.0);
         if let Some(l) = self.revisit_request(at) {
             return l;
         }
@@ -62,8 +92,9 @@ impl HttpState {
         s.requests += 1;
         let links = Links { number: s.requests, prev: s.last_request_frame, ..Links::default() };
         s.last_request_frame = at.0;
-        let r = self.requests.len();
-        self.requests.push(Request { frame: at.0, ts, full_uri, method_head: head, response_frame: 0 });
+        let r = self.next_request;
+        self.next_request += 1;
+        self.requests.insert(r, Request { frame: at.0, ts, full_uri, method_head: head, response_frame: 0 });
         s.pending.push_back(r);
         self.request_of.insert(at, r);
         self.seen.insert(at, links.clone());
@@ -73,6 +104,7 @@ impl HttpState {
     /// A response on `stream` in the first pass: pairs it with the oldest
     /// unanswered request.
     pub fn response(&mut self, stream: u32, at: (u32, u16), ts: Timestamp) -> Links {
+        self.next_frame(at.0);
         if let Some(l) = self.seen.get(&at) {
             return l.clone();
         }
@@ -81,12 +113,20 @@ impl HttpState {
         let mut links = Links { number: s.responses, prev: s.last_response_frame, ..Links::default() };
         s.last_response_frame = at.0;
         if let Some(r) = s.pending.pop_front() {
-            let q = &mut self.requests[r];
-            q.response_frame = at.0;
-            links.request_in = q.frame;
-            links.time = Some(ts.since(q.ts));
-            links.request_uri = Some(q.full_uri.clone());
-            links.head = q.method_head;
+            if let Some(q) = self.requests.get_mut(&r) {
+                q.response_frame = at.0;
+                links.request_in = q.frame;
+                links.time = Some(ts.since(q.ts));
+                links.head = q.method_head;
+                links.request_uri = Some(if self.keep_frames {
+                    q.full_uri.clone()
+                } else {
+                    std::mem::take(&mut q.full_uri)
+                });
+            }
+            if !self.keep_frames {
+                self.requests.remove(&r);
+            }
         }
         self.seen.insert(at, links.clone());
         links
@@ -96,7 +136,7 @@ impl HttpState {
     pub fn next_is_head(&self, stream: u32) -> bool {
         let s = self.streams.get(&stream);
         let r = s.and_then(|s| s.pending.front());
-        r.is_some_and(|&r| self.requests[r].method_head)
+        r.and_then(|r| self.requests.get(r)).is_some_and(|q| q.method_head)
     }
 
     /// Whether the stream already carried an HTTP message in this direction
@@ -108,8 +148,8 @@ impl HttpState {
 
     fn revisit_request(&self, at: (u32, u16)) -> Option<Links> {
         let mut l = self.seen.get(&at)?.clone();
-        if let Some(&r) = self.request_of.get(&at) {
-            l.response_in = self.requests[r].response_frame;
+        if let Some(q) = self.request_of.get(&at).and_then(|r| self.requests.get(r)) {
+            l.response_in = q.response_frame;
         }
         Some(l)
     }

@@ -59,7 +59,7 @@ impl Ingest {
         let prev = if self.number == 1 { rec.ts } else { self.prev_ts };
         let meta = FrameMeta::of(self.number, &rec, iface, self.pcapng, first, prev);
         self.prev_ts = rec.ts;
-        dissect_frame(&meta, data, session, Pass::First, false, &mut self.d);
+        dissect_frame(&meta, data, session, Pass::First, crate::dissect::Depth::Columns, &mut self.d);
         if let Some(b) = self.bytes.as_mut() {
             rec.offset = b.len() as u64;
             b.extend_from_slice(data);

@@ -72,7 +72,7 @@ impl Packets {
             return false;
         }
         let mut session = self.session();
-        dissect_frame(&meta, bytes, &mut session, Pass::Revisit, true, d);
+        dissect_frame(&meta, bytes, &mut session, Pass::Revisit, crate::dissect::Depth::Tree, d);
         true
     }
 }

@@ -65,7 +65,7 @@ pub fn dissect(frame: &[u8]) -> Dissection {
         ..FrameMeta::default()
     };
     let mut d = Dissection::default();
-    dissect_frame(&meta, frame, &mut Session::new(), Pass::First, true, &mut d);
+    dissect_frame(&meta, frame, &mut Session::new(), Pass::First, crate::dissect::Depth::Tree, &mut d);
     d
 }
 

@@ -44,7 +44,7 @@ pub(crate) fn run(session: &mut Session, n: u32, data: &[u8], pass: Pass) -> Dis
         ..FrameMeta::default()
     };
     let mut d = Dissection::default();
-    dissect_frame(&meta, data, session, pass, true, &mut d);
+    dissect_frame(&meta, data, session, pass, crate::dissect::Depth::Tree, &mut d);
     d
 }
 
