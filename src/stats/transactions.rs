@@ -375,7 +375,7 @@ mod tests {
     /// packet again as the inspector does (a revisit with full trees).
     fn read(name: &str) -> Option<Transactions> {
         use crate::capture::Reader as Capture;
-        use crate::dissect::{dissect_frame, FrameMeta, Pass};
+        use crate::dissect::{dissect_frame, Depth, FrameMeta, Pass};
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name);
         let Ok(file) = std::fs::read(&path) else {
             eprintln!("{} missing: skipped", path.display());
@@ -391,13 +391,13 @@ mod tests {
             let f0 = *first.get_or_insert(rec.ts);
             let meta = FrameMeta::of(n, &rec, iface, false, f0, prev.unwrap_or(rec.ts));
             prev = Some(rec.ts);
-            dissect_frame(&meta, data, &mut session, Pass::First, false, &mut d);
+            dissect_frame(&meta, data, &mut session, Pass::First, Depth::Columns, &mut d);
             frames.push((meta, data.to_vec()));
         }
         let mut t = Transactions::default();
         let mut out = Vec::new();
         for (meta, data) in &frames {
-            dissect_frame(meta, data, &mut session, Pass::Revisit, true, &mut d);
+            dissect_frame(meta, data, &mut session, Pass::Revisit, Depth::Fields, &mut d);
             items(meta.number, &d, data, &mut out);
         }
         for i in out {

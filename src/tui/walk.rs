@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::dissect::Dissection;
+use crate::dissect::{Depth, Dissection};
 
 use super::packets::Packets;
 
@@ -49,7 +49,7 @@ where
                 if cancel.load(Ordering::Relaxed) {
                     return;
                 }
-                if packets.dissect(next, &mut bytes, &mut d) {
+                if packets.dissect_to(next, Depth::Fields, &mut bytes, &mut d) {
                     visit(next, &d, &bytes, &mut chunk);
                 }
                 next += 1;
