@@ -206,3 +206,28 @@ fn filter_a_lab_capture_and_follow_bytes_to_fields() {
     s.keys(&["q"]);
     s.wait_for("EXITED 0");
 }
+
+#[test]
+fn web_lab_opens_with_its_hint_and_pairs_its_transactions() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipping: live capture needs root");
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+    let Some(s) = Session::start("lab", &format!("lab web --port {port}")) else { return };
+    s.wait_for("Look for: GET / answered 200 OK, GET /missing.html answered 404 Not Found");
+    s.wait_for("HTTP/1.1 404 Not Found");
+    // The transactions view reads the live capture: each request beside its answer.
+    s.keys(&["T"]);
+    let screen = s.wait_for("[HTTP 2]");
+    let row = screen.lines().find(|l| l.contains("/missing.html")).unwrap_or_default();
+    assert!(row.contains("GET") && row.contains("404 Not Found") && row.contains("text/html"), "{screen}");
+    s.keys(&["Escape"]);
+    s.wait_until_gone("[HTTP 2]");
+    s.keys(&["Escape"]);
+    s.wait_until_gone("Look for:");
+    s.keys(&["q"]);
+    let after = s.wait_for("EXITED");
+    assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
+}

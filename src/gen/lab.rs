@@ -216,8 +216,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         count: None,
     };
     eprintln!("lab {}: capturing on lo ({}), display filter {display}", lab.name, lab.capture_filter);
-    eprintln!("Look for: {}", lab.hint);
     if args.headless {
+        eprintln!("Look for: {}", lab.hint);
         headless_lab(&opts, lab.gen, &filter)
     } else {
         inspector_lab(&opts, lab)
@@ -250,18 +250,18 @@ fn headless_lab(opts: &LiveOptions, gen: Gen, filter: &Filter) -> anyhow::Result
     generated
 }
 
-/// Opens the live inspector and runs the generator behind it, so the
-/// packets appear while the user watches; quitting stops the generator.
+/// Opens the live inspector, with the lab's hint above its status bar, and
+/// runs the generator behind it, so the packets appear while the user
+/// watches; quitting stops the generator.
 fn inspector_lab(opts: &LiveOptions, lab: Prepared) -> anyhow::Result<()> {
     let (display, hint) = (lab.display_filter.clone(), lab.hint);
     // The inspector starts its capture before it draws: give it that moment.
     // The terminal belongs to the inspector: the generator's lines are not shown.
     let worker = lab.spawn_quiet(Duration::from_millis(500));
-    let shown = crate::tui::run_live(opts, Some(&display));
+    let shown = crate::tui::run_lab(opts, &display, hint);
     common::interrupt();
     let generated = worker.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
     shown?;
-    eprintln!("Look for: {hint}");
     generated
 }
 

@@ -12,6 +12,7 @@ pub mod follow;
 pub mod ladder;
 pub mod phs;
 pub mod scan;
+pub mod transactions;
 mod size;
 
 pub use scan::Addr;

@@ -24,6 +24,7 @@ use super::packets::Packets;
 use super::search::{Needle, Scan, Step};
 use super::time_format::TimeFormat;
 use super::view::View;
+use super::views::transactions::TransactionsView;
 use super::views::{Action, SessionView};
 
 /// What has the keyboard besides the panes.
@@ -85,17 +86,22 @@ pub struct App {
     pub needle: Option<Needle>,
     pub scan: Option<Scan>,
     pub first_ts: Timestamp,
-    /// A live capture: the list follows new packets while the last row is
-    /// selected, and Space pauses the display.
-    pub live: bool,
+    /// The interface of a live capture: the list follows new packets while
+    /// the last row is selected, and Space pauses the display.
+    pub live: Option<String>,
     pub paused: bool,
     /// Filter matches that arrived while paused.
     held: Vec<u32>,
     pub size: Rect,
     /// A one-off note for the status bar, cleared by the next key.
     pub message: Option<String>,
+    /// What to look for in a lab, on a line of its own above the status bar
+    /// until Esc hides it: it is worth reading while the packets come in.
+    pub hint: Option<String>,
     /// Follow stream, conversations or the ladder, drawn over the panes.
     pub session_view: Option<SessionView>,
+    /// The transactions view hidden by a jump to a packet; `T` shows it again.
+    parked: Option<SessionView>,
     pub quit: bool,
 }
 
@@ -122,18 +128,20 @@ impl App {
             needle: None,
             scan: None,
             first_ts: Timestamp::default(),
-            live: false,
+            live: None,
+            hint: None,
             paused: false,
             held: Vec::new(),
             size,
             message: None,
             session_view: None,
+            parked: None,
             quit: false,
         }
     }
 
     pub fn areas(&self) -> Areas {
-        areas(self.size, self.zoom.then_some(self.focus))
+        areas(self.size, self.zoom.then_some(self.focus), self.hint.is_some())
     }
 
     /// Rows of content each pane shows (the list's header excluded).
@@ -173,6 +181,11 @@ impl App {
                     Err(e) => format!("not saved: {e}"),
                 })
             }
+            Event::Transactions(p) => {
+                if let Some(SessionView::Transactions(v)) = self.session_view.as_mut().or(self.parked.as_mut()) {
+                    v.progress(p);
+                }
+            }
             Event::Filtered(fp) => {
                 let following = self.following();
                 self.filtered(fp);
@@ -196,7 +209,7 @@ impl App {
 
     /// Whether the list should stay on the newest packet as more arrive.
     fn following(&self) -> bool {
-        self.live && !self.paused && self.list.sel + 1 >= self.view.len()
+        self.live.is_some() && !self.paused && self.list.sel + 1 >= self.view.len()
     }
 
     fn follow(&mut self, following: bool) {
@@ -458,8 +471,15 @@ impl App {
         }
     }
 
-    /// Opens a session view (`F`, `C`, `L`) on the selected packet.
+    /// Opens a session view (`F`, `C`, `L`, `T`) on the selected packet.
     fn open_view(&mut self, key: char) {
+        if key == 'T' {
+            let v = self.parked.take().unwrap_or_else(|| {
+                SessionView::Transactions(TransactionsView::start(self.packets.clone(), self.tx.clone()))
+            });
+            self.session_view = Some(v);
+            return;
+        }
         let frame = self.view.packet(self.list.sel).map(|p| p as u32 + 1).unwrap_or(0);
         self.session_view = SessionView::open(key, frame, &self.packets);
         if let Some(f) = self.session_view.as_ref().and_then(SessionView::filter) {
@@ -475,6 +495,11 @@ impl App {
             Action::None => {}
             Action::Close => self.session_view = None,
             Action::Select(n) => self.go_to(&n.to_string()),
+            Action::Jump(n) => {
+                self.parked = self.session_view.take();
+                self.go_to(&n.to_string());
+                self.message.get_or_insert_with(|| format!("packet {n} · T: back to the transactions"));
+            }
             Action::Filter(f) => {
                 self.session_view = None;
                 self.filter.set(&f);
@@ -487,7 +512,7 @@ impl App {
     fn normal_key(&mut self, k: KeyEvent) {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         match k.code {
-            KeyCode::Char(c @ ('F' | 'C' | 'L')) => self.open_view(c),
+            KeyCode::Char(c @ ('F' | 'C' | 'L' | 'T')) => self.open_view(c),
             KeyCode::Char('q') => self.quit = true,
             KeyCode::Char('?') => self.mode = Mode::Help { scroll: 0 },
             KeyCode::Tab => self.focus = self.focus.next(),
@@ -509,7 +534,8 @@ impl App {
                 input.clear();
                 self.mode = Mode::Search(input);
             }
-            KeyCode::Char(' ') if self.live => self.toggle_pause(),
+            KeyCode::Esc if self.hint.is_some() => self.hint = None,
+            KeyCode::Char(' ') if self.live.is_some() => self.toggle_pause(),
             KeyCode::Char('n') => self.start_search(true),
             KeyCode::Char('N') => self.start_search(false),
             _ => match self.focus {

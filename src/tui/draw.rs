@@ -55,6 +55,14 @@ impl App {
             v.render(r, f.buffer_mut());
         }
         self.draw_status(f, a.status);
+        if let Some(h) = &self.hint {
+            let mut line = format!(" Look for: {h}");
+            let (len, w) = (line.chars().count(), a.hint.width as usize);
+            if len + 12 <= w {
+                line.push_str(&format!("{:>1$}", "Esc hides ", w - len));
+            }
+            f.render_widget(Paragraph::new(line).style(Style::new().fg(Color::Black).bg(Color::Yellow)), a.hint);
+        }
         match &self.mode {
             Mode::Help { scroll } => help::draw(f, f.area(), *scroll),
             Mode::GoTo(input) => prompt(f, " Go to packet ", input, "packet number, Enter to go, Esc to cancel"),
@@ -134,7 +142,7 @@ impl App {
             let pct = if n == 0 { 100 } else { a.scanned * 100 / n };
             parts.push(format!("Filtering {pct}%"));
         }
-        if self.live {
+        if self.live.is_some() {
             parts.push(match (p.done, self.paused) {
                 (true, _) => "Capture stopped".to_string(),
                 (false, true) => {

@@ -20,6 +20,8 @@ pub enum Event {
     Packets(Progress),
     /// A display filter worker's results.
     Filtered(FilterProgress),
+    /// A chunk of the transactions view's worker results.
+    Transactions(TransactionsProgress),
     /// A save finished: packets written and the file, or what went wrong.
     Saved(Result<(usize, String), String>),
 }
@@ -47,6 +49,16 @@ pub struct FilterProgress {
     /// Which filter run this belongs to; stale runs are ignored.
     pub generation: u64,
     pub matched: Vec<u32>,
+    pub scanned_to: usize,
+    pub done: bool,
+}
+
+/// The transaction items found in packets `..scanned_to` since the last chunk.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransactionsProgress {
+    /// Which worker this comes from; a closed view's worker is ignored.
+    pub generation: u64,
+    pub items: Vec<crate::stats::transactions::Item>,
     pub scanned_to: usize,
     pub done: bool,
 }

@@ -33,6 +33,8 @@ pub struct Areas {
     pub detail: Rect,
     pub hex: Rect,
     pub status: Rect,
+    /// A lab's hint line, above the status bar (empty without one).
+    pub hint: Rect,
 }
 
 impl Areas {
@@ -51,13 +53,16 @@ impl Areas {
     }
 }
 
-/// Filter bar on top, status bar at the bottom, the three panes between
-/// (list 45%, tree and bytes sharing the rest), or one pane when zoomed.
-pub fn areas(size: Rect, zoom: Option<Pane>) -> Areas {
+/// Filter bar on top, status bar at the bottom (with the `hint` line above
+/// it), the three panes between (list 45%, tree and bytes sharing the
+/// rest), or one pane when zoomed.
+pub fn areas(size: Rect, zoom: Option<Pane>, hint: bool) -> Areas {
     let line = |y: u16| Rect { x: size.x, y, width: size.width, height: 1.min(size.height) };
     let filter = line(size.y);
     let status = line(size.y + size.height.saturating_sub(1));
-    let mid_h = size.height.saturating_sub(2);
+    let hint_h = u16::from(hint && size.height > 3);
+    let hint = Rect { height: hint_h, ..line(size.y + size.height.saturating_sub(2)) };
+    let mid_h = size.height.saturating_sub(2 + hint_h);
     let mid = Rect { x: size.x, y: size.y + 1.min(size.height), width: size.width, height: mid_h };
     let empty = Rect { height: 0, ..mid };
     let (list, detail, hex) = match zoom {
@@ -74,7 +79,7 @@ pub fn areas(size: Rect, zoom: Option<Pane>) -> Areas {
             (list, detail, hex)
         }
     };
-    Areas { filter, list, detail, hex, status }
+    Areas { filter, list, detail, hex, status, hint }
 }
 
 /// A pane's content area: below its title line.
@@ -88,7 +93,7 @@ mod tests {
 
     #[test]
     fn eighty_by_twenty_four_fits_three_panes() {
-        let a = areas(Rect::new(0, 0, 80, 24), None);
+        let a = areas(Rect::new(0, 0, 80, 24), None, false);
         assert_eq!(a.filter.y, 0);
         assert_eq!(a.status.y, 23);
         assert_eq!(a.list.height + a.detail.height + a.hex.height, 22);
@@ -96,8 +101,11 @@ mod tests {
         assert!(inner(a.detail).height >= 4);
         assert!(inner(a.hex).height >= 4);
         assert_eq!(a.pane_at(5, a.hex.y + 1), Some(Pane::Hex));
-        let z = areas(Rect::new(0, 0, 80, 24), Some(Pane::Detail));
+        let z = areas(Rect::new(0, 0, 80, 24), Some(Pane::Detail), false);
         assert_eq!(z.detail.height, 22);
         assert_eq!(z.list.height, 0);
+        let h = areas(Rect::new(0, 0, 80, 24), None, true);
+        assert_eq!((h.hint.y, h.hint.height, h.status.y), (22, 1, 23));
+        assert_eq!(h.hex.y + h.hex.height, 22);
     }
 }

@@ -26,6 +26,7 @@ mod terminal;
 mod time_format;
 mod view;
 pub mod views;
+mod walk;
 
 #[cfg(test)]
 mod testutil;
@@ -77,7 +78,7 @@ pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let loader = loader::spawn(reader, total, packets.clone(), tx.clone(), stop.clone());
-    let result = run_app(packets, tx, &rx, &stop, name, filter, false);
+    let result = run_app(packets, tx, &rx, &stop, Start { name, filter, live: None, hint: None });
     stop.store(true, Ordering::Relaxed);
     // The loader stops after its current batch: `stop` is set, and its
     // sends fail once the channel is gone.
@@ -89,6 +90,16 @@ pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
 /// Captures live as `opts` say and shows the packets as they arrive, with
 /// `filter` applied if given, until the user quits.
 pub fn run_live(opts: &LiveOptions, filter: Option<&str>) -> anyhow::Result<()> {
+    live(opts, filter, None)
+}
+
+/// `run_live` for a socket lab: the lab's display filter applied and its
+/// hint (what to look for) on a line above the status bar.
+pub fn run_lab(opts: &LiveOptions, filter: &str, hint: &str) -> anyhow::Result<()> {
+    live(opts, Some(filter), Some(hint))
+}
+
+fn live(opts: &LiveOptions, filter: Option<&str>, hint: Option<&str>) -> anyhow::Result<()> {
     let (capture, events) = LiveCapture::start(opts)?;
     let mut name = opts.iface.clone();
     if let Some(f) = &opts.filter {
@@ -98,12 +109,25 @@ pub fn run_live(opts: &LiveOptions, filter: Option<&str>) -> anyhow::Result<()> 
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let feeder = loader::spawn_live(events, capture.interface().clone(), packets.clone(), tx.clone());
-    let result = run_app(packets, tx, &rx, &stop, name, filter, true);
+    let start = Start { name, filter, live: Some(opts.iface.clone()), hint };
+    let result = run_app(packets, tx, &rx, &stop, start);
     // Stopping the capture closes its channel, which ends the feeder.
     capture.stop();
     drop(rx);
     let _ = feeder.join();
     result
+}
+
+/// How the inspector opens.
+struct Start<'a> {
+    /// The file name or interface the status bar shows.
+    name: String,
+    /// The display filter applied at once.
+    filter: Option<&'a str>,
+    /// The interface of a live capture.
+    live: Option<String>,
+    /// A lab's hint line.
+    hint: Option<&'a str>,
 }
 
 /// The terminal part: sets it up, runs the event loop, gives it back.
@@ -112,16 +136,15 @@ fn run_app(
     tx: mpsc::Sender<Event>,
     rx: &Receiver<Event>,
     stop: &Arc<AtomicBool>,
-    name: String,
-    filter: Option<&str>,
-    live: bool,
+    start: Start,
 ) -> anyhow::Result<()> {
     let mut tui = terminal::Tui::enter()?;
     let input = event::spawn_input(tx.clone(), stop.clone());
     let size = tui.terminal.size()?;
-    let mut app = App::new(packets, tx, name, Rect::new(0, 0, size.width, size.height));
-    app.live = live;
-    if let Some(f) = filter {
+    let mut app = App::new(packets, tx, start.name, Rect::new(0, 0, size.width, size.height));
+    app.live = start.live;
+    app.hint = start.hint.map(str::to_string);
+    if let Some(f) = start.filter {
         app.filter.set(f);
         app.apply_filter();
     }

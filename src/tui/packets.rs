@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::capture::{PacketStore, StoreSource};
-use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
+use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
 use crate::session::Session;
 
 pub struct Packets {
@@ -66,11 +66,12 @@ impl Packets {
     /// into `bytes`. False when the packet is not (yet) in the store or its
     /// bytes cannot be read.
     pub fn dissect(&self, i: usize, bytes: &mut Vec<u8>, d: &mut Dissection) -> bool {
-        self.dissect_to(i, bytes, d, crate::dissect::Depth::Tree)
+        self.dissect_to(i, Depth::Tree, bytes, d)
     }
 
-    /// `dissect` to a given depth (a filter reads fields, not labels).
-    pub fn dissect_to(&self, i: usize, bytes: &mut Vec<u8>, d: &mut Dissection, depth: crate::dissect::Depth) -> bool {
+    /// `dissect` to `depth` only: workers that read values, not labels
+    /// (filters, transactions), skip formatting them.
+    pub fn dissect_to(&self, i: usize, depth: Depth, bytes: &mut Vec<u8>, d: &mut Dissection) -> bool {
         let store = self.store();
         let Some(meta) = frame_meta(&store, i, self.pcapng) else { return false };
         if store.fetch(i, bytes).is_err() {

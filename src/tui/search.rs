@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::dissect::Dissection;
+use crate::dissect::{Depth, Dissection};
 use crate::filter::Filter;
 
 use super::packets::Packets;
@@ -112,7 +112,9 @@ impl Scan {
             let Some(p) = view.packet(row) else { continue };
             let found = match (&finder, &self.needle) {
                 (Some(f), _) => packets.store().fetch(p, &mut buf).is_ok() && f.find(&buf).is_some(),
-                (None, Needle::Filter(filter)) => packets.dissect(p, &mut buf, &mut d) && filter.matches(&d, &buf),
+                (None, Needle::Filter(filter)) => {
+                    packets.dissect_to(p, Depth::Fields, &mut buf, &mut d) && filter.matches(&d, &buf)
+                }
                 (None, _) => false,
             };
             if found {

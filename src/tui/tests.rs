@@ -522,7 +522,7 @@ fn live_app() -> (App, std::sync::mpsc::Sender<crate::capture::LiveEvent>, Recei
     let iface = crate::capture::Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: None };
     loader::spawn_live(ev_rx, iface, packets.clone(), tx.clone());
     let mut app = App::new(packets, tx, "lo".into(), Rect::new(0, 0, 120, 40));
-    app.live = true;
+    app.live = Some("lo".into());
     (app, ev_tx, rx)
 }
 
@@ -635,4 +635,25 @@ fn ctrl_s_saves_all_or_the_displayed_packets() {
     press(&mut app, KeyCode::Enter);
     app.update(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());
     assert!(screen(&app).contains("saved 1 packet to"), "{}", screen(&app));
+}
+
+#[test]
+fn a_labs_hint_stays_above_the_status_bar_until_esc() {
+    let (mut app, _rx) = lab(120, 30);
+    let hint = crate::gen::lab::Kind::Web.prepare(None, &[]).unwrap().hint;
+    app.hint = Some(hint.to_string());
+    let s = lines(&render(&app));
+    assert!(s[28].starts_with(" Look for: GET / answered 200 OK, GET /missing.html answered 404 Not Found"), "{s:#?}");
+    assert!(s[28].ends_with("keep-alive connection.     Esc hides "), "{}", s[28]);
+    assert!(s[29].starts_with("Packets: 6") && s[29].ends_with("? help"), "{}", s[29]);
+    // Keys leave it be; Esc hides it and the panes take the line back.
+    press(&mut app, KeyCode::Char('j'));
+    assert!(lines(&render(&app))[28].contains("Look for:"));
+    let bytes_bottom = |app: &App| app.areas().hex.y + app.areas().hex.height;
+    assert_eq!(bytes_bottom(&app), 28);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.hint.is_none());
+    let s = lines(&render(&app));
+    assert!(!s.join("\n").contains("Look for"), "{s:#?}");
+    assert_eq!(bytes_bottom(&app), 29);
 }

@@ -13,7 +13,7 @@ use crate::stats::conv::{ConvTap, ConvType, Conversation};
 use crate::stats::ladder::Connections;
 use crate::stats::{format_size, Tap};
 
-use super::{conversation_filter, move_cursor, put, scroll_to, Action, Feed};
+use super::{conversation_filter, footer, move_cursor, put, scroll_to, Action, Feed};
 use crate::dissect::FrameMeta;
 use crate::field::Timestamp;
 use crate::tui::packets::Packets;
@@ -175,14 +175,7 @@ impl ConversationsView {
                 x += w as u16 + 1;
             }
         }
-        put(
-            buf,
-            inner,
-            0,
-            inner.height.saturating_sub(1),
-            "Tab kind · s/S sort column · r reverse · Enter filter to it · Esc close",
-            Style::new().add_modifier(Modifier::DIM),
-        );
+        footer(buf, inner, "Tab kind · s/S sort column · r reverse · Enter filter to it · Esc close");
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, page: usize) -> Action {

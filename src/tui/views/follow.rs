@@ -14,7 +14,7 @@ use crate::stats::ladder::Connections;
 use crate::stats::scan::TransportFields;
 use crate::stats::Addr;
 
-use super::{conversation_filter, move_cursor, put, scroll_to, Action, Feed, CLIENT, SERVER};
+use super::{conversation_filter, footer, move_cursor, put, scroll_to, Action, Feed, CLIENT, SERVER};
 use crate::tui::packets::Packets;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,7 +206,7 @@ impl FollowView {
             Some(t) => format!("search: {t}▏"),
             None => "m mode · d direction · / search · n next · w save · Enter select packet · Esc close".to_string(),
         };
-        put(buf, inner, 0, inner.height.saturating_sub(1), &help, Style::new().add_modifier(Modifier::DIM));
+        footer(buf, inner, &help);
     }
 
     fn find_next(&mut self) -> Action {

@@ -1,5 +1,5 @@
 //! Session views opened over the packet list: follow stream (`F`),
-//! conversations (`C`) and the TCP ladder diagram (`L`).
+//! conversations (`C`), the TCP ladder diagram (`L`) and transactions (`T`).
 //!
 //! Each view is a self-contained component: its own state, `refresh` (reads
 //! packets it has not seen yet, so it updates live while a capture runs),
@@ -9,6 +9,7 @@
 pub mod conversations;
 pub mod follow;
 pub mod ladder;
+pub mod transactions;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -27,6 +28,8 @@ pub enum Action {
     Close,
     /// Select this frame (1-based) in the packet list.
     Select(u32),
+    /// Select this frame and show the list, keeping the view to come back to.
+    Jump(u32),
     /// Apply this display filter.
     Filter(String),
     /// Show a note in the status bar.
@@ -107,6 +110,11 @@ pub fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, text: &str, style: Styl
     buf.set_stringn(area.x + x, area.y + y, text, w, style);
 }
 
+/// The dim line of keys at the bottom of a view.
+pub fn footer(buf: &mut Buffer, area: Rect, keys: &str) {
+    put(buf, area, 0, area.height.saturating_sub(1), keys, Style::new().add_modifier(ratatui::style::Modifier::DIM));
+}
+
 /// Keeps `cursor` within `top..top+height` by moving `top`.
 pub fn scroll_to(cursor: usize, top: &mut usize, height: usize) {
     if height == 0 {
@@ -171,6 +179,7 @@ pub enum SessionView {
     Follow(follow::FollowView),
     Conversations(conversations::ConversationsView),
     Ladder(ladder::LadderView),
+    Transactions(transactions::TransactionsView),
 }
 
 impl SessionView {
@@ -191,6 +200,8 @@ impl SessionView {
             SessionView::Follow(v) => v.refresh(packets),
             SessionView::Conversations(v) => v.refresh(packets),
             SessionView::Ladder(v) => v.refresh(packets),
+            // Its worker follows the packets.
+            SessionView::Transactions(_) => false,
         }
     }
 
@@ -199,6 +210,7 @@ impl SessionView {
             SessionView::Follow(v) => v.render(area, buf),
             SessionView::Conversations(v) => v.render(area, buf),
             SessionView::Ladder(v) => v.render(area, buf),
+            SessionView::Transactions(v) => v.render(area, buf),
         }
     }
 
@@ -207,6 +219,7 @@ impl SessionView {
             SessionView::Follow(v) => v.handle_key(key, page),
             SessionView::Conversations(v) => v.handle_key(key, page),
             SessionView::Ladder(v) => v.handle_key(key, page),
+            SessionView::Transactions(v) => v.handle_key(key, page),
         }
     }
 

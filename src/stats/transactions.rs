@@ -1,0 +1,483 @@
+//! Transactions of the lab protocols, read from the registry's items: DNS
+//! queries with their responses, HTTP requests with their responses, and
+//! the SMTP dialogue as a transcript.
+//!
+//! `items` reads one packet's dissection; `Transactions::add` pairs a
+//! response with its request through the frame number the dissector links
+//! it to (`dns.response_to`, `http.request_in`). Reading needs a full
+//! re-dissection and can run on a worker; pairing is cheap and runs where
+//! the items arrive, in frame order.
+
+use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::dissect::Dissection;
+use crate::field::{self, format_value, Field, Value};
+use crate::tree::{NodeId, Tree};
+
+/// A DNS query and its response, or one of them alone.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DnsRow {
+    pub query: Option<u32>,
+    pub name: String,
+    /// The first question's type, as Wireshark's Info column names it (`A`, `MX`).
+    pub qtype: String,
+    pub response: Option<u32>,
+    /// The reply code's name (`No error`, `No such name`).
+    pub rcode: String,
+    /// The answer records, `TYPE data` each.
+    pub answers: Vec<String>,
+    /// `dns.time`, in nanoseconds.
+    pub time: Option<i64>,
+}
+
+/// An HTTP request and its response, or one of them alone.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HttpRow {
+    pub request: Option<u32>,
+    pub method: String,
+    pub uri: String,
+    pub response: Option<u32>,
+    pub status: Option<u64>,
+    pub phrase: String,
+    pub content_type: String,
+    /// The body's size: `http.content_length`, else the bytes of `http.file_data`.
+    pub size: Option<u64>,
+    /// `http.time`, in nanoseconds.
+    pub time: Option<i64>,
+}
+
+/// One line of an SMTP dialogue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SmtpLine {
+    pub frame: u32,
+    pub stream: Option<u64>,
+    /// Sent by the client (a command or the message) rather than the server.
+    pub client: bool,
+    pub text: String,
+}
+
+/// What one packet adds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Dns(DnsRow),
+    Http(HttpRow),
+    Smtp(SmtpLine),
+}
+
+/// Every transaction seen so far, rows in the order their first packet came.
+#[derive(Default)]
+pub struct Transactions {
+    pub dns: Vec<DnsRow>,
+    pub http: Vec<HttpRow>,
+    pub smtp: Vec<SmtpLine>,
+    /// Query frame → its row, while unanswered.
+    dns_open: HashMap<u32, usize>,
+    /// Request frame → its rows still unanswered, in request order (one
+    /// segment can carry pipelined requests).
+    http_open: HashMap<u32, VecDeque<usize>>,
+}
+
+impl Transactions {
+    pub fn add(&mut self, item: Item) {
+        match item {
+            Item::Dns(r) => {
+                if r.response.is_some() {
+                    if let Some(row) = r.query.and_then(|q| self.dns_open.remove(&q)).and_then(|i| self.dns.get_mut(i)) {
+                        row.response = r.response;
+                        row.rcode = r.rcode;
+                        row.answers = r.answers;
+                        row.time = r.time;
+                        return;
+                    }
+                } else if let Some(q) = r.query {
+                    self.dns_open.insert(q, self.dns.len());
+                }
+                self.dns.push(r);
+            }
+            Item::Http(r) => {
+                if r.response.is_some() {
+                    let open = r.request.and_then(|q| self.http_open.get_mut(&q)).and_then(VecDeque::pop_front);
+                    if let Some(row) = open.and_then(|i| self.http.get_mut(i)) {
+                        row.response = r.response;
+                        row.status = r.status;
+                        row.phrase = r.phrase;
+                        row.content_type = r.content_type;
+                        row.size = r.size;
+                        row.time = r.time;
+                        return;
+                    }
+                } else if let Some(q) = r.request {
+                    self.http_open.entry(q).or_default().push_back(self.http.len());
+                }
+                self.http.push(r);
+            }
+            Item::Smtp(l) => self.smtp.push(l),
+        }
+    }
+}
+
+/// The registry fields read here, looked up once by their filter names.
+struct Fields {
+    dns: Field,
+    dns_response: Field,
+    dns_qry_name: Field,
+    dns_qry_type: Field,
+    dns_rcode: Field,
+    dns_response_to: Field,
+    dns_time: Field,
+    dns_answers: Field,
+    dns_resp_type: Field,
+    dns_resp_len: Field,
+    http: Field,
+    http_method: Field,
+    http_uri: Field,
+    http_code: Field,
+    http_phrase: Field,
+    http_content_type: Field,
+    http_content_length: Field,
+    http_file_data: Field,
+    http_time: Field,
+    http_request_in: Field,
+    smtp: Field,
+    smtp_command: Field,
+    smtp_parameter: Field,
+    smtp_code: Field,
+    smtp_rsp_parameter: Field,
+    smtp_data_length: Field,
+    imf_subject: Field,
+    tcp_stream: Field,
+}
+
+fn fields() -> Option<&'static Fields> {
+    static FIELDS: OnceLock<Option<Fields>> = OnceLock::new();
+    FIELDS
+        .get_or_init(|| {
+            let f = field::lookup;
+            Some(Fields {
+                dns: f("dns")?,
+                dns_response: f("dns.flags.response")?,
+                dns_qry_name: f("dns.qry.name")?,
+                dns_qry_type: f("dns.qry.type")?,
+                dns_rcode: f("dns.flags.rcode")?,
+                dns_response_to: f("dns.response_to")?,
+                dns_time: f("dns.time")?,
+                dns_answers: f("dns.count.answers")?,
+                dns_resp_type: f("dns.resp.type")?,
+                dns_resp_len: f("dns.resp.len")?,
+                http: f("http")?,
+                http_method: f("http.request.method")?,
+                http_uri: f("http.request.uri")?,
+                http_code: f("http.response.code")?,
+                http_phrase: f("http.response.phrase")?,
+                http_content_type: f("http.content_type")?,
+                http_content_length: f("http.content_length")?,
+                http_file_data: f("http.file_data")?,
+                http_time: f("http.time")?,
+                http_request_in: f("http.request_in")?,
+                smtp: f("smtp")?,
+                smtp_command: f("smtp.req.command")?,
+                smtp_parameter: f("smtp.req.parameter")?,
+                smtp_code: f("smtp.response.code")?,
+                smtp_rsp_parameter: f("smtp.rsp.parameter")?,
+                smtp_data_length: f("smtp.data.reassembled.length")?,
+                imf_subject: f("imf.subject")?,
+                tcp_stream: f("tcp.stream")?,
+            })
+        })
+        .as_ref()
+}
+
+/// Appends what packet `frame` (its dissection `d` of `bytes`) adds.
+pub fn items(frame: u32, d: &Dissection, bytes: &[u8], out: &mut Vec<Item>) {
+    let Some(f) = fields() else { return };
+    let t = Reader { d, bytes, tree: &d.tree };
+    for (id, n) in d.tree.nodes.iter().enumerate() {
+        let scope = || id..d.tree.subtree_end(id);
+        if field::same(n.field, f.dns) {
+            out.push(Item::Dns(t.dns(f, frame, scope())));
+        } else if field::same(n.field, f.http) {
+            if let Some(r) = t.http(f, frame, scope()) {
+                out.push(Item::Http(r));
+            }
+        } else if field::same(n.field, f.smtp) {
+            t.smtp(f, frame, scope(), out);
+        }
+    }
+}
+
+/// Reads items of one dissection within a subtree.
+struct Reader<'a> {
+    d: &'a Dissection,
+    bytes: &'a [u8],
+    tree: &'a Tree,
+}
+
+impl Reader<'_> {
+    fn first(&self, scope: &Range<usize>, field: Field) -> Option<NodeId> {
+        scope.clone().find(|&i| self.tree.nodes.get(i).is_some_and(|n| field::same(n.field, field)))
+    }
+
+    fn value(&self, scope: &Range<usize>, field: Field) -> Option<&Value> {
+        self.first(scope, field).and_then(|i| self.tree.nodes.get(i)).map(|n| &n.value)
+    }
+
+    fn u64(&self, scope: &Range<usize>, field: Field) -> Option<u64> {
+        self.value(scope, field).and_then(Value::as_u64)
+    }
+
+    fn nanos(&self, scope: &Range<usize>, field: Field) -> Option<i64> {
+        match self.value(scope, field) {
+            Some(Value::RelTime(ns)) => Some(*ns),
+            _ => None,
+        }
+    }
+
+    /// The item's value as `-T fields` prints it.
+    fn text_of(&self, id: NodeId) -> String {
+        let mut s = String::new();
+        if let Some(n) = self.tree.nodes.get(id) {
+            format_value(n.field, &n.value, self.d.node_bytes(self.bytes, id), &mut s);
+        }
+        s
+    }
+
+    fn text(&self, scope: &Range<usize>, field: Field) -> String {
+        self.first(scope, field).map(|i| self.text_of(i)).unwrap_or_default()
+    }
+
+    /// The short name of a DNS type (`A` of "A (Host Address)").
+    fn dns_type(&self, field: Field, id: NodeId) -> String {
+        let v = self.tree.nodes.get(id).and_then(|n| n.value.as_u64()).unwrap_or(0);
+        match field.value_string(v) {
+            Some(s) => s.split(' ').next().unwrap_or(s).to_string(),
+            None => v.to_string(),
+        }
+    }
+
+    fn dns(&self, f: &Fields, frame: u32, scope: Range<usize>) -> DnsRow {
+        let qtype = self.first(&scope, f.dns_qry_type).map(|i| self.dns_type(f.dns_qry_type, i)).unwrap_or_default();
+        let mut row = DnsRow { name: self.text(&scope, f.dns_qry_name), qtype, ..DnsRow::default() };
+        if self.u64(&scope, f.dns_response) != Some(1) {
+            row.query = Some(frame);
+            return row;
+        }
+        row.query = self.u64(&scope, f.dns_response_to).map(|q| q as u32);
+        row.response = Some(frame);
+        row.time = self.nanos(&scope, f.dns_time);
+        let rcode = self.u64(&scope, f.dns_rcode).unwrap_or(0);
+        row.rcode = f.dns_rcode.value_string(rcode).map(str::to_string).unwrap_or_else(|| rcode.to_string());
+        // Answers come first among the records, so the first `count` are them.
+        let count = self.u64(&scope, f.dns_answers).unwrap_or(0) as usize;
+        let types = scope.clone().filter(|&i| self.tree.nodes.get(i).is_some_and(|n| field::same(n.field, f.dns_resp_type)));
+        row.answers = types.take(count).map(|i| self.dns_answer(f, i)).collect();
+        row
+    }
+
+    /// `TYPE data` of the record whose type item is `type_id`: the record's
+    /// data items are the ones after its data length.
+    fn dns_answer(&self, f: &Fields, type_id: NodeId) -> String {
+        let mut s = self.dns_type(f.dns_resp_type, type_id);
+        let depth = self.tree.nodes.get(type_id).map(|n| n.depth).unwrap_or(0);
+        let Some(rr) = (0..type_id).rev().find(|&i| self.tree.nodes.get(i).is_some_and(|n| n.depth + 1 == depth)) else {
+            return s;
+        };
+        let data = self
+            .tree
+            .children(rr)
+            .skip_while(|&i| !self.tree.nodes.get(i).is_some_and(|n| field::same(n.field, f.dns_resp_len)))
+            .skip(1)
+            .filter(|&i| self.tree.nodes.get(i).is_some_and(|n| !n.generated() && !n.hidden() && !n.field.name.ends_with(".length")))
+            .take(2);
+        for i in data {
+            s.push(' ');
+            s.push_str(&self.text_of(i));
+        }
+        s
+    }
+
+    fn http(&self, f: &Fields, frame: u32, scope: Range<usize>) -> Option<HttpRow> {
+        if self.first(&scope, f.http_method).is_some() {
+            return Some(HttpRow {
+                request: Some(frame),
+                method: self.text(&scope, f.http_method),
+                uri: self.text(&scope, f.http_uri),
+                ..HttpRow::default()
+            });
+        }
+        let status = self.u64(&scope, f.http_code)?;
+        let body = self.first(&scope, f.http_file_data).and_then(|i| self.tree.nodes.get(i)).map(|n| n.len as u64);
+        Some(HttpRow {
+            request: self.u64(&scope, f.http_request_in).map(|q| q as u32),
+            response: Some(frame),
+            status: Some(status),
+            phrase: self.text(&scope, f.http_phrase),
+            content_type: self.text(&scope, f.http_content_type),
+            size: self.u64(&scope, f.http_content_length).or(body),
+            time: self.nanos(&scope, f.http_time),
+            ..HttpRow::default()
+        })
+    }
+
+    /// The lines of one SMTP subtree, in order: commands with their
+    /// parameter, replies one line per parameter (`250-…` then `250 …`, as
+    /// a multi-line reply reads on the wire), and the message once its
+    /// DATA is reassembled.
+    fn smtp(&self, f: &Fields, frame: u32, scope: Range<usize>, out: &mut Vec<Item>) {
+        let stream = self.u64(&(0..self.tree.nodes.len()), f.tcp_stream);
+        let line = |client: bool, text: String| Item::Smtp(SmtpLine { frame, stream, client, text });
+        let mut reply: Option<(String, Vec<String>)> = None;
+        let flush = |reply: &mut Option<(String, Vec<String>)>, out: &mut Vec<Item>| {
+            let Some((code, params)) = reply.take() else { return };
+            if params.is_empty() {
+                out.push(line(false, code));
+                return;
+            }
+            for (i, p) in params.iter().enumerate() {
+                let sep = if i + 1 < params.len() { '-' } else { ' ' };
+                out.push(line(false, format!("{code}{sep}{p}")));
+            }
+        };
+        for id in scope {
+            let Some(n) = self.tree.nodes.get(id) else { break };
+            if field::same(n.field, f.smtp_command) {
+                flush(&mut reply, out);
+                out.push(line(true, self.text_of(id)));
+            } else if field::same(n.field, f.smtp_parameter) {
+                if let Some(Item::Smtp(l)) = out.last_mut().filter(|l| reply.is_none() && matches!(l, Item::Smtp(l) if l.client)) {
+                    l.text.push(' ');
+                    l.text.push_str(&self.text_of(id));
+                }
+            } else if field::same(n.field, f.smtp_code) {
+                flush(&mut reply, out);
+                reply = Some((self.text_of(id), Vec::new()));
+            } else if field::same(n.field, f.smtp_rsp_parameter) {
+                if let Some((_, params)) = reply.as_mut() {
+                    params.push(self.text_of(id));
+                }
+            } else if field::same(n.field, f.smtp_data_length) {
+                flush(&mut reply, out);
+                let subject = self.text(&(0..self.tree.nodes.len()), f.imf_subject);
+                let about = if subject.is_empty() { String::new() } else { format!(", subject: {subject}") };
+                out.push(line(true, format!("[message: {} bytes{about}]", self.text_of(id))));
+            }
+        }
+        flush(&mut reply, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs a sample capture through the first pass and then reads each
+    /// packet again as the inspector does (a revisit with full trees).
+    fn read(name: &str) -> Option<Transactions> {
+        use crate::capture::Reader as Capture;
+        use crate::dissect::{dissect_frame, Depth, FrameMeta, Pass};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name);
+        let Ok(file) = std::fs::read(&path) else {
+            eprintln!("{} missing: skipped", path.display());
+            return None;
+        };
+        let mut session = crate::session::Session::new();
+        let mut frames = Vec::new();
+        let mut r = Capture::new(std::io::Cursor::new(file)).ok()?;
+        let mut d = Dissection::default();
+        let (mut first, mut prev) = (None, None);
+        while let Ok(Some((rec, iface, data))) = r.next_packet() {
+            let n = frames.len() as u32 + 1;
+            let f0 = *first.get_or_insert(rec.ts);
+            let meta = FrameMeta::of(n, &rec, iface, false, f0, prev.unwrap_or(rec.ts));
+            prev = Some(rec.ts);
+            dissect_frame(&meta, data, &mut session, Pass::First, Depth::Columns, &mut d);
+            frames.push((meta, data.to_vec()));
+        }
+        let mut t = Transactions::default();
+        let mut out = Vec::new();
+        for (meta, data) in &frames {
+            dissect_frame(meta, data, &mut session, Pass::Revisit, Depth::Fields, &mut d);
+            items(meta.number, &d, data, &mut out);
+        }
+        for i in out {
+            t.add(i);
+        }
+        Some(t)
+    }
+
+    #[test]
+    fn web_lab_pairs_each_request_with_its_response() {
+        let Some(t) = read("web.pcap") else { return };
+        let got: Vec<_> = t
+            .http
+            .iter()
+            .map(|r| (r.request, r.method.as_str(), r.uri.as_str(), r.response, r.status, r.phrase.as_str(), r.size))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(4), "GET", "/", Some(6), Some(200), "OK", Some(456)),
+                (Some(8), "GET", "/missing.html", Some(9), Some(404), "Not Found", Some(130)),
+                (Some(10), "GET", "/style.css", Some(11), Some(200), "OK", Some(114)),
+            ]
+        );
+        assert_eq!(t.http[0].content_type, "text/html; charset=utf-8");
+        assert_eq!(t.http[2].content_type, "text/css");
+        assert_eq!(t.http[0].time, Some(3_541_000));
+        assert!(t.dns.is_empty() && t.smtp.is_empty());
+    }
+
+    #[test]
+    fn pipelined_requests_in_one_segment_pair_in_order() {
+        let Some(t) = read("web-pipeline.pcap") else { return };
+        let got: Vec<_> = t.http.iter().map(|r| (r.request, r.uri.as_str(), r.response, r.status)).collect();
+        assert_eq!(got, [(Some(4), "/", Some(6), Some(200)), (Some(4), "/missing.html", Some(8), Some(404))]);
+    }
+
+    #[test]
+    fn dns_lab_pairs_queries_with_answers_and_rcodes() {
+        let Some(t) = read("dns-udp.pcap") else { return };
+        assert_eq!(t.dns.len(), 10);
+        let web = &t.dns[2];
+        assert_eq!((web.query, web.name.as_str(), web.qtype.as_str(), web.response), (Some(5), "web.lab.test", "A", Some(6)));
+        assert_eq!(web.answers, ["CNAME www.lab.test", "A 127.0.0.1"]);
+        assert_eq!(web.rcode, "No error");
+        assert_eq!(web.time, Some(158_000));
+        let mx = &t.dns[4];
+        assert_eq!((mx.qtype.as_str(), mx.answers.as_slice()), ("MX", ["MX 10 mail.lab.test".to_string()].as_slice()));
+        let nx = &t.dns[7];
+        assert_eq!((nx.name.as_str(), nx.rcode.as_str(), nx.response), ("nothere.lab.test", "No such name", Some(16)));
+        assert!(nx.answers.is_empty());
+        assert!(t.dns.iter().all(|r| r.response == r.query.map(|q| q + 1)), "{:?}", t.dns);
+    }
+
+    #[test]
+    fn smtp_lab_reads_as_a_transcript() {
+        let Some(t) = read("smtp.pcap") else { return };
+        let lines: Vec<String> =
+            t.smtp.iter().map(|l| format!("{} {}: {}", l.frame, if l.client { 'C' } else { 'S' }, l.text)).collect();
+        assert_eq!(
+            lines,
+            [
+                "4 S: 220 lab.test ESMTP wirelens SMTP lab ready",
+                "6 C: EHLO client.lab.test",
+                "8 S: 250-lab.test Hello client.lab.test",
+                "8 S: 250-SIZE 1048576",
+                "8 S: 250-8BITMIME",
+                "8 S: 250 HELP",
+                "9 C: MAIL FROM:<alice@lab.test>",
+                "10 S: 250 2.1.0 Sender OK",
+                "11 C: RCPT TO:<bob@lab.test>",
+                "12 S: 250 2.1.5 Recipient OK",
+                "13 C: DATA",
+                "14 S: 354 End data with <CR><LF>.<CR><LF>",
+                "15 C: [message: 134 bytes, subject: wirelens SMTP lab]",
+                "16 S: 250 2.0.0 OK: queued as 1",
+                "17 C: QUIT",
+                "18 S: 221 2.0.0 lab.test closing connection",
+            ]
+        );
+        assert!(t.smtp.iter().all(|l| l.stream == Some(0)));
+    }
+}

@@ -1,0 +1,370 @@
+//! Transactions (`T`): DNS queries with their responses, HTTP requests with
+//! their responses, and the SMTP dialogue as a transcript, one tab each.
+//! Enter goes to the row's first packet, `r` to its response.
+//!
+//! Reading them means re-dissecting every packet, so a worker (`walk`) does
+//! it and sends its findings as events; the view pairs them as they come,
+//! and keeps following a capture still running.
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Block, Borders, Widget};
+
+use crate::stats::format_size;
+use crate::stats::transactions::{self, Item, Transactions};
+use crate::tui::event::{Event, TransactionsProgress};
+use crate::tui::packets::Packets;
+use crate::tui::walk;
+
+use super::{footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+
+const TABS: [&str; 3] = ["DNS", "HTTP", "SMTP"];
+
+/// Each tab's columns: (title, width); a width of 0 takes what is left.
+const COLUMNS: [&[(&str, usize)]; 3] = [
+    &[("Query", 6), ("Name", 24), ("Type", 6), ("Response", 8), ("Time (s)", 9), ("Reply code", 14), ("Answers", 0)],
+    &[
+        ("Request", 7),
+        ("Method", 7),
+        ("URI", 0),
+        ("Response", 8),
+        ("Status", 18),
+        ("Content type", 26),
+        ("Size", 10),
+        ("Time (s)", 9),
+    ],
+    &[("Frame", 6), ("Stream", 6), ("", 0)],
+];
+
+pub struct TransactionsView {
+    model: Transactions,
+    generation: u64,
+    /// Stops the worker when the view goes.
+    cancel: Arc<AtomicBool>,
+    scanned: usize,
+    done: bool,
+    /// The tab the user chose; until then the first tab with rows shows.
+    chosen: Option<usize>,
+    cursor: usize,
+    top: Cell<usize>,
+}
+
+impl Drop for TransactionsView {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+impl TransactionsView {
+    /// Opens the view and starts its worker, which reports on `tx`.
+    pub fn start(packets: Arc<Packets>, tx: Sender<Event>) -> TransactionsView {
+        // Views come and go; a closed one's late chunks must not reach the next.
+        static GENERATION: AtomicU64 = AtomicU64::new(0);
+        let generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
+        let cancel = Arc::new(AtomicBool::new(false));
+        walk::spawn(
+            packets,
+            cancel.clone(),
+            |i, d, bytes, items: &mut Vec<Item>| transactions::items(i as u32 + 1, d, bytes, items),
+            move |items, scanned_to, done| {
+                tx.send(Event::Transactions(TransactionsProgress { generation, items, scanned_to, done })).is_ok()
+            },
+        );
+        TransactionsView {
+            model: Transactions::default(),
+            generation,
+            cancel,
+            scanned: 0,
+            done: false,
+            chosen: None,
+            cursor: 0,
+            top: Cell::new(0),
+        }
+    }
+
+    /// Takes in a chunk of the worker's findings (ignoring another view's).
+    pub fn progress(&mut self, p: TransactionsProgress) {
+        if p.generation != self.generation {
+            return;
+        }
+        for item in p.items {
+            self.model.add(item);
+        }
+        self.scanned = p.scanned_to;
+        self.done = p.done;
+    }
+
+    pub fn tab(&self) -> usize {
+        self.chosen.or_else(|| (0..TABS.len()).find(|&t| self.len(t) > 0)).unwrap_or(0)
+    }
+
+    fn len(&self, tab: usize) -> usize {
+        match tab {
+            0 => self.model.dns.len(),
+            1 => self.model.http.len(),
+            _ => self.model.smtp.len(),
+        }
+    }
+
+    /// The row's cells, and its first and response frames.
+    fn row(&self, tab: usize, i: usize) -> Option<(Vec<String>, Option<u32>, Option<u32>)> {
+        let frame = |f: Option<u32>| f.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
+        let secs = |t: Option<i64>| t.map(|ns| format!("{:.6}", ns as f64 / 1e9)).unwrap_or_default();
+        Some(match tab {
+            0 => {
+                let r = self.model.dns.get(i)?;
+                let cells = vec![
+                    frame(r.query),
+                    r.name.clone(),
+                    r.qtype.clone(),
+                    frame(r.response),
+                    secs(r.time),
+                    r.rcode.clone(),
+                    r.answers.join(", "),
+                ];
+                (cells, r.query.or(r.response), r.response)
+            }
+            1 => {
+                let r = self.model.http.get(i)?;
+                let status = r.status.map(|s| format!("{s} {}", r.phrase)).unwrap_or_default();
+                let cells = vec![
+                    frame(r.request),
+                    r.method.clone(),
+                    r.uri.clone(),
+                    frame(r.response),
+                    status,
+                    r.content_type.clone(),
+                    r.size.map(format_size).unwrap_or_default(),
+                    secs(r.time),
+                ];
+                (cells, r.request.or(r.response), r.response)
+            }
+            _ => {
+                let l = self.model.smtp.get(i)?;
+                let stream = l.stream.map(|s| s.to_string()).unwrap_or_default();
+                let text = format!("{} {}", if l.client { "C:" } else { "S:" }, l.text);
+                (vec![l.frame.to_string(), stream, text], Some(l.frame), None)
+            }
+        })
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        let tab = self.tab();
+        let tabs: Vec<String> = TABS
+            .iter()
+            .enumerate()
+            .map(|(i, name)| if i == tab { format!("[{name} {}]", self.len(i)) } else { format!(" {name} {} ", self.len(i)) })
+            .collect();
+        let reading = if self.done { "" } else { "…" };
+        let title = format!(" Transactions {} · {} packets read{reading} ", tabs.join(" "), self.scanned);
+        let block = Block::new().borders(Borders::ALL).title(title);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let columns = COLUMNS[tab];
+        let fixed: usize = columns.iter().map(|(_, w)| w + 1).sum();
+        let flex = (inner.width as usize).saturating_sub(fixed).max(12);
+        let widths: Vec<usize> = columns.iter().map(|&(_, w)| if w == 0 { flex } else { w }).collect();
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        let mut x = 0;
+        for ((name, _), w) in columns.iter().zip(&widths) {
+            put(buf, inner, x as u16, 0, name, bold);
+            x += w + 1;
+        }
+        let height = (inner.height as usize).saturating_sub(2);
+        let mut top = self.top.get();
+        scroll_to(self.cursor, &mut top, height);
+        self.top.set(top);
+        for (y, i) in (top..self.len(tab)).take(height).enumerate() {
+            let Some((cells, _, _)) = self.row(tab, i) else { break };
+            let mut style = match self.model.smtp.get(i) {
+                Some(l) if tab == 2 => if l.client { CLIENT } else { SERVER },
+                _ => Style::new(),
+            };
+            if i == self.cursor {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            let mut x = 0;
+            for (cell, &w) in cells.iter().zip(&widths) {
+                let text: String = cell.chars().take(w).collect();
+                put(buf, inner, x as u16, y as u16 + 1, &format!("{text:<w$} "), style);
+                x += w + 1;
+            }
+        }
+        footer(buf, inner, "Tab protocol · Enter go to the packet · r go to the response · Esc close");
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, page: usize) -> Action {
+        let tab = self.tab();
+        if let Some(c) = move_cursor(key.code, self.cursor, self.len(tab), page) {
+            self.cursor = c;
+            return Action::None;
+        }
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('T') => Action::Close,
+            KeyCode::Tab | KeyCode::BackTab => {
+                let step = if key.code == KeyCode::Tab { 1 } else { TABS.len() - 1 };
+                self.chosen = Some((tab + step) % TABS.len());
+                self.cursor = 0;
+                Action::None
+            }
+            KeyCode::Enter => match self.row(tab, self.cursor).and_then(|(_, first, _)| first) {
+                Some(f) => Action::Jump(f),
+                None => Action::None,
+            },
+            KeyCode::Char('r') => match self.row(tab, self.cursor) {
+                Some((_, _, Some(f))) => Action::Jump(f),
+                Some(_) => Action::Message("this row has no response".into()),
+                None => Action::None,
+            },
+            _ => Action::None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::Receiver;
+    use std::time::Duration;
+
+    use crossterm::event::KeyModifiers;
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    use super::*;
+    use crate::tui::event::Progress;
+    use crate::tui::views::testing::{load, rows};
+    use crate::tui::views::SessionView;
+    use crate::tui::App;
+
+    /// The inspector over a sample capture, all loaded, 140×30.
+    fn app(name: &str) -> Option<(App, Receiver<Event>)> {
+        let packets = load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name))?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let n = packets.len();
+        let mut app = App::new(packets, tx, name.into(), Rect::new(0, 0, 140, 30));
+        app.update(Event::Packets(Progress { packets: n, done: true, ..Progress::default() }));
+        Some((app, rx))
+    }
+
+    fn press(app: &mut App, code: KeyCode) {
+        app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    /// Opens the view and feeds it its worker's results until they are all in.
+    fn open(app: &mut App, rx: &Receiver<Event>) {
+        press(app, KeyCode::Char('T'));
+        while let Some(SessionView::Transactions(v)) = &app.session_view {
+            if v.done {
+                return;
+            }
+            match rx.recv_timeout(Duration::from_secs(20)) {
+                Ok(ev) => app.update(ev),
+                Err(e) => panic!("the transactions worker never finished: {e}"),
+            }
+        }
+        panic!("T opened no transactions view");
+    }
+
+    fn screen(app: &App) -> Vec<String> {
+        let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).expect("terminal");
+        t.draw(|f| app.draw(f)).expect("draw");
+        rows(t.backend().buffer())
+    }
+
+    /// The screen row holding `text`, its cells split on runs of spaces.
+    fn row_with(screen: &[String], text: &str) -> Vec<String> {
+        let line = screen.iter().find(|l| l.contains(text)).unwrap_or_else(|| panic!("no row with {text:?}:\n{screen:#?}"));
+        line.trim_matches(|c| c == '│' || c == ' ').split("  ").map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
+    }
+
+    fn selected_frame(app: &App) -> Option<usize> {
+        app.view.packet(app.list.sel).map(|p| p + 1)
+    }
+
+    #[test]
+    fn web_lab_requests_sit_beside_their_200_and_404() {
+        let Some((mut app, rx)) = app("web.pcap") else { return };
+        open(&mut app, &rx);
+        let s = screen(&app);
+        assert!(s.iter().any(|l| l.contains("Transactions  DNS 0  [HTTP 3]  SMTP 0  · 14 packets read ")), "{s:#?}");
+        assert_eq!(
+            row_with(&s, "/missing.html"),
+            ["8", "GET", "/missing.html", "9", "404 Not Found", "text/html; charset=utf-8", "130 bytes", "0.000101"]
+        );
+        assert_eq!(row_with(&s, "│4 "), ["4", "GET", "/", "6", "200 OK", "text/html; charset=utf-8", "456 bytes", "0.003541"]);
+        assert_eq!(row_with(&s, "/style.css")[3..5], ["11", "200 OK"]);
+        // Enter goes to the request, T comes back to the same row, r goes
+        // to its response, Esc closes.
+        press(&mut app, KeyCode::Char('j'));
+        press(&mut app, KeyCode::Enter);
+        assert!(app.session_view.is_none());
+        assert_eq!(selected_frame(&app), Some(8));
+        assert!(screen(&app).last().is_some_and(|l| l.contains("packet 8 · T: back to the transactions")));
+        press(&mut app, KeyCode::Char('T'));
+        press(&mut app, KeyCode::Char('r'));
+        assert_eq!(selected_frame(&app), Some(9));
+        press(&mut app, KeyCode::Char('T'));
+        assert!(screen(&app).iter().any(|l| l.contains("[HTTP 3]")));
+        press(&mut app, KeyCode::Esc);
+        assert!(app.session_view.is_none());
+        assert!(!screen(&app).iter().any(|l| l.contains("Transactions")));
+    }
+
+    #[test]
+    fn dns_lab_shows_names_answers_and_reply_codes() {
+        let Some((mut app, rx)) = app("dns-udp.pcap") else { return };
+        open(&mut app, &rx);
+        let s = screen(&app);
+        assert!(s.iter().any(|l| l.contains("[DNS 10]  HTTP 0   SMTP 0")), "{s:#?}");
+        assert_eq!(
+            row_with(&s, "│5 "),
+            ["5", "web.lab.test", "A", "6", "0.000158", "No error", "CNAME www.lab.test, A 127.0.0.1"]
+        );
+        assert_eq!(row_with(&s, "nothere"), ["15", "nothere.lab.test", "A", "16", "0.000252", "No such name"]);
+        assert_eq!(row_with(&s, "│9 ")[..4], ["9", "lab.test", "MX", "10"]);
+        // The HTTP tab is empty; Tab twice more comes back to DNS.
+        press(&mut app, KeyCode::Tab);
+        assert!(screen(&app).iter().any(|l| l.contains(" DNS 10  [HTTP 0]")));
+        press(&mut app, KeyCode::Enter);
+        assert!(app.session_view.is_some());
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Char('G'));
+        press(&mut app, KeyCode::Enter);
+        assert_eq!(selected_frame(&app), Some(19));
+    }
+
+    #[test]
+    fn smtp_lab_reads_as_a_transcript_in_order() {
+        let Some((mut app, rx)) = app("smtp.pcap") else { return };
+        open(&mut app, &rx);
+        let s = screen(&app);
+        let order = [
+            "S: 220 lab.test ESMTP",
+            "C: EHLO client.lab.test",
+            "S: 250-lab.test Hello client.lab.test",
+            "S: 250 HELP",
+            "C: MAIL FROM:<alice@lab.test>",
+            "C: RCPT TO:<bob@lab.test>",
+            "C: DATA",
+            "S: 354 End data",
+            "C: [message: 134 bytes, subject: wirelens SMTP lab]",
+            "S: 250 2.0.0 OK: queued as 1",
+            "C: QUIT",
+            "S: 221 2.0.0",
+        ];
+        let at: Vec<usize> =
+            order.iter().map(|t| s.iter().position(|l| l.contains(t)).unwrap_or_else(|| panic!("{t:?} missing:\n{s:#?}"))).collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}\n{s:#?}");
+        assert_eq!(row_with(&s, "C: QUIT"), ["17", "0", "C: QUIT"]);
+        press(&mut app, KeyCode::Char('r'));
+        assert_eq!(app.message.as_deref(), Some("this row has no response"));
+    }
+}
