@@ -228,6 +228,33 @@ fn web_lab_opens_with_its_hint_and_pairs_its_transactions() {
     s.keys(&["Escape"]);
     s.wait_until_gone("Look for:");
     s.keys(&["q"]);
-    let after = s.wait_for("EXITED");
+    let after = s.wait_for("STTY");
+    assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
+}
+
+#[test]
+fn a_generator_started_from_the_menu_shows_up_in_the_live_list() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipping: live capture needs root");
+        return;
+    }
+    // The menu runs a lab on its usual port (UDP uppercase: 12000).
+    if std::net::UdpSocket::bind("127.0.0.1:12000").is_err() {
+        eprintln!("skipping: port 12000 is in use");
+        return;
+    }
+    let Some(s) = Session::start("gen", "-i lo -f 'udp port 12000'") else { return };
+    s.wait_for("● Capturing");
+    s.keys(&["R"]);
+    s.wait_for("Run a lab's traffic generator");
+    s.keys(&["2"]);
+    s.wait_until_gone("Run a lab's traffic generator");
+    s.wait_for("Look for: udp-upper: Two datagrams per message, no handshake");
+    // Two messages and their uppercase replies, and nothing printed over the screen.
+    let screen = s.wait_for("udp-upper: the exchange is over │ Packets: 4 │");
+    assert!(!screen.contains("server listening on") && !screen.contains(": hello wirelens"), "{screen}");
+    s.keys(&["q"]);
+    let after = s.wait_for("STTY");
     assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
 }

@@ -11,11 +11,13 @@ use ratatui::layout::Rect;
 
 use crate::field::Timestamp;
 use crate::filter::{Filter, FilterError};
+use crate::gen::lab::Kind;
 use crate::tree::FRAME;
 
 use super::detail::Detail;
 use super::event::{Event, FilterProgress, Progress};
 use super::filtering;
+use super::gen_menu::{self, Choice};
 use super::hex::{self, Hex};
 use super::input::{Edit, LineInput};
 use super::layout::{areas, inner, Areas, Pane};
@@ -38,6 +40,8 @@ pub enum Mode {
     Search(LineInput),
     /// Asking where to save, and whether only the displayed packets.
     Save { input: LineInput, displayed: bool },
+    /// The generator menu, its cursor on a row.
+    Generators { cursor: usize },
 }
 
 /// The applied display filter and how far its worker has come.
@@ -181,6 +185,12 @@ impl App {
                     Err(e) => format!("not saved: {e}"),
                 })
             }
+            Event::Generated(name, r) => {
+                self.message = Some(match r {
+                    Ok(()) => format!("{name}: the exchange is over"),
+                    Err(e) => format!("{name}: {e}"),
+                })
+            }
             Event::Transactions(p) => {
                 if let Some(SessionView::Transactions(v)) = self.session_view.as_mut().or(self.parked.as_mut()) {
                     v.progress(p);
@@ -319,6 +329,11 @@ impl App {
                 (_, Edit::Cancel) => {}
                 (KeyCode::Tab, _) => self.mode = Mode::Save { input, displayed: !displayed },
                 _ => self.mode = Mode::Save { input, displayed },
+            },
+            Mode::Generators { cursor } => match gen_menu::key(k, cursor) {
+                Choice::Stay(cursor) => self.mode = Mode::Generators { cursor },
+                Choice::Close => {}
+                Choice::Start(kind) => self.start_generator(kind),
             },
             Mode::Search(mut input) => {
                 self.search_input = input.clone();
@@ -471,6 +486,23 @@ impl App {
         }
     }
 
+    /// Runs a lab's generator behind the inspector; its hint says what to
+    /// look for in the packets it makes.
+    fn start_generator(&mut self, kind: Kind) {
+        match gen_menu::start(kind, None, self.tx.clone()) {
+            Ok((name, hint)) => {
+                let iface = self.live.as_deref().unwrap_or("");
+                self.message = Some(if matches!(iface, "lo" | "any") {
+                    format!("{name}: server and client started on loopback")
+                } else {
+                    format!("{name}: started on loopback, which this capture on {iface} does not see")
+                });
+                self.hint = Some(format!("{name}: {hint}"));
+            }
+            Err(e) => self.message = Some(format!("{e}")),
+        }
+    }
+
     /// Opens a session view (`F`, `C`, `L`, `T`) on the selected packet.
     fn open_view(&mut self, key: char) {
         if key == 'T' {
@@ -535,6 +567,10 @@ impl App {
                 self.mode = Mode::Search(input);
             }
             KeyCode::Esc if self.hint.is_some() => self.hint = None,
+            KeyCode::Char('R') if self.live.is_some() => self.mode = Mode::Generators { cursor: 0 },
+            KeyCode::Char('R') => {
+                self.message = Some("generators are for live captures: watch them with wirelens -i lo".into())
+            }
             KeyCode::Char(' ') if self.live.is_some() => self.toggle_pause(),
             KeyCode::Char('n') => self.start_search(true),
             KeyCode::Char('N') => self.start_search(false),

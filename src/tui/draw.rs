@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::app::{App, Mode};
-use super::help;
+use super::{gen_menu, help};
 use super::input::LineInput;
 use super::layout::{inner, Pane};
 use super::list::ListView;
@@ -71,6 +71,7 @@ impl App {
                 let which = if *displayed { "the displayed packets" } else { "all packets" };
                 prompt(f, " Save as pcap ", input, &format!("saves {which} (Tab changes); Enter saves"))
             }
+            Mode::Generators { cursor } => gen_menu::draw(f, *cursor),
             Mode::Normal | Mode::Filter => {}
         }
     }
@@ -139,7 +140,7 @@ impl App {
         }
         let p = &self.progress;
         if let Some(a) = self.applied.as_ref().filter(|a| !a.done) {
-            let pct = if n == 0 { 100 } else { a.scanned * 100 / n };
+            let pct = (a.scanned * 100).checked_div(n).unwrap_or(100);
             parts.push(format!("Filtering {pct}%"));
         }
         if self.live.is_some() {
@@ -151,7 +152,7 @@ impl App {
                 (false, false) => "● Capturing".to_string(),
             });
         } else if !p.done {
-            let pct = if p.total > 0 { (p.bytes * 100 / p.total).min(100) } else { 0 };
+            let pct = (p.bytes * 100).checked_div(p.total).map_or(0, |x| x.min(100));
             let filled = (pct / 10) as usize;
             parts.push(format!("Loading {}{} {pct}%", "█".repeat(filled), "░".repeat(10 - filled)));
         }

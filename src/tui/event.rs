@@ -22,6 +22,8 @@ pub enum Event {
     Filtered(FilterProgress),
     /// A chunk of the transactions view's worker results.
     Transactions(TransactionsProgress),
+    /// A generator started from the menu ended: its name and how.
+    Generated(&'static str, Result<(), String>),
     /// A save finished: packets written and the file, or what went wrong.
     Saved(Result<(usize, String), String>),
 }

@@ -25,6 +25,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("n N", "next / previous search match"),
     ("Ctrl-s", "save all or the displayed packets to a pcap file"),
     ("Space", "live capture: pause / resume the display (capture goes on)"),
+    ("R", "live capture: run a lab's traffic generator (server and client on loopback)"),
     ("t", "cycle the time format: relative, absolute, delta displayed, epoch"),
     ("z", "maximise / restore the focused pane"),
     ("F", "follow the TCP/UDP stream (m mode, d side, / search, w save)"),
@@ -38,7 +39,7 @@ pub const KEYS: &[(&str, &str)] = &[
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, scroll: usize) {
-    let w = area.width.min(100).max(20);
+    let w = area.width.min(100);
     let h = area.height.min(KEYS.len() as u16 + 4);
     let r = Rect {
         x: area.x + (area.width - w) / 2,

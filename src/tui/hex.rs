@@ -59,7 +59,7 @@ impl Hex {
         let i = if (6..ascii - 1).contains(&col) {
             let c = col - 6;
             // Past the mid-line gap, every column is one further right.
-            let c = if c >= 8 * 3 + 1 && pl == 16 { c - 1 } else { c };
+            let c = if c > 8 * 3 && pl == 16 { c - 1 } else { c };
             c / 3
         } else if (ascii..ascii + pl).contains(&col) {
             col - ascii

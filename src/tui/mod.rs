@@ -13,6 +13,7 @@ mod detail;
 mod draw;
 mod event;
 mod filtering;
+mod gen_menu;
 mod help;
 mod hex;
 mod input;

@@ -59,7 +59,7 @@ impl Needle {
 }
 
 fn hex(s: &str) -> Option<Vec<u8>> {
-    if s.is_empty() || s.len() % 2 != 0 {
+    if s.is_empty() || !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
@@ -120,7 +120,7 @@ impl Scan {
             if found {
                 return Step::Found(row);
             }
-            if self.remaining % 256 == 0 && Instant::now() >= deadline {
+            if self.remaining.is_multiple_of(256) && Instant::now() >= deadline {
                 return Step::Continue;
             }
         }

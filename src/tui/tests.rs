@@ -657,3 +657,38 @@ fn a_labs_hint_stays_above_the_status_bar_until_esc() {
     assert!(!s.join("\n").contains("Look for"), "{s:#?}");
     assert_eq!(bytes_bottom(&app), 29);
 }
+
+#[test]
+fn generator_menu_lists_the_labs_during_a_live_capture() {
+    let (mut app, _rx) = lab(120, 40);
+    press(&mut app, KeyCode::Char('R'));
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(screen(&app).contains("generators are for live captures: watch them with wirelens -i lo"));
+    app.live = Some("lo".into());
+    press(&mut app, KeyCode::Char('R'));
+    let s = lines(&render(&app));
+    let all = s.join("\n");
+    assert!(all.contains(" Run a lab's traffic generator "), "{all}");
+    for (name, help) in [
+        ("tcp-upper", "TCP uppercase on 12000: handshake, data, teardown per message"),
+        ("web", "HTTP/1.1 on 6789: a 200 and a 404 on one keep-alive connection"),
+        ("smtp", "SMTP on 25 (2525 unless root): one mail from EHLO to QUIT"),
+    ] {
+        assert!(s.iter().any(|l| l.contains(&format!(" {name}")) && l.contains(help)), "{name} missing:\n{all}");
+    }
+    // The cursor row is reversed; j moves it, Esc closes the menu.
+    let reversed_row = |app: &App| {
+        let b = render(app);
+        (0..b.area.height).find(|&y| {
+            let text: String = (0..b.area.width).map(|x| b[(x, y)].symbol()).collect();
+            text.contains("UDP uppercase") && b[(b.area.width / 2, y)].modifier.contains(Modifier::REVERSED)
+        })
+    };
+    assert!(reversed_row(&app).is_none());
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.mode, Mode::Generators { cursor: 1 });
+    assert!(reversed_row(&app).is_some(), "{}", screen(&app));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(!screen(&app).contains("Run a lab's traffic generator"));
+}
