@@ -29,7 +29,7 @@ const TABS: [&str; 3] = ["DNS", "HTTP", "SMTP"];
 
 /// Each tab's columns: (title, width); a width of 0 takes what is left.
 const COLUMNS: [&[(&str, usize)]; 3] = [
-    &[("Query", 6), ("Name", 24), ("Type", 6), ("Response", 8), ("Time (s)", 9), ("Reply code", 14), ("Answers", 0)],
+    &[("Query", 6), ("ID", 7), ("Name", 24), ("Type", 6), ("Response", 8), ("Time (s)", 9), ("Reply code", 14), ("Answers", 0)],
     &[
         ("Request", 7),
         ("Method", 7),
@@ -42,6 +42,20 @@ const COLUMNS: [&[(&str, usize)]; 3] = [
     ],
     &[("Frame", 6), ("Stream", 6), ("", 0)],
 ];
+
+/// The first `width` characters of `s`, which comes off the wire: control
+/// characters are shown escaped (`\u{1b}`), never sent to the terminal.
+fn printable(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.chars().take(width).collect()
+}
 
 pub struct TransactionsView {
     model: Transactions,
@@ -122,6 +136,7 @@ impl TransactionsView {
                 let r = self.model.dns.get(i)?;
                 let cells = vec![
                     frame(r.query),
+                    format!("0x{:04x}", r.id),
                     r.name.clone(),
                     r.qtype.clone(),
                     frame(r.response),
@@ -192,7 +207,7 @@ impl TransactionsView {
             }
             let mut x = 0;
             for (cell, &w) in cells.iter().zip(&widths) {
-                let text: String = cell.chars().take(w).collect();
+                let text = printable(cell, w);
                 put(buf, inner, x as u16, y as u16 + 1, &format!("{text:<w$} "), style);
                 x += w + 1;
             }
@@ -289,6 +304,12 @@ mod tests {
     }
 
     #[test]
+    fn wire_text_cannot_reach_the_terminal_raw() {
+        assert_eq!(printable("g\t\x1b[2J\"ok\"", 40), "g\\t\\u{1b}[2J\"ok\"");
+        assert_eq!(printable("\x07abc", 5), "\\u{7}");
+    }
+
+    #[test]
     fn web_lab_requests_sit_beside_their_200_and_404() {
         let Some((mut app, rx)) = app("web.pcap") else { return };
         open(&mut app, &rx);
@@ -325,10 +346,10 @@ mod tests {
         assert!(s.iter().any(|l| l.contains("[DNS 10]  HTTP 0   SMTP 0")), "{s:#?}");
         assert_eq!(
             row_with(&s, "│5 "),
-            ["5", "web.lab.test", "A", "6", "0.000158", "No error", "CNAME www.lab.test, A 127.0.0.1"]
+            ["5", "0x797f", "web.lab.test", "A", "6", "0.000158", "No error", "CNAME www.lab.test, A 127.0.0.1"]
         );
-        assert_eq!(row_with(&s, "nothere"), ["15", "nothere.lab.test", "A", "16", "0.000252", "No such name"]);
-        assert_eq!(row_with(&s, "│9 ")[..4], ["9", "lab.test", "MX", "10"]);
+        assert_eq!(row_with(&s, "nothere"), ["15", "0x9638", "nothere.lab.test", "A", "16", "0.000252", "No such name"]);
+        assert_eq!(row_with(&s, "│9 ")[..5], ["9", "0xb34c", "lab.test", "MX", "10"]);
         // The HTTP tab is empty; Tab twice more comes back to DNS.
         press(&mut app, KeyCode::Tab);
         assert!(screen(&app).iter().any(|l| l.contains(" DNS 10  [HTTP 0]")));
