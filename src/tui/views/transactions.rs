@@ -1,6 +1,7 @@
 //! Transactions (`T`): DNS queries with their responses, HTTP requests with
 //! their responses, and the SMTP dialogue as a transcript, one tab each.
-//! Enter goes to the row's first packet, `r` to its response.
+//! The cursor's row selects its first packet (the tree and bytes below
+//! show it); Enter goes to it in the list, `r` to its response.
 //!
 //! Reading them means re-dissecting every packet, so a worker (`walk`) does
 //! it and sends its findings as events; the view pairs them as they come,
@@ -219,7 +220,7 @@ impl TransactionsView {
         let tab = self.tab();
         if let Some(c) = move_cursor(key.code, self.cursor, self.len(tab), page) {
             self.cursor = c;
-            return Action::None;
+            return self.row(tab, c).and_then(|(_, first, _)| first).map_or(Action::None, Action::Select);
         }
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('T') => Action::Close,
@@ -227,6 +228,7 @@ impl TransactionsView {
                 let step = if key.code == KeyCode::Tab { 1 } else { TABS.len() - 1 };
                 self.chosen = Some((tab + step) % TABS.len());
                 self.cursor = 0;
+                self.top.set(0);
                 Action::None
             }
             KeyCode::Enter => match self.row(tab, self.cursor).and_then(|(_, first, _)| first) {
@@ -258,12 +260,12 @@ mod tests {
     use crate::tui::views::SessionView;
     use crate::tui::App;
 
-    /// The inspector over a sample capture, all loaded, 140×30.
+    /// The inspector over a sample capture, all loaded, 140×50.
     fn app(name: &str) -> Option<(App, Receiver<Event>)> {
         let packets = load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name))?;
         let (tx, rx) = std::sync::mpsc::channel();
         let n = packets.len();
-        let mut app = App::new(packets, tx, name.into(), Rect::new(0, 0, 140, 30));
+        let mut app = App::new(packets, tx, name.into(), Rect::new(0, 0, 140, 50));
         app.update(Event::Packets(Progress { packets: n, done: true, ..Progress::default() }));
         Some((app, rx))
     }
@@ -321,14 +323,18 @@ mod tests {
         );
         assert_eq!(row_with(&s, "│4 "), ["4", "GET", "/", "6", "200 OK", "text/html; charset=utf-8", "456 bytes", "0.003541"]);
         assert_eq!(row_with(&s, "/style.css")[3..5], ["11", "200 OK"]);
-        // Enter goes to the request, T comes back to the same row, r goes
-        // to its response, Esc closes.
+        // The cursor's row shows its request in the tree below the view;
+        // Enter goes to it in the list, Esc comes back to the same row, r
+        // goes to its response, T comes back again, Esc closes.
         press(&mut app, KeyCode::Char('j'));
+        assert_eq!(selected_frame(&app), Some(8));
+        let s = screen(&app);
+        assert!(s.iter().any(|l| l.contains("[HTTP 3]")) && s.iter().any(|l| l.contains("Frame 8: 168 bytes on wire")), "{s:#?}");
         press(&mut app, KeyCode::Enter);
         assert!(app.session_view.is_none());
         assert_eq!(selected_frame(&app), Some(8));
-        assert!(screen(&app).last().is_some_and(|l| l.contains("packet 8 · T: back to the transactions")));
-        press(&mut app, KeyCode::Char('T'));
+        assert!(screen(&app).last().is_some_and(|l| l.contains("packet 8 · Esc or T: back to the transactions")));
+        press(&mut app, KeyCode::Esc);
         press(&mut app, KeyCode::Char('r'));
         assert_eq!(selected_frame(&app), Some(9));
         press(&mut app, KeyCode::Char('T'));
