@@ -35,6 +35,12 @@ pub struct Options {
     pub quiet: bool,
 }
 
+/// Protocols whose fields `Depth::Transport` keeps (`_ws` is not one: its
+/// expert items come from any layer).
+const TRANSPORT_AND_BELOW: &[&str] = &[
+    "frame", "eth", "vlan", "llc", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp",
+];
+
 /// Dissects and prints packets one at a time, carrying what a run keeps from
 /// packet to packet (numbering, first and previous timestamps, sessions), so
 /// a file and a live interface print alike.
@@ -99,6 +105,24 @@ impl<'f> Printer<'f> {
         out.flush()
     }
 
+    /// How deep packets are dissected: as deep as the output, the filter
+    /// and the statistics read.
+    fn depth(&self) -> Depth {
+        let mut protocols: Vec<&str> = self.filter.map(|f| f.protocols()).unwrap_or_default();
+        if let Format::Fields(fl) = self.format {
+            protocols.extend(fl.fields().iter().map(|f| f.protocol()));
+        }
+        if self.verbose {
+            Depth::Tree
+        } else if !self.stats.is_empty() || protocols.iter().any(|p| !TRANSPORT_AND_BELOW.contains(p)) {
+            Depth::Fields
+        } else if matches!(self.format, Format::Fields(_)) || self.filter.is_some() {
+            Depth::Transport
+        } else {
+            Depth::Columns
+        }
+    }
+
     /// Packets dissected so far (printed or not).
     pub fn count(&self) -> u32 {
         self.number
@@ -112,13 +136,7 @@ impl<'f> Printer<'f> {
         let prev = if self.number == 1 { rec.ts } else { self.prev_ts };
         let meta = FrameMeta::of(self.number, rec, iface, self.pcapng, first, prev);
         self.prev_ts = rec.ts;
-        let depth = if self.verbose {
-            Depth::Tree
-        } else if matches!(self.format, Format::Fields(_)) || self.filter.is_some() || !self.stats.is_empty() {
-            Depth::Fields
-        } else {
-            Depth::Columns
-        };
+        let depth = self.depth();
         let (d, line) = (&mut self.d, &mut self.line);
         dissect_frame(&meta, data, &mut self.session, Pass::First, depth, d);
         self.stats.packet(&meta, d, data);

@@ -146,6 +146,10 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
 /// Hands a TCP payload to its application dissector, or shows it as data.
 /// The reassembly in `tcp` decides which bytes `b` holds.
 pub fn tcp_port(cx: &mut Ctx, app: Option<TcpApp>, seg: &TcpSeg, b: Buf) -> Pdu {
+    cx.application(|cx| tcp_app_call(cx, app, seg, b))
+}
+
+fn tcp_app_call(cx: &mut Ctx, app: Option<TcpApp>, seg: &TcpSeg, b: Buf) -> Pdu {
     let Some(app) = app else {
         data(cx, b);
         return Pdu::NotMine;
@@ -168,13 +172,15 @@ pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
     if b.reported_len() == 0 {
         return;
     }
-    if dns::is_udp(sport, dport) {
-        if let Err(e) = dns::dissect_udp(cx, b, sport, dport) {
-            super::note_error(cx, e);
+    cx.application(|cx| {
+        if dns::is_udp(sport, dport) {
+            if let Err(e) = dns::dissect_udp(cx, b, sport, dport) {
+                super::note_error(cx, e);
+            }
+            return;
         }
-        return;
-    }
-    data(cx, b)
+        data(cx, b)
+    })
 }
 
 pub static DATA: crate::field::FieldDef =

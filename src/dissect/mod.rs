@@ -14,6 +14,8 @@ pub mod frame;
 
 #[cfg(test)]
 mod app_testutil;
+#[cfg(test)]
+mod depth_tests;
 pub mod arp;
 pub mod dns;
 mod dns_name;
@@ -238,6 +240,8 @@ pub struct Ctx<'a> {
     /// Whether the caller needs field items or only the columns (`Depth`);
     /// dissectors skip costly values when it is false.
     pub full: bool,
+    /// Whether application layers keep their items too (`Depth`).
+    pub apps: bool,
     /// The TTL or hop limit of the innermost IP header so far (ICMP's Info
     /// shows it).
     pub hop_limit: Option<u8>,
@@ -254,6 +258,20 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn tree(&mut self) -> &mut Tree {
         &mut self.out.tree
+    }
+
+    /// Runs an application layer, without its items when the reader does
+    /// not need them (`Depth::Transport`).
+    pub fn application<T>(&mut self, f: impl FnOnce(&mut Ctx) -> T) -> T {
+        if self.apps || !self.full {
+            return f(self);
+        }
+        self.full = false;
+        self.out.tree.keep_items(false);
+        let r = f(self);
+        self.full = true;
+        self.out.tree.keep_items(true);
+        r
     }
 
     /// Records that a layer is present (for `frame.protocols` and the
@@ -303,6 +321,9 @@ pub fn expert(cx: &mut Ctx, f: Field, msg: &str, severity: &str, group: &str) {
 pub enum Depth {
     /// The columns only (a packet list, `-P`): no tree is built.
     Columns,
+    /// Items of the link, network and transport layers; application layers
+    /// give their columns only (a filter on `tcp.port` needs no HTTP items).
+    Transport,
     /// Every field item with its value, unlabelled (filters, `-T fields`,
     /// statistics).
     Fields,
@@ -323,8 +344,20 @@ pub fn dissect_frame(
     out.tree.keep_labels(depth == Depth::Tree);
     out.tree.keep_items(depth != Depth::Columns);
     let full = depth != Depth::Columns;
-    let mut cx =
-        Ctx { meta, out, session, pass, layer: "Frame", full, net: None, net_end: None, quoted: false, hop_limit: None };
+    let apps = depth != Depth::Transport;
+    let mut cx = Ctx {
+        meta,
+        out,
+        session,
+        pass,
+        layer: "Frame",
+        full,
+        apps,
+        net: None,
+        net_end: None,
+        quoted: false,
+        hop_limit: None,
+    };
     let b = Buf::new(data, meta.origlen as usize);
     frame::dissect(&mut cx, b);
 }

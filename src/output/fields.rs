@@ -19,6 +19,10 @@ impl FieldList {
         Ok(FieldList { fields })
     }
 
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
     /// One line: fields separated by tabs, several values of one field by
     /// commas, as tshark does.
     pub fn line(&self, d: &Dissection, frame: &[u8], out: &mut String) {
