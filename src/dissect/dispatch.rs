@@ -80,6 +80,10 @@ pub struct TcpSeg {
     pub fin: bool,
 }
 
+/// `Pdu::NeedMore`'s `more` for a message that ends only when its sender
+/// closes the connection: no bytes before the FIN complete it.
+pub const UNTIL_FIN: usize = usize::MAX / 2;
+
 /// What an application dissector made of the bytes it was given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pdu {

@@ -145,7 +145,7 @@ struct Head<'a> {
 /// Parses the message head at the start of `b`: `Ok(None)` when it is not
 /// complete yet, `Err(())` when it is not HTTP.
 fn parse_head(b: &[u8]) -> Result<Option<Head<'_>>, ()> {
-    let mut storage = vec![httparse::EMPTY_HEADER; 128];
+    let mut storage = [httparse::EMPTY_HEADER; 128];
     let response = b.starts_with(b"HTTP/");
     let mut out = Head { request: None, response: None, headers: Vec::new(), len: 0 };
     let hs: Vec<httparse::Header> = if response {
@@ -189,6 +189,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         let head = match parse_head(rest) {
             Ok(Some(h)) => h,
             Ok(None) if looks_like_http(rest) || starts_like_http(rest) => {
+                first_line_info(cx, rest, index);
                 return Ok(Pdu::NeedMore { offset: off, more: None });
             }
             _ => {
@@ -208,7 +209,10 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         };
         let body = http_body::delimit(&rest[head.len..], &|n| header(&head, n), head_is_request, no_body, seg.fin);
         let body = match body {
-            Body::Incomplete(more) => return Ok(Pdu::NeedMore { offset: off, more }),
+            Body::Incomplete(more) => {
+                first_line_info(cx, rest, index);
+                return Ok(Pdu::NeedMore { offset: off, more });
+            }
             b => b,
         };
         let total = head.len + body.wire_len();
@@ -217,6 +221,19 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         off += total;
     }
     Ok(Pdu::Done(off))
+}
+
+/// A message still incomplete shows its first line in the Info column once
+/// that line is whole, as Wireshark writes it before asking for more bytes
+/// (the segment's Info then ends with `[TCP segment of a reassembled PDU]`).
+fn first_line_info(cx: &mut Ctx, rest: &[u8], index: u16) {
+    let Some(end) = memchr::memchr(b'\n', rest) else { return };
+    if !looks_like_http(rest) {
+        return;
+    }
+    let line = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
+    let info = if index == 0 { cx.out.cols.info() } else { &mut cx.out.cols.info };
+    let _ = write!(info, "{} ", show(line));
 }
 
 /// Whether `b`, too short to tell, is the beginning of a request or status

@@ -82,7 +82,7 @@ pub fn delimit<'a>(
     if closed {
         Body::Plain(rest.len())
     } else {
-        Body::Incomplete(None)
+        Body::Incomplete(Some(super::dispatch::UNTIL_FIN))
     }
 }
 

@@ -19,8 +19,9 @@ fn a_response_without_length_ends_at_the_servers_fin() {
     let mut s = Session::new();
     let _ = run_in(&mut s, GET, 4, true);
     let open = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html>";
-    let (_, r) = run_in(&mut s, open, 6, false);
-    assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: None }));
+    let (d, r) = run_in(&mut s, open, 6, false);
+    assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: Some(crate::dissect::dispatch::UNTIL_FIN) }));
+    assert_eq!(d.cols.info, "HTTP/1.0 200 OK ");
     let seg = TcpSeg { stream: 0, from_client: false, sport: 80, dport: 40000, fin: true };
     let (d, r) = run_with(&mut s, open, 8, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
     assert_eq!(r, Ok(Pdu::Done(open.len())));

@@ -59,36 +59,49 @@ pub fn payload(cx: &mut Ctx, root: NodeId, p: Buf, sport: u16, dport: u16, out: 
 }
 
 /// A FIN without payload: the message waiting for more bytes in this
-/// direction gets its last chance, listed with this frame as a segment of
-/// no data (as Wireshark's `#8(0)`).
+/// direction gets its last chance.
 fn closed(cx: &mut Ctx, root: NodeId, seg: &TcpSeg, seq: u32) {
     cx.tree().close_to(root);
     let d = (!seg.from_client) as usize;
-    let frame = cx.meta.number;
     let Some(st) = cx.session.tcp.stream_mut(seg.stream) else { return };
     let AppSlot::Some(app) = st.apps[d] else { return };
-    let r = &mut st.reasm[d];
-    if r.pending.is_empty() || !r.continues_at(seq) {
+    if !st.reasm[d].continues_at(seq) {
         return;
     }
-    let pdu = std::mem::take(&mut r.pending);
-    let mut segs = std::mem::take(&mut r.pending_segs);
-    r.need = None;
-    segs.push((frame, 0));
-    let mark = cx.out.tree.nodes.len();
-    let (res, kept) = reassembled(cx, app, seg, pdu, &segs, true);
+    let mut r = std::mem::take(&mut st.reasm[d]);
     let mut calls = Calls::default();
-    if !matches!(res, Pdu::NeedMore { offset: 0, .. }) {
-        if let Some(id) = kept.and_then(|pdu| cx.session.tcp.store_pdu(frame, &pdu, &segs)) {
-            calls.push(AppCall::Reassembled(id));
-        }
-    } else {
-        cx.out.tree.nodes.truncate(mark);
+    if let Some(c) = flush_at_fin(cx, &mut r, app, seg) {
+        calls.push(c);
+    }
+    if let Some(st) = cx.session.tcp.stream_mut(seg.stream) {
+        st.reasm[d] = r;
     }
     if let Some(rec) = cx.session.tcp.current() {
         rec.app = Some(app);
         rec.calls = calls;
     }
+}
+
+/// Hands the incomplete message to the application once more when the
+/// sender closes its direction: a body that runs until the close (HTTP
+/// without a length) is complete now. The FIN's frame is listed among the
+/// segments, with no data when it carried none (Wireshark's `#8(0)`).
+fn flush_at_fin(cx: &mut Ctx, r: &mut Reasm, app: TcpApp, seg: &TcpSeg) -> Option<AppCall> {
+    if r.pending.is_empty() {
+        return None;
+    }
+    let frame = cx.meta.number;
+    let pdu = std::mem::take(&mut r.pending);
+    let mut segs = std::mem::take(&mut r.pending_segs);
+    r.need = None;
+    if segs.last().map(|s| s.0) != Some(frame) {
+        segs.push((frame, 0));
+    }
+    let (res, kept) = reassembled(cx, app, seg, pdu, &segs, true);
+    if matches!(res, Pdu::NeedMore { offset: 0, .. }) {
+        return None;
+    }
+    kept.and_then(|pdu| cx.session.tcp.store_pdu(frame, &pdu, &segs)).map(AppCall::Reassembled)
 }
 
 fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
@@ -159,6 +172,11 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
                     break;
                 }
                 disowned |= deliver(cx, &mut r, app, seg, h.frame, &h.data, None, &mut out);
+            }
+            if seg.fin && !disowned {
+                if let Some(c) = flush_at_fin(cx, &mut r, app, seg) {
+                    out.calls.push(c);
+                }
             }
             if disowned {
                 r.clear_pending();
