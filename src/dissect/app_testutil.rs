@@ -24,7 +24,7 @@ pub fn run_with<R>(
     };
     let mut out = Dissection::default();
     let r = {
-        let mut cx = Ctx { meta: &meta, out: &mut out, session, pass, layer: "test", full: true, apps: true, net: None, net_end: None, quoted: false, hop_limit: None };
+        let mut cx = Ctx { meta: &meta, out: &mut out, session, pass, layer: "test", full: true, apps: true, net: None, net_end: None, quoted: false, hop_limit: None, messages: 0 };
         f(&mut cx, Buf::new(bytes, bytes.len()))
     };
     (out, r)

@@ -183,7 +183,7 @@ fn header<'a>(head: &Head<'a>, name: &str) -> Option<&'a [u8]> {
 pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     let data = b.tail(0);
     let mut off = 0;
-    let mut index: u16 = 0;
+    let mut index: u16 = cx.messages;
     while off < data.len() {
         let rest = &data[off..];
         let head = match parse_head(rest) {
@@ -218,6 +218,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         let total = head.len + body.wire_len();
         message(cx, &b, off, &head, &body, seg, index)?;
         index = index.saturating_add(1);
+        cx.messages = index;
         off += total;
     }
     Ok(Pdu::Done(off))

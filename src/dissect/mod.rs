@@ -247,6 +247,10 @@ pub struct Ctx<'a> {
     /// The TTL or hop limit of the innermost IP header so far (ICMP's Info
     /// shows it).
     pub hop_limit: Option<u8>,
+    /// Application messages already shown in this frame: a later one, even
+    /// from another call (a reassembled PDU, then the frame's own bytes),
+    /// appends to the Info column instead of replacing it.
+    pub messages: u16,
     /// Addresses of the innermost network layer, for conversation keys.
     pub net: Option<(std::net::IpAddr, std::net::IpAddr)>,
     /// Where the innermost network layer's bytes end (absolute); what follows
@@ -359,6 +363,7 @@ pub fn dissect_frame(
         net_end: None,
         quoted: false,
         hop_limit: None,
+        messages: 0,
     };
     let b = Buf::new(data, meta.origlen as usize);
     frame::dissect(&mut cx, b);

@@ -33,6 +33,9 @@ const PARTIAL_NOTE: &str = "[TCP segment of a reassembled PDU]";
 #[derive(Default)]
 struct Outcome {
     calls: Calls,
+    /// An application message was dissected in this frame (the calls say
+    /// which only when frames are kept for a later pass).
+    shown: bool,
     /// Some of its bytes wait for a message's later segments.
     partial: bool,
     /// Some of its bytes went into a reassembled message.
@@ -70,9 +73,7 @@ fn closed(cx: &mut Ctx, root: NodeId, seg: &TcpSeg, seq: u32) {
     }
     let mut r = std::mem::take(&mut st.reasm[d]);
     let mut calls = Calls::default();
-    if let Some(c) = flush_at_fin(cx, &mut r, app, seg) {
-        calls.push(c);
-    }
+    flush_at_fin(cx, &mut r, app, seg, &mut calls);
     if let Some(st) = cx.session.tcp.stream_mut(seg.stream) {
         st.reasm[d] = r;
     }
@@ -86,9 +87,9 @@ fn closed(cx: &mut Ctx, root: NodeId, seg: &TcpSeg, seq: u32) {
 /// sender closes its direction: a body that runs until the close (HTTP
 /// without a length) is complete now. The FIN's frame is listed among the
 /// segments, with no data when it carried none (Wireshark's `#8(0)`).
-fn flush_at_fin(cx: &mut Ctx, r: &mut Reasm, app: TcpApp, seg: &TcpSeg) -> Option<AppCall> {
+fn flush_at_fin(cx: &mut Ctx, r: &mut Reasm, app: TcpApp, seg: &TcpSeg, calls: &mut Calls) -> bool {
     if r.pending.is_empty() {
-        return None;
+        return false;
     }
     let frame = cx.meta.number;
     let pdu = std::mem::take(&mut r.pending);
@@ -99,9 +100,12 @@ fn flush_at_fin(cx: &mut Ctx, r: &mut Reasm, app: TcpApp, seg: &TcpSeg) -> Optio
     }
     let (res, kept) = reassembled(cx, app, seg, pdu, &segs, true);
     if matches!(res, Pdu::NeedMore { offset: 0, .. }) {
-        return None;
+        return false;
     }
-    kept.and_then(|pdu| cx.session.tcp.store_pdu(frame, &pdu, &segs)).map(AppCall::Reassembled)
+    if let Some(id) = kept.and_then(|pdu| cx.session.tcp.store_pdu(frame, &pdu, &segs)) {
+        calls.push(AppCall::Reassembled(id));
+    }
+    true
 }
 
 fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
@@ -174,9 +178,7 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
                 disowned |= deliver(cx, &mut r, app, seg, h.frame, &h.data, None, &mut out);
             }
             if seg.fin && !disowned {
-                if let Some(c) = flush_at_fin(cx, &mut r, app, seg) {
-                    out.calls.push(c);
-                }
+                out.shown |= flush_at_fin(cx, &mut r, app, seg, &mut out.calls);
             }
             if disowned {
                 r.clear_pending();
@@ -194,7 +196,7 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
     if let Some(st) = cx.session.tcp.stream_mut(seg.stream) {
         st.reasm[d] = r;
     }
-    let partial = out.partial && out.calls.is_empty();
+    let partial = out.partial && !out.shown && out.calls.is_empty();
     if partial {
         partial_note(cx);
     }
@@ -230,6 +232,7 @@ fn deliver(
                 match dispatch::tcp_port(cx, Some(app), seg, view) {
                     Pdu::Done(_) => {
                         out.calls.push(call);
+                        out.shown = true;
                         return false;
                     }
                     Pdu::NotMine => {
@@ -240,6 +243,7 @@ fn deliver(
                         let offset = offset.min(rest.len());
                         if offset > 0 {
                             out.calls.push(call);
+                            out.shown = true;
                         }
                         out.partial = true;
                         if r.append_pending(frame, &rest[offset..]) {
@@ -274,6 +278,7 @@ fn deliver(
             }
             Pdu::NeedMore { offset, more } => {
                 let pdu = kept.unwrap_or_default();
+                out.shown = true;
                 if let Some(id) = cx.session.tcp.store_pdu(cx.meta.number, &pdu, &segs) {
                     out.calls.push(AppCall::Reassembled(id));
                 }
@@ -285,6 +290,7 @@ fn deliver(
             }
             Pdu::Done(_) | Pdu::NotMine => {
                 if let Some(pdu) = kept {
+                    out.shown = true;
                     if let Some(id) = cx.session.tcp.store_pdu(cx.meta.number, &pdu, &segs) {
                         out.calls.push(AppCall::Reassembled(id));
                     }
