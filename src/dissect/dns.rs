@@ -203,7 +203,11 @@ fn message_with_length(cx: &mut Ctx, b: &Buf, off: usize, msg: Buf, conv: Option
     // The length belongs inside the DNS item, so open it here and let
     // `message` reuse it.
     let (proto, col, id, _) = Flavor::Dns.protocol();
-    cx.enter(id, col);
+    if off == 0 {
+        cx.enter(id, col);
+    } else {
+        cx.enter_again(col);
+    }
     let root = cx.tree().open(proto, b.range(off, msg.len() + 2), Value::None);
     let len = msg.reported_len() as u64;
     cx.tree().add(&LENGTH, b.range(off, 2), Value::UInt(len));
@@ -229,17 +233,26 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
     let rcode = flags & 0xf;
     let t = cx.tree();
     t.set_text(root, format_args!("{proto_name} ({})", if response { "response" } else { "query" }));
-    let mut summary = names::name_or_unknown(OPCODES, opcode as u64);
+    // Wireshark's wording for codes it has no name for.
+    let lookup = |table: crate::field::ValueStrings, v: u16| table.iter().find(|e| e.0 == v as u64).map(|e| e.1);
+    let mut summary = match lookup(OPCODES, opcode) {
+        Some(name) => name.to_string(),
+        None => format!("Unknown operation ({opcode})"),
+    };
     if response {
         summary.push_str(" response");
     }
     let info = cx.out.cols.info();
     let _ = write!(info, "{summary} 0x{id:04x}");
     if response && rcode != 0 {
-        let _ = write!(info, " {}", names::name_or_unknown(RCODES, rcode as u64));
+        match lookup(RCODES, rcode) {
+            Some(name) => write!(info, " {name}"),
+            None => write!(info, " Unknown error ({rcode})"),
+        }
+        .ok();
     }
     let flag_text = if response {
-        format!("Flags: 0x{flags:04x} {summary}, {}", names::name_or_unknown(RCODES, rcode as u64))
+        format!("Flags: 0x{flags:04x} {summary}, {}", lookup(RCODES, rcode).unwrap_or("Unknown error"))
     } else {
         format!("Flags: 0x{flags:04x} {summary}")
     };

@@ -267,7 +267,11 @@ fn version_text(v: u8) -> &'static str {
 }
 
 fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &TcpSeg, index: u16) -> DResult<()> {
-    cx.enter("http", "HTTP");
+    if off == 0 {
+        cx.enter("http", "HTTP");
+    } else {
+        cx.enter_again("HTTP");
+    }
     let data = b.tail(off);
     let total = head.len + body.wire_len();
     let first_end = line_end(data, 0).min(head.len);

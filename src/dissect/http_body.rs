@@ -122,8 +122,11 @@ fn chunked(rest: &[u8]) -> Body {
         };
         // The data and the line end after it.
         let need = end + if rest.get(end) == Some(&b'\r') { 2 } else { 1 };
+        // Like Wireshark, a chunked body is looked at again with each new
+        // segment (its Info shows the first line meanwhile), not awaited
+        // for a known length.
         if need > rest.len() || (end + 1 > rest.len()) {
-            return Body::Incomplete(need.checked_sub(rest.len()).filter(|&n| n > 0).or(Some(2)));
+            return Body::Incomplete(None);
         }
         chunks.push(Chunk { start, line: nl + 1, size });
         p = need;

@@ -168,6 +168,19 @@ impl Columns {
         self.info.clear();
         &mut self.info
     }
+
+    /// Wireshark keeps at most 4095 bytes of the Info column (a DNS packet
+    /// can describe thousands of records).
+    fn cap_info(&mut self) {
+        const MAX: usize = 4095;
+        if self.info.len() > MAX {
+            let mut end = MAX;
+            while !self.info.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.info.truncate(end);
+        }
+    }
 }
 
 /// An extra buffer an item's bytes may refer to (a reassembled PDU).
@@ -209,11 +222,13 @@ impl Dissection {
         }
     }
 
-    /// The bytes item `id` covers (empty when its range is out of bounds).
+    /// The captured bytes item `id` covers: an item running past the end of
+    /// a cut-short packet has the part that was captured, as in Wireshark.
     pub fn node_bytes<'s>(&'s self, frame: &'s [u8], id: usize) -> &'s [u8] {
-        let n = &self.tree.nodes[id];
+        let Some(n) = self.tree.nodes.get(id) else { return &[] };
         let src = self.source_bytes(frame, n.source);
-        src.get(n.range()).unwrap_or(&[])
+        let r = n.range();
+        src.get(r.start..r.end.min(src.len())).unwrap_or(&[])
     }
 
     /// Adds a data source and returns its id.
@@ -278,6 +293,14 @@ impl<'a> Ctx<'a> {
         self.full = true;
         self.out.tree.keep_items(true);
         r
+    }
+
+    /// A further message of the layer entered last by the same call: the
+    /// Protocol column and error notes name it, but `frame.protocols` lists
+    /// a layer once per call, as Wireshark's does.
+    pub fn enter_again(&mut self, column: &'static str) {
+        self.layer = column;
+        self.out.cols.set_protocol(column);
     }
 
     /// Records that a layer is present (for `frame.protocols` and the
@@ -367,6 +390,7 @@ pub fn dissect_frame(
     };
     let b = Buf::new(data, meta.origlen as usize);
     frame::dissect(&mut cx, b);
+    out.cols.cap_info();
 }
 
 /// Turns a dissector error into the packet's flag and the note Wireshark

@@ -30,13 +30,15 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     t.add(&DSTPORT, b.range(2, 2), Value::UInt(dport as u64));
     t.hidden(&PORT, b.range(0, 2), Value::UInt(sport as u64));
     t.hidden(&PORT, b.range(2, 2), Value::UInt(dport as u64));
+    // The ports go to Info first: a header cut short after them still
+    // shows them, as in Wireshark.
+    let _ = write!(cx.out.cols.info(), "{sport} → {dport}");
     let len = b.u16(4)? as usize;
     cx.tree().add(&LENGTH, b.range(4, 2), Value::UInt(len as u64));
     let ck = b.u16(6)?;
     let id = cx.tree().add(&CHECKSUM, b.range(6, 2), Value::UInt(ck as u64));
     cx.tree().set_text(id, format_args!("Checksum: 0x{ck:04x} [unverified]"));
-    let info = cx.out.cols.info();
-    let _ = write!(info, "{sport} → {dport} Len={}", len.saturating_sub(8));
+    let _ = write!(cx.out.cols.info, " Len={}", len.saturating_sub(8));
     // A datagram quoted in an ICMP error is cut short by design; what is
     // there is still dissected, as Wireshark does.
     let cut_by_quote = cx.quoted && len > b.reported_len();
