@@ -20,6 +20,8 @@ use crate::tree::{NodeId, Tree};
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DnsRow {
     pub query: Option<u32>,
+    /// The transaction ID the query and its response share.
+    pub id: u64,
     pub name: String,
     /// The first question's type, as Wireshark's Info column names it (`A`, `MX`).
     pub qtype: String,
@@ -72,8 +74,9 @@ pub struct Transactions {
     pub dns: Vec<DnsRow>,
     pub http: Vec<HttpRow>,
     pub smtp: Vec<SmtpLine>,
-    /// Query frame → its row, while unanswered.
-    dns_open: HashMap<u32, usize>,
+    /// Query frame → its rows still unanswered (a TCP segment can carry
+    /// several queries; their responses name the same frame).
+    dns_open: HashMap<u32, Vec<usize>>,
     /// Request frame → its rows still unanswered, in request order (one
     /// segment can carry pipelined requests).
     http_open: HashMap<u32, VecDeque<usize>>,
@@ -84,7 +87,11 @@ impl Transactions {
         match item {
             Item::Dns(r) => {
                 if r.response.is_some() {
-                    if let Some(row) = r.query.and_then(|q| self.dns_open.remove(&q)).and_then(|i| self.dns.get_mut(i)) {
+                    let open = r.query.and_then(|q| self.dns_open.get_mut(&q));
+                    let dns = &self.dns;
+                    let same = |i: &usize| dns.get(*i).is_some_and(|q| q.id == r.id && q.name == r.name);
+                    let found = open.and_then(|rows| rows.iter().position(same).map(|at| rows.remove(at)));
+                    if let Some(row) = found.and_then(|i| self.dns.get_mut(i)) {
                         row.response = r.response;
                         row.rcode = r.rcode;
                         row.answers = r.answers;
@@ -92,7 +99,7 @@ impl Transactions {
                         return;
                     }
                 } else if let Some(q) = r.query {
-                    self.dns_open.insert(q, self.dns.len());
+                    self.dns_open.entry(q).or_default().push(self.dns.len());
                 }
                 self.dns.push(r);
             }
@@ -121,6 +128,7 @@ impl Transactions {
 /// The registry fields read here, looked up once by their filter names.
 struct Fields {
     dns: Field,
+    dns_id: Field,
     dns_response: Field,
     dns_qry_name: Field,
     dns_qry_type: Field,
@@ -157,6 +165,7 @@ fn fields() -> Option<&'static Fields> {
             let f = field::lookup;
             Some(Fields {
                 dns: f("dns")?,
+                dns_id: f("dns.id")?,
                 dns_response: f("dns.flags.response")?,
                 dns_qry_name: f("dns.qry.name")?,
                 dns_qry_type: f("dns.qry.type")?,
@@ -258,7 +267,8 @@ impl Reader<'_> {
 
     fn dns(&self, f: &Fields, frame: u32, scope: Range<usize>) -> DnsRow {
         let qtype = self.first(&scope, f.dns_qry_type).map(|i| self.dns_type(f.dns_qry_type, i)).unwrap_or_default();
-        let mut row = DnsRow { name: self.text(&scope, f.dns_qry_name), qtype, ..DnsRow::default() };
+        let id = self.u64(&scope, f.dns_id).unwrap_or(0);
+        let mut row = DnsRow { id, name: self.text(&scope, f.dns_qry_name), qtype, ..DnsRow::default() };
         if self.u64(&scope, f.dns_response) != Some(1) {
             row.query = Some(frame);
             return row;
@@ -374,10 +384,12 @@ mod tests {
     /// Runs a sample capture through the first pass and then reads each
     /// packet again as the inspector does (a revisit with full trees).
     fn read(name: &str) -> Option<Transactions> {
+        read_path(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name))
+    }
+    fn read_path(path: &std::path::Path) -> Option<Transactions> {
         use crate::capture::Reader as Capture;
         use crate::dissect::{dissect_frame, Depth, FrameMeta, Pass};
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name);
-        let Ok(file) = std::fs::read(&path) else {
+        let Ok(file) = std::fs::read(path) else {
             eprintln!("{} missing: skipped", path.display());
             return None;
         };
@@ -450,6 +462,19 @@ mod tests {
         assert_eq!((nx.name.as_str(), nx.rcode.as_str(), nx.response), ("nothere.lab.test", "No such name", Some(16)));
         assert!(nx.answers.is_empty());
         assert!(t.dns.iter().all(|r| r.response == r.query.map(|q| q + 1)), "{:?}", t.dns);
+    }
+
+    #[test]
+    fn queries_sharing_a_tcp_segment_meet_their_own_responses() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/captures/suricata-verify__dns-tcp-multirequest-buffer--dns-tcp-multirequest-buffer.pcap");
+        let Some(t) = read_path(&path) else { return };
+        // Twenty queries in frame 4, answered one by one from frame 8 on.
+        assert_eq!(t.dns.len(), 20, "{:#?}", t.dns);
+        for (i, r) in t.dns.iter().enumerate() {
+            assert_eq!((r.query, r.name.clone()), (Some(4), format!("{i}.google.com")));
+            assert_eq!((r.response, r.rcode.as_str()), (Some(8 + 2 * i as u32), "No such name"), "{r:?}");
+        }
     }
 
     #[test]

@@ -530,7 +530,7 @@ impl App {
             Action::Jump(n) => {
                 self.parked = self.session_view.take();
                 self.go_to(&n.to_string());
-                self.message.get_or_insert_with(|| format!("packet {n} · T: back to the transactions"));
+                self.message.get_or_insert_with(|| format!("packet {n} · Esc or T: back to the transactions"));
             }
             Action::Filter(f) => {
                 self.session_view = None;
@@ -566,6 +566,7 @@ impl App {
                 input.clear();
                 self.mode = Mode::Search(input);
             }
+            KeyCode::Esc if self.parked.is_some() => self.session_view = self.parked.take(),
             KeyCode::Esc if self.hint.is_some() => self.hint = None,
             KeyCode::Char('R') if self.live.is_some() => self.mode = Mode::Generators { cursor: 0 },
             KeyCode::Char('R') => {

@@ -50,7 +50,8 @@ impl App {
             }
         }
         if let Some(v) = &self.session_view {
-            let r = [a.detail, a.hex].into_iter().filter(|r| r.height > 0).fold(a.list, |x, y| x.union(y));
+            let panes = [a.detail, a.hex].into_iter().filter(|r| r.height > 0).fold(a.list, |x, y| x.union(y));
+            let r = v.area(a.list, panes);
             f.render_widget(Clear, r);
             v.render(r, f.buffer_mut());
         }

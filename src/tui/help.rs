@@ -31,7 +31,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("F", "follow the TCP/UDP stream (m mode, d side, / search, w save)"),
     ("C", "conversations (Tab kind, s sort, r reverse, Enter filters)"),
     ("L", "TCP ladder diagram of the connection (Enter selects)"),
-    ("T", "transactions: DNS, HTTP, SMTP (Tab protocol, Enter / r go to request / response)"),
+    ("T", "DNS, HTTP, SMTP transactions (Tab protocol, Enter / r: request / response)"),
     ("Esc", "hide a lab's \"Look for\" line"),
     ("?", "show / hide this help"),
     ("q Ctrl-c", "quit"),

@@ -205,6 +205,16 @@ impl SessionView {
         }
     }
 
+    /// Where the view goes: over all the panes, or over the packet list
+    /// only for transactions (when that leaves it room), so that the tree
+    /// and bytes below show the packet of the row under the cursor.
+    pub fn area(&self, list: Rect, panes: Rect) -> Rect {
+        match self {
+            SessionView::Transactions(_) if list.height >= 8 => list,
+            _ => panes,
+        }
+    }
+
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         match self {
             SessionView::Follow(v) => v.render(area, buf),

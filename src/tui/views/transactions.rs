@@ -1,6 +1,7 @@
 //! Transactions (`T`): DNS queries with their responses, HTTP requests with
 //! their responses, and the SMTP dialogue as a transcript, one tab each.
-//! Enter goes to the row's first packet, `r` to its response.
+//! The cursor's row selects its first packet (the tree and bytes below
+//! show it); Enter goes to it in the list, `r` to its response.
 //!
 //! Reading them means re-dissecting every packet, so a worker (`walk`) does
 //! it and sends its findings as events; the view pairs them as they come,
@@ -29,7 +30,7 @@ const TABS: [&str; 3] = ["DNS", "HTTP", "SMTP"];
 
 /// Each tab's columns: (title, width); a width of 0 takes what is left.
 const COLUMNS: [&[(&str, usize)]; 3] = [
-    &[("Query", 6), ("Name", 24), ("Type", 6), ("Response", 8), ("Time (s)", 9), ("Reply code", 14), ("Answers", 0)],
+    &[("Query", 6), ("ID", 7), ("Name", 24), ("Type", 6), ("Response", 8), ("Time (s)", 9), ("Reply code", 14), ("Answers", 0)],
     &[
         ("Request", 7),
         ("Method", 7),
@@ -42,6 +43,20 @@ const COLUMNS: [&[(&str, usize)]; 3] = [
     ],
     &[("Frame", 6), ("Stream", 6), ("", 0)],
 ];
+
+/// The first `width` characters of `s`, which comes off the wire: control
+/// characters are shown escaped (`\u{1b}`), never sent to the terminal.
+fn printable(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.chars().take(width).collect()
+}
 
 pub struct TransactionsView {
     model: Transactions,
@@ -122,6 +137,7 @@ impl TransactionsView {
                 let r = self.model.dns.get(i)?;
                 let cells = vec![
                     frame(r.query),
+                    format!("0x{:04x}", r.id),
                     r.name.clone(),
                     r.qtype.clone(),
                     frame(r.response),
@@ -192,7 +208,7 @@ impl TransactionsView {
             }
             let mut x = 0;
             for (cell, &w) in cells.iter().zip(&widths) {
-                let text: String = cell.chars().take(w).collect();
+                let text = printable(cell, w);
                 put(buf, inner, x as u16, y as u16 + 1, &format!("{text:<w$} "), style);
                 x += w + 1;
             }
@@ -204,7 +220,7 @@ impl TransactionsView {
         let tab = self.tab();
         if let Some(c) = move_cursor(key.code, self.cursor, self.len(tab), page) {
             self.cursor = c;
-            return Action::None;
+            return self.row(tab, c).and_then(|(_, first, _)| first).map_or(Action::None, Action::Select);
         }
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('T') => Action::Close,
@@ -212,6 +228,7 @@ impl TransactionsView {
                 let step = if key.code == KeyCode::Tab { 1 } else { TABS.len() - 1 };
                 self.chosen = Some((tab + step) % TABS.len());
                 self.cursor = 0;
+                self.top.set(0);
                 Action::None
             }
             KeyCode::Enter => match self.row(tab, self.cursor).and_then(|(_, first, _)| first) {
@@ -243,12 +260,12 @@ mod tests {
     use crate::tui::views::SessionView;
     use crate::tui::App;
 
-    /// The inspector over a sample capture, all loaded, 140×30.
+    /// The inspector over a sample capture, all loaded, 140×50.
     fn app(name: &str) -> Option<(App, Receiver<Event>)> {
         let packets = load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name))?;
         let (tx, rx) = std::sync::mpsc::channel();
         let n = packets.len();
-        let mut app = App::new(packets, tx, name.into(), Rect::new(0, 0, 140, 30));
+        let mut app = App::new(packets, tx, name.into(), Rect::new(0, 0, 140, 50));
         app.update(Event::Packets(Progress { packets: n, done: true, ..Progress::default() }));
         Some((app, rx))
     }
@@ -289,6 +306,12 @@ mod tests {
     }
 
     #[test]
+    fn wire_text_cannot_reach_the_terminal_raw() {
+        assert_eq!(printable("g\t\x1b[2J\"ok\"", 40), "g\\t\\u{1b}[2J\"ok\"");
+        assert_eq!(printable("\x07abc", 5), "\\u{7}");
+    }
+
+    #[test]
     fn web_lab_requests_sit_beside_their_200_and_404() {
         let Some((mut app, rx)) = app("web.pcap") else { return };
         open(&mut app, &rx);
@@ -300,14 +323,18 @@ mod tests {
         );
         assert_eq!(row_with(&s, "│4 "), ["4", "GET", "/", "6", "200 OK", "text/html; charset=utf-8", "456 bytes", "0.003541"]);
         assert_eq!(row_with(&s, "/style.css")[3..5], ["11", "200 OK"]);
-        // Enter goes to the request, T comes back to the same row, r goes
-        // to its response, Esc closes.
+        // The cursor's row shows its request in the tree below the view;
+        // Enter goes to it in the list, Esc comes back to the same row, r
+        // goes to its response, T comes back again, Esc closes.
         press(&mut app, KeyCode::Char('j'));
+        assert_eq!(selected_frame(&app), Some(8));
+        let s = screen(&app);
+        assert!(s.iter().any(|l| l.contains("[HTTP 3]")) && s.iter().any(|l| l.contains("Frame 8: 168 bytes on wire")), "{s:#?}");
         press(&mut app, KeyCode::Enter);
         assert!(app.session_view.is_none());
         assert_eq!(selected_frame(&app), Some(8));
-        assert!(screen(&app).last().is_some_and(|l| l.contains("packet 8 · T: back to the transactions")));
-        press(&mut app, KeyCode::Char('T'));
+        assert!(screen(&app).last().is_some_and(|l| l.contains("packet 8 · Esc or T: back to the transactions")));
+        press(&mut app, KeyCode::Esc);
         press(&mut app, KeyCode::Char('r'));
         assert_eq!(selected_frame(&app), Some(9));
         press(&mut app, KeyCode::Char('T'));
@@ -325,10 +352,10 @@ mod tests {
         assert!(s.iter().any(|l| l.contains("[DNS 10]  HTTP 0   SMTP 0")), "{s:#?}");
         assert_eq!(
             row_with(&s, "│5 "),
-            ["5", "web.lab.test", "A", "6", "0.000158", "No error", "CNAME www.lab.test, A 127.0.0.1"]
+            ["5", "0x797f", "web.lab.test", "A", "6", "0.000158", "No error", "CNAME www.lab.test, A 127.0.0.1"]
         );
-        assert_eq!(row_with(&s, "nothere"), ["15", "nothere.lab.test", "A", "16", "0.000252", "No such name"]);
-        assert_eq!(row_with(&s, "│9 ")[..4], ["9", "lab.test", "MX", "10"]);
+        assert_eq!(row_with(&s, "nothere"), ["15", "0x9638", "nothere.lab.test", "A", "16", "0.000252", "No such name"]);
+        assert_eq!(row_with(&s, "│9 ")[..5], ["9", "0xb34c", "lab.test", "MX", "10"]);
         // The HTTP tab is empty; Tab twice more comes back to DNS.
         press(&mut app, KeyCode::Tab);
         assert!(screen(&app).iter().any(|l| l.contains(" DNS 10  [HTTP 0]")));
