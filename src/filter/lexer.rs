@@ -153,11 +153,8 @@ pub fn lex(src: &str) -> Result<Vec<Token>, FilterError> {
                 continue;
             }
             (_, _, b'$') if src[i..].starts_with("${") => {
-                let end = match src[i..].find('}') {
-                    Some(j) => i + j + 1,
-                    None => return Err(FilterError::new(start..src.len(), "This field reference is never closed: a } is missing")),
-                };
-                out.push(Token { tok: Tok::Ref(src[i + 2..end - 1].to_string()), span: start..end });
+                let (text, end) = enclosed(src, i, 2, '}', "field reference")?;
+                out.push(Token { tok: Tok::Ref(text), span: start..end });
                 i = end;
                 continue;
             }
@@ -200,11 +197,8 @@ pub fn lex(src: &str) -> Result<Vec<Token>, FilterError> {
                 continue;
             }
             (_, _, b'[') => {
-                let end = match src[i..].find(']') {
-                    Some(j) => i + j + 1,
-                    None => return Err(FilterError::new(start..src.len(), "This slice is never closed: a ] is missing")),
-                };
-                out.push(Token { tok: Tok::Slice(src[i + 1..end - 1].to_string()), span: start..end });
+                let (text, end) = enclosed(src, i, 1, ']', "slice")?;
+                out.push(Token { tok: Tok::Slice(text), span: start..end });
                 i = end;
                 continue;
             }
@@ -240,6 +234,15 @@ pub fn lex(src: &str) -> Result<Vec<Token>, FilterError> {
     Ok(out)
 }
 
+/// Reads the text between an opening of `open` bytes at `i` and the next
+/// `close`; returns it and the offset after `close`.
+fn enclosed(src: &str, i: usize, open: usize, close: char, what: &str) -> Result<(String, usize), FilterError> {
+    match src[i + open..].find(close) {
+        Some(j) => Ok((src[i + open..i + open + j].to_string(), i + open + j + 1)),
+        None => Err(FilterError::new(i..src.len(), format!("This {what} is never closed: a {close} is missing"))),
+    }
+}
+
 /// Reads the layer after the `#` at `i`: digits, or a bracketed list of
 /// ranges (returned without its brackets). Nothing may come between.
 fn layer(src: &str, i: usize) -> Result<(String, usize), FilterError> {
@@ -249,10 +252,7 @@ fn layer(src: &str, i: usize) -> Result<(String, usize), FilterError> {
         return Ok((rest[..digits].to_string(), i + 1 + digits));
     }
     if rest.starts_with('[') {
-        return match rest.find(']') {
-            Some(j) => Ok((rest[1..j].to_string(), i + 1 + j + 1)),
-            None => Err(FilterError::new(i..src.len(), "This layer range is never closed: a ] is missing")),
-        };
+        return enclosed(src, i, 2, ']', "layer range");
     }
     let next = rest.chars().next().map_or("the end of the filter".to_string(), |c| format!("\"{c}\""));
     let len = rest.chars().next().map_or(0, char::len_utf8);

@@ -47,10 +47,13 @@ fn dissect(p: &[u8]) -> Dissection {
 }
 
 fn eval(filter: &str) -> bool {
-    let p = packet();
-    let d = dissect(&p);
+    eval_on(&packet(), filter)
+}
+
+fn eval_on(p: &[u8], filter: &str) -> bool {
+    let d = dissect(p);
     let f = Filter::compile(filter).unwrap_or_else(|e| panic!("{filter}: {}", e.render(filter)));
-    f.matches(&d, &p)
+    f.matches(&d, p)
 }
 
 fn error(filter: &str) -> FilterError {
@@ -320,10 +323,7 @@ fn icmp_error() -> Vec<u8> {
 }
 
 fn eval_icmp(filter: &str) -> bool {
-    let p = icmp_error();
-    let d = dissect(&p);
-    let f = Filter::compile(filter).unwrap_or_else(|e| panic!("{filter}: {}", e.render(filter)));
-    f.matches(&d, &p)
+    eval_on(&icmp_error(), filter)
 }
 
 #[test]
