@@ -7,6 +7,7 @@ use std::fmt::Write;
 use crate::field::{FieldDef, FieldType, Value, TEXT};
 
 use super::http::{show, FILE_DATA};
+use super::http_encoding::{self, Decoded};
 use super::{dispatch, Buf, Ctx};
 
 pub static CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32);
@@ -132,7 +133,7 @@ fn chunked(rest: &[u8]) -> Body {
 /// Adds the body items of a message whose body starts at `off` in `b`,
 /// closes the message's item (opened by the caller) and adds the media
 /// layer beside it, as Wireshark places it.
-pub fn show_body(cx: &mut Ctx, b: &Buf, off: usize, body: &Body, content_type: Option<&str>) {
+pub fn show_body(cx: &mut Ctx, b: &Buf, off: usize, body: &Body, content_type: Option<&str>, encoding: Option<&str>) {
     let data = b.tail(off);
     let entity: Vec<u8>;
     let (bytes, source) = match body {
@@ -148,17 +149,36 @@ pub fn show_body(cx: &mut Ctx, b: &Buf, off: usize, body: &Body, content_type: O
         cx.tree().close();
         return;
     }
-    let n = bytes.len();
-    let cx_full = cx.full;
     let saved = cx.out.tree.source();
     if let Some(s) = source {
         cx.out.tree.set_source(s);
     }
     // The body as a view of its own data source, for the layers below.
-    let view = match source {
-        Some(_) => Buf::new(bytes, n),
-        None => b.sub(off, n).unwrap_or(*b),
+    let mut view = match source {
+        Some(_) => Buf::new(bytes, bytes.len()),
+        None => b.sub(off, bytes.len()).unwrap_or(*b),
     };
+    let decoded: Vec<u8>;
+    let mut bytes = bytes;
+    match encoding.and_then(|e| http_encoding::decode(e, bytes)) {
+        Some(Decoded::Ok { name, bytes: d }) => {
+            let (from, to) = (bytes.len(), d.len());
+            let label = format_args!("Content-encoded entity body ({name}): {from} bytes -> {to} bytes");
+            cx.tree().text(view.range(0, from), label);
+            decoded = d;
+            let src = cx.out.add_source(format!("Uncompressed entity body ({} bytes)", decoded.len()), decoded.clone());
+            cx.out.tree.set_source(src);
+            bytes = &decoded;
+            view = Buf::new(bytes, bytes.len());
+        }
+        Some(Decoded::Failed { name }) => {
+            let msg = format!("Content-encoded entity body ({name}): decompression failed");
+            super::expert(cx, &http_encoding::DECOMPRESSION_FAILED, &msg, "Error", "Undecoded");
+        }
+        None => {}
+    }
+    let n = bytes.len();
+    let cx_full = cx.full;
     let t = cx.tree();
     let text = if cx_full { Value::str(show(bytes)) } else { Value::None };
     let id = t.add(&FILE_DATA, view.range(0, n), text);

@@ -24,6 +24,7 @@ mod dns_rdata;
 pub mod eth;
 pub mod http;
 mod http_body;
+mod http_encoding;
 pub mod icmp;
 pub mod icmpv6;
 pub mod smtp;
@@ -81,6 +82,7 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     http::FIELDS,
     &http::HEADER_FIELDS,
     http_body::FIELDS,
+    http_encoding::FIELDS,
     smtp::FIELDS,
     &smtp_imf::FIELDS,
 ];
