@@ -149,6 +149,12 @@ impl Checker {
     }
 
     fn set(&mut self, l: &Operand, neg: bool, items: &[SetItem], q: Option<Quant>) -> Result<Prog, FilterError> {
+        if !matches!(l.kind, OperandKind::Word(_) | OperandKind::Layer(..)) {
+            return Err(FilterError::new(
+                l.span.clone(),
+                format!("Only a field may be tested for membership in a set, not {l} (as in Wireshark)"),
+            ));
+        }
         let (val, kind) = self.val(l, Some("in"), None)?;
         let expect = expect(&val, kind, l);
         let mut set = Vec::new();
@@ -267,7 +273,9 @@ impl Checker {
                 }
                 Ok((Val::Neg(Box::new(v)), k))
             }
-            (OperandKind::Ref(name), _) => match field::lookup(name) {
+            // The layer of a reference (`${ip.src#2}`) only picks among
+            // the reference packet's values, which there are none of.
+            (OperandKind::Ref(name), _) => match field::lookup(name.split_once('#').map_or(name.as_str(), |(f, _)| f)) {
                 Some(f) if f.ftype != FieldType::Protocol => Ok((Val::Ref, kind_of(f.ftype))),
                 _ => Err(FilterError::new(
                     o.span.clone(),
@@ -412,9 +420,9 @@ impl Checker {
                 let (mut s, k) = self.src(arg, op)?;
                 let (step, kind) = match name.as_str() {
                     "len" => (Step::Len, Kind::Int(FieldType::U32)),
+                    // Wireshark 4.0 converts numbers and addresses only.
                     "string" => match k {
-                        Kind::Int(_) | Kind::Bool | Kind::V4 | Kind::V6 | Kind::Str => (Step::String { hex: false }, Kind::Str),
-                        Kind::Ether | Kind::Bytes if s.field.ftype != FieldType::Protocol => (Step::String { hex: true }, Kind::Str),
+                        Kind::Int(_) | Kind::V4 | Kind::V6 | Kind::Ether => (Step::String, Kind::Str),
                         _ => {
                             return Err(FilterError::new(
                                 o.span.clone(),

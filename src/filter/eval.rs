@@ -44,8 +44,8 @@ pub enum Step {
     Len,
     Lower,
     Upper,
-    /// The value as filter text; `hex` for bytes, written `47:45:54`.
-    String { hex: bool },
+    /// The value as filter text.
+    String,
 }
 
 /// A value under comparison: read from the tree, or a typed literal.
@@ -196,7 +196,7 @@ fn value<'a>(s: &Src, id: usize, n: &'a Node, d: &'a Dissection, frame: &'a [u8]
                 let len = if whole_item { n.len as usize } else { bytes_of(v)?.len() };
                 V::Num(len as i128)
             }
-            Step::String { hex } => V::Bytes(Cow::Owned(text_of(v, *hex)?)),
+            Step::String => V::Bytes(Cow::Owned(text_of(v)?)),
             Step::Lower | Step::Upper => {
                 let b = bytes_of(v)?;
                 let upper = matches!(step, Step::Upper);

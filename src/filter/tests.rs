@@ -332,6 +332,7 @@ fn layer_operator_picks_one_protocol_occurrence() {
     assert!(!eval_icmp("ip.src#1 == 10.0.0.1"));
     assert!(eval_icmp("ip.ttl#2 == 63 && ip.ttl#[-1] == 63 && ip.ttl#[-2] == 64"));
     assert!(eval_icmp("ip.ttl#[1-2] == 63 && ip.ttl#[1:2] == 64 && ip.ttl#[2:] == 63"));
+    assert!(eval_icmp("ip.ttl#2 in {63} && !(ip.ttl#2 in {64})"));
     assert!(!eval_icmp("ip.ttl#[2:] == 64"));
     assert!(!eval_icmp("ip.src#3") && !eval_icmp("ip.src#0"));
     assert!(eval_icmp("ip#2 && udp.port#1 == 53"));
@@ -388,6 +389,7 @@ fn quantifiers() {
     assert!(eval_icmp("any ip.ttl in {64}"));
     assert!(!eval_icmp("all tcp.port > 0"), "all needs at least one value");
     assert!(!eval_icmp("ip.ttl == ${ip.ttl}"), "no reference packet, as in tshark");
+    assert!(!eval_icmp("ip.ttl == ${ip.ttl#1}"));
 }
 
 #[test]
@@ -404,6 +406,14 @@ fn errors_for_the_new_forms() {
     assert!(error("abs(ip.src) == 1").message.contains("abs() works on numbers"));
     assert!(error("max(ip.ttl, ip.len) == 1").message.contains("must have the same type"));
     assert!(error("string(frame.time_relative) == \"0\"").message.contains("cannot convert"));
+    assert!(error("string(tcp.flags.syn) == \"1\"").message.contains("cannot convert"));
+    assert!(error("string(tcp.payload) == \"1\"").message.contains("cannot convert"));
+    assert!(error("string(frame.protocols) == \"1\"").message.contains("cannot convert"));
+    for lhs in ["ip.ttl + 1", "-ip.ttl", "len(ip.src)", "count(ip.ttl)", "frame[0:1]"] {
+        let e = error(&format!("{lhs} in {{1}}"));
+        assert!(e.message.contains("Only a field may be tested for membership"), "{lhs}: {}", e.message);
+        assert_eq!(e.span, 0..lhs.len());
+    }
     let e = error("foo(ip.ttl) == 1");
     assert_eq!(e.span, 0..3);
     assert!(e.message.contains("the functions are abs(), count(), len()"), "{}", e.message);

@@ -128,13 +128,14 @@ pub fn in_layers(layer: i64, total: i64, ranges: &[SliceRange]) -> bool {
 }
 
 /// `string()`: a value as Wireshark writes it in a filter (decimal numbers
-/// whatever the field's display base, `47:45:54` for bytes).
-pub fn text_of(v: V, hex: bool) -> Option<Vec<u8>> {
+/// whatever the field's display base; a MAC address, the only bytes it
+/// converts, as `00:0b:db:63:58:a6`).
+pub fn text_of(v: V) -> Option<Vec<u8>> {
     Some(match v {
         V::Num(n) => n.to_string().into_bytes(),
         V::V4(a, _) => Ipv4Addr::from(a).to_string().into_bytes(),
         V::V6(a, _) => Ipv6Addr::from(a).to_string().into_bytes(),
-        V::Bytes(b) if hex => {
+        V::Bytes(b) => {
             let mut s = String::with_capacity(b.len() * 3);
             for (i, x) in b.iter().enumerate() {
                 let sep = if i > 0 { ":" } else { "" };
@@ -142,7 +143,6 @@ pub fn text_of(v: V, hex: bool) -> Option<Vec<u8>> {
             }
             s.into_bytes()
         }
-        V::Bytes(b) => b.into_owned(),
         V::F(_) | V::Time(_) => return None,
     })
 }
@@ -180,10 +180,10 @@ mod tests {
 
     #[test]
     fn string_conversion() {
-        assert_eq!(text_of(V::Num(64), false), Some(b"64".to_vec()));
-        assert_eq!(text_of(V::V4(0xc0a8_0101, 32), false), Some(b"192.168.1.1".to_vec()));
-        assert_eq!(text_of(V::Bytes(Cow::Borrowed(&[0, 0x0b, 0xdb])), true), Some(b"00:0b:db".to_vec()));
-        assert_eq!(text_of(V::Bytes(Cow::Borrowed(b"GET")), false), Some(b"GET".to_vec()));
-        assert_eq!(text_of(V::F(1.0), false), None);
+        assert_eq!(text_of(V::Num(64)), Some(b"64".to_vec()));
+        assert_eq!(text_of(V::V4(0xc0a8_0101, 32)), Some(b"192.168.1.1".to_vec()));
+        assert_eq!(text_of(V::V6(1, 128)), Some(b"::1".to_vec()));
+        assert_eq!(text_of(V::Bytes(Cow::Borrowed(&[0, 0x0b, 0xdb]))), Some(b"00:0b:db".to_vec()));
+        assert_eq!(text_of(V::F(1.0)), None);
     }
 }
