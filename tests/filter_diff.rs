@@ -326,6 +326,7 @@ const FILTERS: &[&str] = &[
     "vlan.id#1 == vlan.id#2",
     "icmp.type == 3 && ip.src#2 == ip.dst#1",
     "ip.ttl - 1 == 63",
+    "ip.ttl == +64",
     "ip.ttl + 1 & 0xff == 65",
     "ip.len & 0xf0 == 0x30",
     "ip.len - ip.hdr_len == udp.length",

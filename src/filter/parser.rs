@@ -184,6 +184,11 @@ impl Parser {
                     Operand { kind: OperandKind::Neg(Box::new(a)), span }
                 })
             }
+            // Unary plus changes nothing, so the tree does not keep it.
+            Tok::Arith(ArithOp::Add) => {
+                self.next();
+                self.negation(expected)
+            }
             Tok::LBrace => {
                 let open = self.next().span;
                 let mut inner = self.arith("a value or a field inside \"{\"")?;
@@ -318,7 +323,10 @@ impl Parser {
 /// Whether a token can begin an operand (after a quantifier, or as the next
 /// member of a set written without commas).
 fn starts_operand(t: &Tok) -> bool {
-    matches!(t, Tok::Word(_) | Tok::Str(_) | Tok::Char(_) | Tok::Ref(_) | Tok::LBrace | Tok::Arith(ArithOp::Sub))
+    matches!(
+        t,
+        Tok::Word(_) | Tok::Str(_) | Tok::Char(_) | Tok::Ref(_) | Tok::LBrace | Tok::Arith(ArithOp::Sub | ArithOp::Add)
+    )
 }
 
 /// Parses the inside of `[…]`, whose first byte is at `base` in the filter.
@@ -437,6 +445,7 @@ mod tests {
         assert_eq!(canon("a -1 == 2"), "a - 1 == 2");
         assert_eq!(canon("a == -1"), "a == -1");
         assert_eq!(canon("-a == - -1"), "-a == --1");
+        assert_eq!(canon("a + +1 == +64"), "a + 1 == 64");
         assert_eq!(canon("-{a + 1} % 3"), "-{a + 1} % 3");
         assert_eq!(canon("{a}"), "a");
         assert_eq!(canon("a in {-1, 2}"), "a in {-1, 2}");

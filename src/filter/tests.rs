@@ -358,6 +358,7 @@ fn arithmetic_on_integer_fields() {
     assert!(eval_icmp("ip.ttl & 0x40") && !eval_icmp("ip.ttl & 0x80"), "a bare expression tests for nonzero");
     assert!(eval("frame.time_relative + 0.5 > 1.9"));
     assert!(eval("tcp.srcport -1 == 39999"));
+    assert!(eval("tcp.srcport + +1 == +40001"));
 }
 
 #[test]
