@@ -33,7 +33,7 @@ struct Cli {
     #[arg(short = 'e', value_name = "FIELD")]
     fields: Vec<String>,
     /// Display filter (Wireshark syntax): print only the packets it matches.
-    #[arg(short = 'Y', value_name = "FILTER")]
+    #[arg(short = 'Y', value_name = "FILTER", allow_hyphen_values = true)]
     display_filter: Option<String>,
     /// Print the whole detail tree of each packet.
     #[arg(short = 'V')]

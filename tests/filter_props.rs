@@ -12,7 +12,8 @@ fn token() -> impl Strategy<Value = String> {
             "tcp.port", "ip.src", "frame", "tcp.payload", "frame.protocols", "tcp.flags.syn", "eth.src",
             "frame.time_delta", "==", "!=", "~=", "<=", ">", "contains", "matches", "in", "not", "&&", "||",
             "^^", "!", "(", ")", "{", "}", "..", ",", "&", "len(", "lower(", "[0:2]", "[-1]", "[1-", "\"GET\"",
-            "\"\\x", "'a'", "80", "0x1b", "10.0.0.0/8", "00:11:22:33:44:55", "1.5",
+            "\"\\x", "'a'", "80", "0x1b", "10.0.0.0/8", "00:11:22:33:44:55", "1.5", "+", "-", "*", "/", "%",
+            "ip.ttl#2", "#[1-2]", "#", "any", "all", "count(", "string(", "abs(", "max(", "min(", "${ip.ttl}", "${",
         ])
         .prop_map(str::to_string),
         "[a-z0-9:./-]{1,8}",
@@ -40,6 +41,18 @@ fn relation() -> impl Strategy<Value = String> {
             "tcp",
             "tcp.flags.syn == True",
             "frame.time_relative >= 0.5",
+            "ip.src#2 == 10.0.0.1",
+            "ip.ttl#[1-2,-1:] > 0",
+            "ip.ttl + 1 == {ip.ttl#2 - -2} * 3 % 7",
+            "-ip.ttl & 0xf0 == 0x30",
+            "tcp.srcport - tcp.dstport > -1",
+            "count(ip.src) == 2",
+            "string(tcp.port) matches \"^8\"",
+            "abs(frame.time_delta) < 1.5 && max(tcp.srcport, tcp.dstport, 80) > min(tcp.port)",
+            "all tcp.port != 80",
+            "any ip.addr == 10.0.0.0/8",
+            "all ip.ttl in {60..64, 128}",
+            "tcp.len == ${tcp.len}",
         ])
         .prop_map(str::to_string),
     ]

@@ -17,6 +17,48 @@ pub enum Expr {
     Cmp(Operand, CmpOp, Span, Operand),
     /// `x in {…}`, or `x not in {…}` when the flag is set.
     In(Operand, bool, Vec<SetItem>),
+    /// `any …` or `all …` before a comparison or set test (always a `Cmp`
+    /// or an `In`): which of the left side's values must pass.
+    Quant(Quant, Box<Expr>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quant {
+    Any,
+    All,
+}
+
+/// Arithmetic on values (Wireshark 4.0): `&` binds loosest, then `+ -`,
+/// then `* / %`, all left-associative.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    BitAnd,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+}
+
+impl ArithOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            ArithOp::BitAnd => "&",
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+            ArithOp::Mod => "%",
+        }
+    }
+
+    pub fn prec(self) -> u8 {
+        match self {
+            ArithOp::BitAnd => 1,
+            ArithOp::Add | ArithOp::Sub => 2,
+            _ => 3,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +73,6 @@ pub enum CmpOp {
     Ge,
     Contains,
     Matches,
-    BitAnd,
 }
 
 impl CmpOp {
@@ -47,7 +88,6 @@ impl CmpOp {
             CmpOp::Ge => ">=",
             CmpOp::Contains => "contains",
             CmpOp::Matches => "matches",
-            CmpOp::BitAnd => "&",
         }
     }
 }
@@ -65,8 +105,27 @@ pub enum OperandKind {
     Word(String),
     Str(Vec<u8>),
     Char(u32),
+    /// `field#2` or `field#[1-2]`: the values in those layers of the
+    /// field's protocol (1 is the outermost; negative counts from the last).
+    Layer(String, Vec<SliceRange>),
     Slice(Box<Operand>, Vec<SliceRange>),
-    Call(String, Box<Operand>),
+    Call(String, Vec<Operand>),
+    Arith(ArithOp, Box<Operand>, Box<Operand>),
+    Neg(Box<Operand>),
+    /// `${field}`: the field's value in the reference packet.
+    Ref(String),
+}
+
+impl Operand {
+    /// Binding strength in arithmetic: below that of a neighbour's operator,
+    /// an operand is printed in braces.
+    fn prec(&self) -> u8 {
+        match &self.kind {
+            OperandKind::Arith(op, ..) => op.prec(),
+            OperandKind::Neg(_) => 4,
+            _ => 5,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,6 +188,7 @@ impl Display for Expr {
                 child(f, e, p)
             }
             Expr::Test(o) => write!(f, "{o}"),
+            Expr::Quant(q, e) => write!(f, "{} {e}", if *q == Quant::Any { "any" } else { "all" }),
             Expr::Cmp(a, op, _, b) => write!(f, "{a} {} {b}", op.symbol()),
             Expr::In(a, neg, items) => {
                 write!(f, "{a} {}in {{", if *neg { "not " } else { "" })?;
@@ -173,24 +233,64 @@ impl Display for Operand {
                 }
                 f.write_char('\'')
             }
-            OperandKind::Slice(base, ranges) => {
-                write!(f, "{base}[")?;
-                for (i, r) in ranges.iter().enumerate() {
-                    if i > 0 {
-                        f.write_char(',')?;
-                    }
-                    match r {
-                        SliceRange::Len(a, n) => write!(f, "{a}:{n}")?,
-                        SliceRange::To(a, b) => write!(f, "{a}-{b}")?,
-                        SliceRange::ToEnd(a) => write!(f, "{a}:")?,
-                        SliceRange::One(a) => write!(f, "{a}")?,
-                    }
+            OperandKind::Layer(name, ranges) => match ranges[..] {
+                [SliceRange::One(n)] if n >= 0 => write!(f, "{name}#{n}"),
+                _ => {
+                    write!(f, "{name}#")?;
+                    ranges_text(f, ranges)
                 }
-                f.write_char(']')
+            },
+            OperandKind::Slice(base, ranges) => {
+                write!(f, "{base}")?;
+                ranges_text(f, ranges)
             }
-            OperandKind::Call(name, arg) => write!(f, "{name}({arg})"),
+            OperandKind::Call(name, args) => {
+                write!(f, "{name}(")?;
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{a}")?;
+                }
+                f.write_char(')')
+            }
+            OperandKind::Arith(op, a, b) => {
+                // Left-associative, as for the logical operators.
+                braced(f, a, op.prec())?;
+                write!(f, " {} ", op.symbol())?;
+                braced(f, b, op.prec() + 1)
+            }
+            OperandKind::Neg(a) => {
+                f.write_char('-')?;
+                braced(f, a, 4)
+            }
+            OperandKind::Ref(name) => write!(f, "${{{name}}}"),
         }
     }
+}
+
+fn braced(f: &mut Formatter, o: &Operand, min: u8) -> fmt::Result {
+    if o.prec() < min {
+        write!(f, "{{{o}}}")
+    } else {
+        write!(f, "{o}")
+    }
+}
+
+fn ranges_text(f: &mut Formatter, ranges: &[SliceRange]) -> fmt::Result {
+    f.write_char('[')?;
+    for (i, r) in ranges.iter().enumerate() {
+        if i > 0 {
+            f.write_char(',')?;
+        }
+        match r {
+            SliceRange::Len(a, n) => write!(f, "{a}:{n}")?,
+            SliceRange::To(a, b) => write!(f, "{a}-{b}")?,
+            SliceRange::ToEnd(a) => write!(f, "{a}:")?,
+            SliceRange::One(a) => write!(f, "{a}")?,
+        }
+    }
+    f.write_char(']')
 }
 
 fn escape(f: &mut Formatter, c: char, quote: char) -> fmt::Result {

@@ -7,8 +7,11 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use regex::bytes::RegexBuilder;
 
-use super::ast::{CmpOp, Expr, Operand, OperandKind};
-use super::eval::{Prog, Rhs, Src, Step, V};
+use std::cmp::Ordering;
+
+use super::ast::{ArithOp, CmpOp, Expr, Operand, OperandKind, Quant, SetItem, Span};
+use super::eval::{Prog, Src, Step, V};
+use super::values::Val;
 use super::suggest::{or_list, similar};
 use super::FilterError;
 use crate::field::{self, Field, FieldType};
@@ -95,6 +98,21 @@ pub struct Checker {
     pub fields: Vec<Field>,
 }
 
+/// What a literal on the right of an operator is read as: the type of the
+/// left side `lhs` (and its field's value names, if it is a plain field).
+/// `computed` is set when the left side is arithmetic or a function, whose
+/// values may be negative, so that `-36` is read exactly instead of
+/// wrapping as for an unsigned field.
+#[derive(Clone, Copy)]
+struct Expect<'a> {
+    kind: Kind,
+    lhs: &'a Operand,
+    field: Option<Field>,
+    computed: bool,
+}
+
+const FUNCTIONS: &str = "abs(), count(), len(), lower(), max(), min(), string() and upper()";
+
 impl Checker {
     pub fn expr(&mut self, e: &Expr) -> Result<Prog, FilterError> {
         Ok(match e {
@@ -102,43 +120,63 @@ impl Checker {
             Expr::Xor(a, b) => Prog::Xor(Box::new(self.expr(a)?), Box::new(self.expr(b)?)),
             Expr::And(a, b) => Prog::And(Box::new(self.expr(a)?), Box::new(self.expr(b)?)),
             Expr::Not(a) => Prog::Not(Box::new(self.expr(a)?)),
-            Expr::Test(o) => Prog::Exists(self.src(o, None)?.0),
-            Expr::Cmp(l, op, op_span, r) => self.cmp(l, *op, op_span.clone(), r)?,
-            Expr::In(l, neg, items) => {
-                let (src, kind) = self.src(l, Some("in"))?;
-                let mut set = Vec::new();
-                for it in items {
-                    let lo = self.literal(&it.lo, kind, l, src.field)?;
-                    let hi = match &it.hi {
-                        Some(h) => Some(self.literal(h, kind, l, src.field)?),
-                        None => None,
-                    };
-                    set.push((lo, hi));
-                }
-                let p = Prog::In(src, set);
-                if *neg {
-                    Prog::Not(Box::new(p))
-                } else {
-                    p
-                }
-            }
+            Expr::Test(o) => self.test(o)?,
+            Expr::Cmp(l, op, op_span, r) => self.cmp(l, *op, op_span.clone(), r, None)?,
+            Expr::In(l, neg, items) => self.set(l, *neg, items, None)?,
+            Expr::Quant(q, inner) => match inner.as_ref() {
+                Expr::Cmp(l, op, op_span, r) => self.cmp(l, *op, op_span.clone(), r, Some(*q))?,
+                Expr::In(l, neg, items) => self.set(l, *neg, items, Some(*q))?,
+                // The parser puts a quantifier before comparisons only.
+                other => self.expr(other)?,
+            },
         })
     }
 
-    fn cmp(&mut self, l: &Operand, op: CmpOp, op_span: std::ops::Range<usize>, r: &Operand) -> Result<Prog, FilterError> {
-        let (src, kind) = self.src(l, Some(op.symbol()))?;
-        let bad_op = |why: &str| FilterError::new(op_span.clone(), format!("{l} is {}: {why}", describe(kind)));
-        match op {
-            CmpOp::Matches | CmpOp::Contains if !is_bytes_like(kind) => {
-                return Err(bad_op(&format!(
-                    "\"{}\" works on strings, byte fields and protocols only",
-                    op.symbol()
-                )))
-            }
-            CmpOp::BitAnd if !matches!(kind, Kind::Int(_) | Kind::Bool) => {
-                return Err(bad_op("\"&\" (bitwise and) works on integer fields only"))
-            }
-            _ => {}
+    /// A bare operand: a field's presence, or a nonzero arithmetic result.
+    fn test(&mut self, o: &Operand) -> Result<Prog, FilterError> {
+        match &o.kind {
+            OperandKind::Arith(..) | OperandKind::Neg(_) => Ok(Prog::NonZero(self.val(o, None, None)?.0)),
+            OperandKind::Call(name, _) => Err(FilterError::new(
+                o.span.clone(),
+                format!("{name}() is a value, not a test: compare it, as in {o} > 0"),
+            )),
+            OperandKind::Ref(_) => Err(FilterError::new(
+                o.span.clone(),
+                format!("{o} is a value, not a test: compare a field with it, as in ip.src == {o}"),
+            )),
+            _ => Ok(Prog::Exists(self.src(o, None)?.0)),
+        }
+    }
+
+    fn set(&mut self, l: &Operand, neg: bool, items: &[SetItem], q: Option<Quant>) -> Result<Prog, FilterError> {
+        if !matches!(l.kind, OperandKind::Word(_) | OperandKind::Layer(..)) {
+            return Err(FilterError::new(
+                l.span.clone(),
+                format!("Only a field may be tested for membership in a set, not {l} (as in Wireshark)"),
+            ));
+        }
+        let (val, kind) = self.val(l, Some("in"), None)?;
+        let expect = expect(&val, kind, l);
+        let mut set = Vec::new();
+        for it in items {
+            let lo = self.constant(&it.lo, &expect)?;
+            let hi = match &it.hi {
+                Some(h) => Some(self.constant(h, &expect)?),
+                None => None,
+            };
+            set.push((lo, hi));
+        }
+        let p = Prog::In(val, q, set);
+        Ok(if neg { Prog::Not(Box::new(p)) } else { p })
+    }
+
+    fn cmp(&mut self, l: &Operand, op: CmpOp, op_span: Span, r: &Operand, q: Option<Quant>) -> Result<Prog, FilterError> {
+        let (lval, kind) = self.val(l, Some(op.symbol()), None)?;
+        if matches!(op, CmpOp::Matches | CmpOp::Contains) && !is_bytes_like(kind) {
+            return Err(FilterError::new(
+                op_span,
+                format!("{l} is {}: \"{}\" works on strings, byte fields and protocols only", describe(kind), op.symbol()),
+            ));
         }
         if op == CmpOp::Matches {
             let OperandKind::Str(pat) = &r.kind else {
@@ -153,44 +191,179 @@ impl Checker {
                 let last = detail.lines().rev().find(|s| !s.trim().is_empty()).unwrap_or("invalid").trim().to_string();
                 FilterError::new(r.span.clone(), format!("Invalid regular expression: {last}"))
             })?;
-            return Ok(Prog::Matches(src, re));
+            return Ok(Prog::Matches(lval, q, re));
         }
-        // The right side is a field when it names one whose values compare
-        // with the left side's; otherwise it is read as a literal.
-        let rfield = match &r.kind {
-            OperandKind::Word(w) => field::lookup(w).is_some(),
-            OperandKind::Slice(..) | OperandKind::Call(..) => true,
-            _ => false,
-        };
-        if rfield {
-            let literal = match &r.kind {
-                OperandKind::Word(_) => self.literal(r, kind, l, src.field).ok(),
-                _ => None,
-            };
-            let before = self.fields.len();
-            let (rsrc, rkind) = self.src(r, Some(op.symbol()))?;
-            let fits = compatible(kind, rkind) || (op == CmpOp::Contains && is_bytes_like(rkind));
-            match (fits, literal) {
-                (true, _) => return Ok(Prog::Cmp(src, op, Rhs::Field(rsrc))),
-                (false, Some(v)) => {
-                    self.fields.truncate(before);
-                    return Ok(Prog::Cmp(src, op, Rhs::Const(v)));
-                }
-                (false, None) => {
-                    return Err(FilterError::new(
-                        r.span.clone(),
-                        format!("{l} is {} and {r} is {}: they cannot be compared", describe(kind), describe(rkind)),
-                    ))
+        let mut expect = expect(&lval, kind, l);
+        if op == CmpOp::Contains && kind == Kind::Ether {
+            expect.kind = Kind::Bytes;
+        }
+        // A word on the right is a field when it names one whose values
+        // compare with the left side's; otherwise it is read as a literal.
+        let rval = match &r.kind {
+            OperandKind::Word(w) if field::lookup(w).is_some() => {
+                let literal = self.literal(r, &expect).ok();
+                let before = self.fields.len();
+                let (rsrc, rkind) = self.src(r, Some(op.symbol()))?;
+                match (self.fits(kind, op, rkind), literal) {
+                    (true, _) => Val::Src(rsrc),
+                    (false, Some(v)) => {
+                        self.fields.truncate(before);
+                        Val::Const(v)
+                    }
+                    (false, None) => return Err(incomparable(l, kind, r, rkind)),
                 }
             }
-        }
-        let lit_kind = if op == CmpOp::Contains && kind == Kind::Ether { Kind::Bytes } else { kind };
-        let v = self.literal(r, lit_kind, l, src.field)?;
-        Ok(Prog::Cmp(src, op, Rhs::Const(v)))
+            _ => {
+                let (rval, rkind) = self.val(r, Some(op.symbol()), Some(&expect))?;
+                if !matches!(rval, Val::Const(_)) && !self.fits(kind, op, rkind) {
+                    return Err(incomparable(l, kind, r, rkind));
+                }
+                rval
+            }
+        };
+        Ok(Prog::Cmp(lval, op, q, rval))
     }
 
-    /// Resolves an operand that must be a field (possibly sliced or passed
-    /// through a function). `op` names the operator it is the left side of.
+    fn fits(&self, kind: Kind, op: CmpOp, rkind: Kind) -> bool {
+        compatible(kind, rkind) || (op == CmpOp::Contains && is_bytes_like(rkind))
+    }
+
+    /// Compiles an operand to the values it stands for. A literal needs
+    /// `expect` (the type of the other side); `op` names the operator it is
+    /// an operand of, for messages.
+    fn val(&mut self, o: &Operand, op: Option<&str>, expect: Option<&Expect>) -> Result<(Val, Kind), FilterError> {
+        let is_literal = match &o.kind {
+            OperandKind::Word(w) => field::lookup(w).is_none(),
+            OperandKind::Str(_) | OperandKind::Char(_) => true,
+            OperandKind::Neg(inner) => matches!(&inner.kind, OperandKind::Word(w) if field::lookup(w).is_none()),
+            _ => false,
+        };
+        match (&o.kind, expect) {
+            (_, Some(e)) if is_literal => Ok((Val::Const(self.constant(o, e)?), e.kind)),
+            (OperandKind::Arith(..), None) | (OperandKind::Neg(_), None) if is_literal || literal_first(o) => Err(
+                FilterError::new(o.span.clone(), "Arithmetic on constants alone cannot be the left side: start it with a field"),
+            ),
+            (OperandKind::Call(name, args), _) => self.call(o, name, args, op, expect),
+            (OperandKind::Arith(aop, a, b), _) => {
+                let (va, ka) = self.val(a, op, expect)?;
+                let fits = match ka {
+                    Kind::Int(_) => true,
+                    Kind::Bool => *aop == ArithOp::BitAnd,
+                    Kind::Double => *aop != ArithOp::BitAnd,
+                    Kind::RelTime => matches!(aop, ArithOp::Add | ArithOp::Sub),
+                    _ => false,
+                };
+                if !fits {
+                    return Err(FilterError::new(
+                        a.span.clone(),
+                        format!("{a} is {}: \"{}\" does not apply to it", describe(ka), aop.symbol()),
+                    ));
+                }
+                let e = Expect { kind: ka, lhs: a, field: None, computed: true };
+                let (vb, kb) = self.val(b, op, Some(&e))?;
+                if !compatible(ka, kb) {
+                    return Err(incomparable(a, ka, b, kb));
+                }
+                Ok((Val::Arith(*aop, Box::new(va), Box::new(vb)), ka))
+            }
+            (OperandKind::Neg(a), _) => {
+                let (v, k) = self.val(a, op, expect)?;
+                if !matches!(k, Kind::Int(_) | Kind::Double | Kind::RelTime) {
+                    return Err(FilterError::new(o.span.clone(), format!("{a} is {}: it cannot be negated", describe(k))));
+                }
+                Ok((Val::Neg(Box::new(v)), k))
+            }
+            // The layer of a reference (`${ip.src#2}`) only picks among
+            // the reference packet's values, which there are none of.
+            (OperandKind::Ref(name), _) => match field::lookup(name.split_once('#').map_or(name.as_str(), |(f, _)| f)) {
+                Some(f) if f.ftype != FieldType::Protocol => Ok((Val::Ref, kind_of(f.ftype))),
+                _ => Err(FilterError::new(
+                    o.span.clone(),
+                    format!("\"{name}\" is not a field: a reference ${{…}} names a field, as in ${{ip.src}}"),
+                )),
+            },
+            _ => {
+                let (s, k) = self.src(o, op)?;
+                Ok((Val::Src(s), k))
+            }
+        }
+    }
+
+    /// Functions that compute new values (the others transform a field's
+    /// values one by one: see `src`).
+    fn call(&mut self, o: &Operand, name: &str, args: &[Operand], op: Option<&str>, expect: Option<&Expect>) -> Result<(Val, Kind), FilterError> {
+        let name_span = o.span.start..o.span.start + name.len();
+        let arity = |n: usize| {
+            if args.len() == n {
+                Ok(())
+            } else {
+                Err(FilterError::new(name_span.clone(), format!("{name}() takes exactly {n} argument, not {}", args.len())))
+            }
+        };
+        match name {
+            "count" => {
+                arity(1)?;
+                if !matches!(args[0].kind, OperandKind::Word(_) | OperandKind::Layer(..)) {
+                    return Err(FilterError::new(args[0].span.clone(), "count() counts the occurrences of a field: give it a field"));
+                }
+                let (s, _) = self.src(&args[0], op)?;
+                Ok((Val::Count(s), Kind::Int(FieldType::U32)))
+            }
+            "abs" => {
+                arity(1)?;
+                let (v, k) = self.val(&args[0], op, expect)?;
+                if !matches!(k, Kind::Int(_) | Kind::Double | Kind::RelTime) {
+                    return Err(FilterError::new(
+                        args[0].span.clone(),
+                        format!("abs() works on numbers; {} is {}", args[0], describe(k)),
+                    ));
+                }
+                Ok((Val::Abs(Box::new(v)), k))
+            }
+            "max" | "min" => {
+                let Some(head) = args.first() else {
+                    return Err(FilterError::new(name_span, format!("{name}() needs at least one argument")));
+                };
+                let (first, kind) = self.val(head, op, expect)?;
+                let e = Expect { kind, lhs: head, field: None, computed: true };
+                let mut vals = vec![first];
+                for a in &args[1..] {
+                    let (v, k) = self.val(a, op, Some(&e))?;
+                    if !matches!(v, Val::Const(_)) && k != kind {
+                        return Err(FilterError::new(
+                            a.span.clone(),
+                            format!("The arguments of {name}() must have the same type: {head} is {}, {a} is {}", describe(kind), describe(k)),
+                        ));
+                    }
+                    vals.push(v);
+                }
+                let ord = if name == "max" { Ordering::Greater } else { Ordering::Less };
+                Ok((Val::Extreme(ord, vals), kind))
+            }
+            _ => {
+                let (s, k) = self.src(o, op)?;
+                Ok((Val::Src(s), k))
+            }
+        }
+    }
+
+    /// A literal, or the negation of one (`-1` lexes as `-` then `1`).
+    fn constant(&self, o: &Operand, e: &Expect) -> Result<V<'static>, FilterError> {
+        match &o.kind {
+            OperandKind::Neg(inner) => match &inner.kind {
+                OperandKind::Word(w) => {
+                    let signed = Operand { kind: OperandKind::Word(format!("-{w}")), span: o.span.clone() };
+                    self.literal(&signed, e)
+                }
+                _ => Err(FilterError::new(o.span.clone(), format!("{o} is not a value: {} is {}", e.lhs, describe(e.kind)))),
+            },
+            _ => self.literal(o, e),
+        }
+    }
+
+    /// Resolves an operand that must be a field (possibly in given layers,
+    /// sliced or passed through a function that maps each value). `op`
+    /// names the operator it is the left side of.
     fn src(&mut self, o: &Operand, op: Option<&str>) -> Result<(Src, Kind), FilterError> {
         match &o.kind {
             OperandKind::Word(w) => match field::lookup(w) {
@@ -198,10 +371,19 @@ impl Checker {
                     if !self.fields.iter().any(|g| field::same(g, f)) {
                         self.fields.push(f);
                     }
-                    Ok((Src { field: f, steps: Vec::new() }, kind_of(f.ftype)))
+                    Ok((Src { field: f, layers: None, steps: Vec::new() }, kind_of(f.ftype)))
                 }
                 None => Err(unknown_field(w, o.span.clone(), op)),
             },
+            OperandKind::Layer(w, ranges) => {
+                let word = Operand { kind: OperandKind::Word(w.clone()), span: o.span.start..o.span.start + w.len() };
+                let (mut s, k) = self.src(&word, op)?;
+                let Some(proto) = field::lookup(s.field.protocol()) else {
+                    return Err(FilterError::new(o.span.clone(), format!("{w} belongs to no protocol, so it has no layers")));
+                };
+                s.layers = Some((proto, ranges.clone()));
+                Ok((s, k))
+            }
             OperandKind::Str(_) | OperandKind::Char(_) => {
                 let msg = match op {
                     Some(op) => format!("The left side of \"{op}\" must be a field, a protocol or a function, not the value {o}"),
@@ -220,35 +402,56 @@ impl Checker {
                 s.steps.push(Step::Slice(ranges.clone()));
                 Ok((s, Kind::Bytes))
             }
-            OperandKind::Call(name, arg) => {
+            OperandKind::Call(name, args) => {
                 let name_span = o.span.start..o.span.start + name.len();
+                if !matches!(name.as_str(), "len" | "lower" | "upper" | "string") {
+                    let msg = match name.as_str() {
+                        "count" | "abs" | "max" | "min" => format!("{name}() gives a number, which cannot be sliced or passed to this function"),
+                        _ => format!("\"{name}\" is not a function: the functions are {FUNCTIONS}"),
+                    };
+                    return Err(FilterError::new(name_span, msg));
+                }
+                let [arg] = &args[..] else {
+                    return Err(FilterError::new(name_span, format!("{name}() takes exactly 1 argument, not {}", args.len())));
+                };
+                if matches!(arg.kind, OperandKind::Arith(..) | OperandKind::Neg(_)) {
+                    return Err(FilterError::new(arg.span.clone(), format!("{name}() takes a field, not arithmetic")));
+                }
                 let (mut s, k) = self.src(arg, op)?;
-                match name.as_str() {
-                    "len" => {
-                        s.steps.push(Step::Len);
-                        Ok((s, Kind::Int(FieldType::U32)))
-                    }
-                    "lower" | "upper" => {
-                        if !matches!(k, Kind::Str) {
+                let (step, kind) = match name.as_str() {
+                    "len" => (Step::Len, Kind::Int(FieldType::U32)),
+                    // Wireshark 4.0 converts numbers and addresses only.
+                    "string" => match k {
+                        Kind::Int(_) | Kind::V4 | Kind::V6 | Kind::Ether => (Step::String, Kind::Str),
+                        _ => {
                             return Err(FilterError::new(
                                 o.span.clone(),
-                                format!("{name}() works on strings; {arg} is {}", describe(k)),
-                            ));
+                                format!("string() cannot convert {arg}, which is {}", describe(k)),
+                            ))
                         }
-                        s.steps.push(if name == "lower" { Step::Lower } else { Step::Upper });
-                        Ok((s, Kind::Str))
+                    },
+                    _ if k != Kind::Str => {
+                        return Err(FilterError::new(
+                            o.span.clone(),
+                            format!("{name}() works on strings; {arg} is {}", describe(k)),
+                        ))
                     }
-                    _ => Err(FilterError::new(
-                        name_span,
-                        format!("\"{name}\" is not a function: the functions are len(), lower() and upper()"),
-                    )),
-                }
+                    "lower" => (Step::Lower, Kind::Str),
+                    _ => (Step::Upper, Kind::Str),
+                };
+                s.steps.push(step);
+                Ok((s, kind))
             }
+            OperandKind::Arith(..) | OperandKind::Neg(_) | OperandKind::Ref(_) => Err(FilterError::new(
+                o.span.clone(),
+                format!("{o} is computed: only a field, a slice or len(), lower(), upper() or string() can be used here"),
+            )),
         }
     }
 
     /// Reads literal `o` as a value of `kind`, the type of `lhs` (field `f`).
-    fn literal(&self, o: &Operand, kind: Kind, lhs: &Operand, f: Field) -> Result<V<'static>, FilterError> {
+    fn literal(&self, o: &Operand, e: &Expect) -> Result<V<'static>, FilterError> {
+        let Expect { kind, lhs, field: f, computed } = *e;
         let span = o.span.clone();
         let err = |what: &str| FilterError::new(span.clone(), format!("{o} is not {what}: {lhs} is {}", describe(kind)));
         if kind == Kind::Label {
@@ -271,12 +474,12 @@ impl Checker {
                     _ => Err(err("valid here (a character constant)")),
                 };
             }
-            OperandKind::Slice(..) | OperandKind::Call(..) => return Err(err("a value")),
+            _ => return Err(err("a value")),
         };
         let quoted = matches!(o.kind, OperandKind::Str(_));
         match kind {
             Kind::Int(t) => {
-                let named = f.strings.filter(|_| f.ftype != FieldType::Bool).and_then(|vs| {
+                let named = f.and_then(|f| f.strings.filter(|_| f.ftype != FieldType::Bool)).and_then(|vs| {
                     vs.iter().find(|(_, s)| s.eq_ignore_ascii_case(&text)).map(|(k, _)| V::Num(*k as i128))
                 });
                 if let Some(v) = named {
@@ -296,6 +499,9 @@ impl Checker {
                         err("a valid number")
                     }
                 })?;
+                if computed && n < 0 {
+                    return Ok(V::Num(n));
+                }
                 int_in_range(n, t).map(V::Num).map_err(|max| {
                     FilterError::new(span.clone(), format!("{o} is too big for {lhs}, whose maximum is {max}"))
                 })
@@ -342,6 +548,33 @@ impl Checker {
             Kind::Label => Err(err("valid here")),
         }
     }
+}
+
+/// How literals compared with `val` (of kind `kind`, written `l`) are read.
+fn expect<'a>(val: &Val, kind: Kind, l: &'a Operand) -> Expect<'a> {
+    match val {
+        Val::Src(s) if s.steps.is_empty() => Expect { kind, lhs: l, field: Some(s.field), computed: false },
+        Val::Src(_) => Expect { kind, lhs: l, field: None, computed: false },
+        _ => Expect { kind, lhs: l, field: None, computed: true },
+    }
+}
+
+/// Whether an arithmetic expression starts with a literal (`1 + ip.ttl`),
+/// which Wireshark refuses as the left side of a comparison.
+fn literal_first(o: &Operand) -> bool {
+    match &o.kind {
+        OperandKind::Arith(_, a, _) | OperandKind::Neg(a) => literal_first(a),
+        OperandKind::Word(w) => field::lookup(w).is_none(),
+        OperandKind::Str(_) | OperandKind::Char(_) => true,
+        _ => false,
+    }
+}
+
+fn incomparable(l: &Operand, kind: Kind, r: &Operand, rkind: Kind) -> FilterError {
+    FilterError::new(
+        r.span.clone(),
+        format!("{l} is {} and {r} is {}: they cannot be compared", describe(kind), describe(rkind)),
+    )
 }
 
 fn unknown_field(w: &str, span: std::ops::Range<usize>, op: Option<&str>) -> FilterError {

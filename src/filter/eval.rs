@@ -9,7 +9,8 @@ use std::cmp::Ordering;
 
 use regex::bytes::Regex;
 
-use super::ast::{CmpOp, SliceRange};
+use super::ast::{CmpOp, Quant, SliceRange};
+use super::values::{collect, each, in_layers, text_of, Val};
 use crate::dissect::Dissection;
 use crate::field::{self, Field, FieldType, Value};
 use crate::tree::Node;
@@ -20,21 +21,21 @@ pub enum Prog {
     And(Box<Prog>, Box<Prog>),
     Not(Box<Prog>),
     Exists(Src),
-    Cmp(Src, CmpOp, Rhs),
+    /// A bare arithmetic expression: holds if some value is not zero.
+    NonZero(Val),
+    /// `None` is the operator's own quantifier (see `compare`).
+    Cmp(Val, CmpOp, Option<Quant>, Val),
     /// Set members: single values, or inclusive ranges.
-    In(Src, Vec<(V<'static>, Option<V<'static>>)>),
-    Matches(Src, Regex),
-}
-
-pub enum Rhs {
-    Const(V<'static>),
-    Field(Src),
+    In(Val, Option<Quant>, Vec<(V<'static>, Option<V<'static>>)>),
+    Matches(Val, Option<Quant>, Regex),
 }
 
 /// A field reference with the slices and functions applied to each of its
-/// values, innermost first.
+/// values, innermost first. `layers` keeps only the values inside those
+/// occurrences of the field's protocol (`ip.src#2`).
 pub struct Src {
     pub field: Field,
+    pub layers: Option<(Field, Vec<SliceRange>)>,
     pub steps: Vec<Step>,
 }
 
@@ -43,6 +44,8 @@ pub enum Step {
     Len,
     Lower,
     Upper,
+    /// The value as filter text.
+    String,
 }
 
 /// A value under comparison: read from the tree, or a typed literal.
@@ -65,74 +68,97 @@ pub fn run(p: &Prog, d: &Dissection, frame: &[u8]) -> bool {
         Prog::And(a, b) => run(a, d, frame) && run(b, d, frame),
         Prog::Not(a) => !run(a, d, frame),
         Prog::Exists(s) => any(s, d, frame, &mut |_| true),
-        Prog::Cmp(s, op, Rhs::Const(c)) => compare(s, *op, d, frame, &mut |v, f| f(v, c)),
-        Prog::Cmp(s, op, Rhs::Field(r)) => {
-            let mut others = Vec::new();
-            any(r, d, frame, &mut |v| {
-                others.push(v);
-                false
-            });
-            if others.is_empty() {
-                return false;
-            }
-            compare(s, *op, d, frame, &mut |v, f| {
-                if matches!(op, CmpOp::AllEq) {
-                    others.iter().all(|o| f(v, o))
-                } else {
-                    others.iter().any(|o| f(v, o))
+        Prog::NonZero(v) => each(v, d, frame, &mut |v| !matches!(v, V::Num(0) | V::Time(0)) && v != V::F(0.0)),
+        Prog::Cmp(l, op, q, r) => {
+            let owned;
+            let others: &[V] = match r {
+                Val::Const(c) => std::slice::from_ref(c),
+                _ => {
+                    owned = collect(r, d, frame);
+                    &owned
                 }
-            })
+            };
+            !others.is_empty() && compare(l, *op, *q, others, d, frame)
         }
-        Prog::In(s, set) => any(s, d, frame, &mut |v| {
-            set.iter().any(|(lo, hi)| match hi {
-                None => equal(&v, lo),
+        Prog::In(l, q, set) => {
+            let inside = |v: &V, lo: &V, hi: &Option<V>| match hi {
+                None => equal(v, lo),
                 Some(hi) => {
-                    matches!(order(&v, lo), Some(Ordering::Greater | Ordering::Equal))
-                        && matches!(order(&v, hi), Some(Ordering::Less | Ordering::Equal))
+                    matches!(order(v, lo), Some(Ordering::Greater | Ordering::Equal))
+                        && matches!(order(v, hi), Some(Ordering::Less | Ordering::Equal))
                 }
-            })
-        }),
-        Prog::Matches(s, re) => any(s, d, frame, &mut |v| match v {
-            V::Bytes(b) => re.is_match(&b),
-            _ => false,
-        }),
+            };
+            match q {
+                // As Wireshark 4.0 compiles it: the set is the "or" of one
+                // test per member, each under the quantifier.
+                Some(Quant::All) => set.iter().any(|(lo, hi)| every(l, d, frame, &mut |v| inside(&v, lo, hi))),
+                _ => each(l, d, frame, &mut |v| set.iter().any(|(lo, hi)| inside(&v, lo, hi))),
+            }
+        }
+        Prog::Matches(l, q, re) => {
+            let mut test = |v: V| matches!(v, V::Bytes(b) if re.is_match(&b));
+            match q {
+                Some(Quant::All) => every(l, d, frame, &mut test),
+                _ => each(l, d, frame, &mut test),
+            }
+        }
     }
 }
 
 type Test = fn(&V, &V) -> bool;
 
-/// Applies `op` with Wireshark's rules for fields that occur several times:
-/// most operators hold if any value satisfies them; `!=` holds if no value
-/// equals (`!(a == b)`), `===` if every value equals. `against(v, test)`
-/// tests one value against the other side.
-fn compare(s: &Src, op: CmpOp, d: &Dissection, frame: &[u8], against: &mut dyn FnMut(&V, Test) -> bool) -> bool {
+/// Applies `op` with Wireshark's rules for fields that occur several times.
+/// Without a quantifier, `!=` and `===` hold if every value of the left side
+/// passes against every value of the right (so `!=` is "no value equals")
+/// and the other operators if any value passes against any; `any`/`all`
+/// choose explicitly, and then `!=`/`~=` mean "differs", `===` "equals".
+fn compare(l: &Val, op: CmpOp, q: Option<Quant>, others: &[V], d: &Dissection, frame: &[u8]) -> bool {
     let test: Test = match op {
-        CmpOp::Eq | CmpOp::AllEq | CmpOp::Ne => equal,
-        CmpOp::AnyNe => |a, b| !equal(a, b),
+        CmpOp::Eq | CmpOp::AllEq => equal,
+        CmpOp::Ne | CmpOp::AnyNe => |a, b| !equal(a, b),
         CmpOp::Lt => |a, b| order(a, b) == Some(Ordering::Less),
         CmpOp::Le => |a, b| matches!(order(a, b), Some(Ordering::Less | Ordering::Equal)),
         CmpOp::Gt => |a, b| order(a, b) == Some(Ordering::Greater),
         CmpOp::Ge => |a, b| matches!(order(a, b), Some(Ordering::Greater | Ordering::Equal)),
         CmpOp::Contains => contains,
-        CmpOp::BitAnd => |a, b| matches!((a, b), (V::Num(x), V::Num(y)) if x & y != 0),
         CmpOp::Matches => return false,
     };
-    match op {
-        CmpOp::Ne => exists(s, d, frame) && !any(s, d, frame, &mut |v| against(&v, test)),
-        CmpOp::AllEq => exists(s, d, frame) && !any(s, d, frame, &mut |v| !against(&v, test)),
-        _ => any(s, d, frame, &mut |v| against(&v, test)),
+    let all = match q {
+        Some(q) => q == Quant::All,
+        None => matches!(op, CmpOp::Ne | CmpOp::AllEq),
+    };
+    if all {
+        every(l, d, frame, &mut |v| others.iter().all(|o| test(&v, o)))
+    } else {
+        each(l, d, frame, &mut |v| others.iter().any(|o| test(&v, o)))
     }
 }
 
-fn exists(s: &Src, d: &Dissection, frame: &[u8]) -> bool {
-    any(s, d, frame, &mut |_| true)
+/// Whether `l` has values and `f` holds for each of them.
+fn every<'a>(l: &Val, d: &'a Dissection, frame: &'a [u8], f: &mut dyn FnMut(V<'a>) -> bool) -> bool {
+    each(l, d, frame, &mut |_| true) && !each(l, d, frame, &mut |v| !f(v))
 }
 
 /// Calls `f` on each value of `s` in the packet until it returns true.
 pub fn any<'a>(s: &Src, d: &'a Dissection, frame: &'a [u8], f: &mut dyn FnMut(V<'a>) -> bool) -> bool {
+    let layers = s.layers.as_ref().map(|(proto, ranges)| {
+        let total = d.tree.nodes.iter().filter(|n| field::same(n.field, proto)).count();
+        (*proto, ranges, total as i64)
+    });
+    // The layer of an item is the number of its protocol's items up to it:
+    // the protocol's item comes first in the pre-order tree.
+    let mut layer = 0;
     for (id, n) in d.tree.nodes.iter().enumerate() {
+        if let Some((proto, ..)) = layers {
+            layer += field::same(n.field, proto) as i64;
+        }
         if !field::same(n.field, s.field) {
             continue;
+        }
+        if let Some((_, ranges, total)) = layers {
+            if !in_layers(layer, total, ranges) {
+                continue;
+            }
         }
         if let Some(v) = value(s, id, n, d, frame) {
             if f(v) {
@@ -170,6 +196,7 @@ fn value<'a>(s: &Src, id: usize, n: &'a Node, d: &'a Dissection, frame: &'a [u8]
                 let len = if whole_item { n.len as usize } else { bytes_of(v)?.len() };
                 V::Num(len as i128)
             }
+            Step::String => V::Bytes(Cow::Owned(text_of(v)?)),
             Step::Lower | Step::Upper => {
                 let b = bytes_of(v)?;
                 let upper = matches!(step, Step::Upper);

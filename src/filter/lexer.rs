@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::ast::CmpOp;
+use super::ast::{ArithOp, CmpOp};
 use super::FilterError;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +25,12 @@ pub enum Tok {
     /// A comparison operator, in either spelling.
     Cmp(CmpOp),
     In,
+    /// An arithmetic operator (`-` also negates).
+    Arith(ArithOp),
+    /// `#2` or `#[1-2]` right after a field: the text a slice would hold.
+    Layer(String),
+    /// `${name}`, holding the name.
+    Ref(String),
     /// A quoted string, escapes already decoded. Bytes, not text: `\xff`
     /// is the byte 0xff, as in Wireshark.
     Str(Vec<u8>),
@@ -45,6 +51,8 @@ impl Tok {
             Tok::Char(_) => "character constant".into(),
             Tok::Word(w) => format!("\"{w}\""),
             Tok::Slice(s) => format!("\"[{s}]\""),
+            Tok::Layer(s) => format!("layer \"#{s}\""),
+            Tok::Ref(s) => format!("\"${{{s}}}\""),
             Tok::Eof => "end of filter".into(),
             other => format!("\"{}\"", other.symbol()),
         }
@@ -64,6 +72,7 @@ impl Tok {
             Tok::Not => "!",
             Tok::Cmp(op) => op.symbol(),
             Tok::In => "in",
+            Tok::Arith(op) => op.symbol(),
             _ => "",
         }
     }
@@ -128,7 +137,27 @@ pub fn lex(src: &str) -> Result<Vec<Token>, FilterError> {
             (_, _, b'<') => (Tok::Cmp(CmpOp::Lt), 1),
             (_, _, b'>') => (Tok::Cmp(CmpOp::Gt), 1),
             (_, _, b'!') => (Tok::Not, 1),
-            (_, _, b'&') => (Tok::Cmp(CmpOp::BitAnd), 1),
+            (_, _, b'&') => (Tok::Arith(ArithOp::BitAnd), 1),
+            (_, _, b'+') => (Tok::Arith(ArithOp::Add), 1),
+            // Inside a word `-` and `/` belong to it (`ab-cd`, `10.0.0.0/8`);
+            // at a word's start they are operators, as in Wireshark, where
+            // `ip.ttl -1` subtracts.
+            (_, _, b'-') => (Tok::Arith(ArithOp::Sub), 1),
+            (_, _, b'/') => (Tok::Arith(ArithOp::Div), 1),
+            (_, _, b'*') => (Tok::Arith(ArithOp::Mul), 1),
+            (_, _, b'%') => (Tok::Arith(ArithOp::Mod), 1),
+            (_, _, b'#') => {
+                let (text, end) = layer(src, i)?;
+                out.push(Token { tok: Tok::Layer(text), span: start..end });
+                i = end;
+                continue;
+            }
+            (_, _, b'$') if src[i..].starts_with("${") => {
+                let (text, end) = enclosed(src, i, 2, '}', "field reference")?;
+                out.push(Token { tok: Tok::Ref(text), span: start..end });
+                i = end;
+                continue;
+            }
             (_, _, b'(') => (Tok::LParen, 1),
             (_, _, b')') => (Tok::RParen, 1),
             (_, _, b'{') => (Tok::LBrace, 1),
@@ -168,11 +197,8 @@ pub fn lex(src: &str) -> Result<Vec<Token>, FilterError> {
                 continue;
             }
             (_, _, b'[') => {
-                let end = match src[i..].find(']') {
-                    Some(j) => i + j + 1,
-                    None => return Err(FilterError::new(start..src.len(), "This slice is never closed: a ] is missing")),
-                };
-                out.push(Token { tok: Tok::Slice(src[i + 1..end - 1].to_string()), span: start..end });
+                let (text, end) = enclosed(src, i, 1, ']', "slice")?;
+                out.push(Token { tok: Tok::Slice(text), span: start..end });
                 i = end;
                 continue;
             }
@@ -206,6 +232,31 @@ pub fn lex(src: &str) -> Result<Vec<Token>, FilterError> {
     }
     out.push(Token { tok: Tok::Eof, span: src.len()..src.len() });
     Ok(out)
+}
+
+/// Reads the text between an opening of `open` bytes at `i` and the next
+/// `close`; returns it and the offset after `close`.
+fn enclosed(src: &str, i: usize, open: usize, close: char, what: &str) -> Result<(String, usize), FilterError> {
+    match src[i + open..].find(close) {
+        Some(j) => Ok((src[i + open..i + open + j].to_string(), i + open + j + 1)),
+        None => Err(FilterError::new(i..src.len(), format!("This {what} is never closed: a {close} is missing"))),
+    }
+}
+
+/// Reads the layer after the `#` at `i`: digits, or a bracketed list of
+/// ranges (returned without its brackets). Nothing may come between.
+fn layer(src: &str, i: usize) -> Result<(String, usize), FilterError> {
+    let rest = &src[i + 1..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        return Ok((rest[..digits].to_string(), i + 1 + digits));
+    }
+    if rest.starts_with('[') {
+        return enclosed(src, i, 2, ']', "layer range");
+    }
+    let next = rest.chars().next().map_or("the end of the filter".to_string(), |c| format!("\"{c}\""));
+    let len = rest.chars().next().map_or(0, char::len_utf8);
+    Err(FilterError::new(i..i + 1 + len, format!("Expected a layer number or \"[\" right after \"#\", not {next}")))
 }
 
 /// Reads a quoted string whose body starts at `i`; returns the decoded text
@@ -306,6 +357,39 @@ mod tests {
         assert_eq!(toks("a !== 1")[1], Tok::Cmp(CmpOp::AnyNe));
         assert_eq!(toks("a === 1")[1], Tok::Cmp(CmpOp::AllEq));
         assert_eq!(toks("frame[0:2]")[1], Tok::Slice("0:2".into()));
+    }
+
+    #[test]
+    fn arithmetic_layers_and_references() {
+        assert_eq!(
+            toks("a -1 + b*2 /c%d & 3"),
+            vec![
+                Tok::Word("a".into()),
+                Tok::Arith(ArithOp::Sub),
+                Tok::Word("1".into()),
+                Tok::Arith(ArithOp::Add),
+                Tok::Word("b".into()),
+                Tok::Arith(ArithOp::Mul),
+                Tok::Word("2".into()),
+                Tok::Arith(ArithOp::Div),
+                Tok::Word("c".into()),
+                Tok::Arith(ArithOp::Mod),
+                Tok::Word("d".into()),
+                Tok::Arith(ArithOp::BitAnd),
+                Tok::Word("3".into()),
+                Tok::Eof
+            ]
+        );
+        assert_eq!(toks("ab-cd 10.0.0.0/8")[..2], [Tok::Word("ab-cd".into()), Tok::Word("10.0.0.0/8".into())]);
+        assert_eq!(toks("ip.src#2")[1], Tok::Layer("2".into()));
+        assert_eq!(toks("ip.src#[1-2,4]")[1], Tok::Layer("1-2,4".into()));
+        assert_eq!(toks("${ip.src}")[0], Tok::Ref("ip.src".into()));
+        let e = lex("ip.src# 2").unwrap_err();
+        assert_eq!(e.span, 6..8);
+        assert!(e.message.contains("right after \"#\""), "{}", e.message);
+        assert!(lex("ip.src#").unwrap_err().message.contains("not the end of the filter"));
+        assert!(lex("ip.src#[1").unwrap_err().message.contains("] is missing"));
+        assert!(lex("${ip.src").unwrap_err().message.contains("} is missing"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod eval;
 mod lexer;
 mod parser;
 mod suggest;
+mod values;
 
 use std::fmt;
 use std::ops::Range;

@@ -2,7 +2,7 @@
 //! level, so each error knows exactly which token it stopped at and what
 //! could have come instead.
 
-use super::ast::{Expr, Operand, OperandKind, SetItem, SliceRange, Span};
+use super::ast::{ArithOp, Expr, Operand, OperandKind, Quant, SetItem, SliceRange, Span};
 use super::lexer::{lex, Tok, Token};
 use super::FilterError;
 
@@ -88,10 +88,7 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Expr, FilterError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(self.here("The filter nests too deeply"));
-        }
+        self.nest()?;
         let r = match self.peek() {
             Tok::Not => {
                 self.next();
@@ -118,24 +115,107 @@ impl Parser {
     }
 
     fn relation(&mut self) -> Result<Expr, FilterError> {
-        let lhs = self.operand("a field, a protocol, \"!\" or \"(\"")?;
-        let op = match *self.peek() {
-            Tok::Cmp(op) => op,
+        let quant = match self.peek() {
+            Tok::Word(w) if starts_operand(self.peek2()) && (w == "any" || w == "all") => {
+                let q = if w == "any" { Quant::Any } else { Quant::All };
+                Some((q, self.next().span))
+            }
+            _ => None,
+        };
+        let lhs = self.arith("a field, a protocol, \"!\" or \"(\"")?;
+        let e = match *self.peek() {
+            Tok::Cmp(op) => {
+                let op_span = self.next().span;
+                let what = format!("a value or a field after \"{}\"", op.symbol());
+                let rhs = self.arith(&what)?;
+                Expr::Cmp(lhs, op, op_span, rhs)
+            }
             Tok::In => {
                 self.next();
-                return Ok(Expr::In(lhs, false, self.set()?));
+                Expr::In(lhs, false, self.set()?)
             }
             Tok::Not if self.peek2() == &Tok::In => {
                 self.next();
                 self.next();
-                return Ok(Expr::In(lhs, true, self.set()?));
+                Expr::In(lhs, true, self.set()?)
             }
-            _ => return Ok(Expr::Test(lhs)),
+            _ => match quant {
+                Some((_, span)) => {
+                    let msg = "\"any\" and \"all\" need a comparison or a set test after them, as in all tcp.port > 1024";
+                    return Err(FilterError::new(span, msg));
+                }
+                None => return Ok(Expr::Test(lhs)),
+            },
         };
-        let op_span = self.next().span;
-        let what = format!("a value or a field after \"{}\"", op.symbol());
-        let rhs = self.operand(&what)?;
-        Ok(Expr::Cmp(lhs, op, op_span, rhs))
+        Ok(match quant {
+            Some((q, _)) => Expr::Quant(q, Box::new(e)),
+            None => e,
+        })
+    }
+
+    /// An arithmetic expression: one level per binding strength.
+    fn arith(&mut self, expected: &str) -> Result<Operand, FilterError> {
+        self.binary(1, expected)
+    }
+
+    fn binary(&mut self, level: u8, expected: &str) -> Result<Operand, FilterError> {
+        let operand = |p: &mut Parser| if level == 3 { p.negation(expected) } else { p.binary(level + 1, expected) };
+        let mut a = operand(self)?;
+        loop {
+            let op = match *self.peek() {
+                Tok::Arith(op) if op.prec() == level => op,
+                _ => return Ok(a),
+            };
+            let op_span = self.next().span;
+            let what = format!("a value or a field after \"{}\"", op.symbol());
+            let b = if level == 3 { self.negation(&what)? } else { self.binary(level + 1, &what)? };
+            let span = a.span.start..b.span.end.max(op_span.end);
+            a = Operand { kind: OperandKind::Arith(op, Box::new(a), Box::new(b)), span };
+        }
+    }
+
+    fn negation(&mut self, expected: &str) -> Result<Operand, FilterError> {
+        self.nest()?;
+        let r = match self.peek() {
+            Tok::Arith(ArithOp::Sub) => {
+                let start = self.next().span.start;
+                self.negation(expected).map(|a| {
+                    let span = start..a.span.end;
+                    Operand { kind: OperandKind::Neg(Box::new(a)), span }
+                })
+            }
+            // Unary plus changes nothing, so the tree does not keep it.
+            Tok::Arith(ArithOp::Add) => {
+                self.next();
+                self.negation(expected)
+            }
+            Tok::LBrace => {
+                let open = self.next().span;
+                let mut inner = self.arith("a value or a field inside \"{\"")?;
+                if self.peek() != &Tok::RBrace {
+                    let msg = format!(
+                        "Expected \"}}\" to close the \"{{\" at position {}, found {}",
+                        open.start + 1,
+                        self.peek().describe()
+                    );
+                    return Err(self.here(msg));
+                }
+                inner.span = open.start..self.next().span.end;
+                Ok(inner)
+            }
+            _ => self.operand(expected),
+        };
+        self.depth -= 1;
+        r
+    }
+
+    /// Counts one more level of nesting, failing past `MAX_DEPTH`.
+    fn nest(&mut self) -> Result<(), FilterError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.here("The filter nests too deeply"));
+        }
+        Ok(())
     }
 
     fn set(&mut self) -> Result<Vec<SetItem>, FilterError> {
@@ -156,19 +236,30 @@ impl Parser {
                 }
                 _ => {}
             }
-            let lo = self.operand("a value in the set, or \"}\"")?;
+            let lo = self.member("a value in the set, or \"}\"")?;
             let hi = if self.peek() == &Tok::DotDot {
                 self.next();
-                Some(self.operand("the upper end of the range after \"..\"")?)
+                Some(self.member("the upper end of the range after \"..\"")?)
             } else {
                 None
             };
             items.push(SetItem { lo, hi });
-            if !matches!(self.peek(), Tok::RBrace | Tok::Comma | Tok::Word(_) | Tok::Str(_) | Tok::Char(_)) {
+            if !matches!(self.peek(), Tok::RBrace | Tok::Comma) && !starts_operand(self.peek()) {
                 let msg = format!("Expected \",\", another value or \"}}\" in the set, found {}", self.peek().describe());
                 return Err(self.here(msg));
             }
         }
+    }
+
+    /// A set member: a value, possibly negative (sets hold no arithmetic).
+    fn member(&mut self, expected: &str) -> Result<Operand, FilterError> {
+        if self.peek() != &Tok::Arith(ArithOp::Sub) {
+            return self.operand(expected);
+        }
+        let start = self.next().span.start;
+        let a = self.operand(expected)?;
+        let span = start..a.span.end;
+        Ok(Operand { kind: OperandKind::Neg(Box::new(a)), span })
     }
 
     fn operand(&mut self, expected: &str) -> Result<Operand, FilterError> {
@@ -176,25 +267,20 @@ impl Parser {
         let kind = match t.tok {
             Tok::Word(w) => {
                 if self.peek() == &Tok::LParen {
-                    self.next();
-                    self.depth += 1;
-                    if self.depth > MAX_DEPTH {
-                        return Err(self.here("The filter nests too deeply"));
-                    }
-                    let arg = self.operand("a field inside the function's parentheses")?;
-                    self.depth -= 1;
-                    if self.peek() != &Tok::RParen {
-                        let msg = format!("Expected \")\" to close the call to {w}(), found {}", self.peek().describe());
-                        return Err(self.here(msg));
-                    }
-                    let end = self.next().span.end;
-                    let call = Operand { kind: OperandKind::Call(w, Box::new(arg)), span: t.span.start..end };
-                    return self.slices(call);
+                    return self.call(w, t.span);
+                }
+                if let Tok::Layer(text) = self.peek().clone() {
+                    let span = self.next().span;
+                    // `#2` or `#[…]`: the text starts one or two bytes in.
+                    let base = span.start + 1 + (span.len() > text.len() + 1) as usize;
+                    let ranges = slice_ranges(&text, base)?;
+                    return self.slices(Operand { kind: OperandKind::Layer(w, ranges), span: t.span.start..span.end });
                 }
                 OperandKind::Word(w)
             }
             Tok::Str(s) => OperandKind::Str(s),
             Tok::Char(c) => OperandKind::Char(c),
+            Tok::Ref(name) => OperandKind::Ref(name),
             Tok::Eof => {
                 return Err(FilterError::new(t.span, format!("The filter ends too early: expected {expected}")));
             }
@@ -203,6 +289,24 @@ impl Parser {
             }
         };
         self.slices(Operand { kind, span: t.span })
+    }
+
+    /// `name(arg, …)`, the `(` being next.
+    fn call(&mut self, name: String, name_span: Span) -> Result<Operand, FilterError> {
+        self.next();
+        self.nest()?;
+        let mut args = vec![self.arith("a field inside the function's parentheses")?];
+        while self.peek() == &Tok::Comma {
+            self.next();
+            args.push(self.arith("another argument after \",\"")?);
+        }
+        self.depth -= 1;
+        if self.peek() != &Tok::RParen {
+            let msg = format!("Expected \")\" to close the call to {name}(), found {}", self.peek().describe());
+            return Err(self.here(msg));
+        }
+        let end = self.next().span.end;
+        self.slices(Operand { kind: OperandKind::Call(name, args), span: name_span.start..end })
     }
 
     fn slices(&mut self, mut o: Operand) -> Result<Operand, FilterError> {
@@ -214,6 +318,15 @@ impl Parser {
         }
         Ok(o)
     }
+}
+
+/// Whether a token can begin an operand (after a quantifier, or as the next
+/// member of a set written without commas).
+fn starts_operand(t: &Tok) -> bool {
+    matches!(
+        t,
+        Tok::Word(_) | Tok::Str(_) | Tok::Char(_) | Tok::Ref(_) | Tok::LBrace | Tok::Arith(ArithOp::Sub | ArithOp::Add)
+    )
 }
 
 /// Parses the inside of `[…]`, whose first byte is at `base` in the filter.
@@ -318,6 +431,47 @@ mod tests {
         assert_eq!(canon("len(tcp.payload) > 3"), "len(tcp.payload) > 3");
         assert_eq!(canon("lower(http.host)[0:2] == \"ab\""), "lower(http.host)[0:2] == \"ab\"");
         assert_eq!(canon("tcp.srcport == tcp.dstport"), "tcp.srcport == tcp.dstport");
+    }
+
+    #[test]
+    fn arithmetic_precedence_and_braces() {
+        assert_eq!(canon("a + b * c"), "a + b * c");
+        assert!(matches!(parse("a + b * c == 1").unwrap(), Expr::Cmp(Operand { kind: OperandKind::Arith(ArithOp::Add, _, r), .. }, ..) if matches!(r.kind, OperandKind::Arith(ArithOp::Mul, ..))));
+        assert_eq!(canon("{a + b} * c"), "{a + b} * c");
+        assert_eq!(canon("a - {b - c}"), "a - {b - c}");
+        assert_eq!(canon("{a - b} - c"), "a - b - c");
+        assert_eq!(canon("a & 0xf0 == 0x30"), "a & 0xf0 == 0x30");
+        assert!(matches!(parse("a & 1 + 2").unwrap(), Expr::Test(Operand { kind: OperandKind::Arith(ArithOp::BitAnd, ..), .. })));
+        assert_eq!(canon("a -1 == 2"), "a - 1 == 2");
+        assert_eq!(canon("a == -1"), "a == -1");
+        assert_eq!(canon("-a == - -1"), "-a == --1");
+        assert_eq!(canon("a + +1 == +64"), "a + 1 == 64");
+        assert_eq!(canon("-{a + 1} % 3"), "-{a + 1} % 3");
+        assert_eq!(canon("{a}"), "a");
+        assert_eq!(canon("a in {-1, 2}"), "a in {-1, 2}");
+    }
+
+    #[test]
+    fn layers_functions_quantifiers_and_references() {
+        assert_eq!(canon("ip.src#2"), "ip.src#2");
+        assert_eq!(canon("ip.src#[2]"), "ip.src#2");
+        assert_eq!(canon("ip.src#02 == 1.2.3.4"), "ip.src#2 == 1.2.3.4");
+        assert_eq!(canon("ip.src#[1-2,-1:]"), "ip.src#[1-2,-1:]");
+        assert_eq!(canon("ip.src#2[0:2] == 0a:00"), "ip.src#2[0:2] == 0a:00");
+        assert_eq!(canon("max(a,b, 3) > min(c)"), "max(a, b, 3) > min(c)");
+        assert_eq!(canon("abs(-a) == count(b#1)"), "abs(-a) == count(b#1)");
+        assert_eq!(canon("all a != 1"), "all a != 1");
+        assert_eq!(canon("any a in {1}"), "any a in {1}");
+        assert_eq!(canon("!any a == 1 && b"), "!any a == 1 && b");
+        assert_eq!(canon("any == 1"), "any == 1");
+        assert_eq!(canon("a == ${ip.src}"), "a == ${ip.src}");
+        let e = err("all a");
+        assert_eq!(e.span, 0..3);
+        assert!(err("{a + 1").message.contains("to close the \"{\" at position 1"));
+        assert!(err("a + ").message.contains("after \"+\""));
+        assert!(err("max(a,)").message.contains("another argument"));
+        let e = err("ip.src#[x]");
+        assert_eq!(e.span, 8..9);
     }
 
     #[test]

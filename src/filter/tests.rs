@@ -47,10 +47,13 @@ fn dissect(p: &[u8]) -> Dissection {
 }
 
 fn eval(filter: &str) -> bool {
-    let p = packet();
-    let d = dissect(&p);
+    eval_on(&packet(), filter)
+}
+
+fn eval_on(p: &[u8], filter: &str) -> bool {
+    let d = dissect(p);
     let f = Filter::compile(filter).unwrap_or_else(|e| panic!("{filter}: {}", e.render(filter)));
-    f.matches(&d, &p)
+    f.matches(&d, p)
 }
 
 fn error(filter: &str) -> FilterError {
@@ -247,7 +250,7 @@ fn error_type_mismatch_names_the_type() {
     assert_eq!(e.span, 7..14);
     assert!(e.message.contains("strings, byte fields and protocols only"));
     assert!(error("tcp.port contains 80").message.contains("\"contains\" works on"));
-    assert!(error("ip.src & 1").message.contains("integer fields only"));
+    assert!(error("ip.src & 1").message.contains("\"&\" does not apply to it"));
     assert!(error("tcp.payload matches 47").message.contains("quoted regular expression"));
     assert!(error("frame matches \"(\"").message.contains("Invalid regular expression"));
     assert!(error("tcp.port[0:1] == 00").message.contains("cannot be sliced") || error("tcp.port[0:1] == 00").message.contains("can be sliced"));
@@ -298,4 +301,125 @@ fn canonical_text_compiles_to_the_same_filter() {
         let again = Filter::compile(&f.to_string()).unwrap();
         assert_eq!(f.to_string(), again.to_string());
     }
+}
+
+/// An ICMP "port unreachable" quoting the UDP datagram it is about: two IP
+/// layers, the inner one with the addresses swapped and a TTL of 63.
+fn icmp_error() -> Vec<u8> {
+    let ip = |len: u16, ttl: u8, proto: u8, src: [u8; 4], dst: [u8; 4]| {
+        let mut h = vec![0x45, 0x00];
+        h.extend_from_slice(&len.to_be_bytes());
+        h.extend_from_slice(&[0, 1, 0, 0, ttl, proto, 0, 0]);
+        h.extend_from_slice(&src);
+        h.extend_from_slice(&dst);
+        h
+    };
+    let mut p = vec![0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x08, 0x00];
+    p.extend(ip(56, 64, 1, [10, 0, 0, 2], [10, 0, 0, 1]));
+    p.extend_from_slice(&[3, 3, 0, 0, 0, 0, 0, 0]);
+    p.extend(ip(28, 63, 17, [10, 0, 0, 1], [10, 0, 0, 2]));
+    p.extend_from_slice(&[0x9c, 0x40, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00]);
+    p
+}
+
+fn eval_icmp(filter: &str) -> bool {
+    eval_on(&icmp_error(), filter)
+}
+
+#[test]
+fn layer_operator_picks_one_protocol_occurrence() {
+    assert!(eval_icmp("ip.src#1 == 10.0.0.2 && ip.src#2 == 10.0.0.1"));
+    assert!(!eval_icmp("ip.src#1 == 10.0.0.1"));
+    assert!(eval_icmp("ip.ttl#2 == 63 && ip.ttl#[-1] == 63 && ip.ttl#[-2] == 64"));
+    assert!(eval_icmp("ip.ttl#[1-2] == 63 && ip.ttl#[1:2] == 64 && ip.ttl#[2:] == 63"));
+    assert!(eval_icmp("ip.ttl#2 in {63} && !(ip.ttl#2 in {64})"));
+    assert!(!eval_icmp("ip.ttl#[2:] == 64"));
+    assert!(!eval_icmp("ip.src#3") && !eval_icmp("ip.src#0"));
+    assert!(eval_icmp("ip#2 && udp.port#1 == 53"));
+    assert!(eval_icmp("ip.src#1 == ip.dst#2"));
+    assert!(eval_icmp("ip.src#2[3] == 01"));
+}
+
+#[test]
+fn arithmetic_on_integer_fields() {
+    assert!(eval_icmp("ip.ttl + 1 == 65"));
+    assert!(eval_icmp("ip.ttl#2 == ip.ttl#1 - 1"));
+    assert!(eval_icmp("ip.ttl == {ip.ttl#2 + 1}"));
+    assert!(eval_icmp("ip.ttl - 100 == -36"), "arithmetic is signed, so it can go below zero");
+    assert!(eval_icmp("ip.ttl - 100 < 0"));
+    assert!(eval_icmp("-ip.ttl == -64"));
+    assert!(eval_icmp("ip.len & 0xf0 == 0x30"), "& binds looser than ==");
+    assert!(!eval_icmp("ip.ttl & 0x40 + 0x40 == 0x40"), "& binds looser than +");
+    assert!(eval_icmp("ip.ttl + 1 * 2 == 66"), "* binds tighter than +");
+    assert!(eval_icmp("{ip.ttl + 1} * 2 == 130"));
+    assert!(eval_icmp("ip.len % 10 == 6 && ip.len / 10 == 5"));
+    assert!(!eval_icmp("ip.ttl / 0 == 0"), "a division by zero has no value");
+    assert!(eval_icmp("ip.ttl - ip.ttl == 1"), "two values each give every pairing");
+    assert!(eval_icmp("ip.ttl & 0x40") && !eval_icmp("ip.ttl & 0x80"), "a bare expression tests for nonzero");
+    assert!(eval("frame.time_relative + 0.5 > 1.9"));
+    assert!(eval("tcp.srcport -1 == 39999"));
+    assert!(eval("tcp.srcport + +1 == +40001"));
+}
+
+#[test]
+fn functions_count_string_abs_max_min() {
+    assert!(eval_icmp("count(ip.src) == 2 && count(udp.port) == 2 && count(ip) == 2"));
+    assert!(eval_icmp("count(ip.src#2) == 1"));
+    assert!(!eval_icmp("count(tcp.port) == 0"), "a field that never occurs has no count");
+    assert!(eval_icmp("string(ip.src) == \"10.0.0.1\""));
+    assert!(eval_icmp("string(ip.proto) == \"17\""), "numbers as decimal, not their names");
+    assert!(eval_icmp("string(eth.src) == \"66:77:88:99:aa:bb\""));
+    assert!(eval_icmp("string(udp.dstport) matches \"^5\""));
+    assert!(eval_icmp("abs(-ip.ttl) == 64 && abs(ip.ttl - 100) == 37"));
+    assert!(eval_icmp("max(ip.ttl) == 64 && min(ip.ttl) == 63"));
+    assert!(eval_icmp("max(ip.ttl, 70) == 70 && min(ip.ttl#1, ip.ttl#2) == 63"));
+    assert!(eval_icmp("max(ip.src) == 10.0.0.2"));
+    assert!(eval_icmp("count(ip.ttl) + 1 == 3 && len(ip.src) * 2 == 8"));
+}
+
+#[test]
+fn quantifiers() {
+    assert!(!eval_icmp("all ip.ttl == 64"));
+    assert!(eval_icmp("any ip.ttl == 64"));
+    assert!(eval_icmp("all ip.ttl >= 63"));
+    assert!(!eval_icmp("all ip.ttl != 64"));
+    assert!(eval_icmp("any ip.ttl != 64"));
+    assert!(eval_icmp("any ip.ttl === 64"), "any overrides ==='s own quantifier");
+    assert!(eval_icmp("all ip.ttl in {60..64}"));
+    assert!(!eval_icmp("all ip.ttl in {60..63, 64}"), "each member is tested under the quantifier");
+    assert!(eval_icmp("any ip.ttl in {64}"));
+    assert!(!eval_icmp("all tcp.port > 0"), "all needs at least one value");
+    assert!(!eval_icmp("ip.ttl == ${ip.ttl}"), "no reference packet, as in tshark");
+    assert!(!eval_icmp("ip.ttl == ${ip.ttl#1}"));
+}
+
+#[test]
+fn errors_for_the_new_forms() {
+    assert!(error("1 + ip.ttl > 0").message.contains("start it with a field"));
+    assert!(error("ip.src + 1 == 1").message.contains("ip.src is an IPv4 address: \"+\" does not apply"));
+    assert!(error("frame.time_relative * 2 > 0").message.contains("\"*\" does not apply"));
+    assert!(error("ip.ttl + 300 > 0").message.contains("too big for ip.ttl"));
+    assert!(error("ip.ttl + ip.src > 0").message.contains("cannot be compared"));
+    assert!(error("count(ip.ttl)").message.contains("is a value, not a test"));
+    assert!(error("count(ip.ttl, ip.len) == 1").message.contains("exactly 1 argument"));
+    assert!(error("count(ip.ttl + 1) == 1").message.contains("give it a field"));
+    assert!(error("len(ip.ttl + 1) == 1").message.contains("takes a field, not arithmetic"));
+    assert!(error("abs(ip.src) == 1").message.contains("abs() works on numbers"));
+    assert!(error("max(ip.ttl, ip.len) == 1").message.contains("must have the same type"));
+    assert!(error("string(frame.time_relative) == \"0\"").message.contains("cannot convert"));
+    assert!(error("string(tcp.flags.syn) == \"1\"").message.contains("cannot convert"));
+    assert!(error("string(tcp.payload) == \"1\"").message.contains("cannot convert"));
+    assert!(error("string(frame.protocols) == \"1\"").message.contains("cannot convert"));
+    for lhs in ["ip.ttl + 1", "-ip.ttl", "len(ip.src)", "count(ip.ttl)", "frame[0:1]"] {
+        let e = error(&format!("{lhs} in {{1}}"));
+        assert!(e.message.contains("Only a field may be tested for membership"), "{lhs}: {}", e.message);
+        assert_eq!(e.span, 0..lhs.len());
+    }
+    let e = error("foo(ip.ttl) == 1");
+    assert_eq!(e.span, 0..3);
+    assert!(e.message.contains("the functions are abs(), count(), len()"), "{}", e.message);
+    assert!(error("ip.ttl == ${ip.tt}").message.contains("is not a field"));
+    assert!(error("ip.ttl == ${udp}").message.contains("is not a field"));
+    assert!(error("all ip.ttl").message.contains("need a comparison"));
+    assert!(error("ip.ttl#0x").message.contains("\"0x\" was unexpected") || error("ip.ttl#0x").message.contains("unexpected"));
 }

@@ -32,7 +32,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("C", "conversations (Tab kind, s sort, r reverse, Enter filters)"),
     ("L", "TCP ladder diagram of the connection (Enter selects)"),
     ("T", "DNS, HTTP, SMTP transactions (Tab protocol, Enter / r: request / response)"),
-    ("Esc", "hide a lab's \"Look for\" line"),
+    ("Esc", "back to the transactions after Enter; else hide a lab's \"Look for\" line"),
     ("?", "show / hide this help"),
     ("q Ctrl-c", "quit"),
     ("mouse", "click: select and focus; wheel: scroll; right-click on the tree: prepare a filter"),
