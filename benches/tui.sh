@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Times the inspector on a large capture, driven in tmux as a user would:
+# time to the first screen with packets, time until the whole file is
+# indexed, memory after loading, and time to apply `tcp.port == 8081`
+# (or FILTER). Prints figures; asserts nothing.
+#
+#   benches/tui.sh BIG.pcap [FILTER]
+#
+# The times are polled from the screen every 20 ms, so they are accurate to
+# a few tens of milliseconds. Needs tmux; builds wirelens in release mode.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+big=${1:?usage: benches/tui.sh BIG.pcap [FILTER]}
+filter=${2:-tcp.port == 8081}
+command -v tmux >/dev/null || { echo "$0: needs tmux" >&2; exit 1; }
+cargo build --release --bin wirelens >&2
+bin=$PWD/target/release/wirelens
+session=wirelens-bench-$$
+
+now() { date +%s.%N; }
+screen() { tmux capture-pane -p -t "$session"; }
+# Whether the screen matches the extended regex $1 (the screen is read
+# whole first: grep -q closing the pipe early would fail it under pipefail).
+shows() { local s; s=$(screen); grep -Eq "$1" <<<"$s"; }
+# Waits until the screen matches $1; prints the time.
+wait_for() {
+    until shows "$1"; do sleep 0.02; done
+    now
+}
+cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; }
+trap cleanup EXIT
+
+start=$(now)
+tmux new-session -d -s "$session" -x 200 -y 50 "$bin" "$big"
+first=$(wait_for '^ *1 +[0-9]')
+until ! shows 'Loading'; do sleep 0.02; done
+loaded=$(now)
+pid=$(pgrep -f "^$bin $big" | head -1)
+rss=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
+packets=$(screen | grep -Eo 'Packets: [0-9]+' || true)
+
+tmux send-keys -t "$session" / "$filter" Enter
+applied_at=$(now)
+# The worker reports progress as "Filtering N%"; done when it is gone and
+# the displayed count is shown.
+until shows 'Displayed:' && ! shows 'Filtering'; do sleep 0.02; done
+filtered=$(now)
+displayed=$(screen | grep -Eo 'Displayed: [0-9]+ \([0-9.]+%\)' || true)
+tmux send-keys -t "$session" q
+
+echo "capture: $big ($packets)"
+awk -v s="$start" -v f="$first" -v l="$loaded" -v a="$applied_at" -v d="$filtered" -v m="$rss" -v flt="$filter" -v disp="$displayed" 'BEGIN {
+    printf "first screen with packets: %.2f s\n", f - s
+    printf "whole file indexed:        %.2f s\n", l - s
+    printf "memory after loading:      %.0f MB\n", m / 1024
+    printf "apply \"%s\":   %.2f s (%s)\n", flt, d - a, disp
+}'
