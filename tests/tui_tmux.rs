@@ -20,13 +20,19 @@ impl Session {
     /// Starts `wirelens ARGS` in a 120×40 terminal; after it exits, the pane
     /// shows whether the terminal is still raw and the exit status.
     fn start(name: &str, args: &str) -> Option<Session> {
+        Session::launch(name, "", args, "sleep 30")
+    }
+
+    /// `start` with `env` (`VAR=value …`) before the command and `then` run
+    /// after the status lines.
+    fn launch(name: &str, env: &str, args: &str, then: &str) -> Option<Session> {
         if Command::new("tmux").arg("-V").output().is_err() {
             eprintln!("skipping: tmux is not installed");
             return None;
         }
         let s = Session(format!("wirelens-tui-{name}-{}", std::process::id()));
         let cmd = format!(
-            "{} {args}; echo EXITED $?; echo STTY $(stty -a | grep -o -- '-icanon' || echo cooked); sleep 30",
+            "{env} {} {args}; echo EXITED $?; echo STTY $(stty -a | grep -o -- '-icanon' || echo cooked); {then}",
             env!("CARGO_BIN_EXE_wirelens"),
         );
         s.tmux(&["new-session", "-d", "-x", "120", "-y", "40", "-s", &s.0, &cmd]);
@@ -61,14 +67,19 @@ impl Session {
 
     /// Waits (up to 15 s) for the screen to contain `text`.
     fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |s| s.contains(text))
+    }
+
+    /// Waits (up to 15 s) for a screen that `ok` accepts; `what` names it.
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
-            if s.contains(text) {
+            if ok(&s) {
                 return s;
             }
             if start.elapsed() > Duration::from_secs(15) {
-                panic!("screen never showed {text:?}:\n{s}");
+                panic!("screen never showed {what}:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -254,6 +265,48 @@ fn a_generator_started_from_the_menu_shows_up_in_the_live_list() {
     // Two messages and their uppercase replies, and nothing printed over the screen.
     let screen = s.wait_for("udp-upper: the exchange is over │ Packets: 4 │");
     assert!(!screen.contains("server listening on") && !screen.contains(": hello wirelens"), "{screen}");
+    s.keys(&["q"]);
+    let after = s.wait_for("STTY");
+    assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
+}
+
+#[test]
+fn a_panic_gives_the_terminal_back_with_its_message() {
+    let file = sample("web.pcap").display().to_string();
+    let Some(s) = Session::launch("panic", "WIRELENS_TEST_PANIC=1", &file, "exec sh") else { return };
+    s.wait_for("34508 → 6789 [SYN]");
+    s.keys(&["j"]);
+    let after = s.wait_for("STTY");
+    assert!(after.contains("WIRELENS_TEST_PANIC is set: panicking on the first key"), "{after}");
+    assert!(after.contains("EXITED 101"), "{after}");
+    assert!(after.contains("STTY cooked"), "raw mode left on:\n{after}");
+    assert!(!after.contains("Packets ─"), "alternate screen not left:\n{after}");
+    let flags = s.tmux(&["display-message", "-p", "-t", &s.0, "#{alternate_on}#{mouse_any_flag}#{cursor_flag}"]);
+    assert_eq!(flags.trim(), "001", "alternate screen, mouse reporting or hidden cursor left behind");
+    // The shell that follows reads and echoes a line as usual.
+    s.keys(&["echo o''k", "Enter"]);
+    s.wait_until("the shell's answer", |screen| screen.lines().any(|l| l.trim_end() == "ok"));
+}
+
+#[test]
+fn all_three_panes_survive_a_resize() {
+    let Some(s) = Session::start("resize", &sample("web.pcap").display().to_string()) else { return };
+    // Every pane's title, and the status bar on the last row: a frame drawn
+    // for the current size, not what is left of an older one.
+    let whole = |rows: usize| {
+        move |screen: &str| {
+            let lines: Vec<&str> = screen.lines().collect();
+            [" Packets ", " Details ", " Bytes "].iter().all(|t| screen.contains(t))
+                && lines.len() == rows
+                && lines.last().is_some_and(|l| l.contains("Packets: 14"))
+        }
+    };
+    s.wait_until("the panes at 120×40", whole(40));
+    s.tmux(&["resize-window", "-t", &s.0, "-x", "80", "-y", "24"]);
+    let small = s.wait_until("the panes at 80×24", whole(24));
+    assert!(small.lines().all(|l| l.chars().count() <= 80), "{small}");
+    s.tmux(&["resize-window", "-t", &s.0, "-x", "120", "-y", "40"]);
+    s.wait_until("the panes at 120×40 again", whole(40));
     s.keys(&["q"]);
     let after = s.wait_for("STTY");
     assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");

@@ -52,6 +52,12 @@ use crate::capture::{LiveCapture, LiveOptions, Reader, StoreSource};
 /// How often the UI wakes up without input (to step a running search).
 const TICK: Duration = Duration::from_millis(100);
 
+/// Test hook: with this set (to anything) the event loop panics on the first
+/// key, so that the end-to-end tests can check that a panic gives the
+/// terminal back. An environment variable, not a key or flag, so that no
+/// user reaches it by accident.
+const TEST_PANIC_VAR: &str = "WIRELENS_TEST_PANIC";
+
 /// Opens `path` (`-` for standard input) in the inspector, with `filter`
 /// applied if given, and runs until the user quits.
 pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
@@ -157,6 +163,7 @@ fn run_app(
 }
 
 fn event_loop(tui: &mut terminal::Tui, app: &mut App, rx: &Receiver<Event>) -> anyhow::Result<()> {
+    let panic_on_key = std::env::var_os(TEST_PANIC_VAR).is_some();
     tui.terminal.draw(|f| app.draw(f))?;
     loop {
         let ev = match rx.recv_timeout(TICK) {
@@ -166,6 +173,9 @@ fn event_loop(tui: &mut terminal::Tui, app: &mut App, rx: &Receiver<Event>) -> a
         };
         if terminal::panicked() {
             anyhow::bail!("internal error: a thread panicked (message above)");
+        }
+        if panic_on_key && matches!(ev, Event::Key(_)) {
+            panic!("{TEST_PANIC_VAR} is set: panicking on the first key, as asked");
         }
         app.update(ev);
         // Apply whatever else is waiting before drawing once.
