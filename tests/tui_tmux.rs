@@ -311,3 +311,36 @@ fn all_three_panes_survive_a_resize() {
     let after = s.wait_for("STTY");
     assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
 }
+
+#[test]
+fn the_follow_view_grows_with_live_traffic() {
+    use std::io::Write;
+    use std::net::{TcpListener, TcpStream};
+    let port = 41_000 + (std::process::id() % 20_000) as u16;
+    let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) else {
+        eprintln!("skipping: port {port} is busy");
+        return;
+    };
+    let Some(s) = Session::start("follow-live", &format!("-i lo -f 'tcp port {port}'")) else { return };
+    let first = s.wait_for("Capturing");
+    if first.contains("permission") || first.contains("EXITED") {
+        eprintln!("skipping: cannot capture on lo here:\n{first}");
+        return;
+    }
+    let mut client = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let (mut server, _) = listener.accept().expect("accept");
+    client.write_all(b"first line from the client\n").expect("client write");
+    s.wait_for("Len=27");
+    // The list follows the newest packet, which belongs to the stream.
+    s.keys(&["F"]);
+    s.wait_for("first line from the client");
+    // Bytes sent after the view opened appear in it (a hex dump never shows
+    // 27 characters on one line, so this is the follow view).
+    server.write_all(b"SECOND LINE FROM THE SERVER\n").expect("server write");
+    s.wait_for("SECOND LINE FROM THE SERVER");
+    client.write_all(b"third line, client again\n").expect("client write");
+    s.wait_for("third line, client again");
+    s.keys(&["Escape", "q"]);
+    let after = s.wait_for("STTY");
+    assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
+}
