@@ -35,12 +35,6 @@ pub struct Options {
     pub quiet: bool,
 }
 
-/// Protocols whose fields `Depth::Transport` keeps (`_ws` is not one: its
-/// expert items come from any layer).
-const TRANSPORT_AND_BELOW: &[&str] = &[
-    "frame", "eth", "vlan", "llc", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp",
-];
-
 /// Dissects and prints packets one at a time, carrying what a run keeps from
 /// packet to packet (numbering, first and previous timestamps, sessions), so
 /// a file and a live interface print alike.
@@ -114,10 +108,10 @@ impl<'f> Printer<'f> {
         }
         if self.verbose {
             Depth::Tree
-        } else if !self.stats.is_empty() || protocols.iter().any(|p| !TRANSPORT_AND_BELOW.contains(p)) {
+        } else if !self.stats.is_empty() {
             Depth::Fields
         } else if matches!(self.format, Format::Fields(_)) || self.filter.is_some() {
-            Depth::Transport
+            Depth::to_read(protocols)
         } else {
             Depth::Columns
         }

@@ -360,6 +360,22 @@ pub enum Depth {
     Tree,
 }
 
+impl Depth {
+    /// The depth that gives every field of these protocols (the prefixes
+    /// of the field names a filter or field list reads).
+    pub fn to_read<'p>(protocols: impl IntoIterator<Item = &'p str>) -> Depth {
+        // `_ws` is not among these: its expert items come from any layer.
+        const TRANSPORT_AND_BELOW: &[&str] = &[
+            "frame", "eth", "vlan", "llc", "sll", "null", "arp", "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp",
+        ];
+        if protocols.into_iter().all(|p| TRANSPORT_AND_BELOW.contains(&p)) {
+            Depth::Transport
+        } else {
+            Depth::Fields
+        }
+    }
+}
+
 /// Dissects one frame. `session` carries the state of the packets before it.
 pub fn dissect_frame(
     meta: &FrameMeta,

@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
+use crate::dissect::Depth;
 use crate::filter::Filter;
 
 use super::event::{Event, FilterProgress};
@@ -19,8 +20,10 @@ pub fn spawn(
     tx: Sender<Event>,
     cancel: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
+    let depth = Depth::to_read(filter.protocols());
     walk::spawn(
         packets,
+        depth,
         cancel,
         move |i, d, bytes, matched: &mut Vec<u32>| {
             if filter.matches(d, bytes) {

@@ -18,10 +18,16 @@ const CHUNK_TIME: Duration = Duration::from_millis(50);
 /// How long to wait for more packets when the source is still open.
 const IDLE: Duration = Duration::from_millis(20);
 
-/// Calls `visit(packet index, dissection, bytes, chunk)` for each packet,
-/// then `send(chunk, packets scanned, done)` for each chunk; `send` answers
-/// false when nobody listens any more.
-pub fn spawn<C, V, S>(packets: Arc<Packets>, cancel: Arc<AtomicBool>, mut visit: V, mut send: S) -> std::thread::JoinHandle<()>
+/// Calls `visit(packet index, dissection, bytes, chunk)` for each packet
+/// dissected to `depth`, then `send(chunk, packets scanned, done)` for each
+/// chunk; `send` answers false when nobody listens any more.
+pub fn spawn<C, V, S>(
+    packets: Arc<Packets>,
+    depth: Depth,
+    cancel: Arc<AtomicBool>,
+    mut visit: V,
+    mut send: S,
+) -> std::thread::JoinHandle<()>
 where
     C: Default,
     V: FnMut(usize, &Dissection, &[u8], &mut C) + Send + 'static,
@@ -49,7 +55,7 @@ where
                 if cancel.load(Ordering::Relaxed) {
                     return;
                 }
-                if packets.dissect_to(next, Depth::Fields, &mut bytes, &mut d) {
+                if packets.dissect_to(next, depth, &mut bytes, &mut d) {
                     visit(next, &d, &bytes, &mut chunk);
                 }
                 next += 1;

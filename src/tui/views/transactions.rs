@@ -18,6 +18,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Block, Borders, Widget};
 
+use crate::dissect::Depth;
 use crate::stats::format_size;
 use crate::stats::transactions::{self, Item, Transactions};
 use crate::tui::event::{Event, TransactionsProgress};
@@ -86,6 +87,7 @@ impl TransactionsView {
         let cancel = Arc::new(AtomicBool::new(false));
         walk::spawn(
             packets,
+            Depth::Fields,
             cancel.clone(),
             |i, d, bytes, items: &mut Vec<Item>| transactions::items(i as u32 + 1, d, bytes, items),
             move |items, scanned_to, done| {
