@@ -58,6 +58,26 @@ web() {
         "$wl" gen web --pipeline / /missing.html
 }
 
+# The classic lab setting: curl against Python's own web server on 6789.
+python_web_client() {
+    python3 -m http.server 6789 --bind 127.0.0.1 --directory "$here/../assets/web" >/dev/null 2>&1 &
+    local server=$!
+    for _ in $(seq 50); do
+        curl -s -o /dev/null http://127.0.0.1:6789/ 2>/dev/null && break
+        sleep 0.1
+    done
+    local status=0
+    curl -s -o /dev/null http://127.0.0.1:6789/index.html || status=$?
+    curl -s -o /dev/null http://127.0.0.1:6789/missing.html || status=$?
+    kill $server
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+python_web() {
+    capture python-web.pcap "-i lo tcp port 6789" python_web_client
+}
+
 ping_lab() {
     capture ping.pcap "-i lo udp port 12000" \
         "$wl" gen ping --count 10 --loss 0.3 --seed 7
@@ -207,7 +227,7 @@ two_interfaces() {
     printf '%-28s %3d packets  %s\n' "$out" "$(tshark -r "$here/$out" 2>/dev/null | wc -l)" "dumpcap -i lo -i any"
 }
 
-all=(tcp_upper udp_upper web ping_lab chat dns smtp icmp cooked arp_vlan two_interfaces)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns smtp icmp cooked arp_vlan two_interfaces)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi
