@@ -1,15 +1,17 @@
 //! Capture sources: reading pcap/pcapng files (and stdin), live capture with
-//! libpcap, writing pcap files, and the packet index that lets the TUI fetch
+//! libpcap, writing pcap and pcapng files, and the packet index that lets the TUI fetch
 //! any packet's bytes on demand.
 
 mod index;
 pub mod live;
 mod pcap_writer;
+mod pcapng_writer;
 mod reader;
 
 pub use index::{PacketStore, StoreSource};
 pub use live::{LiveCapture, LiveError, LiveEvent, LiveOptions, LiveStats};
 pub use pcap_writer::PcapWriter;
+pub use pcapng_writer::PcapngWriter;
 pub use reader::{Interface, Reader, Record, MAX_PACKET};
 
 use thiserror::Error;

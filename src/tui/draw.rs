@@ -70,7 +70,10 @@ impl App {
             Mode::Search(input) => prompt(f, " Search ", input, "\"text\", de:ad:be:ef or 0xdeadbeef; Enter"),
             Mode::Save { input, displayed } => {
                 let which = if *displayed { "the displayed packets" } else { "all packets" };
-                prompt(f, " Save as pcap ", input, &format!("saves {which} (Tab changes); Enter saves"))
+                // The name chooses the format; the title says which one it is.
+                let format = if super::save::is_pcapng(std::path::Path::new(&input.text)) { "pcapng" } else { "pcap" };
+                let title = format!(" Save as {format} ");
+                prompt(f, &title, input, &format!("saves {which} (Tab changes); name.pcapng for pcapng; Enter saves"))
             }
             Mode::Generators { cursor } => gen_menu::draw(f, *cursor),
             Mode::Normal | Mode::Filter => {}

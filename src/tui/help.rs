@@ -23,7 +23,7 @@ pub const KEYS: &[(&str, &str)] = &[
     (": Ctrl-g", "go to packet number"),
     ("s Ctrl-f", "search: \"text\", hex bytes (de:ad:be:ef or 0xdeadbeef) or a filter"),
     ("n N", "next / previous search match"),
-    ("Ctrl-s", "save all or the displayed packets to a pcap file"),
+    ("Ctrl-s", "save all or the displayed packets (pcap; pcapng for a .pcapng name)"),
     ("Space", "live capture: pause / resume the display (capture goes on)"),
     ("R", "live capture: run a lab's traffic generator (server and client on loopback)"),
     ("t", "cycle the time format: relative, absolute, delta displayed, epoch"),

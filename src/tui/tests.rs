@@ -692,3 +692,28 @@ fn generator_menu_lists_the_labs_during_a_live_capture() {
     assert_eq!(app.mode, Mode::Normal);
     assert!(!screen(&app).contains("Run a lab's traffic generator"));
 }
+
+#[test]
+fn ctrl_s_saves_pcapng_when_the_name_says_so() {
+    let (mut app, rx) = lab(100, 30);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.pcapng");
+    ctrl(&mut app, 's');
+    type_str(&mut app, "lab.pcap");
+    assert!(screen(&app).contains(" Save as pcap "), "{}", screen(&app));
+    app.mode = Mode::Normal;
+    ctrl(&mut app, 's');
+    type_str(&mut app, &path.display().to_string());
+    assert!(screen(&app).contains(" Save as pcapng "), "{}", screen(&app));
+    press(&mut app, KeyCode::Enter);
+    let saved = rx.recv_timeout(std::time::Duration::from_secs(20)).unwrap();
+    app.update(saved);
+    assert!(screen(&app).contains(&format!("saved 6 packets to {}", path.display())), "{}", screen(&app));
+    let mut r = Reader::new(std::fs::File::open(&path).unwrap()).unwrap();
+    assert!(r.is_pcapng());
+    let mut n = 0;
+    while r.next_packet().unwrap().is_some() {
+        n += 1;
+    }
+    assert_eq!(n, 6);
+}
