@@ -141,6 +141,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return live_capture(&cli, iface, format, filter);
     }
     let Some(path) = cli.read.clone().or(cli.file.clone()) else {
+        if !headless && cli.write.is_none() {
+            // Nothing to read in a terminal: offer live capture instead.
+            if let Some(iface) = wirelens::tui::pick_interface()? {
+                wirelens::tui::run_live(&live_options(&cli, iface), cli.display_filter.as_deref())?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         anyhow::bail!("nothing to read: give a capture file (-r FILE) or an interface (-i IFACE); see --help");
     };
     if cli.write.is_some() {
@@ -181,11 +188,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn list_interfaces() -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     for (i, d) in wirelens::capture::live::list_interfaces()?.iter().enumerate() {
-        match (&d.description, d.loopback) {
-            (_, true) => writeln!(out, "{}. {} (Loopback)", i + 1, d.name)?,
-            (Some(desc), _) => writeln!(out, "{}. {} ({desc})", i + 1, d.name)?,
-            (None, _) => writeln!(out, "{}. {}", i + 1, d.name)?,
-        }
+        writeln!(out, "{}. {}", i + 1, d.label())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -344,3 +344,26 @@ fn the_follow_view_grows_with_live_traffic() {
     let after = s.wait_for("STTY");
     assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
 }
+
+#[test]
+fn with_no_file_and_no_interface_a_picker_starts_a_live_capture() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipping: live capture needs root");
+        return;
+    }
+    let Some(s) = Session::start("picker", "") else { return };
+    let screen = s.wait_for("capture on which interface?");
+    // Move down to `lo`, wherever libpcap lists it.
+    let n = screen
+        .lines()
+        .find_map(|l| l.split_once(". lo (Loopback)"))
+        .and_then(|(before, _)| before.trim_start_matches(['│', ' ']).parse::<usize>().ok());
+    let Some(n) = n.filter(|&n| n > 0) else { panic!("no lo in the picker:\n{screen}") };
+    s.keys(&vec!["j"; n - 1]);
+    s.keys(&["Enter"]);
+    s.wait_for("● Capturing │ Dropped: 0 │ lo");
+    s.keys(&["q"]);
+    let after = s.wait_for("STTY");
+    assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
+}

@@ -120,6 +120,17 @@ pub struct LiveInterface {
     pub up: bool,
 }
 
+impl LiveInterface {
+    /// The name and what it is, as tshark's `-D` shows them.
+    pub fn label(&self) -> String {
+        match (&self.description, self.loopback) {
+            (_, true) => format!("{} (Loopback)", self.name),
+            (Some(desc), _) => format!("{} ({desc})", self.name),
+            (None, _) => self.name.clone(),
+        }
+    }
+}
+
 pub fn list_interfaces() -> Result<Vec<LiveInterface>, LiveError> {
     let devs = pcap::Device::list().map_err(|e| LiveError::List(e.to_string()))?;
     Ok(devs

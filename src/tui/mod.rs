@@ -21,6 +21,7 @@ mod layout;
 mod list;
 mod loader;
 mod packets;
+mod picker;
 mod save;
 mod search;
 mod terminal;
@@ -46,6 +47,7 @@ use ratatui::layout::Rect;
 pub use app::App;
 pub use event::{Event, FilterProgress, Progress};
 pub use packets::Packets;
+pub use picker::pick_interface;
 
 use crate::capture::{LiveCapture, LiveOptions, Reader, StoreSource};
 
