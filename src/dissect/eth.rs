@@ -35,6 +35,7 @@ pub static TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", FieldType
 pub static FCS: FieldDef =
     FieldDef::new("eth.fcs", "Frame check sequence", FieldType::U32).base(Base::Hex);
 pub static FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", FieldType::U8)
+    .base(Base::None)
     .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")]);
 
 pub static FIELDS: &[Field] = &[

@@ -16,7 +16,7 @@ pub static CODE: FieldDef = FieldDef::new("icmp.code", "Code", FieldType::U8);
 pub static CHECKSUM: FieldDef =
     FieldDef::new("icmp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
 pub static CHECKSUM_STATUS: FieldDef =
-    FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8).strings(CHECKSUM_WORDS);
+    FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(CHECKSUM_WORDS);
 pub static UNUSED: FieldDef = FieldDef::new("icmp.unused", "Unused", FieldType::Bytes);
 pub static IDENT: FieldDef =
     FieldDef::new("icmp.ident", "Identifier (BE)", FieldType::U16).base(Base::DecHex);
@@ -212,7 +212,9 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         let _ = write!(info, " ({c})");
     }
     let t = cx.tree();
-    t.add(&TYPE, b.range(0, 1), Value::UInt(ty as u64));
+    let id = t.add(&TYPE, b.range(0, 1), Value::UInt(ty as u64));
+    // ICMP (not ICMPv6) puts the number first, as Wireshark does.
+    t.set_text(id, format_args!("Type: {ty} ({type_str})"));
     let c = t.add(&CODE, b.range(1, 1), Value::UInt(code as u64));
     if let Some(s) = code_str {
         t.set_text(c, format_args!("Code: {code} ({s})"));

@@ -16,7 +16,7 @@ pub static CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldType::U8);
 pub static CHECKSUM: FieldDef =
     FieldDef::new("icmpv6.checksum", "Checksum", FieldType::U16).base(Base::Hex);
 pub static CHECKSUM_STATUS: FieldDef =
-    FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8).strings(CHECKSUM_WORDS);
+    FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(CHECKSUM_WORDS);
 pub static RESERVED: FieldDef = FieldDef::new("icmpv6.reserved", "Reserved", FieldType::Bytes);
 pub static MTU: FieldDef = FieldDef::new("icmpv6.mtu", "MTU", FieldType::U32);
 pub static POINTER: FieldDef = FieldDef::new("icmpv6.pointer", "Pointer", FieldType::U32);

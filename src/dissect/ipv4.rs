@@ -11,8 +11,37 @@ pub static IP: FieldDef = FieldDef::new("ip", "Internet Protocol Version 4", Fie
 pub static VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8).mask(0xf0);
 pub static HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8).mask(0x0f);
 pub static DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8).base(Base::Hex);
-pub static DSCP: FieldDef = FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8).mask(0xfc);
-pub static ECN: FieldDef = FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8).mask(0x03);
+pub static DSCP: FieldDef =
+    FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8).mask(0xfc).strings(&[
+        (0, "Default"),
+        (8, "Class Selector 1"),
+        (10, "Assured Forwarding 11"),
+        (12, "Assured Forwarding 12"),
+        (14, "Assured Forwarding 13"),
+        (16, "Class Selector 2"),
+        (18, "Assured Forwarding 21"),
+        (20, "Assured Forwarding 22"),
+        (22, "Assured Forwarding 23"),
+        (24, "Class Selector 3"),
+        (26, "Assured Forwarding 31"),
+        (28, "Assured Forwarding 32"),
+        (30, "Assured Forwarding 33"),
+        (32, "Class Selector 4"),
+        (34, "Assured Forwarding 41"),
+        (36, "Assured Forwarding 42"),
+        (38, "Assured Forwarding 43"),
+        (40, "Class Selector 5"),
+        (46, "Expedited Forwarding"),
+        (48, "Class Selector 6"),
+        (56, "Class Selector 7"),
+    ]);
+pub static ECN: FieldDef =
+    FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8).mask(0x03).strings(&[
+        (0, "Not ECN-Capable Transport"),
+        (1, "ECN-Capable Transport codepoint '01'"),
+        (2, "ECN-Capable Transport codepoint '10'"),
+        (3, "Congestion Experienced"),
+    ]);
 pub static LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16);
 static BOGUS_LEN: FieldDef = FieldDef::new("ip.bogus_ip_length", "Bogus IP length", FieldType::None);
 pub static ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16).base(Base::HexDec);
@@ -25,6 +54,7 @@ pub static TTL: FieldDef = FieldDef::new("ip.ttl", "Time to Live", FieldType::U8
 pub static PROTO: FieldDef = FieldDef::new("ip.proto", "Protocol", FieldType::U8).strings(IP_PROTOCOLS);
 pub static CHECKSUM: FieldDef = FieldDef::new("ip.checksum", "Header Checksum", FieldType::U16).base(Base::Hex);
 pub static CHECKSUM_STATUS: FieldDef = FieldDef::new("ip.checksum.status", "Header checksum status", FieldType::U8)
+    .base(Base::None)
     .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")]);
 pub static SRC: FieldDef = FieldDef::new("ip.src", "Source Address", FieldType::Ipv4);
 pub static DST: FieldDef = FieldDef::new("ip.dst", "Destination Address", FieldType::Ipv4);

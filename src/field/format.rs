@@ -73,6 +73,8 @@ pub fn format_label(f: &FieldDef, v: &Value, bytes: &[u8]) -> String {
                 _ => n.to_string(),
             };
             match f.value_string(*n) {
+                // Wireshark's BASE_NONE with value strings: the word alone.
+                Some(s) if f.base == Base::None => out.push_str(s),
                 Some(s) => {
                     let _ = write!(out, "{s} ({num})");
                 }
