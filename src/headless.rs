@@ -53,6 +53,8 @@ pub struct Printer<'f> {
     number: u32,
     stats: Stats,
     quiet: bool,
+    /// How deep every packet is dissected (`depth_for`).
+    depth: Depth,
 }
 
 impl<'f> Printer<'f> {
@@ -75,6 +77,7 @@ impl<'f> Printer<'f> {
             number: 0,
             stats: Stats::default(),
             quiet: false,
+            depth: depth_for(format, verbose, filter, false),
         }
     }
 
@@ -86,6 +89,7 @@ impl<'f> Printer<'f> {
             self.session.tcp.keep_frames = true;
             self.session.http.keep_frames = true;
         }
+        self.depth = depth_for(self.format, self.verbose, self.filter, !stats.is_empty());
         self.stats = stats;
         self.quiet = quiet;
         self
@@ -97,24 +101,6 @@ impl<'f> Printer<'f> {
         self.stats.draw(&self.session, &mut s);
         out.write_all(s.as_bytes())?;
         out.flush()
-    }
-
-    /// How deep packets are dissected: as deep as the output, the filter
-    /// and the statistics read.
-    fn depth(&self) -> Depth {
-        let mut protocols: Vec<&str> = self.filter.map(|f| f.protocols()).unwrap_or_default();
-        if let Format::Fields(fl) = self.format {
-            protocols.extend(fl.fields().iter().map(|f| f.protocol()));
-        }
-        if self.verbose {
-            Depth::Tree
-        } else if !self.stats.is_empty() {
-            Depth::Fields
-        } else if matches!(self.format, Format::Fields(_)) || self.filter.is_some() {
-            Depth::to_read(protocols)
-        } else {
-            Depth::Columns
-        }
     }
 
     /// Packets dissected so far (printed or not).
@@ -130,9 +116,8 @@ impl<'f> Printer<'f> {
         let prev = if self.number == 1 { rec.ts } else { self.prev_ts };
         let meta = FrameMeta::of(self.number, rec, iface, self.pcapng, first, prev);
         self.prev_ts = rec.ts;
-        let depth = self.depth();
         let (d, line) = (&mut self.d, &mut self.line);
-        dissect_frame(&meta, data, &mut self.session, Pass::First, depth, d);
+        dissect_frame(&meta, data, &mut self.session, Pass::First, self.depth, d);
         self.stats.packet(&meta, d, data);
         if self.quiet || self.filter.is_some_and(|f| !f.matches(d, data)) {
             return Ok(());
@@ -161,6 +146,24 @@ impl<'f> Printer<'f> {
             line.push('\n');
         }
         out.write_all(line.as_bytes())
+    }
+}
+
+/// How deep packets are dissected: as deep as the output, the filter and
+/// the statistics read. Decided once per run, not per packet.
+fn depth_for(format: &Format, verbose: bool, filter: Option<&Filter>, stats: bool) -> Depth {
+    let mut protocols: Vec<&str> = filter.map(|f| f.protocols()).unwrap_or_default();
+    if let Format::Fields(fl) = format {
+        protocols.extend(fl.fields().iter().map(|f| f.protocol()));
+    }
+    if verbose {
+        Depth::Tree
+    } else if stats {
+        Depth::Fields
+    } else if matches!(format, Format::Fields(_)) || filter.is_some() {
+        Depth::to_read(protocols)
+    } else {
+        Depth::Columns
     }
 }
 

@@ -234,8 +234,7 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
     let t = cx.tree();
     t.set_text(root, format_args!("{proto_name} ({})", if response { "response" } else { "query" }));
     // Wireshark's wording for codes it has no name for.
-    let lookup = |table: crate::field::ValueStrings, v: u16| table.iter().find(|e| e.0 == v as u64).map(|e| e.1);
-    let mut summary = match lookup(OPCODES, opcode) {
+    let mut summary = match F_OPCODE.value_string(opcode as u64) {
         Some(name) => name.to_string(),
         None => format!("Unknown operation ({opcode})"),
     };
@@ -245,14 +244,14 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
     let info = cx.out.cols.info();
     let _ = write!(info, "{summary} 0x{id:04x}");
     if response && rcode != 0 {
-        match lookup(RCODES, rcode) {
+        match F_RCODE.value_string(rcode as u64) {
             Some(name) => write!(info, " {name}"),
             None => write!(info, " Unknown error ({rcode})"),
         }
         .ok();
     }
     let flag_text = if response {
-        format!("Flags: 0x{flags:04x} {summary}, {}", lookup(RCODES, rcode).unwrap_or("Unknown error"))
+        format!("Flags: 0x{flags:04x} {summary}, {}", F_RCODE.value_string(rcode as u64).unwrap_or("Unknown error"))
     } else {
         format!("Flags: 0x{flags:04x} {summary}")
     };

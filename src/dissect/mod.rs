@@ -311,8 +311,7 @@ impl<'a> Ctx<'a> {
         }
         self.out.protocols.push_str(proto_id);
         if !column.is_empty() {
-            self.layer = column;
-            self.out.cols.set_protocol(column);
+            self.enter_again(column);
         }
     }
 }
