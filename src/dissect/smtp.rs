@@ -11,7 +11,7 @@ use crate::session::smtp::{Auth, FrameState, SmtpStream, MAX_MESSAGE};
 use super::http::show;
 use super::{smtp_imf as imf, Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
-pub static SMTP: FieldDef = FieldDef::new("smtp", "Simple Mail Transfer Protocol", FieldType::Protocol);
+pub static SMTP: FieldDef = FieldDef::new("smtp", "Simple Mail Transfer Protocol", FieldType::Protocol).brief();
 pub static REQ: FieldDef = FieldDef::new("smtp.req", "Request", FieldType::Bool);
 pub static RSP: FieldDef = FieldDef::new("smtp.rsp", "Response", FieldType::Bool);
 static AUTH_USERNAME: FieldDef = FieldDef::new("smtp.auth.username", "Username", FieldType::String);
