@@ -29,9 +29,35 @@ pub fn spawn<C, V, S>(
     mut send: S,
 ) -> std::thread::JoinHandle<()>
 where
-    C: Default,
+    C: Default + Send + 'static,
     V: FnMut(usize, &Dissection, &[u8], &mut C) + Send + 'static,
     S: FnMut(C, usize, bool) -> bool + Send + 'static,
+{
+    spawn_with(
+        packets,
+        depth,
+        cancel,
+        C::default(),
+        move |chunk, i, d, bytes| visit(i, d, bytes, chunk),
+        move |chunk, scanned, done| send(std::mem::take(chunk), scanned, done),
+    )
+}
+
+/// `spawn` for a worker whose state outlives a chunk (a table it keeps
+/// adding to): `visit` and `send` both get `state`, and `send` decides what
+/// of it to report.
+pub fn spawn_with<T, V, S>(
+    packets: Arc<Packets>,
+    depth: Depth,
+    cancel: Arc<AtomicBool>,
+    mut state: T,
+    mut visit: V,
+    mut send: S,
+) -> std::thread::JoinHandle<()>
+where
+    T: Send + 'static,
+    V: FnMut(&mut T, usize, &Dissection, &[u8]) + Send + 'static,
+    S: FnMut(&mut T, usize, bool) -> bool + Send + 'static,
 {
     std::thread::spawn(move || {
         let mut d = Dissection::default();
@@ -50,13 +76,12 @@ where
                 continue;
             }
             let deadline = Instant::now() + CHUNK_TIME;
-            let mut chunk = C::default();
             while next < n {
                 if cancel.load(Ordering::Relaxed) {
                     return;
                 }
                 if packets.dissect_to(next, depth, &mut bytes, &mut d) {
-                    visit(next, &d, &bytes, &mut chunk);
+                    visit(&mut state, next, &d, &bytes);
                 }
                 next += 1;
                 if next.is_multiple_of(64) && Instant::now() >= deadline {
@@ -64,7 +89,7 @@ where
                 }
             }
             let done = complete && next >= n;
-            if !send(chunk, next, done) || done {
+            if !send(&mut state, next, done) || done {
                 return;
             }
         }

@@ -8,7 +8,6 @@
 //! and keeps following a capture still running.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
@@ -25,6 +24,7 @@ use crate::tui::event::{Event, TransactionsProgress};
 use crate::tui::packets::Packets;
 use crate::tui::walk;
 
+use super::worker::Job;
 use super::{footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
 
 const TABS: [&str; 3] = ["DNS", "HTTP", "SMTP"];
@@ -61,34 +61,22 @@ fn printable(s: &str, width: usize) -> String {
 
 pub struct TransactionsView {
     model: Transactions,
-    generation: u64,
-    /// Stops the worker when the view goes.
-    cancel: Arc<AtomicBool>,
-    scanned: usize,
-    done: bool,
+    job: Job,
     /// The tab the user chose; until then the first tab with rows shows.
     chosen: Option<usize>,
     cursor: usize,
     top: Cell<usize>,
 }
 
-impl Drop for TransactionsView {
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-}
-
 impl TransactionsView {
     /// Opens the view and starts its worker, which reports on `tx`.
     pub fn start(packets: Arc<Packets>, tx: Sender<Event>) -> TransactionsView {
-        // Views come and go; a closed one's late chunks must not reach the next.
-        static GENERATION: AtomicU64 = AtomicU64::new(0);
-        let generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
-        let cancel = Arc::new(AtomicBool::new(false));
+        let job = Job::default();
+        let generation = job.generation();
         walk::spawn(
             packets,
             Depth::Fields,
-            cancel.clone(),
+            job.cancel_flag(),
             |i, d, bytes, items: &mut Vec<Item>| transactions::items(i as u32 + 1, d, bytes, items),
             move |items, scanned_to, done| {
                 tx.send(Event::Transactions(TransactionsProgress { generation, items, scanned_to, done })).is_ok()
@@ -96,10 +84,7 @@ impl TransactionsView {
         );
         TransactionsView {
             model: Transactions::default(),
-            generation,
-            cancel,
-            scanned: 0,
-            done: false,
+            job,
             chosen: None,
             cursor: 0,
             top: Cell::new(0),
@@ -108,14 +93,17 @@ impl TransactionsView {
 
     /// Takes in a chunk of the worker's findings (ignoring another view's).
     pub fn progress(&mut self, p: TransactionsProgress) {
-        if p.generation != self.generation {
+        if !self.job.accept(p.generation, p.scanned_to, p.done) {
             return;
         }
         for item in p.items {
             self.model.add(item);
         }
-        self.scanned = p.scanned_to;
-        self.done = p.done;
+    }
+
+    /// Whether the worker has read every packet of a complete source.
+    pub fn done(&self) -> bool {
+        self.job.done
     }
 
     pub fn tab(&self) -> usize {
@@ -180,8 +168,8 @@ impl TransactionsView {
             .enumerate()
             .map(|(i, name)| if i == tab { format!("[{name} {}]", self.len(i)) } else { format!(" {name} {} ", self.len(i)) })
             .collect();
-        let reading = if self.done { "" } else { "…" };
-        let title = format!(" Transactions {} · {} packets read{reading} ", tabs.join(" "), self.scanned);
+        let reading = if self.job.done { "" } else { "…" };
+        let title = format!(" Transactions {} · {} packets read{reading} ", tabs.join(" "), self.job.scanned);
         let block = Block::new().borders(Borders::ALL).title(title);
         let inner = block.inner(area);
         block.render(area, buf);
@@ -280,7 +268,7 @@ mod tests {
     fn open(app: &mut App, rx: &Receiver<Event>) {
         press(app, KeyCode::Char('T'));
         while let Some(SessionView::Transactions(v)) = &app.session_view {
-            if v.done {
+            if v.done() {
                 return;
             }
             match rx.recv_timeout(Duration::from_secs(20)) {
