@@ -357,7 +357,12 @@ fn options(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
                 t.add(&KEEPALIVE, b.range(d, 2), Value::UInt(u16::from_be_bytes([data[0], data[1]]) as u64));
             }
             13 if olen > 0 => {
-                t.add(&CHAIN, b.range(d, olen), Value::str(c_text(data)));
+                // The value keeps the raw bytes (tshark prints them so);
+                // the label escapes them.
+                let end = data.iter().position(|&c| c == 0).unwrap_or(data.len());
+                let raw = String::from_utf8_lossy(&data[..end]).into_owned();
+                let id = t.add(&CHAIN, b.range(d, olen), Value::str(raw));
+                t.set_text(id, format_args!("{}: {}", CHAIN.display, c_text(data)));
             }
             15 if olen >= 2 => {
                 t.add(&EXT_ERROR_CODE, b.range(d, 2), Value::UInt(u16::from_be_bytes([data[0], data[1]]) as u64));
