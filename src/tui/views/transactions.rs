@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, Widget};
 
 use crate::dissect::Depth;
@@ -58,6 +58,8 @@ fn printable(s: &str, width: usize) -> String {
     }
     out.chars().take(width).collect()
 }
+
+const CLEARTEXT: Style = Style::new().fg(Color::Black).bg(Color::Yellow);
 
 pub struct TransactionsView {
     model: Transactions,
@@ -190,6 +192,9 @@ impl TransactionsView {
         for (y, i) in (top..self.len(tab)).take(height).enumerate() {
             let Some((cells, _, _)) = self.row(tab, i) else { break };
             let mut style = match self.model.smtp.get(i) {
+                // Credentials anyone on the path can read stand out, as
+                // Wireshark's expert warnings do.
+                Some(l) if tab == 2 && l.cleartext => CLEARTEXT,
                 Some(l) if tab == 2 => if l.client { CLIENT } else { SERVER },
                 _ => Style::new(),
             };
@@ -252,7 +257,12 @@ mod tests {
 
     /// The inspector over a sample capture, all loaded, 140×50.
     fn app(name: &str) -> Option<(App, Receiver<Event>)> {
-        let packets = load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name))?;
+        app_at(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name))
+    }
+
+    fn app_at(path: &std::path::Path) -> Option<(App, Receiver<Event>)> {
+        let packets = load(path)?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let (tx, rx) = std::sync::mpsc::channel();
         let n = packets.len();
         let mut app = App::new(packets, tx, name.into(), Rect::new(0, 0, 140, 50));
@@ -383,5 +393,29 @@ mod tests {
         assert_eq!(row_with(&s, "C: QUIT"), ["17", "0", "C: QUIT"]);
         press(&mut app, KeyCode::Char('r'));
         assert_eq!(app.message.as_deref(), Some("this row has no response"));
+    }
+
+    #[test]
+    fn smtp_auth_login_shows_the_decoded_credentials_flagged() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures/zeek__smtp.pcap");
+        let Some((mut app, rx)) = app_at(&path) else { return };
+        open(&mut app, &rx);
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Tab);
+        let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).expect("terminal");
+        t.draw(|f| app.draw(f)).expect("draw");
+        let buf = t.backend().buffer().clone();
+        let s = rows(&buf);
+        assert_eq!(row_with(&s, "C: AUTH LOGIN"), ["10", "0", "C: AUTH LOGIN"]);
+        assert_eq!(row_with(&s, "VXNlcm5hbWU6"), ["11", "0", "S: 334 VXNlcm5hbWU6", "→ \"Username:\""]);
+        let user = s.iter().position(|l| l.contains("C: Z3VycGFydGFwQHBhdHJpb3RzLmlu  → \"gurpartap@patriots.in\" [user name in cleartext]"));
+        let pass = s.iter().position(|l| l.contains("C: cHVuamFiQDEyMw==  → \"punjab@123\" [password in cleartext]"));
+        let (Some(user), Some(pass)) = (user, pass) else { panic!("{s:#?}") };
+        assert!(s[pass + 1].contains("S: 235 Authentication succeeded"), "{s:#?}");
+        // The credential lines are marked; the 334 before them is not.
+        let x = s[user].find("C: Z3V").map(|b| s[user][..b].chars().count()).unwrap_or(0) as u16;
+        assert_eq!(buf[(x, user as u16)].bg, Color::Yellow);
+        assert_eq!(buf[(x, pass as u16)].bg, Color::Yellow);
+        assert_ne!(buf[(x, user as u16 - 1)].bg, Color::Yellow);
     }
 }
