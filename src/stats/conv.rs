@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::scan::{Addr, AddrFields, Transport, TransportFields};
-use super::{format_size, nanos_to_sec, Tap};
+use super::{format_size, nanos_to_sec, Tap, TapFilter};
 use crate::dissect::{Dissection, FrameMeta};
 use crate::session::Session;
 
@@ -110,6 +110,7 @@ pub struct ConvTap {
     changed: Vec<usize>,
     /// Whether each row is in `changed`.
     marked: Vec<bool>,
+    filter: TapFilter,
 }
 
 impl ConvTap {
@@ -120,10 +121,10 @@ impl ConvTap {
             ConvType::Ipv6 => AddrFields::named("ipv6.src", "ipv6.dst"),
         };
         let transport = kind.has_ports().then(|| TransportFields::new(kind.proto()));
-        ConvTap { kind, addrs, transport, items: Vec::new(), index: HashMap::new(), changed: Vec::new(), marked: Vec::new() }
+        ConvTap { kind, addrs, transport, items: Vec::new(), index: HashMap::new(), changed: Vec::new(), marked: Vec::new(), filter: TapFilter::default() }
     }
 
-    /// `tcp`, `udp`, … (what follows `conv,`).
+    /// `tcp`, `udp`, `tcp,FILTER` … (what follows `conv,`).
     pub fn parse(arg: &str) -> Result<ConvTap, String> {
         let (kind, filter) = match arg.split_once(',') {
             Some((k, f)) => (k, Some(f)),
@@ -132,10 +133,8 @@ impl ConvTap {
         let Some(kind) = ConvType::parse(kind) else {
             return Err(format!("-z conv,{arg}: unknown conversation type {kind:?} (eth, ip, ipv6, tcp, udp)"));
         };
-        if filter.is_some() {
-            return Err(format!("-z conv,{arg}: a filter on a conversation table is not supported yet"));
-        }
-        Ok(ConvTap::new(kind))
+        let filter = TapFilter::parse(&format!("conv,{arg}"), filter)?;
+        Ok(ConvTap { filter, ..ConvTap::new(kind) })
     }
 
     pub fn kind(&self) -> ConvType {
@@ -240,7 +239,10 @@ impl ConvTap {
 const RULE: &str = "================================================================================\n";
 
 impl Tap for ConvTap {
-    fn packet(&mut self, meta: &FrameMeta, d: &Dissection, _data: &[u8]) {
+    fn packet(&mut self, meta: &FrameMeta, d: &Dissection, data: &[u8]) {
+        if !self.filter.passes(d, data) {
+            return;
+        }
         let rel = meta.ts.since(meta.first_ts);
         for h in self.hits(d) {
             self.add(h, meta.origlen as u64, rel);
@@ -250,7 +252,7 @@ impl Tap for ConvTap {
     fn draw(&self, _session: &Session, out: &mut String) {
         out.push_str(RULE);
         let _ = writeln!(out, "{} Conversations", self.kind.title());
-        out.push_str("Filter:<No Filter>\n");
+        let _ = writeln!(out, "Filter:{}", self.filter.text.as_deref().unwrap_or("<No Filter>"));
         let pad = if self.kind.has_ports() { 59 } else { 47 };
         let _ = writeln!(
             out,
@@ -288,6 +290,10 @@ impl Tap for ConvTap {
             );
         }
         out.push_str(RULE);
+    }
+
+    fn reads_frame(&self) -> bool {
+        self.filter.reads_frame()
     }
 }
 
