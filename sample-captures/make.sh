@@ -116,6 +116,26 @@ dns() {
     capture dns-tcp.pcap "-i lo tcp port 53" dns_session dns_tcp_clients
 }
 
+# dig asking our server, serving assets/zone-records.txt, for each record type.
+dns_records_clients() {
+    "$wl" gen dns --server --port 53 --zone "$here/../assets/zone-records.txt" &
+    local server=$!
+    sleep 0.3
+    local status=0 q
+    for q in "rr.test HINFO" "rr.test CAA" "rr.test NAPTR" "rr.test SSHFP" "_443._tcp.rr.test TLSA" \
+        "rr.test HTTPS" "_dns.rr.test SVCB" "_sip._udp.rr.test SRV"; do
+        # shellcheck disable=SC2086 # name and type are two arguments
+        dig @127.0.0.1 -p 53 $q || status=$?
+    done
+    kill -INT $server
+    wait $server || true
+    return $status
+}
+
+dns_records() {
+    capture dns-records.pcap "-i lo udp port 53" dns_records_clients
+}
+
 smtp_errors_client() {
     "$wl" gen smtp --server --port 25 --max-size 100 &
     local server=$!
@@ -227,7 +247,7 @@ two_interfaces() {
     printf '%-28s %3d packets  %s\n' "$out" "$(tshark -r "$here/$out" 2>/dev/null | wc -l)" "dumpcap -i lo -i any"
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns smtp icmp cooked arp_vlan two_interfaces)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

@@ -170,7 +170,7 @@ fn depth_for(format: &Format, verbose: bool, filter: Option<&Filter>, stats: boo
 /// What a run ended with: a clean end of file, or damage after some packets
 /// (already printed).
 pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), String>> {
-    let stats = Stats::new(&opts.stats).map_err(anyhow::Error::msg)?;
+    let stats = Stats::new(&opts.stats, opts.filter.as_ref()).map_err(anyhow::Error::msg)?;
     let mut reader = capture::open_stream(&opts.path)?;
     let pcapng = reader.is_pcapng();
     let mut printer =

@@ -42,6 +42,19 @@ pub fn values(d: &Dissection, f: Field) -> Vec<String> {
         .collect()
 }
 
+/// Every value of `f`, byte-valued ones read from `bytes` (the buffer the
+/// dissector ran on).
+pub fn values_in(d: &Dissection, f: Field, bytes: &[u8]) -> Vec<String> {
+    d.tree
+        .find(f)
+        .map(|n| {
+            let mut s = String::new();
+            crate::field::format_value(n.field, &n.value, bytes.get(n.range()).unwrap_or_default(), &mut s);
+            s
+        })
+        .collect()
+}
+
 /// Every label of the tree, for checks on wording.
 pub fn labels(d: &Dissection) -> Vec<String> {
     (0..d.tree.nodes.len()).map(|i| d.tree.label(i, &[])).collect()

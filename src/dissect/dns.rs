@@ -116,6 +116,7 @@ pub static RESPONSE_TO: FieldDef = FieldDef::new("dns.response_to", "Request In"
 pub static TIME: FieldDef =
     FieldDef::new("dns.time", "Time", FieldType::RelTime).desc("The time between the Query and the Response");
 pub static UNSOLICITED: FieldDef = FieldDef::new("dns.unsolicited", "Unsolicited", FieldType::Bool)
+    .strings(&[(1, "True"), (0, "False")])
     .desc("This is an unsolicited response");
 
 pub use super::dns_rdata::RDATA_FIELDS;
@@ -300,6 +301,8 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
             if let Some(ns) = links.time {
                 t.generated(&TIME, here, Value::RelTime(ns));
             }
+        } else {
+            t.generated(&UNSOLICITED, here, Value::Bool(true));
         }
     } else if links.response_in != 0 {
         t.generated(&RESPONSE_IN, here, Value::FrameNum(links.response_in));
@@ -452,7 +455,7 @@ fn record(cx: &mut Ctx, b: &Buf, off: usize, mdns: bool, rejected: &mut bool) ->
         cx.tree().set_text(id, format_args!("Time to live: {ttl} ({})", names::duration(ttl)));
     }
     cx.tree().add(&RESP_LEN, b.range(p + 8, 2), Value::UInt(rdlen as u64));
-    let suffix = rdata(cx, b, p + 10, ty, rdlen, rejected)?;
+    let suffix = rdata(cx, b, p + 10, ty, rdlen, &n.text, rejected)?;
     if let Some(s) = suffix {
         label.push_str(", ");
         label.push_str(&s);

@@ -11,6 +11,7 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use super::dns_name::read_name;
 use super::dns_names::{duration, name_or_unknown, OPT_CODES};
+use super::{dns_dnssec as sec, dns_rdata_text as text, dns_svcb};
 use super::{Buf, Ctx, DResult};
 
 pub static A: FieldDef = FieldDef::new("dns.a", "Address", FieldType::Ipv4);
@@ -35,8 +36,6 @@ pub static SRV_PRIORITY: FieldDef = FieldDef::new("dns.srv.priority", "Priority"
 pub static SRV_WEIGHT: FieldDef = FieldDef::new("dns.srv.weight", "Weight", FieldType::U16);
 pub static SRV_PORT: FieldDef = FieldDef::new("dns.srv.port", "Port", FieldType::U16);
 pub static SRV_TARGET: FieldDef = FieldDef::new("dns.srv.target", "Target", FieldType::String);
-pub static NSEC_NEXT: FieldDef =
-    FieldDef::new("dns.nsec.next_domain_name", "Next Domain Name", FieldType::String);
 pub static OPT: FieldDef = FieldDef::new("dns.opt", "Option", FieldType::None);
 pub static OPT_CODE: FieldDef = FieldDef::new("dns.opt.code", "Option Code", FieldType::U16).strings(OPT_CODES);
 pub static OPT_LEN: FieldDef = FieldDef::new("dns.opt.len", "Option Length", FieldType::U16);
@@ -50,13 +49,21 @@ pub static CLIENT_SCOPE: FieldDef = FieldDef::new("dns.opt.client.scope", "Scope
 pub static CLIENT_ADDR4: FieldDef = FieldDef::new("dns.opt.client.addr4", "Client Subnet", FieldType::Ipv4);
 pub static CLIENT_ADDR6: FieldDef = FieldDef::new("dns.opt.client.addr6", "Client Subnet", FieldType::Ipv6);
 pub static PADDING: FieldDef = FieldDef::new("dns.opt.padding", "Padding", FieldType::Bytes);
+pub static DAU: FieldDef = FieldDef::new("dns.opt.dau", "DAU", FieldType::U8).strings(sec::ALGORITHMS);
+pub static DHU: FieldDef = FieldDef::new("dns.opt.dhu", "DHU", FieldType::U8).strings(sec::DIGESTS);
+pub static N3U: FieldDef = FieldDef::new("dns.opt.n3u", "N3U", FieldType::U8).strings(sec::NSEC3_HASHES);
+pub static KEEPALIVE: FieldDef = FieldDef::new("dns.opt.edns_tcp_keepalive.timeout", "Timeout", FieldType::U16);
+pub static CHAIN: FieldDef = FieldDef::new("dns.opt.chain.fqdn", "Closest Trust Point", FieldType::String);
+pub static EXT_ERROR_CODE: FieldDef = FieldDef::new("dns.opt.ext_error.info_code", "Info Code", FieldType::U16);
+pub static EXT_ERROR_TEXT: FieldDef = FieldDef::new("dns.opt.ext_error.extra_text", "Extra Text", FieldType::String);
 pub static DATA: FieldDef = FieldDef::new("dns.data", "Data", FieldType::Bytes).base(Base::None);
 
 pub static RDATA_FIELDS: &[Field] = &[
     &A, &AAAA, &NS, &CNAME, &PTR, &DNAME, &MX_PREF, &MX_EXCHANGE, &TXT_LEN, &TXT, &SOA_MNAME, &SOA_RNAME,
     &SOA_SERIAL, &SOA_REFRESH, &SOA_RETRY, &SOA_EXPIRE, &SOA_MINIMUM, &SRV_PRIORITY, &SRV_WEIGHT,
-    &SRV_PORT, &SRV_TARGET, &NSEC_NEXT, &OPT, &OPT_CODE, &OPT_LEN, &OPT_DATA, &COOKIE_CLIENT, &COOKIE_SERVER,
-    &CLIENT_FAMILY, &CLIENT_NETMASK, &CLIENT_SCOPE, &CLIENT_ADDR4, &CLIENT_ADDR6, &PADDING, &DATA,
+    &SRV_PORT, &SRV_TARGET, &OPT, &OPT_CODE, &OPT_LEN, &OPT_DATA, &COOKIE_CLIENT, &COOKIE_SERVER,
+    &CLIENT_FAMILY, &CLIENT_NETMASK, &CLIENT_SCOPE, &CLIENT_ADDR4, &CLIENT_ADDR6, &PADDING, &DAU, &DHU, &N3U, &KEEPALIVE, &CHAIN, &EXT_ERROR_CODE,
+    &EXT_ERROR_TEXT, &DATA,
 ];
 
 /// hickory-proto's reading of the RDATA of `len` bytes at `off` in `msg`
@@ -76,8 +83,21 @@ fn decode(msg: &[u8], off: usize, ty: u16, len: usize) -> Option<Result<RData, S
 
 /// Adds the items of a record's data at `off` (`len` bytes, known to be
 /// present), appends its summary to the Info column and returns the text the
-/// record's label ends with. `rejected` is set when hickory-proto refuses it.
-pub fn rdata(cx: &mut Ctx, b: &Buf, off: usize, ty: u16, len: usize, rejected: &mut bool) -> DResult<Option<String>> {
+/// record's label ends with. `owner` is the record's name, which some types
+/// add to the Info column. `rejected` is set when hickory-proto refuses it.
+pub fn rdata(
+    cx: &mut Ctx,
+    b: &Buf,
+    off: usize,
+    ty: u16,
+    len: usize,
+    owner: &str,
+    rejected: &mut bool,
+) -> DResult<Option<String>> {
+    // Wireshark decodes nothing of empty data (dynamic update prerequisites).
+    if len == 0 {
+        return Ok(None);
+    }
     let decoded = decode(b.tail(0), off, ty, len);
     if let Some(Err(e)) = &decoded {
         *rejected = true;
@@ -157,11 +177,45 @@ pub fn rdata(cx: &mut Ctx, b: &Buf, off: usize, ty: u16, len: usize, rejected: &
             info(cx, format_args!(" {pr} {w} {port} {n}"));
             Some(format!("priority {pr}, weight {w}, port {port}, target {n}"))
         }
-        (47, _) => {
-            // The type bit map that follows is not decoded.
-            let n = name_item(cx, b, off, &NSEC_NEXT)?;
-            info(cx, format_args!(" {n}"));
-            Some(format!("next domain name {n}"))
+        (13, _) => Some(text::hinfo(cx, b, off)?),
+        (35, _) => Some(text::naptr(cx, b, off)?),
+        (257, _) => {
+            text::caa(cx, b, off, len)?;
+            None
+        }
+        (24 | 46, _) => {
+            sec::rrsig(cx, b, off, len)?;
+            None
+        }
+        (43 | 59 | 32769, _) => {
+            sec::ds(cx, b, off, len)?;
+            None
+        }
+        (44, _) => {
+            sec::sshfp(cx, b, off, len)?;
+            None
+        }
+        (47, _) => Some(format!("next domain name {}", sec::nsec(cx, b, off, len)?)),
+        (48 | 60, _) => {
+            sec::dnskey(cx, b, off, len)?;
+            None
+        }
+        (50, _) => {
+            sec::nsec3(cx, b, off, len)?;
+            None
+        }
+        (51 | 52, _) => {
+            info(cx, format_args!(" {owner}"));
+            if ty == 51 {
+                sec::nsec3param(cx, b, off)?;
+            } else {
+                sec::tlsa(cx, b, off, len)?;
+            }
+            None
+        }
+        (64 | 65, _) => {
+            dns_svcb::svcb(cx, b, off, len)?;
+            None
         }
         (41, _) => {
             options(cx, b, off, len)?;
@@ -177,15 +231,70 @@ pub fn rdata(cx: &mut Ctx, b: &Buf, off: usize, ty: u16, len: usize, rejected: &
     Ok(suffix)
 }
 
-fn info(cx: &mut Ctx, args: std::fmt::Arguments) {
+pub(super) fn info(cx: &mut Ctx, args: std::fmt::Arguments) {
     let _ = cx.out.cols.info.write_fmt(args);
 }
 
+/// A big-endian number of `width` bytes at `off` as an item of `f`; returns
+/// it. A value its field has no name for is labelled `Unknown (n)`, as
+/// Wireshark does.
+pub(super) fn uint_item(cx: &mut Ctx, f: Field, b: &Buf, off: usize, width: usize) -> DResult<u64> {
+    let v = match width {
+        1 => b.u8(off)? as u64,
+        2 => b.u16(off)? as u64,
+        _ => b.u32(off)? as u64,
+    };
+    let id = cx.tree().add(f, b.range(off, width), Value::UInt(v));
+    if f.strings.is_some() && f.value_string(v).is_none() {
+        cx.tree().set_text(id, format_args!("{}: Unknown ({v})", f.display));
+    }
+    Ok(v)
+}
+
+/// `len` bytes at `off` as an item of the byte-valued field `f`; an empty
+/// one carries Wireshark's `<MISSING>`.
+pub(super) fn bytes_item(cx: &mut Ctx, f: Field, b: &Buf, off: usize, len: usize) -> DResult<()> {
+    b.bytes(off, len)?;
+    let v = if len == 0 { Value::str("<MISSING>") } else { Value::None };
+    cx.tree().add(f, b.range(off, len), v);
+    Ok(())
+}
+
 /// A name in record data as an item of `f`; returns its text.
-fn name_item(cx: &mut Ctx, b: &Buf, off: usize, f: Field) -> DResult<String> {
+pub(super) fn name_item(cx: &mut Ctx, b: &Buf, off: usize, f: Field) -> DResult<String> {
     let n = read_name(b, off)?;
     cx.tree().add(f, b.range(off, n.wire_len), Value::str(n.text.as_str()));
     Ok(n.text)
+}
+
+/// A string as Wireshark's `format_text` shows it: it ends at a NUL, and
+/// control characters are C escapes (`\a`, `\n`, …) or octal (`\003`).
+fn c_text(bytes: &[u8]) -> String {
+    let end = bytes.iter().position(|&c| c == 0).unwrap_or(bytes.len());
+    let mut s = String::new();
+    for &c in &bytes[..end] {
+        let short = match c {
+            7 => "\\a",
+            8 => "\\b",
+            9 => "\\t",
+            10 => "\\n",
+            11 => "\\v",
+            12 => "\\f",
+            13 => "\\r",
+            b'\\' => "\\\\",
+            _ => "",
+        };
+        if !short.is_empty() {
+            s.push_str(short);
+        } else if (0x20..0x7f).contains(&c) {
+            s.push(c as char);
+        } else if c >= 0x80 {
+            s.push('\u{fffd}');
+        } else {
+            let _ = write!(s, "\\{c:03o}");
+        }
+    }
+    s
 }
 
 /// The EDNS options of an OPT record.
@@ -199,11 +308,11 @@ fn options(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
         let t = cx.tree();
         let id = t.open(&OPT, b.range(p, 4 + olen), Value::None);
         t.set_text(id, format_args!("Option: {}", name_or_unknown(OPT_CODES, code as u64)));
-        t.add(&OPT_CODE, b.range(p, 2), Value::UInt(code as u64));
+        uint_item(cx, &OPT_CODE, b, p, 2)?;
+        let t = cx.tree();
         t.add(&OPT_LEN, b.range(p + 2, 2), Value::UInt(olen as u64));
-        if olen > 0 {
-            t.add(&OPT_DATA, b.range(p + 4, olen), Value::None);
-        }
+        bytes_item(cx, &OPT_DATA, b, p + 4, olen)?;
+        let t = cx.tree();
         let d = p + 4;
         match code {
             10 if olen >= 8 => {
@@ -238,9 +347,33 @@ fn options(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
             12 => {
                 t.add(&PADDING, b.range(d, olen), Value::None);
             }
+            5..=7 => {
+                let f = [&DAU, &DHU, &N3U][code as usize - 5];
+                for i in 0..olen {
+                    uint_item(cx, f, b, d + i, 1)?;
+                }
+            }
+            11 if olen == 2 => {
+                t.add(&KEEPALIVE, b.range(d, 2), Value::UInt(u16::from_be_bytes([data[0], data[1]]) as u64));
+            }
+            13 if olen > 0 => {
+                // The value keeps the raw bytes (tshark prints them so);
+                // the label escapes them.
+                let end = data.iter().position(|&c| c == 0).unwrap_or(data.len());
+                let raw = String::from_utf8_lossy(&data[..end]).into_owned();
+                let id = t.add(&CHAIN, b.range(d, olen), Value::str(raw));
+                t.set_text(id, format_args!("{}: {}", CHAIN.display, c_text(data)));
+            }
+            15 if olen >= 2 => {
+                t.add(&EXT_ERROR_CODE, b.range(d, 2), Value::UInt(u16::from_be_bytes([data[0], data[1]]) as u64));
+                if olen > 2 {
+                    let text = String::from_utf8_lossy(&data[2..]).into_owned();
+                    t.add(&EXT_ERROR_TEXT, b.range(d + 2, olen - 2), Value::str(text));
+                }
+            }
             _ => {}
         }
-        t.close();
+        cx.tree().close();
         p += 4 + olen;
     }
     Ok(())

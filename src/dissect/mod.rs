@@ -21,6 +21,9 @@ pub mod dns;
 mod dns_name;
 mod dns_names;
 mod dns_rdata;
+mod dns_rdata_text;
+mod dns_dnssec;
+mod dns_svcb;
 pub mod eth;
 pub mod http;
 mod http_body;
@@ -79,6 +82,9 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     udp::FIELDS,
     dns::FIELDS,
     dns::RDATA_FIELDS,
+    dns_dnssec::FIELDS,
+    dns_svcb::FIELDS,
+    dns_rdata_text::FIELDS,
     http::FIELDS,
     &http::HEADER_FIELDS,
     http_body::FIELDS,

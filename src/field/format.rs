@@ -87,9 +87,10 @@ pub fn format_label(f: &FieldDef, v: &Value, bytes: &[u8]) -> String {
         }
         Value::Str(s) => out.push_str(s),
         Value::None if f.ftype == FieldType::Bytes => {
-            let shown = &bytes[..bytes.len().min(24)];
+            // Wireshark shows at most 36 bytes (72 hex digits) in a label.
+            let shown = &bytes[..bytes.len().min(36)];
             hex_bytes(shown, &mut out);
-            if bytes.len() > 24 {
+            if bytes.len() > 36 {
                 out.push('…');
             }
         }

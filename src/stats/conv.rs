@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::scan::{Addr, AddrFields, Transport, TransportFields};
-use super::{format_size, nanos_to_sec, Tap};
+use super::{format_size, nanos_to_sec, Tap, TapFilter};
 use crate::dissect::{Dissection, FrameMeta};
 use crate::session::Session;
 
@@ -75,8 +75,6 @@ pub struct Conversation {
     /// Relative to the first packet of the capture, in nanoseconds.
     pub start: i64,
     pub stop: i64,
-    /// The frames that belong to it, in capture order.
-    pub frames: Vec<u32>,
 }
 
 impl Conversation {
@@ -109,6 +107,10 @@ pub struct ConvTap {
     transport: Option<TransportFields>,
     items: Vec<Conversation>,
     index: HashMap<Key, usize>,
+    changed: Vec<usize>,
+    /// Whether each row is in `changed`.
+    marked: Vec<bool>,
+    filter: TapFilter,
 }
 
 impl ConvTap {
@@ -119,10 +121,10 @@ impl ConvTap {
             ConvType::Ipv6 => AddrFields::named("ipv6.src", "ipv6.dst"),
         };
         let transport = kind.has_ports().then(|| TransportFields::new(kind.proto()));
-        ConvTap { kind, addrs, transport, items: Vec::new(), index: HashMap::new() }
+        ConvTap { kind, addrs, transport, items: Vec::new(), index: HashMap::new(), changed: Vec::new(), marked: Vec::new(), filter: TapFilter::default() }
     }
 
-    /// `tcp`, `udp`, … (what follows `conv,`).
+    /// `tcp`, `udp`, `tcp,FILTER` … (what follows `conv,`).
     pub fn parse(arg: &str) -> Result<ConvTap, String> {
         let (kind, filter) = match arg.split_once(',') {
             Some((k, f)) => (k, Some(f)),
@@ -131,10 +133,8 @@ impl ConvTap {
         let Some(kind) = ConvType::parse(kind) else {
             return Err(format!("-z conv,{arg}: unknown conversation type {kind:?} (eth, ip, ipv6, tcp, udp)"));
         };
-        if filter.is_some() {
-            return Err(format!("-z conv,{arg}: a filter on a conversation table is not supported yet"));
-        }
-        Ok(ConvTap::new(kind))
+        let filter = TapFilter::parse(&format!("conv,{arg}"), filter)?;
+        Ok(ConvTap { filter, ..ConvTap::new(kind) })
     }
 
     pub fn kind(&self) -> ConvType {
@@ -168,7 +168,7 @@ impl ConvTap {
         }
     }
 
-    fn add(&mut self, h: Hit, frame: u32, len: u64, rel: i64) {
+    fn add(&mut self, h: Hit, len: u64, rel: i64) {
         // The key is the same both ways; the row itself names the first
         // packet's sender as side A, as Wireshark's table does.
         let key = if (h.src, h.sport) <= (h.dst, h.dport) {
@@ -191,9 +191,9 @@ impl ConvTap {
                     bytes_ba: 0,
                     start: rel,
                     stop: rel,
-                    frames: Vec::new(),
                 });
                 self.index.insert(key, self.items.len() - 1);
+                self.marked.push(false);
                 self.items.len() - 1
             }
         };
@@ -210,9 +210,21 @@ impl ConvTap {
         } else if rel < c.start {
             c.start = rel;
         }
-        if c.frames.last() != Some(&frame) {
-            c.frames.push(frame);
+        if let Some(m) = self.marked.get_mut(i).filter(|m| !**m) {
+            *m = true;
+            self.changed.push(i);
         }
+    }
+
+    /// The rows changed since the last call (a view that follows a capture
+    /// sends only those).
+    pub fn take_changed(&mut self) -> Vec<usize> {
+        for &i in &self.changed {
+            if let Some(m) = self.marked.get_mut(i) {
+                *m = false;
+            }
+        }
+        std::mem::take(&mut self.changed)
     }
 
     fn endpoint(&self, addr: Addr, port: u16) -> String {
@@ -227,17 +239,20 @@ impl ConvTap {
 const RULE: &str = "================================================================================\n";
 
 impl Tap for ConvTap {
-    fn packet(&mut self, meta: &FrameMeta, d: &Dissection, _data: &[u8]) {
+    fn packet(&mut self, meta: &FrameMeta, d: &Dissection, data: &[u8]) {
+        if !self.filter.passes(d, data) {
+            return;
+        }
         let rel = meta.ts.since(meta.first_ts);
         for h in self.hits(d) {
-            self.add(h, meta.number, meta.origlen as u64, rel);
+            self.add(h, meta.origlen as u64, rel);
         }
     }
 
     fn draw(&self, _session: &Session, out: &mut String) {
         out.push_str(RULE);
         let _ = writeln!(out, "{} Conversations", self.kind.title());
-        out.push_str("Filter:<No Filter>\n");
+        let _ = writeln!(out, "Filter:{}", self.filter.text.as_deref().unwrap_or("<No Filter>"));
         let pad = if self.kind.has_ports() { 59 } else { 47 };
         let _ = writeln!(
             out,
@@ -276,6 +291,10 @@ impl Tap for ConvTap {
         }
         out.push_str(RULE);
     }
+
+    fn reads_frame(&self) -> bool {
+        self.filter.reads_frame()
+    }
 }
 
 #[cfg(test)]
@@ -294,15 +313,16 @@ mod tests {
     #[test]
     fn side_a_is_the_first_sender_and_both_ways_meet() {
         let mut t = ConvTap::new(ConvType::Udp);
-        t.add(hit(v4(1), 53, v4(2), 40000), 1, 100, 0);
-        t.add(hit(v4(2), 40000, v4(1), 53), 2, 60, 1_500_000_000);
-        t.add(hit(v4(2), 40001, v4(1), 53), 3, 60, 1_600_000_000);
+        t.add(hit(v4(1), 53, v4(2), 40000), 100, 0);
+        t.add(hit(v4(2), 40000, v4(1), 53), 60, 1_500_000_000);
+        t.add(hit(v4(2), 40001, v4(1), 53), 60, 1_600_000_000);
         assert_eq!(t.conversations().len(), 2);
         let c = &t.conversations()[0];
         assert_eq!((c.a, c.port_a, c.b, c.port_b), (v4(1), 53, v4(2), 40000));
         assert_eq!((c.frames_ab, c.bytes_ab, c.frames_ba, c.bytes_ba), (1, 100, 1, 60));
         assert_eq!(c.duration(), 1_500_000_000);
-        assert_eq!(c.frames, [1, 2]);
+        assert_eq!(t.take_changed(), [0, 1]);
+        assert!(t.take_changed().is_empty());
     }
 
     #[test]
@@ -312,7 +332,7 @@ mod tests {
         let b = Addr::V4(Ipv4Addr::new(207, 148, 248, 143));
         for (i, (fwd, len)) in [(true, 66), (false, 66), (true, 54)].into_iter().enumerate() {
             let h = if fwd { hit(a, 65218, b, 80) } else { hit(b, 80, a, 65218) };
-            t.add(h, i as u32 + 1, len, i as i64 * 100_000_000);
+            t.add(h, len, i as i64 * 100_000_000);
         }
         let mut s = String::new();
         t.draw(&Session::new(), &mut s);

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use std::collections::HashMap;
 
-use super::ladder::{Ladder, SYN};
+use super::ladder::{Rung, SYN};
 use super::scan::{Addr, TransportFields};
 use super::Tap;
 use crate::dissect::{Dissection, FrameMeta};
@@ -151,29 +151,34 @@ impl Followed {
     }
 }
 
-/// TCP payloads in order, each byte once (retransmitted bytes skipped).
-pub fn tcp_chunks(l: &Ladder) -> Vec<Chunk> {
-    let mut out = Vec::new();
-    let mut next: [Option<u32>; 2] = [None, None];
-    for r in &l.rungs {
+/// Reads a connection's payloads in order, each byte once (retransmitted
+/// bytes skipped), one segment at a time, so a view that grows with a
+/// capture does not go over the segments it has read.
+#[derive(Clone, Debug, Default)]
+pub struct TcpFollower {
+    /// The next sequence number each side has not sent yet.
+    next: [Option<u32>; 2],
+}
+
+impl TcpFollower {
+    /// The bytes of `r` not seen before, if any.
+    pub fn push(&mut self, r: &Rung) -> Option<Chunk> {
+        let next = &mut self.next;
         let dir = usize::from(!r.from_client);
         let p = &r.seg.payload;
         if r.seg.flags & SYN != 0 {
             next[dir] = Some(r.seg.seq.wrapping_add(1));
         }
         if p.is_empty() {
-            continue;
+            return None;
         }
         let skip = next[dir].map(|n| (n.wrapping_sub(r.seg.seq) as i32).clamp(0, p.len() as i32) as usize).unwrap_or(0);
         let end = r.seg.seq.wrapping_add(p.len() as u32);
         if next[dir].is_none_or(|n| (end.wrapping_sub(n) as i32) > 0) {
             next[dir] = Some(end);
         }
-        if skip < p.len() {
-            out.push(Chunk { from_client: r.from_client, frame: r.seg.frame, bytes: p[skip..].to_vec() });
-        }
+        (skip < p.len()).then(|| Chunk { from_client: r.from_client, frame: r.seg.frame, bytes: p[skip..].to_vec() })
     }
-    out
 }
 
 /// Parses `tcp,ascii,3` or `udp,hex,0,2-5` (what follows `follow,`).

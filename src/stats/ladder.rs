@@ -41,6 +41,8 @@ pub struct SegFields {
     flags: Option<Field>,
     len: Option<Field>,
     retrans: Option<Field>,
+    /// Whether `read` copies the payload.
+    pub payload: bool,
 }
 
 impl Default for SegFields {
@@ -52,6 +54,7 @@ impl Default for SegFields {
             flags: field::lookup("tcp.flags"),
             len: field::lookup("tcp.len"),
             retrans: field::lookup("tcp.analysis.retransmission"),
+            payload: true,
         }
     }
 }
@@ -64,7 +67,7 @@ impl SegFields {
             let f = f?;
             d.tree.nodes.iter().find(|n| field::same(n.field, f)).and_then(|n| n.value.as_u64())
         };
-        let payload = t.payload.map(|id| d.node_bytes(frame_bytes, id).to_vec()).unwrap_or_default();
+        let payload = t.payload.filter(|_| self.payload).map(|id| d.node_bytes(frame_bytes, id).to_vec()).unwrap_or_default();
         let seg = SegInfo {
             frame,
             rel,
@@ -73,7 +76,7 @@ impl SegFields {
             seq: get(self.seq)? as u32,
             ack: get(self.ack).unwrap_or(0) as u32,
             flags: get(self.flags)? as u16,
-            len: get(self.len).unwrap_or(payload.len() as u64) as u32,
+            len: get(self.len).or(t.payload.map(|id| d.node_bytes(frame_bytes, id).len() as u64)).unwrap_or(0) as u32,
             payload,
             retrans: self.retrans.is_some_and(|f| d.tree.has(f)),
         };
@@ -163,6 +166,17 @@ impl Ladder {
             isn: [None, None],
             high: [None, None],
             fin: [None, None],
+        }
+    }
+
+    /// The ladder a connection's first segment starts: the sender of a SYN
+    /// is the client, the receiver of a SYN-ACK too; without either, the
+    /// first sender.
+    pub fn starting(seg: &SegInfo) -> Ladder {
+        if seg.flags & (SYN | ACK) == SYN | ACK {
+            Ladder::new(seg.dst, seg.src)
+        } else {
+            Ladder::new(seg.src, seg.dst)
         }
     }
 
@@ -278,7 +292,8 @@ pub struct Connections {
     /// streams, by address pair in order of appearance).
     by_stream: HashMap<u32, usize>,
     by_key: HashMap<ConvKey, u32>,
-    pub list: Vec<(u32, Ladder)>,
+    list: Vec<(u32, Ladder)>,
+    states_only: bool,
 }
 
 impl Connections {
@@ -295,15 +310,26 @@ impl Connections {
         let i = match self.by_stream.get(&stream) {
             Some(&i) => i,
             None => {
-                // The first SYN's sender is the client; without one, the
-                // first sender.
-                let (c, s) = if seg.flags & (SYN | ACK) == SYN | ACK { (seg.dst, seg.src) } else { (seg.src, seg.dst) };
-                self.list.push((stream, Ladder::new(c, s)));
+                self.list.push((stream, Ladder::starting(&seg)));
                 self.by_stream.insert(stream, self.list.len() - 1);
                 self.list.len() - 1
             }
         };
-        self.list[i].1.push(seg);
+        let l = &mut self.list[i].1;
+        l.push(seg);
+        if self.states_only {
+            // The state machine needs the previous rung only.
+            let n = l.rungs.len();
+            l.rungs.drain(..n.saturating_sub(1));
+        }
+    }
+
+    /// Connections that keep each endpoint's state but not the segments
+    /// (the conversations table's state column over a whole capture).
+    pub fn states_only() -> Connections {
+        let mut c = Connections { states_only: true, ..Connections::default() };
+        c.fields.payload = false;
+        c
     }
 
     pub fn get(&self, stream: u32) -> Option<&Ladder> {

@@ -19,6 +19,7 @@ pub use scan::Addr;
 pub use size::format_size;
 
 use crate::dissect::{Dissection, FrameMeta};
+use crate::filter::Filter;
 use crate::session::Session;
 
 /// One `-z` statistic.
@@ -27,6 +28,41 @@ pub trait Tap {
     /// Appends the finished table to `out`; `session` holds what the
     /// dissectors tracked across packets (TCP streams).
     fn draw(&self, session: &Session, out: &mut String);
+    /// Whether the tap's own filter reads the `frame` protocol's items.
+    fn reads_frame(&self) -> bool {
+        false
+    }
+    /// Told whether some filter of the run reads the `frame` protocol.
+    fn show_frame(&mut self, _shown: bool) {}
+}
+
+/// A statistic's own display filter (`-z conv,tcp,FILTER`): it counts
+/// only the packets the filter matches, and names it in its header.
+#[derive(Default)]
+pub struct TapFilter {
+    /// As given; None when no filter was given (`conv,tcp,` gives an empty one).
+    pub text: Option<String>,
+    filter: Option<Filter>,
+}
+
+impl TapFilter {
+    /// The filter after a statistic's name (`arg` is all of `-z`'s text).
+    pub fn parse(arg: &str, text: Option<&str>) -> Result<TapFilter, String> {
+        let filter = match text.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => Some(Filter::compile(t).map_err(|e| format!("-z {arg}: invalid filter {t:?}: {}", e.message))?),
+            None => None,
+        };
+        Ok(TapFilter { text: text.map(String::from), filter })
+    }
+
+    pub fn passes(&self, d: &Dissection, data: &[u8]) -> bool {
+        self.filter.as_ref().is_none_or(|f| f.matches(d, data))
+    }
+
+    /// Whether it reads the `frame` protocol's items (see `PhsTap::show_frame`).
+    pub fn reads_frame(&self) -> bool {
+        self.filter.as_ref().is_some_and(|f| f.protocols().contains(&"frame"))
+    }
 }
 
 /// Builds the tap a `-z` argument names.
@@ -34,14 +70,15 @@ pub fn parse(arg: &str) -> Result<Box<dyn Tap>, String> {
     if let Some(rest) = arg.strip_prefix("conv,") {
         return conv::ConvTap::parse(rest).map(|t| Box::new(t) as Box<dyn Tap>);
     }
-    if arg == "io,phs" {
-        return Ok(Box::new(phs::PhsTap::default()));
+    if let Some(rest) = arg.strip_prefix("io,phs").filter(|r| r.is_empty() || r.starts_with(',')) {
+        let filter = TapFilter::parse(arg, rest.strip_prefix(','))?;
+        return Ok(Box::new(phs::PhsTap::filtered(filter)));
     }
     if let Some(rest) = arg.strip_prefix("follow,") {
         return follow::FollowTap::parse(rest).map(|t| Box::new(t) as Box<dyn Tap>);
     }
     Err(format!(
-        "invalid -z argument {arg:?} (supported: conv,eth|ip|ipv6|tcp|udp, io,phs, follow,tcp|udp,ascii|hex|raw,N)"
+        "invalid -z argument {arg:?} (supported: conv,eth|ip|ipv6|tcp|udp[,FILTER], io,phs[,FILTER], follow,tcp|udp,ascii|hex|raw,N)"
     ))
 }
 
@@ -52,8 +89,14 @@ pub struct Stats {
 }
 
 impl Stats {
-    pub fn new(args: &[String]) -> Result<Stats, String> {
-        let taps = args.iter().map(|a| parse(a)).collect::<Result<_, _>>()?;
+    /// The taps of `args`; `display` is the run's `-Y` filter, which (like
+    /// the taps' own filters) decides whether the hierarchy shows `frame`.
+    pub fn new(args: &[String], display: Option<&Filter>) -> Result<Stats, String> {
+        let mut taps: Vec<Box<dyn Tap>> = args.iter().map(|a| parse(a)).collect::<Result<_, _>>()?;
+        let frame = display.is_some_and(|f| f.protocols().contains(&"frame")) || taps.iter().any(|t| t.reads_frame());
+        for t in &mut taps {
+            t.show_frame(frame);
+        }
         Ok(Stats { taps })
     }
 
@@ -79,4 +122,30 @@ impl Stats {
 /// the same way in the printed digits.
 pub fn nanos_to_sec(ns: i64) -> f64 {
     (ns / 1_000_000_000) as f64 + (ns % 1_000_000_000) as f64 / 1e9
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drawn(args: &[&str], display: Option<&str>) -> String {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let display = display.and_then(|d| Filter::compile(d).ok());
+        let stats = Stats::new(&args, display.as_ref()).unwrap_or_else(|e| panic!("{e}"));
+        let mut out = String::new();
+        stats.draw(&Session::new(), &mut out);
+        out
+    }
+
+    #[test]
+    fn a_tap_filter_is_named_in_its_header_as_tshark_names_it() {
+        assert!(drawn(&["conv,tcp,tcp.port == 80"], None).contains("\nFilter:tcp.port == 80\n"));
+        assert!(drawn(&["conv,udp,"], None).contains("\nFilter:\n"));
+        assert!(drawn(&["conv,ip"], None).contains("\nFilter:<No Filter>\n"));
+        assert!(drawn(&["io,phs,dns"], None).contains("\nFilter: dns\n\n"));
+        assert!(drawn(&["io,phs"], None).contains("\nFilter: \n\n"));
+        let bad = Stats::new(&["conv,tcp,no.such.field".to_string()], None).err().unwrap_or_default();
+        assert!(bad.contains("-z conv,tcp,no.such.field: invalid filter"), "{bad}");
+        assert!(parse("io,phsx").is_err());
+    }
 }

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use super::Tap;
+use super::{Tap, TapFilter};
 use crate::dissect::{Dissection, FrameMeta};
 use crate::field::FieldType;
 use crate::session::Session;
@@ -23,6 +23,10 @@ pub struct PhsNode {
 pub struct PhsTap {
     nodes: Vec<PhsNode>,
     roots: Vec<usize>,
+    filter: TapFilter,
+    /// tshark builds the `frame` item only when a filter of the run reads
+    /// it (`frame.len > 60`); then it is the hierarchy's root.
+    frame: bool,
 }
 
 /// Lines longer than this are cut, as tshark's fixed line buffer cuts them.
@@ -30,6 +34,11 @@ const MAX_LINE: usize = 79;
 const RULE: &str = "===================================================================\n";
 
 impl PhsTap {
+    /// `io,phs,FILTER`.
+    pub fn filtered(filter: TapFilter) -> PhsTap {
+        PhsTap { filter, ..PhsTap::default() }
+    }
+
     pub fn nodes(&self) -> &[PhsNode] {
         &self.nodes
     }
@@ -86,12 +95,16 @@ impl PhsTap {
 }
 
 impl Tap for PhsTap {
-    fn packet(&mut self, meta: &FrameMeta, d: &Dissection, _data: &[u8]) {
+    fn packet(&mut self, meta: &FrameMeta, d: &Dissection, data: &[u8]) {
+        if !self.filter.passes(d, data) {
+            return;
+        }
+        let frame = self.frame;
         let path = d
             .tree
             .nodes
             .iter()
-            .filter(|n| n.depth == 0 && n.field.ftype == FieldType::Protocol && n.field.name != "frame")
+            .filter(|n| n.depth == 0 && n.field.ftype == FieldType::Protocol && (frame || n.field.name != "frame"))
             .map(|n| n.field.name);
         let path: Vec<&'static str> = path.collect();
         self.add_path(path, meta.origlen as u64);
@@ -100,9 +113,18 @@ impl Tap for PhsTap {
     fn draw(&self, _session: &Session, out: &mut String) {
         out.push('\n');
         out.push_str(RULE);
-        out.push_str("Protocol Hierarchy Statistics\nFilter: \n\n");
+        out.push_str("Protocol Hierarchy Statistics\n");
+        let _ = writeln!(out, "Filter: {}\n", self.filter.text.as_deref().unwrap_or(""));
         self.draw_level(&self.roots, 0, out);
         out.push_str(RULE);
+    }
+
+    fn reads_frame(&self) -> bool {
+        self.filter.reads_frame()
+    }
+
+    fn show_frame(&mut self, shown: bool) {
+        self.frame = shown;
     }
 }
 

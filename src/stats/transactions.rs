@@ -58,6 +58,9 @@ pub struct SmtpLine {
     /// Sent by the client (a command or the message) rather than the server.
     pub client: bool,
     pub text: String,
+    /// The line carries a user name or password anyone on the path can
+    /// read (AUTH PLAIN/LOGIN: base64 is an encoding, not encryption).
+    pub cleartext: bool,
 }
 
 /// What one packet adds.
@@ -120,7 +123,23 @@ impl Transactions {
                 }
                 self.http.push(r);
             }
-            Item::Smtp(l) => self.smtp.push(l),
+            Item::Smtp(mut l) => {
+                // After a bare `AUTH PLAIN` and the server's 334, the
+                // client's next line is the credentials, which the
+                // dissector reads as a command.
+                let mut mine = self.smtp.iter().rev().filter(|p| p.stream == l.stream);
+                let prev = mine.next();
+                let auth = mine.next();
+                let plain = |a: &SmtpLine| a.client && a.text.eq_ignore_ascii_case("AUTH PLAIN");
+                if l.client && !l.cleartext && prev.is_some_and(|p| p.text.starts_with("334")) && auth.is_some_and(plain) {
+                    let note = decoded_note(&l.text);
+                    if !note.is_empty() {
+                        l.text = format!("{}{note} [user name and password in cleartext]", l.text);
+                        l.cleartext = true;
+                    }
+                }
+                self.smtp.push(l)
+            }
         }
     }
 }
@@ -154,6 +173,8 @@ struct Fields {
     smtp_code: Field,
     smtp_rsp_parameter: Field,
     smtp_data_length: Field,
+    smtp_username: Field,
+    smtp_password: Field,
     imf_subject: Field,
     tcp_stream: Field,
 }
@@ -191,6 +212,8 @@ fn fields() -> Option<&'static Fields> {
                 smtp_code: f("smtp.response.code")?,
                 smtp_rsp_parameter: f("smtp.rsp.parameter")?,
                 smtp_data_length: f("smtp.data.reassembled.length")?,
+                smtp_username: f("smtp.auth.username")?,
+                smtp_password: f("smtp.auth.password")?,
                 imf_subject: f("imf.subject")?,
                 tcp_stream: f("tcp.stream")?,
             })
@@ -332,11 +355,13 @@ impl Reader<'_> {
 
     /// The lines of one SMTP subtree, in order: commands with their
     /// parameter, replies one line per parameter (`250-…` then `250 …`, as
-    /// a multi-line reply reads on the wire), and the message once its
-    /// DATA is reassembled.
+    /// a multi-line reply reads on the wire), the lines of an AUTH
+    /// exchange with what their base64 says (credentials marked as sent in
+    /// cleartext), and the message once its DATA is reassembled.
     fn smtp(&self, f: &Fields, frame: u32, scope: Range<usize>, out: &mut Vec<Item>) {
         let stream = self.u64(&(0..self.tree.nodes.len()), f.tcp_stream);
-        let line = |client: bool, text: String| Item::Smtp(SmtpLine { frame, stream, client, text });
+        let line = |client: bool, text: String| Item::Smtp(SmtpLine { frame, stream, client, text, cleartext: false });
+        let secret = |text: String| Item::Smtp(SmtpLine { frame, stream, client: true, text, cleartext: true });
         let mut reply: Option<(String, Vec<String>)> = None;
         let flush = |reply: &mut Option<(String, Vec<String>)>, out: &mut Vec<Item>| {
             let Some((code, params)) = reply.take() else { return };
@@ -346,7 +371,9 @@ impl Reader<'_> {
             }
             for (i, p) in params.iter().enumerate() {
                 let sep = if i + 1 < params.len() { '-' } else { ' ' };
-                out.push(line(false, format!("{code}{sep}{p}")));
+                // A 334 challenge is base64 too ("Username:").
+                let said = if code == "334" { decoded_note(p) } else { String::new() };
+                out.push(line(false, format!("{code}{sep}{p}{said}")));
             }
         };
         for id in scope {
@@ -356,9 +383,20 @@ impl Reader<'_> {
                 out.push(line(true, self.text_of(id)));
             } else if field::same(n.field, f.smtp_parameter) {
                 if let Some(Item::Smtp(l)) = out.last_mut().filter(|l| reply.is_none() && matches!(l, Item::Smtp(l) if l.client)) {
+                    let param = self.text_of(id);
                     l.text.push(' ');
-                    l.text.push_str(&self.text_of(id));
+                    l.text.push_str(&param);
+                    if let Some(note) = auth_initial_response(&l.text) {
+                        l.text.push_str(&note);
+                        l.cleartext = true;
+                    }
                 }
+            } else if field::same(n.field, f.smtp_username) || field::same(n.field, f.smtp_password) {
+                flush(&mut reply, out);
+                let what = if field::same(n.field, f.smtp_username) { "user name" } else { "password" };
+                let b64 = self.text_of(id);
+                let said = decoded_note(&b64);
+                out.push(secret(format!("{b64}{said} [{what} in cleartext]")));
             } else if field::same(n.field, f.smtp_code) {
                 flush(&mut reply, out);
                 reply = Some((self.text_of(id), Vec::new()));
@@ -375,6 +413,59 @@ impl Reader<'_> {
         }
         flush(&mut reply, out);
     }
+}
+
+/// `  → "text"`: what a base64 word says, when it decodes (control
+/// characters escaped: AUTH PLAIN separates its parts with NULs).
+fn decoded_note(word: &str) -> String {
+    match base64(word) {
+        Some(b) if !b.is_empty() => format!("  → {:?}", String::from_utf8_lossy(&b)),
+        _ => String::new(),
+    }
+}
+
+/// The note for an AUTH command that carries credentials itself (`AUTH
+/// PLAIN <base64>`, `AUTH LOGIN <base64 user name>`).
+fn auth_initial_response(command: &str) -> Option<String> {
+    let mut words = command.split_whitespace();
+    if !words.next()?.eq_ignore_ascii_case("AUTH") {
+        return None;
+    }
+    let mech = words.next()?.to_ascii_uppercase();
+    let b64 = words.next().filter(|w| *w != "=")?;
+    let what = match mech.as_str() {
+        "PLAIN" => "user name and password",
+        "LOGIN" => "user name",
+        _ => return None,
+    };
+    Some(format!("{} [{what} in cleartext]", decoded_note(b64)))
+}
+
+/// Decodes standard base64 (RFC 4648, padding optional); None when `s` is
+/// not base64.
+fn base64(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    let s = s.trim_end_matches('=');
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // A lone sixth of a byte cannot end base64.
+    (bits < 6).then_some(out)
 }
 
 #[cfg(test)]
@@ -504,5 +595,62 @@ mod tests {
             ]
         );
         assert!(t.smtp.iter().all(|l| l.stream == Some(0)));
+        assert!(!t.smtp.iter().any(|l| l.cleartext));
+    }
+
+    fn transcript(t: &Transactions) -> Vec<String> {
+        t.smtp.iter().map(|l| format!("{} {}: {}", l.frame, if l.client { 'C' } else { 'S' }, l.text)).collect()
+    }
+
+    #[test]
+    fn auth_login_lines_show_what_their_base64_says_and_are_flagged() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures/zeek__smtp.pcap");
+        let Some(t) = read_path(&path) else { return };
+        let lines = transcript(&t);
+        let at = lines.iter().position(|l| l == "10 C: AUTH LOGIN").unwrap_or_else(|| panic!("{lines:#?}"));
+        assert_eq!(
+            lines[at..at + 6],
+            [
+                "10 C: AUTH LOGIN",
+                "11 S: 334 VXNlcm5hbWU6  → \"Username:\"",
+                "12 C: Z3VycGFydGFwQHBhdHJpb3RzLmlu  → \"gurpartap@patriots.in\" [user name in cleartext]",
+                "13 S: 334 UGFzc3dvcmQ6  → \"Password:\"",
+                "14 C: cHVuamFiQDEyMw==  → \"punjab@123\" [password in cleartext]",
+                "15 S: 235 Authentication succeeded",
+            ]
+        );
+        let flagged: Vec<u32> = t.smtp.iter().filter(|l| l.cleartext).map(|l| l.frame).collect();
+        assert_eq!(flagged, [12, 14]);
+    }
+
+    fn line(client: bool, text: &str) -> Item {
+        Item::Smtp(SmtpLine { frame: 1, stream: Some(0), client, text: text.into(), cleartext: false })
+    }
+
+    #[test]
+    fn auth_plain_credentials_are_decoded_inline_or_after_334() {
+        let mut t = Transactions::default();
+        t.add(line(true, "AUTH PLAIN"));
+        t.add(line(false, "334 "));
+        t.add(line(true, "AGFsaWNlAHMzY3JldA=="));
+        t.add(line(false, "235 2.7.0 Authentication successful"));
+        t.add(line(true, "AGFsaWNlAHMzY3JldA=="));
+        let got = transcript(&t);
+        assert_eq!(got[2], "1 C: AGFsaWNlAHMzY3JldA==  → \"\\0alice\\0s3cret\" [user name and password in cleartext]");
+        // Only the line answering the 334 is credentials.
+        assert_eq!(got[4], "1 C: AGFsaWNlAHMzY3JldA==");
+        assert_eq!(auth_initial_response("AUTH PLAIN AGFsaWNlAHMzY3JldA==").as_deref(), Some("  → \"\\0alice\\0s3cret\" [user name and password in cleartext]"));
+        assert_eq!(auth_initial_response("AUTH CRAM-MD5"), None);
+        assert_eq!(auth_initial_response("MAIL FROM:<a@b>"), None);
+    }
+
+    #[test]
+    fn base64_decodes_with_and_without_padding() {
+        assert_eq!(base64("VXNlcm5hbWU6").as_deref(), Some(&b"Username:"[..]));
+        assert_eq!(base64("cHVuamFiQDEyMw==").as_deref(), Some(&b"punjab@123"[..]));
+        assert_eq!(base64("cHVuamFiQDEyMw").as_deref(), Some(&b"punjab@123"[..]));
+        assert_eq!(base64("HELO"), Some(vec![0x1c, 0x42, 0xce]));
+        assert_eq!(base64("not base64!"), None);
+        assert_eq!(base64("A"), None);
     }
 }

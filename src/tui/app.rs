@@ -174,9 +174,6 @@ impl App {
                     self.view.loaded = p.packets;
                 }
                 self.progress = p;
-                if let Some(v) = self.session_view.as_mut() {
-                    v.refresh(&self.packets);
-                }
                 self.follow(following);
             }
             Event::Saved(r) => {
@@ -190,6 +187,11 @@ impl App {
                     Ok(()) => format!("{name}: the exchange is over"),
                     Err(e) => format!("{name}: {e}"),
                 })
+            }
+            Event::View(p) => {
+                if let Some(v) = self.session_view.as_mut() {
+                    v.progress(p);
+                }
             }
             Event::Transactions(p) => {
                 if let Some(SessionView::Transactions(v)) = self.session_view.as_mut().or(self.parked.as_mut()) {
@@ -513,7 +515,7 @@ impl App {
             return;
         }
         let frame = self.view.packet(self.list.sel).map(|p| p as u32 + 1).unwrap_or(0);
-        self.session_view = SessionView::open(key, frame, &self.packets);
+        self.session_view = SessionView::open(key, frame, &self.packets, &self.tx);
         if let Some(f) = self.session_view.as_ref().and_then(SessionView::filter) {
             self.filter.set(&f);
             self.apply_filter();

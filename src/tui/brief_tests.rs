@@ -81,7 +81,7 @@ fn matching(packets: &Arc<Packets>, filter: &Filter, brief: bool) -> Vec<u32> {
     };
     let (tx, rx) = mpsc::channel();
     let f = filter.clone();
-    walk::spawn_reading(
+    walk::spawn(
         packets.clone(),
         reading,
         Arc::new(AtomicBool::new(false)),

@@ -22,6 +22,8 @@ pub enum Event {
     Filtered(FilterProgress),
     /// A chunk of the transactions view's worker results.
     Transactions(TransactionsProgress),
+    /// A chunk of the follow, conversations or ladder view's worker results.
+    View(super::views::worker::ViewProgress),
     /// A generator started from the menu ended: its name and how.
     Generated(&'static str, Result<(), String>),
     /// A save finished: packets written and the file, or what went wrong.

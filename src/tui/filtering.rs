@@ -24,7 +24,7 @@ pub fn spawn(
         depth: Depth::to_read(filter.protocols()),
         brief: filter.brief_fields().map(<[_]>::to_vec),
     };
-    walk::spawn_reading(
+    walk::spawn(
         packets,
         reading,
         cancel,

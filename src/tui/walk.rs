@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::dissect::{Depth, Dissection};
 use crate::brief::Plan;
+use crate::dissect::{Depth, Dissection};
 use crate::field::Field;
 
 use super::packets::Packets;
@@ -29,37 +29,55 @@ pub struct Reading {
     pub brief: Option<Vec<Field>>,
 }
 
-/// Calls `visit(packet index, dissection, bytes, chunk)` for each packet
-/// dissected to `depth`, then `send(chunk, packets scanned, done)` for each
-/// chunk; `send` answers false when nobody listens any more.
-pub fn spawn<C, V, S>(
-    packets: Arc<Packets>,
-    depth: Depth,
-    cancel: Arc<AtomicBool>,
-    visit: V,
-    send: S,
-) -> std::thread::JoinHandle<()>
-where
-    C: Default,
-    V: FnMut(usize, &Dissection, &[u8], &mut C) + Send + 'static,
-    S: FnMut(C, usize, bool) -> bool + Send + 'static,
-{
-    spawn_reading(packets, Reading { depth, brief: None }, cancel, visit, send)
+impl From<Depth> for Reading {
+    fn from(depth: Depth) -> Reading {
+        Reading { depth, brief: None }
+    }
 }
 
-/// `spawn`, reading packets as `reading` says.
-pub fn spawn_reading<C, V, S>(
+/// Calls `visit(packet index, dissection, bytes, chunk)` for each packet
+/// read as `reading` says (a `Depth` dissects to that depth), then
+/// `send(chunk, packets scanned, done)` for each chunk; `send` answers
+/// false when nobody listens any more.
+pub fn spawn<C, V, S>(
     packets: Arc<Packets>,
-    reading: Reading,
+    reading: impl Into<Reading>,
     cancel: Arc<AtomicBool>,
     mut visit: V,
     mut send: S,
 ) -> std::thread::JoinHandle<()>
 where
-    C: Default,
+    C: Default + Send + 'static,
     V: FnMut(usize, &Dissection, &[u8], &mut C) + Send + 'static,
     S: FnMut(C, usize, bool) -> bool + Send + 'static,
 {
+    spawn_with(
+        packets,
+        reading,
+        cancel,
+        C::default(),
+        move |chunk, i, d, bytes| visit(i, d, bytes, chunk),
+        move |chunk, scanned, done| send(std::mem::take(chunk), scanned, done),
+    )
+}
+
+/// `spawn` for a worker whose state outlives a chunk (a table it keeps
+/// adding to): `visit` and `send` both get `state`, and `send` decides what
+/// of it to report.
+pub fn spawn_with<T, V, S>(
+    packets: Arc<Packets>,
+    reading: impl Into<Reading>,
+    cancel: Arc<AtomicBool>,
+    mut state: T,
+    mut visit: V,
+    mut send: S,
+) -> std::thread::JoinHandle<()>
+where
+    T: Send + 'static,
+    V: FnMut(&mut T, usize, &Dissection, &[u8]) + Send + 'static,
+    S: FnMut(&mut T, usize, bool) -> bool + Send + 'static,
+{
+    let reading = reading.into();
     std::thread::spawn(move || {
         let mut plan = reading.brief.as_deref().map(Plan::new);
         let mut d = Dissection::default();
@@ -78,7 +96,6 @@ where
                 continue;
             }
             let deadline = Instant::now() + CHUNK_TIME;
-            let mut chunk = C::default();
             while next < n {
                 if cancel.load(Ordering::Relaxed) {
                     return;
@@ -91,7 +108,7 @@ where
                     packets.dissect_to(next, reading.depth, &mut bytes, &mut d)
                 };
                 if read {
-                    visit(next, &d, &bytes, &mut chunk);
+                    visit(&mut state, next, &d, &bytes);
                 }
                 next += 1;
                 if next.is_multiple_of(64) && Instant::now() >= deadline {
@@ -99,7 +116,7 @@ where
                 }
             }
             let done = complete && next >= n;
-            if !send(chunk, next, done) || done {
+            if !send(&mut state, next, done) || done {
                 return;
             }
         }

@@ -9,44 +9,29 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Block, Borders, Widget};
 
-use crate::stats::conv::{ConvTap, ConvType, Conversation};
-use crate::stats::ladder::Connections;
-use crate::stats::{format_size, Tap};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
 
-use super::{conversation_filter, footer, move_cursor, put, scroll_to, Action, Feed};
-use crate::dissect::FrameMeta;
-use crate::field::Timestamp;
+use crate::stats::conv::{ConvType, Conversation};
+use crate::stats::format_size;
+
+use super::worker::{spawn_conversations, ConvRow, Found, Job, ViewProgress, CONV_KINDS as KINDS};
+use super::{conversation_filter, footer, move_cursor, put, scroll_to, Action};
+use crate::tui::event::Event;
 use crate::tui::packets::Packets;
-
-const KINDS: [ConvType; 4] = [ConvType::Tcp, ConvType::Udp, ConvType::Ip, ConvType::Ipv6];
 
 /// Sortable columns.
 const COLUMNS: [&str; 9] = ["Address A", "Address B", "Pkts A→B", "Bytes A→B", "Pkts B→A", "Bytes B→A", "Start", "Duration", "State"];
 
 pub struct ConversationsView {
-    taps: Vec<ConvTap>,
-    conns: Connections,
-    feed: Feed,
+    /// Each table's rows in order of first appearance, with the TCP state.
+    tables: [Vec<(Conversation, &'static str)>; 4],
+    job: Job,
     pub tab: usize,
     pub sort: usize,
     pub descending: bool,
     cursor: usize,
     top: std::cell::Cell<usize>,
-}
-
-impl Default for ConversationsView {
-    fn default() -> Self {
-        ConversationsView {
-            taps: KINDS.iter().map(|&k| ConvTap::new(k)).collect(),
-            conns: Connections::default(),
-            feed: Feed::default(),
-            tab: 0,
-            sort: 6,
-            descending: false,
-            cursor: 0,
-            top: Default::default(),
-        }
-    }
 }
 
 fn endpoint(kind: ConvType, a: crate::stats::Addr, p: u16) -> String {
@@ -58,51 +43,49 @@ fn endpoint(kind: ConvType, a: crate::stats::Addr, p: u16) -> String {
 }
 
 impl ConversationsView {
-    pub fn refresh(&mut self, packets: &Packets) -> bool {
-        let (taps, conns) = (&mut self.taps, &mut self.conns);
-        self.feed.pull(packets, |n, rel, d, bytes| {
-            let len = d
-                .tree
-                .first(&crate::dissect::frame::LEN)
-                .and_then(|x| x.value.as_u64())
-                .unwrap_or(bytes.len() as u64);
-            // The taps read time and size from the frame's metadata.
-            let meta = FrameMeta {
-                number: n,
-                ts: Timestamp { secs: rel.div_euclid(1_000_000_000), nanos: rel.rem_euclid(1_000_000_000) as u32 },
-                origlen: len as u32,
-                caplen: bytes.len() as u32,
-                ..FrameMeta::default()
-            };
-            for t in taps.iter_mut() {
-                t.packet(&meta, d, bytes);
+    /// Opens the view and starts its worker, which reports on `tx`.
+    pub fn start(packets: &Arc<Packets>, tx: &Sender<Event>) -> ConversationsView {
+        let job = Job::default();
+        spawn_conversations(packets.clone(), tx.clone(), &job);
+        ConversationsView {
+            tables: Default::default(),
+            job,
+            tab: 0,
+            sort: 6,
+            descending: false,
+            cursor: 0,
+            top: Default::default(),
+        }
+    }
+
+    /// Takes in a chunk of the worker's findings.
+    pub fn progress(&mut self, p: ViewProgress) {
+        if !self.job.accept(p.generation, p.scanned_to, p.done) {
+            return;
+        }
+        let Found::Conversations(rows) = p.found else { return };
+        for ConvRow { table, row, conv, state } in rows {
+            let Some(t) = self.tables.get_mut(table) else { continue };
+            match t.get_mut(row) {
+                Some(r) => *r = (conv, state),
+                None => t.push((conv, state)),
             }
-            conns.packet(d, bytes, n, rel);
-        })
+        }
+    }
+
+    /// Whether the worker has read every packet of a complete source.
+    pub fn done(&self) -> bool {
+        self.job.done
     }
 
     fn kind(&self) -> ConvType {
         KINDS[self.tab]
     }
 
-    /// The TCP state of a conversation, from its segments.
-    pub fn state(&self, c: &Conversation) -> &'static str {
-        if self.kind() != ConvType::Tcp {
-            return "";
-        }
-        let first = c.frames.first().copied();
-        self.conns
-            .list
-            .iter()
-            .find(|(_, l)| l.rungs.first().map(|r| r.seg.frame) == first)
-            .map(|(_, l)| l.summary())
-            .unwrap_or("")
-    }
-
     /// The rows of the current tab in display order.
-    pub fn rows(&self) -> Vec<&Conversation> {
-        let mut v: Vec<&Conversation> = self.taps[self.tab].conversations().iter().collect();
-        v.sort_by(|x, y| {
+    pub fn rows(&self) -> Vec<&(Conversation, &'static str)> {
+        let mut v: Vec<&(Conversation, &'static str)> = self.tables[self.tab].iter().collect();
+        v.sort_by(|(x, xs), (y, ys)| {
             let o = match self.sort {
                 0 => (x.a, x.port_a).cmp(&(y.a, y.port_a)),
                 1 => (x.b, x.port_b).cmp(&(y.b, y.port_b)),
@@ -112,7 +95,7 @@ impl ConversationsView {
                 5 => x.bytes_ba.cmp(&y.bytes_ba),
                 6 => x.start.cmp(&y.start),
                 7 => x.duration().cmp(&y.duration()),
-                _ => self.state(x).cmp(self.state(y)),
+                _ => xs.cmp(ys),
             };
             if self.descending {
                 o.reverse()
@@ -128,7 +111,7 @@ impl ConversationsView {
             .iter()
             .enumerate()
             .map(|(i, k)| {
-                let n = self.taps[i].conversations().len();
+                let n = self.tables[i].len();
                 if i == self.tab {
                     format!("[{} {n}]", k.title())
                 } else {
@@ -136,7 +119,8 @@ impl ConversationsView {
                 }
             })
             .collect();
-        let block = Block::new().borders(Borders::ALL).title(format!(" Conversations {} ", tabs.join(" ")));
+        let title = format!(" Conversations {}{} ", tabs.join(" "), self.job.status());
+        let block = Block::new().borders(Borders::ALL).title(title);
         let inner = block.inner(area);
         block.render(area, buf);
         let kind = self.kind();
@@ -156,7 +140,11 @@ impl ConversationsView {
         let mut top = self.top.get();
         scroll_to(self.cursor, &mut top, height);
         self.top.set(top);
-        for (row, (i, c)) in rows.iter().enumerate().skip(top).take(height).enumerate() {
+        if rows.is_empty() {
+            let note = if self.job.done { "No conversations of this kind." } else { "computing…" };
+            put(buf, inner, 0, 1, note, Style::new().add_modifier(Modifier::DIM));
+        }
+        for (row, (i, (c, state))) in rows.iter().enumerate().skip(top).take(height).enumerate() {
             let cells = [
                 endpoint(kind, c.a, c.port_a),
                 endpoint(kind, c.b, c.port_b),
@@ -166,7 +154,7 @@ impl ConversationsView {
                 format_size(c.bytes_ba),
                 format!("{:.6}", crate::stats::nanos_to_sec(c.start)),
                 format!("{:.4}", crate::stats::nanos_to_sec(c.duration())),
-                self.state(c).to_string(),
+                state.to_string(),
             ];
             let style = if i == self.cursor { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
             let mut x = 0u16;
@@ -210,7 +198,7 @@ impl ConversationsView {
             }
             KeyCode::Enter => {
                 let rows = self.rows();
-                let Some(c) = rows.get(self.cursor) else { return Action::None };
+                let Some((c, _)) = rows.get(self.cursor) else { return Action::None };
                 let kind = self.kind();
                 Action::Filter(if kind.has_ports() {
                     conversation_filter(kind.proto(), c.stream, (c.a, c.port_a), (c.b, c.port_b))
@@ -226,7 +214,7 @@ impl ConversationsView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::views::testing::{load, rows};
+    use crate::tui::views::testing::{load, rows, settle};
     use crossterm::event::KeyModifiers;
 
     fn key(c: KeyCode) -> KeyEvent {
@@ -237,8 +225,9 @@ mod tests {
     fn tcp_upper_lab_has_two_closed_connections() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/tcp-upper.pcap");
         let Some(packets) = load(&path) else { return };
-        let mut v = ConversationsView::default();
-        v.refresh(&packets);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut v = ConversationsView::start(&packets, &tx);
+        settle(&mut v, &rx, ConversationsView::progress, ConversationsView::done);
         let area = Rect::new(0, 0, 150, 8);
         let mut buf = Buffer::empty(area);
         v.render(area, &mut buf);
@@ -252,7 +241,7 @@ mod tests {
         // Sort by duration, descending, then filter to the first row.
         v.sort = 7;
         v.handle_key(key(KeyCode::Char('r')), 5);
-        let d: Vec<i64> = v.rows().iter().map(|c| c.duration()).collect();
+        let d: Vec<i64> = v.rows().iter().map(|(c, _)| c.duration()).collect();
         assert!(d[0] >= d[1]);
         match v.handle_key(key(KeyCode::Enter), 5) {
             Action::Filter(f) => assert!(f.contains("tcp"), "{f}"),

@@ -9,17 +9,25 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, Widget};
 
-use crate::dissect::tcp::flag_list;
-use crate::stats::ladder::{Connections, Ladder, Rung, RST};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
 
-use super::{move_cursor, put, scroll_to, Action, Feed, CLIENT, SERVER};
+use crate::dissect::tcp::flag_list;
+use crate::stats::ladder::{Ladder, Rung, RST};
+
+use super::stream::Stream;
+use super::worker::ViewProgress;
+use super::{move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 
 pub struct LadderView {
-    /// The frame the view was opened on; its connection is shown.
+    /// The connection of the frame the view was opened on (None when that
+    /// frame is not TCP).
+    stream: Option<Stream>,
+    /// The frame the view was opened on: the cursor starts on its arrow.
     frame: u32,
-    conns: Connections,
-    feed: Feed,
+    placed: bool,
     cursor: usize,
     top: std::cell::Cell<usize>,
 }
@@ -27,18 +35,29 @@ pub struct LadderView {
 const STATE_W: usize = 12;
 
 impl LadderView {
-    pub fn new(frame: u32) -> LadderView {
-        LadderView { frame, conns: Connections::default(), feed: Feed::default(), cursor: 0, top: Default::default() }
+    /// Draws the connection of `frame`, read by a worker reporting on `tx`.
+    pub fn start(frame: u32, packets: &Arc<Packets>, tx: &Sender<Event>) -> LadderView {
+        let stream = Stream::start(frame, packets, tx).filter(|s| s.key.proto == "tcp");
+        LadderView { stream, frame, placed: false, cursor: 0, top: Default::default() }
     }
 
-    /// Reads packets that arrived since the last call.
-    pub fn refresh(&mut self, packets: &Packets) -> bool {
-        let conns = &mut self.conns;
-        self.feed.pull(packets, |n, rel, d, bytes| conns.packet(d, bytes, n, rel))
+    /// Takes in a chunk of the worker's findings.
+    pub fn progress(&mut self, p: ViewProgress) {
+        let Some(s) = self.stream.as_mut() else { return };
+        if s.progress(p) && !self.placed {
+            if let Some(i) = s.ladder.as_ref().and_then(|l| l.rungs.iter().position(|r| r.seg.frame == self.frame)) {
+                (self.cursor, self.placed) = (i, true);
+            }
+        }
+    }
+
+    /// Whether the worker has read every packet of a complete source.
+    pub fn done(&self) -> bool {
+        self.stream.as_ref().is_none_or(|s| s.job.done)
     }
 
     pub fn ladder(&self) -> Option<&Ladder> {
-        self.conns.list.iter().map(|(_, l)| l).find(|l| l.rungs.iter().any(|r| r.seg.frame == self.frame))
+        self.stream.as_ref()?.ladder.as_ref()
     }
 
     fn label(r: &Rung) -> String {
@@ -70,11 +89,17 @@ impl LadderView {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
-        let block = Block::new().borders(Borders::ALL).title(" TCP ladder (Enter: select packet, Esc: close) ");
+        let status = self.stream.as_ref().map(|s| s.job.status()).unwrap_or_default();
+        let title = format!(" TCP ladder (Enter: select packet, Esc: close){status} ");
+        let block = Block::new().borders(Borders::ALL).title(title);
         let inner = block.inner(area);
         block.render(area, buf);
         let Some(l) = self.ladder() else {
-            put(buf, inner, 0, 0, "No TCP segment selected: select a TCP packet and press L.", Style::new());
+            let note = match &self.stream {
+                None => "No TCP segment selected: select a TCP packet and press L.",
+                Some(_) => "computing…",
+            };
+            put(buf, inner, 0, 0, note, Style::new());
             return;
         };
         // Columns: frame, +time, client state │ arrow │ server state.
@@ -134,7 +159,7 @@ impl LadderView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::views::testing::{load, rows};
+    use crate::tui::views::testing::{load, rows, settle};
     use crossterm::event::KeyModifiers;
 
     #[test]
@@ -144,8 +169,9 @@ mod tests {
             eprintln!("sample capture missing: skipped");
             return;
         };
-        let mut v = LadderView::new(4);
-        assert!(v.refresh(&packets));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut v = LadderView::start(4, &packets, &tx);
+        settle(&mut v, &rx, LadderView::progress, LadderView::done);
         let area = Rect::new(0, 0, 110, 14);
         let mut buf = Buffer::empty(area);
         v.render(area, &mut buf);
@@ -187,10 +213,14 @@ mod tests {
         assert!(text[11].contains("TIME_WAIT") && text[11].contains("CLOSED"));
         // The second connection is not drawn.
         assert_eq!(arrows.len(), 10);
+        // The cursor starts on the arrow of the packet the view was opened on.
         let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        assert_eq!(v.handle_key(key(KeyCode::Enter), 10), Action::Select(4));
         v.handle_key(key(KeyCode::Char('j')), 10);
         v.handle_key(key(KeyCode::Char('j')), 10);
-        assert_eq!(v.handle_key(key(KeyCode::Enter), 10), Action::Select(3));
+        assert_eq!(v.handle_key(key(KeyCode::Enter), 10), Action::Select(6));
+        v.handle_key(key(KeyCode::Char('g')), 10);
+        assert_eq!(v.handle_key(key(KeyCode::Enter), 10), Action::Select(1));
         assert_eq!(v.handle_key(key(KeyCode::Esc), 10), Action::Close);
     }
 }

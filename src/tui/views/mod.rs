@@ -1,24 +1,31 @@
 //! Session views opened over the packet list: follow stream (`F`),
 //! conversations (`C`), the TCP ladder diagram (`L`) and transactions (`T`).
 //!
-//! Each view is a self-contained component: its own state, `refresh` (reads
-//! packets it has not seen yet, so it updates live while a capture runs),
-//! `render(&self, area, buf)` and `handle_key`, which answers with an
-//! `Action` for the app (select a packet, apply a filter, close).
+//! Each view is a self-contained component: its own state, filled by a
+//! worker thread of its own (`worker`, `transactions`) whose chunks arrive
+//! as events and go to `progress` (the worker follows a capture still
+//! running, so the view updates live), `render(&self, area, buf)` and
+//! `handle_key`, which answers with an `Action` for the app (select a
+//! packet, apply a filter, close).
 
 pub mod conversations;
 pub mod follow;
 pub mod ladder;
+mod stream;
 pub mod transactions;
+pub mod worker;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
-use crate::dissect::Dissection;
-use crate::field::{self, Field};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
+
+use crate::field;
 use crate::stats::Addr;
 
+use super::event::Event;
 use super::packets::Packets;
 
 /// What a view asks the app to do after a key.
@@ -39,44 +46,6 @@ pub enum Action {
 /// The two sides' colours, as Wireshark's follow dialog uses them.
 pub const CLIENT: Style = Style::new().fg(Color::Red);
 pub const SERVER: Style = Style::new().fg(Color::Blue);
-
-/// Reads the packets a view has not seen yet, re-dissecting each.
-pub struct Feed {
-    next: usize,
-    bytes: Vec<u8>,
-    d: Dissection,
-    rel: Option<Field>,
-}
-
-impl Default for Feed {
-    fn default() -> Self {
-        Feed { next: 0, bytes: Vec::new(), d: Dissection::default(), rel: field::lookup("frame.time_relative") }
-    }
-}
-
-impl Feed {
-    /// Calls `f(frame number, time since the first packet in ns, dissection,
-    /// frame bytes)` for every new packet; true when there was one.
-    pub fn pull(&mut self, packets: &Packets, mut f: impl FnMut(u32, i64, &Dissection, &[u8])) -> bool {
-        let n = packets.len();
-        let any = self.next < n;
-        while self.next < n {
-            if packets.dissect(self.next, &mut self.bytes, &mut self.d) {
-                let rel = self
-                    .rel
-                    .and_then(|r| self.d.tree.first(r))
-                    .and_then(|n| match n.value {
-                        crate::field::Value::RelTime(ns) => Some(ns),
-                        _ => None,
-                    })
-                    .unwrap_or(0);
-                f(self.next as u32 + 1, rel, &self.d, &self.bytes);
-            }
-            self.next += 1;
-        }
-        any
-    }
-}
 
 /// The display filter that keeps one TCP or UDP conversation: by stream
 /// index when the dissector numbers streams, else by its two endpoints.
@@ -165,6 +134,22 @@ pub(crate) mod testing {
         Some(packets)
     }
 
+    /// Feeds a view its worker's chunks from `rx` until it has them all.
+    pub fn settle<V>(
+        v: &mut V,
+        rx: &std::sync::mpsc::Receiver<crate::tui::Event>,
+        progress: fn(&mut V, super::worker::ViewProgress),
+        done: fn(&V) -> bool,
+    ) {
+        while !done(v) {
+            match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+                Ok(crate::tui::Event::View(p)) => progress(v, p),
+                Ok(_) => {}
+                Err(e) => panic!("the view's worker never finished: {e}"),
+            }
+        }
+    }
+
     /// The text of a rendered buffer, one string per row.
     pub fn rows(buf: &ratatui::buffer::Buffer) -> Vec<String> {
         let a = buf.area;
@@ -183,25 +168,34 @@ pub enum SessionView {
 }
 
 impl SessionView {
-    /// The view a key opens (`F`, `C`, `L`) on the selected frame.
-    pub fn open(key: char, frame: u32, packets: &Packets) -> Option<SessionView> {
-        let mut v = match key {
-            'F' => SessionView::Follow(follow::FollowView::new(frame)),
-            'C' => SessionView::Conversations(conversations::ConversationsView::default()),
-            'L' => SessionView::Ladder(ladder::LadderView::new(frame)),
+    /// The view a key opens (`F`, `C`, `L`) on the selected frame; its
+    /// worker reports on `tx`.
+    pub fn open(key: char, frame: u32, packets: &Arc<Packets>, tx: &Sender<Event>) -> Option<SessionView> {
+        Some(match key {
+            'F' => SessionView::Follow(follow::FollowView::start(frame, packets, tx)),
+            'C' => SessionView::Conversations(conversations::ConversationsView::start(packets, tx)),
+            'L' => SessionView::Ladder(ladder::LadderView::start(frame, packets, tx)),
             _ => return None,
-        };
-        v.refresh(packets);
-        Some(v)
+        })
     }
 
-    pub fn refresh(&mut self, packets: &Packets) -> bool {
+    /// Hands a worker's chunk to the view (which ignores another's).
+    pub fn progress(&mut self, p: worker::ViewProgress) {
         match self {
-            SessionView::Follow(v) => v.refresh(packets),
-            SessionView::Conversations(v) => v.refresh(packets),
-            SessionView::Ladder(v) => v.refresh(packets),
-            // Its worker follows the packets.
-            SessionView::Transactions(_) => false,
+            SessionView::Follow(v) => v.progress(p),
+            SessionView::Conversations(v) => v.progress(p),
+            SessionView::Ladder(v) => v.progress(p),
+            SessionView::Transactions(_) => {}
+        }
+    }
+
+    /// Whether the view's worker has read every packet of a complete source.
+    pub fn done(&self) -> bool {
+        match self {
+            SessionView::Follow(v) => v.done(),
+            SessionView::Conversations(v) => v.done(),
+            SessionView::Ladder(v) => v.done(),
+            SessionView::Transactions(v) => v.done(),
         }
     }
 
@@ -278,23 +272,30 @@ mod tests {
             app.update(ev);
         }
         let _ = handle.join();
+        // Feeds the app its workers' events until the open view has read all.
+        let settle = |app: &mut App| {
+            while app.session_view.as_ref().is_some_and(|v| !v.done()) || app.applied.as_ref().is_some_and(|a| !a.done) {
+                match app_rx.recv_timeout(std::time::Duration::from_secs(20)) {
+                    Ok(ev) => app.update(ev),
+                    Err(e) => panic!("a worker never finished: {e}"),
+                }
+            }
+        };
         press(&mut app, KeyCode::Char('L'));
+        settle(&mut app);
         let s = screen(&app);
         assert!(s.contains("TCP ladder") && s.contains("SYN Seq=0 Len=0"), "{s}");
         press(&mut app, KeyCode::Esc);
         assert!(app.session_view.is_none());
         press(&mut app, KeyCode::Char('C'));
+        settle(&mut app);
         assert!(screen(&app).contains("Conversations [TCP 1]"));
         press(&mut app, KeyCode::Enter);
         assert!(app.session_view.is_none());
         assert!(app.filter.text.contains("tcp"), "{}", app.filter.text);
-        while app.applied.as_ref().is_some_and(|a| !a.done) {
-            match app_rx.recv_timeout(std::time::Duration::from_secs(20)) {
-                Ok(ev) => app.update(ev),
-                Err(e) => panic!("filter never finished: {e}"),
-            }
-        }
+        settle(&mut app);
         press(&mut app, KeyCode::Char('F'));
+        settle(&mut app);
         let s = screen(&app);
         assert!(s.contains("Follow TCP") && s.contains(" / HTTP/1.1"), "{s}");
         press(&mut app, KeyCode::Char('q'));

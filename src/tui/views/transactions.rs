@@ -8,14 +8,13 @@
 //! and keeps following a capture still running.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, Widget};
 
 use crate::dissect::Depth;
@@ -25,6 +24,7 @@ use crate::tui::event::{Event, TransactionsProgress};
 use crate::tui::packets::Packets;
 use crate::tui::walk;
 
+use super::worker::Job;
 use super::{footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
 
 const TABS: [&str; 3] = ["DNS", "HTTP", "SMTP"];
@@ -59,36 +59,26 @@ fn printable(s: &str, width: usize) -> String {
     out.chars().take(width).collect()
 }
 
+const CLEARTEXT: Style = Style::new().fg(Color::Black).bg(Color::Yellow);
+
 pub struct TransactionsView {
     model: Transactions,
-    generation: u64,
-    /// Stops the worker when the view goes.
-    cancel: Arc<AtomicBool>,
-    scanned: usize,
-    done: bool,
+    job: Job,
     /// The tab the user chose; until then the first tab with rows shows.
     chosen: Option<usize>,
     cursor: usize,
     top: Cell<usize>,
 }
 
-impl Drop for TransactionsView {
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-}
-
 impl TransactionsView {
     /// Opens the view and starts its worker, which reports on `tx`.
     pub fn start(packets: Arc<Packets>, tx: Sender<Event>) -> TransactionsView {
-        // Views come and go; a closed one's late chunks must not reach the next.
-        static GENERATION: AtomicU64 = AtomicU64::new(0);
-        let generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
-        let cancel = Arc::new(AtomicBool::new(false));
+        let job = Job::default();
+        let generation = job.generation();
         walk::spawn(
             packets,
             Depth::Fields,
-            cancel.clone(),
+            job.cancel_flag(),
             |i, d, bytes, items: &mut Vec<Item>| transactions::items(i as u32 + 1, d, bytes, items),
             move |items, scanned_to, done| {
                 tx.send(Event::Transactions(TransactionsProgress { generation, items, scanned_to, done })).is_ok()
@@ -96,10 +86,7 @@ impl TransactionsView {
         );
         TransactionsView {
             model: Transactions::default(),
-            generation,
-            cancel,
-            scanned: 0,
-            done: false,
+            job,
             chosen: None,
             cursor: 0,
             top: Cell::new(0),
@@ -108,14 +95,17 @@ impl TransactionsView {
 
     /// Takes in a chunk of the worker's findings (ignoring another view's).
     pub fn progress(&mut self, p: TransactionsProgress) {
-        if p.generation != self.generation {
+        if !self.job.accept(p.generation, p.scanned_to, p.done) {
             return;
         }
         for item in p.items {
             self.model.add(item);
         }
-        self.scanned = p.scanned_to;
-        self.done = p.done;
+    }
+
+    /// Whether the worker has read every packet of a complete source.
+    pub fn done(&self) -> bool {
+        self.job.done
     }
 
     pub fn tab(&self) -> usize {
@@ -180,8 +170,8 @@ impl TransactionsView {
             .enumerate()
             .map(|(i, name)| if i == tab { format!("[{name} {}]", self.len(i)) } else { format!(" {name} {} ", self.len(i)) })
             .collect();
-        let reading = if self.done { "" } else { "…" };
-        let title = format!(" Transactions {} · {} packets read{reading} ", tabs.join(" "), self.scanned);
+        let reading = if self.job.done { "" } else { "…" };
+        let title = format!(" Transactions {} · {} packets read{reading} ", tabs.join(" "), self.job.scanned);
         let block = Block::new().borders(Borders::ALL).title(title);
         let inner = block.inner(area);
         block.render(area, buf);
@@ -202,6 +192,9 @@ impl TransactionsView {
         for (y, i) in (top..self.len(tab)).take(height).enumerate() {
             let Some((cells, _, _)) = self.row(tab, i) else { break };
             let mut style = match self.model.smtp.get(i) {
+                // Credentials anyone on the path can read stand out, as
+                // Wireshark's expert warnings do.
+                Some(l) if tab == 2 && l.cleartext => CLEARTEXT,
                 Some(l) if tab == 2 => if l.client { CLIENT } else { SERVER },
                 _ => Style::new(),
             };
@@ -264,7 +257,12 @@ mod tests {
 
     /// The inspector over a sample capture, all loaded, 140×50.
     fn app(name: &str) -> Option<(App, Receiver<Event>)> {
-        let packets = load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name))?;
+        app_at(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name))
+    }
+
+    fn app_at(path: &std::path::Path) -> Option<(App, Receiver<Event>)> {
+        let packets = load(path)?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let (tx, rx) = std::sync::mpsc::channel();
         let n = packets.len();
         let mut app = App::new(packets, tx, name.into(), Rect::new(0, 0, 140, 50));
@@ -280,7 +278,7 @@ mod tests {
     fn open(app: &mut App, rx: &Receiver<Event>) {
         press(app, KeyCode::Char('T'));
         while let Some(SessionView::Transactions(v)) = &app.session_view {
-            if v.done {
+            if v.done() {
                 return;
             }
             match rx.recv_timeout(Duration::from_secs(20)) {
@@ -395,5 +393,29 @@ mod tests {
         assert_eq!(row_with(&s, "C: QUIT"), ["17", "0", "C: QUIT"]);
         press(&mut app, KeyCode::Char('r'));
         assert_eq!(app.message.as_deref(), Some("this row has no response"));
+    }
+
+    #[test]
+    fn smtp_auth_login_shows_the_decoded_credentials_flagged() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures/zeek__smtp.pcap");
+        let Some((mut app, rx)) = app_at(&path) else { return };
+        open(&mut app, &rx);
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Tab);
+        let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).expect("terminal");
+        t.draw(|f| app.draw(f)).expect("draw");
+        let buf = t.backend().buffer().clone();
+        let s = rows(&buf);
+        assert_eq!(row_with(&s, "C: AUTH LOGIN"), ["10", "0", "C: AUTH LOGIN"]);
+        assert_eq!(row_with(&s, "VXNlcm5hbWU6"), ["11", "0", "S: 334 VXNlcm5hbWU6", "→ \"Username:\""]);
+        let user = s.iter().position(|l| l.contains("C: Z3VycGFydGFwQHBhdHJpb3RzLmlu  → \"gurpartap@patriots.in\" [user name in cleartext]"));
+        let pass = s.iter().position(|l| l.contains("C: cHVuamFiQDEyMw==  → \"punjab@123\" [password in cleartext]"));
+        let (Some(user), Some(pass)) = (user, pass) else { panic!("{s:#?}") };
+        assert!(s[pass + 1].contains("S: 235 Authentication succeeded"), "{s:#?}");
+        // The credential lines are marked; the 334 before them is not.
+        let x = s[user].find("C: Z3V").map(|b| s[user][..b].chars().count()).unwrap_or(0) as u16;
+        assert_eq!(buf[(x, user as u16)].bg, Color::Yellow);
+        assert_eq!(buf[(x, pass as u16)].bg, Color::Yellow);
+        assert_ne!(buf[(x, user as u16 - 1)].bg, Color::Yellow);
     }
 }

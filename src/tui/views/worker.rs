@@ -1,0 +1,253 @@
+//! The workers behind the follow, ladder and conversations views. Reading
+//! a stream or a conversation table means re-dissecting every packet, so
+//! each view starts a worker (`walk`) that does it on its own thread and
+//! sends what it finds as `Event::View` chunks; the view takes them in as
+//! they come (showing "N packets read…" meanwhile) and the worker keeps
+//! following a capture still running. Closing the view, or opening
+//! another, drops its `Job`, which stops the worker.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
+
+use crate::dissect::{Depth, Dissection, FrameMeta};
+use crate::field::{self, Field, Timestamp, Value};
+use crate::stats::conv::{ConvTap, ConvType, Conversation};
+use crate::stats::ladder::{Connections, SegFields, SegInfo};
+use crate::stats::scan::TransportFields;
+use crate::stats::{Addr, Tap};
+
+use crate::tui::event::Event;
+use crate::tui::packets::Packets;
+use crate::tui::walk;
+
+/// A chunk of a view worker's findings in packets `..scanned_to`.
+#[derive(Debug)]
+pub struct ViewProgress {
+    /// Which worker this comes from; a closed view's worker is ignored.
+    pub generation: u64,
+    pub found: Found,
+    pub scanned_to: usize,
+    pub done: bool,
+}
+
+#[derive(Debug)]
+pub enum Found {
+    /// The followed stream's new segments (TCP) or datagrams (UDP, as
+    /// segments without sequence numbers), in capture order.
+    Segments(Vec<SegInfo>),
+    /// Conversation rows that changed.
+    Conversations(Vec<ConvRow>),
+}
+
+/// One row of the conversations table as it now stands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConvRow {
+    /// Which table (an index into `CONV_KINDS`) and which row of it, in
+    /// order of first appearance.
+    pub table: usize,
+    pub row: usize,
+    pub conv: Conversation,
+    /// The TCP connection's state; empty for other kinds.
+    pub state: &'static str,
+}
+
+/// The conversation tables the view shows.
+pub const CONV_KINDS: [ConvType; 4] = [ConvType::Tcp, ConvType::Udp, ConvType::Ip, ConvType::Ipv6];
+
+/// A running worker, as its view holds it: dropping it stops the worker.
+#[derive(Debug)]
+pub struct Job {
+    generation: u64,
+    cancel: Arc<AtomicBool>,
+    /// Packets read so far, and whether the source is all read.
+    pub scanned: usize,
+    pub done: bool,
+}
+
+impl Default for Job {
+    /// A job for a worker not started yet: its generation and stop flag.
+    fn default() -> Job {
+        // Views come and go; a closed one's late chunks must not reach the next.
+        static GENERATION: AtomicU64 = AtomicU64::new(0);
+        let generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
+        Job { generation, cancel: Arc::new(AtomicBool::new(false)), scanned: 0, done: false }
+    }
+}
+
+impl Job {
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        self.cancel.clone()
+    }
+
+    /// Whether a chunk is this job's; if so, how far it has come is noted.
+    pub fn accept(&mut self, generation: u64, scanned_to: usize, done: bool) -> bool {
+        if generation != self.generation {
+            return false;
+        }
+        self.scanned = scanned_to;
+        self.done = done;
+        true
+    }
+
+    /// " · N packets read…" while the worker runs, empty once it is done
+    /// with a complete source.
+    pub fn status(&self) -> String {
+        if self.done {
+            String::new()
+        } else {
+            format!(" · {} packets read…", self.scanned)
+        }
+    }
+}
+
+impl Drop for Job {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The time since the first packet, as the frame tree gives it.
+fn relative_time(d: &Dissection, f: Option<Field>) -> i64 {
+    f.and_then(|f| d.tree.first(f))
+        .and_then(|n| match n.value {
+            Value::RelTime(ns) => Some(ns),
+            _ => None,
+        })
+        .unwrap_or(0)
+}
+
+/// Which TCP stream or UDP flow a view follows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamKey {
+    pub proto: &'static str,
+    /// `tcp.stream` / `udp.stream`, when the dissector numbers streams.
+    pub index: Option<u32>,
+    /// The two endpoints, in the order of the selected packet.
+    pub ends: [(Addr, u16); 2],
+}
+
+impl StreamKey {
+    /// The stream of `frame` (1-based): one packet dissected, cheap enough
+    /// for the UI thread, so the view's filter and title are known at once.
+    pub fn of_frame(packets: &Packets, frame: u32) -> Option<StreamKey> {
+        let i = (frame as usize).checked_sub(1)?;
+        let (mut bytes, mut d) = (Vec::new(), Dissection::default());
+        if !packets.dissect_to(i, Depth::Transport, &mut bytes, &mut d) {
+            return None;
+        }
+        ["tcp", "udp"].into_iter().find_map(|proto| {
+            let t = TransportFields::new(proto).read(&d)?;
+            Some(StreamKey { proto, index: t.stream, ends: [(t.src, t.sport), (t.dst, t.dport)] })
+        })
+    }
+
+    fn matches(&self, stream: Option<u32>, src: (Addr, u16), dst: (Addr, u16)) -> bool {
+        match self.index {
+            Some(i) => stream == Some(i),
+            None => [src, dst] == self.ends || [dst, src] == self.ends,
+        }
+    }
+
+    /// Starts the worker that sends the stream's segments (with payloads).
+    pub fn spawn(&self, packets: Arc<Packets>, tx: Sender<Event>, job: &Job) {
+        let key = self.clone();
+        let (generation, rel) = (job.generation, field::lookup("frame.time_relative"));
+        let (tcp, udp) = (SegFields::default(), TransportFields::new("udp"));
+        walk::spawn(
+            packets,
+            Depth::Transport,
+            job.cancel_flag(),
+            move |i, d, bytes, segs: &mut Vec<SegInfo>| {
+                let frame = i as u32 + 1;
+                if key.proto == "tcp" {
+                    if let Some((stream, seg)) = tcp.read(d, bytes, frame, relative_time(d, rel)) {
+                        if key.matches(stream, seg.src, seg.dst) {
+                            segs.push(seg);
+                        }
+                    }
+                    return;
+                }
+                let Some(t) = udp.read(d) else { return };
+                if key.matches(t.stream, (t.src, t.sport), (t.dst, t.dport)) {
+                    let payload = t.payload.map(|id| d.node_bytes(bytes, id).to_vec()).unwrap_or_default();
+                    segs.push(SegInfo {
+                        frame,
+                        rel: relative_time(d, rel),
+                        src: (t.src, t.sport),
+                        dst: (t.dst, t.dport),
+                        seq: 0,
+                        ack: 0,
+                        flags: 0,
+                        len: payload.len() as u32,
+                        payload,
+                        retrans: false,
+                    });
+                }
+            },
+            move |segs, scanned_to, done| {
+                let found = Found::Segments(segs);
+                tx.send(Event::View(ViewProgress { generation, found, scanned_to, done })).is_ok()
+            },
+        );
+    }
+}
+
+/// What the conversations worker keeps between chunks.
+struct ConvState {
+    taps: Vec<ConvTap>,
+    conns: Connections,
+    rel: Option<Field>,
+}
+
+/// Starts the worker that builds every conversation table.
+pub fn spawn_conversations(packets: Arc<Packets>, tx: Sender<Event>, job: &Job) {
+    let generation = job.generation;
+    let state = ConvState {
+        taps: CONV_KINDS.iter().map(|&k| ConvTap::new(k)).collect(),
+        conns: Connections::states_only(),
+        rel: field::lookup("frame.time_relative"),
+    };
+    walk::spawn_with(
+        packets,
+        Depth::Transport,
+        job.cancel_flag(),
+        state,
+        |s: &mut ConvState, i, d, bytes| {
+            let frame = i as u32 + 1;
+            let rel = relative_time(d, s.rel);
+            let len = d.tree.first(&crate::dissect::frame::LEN).and_then(|x| x.value.as_u64()).unwrap_or(bytes.len() as u64);
+            // The taps read the time since the first packet from the meta.
+            let meta = FrameMeta {
+                number: frame,
+                ts: Timestamp { secs: rel.div_euclid(1_000_000_000), nanos: rel.rem_euclid(1_000_000_000) as u32 },
+                origlen: len as u32,
+                caplen: bytes.len() as u32,
+                ..FrameMeta::default()
+            };
+            for t in &mut s.taps {
+                t.packet(&meta, d, bytes);
+            }
+            s.conns.packet(d, bytes, frame, rel);
+        },
+        move |s, scanned_to, done| {
+            let mut rows = Vec::new();
+            for (table, tap) in s.taps.iter_mut().enumerate() {
+                for row in tap.take_changed() {
+                    let Some(conv) = tap.conversations().get(row) else { continue };
+                    let state = match (tap.kind(), conv.stream) {
+                        (ConvType::Tcp, Some(st)) => s.conns.get(st).map(|l| l.summary()).unwrap_or(""),
+                        _ => "",
+                    };
+                    rows.push(ConvRow { table, row, conv: conv.clone(), state });
+                }
+            }
+            let found = Found::Conversations(rows);
+            tx.send(Event::View(ViewProgress { generation, found, scanned_to, done })).is_ok()
+        },
+    );
+}
