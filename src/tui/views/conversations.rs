@@ -214,6 +214,7 @@ impl ConversationsView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::Addr;
     use crate::tui::views::testing::{load, rows, settle};
     use crossterm::event::KeyModifiers;
 
@@ -251,5 +252,57 @@ mod tests {
         v.handle_key(key(KeyCode::Tab), 5);
         assert_eq!(v.rows().len(), 1);
         assert_eq!(v.handle_key(key(KeyCode::Enter), 5), Action::Filter("ip.addr eq 127.0.0.1 and ip.addr eq 127.0.0.1".into()));
+    }
+
+    #[test]
+    fn every_column_sorts_both_ways() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/dns-udp.pcap");
+        let Some(packets) = load(&path) else { return };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut v = ConversationsView::start(&packets, &tx);
+        settle(&mut v, &rx, ConversationsView::progress, ConversationsView::done);
+        v.handle_key(key(KeyCode::Tab), 5);
+        assert_eq!(v.kind(), ConvType::Udp);
+        assert!(v.rows().len() >= 5);
+        let area = Rect::new(0, 0, 150, 16);
+        for col in 0..COLUMNS.len() {
+            // `s` moves to the next column (from Start, where it begins).
+            while v.sort != col {
+                v.handle_key(key(KeyCode::Char('s')), 5);
+            }
+            let mut buf = Buffer::empty(area);
+            v.render(area, &mut buf);
+            assert!(rows(&buf)[1].contains(&format!("{}▲", COLUMNS[col])), "{:#?}", rows(&buf));
+            for descending in [false, true] {
+                if v.descending != descending {
+                    v.handle_key(key(KeyCode::Char('r')), 5);
+                }
+                let keys: Vec<(Option<(Addr, u16)>, u64, i64, &str)> = v
+                    .rows()
+                    .iter()
+                    .map(|(c, st)| match col {
+                        0 => (Some((c.a, c.port_a)), 0, 0, ""),
+                        1 => (Some((c.b, c.port_b)), 0, 0, ""),
+                        2 => (None, c.frames_ab, 0, ""),
+                        3 => (None, c.bytes_ab, 0, ""),
+                        4 => (None, c.frames_ba, 0, ""),
+                        5 => (None, c.bytes_ba, 0, ""),
+                        6 => (None, 0, c.start, ""),
+                        7 => (None, 0, c.duration(), ""),
+                        _ => (None, 0, 0, *st),
+                    })
+                    .collect();
+                let mut sorted = keys.clone();
+                sorted.sort();
+                if descending {
+                    sorted.reverse();
+                }
+                assert_eq!(keys, sorted, "column {} descending {descending}", COLUMNS[col]);
+            }
+            v.handle_key(key(KeyCode::Char('r')), 5);
+        }
+        // S goes back a column.
+        v.handle_key(key(KeyCode::Char('S')), 5);
+        assert_eq!(v.sort, COLUMNS.len() - 2);
     }
 }
