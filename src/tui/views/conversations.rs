@@ -318,13 +318,18 @@ mod tests {
         KeyEvent::new(c, KeyModifiers::NONE)
     }
 
-    #[test]
-    fn tcp_upper_lab_has_two_closed_connections() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/tcp-upper.pcap");
-        let Some(packets) = load(&path) else { return };
+    /// The view over a sample capture, its worker run to the end.
+    fn view_of(name: &str) -> Option<ConversationsView> {
+        let packets = load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name))?;
         let (tx, rx) = std::sync::mpsc::channel();
         let mut v = ConversationsView::start(&packets, &tx);
         settle(&mut v, &rx, ConversationsView::progress, ConversationsView::done);
+        Some(v)
+    }
+
+    #[test]
+    fn tcp_upper_lab_has_two_closed_connections() {
+        let Some(mut v) = view_of("tcp-upper.pcap") else { return };
         let area = Rect::new(0, 0, 150, 8);
         let mut buf = Buffer::empty(area);
         v.render(area, &mut buf);
@@ -352,11 +357,7 @@ mod tests {
 
     #[test]
     fn every_column_sorts_both_ways() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/dns-udp.pcap");
-        let Some(packets) = load(&path) else { return };
-        let (tx, rx) = std::sync::mpsc::channel();
-        let mut v = ConversationsView::start(&packets, &tx);
-        settle(&mut v, &rx, ConversationsView::progress, ConversationsView::done);
+        let Some(mut v) = view_of("dns-udp.pcap") else { return };
         v.handle_key(key(KeyCode::Tab), 5);
         assert_eq!(v.kind(), ConvType::Udp);
         assert!(v.rows().len() >= 5);
@@ -404,11 +405,7 @@ mod tests {
 
     #[test]
     fn endpoints_sum_each_address_and_port_and_filter_to_it() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/tcp-upper.pcap");
-        let Some(packets) = load(&path) else { return };
-        let (tx, rx) = std::sync::mpsc::channel();
-        let mut v = ConversationsView::start(&packets, &tx);
-        settle(&mut v, &rx, ConversationsView::progress, ConversationsView::done);
+        let Some(mut v) = view_of("tcp-upper.pcap") else { return };
         v.handle_key(key(KeyCode::Char('e')), 5);
         let area = Rect::new(0, 0, 120, 8);
         let mut buf = Buffer::empty(area);
