@@ -383,8 +383,7 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         }
     }
     let encoding = header(head, "content-encoding").map(|h| String::from_utf8_lossy(h).into_owned());
-    http_body::show_body(cx, b, off + head.len, body, content_type.as_deref(), encoding.as_deref());
-    Ok(())
+    http_body::show_body(cx, b, off + head.len, body, content_type.as_deref(), encoding.as_deref())
 }
 
 /// Wireshark's description of a status code.

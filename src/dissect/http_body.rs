@@ -8,7 +8,7 @@ use crate::field::{FieldDef, FieldType, Value, TEXT};
 
 use super::http::{show, FILE_DATA};
 use super::http_encoding::{self, Decoded};
-use super::{dispatch, Buf, Ctx};
+use super::{dispatch, Buf, Ctx, DResult, DissectError};
 
 pub static CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32);
 pub static CHUNK_DATA: FieldDef = FieldDef::new("http.chunk_data", "Chunk data", FieldType::Bytes);
@@ -33,8 +33,9 @@ pub enum Body {
     /// Content-Length bytes, or everything up to the end of the connection.
     Plain(usize),
     /// Chunks, the last (size 0) included, then the trailer up to the
-    /// blank line; `wire` counts it all.
-    Chunked { chunks: Vec<Chunk>, trailer: usize, wire: usize },
+    /// blank line; `wire` counts it all. `malformed`: a chunk size after
+    /// `chunks` is unreasonable, and the message takes the rest of the bytes.
+    Chunked { chunks: Vec<Chunk>, trailer: usize, wire: usize, malformed: bool },
     /// The body is not all there: bytes still missing, when known.
     Incomplete(Option<usize>),
 }
@@ -86,6 +87,41 @@ pub fn delimit<'a>(
     }
 }
 
+/// A chunk size as Wireshark 4.0 reads it: `(guint32)strtol(line, NULL, 16)`
+/// (leading blanks, a sign and a `0x` allowed, digits up to the first other
+/// character, an overflow saturating), cut to 32 bits.
+fn chunk_size(line: &[u8]) -> u32 {
+    let mut p = line.iter().position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')).unwrap_or(line.len());
+    let negative = line.get(p) == Some(&b'-');
+    if matches!(line.get(p), Some(b'-' | b'+')) {
+        p += 1;
+    }
+    let hex = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_hexdigit());
+    if line.get(p) == Some(&b'0') && matches!(line.get(p + 1), Some(b'x' | b'X')) && hex(line.get(p + 2)) {
+        p += 2;
+    }
+    let mut v: i64 = 0;
+    let mut overflow = false;
+    while let Some(d) = line.get(p).and_then(|&c| (c as char).to_digit(16)) {
+        match v.checked_mul(16).and_then(|v| v.checked_add(d as i64)) {
+            Some(n) => v = n,
+            None => overflow = true,
+        }
+        p += 1;
+    }
+    let v = match (overflow, negative) {
+        (true, false) => i64::MAX,
+        (true, true) => i64::MIN,
+        (false, false) => v,
+        (false, true) => -v,
+    };
+    v as u32
+}
+
+/// Wireshark's reassembly stops waiting for a chunk larger than this and
+/// dissects what it has, which then fails as malformed.
+const UNREASONABLE_CHUNK: u32 = 1 << 31;
+
 fn chunked(rest: &[u8]) -> Body {
     let mut chunks = Vec::new();
     let mut p = 0;
@@ -94,13 +130,11 @@ fn chunked(rest: &[u8]) -> Body {
             return Body::Incomplete(None);
         };
         let line = &rest[p..p + nl];
-        let digits = line.split(|&c| c == b';').next().unwrap_or(&[]);
-        let digits = std::str::from_utf8(digits).unwrap_or("").trim();
-        // A size that is not hex or does not fit ends the chunked body here:
-        // what follows is shown as data, as Wireshark gives up on it.
-        let Ok(size) = usize::from_str_radix(digits, 16) else {
-            return Body::Chunked { chunks, trailer: 0, wire: p };
-        };
+        let size = chunk_size(line.split(|&c| c == b';').next().unwrap_or(&[]));
+        if size > UNREASONABLE_CHUNK {
+            return Body::Chunked { chunks, trailer: 0, wire: rest.len(), malformed: true };
+        }
+        let size = size as usize;
         let start = p;
         p += nl + 1;
         if size == 0 {
@@ -113,13 +147,11 @@ fn chunked(rest: &[u8]) -> Body {
                 let empty = rest[p..p + nl].iter().all(|&c| c == b'\r');
                 p += nl + 1;
                 if empty {
-                    return Body::Chunked { chunks, trailer: p - trailer_start, wire: p };
+                    return Body::Chunked { chunks, trailer: p - trailer_start, wire: p, malformed: false };
                 }
             }
         }
-        let Some(end) = p.checked_add(size) else {
-            return Body::Chunked { chunks, trailer: 0, wire: start };
-        };
+        let end = p + size;
         // The data and the line end after it.
         let need = end + if rest.get(end) == Some(&b'\r') { 2 } else { 1 };
         // Like Wireshark, a chunked body is looked at again with each new
@@ -135,22 +167,34 @@ fn chunked(rest: &[u8]) -> Body {
 
 /// Adds the body items of a message whose body starts at `off` in `b`,
 /// closes the message's item (opened by the caller) and adds the media
-/// layer beside it, as Wireshark places it.
-pub fn show_body(cx: &mut Ctx, b: &Buf, off: usize, body: &Body, content_type: Option<&str>, encoding: Option<&str>) {
+/// layer beside it, as Wireshark places it. A chunked body with an
+/// unreasonable chunk size is malformed after the chunks before it.
+pub fn show_body(
+    cx: &mut Ctx,
+    b: &Buf,
+    off: usize,
+    body: &Body,
+    content_type: Option<&str>,
+    encoding: Option<&str>,
+) -> DResult<()> {
     let data = b.tail(off);
     let entity: Vec<u8>;
     let (bytes, source) = match body {
         Body::None | Body::Incomplete(_) => (&[][..], None),
         Body::Plain(n) => (&data[..(*n).min(data.len())], None),
-        Body::Chunked { chunks, trailer, wire } => {
+        Body::Chunked { chunks, trailer, wire, malformed } => {
             entity = chunk_items(cx, b, off, chunks, *trailer, *wire);
+            if *malformed {
+                cx.tree().close();
+                return Err(DissectError::Malformed);
+            }
             let id = cx.out.add_source(format!("De-chunked entity body ({} bytes)", entity.len()), entity.clone());
             (&entity[..], Some(id))
         }
     };
     if bytes.is_empty() {
         cx.tree().close();
-        return;
+        return Ok(());
     }
     let saved = cx.out.tree.source();
     if let Some(s) = source {
@@ -189,6 +233,7 @@ pub fn show_body(cx: &mut Ctx, b: &Buf, off: usize, body: &Body, content_type: O
     t.close();
     media(cx, view, bytes, content_type);
     cx.tree().set_source(saved);
+    Ok(())
 }
 
 fn chunk_items(cx: &mut Ctx, b: &Buf, off: usize, chunks: &[Chunk], trailer: usize, wire: usize) -> Vec<u8> {
@@ -282,4 +327,21 @@ fn media(cx: &mut Ctx, view: Buf, bytes: &[u8], content_type: Option<&str>) {
         }
     }
     t.close();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_sizes_as_strtol_then_32_bits() {
+        assert_eq!(chunk_size(b"1a"), 26);
+        assert_eq!(chunk_size(b"  0x1A "), 26);
+        assert_eq!(chunk_size(b"1a zz"), 26);
+        assert_eq!(chunk_size(b"zz"), 0);
+        assert_eq!(chunk_size(b"0x"), 0);
+        assert_eq!(chunk_size(b"100000005"), 5);
+        assert_eq!(chunk_size(b"10000000000000000"), u32::MAX);
+        assert_eq!(chunk_size(b"-5"), (-5i64) as u32);
+    }
 }

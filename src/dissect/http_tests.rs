@@ -85,6 +85,17 @@ fn chunked_body_is_reassembled() {
 }
 
 #[test]
+fn unreasonable_chunk_size_is_malformed() {
+    // 2^64 in hex: Wireshark's strtol saturates, the size passes 2^31, the
+    // reassembly gives up and the dissection fails after the headers.
+    let msg = b"POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n\r\nGET /x HTTP/1.1\r\n\r\n";
+    let (d, r) = run_in(&mut Session::new(), msg, 1, true);
+    assert_eq!(r, Err(crate::dissect::DissectError::Malformed));
+    assert_eq!(strings(&d, &METHOD), ["POST"]);
+    assert!(!d.tree.has(&FILE_DATA) && !d.tree.has(&http_body::CHUNK_SIZE));
+}
+
+#[test]
 fn not_http_is_not_claimed() {
     let tls = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
     let mut s = Session::new();

@@ -9,6 +9,7 @@ use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
 use crate::session::smtp::{Auth, FrameState, SmtpStream, MAX_MESSAGE};
 
 use super::http::show;
+use super::http_body::TEXT_LINES;
 use super::{smtp_imf as imf, Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
 pub static SMTP: FieldDef = FieldDef::new("smtp", "Simple Mail Transfer Protocol", FieldType::Protocol);
@@ -88,11 +89,11 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     // leaving the stream's live state alone.
     let first_pass = saved.is_none();
     let mut st = match &saved {
-        Some(s) => SmtpStream { data: s.data, auth: s.auth.clone(), ..SmtpStream::default() },
+        Some(s) => SmtpStream { phase: s.phase.clone(), ..SmtpStream::default() },
         None => std::mem::take(cx.session.smtp.streams.entry(seg.stream).or_default()),
     };
     if first_pass {
-        cx.session.smtp.frames.insert(frame, FrameState { data: st.data, auth: st.auth.clone(), message: None });
+        cx.session.smtp.frames.insert(frame, FrameState { phase: st.phase.clone(), message: None });
     }
     let r = if st.tls {
         Ok(Pdu::NotMine)
@@ -128,37 +129,170 @@ fn open(cx: &mut Ctx, b: &Buf, off: usize, len: usize) {
     cx.tree().open(&SMTP, b.range(off, len), Value::None);
 }
 
-fn client(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u8>, Vec<(u32, usize)>)>) -> DResult<Pdu> {
-    let data = b.tail(0);
-    let mut off = 0;
-    let mut shown = 0;
-    let mut opened = false;
-    while off < data.len() {
-        if st.data {
-            let end = message_data(cx, b, off, st, replay.clone(), &mut opened);
-            off = end;
-            shown += 1;
+/// What Wireshark makes of a client segment as a whole, from its lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Command lines (and AUTH LOGIN answers), each shown.
+    Commands,
+    /// A piece of the message: all of the segment, whatever lines it has.
+    Message,
+    /// The message ends with the `.` line at this offset; the bytes before
+    /// it are the message's last piece and any lines after it are not shown.
+    End(usize),
+}
+
+/// How one line of a `Commands` segment is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Line {
+    Command,
+    /// An answer to AUTH LOGIN: the user name or the password.
+    Credential(&'static str),
+}
+
+/// Wireshark's test for a command word: four letters, or one of the longer
+/// extension commands.
+fn is_command(word: &[u8]) -> bool {
+    const LONGER: [&[u8]; 4] = [b"STARTTLS", b"X-EXPS", b"X-LINK2STATE", b"XEXCH50"];
+    (word.len() == 4 && word.iter().all(u8::is_ascii_alphabetic))
+        || LONGER.iter().any(|c| c.eq_ignore_ascii_case(word))
+}
+
+/// The line at `p`: (start, end of its text, end after its line end). The
+/// last line of a buffer may have no line end.
+fn line_at(data: &[u8], p: usize) -> (usize, usize, usize) {
+    match lines(&data[p..]).next() {
+        Some((_, e, next)) => (p, p + e, p + next),
+        None => (p, data.len(), data.len()),
+    }
+}
+
+/// Whether `data` has a line end Wireshark can see: a LF, or a CR that is
+/// not its last byte (a CR at the end may be half of a CRLF).
+fn has_line_end(data: &[u8]) -> bool {
+    memchr::memchr(b'\n', data).is_some()
+        || memchr::memchr(b'\r', data).is_some_and(|i| i + 1 < data.len())
+}
+
+/// Classifies a client segment line by line as Wireshark's first pass does,
+/// moving the dialogue's phase along; `None` when its first line is not
+/// complete yet (Wireshark then asks TCP for another segment).
+fn classify(phase: &mut crate::session::smtp::Phase, data: &[u8]) -> Option<(Kind, Vec<Line>)> {
+    if !has_line_end(data) {
+        return None;
+    }
+    let mut kind = Kind::Commands;
+    let mut shown = Vec::new();
+    let mut p = 0;
+    while p < data.len() {
+        let (s, e, next) = line_at(data, p);
+        p = next;
+        if phase.data {
+            let rest = &data[s..];
+            // Wireshark's order: the test uses the previous segment's CRLF,
+            // then the flag is set from this segment's own ending.
+            let end = (phase.crlf_seen && rest.starts_with(b".\r\n")) || rest.starts_with(b"\r\n.\r\n");
+            phase.crlf_seen = data.ends_with(b"\r\n");
+            if end {
+                phase.data = false;
+                kind = Kind::End(s);
+                break;
+            }
+            kind = Kind::Message;
             continue;
         }
-        let Some((s, e, next)) = lines(&data[off..]).next() else {
-            break;
-        };
-        let (s, e, next) = (off + s, off + e, off + next);
-        if !opened {
-            open(cx, b, off, data.len() - off);
-            opened = true;
+        let line = &data[s..e];
+        let word = &line[..memchr::memchr(b' ', line).unwrap_or(line.len())];
+        if let Some(who) = match phase.auth {
+            Auth::User => Some("User"),
+            Auth::Pass => Some("Pass"),
+            Auth::None => None,
+        } {
+            phase.auth = if who == "User" { Auth::Pass } else { Auth::None };
+            shown.push(Line::Credential(who));
+        } else if is_command(word) {
+            kind = Kind::Commands;
+            let upper = line.to_ascii_uppercase();
+            if upper.starts_with(b"DATA") {
+                phase.data = true;
+                phase.data_seen = true;
+            } else if upper.starts_with(b"STARTTLS") {
+                phase.starttls_sent = true;
+            } else if upper == b"AUTH LOGIN" {
+                phase.auth = Auth::User;
+            }
+            shown.push(Line::Command);
+        } else {
+            if phase.data_seen {
+                kind = Kind::Message;
+            }
+            shown.push(Line::Command);
         }
-        command(cx, b, st, s, e, next, shown);
-        shown += 1;
-        off = next;
     }
-    if opened {
-        cx.tree().close();
+    Some((kind, shown))
+}
+
+fn client(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u8>, Vec<(u32, usize)>)>) -> DResult<Pdu> {
+    let data = b.tail(0);
+    let Some((kind, shown)) = classify(&mut st.phase, data) else {
+        return Ok(Pdu::NeedMore { offset: 0, more: None });
+    };
+    open(cx, b, 0, data.len());
+    match kind {
+        Kind::Commands => {
+            let mut p = 0;
+            for (i, how) in shown.into_iter().enumerate() {
+                let (s, e, next) = line_at(data, p);
+                command(cx, b, how, s, e, next, i);
+                p = next;
+            }
+            cx.tree().close();
+        }
+        Kind::Message => {
+            let n = data.len();
+            keep_piece(cx, st, &data[..n]);
+            let _ = write!(cx.out.cols.info(), "C: DATA fragment, {n} byte{}", if n == 1 { "" } else { "s" });
+            text_lines(cx, b, n);
+            cx.tree().close();
+        }
+        Kind::End(at) => {
+            keep_piece(cx, st, &data[..at]);
+            cx.out.cols.info().push_str("C: .");
+            let (_, e, _) = line_at(data, at);
+            cx.tree().text(b.range(at, e - at), "C: .");
+            message_end(cx, b, st, replay);
+        }
     }
-    if off < data.len() {
-        return Ok(Pdu::NeedMore { offset: off, more: None });
+    Ok(Pdu::Done(data.len()))
+}
+
+/// Adds a piece of the message (the bytes of this frame that belong to it).
+fn keep_piece(cx: &mut Ctx, st: &mut SmtpStream, piece: &[u8]) {
+    if piece.is_empty() {
+        return;
     }
-    Ok(Pdu::Done(off))
+    let room = MAX_MESSAGE.saturating_sub(st.message.len());
+    st.message.extend_from_slice(&piece[..piece.len().min(room)]);
+    st.fragments.push((cx.meta.number, piece.len()));
+}
+
+/// A piece of the message shown as text lines, as Wireshark 4.0 shows each
+/// DATA fragment.
+fn text_lines(cx: &mut Ctx, b: &Buf, n: usize) {
+    let data = &b.tail(0)[..n];
+    let full = cx.full;
+    cx.enter("data-text-lines", "");
+    let count = data.split_inclusive(|&c| c == b'\n').count();
+    let t = cx.tree();
+    let id = t.open(&TEXT_LINES, b.range(0, n), Value::None);
+    t.set_text(id, format_args!("Line-based text data ({count} lines)"));
+    if full {
+        let mut p = 0;
+        for line in data.split_inclusive(|&c| c == b'\n') {
+            t.text(b.range(p, line.len()), show(line));
+            p += line.len();
+        }
+    }
+    t.close();
 }
 
 fn info_line(cx: &mut Ctx, shown: usize, text: &str) {
@@ -169,16 +303,11 @@ fn info_line(cx: &mut Ctx, shown: usize, text: &str) {
     }
 }
 
-fn command(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, s: usize, e: usize, next: usize, shown: usize) {
+fn command(cx: &mut Ctx, b: &Buf, how: Line, s: usize, e: usize, next: usize, shown: usize) {
     let data = b.tail(0);
     let line = String::from_utf8_lossy(&data[s..e]).into_owned();
     let r = b.range(s, next - s);
-    let who = match st.auth {
-        Auth::User => Some("User"),
-        Auth::Pass => Some("Pass"),
-        Auth::None => None,
-    };
-    if let Some(who) = who {
+    if let Line::Credential(who) = how {
         // AUTH LOGIN's answers: base64, but readable by anyone on the path.
         info_line(cx, shown, &format!("C: {who}: {line}"));
         let field = if who == "User" { &AUTH_USERNAME } else { &AUTH_PASSWORD };
@@ -186,79 +315,38 @@ fn command(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, s: usize, e: usize, next:
         t.hidden(&REQ, r.clone(), Value::Bool(true));
         t.add(field, b.range(s, e - s), Value::str(line.as_str()));
         t.text(r, "[Cleartext credentials: AUTH LOGIN sends the user name and password in base64]");
-        st.auth = if who == "User" { Auth::Pass } else { Auth::None };
         return;
     }
     info_line(cx, shown, &format!("C: {line}"));
-    let (cmd, param) = match line.split_once(' ') {
-        Some((c, p)) => (c.to_string(), Some(p.to_string())),
-        None => (line.clone(), None),
-    };
+    // Wireshark takes the command as the line's first four characters and
+    // the parameter as what follows the fifth (STARTTLS: STAR, TLS).
+    let text = &data[s..e];
+    let cmd_len = text.len().min(4);
+    let cmd = String::from_utf8_lossy(&text[..cmd_len]).into_owned();
     let t = cx.tree();
     t.hidden(&REQ, r.clone(), Value::Bool(true));
     let id = t.open(&COMMAND_LINE, r.clone(), Value::str(show(&data[s..next])));
     t.set_text(id, format_args!("Command Line: {}", show(&data[s..next])));
-    t.add(&COMMAND, b.range(s, cmd.len()), Value::str(cmd.as_str()));
-    if let Some(p) = &param {
-        t.add(&PARAMETER, b.range(s + cmd.len() + 1, p.len()), Value::str(p.as_str()));
+    t.add(&COMMAND, b.range(s, cmd_len), Value::str(cmd.as_str()));
+    if text.len() > 5 {
+        let param = String::from_utf8_lossy(&text[5..]).into_owned();
+        t.add(&PARAMETER, b.range(s + 5, text.len() - 5), Value::str(param));
     }
-    let upper = cmd.to_ascii_uppercase();
-    match upper.as_str() {
-        "DATA" => st.data = true,
-        "STARTTLS" => st.starttls_sent = true,
-        "AUTH" => {
-            let p = param.unwrap_or_default();
-            let mut words = p.split_whitespace();
-            let mech = words.next().unwrap_or("").to_ascii_uppercase();
-            if mech == "LOGIN" && words.next().is_none() {
-                st.auth = Auth::User;
-            }
-            if matches!(mech.as_str(), "LOGIN" | "PLAIN") {
-                t.text(r, format_args!("[Cleartext credentials: AUTH {mech} sends them in base64, not encrypted]"));
-            }
+    let upper = line.to_ascii_uppercase();
+    let mut words = upper.split_whitespace();
+    if words.next() == Some("AUTH") {
+        let mech = words.next().unwrap_or("");
+        if matches!(mech, "LOGIN" | "PLAIN") {
+            t.text(r, format_args!("[Cleartext credentials: AUTH {mech} sends them in base64, not encrypted]"));
         }
-        _ => {}
     }
     t.close();
 }
 
-/// Message bytes after DATA from `off`; returns where they end (after the
-/// terminating `.` line, or the end of the buffer).
-fn message_data(
-    cx: &mut Ctx,
-    b: &Buf,
-    off: usize,
-    st: &mut SmtpStream,
-    replay: Option<(Vec<u8>, Vec<(u32, usize)>)>,
-    opened: &mut bool,
-) -> usize {
-    let data = b.tail(0);
-    let rest = &data[off..];
-    let at_line_start = st.message.is_empty() || st.message.ends_with(b"\n");
-    let term = if at_line_start && rest.starts_with(b".\r\n") {
-        Some((0, 3))
-    } else {
-        memchr::memmem::find(rest, b"\r\n.\r\n").map(|i| (i + 2, i + 5))
-    };
+/// The end of the message: the list of its pieces and the message itself as
+/// an Internet Message.
+fn message_end(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u8>, Vec<(u32, usize)>)>) {
     let frame = cx.meta.number;
-    let (body_end, end) = term.unwrap_or((rest.len(), rest.len()));
-    if body_end > 0 {
-        let room = MAX_MESSAGE.saturating_sub(st.message.len());
-        st.message.extend_from_slice(&rest[..body_end.min(room)]);
-        st.fragments.push((frame, body_end));
-    }
-    if !*opened {
-        open(cx, b, off, end);
-        *opened = true;
-    }
-    if term.is_none() {
-        cx.out.cols.info().push_str(&format!("C: DATA fragment, {body_end} bytes"));
-        let t = cx.tree();
-        t.text(b.range(off, body_end), format_args!("DATA fragment, {body_end} bytes"));
-        return off + end;
-    }
-    let t = cx.tree();
-    t.text(b.range(off + body_end, end - body_end), "C: .");
     let (message, fragments) = match replay {
         Some(m) => m,
         None => (std::mem::take(&mut st.message), std::mem::take(&mut st.fragments)),
@@ -266,35 +354,32 @@ fn message_data(
     if let Some(f) = cx.session.smtp.frames.get_mut(&frame) {
         f.message = Some((message.clone(), fragments.clone()));
     }
-    st.data = false;
     st.message.clear();
     st.fragments.clear();
     let total: usize = fragments.iter().map(|f| f.1).sum();
     let t = cx.tree();
-    let list = t.open(&TEXT, b.range(off, 0), Value::None);
+    let list = t.open(&TEXT, b.range(0, 0), Value::None);
     let detail: Vec<String> = fragments.iter().map(|(f, n)| format!("#{f}({n})")).collect();
     t.set_text(
         list,
         format!("[{} DATA fragment{} ({total} bytes): {}]", fragments.len(), if fragments.len() == 1 { "" } else { "s" }, detail.join(", ")),
     );
     for (f, n) in &fragments {
-        let id = t.generated(&FRAGMENT, b.range(off, 0), Value::FrameNum(*f));
+        let id = t.generated(&FRAGMENT, b.range(0, 0), Value::FrameNum(*f));
         t.set_text(id, format_args!("[Frame: {f}, payload: {n} bytes]"));
     }
-    let c = t.generated(&FRAGMENT_COUNT, b.range(off, 0), Value::UInt(fragments.len() as u64));
+    let c = t.generated(&FRAGMENT_COUNT, b.range(0, 0), Value::UInt(fragments.len() as u64));
     t.set_text(c, format_args!("[DATA fragment count: {}]", fragments.len()));
-    let l = t.generated(&REASSEMBLED_LENGTH, b.range(off, 0), Value::UInt(total as u64));
+    let l = t.generated(&REASSEMBLED_LENGTH, b.range(0, 0), Value::UInt(total as u64));
     t.set_text(l, format_args!("[Reassembled DATA length: {total}]"));
     t.close();
     cx.tree().close();
-    *opened = false;
     let len = message.len();
     let src = cx.out.add_source(format!("Reassembled DATA ({len} bytes)"), message.clone());
     let saved = cx.out.tree.source();
     cx.out.tree.set_source(src);
     imf::dissect(cx, Buf::new(&message, len));
     cx.out.tree.set_source(saved);
-    off + end
 }
 
 fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
@@ -330,8 +415,8 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
             cx.tree().close();
             in_reply = false;
             match code {
-                Some(220) if st.starttls_sent => st.tls = true,
-                Some(235) | Some(500..=599) => st.auth = Auth::None,
+                Some(220) if st.phase.starttls_sent => st.tls = true,
+                Some(235) | Some(500..=599) => st.phase.auth = Auth::None,
                 _ => {}
             }
         } else {

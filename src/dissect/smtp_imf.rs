@@ -70,7 +70,10 @@ fn headers(m: &[u8]) -> (Vec<Header<'_>>, usize) {
             }
             _ => {
                 let Some(colon) = memchr::memchr(b':', text) else {
-                    return (out, p);
+                    // Wireshark looks for the next colon anywhere ahead;
+                    // with none, it shows the whole message as its text.
+                    let body = if memchr::memchr(b':', &m[p..]).is_some() { p } else { 0 };
+                    return (out, body);
                 };
                 let name = std::str::from_utf8(&text[..colon]).unwrap_or("");
                 let mut v = colon + 1;
@@ -130,7 +133,11 @@ pub fn dissect(cx: &mut Ctx, b: Buf) {
                 // Wireshark lists a plain message's lines in Info, line
                 // ends shown as spaces.
                 let text: String = String::from_utf8_lossy(line).replace(['\r', '\n'], " ");
-                let _ = write!(cx.out.cols.info, ", {text}");
+                let info = &mut cx.out.cols.info;
+                if !info.is_empty() {
+                    info.push_str(", ");
+                }
+                info.push_str(&text);
             }
             p += line.len();
         }

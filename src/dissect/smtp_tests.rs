@@ -38,7 +38,9 @@ fn dialogue_with_multiline_reply_and_data() {
     assert_eq!(values(&d, &FRAGMENT), ["5"]);
     assert!(d.cols.info.starts_with("from: jain@acm.org, subject: hi, , Hello  "), "{}", d.cols.info);
     assert!(d.tree.nodes.iter().any(|n| n.field.name == "imf.subject"));
-    assert_eq!(values(&d, &COMMAND), ["QUIT"]);
+    // As in Wireshark, lines after the end of the message in the same
+    // segment are not dissected.
+    assert!(values(&d, &COMMAND).is_empty());
     assert_eq!(d.sources.len(), 1);
 }
 
@@ -56,14 +58,51 @@ fn auth_login_credentials_are_flagged() {
 #[test]
 fn partial_lines_and_starttls() {
     let mut s = Session::new();
+    // A segment whose first line is complete is shown whole, its last line
+    // even if cut; one whose first line is not waits for the next segment.
     let (d, r) = run(&mut s, b"EHLO x\r\nMAIL FR", 1, true);
-    assert_eq!(r, Ok(Pdu::NeedMore { offset: 8, more: None }));
-    assert_eq!(d.cols.info, "C: EHLO x");
+    assert_eq!(r, Ok(Pdu::Done(15)));
+    assert_eq!(d.cols.info, "C: EHLO x | MAIL FR");
+    let (_, r) = run(&mut s, b"MAIL FR", 5, true);
+    assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: None }));
     let _ = run(&mut s, b"STARTTLS\r\n", 2, true);
     let _ = run(&mut s, b"220 go ahead\r\n", 3, false);
     let (_, r) = run(&mut s, b"\x16\x03\x01\x00\x05hello", 4, true);
     assert_eq!(r, Ok(Pdu::NotMine));
     assert!(looks_like_smtp(b"220 ready\r\n") && !looks_like_smtp(b"HTTP/1.1 220"));
+}
+
+#[test]
+fn data_segments_wait_for_a_line_end() {
+    let mut s = Session::new();
+    let _ = run(&mut s, b"DATA\r\n", 1, true);
+    let (d, r) = run(&mut s, b"Subject: x\r\n\r\nline one\r\nlong", 2, true);
+    assert_eq!(r, Ok(Pdu::Done(28)));
+    assert_eq!(d.cols.info, "C: DATA fragment, 28 bytes");
+    assert!(labels(&d).contains(&"Line-based text data (4 lines)".to_string()));
+    // A segment inside a long line has no line end: Wireshark asks for more
+    // and the segment becomes part of a reassembled PDU.
+    let (_, r) = run(&mut s, b"er and longer", 3, true);
+    assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: None }));
+    let (d, r) = run(&mut s, b"er and longer\r\n", 4, true);
+    assert_eq!(r, Ok(Pdu::Done(15)));
+    assert_eq!(d.cols.info, "C: DATA fragment, 15 bytes");
+    let (d, _) = run(&mut s, b".\r\n", 5, true);
+    assert_eq!(values(&d, &FRAGMENT), ["2", "4"]);
+}
+
+#[test]
+fn pipelined_commands_with_the_message_are_message_text() {
+    // MAIL, RCPT, DATA, the message and its end in one segment: Wireshark
+    // takes everything before the end as the message's last piece.
+    let mut s = Session::new();
+    let seg = b"MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\nThis is a test\r\n.\r\nQUIT\r\n";
+    let (d, r) = run(&mut s, seg, 1, true);
+    assert_eq!(r, Ok(Pdu::Done(seg.len())));
+    assert_eq!(d.cols.protocol, "SMTP/IMF");
+    assert_eq!(d.cols.info, "MAIL FROM:<a@b>  , RCPT TO:<c@d>  , DATA  , This is a test  ");
+    assert_eq!(values(&d, &REASSEMBLED_LENGTH), ["54"]);
+    assert!(values(&d, &COMMAND).is_empty());
 }
 
 proptest! {

@@ -16,24 +16,38 @@ pub enum Auth {
     Pass,
 }
 
+/// Where the client's side of the dialogue stands, as Wireshark tracks it
+/// line by line; kept per frame so a later pass replays the frame alike.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Phase {
+    /// The client sent DATA: its bytes are the message until the `.` line.
+    pub data: bool,
+    /// A DATA command was seen once: a later line that is no command is
+    /// message text.
+    pub data_seen: bool,
+    /// The last client segment in DATA ended with CRLF, so a segment that
+    /// starts with `.` CRLF ends the message.
+    pub crlf_seen: bool,
+    pub auth: Auth,
+    /// STARTTLS was sent: a 220 reply makes what follows TLS.
+    pub starttls_sent: bool,
+}
+
 #[derive(Default)]
 pub struct SmtpStream {
-    /// The client sent DATA: its bytes are the message until `CRLF.CRLF`.
-    pub data: bool,
+    pub phase: Phase,
     pub message: Vec<u8>,
     /// Frames and lengths of the message's fragments.
     pub fragments: Vec<(u32, usize)>,
-    pub auth: Auth,
     /// STARTTLS was accepted: what follows is TLS.
-    pub starttls_sent: bool,
     pub tls: bool,
 }
 
 /// What a frame was, decided on the first pass, for later passes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FrameState {
-    pub data: bool,
-    pub auth: Auth,
+    /// The phase before the frame.
+    pub phase: Phase,
     /// The complete message, when this frame ended one.
     pub message: Option<(Vec<u8>, Vec<(u32, usize)>)>,
 }
