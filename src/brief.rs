@@ -191,6 +191,13 @@ impl Encoder {
         self.lens.push((self.bytes.len() - before) as u32);
     }
 
+    /// Drops the records made since the last publish (their packets were
+    /// not kept).
+    pub fn discard(&mut self) {
+        self.lens.clear();
+        self.bytes.clear();
+    }
+
     /// Moves the records made since the last call into `store`.
     pub fn publish(&mut self, store: &mut BriefStore) {
         for (id, shape) in self.new_shapes.drain(..) {
