@@ -14,7 +14,7 @@
 //! varints for numbers and raw bytes for addresses: about 50 bytes for a
 //! TCP/IPv4 packet.
 
-use std::collections::HashMap;
+use crate::session::HashMap;
 
 use crate::field::{self, Field, Value};
 use crate::tree::Tree;

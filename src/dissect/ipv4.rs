@@ -256,7 +256,7 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
         t.hidden(&HOST, b.range(16, 4), Value::str(dst.to_string()));
     }
     t.set_text(root, format_args!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"));
-    cx.out.cols.set_addrs(src, dst);
+    cx.out.cols.set_ipv4_addrs(src, dst);
     cx.net = Some((IpAddr::V4(src), IpAddr::V4(dst)));
     if hlen > 20 {
         options(cx, b, hlen)?;
