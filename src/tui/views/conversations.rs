@@ -19,7 +19,7 @@ use crate::stats::endpoints::{endpoints, Endpoint};
 use crate::stats::{format_size, Addr};
 
 use super::worker::{spawn_conversations, ConvRow, Found, Job, ViewProgress, CONV_KINDS as KINDS};
-use super::{conversation_filter, footer, move_cursor, put, scroll_to, Action};
+use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to, Action};
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 
@@ -45,7 +45,7 @@ pub struct ConversationsView {
 
 fn endpoint(kind: ConvType, a: crate::stats::Addr, p: u16) -> String {
     if kind.has_ports() {
-        format!("{a}:{p}")
+        address_port(a, p)
     } else {
         a.to_string()
     }
