@@ -16,7 +16,7 @@ use crate::stats::follow::{ascii_text, hex_lines, raw_hex, Chunk, Mode};
 
 use super::stream::Stream;
 use super::worker::ViewProgress;
-use super::{conversation_filter, footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 
@@ -144,12 +144,10 @@ impl FollowView {
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         let title = match &self.stream {
             Some(s) => format!(
-                " Follow {} {}:{} ⇄ {}:{} [{} · {:?}]{} ",
+                " Follow {} {} ⇄ {} [{} · {:?}]{} ",
                 s.key.proto.to_uppercase(),
-                s.client.0,
-                s.client.1,
-                s.server.0,
-                s.server.1,
+                address_port(s.client.0, s.client.1),
+                address_port(s.server.0, s.server.1),
                 self.mode.name(),
                 self.direction,
                 s.job.status(),
@@ -164,7 +162,9 @@ impl FollowView {
             return;
         };
         if self.lines.is_empty() {
-            let note = if s.job.done { "No payload in this stream (yet)." } else { "computing…" };
+            // A live capture's worker is never done: once it has read what
+            // there is, the stream simply has no payload yet.
+            let note = if s.job.caught_up { "No payload in this stream yet." } else { "computing…" };
             put(buf, inner, 0, 0, note, Style::new().add_modifier(Modifier::DIM));
         }
         let height = (inner.height as usize).saturating_sub(1);
@@ -359,6 +359,26 @@ mod tests {
     }
 
     #[test]
+    fn udp_lab_and_ipv6_tcp_lab_follow_by_stream() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures");
+        let Some(packets) = load(&dir.join("udp-upper.pcap")) else { return };
+        // Opened on the server's first reply: the flow's client is still
+        // the first sender, as in tshark's "Node 0".
+        let (v, _rx) = follow(&packets, 2);
+        assert_eq!(texts(&v), ["hello wirelens", "HELLO WIRELENS", "second datagram", "SECOND DATAGRAM"]);
+        assert_eq!(v.lines().iter().map(|l| l.from_client).collect::<Vec<_>>(), [true, false, true, false]);
+        assert_eq!(v.filter().as_deref(), Some("udp.stream eq 0"));
+        let Some(packets) = load(&dir.join("tcp-upper-ipv6.pcap")) else { return };
+        let (v, _rx) = follow(&packets, 4);
+        let area = Rect::new(0, 0, 80, 6);
+        let mut buf = Buffer::empty(area);
+        v.render(area, &mut buf);
+        let text = rows(&buf);
+        assert!(text[0].contains("Follow TCP [::1]:36146 ⇄ [::1]:12000"), "{text:#?}");
+        assert_eq!(texts(&v).len(), 2);
+    }
+
+    #[test]
     fn search_moves_to_the_match_and_w_saves_the_bytes() {
         let frames = vec![udp_frame(b"alpha"), udp_frame(b"beta"), udp_frame(b"gamma")];
         let Some(packets) = load_bytes(pcap(&frames)) else { return };
@@ -427,11 +447,24 @@ mod tests {
             }
         };
         send(seg(0x002, 0, b""));
-        send(seg(0x018, 1, b"one\n"));
-        while packets.len() < 2 {
+        while packets.is_empty() {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
         let mut v = FollowView::start(1, &packets, &tx);
+        // Once the worker has read the handshake, the view says so rather
+        // than "computing…".
+        while !v.stream.as_ref().is_some_and(|s| s.job.caught_up) {
+            match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+                Ok(Event::View(p)) => v.progress(p),
+                Ok(_) => {}
+                Err(e) => panic!("the worker never caught up: {e}"),
+            }
+        }
+        let area = Rect::new(0, 0, 60, 4);
+        let mut buf = Buffer::empty(area);
+        v.render(area, &mut buf);
+        assert!(rows(&buf)[1].contains("No payload in this stream yet."), "{:#?}", rows(&buf));
+        send(seg(0x018, 1, b"one\n"));
         wait(&mut v, &["one"]);
         assert!(!v.done(), "a running capture is never all read");
         send(seg(0x018, 5, b"two\n"));

@@ -28,6 +28,9 @@ pub struct ViewProgress {
     pub generation: u64,
     pub found: Found,
     pub scanned_to: usize,
+    /// The worker has read every packet in the store so far (a live
+    /// capture's worker then waits for more).
+    pub caught_up: bool,
     pub done: bool,
 }
 
@@ -60,8 +63,10 @@ pub const CONV_KINDS: [ConvType; 4] = [ConvType::Tcp, ConvType::Udp, ConvType::I
 pub struct Job {
     generation: u64,
     cancel: Arc<AtomicBool>,
-    /// Packets read so far, and whether the source is all read.
+    /// Packets read so far, whether that is all the store holds yet, and
+    /// whether the source is all read.
     pub scanned: usize,
+    pub caught_up: bool,
     pub done: bool,
 }
 
@@ -71,7 +76,7 @@ impl Default for Job {
         // Views come and go; a closed one's late chunks must not reach the next.
         static GENERATION: AtomicU64 = AtomicU64::new(0);
         let generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
-        Job { generation, cancel: Arc::new(AtomicBool::new(false)), scanned: 0, done: false }
+        Job { generation, cancel: Arc::new(AtomicBool::new(false)), scanned: 0, caught_up: false, done: false }
     }
 }
 
@@ -86,11 +91,15 @@ impl Job {
 
     /// Whether a chunk is this job's; if so, how far it has come is noted.
     pub fn accept(&mut self, generation: u64, scanned_to: usize, done: bool) -> bool {
+        self.accept_at(generation, scanned_to, done, done)
+    }
+
+    /// `accept`, noting also whether the worker has caught up with the store.
+    pub fn accept_at(&mut self, generation: u64, scanned_to: usize, caught_up: bool, done: bool) -> bool {
         if generation != self.generation {
             return false;
         }
-        self.scanned = scanned_to;
-        self.done = done;
+        (self.scanned, self.caught_up, self.done) = (scanned_to, caught_up, done);
         true
     }
 
@@ -158,6 +167,7 @@ impl StreamKey {
         let key = self.clone();
         let (generation, rel) = (job.generation, field::lookup("frame.time_relative"));
         let (tcp, udp) = (SegFields::default(), TransportFields::new("udp"));
+        let store = packets.clone();
         walk::spawn(
             packets,
             Depth::Transport,
@@ -191,7 +201,8 @@ impl StreamKey {
             },
             move |segs, scanned_to, done| {
                 let found = Found::Segments(segs);
-                tx.send(Event::View(ViewProgress { generation, found, scanned_to, done })).is_ok()
+                let caught_up = scanned_to >= store.len();
+                tx.send(Event::View(ViewProgress { generation, found, scanned_to, caught_up, done })).is_ok()
             },
         );
     }
@@ -212,6 +223,7 @@ pub fn spawn_conversations(packets: Arc<Packets>, tx: Sender<Event>, job: &Job) 
         conns: Connections::states_only(),
         rel: field::lookup("frame.time_relative"),
     };
+    let store = packets.clone();
     walk::spawn_with(
         packets,
         Depth::Transport,
@@ -247,7 +259,48 @@ pub fn spawn_conversations(packets: Arc<Packets>, tx: Sender<Event>, job: &Job) 
                 }
             }
             let found = Found::Conversations(rows);
-            tx.send(Event::View(ViewProgress { generation, found, scanned_to, done })).is_ok()
+            let caught_up = scanned_to >= store.len();
+            tx.send(Event::View(ViewProgress { generation, found, scanned_to, caught_up, done })).is_ok()
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::{channel, RecvTimeoutError};
+    use std::time::Duration;
+
+    use super::*;
+    use crate::capture::StoreSource;
+
+    #[test]
+    fn dropping_the_job_stops_a_worker_that_follows_a_capture() {
+        // A source still open (a live capture): the worker waits for more
+        // packets until its job goes.
+        let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
+        let (tx, rx) = channel();
+        let job = Job::default();
+        spawn_conversations(packets, tx, &job);
+        assert!(matches!(rx.recv_timeout(Duration::from_millis(200)), Err(RecvTimeoutError::Timeout)));
+        drop(job);
+        // The worker's sender goes with it: the channel closes.
+        loop {
+            match rx.recv_timeout(Duration::from_secs(20)) {
+                Ok(_) => continue,
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => panic!("the worker outlived its job"),
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_of_another_job_are_refused() {
+        let (mut a, b) = (Job::default(), Job::default());
+        assert!(!a.accept(b.generation(), 10, true));
+        assert_eq!((a.scanned, a.done), (0, false));
+        assert!(a.accept(a.generation(), 10, false));
+        assert_eq!(a.status(), " · 10 packets read…");
+        assert!(a.accept(a.generation(), 12, true));
+        assert_eq!(a.status(), "");
+    }
 }
