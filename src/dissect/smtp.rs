@@ -176,8 +176,9 @@ fn has_line_end(data: &[u8]) -> bool {
 /// Classifies a client segment line by line as Wireshark's first pass does,
 /// moving the dialogue's phase along; `None` when its first line is not
 /// complete yet (Wireshark then asks TCP for another segment).
-fn classify(phase: &mut crate::session::smtp::Phase, data: &[u8]) -> Option<(Kind, Vec<Line>)> {
-    if !has_line_end(data) {
+fn classify(phase: &mut crate::session::smtp::Phase, data: &[u8], quoted: bool) -> Option<(Kind, Vec<Line>)> {
+    // Inside an ICMP error there is no reassembly: the bytes are all there is.
+    if !quoted && !has_line_end(data) {
         return None;
     }
     let mut kind = Kind::Commands;
@@ -233,7 +234,7 @@ fn classify(phase: &mut crate::session::smtp::Phase, data: &[u8]) -> Option<(Kin
 
 fn client(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u8>, Vec<(u32, usize)>)>) -> DResult<Pdu> {
     let data = b.tail(0);
-    let Some((kind, shown)) = classify(&mut st.phase, data) else {
+    let Some((kind, shown)) = classify(&mut st.phase, data, cx.quoted) else {
         return Ok(Pdu::NeedMore { offset: 0, more: None });
     };
     open(cx, b, 0, data.len());
