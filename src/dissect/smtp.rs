@@ -8,7 +8,7 @@ use std::fmt::Write;
 use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
 use crate::session::smtp::{Auth, FrameState, SmtpStream, MAX_MESSAGE};
 
-use super::http::show;
+use super::http::{format_text, show};
 use super::http_body::TEXT_LINES;
 use super::{smtp_imf as imf, Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
@@ -109,16 +109,15 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
 }
 
 /// The complete lines at the start of `data`: (start, end without the line
-/// end, end after it).
+/// end, end after it). As in Wireshark, a line ends at CRLF, LF or a lone CR.
 fn lines(data: &[u8]) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
     let mut p = 0;
     std::iter::from_fn(move || {
-        let nl = memchr::memchr(b'\n', data.get(p..)?)?;
+        let at = p + memchr::memchr2(b'\r', b'\n', data.get(p..)?)?;
+        let crlf = data[at] == b'\r' && data.get(at + 1) == Some(&b'\n');
         let start = p;
-        let end = p + nl + 1;
-        let text_end = if nl > 0 && data[p + nl - 1] == b'\r' { p + nl - 1 } else { p + nl };
-        p = end;
-        Some((start, text_end, end))
+        p = at + if crlf { 2 } else { 1 };
+        Some((start, at, p))
     })
 }
 
@@ -223,7 +222,7 @@ fn classify(phase: &mut crate::session::smtp::Phase, data: &[u8], quoted: bool) 
             }
             shown.push(Line::Command);
         } else {
-            if phase.data_seen {
+            if phase.data_seen || !phase.answered {
                 kind = Kind::Message;
             }
             shown.push(Line::Command);
@@ -318,7 +317,7 @@ fn command(cx: &mut Ctx, b: &Buf, how: Line, s: usize, e: usize, next: usize, sh
         t.text(r, "[Cleartext credentials: AUTH LOGIN sends the user name and password in base64]");
         return;
     }
-    info_line(cx, shown, &format!("C: {line}"));
+    info_line(cx, shown, &format!("C: {}", format_text(&data[s..e])));
     // Wireshark takes the command as the line's first four characters and
     // the parameter as what follows the fifth (STARTTLS: STAR, TLS).
     let text = &data[s..e];
@@ -394,14 +393,22 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
             cx.tree().hidden(&RSP, b.range(0, data.len()), Value::Bool(true));
         }
         let line = String::from_utf8_lossy(&data[s..e]).into_owned();
-        let code = line.get(..3).and_then(|c| c.parse::<u32>().ok());
+        let digits = data.get(s..s + 3).filter(|d| e >= s + 3 && d.iter().all(u8::is_ascii_digit));
+        let Some(code) = digits.map(|d| d.iter().fold(0u32, |n, c| n * 10 + (c - b'0') as u32)) else {
+            // Wireshark shows only lines that start with a reply code.
+            info_line(cx, shown, "S: ");
+            shown += 1;
+            off = next;
+            continue;
+        };
+        let code = Some(code);
         let more = line.as_bytes().get(3) == Some(&b'-');
         let param = line.get(4..).unwrap_or("").to_string();
         if in_reply {
-            let _ = write!(cx.out.cols.info, " | {param}");
+            let _ = write!(cx.out.cols.info, " | {}", format_text(param.as_bytes()));
             cx.tree().add(&RSP_PARAMETER, b.range(s + 4, param.len()), Value::str(param.as_str()));
         } else {
-            info_line(cx, shown, &format!("S: {line}"));
+            info_line(cx, shown, &format!("S: {}", format_text(&data[s..e])));
             let t = cx.tree();
             let id = t.open(&RESPONSE, b.range(s, next - s), Value::str(show(&data[s..next])));
             t.set_text(id, format_args!("Response: {}", show(&data[s..next])));
@@ -412,6 +419,7 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
                 t.add(&RSP_PARAMETER, b.range(s + 4, param.len()), Value::str(param.as_str()));
             }
         }
+        st.phase.answered = true;
         if !more {
             cx.tree().close();
             in_reply = false;

@@ -29,6 +29,10 @@ pub struct Phase {
     /// starts with `.` CRLF ends the message.
     pub crlf_seen: bool,
     pub auth: Auth,
+    /// The server has answered once. Before that (Wireshark's START state)
+    /// a client line that is no command is taken as message text, as when
+    /// a capture begins in the middle of a message.
+    pub answered: bool,
     /// STARTTLS was sent: a 220 reply makes what follows TLS.
     pub starttls_sent: bool,
 }
