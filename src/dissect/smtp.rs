@@ -387,7 +387,13 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
     let mut off = 0;
     let mut shown = 0;
     let mut in_reply = false;
-    for (s, e, next) in lines(data) {
+    // As for the client: a segment is shown whole once its first line is
+    // complete (Wireshark's reassembly asks for more only before that).
+    if !cx.quoted && !has_line_end(data) {
+        return Ok(Pdu::NeedMore { offset: 0, more: None });
+    }
+    while off < data.len() {
+        let (s, e, next) = line_at(data, off);
         if shown == 0 {
             open(cx, b, 0, data.len());
             cx.tree().hidden(&RSP, b.range(0, data.len()), Value::Bool(true));
@@ -439,9 +445,6 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
     }
     if shown > 0 {
         cx.tree().close();
-    }
-    if off < data.len() {
-        return Ok(Pdu::NeedMore { offset: off, more: None });
     }
     Ok(Pdu::Done(off))
 }
