@@ -46,8 +46,9 @@ struct Cli {
     #[arg(short = 'n')]
     no_resolve: bool,
     /// A statistic to print after the packets (tshark's `-z`: conv,tcp,
-    /// conv,udp, conv,ip, conv,ipv6, conv,eth, io,phs, each with an
-    /// optional ,FILTER; follow,tcp|udp,ascii|hex|raw,N); repeat for more.
+    /// conv,udp, conv,ip, conv,ipv6, conv,eth, endpoints,KIND, io,phs, each
+    /// with an optional ,FILTER; follow,tcp|udp,ascii|hex|raw,N); repeat
+    /// for more.
     #[arg(short = 'z', value_name = "STATISTIC")]
     stats: Vec<String>,
     /// Quiet: print no packet lines (with -z, only the statistics).

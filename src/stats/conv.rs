@@ -141,6 +141,11 @@ impl ConvTap {
         self.kind
     }
 
+    /// The tap's own filter as given, if any.
+    pub fn filter_text(&self) -> Option<&str> {
+        self.filter.text.as_deref()
+    }
+
     /// The conversations in order of first appearance.
     pub fn conversations(&self) -> &[Conversation] {
         &self.items
@@ -252,7 +257,7 @@ impl Tap for ConvTap {
     fn draw(&self, _session: &Session, out: &mut String) {
         out.push_str(RULE);
         let _ = writeln!(out, "{} Conversations", self.kind.title());
-        let _ = writeln!(out, "Filter:{}", self.filter.text.as_deref().unwrap_or("<No Filter>"));
+        let _ = writeln!(out, "Filter:{}", self.filter_text().unwrap_or("<No Filter>"));
         let pad = if self.kind.has_ports() { 59 } else { 47 };
         let _ = writeln!(
             out,

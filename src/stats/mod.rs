@@ -1,5 +1,6 @@
 //! Statistics over a whole capture, as tshark's `-z` prints them:
-//! conversations (`conv,tcp` …), the protocol hierarchy (`io,phs`) and the
+//! conversations (`conv,tcp` …), endpoints (`endpoints,ip` …), the
+//! protocol hierarchy (`io,phs`) and the
 //! contents of one stream (`follow,tcp,ascii,N`).
 //!
 //! Every statistic is a tap: it sees each packet's dissection after it is
@@ -8,6 +9,7 @@
 //! decode, and it draws its table once the capture ends.
 
 pub mod conv;
+pub mod endpoints;
 pub mod follow;
 pub mod ladder;
 pub mod phs;
@@ -70,6 +72,9 @@ pub fn parse(arg: &str) -> Result<Box<dyn Tap>, String> {
     if let Some(rest) = arg.strip_prefix("conv,") {
         return conv::ConvTap::parse(rest).map(|t| Box::new(t) as Box<dyn Tap>);
     }
+    if let Some(rest) = arg.strip_prefix("endpoints,") {
+        return endpoints::EndpointsTap::parse(rest).map(|t| Box::new(t) as Box<dyn Tap>);
+    }
     if let Some(rest) = arg.strip_prefix("io,phs").filter(|r| r.is_empty() || r.starts_with(',')) {
         let filter = TapFilter::parse(arg, rest.strip_prefix(','))?;
         return Ok(Box::new(phs::PhsTap::filtered(filter)));
@@ -78,7 +83,7 @@ pub fn parse(arg: &str) -> Result<Box<dyn Tap>, String> {
         return follow::FollowTap::parse(rest).map(|t| Box::new(t) as Box<dyn Tap>);
     }
     Err(format!(
-        "invalid -z argument {arg:?} (supported: conv,eth|ip|ipv6|tcp|udp[,FILTER], io,phs[,FILTER], follow,tcp|udp,ascii|hex|raw,N)"
+        "invalid -z argument {arg:?} (supported: conv,eth|ip|ipv6|tcp|udp[,FILTER], endpoints,eth|ip|ipv6|tcp|udp[,FILTER], io,phs[,FILTER], follow,tcp|udp,ascii|hex|raw,N)"
     ))
 }
 

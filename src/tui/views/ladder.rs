@@ -142,8 +142,13 @@ impl LadderView {
     pub fn handle_key(&mut self, key: KeyEvent, page: usize) -> Action {
         let len = self.ladder().map(|l| l.rungs.len()).unwrap_or(0);
         if let Some(c) = move_cursor(key.code, self.cursor, len, page) {
+            // The arrow under the cursor selects its packet in the list.
+            let moved = c != self.cursor;
             self.cursor = c;
-            return Action::None;
+            return match self.ladder().and_then(|l| l.rungs.get(c)) {
+                Some(r) if moved => Action::Select(r.seg.frame),
+                _ => Action::None,
+            };
         }
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('L') => Action::Close,
@@ -215,12 +220,63 @@ mod tests {
         assert_eq!(arrows.len(), 10);
         // The cursor starts on the arrow of the packet the view was opened on.
         let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        // Moving onto an arrow selects its packet; so does Enter.
         assert_eq!(v.handle_key(key(KeyCode::Enter), 10), Action::Select(4));
-        v.handle_key(key(KeyCode::Char('j')), 10);
-        v.handle_key(key(KeyCode::Char('j')), 10);
+        assert_eq!(v.handle_key(key(KeyCode::Char('j')), 10), Action::Select(5));
+        assert_eq!(v.handle_key(key(KeyCode::Char('j')), 10), Action::Select(6));
         assert_eq!(v.handle_key(key(KeyCode::Enter), 10), Action::Select(6));
-        v.handle_key(key(KeyCode::Char('g')), 10);
-        assert_eq!(v.handle_key(key(KeyCode::Enter), 10), Action::Select(1));
+        assert_eq!(v.handle_key(key(KeyCode::Char('g')), 10), Action::Select(1));
+        assert_eq!(v.handle_key(key(KeyCode::Char('k')), 10), Action::None);
         assert_eq!(v.handle_key(key(KeyCode::Esc), 10), Action::Close);
+    }
+
+    #[test]
+    fn retransmissions_and_resets_are_marked_and_long_streams_scroll() {
+        use crate::stats::ladder::{ACK, PSH, RST, SYN};
+        use crate::tui::testutil::{pcap, tcp_seg};
+        use crate::tui::views::testing::load_bytes;
+        let mut frames = vec![
+            tcp_seg(false, SYN, 100, 0, b""),
+            tcp_seg(true, SYN | ACK, 500, 101, b""),
+            tcp_seg(false, ACK, 101, 501, b""),
+            tcp_seg(false, PSH | ACK, 101, 501, b"hello"),
+            tcp_seg(false, PSH | ACK, 101, 501, b"hello"),
+        ];
+        for i in 0..10u32 {
+            frames.push(tcp_seg(false, PSH | ACK, 106 + 3 * i, 501, b"abc"));
+        }
+        frames.push(tcp_seg(true, RST | ACK, 501, 136, b""));
+        let Some(packets) = load_bytes(pcap(&frames)) else { return };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut v = LadderView::start(1, &packets, &tx);
+        settle(&mut v, &rx, LadderView::progress, LadderView::done);
+        assert_eq!(v.ladder().map(|l| l.rungs.len()), Some(16));
+        // Seven rows: the border, the endpoints' line, four arrows, the border.
+        let area = Rect::new(0, 0, 120, 7);
+        let draw = |v: &LadderView| {
+            let mut buf = Buffer::empty(area);
+            v.render(area, &mut buf);
+            buf
+        };
+        let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        for _ in 0..4 {
+            v.handle_key(key(KeyCode::Char('j')), 4);
+        }
+        let buf = draw(&v);
+        let text = rows(&buf);
+        let retrans = text.iter().position(|r| r.contains("PSH, ACK Seq=1 Ack=1 Len=5 [retransmission]"));
+        let Some(y) = retrans else { panic!("{text:#?}") };
+        assert!(text[y].trim_start_matches('│').trim_start().starts_with('5'), "{text:#?}");
+        let x = text[y].find("PSH").map(|b| text[y][..b].chars().count()).unwrap_or(0) as u16;
+        assert_eq!(buf[(x, y as u16)].fg, Color::Yellow);
+        // The first frames have scrolled away.
+        assert!(!text.iter().any(|r| r.contains("SYN Seq=0")), "{text:#?}");
+        assert_eq!(v.handle_key(key(KeyCode::Char('G')), 4), Action::Select(16));
+        let buf = draw(&v);
+        let text = rows(&buf);
+        let Some(y) = text.iter().position(|r| r.contains("RST, ACK Seq=1 Ack=36 Len=0")) else { panic!("{text:#?}") };
+        assert!(text[y].matches("RESET").count() == 2, "{text:#?}");
+        let x = text[y].find("RST").map(|b| text[y][..b].chars().count()).unwrap_or(0) as u16;
+        assert_eq!(buf[(x, y as u16)].bg, Color::Red);
     }
 }
