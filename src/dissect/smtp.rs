@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
-use crate::session::smtp::{Auth, FrameState, SmtpStream, MAX_MESSAGE};
+use crate::session::smtp::{call_key, Auth, FrameState, SmtpStream, MAX_MESSAGE};
 
 use super::http::{format_text, show};
 use super::http_body::TEXT_LINES;
@@ -80,9 +80,9 @@ pub fn looks_like_smtp(first: &[u8]) -> bool {
 
 /// SMTP over TCP: every complete line (or the DATA message) in `b`.
 pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
-    let frame = cx.meta.number;
+    let key = call_key(cx.meta.number, b.tail(0));
     let saved = match cx.pass {
-        Pass::Revisit => cx.session.smtp.frames.get(&frame).cloned(),
+        Pass::Revisit => cx.session.smtp.frames.get(&key).cloned(),
         Pass::First => None,
     };
     // A later pass replays the frame from the state it was first seen in,
@@ -93,7 +93,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         None => std::mem::take(cx.session.smtp.streams.entry(seg.stream).or_default()),
     };
     if first_pass {
-        cx.session.smtp.frames.insert(frame, FrameState { phase: st.phase.clone(), message: None });
+        cx.session.smtp.frames.insert(key, FrameState { phase: st.phase.clone(), message: None });
     }
     let r = if st.tls {
         Ok(Pdu::NotMine)
@@ -351,7 +351,7 @@ fn message_end(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u
         Some(m) => m,
         None => (std::mem::take(&mut st.message), std::mem::take(&mut st.fragments)),
     };
-    if let Some(f) = cx.session.smtp.frames.get_mut(&frame) {
+    if let Some(f) = cx.session.smtp.frames.get_mut(&call_key(frame, b.tail(0))) {
         f.message = Some((message.clone(), fragments.clone()));
     }
     st.message.clear();
