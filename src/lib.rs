@@ -4,6 +4,7 @@
 //! the packet store, dissection, session tracking, filtering, output
 //! formats, the TUI and the traffic generators.
 
+pub mod brief;
 pub mod capture;
 pub mod dissect;
 pub mod field;

@@ -56,6 +56,18 @@ pub struct Tree {
     no_labels: bool,
     /// No items are kept at all (a pass for the columns only).
     no_items: bool,
+    /// Whether items of brief fields are also kept in `brief`, even when
+    /// other items are not.
+    record_brief: bool,
+    /// The brief fields' items, in tree order (see `crate::brief`).
+    pub brief: Vec<(Field, Value)>,
+}
+
+/// A point to roll a tree back to (`Tree::mark`).
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    nodes: usize,
+    brief: usize,
 }
 
 /// The id `add` returns when items are not kept; no node has it.
@@ -91,6 +103,7 @@ impl Label for std::fmt::Arguments<'_> {
 impl Tree {
     pub fn clear(&mut self) {
         self.nodes.clear();
+        self.brief.clear();
         self.open.clear();
         self.source = FRAME;
     }
@@ -105,6 +118,22 @@ impl Tree {
         self.no_items = !keep;
     }
 
+    /// Whether the items of brief fields are also gathered in `brief`.
+    pub fn record_brief(&mut self, record: bool) {
+        self.record_brief = record;
+    }
+
+    pub fn mark(&self) -> Mark {
+        Mark { nodes: self.nodes.len(), brief: self.brief.len() }
+    }
+
+    /// Drops every item added since `mark` (a layer that turned out not to
+    /// be there).
+    pub fn rollback(&mut self, mark: Mark) {
+        self.nodes.truncate(mark.nodes);
+        self.brief.truncate(mark.brief);
+    }
+
     /// Items added from now on refer to bytes of `source`.
     pub fn set_source(&mut self, source: SourceId) {
         self.source = source;
@@ -116,6 +145,9 @@ impl Tree {
 
     /// Adds an item as a child of the innermost open item.
     pub fn add(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
+        if field.brief && self.record_brief {
+            self.brief.push((field, value.clone()));
+        }
         if self.no_items {
             return NO_NODE;
         }
@@ -233,8 +265,9 @@ impl Tree {
     }
 
     /// The label a tree view shows for the item, with `bytes` its own range.
+    /// Empty for `NO_NODE` (items are not kept).
     pub fn label(&self, id: NodeId, bytes: &[u8]) -> String {
-        let n = &self.nodes[id];
+        let Some(n) = self.nodes.get(id) else { return String::new() };
         let body = match &n.text {
             Some(t) => t.to_string(),
             None => format_label(n.field, &n.value, bytes),

@@ -60,6 +60,14 @@ fn dissect_all_ways(linktype: u32, frame: &[u8], extra: u32) {
         assert!(n.range().end <= src.len(), "item {i} ({}) out of bounds", n.field.name);
     }
     dissect_frame(&meta, frame, &mut session, Pass::Revisit, wirelens::dissect::Depth::Columns, &mut d);
+    // The first pass at every depth: the inspector's loader runs it for
+    // the columns only, recording brief items, and paths that skip labels
+    // must not trip over items that were never kept.
+    use wirelens::dissect::Depth;
+    for depth in [Depth::Columns, Depth::Transport, Depth::Fields] {
+        d.tree.record_brief(depth == Depth::Columns);
+        dissect_frame(&meta, frame, &mut Session::new(), Pass::First, depth, &mut d);
+    }
 }
 
 proptest! {

@@ -6,7 +6,7 @@ use crate::field::{hex_bytes, Base, Field, FieldDef, FieldType, Value};
 
 use super::{eth, Buf, Ctx, DResult};
 
-pub static ARP: FieldDef = FieldDef::new("arp", "Address Resolution Protocol", FieldType::Protocol);
+pub static ARP: FieldDef = FieldDef::new("arp", "Address Resolution Protocol", FieldType::Protocol).brief();
 pub static HW_TYPE: FieldDef =
     FieldDef::new("arp.hw.type", "Hardware type", FieldType::U16).strings(HW_TYPES);
 pub static PROTO_TYPE: FieldDef = FieldDef::new("arp.proto.type", "Protocol type", FieldType::U16)
@@ -15,7 +15,7 @@ pub static PROTO_TYPE: FieldDef = FieldDef::new("arp.proto.type", "Protocol type
 pub static HW_SIZE: FieldDef = FieldDef::new("arp.hw.size", "Hardware size", FieldType::U8);
 pub static PROTO_SIZE: FieldDef = FieldDef::new("arp.proto.size", "Protocol size", FieldType::U8);
 pub static OPCODE: FieldDef =
-    FieldDef::new("arp.opcode", "Opcode", FieldType::U16).strings(OPCODES);
+    FieldDef::new("arp.opcode", "Opcode", FieldType::U16).strings(OPCODES).brief();
 pub static IS_GRATUITOUS: FieldDef =
     FieldDef::new("arp.isgratuitous", "Is gratuitous", FieldType::Bool).strings(TRUE_FALSE);
 pub static IS_PROBE: FieldDef =

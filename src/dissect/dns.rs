@@ -20,7 +20,7 @@ use super::dns_names::{self as names, CLASSES, OPCODES, RCODES, TYPE_STRINGS};
 use super::dns_rdata::rdata;
 use super::{Buf, Ctx, DResult, DissectError, Pass, Pdu, TcpSeg};
 
-pub static DNS: FieldDef = FieldDef::new("dns", "Domain Name System", FieldType::Protocol);
+pub static DNS: FieldDef = FieldDef::new("dns", "Domain Name System", FieldType::Protocol).brief();
 pub static MDNS: FieldDef = FieldDef::new("mdns", "Multicast Domain Name System", FieldType::Protocol);
 pub static LLMNR: FieldDef = FieldDef::new("llmnr", "Link-local Multicast Name Resolution", FieldType::Protocol);
 pub static LENGTH: FieldDef = FieldDef::new("dns.length", "Length", FieldType::U16);

@@ -5,10 +5,10 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use super::{dispatch, Buf, Ctx, DResult};
 
-pub static ETH: FieldDef = FieldDef::new("eth", "Ethernet II", FieldType::Protocol);
-pub static DST: FieldDef = FieldDef::new("eth.dst", "Destination", FieldType::Ether);
-pub static SRC: FieldDef = FieldDef::new("eth.src", "Source", FieldType::Ether);
-pub static ADDR: FieldDef = FieldDef::new("eth.addr", "Address", FieldType::Ether);
+pub static ETH: FieldDef = FieldDef::new("eth", "Ethernet II", FieldType::Protocol).brief();
+pub static DST: FieldDef = FieldDef::new("eth.dst", "Destination", FieldType::Ether).brief();
+pub static SRC: FieldDef = FieldDef::new("eth.src", "Source", FieldType::Ether).brief();
+pub static ADDR: FieldDef = FieldDef::new("eth.addr", "Address", FieldType::Ether).brief();
 static LG_WORDS: &[(u64, &str)] = &[
     (1, "Locally administered address (this is NOT the factory default)"),
     (0, "Globally unique address (factory default)"),
@@ -28,7 +28,7 @@ pub static LG: FieldDef =
 pub static IG: FieldDef =
     FieldDef::new("eth.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS);
 pub static TYPE: FieldDef =
-    FieldDef::new("eth.type", "Type", FieldType::U16).base(Base::Hex).strings(ETHERTYPES);
+    FieldDef::new("eth.type", "Type", FieldType::U16).base(Base::Hex).strings(ETHERTYPES).brief();
 pub static LEN: FieldDef = FieldDef::new("eth.len", "Length", FieldType::U16);
 pub static PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes);
 pub static TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", FieldType::Bytes);

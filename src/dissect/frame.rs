@@ -4,7 +4,7 @@ use crate::field::{Field, FieldDef, FieldType, Value};
 
 use super::{dispatch, Buf, Ctx};
 
-pub static FRAME: FieldDef = FieldDef::new("frame", "Frame", FieldType::Protocol);
+pub static FRAME: FieldDef = FieldDef::new("frame", "Frame", FieldType::Protocol).brief();
 pub static INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32);
 pub static ENCAP: FieldDef = FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32);
 pub static TIME: FieldDef = FieldDef::new("frame.time", "Arrival Time", FieldType::AbsTime);
@@ -19,8 +19,8 @@ pub static TIME_RELATIVE: FieldDef = FieldDef::new(
     "Time since reference or first frame",
     FieldType::RelTime,
 );
-pub static NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32);
-pub static LEN: FieldDef = FieldDef::new("frame.len", "Frame Length", FieldType::U32);
+pub static NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32).brief();
+pub static LEN: FieldDef = FieldDef::new("frame.len", "Frame Length", FieldType::U32).brief();
 pub static CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Capture Length", FieldType::U32);
 pub static PROTOCOLS: FieldDef =
     FieldDef::new("frame.protocols", "Protocols in frame", FieldType::String);

@@ -11,7 +11,7 @@ use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
 use super::http_body::{self, Body};
 use super::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
-pub static HTTP: FieldDef = FieldDef::new("http", "Hypertext Transfer Protocol", FieldType::Protocol);
+pub static HTTP: FieldDef = FieldDef::new("http", "Hypertext Transfer Protocol", FieldType::Protocol).brief();
 pub static REQUEST: FieldDef = FieldDef::new("http.request", "Request", FieldType::Bool);
 pub static RESPONSE: FieldDef = FieldDef::new("http.response", "Response", FieldType::Bool);
 pub static REQUEST_LINE: FieldDef = FieldDef::new("http.request.line", "Request line", FieldType::String);

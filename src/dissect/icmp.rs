@@ -10,9 +10,9 @@ use crate::session::echo::EchoMatch;
 use super::{dispatch, ipv4, Buf, Ctx, DResult};
 
 pub static ICMP: FieldDef =
-    FieldDef::new("icmp", "Internet Control Message Protocol", FieldType::Protocol);
-pub static TYPE: FieldDef = FieldDef::new("icmp.type", "Type", FieldType::U8).strings(TYPES);
-pub static CODE: FieldDef = FieldDef::new("icmp.code", "Code", FieldType::U8);
+    FieldDef::new("icmp", "Internet Control Message Protocol", FieldType::Protocol).brief();
+pub static TYPE: FieldDef = FieldDef::new("icmp.type", "Type", FieldType::U8).strings(TYPES).brief();
+pub static CODE: FieldDef = FieldDef::new("icmp.code", "Code", FieldType::U8).brief();
 pub static CHECKSUM: FieldDef =
     FieldDef::new("icmp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
 pub static CHECKSUM_STATUS: FieldDef =

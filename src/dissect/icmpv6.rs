@@ -10,9 +10,9 @@ use super::icmp::{checksum_items, echo_match, quoted, EchoFields, CHECKSUM_WORDS
 use super::{dispatch, ipv6, Buf, Ctx, DResult, DissectError};
 
 pub static ICMPV6: FieldDef =
-    FieldDef::new("icmpv6", "Internet Control Message Protocol v6", FieldType::Protocol);
-pub static TYPE: FieldDef = FieldDef::new("icmpv6.type", "Type", FieldType::U8).strings(TYPES);
-pub static CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldType::U8);
+    FieldDef::new("icmpv6", "Internet Control Message Protocol v6", FieldType::Protocol).brief();
+pub static TYPE: FieldDef = FieldDef::new("icmpv6.type", "Type", FieldType::U8).strings(TYPES).brief();
+pub static CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldType::U8).brief();
 pub static CHECKSUM: FieldDef =
     FieldDef::new("icmpv6.checksum", "Checksum", FieldType::U16).base(Base::Hex);
 pub static CHECKSUM_STATUS: FieldDef =

@@ -7,7 +7,7 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value, SET_NOTSET};
 
 use super::{dispatch, ipfrag, Buf, Ctx, DResult, DissectError};
 
-pub static IP: FieldDef = FieldDef::new("ip", "Internet Protocol Version 4", FieldType::Protocol);
+pub static IP: FieldDef = FieldDef::new("ip", "Internet Protocol Version 4", FieldType::Protocol).brief();
 pub static VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8).mask(0xf0);
 pub static HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8).mask(0x0f);
 pub static DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8).base(Base::Hex);
@@ -42,23 +42,23 @@ pub static ECN: FieldDef =
         (2, "ECN-Capable Transport codepoint '10'"),
         (3, "Congestion Experienced"),
     ]);
-pub static LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16);
+pub static LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16).brief();
 static BOGUS_LEN: FieldDef = FieldDef::new("ip.bogus_ip_length", "Bogus IP length", FieldType::None);
-pub static ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16).base(Base::HexDec);
+pub static ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16).base(Base::HexDec).brief();
 pub static FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8).base(Base::Hex).mask(0xe0);
 pub static FLAG_RB: FieldDef = FieldDef::new("ip.flags.rb", "Reserved bit", FieldType::Bool).bit(8, 0x80).strings(SET_NOTSET);
 pub static FLAG_DF: FieldDef = FieldDef::new("ip.flags.df", "Don't fragment", FieldType::Bool).bit(8, 0x40).strings(SET_NOTSET);
 pub static FLAG_MF: FieldDef = FieldDef::new("ip.flags.mf", "More fragments", FieldType::Bool).bit(8, 0x20).strings(SET_NOTSET);
 pub static FRAG_OFFSET: FieldDef = FieldDef::new("ip.frag_offset", "Fragment Offset", FieldType::U16).mask(0x1fff);
-pub static TTL: FieldDef = FieldDef::new("ip.ttl", "Time to Live", FieldType::U8);
-pub static PROTO: FieldDef = FieldDef::new("ip.proto", "Protocol", FieldType::U8).strings(IP_PROTOCOLS);
+pub static TTL: FieldDef = FieldDef::new("ip.ttl", "Time to Live", FieldType::U8).brief();
+pub static PROTO: FieldDef = FieldDef::new("ip.proto", "Protocol", FieldType::U8).strings(IP_PROTOCOLS).brief();
 pub static CHECKSUM: FieldDef = FieldDef::new("ip.checksum", "Header Checksum", FieldType::U16).base(Base::Hex);
 pub static CHECKSUM_STATUS: FieldDef = FieldDef::new("ip.checksum.status", "Header checksum status", FieldType::U8)
     .base(Base::None)
     .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")]);
-pub static SRC: FieldDef = FieldDef::new("ip.src", "Source Address", FieldType::Ipv4);
-pub static DST: FieldDef = FieldDef::new("ip.dst", "Destination Address", FieldType::Ipv4);
-pub static ADDR: FieldDef = FieldDef::new("ip.addr", "Source or Destination Address", FieldType::Ipv4);
+pub static SRC: FieldDef = FieldDef::new("ip.src", "Source Address", FieldType::Ipv4).brief();
+pub static DST: FieldDef = FieldDef::new("ip.dst", "Destination Address", FieldType::Ipv4).brief();
+pub static ADDR: FieldDef = FieldDef::new("ip.addr", "Source or Destination Address", FieldType::Ipv4).brief();
 pub static SRC_HOST: FieldDef = FieldDef::new("ip.src_host", "Source Host", FieldType::String);
 pub static DST_HOST: FieldDef = FieldDef::new("ip.dst_host", "Destination Host", FieldType::String);
 pub static HOST: FieldDef = FieldDef::new("ip.host", "Source or Destination Host", FieldType::String);

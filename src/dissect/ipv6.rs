@@ -8,7 +8,7 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use super::{dispatch, ipfrag, ipv4, Buf, Ctx, DResult, DissectError};
 
-pub static IPV6: FieldDef = FieldDef::new("ipv6", "Internet Protocol Version 6", FieldType::Protocol);
+pub static IPV6: FieldDef = FieldDef::new("ipv6", "Internet Protocol Version 6", FieldType::Protocol).brief();
 pub static VERSION: FieldDef = FieldDef::new("ipv6.version", "Version", FieldType::U8);
 pub static TCLASS: FieldDef =
     FieldDef::new("ipv6.tclass", "Traffic Class", FieldType::U32).base(Base::Hex).mask(0x0ff0_0000);
@@ -20,12 +20,12 @@ pub static FLOW: FieldDef =
     FieldDef::new("ipv6.flow", "Flow Label", FieldType::U24).base(Base::Hex).mask(0xfffff);
 pub static PLEN: FieldDef = FieldDef::new("ipv6.plen", "Payload Length", FieldType::U16);
 pub static NXT: FieldDef =
-    FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS);
+    FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS).brief();
 pub static HLIM: FieldDef = FieldDef::new("ipv6.hlim", "Hop Limit", FieldType::U8);
-pub static SRC: FieldDef = FieldDef::new("ipv6.src", "Source Address", FieldType::Ipv6);
-pub static DST: FieldDef = FieldDef::new("ipv6.dst", "Destination Address", FieldType::Ipv6);
+pub static SRC: FieldDef = FieldDef::new("ipv6.src", "Source Address", FieldType::Ipv6).brief();
+pub static DST: FieldDef = FieldDef::new("ipv6.dst", "Destination Address", FieldType::Ipv6).brief();
 pub static ADDR: FieldDef =
-    FieldDef::new("ipv6.addr", "Source or Destination Address", FieldType::Ipv6);
+    FieldDef::new("ipv6.addr", "Source or Destination Address", FieldType::Ipv6).brief();
 pub static SRC_HOST: FieldDef = FieldDef::new("ipv6.src_host", "Source Host", FieldType::String);
 pub static DST_HOST: FieldDef =
     FieldDef::new("ipv6.dst_host", "Destination Host", FieldType::String);

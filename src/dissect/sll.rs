@@ -9,7 +9,7 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use super::{call, dispatch, eth, ipv4, ipv6, Buf, Ctx, DResult};
 
-pub static SLL: FieldDef = FieldDef::new("sll", "Linux cooked-mode capture", FieldType::Protocol);
+pub static SLL: FieldDef = FieldDef::new("sll", "Linux cooked-mode capture", FieldType::Protocol).brief();
 pub static PKTTYPE: FieldDef =
     FieldDef::new("sll.pkttype", "Packet type", FieldType::U16).strings(PACKET_TYPES);
 pub static HATYPE: FieldDef =

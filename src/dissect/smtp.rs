@@ -12,7 +12,7 @@ use super::http::{format_text, show};
 use super::http_body::TEXT_LINES;
 use super::{smtp_imf as imf, Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
-pub static SMTP: FieldDef = FieldDef::new("smtp", "Simple Mail Transfer Protocol", FieldType::Protocol);
+pub static SMTP: FieldDef = FieldDef::new("smtp", "Simple Mail Transfer Protocol", FieldType::Protocol).brief();
 pub static REQ: FieldDef = FieldDef::new("smtp.req", "Request", FieldType::Bool);
 pub static RSP: FieldDef = FieldDef::new("smtp.rsp", "Response", FieldType::Bool);
 static AUTH_USERNAME: FieldDef = FieldDef::new("smtp.auth.username", "Username", FieldType::String);

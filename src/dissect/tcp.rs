@@ -9,33 +9,33 @@ use crate::session::tcp::{SegIn, SegOut};
 
 use super::{tcp_analysis as ta, tcp_options as opts, tcp_pdu, Buf, Ctx, DResult, DissectError, Pass};
 
-pub static TCP: FieldDef = FieldDef::new("tcp", "Transmission Control Protocol", FieldType::Protocol);
-pub static SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16);
-pub static DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16);
-pub static PORT: FieldDef = FieldDef::new("tcp.port", "Source or Destination Port", FieldType::U16);
-pub static STREAM: FieldDef = FieldDef::new("tcp.stream", "Stream index", FieldType::U32);
+pub static TCP: FieldDef = FieldDef::new("tcp", "Transmission Control Protocol", FieldType::Protocol).brief();
+pub static SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16).brief();
+pub static DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16).brief();
+pub static PORT: FieldDef = FieldDef::new("tcp.port", "Source or Destination Port", FieldType::U16).brief();
+pub static STREAM: FieldDef = FieldDef::new("tcp.stream", "Stream index", FieldType::U32).brief();
 pub static COMPLETENESS: FieldDef =
     FieldDef::new("tcp.completeness", "Conversation completeness", FieldType::U8);
-pub static SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32);
+pub static SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32).brief();
 pub static SEQ_RAW: FieldDef = FieldDef::new("tcp.seq_raw", "Sequence Number (raw)", FieldType::U32);
 pub static NXTSEQ: FieldDef = FieldDef::new("tcp.nxtseq", "Next Sequence Number", FieldType::U32);
-pub static ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number", FieldType::U32);
+pub static ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number", FieldType::U32).brief();
 pub static ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32);
 pub static HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8);
 pub static FLAGS: FieldDef =
-    FieldDef::new("tcp.flags", "Flags", FieldType::U16).base(Base::Hex).mask(0xfff);
-pub static FLAG_FIN: FieldDef = FieldDef::new("tcp.flags.fin", "Fin", FieldType::Bool).bit(12, 0x001).strings(SET_NOTSET);
-pub static FLAG_SYN: FieldDef = FieldDef::new("tcp.flags.syn", "Syn", FieldType::Bool).bit(12, 0x002).strings(SET_NOTSET);
-pub static FLAG_RST: FieldDef = FieldDef::new("tcp.flags.reset", "Reset", FieldType::Bool).bit(12, 0x004).strings(SET_NOTSET);
-pub static FLAG_PUSH: FieldDef = FieldDef::new("tcp.flags.push", "Push", FieldType::Bool).bit(12, 0x008).strings(SET_NOTSET);
-pub static FLAG_ACK: FieldDef = FieldDef::new("tcp.flags.ack", "Acknowledgment", FieldType::Bool).bit(12, 0x010).strings(SET_NOTSET);
-pub static FLAG_URG: FieldDef = FieldDef::new("tcp.flags.urg", "Urgent", FieldType::Bool).bit(12, 0x020).strings(SET_NOTSET);
-pub static FLAG_ECE: FieldDef = FieldDef::new("tcp.flags.ece", "ECN-Echo", FieldType::Bool).bit(12, 0x040).strings(SET_NOTSET);
-pub static FLAG_CWR: FieldDef = FieldDef::new("tcp.flags.cwr", "Congestion Window Reduced", FieldType::Bool).bit(12, 0x080).strings(SET_NOTSET);
-pub static FLAG_AE: FieldDef = FieldDef::new("tcp.flags.ae", "Accurate ECN", FieldType::Bool).bit(12, 0x100).strings(SET_NOTSET);
-pub static FLAG_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool).bit(12, 0xe00).strings(SET_NOTSET);
+    FieldDef::new("tcp.flags", "Flags", FieldType::U16).base(Base::Hex).mask(0xfff).brief();
+pub static FLAG_FIN: FieldDef = FieldDef::new("tcp.flags.fin", "Fin", FieldType::Bool).bit(12, 0x001).strings(SET_NOTSET).brief();
+pub static FLAG_SYN: FieldDef = FieldDef::new("tcp.flags.syn", "Syn", FieldType::Bool).bit(12, 0x002).strings(SET_NOTSET).brief();
+pub static FLAG_RST: FieldDef = FieldDef::new("tcp.flags.reset", "Reset", FieldType::Bool).bit(12, 0x004).strings(SET_NOTSET).brief();
+pub static FLAG_PUSH: FieldDef = FieldDef::new("tcp.flags.push", "Push", FieldType::Bool).bit(12, 0x008).strings(SET_NOTSET).brief();
+pub static FLAG_ACK: FieldDef = FieldDef::new("tcp.flags.ack", "Acknowledgment", FieldType::Bool).bit(12, 0x010).strings(SET_NOTSET).brief();
+pub static FLAG_URG: FieldDef = FieldDef::new("tcp.flags.urg", "Urgent", FieldType::Bool).bit(12, 0x020).strings(SET_NOTSET).brief();
+pub static FLAG_ECE: FieldDef = FieldDef::new("tcp.flags.ece", "ECN-Echo", FieldType::Bool).bit(12, 0x040).strings(SET_NOTSET).brief();
+pub static FLAG_CWR: FieldDef = FieldDef::new("tcp.flags.cwr", "Congestion Window Reduced", FieldType::Bool).bit(12, 0x080).strings(SET_NOTSET).brief();
+pub static FLAG_AE: FieldDef = FieldDef::new("tcp.flags.ae", "Accurate ECN", FieldType::Bool).bit(12, 0x100).strings(SET_NOTSET).brief();
+pub static FLAG_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool).bit(12, 0xe00).strings(SET_NOTSET).brief();
 pub static FLAGS_STR: FieldDef = FieldDef::new("tcp.flags.str", "TCP Flags", FieldType::String);
-pub static WINDOW: FieldDef = FieldDef::new("tcp.window_size_value", "Window", FieldType::U16);
+pub static WINDOW: FieldDef = FieldDef::new("tcp.window_size_value", "Window", FieldType::U16).brief();
 pub static WINDOW_SIZE: FieldDef = FieldDef::new("tcp.window_size", "Calculated window size", FieldType::U32);
 pub static WINDOW_SCALE: FieldDef =
     FieldDef::new("tcp.window_size_scalefactor", "Window size scaling factor", FieldType::I32);
@@ -46,7 +46,7 @@ pub static CHECKSUM_STATUS: FieldDef = FieldDef::new("tcp.checksum.status", "Che
 pub static URGENT: FieldDef = FieldDef::new("tcp.urgent_pointer", "Urgent Pointer", FieldType::U16);
 pub static OPTIONS: FieldDef = FieldDef::new("tcp.options", "TCP Options", FieldType::Bytes);
 pub static PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes);
-pub static LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", FieldType::U32);
+pub static LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", FieldType::U32).brief();
 pub static RESET_CAUSE: FieldDef = FieldDef::new("tcp.reset_cause", "Reset cause", FieldType::String);
 
 pub static FIELDS: &[Field] = &[

@@ -317,7 +317,7 @@ fn reassembled(
     segs: &[(u32, u32)],
     rollback: bool,
 ) -> (Pdu, Option<Vec<u8>>) {
-    let mark = cx.out.tree.nodes.len();
+    let mark = cx.out.tree.mark();
     let prev = cx.out.tree.source();
     let id = cx.out.add_source("Reassembled TCP", Vec::new());
     cx.out.tree.set_source(id);
@@ -325,7 +325,7 @@ fn reassembled(
     let res = dispatch::tcp_port(cx, Some(app), seg, Buf::new(&pdu, pdu.len()));
     cx.out.tree.set_source(prev);
     if rollback && matches!(res, Pdu::NeedMore { offset: 0, .. }) {
-        cx.out.tree.nodes.truncate(mark);
+        cx.out.tree.rollback(mark);
         cx.out.sources.truncate(id as usize - 1);
         return (res, Some(pdu));
     }

@@ -6,14 +6,14 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use super::{dispatch, Buf, Ctx, DResult, DissectError};
 
-pub static UDP: FieldDef = FieldDef::new("udp", "User Datagram Protocol", FieldType::Protocol);
-pub static SRCPORT: FieldDef = FieldDef::new("udp.srcport", "Source Port", FieldType::U16);
-pub static DSTPORT: FieldDef = FieldDef::new("udp.dstport", "Destination Port", FieldType::U16);
-pub static PORT: FieldDef = FieldDef::new("udp.port", "Source or Destination Port", FieldType::U16);
-pub static LENGTH: FieldDef = FieldDef::new("udp.length", "Length", FieldType::U16);
+pub static UDP: FieldDef = FieldDef::new("udp", "User Datagram Protocol", FieldType::Protocol).brief();
+pub static SRCPORT: FieldDef = FieldDef::new("udp.srcport", "Source Port", FieldType::U16).brief();
+pub static DSTPORT: FieldDef = FieldDef::new("udp.dstport", "Destination Port", FieldType::U16).brief();
+pub static PORT: FieldDef = FieldDef::new("udp.port", "Source or Destination Port", FieldType::U16).brief();
+pub static LENGTH: FieldDef = FieldDef::new("udp.length", "Length", FieldType::U16).brief();
 pub static CHECKSUM: FieldDef =
     FieldDef::new("udp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
-pub static STREAM: FieldDef = FieldDef::new("udp.stream", "Stream index", FieldType::U32);
+pub static STREAM: FieldDef = FieldDef::new("udp.stream", "Stream index", FieldType::U32).brief();
 pub static PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes);
 
 pub static FIELDS: &[Field] =

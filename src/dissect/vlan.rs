@@ -7,7 +7,7 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use super::{dispatch, eth, Buf, Ctx, DResult};
 
-pub static VLAN: FieldDef = FieldDef::new("vlan", "802.1Q Virtual LAN", FieldType::Protocol);
+pub static VLAN: FieldDef = FieldDef::new("vlan", "802.1Q Virtual LAN", FieldType::Protocol).brief();
 pub static PRIORITY: FieldDef =
     FieldDef::new("vlan.priority", "Priority", FieldType::U16).mask(0xe000).strings(&[
         (0, "Best Effort (default)"),
@@ -22,7 +22,7 @@ pub static PRIORITY: FieldDef =
 pub static DEI: FieldDef = FieldDef::new("vlan.dei", "DEI", FieldType::Bool)
     .bit(16, 0x1000)
     .strings(&[(1, "Eligible"), (0, "Ineligible")]);
-pub static ID: FieldDef = FieldDef::new("vlan.id", "ID", FieldType::U16).mask(0x0fff);
+pub static ID: FieldDef = FieldDef::new("vlan.id", "ID", FieldType::U16).mask(0x0fff).brief();
 pub static ETYPE: FieldDef = FieldDef::new("vlan.etype", "Type", FieldType::U16)
     .base(Base::Hex)
     .strings(eth::ETHERTYPES);

@@ -121,6 +121,9 @@ pub struct FieldDef {
     /// a boolean at indices 1 and 0.
     pub strings: Option<ValueStrings>,
     pub desc: &'static str,
+    /// Kept in each packet's brief record at load time (see `brief`), so
+    /// that filters reading only such fields run without re-dissection.
+    pub brief: bool,
 }
 
 pub type Field = &'static FieldDef;
@@ -136,7 +139,7 @@ impl FieldDef {
             | FieldType::I32 => Base::Dec,
             _ => Base::None,
         };
-        FieldDef { name, display, ftype, base, mask: 0, bits: 0, strings: None, desc: "" }
+        FieldDef { name, display, ftype, base, mask: 0, bits: 0, strings: None, desc: "", brief: false }
     }
     pub const fn base(mut self, base: Base) -> FieldDef {
         self.base = base;
@@ -158,6 +161,10 @@ impl FieldDef {
     }
     pub const fn desc(mut self, desc: &'static str) -> FieldDef {
         self.desc = desc;
+        self
+    }
+    pub const fn brief(mut self) -> FieldDef {
+        self.brief = true;
         self
     }
 

@@ -7,6 +7,7 @@
 //! line can put a caret under it and the TUI can underline it.
 
 mod ast;
+mod brief;
 mod compile;
 mod eval;
 mod lexer;
@@ -65,6 +66,7 @@ pub struct Filter {
     ast: ast::Expr,
     prog: eval::Prog,
     fields: Vec<Field>,
+    brief: Option<Vec<Field>>,
 }
 
 impl Filter {
@@ -72,7 +74,8 @@ impl Filter {
         let ast = parser::parse(text)?;
         let mut checker = compile::Checker { fields: Vec::new() };
         let prog = checker.expr(&ast)?;
-        Ok(Filter { ast, prog, fields: checker.fields })
+        let brief = brief::fields(&prog);
+        Ok(Filter { ast, prog, fields: checker.fields, brief })
     }
 
     /// Whether the dissected packet matches. `frame` is the packet's bytes,
@@ -84,6 +87,12 @@ impl Filter {
     /// Every field and protocol the filter reads.
     pub fn fields(&self) -> &[Field] {
         &self.fields
+    }
+
+    /// When brief records (`crate::brief`) hold everything the filter
+    /// reads: the fields to decode from them.
+    pub fn brief_fields(&self) -> Option<&[Field]> {
+        self.brief.as_deref()
     }
 
     /// The protocols the filter's fields belong to (`tcp` for `tcp.port`),

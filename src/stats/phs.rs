@@ -65,7 +65,7 @@ impl PhsTap {
     }
 
     /// Counts one packet whose layers are `path`.
-    pub fn add_path<'a>(&mut self, path: impl IntoIterator<Item = &'static str>, bytes: u64) {
+    pub fn add_path(&mut self, path: impl IntoIterator<Item = &'static str>, bytes: u64) {
         let mut at = None;
         for name in path {
             let i = self.child(at, name);

@@ -20,10 +20,13 @@ pub fn spawn(
     tx: Sender<Event>,
     cancel: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
-    let depth = Depth::to_read(filter.protocols());
+    let reading = walk::Reading {
+        depth: Depth::to_read(filter.protocols()),
+        brief: filter.brief_fields().map(<[_]>::to_vec),
+    };
     walk::spawn(
         packets,
-        depth,
+        reading,
         cancel,
         move |i, d, bytes, matched: &mut Vec<u32>| {
             if filter.matches(d, bytes) {

@@ -10,6 +10,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::brief;
 use crate::capture::{Interface, LiveEvent, Reader, Record, StoreSource};
 use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
 use crate::field::Timestamp;
@@ -29,6 +30,7 @@ struct Ingest {
     packets: Arc<Packets>,
     pcapng: bool,
     d: Dissection,
+    brief: brief::Encoder,
     batch: Vec<Record>,
     /// Bytes of the batch's packets, for a store kept in memory (a live
     /// capture not written to a file); offsets are relative to it.
@@ -40,10 +42,13 @@ struct Ingest {
 
 impl Ingest {
     fn new(packets: Arc<Packets>, pcapng: bool, keep_bytes: bool) -> Ingest {
+        let mut d = Dissection::default();
+        d.tree.record_brief(true);
         Ingest {
             packets,
             pcapng,
-            d: Dissection::default(),
+            d,
+            brief: brief::Encoder::new(),
             batch: Vec::with_capacity(4096),
             bytes: keep_bytes.then(Vec::new),
             first_ts: None,
@@ -60,6 +65,7 @@ impl Ingest {
         let meta = FrameMeta::of(self.number, &rec, iface, self.pcapng, first, prev);
         self.prev_ts = rec.ts;
         dissect_frame(&meta, data, session, Pass::First, crate::dissect::Depth::Columns, &mut self.d);
+        self.brief.push(&self.d.tree.brief);
         if let Some(b) = self.bytes.as_mut() {
             rec.offset = b.len() as u64;
             b.extend_from_slice(data);
@@ -73,6 +79,7 @@ impl Ingest {
 
     /// Appends the batch to the store; returns the number of packets in it.
     fn publish(&mut self, interfaces: &[Interface]) -> usize {
+        self.brief.publish(&mut self.packets.brief_mut());
         let mut store = self.packets.store_mut();
         if let (Some(bytes), StoreSource::Memory(mem)) = (self.bytes.as_mut(), &mut store.source) {
             let base = mem.len() as u64;

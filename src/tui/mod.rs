@@ -8,6 +8,8 @@
 //! the keys keep working while a large file loads.
 
 mod app;
+#[cfg(test)]
+mod brief_tests;
 mod colors;
 mod detail;
 mod draw;

@@ -8,12 +8,16 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use crate::brief::{BriefStore, Plan};
 use crate::capture::{PacketStore, StoreSource};
 use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
 use crate::session::Session;
 
 pub struct Packets {
     store: RwLock<PacketStore>,
+    /// Every stored packet's brief record; published before its store
+    /// record, so it has at least as many.
+    brief: RwLock<BriefStore>,
     session: Mutex<Session>,
     /// pcapng files name their interfaces; the frame tree then shows which.
     pcapng: bool,
@@ -26,6 +30,7 @@ impl Packets {
         let store = PacketStore { source, records: Vec::new(), interfaces: Vec::new(), error: None };
         Packets {
             store: RwLock::new(store),
+            brief: RwLock::new(BriefStore::default()),
             session: Mutex::new(Session::new()),
             pcapng,
             complete: AtomicBool::new(false),
@@ -40,6 +45,14 @@ impl Packets {
 
     pub fn store_mut(&self) -> RwLockWriteGuard<'_, PacketStore> {
         self.store.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn brief_mut(&self) -> RwLockWriteGuard<'_, BriefStore> {
+        self.brief.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn brief_bytes(&self) -> usize {
+        self.brief.read().unwrap_or_else(|e| e.into_inner()).heap_bytes()
     }
 
     pub fn session(&self) -> MutexGuard<'_, Session> {
@@ -80,6 +93,16 @@ impl Packets {
         let mut session = self.session();
         dissect_frame(&meta, bytes, &mut session, Pass::Revisit, depth, d);
         true
+    }
+}
+
+impl Packets {
+    /// Packet `i`'s items of the brief fields `plan` wants, from its brief
+    /// record, as a tree with no labels or byte ranges. False when the
+    /// packet has no record (it must be dissected).
+    pub fn read_brief(&self, i: usize, plan: &mut Plan, d: &mut Dissection) -> bool {
+        d.clear();
+        self.brief.read().unwrap_or_else(|e| e.into_inner()).decode(i, plan, &mut d.tree)
     }
 }
 

@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::brief::Plan;
 use crate::dissect::{Depth, Dissection};
+use crate::field::Field;
 
 use super::packets::Packets;
 
@@ -18,12 +20,28 @@ const CHUNK_TIME: Duration = Duration::from_millis(50);
 /// How long to wait for more packets when the source is still open.
 const IDLE: Duration = Duration::from_millis(20);
 
+/// How a walk reads each packet.
+pub struct Reading {
+    /// How far packets are dissected.
+    pub depth: Depth,
+    /// Read these fields' items from the brief records instead, when the
+    /// packet has one; the bytes passed on are then empty.
+    pub brief: Option<Vec<Field>>,
+}
+
+impl From<Depth> for Reading {
+    fn from(depth: Depth) -> Reading {
+        Reading { depth, brief: None }
+    }
+}
+
 /// Calls `visit(packet index, dissection, bytes, chunk)` for each packet
-/// dissected to `depth`, then `send(chunk, packets scanned, done)` for each
-/// chunk; `send` answers false when nobody listens any more.
+/// read as `reading` says (a `Depth` dissects to that depth), then
+/// `send(chunk, packets scanned, done)` for each chunk; `send` answers
+/// false when nobody listens any more.
 pub fn spawn<C, V, S>(
     packets: Arc<Packets>,
-    depth: Depth,
+    reading: impl Into<Reading>,
     cancel: Arc<AtomicBool>,
     mut visit: V,
     mut send: S,
@@ -35,7 +53,7 @@ where
 {
     spawn_with(
         packets,
-        depth,
+        reading,
         cancel,
         C::default(),
         move |chunk, i, d, bytes| visit(i, d, bytes, chunk),
@@ -48,7 +66,7 @@ where
 /// of it to report.
 pub fn spawn_with<T, V, S>(
     packets: Arc<Packets>,
-    depth: Depth,
+    reading: impl Into<Reading>,
     cancel: Arc<AtomicBool>,
     mut state: T,
     mut visit: V,
@@ -59,7 +77,9 @@ where
     V: FnMut(&mut T, usize, &Dissection, &[u8]) + Send + 'static,
     S: FnMut(&mut T, usize, bool) -> bool + Send + 'static,
 {
+    let reading = reading.into();
     std::thread::spawn(move || {
+        let mut plan = reading.brief.as_deref().map(Plan::new);
         let mut d = Dissection::default();
         let mut bytes = Vec::new();
         let mut next = 0usize;
@@ -80,7 +100,14 @@ where
                 if cancel.load(Ordering::Relaxed) {
                     return;
                 }
-                if packets.dissect_to(next, depth, &mut bytes, &mut d) {
+                let from_brief = plan.as_mut().is_some_and(|plan| packets.read_brief(next, plan, &mut d));
+                let read = if from_brief {
+                    bytes.clear();
+                    true
+                } else {
+                    packets.dissect_to(next, reading.depth, &mut bytes, &mut d)
+                };
+                if read {
                     visit(&mut state, next, &d, &bytes);
                 }
                 next += 1;

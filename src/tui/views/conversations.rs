@@ -19,7 +19,7 @@ use crate::stats::endpoints::{endpoints, Endpoint};
 use crate::stats::{format_size, Addr};
 
 use super::worker::{spawn_conversations, ConvRow, Found, Job, ViewProgress, CONV_KINDS as KINDS};
-use super::{conversation_filter, footer, move_cursor, put, scroll_to, Action};
+use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to, Action};
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 
@@ -45,7 +45,7 @@ pub struct ConversationsView {
 
 fn endpoint(kind: ConvType, a: crate::stats::Addr, p: u16) -> String {
     if kind.has_ports() {
-        format!("{a}:{p}")
+        address_port(a, p)
     } else {
         a.to_string()
     }
@@ -362,19 +362,21 @@ mod tests {
         assert_eq!(v.kind(), ConvType::Udp);
         assert!(v.rows().len() >= 5);
         let area = Rect::new(0, 0, 150, 16);
-        for col in 0..COLUMNS.len() {
+        for (col, name) in COLUMNS.iter().enumerate() {
             // `s` moves to the next column (from Start, where it begins).
             while v.sort != col {
                 v.handle_key(key(KeyCode::Char('s')), 5);
             }
             let mut buf = Buffer::empty(area);
             v.render(area, &mut buf);
-            assert!(rows(&buf)[1].contains(&format!("{}▲", COLUMNS[col])), "{:#?}", rows(&buf));
+            assert!(rows(&buf)[1].contains(&format!("{name}▲")), "{:#?}", rows(&buf));
             for descending in [false, true] {
                 if v.descending != descending {
                     v.handle_key(key(KeyCode::Char('r')), 5);
                 }
-                let keys: Vec<(Option<(Addr, u16)>, u64, i64, &str)> = v
+                // One sort key per column, the others left equal.
+                type Key<'s> = (Option<(Addr, u16)>, u64, i64, &'s str);
+                let keys: Vec<Key> = v
                     .rows()
                     .iter()
                     .map(|(c, st)| match col {
@@ -394,7 +396,7 @@ mod tests {
                 if descending {
                     sorted.reverse();
                 }
-                assert_eq!(keys, sorted, "column {} descending {descending}", COLUMNS[col]);
+                assert_eq!(keys, sorted, "column {name} descending {descending}");
             }
             v.handle_key(key(KeyCode::Char('r')), 5);
         }

@@ -16,7 +16,7 @@ use crate::stats::follow::{ascii_text, hex_lines, raw_hex, Chunk, Mode};
 
 use super::stream::Stream;
 use super::worker::ViewProgress;
-use super::{conversation_filter, footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 
@@ -144,12 +144,10 @@ impl FollowView {
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         let title = match &self.stream {
             Some(s) => format!(
-                " Follow {} {}:{} ⇄ {}:{} [{} · {:?}]{} ",
+                " Follow {} {} ⇄ {} [{} · {:?}]{} ",
                 s.key.proto.to_uppercase(),
-                s.client.0,
-                s.client.1,
-                s.server.0,
-                s.server.1,
+                address_port(s.client.0, s.client.1),
+                address_port(s.server.0, s.server.1),
                 self.mode.name(),
                 self.direction,
                 s.job.status(),
@@ -355,6 +353,26 @@ mod tests {
         // last packet, the view shows it, not the first.
         let (v, _rx) = follow(&packets, packets.len() as u32);
         assert_eq!(v.filter().as_deref(), Some("tcp.stream eq 1"));
+        assert_eq!(texts(&v).len(), 2);
+    }
+
+    #[test]
+    fn udp_lab_and_ipv6_tcp_lab_follow_by_stream() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures");
+        let Some(packets) = load(&dir.join("udp-upper.pcap")) else { return };
+        // Opened on the server's first reply: the flow's client is still
+        // the first sender, as in tshark's "Node 0".
+        let (v, _rx) = follow(&packets, 2);
+        assert_eq!(texts(&v), ["hello wirelens", "HELLO WIRELENS", "second datagram", "SECOND DATAGRAM"]);
+        assert_eq!(v.lines().iter().map(|l| l.from_client).collect::<Vec<_>>(), [true, false, true, false]);
+        assert_eq!(v.filter().as_deref(), Some("udp.stream eq 0"));
+        let Some(packets) = load(&dir.join("tcp-upper-ipv6.pcap")) else { return };
+        let (v, _rx) = follow(&packets, 4);
+        let area = Rect::new(0, 0, 80, 6);
+        let mut buf = Buffer::empty(area);
+        v.render(area, &mut buf);
+        let text = rows(&buf);
+        assert!(text[0].contains("Follow TCP [::1]:36146 ⇄ [::1]:12000"), "{text:#?}");
         assert_eq!(texts(&v).len(), 2);
     }
 

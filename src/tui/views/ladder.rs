@@ -17,7 +17,7 @@ use crate::stats::ladder::{Ladder, Rung, RST};
 
 use super::stream::Stream;
 use super::worker::ViewProgress;
-use super::{move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+use super::{address_port, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 
@@ -110,8 +110,8 @@ impl LadderView {
         let right = left + 1 + arrow_w;
         let head = Style::new().add_modifier(Modifier::BOLD);
         put(buf, inner, 0, 0, "frame  +time(s)", head);
-        put(buf, inner, left.saturating_sub(6) as u16, 0, &format!("client {}:{}", l.client.0, l.client.1), head.patch(CLIENT));
-        let sname = format!("server {}:{}", l.server.0, l.server.1);
+        put(buf, inner, left.saturating_sub(6) as u16, 0, &format!("client {}", address_port(l.client.0, l.client.1)), head.patch(CLIENT));
+        let sname = format!("server {}", address_port(l.server.0, l.server.1));
         put(buf, inner, (right + 1).saturating_sub(sname.len().min(right + 1) / 2) as u16, 0, &sname, head.patch(SERVER));
         let height = (inner.height as usize).saturating_sub(1);
         let mut top = self.top.get();

@@ -70,6 +70,15 @@ pub fn conversation_filter(proto: &str, stream: Option<u32>, a: (Addr, u16), b: 
     }
 }
 
+/// `address:port`, an IPv6 address in brackets (`[::1]:12000`) so that
+/// the port stands apart from it.
+pub fn address_port(a: Addr, port: u16) -> String {
+    match a {
+        Addr::V6(_) => format!("[{a}]:{port}"),
+        _ => format!("{a}:{port}"),
+    }
+}
+
 /// Writes `text` at (x, y) clipped to `area`.
 pub fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, text: &str, style: Style) {
     if y >= area.height || x >= area.width {

@@ -265,7 +265,7 @@ mod tests {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let (tx, rx) = std::sync::mpsc::channel();
         let n = packets.len();
-        let mut app = App::new(packets, tx, name.into(), Rect::new(0, 0, 140, 50));
+        let mut app = App::new(packets, tx, name, Rect::new(0, 0, 140, 50));
         app.update(Event::Packets(Progress { packets: n, done: true, ..Progress::default() }));
         Some((app, rx))
     }

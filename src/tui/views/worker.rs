@@ -251,3 +251,43 @@ pub fn spawn_conversations(packets: Arc<Packets>, tx: Sender<Event>, job: &Job) 
         },
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::{channel, RecvTimeoutError};
+    use std::time::Duration;
+
+    use super::*;
+    use crate::capture::StoreSource;
+
+    #[test]
+    fn dropping_the_job_stops_a_worker_that_follows_a_capture() {
+        // A source still open (a live capture): the worker waits for more
+        // packets until its job goes.
+        let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
+        let (tx, rx) = channel();
+        let job = Job::default();
+        spawn_conversations(packets, tx, &job);
+        assert!(matches!(rx.recv_timeout(Duration::from_millis(200)), Err(RecvTimeoutError::Timeout)));
+        drop(job);
+        // The worker's sender goes with it: the channel closes.
+        loop {
+            match rx.recv_timeout(Duration::from_secs(20)) {
+                Ok(_) => continue,
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => panic!("the worker outlived its job"),
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_of_another_job_are_refused() {
+        let (mut a, b) = (Job::default(), Job::default());
+        assert!(!a.accept(b.generation(), 10, true));
+        assert_eq!((a.scanned, a.done), (0, false));
+        assert!(a.accept(a.generation(), 10, false));
+        assert_eq!(a.status(), " · 10 packets read…");
+        assert!(a.accept(a.generation(), 12, true));
+        assert_eq!(a.status(), "");
+    }
+}

@@ -1,0 +1,383 @@
+//! Brief records: each packet's items of the registry's brief fields (the
+//! link-, network- and transport-layer values filters use most, marked
+//! `.brief()` where they are declared), kept compactly at load time.
+//!
+//! A display filter that reads only brief fields is then re-applied to
+//! millions of packets without reading them from the file or dissecting
+//! them again: the items are decoded back into a tree the filter runs on as
+//! it would on a dissection. The items are the first pass's own, in tree
+//! order, so every occurrence of a field (an address quoted in an ICMP
+//! error, a second IP layer) is there as in the full tree.
+//!
+//! A record is a shape (the list of fields and how each value is stored,
+//! shared by every packet of the same layout) and the values, as LEB128
+//! varints for numbers and raw bytes for addresses: about 50 bytes for a
+//! TCP/IPv4 packet.
+
+use std::collections::HashMap;
+
+use crate::field::{self, Field, Value};
+use crate::tree::Tree;
+
+/// How one value is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Kind {
+    None,
+    Bool,
+    UInt,
+    Int,
+    FrameNum,
+    Ipv4,
+    Ipv6,
+    Ether,
+}
+
+type Shape = Box<[(Field, Kind)]>;
+
+/// Shape 0: the packet has a brief item whose value cannot be stored, so it
+/// has no record and must be dissected.
+const NO_RECORD: u32 = 0;
+
+/// The records of a packet source, in packet order.
+pub struct BriefStore {
+    shapes: Vec<Shape>,
+    /// Records in blocks of at most `BLOCK` bytes that never grow past
+    /// their first allocation, so a million records cost no doubling
+    /// reserve and no copying.
+    blocks: Vec<Vec<u8>>,
+    /// Where each packet's record starts: its block, shifted by
+    /// `BLOCK_BITS`, plus its offset. It ends where the next one starts, or
+    /// at the end of its block.
+    starts: Vec<u64>,
+}
+
+const BLOCK_BITS: u32 = 20;
+const BLOCK: usize = 1 << BLOCK_BITS;
+
+impl Default for BriefStore {
+    fn default() -> BriefStore {
+        BriefStore { shapes: vec![Box::new([])], blocks: Vec::new(), starts: Vec::new() }
+    }
+}
+
+impl BriefStore {
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Memory held by the records, in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.blocks.iter().map(Vec::capacity).sum::<usize>() + self.starts.capacity() * 8
+    }
+
+    fn record(&self, i: usize) -> Option<&[u8]> {
+        let start = *self.starts.get(i)?;
+        let (block, off) = ((start >> BLOCK_BITS) as usize, (start as usize) & (BLOCK - 1));
+        let bytes = self.blocks.get(block)?;
+        let end = match self.starts.get(i + 1) {
+            Some(&next) if next >> BLOCK_BITS == start >> BLOCK_BITS => (next as usize) & (BLOCK - 1),
+            _ => bytes.len(),
+        };
+        bytes.get(off..end)
+    }
+
+    fn push(&mut self, rec: &[u8]) {
+        let fits = self.blocks.last().is_some_and(|b| b.len() + rec.len() <= b.capacity());
+        if !fits {
+            self.blocks.push(Vec::with_capacity(BLOCK.max(rec.len())));
+        }
+        let block = self.blocks.len() - 1;
+        if let Some(b) = self.blocks.last_mut() {
+            self.starts.push(((block as u64) << BLOCK_BITS) | b.len() as u64);
+            b.extend_from_slice(rec);
+        }
+    }
+
+    /// Replaces `tree`'s items with packet `i`'s (0-based) items of the
+    /// fields `plan` wants, with no byte ranges. False when the packet has
+    /// no record; then the tree is left empty.
+    pub fn decode(&self, i: usize, plan: &mut Plan, tree: &mut Tree) -> bool {
+        tree.clear();
+        tree.keep_items(true);
+        let Some(mut rec) = self.record(i) else { return false };
+        let id = match varint(&mut rec) {
+            Some(id) if id != NO_RECORD as u64 => id as usize,
+            _ => return false,
+        };
+        let Some(shape) = self.shapes.get(id) else { return false };
+        if plan.by_shape.len() <= id {
+            plan.by_shape.resize(id + 1, None);
+        }
+        let wanted = plan.by_shape[id].get_or_insert_with(|| {
+            shape.iter().map(|(f, _)| plan.fields.iter().any(|w| field::same(w, f))).collect()
+        });
+        for (&(f, kind), &want) in shape.iter().zip(wanted.iter()) {
+            if want {
+                let Some(value) = read(kind, &mut rec) else { return false };
+                tree.add(f, 0..0, value);
+            } else if skip(kind, &mut rec).is_none() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Which fields to decode, and for each shape met so far, which of its
+/// entries those are.
+pub struct Plan {
+    fields: Vec<Field>,
+    by_shape: Vec<Option<Box<[bool]>>>,
+}
+
+impl Plan {
+    pub fn new(fields: &[Field]) -> Plan {
+        Plan { fields: fields.to_vec(), by_shape: Vec::new() }
+    }
+}
+
+/// Builds records on the thread that runs the first pass, and hands them
+/// to the shared store in batches (`publish`).
+#[derive(Default)]
+pub struct Encoder {
+    ids: HashMap<Vec<(usize, Kind)>, u32>,
+    /// Shapes made since the last publish, with their ids.
+    new_shapes: Vec<(u32, Shape)>,
+    next_id: u32,
+    key: Vec<(usize, Kind)>,
+    bytes: Vec<u8>,
+    lens: Vec<u32>,
+}
+
+impl Encoder {
+    pub fn new() -> Encoder {
+        Encoder { next_id: NO_RECORD + 1, ..Encoder::default() }
+    }
+
+    /// Adds the record of the next packet, from its brief items.
+    pub fn push(&mut self, items: &[(Field, Value)]) {
+        let before = self.bytes.len();
+        self.key.clear();
+        let mut storable = true;
+        for (f, v) in items {
+            match kind_of(v) {
+                Some(k) => self.key.push((*f as *const _ as usize, k)),
+                None => storable = false,
+            }
+        }
+        if !storable {
+            put_varint(&mut self.bytes, NO_RECORD as u64);
+        } else {
+            let id = match self.ids.get(&self.key[..]) {
+                Some(id) => *id,
+                None => {
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    self.ids.insert(self.key.clone(), id);
+                    let shape: Shape = items.iter().filter_map(|(f, v)| Some((*f, kind_of(v)?))).collect();
+                    self.new_shapes.push((id, shape));
+                    id
+                }
+            };
+            put_varint(&mut self.bytes, id as u64);
+            for (_, v) in items {
+                write(v, &mut self.bytes);
+            }
+        }
+        self.lens.push((self.bytes.len() - before) as u32);
+    }
+
+    /// Moves the records made since the last call into `store`.
+    pub fn publish(&mut self, store: &mut BriefStore) {
+        for (id, shape) in self.new_shapes.drain(..) {
+            if store.shapes.len() <= id as usize {
+                store.shapes.resize_with(id as usize + 1, || Box::new([]));
+            }
+            store.shapes[id as usize] = shape;
+        }
+        let mut at = 0;
+        for len in self.lens.drain(..) {
+            let end = at + len as usize;
+            store.push(&self.bytes[at..end]);
+            at = end;
+        }
+        self.bytes.clear();
+    }
+}
+
+fn kind_of(v: &Value) -> Option<Kind> {
+    Some(match v {
+        Value::None => Kind::None,
+        Value::Bool(_) => Kind::Bool,
+        Value::UInt(_) => Kind::UInt,
+        Value::Int(_) => Kind::Int,
+        Value::FrameNum(_) => Kind::FrameNum,
+        Value::Ipv4(_) => Kind::Ipv4,
+        Value::Ipv6(_) => Kind::Ipv6,
+        Value::Ether(_) => Kind::Ether,
+        Value::Double(_) | Value::Bytes(_) | Value::Str(_) | Value::AbsTime(_) | Value::RelTime(_) => return None,
+    })
+}
+
+fn write(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Bool(b) => out.push(*b as u8),
+        Value::UInt(x) => put_varint(out, *x),
+        // Zigzag, so small negative numbers stay short.
+        Value::Int(x) => put_varint(out, ((x << 1) ^ (x >> 63)) as u64),
+        Value::FrameNum(x) => put_varint(out, *x as u64),
+        Value::Ipv4(a) => out.extend_from_slice(&a.octets()),
+        Value::Ipv6(a) => out.extend_from_slice(&a.octets()),
+        Value::Ether(m) => out.extend_from_slice(m),
+        _ => {}
+    }
+}
+
+fn read(kind: Kind, rec: &mut &[u8]) -> Option<Value> {
+    Some(match kind {
+        Kind::None => Value::None,
+        Kind::Bool => Value::Bool(take::<1>(rec)?[0] != 0),
+        Kind::UInt => Value::UInt(varint(rec)?),
+        Kind::Int => {
+            let z = varint(rec)?;
+            Value::Int((z >> 1) as i64 ^ -((z & 1) as i64))
+        }
+        Kind::FrameNum => Value::FrameNum(u32::try_from(varint(rec)?).ok()?),
+        Kind::Ipv4 => Value::Ipv4(take::<4>(rec)?.into()),
+        Kind::Ipv6 => Value::Ipv6(take::<16>(rec)?.into()),
+        Kind::Ether => Value::Ether(take::<6>(rec)?),
+    })
+}
+
+/// Steps over a value without building it.
+fn skip(kind: Kind, rec: &mut &[u8]) -> Option<()> {
+    let n = match kind {
+        Kind::None => 0,
+        Kind::Bool => 1,
+        Kind::UInt | Kind::Int | Kind::FrameNum => rec.iter().position(|b| b & 0x80 == 0)? + 1,
+        Kind::Ipv4 => 4,
+        Kind::Ipv6 => 16,
+        Kind::Ether => 6,
+    };
+    *rec = rec.get(n..)?;
+    Some(())
+}
+
+fn take<const N: usize>(rec: &mut &[u8]) -> Option<[u8; N]> {
+    let (head, rest) = rec.split_first_chunk::<N>()?;
+    *rec = rest;
+    Some(*head)
+}
+
+fn put_varint(out: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        out.push(x as u8 | 0x80);
+        x >>= 7;
+    }
+    out.push(x as u8);
+}
+
+fn varint(rec: &mut &[u8]) -> Option<u64> {
+    let mut x = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&b, rest) = rec.split_first()?;
+        *rec = rest;
+        x |= ((b & 0x7f) as u64) << shift;
+        if b & 0x80 == 0 {
+            return Some(x);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dissect::{eth, frame, ipv4, tcp};
+    use std::net::Ipv4Addr;
+
+    fn store_of(packets: &[Vec<(Field, Value)>]) -> BriefStore {
+        let mut enc = Encoder::new();
+        let mut store = BriefStore::default();
+        for (i, p) in packets.iter().enumerate() {
+            enc.push(p);
+            // Publish in uneven batches, as the loader does.
+            if i % 2 == 0 {
+                enc.publish(&mut store);
+            }
+        }
+        enc.publish(&mut store);
+        store
+    }
+
+    fn decoded(store: &BriefStore, i: usize, wanted: &[Field]) -> Option<Vec<(String, Value)>> {
+        let mut t = Tree::default();
+        store.decode(i, &mut Plan::new(wanted), &mut t).then(|| t.nodes.iter().map(|n| (n.field.name.to_string(), n.value.clone())).collect())
+    }
+
+    #[test]
+    fn records_decode_to_the_wanted_items_in_order() {
+        let a = vec![
+            (&frame::NUMBER as Field, Value::UInt(1)),
+            (&eth::SRC, Value::Ether([0, 1, 2, 3, 4, 5])),
+            (&ipv4::SRC, Value::Ipv4(Ipv4Addr::new(10, 0, 0, 1))),
+            (&ipv4::ADDR, Value::Ipv4(Ipv4Addr::new(10, 0, 0, 1))),
+            (&ipv4::ADDR, Value::Ipv4(Ipv4Addr::new(10, 0, 0, 2))),
+            (&tcp::TCP, Value::None),
+            (&tcp::FLAG_SYN, Value::Bool(true)),
+            (&tcp::SEQ, Value::UInt(u64::MAX)),
+        ];
+        let b = vec![(&frame::NUMBER as Field, Value::UInt(2)), (&ipv4::TTL, Value::Int(-3))];
+        let c = vec![(&frame::NUMBER as Field, Value::UInt(300)), (&ipv4::SRC, Value::str("not storable"))];
+        let store = store_of(&[a.clone(), b, a, c]);
+        assert_eq!(store.len(), 4);
+        let want: &[Field] = &[&ipv4::ADDR, &tcp::SEQ, &tcp::FLAG_SYN, &tcp::TCP];
+        let first = decoded(&store, 0, want).unwrap();
+        let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["ip.addr", "ip.addr", "tcp", "tcp.flags.syn", "tcp.seq"]);
+        assert_eq!(first[1].1, Value::Ipv4(Ipv4Addr::new(10, 0, 0, 2)));
+        assert_eq!(first[4].1, Value::UInt(u64::MAX));
+        assert_eq!(decoded(&store, 2, want), Some(first));
+        assert_eq!(decoded(&store, 1, &[&ipv4::TTL]).unwrap(), vec![("ip.ttl".to_string(), Value::Int(-3))]);
+        assert_eq!(decoded(&store, 1, &[&ipv4::SRC]).unwrap(), vec![]);
+        assert_eq!(decoded(&store, 3, &[&frame::NUMBER]), None, "a string value cannot be kept");
+        assert_eq!(decoded(&store, 4, &[&frame::NUMBER]), None);
+    }
+
+    #[test]
+    fn records_fill_blocks_without_straddling() {
+        let big: Vec<(Field, Value)> = (0..200).map(|i| (&tcp::SEQ as Field, Value::UInt(u64::MAX - i))).collect();
+        let n = 2 * BLOCK / 2000 + 3;
+        let store = store_of(&vec![big.clone(); n]);
+        assert!(store.blocks.len() >= 2);
+        for i in [0, n / 2, n - 1] {
+            let got = decoded(&store, i, &[&tcp::SEQ]).unwrap();
+            assert_eq!(got.len(), 200);
+            assert_eq!(got[199].1, big[199].1);
+        }
+    }
+
+    #[test]
+    fn damaged_records_are_refused_not_misread() {
+        let mut store = store_of(&[vec![(&tcp::SEQ as Field, Value::UInt(1 << 40)), (&tcp::ACK, Value::UInt(1))]]);
+        let cut = store.blocks[0].len() - 2;
+        store.blocks[0].truncate(cut);
+        assert_eq!(decoded(&store, 0, &[&tcp::SEQ]), None);
+        assert_eq!(decoded(&store, 0, &[&tcp::ACK]), None);
+    }
+
+    #[test]
+    fn varints_round_trip() {
+        for x in [0, 1, 127, 128, 300, u32::MAX as u64, u64::MAX] {
+            let mut v = Vec::new();
+            put_varint(&mut v, x);
+            let mut r = &v[..];
+            assert_eq!(varint(&mut r), Some(x));
+            assert!(r.is_empty());
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The brief records against the dissections they stand for: on every
+//! sample and corpus capture, loaded as the inspector loads them, each
+//! packet's record must give exactly the brief items, in order, that
+//! dissecting the packet again gives.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::{mpsc, Arc};
+
+use super::event::Event;
+use super::packets::Packets;
+use super::{loader, walk};
+use crate::capture::StoreSource;
+use crate::dissect::{Depth, Dissection};
+use crate::field::{self, Field, Value};
+use crate::filter::Filter;
+
+fn load(path: &std::path::Path) -> Option<Arc<Packets>> {
+    let name = path.to_str()?;
+    let reader = crate::capture::open_stream(name).ok()?;
+    let file = std::fs::File::open(path).ok()?;
+    let packets = Arc::new(Packets::new(StoreSource::File(file), reader.is_pcapng()));
+    let (tx, rx) = mpsc::channel();
+    let loading = loader::spawn(reader, 0, packets.clone(), tx, Arc::new(AtomicBool::new(false)));
+    for ev in rx {
+        if matches!(ev, Event::Packets(p) if p.done) {
+            break;
+        }
+    }
+    assert!(loading.join().is_ok(), "loading {name} panicked");
+    assert!(packets.is_complete(), "{name} loaded");
+    Some(packets)
+}
+
+fn captures() -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for dir in ["sample-captures", "../shared/captures"] {
+        let Ok(rd) = std::fs::read_dir(dir) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "pcap" || x == "pcapng") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn brief_items(d: &Dissection) -> Vec<(&'static str, Value)> {
+    d.tree.nodes.iter().filter(|n| n.field.brief).map(|n| (n.field.name, n.value.clone())).collect()
+}
+
+#[test]
+fn brief_records_hold_what_dissection_gives() {
+    let all: Vec<Field> = field::all().iter().copied().filter(|f| f.brief).collect();
+    let (mut checked, mut without) = (0, 0);
+    for path in captures() {
+        let Some(packets) = load(&path) else { continue };
+        let (mut d, mut bytes) = (Dissection::default(), Vec::new());
+        for i in 0..packets.len() {
+            if !packets.read_brief(i, &mut crate::brief::Plan::new(&all), &mut d) {
+                without += 1;
+                continue;
+            }
+            let from_record = brief_items(&d);
+            assert!(packets.dissect_to(i, Depth::Fields, &mut bytes, &mut d));
+            assert_eq!(from_record, brief_items(&d), "{} packet {}", path.display(), i + 1);
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked} packets checked");
+    assert!(without * 100 < checked, "{without} packets without a record");
+}
+
+/// Runs `filter` over `packets` in a walk, as the inspector's filter bar does.
+fn matching(packets: &Arc<Packets>, filter: &Filter, brief: bool) -> Vec<u32> {
+    let filter = Arc::new(Filter::compile(&filter.to_string()).unwrap());
+    let reading = walk::Reading {
+        depth: Depth::Fields,
+        brief: if brief { filter.brief_fields().map(<[_]>::to_vec) } else { None },
+    };
+    let (tx, rx) = mpsc::channel();
+    let f = filter.clone();
+    walk::spawn(
+        packets.clone(),
+        reading,
+        Arc::new(AtomicBool::new(false)),
+        move |i, d, bytes, out: &mut Vec<u32>| {
+            if f.matches(d, bytes) {
+                out.push(i as u32 + 1);
+            }
+        },
+        move |chunk, _, _| tx.send(chunk).is_ok(),
+    )
+    .join()
+    .unwrap();
+    rx.into_iter().flatten().collect()
+}
+
+#[test]
+fn filters_on_brief_fields_match_as_on_dissections() {
+    let filters = [
+        "tcp.port == 12000",
+        "tcp.flags.syn == 1 && tcp.flags.ack == 0",
+        "ip.addr == 127.0.0.0/8 && !(udp.port == 53)",
+        "tcp.stream in {0 2..4} || udp.stream == 1",
+        "ip.src#2 == 127.0.0.1",
+        "count(ip.addr) > 2",
+        "eth.addr == 00:00:00:00:00:00 and frame.len > 100",
+        "ipv6 && tcp.len > 0",
+        "dns || http || smtp",
+        "string(tcp.dstport) matches \"^60\"",
+        "icmp.type == 3 and ip.ttl < 64",
+        "tcp.seq + tcp.len > 1000 ^^ arp.opcode == 2",
+        "frame.number >= 10 && max(tcp.srcport, tcp.dstport) != 80",
+        "vlan.id == 100 or sll",
+    ];
+    let mut differences = Vec::new();
+    for text in filters {
+        let filter = Filter::compile(text).unwrap();
+        assert!(filter.brief_fields().is_some(), "{text} reads brief fields only");
+        for path in captures() {
+            let Some(packets) = load(&path) else { continue };
+            if matching(&packets, &filter, true) != matching(&packets, &filter, false) {
+                differences.push(format!("{text} on {}", path.display()));
+            }
+        }
+    }
+    assert!(differences.is_empty(), "{differences:#?}");
+    for text in ["tcp[0:2] == 00:50", "len(tcp) > 20", "tcp.payload", "frame.time_relative > 1", "ip"] {
+        let filter = Filter::compile(text).unwrap();
+        assert_eq!(filter.brief_fields().is_some(), text == "ip", "{text}");
+    }
+}
+
+#[test]
+#[ignore]
+fn time_brief_walk() {
+    let Ok(big) = std::env::var("BIG") else { return };
+    let packets = load(std::path::Path::new(&big)).unwrap();
+    eprintln!("brief bytes {}", packets.brief_bytes());
+    for text in ["tcp.port == 8081", "tcp.port == 8081 && tcp.flags.syn == 1"] {
+        let filter = Filter::compile(text).unwrap();
+        let t = std::time::Instant::now();
+        let n = matching(&packets, &filter, true).len();
+        eprintln!("{text}: {n} in {:?}", t.elapsed());
+    }
+}
