@@ -70,7 +70,7 @@ impl ConversationsView {
 
     /// Takes in a chunk of the worker's findings.
     pub fn progress(&mut self, p: ViewProgress) {
-        if !self.job.accept(p.generation, p.scanned_to, p.done) {
+        if !self.job.accept_at(p.generation, p.scanned_to, p.caught_up, p.done) {
             return;
         }
         let Found::Conversations(rows) = p.found else { return };

@@ -162,7 +162,9 @@ impl FollowView {
             return;
         };
         if self.lines.is_empty() {
-            let note = if s.job.done { "No payload in this stream (yet)." } else { "computing…" };
+            // A live capture's worker is never done: once it has read what
+            // there is, the stream simply has no payload yet.
+            let note = if s.job.caught_up { "No payload in this stream yet." } else { "computing…" };
             put(buf, inner, 0, 0, note, Style::new().add_modifier(Modifier::DIM));
         }
         let height = (inner.height as usize).saturating_sub(1);
@@ -445,11 +447,24 @@ mod tests {
             }
         };
         send(seg(0x002, 0, b""));
-        send(seg(0x018, 1, b"one\n"));
-        while packets.len() < 2 {
+        while packets.is_empty() {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
         let mut v = FollowView::start(1, &packets, &tx);
+        // Once the worker has read the handshake, the view says so rather
+        // than "computing…".
+        while !v.stream.as_ref().is_some_and(|s| s.job.caught_up) {
+            match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+                Ok(Event::View(p)) => v.progress(p),
+                Ok(_) => {}
+                Err(e) => panic!("the worker never caught up: {e}"),
+            }
+        }
+        let area = Rect::new(0, 0, 60, 4);
+        let mut buf = Buffer::empty(area);
+        v.render(area, &mut buf);
+        assert!(rows(&buf)[1].contains("No payload in this stream yet."), "{:#?}", rows(&buf));
+        send(seg(0x018, 1, b"one\n"));
         wait(&mut v, &["one"]);
         assert!(!v.done(), "a running capture is never all read");
         send(seg(0x018, 5, b"two\n"));

@@ -49,7 +49,7 @@ impl Stream {
     /// Takes in a chunk of the worker's findings; false when it is another
     /// view's.
     pub fn progress(&mut self, p: ViewProgress) -> bool {
-        if !self.job.accept(p.generation, p.scanned_to, p.done) {
+        if !self.job.accept_at(p.generation, p.scanned_to, p.caught_up, p.done) {
             return false;
         }
         let Found::Segments(segs) = p.found else { return true };

@@ -28,6 +28,9 @@ pub struct ViewProgress {
     pub generation: u64,
     pub found: Found,
     pub scanned_to: usize,
+    /// The worker has read every packet in the store so far (a live
+    /// capture's worker then waits for more).
+    pub caught_up: bool,
     pub done: bool,
 }
 
@@ -60,8 +63,10 @@ pub const CONV_KINDS: [ConvType; 4] = [ConvType::Tcp, ConvType::Udp, ConvType::I
 pub struct Job {
     generation: u64,
     cancel: Arc<AtomicBool>,
-    /// Packets read so far, and whether the source is all read.
+    /// Packets read so far, whether that is all the store holds yet, and
+    /// whether the source is all read.
     pub scanned: usize,
+    pub caught_up: bool,
     pub done: bool,
 }
 
@@ -71,7 +76,7 @@ impl Default for Job {
         // Views come and go; a closed one's late chunks must not reach the next.
         static GENERATION: AtomicU64 = AtomicU64::new(0);
         let generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
-        Job { generation, cancel: Arc::new(AtomicBool::new(false)), scanned: 0, done: false }
+        Job { generation, cancel: Arc::new(AtomicBool::new(false)), scanned: 0, caught_up: false, done: false }
     }
 }
 
@@ -86,11 +91,15 @@ impl Job {
 
     /// Whether a chunk is this job's; if so, how far it has come is noted.
     pub fn accept(&mut self, generation: u64, scanned_to: usize, done: bool) -> bool {
+        self.accept_at(generation, scanned_to, done, done)
+    }
+
+    /// `accept`, noting also whether the worker has caught up with the store.
+    pub fn accept_at(&mut self, generation: u64, scanned_to: usize, caught_up: bool, done: bool) -> bool {
         if generation != self.generation {
             return false;
         }
-        self.scanned = scanned_to;
-        self.done = done;
+        (self.scanned, self.caught_up, self.done) = (scanned_to, caught_up, done);
         true
     }
 
@@ -158,6 +167,7 @@ impl StreamKey {
         let key = self.clone();
         let (generation, rel) = (job.generation, field::lookup("frame.time_relative"));
         let (tcp, udp) = (SegFields::default(), TransportFields::new("udp"));
+        let store = packets.clone();
         walk::spawn(
             packets,
             Depth::Transport,
@@ -191,7 +201,8 @@ impl StreamKey {
             },
             move |segs, scanned_to, done| {
                 let found = Found::Segments(segs);
-                tx.send(Event::View(ViewProgress { generation, found, scanned_to, done })).is_ok()
+                let caught_up = scanned_to >= store.len();
+                tx.send(Event::View(ViewProgress { generation, found, scanned_to, caught_up, done })).is_ok()
             },
         );
     }
@@ -212,6 +223,7 @@ pub fn spawn_conversations(packets: Arc<Packets>, tx: Sender<Event>, job: &Job) 
         conns: Connections::states_only(),
         rel: field::lookup("frame.time_relative"),
     };
+    let store = packets.clone();
     walk::spawn_with(
         packets,
         Depth::Transport,
@@ -247,7 +259,8 @@ pub fn spawn_conversations(packets: Arc<Packets>, tx: Sender<Event>, job: &Job) 
                 }
             }
             let found = Found::Conversations(rows);
-            tx.send(Event::View(ViewProgress { generation, found, scanned_to, done })).is_ok()
+            let caught_up = scanned_to >= store.len();
+            tx.send(Event::View(ViewProgress { generation, found, scanned_to, caught_up, done })).is_ok()
         },
     );
 }
