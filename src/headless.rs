@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::capture::{self, Interface, LiveCapture, LiveEvent, LiveStats, Record};
 use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
-use crate::field::Timestamp;
+use crate::field::{self, Field, FieldType, Timestamp};
 use crate::filter::Filter;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::session::Session;
@@ -55,6 +55,10 @@ pub struct Printer<'f> {
     quiet: bool,
     /// How deep every packet is dissected (`depth_for`).
     depth: Depth,
+    /// When the filter reads brief fields only and nothing else reads the
+    /// tree: those fields, and the packet's brief items the filter runs
+    /// on. Packets are then dissected for their columns only.
+    brief: Option<(Vec<Field>, Dissection)>,
 }
 
 impl<'f> Printer<'f> {
@@ -78,7 +82,29 @@ impl<'f> Printer<'f> {
             stats: Stats::default(),
             quiet: false,
             depth: depth_for(format, verbose, filter, false),
+            brief: None,
         }
+        .brief_filtering()
+    }
+
+    /// Turns on brief filtering (see `brief`) when it applies: the output
+    /// is the summary line, or field values that brief items hold.
+    fn brief_filtering(mut self) -> Printer<'f> {
+        let mut fields = self.filter.and_then(Filter::brief_fields).map(<[Field]>::to_vec);
+        let output_ok = match self.format {
+            Format::Summary => true,
+            Format::Fields(fl) => fl.fields().iter().all(|f| f.brief && f.ftype != FieldType::Protocol),
+        };
+        if let (Format::Fields(fl), Some(fields)) = (self.format, fields.as_mut()) {
+            fields.extend(fl.fields().iter().copied());
+        }
+        let simple = output_ok && !self.verbose && !self.hex && self.stats.is_empty();
+        self.brief = fields.filter(|_| simple).map(|f| (f, Dissection::default()));
+        if self.brief.is_some() {
+            self.depth = Depth::Columns;
+        }
+        self.d.tree.record_brief(self.brief.is_some());
+        self
     }
 
     /// Feeds every packet to `stats` (drawn by `finish`); `quiet` prints
@@ -92,7 +118,7 @@ impl<'f> Printer<'f> {
         self.depth = depth_for(self.format, self.verbose, self.filter, !stats.is_empty());
         self.stats = stats;
         self.quiet = quiet;
-        self
+        self.brief_filtering()
     }
 
     /// Draws the statistics once the packets are done.
@@ -119,16 +145,30 @@ impl<'f> Printer<'f> {
         let (d, line) = (&mut self.d, &mut self.line);
         dissect_frame(&meta, data, &mut self.session, Pass::First, self.depth, d);
         self.stats.packet(&meta, d, data);
-        if self.quiet || self.filter.is_some_and(|f| !f.matches(d, data)) {
+        let shown = match (self.filter, &mut self.brief) {
+            (Some(f), Some((fields, items))) => {
+                items.clear();
+                for (field, v) in &d.tree.brief {
+                    if fields.iter().any(|w| field::same(w, field)) {
+                        items.tree.add(field, 0..0, v.clone());
+                    }
+                }
+                f.matches(items, &[])
+            }
+            (Some(f), None) => f.matches(d, data),
+            (None, _) => true,
+        };
+        if self.quiet || !shown {
             return Ok(());
         }
         line.clear();
         if self.verbose {
             verbose_tree(d, data, line);
         } else {
-            match self.format {
-                Format::Summary => summary_line(&meta, d, line),
-                Format::Fields(fl) => fl.line(d, data, line),
+            match (self.format, &self.brief) {
+                (Format::Summary, _) => summary_line(&meta, d, line),
+                (Format::Fields(fl), Some((_, items))) => fl.line(items, &[], line),
+                (Format::Fields(fl), None) => fl.line(d, data, line),
             }
             line.push('\n');
         }

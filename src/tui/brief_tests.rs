@@ -132,17 +132,3 @@ fn filters_on_brief_fields_match_as_on_dissections() {
         assert_eq!(filter.brief_fields().is_some(), text == "ip", "{text}");
     }
 }
-
-#[test]
-#[ignore]
-fn time_brief_walk() {
-    let Ok(big) = std::env::var("BIG") else { return };
-    let packets = load(std::path::Path::new(&big)).unwrap();
-    eprintln!("brief bytes {}", packets.brief_bytes());
-    for text in ["tcp.port == 8081", "tcp.port == 8081 && tcp.flags.syn == 1"] {
-        let filter = Filter::compile(text).unwrap();
-        let t = std::time::Instant::now();
-        let n = matching(&packets, &filter, true).len();
-        eprintln!("{text}: {n} in {:?}", t.elapsed());
-    }
-}
