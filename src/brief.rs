@@ -153,6 +153,7 @@ fn shape_value(shape: &[(Field, Kind)], at: &[usize], rec: &[u8], mut j: usize) 
 
 /// Which fields to decode, and for each shape met so far, which of its
 /// entries those are.
+#[derive(Clone, Debug)]
 pub struct Plan {
     fields: Vec<Field>,
     by_shape: Vec<Option<Box<[bool]>>>,

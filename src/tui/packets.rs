@@ -104,6 +104,17 @@ impl Packets {
         d.clear();
         self.brief.read().unwrap_or_else(|e| e.into_inner()).decode(i, plan, &mut d.tree)
     }
+
+    /// Packet `i` for a reader of the brief fields `plan` wants, if given:
+    /// from its brief record (`bytes` then empty), else dissected to
+    /// `depth`. False when the packet cannot be read.
+    pub fn read_for(&self, i: usize, plan: Option<&mut Plan>, depth: Depth, bytes: &mut Vec<u8>, d: &mut Dissection) -> bool {
+        if plan.is_some_and(|plan| self.read_brief(i, plan, d)) {
+            bytes.clear();
+            return true;
+        }
+        self.dissect_to(i, depth, bytes, d)
+    }
 }
 
 /// What the file says about packet `i`, as the first pass saw it.

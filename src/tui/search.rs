@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::brief::Plan;
 use crate::dissect::{Depth, Dissection};
 use crate::filter::Filter;
 
@@ -72,6 +73,8 @@ pub struct Scan {
     pub forward: bool,
     pub row: usize,
     pub remaining: usize,
+    /// For a filter on brief fields: read them from the brief records.
+    plan: Option<Plan>,
 }
 
 /// What one step of a scan found.
@@ -92,7 +95,11 @@ impl Scan {
         } else {
             (from + rows - 1) % rows
         };
-        Scan { needle, forward, row, remaining: rows }
+        let plan = match &needle {
+            Needle::Filter(f) => f.brief_fields().map(Plan::new),
+            _ => None,
+        };
+        Scan { needle, forward, row, remaining: rows, plan }
     }
 
     /// Tests rows for up to `budget`.
@@ -113,7 +120,7 @@ impl Scan {
             let found = match (&finder, &self.needle) {
                 (Some(f), _) => packets.store().fetch(p, &mut buf).is_ok() && f.find(&buf).is_some(),
                 (None, Needle::Filter(filter)) => {
-                    packets.dissect_to(p, Depth::Fields, &mut buf, &mut d) && filter.matches(&d, &buf)
+                    packets.read_for(p, self.plan.as_mut(), Depth::Fields, &mut buf, &mut d) && filter.matches(&d, &buf)
                 }
                 (None, _) => false,
             };

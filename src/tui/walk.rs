@@ -100,14 +100,7 @@ where
                 if cancel.load(Ordering::Relaxed) {
                     return;
                 }
-                let from_brief = plan.as_mut().is_some_and(|plan| packets.read_brief(next, plan, &mut d));
-                let read = if from_brief {
-                    bytes.clear();
-                    true
-                } else {
-                    packets.dissect_to(next, reading.depth, &mut bytes, &mut d)
-                };
-                if read {
+                if packets.read_for(next, plan.as_mut(), reading.depth, &mut bytes, &mut d) {
                     visit(&mut state, next, &d, &bytes);
                 }
                 next += 1;
