@@ -12,6 +12,7 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 use super::dns_name::read_name;
 use super::dns_names::{duration, name_or_unknown, OPT_CODES};
 use super::{dns_dnssec as sec, dns_rdata_text as text, dns_svcb};
+use super::http::format_text;
 use super::{Buf, Ctx, DResult};
 
 pub static A: FieldDef = FieldDef::new("dns.a", "Address", FieldType::Ipv4);
@@ -267,36 +268,6 @@ pub(super) fn name_item(cx: &mut Ctx, b: &Buf, off: usize, f: Field) -> DResult<
     Ok(n.text)
 }
 
-/// A string as Wireshark's `format_text` shows it: it ends at a NUL, and
-/// control characters are C escapes (`\a`, `\n`, …) or octal (`\003`).
-fn c_text(bytes: &[u8]) -> String {
-    let end = bytes.iter().position(|&c| c == 0).unwrap_or(bytes.len());
-    let mut s = String::new();
-    for &c in &bytes[..end] {
-        let short = match c {
-            7 => "\\a",
-            8 => "\\b",
-            9 => "\\t",
-            10 => "\\n",
-            11 => "\\v",
-            12 => "\\f",
-            13 => "\\r",
-            b'\\' => "\\\\",
-            _ => "",
-        };
-        if !short.is_empty() {
-            s.push_str(short);
-        } else if (0x20..0x7f).contains(&c) {
-            s.push(c as char);
-        } else if c >= 0x80 {
-            s.push('\u{fffd}');
-        } else {
-            let _ = write!(s, "\\{c:03o}");
-        }
-    }
-    s
-}
-
 /// The EDNS options of an OPT record.
 fn options(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
     let end = off + len;
@@ -362,7 +333,7 @@ fn options(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
                 let end = data.iter().position(|&c| c == 0).unwrap_or(data.len());
                 let raw = String::from_utf8_lossy(&data[..end]).into_owned();
                 let id = t.add(&CHAIN, b.range(d, olen), Value::str(raw));
-                t.set_text(id, format_args!("{}: {}", CHAIN.display, c_text(data)));
+                t.set_text(id, format_args!("{}: {}", CHAIN.display, format_text(&data[..end])));
             }
             15 if olen >= 2 => {
                 t.add(&EXT_ERROR_CODE, b.range(d, 2), Value::UInt(u16::from_be_bytes([data[0], data[1]]) as u64));

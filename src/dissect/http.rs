@@ -121,6 +121,30 @@ pub fn show(b: &[u8]) -> String {
     out
 }
 
+/// Bytes as Wireshark's `format_text` shows them (Info columns, escaped
+/// labels): control characters as C escapes (`\\a`, `\\n`, …) or octal
+/// (`\\003`), invalid UTF-8 as U+FFFD (a backslash stays as it is).
+pub fn format_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{7}' => s.push_str("\\a"),
+            '\u{8}' => s.push_str("\\b"),
+            '\t' => s.push_str("\\t"),
+            '\n' => s.push_str("\\n"),
+            '\u{b}' => s.push_str("\\v"),
+            '\u{c}' => s.push_str("\\f"),
+            '\r' => s.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                let _ = write!(s, "\\{:03o}", c as u32);
+            }
+            c => s.push(c),
+        }
+    }
+    s
+}
+
 /// The offset of `part` (a slice of `whole`) within `whole`.
 fn offset_in(whole: &[u8], part: &[u8]) -> usize {
     (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize).min(whole.len())

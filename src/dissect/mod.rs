@@ -17,6 +17,9 @@ mod app_testutil;
 #[cfg(test)]
 mod depth_tests;
 pub mod arp;
+mod app_quoted;
+#[cfg(test)]
+mod app_props;
 pub mod dns;
 mod dns_name;
 mod dns_names;

@@ -6,9 +6,9 @@
 use std::fmt::Write;
 
 use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
-use crate::session::smtp::{Auth, FrameState, SmtpStream, MAX_MESSAGE};
+use crate::session::smtp::{call_key, Auth, FrameState, SmtpStream, MAX_MESSAGE};
 
-use super::http::show;
+use super::http::{format_text, show};
 use super::http_body::TEXT_LINES;
 use super::{smtp_imf as imf, Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
@@ -80,9 +80,9 @@ pub fn looks_like_smtp(first: &[u8]) -> bool {
 
 /// SMTP over TCP: every complete line (or the DATA message) in `b`.
 pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
-    let frame = cx.meta.number;
+    let key = call_key(cx.meta.number, b.tail(0));
     let saved = match cx.pass {
-        Pass::Revisit => cx.session.smtp.frames.get(&frame).cloned(),
+        Pass::Revisit => cx.session.smtp.frames.get(&key).cloned(),
         Pass::First => None,
     };
     // A later pass replays the frame from the state it was first seen in,
@@ -93,7 +93,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         None => std::mem::take(cx.session.smtp.streams.entry(seg.stream).or_default()),
     };
     if first_pass {
-        cx.session.smtp.frames.insert(frame, FrameState { phase: st.phase.clone(), message: None });
+        cx.session.smtp.frames.insert(key, FrameState { phase: st.phase.clone(), message: None });
     }
     let r = if st.tls {
         Ok(Pdu::NotMine)
@@ -109,16 +109,15 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
 }
 
 /// The complete lines at the start of `data`: (start, end without the line
-/// end, end after it).
+/// end, end after it). As in Wireshark, a line ends at CRLF, LF or a lone CR.
 fn lines(data: &[u8]) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
     let mut p = 0;
     std::iter::from_fn(move || {
-        let nl = memchr::memchr(b'\n', data.get(p..)?)?;
+        let at = p + memchr::memchr2(b'\r', b'\n', data.get(p..)?)?;
+        let crlf = data[at] == b'\r' && data.get(at + 1) == Some(&b'\n');
         let start = p;
-        let end = p + nl + 1;
-        let text_end = if nl > 0 && data[p + nl - 1] == b'\r' { p + nl - 1 } else { p + nl };
-        p = end;
-        Some((start, text_end, end))
+        p = at + if crlf { 2 } else { 1 };
+        Some((start, at, p))
     })
 }
 
@@ -176,8 +175,9 @@ fn has_line_end(data: &[u8]) -> bool {
 /// Classifies a client segment line by line as Wireshark's first pass does,
 /// moving the dialogue's phase along; `None` when its first line is not
 /// complete yet (Wireshark then asks TCP for another segment).
-fn classify(phase: &mut crate::session::smtp::Phase, data: &[u8]) -> Option<(Kind, Vec<Line>)> {
-    if !has_line_end(data) {
+fn classify(phase: &mut crate::session::smtp::Phase, data: &[u8], quoted: bool) -> Option<(Kind, Vec<Line>)> {
+    // Inside an ICMP error there is no reassembly: the bytes are all there is.
+    if !quoted && !has_line_end(data) {
         return None;
     }
     let mut kind = Kind::Commands;
@@ -222,7 +222,7 @@ fn classify(phase: &mut crate::session::smtp::Phase, data: &[u8]) -> Option<(Kin
             }
             shown.push(Line::Command);
         } else {
-            if phase.data_seen {
+            if phase.data_seen || !phase.answered {
                 kind = Kind::Message;
             }
             shown.push(Line::Command);
@@ -233,7 +233,7 @@ fn classify(phase: &mut crate::session::smtp::Phase, data: &[u8]) -> Option<(Kin
 
 fn client(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u8>, Vec<(u32, usize)>)>) -> DResult<Pdu> {
     let data = b.tail(0);
-    let Some((kind, shown)) = classify(&mut st.phase, data) else {
+    let Some((kind, shown)) = classify(&mut st.phase, data, cx.quoted) else {
         return Ok(Pdu::NeedMore { offset: 0, more: None });
     };
     open(cx, b, 0, data.len());
@@ -317,7 +317,7 @@ fn command(cx: &mut Ctx, b: &Buf, how: Line, s: usize, e: usize, next: usize, sh
         t.text(r, "[Cleartext credentials: AUTH LOGIN sends the user name and password in base64]");
         return;
     }
-    info_line(cx, shown, &format!("C: {line}"));
+    info_line(cx, shown, &format!("C: {}", format_text(&data[s..e])));
     // Wireshark takes the command as the line's first four characters and
     // the parameter as what follows the fifth (STARTTLS: STAR, TLS).
     let text = &data[s..e];
@@ -351,7 +351,7 @@ fn message_end(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u
         Some(m) => m,
         None => (std::mem::take(&mut st.message), std::mem::take(&mut st.fragments)),
     };
-    if let Some(f) = cx.session.smtp.frames.get_mut(&frame) {
+    if let Some(f) = cx.session.smtp.frames.get_mut(&call_key(frame, b.tail(0))) {
         f.message = Some((message.clone(), fragments.clone()));
     }
     st.message.clear();
@@ -387,20 +387,34 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
     let mut off = 0;
     let mut shown = 0;
     let mut in_reply = false;
-    for (s, e, next) in lines(data) {
+    // As for the client: a segment is shown whole once its first line is
+    // complete (Wireshark's reassembly asks for more only before that).
+    if !cx.quoted && !has_line_end(data) {
+        return Ok(Pdu::NeedMore { offset: 0, more: None });
+    }
+    while off < data.len() {
+        let (s, e, next) = line_at(data, off);
         if shown == 0 {
             open(cx, b, 0, data.len());
             cx.tree().hidden(&RSP, b.range(0, data.len()), Value::Bool(true));
         }
         let line = String::from_utf8_lossy(&data[s..e]).into_owned();
-        let code = line.get(..3).and_then(|c| c.parse::<u32>().ok());
+        let digits = data.get(s..s + 3).filter(|d| e >= s + 3 && d.iter().all(u8::is_ascii_digit));
+        let Some(code) = digits.map(|d| d.iter().fold(0u32, |n, c| n * 10 + (c - b'0') as u32)) else {
+            // Wireshark shows only lines that start with a reply code.
+            info_line(cx, shown, "S: ");
+            shown += 1;
+            off = next;
+            continue;
+        };
+        let code = Some(code);
         let more = line.as_bytes().get(3) == Some(&b'-');
         let param = line.get(4..).unwrap_or("").to_string();
         if in_reply {
-            let _ = write!(cx.out.cols.info, " | {param}");
+            let _ = write!(cx.out.cols.info, " | {}", format_text(param.as_bytes()));
             cx.tree().add(&RSP_PARAMETER, b.range(s + 4, param.len()), Value::str(param.as_str()));
         } else {
-            info_line(cx, shown, &format!("S: {line}"));
+            info_line(cx, shown, &format!("S: {}", format_text(&data[s..e])));
             let t = cx.tree();
             let id = t.open(&RESPONSE, b.range(s, next - s), Value::str(show(&data[s..next])));
             t.set_text(id, format_args!("Response: {}", show(&data[s..next])));
@@ -411,6 +425,7 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
                 t.add(&RSP_PARAMETER, b.range(s + 4, param.len()), Value::str(param.as_str()));
             }
         }
+        st.phase.answered = true;
         if !more {
             cx.tree().close();
             in_reply = false;
@@ -430,9 +445,6 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
     }
     if shown > 0 {
         cx.tree().close();
-    }
-    if off < data.len() {
-        return Ok(Pdu::NeedMore { offset: off, more: None });
     }
     Ok(Pdu::Done(off))
 }

@@ -204,8 +204,10 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
         cx.tree().close_to(root);
         return Err(DissectError::Truncated);
     }
-    if reset_text || out.is_some_and(|o| o.quoted) {
+    if reset_text {
         cx.tree().close_to(root);
+    } else if let Some(o) = out.as_ref().filter(|o| o.quoted) {
+        super::app_quoted::payload(cx, root, payload, sport, dport, o);
     } else {
         tcp_pdu::payload(cx, root, payload, sport, dport, out.as_ref(), h.flags & 0x001 != 0);
     }

@@ -2,6 +2,7 @@
 //! DATA), the message collected so far, AUTH LOGIN's exchange, and STARTTLS.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 /// At most this many bytes of one DATA message are kept for the IMF view;
 /// the rest is counted but not stored.
@@ -29,6 +30,10 @@ pub struct Phase {
     /// starts with `.` CRLF ends the message.
     pub crlf_seen: bool,
     pub auth: Auth,
+    /// The server has answered once. Before that (Wireshark's START state)
+    /// a client line that is no command is taken as message text, as when
+    /// a capture begins in the middle of a message.
+    pub answered: bool,
     /// STARTTLS was sent: a 220 reply makes what follows TLS.
     pub starttls_sent: bool,
 }
@@ -55,5 +60,15 @@ pub struct FrameState {
 #[derive(Default)]
 pub struct SmtpState {
     pub streams: HashMap<u32, SmtpStream>,
-    pub frames: HashMap<u32, FrameState>,
+    /// Keyed by frame and a digest of the bytes handed over: TCP may call
+    /// SMTP more than once in a frame (its own bytes, then a held segment
+    /// they complete), each call starting from its own phase.
+    pub frames: HashMap<(u32, u64), FrameState>,
+}
+
+/// The key of one SMTP call in a frame.
+pub fn call_key(frame: u32, bytes: &[u8]) -> (u32, u64) {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    (frame, h.finish())
 }
