@@ -11,10 +11,11 @@
 //!
 //! A record is a shape (the list of fields and how each value is stored,
 //! shared by every packet of the same layout) and the values, as LEB128
-//! varints for numbers and raw bytes for addresses: about 50 bytes for a
-//! TCP/IPv4 packet.
+//! varints for numbers and raw bytes for addresses. Booleans live in the
+//! shape, and a value equal to one a few items before (`ip.addr` after
+//! `ip.src`) refers back to it, so a TCP/IPv4 packet takes about 40 bytes.
 
-use std::collections::HashMap;
+use crate::session::HashMap;
 
 use crate::field::{self, Field, Value};
 use crate::tree::Tree;
@@ -23,7 +24,10 @@ use crate::tree::Tree;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Kind {
     None,
-    Bool,
+    True,
+    False,
+    /// The value of the item this many places before.
+    Same(u8),
     UInt,
     Int,
     FrameNum,
@@ -69,9 +73,9 @@ impl BriefStore {
         self.starts.is_empty()
     }
 
-    /// Memory held by the records, in bytes.
+    /// Memory the records fill, in bytes.
     pub fn heap_bytes(&self) -> usize {
-        self.blocks.iter().map(Vec::capacity).sum::<usize>() + self.starts.capacity() * 8
+        self.blocks.iter().map(Vec::len).sum::<usize>() + self.starts.len() * 8
     }
 
     fn record(&self, i: usize) -> Option<&[u8]> {
@@ -115,15 +119,35 @@ impl BriefStore {
         let wanted = plan.by_shape[id].get_or_insert_with(|| {
             shape.iter().map(|(f, _)| plan.fields.iter().any(|w| field::same(w, f))).collect()
         });
-        for (&(f, kind), &want) in shape.iter().zip(wanted.iter()) {
+        // Where each item's value starts, for those that refer back to it.
+        plan.at.clear();
+        let whole = rec;
+        for (j, (&(f, kind), &want)) in shape.iter().zip(wanted.iter()).enumerate() {
+            plan.at.push(whole.len() - rec.len());
             if want {
-                let Some(value) = read(kind, &mut rec) else { return false };
+                let value = match kind {
+                    Kind::Same(_) => shape_value(shape, &plan.at, whole, j),
+                    _ => read(kind, &mut { rec }),
+                };
+                let Some(value) = value else { return false };
                 tree.add(f, 0..0, value);
-            } else if skip(kind, &mut rec).is_none() {
+            }
+            if skip(kind, &mut rec).is_none() {
                 return false;
             }
         }
         true
+    }
+}
+
+/// The value of item `j`, following references back to the item that
+/// holds it; `at` has where each item up to `j` starts in `rec`.
+fn shape_value(shape: &[(Field, Kind)], at: &[usize], rec: &[u8], mut j: usize) -> Option<Value> {
+    loop {
+        match shape.get(j)?.1 {
+            Kind::Same(d) => j = j.checked_sub(d as usize)?,
+            kind => return read(kind, &mut rec.get(*at.get(j)?..)?),
+        }
     }
 }
 
@@ -132,11 +156,12 @@ impl BriefStore {
 pub struct Plan {
     fields: Vec<Field>,
     by_shape: Vec<Option<Box<[bool]>>>,
+    at: Vec<usize>,
 }
 
 impl Plan {
     pub fn new(fields: &[Field]) -> Plan {
-        Plan { fields: fields.to_vec(), by_shape: Vec::new() }
+        Plan { fields: fields.to_vec(), by_shape: Vec::new(), at: Vec::new() }
     }
 }
 
@@ -163,8 +188,8 @@ impl Encoder {
         let before = self.bytes.len();
         self.key.clear();
         let mut storable = true;
-        for (f, v) in items {
-            match kind_of(v) {
+        for (j, (f, _)) in items.iter().enumerate() {
+            match kind_at(items, j) {
                 Some(k) => self.key.push((*f as *const _ as usize, k)),
                 None => storable = false,
             }
@@ -178,17 +203,26 @@ impl Encoder {
                     let id = self.next_id;
                     self.next_id += 1;
                     self.ids.insert(self.key.clone(), id);
-                    let shape: Shape = items.iter().filter_map(|(f, v)| Some((*f, kind_of(v)?))).collect();
+                    let shape: Shape = items.iter().zip(&self.key).map(|((f, _), (_, k))| (*f, *k)).collect();
                     self.new_shapes.push((id, shape));
                     id
                 }
             };
             put_varint(&mut self.bytes, id as u64);
-            for (_, v) in items {
-                write(v, &mut self.bytes);
+            for ((_, v), (_, k)) in items.iter().zip(&self.key) {
+                if !matches!(k, Kind::Same(_)) {
+                    write(v, &mut self.bytes);
+                }
             }
         }
         self.lens.push((self.bytes.len() - before) as u32);
+    }
+
+    /// Drops the records made since the last publish (their packets were
+    /// not kept).
+    pub fn discard(&mut self) {
+        self.lens.clear();
+        self.bytes.clear();
     }
 
     /// Moves the records made since the last call into `store`.
@@ -209,10 +243,26 @@ impl Encoder {
     }
 }
 
+/// How far back an equal value is looked for: far enough for the hidden
+/// duplicates (`ip.addr`, `tcp.port`, `eth.addr`) of the item before.
+const LOOK_BACK: usize = 4;
+
+/// How item `j` is stored.
+fn kind_at(items: &[(Field, Value)], j: usize) -> Option<Kind> {
+    let v = &items.get(j)?.1;
+    let k = kind_of(v)?;
+    if matches!(k, Kind::None | Kind::True | Kind::False) {
+        return Some(k);
+    }
+    let same = (1..=LOOK_BACK.min(j)).find(|&d| items[j - d].1 == *v);
+    Some(same.map_or(k, |d| Kind::Same(d as u8)))
+}
+
 fn kind_of(v: &Value) -> Option<Kind> {
     Some(match v {
         Value::None => Kind::None,
-        Value::Bool(_) => Kind::Bool,
+        Value::Bool(true) => Kind::True,
+        Value::Bool(false) => Kind::False,
         Value::UInt(_) => Kind::UInt,
         Value::Int(_) => Kind::Int,
         Value::FrameNum(_) => Kind::FrameNum,
@@ -225,7 +275,6 @@ fn kind_of(v: &Value) -> Option<Kind> {
 
 fn write(v: &Value, out: &mut Vec<u8>) {
     match v {
-        Value::Bool(b) => out.push(*b as u8),
         Value::UInt(x) => put_varint(out, *x),
         // Zigzag, so small negative numbers stay short.
         Value::Int(x) => put_varint(out, ((x << 1) ^ (x >> 63)) as u64),
@@ -239,8 +288,9 @@ fn write(v: &Value, out: &mut Vec<u8>) {
 
 fn read(kind: Kind, rec: &mut &[u8]) -> Option<Value> {
     Some(match kind {
-        Kind::None => Value::None,
-        Kind::Bool => Value::Bool(take::<1>(rec)?[0] != 0),
+        Kind::None | Kind::Same(_) => Value::None,
+        Kind::True => Value::Bool(true),
+        Kind::False => Value::Bool(false),
         Kind::UInt => Value::UInt(varint(rec)?),
         Kind::Int => {
             let z = varint(rec)?;
@@ -256,8 +306,7 @@ fn read(kind: Kind, rec: &mut &[u8]) -> Option<Value> {
 /// Steps over a value without building it.
 fn skip(kind: Kind, rec: &mut &[u8]) -> Option<()> {
     let n = match kind {
-        Kind::None => 0,
-        Kind::Bool => 1,
+        Kind::None | Kind::True | Kind::False | Kind::Same(_) => 0,
         Kind::UInt | Kind::Int | Kind::FrameNum => rec.iter().position(|b| b & 0x80 == 0)? + 1,
         Kind::Ipv4 => 4,
         Kind::Ipv6 => 16,
@@ -358,6 +407,29 @@ mod tests {
             let got = decoded(&store, i, &[&tcp::SEQ]).unwrap();
             assert_eq!(got.len(), 200);
             assert_eq!(got[199].1, big[199].1);
+        }
+    }
+
+    #[test]
+    fn repeated_values_refer_back_and_decode_alone() {
+        let a = Ipv4Addr::new(10, 0, 0, 1);
+        let items = vec![
+            (&ipv4::SRC as Field, Value::Ipv4(a)),
+            (&ipv4::ADDR, Value::Ipv4(a)),
+            (&tcp::SEQ, Value::UInt(7)),
+            (&tcp::ACK, Value::UInt(7)),
+            (&tcp::FLAG_SYN, Value::Bool(true)),
+            (&tcp::FLAG_ACK, Value::Bool(false)),
+            (&tcp::STREAM, Value::UInt(7)),
+        ];
+        let store = store_of(&[items.clone()]);
+        let kinds: Vec<Kind> = store.shapes[1].iter().map(|(_, k)| *k).collect();
+        use Kind::*;
+        assert_eq!(kinds, [Ipv4, Same(1), UInt, Same(1), True, False, Same(3)]);
+        // The record holds the address and the number once each.
+        assert_eq!(store.record(0).unwrap().len(), 1 + 4 + 1);
+        for (f, v) in &items {
+            assert_eq!(decoded(&store, 0, &[*f]).unwrap(), vec![(f.name.to_string(), v.clone())]);
         }
     }
 

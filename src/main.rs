@@ -142,8 +142,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return live_capture(&cli, iface, format, filter);
     }
     let Some(path) = cli.read.clone().or(cli.file.clone()) else {
-        if !headless && cli.write.is_none() {
-            // Nothing to read in a terminal: offer live capture instead.
+        if !headless {
+            // Nothing to read in a terminal: offer live capture instead
+            // (written to the -w file, if given).
             if let Some(iface) = wirelens::tui::pick_interface()? {
                 wirelens::tui::run_live(&live_options(&cli, iface), cli.display_filter.as_deref())?;
             }

@@ -144,8 +144,18 @@ impl Tree {
     }
 
     /// Adds an item as a child of the innermost open item.
+    #[inline]
     pub fn add(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
-        if field.brief && self.record_brief {
+        // The columns-only pass adds every item and keeps none: inlined,
+        // that costs a test.
+        if self.no_items && !self.record_brief {
+            return NO_NODE;
+        }
+        self.keep(field, range, value)
+    }
+
+    fn keep(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
+        if self.record_brief && field.brief {
             self.brief.push((field, value.clone()));
         }
         if self.no_items {

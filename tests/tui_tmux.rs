@@ -352,7 +352,10 @@ fn with_no_file_and_no_interface_a_picker_starts_a_live_capture() {
         eprintln!("skipping: live capture needs root");
         return;
     }
-    let Some(s) = Session::start("picker", "") else { return };
+    // The picked capture is written to the -w file, as `-i lo -w` would.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("picked.pcap");
+    let Some(s) = Session::start("picker", &format!("-f 'udp port 47913' -w {}", out.display())) else { return };
     let screen = s.wait_for("capture on which interface?");
     // Move down to `lo`, wherever libpcap lists it.
     let n = screen
@@ -363,7 +366,16 @@ fn with_no_file_and_no_interface_a_picker_starts_a_live_capture() {
     s.keys(&vec!["j"; n - 1]);
     s.keys(&["Enter"]);
     s.wait_for("● Capturing │ Dropped: 0 │ lo");
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    s.wait_until("a datagram captured", |screen| {
+        let _ = sock.send_to(b"picked", "127.0.0.1:47913");
+        let count = screen.split_once("Packets: ").map(|(_, rest)| rest.chars().take_while(char::is_ascii_digit).collect::<String>());
+        count.and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n > 0)
+    });
     s.keys(&["q"]);
     let after = s.wait_for("STTY");
     assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
+    let written = Command::new("tshark").args(["-n", "-r"]).arg(&out).output().unwrap();
+    let text = String::from_utf8_lossy(&written.stdout);
+    assert!(written.status.success() && text.contains("47913"), "{text}");
 }

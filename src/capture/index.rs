@@ -3,7 +3,7 @@
 //! bytes, so memory grows with the packet count, not the file size.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::os::unix::fs::FileExt;
 
 use super::{CaptureError, Interface, Reader, Record};
@@ -11,9 +11,16 @@ use super::{CaptureError, Interface, Reader, Record};
 /// Where packet bytes are read from.
 pub enum StoreSource {
     File(File),
-    /// Input that cannot be re-read (stdin), kept in memory.
+    /// Input that cannot be re-read (stdin, a live capture), kept in memory.
     Memory(Vec<u8>),
+    /// Live packets beyond the memory budget: a temporary file (deleted
+    /// when closed) that grows as they arrive, `len` bytes long.
+    Spilled { file: File, len: u64 },
 }
+
+/// How many bytes of live packets are kept in memory before they move to a
+/// temporary file, so a capture that runs for hours stays bounded.
+pub const MEMORY_BUDGET: usize = 64 << 20;
 
 pub struct PacketStore {
     pub source: StoreSource,
@@ -21,6 +28,8 @@ pub struct PacketStore {
     pub interfaces: Vec<Interface>,
     /// Set when indexing stopped on damage; the records before it are valid.
     pub error: Option<CaptureError>,
+    /// Bytes of packets kept in memory before they spill to a file.
+    pub budget: usize,
 }
 
 impl PacketStore {
@@ -56,7 +65,37 @@ impl PacketStore {
             }
         }
         let interfaces = reader.interfaces().to_vec();
-        Ok(PacketStore { source: file, records, interfaces, error })
+        Ok(PacketStore { source: file, records, interfaces, error, budget: MEMORY_BUDGET })
+    }
+
+    /// An empty store over `source`, for packets that will be appended.
+    pub fn new(source: StoreSource) -> PacketStore {
+        PacketStore { source, records: Vec::new(), interfaces: Vec::new(), error: None, budget: MEMORY_BUDGET }
+    }
+
+    /// Keeps the bytes of packets that arrive live; returns where they
+    /// start. Beyond the memory budget, everything moves to a temporary
+    /// file, which then takes what comes.
+    pub fn append(&mut self, bytes: &[u8]) -> std::io::Result<u64> {
+        if let StoreSource::Memory(mem) = &mut self.source {
+            if mem.len() + bytes.len() <= self.budget {
+                let at = mem.len() as u64;
+                mem.extend_from_slice(bytes);
+                return Ok(at);
+            }
+            let mut file = tempfile::tempfile()?;
+            file.write_all(mem)?;
+            self.source = StoreSource::Spilled { len: mem.len() as u64, file };
+        }
+        match &mut self.source {
+            StoreSource::Spilled { file, len } => {
+                let at = *len;
+                file.write_all_at(bytes, at)?;
+                *len += bytes.len() as u64;
+                Ok(at)
+            }
+            _ => Err(std::io::Error::other("packets cannot be added to a capture file")),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -72,7 +111,7 @@ impl PacketStore {
         let rec = self.records.get(i).ok_or_else(|| std::io::Error::other("no such packet"))?;
         buf.resize(rec.caplen as usize, 0);
         match &self.source {
-            StoreSource::File(f) => f.read_exact_at(buf, rec.offset),
+            StoreSource::File(f) | StoreSource::Spilled { file: f, .. } => f.read_exact_at(buf, rec.offset),
             StoreSource::Memory(v) => {
                 let s = rec.offset as usize;
                 let src = v.get(s..s + rec.caplen as usize).ok_or_else(|| std::io::Error::other("out of range"))?;
@@ -84,5 +123,31 @@ impl PacketStore {
 
     pub fn linktype(&self, rec: &Record) -> u32 {
         self.interfaces.get(rec.iface as usize).map(|i| i.linktype).unwrap_or(u32::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::Record;
+
+    #[test]
+    fn appended_bytes_spill_to_a_file_past_the_budget() {
+        let mut store = PacketStore::new(StoreSource::Memory(Vec::new()));
+        store.budget = 100;
+        let packets: Vec<Vec<u8>> = (0..5u8).map(|i| vec![i; 45]).collect();
+        for p in &packets {
+            let offset = store.append(p).unwrap();
+            store.records.push(Record { offset, caplen: p.len() as u32, origlen: p.len() as u32, ..Record::default() });
+            let spilled = matches!(store.source, StoreSource::Spilled { .. });
+            assert_eq!(spilled, store.len() > 2, "after {} packets", store.len());
+        }
+        let mut buf = Vec::new();
+        for (i, p) in packets.iter().enumerate() {
+            store.fetch(i, &mut buf).unwrap();
+            assert_eq!(&buf, p);
+        }
+        let mut file = PacketStore::index_file("sample-captures/udp-upper.pcap", |_| true).unwrap();
+        assert!(file.append(&[1, 2, 3]).is_err(), "a capture file is not written to");
     }
 }

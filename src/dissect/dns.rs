@@ -115,6 +115,18 @@ pub static RESPONSE_TO: FieldDef = FieldDef::new("dns.response_to", "Request In"
     .desc("This is a response to the DNS query in this frame");
 pub static TIME: FieldDef =
     FieldDef::new("dns.time", "Time", FieldType::RelTime).desc("The time between the Query and the Response");
+pub static RETRANSMISSION: FieldDef = FieldDef::new("dns.retransmission", "Retransmission", FieldType::Bool)
+    .strings(&[(1, "True"), (0, "False")])
+    .desc("This is a retransmission");
+pub static RETRANSMIT_REQUEST_IN: FieldDef =
+    FieldDef::new("dns.retransmit_request_in", "Retransmitted request. Original request in", FieldType::FrameNum)
+        .desc("This is a retransmitted DNS query");
+pub static RETRANSMIT_RESPONSE_IN: FieldDef =
+    FieldDef::new("dns.retransmit_response_in", "Retransmitted response. Original response in", FieldType::FrameNum)
+        .desc("This is a retransmitted DNS response");
+static RETRANSMIT_REQUEST: FieldDef = FieldDef::new("dns.retransmit_request", "DNS query retransmission", FieldType::None);
+static RETRANSMIT_RESPONSE: FieldDef =
+    FieldDef::new("dns.retransmit_response", "DNS response retransmission", FieldType::None);
 pub static UNSOLICITED: FieldDef = FieldDef::new("dns.unsolicited", "Unsolicited", FieldType::Bool)
     .strings(&[(1, "True"), (0, "False")])
     .desc("This is an unsolicited response");
@@ -127,6 +139,7 @@ pub static FIELDS: &[Field] = &[
     &QRY_TYPE, &QRY_CLASS, &QRY_QU, &RESP_NAME, &RESP_TYPE, &RESP_CLASS, &CACHE_FLUSH, &RESP_TTL,
     &RESP_LEN, &SRV_SERVICE, &SRV_PROTO, &SRV_NAME, &UDP_PAYLOAD_SIZE, &EXT_RCODE, &EDNS0_VERSION,
     &RESP_Z, &RESP_Z_DO, &RESP_Z_RESERVED, &RESPONSE_IN, &RESPONSE_TO, &TIME, &UNSOLICITED,
+    &RETRANSMISSION, &RETRANSMIT_REQUEST_IN, &RETRANSMIT_RESPONSE_IN, &RETRANSMIT_REQUEST, &RETRANSMIT_RESPONSE,
 ];
 
 /// The protocols that share DNS's message format, told apart by port.
@@ -293,9 +306,23 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
         cx.tree().close();
     }
 
-    let t = cx.tree();
     let here = b.range(0, 0);
-    if response {
+    // Wireshark's order of these generated items, and its expert note on a
+    // retransmission.
+    if links.retransmit_of != 0 {
+        let (expert, f, what) = if response {
+            (&RETRANSMIT_RESPONSE, &RETRANSMIT_RESPONSE_IN, "response")
+        } else {
+            (&RETRANSMIT_REQUEST, &RETRANSMIT_REQUEST_IN, "query")
+        };
+        let original = if response { "response" } else { "request" };
+        let msg = format!("DNS {what} retransmission. Original {original} in frame {}", links.retransmit_of);
+        super::expert(cx, expert, &msg, "Warning", "Protocol");
+        let t = cx.tree();
+        t.generated(f, here.clone(), Value::FrameNum(links.retransmit_of));
+        t.generated(&RETRANSMISSION, here, Value::Bool(true));
+    } else if response {
+        let t = cx.tree();
         if links.request_in != 0 {
             t.generated(&RESPONSE_TO, here.clone(), Value::FrameNum(links.request_in));
             if let Some(ns) = links.time {
@@ -305,9 +332,9 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
             t.generated(&UNSOLICITED, here, Value::Bool(true));
         }
     } else if links.response_in != 0 {
-        t.generated(&RESPONSE_IN, here, Value::FrameNum(links.response_in));
+        cx.tree().generated(&RESPONSE_IN, here, Value::FrameNum(links.response_in));
     }
-    t.close();
+    cx.tree().close();
     if rejected {
         return Err(DissectError::Malformed);
     }

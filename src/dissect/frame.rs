@@ -46,7 +46,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) {
     let root = t.open(&FRAME, all.clone(), Value::None);
     t.set_text(
         root,
-        format!(
+        format_args!(
             "Frame {}: {} bytes on wire ({} bits), {} bytes captured ({} bits)",
             m.number,
             m.origlen,

@@ -228,7 +228,7 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     t.close();
     // The field holds 8-byte units; the label shows bytes.
     let fo = t.add(&FRAG_OFFSET, b.range(6, 2), Value::UInt((ff & 0x1fff) as u64));
-    t.set_text(fo, format_args!("{} = Fragment Offset: {}", bits13(ff & 0x1fff), off));
+    t.set_text(fo, format_args!("{} = Fragment Offset: {}", Bits13(ff & 0x1fff), off));
     let ttl = b.u8(8)?;
     let proto = b.u8(9)?;
     let ck = b.u16(10)?;
@@ -256,7 +256,7 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
         t.hidden(&HOST, b.range(16, 4), Value::str(dst.to_string()));
     }
     t.set_text(root, format_args!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"));
-    cx.out.cols.set_addrs(src, dst);
+    cx.out.cols.set_ipv4_addrs(src, dst);
     cx.net = Some((IpAddr::V4(src), IpAddr::V4(dst)));
     if hlen > 20 {
         options(cx, b, hlen)?;
@@ -391,23 +391,45 @@ fn options(cx: &mut Ctx, b: Buf, hlen: usize) -> DResult<()> {
     Ok(())
 }
 
-fn bits13(v: u16) -> String {
-    let s = format!("{v:013b}");
-    format!("...{} {} {} {}", &s[0..1], &s[1..5], &s[5..9], &s[9..13])
+/// A 13-bit field as Wireshark pictures it (`...0 0000 0000 0000`), written
+/// only if a label is formatted.
+struct Bits13(u16);
+
+impl std::fmt::Display for Bits13 {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("...")?;
+        for bit in (0..13).rev() {
+            if bit % 4 == 3 {
+                f.write_str(" ")?;
+            }
+            f.write_str(if self.0 >> bit & 1 == 1 { "1" } else { "0" })?;
+        }
+        Ok(())
+    }
 }
 
-pub fn dscp_name(d: u8) -> String {
-    match d {
-        0 => "CS0".into(),
-        8 => "CS1".into(),
-        16 => "CS2".into(),
-        24 => "CS3".into(),
-        32 => "CS4".into(),
-        40 => "CS5".into(),
-        46 => "EF".into(),
-        48 => "CS6".into(),
-        56 => "CS7".into(),
-        n => format!("Unknown ({n})"),
+pub fn dscp_name(d: u8) -> DscpName {
+    DscpName(d)
+}
+
+/// A DSCP value's name, written only if a label is formatted.
+pub struct DscpName(u8);
+
+impl std::fmt::Display for DscpName {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let name = match self.0 {
+            0 => "CS0",
+            8 => "CS1",
+            16 => "CS2",
+            24 => "CS3",
+            32 => "CS4",
+            40 => "CS5",
+            46 => "EF",
+            48 => "CS6",
+            56 => "CS7",
+            n => return write!(f, "Unknown ({n})"),
+        };
+        f.write_str(name)
     }
 }
 
@@ -425,6 +447,15 @@ mod tests {
     use crate::dissect::testutil::{field, run, run_cut};
     use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
     use crate::session::Session;
+
+    #[test]
+    fn thirteen_bit_pictures_and_dscp_names() {
+        use super::{dscp_name, Bits13};
+        assert_eq!(Bits13(0).to_string(), "...0 0000 0000 0000");
+        assert_eq!(Bits13(0x1001).to_string(), "...1 0000 0000 0001");
+        assert_eq!(dscp_name(46).to_string(), "EF");
+        assert_eq!(dscp_name(5).to_string(), "Unknown (5)");
+    }
 
     fn header(total: u16, id: u16, flags_off: u16, proto: u8, options: &[u8]) -> Vec<u8> {
         let hl = 5 + options.len() / 4;

@@ -172,6 +172,14 @@ impl Columns {
         let _ = write!(self.dst, "{dst}");
     }
 
+    /// `set_addrs` for IPv4, the commonest, without the formatting machinery.
+    pub fn set_ipv4_addrs(&mut self, src: std::net::Ipv4Addr, dst: std::net::Ipv4Addr) {
+        self.src.clear();
+        self.dst.clear();
+        crate::field::push_ipv4(src, &mut self.src);
+        crate::field::push_ipv4(dst, &mut self.dst);
+    }
+
     /// Replaces the Info text (a higher layer describes the packet better).
     pub fn info(&mut self) -> &mut String {
         self.info.clear();

@@ -24,7 +24,14 @@ pub struct Links {
     pub request_in: u32,
     /// For a response: nanoseconds since its query.
     pub time: Option<i64>,
+    /// A query sent again before any response (within the retransmission
+    /// timer) or a second response: the frame of the original.
+    pub retransmit_of: u32,
 }
+
+/// Wireshark's default DNS retransmission timer: a query repeated sooner is
+/// a retransmission, a later one a new transaction.
+const RETRANSMISSION_SECS: i64 = 5;
 
 #[derive(Default)]
 pub struct DnsState {
@@ -41,21 +48,29 @@ impl DnsState {
     /// response yet). `conv` is the conversation (none when
     /// the network layer gave no addresses).
     pub fn first_pass(&mut self, conv: Option<ConvKey>, id: u16, response: bool, frame: u32, ts: Timestamp) -> Links {
+        let latest = self.open.get(&(conv, id)).copied();
         if !response {
+            if let Some(t) = latest {
+                let q = self.txns[t];
+                if q.rep_frame == 0 && ts.since(q.req_ts) < RETRANSMISSION_SECS * 1_000_000_000 {
+                    self.by_frame.insert(frame, t);
+                    return Links { retransmit_of: q.req_frame, ..Links::default() };
+                }
+            }
             let t = self.txns.len();
             self.txns.push(Transaction { req_frame: frame, req_ts: ts, rep_frame: 0 });
             self.open.insert((conv, id), t);
             self.by_frame.insert(frame, t);
             return Links::default();
         }
-        match self.open.get(&(conv, id)).copied() {
-            Some(t) if self.txns[t].rep_frame == 0 || self.txns[t].rep_frame == frame => {
-                self.txns[t].rep_frame = frame;
-                self.by_frame.insert(frame, t);
-                let q = self.txns[t];
-                Links { response_in: 0, request_in: q.req_frame, time: Some(ts.since(q.req_ts)) }
-            }
-            _ => Links::default(),
+        let Some(t) = latest else { return Links::default() };
+        self.by_frame.insert(frame, t);
+        let q = self.txns[t];
+        if q.rep_frame == 0 || q.rep_frame == frame {
+            self.txns[t].rep_frame = frame;
+            Links { request_in: q.req_frame, time: Some(ts.since(q.req_ts)), ..Links::default() }
+        } else {
+            Links { request_in: q.req_frame, retransmit_of: q.rep_frame, ..Links::default() }
         }
     }
 
@@ -64,10 +79,11 @@ impl DnsState {
         let Some(t) = self.by_frame.get(&frame).map(|&t| self.txns[t]) else {
             return Links::default();
         };
-        if response {
-            Links { response_in: 0, request_in: t.req_frame, time: Some(ts.since(t.req_ts)) }
-        } else {
-            Links { response_in: t.rep_frame, request_in: 0, time: None }
+        match (response, t.req_frame == frame, t.rep_frame == frame) {
+            (false, true, _) => Links { response_in: t.rep_frame, ..Links::default() },
+            (false, false, _) => Links { retransmit_of: t.req_frame, ..Links::default() },
+            (true, _, true) => Links { request_in: t.req_frame, time: Some(ts.since(t.req_ts)), ..Links::default() },
+            (true, _, false) => Links { request_in: t.req_frame, retransmit_of: t.rep_frame, ..Links::default() },
         }
     }
 }
@@ -93,9 +109,25 @@ mod tests {
         assert_eq!((r.request_in, r.time), (94, Some(4_000_000)));
         assert_eq!(s.revisit(94, false, ts(1000)).response_in, 95);
         assert_eq!(s.revisit(95, true, ts(1004)).request_in, 94);
-        // A second response to the same query is not paired again, and
-        // another conversation's ID is unrelated.
-        assert_eq!(s.first_pass(conv(1), 0x5614, true, 96, ts(1005)), Links::default());
+        // A second response to the same query is a retransmission of the
+        // first, and another conversation's ID is unrelated.
+        let again = s.first_pass(conv(1), 0x5614, true, 96, ts(1005));
+        assert_eq!((again.request_in, again.retransmit_of, again.time), (94, 95, None));
+        assert_eq!(s.revisit(96, true, ts(1005)).retransmit_of, 95);
         assert_eq!(s.first_pass(conv(2), 0x5614, true, 97, ts(1005)), Links::default());
+    }
+
+    #[test]
+    fn repeated_queries_within_the_timer_are_retransmissions() {
+        let mut s = DnsState::default();
+        s.first_pass(conv(1), 7, false, 10, ts(0));
+        assert_eq!(s.first_pass(conv(1), 7, false, 11, ts(1000)).retransmit_of, 10);
+        // The response pairs with the first query.
+        assert_eq!(s.first_pass(conv(1), 7, true, 12, ts(1500)).request_in, 10);
+        assert_eq!(s.revisit(11, false, ts(1000)).retransmit_of, 10);
+        assert_eq!(s.revisit(10, false, ts(0)).response_in, 12);
+        // After the timer, the same ID starts a new transaction.
+        s.first_pass(conv(1), 8, false, 20, ts(0));
+        assert_eq!(s.first_pass(conv(1), 8, false, 21, ts(6000)), Links::default());
     }
 }

@@ -6,7 +6,7 @@
 //! sequence number. A later look at a request (the TUI revisiting it) also
 //! knows its reply, as Wireshark's second pass does.
 
-use std::collections::HashMap;
+use crate::session::HashMap;
 use std::net::IpAddr;
 
 use crate::field::Timestamp;

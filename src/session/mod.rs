@@ -7,8 +7,13 @@ pub mod smtp;
 pub mod frag;
 pub mod tcp;
 
-use std::collections::HashMap;
 use std::net::IpAddr;
+
+/// The session tables' map: keys are addresses, ports and frame numbers,
+/// hashed for every packet, where SipHash's strength costs more than it
+/// buys (foldhash is seeded per process, so crafted captures cannot
+/// predict collisions).
+pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Both directions of a transport conversation map to one key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

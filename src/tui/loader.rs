@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::brief;
-use crate::capture::{Interface, LiveEvent, Reader, Record, StoreSource};
+use crate::capture::{Interface, LiveEvent, Reader, Record};
 use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
 use crate::field::Timestamp;
 use crate::session::Session;
@@ -78,16 +78,25 @@ impl Ingest {
     }
 
     /// Appends the batch to the store; returns the number of packets in it.
-    fn publish(&mut self, interfaces: &[Interface]) -> usize {
-        self.brief.publish(&mut self.packets.brief_mut());
+    /// When the batch's bytes cannot be kept, says why in `error`.
+    fn publish(&mut self, interfaces: &[Interface], error: &mut Option<String>) -> usize {
         let mut store = self.packets.store_mut();
-        if let (Some(bytes), StoreSource::Memory(mem)) = (self.bytes.as_mut(), &mut store.source) {
-            let base = mem.len() as u64;
-            for r in &mut self.batch {
-                r.offset += base;
+        if let Some(bytes) = self.bytes.as_mut() {
+            let kept = store.append(bytes);
+            bytes.clear();
+            match kept {
+                Ok(base) => self.batch.iter_mut().for_each(|r| r.offset += base),
+                Err(e) => {
+                    // The batch is lost, not half-kept: the records and the
+                    // brief records stay aligned.
+                    self.batch.clear();
+                    self.brief.discard();
+                    *error = Some(format!("cannot keep captured packets: {e}"));
+                    return store.len();
+                }
             }
-            mem.append(bytes);
         }
+        self.brief.publish(&mut self.packets.brief_mut());
         store.records.append(&mut self.batch);
         if store.interfaces.len() != interfaces.len() {
             store.interfaces = interfaces.to_vec();
@@ -131,7 +140,7 @@ pub fn spawn<R: Read + Send + 'static>(
                     }
                 }
             }
-            let count = ingest.publish(reader.interfaces());
+            let count = ingest.publish(reader.interfaces(), &mut error);
             if stop.load(Ordering::Relaxed) {
                 done = true;
             }
@@ -202,7 +211,7 @@ pub fn spawn_live(
                     };
                 }
             }
-            let count = ingest.publish(&interfaces);
+            let count = ingest.publish(&interfaces, &mut error);
             if done {
                 packets.set_complete();
             }
@@ -244,6 +253,31 @@ mod tests {
         assert!(packets.dissect(2, &mut bytes, &mut d));
         assert_eq!(bytes, testutil::udp_frame(&[2; 4]));
         assert_eq!(d.cols.protocol, "UDP");
+    }
+
+    #[test]
+    fn live_packets_beyond_the_budget_move_to_a_file_and_stay_readable() {
+        let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
+        packets.store_mut().budget = 1000;
+        let (ev_tx, ev_rx) = std::sync::mpsc::channel();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000, ts_digits: 6, name: None };
+        let h = spawn_live(ev_rx, iface, packets.clone(), tx);
+        let frames: Vec<Vec<u8>> = (0..100u8).map(|i| testutil::udp_frame(&[i; 40])).collect();
+        for data in &frames {
+            let record = Record { caplen: data.len() as u32, origlen: data.len() as u32, ..Record::default() };
+            ev_tx.send(LiveEvent::Packet { record, linktype: 1, data: data.clone() }).unwrap();
+        }
+        drop(ev_tx);
+        let last = rx.iter().filter_map(|e| if let Event::Packets(p) = e { Some(p) } else { None }).last().unwrap();
+        h.join().unwrap();
+        assert_eq!((last.packets, last.error), (100, None));
+        assert!(matches!(packets.store().source, StoreSource::Spilled { .. }));
+        let mut bytes = Vec::new();
+        for (i, f) in frames.iter().enumerate() {
+            packets.store().fetch(i, &mut bytes).unwrap();
+            assert_eq!(&bytes, f, "packet {}", i + 1);
+        }
     }
 
     #[test]

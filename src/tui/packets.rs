@@ -27,7 +27,7 @@ pub struct Packets {
 
 impl Packets {
     pub fn new(source: StoreSource, pcapng: bool) -> Packets {
-        let store = PacketStore { source, records: Vec::new(), interfaces: Vec::new(), error: None };
+        let store = PacketStore::new(source);
         Packets {
             store: RwLock::new(store),
             brief: RwLock::new(BriefStore::default()),

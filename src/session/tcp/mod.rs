@@ -6,7 +6,7 @@
 pub mod analysis;
 pub mod reassembly;
 
-use std::collections::HashMap;
+use crate::session::HashMap;
 use std::net::IpAddr;
 
 use crate::dissect::TcpApp;
@@ -249,7 +249,7 @@ pub struct TcpTable {
 impl Default for TcpTable {
     fn default() -> TcpTable {
         TcpTable {
-            by_conv: HashMap::new(),
+            by_conv: HashMap::default(),
             streams: Vec::new(),
             frames: Vec::new(),
             pdus: Vec::new(),
