@@ -386,10 +386,6 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         let t = &mut cx.out.tree;
         let id = t.generated(&RESPONSE_NUMBER, here.clone(), Value::UInt(l.number as u64));
         t.set_text(id, format_args!("[HTTP response {}/{}]", l.number, l.number));
-        if l.prev != 0 {
-            let id = t.generated(&PREV_RESPONSE_IN, here.clone(), Value::FrameNum(l.prev));
-            t.set_text(id, format_args!("[Prev response in frame: {}]", l.prev));
-        }
         if l.request_in != 0 {
             if let Some(ns) = l.time {
                 let id = t.generated(&TIME, here.clone(), Value::RelTime(ns));
@@ -398,6 +394,18 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
                 s.push_str(" seconds]");
                 t.set_text(id, s);
             }
+        }
+        // Wireshark's order: the time, the previous request (of the one
+        // answered) and response, then the request answered.
+        if l.prev_request != 0 {
+            let id = t.generated(&PREV_REQUEST_IN, here.clone(), Value::FrameNum(l.prev_request));
+            t.set_text(id, format_args!("[Prev request in frame: {}]", l.prev_request));
+        }
+        if l.prev != 0 {
+            let id = t.generated(&PREV_RESPONSE_IN, here.clone(), Value::FrameNum(l.prev));
+            t.set_text(id, format_args!("[Prev response in frame: {}]", l.prev));
+        }
+        if l.request_in != 0 {
             let id = t.generated(&REQUEST_IN, here.clone(), Value::FrameNum(l.request_in));
             t.set_text(id, format_args!("[Request in frame: {}]", l.request_in));
         }

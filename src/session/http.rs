@@ -13,6 +13,8 @@ struct Request {
     full_uri: String,
     method_head: bool,
     response_frame: u32,
+    /// The request before it on the stream (0 for the first).
+    prev_request: u32,
 }
 
 #[derive(Default)]
@@ -38,6 +40,8 @@ pub struct Links {
     pub request_uri: Option<String>,
     /// The previous message of the same kind on the stream.
     pub prev: u32,
+    /// For a response: the request before the one it answers.
+    pub prev_request: u32,
     /// For a response: whether its request was HEAD (no body follows).
     pub head: bool,
 }
@@ -94,7 +98,7 @@ impl HttpState {
         s.last_request_frame = at.0;
         let r = self.next_request;
         self.next_request += 1;
-        self.requests.insert(r, Request { frame: at.0, ts, full_uri, method_head: head, response_frame: 0 });
+        self.requests.insert(r, Request { frame: at.0, ts, full_uri, method_head: head, response_frame: 0, prev_request: links.prev });
         s.pending.push_back(r);
         self.request_of.insert(at, r);
         self.seen.insert(at, links.clone());
@@ -116,6 +120,7 @@ impl HttpState {
             if let Some(q) = self.requests.get_mut(&r) {
                 q.response_frame = at.0;
                 links.request_in = q.frame;
+                links.prev_request = q.prev_request;
                 links.time = Some(ts.since(q.ts));
                 links.head = q.method_head;
                 links.request_uri = Some(if self.keep_frames {

@@ -436,4 +436,40 @@ mod tests {
         v.handle_key(key(KeyCode::Char('e')), 5);
         assert!(!v.endpoints && v.sort == 6 && !v.descending);
     }
+
+    #[test]
+    fn tcp_rows_show_each_connection_state_as_the_capture_shows_it() {
+        use crate::stats::ladder::{ACK, FIN, RST, SYN};
+        use crate::tui::testutil::{pcap, tcp_seg};
+        use crate::tui::views::testing::load_bytes;
+        // A segment of the connection from client port `port`.
+        let seg = |port: u16, from_server: bool, flags: u16, seq: u32, ack: u32| {
+            let mut f = tcp_seg(from_server, flags, seq, ack, b"");
+            let at = if from_server { 36 } else { 34 };
+            f[at..at + 2].copy_from_slice(&port.to_be_bytes());
+            f
+        };
+        let handshake = |p: u16| vec![seg(p, false, SYN, 0, 0), seg(p, true, SYN | ACK, 0, 1), seg(p, false, ACK, 1, 1)];
+        let mut frames = vec![seg(41001, false, SYN, 0, 0)];
+        frames.extend(handshake(41002));
+        frames.extend([seg(41003, false, SYN, 0, 0), seg(41003, true, RST | ACK, 0, 1)]);
+        frames.extend(handshake(41004));
+        frames.push(seg(41004, false, FIN | ACK, 1, 1));
+        frames.extend(handshake(41005));
+        frames.extend([seg(41005, false, FIN | ACK, 1, 1), seg(41005, true, FIN | ACK, 1, 2), seg(41005, false, ACK, 2, 2)]);
+        let Some(packets) = load_bytes(pcap(&frames)) else { return };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut v = ConversationsView::start(&packets, &tx);
+        settle(&mut v, &rx, ConversationsView::progress, ConversationsView::done);
+        let states: Vec<(u16, &str)> = v.rows().iter().map(|(c, st)| (c.port_a, *st)).collect();
+        assert_eq!(
+            states,
+            [(41001, "SYN_SENT"), (41002, "ESTABLISHED"), (41003, "RESET"), (41004, "FIN_WAIT"), (41005, "CLOSED")]
+        );
+        let area = Rect::new(0, 0, 150, 9);
+        let mut buf = Buffer::empty(area);
+        v.render(area, &mut buf);
+        let text = rows(&buf);
+        assert!(text[4].contains("127.0.0.1:41003") && text[4].trim_end_matches('│').trim_end().ends_with("RESET"), "{text:#?}");
+    }
 }
