@@ -1,17 +1,28 @@
 //! The display filter worker: sends the numbers of the packets that match,
 //! in chunks, so the list fills while it runs (see `walk`). Applying a new
 //! filter cancels it.
+//!
+//! A filter on brief fields only reads brief records, which is cheap enough
+//! that the work splits: each chunk of packets is shared between this
+//! thread and a second one.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
+use std::time::Duration;
 
-use crate::dissect::Depth;
+use crate::brief::Plan;
+use crate::dissect::{Depth, Dissection};
 use crate::filter::Filter;
 
 use super::event::{Event, FilterProgress};
 use super::packets::Packets;
 use super::walk;
+
+/// Packets per chunk of a split run: a few milliseconds of work.
+const SPLIT_CHUNK: usize = 1 << 15;
+/// How long to wait for more packets when the source is still open.
+const IDLE: Duration = Duration::from_millis(20);
 
 pub fn spawn(
     filter: Arc<Filter>,
@@ -20,13 +31,13 @@ pub fn spawn(
     tx: Sender<Event>,
     cancel: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
-    let reading = walk::Reading {
-        depth: Depth::to_read(filter.protocols()),
-        brief: filter.brief_fields().map(<[_]>::to_vec),
-    };
+    let depth = Depth::to_read(filter.protocols());
+    if filter.brief_fields().is_some() {
+        return spawn_split(filter, packets, depth, generation, tx, cancel);
+    }
     walk::spawn(
         packets,
-        reading,
+        depth,
         cancel,
         move |i, d, bytes, matched: &mut Vec<u32>| {
             if filter.matches(d, bytes) {
@@ -37,4 +48,74 @@ pub fn spawn(
             tx.send(Event::Filtered(FilterProgress { generation, matched, scanned_to, done })).is_ok()
         },
     )
+}
+
+/// One of the two halves of a split run: its own plan and tree.
+struct Half {
+    plan: Plan,
+    d: Dissection,
+    bytes: Vec<u8>,
+    matched: Vec<u32>,
+}
+
+impl Half {
+    /// Tests packets `range`; false if cancelled meanwhile.
+    fn run(&mut self, filter: &Filter, packets: &Packets, depth: Depth, range: std::ops::Range<usize>, cancel: &AtomicBool) -> bool {
+        for i in range {
+            if i % 1024 == 0 && cancel.load(Ordering::Relaxed) {
+                return false;
+            }
+            if packets.read_for(i, Some(&mut self.plan), depth, &mut self.bytes, &mut self.d) && filter.matches(&self.d, &self.bytes) {
+                self.matched.push(i as u32);
+            }
+        }
+        true
+    }
+}
+
+fn spawn_split(
+    filter: Arc<Filter>,
+    packets: Arc<Packets>,
+    depth: Depth,
+    generation: u64,
+    tx: Sender<Event>,
+    cancel: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let fields = filter.brief_fields().unwrap_or_default();
+        let half = || Half { plan: Plan::new(fields), d: Dissection::default(), bytes: Vec::new(), matched: Vec::new() };
+        let (mut a, mut b) = (half(), half());
+        let mut next = 0usize;
+        loop {
+            // Completeness before the count, as in `walk`.
+            let complete = packets.is_complete();
+            let n = packets.len();
+            if next >= n && !complete {
+                std::thread::sleep(IDLE);
+                if cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+                continue;
+            }
+            let end = n.min(next + SPLIT_CHUNK);
+            let mid = next + (end - next) / 2;
+            let (f, p, c) = (&*filter, &*packets, &*cancel);
+            let finished = std::thread::scope(|s| {
+                let second = s.spawn(|| b.run(f, p, depth, mid..end, c));
+                let first = a.run(f, p, depth, next..mid, c);
+                second.join().unwrap_or(false) && first
+            });
+            if !finished {
+                return;
+            }
+            next = end;
+            let mut matched = std::mem::take(&mut a.matched);
+            matched.append(&mut b.matched);
+            let done = complete && next >= n;
+            let progress = FilterProgress { generation, matched, scanned_to: next, done };
+            if tx.send(Event::Filtered(progress)).is_err() || done {
+                return;
+            }
+        }
+    })
 }

@@ -9,9 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::brief::Plan;
 use crate::dissect::{Depth, Dissection};
-use crate::field::Field;
 
 use super::packets::Packets;
 
@@ -20,28 +18,12 @@ const CHUNK_TIME: Duration = Duration::from_millis(50);
 /// How long to wait for more packets when the source is still open.
 const IDLE: Duration = Duration::from_millis(20);
 
-/// How a walk reads each packet.
-pub struct Reading {
-    /// How far packets are dissected.
-    pub depth: Depth,
-    /// Read these fields' items from the brief records instead, when the
-    /// packet has one; the bytes passed on are then empty.
-    pub brief: Option<Vec<Field>>,
-}
-
-impl From<Depth> for Reading {
-    fn from(depth: Depth) -> Reading {
-        Reading { depth, brief: None }
-    }
-}
-
 /// Calls `visit(packet index, dissection, bytes, chunk)` for each packet
-/// read as `reading` says (a `Depth` dissects to that depth), then
-/// `send(chunk, packets scanned, done)` for each chunk; `send` answers
-/// false when nobody listens any more.
+/// dissected to `depth`, then `send(chunk, packets scanned, done)` for each
+/// chunk; `send` answers false when nobody listens any more.
 pub fn spawn<C, V, S>(
     packets: Arc<Packets>,
-    reading: impl Into<Reading>,
+    depth: Depth,
     cancel: Arc<AtomicBool>,
     mut visit: V,
     mut send: S,
@@ -53,7 +35,7 @@ where
 {
     spawn_with(
         packets,
-        reading,
+        depth,
         cancel,
         C::default(),
         move |chunk, i, d, bytes| visit(i, d, bytes, chunk),
@@ -66,7 +48,7 @@ where
 /// of it to report.
 pub fn spawn_with<T, V, S>(
     packets: Arc<Packets>,
-    reading: impl Into<Reading>,
+    depth: Depth,
     cancel: Arc<AtomicBool>,
     mut state: T,
     mut visit: V,
@@ -77,9 +59,7 @@ where
     V: FnMut(&mut T, usize, &Dissection, &[u8]) + Send + 'static,
     S: FnMut(&mut T, usize, bool) -> bool + Send + 'static,
 {
-    let reading = reading.into();
     std::thread::spawn(move || {
-        let mut plan = reading.brief.as_deref().map(Plan::new);
         let mut d = Dissection::default();
         let mut bytes = Vec::new();
         let mut next = 0usize;
@@ -100,7 +80,7 @@ where
                 if cancel.load(Ordering::Relaxed) {
                     return;
                 }
-                if packets.read_for(next, plan.as_mut(), reading.depth, &mut bytes, &mut d) {
+                if packets.dissect_to(next, depth, &mut bytes, &mut d) {
                     visit(&mut state, next, &d, &bytes);
                 }
                 next += 1;
