@@ -9,7 +9,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::brief::Plan;
 use crate::dissect::{Depth, Dissection};
@@ -21,8 +20,6 @@ use super::walk;
 
 /// Packets per chunk of a split run: a few milliseconds of work.
 const SPLIT_CHUNK: usize = 1 << 15;
-/// How long to wait for more packets when the source is still open.
-const IDLE: Duration = Duration::from_millis(20);
 
 pub fn spawn(
     filter: Arc<Filter>,
@@ -87,16 +84,7 @@ fn spawn_split(
         let (mut a, mut b) = (half(), half());
         let mut next = 0usize;
         loop {
-            // Completeness before the count, as in `walk`.
-            let complete = packets.is_complete();
-            let n = packets.len();
-            if next >= n && !complete {
-                std::thread::sleep(IDLE);
-                if cancel.load(Ordering::Relaxed) {
-                    return;
-                }
-                continue;
-            }
+            let Some((n, complete)) = walk::wait_for_packets(&packets, next, &cancel) else { return };
             let end = n.min(next + SPLIT_CHUNK);
             let mid = next + (end - next) / 2;
             let (f, p, c) = (&*filter, &*packets, &*cancel);

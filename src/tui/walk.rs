@@ -64,17 +64,7 @@ where
         let mut bytes = Vec::new();
         let mut next = 0usize;
         loop {
-            // Read completeness before the count: a source that completes
-            // after this still has its last packets counted next time round.
-            let complete = packets.is_complete();
-            let n = packets.len();
-            if next >= n && !complete {
-                std::thread::sleep(IDLE);
-                if cancel.load(Ordering::Relaxed) {
-                    return;
-                }
-                continue;
-            }
+            let Some((n, complete)) = wait_for_packets(&packets, next, &cancel) else { return };
             let deadline = Instant::now() + CHUNK_TIME;
             while next < n {
                 if cancel.load(Ordering::Relaxed) {
@@ -94,4 +84,23 @@ where
             }
         }
     })
+}
+
+/// Waits until there are packets from index `next` on or the source is
+/// complete; returns the packet count and whether the source is complete,
+/// or None once `cancel` is set.
+pub fn wait_for_packets(packets: &Packets, next: usize, cancel: &AtomicBool) -> Option<(usize, bool)> {
+    loop {
+        // Read completeness before the count: a source that completes
+        // after this still has its last packets counted next time round.
+        let complete = packets.is_complete();
+        let n = packets.len();
+        if next < n || complete {
+            return Some((n, complete));
+        }
+        std::thread::sleep(IDLE);
+        if cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+    }
 }
