@@ -50,6 +50,14 @@ pub struct Zone {
 
 impl Zone {
     pub fn parse(text: &str) -> anyhow::Result<Zone> {
+        // hickory-proto 0.24 panics on a quoted ALPN list; refuse it first.
+        let quoted_alpn = text.lines().position(|l| {
+            let code = l.split(';').next().unwrap_or("").to_ascii_lowercase();
+            code.contains("alpn=\"")
+        });
+        if let Some(i) = quoted_alpn {
+            anyhow::bail!("bad zone file: line {}: write the alpn list unquoted (alpn=h2,h3)", i + 1);
+        }
         let (origin, records) =
             Parser::new(text, None, None).parse().map_err(|e| anyhow::anyhow!("bad zone file: {e}"))?;
         Ok(Zone { origin, records })
@@ -402,6 +410,14 @@ mod tests {
         }
         stop.stop();
         h.join().unwrap();
+    }
+
+    #[test]
+    fn a_quoted_alpn_list_is_refused_not_a_panic() {
+        let zone = "$ORIGIN lab.test.\n$TTL 60\n; alpn=\"h2\" in a comment is fine\nsvc IN HTTPS 1 . alpn=\"h2,h3\"\n";
+        let err = Zone::parse(zone).err().unwrap().to_string();
+        assert_eq!(err, "bad zone file: line 4: write the alpn list unquoted (alpn=h2,h3)");
+        assert!(Zone::parse("$ORIGIN lab.test.\n$TTL 60\nsvc IN HTTPS 1 . alpn=h2,h3\n").is_ok());
     }
 
     #[test]
