@@ -18,6 +18,7 @@ use super::detail::Detail;
 use super::event::{Event, FilterProgress, Progress};
 use super::filtering;
 use super::gen_menu::{self, Choice};
+use super::tree_menu;
 use super::hex::{self, Hex};
 use super::input::{Edit, LineInput};
 use super::layout::{areas, inner, Areas, Pane};
@@ -42,6 +43,8 @@ pub enum Mode {
     Save { input: LineInput, displayed: bool },
     /// The generator menu, its cursor on a row.
     Generators { cursor: usize },
+    /// The tree item's context menu, its cursor on a row.
+    TreeMenu { cursor: usize },
 }
 
 /// The applied display filter and how far its worker has come.
@@ -331,6 +334,11 @@ impl App {
                 (_, Edit::Cancel) => {}
                 (KeyCode::Tab, _) => self.mode = Mode::Save { input, displayed: !displayed },
                 _ => self.mode = Mode::Save { input, displayed },
+            },
+            Mode::TreeMenu { cursor } => match tree_menu::key(k, cursor) {
+                tree_menu::Choice::Stay(cursor) => self.mode = Mode::TreeMenu { cursor },
+                tree_menu::Choice::Close => {}
+                tree_menu::Choice::Do(action) => self.tree_action(action),
             },
             Mode::Generators { cursor } => match gen_menu::key(k, cursor) {
                 Choice::Stay(cursor) => self.mode = Mode::Generators { cursor },
@@ -627,11 +635,21 @@ impl App {
                 KeyCode::Char('c') => self.detail.set_all(false),
                 KeyCode::Char('a') => self.field_filter(true),
                 KeyCode::Char('A') => self.field_filter(false),
+                KeyCode::Char('m') => self.mode = Mode::TreeMenu { cursor: 0 },
                 _ => return,
             }
             self.detail.scroll_into_view(dh);
         }
         self.follow_tree(hh);
+    }
+
+    /// Does what the tree's context menu entry says.
+    fn tree_action(&mut self, action: tree_menu::Action) {
+        match action {
+            tree_menu::Action::ApplyFilter => self.field_filter(true),
+            tree_menu::Action::PrepareFilter => self.field_filter(false),
+            tree_menu::Action::View(key) => self.open_view(key),
+        }
     }
 
     /// "Apply as Filter" (`apply`) or "Prepare as Filter" on the selected field.
@@ -672,6 +690,16 @@ impl App {
     }
 
     fn mouse(&mut self, m: MouseEvent) {
+        if let Mode::TreeMenu { .. } = self.mode {
+            // A click on an entry does it; anywhere else closes the menu.
+            if let MouseEventKind::Down(_) = m.kind {
+                self.mode = Mode::Normal;
+                if let Some(action) = tree_menu::entry_at(self.size, m.column, m.row) {
+                    self.tree_action(action);
+                }
+            }
+            return;
+        }
         let a = self.areas();
         let Some(pane) = a.pane_at(m.column, m.row) else { return };
         let area = inner(a.pane(pane));
@@ -692,7 +720,7 @@ impl App {
                             let again = row == self.detail.cursor;
                             self.detail.set_cursor(row, dh);
                             if button == MouseButton::Right {
-                                self.field_filter(false);
+                                self.mode = Mode::TreeMenu { cursor: 0 };
                             } else if again {
                                 self.detail.toggle();
                             }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::app::{App, Mode};
-use super::{gen_menu, help};
+use super::{gen_menu, help, tree_menu};
 use super::input::LineInput;
 use super::layout::{inner, Pane};
 use super::list::ListView;
@@ -76,6 +76,10 @@ impl App {
                 prompt(f, &title, input, &format!("saves {which} (Tab changes); name.pcapng for pcapng; Enter saves"))
             }
             Mode::Generators { cursor } => gen_menu::draw(f, *cursor),
+            Mode::TreeMenu { cursor } => {
+                let field = self.detail.filter_expr().unwrap_or_else(|| "this item".into());
+                tree_menu::draw(f, *cursor, &field)
+            }
             Mode::Normal | Mode::Filter => {}
         }
     }

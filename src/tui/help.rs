@@ -18,7 +18,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("l h  → ←", "tree: expand / collapse (or child / parent); bytes: next / previous byte"),
     ("e c", "tree: expand all / collapse all"),
     ("a", "tree: apply the selected field as the display filter"),
-    ("A  right-click", "tree: prepare a filter from the field (edit, then Enter)"),
+    ("A", "tree: prepare a filter from the field (edit, then Enter)"),
+    ("m  right-click", "tree: the item's menu (apply / prepare as filter, follow, ladder, conversations)"),
     ("/ f", "edit the display filter: Enter applies, Esc clears, ↑ ↓ history"),
     (": Ctrl-g", "go to packet number"),
     ("s Ctrl-f", "search: \"text\", hex bytes (de:ad:be:ef or 0xdeadbeef) or a filter"),
@@ -35,7 +36,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Esc", "back to the transactions after Enter; else hide a lab's \"Look for\" line"),
     ("?", "show / hide this help"),
     ("q Ctrl-c", "quit"),
-    ("mouse", "click: select and focus; wheel: scroll; right-click on the tree: prepare a filter"),
+    ("mouse", "click: select and focus; wheel: scroll; right-click on the tree: the item's menu"),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, scroll: usize) {

@@ -28,6 +28,7 @@ mod save;
 mod search;
 mod terminal;
 mod time_format;
+mod tree_menu;
 mod view;
 pub mod views;
 mod walk;

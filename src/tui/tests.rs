@@ -413,12 +413,44 @@ fn apply_as_filter_builds_the_expression() {
     assert_eq!(app.mode, Mode::Filter);
     assert_eq!(app.filter.text, "tcp.dstport == 6789");
     press(&mut app, KeyCode::Esc);
-    // Right-click prepares the filter for the clicked item.
+    // Right-click opens the item's menu; its second entry prepares the
+    // filter for the clicked item.
     let d = inner(app.areas().detail);
     let row = app.detail.rows.iter().position(|&id| app.detail.label(id).starts_with("Transmission")).unwrap();
     app.detail.top = 0;
     click(&mut app, MouseButton::Right, d.x + 4, d.y + row as u16);
-    assert_eq!(app.filter.text, "tcp");
+    assert_eq!(app.mode, Mode::TreeMenu { cursor: 0 });
+    let s = screen(&app);
+    assert!(s.contains(" tcp ") && s.contains("Prepare as Filter") && s.contains("Follow Stream"), "{s}");
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!((&app.mode, app.filter.text.as_str()), (&Mode::Filter, "tcp"));
+}
+
+#[test]
+fn the_tree_menu_applies_filters_and_opens_session_views() {
+    let (mut app, _rx) = lab(120, 40);
+    tree_to(&mut app, "Transmission Control Protocol");
+    press(&mut app, KeyCode::Enter);
+    tree_to(&mut app, "Destination Port: 6789");
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.applied.as_ref().map(|a| a.text.as_str()), Some("tcp.dstport == 6789"));
+    // Clicking an entry does it: the third follows the stream.
+    press(&mut app, KeyCode::Char('m'));
+    // The menu (five entries in a border) sits in the middle of the screen.
+    let area = app.size;
+    let top = area.y + (area.height - 7) / 2;
+    click(&mut app, MouseButton::Left, area.x + area.width / 2, top + 1 + 2);
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(app.session_view.is_some(), "the follow view is open");
+    assert!(screen(&app).contains("Follow"), "{}", screen(&app));
+    // Esc closes the menu without doing anything.
+    app.session_view = None;
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.mode, Mode::TreeMenu { cursor: 1 });
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Normal);
 }
 
 #[test]
