@@ -33,6 +33,8 @@ pub static LENGTH: FieldDef = FieldDef::new("icmp.length", "Length", FieldType::
 pub static RESP_IN: FieldDef = FieldDef::new("icmp.resp_in", "Response frame", FieldType::FrameNum);
 pub static RESP_TO: FieldDef = FieldDef::new("icmp.resp_to", "Request frame", FieldType::FrameNum);
 pub static RESPTIME: FieldDef = FieldDef::new("icmp.resptime", "Response time", FieldType::Double);
+pub static NO_RESP: FieldDef = FieldDef::new("icmp.no_resp", "No response seen", FieldType::None);
+pub static RESP_NOT_FOUND: FieldDef = FieldDef::new("icmp.resp_not_found", "Response not found", FieldType::None);
 pub static DATA_TIME: FieldDef =
     FieldDef::new("icmp.data_time", "Timestamp from icmp data", FieldType::AbsTime);
 pub static DATA_TIME_REL: FieldDef = FieldDef::new(
@@ -51,7 +53,7 @@ pub static ADDRESS_MASK: FieldDef =
 
 pub static FIELDS: &[Field] = &[
     &ICMP, &TYPE, &CODE, &CHECKSUM, &CHECKSUM_STATUS, &UNUSED, &IDENT, &IDENT_LE, &SEQ, &SEQ_LE,
-    &MTU, &POINTER, &REDIR_GW, &LENGTH, &RESP_IN, &RESP_TO, &RESPTIME, &DATA_TIME,
+    &MTU, &POINTER, &REDIR_GW, &LENGTH, &RESP_IN, &RESP_TO, &RESPTIME, &NO_RESP, &RESP_NOT_FOUND, &DATA_TIME,
     &DATA_TIME_REL, &ORIG_TS, &RECV_TS, &XMIT_TS, &ADDRESS_MASK,
 ];
 
@@ -288,9 +290,17 @@ pub struct EchoFields {
     pub resp_in: Field,
     pub resp_to: Field,
     pub resptime: Field,
+    pub no_resp: Field,
+    pub not_found: Field,
 }
 
-const ECHO_FIELDS: EchoFields = EchoFields { resp_in: &RESP_IN, resp_to: &RESP_TO, resptime: &RESPTIME };
+const ECHO_FIELDS: EchoFields = EchoFields {
+    resp_in: &RESP_IN,
+    resp_to: &RESP_TO,
+    resptime: &RESPTIME,
+    no_resp: &NO_RESP,
+    not_found: &RESP_NOT_FOUND,
+};
 
 /// Pairs an echo request or reply through the session and adds the
 /// generated items and the Info note Wireshark shows for the pair.
@@ -309,6 +319,16 @@ pub fn echo_match(cx: &mut Ctx, b: Buf, request: bool, id: u16, seq: u16, f: &Ec
             let id = t.generated(f.resp_in, b.range(0, 0), Value::FrameNum(r));
             t.set_text(id, format_args!("[Response frame: {r}]"));
             let _ = write!(cx.out.cols.info, " (reply in {r})");
+        }
+        // Only a later pass knows that no reply ever came (Wireshark's
+        // two-pass view and its packet list).
+        EchoMatch::Request { reply: None } if !first => {
+            let id = t.open(f.no_resp, b.range(0, 0), Value::None);
+            t.set_flags(id, crate::tree::GENERATED);
+            t.set_text(id, "[No response seen]");
+            super::expert(cx, f.not_found, "No response seen to ICMP request", "Warning", "Sequence");
+            cx.tree().close();
+            let _ = write!(cx.out.cols.info, " (no response found!)");
         }
         EchoMatch::Reply { request, request_ts } => {
             let id = t.generated(f.resp_to, b.range(0, 0), Value::FrameNum(request));
@@ -427,6 +447,22 @@ mod tests {
             }
             assert!(d.malformed || d.truncated);
         }
+    }
+
+    #[test]
+    fn a_request_never_answered_says_so_on_a_later_pass() {
+        let mut s = Session::new();
+        let mut d = Dissection::default();
+        let a = ip_icmp([10, 0, 0, 1], [10, 0, 0, 2], 64, &echo(8, 7, 1));
+        let meta = FrameMeta { number: 1, caplen: a.len() as u32, origlen: a.len() as u32, linktype: 228, ..Default::default() };
+        dissect_frame(&meta, &a, &mut s, Pass::First, crate::dissect::Depth::Tree, &mut d);
+        assert!(d.cols.info.ends_with("ttl=64"), "the first pass cannot know yet: {}", d.cols.info);
+        dissect_frame(&meta, &a, &mut s, Pass::Revisit, crate::dissect::Depth::Tree, &mut d);
+        assert!(d.cols.info.ends_with("ttl=64 (no response found!)"), "{}", d.cols.info);
+        let labels: Vec<String> = (0..d.tree.nodes.len()).map(|i| d.tree.label(i, &[])).collect();
+        let at = labels.iter().position(|l| l == "[No response seen]").unwrap();
+        assert_eq!(labels[at + 1], "[Expert Info (Warning/Sequence): No response seen to ICMP request]");
+        assert!(d.tree.has(&super::RESP_NOT_FOUND) && d.tree.nodes[at + 1].depth == d.tree.nodes[at].depth + 1);
     }
 
     #[test]

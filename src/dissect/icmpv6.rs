@@ -27,6 +27,8 @@ pub static ECHO_SEQ: FieldDef =
 pub static RESP_IN: FieldDef = FieldDef::new("icmpv6.resp_in", "Response In", FieldType::FrameNum);
 pub static RESP_TO: FieldDef = FieldDef::new("icmpv6.resp_to", "Response To", FieldType::FrameNum);
 pub static RESPTIME: FieldDef = FieldDef::new("icmpv6.resptime", "Response Time", FieldType::Double);
+pub static NO_RESP: FieldDef = FieldDef::new("icmpv6.no_resp", "No response seen", FieldType::None);
+pub static RESP_NOT_FOUND: FieldDef = FieldDef::new("icmpv6.resp_not_found", "Response not found", FieldType::None);
 pub static MLD_DELAY: FieldDef = FieldDef::new(
     "icmpv6.mld.maximum_response_delay",
     "Maximum Response Delay [ms]",
@@ -156,7 +158,7 @@ pub static OPT_RDNSS: FieldDef =
 
 pub static FIELDS: &[Field] = &[
     &ICMPV6, &TYPE, &CODE, &CHECKSUM, &CHECKSUM_STATUS, &RESERVED, &MTU, &POINTER, &ECHO_ID,
-    &ECHO_SEQ, &RESP_IN, &RESP_TO, &RESPTIME, &MLD_DELAY, &MLD_CODE, &MLDR_RECORDS, &RR_SEQ, &RR_SEGMENT, &RR_FLAG,
+    &ECHO_SEQ, &RESP_IN, &RESP_TO, &RESPTIME, &NO_RESP, &RESP_NOT_FOUND, &MLD_DELAY, &MLD_CODE, &MLDR_RECORDS, &RR_SEQ, &RR_SEGMENT, &RR_FLAG,
     &RR_MAXDELAY, &MLD_ADDR, &NS_TARGET, &NA_FLAG,
     &NA_FLAG_R, &NA_FLAG_S, &NA_FLAG_O, &NA_FLAG_RSV, &NA_TARGET, &RA_HOPLIMIT, &RA_FLAG,
     &RA_FLAG_M, &RA_FLAG_O, &RA_FLAG_H, &RA_FLAG_PRF, &RA_FLAG_P, &RA_FLAG_RSV, &RA_LIFETIME,
@@ -376,7 +378,13 @@ fn echo(cx: &mut Ctx, b: Buf, request: bool) -> DResult<usize> {
     if let Some(h) = cx.hop_limit {
         let _ = write!(cx.out.cols.info, ", hop limit={h}");
     }
-    let f = EchoFields { resp_in: &RESP_IN, resp_to: &RESP_TO, resptime: &RESPTIME };
+    let f = EchoFields {
+        resp_in: &RESP_IN,
+        resp_to: &RESP_TO,
+        resptime: &RESPTIME,
+        no_resp: &NO_RESP,
+        not_found: &RESP_NOT_FOUND,
+    };
     echo_match(cx, b, request, id, seq, &f);
     Ok(8)
 }
