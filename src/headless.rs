@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use crate::capture::{self, Interface, LiveCapture, LiveEvent, LiveStats, Record};
 use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
-use crate::field::{self, Field, FieldType, Timestamp};
+use crate::field::{Field, FieldType, Timestamp};
 use crate::filter::Filter;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::session::Session;
 use crate::stats::Stats;
+use crate::tree::Recording;
 
 pub enum Format {
     Summary,
@@ -56,9 +57,9 @@ pub struct Printer<'f> {
     /// How deep every packet is dissected (`depth_for`).
     depth: Depth,
     /// When the filter reads brief fields only and nothing else reads the
-    /// tree: those fields, and the packet's brief items the filter runs
-    /// on. Packets are then dissected for their columns only.
-    brief: Option<(Vec<Field>, Dissection)>,
+    /// tree: a tree for the items of those fields, which the dissection
+    /// gathers while it builds the columns only.
+    brief: Option<Dissection>,
 }
 
 impl<'f> Printer<'f> {
@@ -99,11 +100,17 @@ impl<'f> Printer<'f> {
             fields.extend(fl.fields().iter().copied());
         }
         let simple = output_ok && !self.verbose && !self.hex && self.stats.is_empty();
-        self.brief = fields.filter(|_| simple).map(|f| (f, Dissection::default()));
-        if self.brief.is_some() {
-            self.depth = Depth::Columns;
+        match fields.filter(|_| simple) {
+            Some(fields) => {
+                self.brief = Some(Dissection::default());
+                self.depth = Depth::Columns;
+                self.d.tree.record(Recording::Only(fields));
+            }
+            None => {
+                self.brief = None;
+                self.d.tree.record(Recording::Nothing);
+            }
         }
-        self.d.tree.record_brief(self.brief.is_some());
         self
     }
 
@@ -146,12 +153,10 @@ impl<'f> Printer<'f> {
         dissect_frame(&meta, data, &mut self.session, Pass::First, self.depth, d);
         self.stats.packet(&meta, d, data);
         let shown = match (self.filter, &mut self.brief) {
-            (Some(f), Some((fields, items))) => {
+            (Some(f), Some(items)) => {
                 items.clear();
-                for (field, v) in &d.tree.brief {
-                    if fields.iter().any(|w| field::same(w, field)) {
-                        items.tree.add(field, 0..0, v.clone());
-                    }
+                for (field, v) in d.tree.brief.drain(..) {
+                    items.tree.add(field, 0..0, v);
                 }
                 f.matches(items, &[])
             }
@@ -167,7 +172,7 @@ impl<'f> Printer<'f> {
         } else {
             match (self.format, &self.brief) {
                 (Format::Summary, _) => summary_line(&meta, d, line),
-                (Format::Fields(fl), Some((_, items))) => fl.line(items, &[], line),
+                (Format::Fields(fl), Some(items)) => fl.line(items, &[], line),
                 (Format::Fields(fl), None) => fl.line(d, data, line),
             }
             line.push('\n');

@@ -56,11 +56,21 @@ pub struct Tree {
     no_labels: bool,
     /// No items are kept at all (a pass for the columns only).
     no_items: bool,
-    /// Whether items of brief fields are also kept in `brief`, even when
-    /// other items are not.
-    record_brief: bool,
+    /// Which items are also kept in `brief`, even when other items are not.
+    record: Recording,
     /// The brief fields' items, in tree order (see `crate::brief`).
     pub brief: Vec<(Field, Value)>,
+}
+
+/// Which items a tree gathers in `Tree::brief`.
+#[derive(Default, Clone, Debug)]
+pub enum Recording {
+    #[default]
+    Nothing,
+    /// Every brief field's.
+    Brief,
+    /// These fields' only (a filter's, all brief).
+    Only(Vec<Field>),
 }
 
 /// A point to roll a tree back to (`Tree::mark`).
@@ -118,9 +128,9 @@ impl Tree {
         self.no_items = !keep;
     }
 
-    /// Whether the items of brief fields are also gathered in `brief`.
-    pub fn record_brief(&mut self, record: bool) {
-        self.record_brief = record;
+    /// Which items are also gathered in `brief`.
+    pub fn record(&mut self, record: Recording) {
+        self.record = record;
     }
 
     pub fn mark(&self) -> Mark {
@@ -148,14 +158,19 @@ impl Tree {
     pub fn add(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
         // The columns-only pass adds every item and keeps none: inlined,
         // that costs a test.
-        if self.no_items && !self.record_brief {
+        if self.no_items && matches!(self.record, Recording::Nothing) {
             return NO_NODE;
         }
         self.keep(field, range, value)
     }
 
     fn keep(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
-        if self.record_brief && field.brief {
+        let recorded = match &self.record {
+            Recording::Nothing => false,
+            Recording::Brief => field.brief,
+            Recording::Only(fields) => fields.iter().any(|f| field::same(f, field)),
+        };
+        if recorded {
             self.brief.push((field, value.clone()));
         }
         if self.no_items {

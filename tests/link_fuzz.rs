@@ -64,8 +64,9 @@ fn dissect_all_ways(linktype: u32, frame: &[u8], extra: u32) {
     // the columns only, recording brief items, and paths that skip labels
     // must not trip over items that were never kept.
     use wirelens::dissect::Depth;
+    use wirelens::tree::Recording;
     for depth in [Depth::Columns, Depth::Transport, Depth::Fields] {
-        d.tree.record_brief(depth == Depth::Columns);
+        d.tree.record(if depth == Depth::Columns { Recording::Brief } else { Recording::Nothing });
         dissect_frame(&meta, frame, &mut Session::new(), Pass::First, depth, &mut d);
     }
 }

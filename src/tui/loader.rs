@@ -43,7 +43,7 @@ struct Ingest {
 impl Ingest {
     fn new(packets: Arc<Packets>, pcapng: bool, keep_bytes: bool) -> Ingest {
         let mut d = Dissection::default();
-        d.tree.record_brief(true);
+        d.tree.record(crate::tree::Recording::Brief);
         Ingest {
             packets,
             pcapng,
