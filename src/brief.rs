@@ -65,19 +65,6 @@ impl Default for BriefStore {
 }
 
 impl BriefStore {
-    pub fn len(&self) -> usize {
-        self.starts.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.starts.is_empty()
-    }
-
-    /// Memory the records fill, in bytes.
-    pub fn heap_bytes(&self) -> usize {
-        self.blocks.iter().map(Vec::len).sum::<usize>() + self.starts.len() * 8
-    }
-
     fn record(&self, i: usize) -> Option<&[u8]> {
         let start = *self.starts.get(i)?;
         let (block, off) = ((start >> BLOCK_BITS) as usize, (start as usize) & (BLOCK - 1));
@@ -384,7 +371,7 @@ mod tests {
         let b = vec![(&frame::NUMBER as Field, Value::UInt(2)), (&ipv4::TTL, Value::Int(-3))];
         let c = vec![(&frame::NUMBER as Field, Value::UInt(300)), (&ipv4::SRC, Value::str("not storable"))];
         let store = store_of(&[a.clone(), b, a, c]);
-        assert_eq!(store.len(), 4);
+        assert_eq!(store.starts.len(), 4);
         let want: &[Field] = &[&ipv4::ADDR, &tcp::SEQ, &tcp::FLAG_SYN, &tcp::TCP];
         let first = decoded(&store, 0, want).unwrap();
         let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();

@@ -8,8 +8,7 @@ use std::thread;
 use std::time::Duration;
 
 use clap::ValueEnum;
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::Rect;
+use crossterm::event::KeyEvent;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -18,6 +17,8 @@ use ratatui::Frame;
 use crate::gen::lab::Kind;
 
 use super::event::Event;
+use super::layout::centered;
+use super::menu::{self, MenuKey};
 
 /// What a key does in the menu.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,14 +44,10 @@ fn entries() -> Vec<(Kind, String, String)> {
 /// The answer to key `k` with the cursor on row `cursor`.
 pub fn key(k: KeyEvent, cursor: usize) -> Choice {
     let entries = entries();
-    let pick = |i: usize| entries.get(i).map_or(Choice::Stay(cursor), |e| Choice::Start(e.0));
-    match k.code {
-        KeyCode::Char('j') | KeyCode::Down => Choice::Stay((cursor + 1).min(entries.len().saturating_sub(1))),
-        KeyCode::Char('k') | KeyCode::Up => Choice::Stay(cursor.saturating_sub(1)),
-        KeyCode::Char(d @ '1'..='9') => pick(d as usize - '1' as usize),
-        KeyCode::Enter => pick(cursor),
-        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('R') => Choice::Close,
-        _ => Choice::Stay(cursor),
+    match menu::key(k, cursor, entries.len(), 'R') {
+        MenuKey::Stay(row) => Choice::Stay(row),
+        MenuKey::Close => Choice::Close,
+        MenuKey::Pick(i) => Choice::Start(entries[i].0),
     }
 }
 
@@ -59,7 +56,7 @@ pub fn draw(f: &mut Frame, cursor: usize) {
     let area = f.area();
     let w = area.width.min(96);
     let h = area.height.min(entries.len() as u16 + 4);
-    let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+    let r = centered(area, w, h);
     let name_w = entries.iter().map(|e| e.1.len()).max().unwrap_or(0);
     let mut lines: Vec<Line> = entries
         .iter()
@@ -102,7 +99,7 @@ pub fn start(kind: Kind, port: Option<u16>, tx: Sender<Event>) -> anyhow::Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyModifiers;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn k(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)

@@ -40,14 +40,7 @@ pub const KEYS: &[(&str, &str)] = &[
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, scroll: usize) {
-    let w = area.width.min(100);
-    let h = area.height.min(KEYS.len() as u16 + 4);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+    let r = super::layout::centered(area, 100, KEYS.len() as u16 + 4);
     let key_w = KEYS.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0) + 2;
     let mut lines: Vec<Line> = KEYS
         .iter()

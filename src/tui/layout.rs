@@ -109,3 +109,9 @@ mod tests {
         assert_eq!(h.hex.y + h.hex.height, 22);
     }
 }
+
+/// A box of `w` × `h` (at most `area`'s size) in the middle of `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let (w, h) = (w.min(area.width), h.min(area.height));
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}

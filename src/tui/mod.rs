@@ -22,6 +22,7 @@ mod input;
 mod layout;
 mod list;
 mod loader;
+mod menu;
 mod packets;
 mod picker;
 mod save;

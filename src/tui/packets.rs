@@ -51,10 +51,6 @@ impl Packets {
         self.brief.write().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn brief_bytes(&self) -> usize {
-        self.brief.read().unwrap_or_else(|e| e.into_inner()).heap_bytes()
-    }
-
     pub fn session(&self) -> MutexGuard<'_, Session> {
         self.session.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -94,9 +90,7 @@ impl Packets {
         dissect_frame(&meta, bytes, &mut session, Pass::Revisit, depth, d);
         true
     }
-}
 
-impl Packets {
     /// Packet `i`'s items of the brief fields `plan` wants, from its brief
     /// record, as a tree with no labels or byte ranges. False when the
     /// packet has no record (it must be dissected).

@@ -2,12 +2,15 @@
 //! Wireshark: apply or prepare the item as a filter, or open the packet's
 //! session views.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
+
+use super::layout::centered;
+use super::menu::{self, MenuKey};
 
 /// What an entry does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,14 +39,10 @@ pub enum Choice {
 
 /// The answer to key `k` with the cursor on row `cursor`.
 pub fn key(k: KeyEvent, cursor: usize) -> Choice {
-    let pick = |i: usize| ENTRIES.get(i).map_or(Choice::Stay(cursor), |e| Choice::Do(e.0));
-    match k.code {
-        KeyCode::Char('j') | KeyCode::Down => Choice::Stay((cursor + 1).min(ENTRIES.len() - 1)),
-        KeyCode::Char('k') | KeyCode::Up => Choice::Stay(cursor.saturating_sub(1)),
-        KeyCode::Char(d @ '1'..='9') => pick(d as usize - '1' as usize),
-        KeyCode::Enter => pick(cursor),
-        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('m') => Choice::Close,
-        _ => Choice::Stay(cursor),
+    match menu::key(k, cursor, ENTRIES.len(), 'm') {
+        MenuKey::Stay(row) => Choice::Stay(row),
+        MenuKey::Close => Choice::Close,
+        MenuKey::Pick(i) => Choice::Do(ENTRIES[i].0),
     }
 }
 
@@ -55,9 +54,7 @@ pub fn entry_at(area: Rect, column: u16, row: u16) -> Option<Action> {
 }
 
 fn rect(area: Rect) -> Rect {
-    let w = area.width.min(36);
-    let h = area.height.min(ENTRIES.len() as u16 + 2);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    centered(area, 36, ENTRIES.len() as u16 + 2)
 }
 
 pub fn draw(f: &mut Frame, cursor: usize, field: &str) {

@@ -1,0 +1,28 @@
+//! What the keys do in the inspector's small menus (the generators, a tree
+//! item's actions): move, pick by Enter or digit, close.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum MenuKey {
+    /// Stay open with the cursor on this row.
+    Stay(usize),
+    Close,
+    /// Row picked.
+    Pick(usize),
+}
+
+/// The answer to key `k` in a menu of `len` rows with the cursor on
+/// `cursor`; `opener`, the key that opened the menu, also closes it.
+pub fn key(k: KeyEvent, cursor: usize, len: usize, opener: char) -> MenuKey {
+    let pick = |i: usize| if i < len { MenuKey::Pick(i) } else { MenuKey::Stay(cursor) };
+    match k.code {
+        KeyCode::Char('j') | KeyCode::Down => MenuKey::Stay((cursor + 1).min(len.saturating_sub(1))),
+        KeyCode::Char('k') | KeyCode::Up => MenuKey::Stay(cursor.saturating_sub(1)),
+        KeyCode::Char(d @ '1'..='9') => pick(d as usize - '1' as usize),
+        KeyCode::Enter => pick(cursor),
+        KeyCode::Esc | KeyCode::Char('q') => MenuKey::Close,
+        KeyCode::Char(c) if c == opener => MenuKey::Close,
+        _ => MenuKey::Stay(cursor),
+    }
+}
