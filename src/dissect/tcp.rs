@@ -337,7 +337,9 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     ] {
         let set = flags & bit != 0;
         let v = Value::Bool(set);
+        // Expert notes are tree items: their text is built for a tree only.
         let note = match bit {
+            _ if !full => None,
             0x002 if set && flags & 0x010 != 0 => Some((
                 &ta::CONN_SYNACK,
                 format!("Connection establish acknowledge (SYN+ACK): server port {}", h.sport),
@@ -353,7 +355,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
             _ => None,
         };
         match note {
-            Some((field, msg, sev)) if cx.full => {
+            Some((field, msg, sev)) => {
                 cx.tree().open(fd, b.range(12, 2), v);
                 super::expert(cx, field, &msg, sev, "Sequence");
                 cx.tree().close();
@@ -388,12 +390,12 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         }
         if flags & 0x002 == 0 {
             let s = t.generated(&WINDOW_SCALE, b.range(14, 2), Value::Int(o.scale as i64));
-            let text = match o.scale {
-                -1 => "-1 (unknown)".to_string(),
-                -2 => "-2 (no window scaling used)".to_string(),
-                n => n.to_string(),
-            };
             if full {
+                let text = match o.scale {
+                    -1 => "-1 (unknown)".to_string(),
+                    -2 => "-2 (no window scaling used)".to_string(),
+                    n => n.to_string(),
+                };
                 t.set_text(s, format_args!("[Window size scaling factor: {text}]"));
             }
         }

@@ -156,8 +156,7 @@ pub fn ether(m: &[u8; 6], out: &mut String) {
 
 /// Appends `n` in decimal.
 pub fn push_u64(mut n: u64, out: &mut String) {
-    // Two digits per division, and the digits pushed as one string rather
-    // than one character at a time.
+    // Two digits per division.
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
         4041424344454647484950515253545556575859\
@@ -179,7 +178,10 @@ pub fn push_u64(mut n: u64, out: &mut String) {
         i -= 1;
         buf[i] = b'0' + n as u8;
     }
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    out.reserve(buf.len() - i);
+    for &d in &buf[i..] {
+        out.push(d as char);
+    }
 }
 
 /// Appends `n` in decimal with leading zeros up to `width` digits.

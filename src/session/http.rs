@@ -2,7 +2,9 @@
 //! `http.response_in`, `http.time`, request and response numbers). HTTP/1.x
 //! answers requests in order, so a stream's unanswered requests form a queue.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use super::HashMap;
 
 use crate::field::Timestamp;
 
@@ -65,11 +67,11 @@ pub struct HttpState {
 impl Default for HttpState {
     fn default() -> HttpState {
         HttpState {
-            requests: HashMap::new(),
+            requests: HashMap::default(),
             next_request: 0,
-            streams: HashMap::new(),
-            seen: HashMap::new(),
-            request_of: HashMap::new(),
+            streams: HashMap::default(),
+            seen: HashMap::default(),
+            request_of: HashMap::default(),
             keep_frames: true,
             last_frame: 0,
         }
