@@ -177,8 +177,6 @@ pub struct Stream {
     closer: Option<usize>,
     /// Segments seen.
     count: u32,
-    /// Indexes into `TcpTable::frames`.
-    frames: Vec<u32>,
     chunks: Vec<ChunkRef>,
 }
 
@@ -198,7 +196,6 @@ impl Stream {
             completeness: 0,
             closer: None,
             count: 0,
-            frames: Vec::new(),
             chunks: Vec::new(),
         }
     }
@@ -358,18 +355,14 @@ impl TcpTable {
             findings,
         };
         let (shift, ack_base) = (st.dirs[fi].win_scale, st.dirs[ri].base_set);
-        self.record(si, s, &out, shift, ack_base);
+        self.record(s, &out, shift, ack_base);
         out
     }
 
     /// Keeps a segment's results for revisits and the stream's views.
-    fn record(&mut self, si: usize, s: &SegIn, seg: &SegOut, shift: i8, ack_base: bool) {
+    fn record(&mut self, s: &SegIn, seg: &SegOut, shift: i8, ack_base: bool) {
         if !self.keep_frames {
             return;
-        }
-        let idx = self.frames.len() as u32;
-        if let Some(st) = self.streams.get_mut(si) {
-            st.frames.push(idx);
         }
         self.frames.push(FrameRec::new(s.frame, seg, shift, ack_base, &mut self.rare));
     }
@@ -402,7 +395,7 @@ impl TcpTable {
             ..SegOut::default()
         };
         st.prev_ts = ts;
-        self.record(i, s, &out, scale, false);
+        self.record(s, &out, scale, false);
         Some(out)
     }
 
