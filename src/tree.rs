@@ -157,8 +157,8 @@ impl Tree {
     #[inline]
     pub fn add(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
         // The columns-only pass adds every item and keeps none: inlined,
-        // that costs a test.
-        if self.no_items && matches!(self.record, Recording::Nothing) {
+        // that costs a test. Only brief fields are ever recorded.
+        if self.no_items && (!field.brief || matches!(self.record, Recording::Nothing)) {
             return NO_NODE;
         }
         self.keep(field, range, value)

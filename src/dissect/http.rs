@@ -3,10 +3,14 @@
 //! encoding or the end of the connection, several messages per segment
 //! (pipelining), and request/response pairing per stream.
 
+use std::borrow::Cow;
 use std::fmt::Write;
+use std::mem::MaybeUninit;
 use std::ops::Range;
 
 use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
+use crate::session::http::Links;
+use crate::tree::Tree;
 
 use super::http_body::{self, Body};
 use super::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
@@ -158,49 +162,46 @@ fn line_end(b: &[u8], at: usize) -> usize {
     }
 }
 
-struct Head<'a> {
+struct Head<'h, 'b> {
     /// Request: method, uri, version; response: version, code, phrase.
-    request: Option<(&'a str, &'a str, u8)>,
-    response: Option<(u8, u16, &'a str)>,
-    headers: Vec<(&'a str, &'a [u8], Range<usize>)>,
+    request: Option<(&'b str, &'b str, u8)>,
+    response: Option<(u8, u16, &'b str)>,
+    headers: &'h [httparse::Header<'b>],
     len: usize,
 }
 
+/// Room for the headers of one message head, filled by `parse_head`.
+type HeaderSlots<'b> = [MaybeUninit<httparse::Header<'b>>; 128];
+
 /// Parses the message head at the start of `b`: `Ok(None)` when it is not
-/// complete yet, `Err(())` when it is not HTTP.
-fn parse_head(b: &[u8]) -> Result<Option<Head<'_>>, ()> {
-    let mut storage = [httparse::EMPTY_HEADER; 128];
-    let response = b.starts_with(b"HTTP/");
-    let mut out = Head { request: None, response: None, headers: Vec::new(), len: 0 };
-    let hs: Vec<httparse::Header> = if response {
-        let mut r = httparse::Response::new(&mut storage);
-        match r.parse(b) {
-            Ok(httparse::Status::Complete(n)) => out.len = n,
-            Ok(httparse::Status::Partial) => return Ok(None),
-            Err(_) => return Err(()),
-        }
-        out.response = Some((r.version.unwrap_or(1), r.code.unwrap_or(0), r.reason.unwrap_or("")));
-        r.headers.to_vec()
-    } else {
-        let mut r = httparse::Request::new(&mut storage);
-        match r.parse(b) {
-            Ok(httparse::Status::Complete(n)) => out.len = n,
-            Ok(httparse::Status::Partial) => return Ok(None),
-            Err(_) => return Err(()),
-        }
-        out.request = Some((r.method.unwrap_or(""), r.path.unwrap_or(""), r.version.unwrap_or(1)));
-        r.headers.to_vec()
+/// complete yet, `Err(())` when it is not HTTP. The headers are left in
+/// `slots` (uninitialised room, so a message costs no clearing of it).
+fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) -> Result<Option<Head<'h, 'b>>, ()> {
+    let config = httparse::ParserConfig::default();
+    let status = |r: httparse::Result<usize>| match r {
+        Ok(httparse::Status::Complete(n)) => Ok(Some(n)),
+        Ok(httparse::Status::Partial) => Ok(None),
+        Err(_) => Err(()),
     };
-    for h in hs {
-        let start = offset_in(b, h.name.as_bytes());
-        let end = line_end(b, offset_in(b, h.value) + h.value.len());
-        out.headers.push((h.name, h.value, start..end));
+    if b.starts_with(b"HTTP/") {
+        let mut r = httparse::Response::new(&mut []);
+        let Some(len) = status(config.parse_response_with_uninit_headers(&mut r, b, slots))? else {
+            return Ok(None);
+        };
+        let response = Some((r.version.unwrap_or(1), r.code.unwrap_or(0), r.reason.unwrap_or("")));
+        Ok(Some(Head { request: None, response, headers: r.headers, len }))
+    } else {
+        let mut r = httparse::Request::new(&mut []);
+        let Some(len) = status(config.parse_request_with_uninit_headers(&mut r, b, slots))? else {
+            return Ok(None);
+        };
+        let request = Some((r.method.unwrap_or(""), r.path.unwrap_or(""), r.version.unwrap_or(1)));
+        Ok(Some(Head { request, response: None, headers: r.headers, len }))
     }
-    Ok(Some(out))
 }
 
-fn header<'a>(head: &Head<'a>, name: &str) -> Option<&'a [u8]> {
-    head.headers.iter().find(|h| h.0.eq_ignore_ascii_case(name)).map(|h| h.1)
+fn header<'b>(head: &Head<'_, 'b>, name: &str) -> Option<&'b [u8]> {
+    head.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value)
 }
 
 /// HTTP over TCP: every complete message in `b`.
@@ -208,9 +209,10 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     let data = b.tail(0);
     let mut off = 0;
     let mut index: u16 = cx.messages;
+    let mut slots: HeaderSlots = [const { MaybeUninit::uninit() }; 128];
     while off < data.len() {
         let rest = &data[off..];
-        let head = match parse_head(rest) {
+        let head = match parse_head(rest, &mut slots) {
             Ok(Some(h)) => h,
             Ok(None) if looks_like_http(rest) || starts_like_http(rest) => {
                 first_line_info(cx, rest, index);
@@ -272,9 +274,10 @@ fn starts_like_http(b: &[u8]) -> bool {
 fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) {
     cx.enter("http", "HTTP");
     let n = b.len() - off;
+    let text = if cx.full { Value::str(show(b.tail(off))) } else { Value::None };
     let t = cx.tree();
     t.open(&HTTP, b.range(off, n), Value::None);
-    let id = t.add(&FILE_DATA, b.range(off, n), Value::str(show(b.tail(off))));
+    let id = t.add(&FILE_DATA, b.range(off, n), text);
     t.set_text(id, format_args!("File Data: {n} bytes"));
     t.close();
     if index == 0 {
@@ -296,24 +299,80 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     } else {
         cx.enter_again("HTTP");
     }
-    let data = b.tail(off);
     let total = head.len + body.wire_len();
-    let first_end = line_end(data, 0).min(head.len);
     // Without a full tree (a summary pass) only the columns and the session
     // matter: the text-heavy items are skipped.
     let full = cx.full;
-    let first_line = if full { show(&data[..first_end]) } else { String::new() };
-    let t = cx.tree();
-    t.open(&HTTP, b.range(off, total), Value::None);
+    cx.out.tree.open(&HTTP, b.range(off, total), Value::None);
     let info = if index == 0 { cx.out.cols.info() } else { &mut cx.out.cols.info };
-    let at = (cx.meta.number, index);
-    let host = header(head, "host").map(|h| String::from_utf8_lossy(h).into_owned());
-    let content_type = header(head, "content-type").map(|h| String::from_utf8_lossy(h).into_owned());
-    let t = &mut cx.out.tree;
-    let line = t.open(&TEXT, b.range(off, first_end), Value::None);
-    t.set_text(line, first_line);
     if let Some((method, uri, v)) = head.request {
-        let _ = write!(info, "{method} {uri} {} ", version_text(v));
+        for part in [method, " ", uri, " ", version_text(v), " "] {
+            info.push_str(part);
+        }
+    } else if let Some((v, code, phrase)) = head.response {
+        info.push_str(version_text(v));
+        info.push(' ');
+        crate::field::push_u64(code as u64, info);
+        info.push(' ');
+        info.push_str(phrase);
+        info.push(' ');
+    }
+    if full {
+        head_items(&mut cx.out.tree, b, off, head);
+    }
+    let at = (cx.meta.number, index);
+    let here = b.range(off, 0);
+    if let Some((method, uri, _)) = head.request {
+        let is_head = method == "HEAD";
+        // The response shows the URI it answers: kept for a tree, now or
+        // when the frames are dissected again.
+        let keep_uri = full || cx.session.http.keep_frames;
+        let full_uri = if keep_uri { full_uri(head, uri) } else { String::new() };
+        let t = &mut cx.out.tree;
+        if full {
+            let id = t.generated(&FULL_URI, here.clone(), Value::str(full_uri.as_str()));
+            t.set_text(id, format_args!("[Full request URI: {full_uri}]"));
+        }
+        let l = match cx.pass {
+            Pass::First => cx.session.http.request(seg.stream, at, cx.meta.ts, full_uri, is_head),
+            Pass::Revisit => cx.session.http.revisit(at).unwrap_or_default(),
+        };
+        if full {
+            request_links(&mut cx.out.tree, here, &l);
+        }
+    } else {
+        let l = cx.session.http.response(seg.stream, at, cx.meta.ts);
+        if full {
+            response_links(&mut cx.out.tree, here, l);
+        }
+    }
+    let text = |name| header(head, name).map(String::from_utf8_lossy);
+    let (content_type, encoding): (Option<Cow<str>>, _) = (text("content-type"), text("content-encoding"));
+    http_body::show_body(cx, b, off + head.len, body, content_type.as_deref(), encoding.as_deref())
+}
+
+/// `http://host/path` from a request's Host header, or the URI as it is.
+fn full_uri(head: &Head, uri: &str) -> String {
+    match header(head, "host") {
+        Some(h) if uri.starts_with('/') => {
+            let host = String::from_utf8_lossy(h);
+            let mut s = String::with_capacity(7 + host.len() + uri.len());
+            for part in ["http://", &host, uri] {
+                s.push_str(part);
+            }
+            s
+        }
+        _ => uri.to_string(),
+    }
+}
+
+/// The items of the first line, the headers and the blank line.
+fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
+    let data = b.tail(off);
+    let first_end = line_end(data, 0).min(head.len);
+    let line = t.open(&TEXT, b.range(off, first_end), Value::None);
+    t.set_text(line, show(&data[..first_end]));
+    if let Some((method, uri, v)) = head.request {
         t.hidden(&REQUEST, b.range(off, first_end), Value::Bool(true));
         let m = offset_in(data, method.as_bytes());
         let u = offset_in(data, uri.as_bytes());
@@ -321,7 +380,6 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         t.add(&URI, b.range(off + u, uri.len()), Value::str(show(uri.as_bytes())));
         t.add(&REQ_VERSION, b.range(off + u + uri.len() + 1, 8), Value::str(version_text(v)));
     } else if let Some((v, code, phrase)) = head.response {
-        let _ = write!(info, "{} {code} {phrase} ", version_text(v));
         t.hidden(&RESPONSE, b.range(off, first_end), Value::Bool(true));
         t.add(&RESP_VERSION, b.range(off, 8), Value::str(version_text(v)));
         t.add(&CODE, b.range(off + 9, 3), Value::UInt(code as u64));
@@ -335,7 +393,10 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     }
     t.close();
     let line_field = if head.request.is_some() { &REQUEST_LINE } else { &RESPONSE_LINE };
-    for (name, value, r) in head.headers.iter().filter(|_| full) {
+    for h in head.headers {
+        let (name, value) = (h.name, h.value);
+        let start = offset_in(data, name.as_bytes());
+        let r = start..line_end(data, offset_in(data, value) + value.len());
         let text = show(&data[r.clone()]);
         let range = b.range(off + r.start, r.len());
         t.hidden(line_field, range.clone(), Value::str(text.as_str()));
@@ -354,68 +415,52 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         t.close();
     }
     let blank = if data[..head.len].ends_with(b"\r\n") { head.len - 2 } else { head.len - 1 };
-    if full {
-        t.text(b.range(off + blank, head.len - blank), show(&data[blank..head.len]));
+    t.text(b.range(off + blank, head.len - blank), show(&data[blank..head.len]));
+}
+
+fn request_links(t: &mut Tree, here: Range<usize>, l: &Links) {
+    let id = t.generated(&REQUEST_NUMBER, here.clone(), Value::UInt(l.number as u64));
+    t.set_text(id, format_args!("[HTTP request {}/{}]", l.number, l.number));
+    if l.prev != 0 {
+        let id = t.generated(&PREV_REQUEST_IN, here.clone(), Value::FrameNum(l.prev));
+        t.set_text(id, format_args!("[Prev request in frame: {}]", l.prev));
     }
-    let here = b.range(off, 0);
-    if let Some((_, uri, _)) = head.request {
-        let full = match &host {
-            Some(h) if uri.starts_with('/') => format!("http://{h}{uri}"),
-            _ => uri.to_string(),
-        };
-        let id = t.generated(&FULL_URI, here.clone(), Value::str(full.as_str()));
-        t.set_text(id, format_args!("[Full request URI: {full}]"));
-        let is_head = head.request.is_some_and(|r| r.0 == "HEAD");
-        let l = match cx.pass {
-            Pass::First => cx.session.http.request(seg.stream, at, cx.meta.ts, full, is_head),
-            Pass::Revisit => cx.session.http.revisit(at).unwrap_or_default(),
-        };
-        let t = &mut cx.out.tree;
-        let id = t.generated(&REQUEST_NUMBER, here.clone(), Value::UInt(l.number as u64));
-        t.set_text(id, format_args!("[HTTP request {}/{}]", l.number, l.number));
-        if l.prev != 0 {
-            let id = t.generated(&PREV_REQUEST_IN, here.clone(), Value::FrameNum(l.prev));
-            t.set_text(id, format_args!("[Prev request in frame: {}]", l.prev));
-        }
-        if l.response_in != 0 {
-            let id = t.generated(&RESPONSE_IN, here.clone(), Value::FrameNum(l.response_in));
-            t.set_text(id, format_args!("[Response in frame: {}]", l.response_in));
-        }
-    } else {
-        let l = cx.session.http.response(seg.stream, at, cx.meta.ts);
-        let t = &mut cx.out.tree;
-        let id = t.generated(&RESPONSE_NUMBER, here.clone(), Value::UInt(l.number as u64));
-        t.set_text(id, format_args!("[HTTP response {}/{}]", l.number, l.number));
-        if l.request_in != 0 {
-            if let Some(ns) = l.time {
-                let id = t.generated(&TIME, here.clone(), Value::RelTime(ns));
-                let mut s = String::from("[Time since request: ");
-                crate::field::format_value(&TIME, &Value::RelTime(ns), &[], &mut s);
-                s.push_str(" seconds]");
-                t.set_text(id, s);
-            }
-        }
-        // Wireshark's order: the time, the previous request (of the one
-        // answered) and response, then the request answered.
-        if l.prev_request != 0 {
-            let id = t.generated(&PREV_REQUEST_IN, here.clone(), Value::FrameNum(l.prev_request));
-            t.set_text(id, format_args!("[Prev request in frame: {}]", l.prev_request));
-        }
-        if l.prev != 0 {
-            let id = t.generated(&PREV_RESPONSE_IN, here.clone(), Value::FrameNum(l.prev));
-            t.set_text(id, format_args!("[Prev response in frame: {}]", l.prev));
-        }
-        if l.request_in != 0 {
-            let id = t.generated(&REQUEST_IN, here.clone(), Value::FrameNum(l.request_in));
-            t.set_text(id, format_args!("[Request in frame: {}]", l.request_in));
-        }
-        if let Some(u) = l.request_uri {
-            let id = t.generated(&RESPONSE_FOR_URI, here, Value::str(u.as_str()));
-            t.set_text(id, format_args!("[Request URI: {u}]"));
+    if l.response_in != 0 {
+        let id = t.generated(&RESPONSE_IN, here, Value::FrameNum(l.response_in));
+        t.set_text(id, format_args!("[Response in frame: {}]", l.response_in));
+    }
+}
+
+fn response_links(t: &mut Tree, here: Range<usize>, l: Links) {
+    let id = t.generated(&RESPONSE_NUMBER, here.clone(), Value::UInt(l.number as u64));
+    t.set_text(id, format_args!("[HTTP response {}/{}]", l.number, l.number));
+    if l.request_in != 0 {
+        if let Some(ns) = l.time {
+            let id = t.generated(&TIME, here.clone(), Value::RelTime(ns));
+            let mut s = String::from("[Time since request: ");
+            crate::field::format_value(&TIME, &Value::RelTime(ns), &[], &mut s);
+            s.push_str(" seconds]");
+            t.set_text(id, s);
         }
     }
-    let encoding = header(head, "content-encoding").map(|h| String::from_utf8_lossy(h).into_owned());
-    http_body::show_body(cx, b, off + head.len, body, content_type.as_deref(), encoding.as_deref())
+    // Wireshark's order: the time, the previous request (of the one
+    // answered) and response, then the request answered.
+    if l.prev_request != 0 {
+        let id = t.generated(&PREV_REQUEST_IN, here.clone(), Value::FrameNum(l.prev_request));
+        t.set_text(id, format_args!("[Prev request in frame: {}]", l.prev_request));
+    }
+    if l.prev != 0 {
+        let id = t.generated(&PREV_RESPONSE_IN, here.clone(), Value::FrameNum(l.prev));
+        t.set_text(id, format_args!("[Prev response in frame: {}]", l.prev));
+    }
+    if l.request_in != 0 {
+        let id = t.generated(&REQUEST_IN, here.clone(), Value::FrameNum(l.request_in));
+        t.set_text(id, format_args!("[Request in frame: {}]", l.request_in));
+    }
+    if let Some(u) = l.request_uri {
+        let id = t.generated(&RESPONSE_FOR_URI, here, Value::str(u.as_str()));
+        t.set_text(id, format_args!("[Request URI: {u}]"));
+    }
 }
 
 /// Wireshark's description of a status code.

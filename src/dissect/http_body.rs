@@ -2,8 +2,6 @@
 //! the end of the connection) and how they show (chunks, File Data, and the
 //! media-type layer Wireshark puts under them).
 
-use std::fmt::Write;
-
 use crate::field::{FieldDef, FieldType, Value, TEXT};
 
 use super::http::{show, FILE_DATA};
@@ -273,6 +271,56 @@ fn chunk_items(cx: &mut Ctx, b: &Buf, off: usize, chunks: &[Chunk], trailer: usi
     entity
 }
 
+/// The layers Wireshark dissects a body with, by media type.
+#[derive(Clone, Copy, PartialEq)]
+enum Media {
+    Xml,
+    Json,
+    Form,
+    Gif,
+    Png,
+    Jpeg,
+    Text,
+    Other,
+}
+
+impl Media {
+    /// `mt`: the media type without parameters, in any case.
+    fn of(mt: &str) -> Media {
+        let is = |m: &str| mt.eq_ignore_ascii_case(m);
+        if is("text/xml") || is("application/xml") {
+            Media::Xml
+        } else if is("application/json") {
+            Media::Json
+        } else if is("application/x-www-form-urlencoded") {
+            Media::Form
+        } else if is("image/gif") {
+            Media::Gif
+        } else if is("image/png") {
+            Media::Png
+        } else if is("image/jpeg") {
+            Media::Jpeg
+        } else if mt.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("text/")) {
+            Media::Text
+        } else {
+            Media::Other
+        }
+    }
+
+    fn proto(self) -> &'static str {
+        match self {
+            Media::Xml => "xml",
+            Media::Json => "json",
+            Media::Form => "urlencoded-form",
+            Media::Gif => "image-gif",
+            Media::Png => "png",
+            Media::Jpeg => "image-jfif",
+            Media::Text => "data-text-lines",
+            Media::Other => "media",
+        }
+    }
+}
+
 /// The layer Wireshark dissects a body with, by media type, and the Info
 /// suffix it writes.
 fn media(cx: &mut Ctx, view: Buf, bytes: &[u8], content_type: Option<&str>) {
@@ -281,45 +329,57 @@ fn media(cx: &mut Ctx, view: Buf, bytes: &[u8], content_type: Option<&str>) {
         return;
     };
     let base = view.abs(0);
-    let mt = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mt = ct.split(';').next().unwrap_or("").trim();
+    let kind = Media::of(mt);
     let r = base..base + bytes.len();
-    let (proto, label, shown): (&str, String, String) = match mt.as_str() {
-        "text/xml" | "application/xml" => ("xml", "eXtensible Markup Language".into(), mt.clone()),
-        "application/json" => ("json", format!("JavaScript Object Notation: {mt}"), mt.clone()),
-        "application/x-www-form-urlencoded" => {
-            ("urlencoded-form", format!("HTML Form URL Encoded: {mt}"), mt.clone())
-        }
-        "image/gif" => {
-            let v = String::from_utf8_lossy(bytes.get(..6).unwrap_or(bytes)).into_owned();
-            ("image-gif", format!("Compuserve GIF, Version: {v}"), v)
-        }
-        "image/png" => ("png", "Portable Network Graphics".into(), "PNG".into()),
-        "image/jpeg" => ("image-jfif", "JPEG File Interchange Format".into(), "JPEG JFIF image".into()),
-        m if m.starts_with("text/") => {
-            let lines = bytes.split_inclusive(|&c| c == b'\n').count();
-            ("data-text-lines", format!("Line-based text data: {mt} ({lines} lines)"), mt.clone())
-        }
-        _ => ("media", "Media Type".into(), mt.clone()),
+    // What the Info suffix shows: the media type in lower case, or what
+    // the image says it is.
+    let gif_version = || String::from_utf8_lossy(bytes.get(..6).unwrap_or(bytes));
+    let shown = |info: &mut String| match kind {
+        Media::Gif => info.push_str(&gif_version()),
+        Media::Png => info.push_str("PNG"),
+        Media::Jpeg => info.push_str("JPEG JFIF image"),
+        _ => info.extend(mt.chars().map(|c| c.to_ascii_lowercase())),
     };
-    cx.enter(proto, "");
+    cx.enter(kind.proto(), "");
     // XML and JSON name themselves in the Protocol column and word the
     // Info suffix their own way.
-    match proto {
-        "xml" => cx.out.cols.set_protocol("HTTP/XML"),
-        "json" => {
+    match kind {
+        Media::Xml => cx.out.cols.set_protocol("HTTP/XML"),
+        Media::Json => {
             cx.out.cols.set_protocol("HTTP/JSON");
-            let _ = write!(cx.out.cols.info, ", JavaScript Object Notation ({shown})");
+            cx.out.cols.info.push_str(", JavaScript Object Notation (");
+            shown(&mut cx.out.cols.info);
+            cx.out.cols.info.push(')');
         }
         _ => {
-            let _ = write!(cx.out.cols.info, " ({shown})");
+            cx.out.cols.info.push_str(" (");
+            shown(&mut cx.out.cols.info);
+            cx.out.cols.info.push(')');
         }
     }
-    let field = if proto == "data-text-lines" { &TEXT_LINES } else { &MEDIA };
+    let field = if kind == Media::Text { &TEXT_LINES } else { &MEDIA };
     let full = cx.full;
     let t = cx.tree();
     let id = t.open(field, r.clone(), Value::None);
-    t.set_text(id, label);
-    if proto == "data-text-lines" && full {
+    if full {
+        let mt = mt.to_ascii_lowercase();
+        let label = match kind {
+            Media::Xml => "eXtensible Markup Language".into(),
+            Media::Json => format!("JavaScript Object Notation: {mt}"),
+            Media::Form => format!("HTML Form URL Encoded: {mt}"),
+            Media::Gif => format!("Compuserve GIF, Version: {}", gif_version()),
+            Media::Png => "Portable Network Graphics".into(),
+            Media::Jpeg => "JPEG File Interchange Format".into(),
+            Media::Text => {
+                let lines = bytes.split_inclusive(|&c| c == b'\n').count();
+                format!("Line-based text data: {mt} ({lines} lines)")
+            }
+            Media::Other => "Media Type".into(),
+        };
+        t.set_text(id, label);
+    }
+    if kind == Media::Text && full {
         let mut p = base;
         for line in bytes.split_inclusive(|&c| c == b'\n') {
             t.text(p..p + line.len(), show(line));

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::field::{Base, Field, FieldDef, FieldType, Value, SET_NOTSET};
+use crate::field::{push_u64, Base, Field, FieldDef, FieldType, Value, SET_NOTSET};
 use crate::session::tcp::{SegIn, SegOut};
 
 use super::{tcp_analysis as ta, tcp_options as opts, tcp_pdu, Buf, Ctx, DResult, DissectError, Pass};
@@ -144,9 +144,9 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     if hlen < 20 {
         header_fields(cx, b, &Hdr { sport, dport, seq, ack, hlen, flags, win: 0 }, None);
         let info = cx.out.cols.info();
-        let _ = write!(info, "{sport} → {dport} [");
-        flag_list(flags, info);
-        let _ = write!(info, "] Seq={seq}");
+        ports_and_flags(sport, dport, flags, info);
+        info.push_str("] Seq=");
+        push_u64(seq as u64, info);
         cx.tree().close();
         return Err(DissectError::Malformed);
     }
@@ -337,7 +337,9 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     ] {
         let set = flags & bit != 0;
         let v = Value::Bool(set);
+        // Expert notes are tree items: their text is built for a tree only.
         let note = match bit {
+            _ if !full => None,
             0x002 if set && flags & 0x010 != 0 => Some((
                 &ta::CONN_SYNACK,
                 format!("Connection establish acknowledge (SYN+ACK): server port {}", h.sport),
@@ -353,7 +355,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
             _ => None,
         };
         match note {
-            Some((field, msg, sev)) if cx.full => {
+            Some((field, msg, sev)) => {
                 cx.tree().open(fd, b.range(12, 2), v);
                 super::expert(cx, field, &msg, sev, "Sequence");
                 cx.tree().close();
@@ -388,12 +390,12 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         }
         if flags & 0x002 == 0 {
             let s = t.generated(&WINDOW_SCALE, b.range(14, 2), Value::Int(o.scale as i64));
-            let text = match o.scale {
-                -1 => "-1 (unknown)".to_string(),
-                -2 => "-2 (no window scaling used)".to_string(),
-                n => n.to_string(),
-            };
             if full {
+                let text = match o.scale {
+                    -1 => "-1 (unknown)".to_string(),
+                    -2 => "-2 (no window scaling used)".to_string(),
+                    n => n.to_string(),
+                };
                 t.set_text(s, format_args!("[Window size scaling factor: {text}]"));
             }
         }
@@ -410,24 +412,39 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     t.add(&URGENT, b.range(18, 2), Value::UInt(b.u16(18).unwrap_or(0) as u64));
 }
 
+/// The Info text, written with pushes: it runs for every TCP segment, and
+/// the formatting machinery was a visible share of a summary run.
 fn info(cx: &mut Ctx, h: &Hdr, b: Buf, o: &opts::Options, out: Option<&SegOut>, plen: u32) {
     let (seq, ack, win) = match out {
         Some(s) => (s.seq, s.ack, s.window),
         None => (h.seq, h.ack, h.win as u32),
     };
     let info = cx.out.cols.info();
-    let _ = write!(info, "{} → {} [", h.sport, h.dport);
-    flag_list(h.flags, info);
-    let _ = write!(info, "] Seq={seq}");
+    ports_and_flags(h.sport, h.dport, h.flags, info);
+    info.push_str("] Seq=");
+    push_u64(seq as u64, info);
     if h.flags & 0x010 != 0 {
-        let _ = write!(info, " Ack={ack}");
+        info.push_str(" Ack=");
+        push_u64(ack as u64, info);
     }
-    let _ = write!(info, " Win={win}");
+    info.push_str(" Win=");
+    push_u64(win as u64, info);
     if h.flags & 0x020 != 0 {
-        let _ = write!(info, " Urg={}", b.u16(18).unwrap_or(0));
+        info.push_str(" Urg=");
+        push_u64(b.u16(18).unwrap_or(0) as u64, info);
     }
-    let _ = write!(info, " Len={plen}");
+    info.push_str(" Len=");
+    push_u64(plen as u64, info);
     opts::info(b, o, out.map(|s| s.ack_base), info);
+}
+
+/// `sport → dport [SYN, ACK`: how every TCP Info text begins.
+fn ports_and_flags(sport: u16, dport: u16, flags: u16, info: &mut String) {
+    push_u64(sport as u64, info);
+    info.push_str(" → ");
+    push_u64(dport as u64, info);
+    info.push_str(" [");
+    flag_list(flags, info);
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::field::{Field, FieldDef, FieldType, Value};
+use crate::field::{push_u64, Field, FieldDef, FieldType, Value};
 
 use super::{Buf, Ctx};
 
@@ -297,13 +297,15 @@ pub fn info(b: Buf, o: &Options, rev_base: Option<u32>, out: &mut String) {
             continue;
         }
         let off = op.off as usize;
+        let mut number = |label: &str, n: u64| {
+            out.push_str(label);
+            push_u64(n, out);
+        };
         match op.kind {
-            2 => {
-                let _ = write!(out, " MSS={}", b.u16(off + 2).unwrap_or(0));
-            }
+            2 => number(" MSS=", b.u16(off + 2).unwrap_or(0) as u64),
             3 => {
                 let shift = b.u8(off + 2).unwrap_or(0);
-                let _ = write!(out, " WS={}", 1u32 << shift.min(14));
+                number(" WS=", 1u64 << shift.min(14));
             }
             4 => out.push_str(" SACK_PERM"),
             5 => {
@@ -311,16 +313,13 @@ pub fn info(b: Buf, o: &Options, rev_base: Option<u32>, out: &mut String) {
                 for k in 0..(op.len as usize - 2) / 8 {
                     let le = b.u32(off + 2 + 8 * k).unwrap_or(0).wrapping_sub(base);
                     let re = b.u32(off + 6 + 8 * k).unwrap_or(0).wrapping_sub(base);
-                    let _ = write!(out, " SLE={le} SRE={re}");
+                    number(" SLE=", le as u64);
+                    number(" SRE=", re as u64);
                 }
             }
             8 => {
-                let _ = write!(
-                    out,
-                    " TSval={} TSecr={}",
-                    b.u32(off + 2).unwrap_or(0),
-                    b.u32(off + 6).unwrap_or(0)
-                );
+                number(" TSval=", b.u32(off + 2).unwrap_or(0) as u64);
+                number(" TSecr=", b.u32(off + 6).unwrap_or(0) as u64);
             }
             _ => {}
         }

@@ -156,16 +156,29 @@ pub fn ether(m: &[u8; 6], out: &mut String) {
 
 /// Appends `n` in decimal.
 pub fn push_u64(mut n: u64, out: &mut String) {
+    // Two digits per division.
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
     let mut buf = [0u8; 20];
     let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    while n >= 100 {
+        let p = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
     }
+    if n >= 10 {
+        let p = n as usize * 2;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
+    } else {
+        i -= 1;
+        buf[i] = b'0' + n as u8;
+    }
+    out.reserve(buf.len() - i);
     for &d in &buf[i..] {
         out.push(d as char);
     }
@@ -252,6 +265,16 @@ pub fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_pushes_match_display() {
+        let edges = [0, 9, 10, 99, 100, 101, 999, 1000, 65535, u32::MAX as u64, u64::MAX];
+        for n in edges.into_iter().chain((0..5000).map(|i| i * 7919)) {
+            let mut s = String::from("x");
+            push_u64(n, &mut s);
+            assert_eq!(s, format!("x{n}"));
+        }
+    }
 
     #[test]
     fn absolute_time_matches_wireshark() {

@@ -19,9 +19,7 @@ pub fn summary_line(meta: &FrameMeta, d: &Dissection, out: &mut String) {
     right_aligned(out, 12, |o| o.push_str(&c.src));
     out.push_str(" → ");
     out.push_str(&c.dst);
-    for _ in c.dst.chars().count()..12 {
-        out.push(' ');
-    }
+    out.push_str(spaces(12usize.saturating_sub(width(&c.dst))));
     out.push(' ');
     out.push_str(&c.protocol);
     out.push(' ');
@@ -30,13 +28,31 @@ pub fn summary_line(meta: &FrameMeta, d: &Dissection, out: &mut String) {
     out.push_str(&c.info);
 }
 
-/// Writes with `f`, then pads on the left to `width` characters, as `{:>w}`.
+/// Columns are padded to at most this many characters.
+const SPACES: &str = "            ";
+
+fn spaces(n: usize) -> &'static str {
+    &SPACES[..n.min(SPACES.len())]
+}
+
+/// Characters in `s`, counted quickly when they are all ASCII (addresses
+/// and numbers nearly always are).
+fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// Writes with `f`, then pads on the left to `width` characters, as `{:>w}`
+/// (`width` at most 12).
 fn right_aligned(out: &mut String, width: usize, f: impl FnOnce(&mut String)) {
     let start = out.len();
     f(out);
-    let written = out[start..].chars().count();
+    let written = self::width(&out[start..]);
     if written < width {
-        out.insert_str(start, &" ".repeat(width - written));
+        out.insert_str(start, spaces(width - written));
     }
 }
 

@@ -2,7 +2,9 @@
 //! `http.response_in`, `http.time`, request and response numbers). HTTP/1.x
 //! answers requests in order, so a stream's unanswered requests form a queue.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use super::HashMap;
 
 use crate::field::Timestamp;
 
@@ -84,7 +86,7 @@ pub struct HttpState {
 impl Default for HttpState {
     fn default() -> HttpState {
         HttpState {
-            streams: HashMap::new(),
+            streams: HashMap::default(),
             messages: Vec::new(),
             uris: String::new(),
             current: Vec::new(),
