@@ -242,7 +242,7 @@ fn track(cx: &mut Ctx, h: &Hdr, plen: u32, o: &opts::Options) -> Option<SegOut> 
     match cx.pass {
         Pass::First if cx.quoted => cx.session.tcp.first_pass_quoted(&seg),
         Pass::First => Some(cx.session.tcp.first_pass(&seg)),
-        Pass::Revisit => cx.session.tcp.frame(cx.meta.number).map(|r| r.seg),
+        Pass::Revisit => cx.session.tcp.revisit(&seg),
     }
 }
 

@@ -8,24 +8,45 @@ use super::HashMap;
 
 use crate::field::Timestamp;
 
+/// A request waiting for its response.
 #[derive(Clone, Debug)]
-struct Request {
+struct Pending {
     frame: u32,
     ts: Timestamp,
     full_uri: String,
     method_head: bool,
-    response_frame: u32,
     /// The request before it on the stream (0 for the first).
     prev_request: u32,
+    /// Its index in `messages`, when they are kept.
+    message: u32,
 }
 
 #[derive(Default)]
 struct Stream {
-    pending: VecDeque<usize>,
+    pending: VecDeque<Pending>,
     requests: u32,
     responses: u32,
     last_request_frame: u32,
     last_response_frame: u32,
+}
+
+/// What the first pass learnt of one message, for its revisits; kept small
+/// since the inspector holds one per message of a whole capture.
+#[derive(Clone, Copy, Debug)]
+struct Message {
+    frame: u32,
+    index: u16,
+    response: bool,
+    /// A request for HEAD, or a response to one.
+    head: bool,
+    number: u32,
+    prev: u32,
+    /// The other message of the pair: 1 + its index, 0 for none (yet).
+    pair: u32,
+    /// A response's time since its request.
+    time: i64,
+    /// A request's full URI, in `uris`.
+    uri: (u32, u32),
 }
 
 /// What one HTTP message is linked to.
@@ -49,101 +70,114 @@ pub struct Links {
 }
 
 pub struct HttpState {
-    /// Requests by number; in a one-pass run only the unanswered ones.
-    requests: HashMap<usize, Request>,
-    next_request: usize,
     streams: HashMap<u32, Stream>,
-    /// Links of each (frame, message index within the frame).
-    seen: HashMap<(u32, u16), Links>,
-    /// For requests, which `requests` entry, so a revisit learns the response.
-    request_of: HashMap<(u32, u16), usize>,
+    /// Every message in first-pass order, when frames will be dissected
+    /// again (`keep_frames`), and the full URIs of the requests among them.
+    messages: Vec<Message>,
+    uris: String,
+    /// The links given for the frame being dissected: it may be handed
+    /// over more than once, and counts once.
+    current: Vec<((u32, u16), Links)>,
     /// Whether frames will be dissected again (the inspector) and so need
-    /// their links kept; a one-pass run keeps only the current frame's, so
-    /// memory stays bounded by the open requests.
+    /// their links kept; a one-pass run keeps only the open requests.
     pub keep_frames: bool,
-    last_frame: u32,
 }
 
 impl Default for HttpState {
     fn default() -> HttpState {
         HttpState {
-            requests: HashMap::default(),
-            next_request: 0,
             streams: HashMap::default(),
-            seen: HashMap::default(),
-            request_of: HashMap::default(),
+            messages: Vec::new(),
+            uris: String::new(),
+            current: Vec::new(),
             keep_frames: true,
-            last_frame: 0,
         }
     }
 }
 
 impl HttpState {
-    /// In a one-pass run, forgets the links of frames already done.
-    fn next_frame(&mut self, frame: u32) {
-        if !self.keep_frames && frame != self.last_frame {
-            self.seen.clear();
-            self.request_of.clear();
+    /// The links already given to message `at` in the first pass.
+    fn given(&mut self, at: (u32, u16)) -> Option<Links> {
+        if self.current.first().is_some_and(|(a, _)| a.0 != at.0) {
+            self.current.clear();
         }
-        self.last_frame = frame;
+        self.current.iter().find(|(a, _)| *a == at).map(|(_, l)| l.clone())
     }
 
     /// A request on `stream` in the first pass.
     pub fn request(&mut self, stream: u32, at: (u32, u16), ts: Timestamp, full_uri: String, head: bool) -> Links {
-        self.next_frame(at.0);
-        if let Some(l) = self.revisit_request(at) {
+        if let Some(l) = self.given(at) {
             return l;
         }
         let s = self.streams.entry(stream).or_default();
         s.requests += 1;
         let links = Links { number: s.requests, prev: s.last_request_frame, ..Links::default() };
         s.last_request_frame = at.0;
-        let r = self.next_request;
-        self.next_request += 1;
-        self.requests.insert(r, Request { frame: at.0, ts, full_uri, method_head: head, response_frame: 0, prev_request: links.prev });
-        s.pending.push_back(r);
-        self.request_of.insert(at, r);
-        self.seen.insert(at, links.clone());
+        let message = self.messages.len() as u32;
+        if self.keep_frames {
+            let uri = (self.uris.len() as u32, full_uri.len() as u32);
+            self.uris.push_str(&full_uri);
+            self.messages.push(Message {
+                frame: at.0,
+                index: at.1,
+                response: false,
+                head,
+                number: links.number,
+                prev: links.prev,
+                pair: 0,
+                time: 0,
+                uri,
+            });
+        }
+        s.pending.push_back(Pending { frame: at.0, ts, full_uri, method_head: head, prev_request: links.prev, message });
+        self.current.push((at, links.clone()));
         links
     }
 
-    /// A response on `stream` in the first pass: pairs it with the oldest
-    /// unanswered request.
+    /// A response on `stream`: pairs it with the oldest unanswered request
+    /// in the first pass, or gives the links it had then.
     pub fn response(&mut self, stream: u32, at: (u32, u16), ts: Timestamp) -> Links {
-        self.next_frame(at.0);
-        if let Some(l) = self.seen.get(&at) {
-            return l.clone();
+        if let Some(l) = self.given(at).or_else(|| self.revisit(at)) {
+            return l;
         }
         let s = self.streams.entry(stream).or_default();
         s.responses += 1;
         let mut links = Links { number: s.responses, prev: s.last_response_frame, ..Links::default() };
         s.last_response_frame = at.0;
-        if let Some(r) = s.pending.pop_front() {
-            if let Some(q) = self.requests.get_mut(&r) {
-                q.response_frame = at.0;
-                links.request_in = q.frame;
-                links.prev_request = q.prev_request;
-                links.time = Some(ts.since(q.ts));
-                links.head = q.method_head;
-                links.request_uri = Some(if self.keep_frames {
-                    q.full_uri.clone()
-                } else {
-                    std::mem::take(&mut q.full_uri)
-                });
-            }
-            if !self.keep_frames {
-                self.requests.remove(&r);
-            }
+        let q = s.pending.pop_front();
+        if let Some(q) = &q {
+            links.request_in = q.frame;
+            links.prev_request = q.prev_request;
+            links.time = Some(ts.since(q.ts));
+            links.head = q.method_head;
         }
-        self.seen.insert(at, links.clone());
+        if self.keep_frames {
+            let me = self.messages.len() as u32 + 1;
+            let pair = q.as_ref().map_or(0, |q| q.message + 1);
+            if let Some(m) = q.as_ref().and_then(|q| self.messages.get_mut(q.message as usize)) {
+                m.pair = me;
+            }
+            self.messages.push(Message {
+                frame: at.0,
+                index: at.1,
+                response: true,
+                head: links.head,
+                number: links.number,
+                prev: links.prev,
+                pair,
+                time: links.time.unwrap_or(0),
+                uri: (0, 0),
+            });
+        }
+        links.request_uri = q.map(|q| q.full_uri);
+        self.current.push((at, links.clone()));
         links
     }
 
     /// Whether the next response on `stream` answers a HEAD request.
     pub fn next_is_head(&self, stream: u32) -> bool {
         let s = self.streams.get(&stream);
-        let r = s.and_then(|s| s.pending.front());
-        r.and_then(|r| self.requests.get(r)).is_some_and(|q| q.method_head)
+        s.and_then(|s| s.pending.front()).is_some_and(|q| q.method_head)
     }
 
     /// Whether the stream already carried an HTTP message in this direction
@@ -153,17 +187,25 @@ impl HttpState {
         self.streams.get(&stream).is_some_and(|s| if from_client { s.requests > 0 } else { s.responses > 0 })
     }
 
-    fn revisit_request(&self, at: (u32, u16)) -> Option<Links> {
-        let mut l = self.seen.get(&at)?.clone();
-        if let Some(q) = self.request_of.get(&at).and_then(|r| self.requests.get(r)) {
-            l.response_in = q.response_frame;
-        }
-        Some(l)
-    }
-
     /// The links of a message already seen (both directions known).
     pub fn revisit(&self, at: (u32, u16)) -> Option<Links> {
-        self.revisit_request(at)
+        let i = self.messages.partition_point(|m| (m.frame, m.index) < at);
+        let m = self.messages.get(i).filter(|m| (m.frame, m.index) == at)?;
+        let pair = (m.pair as usize).checked_sub(1).and_then(|p| self.messages.get(p));
+        let mut l = Links { number: m.number, prev: m.prev, ..Links::default() };
+        match pair {
+            Some(q) if m.response => {
+                l.request_in = q.frame;
+                l.prev_request = q.prev;
+                l.time = Some(m.time);
+                l.head = m.head;
+                let (start, len) = (q.uri.0 as usize, q.uri.1 as usize);
+                l.request_uri = self.uris.get(start..start + len).map(str::to_string);
+            }
+            Some(r) => l.response_in = r.frame,
+            None => {}
+        }
+        Some(l)
     }
 }
 

@@ -4,6 +4,7 @@
 //! pane and the ladder diagram use.
 
 pub mod analysis;
+mod frame_rec;
 pub mod reassembly;
 
 use crate::session::HashMap;
@@ -15,6 +16,8 @@ use crate::field::Timestamp;
 use super::ConvKey;
 pub use analysis::{flag, Findings};
 use analysis::{Dir, Seg, ACK, FIN, RST, SCALE_NONE, SCALE_UNKNOWN, SYN};
+pub use frame_rec::FrameRec;
+use frame_rec::Rare;
 pub use reassembly::{Accept, Held, Reasm, HELD_LIMIT, PDU_LIMIT};
 
 /// `tcp.completeness` bits.
@@ -49,7 +52,7 @@ pub struct SegIn {
 
 /// What the stream table says about one segment (`tcp.stream`, relative
 /// numbers, window, times, analysis).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SegOut {
     pub stream: u32,
     pub from_client: bool,
@@ -87,36 +90,21 @@ pub enum AppCall {
     Reassembled(u32),
 }
 
-/// Per-frame results of the first pass.
-#[derive(Clone, Debug)]
-pub struct FrameRec {
-    pub frame: u32,
-    pub seg: SegOut,
-    pub flags: u16,
-    pub ts: Timestamp,
-    pub len: u32,
-    /// The payload belongs to a message that ends in a later segment.
-    pub partial: bool,
-    /// The frame where that message was completed (0: not yet / never).
-    pub reassembled_in: u32,
-    pub app: Option<TcpApp>,
-    pub calls: Calls,
-}
-
 /// The calls made for one frame: almost always none or one, kept inline.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Calls {
     #[default]
     None,
     One(AppCall),
-    Many(Vec<AppCall>),
+    /// Boxed: a frame's record stays small for the common cases.
+    Many(Box<Vec<AppCall>>),
 }
 
 impl Calls {
     pub fn push(&mut self, c: AppCall) {
         *self = match std::mem::take(self) {
             Calls::None => Calls::One(c),
-            Calls::One(a) => Calls::Many(vec![a, c]),
+            Calls::One(a) => Calls::Many(Box::new(vec![a, c])),
             Calls::Many(mut v) => {
                 v.push(c);
                 Calls::Many(v)
@@ -148,8 +136,11 @@ pub struct StoredPdu {
 /// Where a follow-stream chunk's bytes are.
 #[derive(Clone, Debug)]
 enum ChunkAt {
+    /// At this offset in the frame.
     Frame(u32),
-    Inline(Box<[u8]>),
+    /// Bytes not in the frame as captured (reassembled from others),
+    /// `TcpTable::inline[i]`; kept aside so that a chunk stays small.
+    Inline(u32),
 }
 
 #[derive(Clone, Debug)]
@@ -186,8 +177,6 @@ pub struct Stream {
     closer: Option<usize>,
     /// Segments seen.
     count: u32,
-    /// Indexes into `TcpTable::frames`.
-    frames: Vec<u32>,
     chunks: Vec<ChunkRef>,
 }
 
@@ -207,24 +196,9 @@ impl Stream {
             completeness: 0,
             closer: None,
             count: 0,
-            frames: Vec::new(),
             chunks: Vec::new(),
         }
     }
-}
-
-/// One segment for the ladder diagram.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SegMeta {
-    pub frame: u32,
-    pub from_client: bool,
-    pub flags: u16,
-    pub seq: u32,
-    pub ack: u32,
-    pub len: u32,
-    pub ts: Timestamp,
-    /// `flag::` bits.
-    pub analysis: u32,
 }
 
 /// Bytes of one direction in stream order, from one frame.
@@ -239,6 +213,8 @@ pub struct TcpTable {
     by_conv: HashMap<ConvKey, u32>,
     streams: Vec<Stream>,
     frames: Vec<FrameRec>,
+    rare: Vec<Rare>,
+    inline: Vec<Box<[u8]>>,
     pdus: Vec<StoredPdu>,
     /// Whether frames will be dissected again or streams viewed (the TUI):
     /// then per-frame results, reassembled messages and follow-stream chunks
@@ -252,6 +228,8 @@ impl Default for TcpTable {
             by_conv: HashMap::default(),
             streams: Vec::new(),
             frames: Vec::new(),
+            rare: Vec::new(),
+            inline: Vec::new(),
             pdus: Vec::new(),
             keep_frames: true,
         }
@@ -376,30 +354,17 @@ impl TcpTable {
             quoted: false,
             findings,
         };
-        self.record(si, s, out, s.len);
+        let (shift, ack_base) = (st.dirs[fi].win_scale, st.dirs[ri].base_set);
+        self.record(s, &out, shift, ack_base);
         out
     }
 
     /// Keeps a segment's results for revisits and the stream's views.
-    fn record(&mut self, si: usize, s: &SegIn, seg: SegOut, len: u32) {
+    fn record(&mut self, s: &SegIn, seg: &SegOut, shift: i8, ack_base: bool) {
         if !self.keep_frames {
             return;
         }
-        let idx = self.frames.len() as u32;
-        if let Some(st) = self.streams.get_mut(si) {
-            st.frames.push(idx);
-        }
-        self.frames.push(FrameRec {
-            frame: s.frame,
-            seg,
-            flags: s.flags,
-            ts: s.ts,
-            len,
-            partial: false,
-            reassembled_in: 0,
-            app: None,
-            calls: Calls::None,
-        });
+        self.frames.push(FrameRec::new(s.frame, seg, shift, ack_base, &mut self.rare));
     }
 
     /// A header quoted in an ICMP error: its stream's numbers as they are,
@@ -430,8 +395,14 @@ impl TcpTable {
             ..SegOut::default()
         };
         st.prev_ts = ts;
-        self.record(i, s, out, 0);
+        self.record(s, &out, scale, false);
         Some(out)
+    }
+
+    /// The first pass's results for segment `s`, seen again.
+    pub fn revisit(&self, s: &SegIn) -> Option<SegOut> {
+        let r = self.frame(s.frame)?;
+        Some(r.seg_out(s, self.streams.get(r.stream() as usize)?, &self.rare))
     }
 
     /// The first-pass record of `frame`.
@@ -483,7 +454,10 @@ impl TcpTable {
         let Some(st) = self.streams.get_mut(stream as usize) else { return };
         let at = match frame_off {
             Some(o) => ChunkAt::Frame(o),
-            None => ChunkAt::Inline(bytes.into()),
+            None => {
+                self.inline.push(bytes.into());
+                ChunkAt::Inline(self.inline.len() as u32 - 1)
+            }
         };
         st.chunks.push(ChunkRef { dir: (!from_client) as u8, frame, len: bytes.len() as u32, at });
     }
@@ -497,26 +471,6 @@ impl TcpTable {
         self.streams.get(stream as usize).map(|s| (s.client, s.server))
     }
 
-    /// Every segment of a stream in capture order, for the ladder diagram.
-    pub fn segments(&self, stream: u32) -> Vec<SegMeta> {
-        let Some(st) = self.streams.get(stream as usize) else { return Vec::new() };
-        st.frames
-            .iter()
-            .filter_map(|&i| self.frames.get(i as usize))
-            .filter(|r| !r.seg.quoted)
-            .map(|r| SegMeta {
-                frame: r.frame,
-                from_client: r.seg.from_client,
-                flags: r.flags,
-                seq: r.seg.seq,
-                ack: r.seg.ack,
-                len: r.len,
-                ts: r.ts,
-                analysis: r.seg.findings.flags,
-            })
-            .collect()
-    }
-
     /// Both directions' bytes in stream order (retransmitted bytes once,
     /// out-of-order bytes in their place), as chunks in the order they were
     /// completed. `frame_bytes(n)` gives frame n's captured bytes.
@@ -526,7 +480,10 @@ impl TcpTable {
         let mut cache: Option<(u32, Vec<u8>)> = None;
         for c in &st.chunks {
             let bytes = match &c.at {
-                ChunkAt::Inline(b) => b.to_vec(),
+                ChunkAt::Inline(i) => match self.inline.get(*i as usize) {
+                    Some(b) => b.to_vec(),
+                    None => continue,
+                },
                 ChunkAt::Frame(off) => {
                     if cache.as_ref().map(|(f, _)| *f) != Some(c.frame) {
                         cache = frame_bytes(c.frame).map(|b| (c.frame, b));
