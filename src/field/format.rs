@@ -197,8 +197,11 @@ fn push_ascii(b: &[u8], out: &mut String) {
 
 /// Appends `n` in decimal with leading zeros up to `width` digits.
 pub fn push_u64_zeros(n: u64, width: usize, out: &mut String) {
+    const ZEROS: &str = "00000000000000000000";
     let digits = n.checked_ilog10().map_or(1, |l| l as usize + 1);
-    for _ in digits..width {
+    let pad = width.saturating_sub(digits);
+    out.push_str(&ZEROS[..pad.min(ZEROS.len())]);
+    for _ in ZEROS.len()..pad {
         out.push('0');
     }
     push_u64(n, out);
@@ -217,12 +220,25 @@ pub fn push_hex(n: u64, width: usize, out: &mut String) {
 
 /// Appends a dotted-quad IPv4 address.
 pub fn push_ipv4(a: std::net::Ipv4Addr, out: &mut String) {
-    for (i, o) in a.octets().iter().enumerate() {
+    let mut text = [0u8; 15];
+    let mut n = 0;
+    for (i, &o) in a.octets().iter().enumerate() {
         if i > 0 {
-            out.push('.');
+            text[n] = b'.';
+            n += 1;
         }
-        push_u64(*o as u64, out);
+        if o >= 100 {
+            text[n] = b'0' + o / 100;
+            n += 1;
+        }
+        if o >= 10 {
+            text[n] = b'0' + o / 10 % 10;
+            n += 1;
+        }
+        text[n] = b'0' + o % 10;
+        n += 1;
     }
+    push_ascii(&text[..n], out);
 }
 
 /// Seconds with nine decimals, as Wireshark shows relative times.
@@ -288,6 +304,16 @@ mod tests {
         let mut s = String::new();
         ether(&[0, 0x1b, 0xa0, 0xff, 9, 0x10], &mut s);
         assert_eq!(s, "00:1b:a0:ff:09:10");
+    }
+
+    #[test]
+    fn ipv4_pushes_match_display() {
+        for a in [[0, 0, 0, 0], [127, 0, 0, 1], [255, 255, 255, 255], [10, 99, 100, 9], [192, 168, 1, 254]] {
+            let a = std::net::Ipv4Addr::from(a);
+            let mut s = String::from("x");
+            push_ipv4(a, &mut s);
+            assert_eq!(s, format!("x{a}"));
+        }
     }
 
     #[test]
