@@ -187,11 +187,14 @@ impl Tree {
             Recording::Brief => field.brief,
             Recording::Only(fields) => fields.iter().any(|f| field::same(f, field)),
         };
+        if self.no_items {
+            if recorded {
+                self.brief.push((field, value));
+            }
+            return NO_NODE;
+        }
         if recorded {
             self.brief.push((field, value.clone()));
-        }
-        if self.no_items {
-            return NO_NODE;
         }
         let depth = self.open.len() as u16;
         let len = range.end.saturating_sub(range.start);
