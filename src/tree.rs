@@ -150,6 +150,12 @@ impl Tree {
         self.record = record;
     }
 
+    /// Whether every item added now vanishes (none kept, none recorded):
+    /// a dissector may then skip building them.
+    pub fn idle(&self) -> bool {
+        self.no_items && self.record_bits == 0
+    }
+
     pub fn mark(&self) -> Mark {
         Mark { nodes: self.nodes.len(), brief: self.brief.len() }
     }
