@@ -339,7 +339,8 @@ fn media(cx: &mut Ctx, view: Buf, bytes: &[u8], content_type: Option<&str>) {
         Media::Gif => info.push_str(&gif_version()),
         Media::Png => info.push_str("PNG"),
         Media::Jpeg => info.push_str("JPEG JFIF image"),
-        _ => info.extend(mt.chars().map(|c| c.to_ascii_lowercase())),
+        _ if mt.bytes().any(|c| c.is_ascii_uppercase()) => info.extend(mt.chars().map(|c| c.to_ascii_lowercase())),
+        _ => info.push_str(mt),
     };
     cx.enter(kind.proto(), "");
     // XML and JSON name themselves in the Protocol column and word the

@@ -9,7 +9,9 @@ use crate::field::{push_u64, push_u64_zeros};
 /// of the headless run.
 pub fn summary_line(meta: &FrameMeta, d: &Dissection, out: &mut String) {
     let rel = meta.ts.since(meta.first_ts);
-    right_aligned(out, 5, |o| push_u64(meta.number as u64, o));
+    let number = meta.number as u64;
+    out.push_str(spaces(5usize.saturating_sub(digits(number))));
+    push_u64(number, out);
     out.push(' ');
     right_aligned(out, 10, |o| time_digits(rel, meta.ts_digits, o));
     out.push(' ');
@@ -33,6 +35,11 @@ const SPACES: &str = "            ";
 
 fn spaces(n: usize) -> &'static str {
     &SPACES[..n.min(SPACES.len())]
+}
+
+/// Decimal digits of `n`.
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |l| l as usize + 1)
 }
 
 /// Characters in `s`, counted quickly when they are all ASCII (addresses
