@@ -428,7 +428,12 @@ impl<R: Read> Reader<R> {
         let tps = ifd.ticks_per_sec.max(1);
         let secs = ts_raw / tps;
         let rem = ts_raw % tps;
-        let nanos = (rem as u128 * 1_000_000_000 / tps as u128) as u32;
+        // The common resolutions without a 128-bit division per packet.
+        let nanos = match tps {
+            1_000_000_000 => rem as u32,
+            1_000_000 => (rem * 1000) as u32,
+            _ => (rem as u128 * 1_000_000_000 / tps as u128) as u32,
+        };
         let start = blk.start + data_off;
         let rec = Record {
             offset: self.base + start as u64,
