@@ -58,6 +58,10 @@ pub struct Tree {
     no_items: bool,
     /// Which items are also kept in `brief`, even when other items are not.
     record: Recording,
+    /// A quick first answer to whether `record` wants a field: its bit
+    /// (`field_bit`) is set for every field it wants (all bits for `Brief`,
+    /// none for `Nothing`), so most items are dropped without a lookup.
+    record_bits: u64,
     /// The brief fields' items, in tree order (see `crate::brief`).
     pub brief: Vec<(Field, Value)>,
 }
@@ -78,6 +82,14 @@ pub enum Recording {
 pub struct Mark {
     nodes: usize,
     brief: usize,
+}
+
+/// One of 64 bits picked by a field's address (its identity), for
+/// `Tree::record_bits`.
+#[inline]
+fn field_bit(field: Field) -> u64 {
+    let addr = field as *const crate::field::FieldDef as u64;
+    1 << (addr.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
 }
 
 /// The id `add` returns when items are not kept; no node has it.
@@ -130,6 +142,11 @@ impl Tree {
 
     /// Which items are also gathered in `brief`.
     pub fn record(&mut self, record: Recording) {
+        self.record_bits = match &record {
+            Recording::Nothing => 0,
+            Recording::Brief => u64::MAX,
+            Recording::Only(fields) => fields.iter().fold(0, |bits, f| bits | field_bit(f)),
+        };
         self.record = record;
     }
 
@@ -158,7 +175,7 @@ impl Tree {
     pub fn add(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
         // The columns-only pass adds every item and keeps none: inlined,
         // that costs a test. Only brief fields are ever recorded.
-        if self.no_items && (!field.brief || matches!(self.record, Recording::Nothing)) {
+        if self.no_items && (!field.brief || self.record_bits & field_bit(field) == 0) {
             return NO_NODE;
         }
         self.keep(field, range, value)
@@ -312,6 +329,31 @@ mod tests {
 
     static P: FieldDef = FieldDef::new("p", "Proto", FieldType::Protocol);
     static A: FieldDef = FieldDef::new("p.a", "A", FieldType::U8);
+    static BRIEF: [FieldDef; 3] = [
+        FieldDef::new("p.b0", "B0", FieldType::U8).brief(),
+        FieldDef::new("p.b1", "B1", FieldType::U8).brief(),
+        FieldDef::new("p.b2", "B2", FieldType::U8).brief(),
+    ];
+
+    #[test]
+    fn a_columns_pass_records_only_the_fields_asked_for() {
+        let mut t = Tree::default();
+        t.keep_items(false);
+        t.record(Recording::Only(vec![&BRIEF[1]]));
+        for (i, f) in BRIEF.iter().enumerate() {
+            assert_eq!(t.add(f, 0..1, Value::UInt(i as u64)), NO_NODE);
+        }
+        t.add(&A, 0..1, Value::UInt(9));
+        assert!(t.nodes.is_empty());
+        let recorded: Vec<_> = t.brief.iter().map(|(f, v)| (f.name, v.clone())).collect();
+        assert_eq!(recorded, [("p.b1", Value::UInt(1))]);
+        t.brief.clear();
+        t.record(Recording::Brief);
+        for f in &BRIEF {
+            t.add(f, 0..1, Value::None);
+        }
+        assert_eq!(t.brief.len(), 3);
+    }
 
     #[test]
     fn nesting_and_children() {

@@ -70,14 +70,18 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let root = cx.tree().open(&ETH, b.range(0, 14.min(b.len())), Value::None);
     // Each address reaches its column as soon as it is read, as in
     // Wireshark: a frame cut inside the source keeps its destination.
+    // Written in place: the network layer usually replaces them, and
+    // this runs for every frame.
     let dst = b.array::<6>(0)?;
-    let d = mac(dst);
-    cx.out.cols.dst.clone_from(&d);
+    let cols = &mut cx.out.cols;
+    cols.dst.clear();
+    crate::field::ether(&dst, &mut cols.dst);
     let src = b.array::<6>(6)?;
-    let s = mac(src);
-    cx.out.cols.src.clone_from(&s);
-    let t = cx.tree();
-    t.set_text(root, format_args!("Ethernet II, Src: {s}, Dst: {d}"));
+    let cols = &mut cx.out.cols;
+    cols.src.clear();
+    crate::field::ether(&src, &mut cols.src);
+    let (cols, t) = (&cx.out.cols, &mut cx.out.tree);
+    t.set_text(root, format_args!("Ethernet II, Src: {}, Dst: {}", cols.src, cols.dst));
     address(cx, b, 0, dst, &DST, &DST_LG, &DST_IG);
     address(cx, b, 6, src, &SRC, &SRC_LG, &SRC_IG);
     let ty = b.u16(12)?;

@@ -150,6 +150,10 @@ pub struct Columns {
     pub dst: String,
     pub protocol: String,
     pub info: String,
+    /// A lower layer (TCP) will put its Info text in front of `info` once
+    /// its payload is dissected, unless a higher layer replaces the text
+    /// first (`info()`): most TCP segments carry a message that does.
+    pub info_deferred: bool,
 }
 
 impl Columns {
@@ -158,6 +162,7 @@ impl Columns {
         self.dst.clear();
         self.protocol.clear();
         self.info.clear();
+        self.info_deferred = false;
     }
 
     pub fn set_protocol(&mut self, p: &str) {
@@ -183,6 +188,7 @@ impl Columns {
     /// Replaces the Info text (a higher layer describes the packet better).
     pub fn info(&mut self) -> &mut String {
         self.info.clear();
+        self.info_deferred = false;
         &mut self.info
     }
 

@@ -199,7 +199,16 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
             cx.tree().set_text(id, format_args!("TCP payload ({plen} bytes)"));
         }
     }
-    info(cx, &h, b, &options, out.as_ref(), plen);
+    let quoted = out.as_ref().is_some_and(|o| o.quoted);
+    // A payload handed to an application usually replaces the Info text:
+    // TCP's own is written afterwards, and only when it was not.
+    let deferred = !opts_cut && !reset_text && !quoted;
+    if deferred {
+        cx.out.cols.info();
+        cx.out.cols.info_deferred = true;
+    } else {
+        info(cx, &h, b, &options, out.as_ref(), plen);
+    }
     if opts_cut {
         cx.tree().close_to(root);
         return Err(DissectError::Truncated);
@@ -210,6 +219,10 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
         super::app_quoted::payload(cx, root, payload, sport, dport, o);
     } else {
         tcp_pdu::payload(cx, root, payload, sport, dport, out.as_ref(), h.flags & 0x001 != 0);
+    }
+    if cx.out.cols.info_deferred {
+        cx.out.cols.info_deferred = false;
+        info_in_front(cx, &h, b, &options, out.as_ref(), plen);
     }
     if let Some(o) = &out {
         let mut prefix = String::new();
@@ -436,6 +449,18 @@ fn info(cx: &mut Ctx, h: &Hdr, b: Buf, o: &opts::Options, out: Option<&SegOut>, 
     info.push_str(" Len=");
     push_u64(plen as u64, info);
     opts::info(b, o, out.map(|s| s.ack_base), info);
+}
+
+/// TCP's Info text in front of what the payload's dissection appended
+/// (a reassembly note, an error note).
+fn info_in_front(cx: &mut Ctx, h: &Hdr, b: Buf, o: &opts::Options, out: Option<&SegOut>, plen: u32) {
+    if cx.out.cols.info.is_empty() {
+        info(cx, h, b, o, out, plen);
+        return;
+    }
+    let tail = std::mem::take(&mut cx.out.cols.info);
+    info(cx, h, b, o, out, plen);
+    cx.out.cols.info.push_str(&tail);
 }
 
 /// `sport → dport [SYN, ACK`: how every TCP Info text begins.

@@ -394,11 +394,11 @@ fn append_child(cx: &mut Ctx, parent: NodeId, field: Field, range: std::ops::Ran
 
 fn partial_note(cx: &mut Ctx) {
     cx.out.cols.set_protocol("TCP");
-    let info = &mut cx.out.cols.info;
-    if !info.is_empty() {
-        info.push(' ');
+    let cols = &mut cx.out.cols;
+    if !cols.info.is_empty() || cols.info_deferred {
+        cols.info.push(' ');
     }
-    info.push_str(PARTIAL_NOTE);
+    cols.info.push_str(PARTIAL_NOTE);
 }
 
 /// Repeats the first pass's calls for this frame.

@@ -132,22 +132,27 @@ fn bit_picture(f: &FieldDef, value: u64, out: &mut String) {
     }
 }
 
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
 pub fn hex_bytes(b: &[u8], out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(b.len() * 2);
-    for x in b {
-        out.push(HEX[(x >> 4) as usize] as char);
-        out.push(HEX[(x & 15) as usize] as char);
+    for chunk in b.chunks(32) {
+        let mut digits = [0u8; 64];
+        for (d, x) in digits.chunks_exact_mut(2).zip(chunk) {
+            d[0] = HEX[(x >> 4) as usize];
+            d[1] = HEX[(x & 15) as usize];
+        }
+        push_ascii(&digits[..chunk.len() * 2], out);
     }
 }
 
 pub fn ether(m: &[u8; 6], out: &mut String) {
-    for (i, x) in m.iter().enumerate() {
-        if i > 0 {
-            out.push(':');
-        }
-        hex_bytes(std::slice::from_ref(x), out);
+    let mut text = [b':'; 17];
+    for (d, x) in text.chunks_mut(3).zip(m) {
+        d[0] = HEX[(x >> 4) as usize];
+        d[1] = HEX[(x & 15) as usize];
     }
+    push_ascii(&text, out);
 }
 
 // The helpers below replace `write!` on the per-packet paths (summary lines,
@@ -178,16 +183,25 @@ pub fn push_u64(mut n: u64, out: &mut String) {
         i -= 1;
         buf[i] = b'0' + n as u8;
     }
-    out.reserve(buf.len() - i);
-    for &d in &buf[i..] {
-        out.push(d as char);
-    }
+    push_ascii(&buf[i..], out);
+}
+
+/// Appends bytes that are ASCII (digits, hex, punctuation) in one copy.
+fn push_ascii(b: &[u8], out: &mut String) {
+    debug_assert!(b.is_ascii());
+    // SAFETY: every caller passes ASCII bytes, which are valid UTF-8 on
+    // their own and after any UTF-8 text. A `&str` of them would need a
+    // validation pass per number, a visible cost on the per-packet paths.
+    unsafe { out.as_mut_vec() }.extend_from_slice(b);
 }
 
 /// Appends `n` in decimal with leading zeros up to `width` digits.
 pub fn push_u64_zeros(n: u64, width: usize, out: &mut String) {
+    const ZEROS: &str = "00000000000000000000";
     let digits = n.checked_ilog10().map_or(1, |l| l as usize + 1);
-    for _ in digits..width {
+    let pad = width.saturating_sub(digits);
+    out.push_str(&ZEROS[..pad.min(ZEROS.len())]);
+    for _ in ZEROS.len()..pad {
         out.push('0');
     }
     push_u64(n, out);
@@ -195,7 +209,6 @@ pub fn push_u64_zeros(n: u64, width: usize, out: &mut String) {
 
 /// Appends `n` in lower-case hex with leading zeros up to `width` digits.
 pub fn push_hex(n: u64, width: usize, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digits = (64 - n.leading_zeros() as usize).div_ceil(4).max(1);
     for _ in digits..width {
         out.push('0');
@@ -207,12 +220,25 @@ pub fn push_hex(n: u64, width: usize, out: &mut String) {
 
 /// Appends a dotted-quad IPv4 address.
 pub fn push_ipv4(a: std::net::Ipv4Addr, out: &mut String) {
-    for (i, o) in a.octets().iter().enumerate() {
+    let mut text = [0u8; 15];
+    let mut n = 0;
+    for (i, &o) in a.octets().iter().enumerate() {
         if i > 0 {
-            out.push('.');
+            text[n] = b'.';
+            n += 1;
         }
-        push_u64(*o as u64, out);
+        if o >= 100 {
+            text[n] = b'0' + o / 100;
+            n += 1;
+        }
+        if o >= 10 {
+            text[n] = b'0' + o / 10 % 10;
+            n += 1;
+        }
+        text[n] = b'0' + o % 10;
+        n += 1;
     }
+    push_ascii(&text[..n], out);
 }
 
 /// Seconds with nine decimals, as Wireshark shows relative times.
@@ -265,6 +291,30 @@ pub fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_pushes_match_display() {
+        let bytes: Vec<u8> = (0..=255).chain(0..70).collect();
+        for n in [0, 1, 6, 31, 32, 33, 64, bytes.len()] {
+            let mut s = String::from("x");
+            hex_bytes(&bytes[..n], &mut s);
+            let want: String = bytes[..n].iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(s, format!("x{want}"));
+        }
+        let mut s = String::new();
+        ether(&[0, 0x1b, 0xa0, 0xff, 9, 0x10], &mut s);
+        assert_eq!(s, "00:1b:a0:ff:09:10");
+    }
+
+    #[test]
+    fn ipv4_pushes_match_display() {
+        for a in [[0, 0, 0, 0], [127, 0, 0, 1], [255, 255, 255, 255], [10, 99, 100, 9], [192, 168, 1, 254]] {
+            let a = std::net::Ipv4Addr::from(a);
+            let mut s = String::from("x");
+            push_ipv4(a, &mut s);
+            assert_eq!(s, format!("x{a}"));
+        }
+    }
 
     #[test]
     fn decimal_pushes_match_display() {

@@ -66,7 +66,8 @@ pub fn time_digits(ns: i64, digits: u8, out: &mut String) {
     let d = digits.min(9) as u32;
     if d > 0 {
         out.push('.');
-        push_u64_zeros(a % 1_000_000_000 / 10u64.pow(9 - d), d as usize, out);
+        const SCALE: [u64; 10] = [1_000_000_000, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1000, 100, 10, 1];
+        push_u64_zeros(a % 1_000_000_000 / SCALE[d as usize], d as usize, out);
     }
 }
 
