@@ -150,6 +150,12 @@ impl Tree {
         self.record = record;
     }
 
+    /// Whether every item added now vanishes (none kept, none recorded):
+    /// a dissector may then skip building them.
+    pub fn idle(&self) -> bool {
+        self.no_items && self.record_bits == 0
+    }
+
     pub fn mark(&self) -> Mark {
         Mark { nodes: self.nodes.len(), brief: self.brief.len() }
     }
@@ -187,11 +193,14 @@ impl Tree {
             Recording::Brief => field.brief,
             Recording::Only(fields) => fields.iter().any(|f| field::same(f, field)),
         };
+        if self.no_items {
+            if recorded {
+                self.brief.push((field, value));
+            }
+            return NO_NODE;
+        }
         if recorded {
             self.brief.push((field, value.clone()));
-        }
-        if self.no_items {
-            return NO_NODE;
         }
         let depth = self.open.len() as u16;
         let len = range.end.saturating_sub(range.start);

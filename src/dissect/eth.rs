@@ -82,8 +82,10 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     crate::field::ether(&src, &mut cols.src);
     let (cols, t) = (&cx.out.cols, &mut cx.out.tree);
     t.set_text(root, format_args!("Ethernet II, Src: {}, Dst: {}", cols.src, cols.dst));
-    address(cx, b, 0, dst, &DST, &DST_LG, &DST_IG);
-    address(cx, b, 6, src, &SRC, &SRC_LG, &SRC_IG);
+    if !cx.out.tree.idle() {
+        address(cx, b, 0, dst, &DST, &DST_LG, &DST_IG);
+        address(cx, b, 6, src, &SRC, &SRC_LG, &SRC_IG);
+    }
     let ty = b.u16(12)?;
     if ty <= 1500 {
         // IEEE 802.3: a length, and LLC in the bytes it covers; what

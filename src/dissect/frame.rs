@@ -2,7 +2,9 @@
 
 use crate::field::{Field, FieldDef, FieldType, Value};
 
-use super::{dispatch, Buf, Ctx};
+use crate::tree::{NodeId, Tree, NO_NODE};
+
+use super::{dispatch, Buf, Ctx, FrameMeta};
 
 pub static FRAME: FieldDef = FieldDef::new("frame", "Frame", FieldType::Protocol).brief();
 pub static INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32);
@@ -44,6 +46,19 @@ pub fn dissect(cx: &mut Ctx, b: Buf) {
     let all = 0..b.len();
     let t = cx.tree();
     let root = t.open(&FRAME, all.clone(), Value::None);
+    // A columns-only pass keeps none of these items.
+    let protos = if t.idle() { NO_NODE } else { items(t, root, &m) };
+    t.close();
+    dispatch::link(cx, m.linktype, b);
+    let out = &mut *cx.out;
+    if let Some(n) = out.tree.nodes.get_mut(protos) {
+        n.value = Value::Str(out.protocols.as_str().into());
+    }
+}
+
+/// The frame's items; returns the id of `frame.protocols`, whose value is
+/// known once the layers are dissected.
+fn items(t: &mut Tree, root: NodeId, m: &FrameMeta) -> NodeId {
     t.set_text(
         root,
         format_args!(
@@ -73,11 +88,5 @@ pub fn dissect(cx: &mut Ctx, b: Buf) {
     t.set_text(l, format_args!("Frame Length: {} bytes ({} bits)", m.origlen, m.origlen as u64 * 8));
     let c = t.add(&CAP_LEN, 0..0, Value::UInt(m.caplen as u64));
     t.set_text(c, format_args!("Capture Length: {} bytes ({} bits)", m.caplen, m.caplen as u64 * 8));
-    let protos = t.generated(&PROTOCOLS, 0..0, Value::None);
-    t.close();
-    dispatch::link(cx, m.linktype, b);
-    let p: Box<str> = cx.out.protocols.as_str().into();
-    if let Some(n) = cx.out.tree.nodes.get_mut(protos) {
-        n.value = Value::Str(p);
-    }
+    t.generated(&PROTOCOLS, 0..0, Value::None)
 }

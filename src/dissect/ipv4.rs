@@ -185,13 +185,17 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
         return Ok(());
     }
     cx.tree().set_len(root, hlen.min(b.len()));
+    // A columns-only pass keeps none of the header's items.
+    let idle = cx.out.tree.idle();
     let ds = b.u8(1)?;
     let t = cx.tree();
-    let dsid = t.open(&DSFIELD, b.range(1, 1), Value::UInt(ds as u64));
-    t.set_text(dsid, format_args!("Differentiated Services Field: 0x{ds:02x} (DSCP: {}, ECN: {})", dscp_name(ds >> 2), ecn_name(ds & 3)));
-    t.add(&DSCP, b.range(1, 1), Value::UInt((ds >> 2) as u64));
-    t.add(&ECN, b.range(1, 1), Value::UInt((ds & 3) as u64));
-    t.close();
+    if !idle {
+        let dsid = t.open(&DSFIELD, b.range(1, 1), Value::UInt(ds as u64));
+        t.set_text(dsid, format_args!("Differentiated Services Field: 0x{ds:02x} (DSCP: {}, ECN: {})", dscp_name(ds >> 2), ecn_name(ds & 3)));
+        t.add(&DSCP, b.range(1, 1), Value::UInt((ds >> 2) as u64));
+        t.add(&ECN, b.range(1, 1), Value::UInt((ds & 3) as u64));
+        t.close();
+    }
     let total = b.u16(2)? as usize;
     if total < hlen {
         let _ = write!(cx.out.cols.info(), "Bogus IP length ({total}, less than header length {hlen})");
@@ -215,20 +219,22 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     let flags = (ff >> 13) as u8;
     let off = (ff & 0x1fff) as usize * 8;
     let t = cx.tree();
-    let fid = t.open(&FLAGS, b.range(6, 1), Value::UInt(flags as u64));
-    let fname = match (flags & 2 != 0, flags & 1 != 0) {
-        (true, _) => ", Don't fragment",
-        (false, true) => ", More fragments",
-        _ => "",
-    };
-    t.set_text(fid, format_args!("{}{}{}. .... = Flags: 0x{:x}{}", flags >> 2 & 1, flags >> 1 & 1, flags & 1, flags, fname));
-    t.add(&FLAG_RB, b.range(6, 1), Value::Bool(flags & 4 != 0));
-    t.add(&FLAG_DF, b.range(6, 1), Value::Bool(flags & 2 != 0));
-    t.add(&FLAG_MF, b.range(6, 1), Value::Bool(flags & 1 != 0));
-    t.close();
-    // The field holds 8-byte units; the label shows bytes.
-    let fo = t.add(&FRAG_OFFSET, b.range(6, 2), Value::UInt((ff & 0x1fff) as u64));
-    t.set_text(fo, format_args!("{} = Fragment Offset: {}", Bits13(ff & 0x1fff), off));
+    if !idle {
+        let fid = t.open(&FLAGS, b.range(6, 1), Value::UInt(flags as u64));
+        let fname = match (flags & 2 != 0, flags & 1 != 0) {
+            (true, _) => ", Don't fragment",
+            (false, true) => ", More fragments",
+            _ => "",
+        };
+        t.set_text(fid, format_args!("{}{}{}. .... = Flags: 0x{:x}{}", flags >> 2 & 1, flags >> 1 & 1, flags & 1, flags, fname));
+        t.add(&FLAG_RB, b.range(6, 1), Value::Bool(flags & 4 != 0));
+        t.add(&FLAG_DF, b.range(6, 1), Value::Bool(flags & 2 != 0));
+        t.add(&FLAG_MF, b.range(6, 1), Value::Bool(flags & 1 != 0));
+        t.close();
+        // The field holds 8-byte units; the label shows bytes.
+        let fo = t.add(&FRAG_OFFSET, b.range(6, 2), Value::UInt((ff & 0x1fff) as u64));
+        t.set_text(fo, format_args!("{} = Fragment Offset: {}", Bits13(ff & 0x1fff), off));
+    }
     let ttl = b.u8(8)?;
     let proto = b.u8(9)?;
     let ck = b.u16(10)?;
@@ -238,24 +244,26 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     let full = cx.full;
     cx.hop_limit = Some(ttl);
     let t = cx.tree();
-    t.add(&TTL, b.range(8, 1), Value::UInt(ttl as u64));
-    t.add(&PROTO, b.range(9, 1), Value::UInt(proto as u64));
-    let c = t.add(&CHECKSUM, b.range(10, 2), Value::UInt(ck as u64));
-    t.set_text(c, format_args!("Header Checksum: 0x{ck:04x} [validation disabled]"));
-    t.generated(&CHECKSUM_STATUS, b.range(10, 2), Value::UInt(2));
-    t.add(&SRC, b.range(12, 4), Value::Ipv4(src));
-    t.hidden(&ADDR, b.range(12, 4), Value::Ipv4(src));
-    if full {
-        t.hidden(&SRC_HOST, b.range(12, 4), Value::str(src.to_string()));
-        t.hidden(&HOST, b.range(12, 4), Value::str(src.to_string()));
+    if !idle {
+        t.add(&TTL, b.range(8, 1), Value::UInt(ttl as u64));
+        t.add(&PROTO, b.range(9, 1), Value::UInt(proto as u64));
+        let c = t.add(&CHECKSUM, b.range(10, 2), Value::UInt(ck as u64));
+        t.set_text(c, format_args!("Header Checksum: 0x{ck:04x} [validation disabled]"));
+        t.generated(&CHECKSUM_STATUS, b.range(10, 2), Value::UInt(2));
+        t.add(&SRC, b.range(12, 4), Value::Ipv4(src));
+        t.hidden(&ADDR, b.range(12, 4), Value::Ipv4(src));
+        if full {
+            t.hidden(&SRC_HOST, b.range(12, 4), Value::str(src.to_string()));
+            t.hidden(&HOST, b.range(12, 4), Value::str(src.to_string()));
+        }
+        t.add(&DST, b.range(16, 4), Value::Ipv4(dst));
+        t.hidden(&ADDR, b.range(16, 4), Value::Ipv4(dst));
+        if full {
+            t.hidden(&DST_HOST, b.range(16, 4), Value::str(dst.to_string()));
+            t.hidden(&HOST, b.range(16, 4), Value::str(dst.to_string()));
+        }
+        t.set_text(root, format_args!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"));
     }
-    t.add(&DST, b.range(16, 4), Value::Ipv4(dst));
-    t.hidden(&ADDR, b.range(16, 4), Value::Ipv4(dst));
-    if full {
-        t.hidden(&DST_HOST, b.range(16, 4), Value::str(dst.to_string()));
-        t.hidden(&HOST, b.range(16, 4), Value::str(dst.to_string()));
-    }
-    t.set_text(root, format_args!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"));
     cx.out.cols.set_ipv4_addrs(src, dst);
     cx.net = Some((IpAddr::V4(src), IpAddr::V4(dst)));
     if hlen > 20 {

@@ -177,7 +177,10 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
         let _ = write!(label, ", Len: {plen}");
         cx.tree().set_text(root, label);
     }
-    header_fields(cx, b, &h, out.as_ref());
+    // A columns-only pass keeps none of the header's many items.
+    if !cx.out.tree.idle() {
+        header_fields(cx, b, &h, out.as_ref());
+    }
     let ack_base = out.map(|o| o.ack_base);
     // Without a tree to show, the costly labelled subtrees are skipped.
     if hlen > 20 && cx.full {
