@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-use crate::capture::{self, Interface, LiveCapture, LiveEvent, LiveStats, Record};
+use anyhow::anyhow;
+
+use crate::capture::{self, Interface, LiveCapture, LiveEvent, LiveStats, PacketStore, Record};
 use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
 use crate::field::{Field, FieldType, Timestamp};
 use crate::filter::Filter;
@@ -34,6 +36,9 @@ pub struct Options {
     pub stats: Vec<String>,
     /// `-q`: no per-packet output.
     pub quiet: bool,
+    /// `-2`: print after a first pass over the whole capture, as the
+    /// inspector shows packets (a request knows its response).
+    pub two_pass: bool,
 }
 
 /// Dissects and prints packets one at a time, carrying what a run keeps from
@@ -144,14 +149,47 @@ impl<'f> Printer<'f> {
     /// Dissects the next packet and writes its text to `out` unless the
     /// display filter rejects it.
     pub fn packet(&mut self, rec: &Record, iface: &Interface, data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+        let meta = self.next_meta(rec, iface);
+        self.show(&meta, data, Pass::First, out)
+    }
+
+    /// `-2`: a first pass over every packet of `store` builds the session
+    /// state, then a second dissects and prints each as the inspector does.
+    pub fn two_pass(&mut self, store: &PacketStore, out: &mut impl Write) -> anyhow::Result<()> {
+        self.session.tcp.keep_frames = true;
+        self.session.http.keep_frames = true;
+        let mut bytes = Vec::new();
+        let mut first = Dissection::default();
+        for pass in [Pass::First, Pass::Revisit] {
+            self.number = 0;
+            for (i, rec) in store.records.iter().enumerate() {
+                let iface = store.interfaces.get(rec.iface as usize).ok_or_else(|| anyhow!("packet {}: no interface", i + 1))?;
+                store.fetch(i, &mut bytes).map_err(|e| anyhow!("packet {}: cannot read it again: {e}", i + 1))?;
+                let meta = self.next_meta(rec, iface);
+                match pass {
+                    Pass::First => dissect_frame(&meta, &bytes, &mut self.session, pass, Depth::Columns, &mut first),
+                    Pass::Revisit => self.show(&meta, &bytes, pass, out)?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What the file says about the next packet.
+    fn next_meta(&mut self, rec: &Record, iface: &Interface) -> FrameMeta {
         self.number += 1;
         let first = *self.first_ts.get_or_insert(rec.ts);
         let prev = if self.number == 1 { rec.ts } else { self.prev_ts };
-        let meta = FrameMeta::of(self.number, rec, iface, self.pcapng, first, prev);
         self.prev_ts = rec.ts;
+        FrameMeta::of(self.number, rec, iface, self.pcapng, first, prev)
+    }
+
+    /// Dissects a packet (in `pass`) and writes its text to `out` unless the
+    /// display filter rejects it.
+    fn show(&mut self, meta: &FrameMeta, data: &[u8], pass: Pass, out: &mut impl Write) -> std::io::Result<()> {
         let (d, line) = (&mut self.d, &mut self.line);
-        dissect_frame(&meta, data, &mut self.session, Pass::First, self.depth, d);
-        self.stats.packet(&meta, d, data);
+        dissect_frame(meta, data, &mut self.session, pass, self.depth, d);
+        self.stats.packet(meta, d, data);
         let shown = match (self.filter, &mut self.brief) {
             (Some(f), Some(items)) => {
                 items.clear();
@@ -171,7 +209,7 @@ impl<'f> Printer<'f> {
             verbose_tree(d, data, line);
         } else {
             match (self.format, &self.brief) {
-                (Format::Summary, _) => summary_line(&meta, d, line),
+                (Format::Summary, _) => summary_line(meta, d, line),
                 (Format::Fields(fl), Some(items)) => fl.line(items, &[], line),
                 (Format::Fields(fl), None) => fl.line(d, data, line),
             }
@@ -216,6 +254,22 @@ fn depth_for(format: &Format, verbose: bool, filter: Option<&Filter>, stats: boo
 /// (already printed).
 pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), String>> {
     let stats = Stats::new(&opts.stats, opts.filter.as_ref()).map_err(anyhow::Error::msg)?;
+    if opts.two_pass {
+        let mut store = PacketStore::index_file(&opts.path, |_| true)?;
+        // Stopping at the count stops before any damage after it.
+        if let Some(c) = opts.count.and_then(|c| usize::try_from(c).ok()).filter(|&c| c < store.records.len()) {
+            store.records.truncate(c);
+            store.error = None;
+        }
+        let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), store.pcapng)
+            .with_stats(stats, opts.quiet);
+        printer.two_pass(&store, out)?;
+        printer.finish(out)?;
+        return Ok(match store.error {
+            Some(e) => Err(format!("{}: {e}", opts.path)),
+            None => Ok(()),
+        });
+    }
     let mut reader = capture::open_stream(&opts.path)?;
     let pcapng = reader.is_pcapng();
     let mut printer =

@@ -54,6 +54,10 @@ struct Cli {
     /// Quiet: print no packet lines (with -z, only the statistics).
     #[arg(short = 'q')]
     quiet: bool,
+    /// Two passes: print each packet with what the whole capture tells of
+    /// it (a request's response frame, ...), as the inspector shows it.
+    #[arg(short = '2')]
+    two_pass: bool,
     /// List every field and protocol (name, type, description) and exit.
     #[arg(long = "list-fields")]
     list_fields: bool,
@@ -168,6 +172,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         filter,
         stats: cli.stats,
         quiet: cli.quiet,
+        two_pass: cli.two_pass,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());

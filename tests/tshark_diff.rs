@@ -5,7 +5,8 @@
 //! compared frame by frame:
 //! - the default one-line summary (`tshark -n -r F` / `wirelens -r F -P`);
 //! - `-T fields` with every field wirelens registers that tshark also knows
-//!   (so a field added to the registry is compared from then on).
+//!   (so a field added to the registry is compared from then on);
+//! - both again with two passes (`-2`), which is what the inspector shows.
 //!
 //! Every difference must be listed, with its reason, in
 //! `tests/known-differences.tsv` (capture, column, frames, reason), one line
@@ -77,18 +78,38 @@ fn shared_fields() -> Vec<String> {
         .collect()
 }
 
+/// The differences on one capture: one pass (tshark's default), then two
+/// passes (`-2`, as the inspector shows packets: a request knows its
+/// response). A two-pass difference is kept, in column `2:COLUMN`, only
+/// where the one-pass output agreed, so each bug is listed once.
 fn compare_capture(path: &Path, fields: &[String]) -> Option<Vec<Diff>> {
+    let mut diffs = compare_pass(path, fields, &[])?;
+    let one_pass: HashSet<(String, usize)> = diffs.iter().map(|d| (d.key.column.clone(), d.frame)).collect();
+    for mut d in compare_pass(path, fields, &["-2"])? {
+        if !one_pass.contains(&(d.key.column.clone(), d.frame)) {
+            d.key.column = format!("2:{}", d.key.column);
+            diffs.push(d);
+        }
+    }
+    Some(diffs)
+}
+
+fn compare_pass(path: &Path, fields: &[String], passes: &[&str]) -> Option<Vec<Diff>> {
     let name = path.file_name()?.to_string_lossy().to_string();
     let p = path.to_string_lossy().to_string();
-    let theirs = common::tshark_output(&["-n", "-r", &p]);
-    let Some(theirs) = theirs else {
+    let mut args: Vec<String> = vec!["-n".into(), "-r".into(), p.clone()];
+    args.extend(passes.iter().map(|a| a.to_string()));
+    let targs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let Some(theirs) = common::tshark_output(&targs) else {
         return None; // tshark refuses the file: the bad-input tests cover it
     };
-    let ours = wirelens(&["-r", &p, "-P"]);
+    let mut ours_args = targs[1..].to_vec();
+    ours_args.push("-P");
+    let ours = wirelens(&ours_args);
     let mut diffs = Vec::new();
     diff_lines(&name, "line", &ours, &theirs, &mut diffs, None);
 
-    let mut args: Vec<String> = vec!["-n".into(), "-r".into(), p.clone(), "-T".into(), "fields".into()];
+    args.extend(["-T".into(), "fields".into()]);
     for f in fields {
         args.push("-e".into());
         args.push(f.clone());

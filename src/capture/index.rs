@@ -30,6 +30,8 @@ pub struct PacketStore {
     pub error: Option<CaptureError>,
     /// Bytes of packets kept in memory before they spill to a file.
     pub budget: usize,
+    /// The file is pcapng (which names its interfaces).
+    pub pcapng: bool,
 }
 
 impl PacketStore {
@@ -65,12 +67,20 @@ impl PacketStore {
             }
         }
         let interfaces = reader.interfaces().to_vec();
-        Ok(PacketStore { source: file, records, interfaces, error, budget: MEMORY_BUDGET })
+        let pcapng = reader.is_pcapng();
+        Ok(PacketStore { source: file, records, interfaces, error, budget: MEMORY_BUDGET, pcapng })
     }
 
     /// An empty store over `source`, for packets that will be appended.
     pub fn new(source: StoreSource) -> PacketStore {
-        PacketStore { source, records: Vec::new(), interfaces: Vec::new(), error: None, budget: MEMORY_BUDGET }
+        PacketStore {
+            source,
+            records: Vec::new(),
+            interfaces: Vec::new(),
+            error: None,
+            budget: MEMORY_BUDGET,
+            pcapng: false,
+        }
     }
 
     /// Keeps the bytes of packets that arrive live; returns where they

@@ -271,9 +271,13 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
     };
     flag_items(cx, &b, flags, flag_text, flavor);
 
+    // Several messages in one frame (DNS over TCP) are told apart by their
+    // order in it.
+    let at = (cx.meta.number, cx.messages);
+    cx.messages = cx.messages.saturating_add(1);
     let links = match cx.pass {
-        Pass::First => cx.session.dns.first_pass(conv, id, response, cx.meta.number, cx.meta.ts),
-        Pass::Revisit => cx.session.dns.revisit(cx.meta.number, response, cx.meta.ts),
+        Pass::First => cx.session.dns.first_pass(conv, id, response, at, cx.meta.ts),
+        Pass::Revisit => cx.session.dns.revisit(at, response, cx.meta.ts),
     };
 
     let mut counts = [0u16; 4];

@@ -38,33 +38,36 @@ pub struct DnsState {
     txns: Vec<Transaction>,
     /// The open transaction of each (conversation, transaction ID).
     open: HashMap<(Option<ConvKey>, u16), usize>,
-    /// The transaction each frame took part in, for later passes.
-    by_frame: HashMap<u32, usize>,
+    /// The transaction each message (frame, index in the frame) took part
+    /// in, for later passes.
+    by_frame: HashMap<(u32, u16), usize>,
 }
 
 impl DnsState {
     /// Records a message in the first pass and returns what is known of its
     /// links at that point (as tshark's single pass: a query cannot know its
     /// response yet). `conv` is the conversation (none when
-    /// the network layer gave no addresses).
-    pub fn first_pass(&mut self, conv: Option<ConvKey>, id: u16, response: bool, frame: u32, ts: Timestamp) -> Links {
+    /// the network layer gave no addresses); `at`: the frame and the
+    /// message's index in it.
+    pub fn first_pass(&mut self, conv: Option<ConvKey>, id: u16, response: bool, at: (u32, u16), ts: Timestamp) -> Links {
+        let frame = at.0;
         let latest = self.open.get(&(conv, id)).copied();
         if !response {
             if let Some(t) = latest {
                 let q = self.txns[t];
                 if q.rep_frame == 0 && ts.since(q.req_ts) < RETRANSMISSION_SECS * 1_000_000_000 {
-                    self.by_frame.insert(frame, t);
+                    self.by_frame.insert(at, t);
                     return Links { retransmit_of: q.req_frame, ..Links::default() };
                 }
             }
             let t = self.txns.len();
             self.txns.push(Transaction { req_frame: frame, req_ts: ts, rep_frame: 0 });
             self.open.insert((conv, id), t);
-            self.by_frame.insert(frame, t);
+            self.by_frame.insert(at, t);
             return Links::default();
         }
         let Some(t) = latest else { return Links::default() };
-        self.by_frame.insert(frame, t);
+        self.by_frame.insert(at, t);
         let q = self.txns[t];
         if q.rep_frame == 0 || q.rep_frame == frame {
             self.txns[t].rep_frame = frame;
@@ -75,8 +78,9 @@ impl DnsState {
     }
 
     /// The links of a frame already seen, in both directions.
-    pub fn revisit(&self, frame: u32, response: bool, ts: Timestamp) -> Links {
-        let Some(t) = self.by_frame.get(&frame).map(|&t| self.txns[t]) else {
+    pub fn revisit(&self, at: (u32, u16), response: bool, ts: Timestamp) -> Links {
+        let frame = at.0;
+        let Some(t) = self.by_frame.get(&at).map(|&t| self.txns[t]) else {
             return Links::default();
         };
         match (response, t.req_frame == frame, t.rep_frame == frame) {
@@ -104,30 +108,30 @@ mod tests {
     #[test]
     fn pairs_forwards_then_both_ways() {
         let mut s = DnsState::default();
-        assert_eq!(s.first_pass(conv(1), 0x5614, false, 94, ts(1000)), Links::default());
-        let r = s.first_pass(conv(1), 0x5614, true, 95, ts(1004));
+        assert_eq!(s.first_pass(conv(1), 0x5614, false, (94, 0), ts(1000)), Links::default());
+        let r = s.first_pass(conv(1), 0x5614, true, (95, 0), ts(1004));
         assert_eq!((r.request_in, r.time), (94, Some(4_000_000)));
-        assert_eq!(s.revisit(94, false, ts(1000)).response_in, 95);
-        assert_eq!(s.revisit(95, true, ts(1004)).request_in, 94);
+        assert_eq!(s.revisit((94, 0), false, ts(1000)).response_in, 95);
+        assert_eq!(s.revisit((95, 0), true, ts(1004)).request_in, 94);
         // A second response to the same query is a retransmission of the
         // first, and another conversation's ID is unrelated.
-        let again = s.first_pass(conv(1), 0x5614, true, 96, ts(1005));
+        let again = s.first_pass(conv(1), 0x5614, true, (96, 0), ts(1005));
         assert_eq!((again.request_in, again.retransmit_of, again.time), (94, 95, None));
-        assert_eq!(s.revisit(96, true, ts(1005)).retransmit_of, 95);
-        assert_eq!(s.first_pass(conv(2), 0x5614, true, 97, ts(1005)), Links::default());
+        assert_eq!(s.revisit((96, 0), true, ts(1005)).retransmit_of, 95);
+        assert_eq!(s.first_pass(conv(2), 0x5614, true, (97, 0), ts(1005)), Links::default());
     }
 
     #[test]
     fn repeated_queries_within_the_timer_are_retransmissions() {
         let mut s = DnsState::default();
-        s.first_pass(conv(1), 7, false, 10, ts(0));
-        assert_eq!(s.first_pass(conv(1), 7, false, 11, ts(1000)).retransmit_of, 10);
+        s.first_pass(conv(1), 7, false, (10, 0), ts(0));
+        assert_eq!(s.first_pass(conv(1), 7, false, (11, 0), ts(1000)).retransmit_of, 10);
         // The response pairs with the first query.
-        assert_eq!(s.first_pass(conv(1), 7, true, 12, ts(1500)).request_in, 10);
-        assert_eq!(s.revisit(11, false, ts(1000)).retransmit_of, 10);
-        assert_eq!(s.revisit(10, false, ts(0)).response_in, 12);
+        assert_eq!(s.first_pass(conv(1), 7, true, (12, 0), ts(1500)).request_in, 10);
+        assert_eq!(s.revisit((11, 0), false, ts(1000)).retransmit_of, 10);
+        assert_eq!(s.revisit((10, 0), false, ts(0)).response_in, 12);
         // After the timer, the same ID starts a new transaction.
-        s.first_pass(conv(1), 8, false, 20, ts(0));
-        assert_eq!(s.first_pass(conv(1), 8, false, 21, ts(6000)), Links::default());
+        s.first_pass(conv(1), 8, false, (20, 0), ts(0));
+        assert_eq!(s.first_pass(conv(1), 8, false, (21, 0), ts(6000)), Links::default());
     }
 }

@@ -1,8 +1,10 @@
 //! What the first pass keeps of each TCP segment for its revisits, kept
 //! small: the inspector holds one per segment of a capture of millions.
 //! Whatever the segment's header (read again on a revisit) and its stream's
-//! set-once state (base sequence numbers, first timestamp, handshake RTT)
-//! give back is not stored.
+//! set-once state (base sequence numbers, first timestamp) give back is not
+//! stored. Seen again, a segment shows what the whole stream taught, as
+//! Wireshark's second pass does: the stream's final completeness and its
+//! handshake RTT on every segment.
 
 use super::analysis::{Findings, SYN};
 use super::{Calls, SegIn, SegOut, Stream};
@@ -11,10 +13,8 @@ use crate::dissect::TcpApp;
 const FROM_CLIENT: u8 = 1;
 const FIN_ACTIVE: u8 = 2;
 const QUOTED: u8 = 4;
-/// The handshake RTT was known when the segment came.
-const IRTT: u8 = 8;
 /// The peer's base sequence number was known when the segment came.
-const ACK_BASE: u8 = 16;
+const ACK_BASE: u8 = 8;
 
 /// Findings that only retransmissions and duplicate ACKs have, kept aside.
 #[derive(Clone, Copy, Debug)]
@@ -41,7 +41,6 @@ pub struct FrameRec {
     /// The frame where the message this payload belongs to was completed
     /// (0: not yet / never).
     pub reassembled_in: u32,
-    completeness: u8,
     /// The window scale shift in effect (or `SCALE_*`).
     shift: i8,
     bits: u8,
@@ -74,12 +73,10 @@ impl FrameRec {
             push_bytes: f.push_bytes,
             rare: rare_at,
             reassembled_in: 0,
-            completeness: out.completeness,
             shift,
             bits: bit(out.from_client, FROM_CLIENT)
                 | bit(out.fin_active, FIN_ACTIVE)
                 | bit(out.quoted, QUOTED)
-                | bit(out.irtt != 0, IRTT)
                 | bit(ack_base, ACK_BASE),
             partial: false,
             app: None,
@@ -113,7 +110,7 @@ impl FrameRec {
             scale,
             time_rel: ts - st.first_ts,
             time_delta: self.time_delta,
-            completeness: self.completeness,
+            completeness: st.completeness,
             quoted,
             ..SegOut::default()
         };
@@ -133,9 +130,7 @@ impl FrameRec {
         if has(ACK_BASE) {
             out.ack_base = st.dirs[ri].base_seq;
         }
-        if has(IRTT) {
-            out.irtt = st.first_rtt;
-        }
+        out.irtt = st.first_rtt;
         out.fin_active = has(FIN_ACTIVE);
         out.findings = Findings {
             flags: self.analysis,
