@@ -156,6 +156,18 @@ impl Tree {
         self.no_items && self.record_bits == 0
     }
 
+    /// Whether every item of protocol `proto`'s fields added now vanishes
+    /// (none kept, none of them recorded): a filter on TCP ports needs no
+    /// IPv4 header items.
+    pub fn idle_for(&self, proto: &str) -> bool {
+        self.no_items
+            && match &self.record {
+                Recording::Nothing => true,
+                Recording::Brief => false,
+                Recording::Only(fields) => !fields.iter().any(|f| f.protocol() == proto),
+            }
+    }
+
     pub fn mark(&self) -> Mark {
         Mark { nodes: self.nodes.len(), brief: self.brief.len() }
     }

@@ -82,7 +82,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     crate::field::ether(&src, &mut cols.src);
     let (cols, t) = (&cx.out.cols, &mut cx.out.tree);
     t.set_text(root, format_args!("Ethernet II, Src: {}, Dst: {}", cols.src, cols.dst));
-    if !cx.out.tree.idle() {
+    if !cx.out.tree.idle_for("eth") {
         address(cx, b, 0, dst, &DST, &DST_LG, &DST_IG);
         address(cx, b, 6, src, &SRC, &SRC_LG, &SRC_IG);
     }

@@ -47,7 +47,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) {
     let t = cx.tree();
     let root = t.open(&FRAME, all.clone(), Value::None);
     // A columns-only pass keeps none of these items.
-    let protos = if t.idle() { NO_NODE } else { items(t, root, &m) };
+    let protos = if t.idle_for("frame") { NO_NODE } else { items(t, root, &m) };
     t.close();
     dispatch::link(cx, m.linktype, b);
     let out = &mut *cx.out;

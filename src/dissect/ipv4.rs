@@ -186,7 +186,7 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     }
     cx.tree().set_len(root, hlen.min(b.len()));
     // A columns-only pass keeps none of the header's items.
-    let idle = cx.out.tree.idle();
+    let idle = cx.out.tree.idle_for("ip");
     let ds = b.u8(1)?;
     let t = cx.tree();
     if !idle {

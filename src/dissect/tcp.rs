@@ -178,7 +178,7 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
         cx.tree().set_text(root, label);
     }
     // A columns-only pass keeps none of the header's many items.
-    if !cx.out.tree.idle() {
+    if !cx.out.tree.idle_for("tcp") {
         header_fields(cx, b, &h, out.as_ref());
     }
     let ack_base = out.map(|o| o.ack_base);
