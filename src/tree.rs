@@ -357,6 +357,20 @@ mod tests {
     ];
 
     #[test]
+    fn a_layer_is_idle_when_nothing_kept_or_recorded_is_its_own() {
+        let mut t = Tree::default();
+        t.keep_items(false);
+        t.record(Recording::Only(vec![&BRIEF[1]]));
+        assert!(t.idle_for("ip") && !t.idle_for("p") && !t.idle());
+        t.record(Recording::Brief);
+        assert!(!t.idle_for("ip"));
+        t.record(Recording::Nothing);
+        assert!(t.idle_for("p") && t.idle());
+        t.keep_items(true);
+        assert!(!t.idle_for("ip") && !t.idle());
+    }
+
+    #[test]
     fn a_columns_pass_records_only_the_fields_asked_for() {
         let mut t = Tree::default();
         t.keep_items(false);
