@@ -10,8 +10,8 @@ use std::time::Duration;
 use anyhow::anyhow;
 
 use crate::capture::{self, Interface, LiveCapture, LiveEvent, LiveStats, PacketStore, Record};
-use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
-use crate::field::{Field, FieldType, Timestamp};
+use crate::dissect::{dissect_frame, Arrivals, Depth, Dissection, FrameMeta, Pass};
+use crate::field::{Field, FieldType};
 use crate::filter::Filter;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::session::Session;
@@ -49,14 +49,10 @@ pub struct Printer<'f> {
     verbose: bool,
     hex: bool,
     filter: Option<&'f Filter>,
-    /// Whether packets come from a pcapng file (which names interfaces).
-    pcapng: bool,
+    arrivals: Arrivals,
     session: Session,
     d: Dissection,
     line: String,
-    first_ts: Option<Timestamp>,
-    prev_ts: Timestamp,
-    number: u32,
     stats: Stats,
     quiet: bool,
     /// How deep every packet is dissected (`depth_for`).
@@ -78,13 +74,10 @@ impl<'f> Printer<'f> {
             verbose,
             hex,
             filter,
-            pcapng,
+            arrivals: Arrivals::new(pcapng),
             session,
             d: Dissection::default(),
             line: String::with_capacity(512),
-            first_ts: None,
-            prev_ts: Timestamp::default(),
-            number: 0,
             stats: Stats::default(),
             quiet: false,
             depth: depth_for(format, verbose, filter, false),
@@ -143,13 +136,13 @@ impl<'f> Printer<'f> {
 
     /// Packets dissected so far (printed or not).
     pub fn count(&self) -> u32 {
-        self.number
+        self.arrivals.count()
     }
 
     /// Dissects the next packet and writes its text to `out` unless the
     /// display filter rejects it.
     pub fn packet(&mut self, rec: &Record, iface: &Interface, data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
-        let meta = self.next_meta(rec, iface);
+        let meta = self.arrivals.next(rec, iface);
         self.show(&meta, data, Pass::First, out)
     }
 
@@ -161,11 +154,9 @@ impl<'f> Printer<'f> {
         let mut bytes = Vec::new();
         let mut first = Dissection::default();
         for pass in [Pass::First, Pass::Revisit] {
-            self.number = 0;
-            for (i, rec) in store.records.iter().enumerate() {
-                let iface = store.interfaces.get(rec.iface as usize).ok_or_else(|| anyhow!("packet {}: no interface", i + 1))?;
+            for i in 0..store.len() {
+                let meta = FrameMeta::stored(store, i).ok_or_else(|| anyhow!("packet {}: no interface", i + 1))?;
                 store.fetch(i, &mut bytes).map_err(|e| anyhow!("packet {}: cannot read it again: {e}", i + 1))?;
-                let meta = self.next_meta(rec, iface);
                 match pass {
                     Pass::First => dissect_frame(&meta, &bytes, &mut self.session, pass, Depth::Columns, &mut first),
                     Pass::Revisit => self.show(&meta, &bytes, pass, out)?,
@@ -173,15 +164,6 @@ impl<'f> Printer<'f> {
             }
         }
         Ok(())
-    }
-
-    /// What the file says about the next packet.
-    fn next_meta(&mut self, rec: &Record, iface: &Interface) -> FrameMeta {
-        self.number += 1;
-        let first = *self.first_ts.get_or_insert(rec.ts);
-        let prev = if self.number == 1 { rec.ts } else { self.prev_ts };
-        self.prev_ts = rec.ts;
-        FrameMeta::of(self.number, rec, iface, self.pcapng, first, prev)
     }
 
     /// Dissects a packet (in `pass`) and writes its text to `out` unless the

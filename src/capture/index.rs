@@ -30,7 +30,9 @@ pub struct PacketStore {
     pub error: Option<CaptureError>,
     /// Bytes of packets kept in memory before they spill to a file.
     pub budget: usize,
-    /// The file is pcapng (which names its interfaces).
+    /// The packets come from pcapng (which names its interfaces, so the
+    /// frame tree shows which): read by `index_file`, told by whoever
+    /// fills a store made with `new`.
     pub pcapng: bool,
 }
 

@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::capture::Reader;
-use crate::field::Timestamp;
 use crate::session::Session;
 
 /// Dissects every frame of a sample capture at `depth`.
@@ -11,13 +10,9 @@ fn dissect_all(name: &str, depth: Depth) -> Vec<Dissection> {
     let mut r = Reader::new(std::fs::File::open(path).unwrap()).unwrap();
     let mut session = Session::new();
     let mut out = Vec::new();
-    let mut first: Option<Timestamp> = None;
-    let mut prev = Timestamp::default();
+    let mut arrivals = Arrivals::new(false);
     while let Some((rec, iface, data)) = r.next_packet().unwrap() {
-        let number = out.len() as u32 + 1;
-        let f = *first.get_or_insert(rec.ts);
-        let meta = FrameMeta::of(number, &rec, iface, false, f, if number == 1 { rec.ts } else { prev });
-        prev = rec.ts;
+        let meta = arrivals.next(&rec, iface);
         let mut d = Dissection::default();
         dissect_frame(&meta, data, &mut session, Pass::First, depth, &mut d);
         out.push(d);

@@ -141,6 +141,48 @@ impl FrameMeta {
             prev_ts,
         }
     }
+
+    /// What the file says about stored packet `i` (0-based), as the first
+    /// pass saw it (`Arrivals` numbered it).
+    pub fn stored(store: &crate::capture::PacketStore, i: usize) -> Option<FrameMeta> {
+        let rec = store.records.get(i)?;
+        let first = store.records.first()?.ts;
+        let prev = if i == 0 { rec.ts } else { store.records.get(i - 1)?.ts };
+        let iface = store.interfaces.get(rec.iface as usize)?;
+        Some(FrameMeta::of(i as u32 + 1, rec, iface, store.pcapng, first, prev))
+    }
+}
+
+/// Packets in arrival order, numbered from 1, each with the first and the
+/// previous packets' times: the `FrameMeta` of a pass that sees each packet
+/// once (a file read through, a live capture).
+#[derive(Default)]
+pub struct Arrivals {
+    /// The packets come from pcapng (which names its interfaces).
+    pcapng: bool,
+    count: u32,
+    first_ts: Option<Timestamp>,
+    prev_ts: Timestamp,
+}
+
+impl Arrivals {
+    pub fn new(pcapng: bool) -> Arrivals {
+        Arrivals { pcapng, ..Arrivals::default() }
+    }
+
+    /// The next packet's description.
+    pub fn next(&mut self, rec: &crate::capture::Record, iface: &crate::capture::Interface) -> FrameMeta {
+        self.count += 1;
+        let first = *self.first_ts.get_or_insert(rec.ts);
+        let prev = if self.count == 1 { rec.ts } else { self.prev_ts };
+        self.prev_ts = rec.ts;
+        FrameMeta::of(self.count, rec, iface, self.pcapng, first, prev)
+    }
+
+    /// Packets seen so far.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
 }
 
 /// The summary columns of the packet list.

@@ -479,7 +479,7 @@ mod tests {
     }
     fn read_path(path: &std::path::Path) -> Option<Transactions> {
         use crate::capture::Reader as Capture;
-        use crate::dissect::{dissect_frame, Depth, FrameMeta, Pass};
+        use crate::dissect::{dissect_frame, Arrivals, Depth, Pass};
         let Ok(file) = std::fs::read(path) else {
             eprintln!("{} missing: skipped", path.display());
             return None;
@@ -488,12 +488,9 @@ mod tests {
         let mut frames = Vec::new();
         let mut r = Capture::new(std::io::Cursor::new(file)).ok()?;
         let mut d = Dissection::default();
-        let (mut first, mut prev) = (None, None);
+        let mut arrivals = Arrivals::new(false);
         while let Ok(Some((rec, iface, data))) = r.next_packet() {
-            let n = frames.len() as u32 + 1;
-            let f0 = *first.get_or_insert(rec.ts);
-            let meta = FrameMeta::of(n, &rec, iface, false, f0, prev.unwrap_or(rec.ts));
-            prev = Some(rec.ts);
+            let meta = arrivals.next(&rec, iface);
             dissect_frame(&meta, data, &mut session, Pass::First, Depth::Columns, &mut d);
             frames.push((meta, data.to_vec()));
         }

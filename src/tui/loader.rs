@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::brief;
 use crate::capture::{Interface, LiveEvent, Reader, Record};
-use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
-use crate::field::Timestamp;
+use crate::dissect::{dissect_frame, Arrivals, Dissection, Pass};
 use crate::session::Session;
 
 use super::event::{Event, Progress};
@@ -28,16 +27,13 @@ const BATCH_MAX: usize = 16_384;
 /// The first pass over packets in arrival order, and their publication.
 struct Ingest {
     packets: Arc<Packets>,
-    pcapng: bool,
+    arrivals: Arrivals,
     d: Dissection,
     brief: brief::Encoder,
     batch: Vec<Record>,
     /// Bytes of the batch's packets, for a store kept in memory (a live
     /// capture not written to a file); offsets are relative to it.
     bytes: Option<Vec<u8>>,
-    first_ts: Option<Timestamp>,
-    prev_ts: Timestamp,
-    number: u32,
 }
 
 impl Ingest {
@@ -46,24 +42,17 @@ impl Ingest {
         d.tree.record(crate::tree::Recording::Brief);
         Ingest {
             packets,
-            pcapng,
+            arrivals: Arrivals::new(pcapng),
             d,
             brief: brief::Encoder::new(),
             batch: Vec::with_capacity(4096),
             bytes: keep_bytes.then(Vec::new),
-            first_ts: None,
-            prev_ts: Timestamp::default(),
-            number: 0,
         }
     }
 
     /// The first pass over the next packet.
     fn add(&mut self, session: &mut Session, mut rec: Record, iface: &Interface, data: &[u8]) {
-        self.number += 1;
-        let first = *self.first_ts.get_or_insert(rec.ts);
-        let prev = if self.number == 1 { rec.ts } else { self.prev_ts };
-        let meta = FrameMeta::of(self.number, &rec, iface, self.pcapng, first, prev);
-        self.prev_ts = rec.ts;
+        let meta = self.arrivals.next(&rec, iface);
         dissect_frame(&meta, data, session, Pass::First, crate::dissect::Depth::Columns, &mut self.d);
         self.brief.push(&self.d.tree.brief);
         if let Some(b) = self.bytes.as_mut() {

@@ -19,20 +19,18 @@ pub struct Packets {
     /// record, so it has at least as many.
     brief: RwLock<BriefStore>,
     session: Mutex<Session>,
-    /// pcapng files name their interfaces; the frame tree then shows which.
-    pcapng: bool,
     /// The source has ended: no more packets will come.
     complete: AtomicBool,
 }
 
 impl Packets {
     pub fn new(source: StoreSource, pcapng: bool) -> Packets {
-        let store = PacketStore::new(source);
+        let mut store = PacketStore::new(source);
+        store.pcapng = pcapng;
         Packets {
             store: RwLock::new(store),
             brief: RwLock::new(BriefStore::default()),
             session: Mutex::new(Session::new()),
-            pcapng,
             complete: AtomicBool::new(false),
         }
     }
@@ -82,7 +80,7 @@ impl Packets {
     /// (filters, transactions), skip formatting them.
     pub fn dissect_to(&self, i: usize, depth: Depth, bytes: &mut Vec<u8>, d: &mut Dissection) -> bool {
         let store = self.store();
-        let Some(meta) = frame_meta(&store, i, self.pcapng) else { return false };
+        let Some(meta) = FrameMeta::stored(&store, i) else { return false };
         if store.fetch(i, bytes).is_err() {
             return false;
         }
@@ -109,13 +107,4 @@ impl Packets {
         }
         self.dissect_to(i, depth, bytes, d)
     }
-}
-
-/// What the file says about packet `i`, as the first pass saw it.
-pub fn frame_meta(store: &PacketStore, i: usize, pcapng: bool) -> Option<FrameMeta> {
-    let rec = store.records.get(i)?;
-    let first = store.records.first()?.ts;
-    let prev = if i == 0 { rec.ts } else { store.records.get(i - 1)?.ts };
-    let iface = store.interfaces.get(rec.iface as usize)?;
-    Some(FrameMeta::of(i as u32 + 1, rec, iface, pcapng, first, prev))
 }
