@@ -150,15 +150,9 @@ impl Tree {
         self.record = record;
     }
 
-    /// Whether every item added now vanishes (none kept, none recorded):
-    /// a dissector may then skip building them.
-    pub fn idle(&self) -> bool {
-        self.no_items && self.record_bits == 0
-    }
-
     /// Whether every item of protocol `proto`'s fields added now vanishes
-    /// (none kept, none of them recorded): a filter on TCP ports needs no
-    /// IPv4 header items.
+    /// (none kept, none of them recorded), so its dissector may skip
+    /// building them: a filter on TCP ports needs no IPv4 header items.
     pub fn idle_for(&self, proto: &str) -> bool {
         self.no_items
             && match &self.record {
@@ -361,13 +355,13 @@ mod tests {
         let mut t = Tree::default();
         t.keep_items(false);
         t.record(Recording::Only(vec![&BRIEF[1]]));
-        assert!(t.idle_for("ip") && !t.idle_for("p") && !t.idle());
+        assert!(t.idle_for("ip") && !t.idle_for("p"));
         t.record(Recording::Brief);
         assert!(!t.idle_for("ip"));
         t.record(Recording::Nothing);
-        assert!(t.idle_for("p") && t.idle());
+        assert!(t.idle_for("p"));
         t.keep_items(true);
-        assert!(!t.idle_for("ip") && !t.idle());
+        assert!(!t.idle_for("ip"));
     }
 
     #[test]

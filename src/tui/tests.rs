@@ -403,12 +403,19 @@ fn search_by_filter() {
     assert_eq!(app.list.sel, 5);
 }
 
-#[test]
-fn apply_as_filter_builds_the_expression() {
-    let (mut app, _rx) = lab(120, 40);
+/// The lab capture's first packet, its TCP tree expanded and the
+/// destination port item selected.
+fn at_tcp_dst_port() -> (App, Receiver<Event>) {
+    let (mut app, rx) = lab(120, 40);
     tree_to(&mut app, "Transmission Control Protocol");
     press(&mut app, KeyCode::Enter);
     tree_to(&mut app, "Destination Port: 6789");
+    (app, rx)
+}
+
+#[test]
+fn apply_as_filter_builds_the_expression() {
+    let (mut app, _rx) = at_tcp_dst_port();
     press(&mut app, KeyCode::Char('A'));
     assert_eq!(app.mode, Mode::Filter);
     assert_eq!(app.filter.text, "tcp.dstport == 6789");
@@ -428,10 +435,7 @@ fn apply_as_filter_builds_the_expression() {
 
 #[test]
 fn the_tree_menu_applies_filters_and_opens_session_views() {
-    let (mut app, _rx) = lab(120, 40);
-    tree_to(&mut app, "Transmission Control Protocol");
-    press(&mut app, KeyCode::Enter);
-    tree_to(&mut app, "Destination Port: 6789");
+    let (mut app, _rx) = at_tcp_dst_port();
     press(&mut app, KeyCode::Char('m'));
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.applied.as_ref().map(|a| a.text.as_str()), Some("tcp.dstport == 6789"));

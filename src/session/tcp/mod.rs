@@ -504,7 +504,6 @@ impl TcpTable {
         }
         out
     }
-
 }
 
 /// `tcp.completeness` bits a segment adds. As in tshark, the first segment
