@@ -13,7 +13,7 @@ pub static TCP: FieldDef = FieldDef::new("tcp", "Transmission Control Protocol",
 pub static SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16).brief();
 pub static DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16).brief();
 pub static PORT: FieldDef = FieldDef::new("tcp.port", "Source or Destination Port", FieldType::U16).brief();
-pub static STREAM: FieldDef = FieldDef::new("tcp.stream", "Stream index", FieldType::U32).brief();
+pub static STREAM: FieldDef = FieldDef::new("tcp.stream", "Stream index", FieldType::U32).brief().capture_wide();
 pub static COMPLETENESS: FieldDef =
     FieldDef::new("tcp.completeness", "Conversation completeness", FieldType::U8);
 pub static SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32).brief();

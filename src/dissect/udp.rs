@@ -13,7 +13,7 @@ pub static PORT: FieldDef = FieldDef::new("udp.port", "Source or Destination Por
 pub static LENGTH: FieldDef = FieldDef::new("udp.length", "Length", FieldType::U16).brief();
 pub static CHECKSUM: FieldDef =
     FieldDef::new("udp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
-pub static STREAM: FieldDef = FieldDef::new("udp.stream", "Stream index", FieldType::U32).brief();
+pub static STREAM: FieldDef = FieldDef::new("udp.stream", "Stream index", FieldType::U32).brief().capture_wide();
 pub static PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes);
 
 pub static FIELDS: &[Field] =

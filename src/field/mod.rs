@@ -124,6 +124,9 @@ pub struct FieldDef {
     /// Kept in each packet's brief record at load time (see `brief`), so
     /// that filters reading only such fields run without re-dissection.
     pub brief: bool,
+    /// Numbered across the whole capture (`tcp.stream`), so its value
+    /// depends on every conversation before it, not on its own alone.
+    pub capture_wide: bool,
 }
 
 pub type Field = &'static FieldDef;
@@ -139,7 +142,18 @@ impl FieldDef {
             | FieldType::I32 => Base::Dec,
             _ => Base::None,
         };
-        FieldDef { name, display, ftype, base, mask: 0, bits: 0, strings: None, desc: "", brief: false }
+        FieldDef {
+            name,
+            display,
+            ftype,
+            base,
+            mask: 0,
+            bits: 0,
+            strings: None,
+            desc: "",
+            brief: false,
+            capture_wide: false,
+        }
     }
     pub const fn base(mut self, base: Base) -> FieldDef {
         self.base = base;
@@ -165,6 +179,10 @@ impl FieldDef {
     }
     pub const fn brief(mut self) -> FieldDef {
         self.brief = true;
+        self
+    }
+    pub const fn capture_wide(mut self) -> FieldDef {
+        self.capture_wide = true;
         self
     }
 

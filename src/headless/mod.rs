@@ -2,6 +2,11 @@
 //! interface), dissect, print in tshark's formats. Used by `-P`, `-T fields`,
 //! `-V`, `-x` and whenever standard output is not a terminal.
 
+mod parallel;
+mod route;
+
+pub use parallel::THREADS_VAR;
+
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -146,6 +151,12 @@ impl<'f> Printer<'f> {
         self.show(&meta, data, Pass::First, out)
     }
 
+    /// Dissects a packet numbered and timed elsewhere (`parallel`) and
+    /// writes its text to `out` unless the display filter rejects it.
+    fn show_first(&mut self, meta: &FrameMeta, data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+        self.show(meta, data, Pass::First, out)
+    }
+
     /// `-2`: a first pass over every packet of `store` builds the session
     /// state, then a second dissects and prints each as the inspector does.
     pub fn two_pass(&mut self, store: &PacketStore, out: &mut impl Write) -> anyhow::Result<()> {
@@ -253,6 +264,10 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
         });
     }
     let mut reader = capture::open_stream(&opts.path)?;
+    let workers = parallel::workers(opts);
+    if workers > 0 {
+        return parallel::run(opts, &mut reader, workers, out);
+    }
     let pcapng = reader.is_pcapng();
     let mut printer =
         Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng).with_stats(stats, opts.quiet);

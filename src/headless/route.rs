@@ -1,0 +1,378 @@
+//! Which worker dissects a packet when a capture is dissected on several
+//! threads. Every piece of state a packet reads or changes belongs to one
+//! conversation: a TCP or UDP flow (streams, reassembly, DNS, HTTP and SMTP
+//! pairing), the ICMP traffic between two hosts (echo pairing), or the
+//! fragments of one datagram. So each conversation goes to one worker, which
+//! sees its packets in order. The route reads the same headers, with the same
+//! choices, as the dissectors that file a packet under its conversation.
+
+use std::hash::BuildHasher;
+use std::net::IpAddr;
+
+use crate::session::{ConvKey, HashMap};
+
+/// An IP datagram's fragments: source, destination, identification and
+/// protocol, as the fragment table keys them.
+type Datagram = (IpAddr, IpAddr, u32, u8);
+
+/// Where the fragments of a datagram go: the worker of the first one seen,
+/// and whether that was the first fragment (which carries the ports).
+#[derive(Clone, Copy)]
+struct FragRoute {
+    worker: usize,
+    from_first: bool,
+}
+
+/// Fragmented datagrams remembered at once; a capture with more in flight
+/// forgets the oldest routes (at worst a datagram is then not reassembled).
+const MAX_DATAGRAMS: usize = 1 << 16;
+
+/// Linux's ARPHRD_IPGRE: an SLL protocol field that is a GRE type.
+const HATYPE_GRE: u16 = 778;
+
+/// Encapsulations followed before giving up (VLAN stacks, IP in IP, quotes).
+const MAX_DEPTH: u8 = 8;
+
+pub struct Router {
+    workers: usize,
+    frags: HashMap<Datagram, FragRoute>,
+    hash: foldhash::fast::FixedState,
+}
+
+/// What a packet's conversation is, as far as the headers tell.
+enum Conv {
+    /// Two endpoints; ports are 0 for protocols without them.
+    Flow(ConvKey),
+    /// A fragment of a datagram that is not complete in this packet.
+    Fragment(Datagram, Option<ConvKey>),
+    /// Nothing that any session table keys on.
+    None,
+}
+
+fn be16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn tail(b: &[u8], from: usize) -> Option<&[u8]> {
+    b.get(from..)
+}
+
+impl Router {
+    pub fn new(workers: usize) -> Router {
+        Router { workers: workers.max(1), frags: HashMap::default(), hash: foldhash::fast::FixedState::with_seed(0) }
+    }
+
+    /// The worker (`0..workers`) for a packet of link type `linktype`.
+    pub fn route(&mut self, linktype: u32, data: &[u8]) -> usize {
+        match link(linktype, data) {
+            Conv::Flow(k) => self.worker_of(k),
+            Conv::Fragment(d, first) => self.fragment(d, first),
+            Conv::None => 0,
+        }
+    }
+
+    fn worker_of(&self, k: ConvKey) -> usize {
+        (self.hash.hash_one(k) % self.workers as u64) as usize
+    }
+
+    /// All fragments of a datagram go where its first-seen fragment went, so
+    /// one fragment table holds them all. When that is the first fragment,
+    /// it is its flow's worker, where the reassembled datagram continues the
+    /// flow; a first fragment that arrives after later ones joins them.
+    fn fragment(&mut self, d: Datagram, first: Option<ConvKey>) -> usize {
+        let pair = ConvKey::new(d.0, 0, d.1, 0);
+        match (self.frags.get(&d).copied(), first) {
+            (Some(r), None) => r.worker,
+            (Some(r), Some(_)) if !r.from_first => {
+                self.frags.insert(d, FragRoute { worker: r.worker, from_first: true });
+                r.worker
+            }
+            (_, first) => {
+                if self.frags.len() >= MAX_DATAGRAMS {
+                    self.frags.clear();
+                }
+                let worker = self.worker_of(first.unwrap_or(pair));
+                self.frags.insert(d, FragRoute { worker, from_first: first.is_some() });
+                worker
+            }
+        }
+    }
+}
+
+fn link(linktype: u32, b: &[u8]) -> Conv {
+    let conv = || -> Option<Conv> {
+        match linktype {
+            0 => {
+                let raw = u32::from_le_bytes(b.get(0..4)?.try_into().ok()?);
+                let v = if raw & 0xffff_0000 != 0 { raw.swap_bytes() } else { raw };
+                if v > 1500 {
+                    return ethertype(v as u16, tail(b, 4)?, 0);
+                }
+                family(v, tail(b, 4)?)
+            }
+            108 => family(be32(b, 0)?, tail(b, 4)?),
+            1 => ethernet(b.get(12..)?, 0),
+            12 | 14 | 101 => match b.first()? >> 4 {
+                4 => ipv4(b, false, 0),
+                6 => ipv6(b, false, 0),
+                _ => None,
+            },
+            228 => ipv4(b, false, 0),
+            229 => ipv6(b, false, 0),
+            113 => sll(be16(b, 2)?, be16(b, 14)?, tail(b, 16)?),
+            276 => sll(be16(b, 8)?, be16(b, 0)?, tail(b, 20)?),
+            _ => None,
+        }
+    };
+    conv().unwrap_or(Conv::None)
+}
+
+/// BSD loopback's address family.
+fn family(v: u32, b: &[u8]) -> Option<Conv> {
+    match v {
+        2 => ipv4(b, false, 0),
+        24 | 28 | 30 => ipv6(b, false, 0),
+        _ => None,
+    }
+}
+
+fn sll(hatype: u16, proto: u16, b: &[u8]) -> Option<Conv> {
+    match (proto, hatype) {
+        (..=1500, _) => None,
+        (0x0800, HATYPE_GRE) => ipv4(b, false, 0),
+        (0x86dd, HATYPE_GRE) => ipv6(b, false, 0),
+        (_, HATYPE_GRE) => None,
+        _ => ethertype(proto, b, 0),
+    }
+}
+
+/// `b` starts at an Ethernet frame's type/length field.
+fn ethernet(b: &[u8], depth: u8) -> Option<Conv> {
+    let ty = be16(b, 0)?;
+    if ty > 1500 {
+        return ethertype(ty, tail(b, 2)?, depth);
+    }
+    // IEEE 802.3 and 802.2 LLC: only SNAP with an EtherType leads to IP.
+    let llc = tail(b, 2)?;
+    if llc.get(0..6)? == [0xaa, 0xaa, 0x03, 0, 0, 0] {
+        return ethertype(be16(llc, 6)?, tail(llc, 8)?, depth);
+    }
+    None
+}
+
+fn ethertype(ty: u16, b: &[u8], depth: u8) -> Option<Conv> {
+    match ty {
+        0x0800 => ipv4(b, false, depth),
+        0x86dd => ipv6(b, false, depth),
+        // A VLAN tag's own length field (at most 1500) leads to data only.
+        0x8100 | 0x9100 | 0x88a8 if depth < MAX_DEPTH => match be16(b, 2)? {
+            ..=1500 => None,
+            inner => ethertype(inner, tail(b, 4)?, depth + 1),
+        },
+        _ => None,
+    }
+}
+
+/// The conversation of a transport header `b` between `src` and `dst`.
+fn transport(src: IpAddr, dst: IpAddr, proto: u8, b: &[u8], quoted: bool, depth: u8) -> Option<Conv> {
+    let pair = Conv::Flow(ConvKey::new(src, 0, dst, 0));
+    if depth >= MAX_DEPTH {
+        return Some(pair);
+    }
+    match proto {
+        6 | 17 => Some(Conv::Flow(ConvKey::new(src, be16(b, 0)?, dst, be16(b, 2)?))),
+        // An error quotes the datagram that caused it, which the dissector
+        // looks up in that datagram's conversation.
+        1 if !quoted && matches!(b.first(), Some(3 | 4 | 5 | 11 | 12)) => {
+            Some(tail(b, 8).and_then(|q| ipv4(q, true, depth + 1)).unwrap_or(pair))
+        }
+        58 if !quoted && matches!(b.first(), Some(1..=4)) => {
+            Some(tail(b, 8).and_then(|q| ipv6(q, true, depth + 1)).unwrap_or(pair))
+        }
+        4 => ipv4(b, quoted, depth + 1),
+        41 => ipv6(b, quoted, depth + 1),
+        _ => Some(pair),
+    }
+}
+
+fn ipv4(b: &[u8], quoted: bool, depth: u8) -> Option<Conv> {
+    let hlen = ((b.first()? & 0x0f) as usize) * 4;
+    let total = be16(b, 2)? as usize;
+    if hlen < 20 || total < hlen || b.len() < hlen {
+        return None;
+    }
+    let id = be16(b, 4)?;
+    let frag = be16(b, 6)?;
+    let proto = b[9];
+    let src = IpAddr::from(<[u8; 4]>::try_from(&b[12..16]).ok()?);
+    let dst = IpAddr::from(<[u8; 4]>::try_from(&b[16..20]).ok()?);
+    let body = b.get(hlen..total.min(b.len()))?;
+    let (more, off) = (frag & 0x2000 != 0, frag & 0x1fff);
+    // A quoted fragment is never reassembled.
+    if (more || off != 0) && !quoted {
+        let first = if off == 0 { flow(transport(src, dst, proto, body, quoted, depth)) } else { None };
+        return Some(Conv::Fragment((src, dst, id as u32, proto), first));
+    }
+    transport(src, dst, proto, body, quoted, depth)
+}
+
+fn ipv6(b: &[u8], quoted: bool, depth: u8) -> Option<Conv> {
+    if b.len() < 40 {
+        return None;
+    }
+    let src = IpAddr::from(<[u8; 16]>::try_from(&b[8..24]).ok()?);
+    let dst = IpAddr::from(<[u8; 16]>::try_from(&b[24..40]).ok()?);
+    let mut nxt = b[6];
+    let mut rest = &b[40..];
+    loop {
+        match nxt {
+            0 | 60 | 43 => {
+                let len = (*rest.get(1)? as usize + 1) * 8;
+                nxt = *rest.first()?;
+                rest = rest.get(len..)?;
+            }
+            44 => {
+                let offm = be16(rest, 2)?;
+                let ident = be32(rest, 4)?;
+                let inner = *rest.first()?;
+                rest = rest.get(8..)?;
+                let (off, more) = (offm >> 3, offm & 1 != 0);
+                if off == 0 && !more {
+                    nxt = inner;
+                    continue;
+                }
+                let first = if off == 0 { flow(transport(src, dst, inner, rest, quoted, depth)) } else { None };
+                return Some(Conv::Fragment((src, dst, ident, inner), first));
+            }
+            59 => return None,
+            _ => return transport(src, dst, nxt, rest, quoted, depth),
+        }
+    }
+}
+
+fn flow(c: Option<Conv>) -> Option<ConvKey> {
+    match c? {
+        Conv::Flow(k) => Some(k),
+        Conv::Fragment(_, k) => k,
+        Conv::None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ipv4_tcp(src: [u8; 4], dst: [u8; 4], sport: u16, dport: u16, frag: u16) -> Vec<u8> {
+        let mut p = vec![0x45, 0, 0, 40, 0x12, 0x34];
+        p.extend(frag.to_be_bytes());
+        p.extend([64, 6, 0, 0]);
+        p.extend(src);
+        p.extend(dst);
+        p.extend(sport.to_be_bytes());
+        p.extend(dport.to_be_bytes());
+        p.extend([0; 16]);
+        p
+    }
+
+    fn ether(ty: u16, payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![0; 12];
+        f.extend(ty.to_be_bytes());
+        f.extend(payload);
+        f
+    }
+
+    #[test]
+    fn both_directions_of_a_flow_go_to_one_worker() {
+        for workers in 2..6 {
+            let mut r = Router::new(workers);
+            for port in 1000..1200 {
+                let a = r.route(1, &ether(0x0800, &ipv4_tcp([10, 0, 0, 1], [10, 0, 0, 2], port, 80, 0)));
+                let b = r.route(1, &ether(0x0800, &ipv4_tcp([10, 0, 0, 2], [10, 0, 0, 1], 80, port, 0)));
+                assert_eq!(a, b);
+                assert!(a < workers);
+            }
+        }
+    }
+
+    #[test]
+    fn flows_spread_over_the_workers() {
+        let mut r = Router::new(2);
+        let on_one =
+            (1000..1400).filter(|&p| r.route(228, &ipv4_tcp([127, 0, 0, 1], [127, 0, 0, 1], p, 8081, 0)) == 1).count();
+        assert!((120..280).contains(&on_one), "{on_one} of 400 flows on worker 1");
+    }
+
+    #[test]
+    fn encapsulations_reach_the_same_flow() {
+        let ip = ipv4_tcp([10, 0, 0, 1], [10, 0, 0, 2], 5000, 80, 0);
+        let mut r = Router::new(7);
+        let want = r.route(228, &ip);
+        let mut vlan = vec![0, 5, 0x08, 0x00];
+        vlan.extend(&ip);
+        let mut sll = vec![0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00];
+        sll.extend(&ip);
+        let mut null = 2u32.to_le_bytes().to_vec();
+        null.extend(&ip);
+        let mut snap = vec![0x00, 0x30, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00];
+        snap.extend(&ip);
+        let mut snap_frame = vec![0; 12];
+        snap_frame.extend(&snap);
+        assert_eq!(r.route(1, &ether(0x0800, &ip)), want);
+        assert_eq!(r.route(1, &ether(0x8100, &vlan)), want);
+        assert_eq!(r.route(113, &sll), want);
+        assert_eq!(r.route(0, &null), want);
+        assert_eq!(r.route(101, &ip), want);
+        assert_eq!(r.route(1, &snap_frame), want);
+    }
+
+    #[test]
+    fn an_icmp_error_goes_with_the_flow_it_quotes() {
+        let mut r = Router::new(5);
+        for port in 2000..2050 {
+            let ip = ipv4_tcp([10, 0, 0, 1], [10, 0, 0, 2], port, 80, 0);
+            let mut icmp = vec![0x45, 0, 0, 0, 0, 0, 0, 0, 64, 1, 0, 0, 10, 0, 0, 254, 10, 0, 0, 1];
+            icmp.extend([3, 3, 0, 0, 0, 0, 0, 0]);
+            icmp.extend(&ip[..28]);
+            let len = icmp.len() as u16;
+            icmp[2..4].copy_from_slice(&len.to_be_bytes());
+            assert_eq!(r.route(228, &icmp), r.route(228, &ip));
+        }
+    }
+
+    #[test]
+    fn fragments_follow_their_first_fragment() {
+        let mut r = Router::new(3);
+        for port in 3000..3030 {
+            let whole = r.route(228, &ipv4_tcp([10, 0, 0, 1], [10, 0, 0, 2], port, 80, 0));
+            let mut first = ipv4_tcp([10, 0, 0, 1], [10, 0, 0, 2], port, 80, 0x2000);
+            first[4..6].copy_from_slice(&port.to_be_bytes());
+            let mut last = ipv4_tcp([10, 0, 0, 1], [10, 0, 0, 2], 0, 0, 3);
+            last[4..6].copy_from_slice(&port.to_be_bytes());
+            assert_eq!(r.route(228, &first), whole);
+            assert_eq!(r.route(228, &last), whole);
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_route_somewhere() {
+        let mut r = Router::new(4);
+        let mut x = 0x1234_5678u32;
+        for len in 0..300 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    x as u8
+                })
+                .collect();
+            for lt in [0, 1, 12, 101, 108, 113, 228, 229, 276, 9999] {
+                assert!(r.route(lt, &bytes) < 4);
+            }
+        }
+    }
+}
