@@ -103,53 +103,132 @@ impl BriefStore {
         if plan.by_shape.len() <= id {
             plan.by_shape.resize(id + 1, None);
         }
-        let wanted = plan.by_shape[id].get_or_insert_with(|| {
-            shape.iter().map(|(f, _)| plan.fields.iter().any(|w| field::same(w, f))).collect()
-        });
-        // Where each item's value starts, for those that refer back to it.
-        plan.at.clear();
-        let whole = rec;
-        for (j, (&(f, kind), &want)) in shape.iter().zip(wanted.iter()).enumerate() {
-            plan.at.push(whole.len() - rec.len());
-            if want {
-                let value = match kind {
-                    Kind::Same(_) => shape_value(shape, &plan.at, whole, j),
-                    _ => read(kind, &mut { rec }),
-                };
-                let Some(value) = value else { return false };
+        let steps = plan.by_shape[id].get_or_insert_with(|| Step::compile(shape, &plan.fields));
+        run(steps, rec, &mut plan.marks, tree).is_some()
+    }
+}
+
+/// One step of decoding a shape's wanted items (see `Step::compile`).
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    /// Steps over this many varints.
+    SkipVarints(u16),
+    /// Steps over this many bytes of addresses.
+    SkipBytes(u16),
+    /// Remembers where the next value starts, in this slot.
+    Mark(u8),
+    /// The next value, stored as `Kind`, is an item of this field.
+    Read(Field, Kind),
+    /// The value that starts at a remembered slot is an item of this field.
+    ReadMarked(Field, Kind, u8),
+    /// The shape refers back to no item: the record cannot be read.
+    Refuse,
+}
+
+impl Step {
+    /// The steps that decode the items of `fields` from a record of
+    /// `shape`: consecutive items no one wants are stepped over together,
+    /// and decoding stops after the last wanted one.
+    fn compile(shape: &[(Field, Kind)], fields: &[Field]) -> Box<[Step]> {
+        let wanted: Vec<bool> = shape.iter().map(|(f, _)| fields.iter().any(|w| field::same(w, f))).collect();
+        let Some(last) = wanted.iter().rposition(|&w| w) else { return Box::new([]) };
+        // Items that a wanted item refers back to, and their slots.
+        let target = |mut j: usize| loop {
+            match shape[j].1 {
+                Kind::Same(0) => return None,
+                Kind::Same(d) => j = j.checked_sub(d as usize)?,
+                _ => return Some(j),
+            }
+        };
+        let mut marked: Vec<usize> =
+            (0..=last).filter(|&j| wanted[j] && matches!(shape[j].1, Kind::Same(_))).filter_map(target).collect();
+        marked.sort_unstable();
+        marked.dedup();
+        let slot = |j: usize| marked.iter().position(|&m| m == j).map(|s| s as u8);
+        let mut steps: Vec<Step> = Vec::new();
+        for (j, &(f, kind)) in shape.iter().enumerate().take(last + 1) {
+            if let Some(s) = slot(j) {
+                steps.push(Step::Mark(s));
+            }
+            if wanted[j] {
+                steps.push(match kind {
+                    Kind::Same(_) => match target(j).and_then(|t| Some((t, slot(t)?))) {
+                        Some((t, s)) => Step::ReadMarked(f, shape[t].1, s),
+                        None => Step::Refuse,
+                    },
+                    _ => Step::Read(f, kind),
+                });
+                continue;
+            }
+            match (steps.last_mut(), width(kind)) {
+                (_, Some(0)) => {}
+                (Some(Step::SkipVarints(n)), None) => *n += 1,
+                (Some(Step::SkipBytes(n)), Some(w)) => *n += w,
+                (_, None) => steps.push(Step::SkipVarints(1)),
+                (_, Some(w)) => steps.push(Step::SkipBytes(w)),
+            }
+        }
+        steps.into_boxed_slice()
+    }
+}
+
+/// The stored width of a value of `kind`, None for a varint.
+fn width(kind: Kind) -> Option<u16> {
+    match kind {
+        Kind::None | Kind::True | Kind::False | Kind::Same(_) => Some(0),
+        Kind::UInt | Kind::Int | Kind::FrameNum => None,
+        Kind::Ipv4 => Some(4),
+        Kind::Ipv6 => Some(16),
+        Kind::Ether => Some(6),
+    }
+}
+
+/// Runs `steps` over a record's values; None if the record is damaged.
+fn run(steps: &[Step], whole: &[u8], marks: &mut Vec<usize>, tree: &mut Tree) -> Option<()> {
+    let mut rec = whole;
+    for &step in steps {
+        match step {
+            Step::SkipVarints(n) => {
+                let mut left = n;
+                while left > 0 {
+                    let (&b, rest) = rec.split_first()?;
+                    rec = rest;
+                    left -= (b & 0x80 == 0) as u16;
+                }
+            }
+            Step::SkipBytes(n) => rec = rec.get(n as usize..)?,
+            Step::Mark(s) => {
+                let s = s as usize;
+                if marks.len() <= s {
+                    marks.resize(s + 1, 0);
+                }
+                marks[s] = whole.len() - rec.len();
+            }
+            Step::Read(f, kind) => {
+                let value = read(kind, &mut rec)?;
                 tree.add(f, 0..0, value);
             }
-            if skip(kind, &mut rec).is_none() {
-                return false;
+            Step::ReadMarked(f, kind, s) => {
+                let value = read(kind, &mut whole.get(*marks.get(s as usize)?..)?)?;
+                tree.add(f, 0..0, value);
             }
-        }
-        true
-    }
-}
-
-/// The value of item `j`, following references back to the item that
-/// holds it; `at` has where each item up to `j` starts in `rec`.
-fn shape_value(shape: &[(Field, Kind)], at: &[usize], rec: &[u8], mut j: usize) -> Option<Value> {
-    loop {
-        match shape.get(j)?.1 {
-            Kind::Same(d) => j = j.checked_sub(d as usize)?,
-            kind => return read(kind, &mut rec.get(*at.get(j)?..)?),
+            Step::Refuse => return None,
         }
     }
+    Some(())
 }
 
-/// Which fields to decode, and for each shape met so far, which of its
-/// entries those are.
+/// Which fields to decode, and for each shape met so far, how.
 #[derive(Clone, Debug)]
 pub struct Plan {
     fields: Vec<Field>,
-    by_shape: Vec<Option<Box<[bool]>>>,
-    at: Vec<usize>,
+    by_shape: Vec<Option<Box<[Step]>>>,
+    marks: Vec<usize>,
 }
 
 impl Plan {
     pub fn new(fields: &[Field]) -> Plan {
-        Plan { fields: fields.to_vec(), by_shape: Vec::new(), at: Vec::new() }
+        Plan { fields: fields.to_vec(), by_shape: Vec::new(), marks: Vec::new() }
     }
 }
 
@@ -289,19 +368,6 @@ fn read(kind: Kind, rec: &mut &[u8]) -> Option<Value> {
         Kind::Ipv6 => Value::Ipv6(take::<16>(rec)?.into()),
         Kind::Ether => Value::Ether(take::<6>(rec)?),
     })
-}
-
-/// Steps over a value without building it.
-fn skip(kind: Kind, rec: &mut &[u8]) -> Option<()> {
-    let n = match kind {
-        Kind::None | Kind::True | Kind::False | Kind::Same(_) => 0,
-        Kind::UInt | Kind::Int | Kind::FrameNum => rec.iter().position(|b| b & 0x80 == 0)? + 1,
-        Kind::Ipv4 => 4,
-        Kind::Ipv6 => 16,
-        Kind::Ether => 6,
-    };
-    *rec = rec.get(n..)?;
-    Some(())
 }
 
 fn take<const N: usize>(rec: &mut &[u8]) -> Option<[u8; N]> {

@@ -58,11 +58,13 @@ struct Half {
 impl Half {
     /// Tests packets `range`; false if cancelled meanwhile.
     fn run(&mut self, filter: &Filter, packets: &Packets, depth: Depth, range: std::ops::Range<usize>, cancel: &AtomicBool) -> bool {
+        let briefs = packets.briefs();
         for i in range {
             if i % 1024 == 0 && cancel.load(Ordering::Relaxed) {
                 return false;
             }
-            if packets.read_for(i, Some(&mut self.plan), depth, &mut self.bytes, &mut self.d) && filter.matches(&self.d, &self.bytes) {
+            let read = packets.read_for(&briefs, i, Some(&mut self.plan), depth, &mut self.bytes, &mut self.d);
+            if read && filter.matches(&self.d, &self.bytes) {
                 self.matched.push(i as u32);
             }
         }

@@ -89,19 +89,33 @@ impl Packets {
         true
     }
 
+    /// The brief records, read-locked: a reader of many packets locks once
+    /// (two filter threads taking the lock per packet made its counter
+    /// bounce between their cores).
+    pub fn briefs(&self) -> RwLockReadGuard<'_, BriefStore> {
+        self.brief.read().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Packet `i`'s items of the brief fields `plan` wants, from its brief
-    /// record, as a tree with no labels or byte ranges. False when the
-    /// packet has no record (it must be dissected).
-    pub fn read_brief(&self, i: usize, plan: &mut Plan, d: &mut Dissection) -> bool {
+    /// record in `briefs`. False when it has none (it must be dissected).
+    pub fn read_brief(briefs: &BriefStore, i: usize, plan: &mut Plan, d: &mut Dissection) -> bool {
         d.clear();
-        self.brief.read().unwrap_or_else(|e| e.into_inner()).decode(i, plan, &mut d.tree)
+        briefs.decode(i, plan, &mut d.tree)
     }
 
     /// Packet `i` for a reader of the brief fields `plan` wants, if given:
-    /// from its brief record (`bytes` then empty), else dissected to
-    /// `depth`. False when the packet cannot be read.
-    pub fn read_for(&self, i: usize, plan: Option<&mut Plan>, depth: Depth, bytes: &mut Vec<u8>, d: &mut Dissection) -> bool {
-        if plan.is_some_and(|plan| self.read_brief(i, plan, d)) {
+    /// from its brief record in `briefs` (`bytes` then empty), else
+    /// dissected to `depth`. False when the packet cannot be read.
+    pub fn read_for(
+        &self,
+        briefs: &BriefStore,
+        i: usize,
+        plan: Option<&mut Plan>,
+        depth: Depth,
+        bytes: &mut Vec<u8>,
+        d: &mut Dissection,
+    ) -> bool {
+        if plan.is_some_and(|plan| Packets::read_brief(briefs, i, plan, d)) {
             bytes.clear();
             return true;
         }

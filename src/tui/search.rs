@@ -112,6 +112,7 @@ impl Scan {
         };
         let mut buf = Vec::new();
         let mut d = Dissection::default();
+        let briefs = packets.briefs();
         while self.remaining > 0 && rows > 0 {
             let row = self.row % rows;
             self.remaining -= 1;
@@ -120,7 +121,7 @@ impl Scan {
             let found = match (&finder, &self.needle) {
                 (Some(f), _) => packets.store().fetch(p, &mut buf).is_ok() && f.find(&buf).is_some(),
                 (None, Needle::Filter(filter)) => {
-                    packets.read_for(p, self.plan.as_mut(), Depth::Fields, &mut buf, &mut d) && filter.matches(&d, &buf)
+                    packets.read_for(&briefs, p, self.plan.as_mut(), Depth::Fields, &mut buf, &mut d) && filter.matches(&d, &buf)
                 }
                 (None, _) => false,
             };
