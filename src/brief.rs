@@ -18,6 +18,7 @@
 use crate::session::HashMap;
 
 use crate::field::{self, Field, Value};
+use crate::varint;
 use crate::tree::Tree;
 
 /// How one value is stored.
@@ -95,7 +96,7 @@ impl BriefStore {
         tree.clear();
         tree.keep_items(true);
         let Some(mut rec) = self.record(i) else { return false };
-        let id = match varint(&mut rec) {
+        let id = match varint::get(&mut rec) {
             Some(id) if id != NO_RECORD as u64 => id as usize,
             _ => return false,
         };
@@ -262,7 +263,7 @@ impl Encoder {
             }
         }
         if !storable {
-            put_varint(&mut self.bytes, NO_RECORD as u64);
+            varint::put(&mut self.bytes, NO_RECORD as u64);
         } else {
             let id = match self.ids.get(&self.key[..]) {
                 Some(id) => *id,
@@ -275,7 +276,7 @@ impl Encoder {
                     id
                 }
             };
-            put_varint(&mut self.bytes, id as u64);
+            varint::put(&mut self.bytes, id as u64);
             for ((_, v), (_, k)) in items.iter().zip(&self.key) {
                 if !matches!(k, Kind::Same(_)) {
                     write(v, &mut self.bytes);
@@ -342,10 +343,10 @@ fn kind_of(v: &Value) -> Option<Kind> {
 
 fn write(v: &Value, out: &mut Vec<u8>) {
     match v {
-        Value::UInt(x) => put_varint(out, *x),
+        Value::UInt(x) => varint::put(out, *x),
         // Zigzag, so small negative numbers stay short.
-        Value::Int(x) => put_varint(out, ((x << 1) ^ (x >> 63)) as u64),
-        Value::FrameNum(x) => put_varint(out, *x as u64),
+        Value::Int(x) => varint::put(out, varint::zigzag(*x)),
+        Value::FrameNum(x) => varint::put(out, *x as u64),
         Value::Ipv4(a) => out.extend_from_slice(&a.octets()),
         Value::Ipv6(a) => out.extend_from_slice(&a.octets()),
         Value::Ether(m) => out.extend_from_slice(m),
@@ -358,12 +359,11 @@ fn read(kind: Kind, rec: &mut &[u8]) -> Option<Value> {
         Kind::None | Kind::Same(_) => Value::None,
         Kind::True => Value::Bool(true),
         Kind::False => Value::Bool(false),
-        Kind::UInt => Value::UInt(varint(rec)?),
+        Kind::UInt => Value::UInt(varint::get(rec)?),
         Kind::Int => {
-            let z = varint(rec)?;
-            Value::Int((z >> 1) as i64 ^ -((z & 1) as i64))
+            Value::Int(varint::unzigzag(varint::get(rec)?))
         }
-        Kind::FrameNum => Value::FrameNum(u32::try_from(varint(rec)?).ok()?),
+        Kind::FrameNum => Value::FrameNum(u32::try_from(varint::get(rec)?).ok()?),
         Kind::Ipv4 => Value::Ipv4(take::<4>(rec)?.into()),
         Kind::Ipv6 => Value::Ipv6(take::<16>(rec)?.into()),
         Kind::Ether => Value::Ether(take::<6>(rec)?),
@@ -374,27 +374,6 @@ fn take<const N: usize>(rec: &mut &[u8]) -> Option<[u8; N]> {
     let (head, rest) = rec.split_first_chunk::<N>()?;
     *rec = rest;
     Some(*head)
-}
-
-fn put_varint(out: &mut Vec<u8>, mut x: u64) {
-    while x >= 0x80 {
-        out.push(x as u8 | 0x80);
-        x >>= 7;
-    }
-    out.push(x as u8);
-}
-
-fn varint(rec: &mut &[u8]) -> Option<u64> {
-    let mut x = 0u64;
-    for shift in (0..64).step_by(7) {
-        let (&b, rest) = rec.split_first()?;
-        *rec = rest;
-        x |= ((b & 0x7f) as u64) << shift;
-        if b & 0x80 == 0 {
-            return Some(x);
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -494,16 +473,5 @@ mod tests {
         store.blocks[0].truncate(cut);
         assert_eq!(decoded(&store, 0, &[&tcp::SEQ]), None);
         assert_eq!(decoded(&store, 0, &[&tcp::ACK]), None);
-    }
-
-    #[test]
-    fn varints_round_trip() {
-        for x in [0, 1, 127, 128, 300, u32::MAX as u64, u64::MAX] {
-            let mut v = Vec::new();
-            put_varint(&mut v, x);
-            let mut r = &v[..];
-            assert_eq!(varint(&mut r), Some(x));
-            assert!(r.is_empty());
-        }
     }
 }

@@ -16,3 +16,4 @@ pub mod session;
 pub mod stats;
 pub mod tree;
 pub mod tui;
+pub mod varint;

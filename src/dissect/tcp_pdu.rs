@@ -404,7 +404,7 @@ fn partial_note(cx: &mut Ctx) {
 /// Repeats the first pass's calls for this frame.
 fn revisit(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg) {
     let frame = cx.meta.number;
-    let Some(rec) = cx.session.tcp.frame(frame).cloned() else {
+    let Some(rec) = cx.session.tcp.frame(frame) else {
         cx.tree().close_to(root);
         return;
     };

@@ -29,21 +29,21 @@ pub struct Rare {
 #[derive(Clone, Debug)]
 pub struct FrameRec {
     pub frame: u32,
-    stream: u32,
-    time_delta: i64,
-    analysis: u32,
-    acks_frame: u32,
-    ack_rtt: i64,
-    bytes_in_flight: u32,
-    push_bytes: u32,
+    pub(super) stream: u32,
+    pub(super) time_delta: i64,
+    pub(super) analysis: u32,
+    pub(super) acks_frame: u32,
+    pub(super) ack_rtt: i64,
+    pub(super) bytes_in_flight: u32,
+    pub(super) push_bytes: u32,
     /// 1 + index of the `Rare` findings, 0 when there are none.
-    rare: u32,
+    pub(super) rare: u32,
     /// The frame where the message this payload belongs to was completed
     /// (0: not yet / never).
     pub reassembled_in: u32,
     /// The window scale shift in effect (or `SCALE_*`).
-    shift: i8,
-    bits: u8,
+    pub(super) shift: i8,
+    pub(super) bits: u8,
     /// The payload belongs to a message that ends in a later segment.
     pub partial: bool,
     pub app: Option<TcpApp>,

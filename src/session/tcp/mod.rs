@@ -5,6 +5,7 @@
 
 pub mod analysis;
 mod frame_rec;
+mod frame_store;
 pub mod reassembly;
 
 use crate::session::HashMap;
@@ -212,7 +213,7 @@ pub struct FollowChunk {
 pub struct TcpTable {
     by_conv: HashMap<ConvKey, u32>,
     streams: Vec<Stream>,
-    frames: Vec<FrameRec>,
+    frames: frame_store::FrameStore,
     rare: Vec<Rare>,
     inline: Vec<Box<[u8]>>,
     pdus: Vec<StoredPdu>,
@@ -227,7 +228,7 @@ impl Default for TcpTable {
         TcpTable {
             by_conv: HashMap::default(),
             streams: Vec::new(),
-            frames: Vec::new(),
+            frames: frame_store::FrameStore::default(),
             rare: Vec::new(),
             inline: Vec::new(),
             pdus: Vec::new(),
@@ -406,19 +407,13 @@ impl TcpTable {
     }
 
     /// The first-pass record of `frame`.
-    pub fn frame(&self, frame: u32) -> Option<&FrameRec> {
-        let i = self.frames.partition_point(|r| r.frame < frame);
-        self.frames.get(i).filter(|r| r.frame == frame)
-    }
-
-    fn frame_mut(&mut self, frame: u32) -> Option<&mut FrameRec> {
-        let i = self.frames.partition_point(|r| r.frame < frame);
-        self.frames.get_mut(i).filter(|r| r.frame == frame)
+    pub fn frame(&self, frame: u32) -> Option<FrameRec> {
+        self.frames.get(frame)
     }
 
     /// The record of the segment being dissected on the first pass.
     pub fn current(&mut self) -> Option<&mut FrameRec> {
-        self.frames.last_mut()
+        self.frames.current()
     }
 
     pub fn stream_mut(&mut self, index: u32) -> Option<&mut Stream> {
@@ -434,9 +429,7 @@ impl TcpTable {
     pub fn store_pdu(&mut self, frame: u32, bytes: &[u8], segments: &[(u32, u32)]) -> Option<u32> {
         for &(f, _) in segments {
             if f != frame {
-                if let Some(r) = self.frame_mut(f) {
-                    r.reassembled_in = frame;
-                }
+                self.frames.set_reassembled_in(f, frame);
             }
         }
         if !self.keep_frames {

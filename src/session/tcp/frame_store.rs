@@ -1,0 +1,278 @@
+//! The first-pass records of a capture's TCP segments, encoded: the
+//! inspector keeps one per segment of a capture of millions, and a record
+//! of plain numbers (most of them small, or close to the previous
+//! record's) takes about a fifth of its in-memory size as varints.
+//!
+//! Records are appended in frame order and encoded in blocks of `BLOCK`, each
+//! decoded from its start, so reading one decodes at most a block. Only the
+//! newest record is still changed after it is made (its application calls,
+//! while its frame is dissected), so it stays decoded until the next comes;
+//! `reassembled_in`, which a later frame sets, is kept aside.
+
+use super::frame_rec::FrameRec;
+use super::{AppCall, Calls};
+use crate::dissect::TcpApp;
+use crate::session::HashMap;
+use crate::varint::{get, put, unzigzag, zigzag};
+
+/// Records per block: a read decodes half of one on average.
+const BLOCK: u32 = 16;
+
+#[derive(Default)]
+pub struct FrameStore {
+    bytes: Vec<u8>,
+    /// Each block's first frame and where it starts in `bytes`.
+    blocks: Vec<(u32, usize)>,
+    /// Records in the last block.
+    in_block: u32,
+    /// The newest record, not yet encoded.
+    last: Option<FrameRec>,
+    /// The encoded record before it, which the next one is encoded against.
+    prev: Option<Prev>,
+    reassembled_in: HashMap<u32, u32>,
+    /// Application dissectors met, so a record names one by index.
+    apps: Vec<TcpApp>,
+    /// The calls of the rare frames that made more than one.
+    many: Vec<Vec<AppCall>>,
+}
+
+/// What a record is encoded relative to: the one before it in its block.
+#[derive(Clone, Copy, Default)]
+struct Prev {
+    frame: u32,
+    stream: u32,
+}
+
+impl FrameStore {
+    pub fn push(&mut self, rec: FrameRec) {
+        if let Some(old) = self.last.take() {
+            self.encode(old);
+        }
+        self.last = Some(rec);
+    }
+
+    /// The record being made: the newest one.
+    pub fn current(&mut self) -> Option<&mut FrameRec> {
+        self.last.as_mut()
+    }
+
+    pub fn set_reassembled_in(&mut self, frame: u32, in_frame: u32) {
+        if self.get(frame).is_some() {
+            self.reassembled_in.insert(frame, in_frame);
+        }
+    }
+
+    /// The record of `frame`, if it has one.
+    pub fn get(&self, frame: u32) -> Option<FrameRec> {
+        let mut rec = match &self.last {
+            Some(r) if r.frame == frame => r.clone(),
+            _ => self.find(frame)?,
+        };
+        rec.reassembled_in = self.reassembled_in.get(&frame).copied().unwrap_or(0);
+        Some(rec)
+    }
+
+    fn find(&self, frame: u32) -> Option<FrameRec> {
+        let b = self.blocks.partition_point(|&(first, _)| first <= frame).checked_sub(1)?;
+        let end = self.blocks.get(b + 1).map_or(self.bytes.len(), |&(_, at)| at);
+        let mut rd = &self.bytes[self.blocks[b].1..end];
+        let mut prev = Prev::default();
+        while !rd.is_empty() {
+            let rec = self.decode(&mut rd, &mut prev)?;
+            if rec.frame >= frame {
+                return (rec.frame == frame).then_some(rec);
+            }
+        }
+        None
+    }
+
+    fn encode(&mut self, r: FrameRec) {
+        if self.in_block == BLOCK || self.blocks.is_empty() {
+            self.blocks.push((r.frame, self.bytes.len()));
+            self.in_block = 0;
+            self.prev = None;
+        }
+        self.in_block += 1;
+        let prev = self.prev.unwrap_or_default();
+        let f = &r;
+        let out = &mut self.bytes;
+        // Frames only grow, but a damaged order must not panic: it wraps.
+        put(out, r.frame.wrapping_sub(prev.frame) as u64);
+        put(out, zigzag(r.stream as i64 - prev.stream as i64));
+        put(out, zigzag(f.time_delta));
+        put(out, f.analysis as u64);
+        put(out, if f.acks_frame == 0 { 0 } else { zigzag(r.frame as i64 - f.acks_frame as i64) + 1 });
+        put(out, zigzag(f.ack_rtt));
+        put(out, f.bytes_in_flight as u64);
+        put(out, f.push_bytes as u64);
+        put(out, f.rare as u64);
+        out.push(f.shift as u8);
+        out.push(f.bits | if r.partial { PARTIAL } else { 0 });
+        let app = match r.app {
+            Some(a) => match self.apps.iter().position(|&x| std::ptr::fn_addr_eq(x, a)) {
+                Some(i) => i + 1,
+                None => {
+                    self.apps.push(a);
+                    self.apps.len()
+                }
+            },
+            None => 0,
+        };
+        let out = &mut self.bytes;
+        put(out, app as u64);
+        match r.calls {
+            Calls::None => put(out, 0),
+            Calls::One(AppCall::Data) => put(out, 1),
+            Calls::One(AppCall::Payload { off, len }) => {
+                put(out, 2);
+                put(out, off as u64);
+                put(out, len as u64);
+            }
+            Calls::One(AppCall::Reassembled(id)) => {
+                put(out, 3);
+                put(out, id as u64);
+            }
+            Calls::Many(calls) => {
+                put(out, 4);
+                put(out, self.many.len() as u64);
+                self.many.push(*calls);
+            }
+        }
+        self.prev = Some(Prev { frame: r.frame, stream: r.stream });
+    }
+
+    fn decode(&self, rd: &mut &[u8], prev: &mut Prev) -> Option<FrameRec> {
+        let frame = prev.frame.wrapping_add(u32::try_from(get(rd)?).ok()?);
+        let stream = u32::try_from(prev.stream as i64 + unzigzag(get(rd)?)).ok()?;
+        let time_delta = unzigzag(get(rd)?);
+        let analysis = u32::try_from(get(rd)?).ok()?;
+        let acks_frame = match get(rd)? {
+            0 => 0,
+            d => u32::try_from(frame as i64 - unzigzag(d - 1)).ok()?,
+        };
+        let ack_rtt = unzigzag(get(rd)?);
+        let bytes_in_flight = u32::try_from(get(rd)?).ok()?;
+        let push_bytes = u32::try_from(get(rd)?).ok()?;
+        let rare = u32::try_from(get(rd)?).ok()?;
+        let (&shift, rest) = rd.split_first()?;
+        let (&bits, rest) = rest.split_first()?;
+        *rd = rest;
+        let app = match get(rd)? as usize {
+            0 => None,
+            i => Some(*self.apps.get(i - 1)?),
+        };
+        let calls = match get(rd)? {
+            0 => Calls::None,
+            1 => Calls::One(AppCall::Data),
+            2 => {
+                let off = u32::try_from(get(rd)?).ok()?;
+                let len = u32::try_from(get(rd)?).ok()?;
+                Calls::One(AppCall::Payload { off, len })
+            }
+            3 => Calls::One(AppCall::Reassembled(u32::try_from(get(rd)?).ok()?)),
+            _ => Calls::Many(Box::new(self.many.get(usize::try_from(get(rd)?).ok()?)?.clone())),
+        };
+        *prev = Prev { frame, stream };
+        Some(FrameRec {
+            frame,
+            stream,
+            time_delta,
+            analysis,
+            acks_frame,
+            ack_rtt,
+            bytes_in_flight,
+            push_bytes,
+            rare,
+            reassembled_in: 0,
+            shift: shift as i8,
+            bits: bits & !PARTIAL,
+            partial: bits & PARTIAL != 0,
+            app,
+            calls,
+        })
+    }
+}
+
+/// `FrameRec::bits` leaves this bit free; the encoding keeps `partial` in it.
+const PARTIAL: u8 = 0x80;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dissect::{Buf, Ctx, DResult, Pdu, TcpSeg};
+
+    fn app_a(_: &mut Ctx, _: Buf, _: &TcpSeg) -> DResult<Pdu> {
+        Ok(Pdu::NotMine)
+    }
+
+    fn app_b(_: &mut Ctx, _: Buf, _: &TcpSeg) -> DResult<Pdu> {
+        Ok(Pdu::NotMine)
+    }
+
+    fn rec(i: u32, x: &mut u64) -> FrameRec {
+        let mut next = || {
+            *x ^= *x << 13;
+            *x ^= *x >> 7;
+            *x ^= *x << 17;
+            *x
+        };
+        let calls = match next() % 5 {
+            0 => Calls::None,
+            1 => Calls::One(AppCall::Data),
+            2 => Calls::One(AppCall::Payload { off: next() as u32, len: 7 }),
+            3 => Calls::One(AppCall::Reassembled(next() as u32 % 100)),
+            _ => Calls::Many(Box::new(vec![AppCall::Data, AppCall::Reassembled(3)])),
+        };
+        FrameRec {
+            frame: 3 * i + (next() % 3) as u32 + 1,
+            stream: (next() % 40) as u32,
+            time_delta: next() as i64,
+            analysis: next() as u32 & 0x1234,
+            acks_frame: if i % 3 == 0 { 0 } else { (next() % 5000) as u32 },
+            ack_rtt: -(next() as i64 % 1000),
+            bytes_in_flight: next() as u32,
+            push_bytes: (next() % 100) as u32,
+            rare: (next() % 3) as u32,
+            reassembled_in: 0,
+            shift: (next() % 20) as i8 - 5,
+            bits: (next() % 16) as u8,
+            partial: next() % 2 == 0,
+            app: [None, Some(app_a as TcpApp), Some(app_b as TcpApp)][(next() % 3) as usize],
+            calls,
+        }
+    }
+
+    #[test]
+    fn every_record_reads_back_as_it_was_made() {
+        let mut x = 0x9e37_79b9_7f4a_7c15;
+        let recs: Vec<FrameRec> = (0..200).map(|i| rec(i, &mut x)).collect();
+        let mut store = FrameStore::default();
+        for r in &recs {
+            store.push(r.clone());
+        }
+        assert!(store.blocks.len() > 10);
+        for r in &recs {
+            assert_eq!(format!("{:?}", store.get(r.frame).unwrap()), format!("{r:?}"));
+        }
+        let frames: Vec<u32> = recs.iter().map(|r| r.frame).collect();
+        for f in 0..700 {
+            assert_eq!(store.get(f).is_some(), frames.contains(&f), "frame {f}");
+        }
+    }
+
+    #[test]
+    fn the_newest_record_changes_and_later_frames_mark_earlier_ones() {
+        let mut x = 7;
+        let mut store = FrameStore::default();
+        let (a, b) = (rec(0, &mut x), rec(1, &mut x));
+        store.push(a.clone());
+        store.current().unwrap().partial = !a.partial;
+        store.push(b.clone());
+        store.set_reassembled_in(a.frame, b.frame);
+        store.set_reassembled_in(b.frame + 1, b.frame);
+        let got = store.get(a.frame).unwrap();
+        assert_eq!((got.partial, got.reassembled_in), (!a.partial, b.frame));
+        assert_eq!(store.get(b.frame).unwrap().reassembled_in, 0);
+        assert_eq!(store.reassembled_in.len(), 1, "a frame without a record gets none");
+    }
+}
