@@ -4,7 +4,9 @@
 
 use std::collections::VecDeque;
 
+use super::packed::{Pack, Packed};
 use super::HashMap;
+use crate::varint::{get, put, unzigzag, zigzag};
 
 use crate::field::Timestamp;
 
@@ -30,7 +32,7 @@ struct Stream {
     last_response_frame: u32,
 }
 
-/// What the first pass learnt of one message, for its revisits; kept small
+/// What the first pass learnt of one message, for its revisits; packed,
 /// since the inspector holds one per message of a whole capture.
 #[derive(Clone, Copy, Debug)]
 struct Message {
@@ -41,12 +43,63 @@ struct Message {
     head: bool,
     number: u32,
     prev: u32,
-    /// The other message of the pair: 1 + its index, 0 for none (yet).
-    pair: u32,
     /// A response's time since its request.
     time: i64,
     /// A request's full URI, in `uris`.
     uri: (u32, u32),
+}
+
+/// What a message is packed against: the message before it, and where the
+/// last URI ended (each request's follows it in `uris`).
+#[derive(Default)]
+struct Carry {
+    frame: u32,
+    uri_end: u32,
+}
+
+const RESPONSE: u8 = 1;
+const HEAD: u8 = 2;
+
+impl Pack for Message {
+    type Carry = Carry;
+    type Shared = ();
+
+    fn pack(&self, c: &mut Carry, _: &mut (), out: &mut Vec<u8>) {
+        put(out, self.frame.wrapping_sub(c.frame) as u64);
+        put(out, self.index as u64);
+        out.push(if self.response { RESPONSE } else { 0 } | if self.head { HEAD } else { 0 });
+        put(out, self.number as u64);
+        put(out, zigzag(self.frame as i64 - self.prev as i64));
+        if self.response {
+            put(out, zigzag(self.time));
+        } else {
+            put(out, zigzag(self.uri.0 as i64 - c.uri_end as i64));
+            put(out, self.uri.1 as u64);
+            c.uri_end = self.uri.0.wrapping_add(self.uri.1);
+        }
+        c.frame = self.frame;
+    }
+
+    fn unpack(c: &mut Carry, _: &(), rd: &mut &[u8]) -> Option<Message> {
+        let num = |rd: &mut &[u8]| get(rd).and_then(|x| u32::try_from(x).ok());
+        let frame = c.frame.wrapping_add(num(rd)?);
+        let index = u16::try_from(get(rd)?).ok()?;
+        let (&flags, rest) = rd.split_first()?;
+        *rd = rest;
+        let number = num(rd)?;
+        let prev = u32::try_from(frame as i64 - unzigzag(get(rd)?)).ok()?;
+        let response = flags & RESPONSE != 0;
+        let (time, uri) = if response {
+            (unzigzag(get(rd)?), (0, 0))
+        } else {
+            let start = u32::try_from(c.uri_end as i64 + unzigzag(get(rd)?)).ok()?;
+            let uri = (start, num(rd)?);
+            c.uri_end = start.wrapping_add(uri.1);
+            (0, uri)
+        };
+        c.frame = frame;
+        Some(Message { frame, index, response, head: flags & HEAD != 0, number, prev, time, uri })
+    }
 }
 
 /// What one HTTP message is linked to.
@@ -73,7 +126,12 @@ pub struct HttpState {
     streams: HashMap<u32, Stream>,
     /// Every message in first-pass order, when frames will be dissected
     /// again (`keep_frames`), and the full URIs of the requests among them.
-    messages: Vec<Message>,
+    messages: Packed<Message>,
+    /// For each message, the other of its pair: 1 + its position, 0 for
+    /// none (yet: a request learns its response later).
+    pairs: Vec<u32>,
+    /// The newest kept message's frame and index.
+    last: Option<(u32, u16)>,
     uris: String,
     /// The links given for the frame being dissected: it may be handed
     /// over more than once, and counts once.
@@ -87,7 +145,9 @@ impl Default for HttpState {
     fn default() -> HttpState {
         HttpState {
             streams: HashMap::default(),
-            messages: Vec::new(),
+            messages: Packed::default(),
+            pairs: Vec::new(),
+            last: None,
             uris: String::new(),
             current: Vec::new(),
             keep_frames: true,
@@ -117,17 +177,18 @@ impl HttpState {
         if self.keep_frames {
             let uri = (self.uris.len() as u32, full_uri.len() as u32);
             self.uris.push_str(&full_uri);
-            self.messages.push(Message {
+            self.messages.push(&Message {
                 frame: at.0,
                 index: at.1,
                 response: false,
                 head,
                 number: links.number,
                 prev: links.prev,
-                pair: 0,
                 time: 0,
                 uri,
             });
+            self.pairs.push(0);
+            self.last = Some(at);
         }
         s.pending.push_back(Pending { frame: at.0, ts, full_uri, method_head: head, prev_request: links.prev, message });
         self.current.push((at, links.clone()));
@@ -154,20 +215,21 @@ impl HttpState {
         if self.keep_frames {
             let me = self.messages.len() as u32 + 1;
             let pair = q.as_ref().map_or(0, |q| q.message + 1);
-            if let Some(m) = q.as_ref().and_then(|q| self.messages.get_mut(q.message as usize)) {
-                m.pair = me;
+            if let Some(p) = q.as_ref().and_then(|q| self.pairs.get_mut(q.message as usize)) {
+                *p = me;
             }
-            self.messages.push(Message {
+            self.messages.push(&Message {
                 frame: at.0,
                 index: at.1,
                 response: true,
                 head: links.head,
                 number: links.number,
                 prev: links.prev,
-                pair,
                 time: links.time.unwrap_or(0),
                 uri: (0, 0),
             });
+            self.pairs.push(pair);
+            self.last = Some(at);
         }
         links.request_uri = q.map(|q| q.full_uri);
         self.current.push((at, links.clone()));
@@ -189,9 +251,12 @@ impl HttpState {
 
     /// The links of a message already seen (both directions known).
     pub fn revisit(&self, at: (u32, u16)) -> Option<Links> {
-        let i = self.messages.partition_point(|m| (m.frame, m.index) < at);
-        let m = self.messages.get(i).filter(|m| (m.frame, m.index) == at)?;
-        let pair = (m.pair as usize).checked_sub(1).and_then(|p| self.messages.get(p));
+        // On the first pass a response is looked up before it is kept.
+        if self.last.is_none_or(|last| at > last) {
+            return None;
+        }
+        let (i, m) = self.messages.find(&at, |m| (m.frame, m.index))?;
+        let pair = self.pairs.get(i).and_then(|&p| (p as usize).checked_sub(1)).and_then(|p| self.messages.get(p));
         let mut l = Links { number: m.number, prev: m.prev, ..Links::default() };
         match pair {
             Some(q) if m.response => {

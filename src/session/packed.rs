@@ -1,0 +1,138 @@
+//! Per-frame session records kept compactly: the inspector holds one per
+//! TCP segment and one per HTTP message of a capture of millions. Their
+//! numbers are mostly small or close to the previous record's, so each is
+//! encoded as varints against the one before it, in blocks of `BLOCK` that
+//! decode from their start: reading one record decodes at most a block.
+
+/// Records per block: a read decodes half of one on average.
+const BLOCK: usize = 16;
+
+/// A record that `Packed` can hold.
+pub trait Pack: Sized {
+    /// What encoding carries from one record to the next within a block
+    /// (the previous frame number, say); reset at each block's start.
+    type Carry: Default;
+    /// Tables the records refer into, shared by all of them.
+    type Shared: Default;
+
+    fn pack(&self, carry: &mut Self::Carry, shared: &mut Self::Shared, out: &mut Vec<u8>);
+    /// The record at the start of `rd`, which then starts after it; None if
+    /// the bytes do not hold one.
+    fn unpack(carry: &mut Self::Carry, shared: &Self::Shared, rd: &mut &[u8]) -> Option<Self>;
+}
+
+/// Records appended in order, read by position or by a key that grows with it.
+pub struct Packed<T: Pack> {
+    bytes: Vec<u8>,
+    /// Where each block starts in `bytes`.
+    blocks: Vec<usize>,
+    len: usize,
+    carry: T::Carry,
+    shared: T::Shared,
+}
+
+impl<T: Pack> Default for Packed<T> {
+    fn default() -> Packed<T> {
+        Packed { bytes: Vec::new(), blocks: Vec::new(), len: 0, carry: T::Carry::default(), shared: T::Shared::default() }
+    }
+}
+
+impl<T: Pack> Packed<T> {
+    pub fn push(&mut self, r: &T) {
+        if self.len % BLOCK == 0 {
+            self.blocks.push(self.bytes.len());
+            self.carry = T::Carry::default();
+        }
+        r.pack(&mut self.carry, &mut self.shared, &mut self.bytes);
+        self.len += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Block `b`'s records, decoded one by one.
+    fn block(&self, b: usize) -> impl Iterator<Item = T> + '_ {
+        let end = self.blocks.get(b + 1).copied().unwrap_or(self.bytes.len());
+        let mut rd = self.blocks.get(b).and_then(|&s| self.bytes.get(s..end)).unwrap_or_default();
+        let mut carry = T::Carry::default();
+        std::iter::from_fn(move || if rd.is_empty() { None } else { T::unpack(&mut carry, &self.shared, &mut rd) })
+    }
+
+    /// The record at position `i`.
+    pub fn get(&self, i: usize) -> Option<T> {
+        self.block(i / BLOCK).nth(i % BLOCK)
+    }
+
+    /// The first record whose key (`key`, which never decreases from one
+    /// record to the next) is `k`, and its position.
+    pub fn find<K: Ord>(&self, k: &K, key: impl Fn(&T) -> K) -> Option<(usize, T)> {
+        // The last block whose first record's key is below `k`: a record
+        // with key `k` can start no earlier.
+        let (mut lo, mut hi) = (0, self.blocks.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.block(mid).next() {
+                Some(r) if key(&r) < *k => lo = mid + 1,
+                _ => hi = mid,
+            }
+        }
+        let b = lo.saturating_sub(1);
+        for (j, r) in self.block(b).chain(self.block(b + 1)).enumerate() {
+            match key(&r).cmp(k) {
+                std::cmp::Ordering::Less => continue,
+                std::cmp::Ordering::Equal => return Some((b * BLOCK + j, r)),
+                std::cmp::Ordering::Greater => return None,
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::varint::{get, put};
+
+    #[derive(Clone, Debug, PartialEq)]
+    struct Rec(u32, u64);
+
+    impl Pack for Rec {
+        type Carry = u32;
+        type Shared = ();
+        fn pack(&self, carry: &mut u32, _: &mut (), out: &mut Vec<u8>) {
+            put(out, (self.0 - *carry) as u64);
+            put(out, self.1);
+            *carry = self.0;
+        }
+        fn unpack(carry: &mut u32, _: &(), rd: &mut &[u8]) -> Option<Rec> {
+            *carry += u32::try_from(get(rd)?).ok()?;
+            Some(Rec(*carry, get(rd)?))
+        }
+    }
+
+    #[test]
+    fn records_read_back_by_position_and_by_key() {
+        let recs: Vec<Rec> = (0..100u32).map(|i| Rec(i * 3 / 2 + 5, (i as u64) << (i % 50))).collect();
+        let mut p = Packed::default();
+        for r in &recs {
+            p.push(r);
+        }
+        assert_eq!(p.len(), 100);
+        for (i, r) in recs.iter().enumerate() {
+            assert_eq!(p.get(i).as_ref(), Some(r));
+            // Keys repeat (i * 3 / 2): the first record with the key is found.
+            let first = recs.iter().position(|x| x.0 == r.0).unwrap();
+            assert_eq!(p.find(&r.0, |x| x.0), Some((first, recs[first].clone())));
+        }
+        assert_eq!(p.get(100), None);
+        for k in [0, 4, 6 + 1, 200] {
+            assert_eq!(p.find(&k, |x| x.0).is_some(), recs.iter().any(|x| x.0 == k), "key {k}");
+        }
+        assert_eq!(Packed::<Rec>::default().find(&1, |x| x.0), None);
+    }
+}
