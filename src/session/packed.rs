@@ -63,6 +63,11 @@ impl<T: Pack> Packed<T> {
         std::iter::from_fn(move || if rd.is_empty() { None } else { T::unpack(&mut carry, &self.shared, &mut rd) })
     }
 
+    /// Every record, in order.
+    pub fn iter(&self) -> impl Iterator<Item = T> + '_ {
+        (0..self.blocks.len()).flat_map(|b| self.block(b))
+    }
+
     /// The record at position `i`.
     pub fn get(&self, i: usize) -> Option<T> {
         self.block(i / BLOCK).nth(i % BLOCK)
@@ -130,6 +135,7 @@ mod tests {
             assert_eq!(p.find(&r.0, |x| x.0), Some((first, recs[first].clone())));
         }
         assert_eq!(p.get(100), None);
+        assert_eq!(p.iter().collect::<Vec<_>>(), recs);
         for k in [0, 4, 6 + 1, 200] {
             assert_eq!(p.find(&k, |x| x.0).is_some(), recs.iter().any(|x| x.0 == k), "key {k}");
         }

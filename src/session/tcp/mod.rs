@@ -8,7 +8,9 @@ mod frame_rec;
 mod frame_store;
 pub mod reassembly;
 
+use crate::session::packed::{Pack, Packed};
 use crate::session::HashMap;
+use crate::varint::{get, put};
 use std::net::IpAddr;
 
 use crate::dissect::TcpApp;
@@ -152,6 +154,35 @@ struct ChunkRef {
     at: ChunkAt,
 }
 
+/// Chunks are packed against the previous chunk's frame.
+impl Pack for ChunkRef {
+    type Carry = u32;
+    type Shared = ();
+
+    fn pack(&self, frame: &mut u32, _: &mut (), out: &mut Vec<u8>) {
+        let (inline, at) = match self.at {
+            ChunkAt::Frame(off) => (0, off),
+            ChunkAt::Inline(i) => (2, i),
+        };
+        out.push(self.dir & 1 | inline);
+        put(out, self.frame.wrapping_sub(*frame) as u64);
+        put(out, self.len as u64);
+        put(out, at as u64);
+        *frame = self.frame;
+    }
+
+    fn unpack(frame: &mut u32, _: &(), rd: &mut &[u8]) -> Option<ChunkRef> {
+        let num = |rd: &mut &[u8]| get(rd).and_then(|x| u32::try_from(x).ok());
+        let (&tag, rest) = rd.split_first()?;
+        *rd = rest;
+        *frame = frame.wrapping_add(num(rd)?);
+        let len = num(rd)?;
+        let at = num(rd)?;
+        let at = if tag & 2 != 0 { ChunkAt::Inline(at) } else { ChunkAt::Frame(at) };
+        Some(ChunkRef { dir: tag & 1, frame: *frame, len, at })
+    }
+}
+
 /// The application dissector chosen for a direction.
 #[derive(Clone, Copy, Debug, Default)]
 pub enum AppSlot {
@@ -178,7 +209,7 @@ pub struct Stream {
     closer: Option<usize>,
     /// Segments seen.
     count: u32,
-    chunks: Vec<ChunkRef>,
+    chunks: Packed<ChunkRef>,
 }
 
 impl Stream {
@@ -197,7 +228,7 @@ impl Stream {
             completeness: 0,
             closer: None,
             count: 0,
-            chunks: Vec::new(),
+            chunks: Packed::default(),
         }
     }
 }
@@ -452,7 +483,7 @@ impl TcpTable {
                 ChunkAt::Inline(self.inline.len() as u32 - 1)
             }
         };
-        st.chunks.push(ChunkRef { dir: (!from_client) as u8, frame, len: bytes.len() as u32, at });
+        st.chunks.push(&ChunkRef { dir: (!from_client) as u8, frame, len: bytes.len() as u32, at });
     }
 
     pub fn stream_count(&self) -> u32 {
@@ -471,7 +502,7 @@ impl TcpTable {
         let Some(st) = self.streams.get(stream as usize) else { return Vec::new() };
         let mut out: Vec<FollowChunk> = Vec::with_capacity(st.chunks.len());
         let mut cache: Option<(u32, Vec<u8>)> = None;
-        for c in &st.chunks {
+        for c in st.chunks.iter() {
             let bytes = match &c.at {
                 ChunkAt::Inline(i) => match self.inline.get(*i as usize) {
                     Some(b) => b.to_vec(),
