@@ -12,6 +12,7 @@ pub mod filter;
 pub mod gen;
 pub mod headless;
 pub mod output;
+pub mod packed;
 pub mod session;
 pub mod stats;
 pub mod tree;

@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 use std::os::unix::fs::FileExt;
 
 use super::{CaptureError, Interface, Reader, Record};
+use crate::packed::Packed;
 
 /// Where packet bytes are read from.
 pub enum StoreSource {
@@ -24,7 +25,7 @@ pub const MEMORY_BUDGET: usize = 64 << 20;
 
 pub struct PacketStore {
     pub source: StoreSource,
-    pub records: Vec<Record>,
+    pub records: Packed<Record>,
     pub interfaces: Vec<Interface>,
     /// Set when indexing stopped on damage; the records before it are valid.
     pub error: Option<CaptureError>,
@@ -51,12 +52,12 @@ impl PacketStore {
             (StoreSource::File(f), Box::new(std::io::BufReader::with_capacity(0, f2)))
         };
         let mut reader = Reader::new(src).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
-        let mut records = Vec::new();
+        let mut records = Packed::default();
         let mut error = None;
         loop {
             match reader.next_packet() {
                 Ok(Some((rec, _, _))) => {
-                    records.push(rec);
+                    records.push(&rec);
                     if records.len() % 65_536 == 0 && !progress(rec.offset) {
                         break;
                     }
@@ -77,7 +78,7 @@ impl PacketStore {
     pub fn new(source: StoreSource) -> PacketStore {
         PacketStore {
             source,
-            records: Vec::new(),
+            records: Packed::default(),
             interfaces: Vec::new(),
             error: None,
             budget: MEMORY_BUDGET,
@@ -150,7 +151,8 @@ mod tests {
         let packets: Vec<Vec<u8>> = (0..5u8).map(|i| vec![i; 45]).collect();
         for p in &packets {
             let offset = store.append(p).unwrap();
-            store.records.push(Record { offset, caplen: p.len() as u32, origlen: p.len() as u32, ..Record::default() });
+            let rec = Record { offset, caplen: p.len() as u32, origlen: p.len() as u32, ..Record::default() };
+            store.records.push(&rec);
             let spilled = matches!(store.source, StoreSource::Spilled { .. });
             assert_eq!(spilled, store.len() > 2, "after {} packets", store.len());
         }

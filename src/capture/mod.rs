@@ -7,6 +7,7 @@ pub mod live;
 mod pcap_writer;
 mod pcapng_writer;
 mod reader;
+mod records;
 
 pub use index::{PacketStore, StoreSource};
 pub use live::{LiveCapture, LiveError, LiveEvent, LiveOptions, LiveStats};

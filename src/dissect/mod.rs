@@ -145,11 +145,12 @@ impl FrameMeta {
     /// What the file says about stored packet `i` (0-based), as the first
     /// pass saw it (`Arrivals` numbered it).
     pub fn stored(store: &crate::capture::PacketStore, i: usize) -> Option<FrameMeta> {
-        let rec = store.records.get(i)?;
-        let first = store.records.first()?.ts;
-        let prev = if i == 0 { rec.ts } else { store.records.get(i - 1)?.ts };
+        let (prev, rec) = store.records.get_with_prev(i);
+        let rec = rec?;
+        let first = store.records.get(0)?.ts;
+        let prev = prev.map_or(rec.ts, |p| p.ts);
         let iface = store.interfaces.get(rec.iface as usize)?;
-        Some(FrameMeta::of(i as u32 + 1, rec, iface, store.pcapng, first, prev))
+        Some(FrameMeta::of(i as u32 + 1, &rec, iface, store.pcapng, first, prev))
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use super::packed::{Pack, Packed};
+use crate::packed::{Pack, Packed};
 use super::HashMap;
 use crate::varint::{get, put, unzigzag, zigzag};
 

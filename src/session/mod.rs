@@ -3,7 +3,6 @@
 pub mod dns;
 pub mod echo;
 pub mod http;
-pub mod packed;
 pub mod smtp;
 pub mod frag;
 pub mod tcp;

@@ -171,7 +171,7 @@ impl App {
             Event::Packets(p) => {
                 let following = self.following();
                 if self.progress.packets == 0 && p.packets > 0 {
-                    self.first_ts = self.packets.store().records.first().map(|r| r.ts).unwrap_or_default();
+                    self.first_ts = self.packets.store().records.get(0).map(|r| r.ts).unwrap_or_default();
                 }
                 if !self.paused {
                     self.view.loaded = p.packets;

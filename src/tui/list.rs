@@ -92,7 +92,7 @@ impl PacketList {
     fn build(&mut self, packets: &Packets, p: usize) -> Option<Row> {
         let (rec, digits) = {
             let store = packets.store();
-            let rec = *store.records.get(p)?;
+            let rec = store.records.get(p)?;
             let digits = store.interfaces.get(rec.iface as usize).map(|i| i.ts_digits).unwrap_or(6);
             (rec, digits)
         };

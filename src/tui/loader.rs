@@ -86,7 +86,9 @@ impl Ingest {
             }
         }
         self.brief.publish(&mut self.packets.brief_mut());
-        store.records.append(&mut self.batch);
+        for rec in self.batch.drain(..) {
+            store.records.push(&rec);
+        }
         if store.interfaces.len() != interfaces.len() {
             store.interfaces = interfaces.to_vec();
         }

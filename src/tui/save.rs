@@ -31,8 +31,8 @@ fn save(packets: &Packets, which: Option<Vec<u32>>, path: &Path) -> Result<usize
     let (records, interfaces): (Vec<(usize, Record)>, Vec<Interface>) = {
         let store = packets.store();
         let records = match which {
-            Some(w) => w.iter().filter_map(|&i| Some((i as usize, *store.records.get(i as usize)?))).collect(),
-            None => store.records.iter().copied().enumerate().collect(),
+            Some(w) => w.iter().filter_map(|&i| Some((i as usize, store.records.get(i as usize)?))).collect(),
+            None => store.records.iter().enumerate().collect(),
         };
         (records, store.interfaces.clone())
     };
@@ -87,7 +87,7 @@ mod tests {
         let mut r = Reader::new(std::io::Cursor::new(file)).unwrap();
         let mut store = packets.store_mut();
         while let Ok(Some((rec, _, _))) = r.next_packet() {
-            store.records.push(rec);
+            store.records.push(&rec);
         }
         store.interfaces = r.interfaces().to_vec();
         drop(store);

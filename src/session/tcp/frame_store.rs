@@ -7,7 +7,7 @@
 use super::frame_rec::FrameRec;
 use super::{AppCall, Calls};
 use crate::dissect::TcpApp;
-use crate::session::packed::{Pack, Packed};
+use crate::packed::{Pack, Packed};
 use crate::session::HashMap;
 use crate::varint::{get, put, unzigzag, zigzag};
 

@@ -8,7 +8,7 @@ mod frame_rec;
 mod frame_store;
 pub mod reassembly;
 
-use crate::session::packed::{Pack, Packed};
+use crate::packed::{Pack, Packed};
 use crate::session::HashMap;
 use crate::varint::{get, put};
 use std::net::IpAddr;

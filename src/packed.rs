@@ -1,5 +1,6 @@
-//! Per-frame session records kept compactly: the inspector holds one per
-//! TCP segment and one per HTTP message of a capture of millions. Their
+//! Per-packet records kept compactly: the inspector holds one per packet
+//! (the index), per TCP segment and per HTTP message of a capture of
+//! millions. Their
 //! numbers are mostly small or close to the previous record's, so each is
 //! encoded as varints against the one before it, in blocks of `BLOCK` that
 //! decode from their start: reading one record decodes at most a block.
@@ -33,7 +34,13 @@ pub struct Packed<T: Pack> {
 
 impl<T: Pack> Default for Packed<T> {
     fn default() -> Packed<T> {
-        Packed { bytes: Vec::new(), blocks: Vec::new(), len: 0, carry: T::Carry::default(), shared: T::Shared::default() }
+        Packed {
+            bytes: Vec::new(),
+            blocks: Vec::new(),
+            len: 0,
+            carry: T::Carry::default(),
+            shared: T::Shared::default(),
+        }
     }
 }
 
@@ -55,12 +62,32 @@ impl<T: Pack> Packed<T> {
         self.len == 0
     }
 
+    /// Bytes the packed records take.
+    pub fn bytes_len(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// Block `b`'s records, decoded one by one.
     fn block(&self, b: usize) -> impl Iterator<Item = T> + '_ {
         let end = self.blocks.get(b + 1).copied().unwrap_or(self.bytes.len());
         let mut rd = self.blocks.get(b).and_then(|&s| self.bytes.get(s..end)).unwrap_or_default();
         let mut carry = T::Carry::default();
         std::iter::from_fn(move || if rd.is_empty() { None } else { T::unpack(&mut carry, &self.shared, &mut rd) })
+    }
+
+    /// Keeps the first `n` records.
+    pub fn truncate(&mut self, n: usize) {
+        if n >= self.len {
+            return;
+        }
+        let b = n / BLOCK;
+        let keep: Vec<T> = self.block(b).take(n % BLOCK).collect();
+        self.bytes.truncate(self.blocks[b]);
+        self.blocks.truncate(b);
+        self.len = b * BLOCK;
+        for r in &keep {
+            self.push(r);
+        }
     }
 
     /// Every record, in order.
@@ -71,6 +98,15 @@ impl<T: Pack> Packed<T> {
     /// The record at position `i`.
     pub fn get(&self, i: usize) -> Option<T> {
         self.block(i / BLOCK).nth(i % BLOCK)
+    }
+
+    /// Records `i - 1` (if `i` > 0) and `i`, decoding their block once.
+    pub fn get_with_prev(&self, i: usize) -> (Option<T>, Option<T>) {
+        if i == 0 || i % BLOCK == 0 {
+            return (i.checked_sub(1).and_then(|p| self.get(p)), self.get(i));
+        }
+        let mut it = self.block(i / BLOCK).skip(i % BLOCK - 1);
+        (it.next(), it.next())
     }
 
     /// The first record whose key (`key`, which never decreases from one
@@ -135,10 +171,20 @@ mod tests {
             assert_eq!(p.find(&r.0, |x| x.0), Some((first, recs[first].clone())));
         }
         assert_eq!(p.get(100), None);
+        for i in 0..=100 {
+            assert_eq!(p.get_with_prev(i), (i.checked_sub(1).and_then(|j| recs.get(j).cloned()), recs.get(i).cloned()));
+        }
         assert_eq!(p.iter().collect::<Vec<_>>(), recs);
         for k in [0, 4, 6 + 1, 200] {
             assert_eq!(p.find(&k, |x| x.0).is_some(), recs.iter().any(|x| x.0 == k), "key {k}");
         }
         assert_eq!(Packed::<Rec>::default().find(&1, |x| x.0), None);
+        for n in [99, 50, 33, 32, 17, 1, 0] {
+            p.truncate(n);
+            assert_eq!(p.iter().collect::<Vec<_>>(), recs[..n]);
+            p.push(&recs[n]);
+            assert_eq!(p.get(n).as_ref(), Some(&recs[n]));
+            p.truncate(n);
+        }
     }
 }

@@ -1,0 +1,71 @@
+//! The index's records, packed (see `crate::packed`): about 9 bytes a
+//! packet instead of 40. A packet's bytes usually start right after the
+//! previous packet's, its lengths are equal or close, and its timestamp is
+//! close to the previous one's.
+
+use super::Record;
+use crate::field::Timestamp;
+use crate::packed::Pack;
+use crate::varint::{get, put, unzigzag, zigzag};
+
+impl Pack for Record {
+    /// The record before, in the block.
+    type Carry = Record;
+    type Shared = ();
+
+    fn pack(&self, prev: &mut Record, _: &mut (), out: &mut Vec<u8>) {
+        let after_prev = prev.offset.wrapping_add(prev.caplen as u64);
+        put(out, zigzag(self.offset.wrapping_sub(after_prev) as i64));
+        put(out, self.caplen as u64);
+        put(out, zigzag(self.origlen as i64 - self.caplen as i64));
+        put(out, zigzag(self.ts.secs.wrapping_sub(prev.ts.secs)));
+        put(out, zigzag(self.ts.nanos as i64 - prev.ts.nanos as i64));
+        put(out, self.iface as u64);
+        *prev = *self;
+    }
+
+    fn unpack(prev: &mut Record, _: &(), rd: &mut &[u8]) -> Option<Record> {
+        let num = |rd: &mut &[u8]| get(rd).and_then(|x| u32::try_from(x).ok());
+        let offset = prev.offset.wrapping_add(prev.caplen as u64).wrapping_add(unzigzag(get(rd)?) as u64);
+        let caplen = num(rd)?;
+        let origlen = u32::try_from(caplen as i64 + unzigzag(get(rd)?)).ok()?;
+        let secs = prev.ts.secs.wrapping_add(unzigzag(get(rd)?));
+        let nanos = u32::try_from(prev.ts.nanos as i64 + unzigzag(get(rd)?)).ok()?;
+        let iface = num(rd)?;
+        *prev = Record { offset, caplen, origlen, ts: Timestamp { secs, nanos }, iface };
+        Some(*prev)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packed::Packed;
+
+    #[test]
+    fn records_read_back_whatever_their_values() {
+        let ts = |secs, nanos| Timestamp { secs, nanos };
+        let recs = [
+            Record { offset: 24, caplen: 74, origlen: 74, ts: ts(1_700_000_000, 999_999_999), iface: 0 },
+            Record { offset: 114, caplen: 66, origlen: 1514, ts: ts(1_700_000_001, 3), iface: 2 },
+            Record { offset: 10, caplen: 0, origlen: 0, ts: ts(-5, u32::MAX), iface: u32::MAX },
+            Record { offset: u64::MAX, caplen: u32::MAX, origlen: 0, ts: ts(i64::MIN, 0), iface: 1 },
+            Record { offset: 0, caplen: 1, origlen: u32::MAX, ts: ts(i64::MAX, 7), iface: 0 },
+        ];
+        let mut p = Packed::default();
+        for r in recs.iter().cycle().take(40) {
+            p.push(r);
+        }
+        let back: Vec<Record> = p.iter().collect();
+        assert_eq!(back, recs.iter().cycle().take(40).copied().collect::<Vec<_>>());
+        // A run of back-to-back packets costs a few bytes each.
+        let mut q = Packed::default();
+        let mut r = Record { offset: 24, caplen: 66, origlen: 66, ts: ts(1_700_000_000, 0), iface: 0 };
+        for _ in 0..1000 {
+            q.push(&r);
+            r.offset += 16 + 66;
+            r.ts.nanos += 20_000;
+        }
+        assert!(q.bytes_len() < 10 * 1000, "{} bytes", q.bytes_len());
+    }
+}
