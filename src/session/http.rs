@@ -4,11 +4,11 @@
 
 use std::collections::VecDeque;
 
-use crate::packed::{Pack, Packed};
 use super::HashMap;
-use crate::varint::{get, put, unzigzag, zigzag};
 
 use crate::field::Timestamp;
+use crate::packed::{Pack, Packed};
+use crate::varint::{get, put, unzigzag, zigzag};
 
 /// A request waiting for its response.
 #[derive(Clone, Debug)]
