@@ -62,6 +62,8 @@ pub struct Tree {
     /// (`field_bit`) is set for every field it wants (all bits for `Brief`,
     /// none for `Nothing`), so most items are dropped without a lookup.
     record_bits: u64,
+    /// The protocols of the fields `record` wants (`Only`), for `idle_for`.
+    record_protocols: Vec<&'static str>,
     /// The brief fields' items, in tree order (see `crate::brief`).
     pub brief: Vec<(Field, Value)>,
 }
@@ -147,6 +149,10 @@ impl Tree {
             Recording::Brief => u64::MAX,
             Recording::Only(fields) => fields.iter().fold(0, |bits, f| bits | field_bit(f)),
         };
+        self.record_protocols = match &record {
+            Recording::Only(fields) => fields.iter().map(|f| f.protocol()).collect(),
+            _ => Vec::new(),
+        };
         self.record = record;
     }
 
@@ -158,7 +164,7 @@ impl Tree {
             && match &self.record {
                 Recording::Nothing => true,
                 Recording::Brief => false,
-                Recording::Only(fields) => !fields.iter().any(|f| f.protocol() == proto),
+                Recording::Only(_) => !self.record_protocols.contains(&proto),
             }
     }
 
