@@ -12,6 +12,10 @@ impl Pack for Record {
     /// The record before, in the block.
     type Carry = Record;
     type Shared = ();
+    /// Read by position only.
+    type Key = ();
+
+    fn key(&self) {}
 
     fn pack(&self, prev: &mut Record, _: &mut (), out: &mut Vec<u8>) {
         let after_prev = prev.offset.wrapping_add(prev.caplen as u64);

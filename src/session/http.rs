@@ -63,6 +63,11 @@ const HEAD: u8 = 2;
 impl Pack for Message {
     type Carry = Carry;
     type Shared = ();
+    type Key = (u32, u16);
+
+    fn key(&self) -> (u32, u16) {
+        (self.frame, self.index)
+    }
 
     fn pack(&self, c: &mut Carry, _: &mut (), out: &mut Vec<u8>) {
         put(out, self.frame.wrapping_sub(c.frame) as u64);
@@ -255,7 +260,7 @@ impl HttpState {
         if self.last.is_none_or(|last| at > last) {
             return None;
         }
-        let (i, m) = self.messages.find(&at, |m| (m.frame, m.index))?;
+        let (i, m) = self.messages.find(&at)?;
         let pair = self.pairs.get(i).and_then(|&p| (p as usize).checked_sub(1)).and_then(|p| self.messages.get(p));
         let mut l = Links { number: m.number, prev: m.prev, ..Links::default() };
         match pair {

@@ -41,7 +41,7 @@ impl FrameStore {
     pub fn get(&self, frame: u32) -> Option<FrameRec> {
         let mut rec = match &self.last {
             Some(r) if r.frame == frame => r.clone(),
-            _ => self.packed.find(&frame, |r| r.frame)?.1,
+            _ => self.packed.find(&frame)?.1,
         };
         rec.reassembled_in = self.reassembled_in.get(&frame).copied().unwrap_or(0);
         Some(rec)
@@ -69,6 +69,11 @@ const PARTIAL: u8 = 0x80;
 impl Pack for FrameRec {
     type Carry = Prev;
     type Shared = Tables;
+    type Key = u32;
+
+    fn key(&self) -> u32 {
+        self.frame
+    }
 
     fn pack(&self, prev: &mut Prev, t: &mut Tables, out: &mut Vec<u8>) {
         let r = self;
@@ -197,7 +202,7 @@ mod tests {
             stream: (next() % 40) as u32,
             time_delta: next() as i64,
             analysis: next() as u32 & 0x1234,
-            acks_frame: if i % 3 == 0 { 0 } else { (next() % 5000) as u32 },
+            acks_frame: if i.is_multiple_of(3) { 0 } else { (next() % 5000) as u32 },
             ack_rtt: -(next() as i64 % 1000),
             bytes_in_flight: next() as u32,
             push_bytes: (next() % 100) as u32,

@@ -158,6 +158,10 @@ struct ChunkRef {
 impl Pack for ChunkRef {
     type Carry = u32;
     type Shared = ();
+    /// Read by position only.
+    type Key = ();
+
+    fn key(&self) {}
 
     fn pack(&self, frame: &mut u32, _: &mut (), out: &mut Vec<u8>) {
         let (inline, at) = match self.at {
