@@ -50,28 +50,29 @@ pub struct BriefStore {
     /// their first allocation, so a million records cost no doubling
     /// reserve and no copying.
     blocks: Vec<Vec<u8>>,
-    /// Where each packet's record starts: its block, shifted by
-    /// `BLOCK_BITS`, plus its offset. It ends where the next one starts, or
-    /// at the end of its block.
-    starts: Vec<u64>,
+    /// The first packet of each block.
+    block_first: Vec<u32>,
+    /// Where each packet's record starts in its block. It ends where the
+    /// next one starts, or at the end of its block.
+    starts: Vec<u32>,
 }
 
-const BLOCK_BITS: u32 = 20;
-const BLOCK: usize = 1 << BLOCK_BITS;
+const BLOCK: usize = 1 << 20;
 
 impl Default for BriefStore {
     fn default() -> BriefStore {
-        BriefStore { shapes: vec![Box::new([])], blocks: Vec::new(), starts: Vec::new() }
+        BriefStore { shapes: vec![Box::new([])], blocks: Vec::new(), block_first: Vec::new(), starts: Vec::new() }
     }
 }
 
 impl BriefStore {
     fn record(&self, i: usize) -> Option<&[u8]> {
-        let start = *self.starts.get(i)?;
-        let (block, off) = ((start >> BLOCK_BITS) as usize, (start as usize) & (BLOCK - 1));
+        let off = *self.starts.get(i)? as usize;
+        let block = self.block_first.partition_point(|&f| f as usize <= i).checked_sub(1)?;
         let bytes = self.blocks.get(block)?;
+        let next_block = self.block_first.get(block + 1).map_or(usize::MAX, |&f| f as usize);
         let end = match self.starts.get(i + 1) {
-            Some(&next) if next >> BLOCK_BITS == start >> BLOCK_BITS => (next as usize) & (BLOCK - 1),
+            Some(&next) if i + 1 < next_block => next as usize,
             _ => bytes.len(),
         };
         bytes.get(off..end)
@@ -81,10 +82,10 @@ impl BriefStore {
         let fits = self.blocks.last().is_some_and(|b| b.len() + rec.len() <= b.capacity());
         if !fits {
             self.blocks.push(Vec::with_capacity(BLOCK.max(rec.len())));
+            self.block_first.push(self.starts.len() as u32);
         }
-        let block = self.blocks.len() - 1;
         if let Some(b) = self.blocks.last_mut() {
-            self.starts.push(((block as u64) << BLOCK_BITS) | b.len() as u64);
+            self.starts.push(b.len() as u32);
             b.extend_from_slice(rec);
         }
     }
