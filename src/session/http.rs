@@ -50,7 +50,8 @@ struct Message {
 }
 
 /// What a message is packed against: the message before it, and where the
-/// last URI ended (each request's follows it in `uris`).
+/// last URI ended (a new one follows it in `uris`; a repeated one points
+/// back).
 #[derive(Default)]
 struct Carry {
     frame: u32,
@@ -138,6 +139,8 @@ pub struct HttpState {
     /// The newest kept message's frame and index.
     last: Option<(u32, u16)>,
     uris: String,
+    /// The newest request's URI in `uris`.
+    last_uri: (u32, u32),
     /// The links given for the frame being dissected: it may be handed
     /// over more than once, and counts once.
     current: Vec<((u32, u16), Links)>,
@@ -154,6 +157,7 @@ impl Default for HttpState {
             pairs: Vec::new(),
             last: None,
             uris: String::new(),
+            last_uri: (0, 0),
             current: Vec::new(),
             keep_frames: true,
         }
@@ -180,8 +184,13 @@ impl HttpState {
         s.last_request_frame = at.0;
         let message = self.messages.len() as u32;
         if self.keep_frames {
-            let uri = (self.uris.len() as u32, full_uri.len() as u32);
-            self.uris.push_str(&full_uri);
+            // Clients ask for the same URI again and again: it is kept once.
+            let (start, len) = (self.last_uri.0 as usize, self.last_uri.1 as usize);
+            if self.uris.get(start..start + len) != Some(full_uri.as_str()) {
+                self.last_uri = (self.uris.len() as u32, full_uri.len() as u32);
+                self.uris.push_str(&full_uri);
+            }
+            let uri = self.last_uri;
             self.messages.push(&Message {
                 frame: at.0,
                 index: at.1,
@@ -299,5 +308,20 @@ mod tests {
         assert_eq!(h.revisit((4, 1)).map(|l| l.response_in), Some(7));
         // Seeing a frame again does not count it twice.
         assert_eq!(h.response(0, (7, 0), t(6)).number, 2);
+    }
+
+    #[test]
+    fn a_repeated_uri_is_kept_once() {
+        let mut h = HttpState::default();
+        let t = Timestamp::default();
+        for (i, uri) in ["http://a/x", "http://a/x", "http://a/yy", "http://a/x"].iter().enumerate() {
+            let f = 10 * i as u32;
+            h.request(i as u32, (f, 0), t, uri.to_string(), false);
+            assert_eq!(h.response(i as u32, (f + 1, 0), t).request_uri.as_deref(), Some(*uri));
+        }
+        assert_eq!(h.uris, "http://a/xhttp://a/yyhttp://a/x");
+        for (i, uri) in ["http://a/x", "http://a/x", "http://a/yy", "http://a/x"].iter().enumerate() {
+            assert_eq!(h.revisit((10 * i as u32 + 1, 0)).and_then(|l| l.request_uri).as_deref(), Some(*uri));
+        }
     }
 }
