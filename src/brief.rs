@@ -18,8 +18,8 @@
 use crate::session::HashMap;
 
 use crate::field::{self, Field, Value};
-use crate::varint;
 use crate::tree::Tree;
+use crate::varint;
 
 /// How one value is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -190,14 +190,7 @@ fn run(steps: &[Step], whole: &[u8], marks: &mut Vec<usize>, tree: &mut Tree) ->
     let mut rec = whole;
     for &step in steps {
         match step {
-            Step::SkipVarints(n) => {
-                let mut left = n;
-                while left > 0 {
-                    let (&b, rest) = rec.split_first()?;
-                    rec = rest;
-                    left -= (b & 0x80 == 0) as u16;
-                }
-            }
+            Step::SkipVarints(n) => varint::skip(&mut rec, n as usize)?,
             Step::SkipBytes(n) => rec = rec.get(n as usize..)?,
             Step::Mark(s) => {
                 let s = s as usize;
@@ -346,7 +339,7 @@ fn write(v: &Value, out: &mut Vec<u8>) {
     match v {
         Value::UInt(x) => varint::put(out, *x),
         // Zigzag, so small negative numbers stay short.
-        Value::Int(x) => varint::put(out, varint::zigzag(*x)),
+        Value::Int(x) => varint::put_i64(out, *x),
         Value::FrameNum(x) => varint::put(out, *x as u64),
         Value::Ipv4(a) => out.extend_from_slice(&a.octets()),
         Value::Ipv6(a) => out.extend_from_slice(&a.octets()),
@@ -361,10 +354,8 @@ fn read(kind: Kind, rec: &mut &[u8]) -> Option<Value> {
         Kind::True => Value::Bool(true),
         Kind::False => Value::Bool(false),
         Kind::UInt => Value::UInt(varint::get(rec)?),
-        Kind::Int => {
-            Value::Int(varint::unzigzag(varint::get(rec)?))
-        }
-        Kind::FrameNum => Value::FrameNum(u32::try_from(varint::get(rec)?).ok()?),
+        Kind::Int => Value::Int(varint::get_i64(rec)?),
+        Kind::FrameNum => Value::FrameNum(varint::get_u32(rec)?),
         Kind::Ipv4 => Value::Ipv4(take::<4>(rec)?.into()),
         Kind::Ipv6 => Value::Ipv6(take::<16>(rec)?.into()),
         Kind::Ether => Value::Ether(take::<6>(rec)?),

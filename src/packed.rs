@@ -140,7 +140,7 @@ impl<T: Pack> Packed<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::varint::{get, put};
+    use crate::varint::{get, get_u32, put};
 
     #[derive(Clone, Debug, PartialEq)]
     struct Rec(u32, u64);
@@ -158,7 +158,7 @@ mod tests {
             *carry = self.0;
         }
         fn unpack(carry: &mut u32, _: &(), rd: &mut &[u8]) -> Option<Rec> {
-            *carry += u32::try_from(get(rd)?).ok()?;
+            *carry += get_u32(rd)?;
             Some(Rec(*carry, get(rd)?))
         }
     }

@@ -6,7 +6,7 @@
 use super::Record;
 use crate::field::Timestamp;
 use crate::packed::Pack;
-use crate::varint::{get, put, unzigzag, zigzag};
+use crate::varint::{get_delta, get_i64, get_u32, put, put_delta, put_i64};
 
 impl Pack for Record {
     /// The record before, in the block.
@@ -19,23 +19,22 @@ impl Pack for Record {
 
     fn pack(&self, prev: &mut Record, _: &mut (), out: &mut Vec<u8>) {
         let after_prev = prev.offset.wrapping_add(prev.caplen as u64);
-        put(out, zigzag(self.offset.wrapping_sub(after_prev) as i64));
+        put_i64(out, self.offset.wrapping_sub(after_prev) as i64);
         put(out, self.caplen as u64);
-        put(out, zigzag(self.origlen as i64 - self.caplen as i64));
-        put(out, zigzag(self.ts.secs.wrapping_sub(prev.ts.secs)));
-        put(out, zigzag(self.ts.nanos as i64 - prev.ts.nanos as i64));
+        put_delta(out, self.origlen, self.caplen);
+        put_i64(out, self.ts.secs.wrapping_sub(prev.ts.secs));
+        put_delta(out, self.ts.nanos, prev.ts.nanos);
         put(out, self.iface as u64);
         *prev = *self;
     }
 
     fn unpack(prev: &mut Record, _: &(), rd: &mut &[u8]) -> Option<Record> {
-        let num = |rd: &mut &[u8]| get(rd).and_then(|x| u32::try_from(x).ok());
-        let offset = prev.offset.wrapping_add(prev.caplen as u64).wrapping_add(unzigzag(get(rd)?) as u64);
-        let caplen = num(rd)?;
-        let origlen = u32::try_from(caplen as i64 + unzigzag(get(rd)?)).ok()?;
-        let secs = prev.ts.secs.wrapping_add(unzigzag(get(rd)?));
-        let nanos = u32::try_from(prev.ts.nanos as i64 + unzigzag(get(rd)?)).ok()?;
-        let iface = num(rd)?;
+        let offset = prev.offset.wrapping_add(prev.caplen as u64).wrapping_add(get_i64(rd)? as u64);
+        let caplen = get_u32(rd)?;
+        let origlen = get_delta(rd, caplen)?;
+        let secs = prev.ts.secs.wrapping_add(get_i64(rd)?);
+        let nanos = get_delta(rd, prev.ts.nanos)?;
+        let iface = get_u32(rd)?;
         *prev = Record { offset, caplen, origlen, ts: Timestamp { secs, nanos }, iface };
         Some(*prev)
     }

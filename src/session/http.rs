@@ -8,7 +8,7 @@ use super::HashMap;
 
 use crate::field::Timestamp;
 use crate::packed::{Pack, Packed};
-use crate::varint::{get, put, unzigzag, zigzag};
+use crate::varint::{get, get_delta, get_i64, get_u32, put, put_delta, put_i64};
 
 /// A request waiting for its response.
 #[derive(Clone, Debug)]
@@ -75,11 +75,11 @@ impl Pack for Message {
         put(out, self.index as u64);
         out.push(if self.response { RESPONSE } else { 0 } | if self.head { HEAD } else { 0 });
         put(out, self.number as u64);
-        put(out, zigzag(self.frame as i64 - self.prev as i64));
+        put_delta(out, self.prev, self.frame);
         if self.response {
-            put(out, zigzag(self.time));
+            put_i64(out, self.time);
         } else {
-            put(out, zigzag(self.uri.0 as i64 - c.uri_end as i64));
+            put_delta(out, self.uri.0, c.uri_end);
             put(out, self.uri.1 as u64);
             c.uri_end = self.uri.0.wrapping_add(self.uri.1);
         }
@@ -87,19 +87,18 @@ impl Pack for Message {
     }
 
     fn unpack(c: &mut Carry, _: &(), rd: &mut &[u8]) -> Option<Message> {
-        let num = |rd: &mut &[u8]| get(rd).and_then(|x| u32::try_from(x).ok());
-        let frame = c.frame.wrapping_add(num(rd)?);
+        let frame = c.frame.wrapping_add(get_u32(rd)?);
         let index = u16::try_from(get(rd)?).ok()?;
         let (&flags, rest) = rd.split_first()?;
         *rd = rest;
-        let number = num(rd)?;
-        let prev = u32::try_from(frame as i64 - unzigzag(get(rd)?)).ok()?;
+        let number = get_u32(rd)?;
+        let prev = get_delta(rd, frame)?;
         let response = flags & RESPONSE != 0;
         let (time, uri) = if response {
-            (unzigzag(get(rd)?), (0, 0))
+            (get_i64(rd)?, (0, 0))
         } else {
-            let start = u32::try_from(c.uri_end as i64 + unzigzag(get(rd)?)).ok()?;
-            let uri = (start, num(rd)?);
+            let start = get_delta(rd, c.uri_end)?;
+            let uri = (start, get_u32(rd)?);
             c.uri_end = start.wrapping_add(uri.1);
             (0, uri)
         };

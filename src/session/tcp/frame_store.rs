@@ -9,7 +9,7 @@ use super::{AppCall, Calls};
 use crate::dissect::TcpApp;
 use crate::packed::{Pack, Packed};
 use crate::session::HashMap;
-use crate::varint::{get, put, unzigzag, zigzag};
+use crate::varint::{get, get_delta, get_i64, get_u32, put, put_delta, put_i64, unzigzag, zigzag};
 
 #[derive(Default)]
 pub struct FrameStore {
@@ -79,11 +79,11 @@ impl Pack for FrameRec {
         let r = self;
         // Frames only grow, but a damaged order must not panic: it wraps.
         put(out, r.frame.wrapping_sub(prev.frame) as u64);
-        put(out, zigzag(r.stream as i64 - prev.stream as i64));
-        put(out, zigzag(r.time_delta));
+        put_delta(out, r.stream, prev.stream);
+        put_i64(out, r.time_delta);
         put(out, r.analysis as u64);
         put(out, if r.acks_frame == 0 { 0 } else { zigzag(r.frame as i64 - r.acks_frame as i64) + 1 });
-        put(out, zigzag(r.ack_rtt));
+        put_i64(out, r.ack_rtt);
         put(out, r.bytes_in_flight as u64);
         put(out, r.push_bytes as u64);
         put(out, r.rare as u64);
@@ -122,19 +122,18 @@ impl Pack for FrameRec {
     }
 
     fn unpack(prev: &mut Prev, t: &Tables, rd: &mut &[u8]) -> Option<FrameRec> {
-        let num = |rd: &mut &[u8]| get(rd).and_then(|x| u32::try_from(x).ok());
-        let frame = prev.frame.wrapping_add(num(rd)?);
-        let stream = u32::try_from(prev.stream as i64 + unzigzag(get(rd)?)).ok()?;
-        let time_delta = unzigzag(get(rd)?);
-        let analysis = num(rd)?;
+        let frame = prev.frame.wrapping_add(get_u32(rd)?);
+        let stream = get_delta(rd, prev.stream)?;
+        let time_delta = get_i64(rd)?;
+        let analysis = get_u32(rd)?;
         let acks_frame = match get(rd)? {
             0 => 0,
             d => u32::try_from(frame as i64 - unzigzag(d - 1)).ok()?,
         };
-        let ack_rtt = unzigzag(get(rd)?);
-        let bytes_in_flight = num(rd)?;
-        let push_bytes = num(rd)?;
-        let rare = num(rd)?;
+        let ack_rtt = get_i64(rd)?;
+        let bytes_in_flight = get_u32(rd)?;
+        let push_bytes = get_u32(rd)?;
+        let rare = get_u32(rd)?;
         let (&shift, rest) = rd.split_first()?;
         let (&bits, rest) = rest.split_first()?;
         *rd = rest;
@@ -145,9 +144,9 @@ impl Pack for FrameRec {
         let calls = match get(rd)? {
             0 => Calls::None,
             1 => Calls::One(AppCall::Data),
-            2 => Calls::One(AppCall::Payload { off: num(rd)?, len: num(rd)? }),
-            3 => Calls::One(AppCall::Reassembled(num(rd)?)),
-            _ => Calls::Many(Box::new(t.many.get(num(rd)? as usize)?.clone())),
+            2 => Calls::One(AppCall::Payload { off: get_u32(rd)?, len: get_u32(rd)? }),
+            3 => Calls::One(AppCall::Reassembled(get_u32(rd)?)),
+            _ => Calls::Many(Box::new(t.many.get(get_u32(rd)? as usize)?.clone())),
         };
         *prev = Prev { frame, stream };
         Some(FrameRec {

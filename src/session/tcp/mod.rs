@@ -10,7 +10,7 @@ pub mod reassembly;
 
 use crate::packed::{Pack, Packed};
 use crate::session::HashMap;
-use crate::varint::{get, put};
+use crate::varint::{get_u32, put};
 use std::net::IpAddr;
 
 use crate::dissect::TcpApp;
@@ -176,12 +176,11 @@ impl Pack for ChunkRef {
     }
 
     fn unpack(frame: &mut u32, _: &(), rd: &mut &[u8]) -> Option<ChunkRef> {
-        let num = |rd: &mut &[u8]| get(rd).and_then(|x| u32::try_from(x).ok());
         let (&tag, rest) = rd.split_first()?;
         *rd = rest;
-        *frame = frame.wrapping_add(num(rd)?);
-        let len = num(rd)?;
-        let at = num(rd)?;
+        *frame = frame.wrapping_add(get_u32(rd)?);
+        let len = get_u32(rd)?;
+        let at = get_u32(rd)?;
         let at = if tag & 2 != 0 { ChunkAt::Inline(at) } else { ChunkAt::Frame(at) };
         Some(ChunkRef { dir: tag & 1, frame: *frame, len, at })
     }
