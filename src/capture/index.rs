@@ -122,6 +122,11 @@ impl PacketStore {
     /// Reads the bytes of packet `i` (0-based) into `buf`.
     pub fn fetch(&self, i: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
         let rec = self.records.get(i).ok_or_else(|| std::io::Error::other("no such packet"))?;
+        self.read(&rec, buf)
+    }
+
+    /// Reads the bytes of the packet `rec` describes into `buf`.
+    pub fn read(&self, rec: &Record, buf: &mut Vec<u8>) -> std::io::Result<()> {
         buf.resize(rec.caplen as usize, 0);
         match &self.source {
             StoreSource::File(f) | StoreSource::Spilled { file: f, .. } => f.read_exact_at(buf, rec.offset),

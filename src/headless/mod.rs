@@ -151,12 +151,6 @@ impl<'f> Printer<'f> {
         self.show(&meta, data, Pass::First, out)
     }
 
-    /// Dissects a packet numbered and timed elsewhere (`parallel`) and
-    /// writes its text to `out` unless the display filter rejects it.
-    fn show_first(&mut self, meta: &FrameMeta, data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
-        self.show(meta, data, Pass::First, out)
-    }
-
     /// `-2`: a first pass over every packet of `store` builds the session
     /// state, then a second dissects and prints each as the inspector does.
     pub fn two_pass(&mut self, store: &PacketStore, out: &mut impl Write) -> anyhow::Result<()> {
@@ -165,9 +159,13 @@ impl<'f> Printer<'f> {
         let mut bytes = Vec::new();
         let mut first = Dissection::default();
         for pass in [Pass::First, Pass::Revisit] {
-            for i in 0..store.len() {
-                let meta = FrameMeta::stored(store, i).ok_or_else(|| anyhow!("packet {}: no interface", i + 1))?;
-                store.fetch(i, &mut bytes).map_err(|e| anyhow!("packet {}: cannot read it again: {e}", i + 1))?;
+            // Each pass numbers the stored packets in order, as they came.
+            let mut arrivals = Arrivals::new(store.pcapng);
+            for (i, rec) in store.records.iter().enumerate() {
+                let iface = store.interfaces.get(rec.iface as usize);
+                let iface = iface.ok_or_else(|| anyhow!("packet {}: no interface", i + 1))?;
+                let meta = arrivals.next(&rec, iface);
+                store.read(&rec, &mut bytes).map_err(|e| anyhow!("packet {}: cannot read it again: {e}", i + 1))?;
                 match pass {
                     Pass::First => dissect_frame(&meta, &bytes, &mut self.session, pass, Depth::Columns, &mut first),
                     Pass::Revisit => self.show(&meta, &bytes, pass, out)?,

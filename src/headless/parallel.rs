@@ -13,7 +13,7 @@ use anyhow::anyhow;
 use super::route::Router;
 use super::{Format, Options, Printer};
 use crate::capture::Reader;
-use crate::dissect::{Arrivals, FrameMeta};
+use crate::dissect::{Arrivals, FrameMeta, Pass};
 
 /// Packets per batch: enough that handing a batch over costs little per
 /// packet, few enough that the workers start early and memory stays small.
@@ -84,7 +84,7 @@ impl Batch {
         let mut start = 0;
         for (meta, &end) in metas.iter().zip(data_ends.iter()) {
             // Writing to a Vec cannot fail.
-            let _ = printer.show_first(meta, &data[start..end], text);
+            let _ = printer.show(meta, &data[start..end], Pass::First, text);
             start = end;
             text_ends.push(text.len());
         }
