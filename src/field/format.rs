@@ -196,11 +196,15 @@ fn push_ascii(b: &[u8], out: &mut String) {
     }
 }
 
+/// How many decimal digits `n` has.
+pub fn decimal_digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |l| l as usize + 1)
+}
+
 /// Appends `n` in decimal with leading zeros up to `width` digits.
 pub fn push_u64_zeros(n: u64, width: usize, out: &mut String) {
     const ZEROS: &str = "00000000000000000000";
-    let digits = n.checked_ilog10().map_or(1, |l| l as usize + 1);
-    let pad = width.saturating_sub(digits);
+    let pad = width.saturating_sub(decimal_digits(n));
     out.push_str(&ZEROS[..pad.min(ZEROS.len())]);
     for _ in ZEROS.len()..pad {
         out.push('0');

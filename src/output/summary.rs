@@ -1,5 +1,5 @@
 use crate::dissect::{Dissection, FrameMeta};
-use crate::field::{push_u64, push_u64_zeros};
+use crate::field::{decimal_digits, push_u64, push_u64_zeros};
 
 /// One packet as `tshark -r FILE` prints it by default:
 /// number, relative time, source → destination, protocol, length, Info.
@@ -10,7 +10,7 @@ use crate::field::{push_u64, push_u64_zeros};
 pub fn summary_line(meta: &FrameMeta, d: &Dissection, out: &mut String) {
     let rel = meta.ts.since(meta.first_ts);
     let number = meta.number as u64;
-    out.push_str(spaces(5usize.saturating_sub(digits(number))));
+    out.push_str(spaces(5usize.saturating_sub(decimal_digits(number))));
     push_u64(number, out);
     out.push(' ');
     right_aligned(out, 10, |o| time_digits(rel, meta.ts_digits, o));
@@ -35,11 +35,6 @@ const SPACES: &str = "            ";
 
 fn spaces(n: usize) -> &'static str {
     &SPACES[..n.min(SPACES.len())]
-}
-
-/// Decimal digits of `n`.
-fn digits(n: u64) -> usize {
-    n.checked_ilog10().map_or(1, |l| l as usize + 1)
 }
 
 /// Characters in `s`, counted quickly when they are all ASCII (addresses
