@@ -13,8 +13,10 @@
 //! shared by every packet of the same layout) and the values, as LEB128
 //! varints for numbers and raw bytes for addresses. Booleans live in the
 //! shape, and a value equal to one a few items before (`ip.addr` after
-//! `ip.src`) refers back to it, so a TCP/IPv4 packet takes about 40 bytes.
+//! `ip.src`) refers back to it, so a TCP/IPv4 packet takes about 40 bytes
+//! before its chunk is compressed, and about 13 after.
 
+use crate::chunk::{self, Chunk, CHUNK};
 use crate::session::HashMap;
 
 use crate::field::{self, Field, Value};
@@ -45,48 +47,115 @@ const NO_RECORD: u32 = 0;
 
 /// The records of a packet source, in packet order.
 pub struct BriefStore {
+    /// Tells stores apart, so a cursor never reads one store's chunk as
+    /// another's.
+    id: u64,
     shapes: Vec<Shape>,
-    /// Records in blocks of at most `BLOCK` bytes that never grow past
-    /// their first allocation, so a million records cost no doubling
-    /// reserve and no copying.
-    blocks: Vec<Vec<u8>>,
-    /// The first packet of each block.
-    block_first: Vec<u32>,
-    /// Where each packet's record starts in its block. It ends where the
-    /// next one starts, or at the end of its block.
-    starts: Vec<u32>,
+    /// Sealed chunks of records (see `crate::chunk`), a third of their
+    /// raw size. A reader keeps the chunk it unpacked last (`Cursor`).
+    chunks: Vec<Chunk>,
+    /// The records after the last chunk, not compressed yet, each after its
+    /// length as a varint (as in a chunk).
+    tail: Vec<u8>,
+    /// The first packet of the tail.
+    tail_first: usize,
+    len: usize,
 }
-
-const BLOCK: usize = 1 << 20;
 
 impl Default for BriefStore {
     fn default() -> BriefStore {
-        BriefStore { shapes: vec![Box::new([])], blocks: Vec::new(), block_first: Vec::new(), starts: Vec::new() }
+        BriefStore {
+            id: chunk::new_owner(),
+            shapes: vec![Box::new([])],
+            chunks: Vec::new(),
+            tail: Vec::with_capacity(CHUNK + 256),
+            tail_first: 0,
+            len: 0,
+        }
     }
 }
 
+/// A reader's place in a store: the chunk it unpacked last and where each
+/// of that chunk's records starts, so records are found in any order
+/// without unpacking their chunk again.
+#[derive(Clone, Debug, Default)]
+struct Cursor {
+    /// The store read; 0, which no store has, before the first read.
+    store: u64,
+    /// Whether `starts` indexes the store's tail rather than `raw`.
+    tail: bool,
+    /// The first packet of the chunk (or tail) held.
+    first: usize,
+    raw: Vec<u8>,
+    /// Where each record's length starts.
+    starts: Vec<u32>,
+    /// How far the bytes have been split into records.
+    scanned: usize,
+}
+
+impl Cursor {
+    fn holds(&self, store: u64, tail: bool, first: usize) -> bool {
+        self.store == store && self.tail == tail && self.first == first
+    }
+
+    fn reset(&mut self, store: u64, tail: bool, first: usize) {
+        (self.store, self.tail, self.first, self.scanned) = (store, tail, first, 0);
+        self.starts.clear();
+    }
+}
+
+/// Splits what `bytes` holds past `from` into records, adding where each
+/// starts to `starts`; returns how far it got (a damaged length ends it).
+fn split(bytes: &[u8], from: usize, starts: &mut Vec<u32>) -> usize {
+    let mut rd = bytes.get(from..).unwrap_or_default();
+    loop {
+        let mut body = rd;
+        let Some(rest) = varint::get(&mut body).and_then(|len| body.get(len as usize..)) else { break };
+        starts.push((bytes.len() - rd.len()) as u32);
+        rd = rest;
+    }
+    bytes.len() - rd.len()
+}
+
+/// The `j`th record of `bytes`, split at `starts`.
+fn record_at<'a>(bytes: &'a [u8], starts: &[u32], j: usize) -> Option<&'a [u8]> {
+    let mut rd = bytes.get(*starts.get(j)? as usize..)?;
+    let len = varint::get(&mut rd)?;
+    rd.get(..len as usize)
+}
+
 impl BriefStore {
-    fn record(&self, i: usize) -> Option<&[u8]> {
-        let off = *self.starts.get(i)? as usize;
-        let block = self.block_first.partition_point(|&f| f as usize <= i).checked_sub(1)?;
-        let bytes = self.blocks.get(block)?;
-        let next_block = self.block_first.get(block + 1).map_or(usize::MAX, |&f| f as usize);
-        let end = match self.starts.get(i + 1) {
-            Some(&next) if i + 1 < next_block => next as usize,
-            _ => bytes.len(),
-        };
-        bytes.get(off..end)
+    fn record<'a>(&'a self, i: usize, cur: &'a mut Cursor) -> Option<&'a [u8]> {
+        if i >= self.len {
+            return None;
+        }
+        if i >= self.tail_first {
+            if !cur.holds(self.id, true, self.tail_first) {
+                cur.reset(self.id, true, self.tail_first);
+            }
+            cur.scanned = split(&self.tail, cur.scanned, &mut cur.starts);
+            return record_at(&self.tail, &cur.starts, i - self.tail_first);
+        }
+        let chunk = &self.chunks[chunk::holding(&self.chunks, i)?];
+        let first = chunk.first();
+        if !cur.holds(self.id, false, first) {
+            // Left unowned until the chunk is whole.
+            cur.reset(0, false, first);
+            chunk.unpack_into(&mut cur.raw)?;
+            cur.store = self.id;
+            cur.scanned = split(&cur.raw, 0, &mut cur.starts);
+        }
+        record_at(&cur.raw, &cur.starts, i - first)
     }
 
     fn push(&mut self, rec: &[u8]) {
-        let fits = self.blocks.last().is_some_and(|b| b.len() + rec.len() <= b.capacity());
-        if !fits {
-            self.blocks.push(Vec::with_capacity(BLOCK.max(rec.len())));
-            self.block_first.push(self.starts.len() as u32);
-        }
-        if let Some(b) = self.blocks.last_mut() {
-            self.starts.push(b.len() as u32);
-            b.extend_from_slice(rec);
+        varint::put(&mut self.tail, rec.len() as u64);
+        self.tail.extend_from_slice(rec);
+        self.len += 1;
+        if self.tail.len() >= CHUNK {
+            self.chunks.push(Chunk::seal(self.tail_first, &self.tail));
+            self.tail.clear();
+            self.tail_first = self.len;
         }
     }
 
@@ -96,7 +165,7 @@ impl BriefStore {
     pub fn decode(&self, i: usize, plan: &mut Plan, tree: &mut Tree) -> bool {
         tree.clear();
         tree.keep_items(true);
-        let Some(mut rec) = self.record(i) else { return false };
+        let Some(mut rec) = self.record(i, &mut plan.cursor) else { return false };
         let id = match varint::get(&mut rec) {
             Some(id) if id != NO_RECORD as u64 => id as usize,
             _ => return false,
@@ -219,11 +288,12 @@ pub struct Plan {
     fields: Vec<Field>,
     by_shape: Vec<Option<Box<[Step]>>>,
     marks: Vec<usize>,
+    cursor: Cursor,
 }
 
 impl Plan {
     pub fn new(fields: &[Field]) -> Plan {
-        Plan { fields: fields.to_vec(), by_shape: Vec::new(), marks: Vec::new() }
+        Plan { fields: fields.to_vec(), by_shape: Vec::new(), marks: Vec::new(), cursor: Cursor::default() }
     }
 }
 
@@ -408,7 +478,7 @@ mod tests {
         let b = vec![(&frame::NUMBER as Field, Value::UInt(2)), (&ipv4::TTL, Value::Int(-3))];
         let c = vec![(&frame::NUMBER as Field, Value::UInt(300)), (&ipv4::SRC, Value::str("not storable"))];
         let store = store_of(&[a.clone(), b, a, c]);
-        assert_eq!(store.starts.len(), 4);
+        assert_eq!(store.len, 4);
         let want: &[Field] = &[&ipv4::ADDR, &tcp::SEQ, &tcp::FLAG_SYN, &tcp::TCP];
         let first = decoded(&store, 0, want).unwrap();
         let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
@@ -423,15 +493,36 @@ mod tests {
     }
 
     #[test]
-    fn records_fill_blocks_without_straddling() {
-        let big: Vec<(Field, Value)> = (0..200).map(|i| (&tcp::SEQ as Field, Value::UInt(u64::MAX - i))).collect();
-        let n = 2 * BLOCK / 2000 + 3;
-        let store = store_of(&vec![big.clone(); n]);
-        assert!(store.blocks.len() >= 2);
-        for i in [0, n / 2, n - 1] {
-            let got = decoded(&store, i, &[&tcp::SEQ]).unwrap();
-            assert_eq!(got.len(), 200);
-            assert_eq!(got[199].1, big[199].1);
+    fn records_are_found_in_any_order_across_chunks() {
+        let packet = |n: u64| -> Vec<(Field, Value)> {
+            (0..200).map(|i| (&tcp::SEQ as Field, Value::UInt(u64::MAX - i - n))).collect()
+        };
+        let n = 2 * CHUNK / 2000 + 3;
+        let store = store_of(&(0..n as u64).map(packet).collect::<Vec<_>>());
+        assert!(store.chunks.len() >= 2 && store.tail_first < n);
+        let mut plan = Plan::new(&[&tcp::SEQ]);
+        for i in [n - 1, 0, n / 2, 1, store.tail_first - 1, store.tail_first, n - 1, 0] {
+            let mut t = Tree::default();
+            assert!(store.decode(i, &mut plan, &mut t));
+            assert_eq!(t.nodes.len(), 200);
+            assert_eq!(t.nodes[199].value, packet(i as u64)[199].1, "packet {i}");
+        }
+        assert!(!store.decode(n, &mut plan, &mut Tree::default()));
+    }
+
+    #[test]
+    fn a_plan_read_in_two_stores_reads_each_its_own() {
+        let (a, b) = (vec![(&tcp::SEQ as Field, Value::UInt(1))], vec![(&tcp::SEQ as Field, Value::UInt(2))]);
+        let n = CHUNK / 2 + 1;
+        let (sa, sb) = (store_of(&vec![a; n]), store_of(&vec![b; n]));
+        assert!(!sa.chunks.is_empty());
+        let mut plan = Plan::new(&[&tcp::SEQ]);
+        for (store, want) in [(&sa, 1), (&sb, 2), (&sa, 1)] {
+            for i in [0, n - 1] {
+                let mut t = Tree::default();
+                assert!(store.decode(i, &mut plan, &mut t));
+                assert_eq!(t.nodes[0].value, Value::UInt(want));
+            }
         }
     }
 
@@ -452,7 +543,7 @@ mod tests {
         use Kind::*;
         assert_eq!(kinds, [Ipv4, Same(1), UInt, Same(1), True, False, Same(3)]);
         // The record holds the address and the number once each.
-        assert_eq!(store.record(0).unwrap().len(), 1 + 4 + 1);
+        assert_eq!(store.record(0, &mut Cursor::default()).unwrap().len(), 1 + 4 + 1);
         for (f, v) in &items {
             assert_eq!(decoded(&store, 0, &[*f]).unwrap(), vec![(f.name.to_string(), v.clone())]);
         }
@@ -461,8 +552,8 @@ mod tests {
     #[test]
     fn damaged_records_are_refused_not_misread() {
         let mut store = store_of(&[vec![(&tcp::SEQ as Field, Value::UInt(1 << 40)), (&tcp::ACK, Value::UInt(1))]]);
-        let cut = store.blocks[0].len() - 2;
-        store.blocks[0].truncate(cut);
+        let cut = store.tail.len() - 2;
+        store.tail.truncate(cut);
         assert_eq!(decoded(&store, 0, &[&tcp::SEQ]), None);
         assert_eq!(decoded(&store, 0, &[&tcp::ACK]), None);
     }

@@ -6,6 +6,7 @@
 
 pub mod brief;
 pub mod capture;
+pub mod chunk;
 pub mod dissect;
 pub mod field;
 pub mod filter;

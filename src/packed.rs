@@ -3,7 +3,12 @@
 //! millions. Their numbers are mostly small or close to the previous
 //! record's, so each is encoded as varints against the one before it, in
 //! blocks of `BLOCK` that decode from their start: reading one record
-//! decodes at most a block, found by position or by its first key.
+//! decodes at most a block, found by position or by its first key. Blocks
+//! are sealed into compressed chunks as they accumulate (`crate::chunk`).
+
+use std::borrow::Cow;
+
+use crate::chunk::{self, Chunk, CHUNK};
 
 /// Records per block: a read decodes half of one on average. On 1M packets
 /// 8 made `-2` (a revisit of every packet) 10% faster than 16 and the
@@ -31,12 +36,21 @@ pub trait Pack: Sized {
 
 /// Records appended in order, read by position or by a key that grows with it.
 pub struct Packed<T: Pack> {
+    /// Tells packed stores apart in the per-thread unpacked chunks.
+    owner: u64,
+    /// Runs of whole blocks, sealed (see `crate::chunk`); item numbers are
+    /// block numbers.
+    sealed: Vec<Chunk>,
+    /// The blocks after the sealed ones, from block `open` on.
     bytes: Vec<u8>,
-    /// Where each block starts in `bytes`.
-    blocks: Vec<usize>,
+    open: usize,
+    /// Where each block starts: in its chunk, or in `bytes`.
+    blocks: Vec<u32>,
     /// Each block's first key, for `find`.
     keys: Vec<T::Key>,
     len: usize,
+    /// Bytes the packed records take before sealing.
+    raw_len: usize,
     carry: T::Carry,
     shared: T::Shared,
 }
@@ -44,24 +58,55 @@ pub struct Packed<T: Pack> {
 impl<T: Pack> Default for Packed<T> {
     fn default() -> Packed<T> {
         Packed {
+            owner: chunk::new_owner(),
+            sealed: Vec::new(),
             bytes: Vec::new(),
+            open: 0,
             blocks: Vec::new(),
             keys: Vec::new(),
             len: 0,
+            raw_len: 0,
             carry: T::Carry::default(),
             shared: T::Shared::default(),
         }
     }
 }
 
+/// A block's records, decoded one by one from its bytes.
+struct Block<'a, T: Pack> {
+    bytes: Cow<'a, [u8]>,
+    at: usize,
+    carry: T::Carry,
+    shared: &'a T::Shared,
+}
+
+impl<T: Pack> Iterator for Block<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        let mut rd = self.bytes.get(self.at..).filter(|rd| !rd.is_empty())?;
+        let len = rd.len();
+        let r = T::unpack(&mut self.carry, self.shared, &mut rd)?;
+        self.at += len - rd.len();
+        Some(r)
+    }
+}
+
 impl<T: Pack> Packed<T> {
     pub fn push(&mut self, r: &T) {
         if self.len.is_multiple_of(BLOCK) {
-            self.blocks.push(self.bytes.len());
+            if self.bytes.len() >= CHUNK {
+                self.sealed.push(Chunk::seal(self.open, &self.bytes));
+                self.bytes.clear();
+                self.open = self.blocks.len();
+            }
+            self.blocks.push(self.bytes.len() as u32);
             self.keys.push(r.key());
             self.carry = T::Carry::default();
         }
+        let before = self.bytes.len();
         r.pack(&mut self.carry, &mut self.shared, &mut self.bytes);
+        self.raw_len += self.bytes.len() - before;
         self.len += 1;
     }
 
@@ -73,17 +118,31 @@ impl<T: Pack> Packed<T> {
         self.len == 0
     }
 
-    /// Bytes the packed records take.
+    /// Bytes the packed records take, before sealing.
     pub fn bytes_len(&self) -> usize {
-        self.bytes.len()
+        self.raw_len
     }
 
     /// Block `b`'s records, decoded one by one.
-    fn block(&self, b: usize) -> impl Iterator<Item = T> + '_ {
-        let end = self.blocks.get(b + 1).copied().unwrap_or(self.bytes.len());
-        let mut rd = self.blocks.get(b).and_then(|&s| self.bytes.get(s..end)).unwrap_or_default();
-        let mut carry = T::Carry::default();
-        std::iter::from_fn(move || if rd.is_empty() { None } else { T::unpack(&mut carry, &self.shared, &mut rd) })
+    fn block(&self, b: usize) -> Block<'_, T> {
+        let bytes = self.block_bytes(b).unwrap_or_default();
+        Block { bytes, at: 0, carry: T::Carry::default(), shared: &self.shared }
+    }
+
+    /// Block `b`'s bytes: borrowed while it is open, copied out of its
+    /// unpacked chunk once sealed.
+    fn block_bytes(&self, b: usize) -> Option<Cow<'_, [u8]>> {
+        let start = *self.blocks.get(b)? as usize;
+        if b >= self.open {
+            let end = self.blocks.get(b + 1).map_or(self.bytes.len(), |&e| e as usize);
+            return self.bytes.get(start..end).map(Cow::Borrowed);
+        }
+        let c = chunk::holding(&self.sealed, b)?;
+        let next_chunk = self.sealed.get(c + 1).map_or(self.open, Chunk::first);
+        let end = (b + 1 < next_chunk).then(|| self.blocks[b + 1] as usize);
+        chunk::with_unpacked(self.owner, c, &self.sealed[c], |raw| {
+            raw.get(start..end.unwrap_or(raw.len())).map(|s| Cow::Owned(s.to_vec()))
+        })?
     }
 
     /// Keeps the first `n` records.
@@ -91,12 +150,28 @@ impl<T: Pack> Packed<T> {
         if n >= self.len {
             return;
         }
-        let b = n / BLOCK;
-        let keep: Vec<T> = self.block(b).take(n % BLOCK).collect();
-        self.bytes.truncate(self.blocks[b]);
+        let mut b = n / BLOCK;
+        let mut keep: Vec<T> = self.block(b).take(n % BLOCK).collect();
+        if b < self.open {
+            // The chunk holding block `b` is opened again, up to it.
+            let c = chunk::holding(&self.sealed, b).unwrap_or(0);
+            let first = self.sealed.get(c).map_or(0, Chunk::first);
+            let mut raw = Vec::new();
+            if self.sealed.get(c).and_then(|c| c.unpack_into(&mut raw)).is_some() {
+                raw.truncate(self.blocks[b] as usize);
+            } else {
+                (b, raw) = (first, Vec::new());
+                keep.clear();
+            }
+            self.sealed.truncate(c);
+            (self.bytes, self.open) = (raw, first);
+        } else {
+            self.bytes.truncate(self.blocks[b] as usize);
+        }
         self.blocks.truncate(b);
         self.keys.truncate(b);
         self.len = b * BLOCK;
+        self.raw_len = self.sealed.iter().map(Chunk::raw_len).sum::<usize>() + self.bytes.len();
         for r in &keep {
             self.push(r);
         }
@@ -191,6 +266,36 @@ mod tests {
             assert_eq!(p.iter().collect::<Vec<_>>(), recs[..n]);
             p.push(&recs[n]);
             assert_eq!(p.get(n).as_ref(), Some(&recs[n]));
+            p.truncate(n);
+        }
+    }
+
+    #[test]
+    fn sealed_records_read_back_and_truncate() {
+        let recs: Vec<Rec> = (0..60_000u32).map(|i| Rec(i / 3, u64::from(i % 50) * 1000)).collect();
+        let mut p = Packed::default();
+        for r in &recs {
+            p.push(r);
+        }
+        assert!(p.sealed.len() >= 2, "{} chunks", p.sealed.len());
+        let packed: usize = p.sealed.iter().map(|c| c.data_len()).sum::<usize>() + p.bytes.len();
+        assert!(packed * 2 < p.bytes_len(), "{packed} of {}", p.bytes_len());
+        assert_eq!(p.iter().collect::<Vec<_>>(), recs);
+        for i in (0..recs.len()).step_by(997).chain([0, BLOCK - 1, BLOCK, recs.len() - 1]) {
+            assert_eq!(p.get(i).as_ref(), Some(&recs[i]));
+            assert_eq!(p.get_with_prev(i).1.as_ref(), Some(&recs[i]));
+            let first = recs.iter().position(|x| x.0 == recs[i].0).unwrap();
+            assert_eq!(p.find(&recs[i].0), Some((first, recs[first].clone())));
+        }
+        // Into the last sealed chunk, then into the first.
+        for n in [p.open * BLOCK - 5, 3 * BLOCK + 2, 0] {
+            p.truncate(n);
+            assert_eq!(p.len(), n);
+            assert_eq!(p.iter().collect::<Vec<_>>(), recs[..n]);
+            for r in &recs[n..] {
+                p.push(r);
+            }
+            assert_eq!(p.iter().collect::<Vec<_>>(), recs);
             p.truncate(n);
         }
     }
