@@ -43,14 +43,13 @@ pub struct Packed<T: Pack> {
     sealed: Vec<Chunk>,
     /// The blocks after the sealed ones, from block `open` on.
     bytes: Vec<u8>,
-    open: usize,
-    /// Where each block starts: in its chunk, or in `bytes`.
-    blocks: Vec<u32>,
-    /// Each block's first key, for `find`.
-    keys: Vec<T::Key>,
-    len: usize,
-    /// Bytes the packed records take before sealing.
-    raw_len: usize,
+    open: u32,
+    /// Where each block starts (in its chunk, or in `bytes`), and its first
+    /// key, for `find`.
+    blocks: Vec<(u32, T::Key)>,
+    /// Records: u32, as a store holds one per packet at most (this struct
+    /// is in each TCP stream, so its size counts).
+    len: u32,
     carry: T::Carry,
     shared: T::Shared,
 }
@@ -63,9 +62,7 @@ impl<T: Pack> Default for Packed<T> {
             bytes: Vec::new(),
             open: 0,
             blocks: Vec::new(),
-            keys: Vec::new(),
             len: 0,
-            raw_len: 0,
             carry: T::Carry::default(),
             shared: T::Shared::default(),
         }
@@ -94,24 +91,21 @@ impl<T: Pack> Iterator for Block<'_, T> {
 
 impl<T: Pack> Packed<T> {
     pub fn push(&mut self, r: &T) {
-        if self.len.is_multiple_of(BLOCK) {
+        if self.len().is_multiple_of(BLOCK) {
             if self.bytes.len() >= CHUNK {
-                self.sealed.push(Chunk::seal(self.open, &self.bytes));
+                self.sealed.push(Chunk::seal(self.open as usize, &self.bytes));
                 self.bytes.clear();
-                self.open = self.blocks.len();
+                self.open = self.blocks.len() as u32;
             }
-            self.blocks.push(self.bytes.len() as u32);
-            self.keys.push(r.key());
+            self.blocks.push((self.bytes.len() as u32, r.key()));
             self.carry = T::Carry::default();
         }
-        let before = self.bytes.len();
         r.pack(&mut self.carry, &mut self.shared, &mut self.bytes);
-        self.raw_len += self.bytes.len() - before;
         self.len += 1;
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.len as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -120,7 +114,13 @@ impl<T: Pack> Packed<T> {
 
     /// Bytes the packed records take, before sealing.
     pub fn bytes_len(&self) -> usize {
-        self.raw_len
+        self.sealed.iter().map(Chunk::raw_len).sum::<usize>() + self.bytes.len()
+    }
+
+    /// Gives back the room kept for more records.
+    pub fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.blocks.shrink_to_fit();
     }
 
     /// Block `b`'s records, decoded one by one.
@@ -132,14 +132,15 @@ impl<T: Pack> Packed<T> {
     /// Block `b`'s bytes: borrowed while it is open, copied out of its
     /// unpacked chunk once sealed.
     fn block_bytes(&self, b: usize) -> Option<Cow<'_, [u8]>> {
-        let start = *self.blocks.get(b)? as usize;
-        if b >= self.open {
-            let end = self.blocks.get(b + 1).map_or(self.bytes.len(), |&e| e as usize);
-            return self.bytes.get(start..end).map(Cow::Borrowed);
+        let start = self.blocks.get(b)?.0 as usize;
+        let end = self.blocks.get(b + 1).map(|e| e.0 as usize);
+        let open = self.open as usize;
+        if b >= open {
+            return self.bytes.get(start..end.unwrap_or(self.bytes.len())).map(Cow::Borrowed);
         }
         let c = chunk::holding(&self.sealed, b)?;
-        let next_chunk = self.sealed.get(c + 1).map_or(self.open, Chunk::first);
-        let end = (b + 1 < next_chunk).then(|| self.blocks[b + 1] as usize);
+        let next_chunk = self.sealed.get(c + 1).map_or(open, Chunk::first);
+        let end = end.filter(|_| b + 1 < next_chunk);
         chunk::with_unpacked(self.owner, c, &self.sealed[c], |raw| {
             raw.get(start..end.unwrap_or(raw.len())).map(|s| Cow::Owned(s.to_vec()))
         })?
@@ -147,31 +148,29 @@ impl<T: Pack> Packed<T> {
 
     /// Keeps the first `n` records.
     pub fn truncate(&mut self, n: usize) {
-        if n >= self.len {
+        if n >= self.len() {
             return;
         }
         let mut b = n / BLOCK;
         let mut keep: Vec<T> = self.block(b).take(n % BLOCK).collect();
-        if b < self.open {
+        if b < self.open as usize {
             // The chunk holding block `b` is opened again, up to it.
             let c = chunk::holding(&self.sealed, b).unwrap_or(0);
             let first = self.sealed.get(c).map_or(0, Chunk::first);
             let mut raw = Vec::new();
             if self.sealed.get(c).and_then(|c| c.unpack_into(&mut raw)).is_some() {
-                raw.truncate(self.blocks[b] as usize);
+                raw.truncate(self.blocks[b].0 as usize);
             } else {
                 (b, raw) = (first, Vec::new());
                 keep.clear();
             }
             self.sealed.truncate(c);
-            (self.bytes, self.open) = (raw, first);
+            (self.bytes, self.open) = (raw, first as u32);
         } else {
-            self.bytes.truncate(self.blocks[b] as usize);
+            self.bytes.truncate(self.blocks[b].0 as usize);
         }
         self.blocks.truncate(b);
-        self.keys.truncate(b);
-        self.len = b * BLOCK;
-        self.raw_len = self.sealed.iter().map(Chunk::raw_len).sum::<usize>() + self.bytes.len();
+        self.len = (b * BLOCK) as u32;
         for r in &keep {
             self.push(r);
         }
@@ -200,7 +199,7 @@ impl<T: Pack> Packed<T> {
     pub fn find(&self, k: &T::Key) -> Option<(usize, T)> {
         // A record with key `k` starts no earlier than the last block whose
         // first key is below `k`.
-        let b = self.keys.partition_point(|x| x < k).saturating_sub(1);
+        let b = self.blocks.partition_point(|x| x.1 < *k).saturating_sub(1);
         for (j, r) in self.block(b).chain(self.block(b + 1)).enumerate() {
             match r.key().cmp(k) {
                 std::cmp::Ordering::Less => continue,
@@ -288,7 +287,7 @@ mod tests {
             assert_eq!(p.find(&recs[i].0), Some((first, recs[first].clone())));
         }
         // Into the last sealed chunk, then into the first.
-        for n in [p.open * BLOCK - 5, 3 * BLOCK + 2, 0] {
+        for n in [p.open as usize * BLOCK - 5, 3 * BLOCK + 2, 0] {
             p.truncate(n);
             assert_eq!(p.len(), n);
             assert_eq!(p.iter().collect::<Vec<_>>(), recs[..n]);

@@ -219,6 +219,11 @@ impl HttpState {
         let mut links = Links { number: s.responses, prev: s.last_response_frame, ..Links::default() };
         s.last_response_frame = at.0;
         let q = s.pending.pop_front();
+        if s.pending.is_empty() {
+            // Most streams are done with their requests here: their room
+            // goes, rather than stay for each of thousands of streams.
+            s.pending = VecDeque::new();
+        }
         if let Some(q) = &q {
             links.request_in = q.frame;
             links.prev_request = q.prev_request;

@@ -95,6 +95,15 @@ impl Default for Dir {
     }
 }
 
+impl Dir {
+    /// Drops the room left from segments since acknowledged.
+    pub fn trim(&mut self) {
+        if self.unacked.is_empty() {
+            self.unacked = Vec::new();
+        }
+    }
+}
+
 /// One segment as the analysis sees it (relative numbers).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Seg {

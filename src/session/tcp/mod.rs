@@ -209,7 +209,9 @@ pub struct Stream {
     first_rtt: i64,
     completeness: u8,
     /// Which direction sent the first FIN (0 client, 1 server).
-    closer: Option<usize>,
+    closer: Option<u8>,
+    /// A bit for each direction that sent a FIN; both after a RST.
+    ended: u8,
     /// Segments seen.
     count: u32,
     chunks: Packed<ChunkRef>,
@@ -230,9 +232,21 @@ impl Stream {
             first_rtt: 0,
             completeness: 0,
             closer: None,
+            ended: 0,
             count: 0,
             chunks: Packed::default(),
         }
+    }
+}
+
+impl Stream {
+    /// Frees the spare room a closed stream keeps from its busy time (a
+    /// capture of many short connections holds thousands of them). Its
+    /// state stays: late segments are still tracked as before.
+    fn trim(&mut self) {
+        self.dirs.iter_mut().for_each(Dir::trim);
+        self.reasm.iter_mut().for_each(Reasm::trim);
+        self.chunks.shrink_to_fit();
     }
 }
 
@@ -369,7 +383,16 @@ impl TcpTable {
         if s.flags & (SYN | FIN) != 0 {
             nxtseq = nxtseq.wrapping_add(1);
         }
-        let fin_active = s.flags & FIN != 0 && *st.closer.get_or_insert(fi) == fi;
+        let fin_active = s.flags & FIN != 0 && *st.closer.get_or_insert(fi as u8) == fi as u8;
+        if s.flags & FIN != 0 {
+            st.ended |= 1 << fi;
+        }
+        if s.flags & RST != 0 {
+            st.ended = 3;
+        }
+        if st.ended == 3 {
+            st.trim();
+        }
         let completeness = st.completeness;
         st.completeness |= completeness_bits(first, s);
         let out = SegOut {

@@ -154,6 +154,12 @@ impl Reasm {
     pub fn held_bytes(&self) -> usize {
         self.held_bytes
     }
+
+    /// Drops the room left from messages already delivered.
+    pub fn trim(&mut self) {
+        self.pending.shrink_to_fit();
+        self.pending_segs.shrink_to_fit();
+    }
 }
 
 #[cfg(test)]
