@@ -117,11 +117,6 @@ impl<T: Pack> Packed<T> {
         self.sealed.iter().map(Chunk::raw_len).sum::<usize>() + self.bytes.len()
     }
 
-    /// Gives back the room kept for more records.
-    pub fn shrink_to_fit(&mut self) {
-        self.bytes.shrink_to_fit();
-        self.blocks.shrink_to_fit();
-    }
 
     /// Block `b`'s records, decoded one by one.
     fn block(&self, b: usize) -> Block<'_, T> {

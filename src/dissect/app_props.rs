@@ -88,7 +88,7 @@ fn check_bounds(session: &mut Session) -> Result<(), TestCaseError> {
     for i in 0..session.tcp.stream_count() {
         if let Some(st) = session.tcp.stream_mut(i) {
             for r in &st.reasm {
-                prop_assert!(r.pending.len() <= PDU_LIMIT);
+                prop_assert!(r.pending().len() <= PDU_LIMIT);
                 prop_assert!(r.held_bytes() <= HELD_LIMIT);
             }
         }

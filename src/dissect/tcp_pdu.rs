@@ -88,13 +88,12 @@ fn closed(cx: &mut Ctx, root: NodeId, seg: &TcpSeg, seq: u32) {
 /// without a length) is complete now. The FIN's frame is listed among the
 /// segments, with no data when it carried none (Wireshark's `#8(0)`).
 fn flush_at_fin(cx: &mut Ctx, r: &mut Reasm, app: TcpApp, seg: &TcpSeg, calls: &mut Calls) -> bool {
-    if r.pending.is_empty() {
+    if r.pending().is_empty() {
         return false;
     }
     let frame = cx.meta.number;
-    let pdu = std::mem::take(&mut r.pending);
-    let mut segs = std::mem::take(&mut r.pending_segs);
-    r.need = None;
+    let (pdu, mut segs) = r.take_pending();
+    r.set_need(None);
     if segs.last().map(|s| s.0) != Some(frame) {
         segs.push((frame, 0));
     }
@@ -160,7 +159,7 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
             cx.tree().close_to(root);
         }
         (Some(app), Accept::InOrder { skip, .. }) => {
-            let continues = !r.pending.is_empty() || !ready.is_empty();
+            let continues = !r.pending().is_empty() || !ready.is_empty();
             if continues {
                 segment_data(cx, p);
                 out.segment_data = true;
@@ -225,7 +224,7 @@ fn deliver(
     let mut pos = 0usize;
     while pos < bytes.len() {
         let rest = &bytes[pos..];
-        if r.pending.is_empty() {
+        if r.pending().is_empty() {
             if let Some((b, base)) = frame_buf {
                 let Ok(view) = b.from(pos) else { return false };
                 let call = AppCall::Payload { off: (base + pos) as u32, len: rest.len() as u32 };
@@ -247,33 +246,31 @@ fn deliver(
                         }
                         out.partial = true;
                         if r.append_pending(frame, &rest[offset..]) {
-                            r.need = more.filter(|&k| k > 0);
+                            r.set_need(more.filter(|&k| k > 0));
                         }
                         return false;
                     }
                 }
             }
         }
-        let take = r.need.map_or(rest.len(), |k| k.min(rest.len()));
+        let take = r.need().map_or(rest.len(), |k| k.min(rest.len()));
         if !r.append_pending(frame, &rest[..take]) {
             return false;
         }
         pos += take;
-        if let Some(k) = r.need {
+        if let Some(k) = r.need() {
             if take < k {
-                r.need = Some(k - take);
+                r.set_need(Some(k - take));
                 out.partial = true;
                 return false;
             }
         }
-        let pdu = std::mem::take(&mut r.pending);
-        let segs = std::mem::take(&mut r.pending_segs);
+        let (pdu, segs) = r.take_pending();
         let (res, kept) = reassembled(cx, app, seg, pdu, &segs, true);
         match res {
             Pdu::NeedMore { offset: 0, more } => {
-                r.pending = kept.unwrap_or_default();
-                r.pending_segs = segs;
-                r.need = more.filter(|&k| k > 0);
+                r.put_pending(kept.unwrap_or_default(), segs);
+                r.set_need(more.filter(|&k| k > 0));
                 out.partial = true;
             }
             Pdu::NeedMore { offset, more } => {
@@ -282,10 +279,9 @@ fn deliver(
                 if let Some(id) = cx.session.tcp.store_pdu(cx.meta.number, &pdu, &segs) {
                     out.calls.push(AppCall::Reassembled(id));
                 }
-                r.pending = pdu;
-                r.pending_segs = segs;
+                r.put_pending(pdu, segs);
                 r.consume_pending(offset);
-                r.need = more.filter(|&k| k > 0);
+                r.set_need(more.filter(|&k| k > 0));
                 out.partial = true;
             }
             Pdu::Done(_) | Pdu::NotMine => {
@@ -295,7 +291,7 @@ fn deliver(
                         out.calls.push(AppCall::Reassembled(id));
                     }
                 }
-                r.need = None;
+                r.set_need(None);
                 if matches!(res, Pdu::NotMine) {
                     return true;
                 }
@@ -474,6 +470,7 @@ mod tests {
     /// Handshake, then the client's payloads (relative seq, bytes) in the
     /// order given, with `lines` as the stream's application.
     fn conversation(s: &mut Session, segs: &[(u32, &[u8])]) -> Vec<(Vec<u8>, Dissection)> {
+        s.tcp.keep_chunks = true;
         let mut out = Vec::new();
         let hs = [
             frame(1000, 80, 10, 0, 0x002, 100, &[], &[]),

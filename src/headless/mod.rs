@@ -123,6 +123,7 @@ impl<'f> Printer<'f> {
         // Following a TCP stream reads the stream table's chunks.
         if !stats.is_empty() {
             self.session.tcp.keep_frames = true;
+            self.session.tcp.keep_chunks = true;
             self.session.http.keep_frames = true;
         }
         self.depth = depth_for(self.format, self.verbose, self.filter, !stats.is_empty());

@@ -214,7 +214,6 @@ pub struct Stream {
     ended: u8,
     /// Segments seen.
     count: u32,
-    chunks: Packed<ChunkRef>,
 }
 
 impl Stream {
@@ -234,7 +233,6 @@ impl Stream {
             closer: None,
             ended: 0,
             count: 0,
-            chunks: Packed::default(),
         }
     }
 }
@@ -246,7 +244,6 @@ impl Stream {
     fn trim(&mut self) {
         self.dirs.iter_mut().for_each(Dir::trim);
         self.reasm.iter_mut().for_each(Reasm::trim);
-        self.chunks.shrink_to_fit();
     }
 }
 
@@ -263,12 +260,18 @@ pub struct TcpTable {
     streams: Vec<Stream>,
     frames: frame_store::FrameStore,
     rare: Vec<Rare>,
+    /// Each stream's follow-stream chunks, when kept (`keep_chunks`).
+    chunks: Vec<Packed<ChunkRef>>,
     inline: Vec<Box<[u8]>>,
     pdus: Vec<StoredPdu>,
-    /// Whether frames will be dissected again or streams viewed (the TUI):
-    /// then per-frame results, reassembled messages and follow-stream chunks
-    /// are kept. A one-pass run (headless) has no use for them.
+    /// Whether frames will be dissected again (the inspector, `-2`): then
+    /// per-frame results and reassembled messages are kept. A one-pass run
+    /// has no use for them.
     pub keep_frames: bool,
+    /// Whether streams will be followed from this table (`-z follow,tcp`):
+    /// then their chunks are kept. The inspector's follow view reads the
+    /// stream's packets again instead.
+    pub keep_chunks: bool,
 }
 
 impl Default for TcpTable {
@@ -278,9 +281,11 @@ impl Default for TcpTable {
             streams: Vec::new(),
             frames: frame_store::FrameStore::default(),
             rare: Vec::new(),
+            chunks: Vec::new(),
             inline: Vec::new(),
             pdus: Vec::new(),
             keep_frames: true,
+            keep_chunks: false,
         }
     }
 }
@@ -498,10 +503,12 @@ impl TcpTable {
 
     /// Records bytes delivered in stream order, for follow-stream.
     pub fn add_chunk(&mut self, stream: u32, from_client: bool, frame: u32, frame_off: Option<u32>, bytes: &[u8]) {
-        if bytes.is_empty() || !self.keep_frames {
+        if bytes.is_empty() || !self.keep_chunks || stream as usize >= self.streams.len() {
             return;
         }
-        let Some(st) = self.streams.get_mut(stream as usize) else { return };
+        if self.chunks.len() <= stream as usize {
+            self.chunks.resize_with(stream as usize + 1, Packed::default);
+        }
         let at = match frame_off {
             Some(o) => ChunkAt::Frame(o),
             None => {
@@ -509,7 +516,7 @@ impl TcpTable {
                 ChunkAt::Inline(self.inline.len() as u32 - 1)
             }
         };
-        st.chunks.push(&ChunkRef { dir: (!from_client) as u8, frame, len: bytes.len() as u32, at });
+        self.chunks[stream as usize].push(&ChunkRef { dir: (!from_client) as u8, frame, len: bytes.len() as u32, at });
     }
 
     pub fn stream_count(&self) -> u32 {
@@ -525,10 +532,10 @@ impl TcpTable {
     /// out-of-order bytes in their place), as chunks in the order they were
     /// completed. `frame_bytes(n)` gives frame n's captured bytes.
     pub fn follow(&self, stream: u32, mut frame_bytes: impl FnMut(u32) -> Option<Vec<u8>>) -> Vec<FollowChunk> {
-        let Some(st) = self.streams.get(stream as usize) else { return Vec::new() };
-        let mut out: Vec<FollowChunk> = Vec::with_capacity(st.chunks.len());
+        let Some(chunks) = self.chunks.get(stream as usize) else { return Vec::new() };
+        let mut out: Vec<FollowChunk> = Vec::with_capacity(chunks.len());
         let mut cache: Option<(u32, Vec<u8>)> = None;
-        for c in st.chunks.iter() {
+        for c in chunks.iter() {
             let bytes = match &c.at {
                 ChunkAt::Inline(i) => match self.inline.get(*i as usize) {
                     Some(b) => b.to_vec(),

@@ -41,13 +41,26 @@ pub struct Reasm {
     started: bool,
     /// Relative sequence number of the next byte expected.
     next: u32,
+    /// What waits, when something has: most segments carry whole messages
+    /// and arrive in order, and a capture holds thousands of streams.
+    waiting: Option<Box<Waiting>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Waiting {
     held: BTreeMap<u32, Held>,
     held_bytes: usize,
     /// The incomplete message's bytes and the segments they came from.
-    pub pending: Vec<u8>,
-    pub pending_segs: Vec<(u32, u32)>,
+    pending: Vec<u8>,
+    pending_segs: Vec<(u32, u32)>,
     /// Bytes still missing from it, when known.
-    pub need: Option<usize>,
+    need: Option<usize>,
+}
+
+impl Waiting {
+    fn is_empty(&self) -> bool {
+        self.held.is_empty() && self.pending.is_empty() && self.pending_segs.is_empty() && self.need.is_none()
+    }
 }
 
 fn before(a: u32, b: u32) -> bool {
@@ -55,6 +68,10 @@ fn before(a: u32, b: u32) -> bool {
 }
 
 impl Reasm {
+    fn waiting(&mut self) -> &mut Waiting {
+        self.waiting.get_or_insert_with(Box::default)
+    }
+
     /// Places `data` (relative sequence `seq`) in the stream.
     pub fn accept(&mut self, frame: u32, frame_off: Option<u32>, seq: u32, data: &[u8]) -> Accept {
         let len = data.len() as u32;
@@ -71,16 +88,16 @@ impl Reasm {
             self.next = end;
             return Accept::InOrder { skip, lost: false };
         }
-        if self.held_bytes + data.len() <= HELD_LIMIT && !self.held.contains_key(&seq) {
-            self.held_bytes += data.len();
-            self.held.insert(seq, Held { frame, frame_off, data: data.to_vec() });
+        let w = self.waiting();
+        if w.held_bytes + data.len() <= HELD_LIMIT && !w.held.contains_key(&seq) {
+            w.held_bytes += data.len();
+            w.held.insert(seq, Held { frame, frame_off, data: data.to_vec() });
             return Accept::Held;
         }
         // Too much waits behind the gap: take it as lost and resume here,
         // dropping what was held before this segment.
-        let keep = self.held.split_off(&seq);
-        self.held = keep;
-        self.held_bytes = self.held.values().map(|h| h.data.len()).sum();
+        w.held = w.held.split_off(&seq);
+        w.held_bytes = w.held.values().map(|h| h.data.len()).sum();
         self.clear_pending();
         self.next = end;
         Accept::InOrder { skip: 0, lost: true }
@@ -89,14 +106,15 @@ impl Reasm {
     /// The next held segment that has become contiguous, trimmed to its new
     /// bytes; held segments wholly delivered meanwhile are dropped.
     pub fn take_ready(&mut self) -> Option<Held> {
+        let w = self.waiting.as_mut()?;
         loop {
-            let (&seq, h) = self.held.iter().next()?;
+            let (&seq, h) = w.held.iter().next()?;
             let end = seq.wrapping_add(h.data.len() as u32);
             if before(self.next, seq) {
                 return None;
             }
-            let mut h = self.held.remove(&seq)?;
-            self.held_bytes -= h.data.len();
+            let mut h = w.held.remove(&seq)?;
+            w.held_bytes -= h.data.len();
             if !before(self.next, end) {
                 continue;
             }
@@ -108,17 +126,50 @@ impl Reasm {
         }
     }
 
+    /// The incomplete message's bytes so far.
+    pub fn pending(&self) -> &[u8] {
+        self.waiting.as_ref().map_or(&[], |w| &w.pending)
+    }
+
+    /// Bytes still missing from the incomplete message, when known.
+    pub fn need(&self) -> Option<usize> {
+        self.waiting.as_ref().and_then(|w| w.need)
+    }
+
+    pub fn set_need(&mut self, need: Option<usize>) {
+        if need.is_some() || self.waiting.is_some() {
+            self.waiting().need = need;
+        }
+    }
+
+    /// Takes the incomplete message's bytes and segments out.
+    pub fn take_pending(&mut self) -> (Vec<u8>, Vec<(u32, u32)>) {
+        match self.waiting.as_mut() {
+            Some(w) => (std::mem::take(&mut w.pending), std::mem::take(&mut w.pending_segs)),
+            None => Default::default(),
+        }
+    }
+
+    /// Puts bytes and segments back as the incomplete message.
+    pub fn put_pending(&mut self, bytes: Vec<u8>, segs: Vec<(u32, u32)>) {
+        if !bytes.is_empty() || !segs.is_empty() || self.waiting.is_some() {
+            let w = self.waiting();
+            (w.pending, w.pending_segs) = (bytes, segs);
+        }
+    }
+
     /// Adds bytes to the incomplete message; false (and the message
     /// abandoned) when it would pass `PDU_LIMIT`.
     pub fn append_pending(&mut self, frame: u32, bytes: &[u8]) -> bool {
-        if self.pending.len() + bytes.len() > PDU_LIMIT {
+        if self.pending().len() + bytes.len() > PDU_LIMIT {
             self.clear_pending();
             return false;
         }
-        self.pending.extend_from_slice(bytes);
-        match self.pending_segs.last_mut() {
+        let w = self.waiting();
+        w.pending.extend_from_slice(bytes);
+        match w.pending_segs.last_mut() {
             Some(last) if last.0 == frame => last.1 += bytes.len() as u32,
-            _ => self.pending_segs.push((frame, bytes.len() as u32)),
+            _ => w.pending_segs.push((frame, bytes.len() as u32)),
         }
         true
     }
@@ -126,39 +177,48 @@ impl Reasm {
     /// Drops the first `n` bytes of the incomplete message (dissected) and
     /// the segments that only they came from.
     pub fn consume_pending(&mut self, n: usize) {
-        let n = n.min(self.pending.len());
-        self.pending.drain(..n);
+        let Some(w) = self.waiting.as_mut() else { return };
+        let n = n.min(w.pending.len());
+        w.pending.drain(..n);
         let mut left = n as u32;
-        while let Some(first) = self.pending_segs.first_mut() {
+        while let Some(first) = w.pending_segs.first_mut() {
             if first.1 > left {
                 first.1 -= left;
                 break;
             }
             left -= first.1;
-            self.pending_segs.remove(0);
+            w.pending_segs.remove(0);
         }
     }
 
     pub fn clear_pending(&mut self) {
-        self.pending.clear();
-        self.pending_segs.clear();
-        self.need = None;
+        if let Some(w) = self.waiting.as_mut() {
+            w.pending.clear();
+            w.pending_segs.clear();
+            w.need = None;
+        }
     }
 
     /// Whether `seq` is where the stream continues, with nothing missing
     /// before it.
     pub fn continues_at(&self, seq: u32) -> bool {
-        self.started && self.next == seq && self.held.is_empty()
+        self.started && self.next == seq && self.waiting.as_ref().is_none_or(|w| w.held.is_empty())
     }
 
     pub fn held_bytes(&self) -> usize {
-        self.held_bytes
+        self.waiting.as_ref().map_or(0, |w| w.held_bytes)
     }
 
-    /// Drops the room left from messages already delivered.
+    /// Drops what is left from messages already delivered.
     pub fn trim(&mut self) {
-        self.pending.shrink_to_fit();
-        self.pending_segs.shrink_to_fit();
+        match self.waiting.as_mut() {
+            Some(w) if w.is_empty() => self.waiting = None,
+            Some(w) => {
+                w.pending.shrink_to_fit();
+                w.pending_segs.shrink_to_fit();
+            }
+            None => {}
+        }
     }
 }
 
@@ -196,8 +256,10 @@ mod tests {
         assert!(r.append_pending(4, b"abcd"));
         assert!(r.append_pending(6, b"ef"));
         r.consume_pending(5);
-        assert_eq!(r.pending, b"f");
-        assert_eq!(r.pending_segs, vec![(6, 1)]);
+        assert_eq!(r.pending(), b"f");
+        assert_eq!(r.take_pending(), (b"f".to_vec(), vec![(6, 1)]));
+        r.trim();
+        assert!(r.waiting.is_none(), "an empty direction keeps nothing");
     }
 
     proptest! {
@@ -219,7 +281,7 @@ mod tests {
                 }
                 prop_assert!(r.held_bytes() <= HELD_LIMIT);
                 let _ = r.append_pending(i as u32, &data);
-                prop_assert!(r.pending.len() <= PDU_LIMIT);
+                prop_assert!(r.pending().len() <= PDU_LIMIT);
                 if i % 3 == 0 { r.consume_pending(len / 2); }
             }
         }

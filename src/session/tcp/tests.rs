@@ -35,7 +35,7 @@ impl Drop for Conn {
 
 impl Conn {
     fn new() -> Conn {
-        Conn { t: TcpTable::default(), frame: 0, seen: Vec::new() }
+        Conn { t: TcpTable { keep_chunks: true, ..TcpTable::default() }, frame: 0, seen: Vec::new() }
     }
 
     /// A segment from the client (`c`) or server with relative numbers.
