@@ -19,6 +19,7 @@
 use crate::chunk::{self, Chunk, CHUNK};
 use crate::session::HashMap;
 
+use crate::dissect::frame;
 use crate::field::{self, Field, Value};
 use crate::tree::Tree;
 use crate::varint;
@@ -34,6 +35,8 @@ enum Kind {
     UInt,
     Int,
     FrameNum,
+    /// The packet's own number (its position plus one): not stored.
+    Number,
     Ipv4,
     Ipv6,
     Ether,
@@ -175,7 +178,7 @@ impl BriefStore {
             plan.by_shape.resize(id + 1, None);
         }
         let steps = plan.by_shape[id].get_or_insert_with(|| Step::compile(shape, &plan.fields));
-        run(steps, rec, &mut plan.marks, tree).is_some()
+        run(steps, rec, i as u64 + 1, &mut plan.marks, tree).is_some()
     }
 }
 
@@ -246,7 +249,7 @@ impl Step {
 /// The stored width of a value of `kind`, None for a varint.
 fn width(kind: Kind) -> Option<u16> {
     match kind {
-        Kind::None | Kind::True | Kind::False | Kind::Same(_) => Some(0),
+        Kind::None | Kind::True | Kind::False | Kind::Same(_) | Kind::Number => Some(0),
         Kind::UInt | Kind::Int | Kind::FrameNum => None,
         Kind::Ipv4 => Some(4),
         Kind::Ipv6 => Some(16),
@@ -255,7 +258,7 @@ fn width(kind: Kind) -> Option<u16> {
 }
 
 /// Runs `steps` over a record's values; None if the record is damaged.
-fn run(steps: &[Step], whole: &[u8], marks: &mut Vec<usize>, tree: &mut Tree) -> Option<()> {
+fn run(steps: &[Step], whole: &[u8], number: u64, marks: &mut Vec<usize>, tree: &mut Tree) -> Option<()> {
     let mut rec = whole;
     for &step in steps {
         match step {
@@ -269,11 +272,11 @@ fn run(steps: &[Step], whole: &[u8], marks: &mut Vec<usize>, tree: &mut Tree) ->
                 marks[s] = whole.len() - rec.len();
             }
             Step::Read(f, kind) => {
-                let value = read(kind, &mut rec)?;
+                let value = read(kind, &mut rec, number)?;
                 tree.add(f, 0..0, value);
             }
             Step::ReadMarked(f, kind, s) => {
-                let value = read(kind, &mut whole.get(*marks.get(s as usize)?..)?)?;
+                let value = read(kind, &mut whole.get(*marks.get(s as usize)?..)?, number)?;
                 tree.add(f, 0..0, value);
             }
             Step::Refuse => return None,
@@ -308,6 +311,8 @@ pub struct Encoder {
     key: Vec<(usize, Kind)>,
     bytes: Vec<u8>,
     lens: Vec<u32>,
+    /// Records published so far.
+    published: usize,
 }
 
 impl Encoder {
@@ -318,10 +323,12 @@ impl Encoder {
     /// Adds the record of the next packet, from its brief items.
     pub fn push(&mut self, items: &[(Field, Value)]) {
         let before = self.bytes.len();
+        let number = Value::UInt((self.published + self.lens.len()) as u64 + 1);
         self.key.clear();
         let mut storable = true;
-        for (j, (f, _)) in items.iter().enumerate() {
-            match kind_at(items, j) {
+        for (j, (f, v)) in items.iter().enumerate() {
+            let own_number = field::same(f, &frame::NUMBER) && *v == number;
+            match if own_number { Some(Kind::Number) } else { kind_at(items, j) } {
                 Some(k) => self.key.push((*f as *const _ as usize, k)),
                 None => storable = false,
             }
@@ -342,7 +349,7 @@ impl Encoder {
             };
             varint::put(&mut self.bytes, id as u64);
             for ((_, v), (_, k)) in items.iter().zip(&self.key) {
-                if !matches!(k, Kind::Same(_)) {
+                if !matches!(k, Kind::Same(_) | Kind::Number) {
                     write(v, &mut self.bytes);
                 }
             }
@@ -366,6 +373,7 @@ impl Encoder {
             store.shapes[id as usize] = shape;
         }
         let mut at = 0;
+        self.published += self.lens.len();
         for len in self.lens.drain(..) {
             let end = at + len as usize;
             store.push(&self.bytes[at..end]);
@@ -418,8 +426,9 @@ fn write(v: &Value, out: &mut Vec<u8>) {
     }
 }
 
-fn read(kind: Kind, rec: &mut &[u8]) -> Option<Value> {
+fn read(kind: Kind, rec: &mut &[u8], number: u64) -> Option<Value> {
     Some(match kind {
+        Kind::Number => Value::UInt(number),
         Kind::None | Kind::Same(_) => Value::None,
         Kind::True => Value::Bool(true),
         Kind::False => Value::Bool(false),
@@ -523,6 +532,19 @@ mod tests {
                 assert!(store.decode(i, &mut plan, &mut t));
                 assert_eq!(t.nodes[0].value, Value::UInt(want));
             }
+        }
+    }
+
+    #[test]
+    fn a_packet_s_own_number_is_not_stored() {
+        let p = |n: u64| vec![(&frame::NUMBER as Field, Value::UInt(n)), (&tcp::SEQ, Value::UInt(5))];
+        // The third packet claims number 7: it is stored as it is.
+        let store = store_of(&[p(1), p(2), p(7)]);
+        let mut cur = Cursor::default();
+        assert_eq!(store.record(0, &mut cur).unwrap().len(), 1 + 1, "the shape and tcp.seq");
+        assert_eq!(store.record(1, &mut cur), store.record(0, &mut Cursor::default()));
+        for (i, n) in [(0, 1), (1, 2), (2, 7)] {
+            assert_eq!(decoded(&store, i, &[&frame::NUMBER]).unwrap(), vec![("frame.number".into(), Value::UInt(n))]);
         }
     }
 
