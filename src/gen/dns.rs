@@ -186,7 +186,8 @@ pub fn run(args: &Args, log: &Log) -> anyhow::Result<()> {
     let zone = Arc::new(Zone::parse(&text)?);
     let queries = parse_queries(&args.queries, &zone.origin)?;
     let (sockets, target) = if c.runs_server() {
-        let (udp, tcp) = bind_pair(|| common::bind_preferred(c, PORT, FALLBACK_PORT, common::bind_udp), c.port == Some(0))?;
+        let bind_udp = || common::bind_preferred(c, PORT, FALLBACK_PORT, common::bind_udp);
+        let (udp, tcp) = bind_pair(bind_udp, c.port == Some(0))?;
         let addr = udp.local_addr()?;
         log.line(format!("DNS server for {} on {addr} (UDP and TCP)", zone.origin));
         (Some((udp, tcp)), addr)
