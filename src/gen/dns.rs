@@ -159,6 +159,24 @@ impl Zone {
     }
 }
 
+/// The UDP socket `bind_udp` gives and a TCP listener on the same port.
+/// When the system chose the port (`ephemeral`), TCP may already use that
+/// number (the UDP and TCP ranges are separate): a new one is chosen then.
+fn bind_pair(
+    bind_udp: impl Fn() -> anyhow::Result<UdpSocket>,
+    ephemeral: bool,
+) -> anyhow::Result<(UdpSocket, TcpListener)> {
+    let mut tries = 0;
+    loop {
+        let udp = bind_udp()?;
+        match common::bind_tcp(udp.local_addr()?) {
+            Ok(tcp) => return Ok((udp, tcp)),
+            Err(_) if ephemeral && tries < 20 => tries += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 pub fn run(args: &Args, log: &Log) -> anyhow::Result<()> {
     let c = &args.common;
     let text = match &args.zone {
@@ -168,9 +186,9 @@ pub fn run(args: &Args, log: &Log) -> anyhow::Result<()> {
     let zone = Arc::new(Zone::parse(&text)?);
     let queries = parse_queries(&args.queries, &zone.origin)?;
     let (sockets, target) = if c.runs_server() {
-        let udp = common::bind_preferred(c, PORT, FALLBACK_PORT, common::bind_udp)?;
+        let bind_udp = || common::bind_preferred(c, PORT, FALLBACK_PORT, common::bind_udp);
+        let (udp, tcp) = bind_pair(bind_udp, c.port == Some(0))?;
         let addr = udp.local_addr()?;
-        let tcp = common::bind_tcp(addr)?;
         log.line(format!("DNS server for {} on {addr} (UDP and TCP)", zone.origin));
         (Some((udp, tcp)), addr)
     } else {
@@ -362,10 +380,26 @@ fn status_name(code: ResponseCode) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_ephemeral_port_taken_by_tcp_is_chosen_again() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let busy = taken.local_addr().unwrap();
+        let calls = std::cell::Cell::new(0);
+        let first_busy = || {
+            calls.set(calls.get() + 1);
+            let at = if calls.get() == 1 { busy } else { "127.0.0.1:0".parse().unwrap() };
+            common::bind_udp(at)
+        };
+        let (udp, tcp) = bind_pair(first_busy, true).unwrap();
+        assert_eq!(calls.get(), 2);
+        assert_ne!(udp.local_addr().unwrap(), busy);
+        assert_eq!(tcp.local_addr().unwrap(), udp.local_addr().unwrap());
+        assert!(bind_pair(|| common::bind_udp(busy), false).is_err(), "a port the user chose is not changed");
+    }
+
     fn start() -> (SocketAddr, Stop, thread::JoinHandle<()>) {
-        let udp = common::bind_udp("127.0.0.1:0".parse().unwrap()).unwrap();
+        let (udp, tcp) = bind_pair(|| common::bind_udp("127.0.0.1:0".parse().unwrap()), true).unwrap();
         let addr = udp.local_addr().unwrap();
-        let tcp = common::bind_tcp(addr).unwrap();
         let zone = Arc::new(Zone::parse(BUNDLED_ZONE).unwrap());
         let stop = Stop::never();
         let s = stop.clone();
