@@ -132,6 +132,11 @@ impl BriefStore {
         if i >= self.len {
             return None;
         }
+        // Most reads are of the chunk read last.
+        let held = cur.store == self.id && (!cur.tail || cur.first == self.tail_first);
+        if held && i >= cur.first && i - cur.first < cur.starts.len() {
+            return record_at(if cur.tail { &self.tail } else { &cur.raw }, &cur.starts, i - cur.first);
+        }
         if i >= self.tail_first {
             if !cur.holds(self.id, true, self.tail_first) {
                 cur.reset(self.id, true, self.tail_first);

@@ -47,8 +47,7 @@ pub struct Packed<T: Pack> {
     /// Where each block starts (in its chunk, or in `bytes`), and its first
     /// key, for `find`.
     blocks: Vec<(u32, T::Key)>,
-    /// Records: u32, as a store holds one per packet at most (this struct
-    /// is in each TCP stream, so its size counts).
+    /// Records: a store holds one per packet at most.
     len: u32,
     carry: T::Carry,
     shared: T::Shared,
@@ -116,7 +115,6 @@ impl<T: Pack> Packed<T> {
     pub fn bytes_len(&self) -> usize {
         self.sealed.iter().map(Chunk::raw_len).sum::<usize>() + self.bytes.len()
     }
-
 
     /// Block `b`'s records, decoded one by one.
     fn block(&self, b: usize) -> Block<'_, T> {
