@@ -14,13 +14,12 @@
 //! varints for numbers and raw bytes for addresses. Booleans live in the
 //! shape, and a value equal to one a few items before (`ip.addr` after
 //! `ip.src`) refers back to it, so a TCP/IPv4 packet takes about 40 bytes
-//! before its chunk is compressed, and about 13 after.
+//! before its chunk is compressed, and about 10 after.
 
 use crate::chunk::{self, Chunk, CHUNK};
-use crate::session::HashMap;
-
 use crate::dissect::frame;
 use crate::field::{self, Field, Value};
+use crate::session::HashMap;
 use crate::tree::Tree;
 use crate::varint;
 

@@ -102,6 +102,11 @@ impl Dir {
             self.unacked = Vec::new();
         }
     }
+
+    #[cfg(test)]
+    pub fn unacked_room(&self) -> usize {
+        self.unacked.capacity()
+    }
 }
 
 /// One segment as the analysis sees it (relative numbers).

@@ -235,9 +235,7 @@ impl Stream {
             count: 0,
         }
     }
-}
 
-impl Stream {
     /// Frees the spare room a closed stream keeps from its busy time (a
     /// capture of many short connections holds thousands of them). Its
     /// state stays: late segments are still tracked as before.

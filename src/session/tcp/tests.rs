@@ -252,3 +252,19 @@ fn follow_gives_each_byte_once_in_order() {
     assert_eq!(f[0], FollowChunk { from_client: true, frame: 4, bytes: b"hello".to_vec() });
     assert_eq!(f[1].bytes, b"xyz");
 }
+
+#[test]
+fn a_closed_stream_keeps_its_numbers_not_its_spare_room() {
+    let mut c = Conn::new();
+    c.handshake();
+    c.seg(true, 30, ACK, 1, 1, 100, 1000);
+    c.seg(false, 40, ACK, 1, 101, 0, 1000);
+    assert!(c.t.streams[0].dirs[0].unacked_room() > 0, "the data segment was remembered");
+    c.seg(true, 50, FIN | ACK, 101, 1, 0, 1000);
+    c.seg(false, 60, FIN | ACK, 1, 102, 0, 1000);
+    c.seg(true, 70, ACK, 102, 2, 0, 1000);
+    assert!(c.t.streams[0].dirs.iter().all(|d| d.unacked_room() == 0));
+    // A late copy of acknowledged data is still seen as such.
+    let late = c.seg(true, 80, ACK, 1, 1, 100, 1000);
+    assert_eq!(late.findings.flags, flag::SPURIOUS_RETRANSMISSION, "{:?}", late.findings);
+}
