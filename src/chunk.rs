@@ -43,11 +43,13 @@ impl Chunk {
         (n == out.len()).then_some(())
     }
 
+    #[cfg(test)]
     pub fn raw_len(&self) -> usize {
         self.raw_len as usize
     }
 
     /// Bytes the chunk takes, sealed.
+    #[cfg(test)]
     pub fn data_len(&self) -> usize {
         self.data.len()
     }

@@ -112,6 +112,7 @@ impl<T: Pack> Packed<T> {
     }
 
     /// Bytes the packed records take, before sealing.
+    #[cfg(test)]
     pub fn bytes_len(&self) -> usize {
         self.sealed.iter().map(Chunk::raw_len).sum::<usize>() + self.bytes.len()
     }
