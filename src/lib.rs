@@ -4,18 +4,14 @@
 //! the packet store, dissection, session tracking, filtering, output
 //! formats, the TUI and the traffic generators.
 
-pub mod brief;
 pub mod capture;
-pub mod chunk;
 pub mod dissect;
 pub mod field;
 pub mod filter;
 pub mod gen;
 pub mod headless;
 pub mod output;
-pub mod packed;
 pub mod session;
 pub mod stats;
-pub mod tree;
+pub mod store;
 pub mod tui;
-pub mod varint;

@@ -64,7 +64,7 @@ fn dissect_all_ways(linktype: u32, frame: &[u8], extra: u32) {
     // the columns only, recording brief items, and paths that skip labels
     // must not trip over items that were never kept.
     use wirelens::dissect::Depth;
-    use wirelens::tree::Recording;
+    use wirelens::field::tree::Recording;
     for depth in [Depth::Columns, Depth::Transport, Depth::Fields] {
         d.tree.record(if depth == Depth::Columns { Recording::Brief } else { Recording::Nothing });
         dissect_frame(&meta, frame, &mut Session::new(), Pass::First, depth, &mut d);

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::os::unix::fs::FileExt;
 
 use super::{CaptureError, Interface, Reader, Record};
-use crate::packed::Packed;
+use crate::store::packed::Packed;
 
 /// Where packet bytes are read from.
 pub enum StoreSource {

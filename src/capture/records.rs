@@ -1,12 +1,12 @@
-//! The index's records, packed (see `crate::packed`): about 9 bytes a
+//! The index's records, packed (see `crate::store::packed`): about 9 bytes a
 //! packet instead of 40. A packet's bytes usually start right after the
 //! previous packet's, its lengths are equal or close, and its timestamp is
 //! close to the previous one's.
 
 use super::Record;
 use crate::field::Timestamp;
-use crate::packed::Pack;
-use crate::varint::{get_delta, get_i64, get_u32, put, put_delta, put_i64};
+use crate::store::packed::Pack;
+use crate::store::varint::{get_delta, get_i64, get_u32, put, put_delta, put_i64};
 
 impl Pack for Record {
     /// The record before, in the block.
@@ -43,7 +43,7 @@ impl Pack for Record {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::packed::Packed;
+    use crate::store::packed::Packed;
 
     #[test]
     fn records_read_back_whatever_their_values() {

@@ -7,7 +7,7 @@
 //! so the tree, the fields and the message match.
 
 use crate::session::tcp::{AppSlot, SegOut};
-use crate::tree::NodeId;
+use crate::field::tree::NodeId;
 
 use super::dispatch::{self, Pdu, TcpSeg};
 use super::{note_error, Buf, Ctx};

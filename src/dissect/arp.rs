@@ -173,7 +173,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     Ok(())
 }
 
-fn hw_item(t: &mut crate::tree::Tree, b: Buf, at: usize, a: &[u8], typed: bool, mac: Field, raw: Field) {
+fn hw_item(t: &mut crate::field::tree::Tree, b: Buf, at: usize, a: &[u8], typed: bool, mac: Field, raw: Field) {
     if a.is_empty() {
         return;
     }
@@ -186,7 +186,7 @@ fn hw_item(t: &mut crate::tree::Tree, b: Buf, at: usize, a: &[u8], typed: bool, 
     }
 }
 
-fn proto_item(t: &mut crate::tree::Tree, b: Buf, at: usize, a: &[u8], typed: bool, ip: Field, raw: Field) {
+fn proto_item(t: &mut crate::field::tree::Tree, b: Buf, at: usize, a: &[u8], typed: bool, ip: Field, raw: Field) {
     if a.is_empty() {
         return;
     }

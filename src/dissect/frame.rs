@@ -2,7 +2,7 @@
 
 use crate::field::{Field, FieldDef, FieldType, Value};
 
-use crate::tree::{NodeId, Tree, NO_NODE};
+use crate::field::tree::{NodeId, Tree, NO_NODE};
 
 use super::{dispatch, Buf, Ctx, FrameMeta};
 

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
 use crate::session::http::Links;
-use crate::tree::Tree;
+use crate::field::tree::Tree;
 
 use super::http_body::{self, Body};
 use super::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};

@@ -324,7 +324,7 @@ pub fn echo_match(cx: &mut Ctx, b: Buf, request: bool, id: u16, seq: u16, f: &Ec
         // two-pass view and its packet list).
         EchoMatch::Request { reply: None } if !first => {
             let id = t.open(f.no_resp, b.range(0, 0), Value::None);
-            t.set_flags(id, crate::tree::GENERATED);
+            t.set_flags(id, crate::field::tree::GENERATED);
             t.set_text(id, "[No response seen]");
             super::expert(cx, f.not_found, "No response seen to ICMP request", "Warning", "Sequence");
             cx.tree().close();

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::field::{Field, Value};
 use crate::session::frag::{FragKey, Piece};
-use crate::tree::SourceId;
+use crate::field::tree::SourceId;
 
 use super::{Buf, Ctx, Pass};
 
@@ -45,7 +45,7 @@ pub fn add(cx: &mut Ctx, f: &FragFields, key: FragKey, offset: usize, more: bool
     t.set_source(sid);
     let id = t.open(f.fragments, 0..n, Value::None);
     t.set_source(prev);
-    t.set_flags(id, crate::tree::GENERATED);
+    t.set_flags(id, crate::field::tree::GENERATED);
     t.set_text(id, label);
     for p in &r.pieces {
         let id = t.generated(f.fragment, all.clone(), Value::FrameNum(p.frame));

@@ -59,7 +59,7 @@ pub use dispatch::{ethertype, ip_proto, link, Pdu, TcpApp, TcpSeg};
 
 use crate::field::{Field, FieldDef, FieldType, Timestamp};
 use crate::session::Session;
-use crate::tree::{SourceId, Tree, FRAME};
+use crate::field::tree::{SourceId, Tree, FRAME};
 
 /// Every protocol's field list. The registry, the filter language and
 /// `--list-fields` read this; adding a protocol adds one line here.
@@ -399,14 +399,14 @@ pub static MALFORMED_FIELDS: &[Field] = &[&MALFORMED, &TRUNCATED, &EXPERT];
 pub fn expert(cx: &mut Ctx, f: Field, msg: &str, severity: &str, group: &str) {
     let t = cx.tree();
     let e = t.open(&EXPERT, 0..0, crate::field::Value::None);
-    t.set_flags(e, crate::tree::GENERATED);
+    t.set_flags(e, crate::field::tree::GENERATED);
     t.set_text(e, format_args!("[Expert Info ({severity}/{group}): {msg}]"));
     let m = t.generated(f, 0..0, crate::field::Value::None);
     t.set_text(m, format_args!("[{msg}]"));
     let s = t.text(0..0, format_args!("[Severity level: {severity}]"));
-    t.set_flags(s, crate::tree::GENERATED);
+    t.set_flags(s, crate::field::tree::GENERATED);
     let g = t.text(0..0, format_args!("[Group: {group}]"));
-    t.set_flags(g, crate::tree::GENERATED);
+    t.set_flags(g, crate::field::tree::GENERATED);
     t.close();
 }
 

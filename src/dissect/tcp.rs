@@ -385,7 +385,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         let t = cx.tree();
         let pic = flag_picture(flags);
         let s = t.open(&FLAGS_STR, b.range(12, 2), Value::str(pic.as_str()));
-        t.set_flags(s, crate::tree::GENERATED);
+        t.set_flags(s, crate::field::tree::GENERATED);
         t.set_text(s, format_args!("[TCP Flags: {pic}]"));
         if let (true, Some(o)) = (flags & 0x001 != 0, o) {
             let f = if o.fin_active { &ta::FIN_ACTIVE } else { &ta::FIN_PASSIVE };

@@ -100,7 +100,7 @@ pub fn rel(ns: i64) -> String {
 pub fn timestamps(cx: &mut Ctx, at: usize, o: &SegOut) {
     let t = cx.tree();
     let id = t.open(&TIMESTAMPS, at..at, Value::None);
-    t.set_flags(id, crate::tree::GENERATED);
+    t.set_flags(id, crate::field::tree::GENERATED);
     t.set_text(id, "[Timestamps]");
     let a = t.generated(&TIME_RELATIVE, at..at, Value::RelTime(o.time_rel));
     t.set_text(a, format_args!("[Time since first frame in this TCP stream: {} seconds]", rel(o.time_rel)));
@@ -118,7 +118,7 @@ pub fn seq_ack(cx: &mut Ctx, at: usize, o: &SegOut) {
     let r = at..at;
     let t = cx.tree();
     let root = t.open(&ANALYSIS, r.clone(), Value::None);
-    t.set_flags(root, crate::tree::GENERATED);
+    t.set_flags(root, crate::field::tree::GENERATED);
     t.set_text(root, "[SEQ/ACK analysis]");
     if f.acks_frame != 0 {
         let a = t.generated(&ACKS_FRAME, r.clone(), Value::FrameNum(f.acks_frame));
@@ -140,7 +140,7 @@ pub fn seq_ack(cx: &mut Ctx, at: usize, o: &SegOut) {
     }
     if f.flags != 0 {
         let fl = t.open(&FLAGS, r.clone(), Value::None);
-        t.set_flags(fl, crate::tree::GENERATED);
+        t.set_flags(fl, crate::field::tree::GENERATED);
         t.set_text(fl, "[TCP Analysis Flags]");
         for &(bit, field, sev, _) in FINDINGS {
             if f.flags & bit == 0 {
@@ -169,7 +169,7 @@ pub fn seq_ack(cx: &mut Ctx, at: usize, o: &SegOut) {
             let n = t.generated(&DUP_ACK_NUM, r.clone(), Value::UInt(f.dupack_num as u64));
             t.set_text(n, format_args!("[Duplicate ACK #: {}]", f.dupack_num));
             let d = t.open(&DUP_ACK_FRAME, r.clone(), Value::FrameNum(f.dupack_frame));
-            t.set_flags(d, crate::tree::GENERATED);
+            t.set_flags(d, crate::field::tree::GENERATED);
             t.set_text(d, format_args!("[Duplicate to the ACK in frame: {}]", f.dupack_frame));
             let msg = format!("Duplicate ACK (#{})", f.dupack_num);
             expert(cx, &DUP_ACK, &msg, "Note", "Sequence");

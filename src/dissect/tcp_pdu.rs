@@ -6,7 +6,7 @@
 
 use crate::field::{Field, FieldDef, FieldType, Value};
 use crate::session::tcp::{Accept, AppCall, AppSlot, Calls, Reasm, SegOut};
-use crate::tree::{NodeId, FRAME, GENERATED};
+use crate::field::tree::{NodeId, FRAME, GENERATED};
 
 use super::dispatch::{self, Pdu, TcpApp, TcpSeg};
 use super::{Buf, Ctx, Pass};

@@ -10,6 +10,7 @@
 
 mod format;
 mod value;
+pub mod tree;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

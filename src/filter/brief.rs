@@ -1,4 +1,4 @@
-//! Whether a compiled filter can run on brief records (`crate::brief`):
+//! Whether a compiled filter can run on brief records (`crate::store::brief`):
 //! it reads only brief fields, and only their values, not their bytes.
 
 use super::eval::{Prog, Src, Step};

@@ -13,7 +13,7 @@ use super::ast::{CmpOp, Quant, SliceRange};
 use super::values::{collect, each, in_layers, text_of, Val};
 use crate::dissect::Dissection;
 use crate::field::{self, Field, FieldType, Value};
-use crate::tree::Node;
+use crate::field::tree::Node;
 
 pub enum Prog {
     Or(Box<Prog>, Box<Prog>),

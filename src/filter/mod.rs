@@ -89,7 +89,7 @@ impl Filter {
         &self.fields
     }
 
-    /// When brief records (`crate::brief`) hold everything the filter
+    /// When brief records (`crate::store::brief`) hold everything the filter
     /// reads: the fields to decode from them.
     pub fn brief_fields(&self) -> Option<&[Field]> {
         self.brief.as_deref()

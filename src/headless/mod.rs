@@ -21,7 +21,7 @@ use crate::filter::Filter;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::session::Session;
 use crate::stats::Stats;
-use crate::tree::Recording;
+use crate::field::tree::Recording;
 
 pub enum Format {
     Summary,

@@ -7,8 +7,8 @@ use std::collections::VecDeque;
 use super::HashMap;
 
 use crate::field::Timestamp;
-use crate::packed::{Pack, Packed};
-use crate::varint::{get, get_delta, get_i64, get_u32, put, put_delta, put_i64};
+use crate::store::packed::{Pack, Packed};
+use crate::store::varint::{get, get_delta, get_i64, get_u32, put, put_delta, put_i64};
 
 /// A request waiting for its response.
 #[derive(Clone, Debug)]

@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::dissect::Dissection;
 use crate::field::{self, Field, Value};
-use crate::tree::{Node, NodeId};
+use crate::field::tree::{Node, NodeId};
 
 /// An address of any layer. Ordered as Wireshark's `cmp_address` orders
 /// two addresses of one type (bytewise), which decides which side of a

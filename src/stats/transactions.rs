@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use crate::dissect::Dissection;
 use crate::field::{self, format_value, Field, Value};
-use crate::tree::{NodeId, Tree};
+use crate::field::tree::{NodeId, Tree};
 
 /// A DNS query and its response, or one of them alone.
 #[derive(Clone, Debug, Default, PartialEq)]

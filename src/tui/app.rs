@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use crate::field::Timestamp;
 use crate::filter::{Filter, FilterError};
 use crate::gen::lab::Kind;
-use crate::tree::FRAME;
+use crate::field::tree::FRAME;
 
 use super::detail::Detail;
 use super::event::{Event, FilterProgress, Progress};

@@ -58,7 +58,7 @@ fn brief_records_hold_what_dissection_gives() {
         let Some(packets) = load(&path) else { continue };
         let (mut d, mut bytes) = (Dissection::default(), Vec::new());
         for i in 0..packets.len() {
-            if !Packets::read_brief(&packets.briefs(), i, &mut crate::brief::Plan::new(&all), &mut d) {
+            if !Packets::read_brief(&packets.briefs(), i, &mut crate::store::brief::Plan::new(&all), &mut d) {
                 without += 1;
                 continue;
             }

@@ -13,7 +13,7 @@ use ratatui::Frame;
 
 use crate::dissect::Dissection;
 use crate::field::{format_value, FieldType, Value};
-use crate::tree::{NodeId, SourceId};
+use crate::field::tree::{NodeId, SourceId};
 
 use super::packets::Packets;
 

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
-use crate::brief::Plan;
+use crate::store::brief::Plan;
 use crate::dissect::{Depth, Dissection};
 use crate::filter::Filter;
 

@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::brief;
+use crate::store::brief;
 use crate::capture::{Interface, LiveEvent, Reader, Record};
 use crate::dissect::{dissect_frame, Arrivals, Dissection, Pass};
 use crate::session::Session;
@@ -39,7 +39,7 @@ struct Ingest {
 impl Ingest {
     fn new(packets: Arc<Packets>, pcapng: bool, keep_bytes: bool) -> Ingest {
         let mut d = Dissection::default();
-        d.tree.record(crate::tree::Recording::Brief);
+        d.tree.record(crate::field::tree::Recording::Brief);
         Ingest {
             packets,
             arrivals: Arrivals::new(pcapng),

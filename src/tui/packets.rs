@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use crate::brief::{BriefStore, Plan};
+use crate::store::brief::{BriefStore, Plan};
 use crate::capture::{PacketStore, StoreSource};
 use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
 use crate::session::Session;

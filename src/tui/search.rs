@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::brief::Plan;
+use crate::store::brief::Plan;
 use crate::dissect::{Depth, Dissection};
 use crate::filter::Filter;
 

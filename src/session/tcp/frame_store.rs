@@ -7,9 +7,9 @@
 use super::frame_rec::FrameRec;
 use super::{AppCall, Calls};
 use crate::dissect::TcpApp;
-use crate::packed::{Pack, Packed};
+use crate::store::packed::{Pack, Packed};
 use crate::session::HashMap;
-use crate::varint::{get, get_delta, get_i64, get_u32, put, put_delta, put_i64, unzigzag, zigzag};
+use crate::store::varint::{get, get_delta, get_i64, get_u32, put, put_delta, put_i64, unzigzag, zigzag};
 
 #[derive(Default)]
 pub struct FrameStore {

@@ -8,9 +8,9 @@ mod frame_rec;
 mod frame_store;
 pub mod reassembly;
 
-use crate::packed::{Pack, Packed};
+use crate::store::packed::{Pack, Packed};
 use crate::session::HashMap;
-use crate::varint::{get_u32, put};
+use crate::store::varint::{get_u32, put};
 use std::net::IpAddr;
 
 use crate::dissect::TcpApp;

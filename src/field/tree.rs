@@ -64,7 +64,7 @@ pub struct Tree {
     record_bits: u64,
     /// The protocols of the fields `record` wants (`Only`), for `idle_for`.
     record_protocols: Vec<&'static str>,
-    /// The brief fields' items, in tree order (see `crate::brief`).
+    /// The brief fields' items, in tree order (see `crate::store::brief`).
     pub brief: Vec<(Field, Value)>,
 }
 

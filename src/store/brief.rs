@@ -16,12 +16,12 @@
 //! `ip.src`) refers back to it, so a TCP/IPv4 packet takes about 40 bytes
 //! before its chunk is compressed, and about 10 after.
 
-use crate::chunk::{self, Chunk, CHUNK};
+use crate::store::chunk::{self, Chunk, CHUNK};
 use crate::dissect::frame;
 use crate::field::{self, Field, Value};
 use crate::session::HashMap;
-use crate::tree::Tree;
-use crate::varint;
+use crate::field::tree::Tree;
+use crate::store::varint;
 
 /// How one value is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -53,7 +53,7 @@ pub struct BriefStore {
     /// another's.
     id: u64,
     shapes: Vec<Shape>,
-    /// Sealed chunks of records (see `crate::chunk`), a third of their
+    /// Sealed chunks of records (see `crate::store::chunk`), a third of their
     /// raw size. A reader keeps the chunk it unpacked last (`Cursor`).
     chunks: Vec<Chunk>,
     /// The records after the last chunk, not compressed yet, each after its

@@ -4,11 +4,11 @@
 //! record's, so each is encoded as varints against the one before it, in
 //! blocks of `BLOCK` that decode from their start: reading one record
 //! decodes at most a block, found by position or by its first key. Blocks
-//! are sealed into compressed chunks as they accumulate (`crate::chunk`).
+//! are sealed into compressed chunks as they accumulate (`crate::store::chunk`).
 
 use std::borrow::Cow;
 
-use crate::chunk::{self, Chunk, CHUNK};
+use crate::store::chunk::{self, Chunk, CHUNK};
 
 /// Records per block: a read decodes half of one on average. On 1M packets
 /// 8 made `-2` (a revisit of every packet) 10% faster than 16 and the
@@ -38,7 +38,7 @@ pub trait Pack: Sized {
 pub struct Packed<T: Pack> {
     /// Tells packed stores apart in the per-thread unpacked chunks.
     owner: u64,
-    /// Runs of whole blocks, sealed (see `crate::chunk`); item numbers are
+    /// Runs of whole blocks, sealed (see `crate::store::chunk`); item numbers are
     /// block numbers.
     sealed: Vec<Chunk>,
     /// The blocks after the sealed ones, from block `open` on.
@@ -208,7 +208,7 @@ impl<T: Pack> Packed<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::varint::{get, get_u32, put};
+    use crate::store::varint::{get, get_u32, put};
 
     #[derive(Clone, Debug, PartialEq)]
     struct Rec(u32, u64);

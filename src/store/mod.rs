@@ -1,0 +1,11 @@
+//! Compact per-packet records that the inspector keeps for millions of
+//! packets: LEB128 varints (`varint`), records packed in blocks against the
+//! one before (`packed`: the index, TCP segment records, HTTP messages),
+//! sealed LZ4 chunks of both (`chunk`), and each packet's brief
+//! link/network/transport items for filters that need no dissection
+//! (`brief`).
+
+pub mod brief;
+pub mod chunk;
+pub mod packed;
+pub mod varint;
