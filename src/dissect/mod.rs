@@ -11,6 +11,7 @@
 pub mod buf;
 mod dispatch;
 pub mod frame;
+pub mod numbers;
 
 #[cfg(test)]
 mod app_testutil;
