@@ -1,16 +1,26 @@
-//! Live capture with libpcap on a thread of its own.
+//! Live capture with libpcap on threads of their own.
 //!
-//! The interface is opened in immediate mode, so the kernel hands over each
-//! packet as it arrives instead of waiting to fill a buffer: a packet reaches
-//! the consumer within milliseconds. The capture thread only reads, writes
-//! the `-w` file and sends events; it never waits on the consumer (the channel
-//! is unbounded), because a reader that stalls makes the kernel drop packets.
-//! libpcap's drop counters are sent as events every second and at the end.
+//! The capture thread only reads: it copies each packet into a batch and
+//! hands full batches (or what it has when the kernel has nothing more) to
+//! a delivery thread, which writes the `-w` file (one `write(2)` a batch)
+//! and passes the packets to the consumer. Neither the file nor the
+//! consumer can make the reader wait; a slow consumer costs memory in the
+//! channel, never packets in the kernel.
+//!
+//! Why not libpcap's immediate mode: on Linux it uses TPACKET_V2, whose ring
+//! has fixed-size frames sized by the snap length, so an 8 MiB buffer holds
+//! only a few dozen packets of a 256 KiB snap length and a burst of small
+//! packets overflows it (a quarter of 300k datagrams/s lost on `lo`). Without
+//! it, TPACKET_V3 packs packets into blocks back to back (some 50,000 small
+//! packets in 8 MiB) and hands over a block when it is full or after
+//! `BLOCK_TIMEOUT_MS`, which bounds how late a packet on a quiet link is
+//! shown. libpcap's drop counters are sent as events every second and at
+//! the end.
 
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Receiver};
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -20,18 +30,28 @@ use thiserror::Error;
 use crate::field::Timestamp;
 
 use super::pcap_writer::PcapWriter;
+use super::pcapng_writer::PcapngWriter;
 use super::{Interface, Record};
 
 /// Wireshark's default snap length: every packet whole.
 pub const DEFAULT_SNAPLEN: u32 = 262_144;
 /// How long the capture thread waits when no packet comes: bounds how late a
-/// stop request or a statistics event can be. libpcap's own read timeout is
-/// not used for this: in immediate mode on Linux its read blocks in poll()
-/// until a packet comes, so the handle is non-blocking and polled here.
+/// stop request or a statistics event can be. The handle is non-blocking and
+/// polled here, since libpcap's blocking read may wait in poll() for a
+/// packet that never comes.
 const READ_TIMEOUT_MS: i32 = 100;
+/// How long the kernel may hold a partly filled block before handing it
+/// over: the latest a packet on a quiet link reaches the consumer.
+const BLOCK_TIMEOUT_MS: i32 = 50;
 const STATS_EVERY: Duration = Duration::from_secs(1);
-/// Kernel buffer: a few seconds of a busy loopback before drops start.
-const BUFFER_BYTES: i32 = 8 << 20;
+/// Default kernel buffer (`-B`), in MiB: with TPACKET_V3 some 50,000 small
+/// packets per 8 MiB, a few hundred milliseconds of a busy loopback
+/// should the reader be descheduled. tcpdump's default is 2 MiB.
+pub const DEFAULT_BUFFER_MIB: u32 = 8;
+/// A batch is handed on when it holds this many packets or bytes, even
+/// while more wait in the kernel: it bounds the delay a long burst adds.
+const BATCH_PACKETS: usize = 1024;
+const BATCH_BYTES: usize = 1 << 20;
 
 /// The command that gives the binary the capabilities live capture needs.
 pub const SETCAP_HINT: &str = "sudo setcap cap_net_raw,cap_net_admin=eip $(command -v wirelens)";
@@ -43,10 +63,13 @@ pub struct LiveOptions {
     /// BPF capture filter (`-f`), as tcpdump takes it.
     pub filter: Option<String>,
     pub snaplen: u32,
-    /// Writes every captured packet to this pcap file as it arrives (`-w`).
+    /// Writes every captured packet to this file as it arrives (`-w`):
+    /// pcapng when the name ends in `.pcapng` or `.ntar`, else pcap.
     pub write_to: Option<PathBuf>,
     /// Stops after this many packets (`-c`).
     pub count: Option<u64>,
+    /// Kernel buffer in MiB (`-B`, as dumpcap's); 0 for the default.
+    pub buffer_mib: u32,
 }
 
 /// libpcap's counters. `received` and `dropped` are the kernel's (packets
@@ -149,6 +172,7 @@ pub struct LiveCapture {
     interface: Interface,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<LiveStats>>,
+    delivery: Option<JoinHandle<()>>,
 }
 
 impl LiveCapture {
@@ -169,12 +193,14 @@ impl LiveCapture {
         sink: impl FnMut(LiveEvent) -> bool + Send + 'static,
     ) -> Result<LiveCapture, LiveError> {
         let snaplen = if opts.snaplen == 0 { DEFAULT_SNAPLEN } else { opts.snaplen };
+        let buffer_mib = if opts.buffer_mib == 0 { DEFAULT_BUFFER_MIB } else { opts.buffer_mib };
         let iface = opts.iface.clone();
         let mut cap = pcap::Capture::from_device(iface.as_str())
             .and_then(|c| {
-                c.immediate_mode(true)
+                c.immediate_mode(false)
+                    .timeout(BLOCK_TIMEOUT_MS)
                     .snaplen(i32::try_from(snaplen).unwrap_or(i32::MAX))
-                    .buffer_size(BUFFER_BYTES)
+                    .buffer_size(i32::try_from(u64::from(buffer_mib) << 20).unwrap_or(i32::MAX))
                     .precision(pcap::Precision::Nano)
                     .promisc(false)
                     .open()
@@ -199,28 +225,27 @@ impl LiveCapture {
             ts_digits: if nanos { 9 } else { 6 },
             name: Some(iface.clone()),
         };
-        let writer = match &opts.write_to {
-            Some(path) => Some(PcapWriter::create(path, linktype, snaplen, nanos).map_err(|e| LiveError::Write {
+        let file = match &opts.write_to {
+            Some(path) => Some(LiveFile::create(path, &interface, nanos).map_err(|e| LiveError::Write {
                 path: path.display().to_string(),
                 reason: super::io_reason(&e),
             })?),
             None => None,
         };
         let stop = Arc::new(AtomicBool::new(false));
-        let worker = Worker {
-            cap,
-            writer,
-            write_path: opts.write_to.clone(),
-            linktype,
-            nanos,
-            count: opts.count,
-            stop: stop.clone(),
-        };
+        let (batches, received) = channel();
+        let reader = Reader { cap, nanos, count: opts.count, stop: stop.clone(), batches };
+        let spawn_err = |e: std::io::Error| LiveError::Open { iface: iface.clone(), reason: e.to_string() };
         let thread = std::thread::Builder::new()
             .name(format!("capture {iface}"))
-            .spawn(move || worker.run(sink))
-            .map_err(|e| LiveError::Open { iface: iface.clone(), reason: e.to_string() })?;
-        Ok(LiveCapture { interface, stop, thread: Some(thread) })
+            .spawn(move || reader.run())
+            .map_err(spawn_err)?;
+        let delivery = Delivery { file, write_path: opts.write_to.clone(), linktype, stop: stop.clone() };
+        let delivery = std::thread::Builder::new()
+            .name(format!("deliver {iface}"))
+            .spawn(move || delivery.run(received, sink))
+            .map_err(spawn_err)?;
+        Ok(LiveCapture { interface, stop, thread: Some(thread), delivery: Some(delivery) })
     }
 
     /// The interface as a capture file would describe it (link type, snap
@@ -235,9 +260,12 @@ impl LiveCapture {
         self.stop.store(true, Ordering::Relaxed);
     }
 
-    /// Whether the capture thread is still running.
+    /// Whether the capture is still running (reading, or delivering what it
+    /// read).
     pub fn is_running(&self) -> bool {
-        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+        [self.thread.as_ref().map(|t| t.is_finished()), self.delivery.as_ref().map(|t| t.is_finished())]
+            .into_iter()
+            .any(|done| done == Some(false))
     }
 
     /// Stops the capture, waits for the thread and returns the final counts.
@@ -247,7 +275,11 @@ impl LiveCapture {
 
     fn join(&mut self) -> LiveStats {
         self.request_stop();
-        self.thread.take().and_then(|t| t.join().ok()).unwrap_or_default()
+        let stats = self.thread.take().and_then(|t| t.join().ok()).unwrap_or_default();
+        if let Some(d) = self.delivery.take() {
+            let _ = d.join();
+        }
+        stats
     }
 }
 
@@ -270,64 +302,174 @@ fn tstamp_is_nanos(cap: &pcap::Capture<pcap::Active>) -> bool {
     unsafe { pcap_get_tstamp_precision(cap.as_ptr().cast()) == PCAP_TSTAMP_PRECISION_NANO }
 }
 
-struct Worker {
+/// What the capture thread hands on: packets read together (their bytes
+/// back to back in `data`, each record's `offset` its start there), the
+/// counters at one moment, or the error that stopped the capture.
+enum Batch {
+    Packets { records: Vec<Record>, data: Vec<u8> },
+    Stats(LiveStats),
+    Error(String),
+}
+
+/// The capture thread: reads libpcap and hands on batches, nothing else.
+struct Reader {
     cap: pcap::Capture<pcap::Active>,
-    writer: Option<PcapWriter>,
-    write_path: Option<PathBuf>,
-    linktype: u32,
     nanos: bool,
     count: Option<u64>,
     stop: Arc<AtomicBool>,
+    batches: Sender<Batch>,
 }
 
-impl Worker {
-    fn run(mut self, mut sink: impl FnMut(LiveEvent) -> bool) -> LiveStats {
+impl Reader {
+    fn run(mut self) -> LiveStats {
         let fd = self.cap.as_raw_fd();
         let mut captured = 0u64;
         let mut last_stats = Instant::now();
+        let (mut records, mut data) = (Vec::new(), Vec::new());
+        let mut error = None;
         while !self.stop.load(Ordering::Relaxed) && self.count.is_none_or(|c| captured < c) {
-            match self.cap.next_packet() {
+            let waiting = match self.cap.next_packet() {
                 Ok(p) => {
                     captured += 1;
                     let ts = timestamp(&p.header.ts, self.nanos);
-                    let mut record = Record { offset: 0, caplen: p.data.len() as u32, origlen: p.header.len, ts, iface: 0 };
-                    if let Some(w) = &mut self.writer {
-                        match w.write(ts, p.header.len, p.data) {
-                            Ok(at) => record.offset = at,
-                            Err(e) => {
-                                let path = self.write_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-                                sink(LiveEvent::Error(format!("{path}: cannot write: {}", super::io_reason(&e))));
-                                break;
-                            }
-                        }
-                    }
-                    let ev = LiveEvent::Packet { record, linktype: self.linktype, data: p.data.to_vec() };
-                    if !sink(ev) {
-                        break;
-                    }
+                    let offset = data.len() as u64;
+                    records.push(Record { offset, caplen: p.data.len() as u32, origlen: p.header.len, ts, iface: 0 });
+                    data.extend_from_slice(p.data);
+                    true
                 }
-                Err(pcap::Error::TimeoutExpired) => wait_readable(fd),
+                Err(pcap::Error::TimeoutExpired) => false,
                 Err(e) => {
-                    sink(LiveEvent::Error(format!("capture stopped: {e}")));
+                    error = Some(format!("capture stopped: {e}"));
                     break;
                 }
+            };
+            let full = records.len() >= BATCH_PACKETS || data.len() >= BATCH_BYTES;
+            if (full || !waiting) && !records.is_empty() && self.hand_on(packets(&mut records, &mut data)) {
+                break;
+            }
+            if !waiting {
+                wait_readable(fd);
             }
             if last_stats.elapsed() >= STATS_EVERY {
                 last_stats = Instant::now();
-                if !sink(LiveEvent::Stats(self.stats(captured))) {
+                let stats = self.stats(captured);
+                if self.hand_on(Batch::Stats(stats)) {
                     break;
                 }
             }
         }
+        self.hand_on(packets(&mut records, &mut data));
+        if let Some(e) = error {
+            self.hand_on(Batch::Error(e));
+        }
         let last = self.stats(captured);
-        sink(LiveEvent::Stats(last));
+        self.hand_on(Batch::Stats(last));
         last
+    }
+
+    /// Sends a batch on; true when no one receives any more.
+    fn hand_on(&self, batch: Batch) -> bool {
+        self.batches.send(batch).is_err()
     }
 
     fn stats(&mut self, captured: u64) -> LiveStats {
         let s = self.cap.stats().unwrap_or(pcap::Stat { received: 0, dropped: 0, if_dropped: 0 });
         LiveStats { captured, received: s.received as u64, dropped: s.dropped as u64, if_dropped: s.if_dropped as u64 }
     }
+}
+
+/// The packets gathered so far as a batch, leaving room for the next.
+fn packets(records: &mut Vec<Record>, data: &mut Vec<u8>) -> Batch {
+    let records = std::mem::replace(records, Vec::with_capacity(BATCH_PACKETS));
+    let data = std::mem::replace(data, Vec::with_capacity(data.len().max(64 << 10)));
+    Batch::Packets { records, data }
+}
+
+/// The `-w` file of a live capture, in the format its name asks for.
+enum LiveFile {
+    Pcap(PcapWriter),
+    Pcapng(PcapngWriter),
+}
+
+impl LiveFile {
+    fn create(path: &std::path::Path, interface: &Interface, nanos: bool) -> std::io::Result<LiveFile> {
+        Ok(if super::is_pcapng_name(path) {
+            LiveFile::Pcapng(PcapngWriter::create(path, std::slice::from_ref(interface))?)
+        } else {
+            LiveFile::Pcap(PcapWriter::create(path, interface.linktype, interface.snaplen, nanos)?)
+        })
+    }
+
+    fn stage(&mut self, r: &Record, data: &[u8]) -> std::io::Result<u64> {
+        match self {
+            LiveFile::Pcap(w) => Ok(w.stage(r.ts, r.origlen, data)),
+            LiveFile::Pcapng(w) => w.stage(0, r.ts, r.origlen, data),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            LiveFile::Pcap(w) => w.flush(),
+            LiveFile::Pcapng(w) => w.flush(),
+        }
+    }
+}
+
+/// The delivery thread: writes each batch to the `-w` file, then hands its
+/// packets to the consumer one by one.
+struct Delivery {
+    file: Option<LiveFile>,
+    write_path: Option<PathBuf>,
+    linktype: u32,
+    stop: Arc<AtomicBool>,
+}
+
+impl Delivery {
+    fn run(mut self, batches: Receiver<Batch>, mut sink: impl FnMut(LiveEvent) -> bool) {
+        for batch in batches {
+            let ok = match batch {
+                Batch::Stats(s) => sink(LiveEvent::Stats(s)),
+                Batch::Error(e) => sink(LiveEvent::Error(e)),
+                Batch::Packets { records, data } => match self.write(&records, &data) {
+                    Err(e) => {
+                        sink(LiveEvent::Error(e));
+                        false
+                    }
+                    Ok(at) => records.iter().enumerate().all(|(i, r)| {
+                        let record = Record { offset: at.get(i).copied().unwrap_or(0), ..*r };
+                        sink(LiveEvent::Packet { record, linktype: self.linktype, data: bytes(r, &data).to_vec() })
+                    }),
+                },
+            };
+            if !ok {
+                // The reader stops within its poll timeout; the batches
+                // still on their way are dropped with the receiver.
+                self.stop.store(true, Ordering::Relaxed);
+                return;
+            }
+        }
+    }
+
+    /// Writes a batch to the file, when there is one, and returns where
+    /// each packet's bytes are in the file.
+    fn write(&mut self, records: &[Record], data: &[u8]) -> Result<Vec<u64>, String> {
+        let Some(file) = &mut self.file else { return Ok(Vec::new()) };
+        let mut staged = || -> std::io::Result<Vec<u64>> {
+            let at = records.iter().map(|r| file.stage(r, bytes(r, data))).collect::<Result<_, _>>()?;
+            file.flush()?;
+            Ok(at)
+        };
+        staged().map_err(|e| {
+            let path = self.write_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            format!("{path}: cannot write: {}", super::io_reason(&e))
+        })
+    }
+}
+
+/// A batched record's bytes (its `offset` is its start in the batch).
+fn bytes<'a>(r: &Record, data: &'a [u8]) -> &'a [u8] {
+    let start = r.offset as usize;
+    &data[start..start + r.caplen as usize]
 }
 
 /// Waits until the capture has a packet to read, or the read timeout.

@@ -47,6 +47,12 @@ pub fn open_stream(path: &str) -> Result<Reader<Box<dyn std::io::Read + Send>>, 
     Reader::new(src).map_err(|e| anyhow::anyhow!("{path}: {e}"))
 }
 
+/// Whether a file name asks for pcapng (`.pcapng`, or `.ntar`, its old
+/// name) rather than pcap, as Wireshark decides when saving.
+pub fn is_pcapng_name(path: &std::path::Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("pcapng") || e.eq_ignore_ascii_case("ntar"))
+}
+
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),

@@ -214,6 +214,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         snaplen: 0,
         write_to: None,
         count: None,
+        buffer_mib: 0,
     };
     eprintln!("lab {}: capturing on lo ({}), display filter {display}", lab.name, lab.capture_filter);
     if args.headless {
