@@ -208,6 +208,7 @@ fn live_options(cli: &Cli, iface: String) -> wirelens::capture::LiveOptions {
         write_to: cli.write.clone(),
         count: cli.count,
         buffer_mib: 0,
+        pipe: None,
     }
 }
 

@@ -40,7 +40,12 @@ impl PcapngWriter {
     /// interface block per entry of `interfaces`; packets then name their
     /// interface by its index there.
     pub fn create(path: &Path, interfaces: &[Interface]) -> std::io::Result<PcapngWriter> {
-        let mut w = PcapngWriter { out: File::create(path)?, offset: 0, ticks: Vec::new(), staged: Vec::new() };
+        PcapngWriter::new(File::create(path)?, interfaces)
+    }
+
+    /// The same on a file already open (and empty).
+    pub fn new(out: File, interfaces: &[Interface]) -> std::io::Result<PcapngWriter> {
+        let mut w = PcapngWriter { out, offset: 0, ticks: Vec::new(), staged: Vec::new() };
         let mut body = Vec::with_capacity(16);
         body.extend_from_slice(&BYTE_ORDER_MAGIC.to_le_bytes());
         body.extend_from_slice(&1u16.to_le_bytes());

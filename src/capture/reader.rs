@@ -140,6 +140,12 @@ impl<R: Read> Reader<R> {
         matches!(self.format, Format::PcapNg { .. })
     }
 
+    /// Bytes read from the source but not yet consumed: 0 when the next
+    /// packet needs another read (which may wait, on a pipe).
+    pub fn buffered(&self) -> usize {
+        self.avail()
+    }
+
     fn avail(&self) -> usize {
         self.filled - self.pos
     }

@@ -215,6 +215,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         write_to: None,
         count: None,
         buffer_mib: 0,
+        pipe: None,
     };
     eprintln!("lab {}: capturing on lo ({}), display filter {display}", lab.name, lab.capture_filter);
     if args.headless {

@@ -306,7 +306,7 @@ pub fn run_live(
     stop: &AtomicBool,
     out: &mut impl Write,
 ) -> std::io::Result<LiveEnd> {
-    let iface = cap.interface().clone();
+    let mut iface = cap.interface().clone();
     let mut end = LiveEnd { stats: LiveStats::default(), error: None };
     loop {
         // Flushing only when nothing is waiting shows each packet as it
@@ -334,6 +334,7 @@ pub fn run_live(
                 }
             }
             LiveEvent::Stats(_) => {}
+            LiveEvent::Interface(i) => iface = i,
             LiveEvent::Error(e) => end.error = Some(e),
         }
         if stop.load(Ordering::Relaxed) {

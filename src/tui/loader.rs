@@ -164,7 +164,7 @@ pub fn spawn_live(
     tx: Sender<Event>,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        let interfaces = [iface];
+        let mut interfaces = [iface];
         let mut ingest = Ingest::new(packets.clone(), false, true);
         let mut dropped = 0;
         let mut error = None;
@@ -186,6 +186,8 @@ pub fn spawn_live(
                             ingest.add(&mut session, record, &interfaces[0], &data);
                         }
                         Some(LiveEvent::Stats(s)) => dropped = s.dropped + s.if_dropped,
+                        // A stream's own description, before its first packet.
+                        Some(LiveEvent::Interface(i)) => interfaces[0] = i,
                         Some(LiveEvent::Error(e)) => error = Some(e),
                         None => {
                             done = true;

@@ -1,0 +1,166 @@
+//! Packets that arrive as a pcap or pcapng stream rather than from libpcap:
+//! standard input (`-r -`, `-i -`), a FIFO (`-r FIFO`) or a remote tcpdump's
+//! output over ssh (`-i ssh://HOST/IFACE`). The reader thread reads them
+//! with the file reader, packet by packet as they come, and hands them on
+//! as the interface reader does, so the inspector and the headless printer
+//! follow a pipe as they follow an interface.
+
+use std::io::Read;
+use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::path::PathBuf;
+use std::process::Child;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
+
+use super::delivery::{Batch, Gather};
+use super::ssh::Remote;
+use super::stream_read::StoppableRead;
+use super::{LiveError, LiveStats};
+use crate::capture::{io_reason, CaptureError, Reader};
+
+/// Where a stream comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StreamFrom {
+    Stdin,
+    /// A FIFO (or any file, read as it grows until its writer closes it).
+    Path(PathBuf),
+    Ssh(Remote),
+}
+
+/// Bytes of a remote command's standard error kept for the error message.
+const STDERR_KEEP: usize = 4096;
+
+/// An opened stream, ready for its reader thread.
+pub struct Stream {
+    name: String,
+    src: Box<dyn Read + Send>,
+    fd: RawFd,
+    ssh: Option<(Remote, Child, Arc<Mutex<String>>)>,
+}
+
+impl Stream {
+    /// Opens the source: errors a user must see before anything starts
+    /// (a missing FIFO, no ssh client).
+    pub fn open(from: &StreamFrom, filter: Option<&str>, snaplen: u32) -> Result<Stream, LiveError> {
+        let open_err = |name: &str, e: std::io::Error| LiveError::Open { iface: name.to_string(), reason: io_reason(&e) };
+        match from {
+            StreamFrom::Stdin => {
+                // Not `Stdin`: its own buffer would hold bytes that poll(2)
+                // no longer sees.
+                let fd = std::io::stdin().as_fd().try_clone_to_owned().map_err(|e| open_err("-", e))?;
+                let file = std::fs::File::from(fd);
+                Ok(Stream { name: "-".into(), fd: file.as_raw_fd(), src: Box::new(file), ssh: None })
+            }
+            StreamFrom::Path(path) => {
+                let name = path.display().to_string();
+                let file = std::fs::File::open(path).map_err(|e| open_err(&name, e))?;
+                Ok(Stream { name, fd: file.as_raw_fd(), src: Box::new(file), ssh: None })
+            }
+            StreamFrom::Ssh(remote) => {
+                let mut child = remote.spawn(filter, snaplen)?;
+                let (Some(out), Some(mut err)) = (child.stdout.take(), child.stderr.take()) else {
+                    let _ = child.kill();
+                    return Err(LiveError::Open { iface: remote.to_string(), reason: "ssh gave no output pipes".into() });
+                };
+                let said = Arc::new(Mutex::new(String::new()));
+                let keep = said.clone();
+                // The remote side's messages, kept for the error line; read
+                // on a thread so a chatty stderr never blocks ssh.
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 1024];
+                    while let Ok(n @ 1..) = err.read(&mut buf) {
+                        if let Ok(mut s) = keep.lock() {
+                            s.push_str(&String::from_utf8_lossy(&buf[..n]));
+                            if s.len() > STDERR_KEEP {
+                                let cut = s.len() - STDERR_KEEP;
+                                let cut = (cut..s.len()).find(|&i| s.is_char_boundary(i)).unwrap_or(s.len());
+                                s.drain(..cut);
+                            }
+                        }
+                    }
+                });
+                Ok(Stream { name: remote.to_string(), fd: out.as_raw_fd(), src: Box::new(out), ssh: Some((remote.clone(), child, said)) })
+            }
+        }
+    }
+
+    /// The reader thread's loop: until the stream ends, `stop`, or `count`
+    /// packets.
+    pub fn run(mut self, count: Option<u64>, stop: Arc<AtomicBool>, to: Sender<Batch>) -> LiveStats {
+        let src = StoppableRead::new(std::mem::replace(&mut self.src, Box::new(std::io::empty())), self.fd, stop.clone());
+        let mut captured = 0u64;
+        let mut error = None;
+        match Reader::new(src) {
+            Err(e) => error = Some(e),
+            Ok(mut reader) => {
+                let mut gather = Gather::default();
+                let mut known = reader.interfaces().len();
+                let mut open = to.send(Batch::Interfaces(reader.interfaces().to_vec())).is_ok();
+                while open && !stop.load(Ordering::Relaxed) && count.is_none_or(|c| captured < c) {
+                    match reader.next_packet() {
+                        Ok(Some((rec, _, data))) => {
+                            captured += 1;
+                            gather.push(rec, data);
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            error = Some(e);
+                            break;
+                        }
+                    }
+                    if reader.interfaces().len() != known {
+                        known = reader.interfaces().len();
+                        open = to.send(Batch::Interfaces(reader.interfaces().to_vec())).is_ok();
+                    }
+                    // Hand on whenever the next packet needs another read,
+                    // which may wait: a packet is shown as soon as it came.
+                    if gather.is_full() || reader.buffered() == 0 {
+                        open = open && gather.hand_on(&to);
+                    }
+                }
+                gather.hand_on(&to);
+            }
+        }
+        let stopped = stop.load(Ordering::Relaxed);
+        if let Some(msg) = self.finish(error, stopped) {
+            let _ = to.send(Batch::Error(msg));
+        }
+        let last = LiveStats { captured, received: captured, ..LiveStats::default() };
+        let _ = to.send(Batch::Stats(last));
+        last
+    }
+
+    /// Ends ssh (killed when the user stopped, else waited for) and says
+    /// what went wrong, if anything did.
+    fn finish(&mut self, error: Option<CaptureError>, stopped: bool) -> Option<String> {
+        let Some((remote, child, said)) = &mut self.ssh else {
+            return error.filter(|_| !stopped).map(|e| format!("{}: {e}", self.name));
+        };
+        if stopped {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        let status = child.wait().ok().and_then(|s| s.code());
+        // Let the stderr thread take the last words.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let said = said.lock().map(|s| s.clone()).unwrap_or_default();
+        match (error, status) {
+            (None, Some(0)) => None,
+            (e, st) if st != Some(0) || matches!(e, Some(CaptureError::Empty | CaptureError::NotCapture)) => {
+                Some(format!("{}: {}", self.name, remote.failure(st, &said)))
+            }
+            (e, _) => e.map(|e| format!("{}: {e}", self.name)),
+        }
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        if let Some((_, child, _)) = &mut self.ssh {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
