@@ -91,23 +91,30 @@ impl Stream {
         let src = StoppableRead::new(std::mem::replace(&mut self.src, Box::new(std::io::empty())), self.fd, stop.clone());
         let mut captured = 0u64;
         let mut error = None;
+        // Whether the stream itself ended (its end or its error), rather
+        // than the user, `count` or a closed consumer ending the capture.
+        let mut ended = true;
         match Reader::new(src) {
             Err(e) => error = Some(e),
             Ok(mut reader) => {
                 let mut gather = Gather::default();
                 let mut known = reader.interfaces().len();
                 let mut open = to.send(Batch::Interfaces(reader.interfaces().to_vec())).is_ok();
+                ended = false;
                 while open && !stop.load(Ordering::Relaxed) && count.is_none_or(|c| captured < c) {
                     match reader.next_packet() {
                         Ok(Some((rec, _, data))) => {
                             captured += 1;
                             gather.push(rec, data);
                         }
-                        Ok(None) => break,
+                        Ok(None) => ended = true,
                         Err(e) => {
                             error = Some(e);
-                            break;
+                            ended = true;
                         }
+                    }
+                    if ended {
+                        break;
                     }
                     if reader.interfaces().len() != known {
                         known = reader.interfaces().len();
@@ -122,8 +129,8 @@ impl Stream {
                 gather.hand_on(&to);
             }
         }
-        let stopped = stop.load(Ordering::Relaxed);
-        if let Some(msg) = self.finish(error, stopped) {
+        let ours = !ended || stop.load(Ordering::Relaxed);
+        if let Some(msg) = self.finish(error, ours) {
             let _ = to.send(Batch::Error(msg));
         }
         let last = LiveStats { captured, received: captured, ..LiveStats::default() };
@@ -131,8 +138,8 @@ impl Stream {
         last
     }
 
-    /// Ends ssh (killed when the user stopped, else waited for) and says
-    /// what went wrong, if anything did.
+    /// Ends ssh (killed when we `stopped` reading, else waited for) and
+    /// says what went wrong, if anything did.
     fn finish(&mut self, error: Option<CaptureError>, stopped: bool) -> Option<String> {
         let Some((remote, child, said)) = &mut self.ssh else {
             return error.filter(|_| !stopped).map(|e| format!("{}: {e}", self.name));
