@@ -207,8 +207,7 @@ fn live_options(cli: &Cli, iface: String) -> wirelens::capture::LiveOptions {
         snaplen: cli.snaplen.unwrap_or(0),
         write_to: cli.write.clone(),
         count: cli.count,
-        buffer_mib: 0,
-        pipe: None,
+        ..Default::default()
     }
 }
 

@@ -213,9 +213,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         filter: Some(lab.capture_filter.clone()),
         snaplen: 0,
         write_to: None,
-        count: None,
-        buffer_mib: 0,
-        pipe: None,
+        ..LiveOptions::default()
     };
     eprintln!("lab {}: capturing on lo ({}), display filter {display}", lab.name, lab.capture_filter);
     if args.headless {

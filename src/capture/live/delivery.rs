@@ -1,16 +1,15 @@
 //! What the reader threads hand on, and the delivery thread that writes it
 //! to the `-w` file (one `write(2)` a batch) and passes it to the consumer.
 
-use std::fs::File;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use super::output::{After, Output};
 use super::{LiveEvent, LiveStats};
-use crate::capture::pcap_writer::PcapWriter;
-use crate::capture::pcapng_writer::PcapngWriter;
-use crate::capture::{io_reason, is_pcapng_name, Interface, Record};
+use crate::capture::{io_reason, Interface, Record};
 
 /// A batch is handed on when it holds this many packets or bytes, even
 /// while more wait: it bounds the delay a long burst adds.
@@ -60,63 +59,41 @@ impl Gather {
     }
 }
 
-/// The `-w` file: created when the capture starts (so a bad path fails at
-/// once), its header written when the first interface is known (a stream
-/// says it only when its first bytes arrive).
-pub enum LiveFile {
-    Created { file: File, pcapng: bool, nanos: bool },
-    Pcap(PcapWriter),
-    Pcapng(PcapngWriter),
-}
-
-impl LiveFile {
-    pub fn create(path: &std::path::Path, nanos: bool) -> std::io::Result<LiveFile> {
-        Ok(LiveFile::Created { file: File::create(path)?, pcapng: is_pcapng_name(path), nanos })
-    }
-
-    /// Writes the file header for `interfaces`; a pcap file has the first
-    /// one's link type, a pcapng file describes them all.
-    fn start(&mut self, interfaces: &[Interface]) -> std::io::Result<()> {
-        let LiveFile::Created { file, pcapng, nanos } = self else { return Ok(()) };
-        let file = file.try_clone()?;
-        *self = if *pcapng {
-            LiveFile::Pcapng(PcapngWriter::new(file, interfaces)?)
-        } else {
-            let first = interfaces.first().ok_or_else(|| std::io::Error::other("no interface"))?;
-            LiveFile::Pcap(PcapWriter::new(file, first.linktype, first.snaplen, *nanos)?)
-        };
-        Ok(())
-    }
-
-    fn stage(&mut self, r: &Record, data: &[u8]) -> std::io::Result<u64> {
-        match self {
-            LiveFile::Pcap(w) => Ok(w.stage(r.ts, r.origlen, data)),
-            LiveFile::Pcapng(w) => w.stage(r.iface, r.ts, r.origlen, data),
-            LiveFile::Created { .. } => Err(std::io::Error::other("a packet before its interface")),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            LiveFile::Pcap(w) => w.flush(),
-            LiveFile::Pcapng(w) => w.flush(),
-            LiveFile::Created { .. } => Ok(()),
-        }
-    }
-}
-
 /// The delivery thread: writes each batch to the `-w` file, then hands its
 /// packets to the consumer one by one.
 pub struct Delivery {
-    pub file: Option<LiveFile>,
+    pub file: Option<Output>,
     pub write_path: Option<PathBuf>,
     pub stop: Arc<AtomicBool>,
     pub interfaces: Vec<Interface>,
+    /// `-a duration:N`, with or without a file.
+    pub deadline: Option<Instant>,
 }
+
+/// How often the delivery thread checks time limits when nothing comes.
+const TICK: Duration = Duration::from_millis(100);
 
 impl Delivery {
     pub fn run(mut self, batches: Receiver<Batch>, mut sink: impl FnMut(LiveEvent) -> bool) {
-        for batch in batches {
+        loop {
+            let batch = match batches.recv_timeout(TICK) {
+                Ok(b) => b,
+                Err(RecvTimeoutError::Disconnected) => return,
+                Err(RecvTimeoutError::Timeout) => {
+                    if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                        self.stop.store(true, Ordering::Relaxed);
+                    }
+                    match self.file.as_mut().map(Output::tick) {
+                        Some(Err(e)) => {
+                            sink(LiveEvent::Error(self.write_error(&e)));
+                            self.stop.store(true, Ordering::Relaxed);
+                        }
+                        Some(Ok(After::Stop)) => self.stop.store(true, Ordering::Relaxed),
+                        _ => {}
+                    }
+                    continue;
+                }
+            };
             let ok = match batch {
                 Batch::Stats(s) => sink(LiveEvent::Stats(s)),
                 Batch::Error(e) => sink(LiveEvent::Error(e)),
@@ -136,17 +113,29 @@ impl Delivery {
                         sink(LiveEvent::Error(e));
                         false
                     }
-                    Ok(at) => records.iter().enumerate().all(|(i, r)| {
-                        let record = Record { offset: at.get(i).copied().unwrap_or(0), ..*r };
-                        let linktype = self.interfaces.get(r.iface as usize).map_or(0, |i| i.linktype);
-                        sink(LiveEvent::Packet { record, linktype, data: bytes(r, &data).to_vec() })
-                    }),
+                    Ok((at, after)) => {
+                        // With a file, only what it took is delivered: an
+                        // autostop ends both at the same packet.
+                        let n = if self.file.is_some() { at.len() } else { records.len() };
+                        let delivered = records[..n].iter().enumerate().all(|(i, r)| {
+                            let record = Record { offset: at.get(i).copied().unwrap_or(0), ..*r };
+                            let linktype = self.interfaces.get(r.iface as usize).map_or(0, |i| i.linktype);
+                            sink(LiveEvent::Packet { record, linktype, data: bytes(r, &data).to_vec() })
+                        });
+                        let late = self.deadline.is_some_and(|d| Instant::now() >= d);
+                        delivered && after == After::Go && !late
+                    }
                 },
             };
             if !ok {
-                // The reader stops within its poll timeout; the batches
-                // still on their way are dropped with the receiver.
+                // The reader stops within its poll timeout and sends its
+                // final counts, which are still delivered.
                 self.stop.store(true, Ordering::Relaxed);
+                for batch in batches {
+                    if let Batch::Stats(s) = batch {
+                        sink(LiveEvent::Stats(s));
+                    }
+                }
                 return;
             }
         }
@@ -154,21 +143,16 @@ impl Delivery {
 
     fn start_file(&mut self, interfaces: &[Interface]) -> Result<(), String> {
         match &mut self.file {
-            Some(file) => file.start(interfaces).map_err(|e| self.write_error(&e)),
+            Some(file) => file.interfaces(interfaces).map_err(|e| self.write_error(&e)),
             None => Ok(()),
         }
     }
 
     /// Writes a batch to the file, when there is one, and returns where
     /// each packet's bytes are in the file.
-    fn write(&mut self, records: &[Record], data: &[u8]) -> Result<Vec<u64>, String> {
-        let Some(file) = &mut self.file else { return Ok(Vec::new()) };
-        let mut staged = || -> std::io::Result<Vec<u64>> {
-            let at = records.iter().map(|r| file.stage(r, bytes(r, data))).collect::<Result<_, _>>()?;
-            file.flush()?;
-            Ok(at)
-        };
-        staged().map_err(|e| self.write_error(&e))
+    fn write(&mut self, records: &[Record], data: &[u8]) -> Result<(Vec<u64>, After), String> {
+        let Some(file) = &mut self.file else { return Ok((Vec::new(), After::Go)) };
+        file.write(records, data).map_err(|e| self.write_error(&e))
     }
 
     fn write_error(&self, e: &std::io::Error) -> String {
@@ -179,7 +163,7 @@ impl Delivery {
 
 /// A batched record's bytes (its `offset` is its start in the batch, which
 /// `Gather::push` built).
-fn bytes<'a>(r: &Record, data: &'a [u8]) -> &'a [u8] {
+pub fn bytes<'a>(r: &Record, data: &'a [u8]) -> &'a [u8] {
     let start = r.offset as usize;
     data.get(start..start + r.caplen as usize).unwrap_or_default()
 }

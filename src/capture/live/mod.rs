@@ -19,6 +19,7 @@
 
 mod delivery;
 mod device;
+mod output;
 pub mod ssh;
 mod stream;
 mod stream_read;
@@ -33,7 +34,9 @@ use thiserror::Error;
 
 use super::Interface;
 use super::Record;
-use delivery::{Delivery, LiveFile};
+use delivery::Delivery;
+use output::Output;
+pub use output::Limits;
 use device::Device;
 pub use device::DEFAULT_BUFFER_MIB;
 use stream::Stream;
@@ -62,6 +65,11 @@ pub struct LiveOptions {
     pub count: Option<u64>,
     /// Kernel buffer in MiB (`-B`, as dumpcap's); 0 for the default.
     pub buffer_mib: u32,
+    /// `-a`: stop the capture after this long, this many packets, or (with
+    /// `-w`) this much written or this many ring files.
+    pub autostop: Limits,
+    /// `-b`: write a ring of files, switching at these limits (with `-w`).
+    pub ring: Option<Limits>,
 }
 
 /// libpcap's counters. `received` and `dropped` are the kernel's (packets
@@ -209,7 +217,11 @@ impl LiveCapture {
     ) -> Result<LiveCapture, LiveError> {
         let stop = Arc::new(AtomicBool::new(false));
         let (to, batches) = channel();
-        let count = opts.count;
+        // `-a packets:N` is `-c N`.
+        let count = match (opts.count, opts.autostop.packets) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let (interface, name, nanos, reader): (Interface, String, bool, Box<dyn FnOnce() -> LiveStats + Send>) =
             match source(opts)? {
                 Source::Device => {
@@ -237,7 +249,7 @@ impl LiveCapture {
                 }
             };
         let file = match &opts.write_to {
-            Some(path) => Some(LiveFile::create(path, nanos).map_err(|e| LiveError::Write {
+            Some(path) => Some(Output::create(path, nanos, opts.ring, opts.autostop).map_err(|e| LiveError::Write {
                 path: path.display().to_string(),
                 reason: super::io_reason(&e),
             })?),
@@ -245,7 +257,9 @@ impl LiveCapture {
         };
         let spawn_err = |e: std::io::Error| LiveError::Open { iface: name.clone(), reason: e.to_string() };
         let thread = std::thread::Builder::new().name(format!("capture {name}")).spawn(reader).map_err(spawn_err)?;
-        let delivery = Delivery { file, write_path: opts.write_to.clone(), stop: stop.clone(), interfaces: Vec::new() };
+        let deadline = opts.autostop.duration.map(|d| std::time::Instant::now() + d);
+        let delivery =
+            Delivery { file, write_path: opts.write_to.clone(), stop: stop.clone(), interfaces: Vec::new(), deadline };
         let delivery = std::thread::Builder::new()
             .name(format!("deliver {name}"))
             .spawn(move || delivery.run(batches, sink))
