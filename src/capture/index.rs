@@ -3,10 +3,10 @@
 //! bytes, so memory grows with the packet count, not the file size.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::fs::FileExt;
 
-use super::{CaptureError, Interface, Reader, Record};
+use super::{CaptureError, Interface, Record};
 use crate::store::packed::Packed;
 
 /// Where packet bytes are read from.
@@ -41,17 +41,7 @@ impl PacketStore {
     /// Indexes a whole file. `progress` is called now and then with the
     /// bytes read so far; returning false stops indexing early.
     pub fn index_file(path: &str, mut progress: impl FnMut(u64) -> bool) -> anyhow::Result<PacketStore> {
-        let (file, src): (StoreSource, Box<dyn Read>) = if path == "-" {
-            let mut v = Vec::new();
-            std::io::stdin().read_to_end(&mut v)?;
-            (StoreSource::Memory(v.clone()), Box::new(std::io::Cursor::new(v)))
-        } else {
-            let f = File::open(path)
-                .map_err(|e| anyhow::anyhow!("{}: cannot open: {}", path, super::io_reason(&e)))?;
-            let f2 = f.try_clone()?;
-            (StoreSource::File(f), Box::new(std::io::BufReader::with_capacity(0, f2)))
-        };
-        let mut reader = Reader::new(src).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+        let (file, mut reader, _) = super::open_source(path)?;
         let mut records = Packed::default();
         let mut error = None;
         loop {

@@ -35,16 +35,64 @@ pub enum CaptureError {
     Io(String),
 }
 
-/// Opens a capture for streaming: a path, or `-` for standard input.
+/// gzip's magic number: a compressed capture (`.pcap.gz`, `.pcapng.gz`) is
+/// read through a decoder, as tshark reads it.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Opens a capture for streaming: a path, or `-` for standard input;
+/// gzip-compressed input is decompressed as it is read.
 pub fn open_stream(path: &str) -> Result<Reader<Box<dyn std::io::Read + Send>>, anyhow::Error> {
-    let src: Box<dyn std::io::Read + Send> = if path == "-" {
+    use std::io::BufRead;
+    let raw: Box<dyn std::io::Read + Send> = if path == "-" {
         Box::new(std::io::stdin())
     } else {
         let f = std::fs::File::open(path)
             .map_err(|e| anyhow::anyhow!("{}: cannot open: {}", path, io_reason(&e)))?;
         Box::new(f)
     };
+    let mut buffered = std::io::BufReader::with_capacity(1 << 16, raw);
+    let gz = buffered.fill_buf().map(|b| b.starts_with(&GZIP_MAGIC)).unwrap_or(false);
+    let src: Box<dyn std::io::Read + Send> =
+        if gz { Box::new(flate2::read::MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
     Reader::new(src).map_err(|e| anyhow::anyhow!("{path}: {e}"))
+}
+
+/// Opens a capture to keep, for the packet store: where its packets' bytes
+/// can be read again, a reader at its first packet, and its size in bytes.
+/// Standard input is kept in memory; a gzip-compressed file is decompressed
+/// once into a temporary file (deleted when closed), since packets are
+/// fetched back by their offsets.
+pub fn open_source(path: &str) -> anyhow::Result<(StoreSource, Reader<Box<dyn std::io::Read + Send>>, u64)> {
+    use std::io::{Read, Seek};
+    let cannot = |e: std::io::Error| anyhow::anyhow!("{path}: cannot open: {}", io_reason(&e));
+    let reader = |src: Box<dyn Read + Send>| Reader::new(src).map_err(|e| anyhow::anyhow!("{path}: {e}"));
+    if path == "-" {
+        let mut v = Vec::new();
+        std::io::stdin().read_to_end(&mut v)?;
+        if v.starts_with(&GZIP_MAGIC) {
+            let mut plain = Vec::new();
+            flate2::read::MultiGzDecoder::new(&v[..]).read_to_end(&mut plain).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+            v = plain;
+        }
+        let total = v.len() as u64;
+        let r = reader(Box::new(std::io::Cursor::new(v.clone())))?;
+        return Ok((StoreSource::Memory(v), r, total));
+    }
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let mut magic = [0u8; 2];
+    let gz = file.read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC;
+    file.rewind().map_err(cannot)?;
+    if gz {
+        let mut tmp = tempfile::tempfile().map_err(|e| anyhow::anyhow!("{path}: cannot make a temporary file: {e}"))?;
+        let mut dec = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
+        std::io::copy(&mut dec, &mut tmp).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+        tmp.rewind().map_err(cannot)?;
+        file = tmp;
+    }
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let src = file.try_clone().map_err(cannot)?;
+    let r = reader(Box::new(std::io::BufReader::with_capacity(0, src)))?;
+    Ok((StoreSource::File(file), r, total))
 }
 
 /// Whether a file name asks for pcapng (`.pcapng`, or `.ntar`, its old
