@@ -14,19 +14,19 @@ use crate::filter::{Filter, FilterError};
 use crate::gen::lab::Kind;
 use crate::field::tree::FRAME;
 
-use super::detail::Detail;
+use crate::tui::panes::detail::Detail;
 use super::event::{Event, FilterProgress, Progress};
-use super::filtering;
-use super::gen_menu::{self, Choice};
-use super::tree_menu;
-use super::hex::{self, Hex};
-use super::input::{Edit, LineInput};
+use crate::tui::workers::filtering;
+use crate::tui::overlays::gen_menu::{self, Choice};
+use crate::tui::overlays::tree_menu;
+use crate::tui::panes::hex::{self, Hex};
+use crate::tui::line_editor::{Edit, LineInput};
 use super::layout::{areas, inner, Areas, Pane};
-use super::list::PacketList;
+use crate::tui::panes::list::PacketList;
 use super::packets::Packets;
-use super::search::{Needle, Scan, Step};
+use crate::tui::workers::search::{Needle, Scan, Step};
 use super::time_format::TimeFormat;
-use super::view::View;
+use crate::tui::displayed::View;
 use super::views::transactions::TransactionsView;
 use super::views::{Action, SessionView};
 
@@ -312,7 +312,7 @@ impl App {
             Mode::Normal => self.normal_key(k),
             Mode::Help { scroll } => {
                 self.mode = match k.code {
-                    KeyCode::Char('j') | KeyCode::Down => Mode::Help { scroll: (scroll + 1).min(super::help::KEYS.len() - 1) },
+                    KeyCode::Char('j') | KeyCode::Down => Mode::Help { scroll: (scroll + 1).min(crate::tui::overlays::help::KEYS.len() - 1) },
                     KeyCode::Char('k') | KeyCode::Up => Mode::Help { scroll: scroll.saturating_sub(1) },
                     KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') => Mode::Normal,
                     _ => Mode::Help { scroll },
@@ -328,7 +328,7 @@ impl App {
                 (_, Edit::Submit) if !input.text.trim().is_empty() => {
                     let which = if displayed { self.view.matched.clone() } else { None };
                     let path = std::path::PathBuf::from(input.text.trim());
-                    super::save::spawn(self.packets.clone(), which, path, self.tx.clone());
+                    crate::tui::overlays::save::spawn(self.packets.clone(), which, path, self.tx.clone());
                     self.message = Some("saving…".into());
                 }
                 (_, Edit::Cancel) => {}

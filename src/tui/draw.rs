@@ -7,10 +7,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::app::{App, Mode};
-use super::{gen_menu, help, tree_menu};
-use super::input::LineInput;
+use super::overlays::{gen_menu, help, tree_menu};
+use crate::tui::line_editor::LineInput;
 use super::layout::{inner, Pane};
-use super::list::ListView;
+use crate::tui::panes::list::ListView;
 
 impl App {
     pub fn draw(&self, f: &mut Frame) {
@@ -71,7 +71,7 @@ impl App {
             Mode::Save { input, displayed } => {
                 let which = if *displayed { "the displayed packets" } else { "all packets" };
                 // The name chooses the format; the title says which one it is.
-                let format = if super::save::is_pcapng(std::path::Path::new(&input.text)) { "pcapng" } else { "pcap" };
+                let format = if crate::tui::overlays::save::is_pcapng(std::path::Path::new(&input.text)) { "pcapng" } else { "pcap" };
                 let title = format!(" Save as {format} ");
                 prompt(f, &title, input, &format!("saves {which} (Tab changes); name.pcapng for pcapng; Enter saves"))
             }

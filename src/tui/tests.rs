@@ -14,7 +14,9 @@ use ratatui::Terminal;
 use super::app::{App, Mode};
 use super::event::Event;
 use super::layout::{inner, Pane};
-use super::{help, loader, testutil, Packets};
+use super::overlays::help;
+use super::workers::loader;
+use super::{testutil, Packets};
 use crate::capture::{Reader, StoreSource};
 
 /// An app over `file` (pcap bytes) with everything loaded, and the channel

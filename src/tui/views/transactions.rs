@@ -22,9 +22,9 @@ use crate::stats::format_size;
 use crate::stats::transactions::{self, Item, Transactions};
 use crate::tui::event::{Event, TransactionsProgress};
 use crate::tui::packets::Packets;
-use crate::tui::walk;
+use crate::tui::workers::walk;
 
-use super::worker::Job;
+use crate::tui::workers::session::Job;
 use super::{footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
 
 const TABS: [&str; 3] = ["DNS", "HTTP", "SMTP"];
@@ -251,7 +251,7 @@ mod tests {
 
     use super::*;
     use crate::tui::event::Progress;
-    use crate::tui::views::testing::{load, rows};
+    use crate::tui::testutil::{load, rows};
     use crate::tui::views::SessionView;
     use crate::tui::App;
 

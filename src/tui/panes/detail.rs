@@ -15,7 +15,7 @@ use crate::dissect::Dissection;
 use crate::field::{format_value, FieldType, Value};
 use crate::field::tree::{NodeId, SourceId};
 
-use super::packets::Packets;
+use crate::tui::packets::Packets;
 
 #[derive(Default)]
 pub struct Detail {

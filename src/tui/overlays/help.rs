@@ -40,7 +40,7 @@ pub const KEYS: &[(&str, &str)] = &[
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, scroll: usize) {
-    let r = super::layout::centered(area, 100, KEYS.len() as u16 + 4);
+    let r = crate::tui::layout::centered(area, 100, KEYS.len() as u16 + 4);
     let key_w = KEYS.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0) + 2;
     let mut lines: Vec<Line> = KEYS
         .iter()

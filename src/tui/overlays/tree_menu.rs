@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::layout::centered;
-use super::menu::{self, MenuKey};
+use crate::tui::layout::centered;
+use crate::tui::overlays::menu::{self, MenuKey};
 
 /// What an entry does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,10 +12,10 @@ use ratatui::Frame;
 use crate::dissect::Dissection;
 use crate::field::Timestamp;
 
-use super::colors::{classify, Coloring};
-use super::packets::Packets;
-use super::time_format::TimeFormat;
-use super::view::View;
+use crate::tui::colors::{classify, Coloring};
+use crate::tui::packets::Packets;
+use crate::tui::time_format::TimeFormat;
+use crate::tui::displayed::View;
 
 /// One packet's columns (all but Time, which depends on its neighbours).
 #[derive(Clone, Debug)]
