@@ -14,11 +14,13 @@
 //! (which packets the list shows), `line_editor` (the filter, go-to,
 //! search and save prompts' text editing).
 
+mod action;
 mod app;
 mod colors;
 mod displayed;
 mod draw;
 mod event;
+mod keymap;
 mod layout;
 mod line_editor;
 mod overlays;

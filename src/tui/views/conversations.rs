@@ -19,7 +19,8 @@ use crate::stats::endpoints::{endpoints, Endpoint};
 use crate::stats::{format_size, Addr};
 
 use crate::tui::workers::session::{spawn_conversations, ConvRow, Found, Job, ViewProgress, CONV_KINDS as KINDS};
-use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to, Action};
+use crate::tui::action::Action;
+use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to};
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 

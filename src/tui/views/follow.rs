@@ -16,7 +16,8 @@ use crate::stats::follow::{ascii_text, hex_lines, raw_hex, Chunk, Mode};
 
 use super::stream::Stream;
 use crate::tui::workers::session::ViewProgress;
-use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+use crate::tui::action::Action;
+use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to, CLIENT, SERVER};
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 

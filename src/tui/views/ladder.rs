@@ -17,7 +17,8 @@ use crate::stats::ladder::{Ladder, Rung, RST};
 
 use super::stream::Stream;
 use crate::tui::workers::session::ViewProgress;
-use super::{address_port, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+use crate::tui::action::Action;
+use super::{address_port, move_cursor, put, scroll_to, CLIENT, SERVER};
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 

@@ -24,23 +24,9 @@ use std::sync::Arc;
 use crate::field;
 use crate::stats::Addr;
 
+use super::action::Action;
 use super::event::Event;
 use super::packets::Packets;
-
-/// What a view asks the app to do after a key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action {
-    None,
-    Close,
-    /// Select this frame (1-based) in the packet list.
-    Select(u32),
-    /// Select this frame and show the list, keeping the view to come back to.
-    Jump(u32),
-    /// Apply this display filter.
-    Filter(String),
-    /// Show a note in the status bar.
-    Message(String),
-}
 
 /// The two sides' colours, as Wireshark's follow dialog uses them.
 pub const CLIENT: Style = Style::new().fg(Color::Red);
@@ -119,6 +105,16 @@ pub fn move_cursor(code: crossterm::event::KeyCode, cursor: usize, len: usize, p
     })
 }
 
+/// The session views, by what they show (not by the key that opens them:
+/// `keymap` says that).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewKind {
+    Follow,
+    Conversations,
+    Ladder,
+    Transactions,
+}
+
 /// The session view open over the panes, if any.
 pub enum SessionView {
     Follow(follow::FollowView),
@@ -128,14 +124,15 @@ pub enum SessionView {
 }
 
 impl SessionView {
-    /// The view a key opens (`F`, `C`, `L`) on the selected frame; its
-    /// worker reports on `tx`.
-    pub fn open(key: char, frame: u32, packets: &Arc<Packets>, tx: &Sender<Event>) -> Option<SessionView> {
-        Some(match key {
-            'F' => SessionView::Follow(follow::FollowView::start(frame, packets, tx)),
-            'C' => SessionView::Conversations(conversations::ConversationsView::start(packets, tx)),
-            'L' => SessionView::Ladder(ladder::LadderView::start(frame, packets, tx)),
-            _ => return None,
+    /// Opens the follow, conversations or ladder view on the selected
+    /// frame; its worker reports on `tx`. The app keeps the transactions
+    /// view itself (it parks it while the list shows a packet of it).
+    pub fn open(kind: ViewKind, frame: u32, packets: &Arc<Packets>, tx: &Sender<Event>) -> Option<SessionView> {
+        Some(match kind {
+            ViewKind::Follow => SessionView::Follow(follow::FollowView::start(frame, packets, tx)),
+            ViewKind::Conversations => SessionView::Conversations(conversations::ConversationsView::start(packets, tx)),
+            ViewKind::Ladder => SessionView::Ladder(ladder::LadderView::start(frame, packets, tx)),
+            ViewKind::Transactions => return None,
         })
     }
 

@@ -25,7 +25,8 @@ use crate::tui::packets::Packets;
 use crate::tui::workers::walk;
 
 use crate::tui::workers::session::Job;
-use super::{footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+use crate::tui::action::Action;
+use super::{footer, move_cursor, put, scroll_to, CLIENT, SERVER};
 
 const TABS: [&str; 3] = ["DNS", "HTTP", "SMTP"];
 
