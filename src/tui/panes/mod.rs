@@ -1,10 +1,12 @@
 //! The three panes of the main screen, as Wireshark has them: the packet
 //! list (`list`), the detail tree of the selected packet (`detail`) and its
-//! bytes (`hex`). Each holds its own state, draws itself and answers a
+//! bytes (`hex`), with the filter and status bars around them (`bars`).
+//! Each pane holds its own state, draws itself and answers a
 //! key with `handle_key(key, …) -> Action`: it looks the key up in
 //! `keymap`, changes its own state and leaves anything beyond it (another
 //! pane, the filter bar, a menu) to the app as an `Action`.
 
+pub mod bars;
 pub mod detail;
 pub mod hex;
 pub mod list;
