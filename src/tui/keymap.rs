@@ -77,8 +77,8 @@ pub enum Command {
     PrevByte,
 }
 
-/// One key bound to a command in a context.
-pub struct Bind(pub Ctx, pub KeyCode, pub Ctrl, pub Command);
+/// One key bound to a command in some contexts.
+pub struct Bind(pub &'static [Ctx], pub KeyCode, pub Ctrl, pub Command);
 
 /// A help line and the bindings it describes.
 pub struct Row {
@@ -92,183 +92,164 @@ use Ctrl::{Any, With, Without};
 use Ctx::{Anywhere, Detail, Hex, List, Main};
 use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
+/// The three panes.
+const PANES: &[Ctx] = &[List, Detail, Hex];
+/// The panes of rows (the list and the tree); `g` and Home there ignore Ctrl.
+const ROWS: &[Ctx] = &[List, Detail];
+
 /// The table, in the help's order. Within a context the first match wins.
 pub const KEYS: &[Row] = &[
     Row {
         keys: "Tab  Shift-Tab",
         help: "next / previous pane",
-        binds: &[Bind(Main, Tab, Any, C::NextPane), Bind(Main, BackTab, Any, C::PrevPane)],
+        binds: &[Bind(&[Main], Tab, Any, C::NextPane), Bind(&[Main], BackTab, Any, C::PrevPane)],
     },
     Row {
         keys: "j k  ↓ ↑",
         help: "move down / up",
         binds: &[
-            Bind(List, Char('j'), Any, C::Down),
-            Bind(List, Down, Any, C::Down),
-            Bind(List, Char('k'), Any, C::Up),
-            Bind(List, Up, Any, C::Up),
-            Bind(Detail, Char('j'), Any, C::Down),
-            Bind(Detail, Down, Any, C::Down),
-            Bind(Detail, Char('k'), Any, C::Up),
-            Bind(Detail, Up, Any, C::Up),
-            Bind(Hex, Char('j'), Any, C::Down),
-            Bind(Hex, Down, Any, C::Down),
-            Bind(Hex, Char('k'), Any, C::Up),
-            Bind(Hex, Up, Any, C::Up),
+            Bind(PANES, Char('j'), Any, C::Down),
+            Bind(PANES, Down, Any, C::Down),
+            Bind(PANES, Char('k'), Any, C::Up),
+            Bind(PANES, Up, Any, C::Up),
         ],
     },
     Row {
         keys: "g G  Home End",
         help: "first / last row",
         binds: &[
-            Bind(List, Char('g'), Without, C::First),
-            Bind(List, Home, Without, C::First),
-            Bind(List, Char('G'), Any, C::Last),
-            Bind(List, End, Any, C::Last),
-            Bind(Detail, Char('g'), Without, C::First),
-            Bind(Detail, Home, Without, C::First),
-            Bind(Detail, Char('G'), Any, C::Last),
-            Bind(Detail, End, Any, C::Last),
-            Bind(Hex, Char('g'), Any, C::First),
-            Bind(Hex, Home, Any, C::First),
-            Bind(Hex, Char('G'), Any, C::Last),
-            Bind(Hex, End, Any, C::Last),
+            Bind(ROWS, Char('g'), Without, C::First),
+            Bind(ROWS, Home, Without, C::First),
+            Bind(PANES, Char('G'), Any, C::Last),
+            Bind(PANES, End, Any, C::Last),
+            Bind(&[Hex], Char('g'), Any, C::First),
+            Bind(&[Hex], Home, Any, C::First),
         ],
     },
     Row {
         keys: "PgDn PgUp",
         help: "page down / up",
-        binds: &[
-            Bind(List, PageDown, Any, C::PageDown),
-            Bind(List, PageUp, Any, C::PageUp),
-            Bind(Detail, PageDown, Any, C::PageDown),
-            Bind(Detail, PageUp, Any, C::PageUp),
-            Bind(Hex, PageDown, Any, C::PageDown),
-            Bind(Hex, PageUp, Any, C::PageUp),
-        ],
+        binds: &[Bind(PANES, PageDown, Any, C::PageDown), Bind(PANES, PageUp, Any, C::PageUp)],
     },
     Row {
         keys: "Ctrl-d Ctrl-u",
         help: "half a page down / up",
-        binds: &[
-            Bind(List, Char('d'), With, C::HalfDown),
-            Bind(List, Char('u'), With, C::HalfUp),
-            Bind(Detail, Char('d'), With, C::HalfDown),
-            Bind(Detail, Char('u'), With, C::HalfUp),
-            Bind(Hex, Char('d'), With, C::HalfDown),
-            Bind(Hex, Char('u'), With, C::HalfUp),
-        ],
+        binds: &[Bind(PANES, Char('d'), With, C::HalfDown), Bind(PANES, Char('u'), With, C::HalfUp)],
     },
     Row {
         keys: "Enter",
         help: "list: open the tree; tree: expand / collapse",
-        binds: &[Bind(List, Enter, Any, C::OpenTree), Bind(Detail, Enter, Any, C::Toggle), Bind(Detail, Char(' '), Any, C::Toggle)],
+        binds: &[
+            Bind(&[List], Enter, Any, C::OpenTree),
+            Bind(&[Detail], Enter, Any, C::Toggle),
+            Bind(&[Detail], Char(' '), Any, C::Toggle),
+        ],
     },
     Row {
         keys: "l h  → ←",
         help: "tree: expand / collapse (or child / parent); bytes: next / previous byte",
         binds: &[
-            Bind(Detail, Right, Any, C::Expand),
-            Bind(Detail, Char('l'), Any, C::Expand),
-            Bind(Detail, Left, Any, C::Collapse),
-            Bind(Detail, Char('h'), Any, C::Collapse),
-            Bind(Hex, Char('l'), Any, C::NextByte),
-            Bind(Hex, Right, Any, C::NextByte),
-            Bind(Hex, Char('h'), Any, C::PrevByte),
-            Bind(Hex, Left, Any, C::PrevByte),
+            Bind(&[Detail], Right, Any, C::Expand),
+            Bind(&[Detail], Char('l'), Any, C::Expand),
+            Bind(&[Detail], Left, Any, C::Collapse),
+            Bind(&[Detail], Char('h'), Any, C::Collapse),
+            Bind(&[Hex], Char('l'), Any, C::NextByte),
+            Bind(&[Hex], Right, Any, C::NextByte),
+            Bind(&[Hex], Char('h'), Any, C::PrevByte),
+            Bind(&[Hex], Left, Any, C::PrevByte),
         ],
     },
     Row {
         keys: "e c",
         help: "tree: expand all / collapse all",
-        binds: &[Bind(Detail, Char('e'), Any, C::ExpandAll), Bind(Detail, Char('c'), Any, C::CollapseAll)],
+        binds: &[Bind(&[Detail], Char('e'), Any, C::ExpandAll), Bind(&[Detail], Char('c'), Any, C::CollapseAll)],
     },
     Row {
         keys: "a",
         help: "tree: apply the selected field as the display filter",
-        binds: &[Bind(Detail, Char('a'), Any, C::ApplyField)],
+        binds: &[Bind(&[Detail], Char('a'), Any, C::ApplyField)],
     },
     Row {
         keys: "A",
         help: "tree: prepare a filter from the field (edit, then Enter)",
-        binds: &[Bind(Detail, Char('A'), Any, C::PrepareField)],
+        binds: &[Bind(&[Detail], Char('A'), Any, C::PrepareField)],
     },
     Row {
         keys: "m  right-click",
         help: "tree: the item's menu (apply / prepare as filter, follow, ladder, conversations)",
-        binds: &[Bind(Detail, Char('m'), Any, C::ItemMenu)],
+        binds: &[Bind(&[Detail], Char('m'), Any, C::ItemMenu)],
     },
     Row {
         keys: "/ f",
         help: "edit the display filter: Enter applies, Esc clears, ↑ ↓ history",
-        binds: &[Bind(Main, Char('/'), Without, C::EditFilter), Bind(Main, Char('f'), Without, C::EditFilter)],
+        binds: &[Bind(&[Main], Char('/'), Without, C::EditFilter), Bind(&[Main], Char('f'), Without, C::EditFilter)],
     },
     Row {
         keys: ": Ctrl-g",
         help: "go to packet number",
-        binds: &[Bind(Main, Char(':'), Any, C::GoTo), Bind(Main, Char('g'), With, C::GoTo)],
+        binds: &[Bind(&[Main], Char(':'), Any, C::GoTo), Bind(&[Main], Char('g'), With, C::GoTo)],
     },
     Row {
         keys: "s Ctrl-f",
         help: "search: \"text\", hex bytes (de:ad:be:ef or 0xdeadbeef) or a filter",
-        binds: &[Bind(Main, Char('s'), Without, C::Search), Bind(Main, Char('f'), With, C::Search)],
+        binds: &[Bind(&[Main], Char('s'), Without, C::Search), Bind(&[Main], Char('f'), With, C::Search)],
     },
     Row {
         keys: "n N",
         help: "next / previous search match",
-        binds: &[Bind(Main, Char('n'), Any, C::SearchNext), Bind(Main, Char('N'), Any, C::SearchPrev)],
+        binds: &[Bind(&[Main], Char('n'), Any, C::SearchNext), Bind(&[Main], Char('N'), Any, C::SearchPrev)],
     },
     Row {
         keys: "Ctrl-s",
         help: "save all or the displayed packets (pcap; pcapng for a .pcapng name)",
-        binds: &[Bind(Main, Char('s'), With, C::Save)],
+        binds: &[Bind(&[Main], Char('s'), With, C::Save)],
     },
     Row {
         keys: "Space",
         help: "live capture: pause / resume the display (capture goes on)",
-        binds: &[Bind(Main, Char(' '), Any, C::Pause)],
+        binds: &[Bind(&[Main], Char(' '), Any, C::Pause)],
     },
     Row {
         keys: "R",
         help: "live capture: run a lab's traffic generator (server and client on loopback)",
-        binds: &[Bind(Main, Char('R'), Any, C::Generators)],
+        binds: &[Bind(&[Main], Char('R'), Any, C::Generators)],
     },
     Row {
         keys: "t",
         help: "cycle the time format: relative, absolute, delta displayed, epoch",
-        binds: &[Bind(Main, Char('t'), Any, C::TimeFormat)],
+        binds: &[Bind(&[Main], Char('t'), Any, C::TimeFormat)],
     },
-    Row { keys: "z", help: "maximise / restore the focused pane", binds: &[Bind(Main, Char('z'), Any, C::Zoom)] },
+    Row { keys: "z", help: "maximise / restore the focused pane", binds: &[Bind(&[Main], Char('z'), Any, C::Zoom)] },
     Row {
         keys: "F",
         help: "follow the TCP/UDP stream (m mode, d side, / search, w save)",
-        binds: &[Bind(Main, Char('F'), Any, C::Open(ViewKind::Follow))],
+        binds: &[Bind(&[Main], Char('F'), Any, C::Open(ViewKind::Follow))],
     },
     Row {
         keys: "C",
         help: "conversations (Tab kind, e endpoints, s sort, r reverse, Enter filters)",
-        binds: &[Bind(Main, Char('C'), Any, C::Open(ViewKind::Conversations))],
+        binds: &[Bind(&[Main], Char('C'), Any, C::Open(ViewKind::Conversations))],
     },
     Row {
         keys: "L",
         help: "TCP ladder diagram of the connection (moving selects the arrow's packet)",
-        binds: &[Bind(Main, Char('L'), Any, C::Open(ViewKind::Ladder))],
+        binds: &[Bind(&[Main], Char('L'), Any, C::Open(ViewKind::Ladder))],
     },
     Row {
         keys: "T",
         help: "DNS, HTTP, SMTP transactions (Tab protocol, Enter / r: request / response)",
-        binds: &[Bind(Main, Char('T'), Any, C::Open(ViewKind::Transactions))],
+        binds: &[Bind(&[Main], Char('T'), Any, C::Open(ViewKind::Transactions))],
     },
     Row {
         keys: "Esc",
         help: "back to the transactions after Enter; else hide a lab's \"Look for\" line",
-        binds: &[Bind(Main, Esc, Any, C::Back)],
+        binds: &[Bind(&[Main], Esc, Any, C::Back)],
     },
-    Row { keys: "?", help: "show / hide this help", binds: &[Bind(Main, Char('?'), Any, C::Help)] },
+    Row { keys: "?", help: "show / hide this help", binds: &[Bind(&[Main], Char('?'), Any, C::Help)] },
     Row {
         keys: "q Ctrl-c",
         help: "quit",
-        binds: &[Bind(Anywhere, Char('c'), With, C::Quit), Bind(Main, Char('q'), Any, C::Quit)],
+        binds: &[Bind(&[Anywhere], Char('c'), With, C::Quit), Bind(&[Main], Char('q'), Any, C::Quit)],
     },
     Row {
         keys: "mouse",
@@ -286,7 +267,7 @@ pub fn command(ctx: Ctx, k: KeyEvent) -> Option<Command> {
             With => ctrl,
             Without => !ctrl,
         };
-        (*c == ctx && *code == k.code && mods).then_some(*cmd)
+        (c.contains(&ctx) && *code == k.code && mods).then_some(*cmd)
     })
 }
 
@@ -316,7 +297,8 @@ mod tests {
         for (i, a) in binds.iter().enumerate() {
             for b in &binds[i + 1..] {
                 let overlap = !matches!((a.2, b.2), (With, Without) | (Without, With));
-                assert!(!(a.0 == b.0 && a.1 == b.1 && overlap), "{:?} {:?} bound twice in {:?}", a.1, a.3, a.0);
+                let shared = a.0.iter().any(|c| b.0.contains(c));
+                assert!(!(shared && a.1 == b.1 && overlap), "{:?} {:?} bound twice in {:?}", a.1, a.3, a.0);
             }
         }
     }
