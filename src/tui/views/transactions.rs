@@ -3,7 +3,7 @@
 //! The cursor's row selects its first packet (the tree and bytes below
 //! show it); Enter goes to it in the list, `r` to its response.
 //!
-//! Reading them means re-dissecting every packet, so a worker (`walk`) does
+//! Reading them means re-dissecting every packet, so a worker (`workers::walk`) does
 //! it and sends its findings as events; the view pairs them as they come,
 //! and keeps following a capture still running.
 
