@@ -1,34 +1,40 @@
 //! The application state and `update`: every event changes the state here,
 //! and nothing else does. Drawing (in `draw`) only reads it.
+//!
+//! A key goes to whatever has it: an overlay (`mode`), the open session
+//! view, or the main screen, where `keymap` gives its command and the
+//! focused pane gets the keys the main screen doesn't use. Panes and views
+//! answer with an `Action`, which `act` carries out.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
 use crate::field::Timestamp;
 use crate::filter::{Filter, FilterError};
 use crate::gen::lab::Kind;
-use crate::field::tree::FRAME;
 
-use super::detail::Detail;
+use crate::tui::panes::detail::Detail;
+use super::action::Action;
 use super::event::{Event, FilterProgress, Progress};
-use super::filtering;
-use super::gen_menu::{self, Choice};
-use super::tree_menu;
-use super::hex::{self, Hex};
-use super::input::{Edit, LineInput};
+use super::keymap::{self, Command, Ctx};
+use crate::tui::workers::filtering;
+use crate::tui::overlays::gen_menu::{self, Choice};
+use crate::tui::overlays::tree_menu;
+use crate::tui::panes::hex::{self, Hex};
+use crate::tui::line_editor::{Edit, LineInput};
 use super::layout::{areas, inner, Areas, Pane};
-use super::list::PacketList;
+use crate::tui::panes::list::PacketList;
 use super::packets::Packets;
-use super::search::{Needle, Scan, Step};
+use crate::tui::workers::search::{Needle, Scan, Step};
 use super::time_format::TimeFormat;
-use super::view::View;
+use crate::tui::displayed::View;
 use super::views::transactions::TransactionsView;
-use super::views::{Action, SessionView};
+use super::views::{SessionView, ViewKind};
 
 /// What has the keyboard besides the panes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -258,38 +264,19 @@ impl App {
 
     /// Puts the hex cursor on the selected tree item's first byte.
     fn follow_tree(&mut self, hex_height: usize) {
-        let Some(id) = self.detail.selected() else { return };
-        let n = &self.detail.d.tree.nodes[id];
-        let range = n.range();
+        let Some(range) = self.detail.selected_range() else { return };
         self.hex.cursor = range.start;
         self.hex.reveal(range, self.size.width, hex_height);
     }
 
     /// The data source the hex pane shows and the highlighted range in it.
     pub fn hex_view(&self) -> (&[u8], std::ops::Range<usize>) {
-        match self.detail.selected() {
-            Some(id) => {
-                let n = &self.detail.d.tree.nodes[id];
-                (self.detail.d.source_bytes(&self.detail.bytes, n.source), n.range())
-            }
-            None => (&self.detail.bytes, 0..0),
-        }
+        self.detail.shown_bytes()
     }
 
-    /// Moves the hex cursor and selects the tree item owning that byte.
-    fn hex_move(&mut self, delta: isize) {
-        let (dh, hh) = (self.heights().1, self.heights().2);
-        let (bytes, _) = self.hex_view();
-        let len = bytes.len();
-        self.hex.step(delta, len);
-        self.hex_select(dh, hh);
-    }
-
+    /// Selects the tree item owning the byte under the hex cursor.
     fn hex_select(&mut self, dh: usize, hh: usize) {
-        let src = self.detail.selected().map(|id| self.detail.d.tree.nodes[id].source).unwrap_or(FRAME);
-        if let Some(id) = self.detail.node_at_byte(src, self.hex.cursor) {
-            self.detail.select_node(id, dh);
-        }
+        self.detail.select_at_byte(self.hex.cursor, dh);
         self.hex.reveal(self.hex.cursor..self.hex.cursor + 1, self.size.width, hh);
     }
 
@@ -299,8 +286,7 @@ impl App {
     }
 
     fn key(&mut self, k: KeyEvent) {
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && k.code == KeyCode::Char('c') {
+        if keymap::command(Ctx::Anywhere, k) == Some(Command::Quit) {
             self.quit = true;
             return;
         }
@@ -312,7 +298,7 @@ impl App {
             Mode::Normal => self.normal_key(k),
             Mode::Help { scroll } => {
                 self.mode = match k.code {
-                    KeyCode::Char('j') | KeyCode::Down => Mode::Help { scroll: (scroll + 1).min(super::help::KEYS.len() - 1) },
+                    KeyCode::Char('j') | KeyCode::Down => Mode::Help { scroll: (scroll + 1).min(keymap::KEYS.len() - 1) },
                     KeyCode::Char('k') | KeyCode::Up => Mode::Help { scroll: scroll.saturating_sub(1) },
                     KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') => Mode::Normal,
                     _ => Mode::Help { scroll },
@@ -328,7 +314,7 @@ impl App {
                 (_, Edit::Submit) if !input.text.trim().is_empty() => {
                     let which = if displayed { self.view.matched.clone() } else { None };
                     let path = std::path::PathBuf::from(input.text.trim());
-                    super::save::spawn(self.packets.clone(), which, path, self.tx.clone());
+                    crate::tui::overlays::save::spawn(self.packets.clone(), which, path, self.tx.clone());
                     self.message = Some("saving…".into());
                 }
                 (_, Edit::Cancel) => {}
@@ -513,9 +499,9 @@ impl App {
         }
     }
 
-    /// Opens a session view (`F`, `C`, `L`, `T`) on the selected packet.
-    fn open_view(&mut self, key: char) {
-        if key == 'T' {
+    /// Opens a session view on the selected packet.
+    fn open_view(&mut self, kind: ViewKind) {
+        if kind == ViewKind::Transactions {
             let v = self.parked.take().unwrap_or_else(|| {
                 SessionView::Transactions(TransactionsView::start(self.packets.clone(), self.tx.clone()))
             });
@@ -523,7 +509,7 @@ impl App {
             return;
         }
         let frame = self.view.packet(self.list.sel).map(|p| p as u32 + 1).unwrap_or(0);
-        self.session_view = SessionView::open(key, frame, &self.packets, &self.tx);
+        self.session_view = SessionView::open(kind, frame, &self.packets, &self.tx);
         if let Some(f) = self.session_view.as_ref().and_then(SessionView::filter) {
             self.filter.set(&f);
             self.apply_filter();
@@ -534,9 +520,7 @@ impl App {
         let page = self.heights().0;
         let Some(v) = self.session_view.as_mut() else { return };
         match v.handle_key(k, page) {
-            Action::None => {}
             Action::Close => self.session_view = None,
-            Action::Select(n) => self.go_to(&n.to_string()),
             Action::Jump(n) => {
                 self.parked = self.session_view.take();
                 self.go_to(&n.to_string());
@@ -544,149 +528,111 @@ impl App {
             }
             Action::Filter(f) => {
                 self.session_view = None;
-                self.filter.set(&f);
-                self.apply_filter();
+                self.act(Action::Filter(f));
             }
-            Action::Message(m) => self.message = Some(m),
+            a => self.act(a),
         }
     }
 
+    /// Does what a pane or view asks for.
+    fn act(&mut self, action: Action) {
+        match action {
+            Action::None | Action::Moved => {}
+            Action::Close => self.session_view = None,
+            Action::Select(n) => self.go_to(&n.to_string()),
+            Action::Jump(n) => self.go_to(&n.to_string()),
+            Action::Filter(f) => {
+                self.filter.set(&f);
+                self.apply_filter();
+            }
+            Action::PrepareFilter(f) => {
+                self.filter.set(&f);
+                self.check_filter();
+                self.mode = Mode::Filter;
+            }
+            Action::Message(m) => self.message = Some(m),
+            Action::Focus(p) => self.focus = p,
+            Action::ItemMenu => self.mode = Mode::TreeMenu { cursor: 0 },
+        }
+    }
+
+    /// A key on the main screen: its command if the main screen has one
+    /// now, else the focused pane's.
     fn normal_key(&mut self, k: KeyEvent) {
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-        match k.code {
-            KeyCode::Char(c @ ('F' | 'C' | 'L' | 'T')) => self.open_view(c),
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Char('?') => self.mode = Mode::Help { scroll: 0 },
-            KeyCode::Tab => self.focus = self.focus.next(),
-            KeyCode::BackTab => self.focus = self.focus.prev(),
-            KeyCode::Char('z') => self.zoom = !self.zoom,
-            KeyCode::Char('t') => {
+        if let Some(cmd) = keymap::command(Ctx::Main, k) {
+            if self.command(cmd) {
+                return;
+            }
+        }
+        let (lh, dh, hh) = self.heights();
+        match self.focus {
+            Pane::List => {
+                let a = self.list.handle_key(k, self.view.len(), lh);
+                self.act(a);
+            }
+            Pane::Detail => {
+                let a = self.detail.handle_key(k, dh);
+                if a != Action::None {
+                    self.act(a);
+                    self.follow_tree(hh);
+                }
+            }
+            Pane::Hex => {
+                let len = self.hex_view().0.len();
+                if self.hex.handle_key(k, len, self.size.width, hh) == Action::Moved {
+                    self.hex_select(dh, hh);
+                }
+            }
+        }
+    }
+
+    /// Carries out a main-screen command; false if it does nothing now (Esc
+    /// with nothing to go back to, Space when not capturing), so that the
+    /// focused pane gets the key.
+    fn command(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::Open(kind) => self.open_view(kind),
+            Command::Quit => self.quit = true,
+            Command::Help => self.mode = Mode::Help { scroll: 0 },
+            Command::NextPane => self.focus = self.focus.next(),
+            Command::PrevPane => self.focus = self.focus.prev(),
+            Command::Zoom => self.zoom = !self.zoom,
+            Command::TimeFormat => {
                 self.time = self.time.next();
                 self.message = Some(format!("time: {}", self.time.name()));
             }
-            KeyCode::Char('/') | KeyCode::Char('f') if !ctrl => self.mode = Mode::Filter,
-            KeyCode::Char(':') => self.mode = Mode::GoTo(LineInput::default()),
-            KeyCode::Char('g') if ctrl => self.mode = Mode::GoTo(LineInput::default()),
-            KeyCode::Char('s') if ctrl => {
+            Command::EditFilter => self.mode = Mode::Filter,
+            Command::GoTo => self.mode = Mode::GoTo(LineInput::default()),
+            Command::Save => {
                 let displayed = self.view.matched.is_some();
                 self.mode = Mode::Save { input: LineInput::default(), displayed }
             }
-            KeyCode::Char('s') | KeyCode::Char('f') => {
+            Command::Search => {
                 let mut input = self.search_input.clone();
                 input.clear();
                 self.mode = Mode::Search(input);
             }
-            KeyCode::Esc if self.parked.is_some() => self.session_view = self.parked.take(),
-            KeyCode::Esc if self.hint.is_some() => self.hint = None,
-            KeyCode::Char('R') if self.live.is_some() => self.mode = Mode::Generators { cursor: 0 },
-            KeyCode::Char('R') => {
+            Command::Back if self.parked.is_some() => self.session_view = self.parked.take(),
+            Command::Back if self.hint.is_some() => self.hint = None,
+            Command::Generators if self.live.is_some() => self.mode = Mode::Generators { cursor: 0 },
+            Command::Generators => {
                 self.message = Some("generators are for live captures: watch them with wirelens -i lo".into())
             }
-            KeyCode::Char(' ') if self.live.is_some() => self.toggle_pause(),
-            KeyCode::Char('n') => self.start_search(true),
-            KeyCode::Char('N') => self.start_search(false),
-            _ => match self.focus {
-                Pane::List => self.list_key(k),
-                Pane::Detail => self.detail_key(k),
-                Pane::Hex => self.hex_key(k),
-            },
+            Command::Pause if self.live.is_some() => self.toggle_pause(),
+            Command::SearchNext => self.start_search(true),
+            Command::SearchPrev => self.start_search(false),
+            _ => return false,
         }
-    }
-
-    /// Up/down/page movement shared by the panes: the new position from
-    /// `cur` among `len` rows with `height` on screen, or None if the key
-    /// isn't a movement.
-    fn movement(k: KeyEvent, cur: usize, len: usize, height: usize) -> Option<usize> {
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-        let last = len.saturating_sub(1);
-        let page = height.max(1);
-        Some(match k.code {
-            KeyCode::Char('j') | KeyCode::Down => (cur + 1).min(last),
-            KeyCode::Char('k') | KeyCode::Up => cur.saturating_sub(1),
-            KeyCode::Char('g') | KeyCode::Home if !ctrl => 0,
-            KeyCode::Char('G') | KeyCode::End => last,
-            KeyCode::PageDown => (cur + page).min(last),
-            KeyCode::PageUp => cur.saturating_sub(page),
-            KeyCode::Char('d') if ctrl => (cur + page / 2).min(last),
-            KeyCode::Char('u') if ctrl => cur.saturating_sub(page / 2),
-            _ => return None,
-        })
-    }
-
-    fn list_key(&mut self, k: KeyEvent) {
-        let lh = self.heights().0;
-        if let Some(row) = Self::movement(k, self.list.sel, self.view.len(), lh) {
-            self.select_row(row);
-        } else if k.code == KeyCode::Enter {
-            self.focus = Pane::Detail;
-        }
-    }
-
-    fn detail_key(&mut self, k: KeyEvent) {
-        let (_, dh, hh) = self.heights();
-        if let Some(row) = Self::movement(k, self.detail.cursor, self.detail.rows.len(), dh) {
-            self.detail.set_cursor(row, dh);
-        } else {
-            match k.code {
-                KeyCode::Enter | KeyCode::Char(' ') => self.detail.toggle(),
-                KeyCode::Right | KeyCode::Char('l') => self.detail.expand(dh),
-                KeyCode::Left | KeyCode::Char('h') => self.detail.collapse(dh),
-                KeyCode::Char('e') => self.detail.set_all(true),
-                KeyCode::Char('c') => self.detail.set_all(false),
-                KeyCode::Char('a') => self.field_filter(true),
-                KeyCode::Char('A') => self.field_filter(false),
-                KeyCode::Char('m') => self.mode = Mode::TreeMenu { cursor: 0 },
-                _ => return,
-            }
-            self.detail.scroll_into_view(dh);
-        }
-        self.follow_tree(hh);
+        true
     }
 
     /// Does what the tree's context menu entry says.
     fn tree_action(&mut self, action: tree_menu::Action) {
         match action {
-            tree_menu::Action::ApplyFilter => self.field_filter(true),
-            tree_menu::Action::PrepareFilter => self.field_filter(false),
-            tree_menu::Action::View(key) => self.open_view(key),
+            tree_menu::Action::ApplyFilter => self.act(self.detail.field_filter(true)),
+            tree_menu::Action::PrepareFilter => self.act(self.detail.field_filter(false)),
+            tree_menu::Action::View(kind) => self.open_view(kind),
         }
-    }
-
-    /// "Apply as Filter" (`apply`) or "Prepare as Filter" on the selected field.
-    fn field_filter(&mut self, apply: bool) {
-        match self.detail.filter_expr() {
-            Some(expr) => {
-                self.filter.set(&expr);
-                if apply {
-                    self.apply_filter();
-                } else {
-                    self.check_filter();
-                    self.mode = Mode::Filter;
-                }
-            }
-            None => self.message = Some("this item has no value to filter on".into()),
-        }
-    }
-
-    fn hex_key(&mut self, k: KeyEvent) {
-        let (_, _, hh) = self.heights();
-        let pl = hex::per_line(self.size.width) as isize;
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-        let page = pl * hh.max(1) as isize;
-        let delta = match k.code {
-            KeyCode::Char('l') | KeyCode::Right => 1,
-            KeyCode::Char('h') | KeyCode::Left => -1,
-            KeyCode::Char('j') | KeyCode::Down => pl,
-            KeyCode::Char('k') | KeyCode::Up => -pl,
-            KeyCode::PageDown => page,
-            KeyCode::PageUp => -page,
-            KeyCode::Char('d') if ctrl => page / 2,
-            KeyCode::Char('u') if ctrl => -page / 2,
-            KeyCode::Char('g') | KeyCode::Home => -(self.hex.cursor as isize),
-            KeyCode::Char('G') | KeyCode::End => isize::MAX / 2,
-            _ => return,
-        };
-        self.hex_move(delta);
     }
 
     fn mouse(&mut self, m: MouseEvent) {

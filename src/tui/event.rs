@@ -23,7 +23,7 @@ pub enum Event {
     /// A chunk of the transactions view's worker results.
     Transactions(TransactionsProgress),
     /// A chunk of the follow, conversations or ladder view's worker results.
-    View(super::views::worker::ViewProgress),
+    View(crate::tui::workers::session::ViewProgress),
     /// A generator started from the menu ended: its name and how.
     Generated(&'static str, Result<(), String>),
     /// A save finished: packets written and the file, or what went wrong.

@@ -3,42 +3,38 @@
 //!
 //! One `App` holds all state. Terminal input, ticks and worker messages
 //! arrive as `Event`s on one channel; `App::update` applies each one and
-//! `App::draw` renders the state. Loading runs on a worker thread (`loader`)
-//! that fills the shared `Packets`, so the first screen shows at once and
-//! the keys keep working while a large file loads.
+//! `App::draw` renders the state. Loading runs on a worker thread
+//! (`workers::loader`) that fills the shared `Packets`, so the first screen
+//! shows at once and the keys keep working while a large file loads.
+//!
+//! Where things are: `app` (state and `update`), `draw`, `panes/` (list,
+//! detail tree, hex), `overlays/` (help, menus, save prompt, interface
+//! picker), `views/` (follow, conversations, ladder, transactions),
+//! `workers/` (loader, filter, search, the views' readers), `displayed`
+//! (which packets the list shows), `line_editor` (the filter, go-to,
+//! search and save prompts' text editing).
 
+mod action;
 mod app;
-#[cfg(test)]
-mod brief_tests;
 mod colors;
-mod detail;
+mod displayed;
 mod draw;
 mod event;
-mod filtering;
-mod gen_menu;
-mod help;
-mod hex;
-mod input;
+mod keymap;
 mod layout;
-mod list;
-mod loader;
-mod menu;
+mod line_editor;
+mod overlays;
 mod packets;
-mod picker;
-mod save;
-mod search;
+mod panes;
 mod terminal;
 mod time_format;
-mod tree_menu;
-mod view;
 pub mod views;
-mod walk;
+mod workers;
 
 #[cfg(test)]
 mod testutil;
 #[cfg(test)]
 mod tests;
-
 
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,7 +47,7 @@ use ratatui::layout::Rect;
 pub use app::App;
 pub use event::{Event, FilterProgress, Progress};
 pub use packets::Packets;
-pub use picker::pick_interface;
+pub use overlays::picker::pick_interface;
 
 use crate::capture::{LiveCapture, LiveOptions, Reader, StoreSource};
 
@@ -90,7 +86,7 @@ pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
     let packets = Arc::new(Packets::new(source, reader.is_pcapng()));
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
-    let loader = loader::spawn(reader, total, packets.clone(), tx.clone(), stop.clone());
+    let loader = workers::loader::spawn(reader, total, packets.clone(), tx.clone(), stop.clone());
     let result = run_app(packets, tx, &rx, &stop, Start { name, filter, live: None, hint: None });
     stop.store(true, Ordering::Relaxed);
     // The loader stops after its current batch: `stop` is set, and its
@@ -121,7 +117,7 @@ fn live(opts: &LiveOptions, filter: Option<&str>, hint: Option<&str>) -> anyhow:
     let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
-    let feeder = loader::spawn_live(events, capture.interface().clone(), packets.clone(), tx.clone());
+    let feeder = workers::loader::spawn_live(events, capture.interface().clone(), packets.clone(), tx.clone());
     let start = Start { name, filter, live: Some(opts.iface.clone()), hint };
     let result = run_app(packets, tx, &rx, &stop, start);
     // Stopping the capture closes its channel, which ends the feeder.

@@ -14,7 +14,9 @@ use ratatui::Terminal;
 use super::app::{App, Mode};
 use super::event::Event;
 use super::layout::{inner, Pane};
-use super::{help, loader, testutil, Packets};
+use super::keymap;
+use super::workers::loader;
+use super::{testutil, Packets};
 use crate::capture::{Reader, StoreSource};
 
 /// An app over `file` (pcap bytes) with everything loaded, and the channel
@@ -462,7 +464,8 @@ fn help_lists_every_key() {
     let (mut app, _rx) = lab(120, 40);
     press(&mut app, KeyCode::Char('?'));
     let s = screen(&app);
-    for (keys, what) in help::KEYS {
+    for row in keymap::KEYS {
+        let (keys, what) = (row.keys, row.help);
         assert!(s.contains(keys) && s.contains(what), "help lacks {keys}: {what}\n{s}");
     }
     press(&mut app, KeyCode::Char('j'));

@@ -1,8 +1,13 @@
 //! Synthetic captures for the TUI's unit tests: loopback-lab-like
-//! Ethernet/IPv4 TCP and UDP frames, and pcap files made of them.
+//! Ethernet/IPv4 TCP and UDP frames, and pcap files made of them; loading
+//! them as the inspector does, and reading back what a view renders.
 
+use std::sync::Arc;
+
+use crate::capture::StoreSource;
 use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
 use crate::session::Session;
+use crate::tui::packets::Packets;
 
 fn checksum(b: &[u8]) -> u16 {
     let mut sum = 0u32;
@@ -95,4 +100,44 @@ pub fn lab_frames() -> Vec<Vec<u8>> {
         udp_frame(b"ping 1"),
         tcp_seg(true, 0x014, 501, 119, b""),
     ]
+}
+
+/// Loads a capture file into a store as the TUI's loader would.
+pub fn load(path: &std::path::Path) -> Option<Arc<Packets>> {
+    let bytes = std::fs::read(path).ok()?;
+    load_bytes(bytes)
+}
+
+pub fn load_bytes(bytes: Vec<u8>) -> Option<Arc<Packets>> {
+    let reader = crate::capture::Reader::new(Box::new(std::io::Cursor::new(bytes.clone())) as Box<dyn std::io::Read + Send>).ok()?;
+    let packets = Arc::new(Packets::new(StoreSource::Memory(bytes), reader.is_pcapng()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    crate::tui::workers::loader::spawn(reader, 0, packets.clone(), tx, stop).join().ok()?;
+    drop(rx);
+    Some(packets)
+}
+
+/// Feeds a view its worker's chunks from `rx` until it has them all.
+pub fn settle<V>(
+    v: &mut V,
+    rx: &std::sync::mpsc::Receiver<crate::tui::Event>,
+    progress: fn(&mut V, crate::tui::workers::session::ViewProgress),
+    done: fn(&V) -> bool,
+) {
+    while !done(v) {
+        match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+            Ok(crate::tui::Event::View(p)) => progress(v, p),
+            Ok(_) => {}
+            Err(e) => panic!("the view's worker never finished: {e}"),
+        }
+    }
+}
+
+/// The text of a rendered buffer, one string per row.
+pub fn rows(buf: &ratatui::buffer::Buffer) -> Vec<String> {
+    let a = buf.area;
+    (0..a.height)
+        .map(|y| (0..a.width).map(|x| buf[(a.x + x, a.y + y)].symbol().to_string()).collect::<String>())
+        .collect()
 }

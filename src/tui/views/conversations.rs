@@ -18,8 +18,9 @@ use crate::stats::conv::{ConvType, Conversation};
 use crate::stats::endpoints::{endpoints, Endpoint};
 use crate::stats::{format_size, Addr};
 
-use super::worker::{spawn_conversations, ConvRow, Found, Job, ViewProgress, CONV_KINDS as KINDS};
-use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to, Action};
+use crate::tui::workers::session::{spawn_conversations, ConvRow, Found, Job, ViewProgress, CONV_KINDS as KINDS};
+use crate::tui::action::Action;
+use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to};
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 
@@ -311,7 +312,7 @@ impl ConversationsView {
 mod tests {
     use super::*;
     use crate::stats::Addr;
-    use crate::tui::views::testing::{load, rows, settle};
+    use crate::tui::testutil::{load, rows, settle};
     use crossterm::event::KeyModifiers;
 
     fn key(c: KeyCode) -> KeyEvent {
@@ -441,7 +442,7 @@ mod tests {
     fn tcp_rows_show_each_connection_state_as_the_capture_shows_it() {
         use crate::stats::ladder::{ACK, FIN, RST, SYN};
         use crate::tui::testutil::{pcap, tcp_seg};
-        use crate::tui::views::testing::load_bytes;
+        use crate::tui::testutil::load_bytes;
         // A segment of the connection from client port `port`.
         let seg = |port: u16, from_server: bool, flags: u16, seq: u32, ack: u32| {
             let mut f = tcp_seg(from_server, flags, seq, ack, b"");

@@ -15,8 +15,9 @@ use ratatui::widgets::{Block, Borders, Widget};
 use crate::stats::follow::{ascii_text, hex_lines, raw_hex, Chunk, Mode};
 
 use super::stream::Stream;
-use super::worker::ViewProgress;
-use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+use crate::tui::workers::session::ViewProgress;
+use crate::tui::action::Action;
+use super::{address_port, conversation_filter, footer, move_cursor, put, scroll_to, CLIENT, SERVER};
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 
@@ -295,7 +296,7 @@ mod tests {
 
     use super::*;
     use crate::tui::testutil::{pcap, tcp_frame, udp_frame};
-    use crate::tui::views::testing::{load, load_bytes, rows, settle};
+    use crate::tui::testutil::{load, load_bytes, rows, settle};
     use crossterm::event::KeyModifiers;
 
     fn key(c: KeyCode) -> KeyEvent {
@@ -430,7 +431,7 @@ mod tests {
         let (ev_tx, ev_rx) = channel();
         let (tx, rx) = channel();
         let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: None };
-        crate::tui::loader::spawn_live(ev_rx, iface, packets.clone(), tx.clone());
+        crate::tui::workers::loader::spawn_live(ev_rx, iface, packets.clone(), tx.clone());
         let send = |data: Vec<u8>| {
             let len = data.len() as u32;
             let record = Record { caplen: len, origlen: len, ..Default::default() };

@@ -16,8 +16,9 @@ use crate::dissect::tcp::flag_list;
 use crate::stats::ladder::{Ladder, Rung, RST};
 
 use super::stream::Stream;
-use super::worker::ViewProgress;
-use super::{address_port, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+use crate::tui::workers::session::ViewProgress;
+use crate::tui::action::Action;
+use super::{address_port, move_cursor, put, scroll_to, CLIENT, SERVER};
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 
@@ -164,7 +165,7 @@ impl LadderView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::views::testing::{load, rows, settle};
+    use crate::tui::testutil::{load, rows, settle};
     use crossterm::event::KeyModifiers;
 
     #[test]
@@ -234,7 +235,7 @@ mod tests {
     fn retransmissions_and_resets_are_marked_and_long_streams_scroll() {
         use crate::stats::ladder::{ACK, PSH, RST, SYN};
         use crate::tui::testutil::{pcap, tcp_seg};
-        use crate::tui::views::testing::load_bytes;
+        use crate::tui::testutil::load_bytes;
         let mut frames = vec![
             tcp_seg(false, SYN, 100, 0, b""),
             tcp_seg(true, SYN | ACK, 500, 101, b""),

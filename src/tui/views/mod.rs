@@ -2,7 +2,7 @@
 //! conversations (`C`), the TCP ladder diagram (`L`) and transactions (`T`).
 //!
 //! Each view is a self-contained component: its own state, filled by a
-//! worker thread of its own (`worker`, `transactions`) whose chunks arrive
+//! worker thread of its own (`workers::session`, `transactions`) whose chunks arrive
 //! as events and go to `progress` (the worker follows a capture still
 //! running, so the view updates live), `render(&self, area, buf)` and
 //! `handle_key`, which answers with an `Action` for the app (select a
@@ -13,7 +13,6 @@ pub mod follow;
 pub mod ladder;
 mod stream;
 pub mod transactions;
-pub mod worker;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -25,23 +24,9 @@ use std::sync::Arc;
 use crate::field;
 use crate::stats::Addr;
 
+use super::action::Action;
 use super::event::Event;
 use super::packets::Packets;
-
-/// What a view asks the app to do after a key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action {
-    None,
-    Close,
-    /// Select this frame (1-based) in the packet list.
-    Select(u32),
-    /// Select this frame and show the list, keeping the view to come back to.
-    Jump(u32),
-    /// Apply this display filter.
-    Filter(String),
-    /// Show a note in the status bar.
-    Message(String),
-}
 
 /// The two sides' colours, as Wireshark's follow dialog uses them.
 pub const CLIENT: Style = Style::new().fg(Color::Red);
@@ -120,52 +105,14 @@ pub fn move_cursor(code: crossterm::event::KeyCode, cursor: usize, len: usize, p
     })
 }
 
-#[cfg(test)]
-pub(crate) mod testing {
-    use std::sync::Arc;
-
-    use crate::capture::StoreSource;
-    use crate::tui::packets::Packets;
-
-    /// Loads a capture file into a store as the TUI's loader would.
-    pub fn load(path: &std::path::Path) -> Option<Arc<Packets>> {
-        let bytes = std::fs::read(path).ok()?;
-        load_bytes(bytes)
-    }
-
-    pub fn load_bytes(bytes: Vec<u8>) -> Option<Arc<Packets>> {
-        let reader = crate::capture::Reader::new(Box::new(std::io::Cursor::new(bytes.clone())) as Box<dyn std::io::Read + Send>).ok()?;
-        let packets = Arc::new(Packets::new(StoreSource::Memory(bytes), reader.is_pcapng()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        crate::tui::loader::spawn(reader, 0, packets.clone(), tx, stop).join().ok()?;
-        drop(rx);
-        Some(packets)
-    }
-
-    /// Feeds a view its worker's chunks from `rx` until it has them all.
-    pub fn settle<V>(
-        v: &mut V,
-        rx: &std::sync::mpsc::Receiver<crate::tui::Event>,
-        progress: fn(&mut V, super::worker::ViewProgress),
-        done: fn(&V) -> bool,
-    ) {
-        while !done(v) {
-            match rx.recv_timeout(std::time::Duration::from_secs(20)) {
-                Ok(crate::tui::Event::View(p)) => progress(v, p),
-                Ok(_) => {}
-                Err(e) => panic!("the view's worker never finished: {e}"),
-            }
-        }
-    }
-
-    /// The text of a rendered buffer, one string per row.
-    pub fn rows(buf: &ratatui::buffer::Buffer) -> Vec<String> {
-        let a = buf.area;
-        (0..a.height)
-            .map(|y| (0..a.width).map(|x| buf[(a.x + x, a.y + y)].symbol().to_string()).collect::<String>())
-            .collect()
-    }
+/// The session views, by what they show (not by the key that opens them:
+/// `keymap` says that).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewKind {
+    Follow,
+    Conversations,
+    Ladder,
+    Transactions,
 }
 
 /// The session view open over the panes, if any.
@@ -177,19 +124,20 @@ pub enum SessionView {
 }
 
 impl SessionView {
-    /// The view a key opens (`F`, `C`, `L`) on the selected frame; its
-    /// worker reports on `tx`.
-    pub fn open(key: char, frame: u32, packets: &Arc<Packets>, tx: &Sender<Event>) -> Option<SessionView> {
-        Some(match key {
-            'F' => SessionView::Follow(follow::FollowView::start(frame, packets, tx)),
-            'C' => SessionView::Conversations(conversations::ConversationsView::start(packets, tx)),
-            'L' => SessionView::Ladder(ladder::LadderView::start(frame, packets, tx)),
-            _ => return None,
+    /// Opens the follow, conversations or ladder view on the selected
+    /// frame; its worker reports on `tx`. The app keeps the transactions
+    /// view itself (it parks it while the list shows a packet of it).
+    pub fn open(kind: ViewKind, frame: u32, packets: &Arc<Packets>, tx: &Sender<Event>) -> Option<SessionView> {
+        Some(match kind {
+            ViewKind::Follow => SessionView::Follow(follow::FollowView::start(frame, packets, tx)),
+            ViewKind::Conversations => SessionView::Conversations(conversations::ConversationsView::start(packets, tx)),
+            ViewKind::Ladder => SessionView::Ladder(ladder::LadderView::start(frame, packets, tx)),
+            ViewKind::Transactions => return None,
         })
     }
 
     /// Hands a worker's chunk to the view (which ignores another's).
-    pub fn progress(&mut self, p: worker::ViewProgress) {
+    pub fn progress(&mut self, p: crate::tui::workers::session::ViewProgress) {
         match self {
             SessionView::Follow(v) => v.progress(p),
             SessionView::Conversations(v) => v.progress(p),
@@ -256,12 +204,13 @@ mod tests {
     use ratatui::Terminal;
 
     use crate::capture::{Reader, StoreSource};
-    use crate::tui::{loader, testutil, App, Event, Packets};
+    use crate::tui::workers::loader;
+    use crate::tui::{testutil, App, Event, Packets};
 
     fn screen(app: &App) -> String {
         let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).expect("terminal");
         t.draw(|f| app.draw(f)).expect("draw");
-        super::testing::rows(t.backend().buffer()).join("\n")
+        testutil::rows(t.backend().buffer()).join("\n")
     }
 
     fn press(app: &mut App, code: KeyCode) {

@@ -11,7 +11,7 @@ use crate::stats::Addr;
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
 
-use super::worker::{Found, Job, StreamKey, ViewProgress};
+use crate::tui::workers::session::{Found, Job, StreamKey, ViewProgress};
 
 pub struct Stream {
     pub key: StreamKey,

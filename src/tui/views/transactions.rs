@@ -3,7 +3,7 @@
 //! The cursor's row selects its first packet (the tree and bytes below
 //! show it); Enter goes to it in the list, `r` to its response.
 //!
-//! Reading them means re-dissecting every packet, so a worker (`walk`) does
+//! Reading them means re-dissecting every packet, so a worker (`workers::walk`) does
 //! it and sends its findings as events; the view pairs them as they come,
 //! and keeps following a capture still running.
 
@@ -22,10 +22,11 @@ use crate::stats::format_size;
 use crate::stats::transactions::{self, Item, Transactions};
 use crate::tui::event::{Event, TransactionsProgress};
 use crate::tui::packets::Packets;
-use crate::tui::walk;
+use crate::tui::workers::walk;
 
-use super::worker::Job;
-use super::{footer, move_cursor, put, scroll_to, Action, CLIENT, SERVER};
+use crate::tui::workers::session::Job;
+use crate::tui::action::Action;
+use super::{footer, move_cursor, put, scroll_to, CLIENT, SERVER};
 
 const TABS: [&str; 3] = ["DNS", "HTTP", "SMTP"];
 
@@ -251,7 +252,7 @@ mod tests {
 
     use super::*;
     use crate::tui::event::Progress;
-    use crate::tui::views::testing::{load, rows};
+    use crate::tui::testutil::{load, rows};
     use crate::tui::views::SessionView;
     use crate::tui::App;
 

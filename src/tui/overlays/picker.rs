@@ -11,7 +11,7 @@ use ratatui::Frame;
 
 use crate::capture::live::LiveInterface;
 
-use super::terminal;
+use crate::tui::terminal;
 
 pub struct Picker {
     interfaces: Vec<LiveInterface>,

@@ -9,24 +9,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::layout::centered;
-use super::menu::{self, MenuKey};
+use crate::tui::layout::centered;
+use crate::tui::overlays::menu::{self, MenuKey};
+use crate::tui::views::ViewKind;
 
 /// What an entry does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     ApplyFilter,
     PrepareFilter,
-    /// Opens the session view of this key (`F`, `L`, `C`).
-    View(char),
+    /// Opens this session view.
+    View(ViewKind),
 }
 
 const ENTRIES: &[(Action, &str, &str)] = &[
     (Action::ApplyFilter, "Apply as Filter", "a"),
     (Action::PrepareFilter, "Prepare as Filter", "A"),
-    (Action::View('F'), "Follow Stream", "F"),
-    (Action::View('L'), "TCP Ladder Diagram", "L"),
-    (Action::View('C'), "Conversations", "C"),
+    (Action::View(ViewKind::Follow), "Follow Stream", "F"),
+    (Action::View(ViewKind::Ladder), "TCP Ladder Diagram", "L"),
+    (Action::View(ViewKind::Conversations), "Conversations", "C"),
 ];
 
 /// What a key does in the menu.

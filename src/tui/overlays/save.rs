@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use crate::capture::{io_reason, Interface, PcapWriter, PcapngWriter, Record};
 
-use super::event::Event;
-use super::packets::Packets;
+use crate::tui::event::Event;
+use crate::tui::packets::Packets;
 
 /// Saves the packets `which` (indices; all when None) to `path`.
 pub fn spawn(packets: Arc<Packets>, which: Option<Vec<u32>>, path: PathBuf, tx: Sender<Event>) {

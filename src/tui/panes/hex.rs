@@ -4,11 +4,15 @@
 
 use std::ops::Range;
 
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+
+use crate::tui::action::Action;
+use crate::tui::keymap::{self, Command, Ctx};
 
 #[derive(Default, Debug, Clone)]
 pub struct Hex {
@@ -28,6 +32,30 @@ pub fn per_line(width: u16) -> usize {
 }
 
 impl Hex {
+    /// Answers key `k` in `len` bytes shown `width` columns wide with
+    /// `height` lines on screen; `Action::Moved` asks the app to select the
+    /// tree item owning the byte under the cursor.
+    pub fn handle_key(&mut self, k: KeyEvent, len: usize, width: u16, height: usize) -> Action {
+        let Some(cmd) = keymap::command(Ctx::Hex, k) else { return Action::None };
+        let pl = per_line(width) as isize;
+        let page = pl * height.max(1) as isize;
+        let delta = match cmd {
+            Command::NextByte => 1,
+            Command::PrevByte => -1,
+            Command::Down => pl,
+            Command::Up => -pl,
+            Command::PageDown => page,
+            Command::PageUp => -page,
+            Command::HalfDown => page / 2,
+            Command::HalfUp => -page / 2,
+            Command::First => -(self.cursor as isize),
+            Command::Last => isize::MAX / 2,
+            _ => return Action::None,
+        };
+        self.step(delta, len);
+        Action::Moved
+    }
+
     /// Scrolls so that `range` (or its start, if taller than the pane) shows.
     pub fn reveal(&mut self, range: Range<usize>, width: u16, height: usize) {
         let pl = per_line(width);

@@ -16,9 +16,9 @@ use ratatui::Frame;
 
 use crate::gen::lab::Kind;
 
-use super::event::Event;
-use super::layout::centered;
-use super::menu::{self, MenuKey};
+use crate::tui::event::Event;
+use crate::tui::layout::centered;
+use crate::tui::overlays::menu::{self, MenuKey};
 
 /// What a key does in the menu.
 #[derive(Debug, PartialEq, Eq)]

@@ -4,6 +4,9 @@
 
 use std::collections::HashSet;
 use std::fmt::Write;
+use std::ops::Range;
+
+use crossterm::event::KeyEvent;
 
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -13,9 +16,11 @@ use ratatui::Frame;
 
 use crate::dissect::Dissection;
 use crate::field::{format_value, FieldType, Value};
-use crate::field::tree::{NodeId, SourceId};
+use crate::field::tree::{NodeId, SourceId, FRAME};
 
-use super::packets::Packets;
+use crate::tui::action::Action;
+use crate::tui::keymap::{self, Command, Ctx};
+use crate::tui::packets::Packets;
 
 #[derive(Default)]
 pub struct Detail {
@@ -35,6 +40,79 @@ pub struct Detail {
 }
 
 impl Detail {
+    /// Answers key `k` with `height` rows on screen. Any answer but
+    /// `Action::None` means the key was used; the app then puts the bytes
+    /// pane on the selected item.
+    pub fn handle_key(&mut self, k: KeyEvent, height: usize) -> Action {
+        let Some(cmd) = keymap::command(Ctx::Detail, k) else { return Action::None };
+        if let Some(row) = super::movement(cmd, self.cursor, self.rows.len(), height) {
+            self.set_cursor(row, height);
+            return Action::Moved;
+        }
+        let action = match cmd {
+            Command::Toggle => {
+                self.toggle();
+                Action::Moved
+            }
+            Command::Expand => {
+                self.expand(height);
+                Action::Moved
+            }
+            Command::Collapse => {
+                self.collapse(height);
+                Action::Moved
+            }
+            Command::ExpandAll => {
+                self.set_all(true);
+                Action::Moved
+            }
+            Command::CollapseAll => {
+                self.set_all(false);
+                Action::Moved
+            }
+            Command::ApplyField => self.field_filter(true),
+            Command::PrepareField => self.field_filter(false),
+            Command::ItemMenu => Action::ItemMenu,
+            _ => return Action::None,
+        };
+        self.scroll_into_view(height);
+        action
+    }
+
+    /// "Apply as Filter" (`apply`) or "Prepare as Filter" on the selected field.
+    pub fn field_filter(&self, apply: bool) -> Action {
+        match self.filter_expr() {
+            Some(expr) if apply => Action::Filter(expr),
+            Some(expr) => Action::PrepareFilter(expr),
+            None => Action::Message("this item has no value to filter on".into()),
+        }
+    }
+
+    /// The selected item's bytes, in its data source.
+    pub fn selected_range(&self) -> Option<Range<usize>> {
+        self.selected().map(|id| self.d.tree.nodes[id].range())
+    }
+
+    /// The data source the bytes pane shows (the selected item's) and the
+    /// item's range in it.
+    pub fn shown_bytes(&self) -> (&[u8], Range<usize>) {
+        match self.selected() {
+            Some(id) => {
+                let n = &self.d.tree.nodes[id];
+                (self.d.source_bytes(&self.bytes, n.source), n.range())
+            }
+            None => (&self.bytes, 0..0),
+        }
+    }
+
+    /// Selects the item owning byte `off` of the data source shown.
+    pub fn select_at_byte(&mut self, off: usize, height: usize) {
+        let src = self.selected().map(|id| self.d.tree.nodes[id].source).unwrap_or(FRAME);
+        if let Some(id) = self.node_at_byte(src, off) {
+            self.select_node(id, height);
+        }
+    }
+
     /// Shows no packet (the filter left none); expansions are kept.
     pub fn clear(&mut self) {
         self.packet = None;

@@ -14,9 +14,9 @@ use crate::store::brief::Plan;
 use crate::dissect::{Depth, Dissection};
 use crate::filter::Filter;
 
-use super::event::{Event, FilterProgress};
-use super::packets::Packets;
-use super::walk;
+use crate::tui::event::{Event, FilterProgress};
+use crate::tui::packets::Packets;
+use crate::tui::workers::walk;
 
 /// Packets per chunk of a split run: a few milliseconds of work.
 const SPLIT_CHUNK: usize = 1 << 15;

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crossterm::event::KeyEvent;
+
 use ratatui::layout::{Margin, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -12,10 +14,13 @@ use ratatui::Frame;
 use crate::dissect::Dissection;
 use crate::field::Timestamp;
 
-use super::colors::{classify, Coloring};
-use super::packets::Packets;
-use super::time_format::TimeFormat;
-use super::view::View;
+use crate::tui::action::Action;
+use crate::tui::colors::{classify, Coloring};
+use crate::tui::keymap::{self, Command, Ctx};
+use crate::tui::layout::Pane;
+use crate::tui::packets::Packets;
+use crate::tui::time_format::TimeFormat;
+use crate::tui::displayed::View;
 
 /// One packet's columns (all but Time, which depends on its neighbours).
 #[derive(Clone, Debug)]
@@ -45,6 +50,19 @@ pub struct PacketList {
 }
 
 impl PacketList {
+    /// Answers key `k` with `rows` rows, `height` of them on screen.
+    pub fn handle_key(&mut self, k: KeyEvent, rows: usize, height: usize) -> Action {
+        let Some(cmd) = keymap::command(Ctx::List, k) else { return Action::None };
+        if let Some(row) = super::movement(cmd, self.sel, rows, height) {
+            self.select(row, rows, height);
+            return Action::Moved;
+        }
+        match cmd {
+            Command::OpenTree => Action::Focus(Pane::Detail),
+            _ => Action::None,
+        }
+    }
+
     pub fn invalidate(&mut self) {
         self.cache.clear();
     }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::dissect::{Depth, Dissection};
 
-use super::packets::Packets;
+use crate::tui::packets::Packets;
 
 /// How long a chunk runs before its results are sent.
 const CHUNK_TIME: Duration = Duration::from_millis(50);

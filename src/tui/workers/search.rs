@@ -10,8 +10,8 @@ use crate::store::brief::Plan;
 use crate::dissect::{Depth, Dissection};
 use crate::filter::Filter;
 
-use super::packets::Packets;
-use super::view::View;
+use crate::tui::packets::Packets;
+use crate::tui::displayed::View;
 
 /// What a search looks for.
 #[derive(Clone, Debug)]

@@ -19,7 +19,7 @@ use crate::stats::{Addr, Tap};
 
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
-use crate::tui::walk;
+use crate::tui::workers::walk;
 
 /// A chunk of a view worker's findings in packets `..scanned_to`.
 #[derive(Debug)]

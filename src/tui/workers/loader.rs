@@ -15,8 +15,8 @@ use crate::capture::{Interface, LiveEvent, Reader, Record};
 use crate::dissect::{dissect_frame, Arrivals, Dissection, Pass};
 use crate::session::Session;
 
-use super::event::{Event, Progress};
-use super::packets::Packets;
+use crate::tui::event::{Event, Progress};
+use crate::tui::packets::Packets;
 
 /// How long a source holds the session before publishing a batch: short
 /// enough that the UI, which needs the session to build rows, never waits

@@ -6,8 +6,8 @@
 use std::sync::atomic::AtomicBool;
 use std::sync::{mpsc, Arc};
 
-use super::event::Event;
-use super::packets::Packets;
+use crate::tui::event::Event;
+use crate::tui::packets::Packets;
 use super::{filtering, loader, walk};
 use crate::capture::StoreSource;
 use crate::dissect::{Depth, Dissection};

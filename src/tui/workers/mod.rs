@@ -1,0 +1,13 @@
+//! The work that reads many packets, kept off the keys' path: loading a file
+//! or a live capture (`loader`), the display filter (`filtering`) and the
+//! session views' readers (`session`), all threads walking the packets
+//! (`walk`), and the search (`search`), which steps through them a slice of
+//! time per event. Results come back to the app as `Event`s.
+
+#[cfg(test)]
+mod brief_tests;
+pub mod filtering;
+pub mod loader;
+pub mod search;
+pub mod session;
+pub mod walk;
