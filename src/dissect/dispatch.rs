@@ -1,11 +1,10 @@
 //! The tables that hand a layer's payload to the next dissector: link types,
 //! EtherTypes, IP protocol numbers. Port tables live with TCP and UDP.
 
-use super::{
-    arp, call, dns, eth, http, icmp, icmpv6, ipv4, ipv6, null, raw, sll, sll2, smtp, tcp, udp, vlan, Buf, Ctx,
-    DResult,
-};
-use crate::session::tcp::AppSlot;
+use super::link::{eth, null, raw, sll, sll2, vlan};
+use super::net::{arp, icmp, icmpv6, ipv4, ipv6};
+use super::{call, dns, http, smtp, tcp, udp, Buf, Ctx, DResult};
+use crate::dissect::tcp::stream::AppSlot;
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
 pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {

@@ -10,48 +10,23 @@
 
 pub mod buf;
 mod dispatch;
+pub mod dns;
 pub mod frame;
+pub mod http;
+pub mod link;
+pub mod net;
 pub mod numbers;
+pub mod session;
+pub mod smtp;
+pub mod tcp;
+pub mod udp;
 
 #[cfg(test)]
-mod app_testutil;
-#[cfg(test)]
-mod depth_tests;
-pub mod arp;
-mod app_quoted;
-#[cfg(test)]
 mod app_props;
-pub mod dns;
-mod dns_name;
-mod dns_names;
-mod dns_rdata;
-mod dns_rdata_text;
-mod dns_dnssec;
-mod dns_svcb;
-pub mod eth;
-pub mod http;
-mod http_body;
-mod http_encoding;
-pub mod icmp;
-pub mod icmpv6;
-pub mod smtp;
-mod smtp_imf;
-mod ipfrag;
-pub mod llc;
-pub mod ipv4;
-pub mod ipv6;
-pub mod null;
-pub mod raw;
-pub mod sll;
-pub mod sll2;
-pub mod tcp;
-pub mod tcp_analysis;
-pub mod tcp_options;
-pub mod tcp_pdu;
+#[cfg(test)]
+mod tests;
 #[cfg(test)]
 mod testutil;
-pub mod udp;
-pub mod vlan;
 
 use std::fmt::Write;
 
@@ -59,7 +34,7 @@ pub use buf::{Buf, DResult, DissectError};
 pub use dispatch::{ethertype, ip_proto, link, Pdu, TcpApp, TcpSeg};
 
 use crate::field::{Field, FieldDef, FieldType, Timestamp};
-use crate::session::Session;
+use crate::dissect::session::Session;
 use crate::field::tree::{SourceId, Tree, FRAME};
 
 /// Every protocol's field list. The registry, the filter language and
@@ -68,33 +43,33 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     frame::FIELDS,
     MALFORMED_FIELDS,
     dispatch::DATA_FIELDS,
-    eth::FIELDS,
-    null::FIELDS,
-    raw::FIELDS,
-    sll::FIELDS,
-    vlan::FIELDS,
-    arp::FIELDS,
-    llc::FIELDS,
-    ipv4::FIELDS,
-    ipv6::FIELDS,
-    icmp::FIELDS,
-    icmpv6::FIELDS,
+    link::eth::FIELDS,
+    link::null::FIELDS,
+    link::raw::FIELDS,
+    link::sll::FIELDS,
+    link::vlan::FIELDS,
+    net::arp::FIELDS,
+    link::llc::FIELDS,
+    net::ipv4::FIELDS,
+    net::ipv6::FIELDS,
+    net::icmp::FIELDS,
+    net::icmpv6::FIELDS,
     tcp::FIELDS,
-    tcp_options::FIELDS,
-    tcp_analysis::FIELDS,
-    tcp_pdu::FIELDS,
+    tcp::options::FIELDS,
+    tcp::expert::FIELDS,
+    tcp::pdu::FIELDS,
     udp::FIELDS,
     dns::FIELDS,
     dns::RDATA_FIELDS,
-    dns_dnssec::FIELDS,
-    dns_svcb::FIELDS,
-    dns_rdata_text::FIELDS,
+    dns::dnssec::FIELDS,
+    dns::svcb::FIELDS,
+    dns::rdata_text::FIELDS,
     http::FIELDS,
     &http::HEADER_FIELDS,
-    http_body::FIELDS,
-    http_encoding::FIELDS,
+    http::body::FIELDS,
+    http::encoding::FIELDS,
     smtp::FIELDS,
-    &smtp_imf::FIELDS,
+    &smtp::imf::FIELDS,
 ];
 
 /// What the capture file says about one packet.

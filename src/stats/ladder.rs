@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::scan::{Addr, TransportFields};
 use crate::dissect::Dissection;
 use crate::field::{self, Field};
-use crate::session::ConvKey;
+use crate::dissect::session::ConvKey;
 
 pub const FIN: u16 = 0x001;
 pub const SYN: u16 = 0x002;

@@ -2,7 +2,7 @@
 //! Ethernet/IPv4 TCP and UDP frames, and pcap files made of them.
 
 use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
-use crate::session::Session;
+use crate::dissect::session::Session;
 
 fn checksum(b: &[u8]) -> u16 {
     let mut sum = 0u32;
