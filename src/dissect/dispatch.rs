@@ -4,7 +4,7 @@
 use super::link::{eth, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, ipv4, ipv6};
 use super::{call, dns, http, smtp, tcp, udp, Buf, Ctx, DResult};
-use crate::dissect::tcp::stream::AppSlot;
+use crate::dissect::tcp::stream::{App, AppSlot};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
 pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
@@ -109,6 +109,19 @@ pub enum Pdu {
 /// again on `Pass::Revisit` with the very same bytes.
 pub type TcpApp = fn(&mut Ctx, Buf, &TcpSeg) -> DResult<Pdu>;
 
+/// The dissector of the application a TCP stream names.
+pub fn tcp_dissector(app: App) -> TcpApp {
+    match app {
+        App::Dns => dns::dissect_tcp,
+        App::Http => http::dissect_tcp,
+        App::Smtp => smtp::dissect_tcp,
+        #[cfg(test)]
+        App::TestLines => tcp::pdu::tests::lines,
+        #[cfg(test)]
+        App::TestPrefixed => tcp::pdu::tests::prefixed,
+    }
+}
+
 /// Well-known TCP ports that Wireshark gives to protocols we do not
 /// dissect: our heuristics must not claim them (an FTP greeting looks like
 /// SMTP's, an HTTP request sent to an SSH server is SSH to Wireshark).
@@ -125,39 +138,39 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
     let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
     for port in [lo, hi] {
         if dns::is_dns_tcp_port(port) {
-            return AppSlot::Some(dns::dissect_tcp);
+            return AppSlot::Some(App::Dns);
         }
         if http::is_http_port(port) {
-            return AppSlot::Some(http::dissect_tcp);
+            return AppSlot::Some(App::Http);
         }
         if smtp::is_smtp_port(port) {
-            return AppSlot::Some(smtp::dissect_tcp);
+            return AppSlot::Some(App::Smtp);
         }
     }
     if [lo, hi].iter().any(|p| OTHERS_TCP_PORTS.contains(p)) {
         return AppSlot::None;
     }
     if http::looks_like_http(payload) {
-        return AppSlot::Some(http::dissect_tcp);
+        return AppSlot::Some(App::Http);
     }
     if smtp::looks_like_smtp(payload) {
-        return AppSlot::Some(smtp::dissect_tcp);
+        return AppSlot::Some(App::Smtp);
     }
     AppSlot::Undecided
 }
 
 /// Hands a TCP payload to its application dissector, or shows it as data.
 /// The reassembly in `tcp` decides which bytes `b` holds.
-pub fn tcp_port(cx: &mut Ctx, app: Option<TcpApp>, seg: &TcpSeg, b: Buf) -> Pdu {
+pub fn tcp_port(cx: &mut Ctx, app: Option<App>, seg: &TcpSeg, b: Buf) -> Pdu {
     cx.application(|cx| tcp_app_call(cx, app, seg, b))
 }
 
-fn tcp_app_call(cx: &mut Ctx, app: Option<TcpApp>, seg: &TcpSeg, b: Buf) -> Pdu {
+fn tcp_app_call(cx: &mut Ctx, app: Option<App>, seg: &TcpSeg, b: Buf) -> Pdu {
     let Some(app) = app else {
         data(cx, b);
         return Pdu::NotMine;
     };
-    match app(cx, b, seg) {
+    match tcp_dissector(app)(cx, b, seg) {
         Ok(Pdu::NotMine) => {
             data(cx, b);
             Pdu::NotMine

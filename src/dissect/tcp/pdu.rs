@@ -5,10 +5,10 @@
 //! later dissection of the frame repeats it without touching stream state.
 
 use crate::field::{Field, FieldDef, FieldType, Value};
-use super::stream::{Accept, AppCall, AppSlot, Calls, Reasm, SegOut};
+use super::stream::{Accept, App, AppCall, AppSlot, Calls, Reasm, SegOut};
 use crate::field::tree::{NodeId, FRAME, GENERATED};
 
-use crate::dissect::dispatch::{self, Pdu, TcpApp, TcpSeg};
+use crate::dissect::dispatch::{self, Pdu, TcpSeg};
 use crate::dissect::{Buf, Ctx, Pass};
 
 pub static SEGMENTS: FieldDef = FieldDef::new("tcp.segments", "Reassembled TCP Segments", FieldType::None);
@@ -87,7 +87,7 @@ fn closed(cx: &mut Ctx, root: NodeId, seg: &TcpSeg, seq: u32) {
 /// sender closes its direction: a body that runs until the close (HTTP
 /// without a length) is complete now. The FIN's frame is listed among the
 /// segments, with no data when it carried none (Wireshark's `#8(0)`).
-fn flush_at_fin(cx: &mut Ctx, r: &mut Reasm, app: TcpApp, seg: &TcpSeg, calls: &mut Calls) -> bool {
+fn flush_at_fin(cx: &mut Ctx, r: &mut Reasm, app: App, seg: &TcpSeg, calls: &mut Calls) -> bool {
     if r.pending().is_empty() {
         return false;
     }
@@ -214,7 +214,7 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
 fn deliver(
     cx: &mut Ctx,
     r: &mut Reasm,
-    app: TcpApp,
+    app: App,
     seg: &TcpSeg,
     frame: u32,
     bytes: &[u8],
@@ -307,7 +307,7 @@ fn deliver(
 /// returned for the caller to keep. Returns the result and the bytes.
 fn reassembled(
     cx: &mut Ctx,
-    app: TcpApp,
+    app: App,
     seg: &TcpSeg,
     pdu: Vec<u8>,
     segs: &[(u32, u32)],
@@ -443,7 +443,7 @@ fn revisit(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::dissect::tcp::tests::{frame, frame_dir, run};
     use crate::dissect::Dissection;
@@ -453,7 +453,7 @@ mod tests {
     static LINE: FieldDef = FieldDef::new("test.line", "Line", FieldType::Bytes);
 
     /// A protocol of newline-terminated messages.
-    fn lines(cx: &mut Ctx, b: Buf, _seg: &TcpSeg) -> crate::dissect::DResult<Pdu> {
+    pub(crate) fn lines(cx: &mut Ctx, b: Buf, _seg: &TcpSeg) -> crate::dissect::DResult<Pdu> {
         let data = b.tail(0);
         let mut at = 0;
         while let Some(i) = data[at..].iter().position(|&c| c == b'\n') {
@@ -482,7 +482,7 @@ mod tests {
             out.push((p, d));
         }
         if let Some(st) = s.tcp.stream_mut(0) {
-            st.apps = [AppSlot::Some(lines); 2];
+            st.apps = [AppSlot::Some(App::TestLines); 2];
         }
         for (k, (seq, bytes)) in segs.iter().enumerate() {
             let p = frame(1000, 80, 10 + seq, 51, 0x018, 100, &[], bytes);
@@ -527,7 +527,7 @@ mod tests {
 
     /// A protocol of length-prefixed messages (one length byte), which
     /// says how much is missing.
-    fn prefixed(cx: &mut Ctx, b: Buf, _seg: &TcpSeg) -> crate::dissect::DResult<Pdu> {
+    pub(crate) fn prefixed(cx: &mut Ctx, b: Buf, _seg: &TcpSeg) -> crate::dissect::DResult<Pdu> {
         let data = b.tail(0);
         let mut at = 0;
         while at < data.len() {
@@ -562,7 +562,7 @@ mod tests {
             for (seq, len, second) in segs {
                 if let Some(st) = s.tcp.stream_mut(0) {
                     if matches!(st.apps[0], AppSlot::Undecided) {
-                        st.apps = [AppSlot::Some(if second { prefixed } else { lines }); 2];
+                        st.apps = [AppSlot::Some(if second { App::TestPrefixed } else { App::TestLines }); 2];
                     }
                 }
                 let start = seq as usize;

@@ -29,7 +29,7 @@ pub fn payload(cx: &mut Ctx, root: NodeId, p: Buf, sport: u16, dport: u16, o: &S
         dispatch::data(cx, p);
         return;
     };
-    match app(cx, p, &seg) {
+    match dispatch::tcp_dissector(app)(cx, p, &seg) {
         Ok(Pdu::Done(_)) => {}
         Ok(_) => dispatch::data(cx, p),
         Err(e) => note_error(cx, e),

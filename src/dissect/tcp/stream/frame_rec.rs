@@ -7,8 +7,7 @@
 //! handshake RTT on every segment.
 
 use super::seq_analysis::{Findings, SYN};
-use super::{Calls, SegIn, SegOut, Stream};
-use crate::dissect::TcpApp;
+use super::{App, Calls, SegIn, SegOut, Stream};
 
 const FROM_CLIENT: u8 = 1;
 const FIN_ACTIVE: u8 = 2;
@@ -46,7 +45,7 @@ pub struct FrameRec {
     pub(super) bits: u8,
     /// The payload belongs to a message that ends in a later segment.
     pub partial: bool,
-    pub app: Option<TcpApp>,
+    pub app: Option<App>,
     pub calls: Calls,
 }
 

@@ -5,8 +5,7 @@
 //! `reassembled_in`, which a later frame sets, is kept aside.
 
 use super::frame_rec::FrameRec;
-use super::{AppCall, Calls};
-use crate::dissect::TcpApp;
+use super::{App, AppCall, Calls};
 use crate::store::packed::{Pack, Packed};
 use crate::dissect::session::HashMap;
 use crate::store::varint::{get, get_delta, get_i64, get_u32, put, put_delta, put_i64, unzigzag, zigzag};
@@ -55,11 +54,9 @@ pub struct Prev {
     stream: u32,
 }
 
-/// Application dissectors met, so a record names one by index, and the
-/// calls of the rare frames that made more than one.
+/// The calls of the rare frames that made more than one.
 #[derive(Default)]
 pub struct Tables {
-    apps: Vec<TcpApp>,
     many: Vec<Vec<AppCall>>,
 }
 
@@ -89,17 +86,7 @@ impl Pack for FrameRec {
         put(out, r.rare as u64);
         out.push(r.shift as u8);
         out.push(r.bits | if r.partial { PARTIAL } else { 0 });
-        let app = match r.app {
-            Some(a) => match t.apps.iter().position(|&x| std::ptr::fn_addr_eq(x, a)) {
-                Some(i) => i + 1,
-                None => {
-                    t.apps.push(a);
-                    t.apps.len()
-                }
-            },
-            None => 0,
-        };
-        put(out, app as u64);
+        put(out, r.app.map_or(0, App::packed));
         match &r.calls {
             Calls::None => put(out, 0),
             Calls::One(AppCall::Data) => put(out, 1),
@@ -137,9 +124,9 @@ impl Pack for FrameRec {
         let (&shift, rest) = rd.split_first()?;
         let (&bits, rest) = rest.split_first()?;
         *rd = rest;
-        let app = match get(rd)? as usize {
+        let app = match get(rd)? {
             0 => None,
-            i => Some(*t.apps.get(i - 1)?),
+            n => Some(App::unpacked(n)?),
         };
         let calls = match get(rd)? {
             0 => Calls::None,
@@ -172,15 +159,6 @@ impl Pack for FrameRec {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dissect::{Buf, Ctx, DResult, Pdu, TcpSeg};
-
-    fn app_a(_: &mut Ctx, _: Buf, _: &TcpSeg) -> DResult<Pdu> {
-        Ok(Pdu::NotMine)
-    }
-
-    fn app_b(_: &mut Ctx, _: Buf, _: &TcpSeg) -> DResult<Pdu> {
-        Ok(Pdu::NotMine)
-    }
 
     fn rec(i: u32, x: &mut u64) -> FrameRec {
         let mut next = || {
@@ -210,7 +188,7 @@ mod tests {
             shift: (next() % 20) as i8 - 5,
             bits: (next() % 16) as u8,
             partial: next() % 2 == 0,
-            app: [None, Some(app_a as TcpApp), Some(app_b as TcpApp)][(next() % 3) as usize],
+            app: [None, Some(App::Dns), Some(App::Http)][(next() % 3) as usize],
             calls,
         }
     }

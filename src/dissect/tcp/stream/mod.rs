@@ -13,7 +13,6 @@ use crate::dissect::session::HashMap;
 use crate::store::varint::{get_u32, put};
 use std::net::IpAddr;
 
-use crate::dissect::TcpApp;
 use crate::field::Timestamp;
 
 use crate::dissect::session::ConvKey;
@@ -186,13 +185,52 @@ impl Pack for ChunkRef {
     }
 }
 
+/// An application protocol over TCP. The stream table only names it;
+/// `dissect::dispatch` maps it to its dissector, so this state does not
+/// depend on the dissectors' calling convention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum App {
+    Dns,
+    Http,
+    Smtp,
+    /// The reassembly tests' line-based protocol (`tcp::pdu`).
+    #[cfg(test)]
+    TestLines,
+    /// The reassembly tests' length-prefixed protocol (`tcp::pdu`).
+    #[cfg(test)]
+    TestPrefixed,
+}
+
+impl App {
+    /// Every application, in declaration order.
+    const ALL: &[App] = &[
+        App::Dns,
+        App::Http,
+        App::Smtp,
+        #[cfg(test)]
+        App::TestLines,
+        #[cfg(test)]
+        App::TestPrefixed,
+    ];
+
+    /// The application's number in a packed record (0 is none).
+    pub fn packed(self) -> u64 {
+        self as u64 + 1
+    }
+
+    /// The application of packed number `n` (1 and up).
+    pub fn unpacked(n: u64) -> Option<App> {
+        App::ALL.get((n as usize).checked_sub(1)?).copied()
+    }
+}
+
 /// The application dissector chosen for a direction.
 #[derive(Clone, Copy, Debug, Default)]
 pub enum AppSlot {
     #[default]
     Undecided,
     None,
-    Some(TcpApp),
+    Some(App),
 }
 
 pub struct Stream {
