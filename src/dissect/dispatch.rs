@@ -3,20 +3,21 @@
 
 use super::link::{eth, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, ipv4, ipv6};
+use super::numbers::{ethertype, ipproto, linktype};
 use super::{call, dns, http, smtp, tcp, udp, Buf, Ctx, DResult};
 use crate::dissect::tcp::stream::{App, AppSlot};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
 pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
     match linktype {
-        0 => call(cx, b, null::dissect_null),
-        1 => call(cx, b, eth::dissect),
-        12 | 14 | 101 => call(cx, b, raw::dissect),
-        108 => call(cx, b, null::dissect_loop),
-        113 => call(cx, b, sll::dissect),
-        228 => call(cx, b, ipv4::dissect),
-        229 => call(cx, b, ipv6::dissect),
-        276 => call(cx, b, sll2::dissect),
+        linktype::NULL => call(cx, b, null::dissect_null),
+        linktype::ETHERNET => call(cx, b, eth::dissect),
+        linktype::RAW_12 | linktype::RAW_14 | linktype::RAW => call(cx, b, raw::dissect),
+        linktype::LOOP => call(cx, b, null::dissect_loop),
+        linktype::LINUX_SLL => call(cx, b, sll::dissect),
+        linktype::IPV4 => call(cx, b, ipv4::dissect),
+        linktype::IPV6 => call(cx, b, ipv6::dissect),
+        linktype::LINUX_SLL2 => call(cx, b, sll2::dissect),
         _ => unknown_link(cx, linktype, b),
     }
 }
@@ -38,11 +39,11 @@ pub fn ethertype(cx: &mut Ctx, ty: u16, b: Buf) {
 /// The EtherType table without Wireshark's `ethertype` layer (SNAP).
 pub fn ethertype_payload(cx: &mut Ctx, ty: u16, b: Buf) {
     match ty {
-        0x0800 => call(cx, b, ipv4::dissect),
-        0x86dd => call(cx, b, ipv6::dissect),
-        0x0806 | 0x8035 => call(cx, b, arp::dissect),
-        0x8100 | 0x9100 => call(cx, b, vlan::dissect_8021q),
-        0x88a8 => call(cx, b, vlan::dissect_8021ad),
+        ethertype::IPV4 => call(cx, b, ipv4::dissect),
+        ethertype::IPV6 => call(cx, b, ipv6::dissect),
+        ethertype::ARP | ethertype::RARP => call(cx, b, arp::dissect),
+        ethertype::VLAN | ethertype::QINQ_OLD => call(cx, b, vlan::dissect_8021q),
+        ethertype::QINQ => call(cx, b, vlan::dissect_8021ad),
         _ => {
             // Wireshark names an EtherType it has no dissector for by its number.
             cx.out.cols.protocol = format!("0x{ty:04x}");
@@ -54,12 +55,12 @@ pub fn ethertype_payload(cx: &mut Ctx, ty: u16, b: Buf) {
 /// Dissects the payload of an IP protocol number (IPv4 and IPv6).
 pub fn ip_proto(cx: &mut Ctx, proto: u8, b: Buf) {
     match proto {
-        1 => call(cx, b, icmp::dissect),
-        4 => call(cx, b, ipv4::dissect),
-        6 => call(cx, b, tcp::dissect),
-        17 => call(cx, b, udp::dissect),
-        41 => call(cx, b, ipv6::dissect),
-        58 => call(cx, b, icmpv6::dissect),
+        ipproto::ICMP => call(cx, b, icmp::dissect),
+        ipproto::IPIP => call(cx, b, ipv4::dissect),
+        ipproto::TCP => call(cx, b, tcp::dissect),
+        ipproto::UDP => call(cx, b, udp::dissect),
+        ipproto::IPV6 => call(cx, b, ipv6::dissect),
+        ipproto::ICMPV6 => call(cx, b, icmpv6::dissect),
         _ => data(cx, b),
     }
 }

@@ -24,7 +24,7 @@ use crate::field::{self, Base, Field, FieldDef, FieldType, Value, TEXT};
 use crate::dissect::session::ConvKey;
 
 use self::name::{read_name, WireName};
-use self::numbers::{self as names, CLASSES, OPCODES, RCODES, TYPE_STRINGS};
+use self::numbers::{self as names, rrtype, CLASSES, OPCODES, RCODES, TYPE_STRINGS};
 use self::rdata::rdata;
 use crate::dissect::{Buf, Ctx, DResult, DissectError, Pass, Pdu, TcpSeg};
 
@@ -455,8 +455,8 @@ fn record(cx: &mut Ctx, b: &Buf, off: usize, mdns: bool, rejected: &mut bool) ->
     let raw_class = b.u16(p + 2)?;
     let ttl = b.u32(p + 4)?;
     let rdlen = b.u16(p + 8)? as usize;
-    let flush = mdns && ty != 41 && raw_class & 0x8000 != 0;
-    let class = if mdns && ty != 41 { raw_class & 0x7fff } else { raw_class };
+    let flush = mdns && ty != rrtype::OPT && raw_class & 0x8000 != 0;
+    let class = if mdns && ty != rrtype::OPT { raw_class & 0x7fff } else { raw_class };
     let tname = names::type_name(ty);
     let info = &mut cx.out.cols.info;
     let _ = write!(info, " {tname}");
@@ -466,7 +466,7 @@ fn record(cx: &mut Ctx, b: &Buf, off: usize, mdns: bool, rejected: &mut bool) ->
     // Wireshark places the record's item only once all its bytes are known
     // to be there, so a record cut short leaves no item.
     b.bytes(off, n.wire_len + 10 + rdlen)?;
-    let mut label = if ty == 41 {
+    let mut label = if ty == rrtype::OPT {
         format!("{}: type {tname}", n.text)
     } else {
         format!("{}: type {tname}, class {}", n.text, names::class_name(class))
@@ -475,13 +475,13 @@ fn record(cx: &mut Ctx, b: &Buf, off: usize, mdns: bool, rejected: &mut bool) ->
         label.push_str(", cache flush");
     }
     let item = cx.tree().open(&TEXT, b.range(off, n.wire_len + 10 + rdlen), Value::None);
-    if ty == 33 {
+    if ty == rrtype::SRV {
         srv_owner(cx, b, off, &n);
     } else {
         name_items(cx, b, off, &n, &RESP_NAME);
     }
     cx.tree().add(&RESP_TYPE, b.range(p, 2), Value::UInt(ty as u64));
-    if ty == 41 {
+    if ty == rrtype::OPT {
         opt_header(cx, b, p);
     } else {
         if mdns {

@@ -3,6 +3,38 @@
 
 use crate::field::ValueStrings;
 
+/// The record types the dissector decodes itself, by name.
+pub mod rrtype {
+    pub const A: u16 = 1;
+    pub const NS: u16 = 2;
+    pub const CNAME: u16 = 5;
+    pub const SOA: u16 = 6;
+    pub const PTR: u16 = 12;
+    pub const HINFO: u16 = 13;
+    pub const MX: u16 = 15;
+    pub const TXT: u16 = 16;
+    pub const SIG: u16 = 24;
+    pub const AAAA: u16 = 28;
+    pub const SRV: u16 = 33;
+    pub const NAPTR: u16 = 35;
+    pub const DNAME: u16 = 39;
+    pub const OPT: u16 = 41;
+    pub const DS: u16 = 43;
+    pub const SSHFP: u16 = 44;
+    pub const RRSIG: u16 = 46;
+    pub const NSEC: u16 = 47;
+    pub const DNSKEY: u16 = 48;
+    pub const NSEC3: u16 = 50;
+    pub const NSEC3PARAM: u16 = 51;
+    pub const TLSA: u16 = 52;
+    pub const CDS: u16 = 59;
+    pub const CDNSKEY: u16 = 60;
+    pub const SVCB: u16 = 64;
+    pub const HTTPS: u16 = 65;
+    pub const CAA: u16 = 257;
+    pub const DLV: u16 = 32769;
+}
+
 /// (type, Info name, tree description), as Wireshark's `dns_types_vals` and
 /// `dns_types_description_vals`.
 const TYPES: &[(u16, &str, &str)] = &[

@@ -10,7 +10,7 @@ use hickory_proto::serialize::binary::{BinDecoder, Restrict};
 use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use super::name::read_name;
-use super::numbers::{duration, name_or_unknown, OPT_CODES};
+use super::numbers::{duration, name_or_unknown, rrtype, OPT_CODES};
 use super::{dnssec as sec, rdata_text as text, svcb};
 use crate::dissect::http::format_text;
 use crate::dissect::{Buf, Ctx, DResult};
@@ -109,37 +109,37 @@ pub fn rdata(
         _ => None,
     };
     let suffix = match (ty, rd) {
-        (1, Some(RData::A(a))) => {
+        (rrtype::A, Some(RData::A(a))) => {
             let a: Ipv4Addr = a.0;
             cx.tree().add(&A, b.range(off, 4), Value::Ipv4(a));
             info(cx, format_args!(" {a}"));
             Some(format!("addr {a}"))
         }
-        (28, Some(RData::AAAA(a))) => {
+        (rrtype::AAAA, Some(RData::AAAA(a))) => {
             let a: Ipv6Addr = a.0;
             cx.tree().add(&AAAA, b.range(off, 16), Value::Ipv6(a));
             info(cx, format_args!(" {a}"));
             Some(format!("addr {a}"))
         }
-        (2 | 5 | 12 | 39, _) => {
+        (rrtype::NS | rrtype::CNAME | rrtype::PTR | rrtype::DNAME, _) => {
             let (f, word) = match ty {
-                2 => (&NS, "ns "),
-                5 => (&CNAME, "cname "),
-                12 => (&PTR, ""),
+                rrtype::NS => (&NS, "ns "),
+                rrtype::CNAME => (&CNAME, "cname "),
+                rrtype::PTR => (&PTR, ""),
                 _ => (&DNAME, "dname "),
             };
             let n = name_item(cx, b, off, f)?;
             info(cx, format_args!(" {n}"));
             Some(format!("{word}{n}"))
         }
-        (15, Some(RData::MX(mx))) => {
+        (rrtype::MX, Some(RData::MX(mx))) => {
             let pref = mx.preference();
             cx.tree().add(&MX_PREF, b.range(off, 2), Value::UInt(pref as u64));
             let n = name_item(cx, b, off + 2, &MX_EXCHANGE)?;
             info(cx, format_args!(" {pref} {n}"));
             Some(format!("preference {pref}, mx {n}"))
         }
-        (6, Some(RData::SOA(soa))) => {
+        (rrtype::SOA, Some(RData::SOA(soa))) => {
             let m = read_name(b, off)?;
             let mname = name_item(cx, b, off, &SOA_MNAME)?;
             let r = read_name(b, off + m.wire_len)?;
@@ -159,7 +159,7 @@ pub fn rdata(
             info(cx, format_args!(" {mname}"));
             Some(format!("mname {mname}"))
         }
-        (16, Some(RData::TXT(txt))) => {
+        (rrtype::TXT, Some(RData::TXT(txt))) => {
             let mut p = off;
             for s in txt.txt_data() {
                 cx.tree().add(&TXT_LEN, b.range(p, 1), Value::UInt(s.len() as u64));
@@ -168,7 +168,7 @@ pub fn rdata(
             }
             None
         }
-        (33, Some(RData::SRV(srv))) => {
+        (rrtype::SRV, Some(RData::SRV(srv))) => {
             let (pr, w, port) = (srv.priority(), srv.weight(), srv.port());
             let t = cx.tree();
             t.add(&SRV_PRIORITY, b.range(off, 2), Value::UInt(pr as u64));
@@ -178,47 +178,47 @@ pub fn rdata(
             info(cx, format_args!(" {pr} {w} {port} {n}"));
             Some(format!("priority {pr}, weight {w}, port {port}, target {n}"))
         }
-        (13, _) => Some(text::hinfo(cx, b, off)?),
-        (35, _) => Some(text::naptr(cx, b, off)?),
-        (257, _) => {
+        (rrtype::HINFO, _) => Some(text::hinfo(cx, b, off)?),
+        (rrtype::NAPTR, _) => Some(text::naptr(cx, b, off)?),
+        (rrtype::CAA, _) => {
             text::caa(cx, b, off, len)?;
             None
         }
-        (24 | 46, _) => {
+        (rrtype::SIG | rrtype::RRSIG, _) => {
             sec::rrsig(cx, b, off, len)?;
             None
         }
-        (43 | 59 | 32769, _) => {
+        (rrtype::DS | rrtype::CDS | rrtype::DLV, _) => {
             sec::ds(cx, b, off, len)?;
             None
         }
-        (44, _) => {
+        (rrtype::SSHFP, _) => {
             sec::sshfp(cx, b, off, len)?;
             None
         }
-        (47, _) => Some(format!("next domain name {}", sec::nsec(cx, b, off, len)?)),
-        (48 | 60, _) => {
+        (rrtype::NSEC, _) => Some(format!("next domain name {}", sec::nsec(cx, b, off, len)?)),
+        (rrtype::DNSKEY | rrtype::CDNSKEY, _) => {
             sec::dnskey(cx, b, off, len)?;
             None
         }
-        (50, _) => {
+        (rrtype::NSEC3, _) => {
             sec::nsec3(cx, b, off, len)?;
             None
         }
-        (51 | 52, _) => {
+        (rrtype::NSEC3PARAM | rrtype::TLSA, _) => {
             info(cx, format_args!(" {owner}"));
-            if ty == 51 {
+            if ty == rrtype::NSEC3PARAM {
                 sec::nsec3param(cx, b, off)?;
             } else {
                 sec::tlsa(cx, b, off, len)?;
             }
             None
         }
-        (64 | 65, _) => {
+        (rrtype::SVCB | rrtype::HTTPS, _) => {
             svcb::svcb(cx, b, off, len)?;
             None
         }
-        (41, _) => {
+        (rrtype::OPT, _) => {
             options(cx, b, off, len)?;
             None
         }

@@ -3,6 +3,7 @@
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
+use crate::dissect::numbers::ethertype;
 use crate::dissect::{dispatch, Buf, Ctx, DResult};
 
 pub static ETH: FieldDef = FieldDef::new("eth", "Ethernet II", FieldType::Protocol).brief();
@@ -87,7 +88,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         address(cx, b, 6, src, &SRC, &SRC_LG, &SRC_IG);
     }
     let ty = b.u16(12)?;
-    if ty <= 1500 {
+    if ty <= ethertype::MAX_LENGTH {
         // IEEE 802.3: a length, and LLC in the bytes it covers; what
         // follows them is padding or trailer.
         cx.tree().set_text(root, "IEEE 802.3 Ethernet ");

@@ -3,6 +3,7 @@
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
+use crate::dissect::numbers::ethertype;
 use crate::dissect::{dispatch, net::ipv4, net::ipv6, Buf, Ctx, DResult};
 
 pub static NULL: FieldDef = FieldDef::new("null", "Null/Loopback", FieldType::Protocol);
@@ -54,7 +55,7 @@ fn body(cx: &mut Ctx, b: Buf, v: u32, may_be_type: bool) -> DResult<()> {
     let payload = b.from(4)?;
     // Some systems put an EtherType in a NULL header instead of a family;
     // no family value is that large.
-    if may_be_type && v > 1500 {
+    if may_be_type && v > u32::from(ethertype::MAX_LENGTH) {
         cx.tree().add(&TYPE, b.range(0, 4), Value::UInt(v as u64 & 0xffff));
         cx.tree().close();
         dispatch::ethertype(cx, v as u16, payload);

@@ -8,6 +8,7 @@
 use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use super::eth;
+use crate::dissect::numbers::ethertype;
 use crate::dissect::{call, dispatch, net::ipv4, net::ipv6, Buf, Ctx, DResult};
 
 pub static SLL: FieldDef = FieldDef::new("sll", "Linux cooked-mode capture", FieldType::Protocol).brief();
@@ -104,7 +105,7 @@ pub fn address(cx: &mut Ctx, b: Buf, off: usize, halen: usize) -> DResult<()> {
 /// protocol type, or an EtherType.
 pub fn protocol_item(cx: &mut Ctx, b: Buf, off: usize, hatype: u16) -> DResult<u16> {
     let proto = b.u16(off)?;
-    let f = if proto <= 1500 {
+    let f = if proto <= ethertype::MAX_LENGTH {
         &LTYPE
     } else if hatype == HATYPE_GRE {
         &GRETYPE
@@ -119,12 +120,12 @@ pub fn protocol_item(cx: &mut Ctx, b: Buf, off: usize, hatype: u16) -> DResult<u
 /// padding and trailer after it belong to SLL.
 pub fn payload(cx: &mut Ctx, b: Buf, hatype: u16, proto: u16, payload: Buf) {
     cx.tree().close();
-    if proto <= 1500 {
+    if proto <= ethertype::MAX_LENGTH {
         dispatch::data(cx, payload);
     } else if hatype == HATYPE_GRE {
         match proto {
-            0x0800 => call(cx, payload, ipv4::dissect),
-            0x86dd => call(cx, payload, ipv6::dissect),
+            ethertype::IPV4 => call(cx, payload, ipv4::dissect),
+            ethertype::IPV6 => call(cx, payload, ipv6::dissect),
             _ => dispatch::data(cx, payload),
         }
     } else {

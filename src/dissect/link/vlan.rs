@@ -6,6 +6,7 @@ use std::fmt::Write;
 use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use super::eth;
+use crate::dissect::numbers::ethertype;
 use crate::dissect::{dispatch, Buf, Ctx, DResult};
 
 pub static VLAN: FieldDef = FieldDef::new("vlan", "802.1Q Virtual LAN", FieldType::Protocol).brief();
@@ -80,7 +81,7 @@ pub fn dissect_8021ad(cx: &mut Ctx, b: Buf) -> DResult<()> {
 fn next(cx: &mut Ctx, b: Buf, etype: Option<Field>) -> DResult<()> {
     let ty = b.u16(2)?;
     let payload = b.from(4)?;
-    if ty <= 1500 {
+    if ty <= ethertype::MAX_LENGTH {
         cx.tree().add(&LEN, b.range(2, 2), Value::UInt(ty as u64));
         cx.tree().close();
         dispatch::data(cx, payload);

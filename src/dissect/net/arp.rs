@@ -75,7 +75,7 @@ static OPCODES: &[(u64, &str)] = &[
 
 const ETHERNET: u16 = 1;
 const IEEE802: u16 = 6;
-const IPV4: u16 = 0x0800;
+const IPV4: u16 = crate::dissect::numbers::ethertype::IPV4;
 
 /// An address as Wireshark writes it in Info: a MAC or IPv4 address when
 /// type and size fit, else hex (at most 36 bytes, then `…`).

@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv6Addr};
 use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use super::{ipfrag, ipv4};
+use crate::dissect::numbers::ipproto;
 use crate::dissect::{dispatch, Buf, Ctx, DResult, DissectError};
 
 pub static IPV6: FieldDef = FieldDef::new("ipv6", "Internet Protocol Version 6", FieldType::Protocol).brief();
@@ -237,11 +238,11 @@ fn address(cx: &mut Ctx, b: Buf, off: usize, a: Ipv6Addr, f: Field, host: Field)
 fn extensions(cx: &mut Ctx, mut b: Buf, mut nxt: u8) -> DResult<()> {
     loop {
         let hlen = match nxt {
-            0 => opts_header(cx, b, &HOP)?,
-            60 => opts_header(cx, b, &DSTO)?,
-            43 => routing(cx, b)?,
-            44 => return fragment(cx, b),
-            59 => {
+            ipproto::HOPOPTS => opts_header(cx, b, &HOP)?,
+            ipproto::DSTOPTS => opts_header(cx, b, &DSTO)?,
+            ipproto::ROUTING => routing(cx, b)?,
+            ipproto::FRAGMENT => return fragment(cx, b),
+            ipproto::NONE => {
                 cx.tree().close();
                 cx.out.cols.info().push_str("IPv6 no next header");
                 return Ok(());

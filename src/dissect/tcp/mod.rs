@@ -6,6 +6,7 @@
 //! sequence analysis, reassembly buffers, per-frame records — is `stream`.
 
 pub mod expert;
+pub mod flags;
 pub mod options;
 pub mod pdu;
 pub(crate) mod quoted;
@@ -33,17 +34,17 @@ pub static ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number", Fie
 pub static ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32);
 pub static HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8);
 pub static FLAGS: FieldDef =
-    FieldDef::new("tcp.flags", "Flags", FieldType::U16).base(Base::Hex).mask(0xfff).brief();
-pub static FLAG_FIN: FieldDef = FieldDef::new("tcp.flags.fin", "Fin", FieldType::Bool).bit(12, 0x001).strings(SET_NOTSET).brief();
-pub static FLAG_SYN: FieldDef = FieldDef::new("tcp.flags.syn", "Syn", FieldType::Bool).bit(12, 0x002).strings(SET_NOTSET).brief();
-pub static FLAG_RST: FieldDef = FieldDef::new("tcp.flags.reset", "Reset", FieldType::Bool).bit(12, 0x004).strings(SET_NOTSET).brief();
-pub static FLAG_PUSH: FieldDef = FieldDef::new("tcp.flags.push", "Push", FieldType::Bool).bit(12, 0x008).strings(SET_NOTSET).brief();
-pub static FLAG_ACK: FieldDef = FieldDef::new("tcp.flags.ack", "Acknowledgment", FieldType::Bool).bit(12, 0x010).strings(SET_NOTSET).brief();
-pub static FLAG_URG: FieldDef = FieldDef::new("tcp.flags.urg", "Urgent", FieldType::Bool).bit(12, 0x020).strings(SET_NOTSET).brief();
-pub static FLAG_ECE: FieldDef = FieldDef::new("tcp.flags.ece", "ECN-Echo", FieldType::Bool).bit(12, 0x040).strings(SET_NOTSET).brief();
-pub static FLAG_CWR: FieldDef = FieldDef::new("tcp.flags.cwr", "Congestion Window Reduced", FieldType::Bool).bit(12, 0x080).strings(SET_NOTSET).brief();
-pub static FLAG_AE: FieldDef = FieldDef::new("tcp.flags.ae", "Accurate ECN", FieldType::Bool).bit(12, 0x100).strings(SET_NOTSET).brief();
-pub static FLAG_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool).bit(12, 0xe00).strings(SET_NOTSET).brief();
+    FieldDef::new("tcp.flags", "Flags", FieldType::U16).base(Base::Hex).mask(flags::ALL as u64).brief();
+pub static FLAG_FIN: FieldDef = FieldDef::new("tcp.flags.fin", "Fin", FieldType::Bool).bit(12, flags::FIN as u64).strings(SET_NOTSET).brief();
+pub static FLAG_SYN: FieldDef = FieldDef::new("tcp.flags.syn", "Syn", FieldType::Bool).bit(12, flags::SYN as u64).strings(SET_NOTSET).brief();
+pub static FLAG_RST: FieldDef = FieldDef::new("tcp.flags.reset", "Reset", FieldType::Bool).bit(12, flags::RST as u64).strings(SET_NOTSET).brief();
+pub static FLAG_PUSH: FieldDef = FieldDef::new("tcp.flags.push", "Push", FieldType::Bool).bit(12, flags::PSH as u64).strings(SET_NOTSET).brief();
+pub static FLAG_ACK: FieldDef = FieldDef::new("tcp.flags.ack", "Acknowledgment", FieldType::Bool).bit(12, flags::ACK as u64).strings(SET_NOTSET).brief();
+pub static FLAG_URG: FieldDef = FieldDef::new("tcp.flags.urg", "Urgent", FieldType::Bool).bit(12, flags::URG as u64).strings(SET_NOTSET).brief();
+pub static FLAG_ECE: FieldDef = FieldDef::new("tcp.flags.ece", "ECN-Echo", FieldType::Bool).bit(12, flags::ECE as u64).strings(SET_NOTSET).brief();
+pub static FLAG_CWR: FieldDef = FieldDef::new("tcp.flags.cwr", "Congestion Window Reduced", FieldType::Bool).bit(12, flags::CWR as u64).strings(SET_NOTSET).brief();
+pub static FLAG_AE: FieldDef = FieldDef::new("tcp.flags.ae", "Accurate ECN", FieldType::Bool).bit(12, flags::AE as u64).strings(SET_NOTSET).brief();
+pub static FLAG_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool).bit(12, flags::RESERVED as u64).strings(SET_NOTSET).brief();
 pub static FLAGS_STR: FieldDef = FieldDef::new("tcp.flags.str", "TCP Flags", FieldType::String);
 pub static WINDOW: FieldDef = FieldDef::new("tcp.window_size_value", "Window", FieldType::U16).brief();
 pub static WINDOW_SIZE: FieldDef = FieldDef::new("tcp.window_size", "Calculated window size", FieldType::U32);
@@ -67,15 +68,15 @@ pub static FIELDS: &[Field] = &[
 ];
 
 const FLAG_NAMES: [(u16, &str); 9] = [
-    (0x001, "FIN"),
-    (0x002, "SYN"),
-    (0x004, "RST"),
-    (0x008, "PSH"),
-    (0x010, "ACK"),
-    (0x020, "URG"),
-    (0x040, "ECE"),
-    (0x080, "CWR"),
-    (0x100, "AE"),
+    (flags::FIN, "FIN"),
+    (flags::SYN, "SYN"),
+    (flags::RST, "RST"),
+    (flags::PSH, "PSH"),
+    (flags::ACK, "ACK"),
+    (flags::URG, "URG"),
+    (flags::ECE, "ECE"),
+    (flags::CWR, "CWR"),
+    (flags::AE, "AE"),
 ];
 
 /// `SYN, ACK` as Wireshark lists set flags (`<None>` when none is).
@@ -89,7 +90,7 @@ pub fn flag_list(flags: u16, out: &mut String) {
             out.push_str(name);
         }
     }
-    if flags & 0xe00 != 0 {
+    if flags & flags::RESERVED != 0 {
         if out.len() > start {
             out.push_str(", ");
         }
@@ -150,7 +151,7 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let ack = b.u32(8)?;
     let off_flags = b.u16(12)?;
     let hlen = ((off_flags >> 12) as usize) * 4;
-    let flags = off_flags & 0x0fff;
+    let flags = off_flags & flags::ALL;
     if hlen < 20 {
         header_fields(cx, b, &Hdr { sport, dport, seq, ack, hlen, flags, win: 0 }, None);
         let info = cx.out.cols.info();
@@ -181,7 +182,7 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
         let mut label = format!("Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}");
         let (rs, ra) = out.map(|o| (o.seq, o.ack)).unwrap_or((seq, ack));
         let _ = write!(label, ", Seq: {rs}");
-        if flags & 0x010 != 0 {
+        if flags & flags::ACK != 0 {
             let _ = write!(label, ", Ack: {ra}");
         }
         let _ = write!(label, ", Len: {plen}");
@@ -201,7 +202,7 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
         ta::timestamps(cx, end, o);
         ta::seq_ack(cx, end, o);
     }
-    let reset_text = flags & 0x004 != 0 && !payload.is_empty();
+    let reset_text = flags & flags::RST != 0 && !payload.is_empty();
     if reset_text {
         // A reset's payload is the sender's text explaining it.
         let text = String::from_utf8_lossy(payload.tail(0)).into_owned();
@@ -231,7 +232,7 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     } else if let Some(o) = out.as_ref().filter(|o| o.quoted) {
         self::quoted::payload(cx, root, payload, sport, dport, o);
     } else {
-        pdu::payload(cx, root, payload, sport, dport, out.as_ref(), h.flags & 0x001 != 0);
+        pdu::payload(cx, root, payload, sport, dport, out.as_ref(), h.flags & flags::FIN != 0);
     }
     if cx.out.cols.info_deferred {
         cx.out.cols.info_deferred = false;
@@ -319,7 +320,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         }
     }
     match o {
-        Some(o) if h.flags & 0x010 != 0 => {
+        Some(o) if h.flags & flags::ACK != 0 => {
             let a = t.add(&ACK, b.range(8, 4), Value::UInt(o.ack as u64));
             if full {
                 t.set_text(a, format_args!("Acknowledgment Number: {}    (relative ack number)", o.ack));
@@ -327,7 +328,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         }
         _ => {
             t.open(&ACK, b.range(8, 4), Value::UInt(h.ack as u64));
-            if h.ack != 0 && h.flags & 0x010 == 0 && cx.full {
+            if h.ack != 0 && h.flags & flags::ACK == 0 && cx.full {
                 let msg = "The acknowledgment number field is nonzero while the ACK flag is not set";
                 crate::dissect::expert(cx, &ta::ACK_NONZERO, msg, "Note", "Protocol");
             }
@@ -350,34 +351,34 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         t.set_text(f, label);
     }
     for (fd, bit) in [
-        (&FLAG_RES, 0xe00u16),
-        (&FLAG_AE, 0x100),
-        (&FLAG_CWR, 0x080),
-        (&FLAG_ECE, 0x040),
-        (&FLAG_URG, 0x020),
-        (&FLAG_ACK, 0x010),
-        (&FLAG_PUSH, 0x008),
-        (&FLAG_RST, 0x004),
-        (&FLAG_SYN, 0x002),
-        (&FLAG_FIN, 0x001),
+        (&FLAG_RES, flags::RESERVED),
+        (&FLAG_AE, flags::AE),
+        (&FLAG_CWR, flags::CWR),
+        (&FLAG_ECE, flags::ECE),
+        (&FLAG_URG, flags::URG),
+        (&FLAG_ACK, flags::ACK),
+        (&FLAG_PUSH, flags::PSH),
+        (&FLAG_RST, flags::RST),
+        (&FLAG_SYN, flags::SYN),
+        (&FLAG_FIN, flags::FIN),
     ] {
         let set = flags & bit != 0;
         let v = Value::Bool(set);
         // Expert notes are tree items: their text is built for a tree only.
         let note = match bit {
             _ if !full => None,
-            0x002 if set && flags & 0x010 != 0 => Some((
+            flags::SYN if set && flags & flags::ACK != 0 => Some((
                 &ta::CONN_SYNACK,
                 format!("Connection establish acknowledge (SYN+ACK): server port {}", h.sport),
                 "Chat",
             )),
-            0x002 if set => Some((
+            flags::SYN if set => Some((
                 &ta::CONN_SYN,
                 format!("Connection establish request (SYN): server port {}", h.dport),
                 "Chat",
             )),
-            0x001 if set => Some((&ta::CONN_FIN, "Connection finish (FIN)".to_string(), "Chat")),
-            0x004 if set => Some((&ta::CONN_RST, "Connection reset (RST)".to_string(), "Warning")),
+            flags::FIN if set => Some((&ta::CONN_FIN, "Connection finish (FIN)".to_string(), "Chat")),
+            flags::RST if set => Some((&ta::CONN_RST, "Connection reset (RST)".to_string(), "Warning")),
             _ => None,
         };
         match note {
@@ -397,7 +398,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         let s = t.open(&FLAGS_STR, b.range(12, 2), Value::str(pic.as_str()));
         t.set_flags(s, crate::field::tree::GENERATED);
         t.set_text(s, format_args!("[TCP Flags: {pic}]"));
-        if let (true, Some(o)) = (flags & 0x001 != 0, o) {
+        if let (true, Some(o)) = (flags & flags::FIN != 0, o) {
             let f = if o.fin_active { &ta::FIN_ACTIVE } else { &ta::FIN_PASSIVE };
             crate::dissect::expert(cx, f, f.display, "Note", "Sequence");
         }
@@ -414,7 +415,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         if full {
             t.set_text(w, format_args!("[Calculated window size: {}]", o.window));
         }
-        if flags & 0x002 == 0 {
+        if flags & flags::SYN == 0 {
             let s = t.generated(&WINDOW_SCALE, b.range(14, 2), Value::Int(o.scale as i64));
             if full {
                 let text = match o.scale {
@@ -449,13 +450,13 @@ fn info(cx: &mut Ctx, h: &Hdr, b: Buf, o: &opts::Options, out: Option<&SegOut>, 
     ports_and_flags(h.sport, h.dport, h.flags, info);
     info.push_str("] Seq=");
     push_u64(seq as u64, info);
-    if h.flags & 0x010 != 0 {
+    if h.flags & flags::ACK != 0 {
         info.push_str(" Ack=");
         push_u64(ack as u64, info);
     }
     info.push_str(" Win=");
     push_u64(win as u64, info);
-    if h.flags & 0x020 != 0 {
+    if h.flags & flags::URG != 0 {
         info.push_str(" Urg=");
         push_u64(b.u16(18).unwrap_or(0) as u64, info);
     }

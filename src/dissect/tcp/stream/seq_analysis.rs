@@ -25,11 +25,7 @@ pub mod flag {
     pub const SPURIOUS_RETRANSMISSION: u32 = 1 << 14;
 }
 
-pub const FIN: u16 = 0x001;
-pub const SYN: u16 = 0x002;
-pub const RST: u16 = 0x004;
-pub const PSH: u16 = 0x008;
-pub const ACK: u16 = 0x010;
+pub use crate::dissect::tcp::flags::{ACK, FIN, PSH, RST, SYN};
 
 /// Unacknowledged segments remembered per direction (Wireshark's
 /// TCP_MAX_UNACKED_SEGMENTS): beyond this, ACKs are no longer matched.
