@@ -247,8 +247,7 @@ pub fn message(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>) -> D
 fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize) -> DResult<()> {
     let proto_name = flavor.protocol().3;
     let mdns = flavor == Flavor::Mdns;
-    let id = b.u16(0)?;
-    cx.tree().add(&ID, b.range(0, 2), Value::UInt(id as u64));
+    let id = cx.uint(&ID, &b, 0)? as u16;
     let flags = b.u16(2)?;
     let response = flags & 0x8000 != 0;
     let opcode = (flags >> 11) & 0xf;

@@ -149,10 +149,8 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let pkttype = b.u16(0)?;
     cx.out.cols.info().push_str(&pkttype_name(pkttype));
     cx.tree().add(&PKTTYPE, b.range(0, 2), Value::UInt(pkttype as u64));
-    let hatype = b.u16(2)?;
-    cx.tree().add(&HATYPE, b.range(2, 2), Value::UInt(hatype as u64));
-    let halen = b.u16(4)?;
-    cx.tree().add(&HALEN, b.range(4, 2), Value::UInt(halen as u64));
+    let hatype = cx.uint(&HATYPE, &b, 2)? as u16;
+    let halen = cx.uint(&HALEN, &b, 4)? as u16;
     address(cx, b, 6, halen as usize)?;
     let proto = protocol_item(cx, b, 14, hatype)?;
     let body = b.from(16)?;

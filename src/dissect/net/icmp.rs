@@ -351,8 +351,7 @@ fn error(cx: &mut Ctx, b: Buf, ty: u8, code: u8) -> DResult<()> {
         (3, 4) => {
             b.bytes(4, 2)?;
             cx.tree().add(&UNUSED, b.range(4, 2), Value::None);
-            let mtu = b.u16(6)?;
-            cx.tree().add(&MTU, b.range(6, 2), Value::UInt(mtu as u64));
+            cx.uint(&MTU, &b, 6)?;
         }
         (5, _) => {
             let gw = Ipv4Addr::from(b.array::<4>(4)?);

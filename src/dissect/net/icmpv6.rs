@@ -353,12 +353,10 @@ fn address(cx: &mut Ctx, b: Buf, off: usize, f: Field) -> DResult<Ipv6Addr> {
 fn error(cx: &mut Ctx, b: Buf, ty: u8) -> DResult<usize> {
     match ty {
         2 => {
-            let v = b.u32(4)?;
-            cx.tree().add(&MTU, b.range(4, 4), Value::UInt(v as u64));
+            cx.uint(&MTU, &b, 4)?;
         }
         4 => {
-            let v = b.u32(4)?;
-            cx.tree().add(&POINTER, b.range(4, 4), Value::UInt(v as u64));
+            cx.uint(&POINTER, &b, 4)?;
         }
         _ => reserved(cx, b, 4)?,
     }

@@ -214,8 +214,7 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
         crate::dissect::expert(cx, &BOGUS_LEN, &msg, "Error", "Protocol");
     }
     cx.tree().close();
-    let id = b.u16(4)?;
-    cx.tree().add(&ID, b.range(4, 2), Value::UInt(id as u64));
+    let id = cx.uint(&ID, &b, 4)? as u16;
     let ff = b.u16(6)?;
     let flags = (ff >> 13) as u8;
     let off = (ff & 0x1fff) as usize * 8;

@@ -192,12 +192,9 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     t.add(&ECN, b.range(0, 4), Value::UInt(ecn as u64));
     t.close();
     t.add(&FLOW, b.range(1, 3), Value::UInt(flow as u64));
-    let plen = b.u16(4)? as usize;
-    cx.tree().add(&PLEN, b.range(4, 2), Value::UInt(plen as u64));
-    let nxt = b.u8(6)?;
-    cx.tree().add(&NXT, b.range(6, 1), Value::UInt(nxt as u64));
-    let hlim = b.u8(7)?;
-    cx.tree().add(&HLIM, b.range(7, 1), Value::UInt(hlim as u64));
+    let plen = cx.uint(&PLEN, &b, 4)? as usize;
+    let nxt = cx.uint(&NXT, &b, 6)? as u8;
+    let hlim = cx.uint(&HLIM, &b, 7)? as u8;
     cx.hop_limit = Some(hlim);
     // Like Wireshark, each address reaches the columns as soon as it is
     // read, so a header cut between them shows one IPv6 and one MAC address.
@@ -309,8 +306,7 @@ fn opts_header(cx: &mut Ctx, b: Buf, h: &OptsHeader) -> DResult<usize> {
                 t.add(&OPT_PADN, b.range(off + 2, n), Value::None);
             }
             (5, 2) => {
-                let v = b.u16(off + 2)?;
-                cx.tree().add(&OPT_ROUTER_ALERT, b.range(off + 2, 2), Value::UInt(v as u64));
+                cx.uint(&OPT_ROUTER_ALERT, &b, off + 2)?;
             }
             (_, 0) => {}
             (_, n) => {
