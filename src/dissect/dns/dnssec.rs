@@ -134,9 +134,9 @@ pub static FIELDS: &[Field] = &[
 
 /// RRSIG (and the older SIG): the signature over one RRset.
 pub fn rrsig(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
-    uint_item(cx, &RRSIG_TYPE, b, off, 2)?;
-    uint_item(cx, &RRSIG_ALGORITHM, b, off + 2, 1)?;
-    uint_item(cx, &RRSIG_LABELS, b, off + 3, 1)?;
+    uint_item(cx, &RRSIG_TYPE, b, off)?;
+    uint_item(cx, &RRSIG_ALGORITHM, b, off + 2)?;
+    uint_item(cx, &RRSIG_LABELS, b, off + 3)?;
     let ttl = b.u32(off + 4)?;
     let id = cx.tree().add(&RRSIG_TTL, b.range(off + 4, 4), Value::UInt(ttl as u64));
     cx.tree().set_text(id, format_args!("Original TTL: {ttl} ({})", duration(ttl)));
@@ -144,7 +144,7 @@ pub fn rrsig(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
         let secs = b.u32(off + 8 + 4 * i)?;
         cx.tree().add(f, b.range(off + 8 + 4 * i, 4), Value::AbsTime(Timestamp { secs: secs as i64, nanos: 0 }));
     }
-    uint_item(cx, &RRSIG_KEY_TAG, b, off + 16, 2)?;
+    uint_item(cx, &RRSIG_KEY_TAG, b, off + 16)?;
     let signer = read_name(b, off + 18)?;
     cx.tree().add(&RRSIG_SIGNER, b.range(off + 18, signer.wire_len), Value::str(signer.text.as_str()));
     let used = 18 + signer.wire_len;
@@ -166,8 +166,8 @@ pub fn dnskey(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
     t.add(&KEY_SEP, r.clone(), bit(0x0001));
     t.add(&KEY_RESERVED, r, Value::UInt(((flags & 0xfe7e) >> 1) as u64));
     t.close();
-    uint_item(cx, &KEY_PROTOCOL, b, off + 2, 1)?;
-    let algorithm = uint_item(cx, &KEY_ALGORITHM, b, off + 3, 1)? as u8;
+    uint_item(cx, &KEY_PROTOCOL, b, off + 2)?;
+    let algorithm = uint_item(cx, &KEY_ALGORITHM, b, off + 3)? as u8;
     if len >= 4 {
         let tag = key_tag(b.bytes(off, len)?, algorithm);
         cx.tree().generated(&KEY_ID, b.range(off, 0), Value::UInt(tag as u64));
@@ -195,9 +195,9 @@ fn key_tag(rdata: &[u8], algorithm: u8) -> u16 {
 
 /// DS, CDS and DLV: a digest of the child zone's key.
 pub fn ds(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
-    uint_item(cx, &DS_KEY_ID, b, off, 2)?;
-    uint_item(cx, &DS_ALGORITHM, b, off + 2, 1)?;
-    uint_item(cx, &DS_DIGEST_TYPE, b, off + 3, 1)?;
+    uint_item(cx, &DS_KEY_ID, b, off)?;
+    uint_item(cx, &DS_ALGORITHM, b, off + 2)?;
+    uint_item(cx, &DS_DIGEST_TYPE, b, off + 3)?;
     bytes_item(cx, &DS_DIGEST, b, off + 4, len.saturating_sub(4))
 }
 
@@ -213,7 +213,7 @@ pub fn nsec(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<String> {
 /// NSEC3: hashed denial of existence.
 pub fn nsec3(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
     let mut p = nsec3_params(cx, b, off, true)?;
-    let hash_len = uint_item(cx, &NSEC3_HASH_LEN, b, p, 1)? as usize;
+    let hash_len = uint_item(cx, &NSEC3_HASH_LEN, b, p)? as usize;
     p += 1;
     if hash_len > 0 {
         let hash = base32hex(b.bytes(p, hash_len)?);
@@ -231,7 +231,7 @@ pub fn nsec3param(cx: &mut Ctx, b: &Buf, off: usize) -> DResult<()> {
 /// The fields NSEC3 and NSEC3PARAM share, up to the salt; returns the offset
 /// after the salt. Only NSEC3 details its flags.
 fn nsec3_params(cx: &mut Ctx, b: &Buf, off: usize, flag_items: bool) -> DResult<usize> {
-    uint_item(cx, &NSEC3_ALGO, b, off, 1)?;
+    uint_item(cx, &NSEC3_ALGO, b, off)?;
     let flags = b.u8(off + 1)?;
     let r = b.range(off + 1, 1);
     if flag_items {
@@ -242,8 +242,8 @@ fn nsec3_params(cx: &mut Ctx, b: &Buf, off: usize, flag_items: bool) -> DResult<
     } else {
         cx.tree().add(&NSEC3_FLAGS, r, Value::UInt(flags as u64));
     }
-    uint_item(cx, &NSEC3_ITERATIONS, b, off + 2, 2)?;
-    let salt_len = uint_item(cx, &NSEC3_SALT_LEN, b, off + 4, 1)? as usize;
+    uint_item(cx, &NSEC3_ITERATIONS, b, off + 2)?;
+    let salt_len = uint_item(cx, &NSEC3_SALT_LEN, b, off + 4)? as usize;
     bytes_item(cx, &NSEC3_SALT, b, off + 5, salt_len)?;
     Ok(off + 5 + salt_len)
 }
@@ -299,8 +299,8 @@ fn type_description(ty: u16) -> String {
 
 /// SSHFP: a fingerprint of a host's SSH key.
 pub fn sshfp(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
-    uint_item(cx, &SSHFP_ALGORITHM, b, off, 1)?;
-    uint_item(cx, &SSHFP_TYPE, b, off + 1, 1)?;
+    uint_item(cx, &SSHFP_ALGORITHM, b, off)?;
+    uint_item(cx, &SSHFP_TYPE, b, off + 1)?;
     if len > 2 {
         bytes_item(cx, &SSHFP_FINGERPRINT, b, off + 2, len - 2)?;
     }
@@ -309,9 +309,9 @@ pub fn sshfp(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
 
 /// TLSA (DANE): which certificate a TLS service may present.
 pub fn tlsa(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
-    uint_item(cx, &TLSA_USAGE, b, off, 1)?;
-    uint_item(cx, &TLSA_SELECTOR, b, off + 1, 1)?;
-    uint_item(cx, &TLSA_MATCHING, b, off + 2, 1)?;
+    uint_item(cx, &TLSA_USAGE, b, off)?;
+    uint_item(cx, &TLSA_SELECTOR, b, off + 1)?;
+    uint_item(cx, &TLSA_MATCHING, b, off + 2)?;
     bytes_item(cx, &TLSA_DATA, b, off + 3, len.saturating_sub(3))
 }
 

@@ -236,16 +236,11 @@ pub(super) fn info(cx: &mut Ctx, args: std::fmt::Arguments) {
     let _ = cx.out.cols.info.write_fmt(args);
 }
 
-/// A big-endian number of `width` bytes at `off` as an item of `f`; returns
-/// it. A value its field has no name for is labelled `Unknown (n)`, as
-/// Wireshark does.
-pub(super) fn uint_item(cx: &mut Ctx, f: Field, b: &Buf, off: usize, width: usize) -> DResult<u64> {
-    let v = match width {
-        1 => b.u8(off)? as u64,
-        2 => b.u16(off)? as u64,
-        _ => b.u32(off)? as u64,
-    };
-    let id = cx.tree().add(f, b.range(off, width), Value::UInt(v));
+/// The number of `f` at `off` as an item (`Ctx::uint_item`); returns it. A
+/// value its field has no name for is labelled `Unknown (n)`, as Wireshark
+/// does.
+pub(super) fn uint_item(cx: &mut Ctx, f: Field, b: &Buf, off: usize) -> DResult<u64> {
+    let (id, v) = cx.uint_item(f, b, off)?;
     if f.strings.is_some() && f.value_string(v).is_none() {
         cx.tree().set_text(id, format_args!("{}: Unknown ({v})", f.display));
     }
@@ -279,7 +274,7 @@ fn options(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
         let t = cx.tree();
         let id = t.open(&OPT, b.range(p, 4 + olen), Value::None);
         t.set_text(id, format_args!("Option: {}", name_or_unknown(OPT_CODES, code as u64)));
-        uint_item(cx, &OPT_CODE, b, p, 2)?;
+        uint_item(cx, &OPT_CODE, b, p)?;
         let t = cx.tree();
         t.add(&OPT_LEN, b.range(p + 2, 2), Value::UInt(olen as u64));
         bytes_item(cx, &OPT_DATA, b, p + 4, olen)?;
@@ -321,7 +316,7 @@ fn options(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
             5..=7 => {
                 let f = [&DAU, &DHU, &N3U][code as usize - 5];
                 for i in 0..olen {
-                    uint_item(cx, f, b, d + i, 1)?;
+                    uint_item(cx, f, b, d + i)?;
                 }
             }
             11 if olen == 2 => {
