@@ -11,7 +11,6 @@ pub mod filter;
 pub mod gen;
 pub mod headless;
 pub mod output;
-pub mod session;
 pub mod stats;
 pub mod store;
 pub mod tui;

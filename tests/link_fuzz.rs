@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use wirelens::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
-use wirelens::session::Session;
+use wirelens::dissect::session::Session;
 
 /// Every link type with a dissector, and one without.
 const LINK_TYPES: &[u32] = &[0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 147];

@@ -7,9 +7,9 @@ use proptest::prelude::*;
 
 use super::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
 use crate::field::Timestamp;
-use crate::session::smtp::MAX_MESSAGE;
-use crate::session::tcp::{HELD_LIMIT, PDU_LIMIT};
-use crate::session::Session;
+use crate::dissect::smtp::state::MAX_MESSAGE;
+use crate::dissect::tcp::stream::{HELD_LIMIT, PDU_LIMIT};
+use crate::dissect::session::Session;
 
 const CLIENT: [u8; 4] = [10, 0, 0, 1];
 const SERVER: [u8; 4] = [10, 0, 0, 2];

@@ -1,23 +1,23 @@
 //! The tables that hand a layer's payload to the next dissector: link types,
 //! EtherTypes, IP protocol numbers. Port tables live with TCP and UDP.
 
-use super::{
-    arp, call, dns, eth, http, icmp, icmpv6, ipv4, ipv6, null, raw, sll, sll2, smtp, tcp, udp, vlan, Buf, Ctx,
-    DResult,
-};
-use crate::session::tcp::AppSlot;
+use super::link::{eth, null, raw, sll, sll2, vlan};
+use super::net::{arp, icmp, icmpv6, ipv4, ipv6};
+use super::numbers::{ethertype, ipproto, linktype};
+use super::{call, dns, http, smtp, tcp, udp, Buf, Ctx, DResult};
+use crate::dissect::tcp::stream::{App, AppSlot};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
 pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
     match linktype {
-        0 => call(cx, b, null::dissect_null),
-        1 => call(cx, b, eth::dissect),
-        12 | 14 | 101 => call(cx, b, raw::dissect),
-        108 => call(cx, b, null::dissect_loop),
-        113 => call(cx, b, sll::dissect),
-        228 => call(cx, b, ipv4::dissect),
-        229 => call(cx, b, ipv6::dissect),
-        276 => call(cx, b, sll2::dissect),
+        linktype::NULL => call(cx, b, null::dissect_null),
+        linktype::ETHERNET => call(cx, b, eth::dissect),
+        linktype::RAW_12 | linktype::RAW_14 | linktype::RAW => call(cx, b, raw::dissect),
+        linktype::LOOP => call(cx, b, null::dissect_loop),
+        linktype::LINUX_SLL => call(cx, b, sll::dissect),
+        linktype::IPV4 => call(cx, b, ipv4::dissect),
+        linktype::IPV6 => call(cx, b, ipv6::dissect),
+        linktype::LINUX_SLL2 => call(cx, b, sll2::dissect),
         _ => unknown_link(cx, linktype, b),
     }
 }
@@ -39,11 +39,11 @@ pub fn ethertype(cx: &mut Ctx, ty: u16, b: Buf) {
 /// The EtherType table without Wireshark's `ethertype` layer (SNAP).
 pub fn ethertype_payload(cx: &mut Ctx, ty: u16, b: Buf) {
     match ty {
-        0x0800 => call(cx, b, ipv4::dissect),
-        0x86dd => call(cx, b, ipv6::dissect),
-        0x0806 | 0x8035 => call(cx, b, arp::dissect),
-        0x8100 | 0x9100 => call(cx, b, vlan::dissect_8021q),
-        0x88a8 => call(cx, b, vlan::dissect_8021ad),
+        ethertype::IPV4 => call(cx, b, ipv4::dissect),
+        ethertype::IPV6 => call(cx, b, ipv6::dissect),
+        ethertype::ARP | ethertype::RARP => call(cx, b, arp::dissect),
+        ethertype::VLAN | ethertype::QINQ_OLD => call(cx, b, vlan::dissect_8021q),
+        ethertype::QINQ => call(cx, b, vlan::dissect_8021ad),
         _ => {
             // Wireshark names an EtherType it has no dissector for by its number.
             cx.out.cols.protocol = format!("0x{ty:04x}");
@@ -55,12 +55,12 @@ pub fn ethertype_payload(cx: &mut Ctx, ty: u16, b: Buf) {
 /// Dissects the payload of an IP protocol number (IPv4 and IPv6).
 pub fn ip_proto(cx: &mut Ctx, proto: u8, b: Buf) {
     match proto {
-        1 => call(cx, b, icmp::dissect),
-        4 => call(cx, b, ipv4::dissect),
-        6 => call(cx, b, tcp::dissect),
-        17 => call(cx, b, udp::dissect),
-        41 => call(cx, b, ipv6::dissect),
-        58 => call(cx, b, icmpv6::dissect),
+        ipproto::ICMP => call(cx, b, icmp::dissect),
+        ipproto::IPIP => call(cx, b, ipv4::dissect),
+        ipproto::TCP => call(cx, b, tcp::dissect),
+        ipproto::UDP => call(cx, b, udp::dissect),
+        ipproto::IPV6 => call(cx, b, ipv6::dissect),
+        ipproto::ICMPV6 => call(cx, b, icmpv6::dissect),
         _ => data(cx, b),
     }
 }
@@ -110,6 +110,19 @@ pub enum Pdu {
 /// again on `Pass::Revisit` with the very same bytes.
 pub type TcpApp = fn(&mut Ctx, Buf, &TcpSeg) -> DResult<Pdu>;
 
+/// The dissector of the application a TCP stream names.
+pub fn tcp_dissector(app: App) -> TcpApp {
+    match app {
+        App::Dns => dns::dissect_tcp,
+        App::Http => http::dissect_tcp,
+        App::Smtp => smtp::dissect_tcp,
+        #[cfg(test)]
+        App::TestLines => tcp::pdu::tests::lines,
+        #[cfg(test)]
+        App::TestPrefixed => tcp::pdu::tests::prefixed,
+    }
+}
+
 /// Well-known TCP ports that Wireshark gives to protocols we do not
 /// dissect: our heuristics must not claim them (an FTP greeting looks like
 /// SMTP's, an HTTP request sent to an SSH server is SSH to Wireshark).
@@ -126,39 +139,39 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
     let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
     for port in [lo, hi] {
         if dns::is_dns_tcp_port(port) {
-            return AppSlot::Some(dns::dissect_tcp);
+            return AppSlot::Some(App::Dns);
         }
         if http::is_http_port(port) {
-            return AppSlot::Some(http::dissect_tcp);
+            return AppSlot::Some(App::Http);
         }
         if smtp::is_smtp_port(port) {
-            return AppSlot::Some(smtp::dissect_tcp);
+            return AppSlot::Some(App::Smtp);
         }
     }
     if [lo, hi].iter().any(|p| OTHERS_TCP_PORTS.contains(p)) {
         return AppSlot::None;
     }
     if http::looks_like_http(payload) {
-        return AppSlot::Some(http::dissect_tcp);
+        return AppSlot::Some(App::Http);
     }
     if smtp::looks_like_smtp(payload) {
-        return AppSlot::Some(smtp::dissect_tcp);
+        return AppSlot::Some(App::Smtp);
     }
     AppSlot::Undecided
 }
 
 /// Hands a TCP payload to its application dissector, or shows it as data.
 /// The reassembly in `tcp` decides which bytes `b` holds.
-pub fn tcp_port(cx: &mut Ctx, app: Option<TcpApp>, seg: &TcpSeg, b: Buf) -> Pdu {
+pub fn tcp_port(cx: &mut Ctx, app: Option<App>, seg: &TcpSeg, b: Buf) -> Pdu {
     cx.application(|cx| tcp_app_call(cx, app, seg, b))
 }
 
-fn tcp_app_call(cx: &mut Ctx, app: Option<TcpApp>, seg: &TcpSeg, b: Buf) -> Pdu {
+fn tcp_app_call(cx: &mut Ctx, app: Option<App>, seg: &TcpSeg, b: Buf) -> Pdu {
     let Some(app) = app else {
         data(cx, b);
         return Pdu::NotMine;
     };
-    match app(cx, b, seg) {
+    match tcp_dissector(app)(cx, b, seg) {
         Ok(Pdu::NotMine) => {
             data(cx, b);
             Pdu::NotMine

@@ -33,10 +33,8 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     // The ports go to Info first: a header cut short after them still
     // shows them, as in Wireshark.
     let _ = write!(cx.out.cols.info(), "{sport} → {dport}");
-    let len = b.u16(4)? as usize;
-    cx.tree().add(&LENGTH, b.range(4, 2), Value::UInt(len as u64));
-    let ck = b.u16(6)?;
-    let id = cx.tree().add(&CHECKSUM, b.range(6, 2), Value::UInt(ck as u64));
+    let len = cx.uint(&LENGTH, &b, 4)? as usize;
+    let (id, ck) = cx.uint_item(&CHECKSUM, &b, 6)?;
     cx.tree().set_text(id, format_args!("Checksum: 0x{ck:04x} [unverified]"));
     let _ = write!(cx.out.cols.info, " Len={}", len.saturating_sub(8));
     // A datagram quoted in an ICMP error is cut short by design; what is
@@ -47,7 +45,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         return Err(DissectError::Malformed);
     }
     if let Some((src, dst)) = cx.net {
-        let key = crate::session::ConvKey::new(src, sport, dst, dport);
+        let key = crate::dissect::session::ConvKey::new(src, sport, dst, dport);
         let s = cx.session.udp_stream(key);
         cx.tree().generated(&STREAM, b.range(0, 0), Value::UInt(s as u64));
     }

@@ -4,7 +4,7 @@
 use super::*;
 use crate::dissect::{dissect_frame, FrameMeta, Pass};
 use crate::field::Timestamp;
-use crate::session::Session;
+use crate::dissect::session::Session;
 
 fn packet() -> Vec<u8> {
     let payload = b"GET /index.html HTTP/1.1\r\n";

@@ -19,7 +19,7 @@ use crate::dissect::{dissect_frame, Arrivals, Depth, Dissection, FrameMeta, Pass
 use crate::field::{Field, FieldType};
 use crate::filter::Filter;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
-use crate::session::Session;
+use crate::dissect::session::Session;
 use crate::stats::Stats;
 use crate::field::tree::Recording;
 

@@ -9,7 +9,7 @@
 use std::hash::BuildHasher;
 use std::net::IpAddr;
 
-use crate::session::{ConvKey, HashMap};
+use crate::dissect::session::{ConvKey, HashMap};
 
 /// An IP datagram's fragments: source, destination, identification and
 /// protocol, as the fragment table keys them.

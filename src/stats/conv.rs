@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::scan::{Addr, AddrFields, Transport, TransportFields};
 use super::{format_size, nanos_to_sec, Tap, TapFilter};
 use crate::dissect::{Dissection, FrameMeta};
-use crate::session::Session;
+use crate::dissect::session::Session;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConvType {

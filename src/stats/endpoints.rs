@@ -10,7 +10,7 @@ use super::conv::{ConvTap, Conversation};
 use super::scan::Addr;
 use super::Tap;
 use crate::dissect::{Dissection, FrameMeta};
-use crate::session::Session;
+use crate::dissect::session::Session;
 
 /// One address (with its port, for TCP and UDP).
 #[derive(Clone, Debug, PartialEq, Eq)]

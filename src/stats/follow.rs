@@ -9,7 +9,7 @@ use super::ladder::{Rung, SYN};
 use super::scan::{Addr, TransportFields};
 use super::Tap;
 use crate::dissect::{Dissection, FrameMeta};
-use crate::session::Session;
+use crate::dissect::session::Session;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Proto {

@@ -7,13 +7,9 @@ use std::collections::HashMap;
 use super::scan::{Addr, TransportFields};
 use crate::dissect::Dissection;
 use crate::field::{self, Field};
-use crate::session::ConvKey;
+use crate::dissect::session::ConvKey;
 
-pub const FIN: u16 = 0x001;
-pub const SYN: u16 = 0x002;
-pub const RST: u16 = 0x004;
-pub const PSH: u16 = 0x008;
-pub const ACK: u16 = 0x010;
+pub use crate::dissect::tcp::flags::{ACK, FIN, PSH, RST, SYN};
 
 /// One segment as the dissection shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]

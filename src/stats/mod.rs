@@ -22,7 +22,7 @@ pub use size::format_size;
 
 use crate::dissect::{Dissection, FrameMeta};
 use crate::filter::Filter;
-use crate::session::Session;
+use crate::dissect::session::Session;
 
 /// One `-z` statistic.
 pub trait Tap {

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use super::{Tap, TapFilter};
 use crate::dissect::{Dissection, FrameMeta};
 use crate::field::FieldType;
-use crate::session::Session;
+use crate::dissect::session::Session;
 
 #[derive(Clone, Debug)]
 pub struct PhsNode {

@@ -484,7 +484,7 @@ mod tests {
             eprintln!("{} missing: skipped", path.display());
             return None;
         };
-        let mut session = crate::session::Session::new();
+        let mut session = crate::dissect::session::Session::new();
         let mut frames = Vec::new();
         let mut r = Capture::new(std::io::Cursor::new(file)).ok()?;
         let mut d = Dissection::default();

@@ -19,7 +19,7 @@
 use crate::store::chunk::{self, Chunk, CHUNK};
 use crate::dissect::frame;
 use crate::field::{self, Field, Value};
-use crate::session::HashMap;
+use crate::dissect::session::HashMap;
 use crate::field::tree::Tree;
 use crate::store::varint;
 
@@ -454,7 +454,7 @@ fn take<const N: usize>(rec: &mut &[u8]) -> Option<[u8; N]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dissect::{eth, frame, ipv4, tcp};
+    use crate::dissect::{link::eth, frame, net::ipv4, tcp};
     use std::net::Ipv4Addr;
 
     fn store_of(packets: &[Vec<(Field, Value)>]) -> BriefStore {

@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use crate::store::brief::{BriefStore, Plan};
 use crate::capture::{PacketStore, StoreSource};
 use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
-use crate::session::Session;
+use crate::dissect::session::Session;
 
 pub struct Packets {
     store: RwLock<PacketStore>,

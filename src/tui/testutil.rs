@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::capture::StoreSource;
 use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
-use crate::session::Session;
+use crate::dissect::session::Session;
 use crate::tui::packets::Packets;
 
 fn checksum(b: &[u8]) -> u16 {

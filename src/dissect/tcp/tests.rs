@@ -2,7 +2,7 @@
 
 use crate::dissect::{dissect_frame, Dissection, FrameMeta, Pass};
 use crate::field::Timestamp;
-use crate::session::Session;
+use crate::dissect::session::Session;
 
 /// Ethernet + IPv4 + TCP frame from 10.0.0.1:sport to 10.0.0.2:dport.
 pub(crate) fn frame(sport: u16, dport: u16, seq: u32, ack: u32, flags: u16, win: u16, opts: &[u8], payload: &[u8]) -> Vec<u8> {

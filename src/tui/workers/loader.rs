@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use crate::store::brief;
 use crate::capture::{Interface, LiveEvent, Reader, Record};
 use crate::dissect::{dissect_frame, Arrivals, Dissection, Pass};
-use crate::session::Session;
+use crate::dissect::session::Session;
 
 use crate::tui::event::{Event, Progress};
 use crate::tui::packets::Packets;

@@ -1,0 +1,178 @@
+//! SVCB and HTTPS records (RFC 9460): priority, target and the SvcParams,
+//! each shown as Wireshark 4.0 shows it (`SvcParam: alpn=h2,h3`).
+
+use std::fmt::Write;
+
+use crate::field::{Field, FieldDef, FieldType, Value, ValueStrings};
+
+use super::name::{escape, read_name};
+use super::rdata::{bytes_item, uint_item};
+use crate::dissect::{Buf, Ctx, DResult};
+
+/// The keys Wireshark 4.0 knows (dohpath, key 7, came later).
+const KEYS: ValueStrings = &[
+    (0, "mandatory"),
+    (1, "alpn"),
+    (2, "no-default-alpn"),
+    (3, "port"),
+    (4, "ipv4hint"),
+    (5, "echconfig"),
+    (6, "ipv6hint"),
+    (32769, "odohconfig"),
+    (65535, "key65535"),
+];
+
+pub static PRIORITY: FieldDef = FieldDef::new("dns.svcb.svcpriority", "SvcPriority", FieldType::U16);
+pub static TARGET: FieldDef = FieldDef::new("dns.svcb.targetname", "TargetName", FieldType::String);
+pub static PARAM: FieldDef = FieldDef::new("dns.svcb.svcparam", "SvcParam", FieldType::None);
+pub static KEY: FieldDef = FieldDef::new("dns.svcb.svcparam.key", "SvcParamKey", FieldType::U16).strings(KEYS);
+pub static VALUE_LEN: FieldDef =
+    FieldDef::new("dns.svcb.svcparam.value.length", "SvcParamValue length", FieldType::U16);
+pub static VALUE: FieldDef = FieldDef::new("dns.svcb.svcparam.value", "SvcParamValue", FieldType::Bytes);
+pub static MANDATORY: FieldDef =
+    FieldDef::new("dns.svcb.svcparam.mandatory.key", "Mandatory key", FieldType::U16).strings(KEYS);
+pub static ALPN_LEN: FieldDef = FieldDef::new("dns.svcb.svcparam.alpn.length", "ALPN length", FieldType::U8);
+pub static ALPN: FieldDef = FieldDef::new("dns.svcb.svcparam.alpn", "ALPN", FieldType::String);
+pub static PORT: FieldDef = FieldDef::new("dns.svcb.svcparam.port", "Port", FieldType::U16);
+pub static IPV4HINT: FieldDef = FieldDef::new("dns.svcb.svcparam.ipv4hint.ip", "IP", FieldType::Ipv4);
+pub static ECHCONFIG: FieldDef = FieldDef::new("dns.svcb.svcparam.echconfig", "ECHConfig", FieldType::Bytes);
+pub static IPV6HINT: FieldDef = FieldDef::new("dns.svcb.svcparam.ipv6hint.ip", "IP", FieldType::Ipv6);
+pub static ODOHCONFIG: FieldDef = FieldDef::new("dns.svcb.svcparam.odohconfig", "ODoHConfig", FieldType::Bytes);
+
+pub static FIELDS: &[Field] = &[
+    &PRIORITY, &TARGET, &PARAM, &KEY, &VALUE_LEN, &VALUE, &MANDATORY, &ALPN_LEN, &ALPN, &PORT, &IPV4HINT,
+    &ECHCONFIG, &IPV6HINT, &ODOHCONFIG,
+];
+
+/// A key's name in a parameter's label: unknown keys are `key<N>`.
+fn key_name(key: u16) -> String {
+    match KEYS.iter().find(|e| e.0 == key as u64) {
+        Some(e) => e.1.to_string(),
+        None => format!("key{key}"),
+    }
+}
+
+/// The SVCB/HTTPS data of `len` bytes at `off`.
+pub fn svcb(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
+    uint_item(cx, &PRIORITY, b, off)?;
+    let target = read_name(b, off + 2)?;
+    cx.tree().add(&TARGET, b.range(off + 2, target.wire_len), Value::str(target.text.as_str()));
+    let end = off + len;
+    let mut p = off + 2 + target.wire_len;
+    // As in Wireshark, each value is read by its key's rule, which may use
+    // more or fewer bytes than the stated length; the next parameter starts
+    // where the reading stopped.
+    while p < end {
+        let key = b.u16(p)?;
+        let vlen = b.u16(p + 2)? as usize;
+        let item = cx.tree().open(&PARAM, b.range(p, 4 + vlen), Value::None);
+        uint_item(cx, &KEY, b, p)?;
+        uint_item(cx, &VALUE_LEN, b, p + 2)?;
+        let mut label = format!("SvcParam: {}", key_name(key));
+        p += 4;
+        let result = param_value(cx, b, key, p, vlen, &mut label);
+        cx.tree().set_text(item, label);
+        cx.tree().close();
+        p = result?;
+    }
+    Ok(())
+}
+
+/// Adds the items of one parameter's value at `p`, extends its label and
+/// returns where the reading stopped.
+fn param_value(cx: &mut Ctx, b: &Buf, key: u16, mut p: usize, vlen: usize, label: &mut String) -> DResult<usize> {
+    let sep = |i: usize| if i == 0 { '=' } else { ',' };
+    match key {
+        0 => {
+            for i in (0..vlen).step_by(2) {
+                let k = uint_item(cx, &MANDATORY, b, p)? as u16;
+                let _ = write!(label, "{}{}", sep(i), key_name(k));
+                p += 2;
+            }
+        }
+        1 => {
+            let mut i = 0;
+            while i < vlen {
+                let n = uint_item(cx, &ALPN_LEN, b, p)? as usize;
+                let id = escape(b.bytes(p + 1, n)?);
+                let _ = write!(label, "{}{id}", sep(i));
+                cx.tree().add(&ALPN, b.range(p + 1, n), Value::str(id));
+                p += 1 + n;
+                i += 1 + n;
+            }
+        }
+        2 => {}
+        3 => {
+            let port = uint_item(cx, &PORT, b, p)?;
+            let _ = write!(label, "={port}");
+            p += 2;
+        }
+        4 => {
+            for i in (0..vlen).step_by(4) {
+                let a = std::net::Ipv4Addr::from(b.array::<4>(p)?);
+                cx.tree().add(&IPV4HINT, b.range(p, 4), Value::Ipv4(a));
+                let _ = write!(label, "{}{a}", sep(i));
+                p += 4;
+            }
+        }
+        6 => {
+            for i in (0..vlen).step_by(16) {
+                let a = std::net::Ipv6Addr::from(b.array::<16>(p)?);
+                cx.tree().add(&IPV6HINT, b.range(p, 16), Value::Ipv6(a));
+                let _ = write!(label, "{}{a}", sep(i));
+                p += 16;
+            }
+        }
+        5 | 32769 => {
+            let f = if key == 5 { &ECHCONFIG } else { &ODOHCONFIG };
+            let text = base64(b.bytes(p, vlen)?);
+            let id = cx.tree().add(f, b.range(p, vlen), Value::None);
+            cx.tree().set_text(id, format_args!("{}: {text}", f.display));
+            let _ = write!(label, "={text}");
+            p += vlen;
+        }
+        _ if vlen > 0 => {
+            bytes_item(cx, &VALUE, b, p, vlen)?;
+            let _ = write!(label, "={}", escape(b.bytes(p, vlen)?));
+            p += vlen;
+        }
+        _ => {}
+    }
+    Ok(p)
+}
+
+/// Standard base 64 with padding (what GLib's `g_base64_encode` writes).
+fn base64(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let word = chunk.iter().enumerate().fold(0u32, |w, (i, &c)| w | (c as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(DIGITS[(word >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_as_glib() {
+        assert_eq!(base64(&[0, 1, 2]), "AAEC");
+        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(base64(b"a"), "YQ==");
+        assert_eq!(base64(b""), "");
+    }
+
+    #[test]
+    fn unknown_keys_are_numbered() {
+        assert_eq!(key_name(1), "alpn");
+        assert_eq!(key_name(7), "key7");
+    }
+}

@@ -1,0 +1,506 @@
+//! HTTP/1.0 and 1.1 over TCP, as a `TcpApp`: request and status lines and
+//! headers parsed by httparse, bodies delimited by Content-Length, chunked
+//! encoding or the end of the connection, several messages per segment
+//! (pipelining), and request/response pairing per stream.
+
+pub(crate) mod body;
+pub(crate) mod encoding;
+pub mod state;
+
+use std::borrow::Cow;
+use std::fmt::Write;
+use std::mem::MaybeUninit;
+use std::ops::Range;
+
+use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
+use self::state::Links;
+use crate::field::tree::Tree;
+
+use body::Body;
+use crate::dissect::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
+
+pub static HTTP: FieldDef = FieldDef::new("http", "Hypertext Transfer Protocol", FieldType::Protocol).brief();
+pub static REQUEST: FieldDef = FieldDef::new("http.request", "Request", FieldType::Bool);
+pub static RESPONSE: FieldDef = FieldDef::new("http.response", "Response", FieldType::Bool);
+pub static REQUEST_LINE: FieldDef = FieldDef::new("http.request.line", "Request line", FieldType::String);
+pub static RESPONSE_LINE: FieldDef = FieldDef::new("http.response.line", "Response line", FieldType::String);
+pub static METHOD: FieldDef = FieldDef::new("http.request.method", "Request Method", FieldType::String);
+pub static URI: FieldDef = FieldDef::new("http.request.uri", "Request URI", FieldType::String);
+pub static REQ_VERSION: FieldDef = FieldDef::new("http.request.version", "Request Version", FieldType::String);
+pub static RESP_VERSION: FieldDef = FieldDef::new("http.response.version", "Response Version", FieldType::String);
+pub static FULL_URI: FieldDef = FieldDef::new("http.request.full_uri", "Full request URI", FieldType::String);
+pub static CODE: FieldDef = FieldDef::new("http.response.code", "Status Code", FieldType::U16);
+pub static CODE_DESC: FieldDef =
+    FieldDef::new("http.response.code.desc", "Status Code Description", FieldType::String);
+pub static PHRASE: FieldDef = FieldDef::new("http.response.phrase", "Response Phrase", FieldType::String);
+pub static CONTENT_LENGTH: FieldDef = FieldDef::new("http.content_length", "Content length", FieldType::U64);
+pub static REQUEST_NUMBER: FieldDef = FieldDef::new("http.request_number", "Request number", FieldType::U32);
+pub static RESPONSE_NUMBER: FieldDef = FieldDef::new("http.response_number", "Response number", FieldType::U32);
+pub static REQUEST_IN: FieldDef = FieldDef::new("http.request_in", "Request in frame", FieldType::FrameNum);
+pub static RESPONSE_IN: FieldDef = FieldDef::new("http.response_in", "Response in frame", FieldType::FrameNum);
+pub static PREV_REQUEST_IN: FieldDef =
+    FieldDef::new("http.prev_request_in", "Prev request in frame", FieldType::FrameNum);
+pub static PREV_RESPONSE_IN: FieldDef =
+    FieldDef::new("http.prev_response_in", "Prev response in frame", FieldType::FrameNum);
+pub static TIME: FieldDef = FieldDef::new("http.time", "Time since request", FieldType::RelTime);
+pub static RESPONSE_FOR_URI: FieldDef = FieldDef::new("http.response_for.uri", "Request URI", FieldType::String);
+pub static FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::String);
+
+/// Headers with a field of their own (Wireshark's names); others show as
+/// text under the message.
+static HEADERS: &[(&str, FieldDef)] = &[
+    ("host", FieldDef::new("http.host", "Host", FieldType::String)),
+    ("user-agent", FieldDef::new("http.user_agent", "User-Agent", FieldType::String)),
+    ("content-type", FieldDef::new("http.content_type", "Content-Type", FieldType::String)),
+    ("content-length", FieldDef::new("http.content_length_header", "Content-Length", FieldType::String)),
+    ("connection", FieldDef::new("http.connection", "Connection", FieldType::String)),
+    ("cookie", FieldDef::new("http.cookie", "Cookie", FieldType::String)),
+    ("set-cookie", FieldDef::new("http.set_cookie", "Set-Cookie", FieldType::String)),
+    ("server", FieldDef::new("http.server", "Server", FieldType::String)),
+    ("accept", FieldDef::new("http.accept", "Accept", FieldType::String)),
+    ("referer", FieldDef::new("http.referer", "Referer", FieldType::String)),
+    ("accept-language", FieldDef::new("http.accept_language", "Accept-Language", FieldType::String)),
+    ("accept-encoding", FieldDef::new("http.accept_encoding", "Accept Encoding", FieldType::String)),
+    ("date", FieldDef::new("http.date", "Date", FieldType::String)),
+    ("cache-control", FieldDef::new("http.cache_control", "Cache-Control", FieldType::String)),
+    ("location", FieldDef::new("http.location", "Location", FieldType::String)),
+    ("last-modified", FieldDef::new("http.last_modified", "Last-Modified", FieldType::String)),
+    ("transfer-encoding", FieldDef::new("http.transfer_encoding", "Transfer-Encoding", FieldType::String)),
+    ("content-encoding", FieldDef::new("http.content_encoding", "Content-Encoding", FieldType::String)),
+    ("authorization", FieldDef::new("http.authorization", "Authorization", FieldType::String)),
+    ("www-authenticate", FieldDef::new("http.www_authenticate", "WWW-Authenticate", FieldType::String)),
+    ("upgrade", FieldDef::new("http.upgrade", "Upgrade", FieldType::String)),
+    ("x-forwarded-for", FieldDef::new("http.x_forwarded_for", "X-Forwarded-For", FieldType::String)),
+];
+
+pub static FIELDS: &[Field] = &[
+    &HTTP, &REQUEST, &RESPONSE, &REQUEST_LINE, &RESPONSE_LINE, &METHOD, &URI, &REQ_VERSION, &RESP_VERSION,
+    &FULL_URI, &CODE, &CODE_DESC, &PHRASE, &CONTENT_LENGTH, &REQUEST_NUMBER, &RESPONSE_NUMBER, &REQUEST_IN,
+    &RESPONSE_IN, &PREV_REQUEST_IN, &PREV_RESPONSE_IN, &TIME, &RESPONSE_FOR_URI, &FILE_DATA,
+];
+
+/// The header fields, listed for the registry.
+pub static HEADER_FIELDS: [Field; 22] = {
+    let mut out: [Field; 22] = [&HTTP; 22];
+    let mut i = 0;
+    while i < HEADERS.len() {
+        out[i] = &HEADERS[i].1;
+        i += 1;
+    }
+    out
+};
+
+const METHODS: &[&str] = &[
+    "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "CONNECT", "TRACE", "PATCH", "PROPFIND", "PROPPATCH",
+    "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE",
+];
+
+/// Whether bytes begin like an HTTP/1.x request or response (the heuristic
+/// that finds HTTP on any port).
+pub fn looks_like_http(b: &[u8]) -> bool {
+    if b.starts_with(b"HTTP/1.") {
+        return true;
+    }
+    METHODS.iter().any(|m| b.len() > m.len() && b.starts_with(m.as_bytes()) && b[m.len()] == b' ')
+}
+
+/// Ports Wireshark gives HTTP, plus the labs' web server.
+pub fn is_http_port(port: u16) -> bool {
+    matches!(port, 80 | 8080 | 8000 | 6789 | 3128 | 8008 | 8088)
+}
+
+/// Bytes of text as Wireshark shows a string: stopped at a NUL, line ends
+/// and tabs escaped, invalid UTF-8 replaced.
+pub fn show(b: &[u8]) -> String {
+    let b = match memchr::memchr(0, b) {
+        Some(i) => &b[..i],
+        None => b,
+    };
+    let s = String::from_utf8_lossy(b);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Bytes as Wireshark's `format_text` shows them (Info columns, escaped
+/// labels): control characters as C escapes (`\\a`, `\\n`, …) or octal
+/// (`\\003`), invalid UTF-8 as U+FFFD (a backslash stays as it is).
+pub fn format_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{7}' => s.push_str("\\a"),
+            '\u{8}' => s.push_str("\\b"),
+            '\t' => s.push_str("\\t"),
+            '\n' => s.push_str("\\n"),
+            '\u{b}' => s.push_str("\\v"),
+            '\u{c}' => s.push_str("\\f"),
+            '\r' => s.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                let _ = write!(s, "\\{:03o}", c as u32);
+            }
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+/// The offset of `part` (a slice of `whole`) within `whole`.
+fn offset_in(whole: &[u8], part: &[u8]) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize).min(whole.len())
+}
+
+/// The end of the line (after its `\n`) that contains offset `at`.
+fn line_end(b: &[u8], at: usize) -> usize {
+    match b.get(at..).and_then(|t| memchr::memchr(b'\n', t)) {
+        Some(i) => at + i + 1,
+        None => b.len(),
+    }
+}
+
+struct Head<'h, 'b> {
+    /// Request: method, uri, version; response: version, code, phrase.
+    request: Option<(&'b str, &'b str, u8)>,
+    response: Option<(u8, u16, &'b str)>,
+    headers: &'h [httparse::Header<'b>],
+    len: usize,
+}
+
+/// Room for the headers of one message head, filled by `parse_head`.
+type HeaderSlots<'b> = [MaybeUninit<httparse::Header<'b>>; 128];
+
+/// Parses the message head at the start of `b`: `Ok(None)` when it is not
+/// complete yet, `Err(())` when it is not HTTP. The headers are left in
+/// `slots` (uninitialised room, so a message costs no clearing of it).
+fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) -> Result<Option<Head<'h, 'b>>, ()> {
+    let config = httparse::ParserConfig::default();
+    let status = |r: httparse::Result<usize>| match r {
+        Ok(httparse::Status::Complete(n)) => Ok(Some(n)),
+        Ok(httparse::Status::Partial) => Ok(None),
+        Err(_) => Err(()),
+    };
+    if b.starts_with(b"HTTP/") {
+        let mut r = httparse::Response::new(&mut []);
+        let Some(len) = status(config.parse_response_with_uninit_headers(&mut r, b, slots))? else {
+            return Ok(None);
+        };
+        let response = Some((r.version.unwrap_or(1), r.code.unwrap_or(0), r.reason.unwrap_or("")));
+        Ok(Some(Head { request: None, response, headers: r.headers, len }))
+    } else {
+        let mut r = httparse::Request::new(&mut []);
+        let Some(len) = status(config.parse_request_with_uninit_headers(&mut r, b, slots))? else {
+            return Ok(None);
+        };
+        let request = Some((r.method.unwrap_or(""), r.path.unwrap_or(""), r.version.unwrap_or(1)));
+        Ok(Some(Head { request, response: None, headers: r.headers, len }))
+    }
+}
+
+fn header<'b>(head: &Head<'_, 'b>, name: &str) -> Option<&'b [u8]> {
+    head.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value)
+}
+
+/// HTTP over TCP: every complete message in `b`.
+pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
+    let data = b.tail(0);
+    let mut off = 0;
+    let mut index: u16 = cx.messages;
+    let mut slots: HeaderSlots = [const { MaybeUninit::uninit() }; 128];
+    while off < data.len() {
+        let rest = &data[off..];
+        let head = match parse_head(rest, &mut slots) {
+            Ok(Some(h)) => h,
+            Ok(None) if looks_like_http(rest) || starts_like_http(rest) => {
+                first_line_info(cx, rest, index);
+                return Ok(Pdu::NeedMore { offset: off, more: None });
+            }
+            _ => {
+                if off == 0 && !cx.session.http.seen(seg.stream, seg.from_client) && !looks_like_http(rest) {
+                    return Ok(Pdu::NotMine);
+                }
+                continuation(cx, &b, off, index);
+                return Ok(Pdu::Done(data.len()));
+            }
+        };
+        let head_is_request = head.request.is_some();
+        let no_body = match head.response {
+            Some((_, code, _)) => {
+                (100..200).contains(&code) || code == 204 || code == 304 || cx.session.http.next_is_head(seg.stream)
+            }
+            None => false,
+        };
+        let body = body::delimit(&rest[head.len..], &|n| header(&head, n), head_is_request, no_body, seg.fin);
+        let body = match body {
+            Body::Incomplete(more) => {
+                first_line_info(cx, rest, index);
+                return Ok(Pdu::NeedMore { offset: off, more });
+            }
+            b => b,
+        };
+        let total = head.len + body.wire_len();
+        message(cx, &b, off, &head, &body, seg, index)?;
+        index = index.saturating_add(1);
+        cx.messages = index;
+        off += total;
+    }
+    Ok(Pdu::Done(off))
+}
+
+/// A message still incomplete shows its first line in the Info column once
+/// that line is whole, as Wireshark writes it before asking for more bytes
+/// (the segment's Info then ends with `[TCP segment of a reassembled PDU]`).
+fn first_line_info(cx: &mut Ctx, rest: &[u8], index: u16) {
+    let Some(end) = memchr::memchr(b'\n', rest) else { return };
+    if !looks_like_http(rest) {
+        return;
+    }
+    let line = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
+    let info = if index == 0 { cx.out.cols.info() } else { &mut cx.out.cols.info };
+    let _ = write!(info, "{} ", show(line));
+}
+
+/// Whether `b`, too short to tell, is the beginning of a request or status
+/// line (so more bytes are awaited rather than the stream given up).
+fn starts_like_http(b: &[u8]) -> bool {
+    let prefix_of = |word: &[u8]| word.len() >= b.len() && word.starts_with(b);
+    !b.is_empty() && (prefix_of(b"HTTP/1.") || METHODS.iter().any(|m| prefix_of(format!("{m} ").as_bytes())))
+}
+
+/// Bytes in an HTTP stream that start no message: Wireshark's "Continuation".
+fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) {
+    cx.enter("http", "HTTP");
+    let n = b.len() - off;
+    let text = if cx.full { Value::str(show(b.tail(off))) } else { Value::None };
+    let t = cx.tree();
+    t.open(&HTTP, b.range(off, n), Value::None);
+    let id = t.add(&FILE_DATA, b.range(off, n), text);
+    t.set_text(id, format_args!("File Data: {n} bytes"));
+    t.close();
+    if index == 0 {
+        cx.out.cols.info().push_str("Continuation");
+    }
+}
+
+fn version_text(v: u8) -> &'static str {
+    if v == 0 {
+        "HTTP/1.0"
+    } else {
+        "HTTP/1.1"
+    }
+}
+
+fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &TcpSeg, index: u16) -> DResult<()> {
+    if off == 0 {
+        cx.enter("http", "HTTP");
+    } else {
+        cx.enter_again("HTTP");
+    }
+    let total = head.len + body.wire_len();
+    // Without a full tree (a summary pass) only the columns and the session
+    // matter: the text-heavy items are skipped.
+    let full = cx.full;
+    cx.out.tree.open(&HTTP, b.range(off, total), Value::None);
+    let info = if index == 0 { cx.out.cols.info() } else { &mut cx.out.cols.info };
+    if let Some((method, uri, v)) = head.request {
+        for part in [method, " ", uri, " ", version_text(v), " "] {
+            info.push_str(part);
+        }
+    } else if let Some((v, code, phrase)) = head.response {
+        info.push_str(version_text(v));
+        info.push(' ');
+        crate::field::push_u64(code as u64, info);
+        info.push(' ');
+        info.push_str(phrase);
+        info.push(' ');
+    }
+    if full {
+        head_items(&mut cx.out.tree, b, off, head);
+    }
+    let at = (cx.meta.number, index);
+    let here = b.range(off, 0);
+    if let Some((method, uri, _)) = head.request {
+        let is_head = method == "HEAD";
+        // The response shows the URI it answers: kept for a tree, now or
+        // when the frames are dissected again.
+        let keep_uri = full || cx.session.http.keep_frames;
+        let full_uri = if keep_uri { full_uri(head, uri) } else { String::new() };
+        let t = &mut cx.out.tree;
+        if full {
+            let id = t.generated(&FULL_URI, here.clone(), Value::str(full_uri.as_str()));
+            t.set_text(id, format_args!("[Full request URI: {full_uri}]"));
+        }
+        let l = match cx.pass {
+            Pass::First => cx.session.http.request(seg.stream, at, cx.meta.ts, full_uri, is_head),
+            Pass::Revisit => cx.session.http.revisit(at).unwrap_or_default(),
+        };
+        if full {
+            request_links(&mut cx.out.tree, here, &l);
+        }
+    } else {
+        let l = cx.session.http.response(seg.stream, at, cx.meta.ts);
+        if full {
+            response_links(&mut cx.out.tree, here, l);
+        }
+    }
+    let text = |name| header(head, name).map(String::from_utf8_lossy);
+    let (content_type, encoding): (Option<Cow<str>>, _) = (text("content-type"), text("content-encoding"));
+    body::show_body(cx, b, off + head.len, body, content_type.as_deref(), encoding.as_deref())
+}
+
+/// `http://host/path` from a request's Host header, or the URI as it is.
+fn full_uri(head: &Head, uri: &str) -> String {
+    match header(head, "host") {
+        Some(h) if uri.starts_with('/') => {
+            let host = String::from_utf8_lossy(h);
+            let mut s = String::with_capacity(7 + host.len() + uri.len());
+            for part in ["http://", &host, uri] {
+                s.push_str(part);
+            }
+            s
+        }
+        _ => uri.to_string(),
+    }
+}
+
+/// The items of the first line, the headers and the blank line.
+fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
+    let data = b.tail(off);
+    let first_end = line_end(data, 0).min(head.len);
+    let line = t.open(&TEXT, b.range(off, first_end), Value::None);
+    t.set_text(line, show(&data[..first_end]));
+    if let Some((method, uri, v)) = head.request {
+        t.hidden(&REQUEST, b.range(off, first_end), Value::Bool(true));
+        let m = offset_in(data, method.as_bytes());
+        let u = offset_in(data, uri.as_bytes());
+        t.add(&METHOD, b.range(off + m, method.len()), Value::str(method));
+        t.add(&URI, b.range(off + u, uri.len()), Value::str(show(uri.as_bytes())));
+        t.add(&REQ_VERSION, b.range(off + u + uri.len() + 1, 8), Value::str(version_text(v)));
+    } else if let Some((v, code, phrase)) = head.response {
+        t.hidden(&RESPONSE, b.range(off, first_end), Value::Bool(true));
+        t.add(&RESP_VERSION, b.range(off, 8), Value::str(version_text(v)));
+        t.add(&CODE, b.range(off + 9, 3), Value::UInt(code as u64));
+        let d = t.generated(&CODE_DESC, b.range(off + 9, 3), Value::str(phrase));
+        t.set_text(d, format_args!("[Status Code Description: {}]", status_text(code).unwrap_or(phrase)));
+        if let Some(d) = t.nodes.get_mut(d) {
+            d.value = Value::str(status_text(code).unwrap_or(phrase));
+        }
+        let p = offset_in(data, phrase.as_bytes());
+        t.add(&PHRASE, b.range(off + p, phrase.len()), Value::str(phrase));
+    }
+    t.close();
+    let line_field = if head.request.is_some() { &REQUEST_LINE } else { &RESPONSE_LINE };
+    for h in head.headers {
+        let (name, value) = (h.name, h.value);
+        let start = offset_in(data, name.as_bytes());
+        let r = start..line_end(data, offset_in(data, value) + value.len());
+        let text = show(&data[r.clone()]);
+        let range = b.range(off + r.start, r.len());
+        t.hidden(line_field, range.clone(), Value::str(text.as_str()));
+        let known = HEADERS.iter().find(|(n, _)| name.eq_ignore_ascii_case(n));
+        let id = match known {
+            Some((_, f)) => t.open(f, range.clone(), Value::str(show(value))),
+            None => t.open(&TEXT, range.clone(), Value::None),
+        };
+        t.set_text(id, text);
+        if name.eq_ignore_ascii_case("content-length") {
+            if let Some(n) = std::str::from_utf8(value).ok().and_then(|s| s.trim().parse::<u64>().ok()) {
+                let c = t.generated(&CONTENT_LENGTH, range, Value::UInt(n));
+                t.set_text(c, format_args!("[Content length: {n}]"));
+            }
+        }
+        t.close();
+    }
+    let blank = if data[..head.len].ends_with(b"\r\n") { head.len - 2 } else { head.len - 1 };
+    t.text(b.range(off + blank, head.len - blank), show(&data[blank..head.len]));
+}
+
+fn request_links(t: &mut Tree, here: Range<usize>, l: &Links) {
+    let id = t.generated(&REQUEST_NUMBER, here.clone(), Value::UInt(l.number as u64));
+    t.set_text(id, format_args!("[HTTP request {}/{}]", l.number, l.number));
+    if l.prev != 0 {
+        let id = t.generated(&PREV_REQUEST_IN, here.clone(), Value::FrameNum(l.prev));
+        t.set_text(id, format_args!("[Prev request in frame: {}]", l.prev));
+    }
+    if l.response_in != 0 {
+        let id = t.generated(&RESPONSE_IN, here, Value::FrameNum(l.response_in));
+        t.set_text(id, format_args!("[Response in frame: {}]", l.response_in));
+    }
+}
+
+fn response_links(t: &mut Tree, here: Range<usize>, l: Links) {
+    let id = t.generated(&RESPONSE_NUMBER, here.clone(), Value::UInt(l.number as u64));
+    t.set_text(id, format_args!("[HTTP response {}/{}]", l.number, l.number));
+    if l.request_in != 0 {
+        if let Some(ns) = l.time {
+            let id = t.generated(&TIME, here.clone(), Value::RelTime(ns));
+            let mut s = String::from("[Time since request: ");
+            crate::field::format_value(&TIME, &Value::RelTime(ns), &[], &mut s);
+            s.push_str(" seconds]");
+            t.set_text(id, s);
+        }
+    }
+    // Wireshark's order: the time, the previous request (of the one
+    // answered) and response, then the request answered.
+    if l.prev_request != 0 {
+        let id = t.generated(&PREV_REQUEST_IN, here.clone(), Value::FrameNum(l.prev_request));
+        t.set_text(id, format_args!("[Prev request in frame: {}]", l.prev_request));
+    }
+    if l.prev != 0 {
+        let id = t.generated(&PREV_RESPONSE_IN, here.clone(), Value::FrameNum(l.prev));
+        t.set_text(id, format_args!("[Prev response in frame: {}]", l.prev));
+    }
+    if l.request_in != 0 {
+        let id = t.generated(&REQUEST_IN, here.clone(), Value::FrameNum(l.request_in));
+        t.set_text(id, format_args!("[Request in frame: {}]", l.request_in));
+    }
+    if let Some(u) = l.request_uri {
+        let id = t.generated(&RESPONSE_FOR_URI, here, Value::str(u.as_str()));
+        t.set_text(id, format_args!("[Request URI: {u}]"));
+    }
+}
+
+/// Wireshark's description of a status code.
+fn status_text(code: u16) -> Option<&'static str> {
+    Some(match code {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Time-out",
+        411 => "Length Required",
+        413 => "Request Entity Too Large",
+        414 => "Request-URI Too Long",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Time-out",
+        505 => "HTTP Version not supported",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests;

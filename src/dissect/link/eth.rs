@@ -1,0 +1,230 @@
+//! Ethernet II, and the padding / trailer / FCS handling shared by every
+//! link layer that carries an EtherType (Ethernet, VLAN tags, Linux SLL).
+
+use crate::field::{Base, Field, FieldDef, FieldType, Value};
+
+use crate::dissect::numbers::ethertype;
+use crate::dissect::{dispatch, Buf, Ctx, DResult};
+
+pub static ETH: FieldDef = FieldDef::new("eth", "Ethernet II", FieldType::Protocol).brief();
+pub static DST: FieldDef = FieldDef::new("eth.dst", "Destination", FieldType::Ether).brief();
+pub static SRC: FieldDef = FieldDef::new("eth.src", "Source", FieldType::Ether).brief();
+pub static ADDR: FieldDef = FieldDef::new("eth.addr", "Address", FieldType::Ether).brief();
+static LG_WORDS: &[(u64, &str)] = &[
+    (1, "Locally administered address (this is NOT the factory default)"),
+    (0, "Globally unique address (factory default)"),
+];
+static IG_WORDS: &[(u64, &str)] =
+    &[(1, "Group address (multicast/broadcast)"), (0, "Individual address (unicast)")];
+pub static DST_LG: FieldDef =
+    FieldDef::new("eth.dst.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS);
+pub static DST_IG: FieldDef =
+    FieldDef::new("eth.dst.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS);
+pub static SRC_LG: FieldDef =
+    FieldDef::new("eth.src.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS);
+pub static SRC_IG: FieldDef =
+    FieldDef::new("eth.src.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS);
+pub static LG: FieldDef =
+    FieldDef::new("eth.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS);
+pub static IG: FieldDef =
+    FieldDef::new("eth.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS);
+pub static TYPE: FieldDef =
+    FieldDef::new("eth.type", "Type", FieldType::U16).base(Base::Hex).strings(ETHERTYPES).brief();
+pub static LEN: FieldDef = FieldDef::new("eth.len", "Length", FieldType::U16);
+pub static PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes);
+pub static TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", FieldType::Bytes);
+pub static FCS: FieldDef =
+    FieldDef::new("eth.fcs", "Frame check sequence", FieldType::U32).base(Base::Hex);
+pub static FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", FieldType::U8)
+    .base(Base::None)
+    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")]);
+
+pub static FIELDS: &[Field] = &[
+    &ETH, &DST, &SRC, &ADDR, &DST_LG, &DST_IG, &SRC_LG, &SRC_IG, &LG, &IG, &TYPE, &LEN, &PADDING,
+    &TRAILER, &FCS, &FCS_STATUS,
+];
+
+pub static ETHERTYPES: &[(u64, &str)] = &[
+    (0x0800, "IPv4"),
+    (0x0806, "ARP"),
+    (0x8035, "RARP"),
+    (0x8100, "802.1Q Virtual LAN"),
+    (0x88a8, "802.1ad Provider Bridge (Q-in-Q)"),
+    (0x86dd, "IPv6"),
+    (0x8863, "PPPoE Discovery"),
+    (0x8864, "PPPoE Session"),
+    (0x8847, "MPLS label switched packet"),
+    (0x888e, "802.1X Authentication"),
+    (0x88cc, "802.1 Link Layer Discovery Protocol (LLDP)"),
+    (0x9000, "Configuration Test Protocol (loopback)"),
+    (0x9100, "VLAN-tagged frame (Q-in-Q)"),
+];
+
+pub fn mac(b: [u8; 6]) -> String {
+    let mut s = String::with_capacity(17);
+    crate::field::format_value(&ADDR, &Value::Ether(b), &[], &mut s);
+    s
+}
+
+pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
+    cx.enter("eth", "Ethernet");
+    let root = cx.tree().open(&ETH, b.range(0, 14.min(b.len())), Value::None);
+    // Each address reaches its column as soon as it is read, as in
+    // Wireshark: a frame cut inside the source keeps its destination.
+    // Written in place: the network layer usually replaces them, and
+    // this runs for every frame.
+    let dst = b.array::<6>(0)?;
+    let cols = &mut cx.out.cols;
+    cols.dst.clear();
+    crate::field::ether(&dst, &mut cols.dst);
+    let src = b.array::<6>(6)?;
+    let cols = &mut cx.out.cols;
+    cols.src.clear();
+    crate::field::ether(&src, &mut cols.src);
+    let (cols, t) = (&cx.out.cols, &mut cx.out.tree);
+    t.set_text(root, format_args!("Ethernet II, Src: {}, Dst: {}", cols.src, cols.dst));
+    if !cx.out.tree.idle_for("eth") {
+        address(cx, b, 0, dst, &DST, &DST_LG, &DST_IG);
+        address(cx, b, 6, src, &SRC, &SRC_LG, &SRC_IG);
+    }
+    let ty = b.u16(12)?;
+    if ty <= ethertype::MAX_LENGTH {
+        // IEEE 802.3: a length, and LLC in the bytes it covers; what
+        // follows them is padding or trailer.
+        cx.tree().set_text(root, "IEEE 802.3 Ethernet ");
+        cx.tree().add(&LEN, b.range(12, 2), Value::UInt(ty as u64));
+        cx.tree().close();
+        let payload = b.sub(14, ty as usize)?;
+        crate::dissect::call(cx, payload, super::llc::dissect);
+        cx.net_end = Some(b.abs(14 + ty as usize));
+        trailer(cx, b, &TRAILER, true);
+        return Ok(());
+    }
+    cx.tree().add(&TYPE, b.range(12, 2), Value::UInt(ty as u64));
+    cx.tree().close();
+    cx.out.cols.info().push_str("Ethernet II");
+    cx.net_end = None;
+    let payload = b.from(14)?;
+    dispatch::ethertype(cx, ty, payload);
+    trailer(cx, b, &TRAILER, true);
+    Ok(())
+}
+
+/// One address with its subtree: the address again and its LG and IG bits.
+fn address(cx: &mut Ctx, b: Buf, off: usize, a: [u8; 6], f: Field, lg: Field, ig: Field) {
+    let r = b.range(off, 6);
+    let bits = |m: u8| Value::Bool(a[0] & m != 0);
+    let t = cx.tree();
+    t.open(f, r.clone(), Value::Ether(a));
+    t.add(&ADDR, r.clone(), Value::Ether(a));
+    t.add(lg, b.range(off, 3), bits(2));
+    t.hidden(&LG, b.range(off, 3), bits(2));
+    t.add(ig, b.range(off, 3), bits(1));
+    t.hidden(&IG, b.range(off, 3), bits(1));
+    t.close();
+}
+
+/// What follows the network layer in a frame: zero padding up to the
+/// 60-byte Ethernet minimum, then a trailer, whose last four bytes
+/// Wireshark takes for the FCS when the frame is 64 bytes or more and the
+/// link layer is plain Ethernet (`fcs`). Padding that is not all zeros is
+/// trailer too. `b` is the link layer's view; the network layer left its
+/// end in `cx.net_end`.
+pub fn trailer(cx: &mut Ctx, b: Buf, trailer: Field, fcs: bool) {
+    let Some(end) = cx.net_end.take() else { return };
+    let frame_end = b.abs(b.len());
+    if end >= frame_end || cx.out.malformed || cx.out.truncated || b.len() < b.reported_len() {
+        return;
+    }
+    let bytes = b.source();
+    // A frame shorter than the Ethernet minimum was never padded.
+    let pad_end = if b.abs(b.reported_len()) >= 60 { frame_end.min(60.max(end)) } else { end };
+    let zero = bytes.get(end..pad_end).is_some_and(|p| p.iter().all(|&x| x == 0));
+    let mut rest = end;
+    if zero && pad_end > end {
+        cx.tree().add(&PADDING, end..pad_end, Value::None);
+        rest = pad_end;
+    }
+    let mut fcs_at = frame_end;
+    if fcs && b.abs(b.reported_len()) >= 64 && frame_end - rest >= 4 {
+        fcs_at = frame_end - 4;
+    }
+    if fcs_at > rest {
+        cx.tree().add(trailer, rest..fcs_at, Value::None);
+    }
+    if fcs_at < frame_end {
+        if let Some(v) = bytes.get(fcs_at..frame_end) {
+            let v = u32::from_be_bytes([v[0], v[1], v[2], v[3]]);
+            let t = cx.tree();
+            let id = t.add(&FCS, fcs_at..frame_end, Value::UInt(v as u64));
+            t.set_text(id, format_args!("Frame check sequence: 0x{v:08x} [unverified]"));
+            t.generated(&FCS_STATUS, fcs_at..frame_end, Value::UInt(2));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dissect::testutil::{field, run, run_cut};
+
+    fn frame(ty: u16, payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![0xff; 6];
+        f.extend_from_slice(&[0x00, 0x11, 0x22, 0x33, 0x44, 0x55]);
+        f.extend_from_slice(&ty.to_be_bytes());
+        f.extend_from_slice(payload);
+        f
+    }
+
+    fn ipv4(total: u16) -> Vec<u8> {
+        let mut p = vec![0x45, 0, 0, 0, 0, 1, 0, 0, 64, 253, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+        p[2..4].copy_from_slice(&total.to_be_bytes());
+        p.resize(total as usize, 0xab);
+        p
+    }
+
+    #[test]
+    fn addresses_and_bits() {
+        let f = frame(0x0800, &ipv4(20));
+        let d = run(1, &f);
+        assert_eq!(d.protocols, "eth:ethertype:ip");
+        assert_eq!(field(&d, &f, "eth.addr"), "ff:ff:ff:ff:ff:ff,00:11:22:33:44:55");
+        assert_eq!(field(&d, &f, "eth.ig"), "1,0");
+        assert_eq!(field(&d, &f, "eth.type"), "0x0800");
+        assert_eq!(d.cols.src, "10.0.0.1");
+    }
+
+    #[test]
+    fn zero_padding_then_trailer() {
+        let mut f = frame(0x0800, &ipv4(20));
+        f.resize(62, 0);
+        f[61] = 7;
+        let d = run(1, &f);
+        assert_eq!(field(&d, &f, "eth.padding"), "00".repeat(26));
+        assert_eq!(field(&d, &f, "eth.trailer"), "0007");
+        assert_eq!(field(&d, &f, "eth.fcs"), "");
+    }
+
+    #[test]
+    fn nonzero_padding_is_trailer_and_fcs_on_big_frames() {
+        let mut f = frame(0x0800, &ipv4(20));
+        f.resize(60, 0x20);
+        let d = run(1, &f);
+        assert_eq!(field(&d, &f, "eth.padding"), "");
+        assert_eq!(field(&d, &f, "eth.trailer"), "20".repeat(26));
+        let mut f = frame(0x0800, &ipv4(60));
+        f.extend_from_slice(&[1, 2, 3, 4]);
+        let d = run(1, &f);
+        assert_eq!(field(&d, &f, "eth.fcs"), "0x01020304");
+        assert_eq!(field(&d, &f, "eth.trailer"), "");
+    }
+
+    #[test]
+    fn short_frames() {
+        let f = frame(0x0800, &[]);
+        let d = run_cut(1, &f[..10], 60);
+        assert!(d.truncated && !d.malformed);
+        let d = run(1, &f[..10]);
+        assert!(d.malformed);
+        assert_eq!(d.protocols, "eth");
+    }
+}

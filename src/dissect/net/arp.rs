@@ -1,0 +1,257 @@
+//! ARP and RARP (EtherTypes 0x0806 and 0x8035).
+
+use std::net::Ipv4Addr;
+
+use crate::field::{hex_bytes, Base, Field, FieldDef, FieldType, Value};
+
+use crate::dissect::{link::eth, Buf, Ctx, DResult};
+
+pub static ARP: FieldDef = FieldDef::new("arp", "Address Resolution Protocol", FieldType::Protocol).brief();
+pub static HW_TYPE: FieldDef =
+    FieldDef::new("arp.hw.type", "Hardware type", FieldType::U16).strings(HW_TYPES);
+pub static PROTO_TYPE: FieldDef = FieldDef::new("arp.proto.type", "Protocol type", FieldType::U16)
+    .base(Base::Hex)
+    .strings(eth::ETHERTYPES);
+pub static HW_SIZE: FieldDef = FieldDef::new("arp.hw.size", "Hardware size", FieldType::U8);
+pub static PROTO_SIZE: FieldDef = FieldDef::new("arp.proto.size", "Protocol size", FieldType::U8);
+pub static OPCODE: FieldDef =
+    FieldDef::new("arp.opcode", "Opcode", FieldType::U16).strings(OPCODES).brief();
+pub static IS_GRATUITOUS: FieldDef =
+    FieldDef::new("arp.isgratuitous", "Is gratuitous", FieldType::Bool).strings(TRUE_FALSE);
+pub static IS_PROBE: FieldDef =
+    FieldDef::new("arp.isprobe", "Is probe", FieldType::Bool).strings(TRUE_FALSE);
+pub static IS_ANNOUNCEMENT: FieldDef =
+    FieldDef::new("arp.isannouncement", "Is announcement", FieldType::Bool).strings(TRUE_FALSE);
+pub static SRC_HW: FieldDef =
+    FieldDef::new("arp.src.hw", "Sender hardware address", FieldType::Bytes);
+pub static SRC_HW_MAC: FieldDef =
+    FieldDef::new("arp.src.hw_mac", "Sender MAC address", FieldType::Ether);
+pub static SRC_PROTO: FieldDef =
+    FieldDef::new("arp.src.proto", "Sender protocol address", FieldType::Bytes);
+pub static SRC_PROTO_IPV4: FieldDef =
+    FieldDef::new("arp.src.proto_ipv4", "Sender IP address", FieldType::Ipv4);
+pub static DST_HW: FieldDef =
+    FieldDef::new("arp.dst.hw", "Target hardware address", FieldType::Bytes);
+pub static DST_HW_MAC: FieldDef =
+    FieldDef::new("arp.dst.hw_mac", "Target MAC address", FieldType::Ether);
+pub static DST_PROTO: FieldDef =
+    FieldDef::new("arp.dst.proto", "Target protocol address", FieldType::Bytes);
+pub static DST_PROTO_IPV4: FieldDef =
+    FieldDef::new("arp.dst.proto_ipv4", "Target IP address", FieldType::Ipv4);
+
+pub static FIELDS: &[Field] = &[
+    &ARP, &HW_TYPE, &PROTO_TYPE, &HW_SIZE, &PROTO_SIZE, &OPCODE, &IS_GRATUITOUS, &IS_PROBE,
+    &IS_ANNOUNCEMENT, &SRC_HW, &SRC_HW_MAC, &SRC_PROTO, &SRC_PROTO_IPV4, &DST_HW, &DST_HW_MAC,
+    &DST_PROTO, &DST_PROTO_IPV4,
+];
+
+static TRUE_FALSE: &[(u64, &str)] = &[(1, "True"), (0, "False")];
+
+static HW_TYPES: &[(u64, &str)] = &[
+    (1, "Ethernet"),
+    (6, "IEEE 802"),
+    (7, "ARCNET"),
+    (15, "Frame Relay"),
+    (16, "ATM"),
+    (18, "Fibre Channel"),
+    (19, "ATM"),
+    (20, "Serial Line"),
+    (24, "IEEE 1394.1995"),
+    (32, "InfiniBand"),
+];
+
+static OPCODES: &[(u64, &str)] = &[
+    (1, "request"),
+    (2, "reply"),
+    (3, "reverse request"),
+    (4, "reverse reply"),
+    (5, "DRARP-Request"),
+    (6, "DRARP-Reply"),
+    (7, "DRARP-Error"),
+    (8, "Inverse ARP request"),
+    (9, "Inverse ARP reply"),
+    (10, "ARP-NAK"),
+];
+
+const ETHERNET: u16 = 1;
+const IEEE802: u16 = 6;
+const IPV4: u16 = crate::dissect::numbers::ethertype::IPV4;
+
+/// An address as Wireshark writes it in Info: a MAC or IPv4 address when
+/// type and size fit, else hex (at most 36 bytes, then `…`).
+fn addr_str(bytes: &[u8], is_typed: bool) -> String {
+    match bytes.len() {
+        6 if is_typed => eth::mac([bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5]]),
+        4 if is_typed => Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string(),
+        _ => {
+            let mut s = String::new();
+            hex_bytes(&bytes[..bytes.len().min(36)], &mut s);
+            if bytes.len() > 36 {
+                s.push('…');
+            }
+            s
+        }
+    }
+}
+
+pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
+    cx.enter("arp", "ARP");
+    let root = cx.tree().open(&ARP, b.range(0, 8.min(b.len())), Value::None);
+    let hrd = b.u16(0)?;
+    let pro = b.u16(2)?;
+    let hln = b.u8(4)? as usize;
+    let pln = b.u8(5)? as usize;
+    let op = b.u16(6)?;
+    let t = cx.tree();
+    t.add(&HW_TYPE, b.range(0, 2), Value::UInt(hrd as u64));
+    t.add(&PROTO_TYPE, b.range(2, 2), Value::UInt(pro as u64));
+    t.add(&HW_SIZE, b.range(4, 1), Value::UInt(hln as u64));
+    t.add(&PROTO_SIZE, b.range(5, 1), Value::UInt(pln as u64));
+    t.add(&OPCODE, b.range(6, 2), Value::UInt(op as u64));
+    let column = match op {
+        3 | 4 => "RARP",
+        5..=7 => "DRARP",
+        8 | 9 => "Inverse ARP",
+        _ => "ARP",
+    };
+    cx.out.cols.set_protocol(column);
+    let (sha_at, spa_at) = (8, 8 + hln);
+    let (tha_at, tpa_at) = (spa_at + pln, 8 + 2 * hln + pln);
+    let end = tpa_at + pln;
+    cx.tree().set_len(root, end.min(b.len()));
+    let sha = b.bytes(sha_at, hln)?;
+    let spa = b.bytes(spa_at, pln)?;
+    let tha = b.bytes(tha_at, hln)?;
+    let tpa = b.bytes(tpa_at, pln)?;
+    cx.net_end = Some(b.abs(end));
+
+    let hw_typed = (hrd == ETHERNET || hrd == IEEE802) && hln == 6;
+    let pro_typed = pro == IPV4 && pln == 4;
+    let gratuitous = (op == 1 || op == 2) && spa == tpa;
+    let tha_zero = tha.len() >= 6 && tha[..6].iter().all(|&x| x == 0);
+    let announcement = gratuitous && op == 1 && tha_zero;
+    let probe = !gratuitous && op == 1 && tha_zero && spa.len() >= 4 && spa[..4] == [0; 4];
+    let (hs, ps) = (|a: &[u8]| addr_str(a, hw_typed), |a: &[u8]| addr_str(a, pro_typed));
+    let info = match op {
+        1 if announcement => format!("ARP Announcement for {}", ps(tpa)),
+        1 if gratuitous => format!("Gratuitous ARP for {} (Request)", ps(tpa)),
+        1 if probe => format!("Who has {}? (ARP Probe)", ps(tpa)),
+        1 => format!("Who has {}? Tell {}", ps(tpa), ps(spa)),
+        2 if gratuitous => format!("Gratuitous ARP for {} (Reply)", ps(spa)),
+        2 => format!("{} is at {}", ps(spa), hs(sha)),
+        3 | 8 => format!("Who is {}? Tell {}", hs(tha), hs(sha)),
+        4 => format!("{} is at {}", hs(tha), ps(tpa)),
+        9 => format!("{} is at {}", hs(sha), ps(spa)),
+        7 => "DRARP Error".to_string(),
+        10 => "ARP NAK".to_string(),
+        _ => format!("Unknown ARP opcode 0x{op:04x}"),
+    };
+    cx.out.cols.info().push_str(&info);
+    let kind = if announcement {
+        "ARP Announcement".to_string()
+    } else if probe {
+        "ARP Probe".to_string()
+    } else {
+        OPCODE.value_string(op as u64).unwrap_or("opcode unknown").to_string()
+    };
+    let t = cx.tree();
+    t.set_text(root, format_args!("Address Resolution Protocol ({kind})"));
+    if gratuitous {
+        t.generated(&IS_GRATUITOUS, b.range(0, 0), Value::Bool(true));
+    }
+    if announcement {
+        t.generated(&IS_ANNOUNCEMENT, b.range(0, 0), Value::Bool(true));
+    }
+    if probe {
+        t.generated(&IS_PROBE, b.range(0, 0), Value::Bool(true));
+    }
+    hw_item(t, b, sha_at, sha, hw_typed, &SRC_HW_MAC, &SRC_HW);
+    proto_item(t, b, spa_at, spa, pro_typed, &SRC_PROTO_IPV4, &SRC_PROTO);
+    hw_item(t, b, tha_at, tha, hw_typed, &DST_HW_MAC, &DST_HW);
+    proto_item(t, b, tpa_at, tpa, pro_typed, &DST_PROTO_IPV4, &DST_PROTO);
+    t.close();
+    Ok(())
+}
+
+fn hw_item(t: &mut crate::field::tree::Tree, b: Buf, at: usize, a: &[u8], typed: bool, mac: Field, raw: Field) {
+    if a.is_empty() {
+        return;
+    }
+    let r = b.range(at, a.len());
+    if typed {
+        t.add(mac, r, Value::Ether([a[0], a[1], a[2], a[3], a[4], a[5]]));
+    } else {
+        let id = t.add(raw, r, Value::None);
+        t.set_text(id, format_args!("{}: {}", raw.display, addr_str(a, false)));
+    }
+}
+
+fn proto_item(t: &mut crate::field::tree::Tree, b: Buf, at: usize, a: &[u8], typed: bool, ip: Field, raw: Field) {
+    if a.is_empty() {
+        return;
+    }
+    let r = b.range(at, a.len());
+    if typed {
+        t.add(ip, r, Value::Ipv4(Ipv4Addr::new(a[0], a[1], a[2], a[3])));
+    } else {
+        let id = t.add(raw, r, Value::None);
+        t.set_text(id, format_args!("{}: {}", raw.display, addr_str(a, false)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dissect::testutil::{field, run, run_cut};
+
+    fn arp(op: u16, sha: [u8; 6], spa: [u8; 4], tha: [u8; 6], tpa: [u8; 4]) -> Vec<u8> {
+        let mut f = vec![0xff; 6];
+        f.extend_from_slice(&sha);
+        f.extend_from_slice(&[8, 6, 0, 1, 8, 0, 6, 4]);
+        f.extend_from_slice(&op.to_be_bytes());
+        f.extend_from_slice(&sha);
+        f.extend_from_slice(&spa);
+        f.extend_from_slice(&tha);
+        f.extend_from_slice(&tpa);
+        f
+    }
+    const A: [u8; 6] = [0, 0x11, 0x22, 0x33, 0x44, 0x55];
+
+    #[test]
+    fn request_reply_and_fields() {
+        let f = arp(1, A, [10, 0, 0, 2], [0; 6], [10, 0, 0, 1]);
+        let d = run(1, &f);
+        assert_eq!(d.protocols, "eth:ethertype:arp");
+        assert_eq!(d.cols.protocol, "ARP");
+        assert_eq!(d.cols.info, "Who has 10.0.0.1? Tell 10.0.0.2");
+        assert_eq!(field(&d, &f, "arp.src.hw_mac"), "00:11:22:33:44:55");
+        assert_eq!(field(&d, &f, "arp.dst.proto_ipv4"), "10.0.0.1");
+        assert_eq!(field(&d, &f, "arp.opcode"), "1");
+        let f = arp(2, A, [10, 0, 0, 1], A, [10, 0, 0, 2]);
+        assert_eq!(run(1, &f).cols.info, "10.0.0.1 is at 00:11:22:33:44:55");
+    }
+
+    #[test]
+    fn special_requests() {
+        let f = arp(1, A, [10, 0, 0, 9], [0; 6], [10, 0, 0, 9]);
+        let d = run(1, &f);
+        assert_eq!(d.cols.info, "ARP Announcement for 10.0.0.9");
+        assert_eq!(field(&d, &f, "arp.isannouncement"), "1");
+        let f = arp(1, A, [10, 0, 0, 9], [1; 6], [10, 0, 0, 9]);
+        assert_eq!(run(1, &f).cols.info, "Gratuitous ARP for 10.0.0.9 (Request)");
+        let f = arp(1, A, [0; 4], [0; 6], [10, 0, 0, 9]);
+        assert_eq!(run(1, &f).cols.info, "Who has 10.0.0.9? (ARP Probe)");
+        let mut f = arp(3, A, [0; 4], [0; 6], [0; 4]);
+        f[12..14].copy_from_slice(&[0x80, 0x35]);
+        let d = run(1, &f);
+        assert_eq!(d.cols.protocol, "RARP");
+        assert_eq!(d.cols.info, "Who is 00:00:00:00:00:00? Tell 00:11:22:33:44:55");
+    }
+
+    #[test]
+    fn lying_sizes() {
+        let mut f = arp(1, A, [10, 0, 0, 2], [0; 6], [10, 0, 0, 1]);
+        f[18] = 255;
+        assert!(run(1, &f).malformed);
+        assert!(run_cut(1, &f, 600).truncated);
+    }
+}

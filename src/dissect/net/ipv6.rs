@@ -1,0 +1,466 @@
+//! IPv6 and its extension headers: hop-by-hop and destination options,
+//! routing, fragment.
+
+use std::fmt::Write;
+use std::net::{IpAddr, Ipv6Addr};
+
+use crate::field::{Base, Field, FieldDef, FieldType, Value};
+
+use super::{ipfrag, ipv4};
+use crate::dissect::numbers::ipproto;
+use crate::dissect::{dispatch, Buf, Ctx, DResult, DissectError};
+
+pub static IPV6: FieldDef = FieldDef::new("ipv6", "Internet Protocol Version 6", FieldType::Protocol).brief();
+pub static VERSION: FieldDef = FieldDef::new("ipv6.version", "Version", FieldType::U8);
+pub static TCLASS: FieldDef =
+    FieldDef::new("ipv6.tclass", "Traffic Class", FieldType::U32).base(Base::Hex).mask(0x0ff0_0000);
+pub static DSCP: FieldDef =
+    FieldDef::new("ipv6.tclass.dscp", "Differentiated Services Codepoint", FieldType::U32).mask(0x0fc0_0000);
+pub static ECN: FieldDef =
+    FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32).mask(0x0030_0000);
+pub static FLOW: FieldDef =
+    FieldDef::new("ipv6.flow", "Flow Label", FieldType::U24).base(Base::Hex).mask(0xfffff);
+pub static PLEN: FieldDef = FieldDef::new("ipv6.plen", "Payload Length", FieldType::U16);
+pub static NXT: FieldDef =
+    FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS).brief();
+pub static HLIM: FieldDef = FieldDef::new("ipv6.hlim", "Hop Limit", FieldType::U8);
+pub static SRC: FieldDef = FieldDef::new("ipv6.src", "Source Address", FieldType::Ipv6).brief();
+pub static DST: FieldDef = FieldDef::new("ipv6.dst", "Destination Address", FieldType::Ipv6).brief();
+pub static ADDR: FieldDef =
+    FieldDef::new("ipv6.addr", "Source or Destination Address", FieldType::Ipv6).brief();
+pub static SRC_HOST: FieldDef = FieldDef::new("ipv6.src_host", "Source Host", FieldType::String);
+pub static DST_HOST: FieldDef =
+    FieldDef::new("ipv6.dst_host", "Destination Host", FieldType::String);
+pub static HOST: FieldDef =
+    FieldDef::new("ipv6.host", "Source or Destination Host", FieldType::String);
+
+pub static OPT: FieldDef = FieldDef::new("ipv6.opt", "IPv6 Option", FieldType::None);
+pub static OPT_TYPE: FieldDef = FieldDef::new("ipv6.opt.type", "Type", FieldType::U8)
+    .base(Base::Hex)
+    .strings(OPTION_TYPES);
+pub static OPT_LENGTH: FieldDef = FieldDef::new("ipv6.opt.length", "Length", FieldType::U8);
+pub static OPT_PADN: FieldDef = FieldDef::new("ipv6.opt.padn", "PadN", FieldType::Bytes);
+pub static OPT_ROUTER_ALERT: FieldDef =
+    FieldDef::new("ipv6.opt.router_alert", "Router Alert", FieldType::U16).strings(&[
+        (0, "MLD"),
+        (1, "RSVP"),
+        (2, "Active Networks"),
+    ]);
+pub static OPT_UNKNOWN: FieldDef =
+    FieldDef::new("ipv6.opt_unknown_data", "Unknown Data", FieldType::Bytes);
+
+pub static HOPOPTS: FieldDef =
+    FieldDef::new("ipv6.hopopts", "IPv6 Hop-by-Hop Option", FieldType::Protocol);
+pub static HOPOPTS_NXT: FieldDef =
+    FieldDef::new("ipv6.hopopts.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS);
+pub static HOPOPTS_LEN: FieldDef = FieldDef::new("ipv6.hopopts.len", "Length", FieldType::U8);
+pub static HOPOPTS_LEN_OCT: FieldDef =
+    FieldDef::new("ipv6.hopopts.len_oct", "Length", FieldType::U16);
+pub static DSTOPTS: FieldDef =
+    FieldDef::new("ipv6.dstopts", "Destination Options for IPv6", FieldType::Protocol);
+pub static DSTOPTS_NXT: FieldDef =
+    FieldDef::new("ipv6.dstopts.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS);
+pub static DSTOPTS_LEN: FieldDef = FieldDef::new("ipv6.dstopts.len", "Length", FieldType::U8);
+pub static DSTOPTS_LEN_OCT: FieldDef =
+    FieldDef::new("ipv6.dstopts.len_oct", "Length", FieldType::U16);
+pub static ROUTING: FieldDef =
+    FieldDef::new("ipv6.routing", "Routing Header for IPv6", FieldType::Protocol);
+pub static ROUTING_NXT: FieldDef =
+    FieldDef::new("ipv6.routing.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS);
+pub static ROUTING_LEN: FieldDef = FieldDef::new("ipv6.routing.len", "Length", FieldType::U8);
+pub static ROUTING_LEN_OCT: FieldDef =
+    FieldDef::new("ipv6.routing.len_oct", "Length", FieldType::U16);
+pub static ROUTING_TYPE: FieldDef =
+    FieldDef::new("ipv6.routing.type", "Type", FieldType::U8).strings(&[
+        (0, "Source Route"),
+        (1, "Nimrod"),
+        (2, "Type 2 Routing"),
+        (3, "RPL Source Route Header"),
+        (4, "Segment Routing"),
+    ]);
+pub static ROUTING_SEGLEFT: FieldDef =
+    FieldDef::new("ipv6.routing.segleft", "Segments Left", FieldType::U8);
+pub static ROUTING_ADDR: FieldDef =
+    FieldDef::new("ipv6.routing.src.addr", "Address", FieldType::Ipv6);
+pub static ROUTING_DATA: FieldDef =
+    FieldDef::new("ipv6.routing.unknown_data", "Type-Specific Data", FieldType::Bytes);
+pub static FRAGHDR: FieldDef =
+    FieldDef::new("ipv6.fraghdr", "Fragment Header for IPv6", FieldType::Protocol);
+pub static FRAG_NXT: FieldDef =
+    FieldDef::new("ipv6.fraghdr.nxt", "Next header", FieldType::U8).strings(ipv4::IP_PROTOCOLS);
+pub static FRAG_RES_OCTET: FieldDef =
+    FieldDef::new("ipv6.fraghdr.reserved_octet", "Reserved octet", FieldType::U8).base(Base::Hex);
+pub static FRAG_OFFSET: FieldDef =
+    FieldDef::new("ipv6.fraghdr.offset", "Offset", FieldType::U16).mask(0xfff8);
+pub static FRAG_RES_BITS: FieldDef =
+    FieldDef::new("ipv6.fraghdr.reserved_bits", "Reserved bits", FieldType::U16).mask(0x0006);
+pub static FRAG_MORE: FieldDef = FieldDef::new("ipv6.fraghdr.more", "More Fragments", FieldType::Bool)
+    .bit(16, 0x0001)
+    .strings(crate::field::YES_NO);
+pub static FRAG_IDENT: FieldDef =
+    FieldDef::new("ipv6.fraghdr.ident", "Identification", FieldType::U32).base(Base::Hex);
+
+pub static FRAGMENTS: FieldDef = FieldDef::new("ipv6.fragments", "IPv6 Fragments", FieldType::None);
+pub static FRAGMENT: FieldDef = FieldDef::new("ipv6.fragment", "IPv6 Fragment", FieldType::FrameNum);
+pub static FRAGMENT_COUNT: FieldDef =
+    FieldDef::new("ipv6.fragment.count", "Fragment count", FieldType::U32);
+pub static REASSEMBLED_LENGTH: FieldDef =
+    FieldDef::new("ipv6.reassembled.length", "Reassembled IPv6 length", FieldType::U32);
+pub static REASSEMBLED_DATA: FieldDef =
+    FieldDef::new("ipv6.reassembled.data", "Reassembled IPv6 data", FieldType::Bytes);
+
+const FRAG_FIELDS: ipfrag::FragFields = ipfrag::FragFields {
+    version: "IPv6",
+    fragments: &FRAGMENTS,
+    fragment: &FRAGMENT,
+    count: &FRAGMENT_COUNT,
+    length: &REASSEMBLED_LENGTH,
+    data: &REASSEMBLED_DATA,
+};
+
+pub static FIELDS: &[Field] = &[
+    &FRAGMENTS, &FRAGMENT, &FRAGMENT_COUNT, &REASSEMBLED_LENGTH, &REASSEMBLED_DATA,
+    &IPV6, &VERSION, &TCLASS, &DSCP, &ECN, &FLOW, &PLEN, &NXT, &HLIM, &SRC, &DST, &ADDR,
+    &SRC_HOST, &DST_HOST, &HOST, &OPT, &OPT_TYPE, &OPT_LENGTH, &OPT_PADN, &OPT_ROUTER_ALERT,
+    &OPT_UNKNOWN, &HOPOPTS, &HOPOPTS_NXT, &HOPOPTS_LEN, &HOPOPTS_LEN_OCT, &DSTOPTS, &DSTOPTS_NXT,
+    &DSTOPTS_LEN, &DSTOPTS_LEN_OCT, &ROUTING, &ROUTING_NXT, &ROUTING_LEN, &ROUTING_LEN_OCT,
+    &ROUTING_TYPE, &ROUTING_SEGLEFT, &ROUTING_ADDR, &ROUTING_DATA, &FRAGHDR, &FRAG_NXT,
+    &FRAG_RES_OCTET, &FRAG_OFFSET, &FRAG_RES_BITS, &FRAG_MORE, &FRAG_IDENT,
+];
+
+static OPTION_TYPES: &[(u64, &str)] = &[
+    (0x00, "Pad1"),
+    (0x01, "PadN"),
+    (0x05, "Router Alert"),
+    (0x07, "CALIPSO"),
+    (0x08, "SMF_DPD"),
+    (0x26, "Quick-Start"),
+    (0x63, "RPL Option"),
+    (0x6d, "MPL Option"),
+    (0x8b, "ILNP Nonce"),
+    (0xc2, "Jumbo Payload"),
+    (0xc9, "Home Address Option"),
+];
+
+/// The three options headers share a layout; these are their fields.
+struct OptsHeader {
+    proto: Field,
+    id: &'static str,
+    nxt: Field,
+    len: Field,
+    len_oct: Field,
+}
+
+const HOP: OptsHeader =
+    OptsHeader { proto: &HOPOPTS, id: "ipv6.hopopts", nxt: &HOPOPTS_NXT, len: &HOPOPTS_LEN, len_oct: &HOPOPTS_LEN_OCT };
+const DSTO: OptsHeader =
+    OptsHeader { proto: &DSTOPTS, id: "ipv6.dstopts", nxt: &DSTOPTS_NXT, len: &DSTOPTS_LEN, len_oct: &DSTOPTS_LEN_OCT };
+
+pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
+    let version = b.u8(0).map(|v| v >> 4).unwrap_or(6);
+    if version != 6 {
+        // Wireshark declines the packet and leaves it to the data dissector.
+        cx.out.cols.set_protocol("IPv6");
+        let _ = write!(cx.out.cols.info(), "Bogus IPv6 version ({version}, must be 6)");
+        dispatch::data(cx, b);
+        return Ok(());
+    }
+    cx.enter("ipv6", "IPv6");
+    cx.out.cols.info();
+    let root = cx.tree().open(&IPV6, b.range(0, 40.min(b.len())), Value::None);
+    let word = b.u32(0)?;
+    let tclass = (word >> 20) & 0xff;
+    let flow = word & 0xfffff;
+    let t = cx.tree();
+    let v = t.add(&VERSION, b.range(0, 1), Value::UInt(6));
+    t.set_text(v, "0110 .... = Version: 6");
+    // Wireshark also files the version under IPv4's name, hidden.
+    t.hidden(&ipv4::VERSION, b.range(0, 1), Value::UInt(6));
+    let tc = t.open(&TCLASS, b.range(0, 4), Value::UInt(tclass as u64));
+    let (dscp, ecn) = (tclass >> 2, tclass & 3);
+    t.set_text(
+        tc,
+        format!(
+            ".... {:04b} {:04b} .... .... .... .... .... = Traffic Class: 0x{tclass:02x} (DSCP: {}, ECN: {})",
+            tclass >> 4,
+            tclass & 15,
+            ipv4::dscp_name(dscp as u8),
+            ipv4::ecn_name(ecn as u8)
+        ),
+    );
+    t.add(&DSCP, b.range(0, 4), Value::UInt(dscp as u64));
+    t.add(&ECN, b.range(0, 4), Value::UInt(ecn as u64));
+    t.close();
+    t.add(&FLOW, b.range(1, 3), Value::UInt(flow as u64));
+    let plen = cx.uint(&PLEN, &b, 4)? as usize;
+    let nxt = cx.uint(&NXT, &b, 6)? as u8;
+    let hlim = cx.uint(&HLIM, &b, 7)? as u8;
+    cx.hop_limit = Some(hlim);
+    // Like Wireshark, each address reaches the columns as soon as it is
+    // read, so a header cut between them shows one IPv6 and one MAC address.
+    let src = Ipv6Addr::from(b.array::<16>(8)?);
+    address(cx, b, 8, src, &SRC, &SRC_HOST);
+    cx.out.cols.src = src.to_string();
+    let dst = Ipv6Addr::from(b.array::<16>(24)?);
+    address(cx, b, 24, dst, &DST, &DST_HOST);
+    cx.out.cols.dst = dst.to_string();
+    cx.tree().set_text(root, format_args!("Internet Protocol Version 6, Src: {src}, Dst: {dst}"));
+    cx.net = Some((IpAddr::V6(src), IpAddr::V6(dst)));
+    // A zero length (jumbogram or segmentation offload) or one beyond the
+    // frame: Wireshark goes on with the bytes there are.
+    let body = match b.sub(40, plen) {
+        Ok(body) if plen > 0 => {
+            cx.net_end = Some(b.abs(40 + plen));
+            body
+        }
+        _ => b.from(40)?,
+    };
+    extensions(cx, body, nxt)
+}
+
+fn address(cx: &mut Ctx, b: Buf, off: usize, a: Ipv6Addr, f: Field, host: Field) {
+    // Host names as text are for filters and fields only.
+    let full = cx.full;
+    let t = cx.tree();
+    t.add(f, b.range(off, 16), Value::Ipv6(a));
+    t.hidden(&ADDR, b.range(off, 16), Value::Ipv6(a));
+    if full {
+        t.hidden(host, b.range(off, 16), Value::str(a.to_string()));
+        t.hidden(&HOST, b.range(off, 16), Value::str(a.to_string()));
+    }
+}
+
+/// Walks the extension headers inside the IPv6 tree, then hands the upper
+/// layer to the IP protocol table.
+fn extensions(cx: &mut Ctx, mut b: Buf, mut nxt: u8) -> DResult<()> {
+    loop {
+        let hlen = match nxt {
+            ipproto::HOPOPTS => opts_header(cx, b, &HOP)?,
+            ipproto::DSTOPTS => opts_header(cx, b, &DSTO)?,
+            ipproto::ROUTING => routing(cx, b)?,
+            ipproto::FRAGMENT => return fragment(cx, b),
+            ipproto::NONE => {
+                cx.tree().close();
+                cx.out.cols.info().push_str("IPv6 no next header");
+                return Ok(());
+            }
+            _ => break,
+        };
+        nxt = b.u8(0)?;
+        b = b.from(hlen)?;
+    }
+    cx.tree().close();
+    let net_end = cx.net_end;
+    dispatch::ip_proto(cx, nxt, b);
+    cx.net_end = net_end;
+    Ok(())
+}
+
+/// Length in octets of an extension header from its length byte.
+fn ext_len(b: Buf) -> DResult<usize> {
+    Ok((b.u8(1)? as usize + 1) * 8)
+}
+
+fn opts_header(cx: &mut Ctx, b: Buf, h: &OptsHeader) -> DResult<usize> {
+    cx.enter(h.id, "");
+    let len = ext_len(b)?;
+    let nxt = b.u8(0)?;
+    b.bytes(0, len)?;
+    let t = cx.tree();
+    // tshark prints these sub-protocols' own name as their value.
+    let root = t.open(h.proto, b.range(0, len), Value::str(h.id));
+    t.set_text(root, h.proto.display);
+    t.add(h.nxt, b.range(0, 1), Value::UInt(nxt as u64));
+    let l = t.add(h.len, b.range(1, 1), Value::UInt((len / 8 - 1) as u64));
+    t.set_text(l, format_args!("Length: {} ({len} bytes)", len / 8 - 1));
+    let lo = t.generated(h.len_oct, b.range(1, 1), Value::UInt(len as u64));
+    t.set_text(lo, format_args!("[Length: {len} bytes]"));
+    let mut off = 2;
+    while off < len {
+        let ty = b.u8(off)?;
+        if ty == 0 {
+            let t = cx.tree();
+            let o = t.open(&OPT, b.range(off, 1), Value::None);
+            t.set_text(o, "IPv6 Option (Pad1)");
+            t.add(&OPT_TYPE, b.range(off, 1), Value::UInt(0));
+            t.close();
+            off += 1;
+            continue;
+        }
+        let olen = b.u8(off + 1)? as usize;
+        if off + 2 + olen > len {
+            return Err(DissectError::Malformed);
+        }
+        let name = OPT_TYPE.value_string(ty as u64).unwrap_or("Unknown");
+        let t = cx.tree();
+        let o = t.open(&OPT, b.range(off, 2 + olen), Value::None);
+        t.set_text(o, format_args!("IPv6 Option ({name})"));
+        t.add(&OPT_TYPE, b.range(off, 1), Value::UInt(ty as u64));
+        t.add(&OPT_LENGTH, b.range(off + 1, 1), Value::UInt(olen as u64));
+        match (ty, olen) {
+            (1, 0) => {
+                let p = t.add(&OPT_PADN, b.range(off + 2, 0), Value::str("<none>"));
+                t.set_text(p, "PadN: <none>");
+            }
+            (1, n) => {
+                t.add(&OPT_PADN, b.range(off + 2, n), Value::None);
+            }
+            (5, 2) => {
+                cx.uint(&OPT_ROUTER_ALERT, &b, off + 2)?;
+            }
+            (_, 0) => {}
+            (_, n) => {
+                t.add(&OPT_UNKNOWN, b.range(off + 2, n), Value::None);
+            }
+        }
+        cx.tree().close();
+        off += 2 + olen;
+    }
+    cx.tree().close();
+    Ok(len)
+}
+
+fn routing(cx: &mut Ctx, b: Buf) -> DResult<usize> {
+    cx.enter("ipv6.routing", "");
+    let len = ext_len(b)?;
+    let nxt = b.u8(0)?;
+    let ty = b.u8(2)?;
+    let segleft = b.u8(3)?;
+    b.bytes(0, len)?;
+    let t = cx.tree();
+    let id = t.open(&ROUTING, b.range(0, len), Value::str("ipv6.routing"));
+    let tyname = ROUTING_TYPE.value_string(ty as u64).unwrap_or("Unknown");
+    t.set_text(id, format_args!("Routing Header for IPv6 ({tyname})"));
+    t.add(&ROUTING_NXT, b.range(0, 1), Value::UInt(nxt as u64));
+    let l = t.add(&ROUTING_LEN, b.range(1, 1), Value::UInt((len / 8 - 1) as u64));
+    t.set_text(l, format_args!("Length: {} ({len} bytes)", len / 8 - 1));
+    let lo = t.generated(&ROUTING_LEN_OCT, b.range(1, 1), Value::UInt(len as u64));
+    t.set_text(lo, format_args!("[Length: {len} bytes]"));
+    t.add(&ROUTING_TYPE, b.range(2, 1), Value::UInt(ty as u64));
+    t.add(&ROUTING_SEGLEFT, b.range(3, 1), Value::UInt(segleft as u64));
+    if ty == 0 {
+        let mut off = 8;
+        while off + 16 <= len {
+            let a = Ipv6Addr::from(b.array::<16>(off)?);
+            cx.tree().add(&ROUTING_ADDR, b.range(off, 16), Value::Ipv6(a));
+            off += 16;
+        }
+    } else if len > 4 {
+        cx.tree().add(&ROUTING_DATA, b.range(4, len - 4), Value::None);
+    }
+    cx.tree().close();
+    Ok(len)
+}
+
+/// The fragment header. A whole datagram (offset 0, no more fragments) goes
+/// on to its upper layer; the fragment that completes a datagram carries
+/// the reassembled payload; other fragments are data with Wireshark's Info.
+fn fragment(cx: &mut Ctx, b: Buf) -> DResult<()> {
+    cx.enter("ipv6.fraghdr", "");
+    let nxt = b.u8(0)?;
+    let res = b.u8(1)?;
+    let offm = b.u16(2)?;
+    let ident = b.u32(4)?;
+    let off = offm >> 3;
+    let more = offm & 1 != 0;
+    let t = cx.tree();
+    let id = t.open(&FRAGHDR, b.range(0, 8), Value::str("ipv6.fraghdr"));
+    t.set_text(id, "Fragment Header for IPv6");
+    t.add(&FRAG_NXT, b.range(0, 1), Value::UInt(nxt as u64));
+    t.add(&FRAG_RES_OCTET, b.range(1, 1), Value::UInt(res as u64));
+    let o = t.add(&FRAG_OFFSET, b.range(2, 2), Value::UInt(off as u64));
+    let s = format!("{:016b}", offm & 0xfff8);
+    t.set_text(
+        o,
+        format!("{} {} {} {}. = Offset: {off} ({} bytes)", &s[0..4], &s[4..8], &s[8..12], &s[12..13], off as u32 * 8),
+    );
+    t.add(&FRAG_RES_BITS, b.range(2, 2), Value::UInt(((offm >> 1) & 3) as u64));
+    t.add(&FRAG_MORE, b.range(2, 2), Value::Bool(more));
+    t.add(&FRAG_IDENT, b.range(4, 4), Value::UInt(ident as u64));
+    t.close();
+    let payload = b.from(8)?;
+    if off == 0 && !more {
+        cx.tree().close();
+        let net_end = cx.net_end;
+        dispatch::ip_proto(cx, nxt, payload);
+        cx.net_end = net_end;
+        return Ok(());
+    }
+    if let Some((src, dst)) = cx.net {
+        let key = (src, dst, ident, nxt);
+        let whole = ipfrag::add(cx, &FRAG_FIELDS, key, off as usize * 8, more, payload);
+        if let Some((bytes, sid)) = whole {
+            cx.tree().close();
+            ipfrag::dissect_reassembled(cx, nxt, &bytes, sid);
+            return Ok(());
+        }
+    }
+    cx.tree().close();
+    let _ = write!(
+        cx.out.cols.info(),
+        "IPv6 fragment (off={} more={} ident=0x{ident:08x} nxt={nxt})",
+        off as u32 * 8,
+        if more { 'y' } else { 'n' }
+    );
+    dispatch::data(cx, payload);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dissect::testutil::{field, run, run_cut};
+
+    fn header(plen: u16, nxt: u8) -> Vec<u8> {
+        let mut h = vec![0x6b, 0x80, 0x12, 0x34];
+        h.extend(plen.to_be_bytes());
+        h.extend([nxt, 64]);
+        h.extend([0x20, 0x01, 0x0d, 0xb8].iter().chain([0u8; 11].iter()).chain([1u8].iter()));
+        h.extend([0x20, 0x01, 0x0d, 0xb8].iter().chain([0u8; 11].iter()).chain([2u8].iter()));
+        h
+    }
+
+    #[test]
+    fn fixed_header_fields() {
+        let f = header(0, 59);
+        let d = run(229, &f);
+        assert_eq!(field(&d, &f, "ipv6.tclass"), "0x000000b8");
+        assert_eq!(field(&d, &f, "ipv6.flow"), "0x001234");
+        assert_eq!(field(&d, &f, "ipv6.src"), "2001:db8::1");
+        assert_eq!(field(&d, &f, "ipv6.addr"), "2001:db8::1,2001:db8::2");
+        assert_eq!(field(&d, &f, "ip.version"), "6");
+        assert_eq!(d.cols.info, "IPv6 no next header");
+    }
+
+    #[test]
+    fn extension_headers_in_a_chain() {
+        // Hop-by-hop (router alert + PadN), destination options (Pad1 x6),
+        // then a whole "fragment" and no next header.
+        let mut f = header(32, 0);
+        f.extend([60, 0, 5, 2, 0, 0, 1, 0]);
+        f.extend([44, 0, 0, 0, 0, 0, 0, 0]);
+        f.extend([59, 0, 0, 0, 0, 0, 0, 9]);
+        f.extend([0; 8]);
+        let d = run(229, &f);
+        assert_eq!(d.protocols, "ipv6:ipv6.hopopts:ipv6.dstopts:ipv6.fraghdr:data");
+        assert_eq!(field(&d, &f, "ipv6.opt.router_alert"), "0");
+        assert_eq!(field(&d, &f, "ipv6.opt.padn"), "<none>");
+        assert_eq!(field(&d, &f, "ipv6.hopopts.len_oct"), "8");
+        assert_eq!(field(&d, &f, "ipv6.fraghdr.ident"), "0x00000009");
+    }
+
+    #[test]
+    fn fragment_info_and_bad_options() {
+        let mut f = header(16, 44);
+        f.extend([17, 0, 0x05, 0x01, 0, 0, 0, 2]);
+        f.extend([0; 8]);
+        let d = run(229, &f);
+        assert_eq!(d.cols.info, "IPv6 fragment (off=1280 more=y ident=0x00000002 nxt=17)");
+        let mut f = header(8, 0);
+        f.extend([59, 0, 1, 9, 0, 0, 0, 0]);
+        assert!(run(229, &f).malformed);
+        let f = header(0, 59);
+        let d = run_cut(229, &f[..20], 40);
+        assert!(d.truncated);
+        assert_eq!(d.cols.src, "");
+    }
+}

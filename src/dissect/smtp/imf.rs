@@ -1,0 +1,203 @@
+//! The Internet Message Format (RFC 5322) of an SMTP DATA message: each
+//! header (unfolded) as an item, the well-known ones as `imf.*` fields, and
+//! the message text.
+
+use std::fmt::Write;
+
+use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
+
+use crate::dissect::http::show;
+use crate::dissect::{Buf, Ctx};
+
+pub static IMF: FieldDef = FieldDef::new("imf", "Internet Message Format", FieldType::Protocol);
+
+static HEADERS: [(&str, FieldDef); 15] = [
+    ("from", FieldDef::new("imf.from", "From", FieldType::String)),
+    ("to", FieldDef::new("imf.to", "To", FieldType::String)),
+    ("cc", FieldDef::new("imf.cc", "Cc", FieldType::String)),
+    ("subject", FieldDef::new("imf.subject", "Subject", FieldType::String)),
+    ("date", FieldDef::new("imf.date", "Date", FieldType::String)),
+    ("message-id", FieldDef::new("imf.message_id", "Message-ID", FieldType::String)),
+    ("reply-to", FieldDef::new("imf.reply_to", "Reply-To", FieldType::String)),
+    ("sender", FieldDef::new("imf.sender", "Sender", FieldType::String)),
+    ("received", FieldDef::new("imf.received", "Received", FieldType::String)),
+    ("return-path", FieldDef::new("imf.return_path", "Return-Path", FieldType::String)),
+    ("content-type", FieldDef::new("imf.content.type", "Content-Type", FieldType::String)),
+    ("mime-version", FieldDef::new("imf.mime_version", "MIME-Version", FieldType::String)),
+    ("user-agent", FieldDef::new("imf.user_agent", "User-Agent", FieldType::String)),
+    ("x-mailer", FieldDef::new("imf.ext.mailer", "X-Mailer", FieldType::String)),
+    ("delivered-to", FieldDef::new("imf.delivered_to", "Delivered-To", FieldType::String)),
+];
+
+pub static FIELDS: [Field; 16] = {
+    let mut out: [Field; 16] = [&IMF; 16];
+    let mut i = 0;
+    while i < HEADERS.len() {
+        out[i + 1] = &HEADERS[i].1;
+        i += 1;
+    }
+    out
+};
+
+/// One header: name, value (unfolded lines, without the final line end),
+/// and its byte range in the message.
+struct Header<'a> {
+    name: &'a str,
+    value: &'a [u8],
+    start: usize,
+    end: usize,
+}
+
+/// Splits the header block; returns the headers and where the body starts.
+fn headers(m: &[u8]) -> (Vec<Header<'_>>, usize) {
+    let mut out: Vec<Header> = Vec::new();
+    let mut p = 0;
+    while p < m.len() {
+        let nl = memchr::memchr(b'\n', &m[p..]).map_or(m.len(), |i| p + i + 1);
+        let line = &m[p..nl];
+        let text = line.strip_suffix(b"\n").unwrap_or(line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text.is_empty() {
+            return (out, nl);
+        }
+        let folded = matches!(text.first(), Some(b' ' | b'\t'));
+        match out.last_mut() {
+            Some(h) if folded => {
+                h.end = nl;
+                let vstart = h.value.as_ptr() as usize - m.as_ptr() as usize;
+                let vend = p + text.len();
+                h.value = &m[vstart..vend];
+            }
+            _ => {
+                let Some(colon) = memchr::memchr(b':', text) else {
+                    // Wireshark looks for the next colon anywhere ahead;
+                    // with none, it shows the whole message as its text.
+                    let body = if memchr::memchr(b':', &m[p..]).is_some() { p } else { 0 };
+                    return (out, body);
+                };
+                let name = std::str::from_utf8(&text[..colon]).unwrap_or("");
+                let mut v = colon + 1;
+                while matches!(text.get(v), Some(b' ' | b'\t')) {
+                    v += 1;
+                }
+                out.push(Header { name, value: &m[p + v..p + text.len()], start: p, end: nl });
+            }
+        }
+        p = nl;
+    }
+    (out, m.len())
+}
+
+/// Dissects a whole message (a data source of its own).
+pub fn dissect(cx: &mut Ctx, b: Buf) {
+    let m = b.tail(0);
+    cx.enter("imf", "");
+    cx.out.cols.set_protocol("SMTP/IMF");
+    let t = cx.tree();
+    t.open(&IMF, b.range(0, m.len()), Value::None);
+    let (hs, body) = headers(m);
+    let mut summary = String::new();
+    for h in &hs {
+        let value = show(h.value);
+        let known = HEADERS.iter().find(|(n, _)| h.name.eq_ignore_ascii_case(n));
+        let label = format!("{}: {value}", known.map_or(h.name, |k| k.1.display));
+        let r = b.range(h.start, h.end - h.start);
+        let id = match known {
+            Some((_, f)) => t.add(f, r, Value::str(value.as_str())),
+            None => t.add(&TEXT, r, Value::None),
+        };
+        t.set_text(id, label);
+        // Info names the sender and subject in the order the headers come.
+        for key in ["from", "subject"] {
+            if h.name.eq_ignore_ascii_case(key) {
+                let _ = write!(summary, "{key}: {value}, ");
+            }
+        }
+    }
+    cx.out.cols.info().push_str(&summary);
+    let content_type = hs.iter().find(|h| h.name.eq_ignore_ascii_case("content-type")).map(|h| h.value);
+    let mime = content_type.is_some();
+    if let Some(ct) = content_type {
+        for part in part_types(ct, m.get(body..).unwrap_or(&[])) {
+            let _ = write!(cx.out.cols.info, " ({part})");
+        }
+    }
+    if body < m.len() {
+        let t = &mut cx.out.tree;
+        let id = t.open(&TEXT, b.range(body, m.len() - body), Value::None);
+        t.set_text(id, "Message-Text");
+        let mut p = body;
+        for line in m[body..].split_inclusive(|&c| c == b'\n') {
+            t.text(b.range(p, line.len()), show(line));
+            if !mime {
+                // Wireshark lists a plain message's lines in Info, line
+                // ends shown as spaces.
+                let text: String = String::from_utf8_lossy(line).replace(['\r', '\n'], " ");
+                let info = &mut cx.out.cols.info;
+                if !info.is_empty() {
+                    info.push_str(", ");
+                }
+                info.push_str(&text);
+            }
+            p += line.len();
+        }
+        t.close();
+    }
+    cx.tree().close();
+}
+
+/// The media types Wireshark lists in Info for a body: its own type, or
+/// for a multipart body each leaf part's type, in order.
+fn part_types(content_type: &[u8], body: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    leaf_types(&String::from_utf8_lossy(content_type), &String::from_utf8_lossy(body), 0, &mut out);
+    out
+}
+
+fn leaf_types(ct: &str, body: &str, depth: usize, out: &mut Vec<String>) {
+    let ty = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let boundary = ct.split(';').find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim().eq_ignore_ascii_case("boundary").then(|| v.trim().trim_matches('"').to_string())
+    });
+    let (true, Some(b)) = (ty.starts_with("multipart/") && depth < 8, boundary) else {
+        out.push(ty);
+        return;
+    };
+    let delim = format!("--{b}");
+    for part in body.split(delim.as_str()).skip(1) {
+        if part.starts_with("--") {
+            break;
+        }
+        let (head, inner) = part.split_once("\r\n\r\n").or_else(|| part.split_once("\n\n")).unwrap_or((part, ""));
+        // Header lines, unfolded, so a boundary on a continuation line is found.
+        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ").replace("\n ", " ").replace("\n\t", " ");
+        let pct = unfolded.lines().find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.trim().eq_ignore_ascii_case("content-type").then(|| v.trim().to_string())
+        });
+        leaf_types(pct.as_deref().unwrap_or("text/plain"), inner, depth + 1, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_unfold_and_body_starts_after_blank_line() {
+        let m = b"From: a@b (A)\r\nTo: x@y,\r\n  z@w\r\nSubject: Hi\r\n\r\nBody\r\n";
+        let (hs, body) = headers(m);
+        let names: Vec<&str> = hs.iter().map(|h| h.name).collect();
+        assert_eq!(names, ["From", "To", "Subject"]);
+        assert_eq!(hs[1].value, b"x@y,\r\n  z@w");
+        assert_eq!(&m[body..], b"Body\r\n");
+    }
+
+    #[test]
+    fn multipart_part_types() {
+        let body = b"--XX\r\nContent-Type: text/plain\r\n\r\nhi\r\n--XX\r\nContent-Type: text/html; charset=x\r\n\r\n<p>\r\n--XX--\r\n";
+        assert_eq!(part_types(b"multipart/alternative; boundary=\"XX\"", body), ["text/plain", "text/html"]);
+        assert_eq!(part_types(b"text/plain; charset=us-ascii", body), ["text/plain"]);
+    }
+}

@@ -1,0 +1,116 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::dissect::testutil::{labels, run_with, values};
+use crate::dissect::Dissection;
+use crate::dissect::session::Session;
+
+fn seg(from_client: bool) -> TcpSeg {
+    TcpSeg { stream: 0, from_client, sport: if from_client { 40000 } else { 25 }, dport: 25, fin: false }
+}
+
+fn run(session: &mut Session, bytes: &[u8], number: u32, from_client: bool) -> (Dissection, DResult<Pdu>) {
+    run_with(session, bytes, number, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg(from_client)))
+}
+
+#[test]
+fn dialogue_with_multiline_reply_and_data() {
+    let mut s = Session::new();
+    let (d, _) = run(&mut s, b"220 mail.example ESMTP\r\n", 1, false);
+    assert_eq!(d.cols.info, "S: 220 mail.example ESMTP");
+    assert_eq!(values(&d, &CODE), ["220"]);
+    let (d, _) = run(&mut s, b"250-mail.example\r\n250-PIPELINING\r\n250 AUTH LOGIN PLAIN\r\n", 2, false);
+    assert_eq!(d.cols.info, "S: 250-mail.example | PIPELINING | AUTH LOGIN PLAIN");
+    assert_eq!(values(&d, &RESPONSE).len(), 1);
+    assert_eq!(values(&d, &RSP_PARAMETER), ["mail.example", "PIPELINING", "AUTH LOGIN PLAIN"]);
+    let (d, r) = run(&mut s, b"MAIL FROM:<jain@acm.org>\r\n", 3, true);
+    assert_eq!(r, Ok(Pdu::Done(26)));
+    assert_eq!(d.cols.info, "C: MAIL FROM:<jain@acm.org>");
+    assert_eq!(values(&d, &COMMAND), ["MAIL"]);
+    assert_eq!(values(&d, &PARAMETER), ["FROM:<jain@acm.org>"]);
+    assert_eq!(values(&d, &COMMAND_LINE), ["MAIL FROM:<jain@acm.org>\\r\\n"]);
+    let _ = run(&mut s, b"DATA\r\n", 4, true);
+    let (d, _) = run(&mut s, b"From: jain@acm.org\r\nTo: bob@x\r\nSubject: hi\r\n\r\nHello\r\n", 5, true);
+    assert_eq!(d.cols.info, "C: DATA fragment, 53 bytes");
+    let (d, r) = run(&mut s, b".\r\nQUIT\r\n", 6, true);
+    assert_eq!(r, Ok(Pdu::Done(9)));
+    assert_eq!(d.cols.protocol, "SMTP/IMF");
+    assert_eq!(values(&d, &FRAGMENT), ["5"]);
+    assert!(d.cols.info.starts_with("from: jain@acm.org, subject: hi, , Hello  "), "{}", d.cols.info);
+    assert!(d.tree.nodes.iter().any(|n| n.field.name == "imf.subject"));
+    // As in Wireshark, lines after the end of the message in the same
+    // segment are not dissected.
+    assert!(values(&d, &COMMAND).is_empty());
+    assert_eq!(d.sources.len(), 1);
+}
+
+#[test]
+fn auth_login_credentials_are_flagged() {
+    let mut s = Session::new();
+    let (d, _) = run(&mut s, b"AUTH LOGIN\r\n", 1, true);
+    assert!(labels(&d).iter().any(|l| l.starts_with("[Cleartext credentials")));
+    let (d, _) = run(&mut s, b"dXNlcg==\r\n", 2, true);
+    assert_eq!(d.cols.info, "C: User: dXNlcg==");
+    let (d, _) = run(&mut s, b"cGFzcw==\r\n", 3, true);
+    assert_eq!(d.cols.info, "C: Pass: cGFzcw==");
+}
+
+#[test]
+fn partial_lines_and_starttls() {
+    let mut s = Session::new();
+    // A segment whose first line is complete is shown whole, its last line
+    // even if cut; one whose first line is not waits for the next segment.
+    let (d, r) = run(&mut s, b"EHLO x\r\nMAIL FR", 1, true);
+    assert_eq!(r, Ok(Pdu::Done(15)));
+    assert_eq!(d.cols.info, "C: EHLO x | MAIL FR");
+    let (_, r) = run(&mut s, b"MAIL FR", 5, true);
+    assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: None }));
+    let _ = run(&mut s, b"STARTTLS\r\n", 2, true);
+    let _ = run(&mut s, b"220 go ahead\r\n", 3, false);
+    let (_, r) = run(&mut s, b"\x16\x03\x01\x00\x05hello", 4, true);
+    assert_eq!(r, Ok(Pdu::NotMine));
+    assert!(looks_like_smtp(b"220 ready\r\n") && !looks_like_smtp(b"HTTP/1.1 220"));
+}
+
+#[test]
+fn data_segments_wait_for_a_line_end() {
+    let mut s = Session::new();
+    let _ = run(&mut s, b"DATA\r\n", 1, true);
+    let (d, r) = run(&mut s, b"Subject: x\r\n\r\nline one\r\nlong", 2, true);
+    assert_eq!(r, Ok(Pdu::Done(28)));
+    assert_eq!(d.cols.info, "C: DATA fragment, 28 bytes");
+    assert!(labels(&d).contains(&"Line-based text data (4 lines)".to_string()));
+    // A segment inside a long line has no line end: Wireshark asks for more
+    // and the segment becomes part of a reassembled PDU.
+    let (_, r) = run(&mut s, b"er and longer", 3, true);
+    assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: None }));
+    let (d, r) = run(&mut s, b"er and longer\r\n", 4, true);
+    assert_eq!(r, Ok(Pdu::Done(15)));
+    assert_eq!(d.cols.info, "C: DATA fragment, 15 bytes");
+    let (d, _) = run(&mut s, b".\r\n", 5, true);
+    assert_eq!(values(&d, &FRAGMENT), ["2", "4"]);
+}
+
+#[test]
+fn pipelined_commands_with_the_message_are_message_text() {
+    // MAIL, RCPT, DATA, the message and its end in one segment: Wireshark
+    // takes everything before the end as the message's last piece.
+    let mut s = Session::new();
+    let seg = b"MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\nThis is a test\r\n.\r\nQUIT\r\n";
+    let (d, r) = run(&mut s, seg, 1, true);
+    assert_eq!(r, Ok(Pdu::Done(seg.len())));
+    assert_eq!(d.cols.protocol, "SMTP/IMF");
+    assert_eq!(d.cols.info, "MAIL FROM:<a@b>  , RCPT TO:<c@d>  , DATA  , This is a test  ");
+    assert_eq!(values(&d, &REASSEMBLED_LENGTH), ["54"]);
+    assert!(values(&d, &COMMAND).is_empty());
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(chunks in proptest::collection::vec((proptest::collection::vec(any::<u8>(), 0..200), any::<bool>()), 0..6)) {
+        let mut s = Session::new();
+        for (i, (bytes, client)) in chunks.iter().enumerate() {
+            let _ = run(&mut s, bytes, i as u32 + 1, *client);
+        }
+    }
+}

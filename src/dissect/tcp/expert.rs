@@ -1,0 +1,197 @@
+//! How the stream table's findings show: the `[Timestamps]` and `[SEQ/ACK
+//! analysis]` subtrees, expert items, and the Info column's `[TCP …]` notes.
+
+use std::fmt::Write;
+
+use crate::field::{Field, FieldDef, FieldType, Value};
+use super::stream::{flag, SegOut};
+
+use crate::dissect::{expert, Ctx};
+
+pub static TIMESTAMPS: FieldDef = FieldDef::new("tcp.timestamps", "Timestamps", FieldType::None);
+pub static TIME_RELATIVE: FieldDef =
+    FieldDef::new("tcp.time_relative", "Time since first frame in this TCP stream", FieldType::RelTime);
+pub static TIME_DELTA: FieldDef =
+    FieldDef::new("tcp.time_delta", "Time since previous frame in this TCP stream", FieldType::RelTime);
+pub static ANALYSIS: FieldDef = FieldDef::new("tcp.analysis", "SEQ/ACK analysis", FieldType::None);
+pub static FLAGS: FieldDef = FieldDef::new("tcp.analysis.flags", "TCP Analysis Flags", FieldType::None);
+pub static ACKS_FRAME: FieldDef =
+    FieldDef::new("tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FieldType::FrameNum);
+pub static ACK_RTT: FieldDef =
+    FieldDef::new("tcp.analysis.ack_rtt", "The RTT to ACK the segment was", FieldType::RelTime);
+pub static INITIAL_RTT: FieldDef = FieldDef::new("tcp.analysis.initial_rtt", "iRTT", FieldType::RelTime);
+pub static BYTES_IN_FLIGHT: FieldDef =
+    FieldDef::new("tcp.analysis.bytes_in_flight", "Bytes in flight", FieldType::U32);
+pub static PUSH_BYTES: FieldDef =
+    FieldDef::new("tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", FieldType::U32);
+pub static RTO: FieldDef = FieldDef::new("tcp.analysis.rto", "The RTO for this segment was", FieldType::RelTime);
+pub static RTO_FRAME: FieldDef =
+    FieldDef::new("tcp.analysis.rto_frame", "RTO based on delta from frame", FieldType::FrameNum);
+pub static DUP_ACK: FieldDef = FieldDef::new("tcp.analysis.duplicate_ack", "Duplicate ACK", FieldType::None);
+pub static DUP_ACK_NUM: FieldDef =
+    FieldDef::new("tcp.analysis.duplicate_ack_num", "Duplicate ACK #", FieldType::U32);
+pub static DUP_ACK_FRAME: FieldDef =
+    FieldDef::new("tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FieldType::FrameNum);
+
+macro_rules! expert_field {
+    ($id:ident, $name:literal, $text:literal) => {
+        pub static $id: FieldDef = FieldDef::new($name, $text, FieldType::None);
+    };
+}
+expert_field!(RETRANSMISSION, "tcp.analysis.retransmission", "This frame is a (suspected) retransmission");
+expert_field!(FAST_RETRANSMISSION, "tcp.analysis.fast_retransmission", "This frame is a (suspected) fast retransmission");
+expert_field!(SPURIOUS, "tcp.analysis.spurious_retransmission", "This frame is a (suspected) spurious retransmission");
+expert_field!(OUT_OF_ORDER, "tcp.analysis.out_of_order", "This frame is a (suspected) out-of-order segment");
+expert_field!(REUSED_PORTS, "tcp.analysis.reused_ports", "A new tcp session is started with the same ports as an earlier session in this trace");
+expert_field!(LOST_SEGMENT, "tcp.analysis.lost_segment", "Previous segment(s) not captured (common at capture start)");
+expert_field!(ACK_LOST, "tcp.analysis.ack_lost_segment", "ACKed segment that wasn't captured (common at capture start)");
+expert_field!(WINDOW_UPDATE, "tcp.analysis.window_update", "TCP window update");
+expert_field!(WINDOW_FULL, "tcp.analysis.window_full", "TCP window specified by the receiver is now completely full");
+expert_field!(KEEP_ALIVE, "tcp.analysis.keep_alive", "TCP keep-alive segment");
+expert_field!(KEEP_ALIVE_ACK, "tcp.analysis.keep_alive_ack", "ACK to a TCP keep-alive segment");
+expert_field!(ZERO_WINDOW_PROBE, "tcp.analysis.zero_window_probe", "TCP Zero Window Probe");
+expert_field!(ZERO_WINDOW, "tcp.analysis.zero_window", "TCP Zero Window segment");
+expert_field!(ZERO_WINDOW_PROBE_ACK, "tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe");
+expert_field!(CONN_SYN, "tcp.connection.syn", "Connection establish request (SYN)");
+expert_field!(CONN_SYNACK, "tcp.connection.synack", "Connection establish acknowledge (SYN+ACK)");
+expert_field!(CONN_FIN, "tcp.connection.fin", "Connection finish (FIN)");
+expert_field!(FIN_ACTIVE, "tcp.connection.fin_active", "This frame initiates the connection closing");
+expert_field!(FIN_PASSIVE, "tcp.connection.fin_passive", "This frame undergoes the connection closing");
+expert_field!(ACK_NONZERO, "tcp.ack.nonzero", "The acknowledgment number field is nonzero while the ACK flag is not set");
+expert_field!(CONN_RST, "tcp.connection.rst", "Connection reset (RST)");
+
+pub static FIELDS: &[Field] = &[
+    &TIMESTAMPS, &TIME_RELATIVE, &TIME_DELTA, &ANALYSIS, &FLAGS, &ACKS_FRAME, &ACK_RTT,
+    &INITIAL_RTT, &BYTES_IN_FLIGHT, &PUSH_BYTES, &RTO, &RTO_FRAME, &DUP_ACK, &DUP_ACK_NUM,
+    &DUP_ACK_FRAME, &RETRANSMISSION, &FAST_RETRANSMISSION, &SPURIOUS, &OUT_OF_ORDER,
+    &REUSED_PORTS, &LOST_SEGMENT, &ACK_LOST, &WINDOW_UPDATE, &WINDOW_FULL, &KEEP_ALIVE,
+    &KEEP_ALIVE_ACK, &ZERO_WINDOW_PROBE, &ZERO_WINDOW, &ZERO_WINDOW_PROBE_ACK, &CONN_SYN,
+    &CONN_SYNACK, &CONN_FIN, &FIN_ACTIVE, &FIN_PASSIVE, &CONN_RST,
+    &ACK_NONZERO,
+];
+
+/// Each finding in Wireshark's order: its bit, expert field, severity and
+/// Info column note (`None`: the note is built from the numbers).
+const FINDINGS: &[(u32, Field, &str, Option<&str>)] = &[
+    (flag::RETRANSMISSION, &RETRANSMISSION, "Note", Some("[TCP Retransmission] ")),
+    (flag::LOST_PACKET, &LOST_SEGMENT, "Warning", Some("[TCP Previous segment not captured] ")),
+    (flag::ACK_LOST_PACKET, &ACK_LOST, "Warning", Some("[TCP ACKed unseen segment] ")),
+    (flag::KEEP_ALIVE, &KEEP_ALIVE, "Note", Some("[TCP Keep-Alive] ")),
+    (flag::WINDOW_UPDATE, &WINDOW_UPDATE, "Chat", Some("[TCP Window Update] ")),
+    (flag::WINDOW_FULL, &WINDOW_FULL, "Warning", Some("[TCP Window Full] ")),
+    (flag::KEEP_ALIVE_ACK, &KEEP_ALIVE_ACK, "Note", Some("[TCP Keep-Alive ACK] ")),
+    (flag::DUPLICATE_ACK, &DUP_ACK, "Note", None),
+    (flag::ZERO_WINDOW_PROBE, &ZERO_WINDOW_PROBE, "Note", Some("[TCP ZeroWindowProbe] ")),
+    (flag::ZERO_WINDOW, &ZERO_WINDOW, "Warning", Some("[TCP ZeroWindow] ")),
+    (flag::ZERO_WINDOW_PROBE_ACK, &ZERO_WINDOW_PROBE_ACK, "Note", Some("[TCP ZeroWindowProbeAck] ")),
+    (flag::SPURIOUS_RETRANSMISSION, &SPURIOUS, "Note", Some("[TCP Spurious Retransmission] ")),
+    (flag::FAST_RETRANSMISSION, &FAST_RETRANSMISSION, "Note", Some("[TCP Fast Retransmission] ")),
+    (flag::OUT_OF_ORDER, &OUT_OF_ORDER, "Warning", Some("[TCP Out-Of-Order] ")),
+    (flag::REUSED_PORTS, &REUSED_PORTS, "Note", Some("[TCP Port numbers reused] ")),
+];
+
+/// Seconds with nine decimals, as relative times show in labels.
+pub fn rel(ns: i64) -> String {
+    let sign = if ns < 0 { "-" } else { "" };
+    let a = ns.unsigned_abs();
+    format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+}
+
+pub fn timestamps(cx: &mut Ctx, at: usize, o: &SegOut) {
+    let t = cx.tree();
+    let id = t.open(&TIMESTAMPS, at..at, Value::None);
+    t.set_flags(id, crate::field::tree::GENERATED);
+    t.set_text(id, "[Timestamps]");
+    let a = t.generated(&TIME_RELATIVE, at..at, Value::RelTime(o.time_rel));
+    t.set_text(a, format_args!("[Time since first frame in this TCP stream: {} seconds]", rel(o.time_rel)));
+    let d = t.generated(&TIME_DELTA, at..at, Value::RelTime(o.time_delta));
+    t.set_text(d, format_args!("[Time since previous frame in this TCP stream: {} seconds]", rel(o.time_delta)));
+    t.close();
+}
+
+/// The `[SEQ/ACK analysis]` subtree, when there is anything to say.
+pub fn seq_ack(cx: &mut Ctx, at: usize, o: &SegOut) {
+    let f = &o.findings;
+    if !f.any() {
+        return;
+    }
+    let r = at..at;
+    let t = cx.tree();
+    let root = t.open(&ANALYSIS, r.clone(), Value::None);
+    t.set_flags(root, crate::field::tree::GENERATED);
+    t.set_text(root, "[SEQ/ACK analysis]");
+    if f.acks_frame != 0 {
+        let a = t.generated(&ACKS_FRAME, r.clone(), Value::FrameNum(f.acks_frame));
+        t.set_text(a, format_args!("[This is an ACK to the segment in frame: {}]", f.acks_frame));
+        let rt = t.generated(&ACK_RTT, r.clone(), Value::RelTime(f.ack_rtt));
+        t.set_text(rt, format_args!("[The RTT to ACK the segment was: {} seconds]", rel(f.ack_rtt)));
+    }
+    if o.irtt != 0 {
+        let i = t.generated(&INITIAL_RTT, r.clone(), Value::RelTime(o.irtt));
+        t.set_text(i, format_args!("[iRTT: {} seconds]", rel(o.irtt)));
+    }
+    if f.bytes_in_flight != 0 {
+        let b = t.generated(&BYTES_IN_FLIGHT, r.clone(), Value::UInt(f.bytes_in_flight as u64));
+        t.set_text(b, format_args!("[Bytes in flight: {}]", f.bytes_in_flight));
+    }
+    if f.push_bytes != 0 {
+        let p = t.generated(&PUSH_BYTES, r.clone(), Value::UInt(f.push_bytes as u64));
+        t.set_text(p, format_args!("[Bytes sent since last PSH flag: {}]", f.push_bytes));
+    }
+    if f.flags != 0 {
+        let fl = t.open(&FLAGS, r.clone(), Value::None);
+        t.set_flags(fl, crate::field::tree::GENERATED);
+        t.set_text(fl, "[TCP Analysis Flags]");
+        for &(bit, field, sev, _) in FINDINGS {
+            if f.flags & bit == 0 {
+                continue;
+            }
+            if bit == flag::DUPLICATE_ACK {
+                let d = cx.tree().generated(&DUP_ACK, r.clone(), Value::None);
+                cx.tree().set_text(d, "[This is a TCP duplicate ack]");
+                continue;
+            }
+            expert(cx, field, field.display, sev, "Sequence");
+            if bit & (flag::FAST_RETRANSMISSION | flag::SPURIOUS_RETRANSMISSION) != 0 {
+                expert(cx, &RETRANSMISSION, RETRANSMISSION.display, "Note", "Sequence");
+            }
+            if bit == flag::RETRANSMISSION && f.rto != 0 {
+                let t = cx.tree();
+                let a = t.generated(&RTO, r.clone(), Value::RelTime(f.rto));
+                t.set_text(a, format_args!("[The RTO for this segment was: {} seconds]", rel(f.rto)));
+                let b = t.generated(&RTO_FRAME, r.clone(), Value::FrameNum(f.rto_frame));
+                t.set_text(b, format_args!("[RTO based on delta from frame: {}]", f.rto_frame));
+            }
+        }
+        cx.tree().close();
+        if f.flags & flag::DUPLICATE_ACK != 0 {
+            let t = cx.tree();
+            let n = t.generated(&DUP_ACK_NUM, r.clone(), Value::UInt(f.dupack_num as u64));
+            t.set_text(n, format_args!("[Duplicate ACK #: {}]", f.dupack_num));
+            let d = t.open(&DUP_ACK_FRAME, r.clone(), Value::FrameNum(f.dupack_frame));
+            t.set_flags(d, crate::field::tree::GENERATED);
+            t.set_text(d, format_args!("[Duplicate to the ACK in frame: {}]", f.dupack_frame));
+            let msg = format!("Duplicate ACK (#{})", f.dupack_num);
+            expert(cx, &DUP_ACK, &msg, "Note", "Sequence");
+            cx.tree().close();
+        }
+    }
+    cx.tree().close();
+}
+
+/// The `[TCP …] ` notes that go before the Info text. Wireshark prepends
+/// each in turn, so the last one found comes first.
+pub fn info_prefix(o: &SegOut, out: &mut String) {
+    let f = &o.findings;
+    for &(bit, _, _, note) in FINDINGS.iter().rev() {
+        if f.flags & bit == 0 {
+            continue;
+        }
+        match note {
+            Some(n) => out.push_str(n),
+            None => {
+                let _ = write!(out, "[TCP Dup ACK {}#{}] ", f.dupack_frame, f.dupack_num);
+            }
+        }
+    }
+}

@@ -1,0 +1,490 @@
+//! TCP: the header (here), its options (`options`), the stream table's
+//! view of the segment (relative numbers, window, analysis) shown as tree
+//! and expert items (`expert`), and the hand-off of its payload to the
+//! application through reassembly (`pdu`; `quoted` for the payload quoted
+//! in an ICMP error). The state kept across packets — the stream table,
+//! sequence analysis, reassembly buffers, per-frame records — is `stream`.
+
+pub mod expert;
+pub mod flags;
+pub mod options;
+pub mod pdu;
+pub(crate) mod quoted;
+pub mod stream;
+
+use std::fmt::Write;
+
+use crate::field::{push_u64, Base, Field, FieldDef, FieldType, Value, SET_NOTSET};
+use self::stream::{SegIn, SegOut};
+
+use self::{expert as ta, options as opts};
+use crate::dissect::{Buf, Ctx, DResult, DissectError, Pass};
+
+pub static TCP: FieldDef = FieldDef::new("tcp", "Transmission Control Protocol", FieldType::Protocol).brief();
+pub static SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16).brief();
+pub static DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16).brief();
+pub static PORT: FieldDef = FieldDef::new("tcp.port", "Source or Destination Port", FieldType::U16).brief();
+pub static STREAM: FieldDef = FieldDef::new("tcp.stream", "Stream index", FieldType::U32).brief().capture_wide();
+pub static COMPLETENESS: FieldDef =
+    FieldDef::new("tcp.completeness", "Conversation completeness", FieldType::U8);
+pub static SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32).brief();
+pub static SEQ_RAW: FieldDef = FieldDef::new("tcp.seq_raw", "Sequence Number (raw)", FieldType::U32);
+pub static NXTSEQ: FieldDef = FieldDef::new("tcp.nxtseq", "Next Sequence Number", FieldType::U32);
+pub static ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number", FieldType::U32).brief();
+pub static ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32);
+pub static HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8);
+pub static FLAGS: FieldDef =
+    FieldDef::new("tcp.flags", "Flags", FieldType::U16).base(Base::Hex).mask(flags::ALL as u64).brief();
+pub static FLAG_FIN: FieldDef = FieldDef::new("tcp.flags.fin", "Fin", FieldType::Bool).bit(12, flags::FIN as u64).strings(SET_NOTSET).brief();
+pub static FLAG_SYN: FieldDef = FieldDef::new("tcp.flags.syn", "Syn", FieldType::Bool).bit(12, flags::SYN as u64).strings(SET_NOTSET).brief();
+pub static FLAG_RST: FieldDef = FieldDef::new("tcp.flags.reset", "Reset", FieldType::Bool).bit(12, flags::RST as u64).strings(SET_NOTSET).brief();
+pub static FLAG_PUSH: FieldDef = FieldDef::new("tcp.flags.push", "Push", FieldType::Bool).bit(12, flags::PSH as u64).strings(SET_NOTSET).brief();
+pub static FLAG_ACK: FieldDef = FieldDef::new("tcp.flags.ack", "Acknowledgment", FieldType::Bool).bit(12, flags::ACK as u64).strings(SET_NOTSET).brief();
+pub static FLAG_URG: FieldDef = FieldDef::new("tcp.flags.urg", "Urgent", FieldType::Bool).bit(12, flags::URG as u64).strings(SET_NOTSET).brief();
+pub static FLAG_ECE: FieldDef = FieldDef::new("tcp.flags.ece", "ECN-Echo", FieldType::Bool).bit(12, flags::ECE as u64).strings(SET_NOTSET).brief();
+pub static FLAG_CWR: FieldDef = FieldDef::new("tcp.flags.cwr", "Congestion Window Reduced", FieldType::Bool).bit(12, flags::CWR as u64).strings(SET_NOTSET).brief();
+pub static FLAG_AE: FieldDef = FieldDef::new("tcp.flags.ae", "Accurate ECN", FieldType::Bool).bit(12, flags::AE as u64).strings(SET_NOTSET).brief();
+pub static FLAG_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool).bit(12, flags::RESERVED as u64).strings(SET_NOTSET).brief();
+pub static FLAGS_STR: FieldDef = FieldDef::new("tcp.flags.str", "TCP Flags", FieldType::String);
+pub static WINDOW: FieldDef = FieldDef::new("tcp.window_size_value", "Window", FieldType::U16).brief();
+pub static WINDOW_SIZE: FieldDef = FieldDef::new("tcp.window_size", "Calculated window size", FieldType::U32);
+pub static WINDOW_SCALE: FieldDef =
+    FieldDef::new("tcp.window_size_scalefactor", "Window size scaling factor", FieldType::I32);
+pub static CHECKSUM: FieldDef = FieldDef::new("tcp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
+pub static CHECKSUM_STATUS: FieldDef = FieldDef::new("tcp.checksum.status", "Checksum Status", FieldType::U8)
+    .base(Base::None)
+    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present"), (4, "Illegal")]);
+pub static URGENT: FieldDef = FieldDef::new("tcp.urgent_pointer", "Urgent Pointer", FieldType::U16);
+pub static OPTIONS: FieldDef = FieldDef::new("tcp.options", "TCP Options", FieldType::Bytes);
+pub static PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes);
+pub static LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", FieldType::U32).brief();
+pub static RESET_CAUSE: FieldDef = FieldDef::new("tcp.reset_cause", "Reset cause", FieldType::String);
+
+pub static FIELDS: &[Field] = &[
+    &TCP, &SRCPORT, &DSTPORT, &PORT, &STREAM, &COMPLETENESS, &LEN, &SEQ, &SEQ_RAW, &NXTSEQ, &ACK,
+    &ACK_RAW, &HDR_LEN, &FLAGS, &FLAG_RES, &FLAG_AE, &FLAG_CWR, &FLAG_ECE, &FLAG_URG, &FLAG_ACK,
+    &FLAG_PUSH, &FLAG_RST, &FLAG_SYN, &FLAG_FIN, &FLAGS_STR, &WINDOW, &WINDOW_SIZE,
+    &WINDOW_SCALE, &CHECKSUM, &CHECKSUM_STATUS, &URGENT, &OPTIONS, &PAYLOAD, &RESET_CAUSE,
+];
+
+const FLAG_NAMES: [(u16, &str); 9] = [
+    (flags::FIN, "FIN"),
+    (flags::SYN, "SYN"),
+    (flags::RST, "RST"),
+    (flags::PSH, "PSH"),
+    (flags::ACK, "ACK"),
+    (flags::URG, "URG"),
+    (flags::ECE, "ECE"),
+    (flags::CWR, "CWR"),
+    (flags::AE, "AE"),
+];
+
+/// `SYN, ACK` as Wireshark lists set flags (`<None>` when none is).
+pub fn flag_list(flags: u16, out: &mut String) {
+    let start = out.len();
+    for (bit, name) in FLAG_NAMES {
+        if flags & bit != 0 {
+            if out.len() > start {
+                out.push_str(", ");
+            }
+            out.push_str(name);
+        }
+    }
+    if flags & flags::RESERVED != 0 {
+        if out.len() > start {
+            out.push_str(", ");
+        }
+        out.push_str("Reserved");
+    }
+    if out.len() == start {
+        out.push_str("<None>");
+    }
+}
+
+/// `·······A··S·`: one letter per flag bit, a dot for each clear bit.
+fn flag_picture(flags: u16) -> String {
+    const LETTERS: &[u8; 12] = b"RRRACEUAPRSF";
+    (0..12).map(|i| if flags & (0x800 >> i) != 0 { LETTERS[i] as char } else { '·' }).collect()
+}
+
+fn completeness_label(v: u8) -> String {
+    let name = match v {
+        1 => "Incomplete, SYN_SENT",
+        3 => "Incomplete, CLIENT_ESTABLISHED",
+        7 => "Incomplete, ESTABLISHED",
+        15 => "Incomplete, DATA",
+        31 | 47 | 63 => "Complete, WITH_DATA",
+        23 | 39 | 55 => "Complete, NO_DATA",
+        _ => "Incomplete",
+    };
+    format!("[Conversation completeness: {name} ({v})]")
+}
+
+/// A segment's header fields.
+struct Hdr {
+    sport: u16,
+    dport: u16,
+    seq: u32,
+    ack: u32,
+    hlen: usize,
+    flags: u16,
+    win: u16,
+}
+
+/// A TCP header quoted inside an ICMP error is shown with raw numbers,
+/// without touching the stream it belongs to.
+pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
+    run(cx, b)
+}
+
+fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
+    cx.enter("tcp", "TCP");
+    let root = cx.tree().open(&TCP, b.range(0, 20.min(b.len())), Value::None);
+    let sport = b.u16(0)?;
+    let dport = b.u16(2)?;
+    let t = cx.tree();
+    t.add(&SRCPORT, b.range(0, 2), Value::UInt(sport as u64));
+    t.add(&DSTPORT, b.range(2, 2), Value::UInt(dport as u64));
+    t.hidden(&PORT, b.range(0, 2), Value::UInt(sport as u64));
+    t.hidden(&PORT, b.range(2, 2), Value::UInt(dport as u64));
+    let seq = b.u32(4)?;
+    let ack = b.u32(8)?;
+    let off_flags = b.u16(12)?;
+    let hlen = ((off_flags >> 12) as usize) * 4;
+    let flags = off_flags & flags::ALL;
+    if hlen < 20 {
+        header_fields(cx, b, &Hdr { sport, dport, seq, ack, hlen, flags, win: 0 }, None);
+        let info = cx.out.cols.info();
+        ports_and_flags(sport, dport, flags, info);
+        info.push_str("] Seq=");
+        push_u64(seq as u64, info);
+        cx.tree().close();
+        return Err(DissectError::Malformed);
+    }
+    let win = b.u16(14)?;
+    b.u16(18)?;
+    // Options cut by the snap length: those captured are still shown and
+    // the segment still tracked, then the layer ends as truncated.
+    let opt_all = b.tail(20);
+    let opts_cut = opt_all.len() < hlen - 20;
+    if opts_cut && b.reported_len() < hlen {
+        cx.tree().close();
+        return Err(DissectError::Malformed);
+    }
+    let options = opts::parse(&opt_all[..opt_all.len().min(hlen - 20)]);
+    let payload = b.from(hlen)?;
+    let plen = payload.reported_len() as u32;
+    let h = Hdr { sport, dport, seq, ack, hlen, flags, win };
+
+    let out = track(cx, &h, plen, &options);
+    cx.tree().set_len(root, hlen);
+    if cx.full {
+        let mut label = format!("Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}");
+        let (rs, ra) = out.map(|o| (o.seq, o.ack)).unwrap_or((seq, ack));
+        let _ = write!(label, ", Seq: {rs}");
+        if flags & flags::ACK != 0 {
+            let _ = write!(label, ", Ack: {ra}");
+        }
+        let _ = write!(label, ", Len: {plen}");
+        cx.tree().set_text(root, label);
+    }
+    // A columns-only pass keeps none of the header's many items.
+    if !cx.out.tree.idle_for("tcp") {
+        header_fields(cx, b, &h, out.as_ref());
+    }
+    let ack_base = out.map(|o| o.ack_base);
+    // Without a tree to show, the costly labelled subtrees are skipped.
+    if hlen > 20 && cx.full {
+        opts::tree(cx, b, &options, hlen, ack_base);
+    }
+    let end = b.abs(hlen);
+    if let (Some(o), true) = (&out, cx.full) {
+        ta::timestamps(cx, end, o);
+        ta::seq_ack(cx, end, o);
+    }
+    let reset_text = flags & flags::RST != 0 && !payload.is_empty();
+    if reset_text {
+        // A reset's payload is the sender's text explaining it.
+        let text = String::from_utf8_lossy(payload.tail(0)).into_owned();
+        cx.tree().add(&RESET_CAUSE, payload.range(0, payload.len()), Value::str(text));
+    } else if plen > 0 && !payload.is_empty() {
+        let id = cx.tree().add(&PAYLOAD, payload.range(0, payload.len()), Value::None);
+        if cx.full {
+            cx.tree().set_text(id, format_args!("TCP payload ({plen} bytes)"));
+        }
+    }
+    let quoted = out.as_ref().is_some_and(|o| o.quoted);
+    // A payload handed to an application usually replaces the Info text:
+    // TCP's own is written afterwards, and only when it was not.
+    let deferred = !opts_cut && !reset_text && !quoted;
+    if deferred {
+        cx.out.cols.info();
+        cx.out.cols.info_deferred = true;
+    } else {
+        info(cx, &h, b, &options, out.as_ref(), plen);
+    }
+    if opts_cut {
+        cx.tree().close_to(root);
+        return Err(DissectError::Truncated);
+    }
+    if reset_text {
+        cx.tree().close_to(root);
+    } else if let Some(o) = out.as_ref().filter(|o| o.quoted) {
+        self::quoted::payload(cx, root, payload, sport, dport, o);
+    } else {
+        pdu::payload(cx, root, payload, sport, dport, out.as_ref(), h.flags & flags::FIN != 0);
+    }
+    if cx.out.cols.info_deferred {
+        cx.out.cols.info_deferred = false;
+        info_in_front(cx, &h, b, &options, out.as_ref(), plen);
+    }
+    if let Some(o) = &out {
+        let mut prefix = String::new();
+        ta::info_prefix(o, &mut prefix);
+        if !prefix.is_empty() {
+            cx.out.cols.info.insert_str(0, &prefix);
+        }
+    }
+    Ok(())
+}
+
+/// Runs the stream table on the first pass, reads its record on a revisit.
+fn track(cx: &mut Ctx, h: &Hdr, plen: u32, o: &opts::Options) -> Option<SegOut> {
+    let (src, dst) = cx.net?;
+    let seg = SegIn {
+        src,
+        sport: h.sport,
+        dst,
+        dport: h.dport,
+        frame: cx.meta.number,
+        ts: cx.meta.ts,
+        seq: h.seq,
+        ack: h.ack,
+        flags: h.flags,
+        win: h.win,
+        len: plen,
+        wscale: o.wscale,
+        sacked: o.sacked,
+    };
+    match cx.pass {
+        Pass::First if cx.quoted => cx.session.tcp.first_pass_quoted(&seg),
+        Pass::First => Some(cx.session.tcp.first_pass(&seg)),
+        Pass::Revisit => cx.session.tcp.revisit(&seg),
+    }
+}
+
+fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
+    let z = b.range(0, 0);
+    let full = cx.full;
+    let t = cx.tree();
+    if let Some(stream) = o.map(|o| o.stream) {
+        let s = t.generated(&STREAM, z.clone(), Value::UInt(stream as u64));
+        if full {
+            t.set_text(s, format_args!("[Stream index: {stream}]"));
+        }
+    }
+    if let Some(o) = o {
+        let c = t.generated(&COMPLETENESS, z.clone(), Value::UInt(o.completeness as u64));
+        if full {
+            t.set_text(c, completeness_label(o.completeness));
+        }
+    }
+    let plen = b.reported_len().saturating_sub(h.hlen);
+    let quoted = o.is_some_and(|o| o.quoted);
+    let all = o;
+    let o = o.filter(|o| !o.quoted);
+    if h.hlen >= 20 && !quoted {
+        let l = t.generated(&LEN, z.clone(), Value::UInt(plen as u64));
+        if full {
+            t.set_text(l, format_args!("[TCP Segment Len: {plen}]"));
+        }
+    }
+    match o {
+        Some(o) => {
+            let s = t.add(&SEQ, b.range(4, 4), Value::UInt(o.seq as u64));
+            if full {
+                t.set_text(s, format_args!("Sequence Number: {}    (relative sequence number)", o.seq));
+            }
+        }
+        None => {
+            t.add(&SEQ, b.range(4, 4), Value::UInt(h.seq as u64));
+        }
+    }
+    t.add(&SEQ_RAW, b.range(4, 4), Value::UInt(h.seq as u64));
+    if let Some(o) = o {
+        if h.hlen >= 20 {
+            let n = t.generated(&NXTSEQ, z.clone(), Value::UInt(o.nxtseq as u64));
+            if full {
+                t.set_text(n, format_args!("[Next Sequence Number: {}    (relative sequence number)]", o.nxtseq));
+            }
+        }
+    }
+    match o {
+        Some(o) if h.flags & flags::ACK != 0 => {
+            let a = t.add(&ACK, b.range(8, 4), Value::UInt(o.ack as u64));
+            if full {
+                t.set_text(a, format_args!("Acknowledgment Number: {}    (relative ack number)", o.ack));
+            }
+        }
+        _ => {
+            t.open(&ACK, b.range(8, 4), Value::UInt(h.ack as u64));
+            if h.ack != 0 && h.flags & flags::ACK == 0 && cx.full {
+                let msg = "The acknowledgment number field is nonzero while the ACK flag is not set";
+                crate::dissect::expert(cx, &ta::ACK_NONZERO, msg, "Note", "Protocol");
+            }
+            cx.tree().close();
+        }
+    }
+    let t = cx.tree();
+    t.add(&ACK_RAW, b.range(8, 4), Value::UInt(h.ack as u64));
+    let nib = h.hlen / 4;
+    let hl = t.add(&HDR_LEN, b.range(12, 1), Value::UInt(h.hlen as u64));
+    if full {
+        t.set_text(hl, format_args!("{nib:04b} .... = Header Length: {} bytes ({nib})", h.hlen));
+    }
+    let flags = h.flags;
+    let f = t.open(&FLAGS, b.range(12, 2), Value::UInt(flags as u64));
+    if full {
+        let mut label = format!("Flags: 0x{flags:03x} (");
+        flag_list(flags, &mut label);
+        label.push(')');
+        t.set_text(f, label);
+    }
+    for (fd, bit) in [
+        (&FLAG_RES, flags::RESERVED),
+        (&FLAG_AE, flags::AE),
+        (&FLAG_CWR, flags::CWR),
+        (&FLAG_ECE, flags::ECE),
+        (&FLAG_URG, flags::URG),
+        (&FLAG_ACK, flags::ACK),
+        (&FLAG_PUSH, flags::PSH),
+        (&FLAG_RST, flags::RST),
+        (&FLAG_SYN, flags::SYN),
+        (&FLAG_FIN, flags::FIN),
+    ] {
+        let set = flags & bit != 0;
+        let v = Value::Bool(set);
+        // Expert notes are tree items: their text is built for a tree only.
+        let note = match bit {
+            _ if !full => None,
+            flags::SYN if set && flags & flags::ACK != 0 => Some((
+                &ta::CONN_SYNACK,
+                format!("Connection establish acknowledge (SYN+ACK): server port {}", h.sport),
+                "Chat",
+            )),
+            flags::SYN if set => Some((
+                &ta::CONN_SYN,
+                format!("Connection establish request (SYN): server port {}", h.dport),
+                "Chat",
+            )),
+            flags::FIN if set => Some((&ta::CONN_FIN, "Connection finish (FIN)".to_string(), "Chat")),
+            flags::RST if set => Some((&ta::CONN_RST, "Connection reset (RST)".to_string(), "Warning")),
+            _ => None,
+        };
+        match note {
+            Some((field, msg, sev)) => {
+                cx.tree().open(fd, b.range(12, 2), v);
+                crate::dissect::expert(cx, field, &msg, sev, "Sequence");
+                cx.tree().close();
+            }
+            _ => {
+                cx.tree().add(fd, b.range(12, 2), v);
+            }
+        }
+    }
+    if full {
+        let t = cx.tree();
+        let pic = flag_picture(flags);
+        let s = t.open(&FLAGS_STR, b.range(12, 2), Value::str(pic.as_str()));
+        t.set_flags(s, crate::field::tree::GENERATED);
+        t.set_text(s, format_args!("[TCP Flags: {pic}]"));
+        if let (true, Some(o)) = (flags & flags::FIN != 0, o) {
+            let f = if o.fin_active { &ta::FIN_ACTIVE } else { &ta::FIN_PASSIVE };
+            crate::dissect::expert(cx, f, f.display, "Note", "Sequence");
+        }
+        cx.tree().close();
+    }
+    cx.tree().close();
+    if h.hlen < 20 {
+        return;
+    }
+    let t = cx.tree();
+    t.add(&WINDOW, b.range(14, 2), Value::UInt(h.win as u64));
+    if let Some(o) = all {
+        let w = t.generated(&WINDOW_SIZE, b.range(14, 2), Value::UInt(o.window as u64));
+        if full {
+            t.set_text(w, format_args!("[Calculated window size: {}]", o.window));
+        }
+        if flags & flags::SYN == 0 {
+            let s = t.generated(&WINDOW_SCALE, b.range(14, 2), Value::Int(o.scale as i64));
+            if full {
+                let text = match o.scale {
+                    -1 => "-1 (unknown)".to_string(),
+                    -2 => "-2 (no window scaling used)".to_string(),
+                    n => n.to_string(),
+                };
+                t.set_text(s, format_args!("[Window size scaling factor: {text}]"));
+            }
+        }
+    }
+    let ck = b.u16(16).unwrap_or(0);
+    let c = t.add(&CHECKSUM, b.range(16, 2), Value::UInt(ck as u64));
+    if full {
+        t.set_text(c, format_args!("Checksum: 0x{ck:04x} [unverified]"));
+    }
+    let st = t.generated(&CHECKSUM_STATUS, b.range(16, 2), Value::UInt(2));
+    if full {
+        t.set_text(st, "[Checksum Status: Unverified]");
+    }
+    t.add(&URGENT, b.range(18, 2), Value::UInt(b.u16(18).unwrap_or(0) as u64));
+}
+
+/// The Info text, written with pushes: it runs for every TCP segment, and
+/// the formatting machinery was a visible share of a summary run.
+fn info(cx: &mut Ctx, h: &Hdr, b: Buf, o: &opts::Options, out: Option<&SegOut>, plen: u32) {
+    let (seq, ack, win) = match out {
+        Some(s) => (s.seq, s.ack, s.window),
+        None => (h.seq, h.ack, h.win as u32),
+    };
+    let info = cx.out.cols.info();
+    ports_and_flags(h.sport, h.dport, h.flags, info);
+    info.push_str("] Seq=");
+    push_u64(seq as u64, info);
+    if h.flags & flags::ACK != 0 {
+        info.push_str(" Ack=");
+        push_u64(ack as u64, info);
+    }
+    info.push_str(" Win=");
+    push_u64(win as u64, info);
+    if h.flags & flags::URG != 0 {
+        info.push_str(" Urg=");
+        push_u64(b.u16(18).unwrap_or(0) as u64, info);
+    }
+    info.push_str(" Len=");
+    push_u64(plen as u64, info);
+    opts::info(b, o, out.map(|s| s.ack_base), info);
+}
+
+/// TCP's Info text in front of what the payload's dissection appended
+/// (a reassembly note, an error note).
+fn info_in_front(cx: &mut Ctx, h: &Hdr, b: Buf, o: &opts::Options, out: Option<&SegOut>, plen: u32) {
+    if cx.out.cols.info.is_empty() {
+        info(cx, h, b, o, out, plen);
+        return;
+    }
+    let tail = std::mem::take(&mut cx.out.cols.info);
+    info(cx, h, b, o, out, plen);
+    cx.out.cols.info.push_str(&tail);
+}
+
+/// `sport → dport [SYN, ACK`: how every TCP Info text begins.
+fn ports_and_flags(sport: u16, dport: u16, flags: u16, info: &mut String) {
+    push_u64(sport as u64, info);
+    info.push_str(" → ");
+    push_u64(dport as u64, info);
+    info.push_str(" [");
+    flag_list(flags, info);
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,596 @@
+//! A TCP payload's way to its application dissector: bytes are delivered in
+//! sequence order (see `stream::reassembly`), a message split over
+//! several segments is handed over whole from a "Reassembled TCP" data
+//! source once its last segment arrives, and every call is recorded so a
+//! later dissection of the frame repeats it without touching stream state.
+
+use crate::field::{Field, FieldDef, FieldType, Value};
+use super::stream::{Accept, App, AppCall, AppSlot, Calls, Reasm, SegOut};
+use crate::field::tree::{NodeId, FRAME, GENERATED};
+
+use crate::dissect::dispatch::{self, Pdu, TcpSeg};
+use crate::dissect::{Buf, Ctx, Pass};
+
+pub static SEGMENTS: FieldDef = FieldDef::new("tcp.segments", "Reassembled TCP Segments", FieldType::None);
+pub static SEGMENT: FieldDef = FieldDef::new("tcp.segment", "TCP Segment", FieldType::FrameNum);
+pub static SEGMENT_COUNT: FieldDef = FieldDef::new("tcp.segment.count", "Segment count", FieldType::U32);
+pub static REASSEMBLED_IN: FieldDef =
+    FieldDef::new("tcp.reassembled_in", "Reassembled PDU in frame", FieldType::FrameNum);
+pub static REASSEMBLED_LENGTH: FieldDef =
+    FieldDef::new("tcp.reassembled.length", "Reassembled TCP length", FieldType::U32);
+pub static REASSEMBLED_DATA: FieldDef =
+    FieldDef::new("tcp.reassembled.data", "Reassembled TCP Data", FieldType::Bytes);
+pub static SEGMENT_DATA: FieldDef = FieldDef::new("tcp.segment_data", "TCP segment data", FieldType::Bytes);
+
+pub static FIELDS: &[Field] = &[
+    &SEGMENTS, &SEGMENT, &SEGMENT_COUNT, &REASSEMBLED_IN, &REASSEMBLED_LENGTH, &REASSEMBLED_DATA,
+    &SEGMENT_DATA,
+];
+
+const PARTIAL_NOTE: &str = "[TCP segment of a reassembled PDU]";
+
+/// What happened to this frame's payload on the first pass.
+#[derive(Default)]
+struct Outcome {
+    calls: Calls,
+    /// An application message was dissected in this frame (the calls say
+    /// which only when frames are kept for a later pass).
+    shown: bool,
+    /// Some of its bytes wait for a message's later segments.
+    partial: bool,
+    /// Some of its bytes went into a reassembled message.
+    segment_data: bool,
+}
+
+/// Hands the payload on; closes the TCP subtree `root` first. A FIN
+/// without payload still completes a message that runs until the close.
+pub fn payload(cx: &mut Ctx, root: NodeId, p: Buf, sport: u16, dport: u16, out: Option<&SegOut>, fin: bool) {
+    let plen = p.reported_len();
+    let Some(o) = out.filter(|_| plen > 0 || fin) else {
+        cx.tree().close_to(root);
+        if plen > 0 {
+            dispatch::data(cx, p);
+        }
+        return;
+    };
+    let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport, fin };
+    match cx.pass {
+        Pass::First if plen == 0 => closed(cx, root, &seg, o.seq),
+        Pass::First => first(cx, root, p, &seg, o.seq),
+        Pass::Revisit => revisit(cx, root, p, &seg),
+    }
+}
+
+/// A FIN without payload: the message waiting for more bytes in this
+/// direction gets its last chance.
+fn closed(cx: &mut Ctx, root: NodeId, seg: &TcpSeg, seq: u32) {
+    cx.tree().close_to(root);
+    let d = (!seg.from_client) as usize;
+    let Some(st) = cx.session.tcp.stream_mut(seg.stream) else { return };
+    let AppSlot::Some(app) = st.apps[d] else { return };
+    if !st.reasm[d].continues_at(seq) {
+        return;
+    }
+    let mut r = std::mem::take(&mut st.reasm[d]);
+    let mut calls = Calls::default();
+    flush_at_fin(cx, &mut r, app, seg, &mut calls);
+    if let Some(st) = cx.session.tcp.stream_mut(seg.stream) {
+        st.reasm[d] = r;
+    }
+    if let Some(rec) = cx.session.tcp.current() {
+        rec.app = Some(app);
+        rec.calls = calls;
+    }
+}
+
+/// Hands the incomplete message to the application once more when the
+/// sender closes its direction: a body that runs until the close (HTTP
+/// without a length) is complete now. The FIN's frame is listed among the
+/// segments, with no data when it carried none (Wireshark's `#8(0)`).
+fn flush_at_fin(cx: &mut Ctx, r: &mut Reasm, app: App, seg: &TcpSeg, calls: &mut Calls) -> bool {
+    if r.pending().is_empty() {
+        return false;
+    }
+    let frame = cx.meta.number;
+    let (pdu, mut segs) = r.take_pending();
+    r.set_need(None);
+    if segs.last().map(|s| s.0) != Some(frame) {
+        segs.push((frame, 0));
+    }
+    let (res, kept) = reassembled(cx, app, seg, pdu, &segs, true);
+    if matches!(res, Pdu::NeedMore { offset: 0, .. }) {
+        return false;
+    }
+    if let Some(id) = kept.and_then(|pdu| cx.session.tcp.store_pdu(frame, &pdu, &segs)) {
+        calls.push(AppCall::Reassembled(id));
+    }
+    true
+}
+
+fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
+    let d = (!seg.from_client) as usize;
+    let frame = cx.meta.number;
+    let bytes = p.tail(0);
+    let frame_off = (cx.out.tree.source() == FRAME).then(|| p.abs(0) as u32);
+    let tbl = &mut cx.session.tcp;
+    let Some(st) = tbl.stream_mut(seg.stream) else {
+        cx.tree().close_to(root);
+        dispatch::data(cx, p);
+        return;
+    };
+    if matches!(st.apps[d], AppSlot::Undecided) && !bytes.is_empty() {
+        let a = dispatch::tcp_app(seg.sport, seg.dport, bytes);
+        for slot in st.apps.iter_mut().filter(|s| matches!(s, AppSlot::Undecided)) {
+            *slot = a;
+        }
+    }
+    let app = match st.apps[d] {
+        AppSlot::Some(f) => Some(f),
+        _ => None,
+    };
+    // A segment cut by the snap length cannot be put in the stream.
+    let accept = if bytes.len() < p.reported_len() {
+        Accept::Old
+    } else {
+        st.reasm[d].accept(frame, frame_off, seq, bytes)
+    };
+    let mut ready = Vec::new();
+    if let Accept::InOrder { .. } = accept {
+        while let Some(h) = st.reasm[d].take_ready() {
+            ready.push(h);
+        }
+    }
+    let mut r = std::mem::take(&mut st.reasm[d]);
+    if let Accept::InOrder { skip, .. } = accept {
+        tbl.add_chunk(seg.stream, seg.from_client, frame, frame_off.map(|o| o + skip as u32), &bytes[skip..]);
+    }
+    for h in &ready {
+        tbl.add_chunk(seg.stream, seg.from_client, h.frame, h.frame_off, &h.data);
+    }
+
+    let mut out = Outcome::default();
+    match (app, accept) {
+        (None, _) => {
+            cx.tree().close_to(root);
+            dispatch::data(cx, p);
+            out.calls.push(AppCall::Data);
+        }
+        (Some(_), Accept::Old | Accept::Held) => {
+            cx.tree().close_to(root);
+        }
+        (Some(app), Accept::InOrder { skip, .. }) => {
+            let continues = !r.pending().is_empty() || !ready.is_empty();
+            if continues {
+                segment_data(cx, p);
+                out.segment_data = true;
+            }
+            cx.tree().close_to(root);
+            let mark = cx.out.tree.nodes.len();
+            let mut disowned = false;
+            if let Ok(b) = p.from(skip) {
+                disowned |= deliver(cx, &mut r, app, seg, frame, &bytes[skip..], Some((b, skip)), &mut out);
+            }
+            for h in ready {
+                if disowned {
+                    break;
+                }
+                disowned |= deliver(cx, &mut r, app, seg, h.frame, &h.data, None, &mut out);
+            }
+            if seg.fin && !disowned {
+                out.shown |= flush_at_fin(cx, &mut r, app, seg, &mut out.calls);
+            }
+            if disowned {
+                r.clear_pending();
+                if let Some(st) = cx.session.tcp.stream_mut(seg.stream) {
+                    st.apps[d] = AppSlot::None;
+                }
+            }
+            if out.partial && !out.segment_data && cx.out.tree.nodes.len() == mark && cx.full {
+                // The first bytes of a message: note them in the TCP
+                // subtree, which nothing has followed yet.
+                append_child(cx, root, &SEGMENT_DATA, p.range(0, p.len()), format!("TCP segment data ({} bytes)", p.len()));
+            }
+        }
+    }
+    if let Some(st) = cx.session.tcp.stream_mut(seg.stream) {
+        st.reasm[d] = r;
+    }
+    let partial = out.partial && !out.shown && out.calls.is_empty();
+    if partial {
+        partial_note(cx);
+    }
+    if let Some(rec) = cx.session.tcp.current() {
+        rec.app = app;
+        rec.partial = partial;
+        rec.calls = out.calls;
+    }
+}
+
+/// Feeds in-order bytes to the application, completing and starting
+/// messages. `frame_buf`: the bytes as a view of the frame (and their
+/// offset in the payload), when they are this frame's own. Returns true when
+/// the application disowned the stream.
+#[allow(clippy::too_many_arguments)]
+fn deliver(
+    cx: &mut Ctx,
+    r: &mut Reasm,
+    app: App,
+    seg: &TcpSeg,
+    frame: u32,
+    bytes: &[u8],
+    frame_buf: Option<(Buf, usize)>,
+    out: &mut Outcome,
+) -> bool {
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        let rest = &bytes[pos..];
+        if r.pending().is_empty() {
+            if let Some((b, base)) = frame_buf {
+                let Ok(view) = b.from(pos) else { return false };
+                let call = AppCall::Payload { off: (base + pos) as u32, len: rest.len() as u32 };
+                match dispatch::tcp_port(cx, Some(app), seg, view) {
+                    Pdu::Done(_) => {
+                        out.calls.push(call);
+                        out.shown = true;
+                        return false;
+                    }
+                    Pdu::NotMine => {
+                        out.calls.push(AppCall::Data);
+                        return true;
+                    }
+                    Pdu::NeedMore { offset, more } => {
+                        let offset = offset.min(rest.len());
+                        if offset > 0 {
+                            out.calls.push(call);
+                            out.shown = true;
+                        }
+                        out.partial = true;
+                        if r.append_pending(frame, &rest[offset..]) {
+                            r.set_need(more.filter(|&k| k > 0));
+                        }
+                        return false;
+                    }
+                }
+            }
+        }
+        let take = r.need().map_or(rest.len(), |k| k.min(rest.len()));
+        if !r.append_pending(frame, &rest[..take]) {
+            return false;
+        }
+        pos += take;
+        if let Some(k) = r.need() {
+            if take < k {
+                r.set_need(Some(k - take));
+                out.partial = true;
+                return false;
+            }
+        }
+        let (pdu, segs) = r.take_pending();
+        let (res, kept) = reassembled(cx, app, seg, pdu, &segs, true);
+        match res {
+            Pdu::NeedMore { offset: 0, more } => {
+                r.put_pending(kept.unwrap_or_default(), segs);
+                r.set_need(more.filter(|&k| k > 0));
+                out.partial = true;
+            }
+            Pdu::NeedMore { offset, more } => {
+                let pdu = kept.unwrap_or_default();
+                out.shown = true;
+                if let Some(id) = cx.session.tcp.store_pdu(cx.meta.number, &pdu, &segs) {
+                    out.calls.push(AppCall::Reassembled(id));
+                }
+                r.put_pending(pdu, segs);
+                r.consume_pending(offset);
+                r.set_need(more.filter(|&k| k > 0));
+                out.partial = true;
+            }
+            Pdu::Done(_) | Pdu::NotMine => {
+                if let Some(pdu) = kept {
+                    out.shown = true;
+                    if let Some(id) = cx.session.tcp.store_pdu(cx.meta.number, &pdu, &segs) {
+                        out.calls.push(AppCall::Reassembled(id));
+                    }
+                }
+                r.set_need(None);
+                if matches!(res, Pdu::NotMine) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Calls the application on a reassembled message shown as its own data
+/// source. When it asks for more bytes before dissecting anything, the
+/// source and segment list are taken back (`rollback`) and the bytes are
+/// returned for the caller to keep. Returns the result and the bytes.
+fn reassembled(
+    cx: &mut Ctx,
+    app: App,
+    seg: &TcpSeg,
+    pdu: Vec<u8>,
+    segs: &[(u32, u32)],
+    rollback: bool,
+) -> (Pdu, Option<Vec<u8>>) {
+    let mark = cx.out.tree.mark();
+    let prev = cx.out.tree.source();
+    let id = cx.out.add_source("Reassembled TCP", Vec::new());
+    cx.out.tree.set_source(id);
+    segment_list(cx, &pdu, segs);
+    let res = dispatch::tcp_port(cx, Some(app), seg, Buf::new(&pdu, pdu.len()));
+    cx.out.tree.set_source(prev);
+    if rollback && matches!(res, Pdu::NeedMore { offset: 0, .. }) {
+        cx.out.tree.rollback(mark);
+        cx.out.sources.truncate(id as usize - 1);
+        return (res, Some(pdu));
+    }
+    let keep = pdu.clone();
+    if let Some(s) = cx.out.sources.get_mut(id as usize - 1) {
+        s.bytes = pdu;
+    }
+    (res, Some(keep))
+}
+
+/// `[N Reassembled TCP Segments (L bytes): #4(100), #6(200)]`.
+fn segment_list(cx: &mut Ctx, pdu: &[u8], segs: &[(u32, u32)]) {
+    let n = pdu.len();
+    let mut label = format!("[{} Reassembled TCP Segments ({n} bytes):", segs.len());
+    for (i, (f, l)) in segs.iter().enumerate() {
+        label.push_str(if i == 0 { " " } else { ", " });
+        label.push_str(&format!("#{f}({l})"));
+    }
+    label.push(']');
+    let t = cx.tree();
+    let root = t.open(&SEGMENTS, 0..n, Value::None);
+    t.set_flags(root, GENERATED);
+    t.set_text(root, label);
+    let mut at = 0usize;
+    for &(f, l) in segs {
+        let l = l as usize;
+        let s = t.generated(&SEGMENT, at..at + l, Value::FrameNum(f));
+        t.set_text(s, format_args!("[Frame: {f}, payload: {at}-{} ({l} bytes)]", (at + l).saturating_sub(1)));
+        at += l;
+    }
+    let c = t.generated(&SEGMENT_COUNT, 0..0, Value::UInt(segs.len() as u64));
+    t.set_text(c, format_args!("[Segment count: {}]", segs.len()));
+    let l = t.generated(&REASSEMBLED_LENGTH, 0..0, Value::UInt(n as u64));
+    t.set_text(l, format_args!("[Reassembled TCP length: {n}]"));
+    let d = t.generated(&REASSEMBLED_DATA, 0..n, Value::None);
+    let mut hex = String::new();
+    for b in pdu.iter().take(36) {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    if n > 36 {
+        hex.push('…');
+    }
+    t.set_text(d, format_args!("[Reassembled TCP Data: {hex}]"));
+    t.close();
+}
+
+fn segment_data(cx: &mut Ctx, p: Buf) {
+    if cx.full {
+        let t = cx.tree();
+        let id = t.add(&SEGMENT_DATA, p.range(0, p.len()), Value::None);
+        t.set_text(id, format_args!("TCP segment data ({} bytes)", p.len()));
+    }
+}
+
+/// Adds an item at the end of `parent`'s subtree after it was closed; only
+/// valid while nothing has been added after that subtree.
+fn append_child(cx: &mut Ctx, parent: NodeId, field: Field, range: std::ops::Range<usize>, text: String) {
+    let t = cx.tree();
+    let Some(depth) = t.nodes.get(parent).map(|n| n.depth + 1) else { return };
+    let id = t.add(field, range, Value::None);
+    if let Some(n) = t.nodes.get_mut(id) {
+        n.depth = depth;
+    }
+    t.set_text(id, text);
+}
+
+fn partial_note(cx: &mut Ctx) {
+    cx.out.cols.set_protocol("TCP");
+    let cols = &mut cx.out.cols;
+    if !cols.info.is_empty() || cols.info_deferred {
+        cols.info.push(' ');
+    }
+    cols.info.push_str(PARTIAL_NOTE);
+}
+
+/// Repeats the first pass's calls for this frame.
+fn revisit(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg) {
+    let frame = cx.meta.number;
+    let Some(rec) = cx.session.tcp.frame(frame) else {
+        cx.tree().close_to(root);
+        return;
+    };
+    let in_pdu = rec.calls.as_slice().iter().any(|c| match c {
+        AppCall::Reassembled(id) => cx
+            .session
+            .tcp
+            .pdu(*id)
+            .is_some_and(|s| s.segments.iter().any(|&(f, _)| f == frame)),
+        _ => false,
+    });
+    if (rec.partial || in_pdu || rec.reassembled_in != 0) && p.reported_len() > 0 {
+        segment_data(cx, p);
+    }
+    if rec.reassembled_in != 0 {
+        let t = cx.tree();
+        let id = t.generated(&REASSEMBLED_IN, p.range(0, 0), Value::FrameNum(rec.reassembled_in));
+        t.set_text(id, format_args!("[Reassembled PDU in frame: {}]", rec.reassembled_in));
+    }
+    cx.tree().close_to(root);
+    for call in rec.calls.as_slice() {
+        match *call {
+            AppCall::Data => dispatch::data(cx, p),
+            AppCall::Payload { off, .. } => {
+                if let Ok(b) = p.from(off as usize) {
+                    dispatch::tcp_port(cx, rec.app, seg, b);
+                }
+            }
+            AppCall::Reassembled(id) => {
+                let (Some(app), Some(stored)) = (rec.app, cx.session.tcp.pdu(id)) else { continue };
+                let bytes = stored.bytes.to_vec();
+                let segs = stored.segments.clone();
+                reassembled(cx, app, seg, bytes, &segs, false);
+            }
+        }
+    }
+    if rec.partial {
+        partial_note(cx);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::dissect::tcp::tests::{frame, frame_dir, run};
+    use crate::dissect::Dissection;
+    use crate::field::{FieldDef, FieldType};
+    use crate::dissect::session::Session;
+
+    static LINE: FieldDef = FieldDef::new("test.line", "Line", FieldType::Bytes);
+
+    /// A protocol of newline-terminated messages.
+    pub(crate) fn lines(cx: &mut Ctx, b: Buf, _seg: &TcpSeg) -> crate::dissect::DResult<Pdu> {
+        let data = b.tail(0);
+        let mut at = 0;
+        while let Some(i) = data[at..].iter().position(|&c| c == b'\n') {
+            cx.tree().add(&LINE, b.range(at, i + 1), Value::None);
+            cx.out.cols.set_protocol("LINE");
+            at += i + 1;
+        }
+        if at < data.len() {
+            return Ok(Pdu::NeedMore { offset: at, more: None });
+        }
+        Ok(Pdu::Done(at))
+    }
+
+    /// Handshake, then the client's payloads (relative seq, bytes) in the
+    /// order given, with `lines` as the stream's application.
+    fn conversation(s: &mut Session, segs: &[(u32, &[u8])]) -> Vec<(Vec<u8>, Dissection)> {
+        s.tcp.keep_chunks = true;
+        let mut out = Vec::new();
+        let hs = [
+            frame(1000, 80, 10, 0, 0x002, 100, &[], &[]),
+            frame_dir(false, 80, 1000, 50, 11, 0x012, 100, &[], &[]),
+            frame(1000, 80, 11, 51, 0x010, 100, &[], &[]),
+        ];
+        for (i, p) in hs.into_iter().enumerate() {
+            let d = run(s, i as u32 + 1, &p, Pass::First);
+            out.push((p, d));
+        }
+        if let Some(st) = s.tcp.stream_mut(0) {
+            st.apps = [AppSlot::Some(App::TestLines); 2];
+        }
+        for (k, (seq, bytes)) in segs.iter().enumerate() {
+            let p = frame(1000, 80, 10 + seq, 51, 0x018, 100, &[], bytes);
+            let d = run(s, k as u32 + 4, &p, Pass::First);
+            out.push((p, d));
+        }
+        out
+    }
+
+    fn labels(d: &Dissection, data: &[u8]) -> Vec<String> {
+        (0..d.tree.nodes.len()).map(|i| d.tree.label(i, d.node_bytes(data, i))).collect()
+    }
+
+    #[test]
+    fn message_over_three_segments() {
+        let mut s = Session::new();
+        let c = conversation(&mut s, &[(1, b"hel"), (4, b"lo wor"), (10, b"ld\nnext\n")]);
+        let (f4, d4) = &c[3];
+        assert!(d4.cols.info.ends_with("Len=3 [TCP segment of a reassembled PDU]"));
+        assert_eq!(d4.cols.protocol, "TCP");
+        assert!(labels(d4, f4).contains(&"TCP segment data (3 bytes)".to_string()));
+        assert!(c[4].1.cols.info.ends_with("[TCP segment of a reassembled PDU]"));
+        let (f6, d6) = &c[5];
+        assert_eq!(d6.sources.len(), 1);
+        assert_eq!(d6.sources[0].bytes, b"hello world\nnext\n");
+        let l6 = labels(d6, f6);
+        assert!(l6.contains(&"[3 Reassembled TCP Segments (17 bytes): #4(3), #5(6), #6(8)]".to_string()));
+        assert_eq!(d6.tree.find(&LINE).count(), 2);
+        assert_eq!(d6.cols.protocol, "LINE");
+        // Revisits: the same tree, and the earlier segment knows where its
+        // message was completed.
+        let again = run(&mut s, 6, f6, Pass::Revisit);
+        assert_eq!(labels(&again, f6), l6);
+        assert_eq!(again.sources[0].bytes, d6.sources[0].bytes);
+        let r4 = run(&mut s, 4, f4, Pass::Revisit);
+        assert!(labels(&r4, f4).contains(&"[Reassembled PDU in frame: 6]".to_string()));
+        assert_eq!(r4.cols.info, d4.cols.info);
+        let follow = s.tcp.follow(0, |n| c.get(n as usize - 1).map(|x| x.0.clone()));
+        let bytes: Vec<u8> = follow.iter().flat_map(|x| x.bytes.clone()).collect();
+        assert_eq!(bytes, b"hello world\nnext\n");
+    }
+
+    /// A protocol of length-prefixed messages (one length byte), which
+    /// says how much is missing.
+    pub(crate) fn prefixed(cx: &mut Ctx, b: Buf, _seg: &TcpSeg) -> crate::dissect::DResult<Pdu> {
+        let data = b.tail(0);
+        let mut at = 0;
+        while at < data.len() {
+            let n = 1 + data[at] as usize;
+            if at + n > data.len() {
+                return Ok(Pdu::NeedMore { offset: at, more: Some(at + n - data.len()) });
+            }
+            cx.tree().add(&LINE, b.range(at, n), Value::None);
+            at += n;
+        }
+        Ok(Pdu::Done(at))
+    }
+
+    proptest::proptest! {
+        /// Any segment order, overlap or gap: no panic, no endless loop, and
+        /// every message dissected at most once.
+        #[test]
+        fn arbitrary_segments_never_panic(
+            segs in proptest::collection::vec((0u32..300, 1usize..40, proptest::bool::ANY), 1..40)
+        ) {
+            let mut s = Session::new();
+            let stream: Vec<u8> = (0..400u32).map(|i| if i % 7 == 0 { 6 } else { i as u8 }).collect();
+            let hs = [
+                frame(1000, 80, 10, 0, 0x002, 100, &[], &[]),
+                frame_dir(false, 80, 1000, 50, 11, 0x012, 100, &[], &[]),
+            ];
+            for (i, p) in hs.iter().enumerate() {
+                run(&mut s, i as u32 + 1, p, Pass::First);
+            }
+            let mut n = 3;
+            let mut found = 0;
+            for (seq, len, second) in segs {
+                if let Some(st) = s.tcp.stream_mut(0) {
+                    if matches!(st.apps[0], AppSlot::Undecided) {
+                        st.apps = [AppSlot::Some(if second { App::TestPrefixed } else { App::TestLines }); 2];
+                    }
+                }
+                let start = seq as usize;
+                let end = (start + len).min(stream.len());
+                let p = frame(1000, 80, 11 + seq, 51, 0x018, 100, &[], &stream[start..end]);
+                let d = run(&mut s, n, &p, Pass::First);
+                found += d.tree.find(&LINE).count();
+                let again = run(&mut s, n, &p, Pass::Revisit);
+                proptest::prop_assert_eq!(again.tree.find(&LINE).count(), d.tree.find(&LINE).count());
+                n += 1;
+            }
+            proptest::prop_assert!(found <= stream.len());
+        }
+    }
+
+    #[test]
+    fn out_of_order_and_retransmitted_bytes_are_delivered_once() {
+        let mut s = Session::new();
+        let c = conversation(&mut s, &[(1, b"ab\n"), (7, b"ef\n"), (4, b"cd\n"), (4, b"cd\n")]);
+        assert_eq!(c[3].1.tree.find(&LINE).count(), 1);
+        assert_eq!(c[4].1.tree.find(&LINE).count(), 0);
+        // The gap filler is dissected from its frame, the held segment
+        // after it from a data source of its own.
+        let (f6, d6) = &c[5];
+        assert_eq!(d6.sources[0].bytes, b"ef\n");
+        assert_eq!(d6.tree.find(&LINE).count(), 2);
+        assert!(labels(d6, f6).contains(&"[1 Reassembled TCP Segments (3 bytes): #5(3)]".to_string()));
+        assert_eq!(c[6].1.tree.find(&LINE).count(), 0);
+        assert!(c[6].1.cols.info.starts_with("[TCP Retransmission]") || c[6].1.cols.info.starts_with("[TCP Spurious"));
+    }
+}
