@@ -10,7 +10,7 @@ mod reader;
 mod records;
 
 pub use index::{PacketStore, StoreSource};
-pub use live::{LiveCapture, LiveError, LiveEvent, LiveOptions, LiveStats, StreamFrom};
+pub use live::{Limits, LiveCapture, LiveError, LiveEvent, LiveOptions, LiveStats, StreamFrom};
 pub use pcap_writer::PcapWriter;
 pub use pcapng_writer::PcapngWriter;
 pub use reader::{Interface, Reader, Record, MAX_PACKET};
