@@ -37,7 +37,7 @@ pub enum CaptureError {
 
 /// gzip's magic number: a compressed capture (`.pcap.gz`, `.pcapng.gz`) is
 /// read through a decoder, as tshark reads it.
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+pub(crate) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Opens a capture for streaming: a path, or `-` for standard input;
 /// gzip-compressed input is decompressed as it is read.

@@ -94,7 +94,7 @@ impl Stream {
         // Whether the stream itself ended (its end or its error), rather
         // than the user, `count` or a closed consumer ending the capture.
         let mut ended = true;
-        match Reader::new(src) {
+        match Reader::new(maybe_gunzip(src)) {
             Err(e) => error = Some(e),
             Ok(mut reader) => {
                 let mut gather = Gather::default();
@@ -160,6 +160,20 @@ impl Stream {
             }
             (e, _) => e.map(|e| format!("{}: {e}", self.name)),
         }
+    }
+}
+
+/// The stream itself, or its decompression when it starts with gzip's
+/// magic (`zcat`-able captures, as tshark reads them). Waiting for the
+/// first bytes happens here, on the reader thread.
+fn maybe_gunzip<R: Read + Send + 'static>(src: R) -> Box<dyn Read + Send> {
+    use std::io::BufRead;
+    let mut b = std::io::BufReader::with_capacity(1 << 16, src);
+    let gz = b.fill_buf().map(|head| head.starts_with(&crate::capture::GZIP_MAGIC)).unwrap_or(false);
+    if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(b))
+    } else {
+        Box::new(b)
     }
 }
 
