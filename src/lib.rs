@@ -5,11 +5,14 @@
 //! formats, the TUI and the traffic generators.
 
 pub mod capture;
+pub mod cli;
 pub mod dissect;
 pub mod field;
 pub mod filter;
 pub mod gen;
 pub mod headless;
+pub mod lab;
+pub mod outcome;
 pub mod output;
 pub mod stats;
 pub mod store;

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::UdpSocket;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -266,4 +266,122 @@ fn dash_d_lists_loopback() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.lines().any(|l| l.ends_with(". lo (Loopback)")), "{text}");
     assert!(text.lines().any(|l| l.contains(". any")), "{text}");
+}
+
+/// Runs wirelens until it exits by itself, sending datagrams to `port`
+/// (and to `other`) every few milliseconds meanwhile; returns its status,
+/// standard output and standard error lines.
+fn run_while_sending(args: &[&str], port: u16, other: u16) -> (std::process::ExitStatus, String, Vec<String>) {
+    let (mut child, err) = spawn_capture(args);
+    let mut n = 0u32;
+    while child.try_wait().unwrap().is_none() {
+        assert!(n < 20_000, "wirelens did not stop by itself: {args:?}");
+        send(other, b"not for us");
+        send(port, format!("dgram-{n:05}").as_bytes());
+        n += 1;
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let status = wait_exit(&mut child);
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    (status, stdout, err.iter().collect())
+}
+
+#[test]
+fn trailing_words_are_the_capture_filter_and_q_prints_no_packets() {
+    let (_sock, port) = free_port();
+    let (_other, other_port) = free_port();
+    let filter = format!("udp dst port {port}");
+    let (status, out, err) = run_while_sending(&["-i", "lo", "-c", "3", "-P", &filter], port, other_port);
+    assert!(status.success(), "{err:?}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines.iter().all(|l| l.contains(&format!("→ {port} Len=11"))), "the trailing capture filter was not applied:\n{out}");
+
+    let (status, out, err) = run_while_sending(&["-i", "lo", "-q", "-c", "3", "-f", &filter], port, other_port);
+    assert!(status.success(), "{err:?}");
+    assert_eq!(out, "", "-q printed packet lines");
+    assert!(err.contains(&"3 packets captured".to_string()), "{err:?}");
+}
+
+#[test]
+fn a_trailing_display_filter_applies_to_a_file() {
+    let out = Command::new(BIN).args(["-r", "sample-captures/web.pcap", "-P", "http.response"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.lines().all(|l| l.contains("HTTP/1.1 ")), "{text}");
+    let out = Command::new(BIN).args(["-r", "sample-captures/web.pcap", "-Y", "http", "tcp"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a filter given twice is an error");
+}
+
+/// Packets in a capture file as tshark reads it, which must read it whole.
+fn tshark_count(path: &Path) -> usize {
+    let out = Command::new("tshark").args(["-n", "-r", path.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // tshark warns when run as root; anything else it says is a problem.
+    let complaints: Vec<&str> = stderr.lines().filter(|l| !l.contains("Running as user") && !l.trim().is_empty()).collect();
+    assert!(out.status.success() && complaints.is_empty(), "tshark on {}: {stderr}", path.display());
+    String::from_utf8_lossy(&out.stdout).lines().count()
+}
+
+#[test]
+fn a_ring_buffer_keeps_its_newest_files_each_valid() {
+    if !tshark_available() {
+        eprintln!("tshark is not installed; skipped");
+        return;
+    }
+    let (_sock, port) = free_port();
+    let (_other, other_port) = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("ring.pcapng");
+    let filter = format!("udp dst port {port}");
+    let args = ["-i", "lo", "-f", &filter, "-w", base.to_str().unwrap(), "-b", "packets:5", "-b", "files:3", "-a", "packets:17"];
+    let (status, _, err) = run_while_sending(&args, port, other_port);
+    assert!(status.success(), "{err:?}");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(files.len(), 3, "files:3 keeps three files: {names:?}");
+    // dumpcap's names: ring_NNNNN_YYYYmmddHHMMSS.pcapng, numbered 2 to 4.
+    for (name, n) in names.iter().zip(2..) {
+        let stamp = name.strip_prefix(&format!("ring_{n:05}_")).and_then(|r| r.strip_suffix(".pcapng"));
+        assert!(stamp.is_some_and(|s| s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit())), "{name}");
+    }
+    let counts: Vec<usize> = files.iter().map(|f| tshark_count(f)).collect();
+    assert_eq!(counts, [5, 5, 2], "packets:5 per file, 17 in all: {names:?}");
+}
+
+#[test]
+fn autostop_ends_the_capture_and_the_file_is_valid() {
+    if !tshark_available() {
+        eprintln!("tshark is not installed; skipped");
+        return;
+    }
+    let (_sock, port) = free_port();
+    let (_other, other_port) = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let filter = format!("udp dst port {port}");
+
+    // filesize:1 is 1000 bytes: the packet that crosses it is the last.
+    let file = dir.path().join("size.pcap");
+    let (status, _, err) = run_while_sending(&["-i", "lo", "-f", &filter, "-w", file.to_str().unwrap(), "-a", "filesize:1"], port, other_port);
+    assert!(status.success(), "{err:?}");
+    let n = tshark_count(&file);
+    let size = std::fs::metadata(&file).unwrap().len();
+    assert!(size >= 1000 + 24 && size < 1000 + 24 + 16 + 60, "{size} bytes, {n} packets");
+
+    // duration:1 stops a second after the start.
+    let file = dir.path().join("time.pcapng");
+    let start = Instant::now();
+    let (status, _, err) = run_while_sending(&["-i", "lo", "-f", &filter, "-w", file.to_str().unwrap(), "-a", "duration:1"], port, other_port);
+    assert!(status.success(), "{err:?}");
+    assert!(start.elapsed() < Duration::from_secs(20), "duration:1 took {:?}", start.elapsed());
+    assert!(tshark_count(&file) > 0);
+    // -w NAME.pcapng writes pcapng, with the interface's name.
+    let out = Command::new("tshark").args(["-r", file.to_str().unwrap(), "-c", "1", "-T", "fields", "-e", "frame.interface_name"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "lo");
+    let mut r = Reader::new(std::fs::File::open(&file).unwrap()).unwrap();
+    assert!(r.is_pcapng(), "-w NAME.pcapng wrote pcap");
+    assert!(r.next_packet().unwrap().is_some());
 }

@@ -47,10 +47,10 @@ fn timed_lines(child: &mut Child) -> mpsc::Receiver<(Instant, String)> {
     rx
 }
 
-fn check_first_line_comes_before_the_writer_ends(args: &[&str], child: &mut Child, start: Instant) {
+fn check_first_line_comes_before_the_writer_ends(args: &[&str], child: &mut Child, start: Instant, expect: &str) {
     let lines = timed_lines(child);
     let (at, first) = lines.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| panic!("{args:?}: no line at all"));
-    assert!(first.contains("UDP"), "{args:?}: unexpected first line {first:?}");
+    assert!(first.contains(expect), "{args:?}: unexpected first line {first:?}");
     assert!(
         at.duration_since(start) < PAUSE,
         "{args:?}: the first packet was printed {:?} after it was sent, only once the writer went on",
@@ -62,14 +62,47 @@ fn check_first_line_comes_before_the_writer_ends(args: &[&str], child: &mut Chil
     assert!(status.success(), "{args:?}: exit status {status}");
 }
 
-fn run_on_stdin(args: &[&str]) {
+fn run_on_stdin(args: &[&str], expect: &str) {
     let mut child = Command::new(BIN).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let (start, writer) = slow_writer(child.stdin.take().unwrap());
-    check_first_line_comes_before_the_writer_ends(args, &mut child, start);
+    check_first_line_comes_before_the_writer_ends(args, &mut child, start, expect);
     writer.join().unwrap();
 }
 
 #[test]
 fn dash_i_dash_prints_each_packet_as_it_arrives() {
-    run_on_stdin(&["-i", "-", "-P"]);
+    run_on_stdin(&["-i", "-", "-P"], "UDP");
+}
+
+#[test]
+fn dash_r_dash_on_a_pipe_prints_each_packet_as_it_arrives() {
+    run_on_stdin(&["-r", "-", "-P"], "UDP");
+    run_on_stdin(&["-r", "-", "-T", "fields", "-e", "frame.number", "-e", "udp.srcport", "-e", "udp.payload"], "1\t60102\t");
+}
+
+#[test]
+fn a_fifo_is_followed_as_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("capture.fifo");
+    let ok = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(ok.success(), "mkfifo failed");
+    let args = ["-r", fifo.to_str().unwrap(), "-P"];
+    let mut child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    // Opening the FIFO for writing waits for the reader: wirelens is there.
+    let writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    let (start, t) = slow_writer(writer);
+    check_first_line_comes_before_the_writer_ends(&args, &mut child, start, "UDP");
+    t.join().unwrap();
+}
+
+#[test]
+fn a_stream_needing_the_whole_capture_is_read_whole() {
+    // -2 looks ahead, so it prints once the stream has ended: all the
+    // packets, as the file gives them.
+    let data = std::fs::read("sample-captures/udp-upper.pcap").unwrap();
+    let mut child = Command::new(BIN).args(["-r", "-", "-2", "-P"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(&data).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let want = Command::new(BIN).args(["-r", "sample-captures/udp-upper.pcap", "-2", "-P"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&want.stdout));
 }

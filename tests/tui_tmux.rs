@@ -379,3 +379,37 @@ fn with_no_file_and_no_interface_a_picker_starts_a_live_capture() {
     let text = String::from_utf8_lossy(&written.stdout);
     assert!(written.status.success() && text.contains("47913"), "{text}");
 }
+
+/// A pipe into `-r -` and a FIFO read with `-r`: the inspector draws before
+/// the first byte (and `q` works then), shows the first packet while the
+/// writer waits, and says when the stream has ended.
+#[test]
+fn a_pipe_is_followed_as_it_arrives_and_its_end_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("c.fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success(), "mkfifo failed");
+    let Some(s) = Session::start("fifo", &format!("-r {}", fifo.display())) else { return };
+    s.wait_for("Packets: 0");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+    drop(s);
+
+    // A writer that sends the header and one packet, waits, then the rest.
+    let data = std::fs::read(sample("udp-upper.pcap")).unwrap();
+    let len = u32::from_le_bytes(data[32..36].try_into().unwrap()) as usize;
+    let first_end = 24 + 16 + len;
+    let script = dir.path().join("slow.sh");
+    std::fs::write(dir.path().join("head"), &data[..first_end]).unwrap();
+    std::fs::write(dir.path().join("rest"), &data[first_end..]).unwrap();
+    let d = dir.path().display();
+    std::fs::write(&script, format!("cat {d}/head; sleep 4; cat {d}/rest\n")).unwrap();
+    let Some(s) = Session::launch("pipe", &format!("sh {} |", script.display()), "-r -", "sleep 30") else { return };
+    let start = Instant::now();
+    let screen = s.wait_for("60102 → 12000");
+    assert!(start.elapsed() < Duration::from_secs(4), "the first packet came only after the writer went on:\n{screen}");
+    assert!(screen.contains("Packets: 1"), "{screen}");
+    let screen = s.wait_for("End of stream");
+    assert!(screen.contains("Packets: 4"), "{screen}");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}

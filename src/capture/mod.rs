@@ -10,7 +10,7 @@ mod reader;
 mod records;
 
 pub use index::{PacketStore, StoreSource};
-pub use live::{LiveCapture, LiveError, LiveEvent, LiveOptions, LiveStats, StreamFrom};
+pub use live::{Limits, LiveCapture, LiveError, LiveEvent, LiveOptions, LiveStats, StreamFrom};
 pub use pcap_writer::PcapWriter;
 pub use pcapng_writer::PcapngWriter;
 pub use reader::{Interface, Reader, Record, MAX_PACKET};
@@ -37,7 +37,7 @@ pub enum CaptureError {
 
 /// gzip's magic number: a compressed capture (`.pcap.gz`, `.pcapng.gz`) is
 /// read through a decoder, as tshark reads it.
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+pub(crate) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Opens a capture for streaming: a path, or `-` for standard input;
 /// gzip-compressed input is decompressed as it is read.

@@ -1,11 +1,7 @@
-//! `wirelens lab <kind>`: one command per socket lab. Starts a live capture
-//! on `lo` filtered to the lab's port, runs the lab's server and client, and
-//! shows the packets with the lab's display filter: printed as `-P` does with
-//! `--headless`, else in the inspector once the exchange is over.
+//! The socket labs of `wirelens lab <kind>`: each lab's generator, its
+//! capture and display filters and the hint of what to look for. The
+//! runner that captures and shows them is `crate::lab`, above the UI.
 
-use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
@@ -13,9 +9,6 @@ use clap::Parser;
 
 use super::common::{self, Log};
 use super::{dns, smtp, Gen};
-use crate::capture::{LiveCapture, LiveOptions};
-use crate::filter::Filter;
-use crate::headless::{self, Format, Printer};
 
 /// Run a socket lab on loopback: live capture, server and client, and the
 /// packets with the lab's display filter.
@@ -155,7 +148,8 @@ struct GenLine {
 
 /// A lab ready to run: its generator with arguments, and what to capture and show.
 pub struct Prepared {
-    gen: Gen,
+    /// The generator that makes the lab's traffic.
+    pub gen: Gen,
     pub name: &'static str,
     /// BPF filter for the capture.
     pub capture_filter: String,
@@ -203,71 +197,10 @@ impl Prepared {
     }
 }
 
-pub fn run(args: &Args) -> anyhow::Result<()> {
-    common::catch_ctrl_c();
-    let lab = args.kind.prepare(args.port, &args.gen_args)?;
-    let display = lab.display_filter.clone();
-    let filter = Filter::compile(&display).map_err(|e| anyhow::anyhow!("display filter {display:?}: {e:?}"))?;
-    let opts = LiveOptions {
-        iface: "lo".into(),
-        filter: Some(lab.capture_filter.clone()),
-        snaplen: 0,
-        write_to: None,
-        ..LiveOptions::default()
-    };
-    eprintln!("lab {}: capturing on lo ({}), display filter {display}", lab.name, lab.capture_filter);
-    if args.headless {
-        eprintln!("Look for: {}", lab.hint);
-        headless_lab(&opts, lab.gen, &filter)
-    } else {
-        inspector_lab(&opts, lab)
-    }
-}
-
-/// Prints the lab's packets as -P does until the generator is done.
-fn headless_lab(opts: &LiveOptions, gen: Gen, filter: &Filter) -> anyhow::Result<()> {
-    let (cap, rx) = LiveCapture::start(opts)?;
-    let done = Arc::new(AtomicBool::new(false));
-    let flag = done.clone();
-    // The generator's own output would mix with the packets: it goes to stderr.
-    let worker = thread::spawn(move || {
-        let result = super::run_with(&gen, &Log::stderr());
-        // Let the last packets (the final ACK) reach the capture.
-        thread::sleep(Duration::from_millis(300));
-        flag.store(true, Ordering::SeqCst);
-        result
-    });
-    let printer = Printer::new(&Format::Summary, false, false, Some(filter), false);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let end = headless::run_live(cap, rx, Some(printer), &done, &mut out)?;
-    out.flush()?;
-    let generated = worker.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
-    eprintln!("{} packets captured, {} dropped", end.stats.captured, end.stats.dropped);
-    if let Some(e) = end.error {
-        anyhow::bail!("capture stopped: {e}");
-    }
-    generated
-}
-
-/// Opens the live inspector, with the lab's hint above its status bar, and
-/// runs the generator behind it, so the packets appear while the user
-/// watches; quitting stops the generator.
-fn inspector_lab(opts: &LiveOptions, lab: Prepared) -> anyhow::Result<()> {
-    let (display, hint) = (lab.display_filter.clone(), lab.hint);
-    // The inspector starts its capture before it draws: give it that moment.
-    // The terminal belongs to the inspector: the generator's lines are not shown.
-    let worker = lab.spawn_quiet(Duration::from_millis(500));
-    let shown = crate::tui::run_lab(opts, &display, hint);
-    common::interrupt();
-    let generated = worker.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
-    shown?;
-    generated
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filter::Filter;
     use clap::ValueEnum;
 
     #[test]

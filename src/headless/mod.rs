@@ -18,6 +18,7 @@ use crate::capture::{self, Interface, LiveCapture, LiveEvent, LiveStats, PacketS
 use crate::dissect::{dissect_frame, Arrivals, Depth, Dissection, FrameMeta, Pass};
 use crate::field::{Field, FieldType};
 use crate::filter::Filter;
+use crate::outcome::Outcome;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::dissect::session::Session;
 use crate::stats::Stats;
@@ -242,9 +243,13 @@ fn depth_for(format: &Format, verbose: bool, filter: Option<&Filter>, stats: boo
     }
 }
 
-/// What a run ended with: a clean end of file, or damage after some packets
-/// (already printed).
-pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), String>> {
+/// Prints the capture `opts.path` names. It ends in success at its end,
+/// or fails on damage after printing every packet before it.
+pub fn run(opts: &Options, out: &mut impl Write) -> Outcome {
+    Outcome::of(print_file(opts, out))
+}
+
+fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let stats = Stats::new(&opts.stats, opts.filter.as_ref()).map_err(anyhow::Error::msg)?;
     if opts.two_pass {
         let mut store = PacketStore::index_file(&opts.path, |_| true)?;
@@ -258,8 +263,8 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
         printer.two_pass(&store, out)?;
         printer.finish(out)?;
         return Ok(match store.error {
-            Some(e) => Err(format!("{}: {e}", opts.path)),
-            None => Ok(()),
+            Some(e) => Outcome::Failure(format!("{}: {e}", opts.path)),
+            None => Outcome::Success,
         });
     }
     let mut reader = capture::open_stream(&opts.path)?;
@@ -279,13 +284,14 @@ pub fn run(opts: &Options, out: &mut impl Write) -> anyhow::Result<Result<(), St
             Ok(None) => break,
             Err(e) => {
                 printer.finish(out)?;
-                return Ok(Err(format!("{}: {e}", opts.path)));
+                return Ok(Outcome::Failure(format!("{}: {e}", opts.path)));
             }
         };
         printer.packet(&rec, iface, data, out)?;
     }
     printer.finish(out)?;
-    Ok(Ok(()))
+    out.flush()?;
+    Ok(Outcome::Success)
 }
 
 /// How a live run ended: libpcap's final counts, and the error that stopped
@@ -304,9 +310,10 @@ pub fn run_live(
     rx: Receiver<LiveEvent>,
     mut printer: Option<Printer>,
     stop: &AtomicBool,
+    flush_each: bool,
     out: &mut impl Write,
 ) -> std::io::Result<LiveEnd> {
-    let mut iface = cap.interface().clone();
+    let mut ifaces = vec![cap.interface().clone()];
     let mut end = LiveEnd { stats: LiveStats::default(), error: None };
     loop {
         // Flushing only when nothing is waiting shows each packet as it
@@ -330,11 +337,21 @@ pub fn run_live(
         match ev {
             LiveEvent::Packet { record, data, .. } => {
                 if let Some(p) = &mut printer {
-                    p.packet(&record, &iface, &data, out)?;
+                    p.packet(&record, ifaces.get(record.iface as usize).unwrap_or(&ifaces[0]), &data, out)?;
+                    if flush_each {
+                        out.flush()?;
+                    }
                 }
             }
             LiveEvent::Stats(_) => {}
-            LiveEvent::Interface(i) => iface = i,
+            LiveEvent::Interfaces { list, pcapng } => {
+                if !list.is_empty() {
+                    ifaces = list;
+                }
+                if let Some(p) = &mut printer {
+                    p.arrivals = Arrivals::new(pcapng);
+                }
+            }
             LiveEvent::Error(e) => end.error = Some(e),
         }
         if stop.load(Ordering::Relaxed) {

@@ -14,6 +14,7 @@ use super::route::Router;
 use super::{Format, Options, Printer};
 use crate::capture::Reader;
 use crate::dissect::{Arrivals, FrameMeta, Pass};
+use crate::outcome::Outcome;
 
 /// Packets per batch: enough that handing a batch over costs little per
 /// packet, few enough that the workers start early and memory stays small.
@@ -104,7 +105,7 @@ pub fn run<R: Read>(
     reader: &mut Reader<R>,
     workers: usize,
     out: &mut impl Write,
-) -> anyhow::Result<Result<(), String>> {
+) -> anyhow::Result<Outcome> {
     let pcapng = reader.is_pcapng();
     std::thread::scope(|s| {
         let mut lanes = Vec::with_capacity(workers);
@@ -125,7 +126,7 @@ pub fn run<R: Read>(
         let mut router = Router::new(workers);
         let mut arrivals = Arrivals::new(pcapng);
         let mut pending: VecDeque<Vec<u8>> = VecDeque::new();
-        let mut end = Ok(());
+        let mut end = Outcome::Success;
         let mut done = false;
         while !done {
             let mut batches: Vec<Batch> = lanes.iter_mut().map(|l| l.spare.take().unwrap_or_default()).collect();
@@ -147,7 +148,7 @@ pub fn run<R: Read>(
                     }
                     Ok(None) => done = true,
                     Err(e) => {
-                        end = Err(format!("{}: {e}", opts.path));
+                        end = Outcome::Failure(format!("{}: {e}", opts.path));
                         done = true;
                     }
                 }

@@ -9,6 +9,7 @@
 use std::hash::BuildHasher;
 use std::net::IpAddr;
 
+use crate::dissect::numbers::{ethertype, ipproto, linktype};
 use crate::dissect::session::{ConvKey, HashMap};
 
 /// An IP datagram's fragments: source, destination, identification and
@@ -106,25 +107,25 @@ impl Router {
 fn link(linktype: u32, b: &[u8]) -> Conv {
     let conv = || -> Option<Conv> {
         match linktype {
-            0 => {
+            linktype::NULL => {
                 let raw = u32::from_le_bytes(b.get(0..4)?.try_into().ok()?);
                 let v = if raw & 0xffff_0000 != 0 { raw.swap_bytes() } else { raw };
-                if v > 1500 {
-                    return ethertype(v as u16, tail(b, 4)?, 0);
+                if v > u32::from(ethertype::MAX_LENGTH) {
+                    return ethertype_payload(v as u16, tail(b, 4)?, 0);
                 }
                 family(v, tail(b, 4)?)
             }
-            108 => family(be32(b, 0)?, tail(b, 4)?),
-            1 => ethernet(b.get(12..)?, 0),
-            12 | 14 | 101 => match b.first()? >> 4 {
+            linktype::LOOP => family(be32(b, 0)?, tail(b, 4)?),
+            linktype::ETHERNET => ethernet(b.get(12..)?, 0),
+            linktype::RAW_12 | linktype::RAW_14 | linktype::RAW => match b.first()? >> 4 {
                 4 => ipv4(b, false, 0),
                 6 => ipv6(b, false, 0),
                 _ => None,
             },
-            228 => ipv4(b, false, 0),
-            229 => ipv6(b, false, 0),
-            113 => sll(be16(b, 2)?, be16(b, 14)?, tail(b, 16)?),
-            276 => sll(be16(b, 8)?, be16(b, 0)?, tail(b, 20)?),
+            linktype::IPV4 => ipv4(b, false, 0),
+            linktype::IPV6 => ipv6(b, false, 0),
+            linktype::LINUX_SLL => sll(be16(b, 2)?, be16(b, 14)?, tail(b, 16)?),
+            linktype::LINUX_SLL2 => sll(be16(b, 8)?, be16(b, 0)?, tail(b, 20)?),
             _ => None,
         }
     };
@@ -143,35 +144,35 @@ fn family(v: u32, b: &[u8]) -> Option<Conv> {
 fn sll(hatype: u16, proto: u16, b: &[u8]) -> Option<Conv> {
     match (proto, hatype) {
         (..=1500, _) => None,
-        (0x0800, HATYPE_GRE) => ipv4(b, false, 0),
-        (0x86dd, HATYPE_GRE) => ipv6(b, false, 0),
+        (ethertype::IPV4, HATYPE_GRE) => ipv4(b, false, 0),
+        (ethertype::IPV6, HATYPE_GRE) => ipv6(b, false, 0),
         (_, HATYPE_GRE) => None,
-        _ => ethertype(proto, b, 0),
+        _ => ethertype_payload(proto, b, 0),
     }
 }
 
 /// `b` starts at an Ethernet frame's type/length field.
 fn ethernet(b: &[u8], depth: u8) -> Option<Conv> {
     let ty = be16(b, 0)?;
-    if ty > 1500 {
-        return ethertype(ty, tail(b, 2)?, depth);
+    if ty > ethertype::MAX_LENGTH {
+        return ethertype_payload(ty, tail(b, 2)?, depth);
     }
     // IEEE 802.3 and 802.2 LLC: only SNAP with an EtherType leads to IP.
     let llc = tail(b, 2)?;
     if llc.get(0..6)? == [0xaa, 0xaa, 0x03, 0, 0, 0] {
-        return ethertype(be16(llc, 6)?, tail(llc, 8)?, depth);
+        return ethertype_payload(be16(llc, 6)?, tail(llc, 8)?, depth);
     }
     None
 }
 
-fn ethertype(ty: u16, b: &[u8], depth: u8) -> Option<Conv> {
+fn ethertype_payload(ty: u16, b: &[u8], depth: u8) -> Option<Conv> {
     match ty {
-        0x0800 => ipv4(b, false, depth),
-        0x86dd => ipv6(b, false, depth),
+        ethertype::IPV4 => ipv4(b, false, depth),
+        ethertype::IPV6 => ipv6(b, false, depth),
         // A VLAN tag's own length field (at most 1500) leads to data only.
-        0x8100 | 0x9100 | 0x88a8 if depth < MAX_DEPTH => match be16(b, 2)? {
+        ethertype::VLAN | ethertype::QINQ_OLD | ethertype::QINQ if depth < MAX_DEPTH => match be16(b, 2)? {
             ..=1500 => None,
-            inner => ethertype(inner, tail(b, 4)?, depth + 1),
+            inner => ethertype_payload(inner, tail(b, 4)?, depth + 1),
         },
         _ => None,
     }
@@ -184,17 +185,17 @@ fn transport(src: IpAddr, dst: IpAddr, proto: u8, b: &[u8], quoted: bool, depth:
         return Some(pair);
     }
     match proto {
-        6 | 17 => Some(Conv::Flow(ConvKey::new(src, be16(b, 0)?, dst, be16(b, 2)?))),
+        ipproto::TCP | ipproto::UDP => Some(Conv::Flow(ConvKey::new(src, be16(b, 0)?, dst, be16(b, 2)?))),
         // An error quotes the datagram that caused it, which the dissector
         // looks up in that datagram's conversation.
-        1 if !quoted && matches!(b.first(), Some(3 | 4 | 5 | 11 | 12)) => {
+        ipproto::ICMP if !quoted && matches!(b.first(), Some(3 | 4 | 5 | 11 | 12)) => {
             Some(tail(b, 8).and_then(|q| ipv4(q, true, depth + 1)).unwrap_or(pair))
         }
-        58 if !quoted && matches!(b.first(), Some(1..=4)) => {
+        ipproto::ICMPV6 if !quoted && matches!(b.first(), Some(1..=4)) => {
             Some(tail(b, 8).and_then(|q| ipv6(q, true, depth + 1)).unwrap_or(pair))
         }
-        4 => ipv4(b, quoted, depth + 1),
-        41 => ipv6(b, quoted, depth + 1),
+        ipproto::IPIP => ipv4(b, quoted, depth + 1),
+        ipproto::IPV6 => ipv6(b, quoted, depth + 1),
         _ => Some(pair),
     }
 }
@@ -230,12 +231,12 @@ fn ipv6(b: &[u8], quoted: bool, depth: u8) -> Option<Conv> {
     let mut rest = &b[40..];
     loop {
         match nxt {
-            0 | 60 | 43 => {
+            ipproto::HOPOPTS | ipproto::DSTOPTS | ipproto::ROUTING => {
                 let len = (*rest.get(1)? as usize + 1) * 8;
                 nxt = *rest.first()?;
                 rest = rest.get(len..)?;
             }
-            44 => {
+            ipproto::FRAGMENT => {
                 let offm = be16(rest, 2)?;
                 let ident = be32(rest, 4)?;
                 let inner = *rest.first()?;
@@ -248,7 +249,7 @@ fn ipv6(b: &[u8], quoted: bool, depth: u8) -> Option<Conv> {
                 let first = if off == 0 { flow(transport(src, dst, inner, rest, quoted, depth)) } else { None };
                 return Some(Conv::Fragment((src, dst, ident, inner), first));
             }
-            59 => return None,
+            ipproto::NONE => return None,
             _ => return transport(src, dst, nxt, rest, quoted, depth),
         }
     }

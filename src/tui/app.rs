@@ -102,6 +102,9 @@ pub struct App {
     /// The interface of a live capture: the list follows new packets while
     /// the last row is selected, and Space pauses the display.
     pub live: Option<String>,
+    /// The live source is a stream (a pipe, a FIFO, ssh): its end is its
+    /// writer's, shown as the end of the stream.
+    pub stream: bool,
     pub paused: bool,
     /// Filter matches that arrived while paused.
     held: Vec<u32>,
@@ -142,6 +145,7 @@ impl App {
             scan: None,
             first_ts: Timestamp::default(),
             live: None,
+            stream: false,
             hint: None,
             paused: false,
             held: Vec::new(),

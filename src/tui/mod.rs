@@ -87,7 +87,7 @@ pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let loader = workers::loader::spawn(reader, total, packets.clone(), tx.clone(), stop.clone());
-    let result = run_app(packets, tx, &rx, &stop, Start { name, filter, live: None, hint: None });
+    let result = run_app(packets, tx, &rx, &stop, Start { name, filter, live: None, stream: false, hint: None });
     stop.store(true, Ordering::Relaxed);
     // The loader stops after its current batch: `stop` is set, and its
     // sends fail once the channel is gone.
@@ -118,7 +118,7 @@ fn live(opts: &LiveOptions, filter: Option<&str>, hint: Option<&str>) -> anyhow:
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let feeder = workers::loader::spawn_live(events, capture.interface().clone(), packets.clone(), tx.clone());
-    let start = Start { name, filter, live: Some(opts.iface.clone()), hint };
+    let start = Start { name, filter, live: Some(opts.iface.clone()), stream: capture.is_stream(), hint };
     let result = run_app(packets, tx, &rx, &stop, start);
     // Stopping the capture closes its channel, which ends the feeder.
     capture.stop();
@@ -135,6 +135,8 @@ struct Start<'a> {
     filter: Option<&'a str>,
     /// The interface of a live capture.
     live: Option<String>,
+    /// The live capture reads a stream.
+    stream: bool,
     /// A lab's hint line.
     hint: Option<&'a str>,
 }
@@ -152,6 +154,7 @@ fn run_app(
     let size = tui.terminal.size()?;
     let mut app = App::new(packets, tx, start.name, Rect::new(0, 0, size.width, size.height));
     app.live = start.live;
+    app.stream = start.stream;
     app.hint = start.hint.map(str::to_string);
     if let Some(f) = start.filter {
         app.filter.set(f);

@@ -22,7 +22,8 @@ pub const BATCH_BYTES: usize = 1 << 20;
 /// start there, its `iface` an index into the interfaces), the counters at
 /// one moment, or the error that stopped the capture.
 pub enum Batch {
-    Interfaces(Vec<Interface>),
+    /// The interfaces, and whether they come from pcapng (which names them).
+    Interfaces(Vec<Interface>, bool),
     Packets { records: Vec<Record>, data: Vec<u8> },
     Stats(LiveStats),
     Error(String),
@@ -97,15 +98,14 @@ impl Delivery {
             let ok = match batch {
                 Batch::Stats(s) => sink(LiveEvent::Stats(s)),
                 Batch::Error(e) => sink(LiveEvent::Error(e)),
-                Batch::Interfaces(list) => match self.start_file(&list) {
+                Batch::Interfaces(list, pcapng) => match self.start_file(&list) {
                     Err(e) => {
                         sink(LiveEvent::Error(e));
                         false
                     }
                     Ok(()) => {
-                        let first = list.first().cloned();
-                        self.interfaces = list;
-                        first.is_none_or(|i| sink(LiveEvent::Interface(i)))
+                        self.interfaces = list.clone();
+                        sink(LiveEvent::Interfaces { list, pcapng })
                     }
                 },
                 Batch::Packets { records, data } => match self.write(&records, &data) {

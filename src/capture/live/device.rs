@@ -93,7 +93,7 @@ impl Device {
         let mut last_stats = Instant::now();
         let mut gather = Gather::default();
         let mut error = None;
-        let mut open = to.send(Batch::Interfaces(vec![self.interface.clone()])).is_ok();
+        let mut open = to.send(Batch::Interfaces(vec![self.interface.clone()], false)).is_ok();
         while open && !stop.load(Ordering::Relaxed) && count.is_none_or(|c| captured < c) {
             let waiting = match self.cap.next_packet() {
                 Ok(p) => {

@@ -91,10 +91,12 @@ pub enum LiveEvent {
     /// `record.iface` is 0.
     Packet { record: Record, linktype: u32, data: Vec<u8> },
     Stats(LiveStats),
-    /// The interface the packets come from, once known: a stream says it
-    /// with its first bytes, so it comes before the first packet (and
-    /// replaces what `LiveCapture::interface` said).
-    Interface(Interface),
+    /// The interfaces the packets come from (a packet's `record.iface`
+    /// indexes them), once known: a stream says them with its first bytes,
+    /// so they come before the first packet (and replace what
+    /// `LiveCapture::interface` said), and again when a pcapng stream adds
+    /// one. `pcapng`: packets name their interface (`frame.interface_id`).
+    Interfaces { list: Vec<Interface>, pcapng: bool },
     /// The capture stopped on this error (a read or `-w` write failure).
     Error(String),
 }
@@ -196,6 +198,7 @@ pub struct LiveCapture {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<LiveStats>>,
     delivery: Option<JoinHandle<()>>,
+    stream: bool,
 }
 
 impl LiveCapture {
@@ -222,8 +225,10 @@ impl LiveCapture {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+        let source = source(opts)?;
+        let stream = matches!(source, Source::Stream(_));
         let (interface, name, nanos, reader): (Interface, String, bool, Box<dyn FnOnce() -> LiveStats + Send>) =
-            match source(opts)? {
+            match source {
                 Source::Device => {
                     let dev = Device::open(opts)?;
                     let (interface, nanos, stop) = (dev.interface.clone(), dev.nanos(), stop.clone());
@@ -264,7 +269,7 @@ impl LiveCapture {
             .name(format!("deliver {name}"))
             .spawn(move || delivery.run(batches, sink))
             .map_err(spawn_err)?;
-        Ok(LiveCapture { interface, stop, thread: Some(thread), delivery: Some(delivery) })
+        Ok(LiveCapture { interface, stop, thread: Some(thread), delivery: Some(delivery), stream })
     }
 
     /// The interface as a capture file would describe it (link type, snap
@@ -277,6 +282,12 @@ impl LiveCapture {
     /// at once; the final statistics and the end of the channel follow.
     pub fn request_stop(&self) {
         self.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the packets come from a stream (a pipe, a FIFO, ssh), which
+    /// ends when its writer does, rather than from an interface.
+    pub fn is_stream(&self) -> bool {
+        self.stream
     }
 
     /// Whether the capture is still running (reading, or delivering what it

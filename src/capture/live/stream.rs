@@ -54,7 +54,7 @@ impl Stream {
             }
             StreamFrom::Path(path) => {
                 let name = path.display().to_string();
-                let file = std::fs::File::open(path).map_err(|e| open_err(&name, e))?;
+                let file = open_nonblocking(path).map_err(|e| open_err(&name, e))?;
                 Ok(Stream { name, fd: file.as_raw_fd(), src: Box::new(file), ssh: None })
             }
             StreamFrom::Ssh(remote) => {
@@ -94,12 +94,12 @@ impl Stream {
         // Whether the stream itself ended (its end or its error), rather
         // than the user, `count` or a closed consumer ending the capture.
         let mut ended = true;
-        match Reader::new(src) {
+        match Reader::new(maybe_gunzip(src)) {
             Err(e) => error = Some(e),
             Ok(mut reader) => {
                 let mut gather = Gather::default();
                 let mut known = reader.interfaces().len();
-                let mut open = to.send(Batch::Interfaces(reader.interfaces().to_vec())).is_ok();
+                let mut open = to.send(Batch::Interfaces(reader.interfaces().to_vec(), reader.is_pcapng())).is_ok();
                 ended = false;
                 while open && !stop.load(Ordering::Relaxed) && count.is_none_or(|c| captured < c) {
                     match reader.next_packet() {
@@ -118,7 +118,7 @@ impl Stream {
                     }
                     if reader.interfaces().len() != known {
                         known = reader.interfaces().len();
-                        open = to.send(Batch::Interfaces(reader.interfaces().to_vec())).is_ok();
+                        open = to.send(Batch::Interfaces(reader.interfaces().to_vec(), reader.is_pcapng())).is_ok();
                     }
                     // Hand on whenever the next packet needs another read,
                     // which may wait: a packet is shown as soon as it came.
@@ -161,6 +161,37 @@ impl Stream {
             (e, _) => e.map(|e| format!("{}: {e}", self.name)),
         }
     }
+}
+
+/// The stream itself, or its decompression when it starts with gzip's
+/// magic (`zcat`-able captures, as tshark reads them). Waiting for the
+/// first bytes happens here, on the reader thread.
+fn maybe_gunzip<R: Read + Send + 'static>(src: R) -> Box<dyn Read + Send> {
+    use std::io::BufRead;
+    let mut b = std::io::BufReader::with_capacity(1 << 16, src);
+    let gz = b.fill_buf().map(|head| head.starts_with(&crate::capture::GZIP_MAGIC)).unwrap_or(false);
+    if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(b))
+    } else {
+        Box::new(b)
+    }
+}
+
+/// Opens `path` for reading without waiting: a FIFO's plain open blocks
+/// until a writer opens it, and the inspector must draw (and quit) before
+/// that. The descriptor is made blocking again at once; reads still wait
+/// in poll(2) first (`StoppableRead`), and on Linux a FIFO that never had
+/// a writer does not poll readable, so its end is not mistaken for EOF.
+fn open_nonblocking(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor `file` owns; only the flags change.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(file)
 }
 
 impl Drop for Stream {

@@ -72,6 +72,7 @@ impl App {
         }
         if self.live.is_some() {
             parts.push(match (p.done, self.paused) {
+                (true, _) if self.stream => "End of stream".to_string(),
                 (true, _) => "Capture stopped".to_string(),
                 (false, true) => {
                     format!("Paused, {} new (Space resumes)", p.packets.saturating_sub(self.view.loaded))

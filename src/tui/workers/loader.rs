@@ -164,7 +164,7 @@ pub fn spawn_live(
     tx: Sender<Event>,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        let mut interfaces = [iface];
+        let mut interfaces = vec![iface];
         let mut ingest = Ingest::new(packets.clone(), false, true);
         let mut dropped = 0;
         let mut error = None;
@@ -183,11 +183,18 @@ pub fn spawn_live(
                 loop {
                     match next {
                         Some(LiveEvent::Packet { record, data, .. }) => {
-                            ingest.add(&mut session, record, &interfaces[0], &data);
+                            let iface = interfaces.get(record.iface as usize).unwrap_or(&interfaces[0]);
+                            ingest.add(&mut session, record, iface, &data);
                         }
                         Some(LiveEvent::Stats(s)) => dropped = s.dropped + s.if_dropped,
                         // A stream's own description, before its first packet.
-                        Some(LiveEvent::Interface(i)) => interfaces[0] = i,
+                        Some(LiveEvent::Interfaces { list, pcapng }) => {
+                            if !list.is_empty() {
+                                interfaces = list;
+                            }
+                            ingest.arrivals = Arrivals::new(pcapng);
+                            packets.store_mut().pcapng = pcapng;
+                        }
                         Some(LiveEvent::Error(e)) => error = Some(e),
                         None => {
                             done = true;

@@ -1,0 +1,404 @@
+//! The command layer, as ripgrep's: what was typed (`Args`, clap's parse of
+//! the command line, each flag defined once) is checked into a `Mode` that
+//! says exactly what to run, and `run` runs it and returns its `Outcome`
+//! (exit statuses: see `crate::outcome`).
+//!
+//! tshark's conventions hold: `-r FILE` reads a file, `-i IFACE` captures;
+//! words after the options are a capture filter with `-i` and a display
+//! filter with `-r` (without either, the first word is the capture to open);
+//! standard output that is not a terminal, or any of `-P -V -x -T -z -q`,
+//! prints instead of opening the inspector.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::capture::{LiveCapture, LiveOptions, Limits};
+use crate::filter::Filter;
+use crate::headless::{self, Format, Options, Printer};
+use crate::outcome::Outcome;
+use crate::output::FieldList;
+
+/// A terminal packet and session inspector: a mini-Wireshark for the terminal.
+#[derive(Parser, Debug)]
+#[command(name = "wirelens", version, about, disable_version_flag = true)]
+pub struct Args {
+    /// Print the version and exit.
+    #[arg(long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
+    /// Read packets from FILE (pcap or pcapng, gzip-compressed or not; `-`
+    /// for standard input). A pipe or FIFO is followed as packets arrive.
+    #[arg(short = 'r', value_name = "FILE")]
+    read: Option<String>,
+    /// The capture file to open (without -r or -i), then a display filter;
+    /// with -r, a display filter; with -i, a capture filter.
+    #[arg(value_name = "CAPTURE|FILTER")]
+    words: Vec<String>,
+    /// Print packet summaries instead of opening the inspector.
+    #[arg(short = 'P', long = "print")]
+    print: bool,
+    /// Stop after N packets.
+    #[arg(short = 'c', value_name = "N")]
+    count: Option<u64>,
+    /// Output format: `text` (default) or `fields` (with -e).
+    #[arg(short = 'T', value_name = "FORMAT")]
+    format: Option<String>,
+    /// A field to print with -T fields; repeat for more.
+    #[arg(short = 'e', value_name = "FIELD")]
+    fields: Vec<String>,
+    /// Display filter (Wireshark syntax): print only the packets it matches.
+    #[arg(short = 'Y', value_name = "FILTER", allow_hyphen_values = true)]
+    display_filter: Option<String>,
+    /// Print the whole detail tree of each packet.
+    #[arg(short = 'V')]
+    verbose: bool,
+    /// Print a hex and ASCII dump of each packet.
+    #[arg(short = 'x')]
+    hex: bool,
+    /// Disable name resolution (accepted for tshark compatibility: wirelens
+    /// never resolves names).
+    #[arg(short = 'n')]
+    no_resolve: bool,
+    /// A statistic to print after the packets (tshark's `-z`: conv,tcp,
+    /// conv,udp, conv,ip, conv,ipv6, conv,eth, endpoints,KIND, io,phs, each
+    /// with an optional ,FILTER; follow,tcp|udp,ascii|hex|raw,N); repeat
+    /// for more.
+    #[arg(short = 'z', value_name = "STATISTIC")]
+    stats: Vec<String>,
+    /// Quiet: print no packet lines (with -z, only the statistics; live,
+    /// only the final counts).
+    #[arg(short = 'q')]
+    quiet: bool,
+    /// Flush standard output after each packet (live captures and pipes
+    /// already flush whenever no packet waits).
+    #[arg(short = 'l')]
+    line_buffered: bool,
+    /// Two passes: print each packet with what the whole capture tells of
+    /// it (a request's response frame, ...), as the inspector shows it.
+    #[arg(short = '2')]
+    two_pass: bool,
+    /// List every field and protocol (name, type, description) and exit.
+    #[arg(long = "list-fields")]
+    list_fields: bool,
+    /// Capture live on interface IFACE (`lo`, `any`, …); `-` reads a pcap
+    /// stream on standard input; `ssh://[USER@]HOST[:PORT]/IFACE` captures
+    /// on a remote host through ssh (tcpdump or dumpcap there).
+    #[arg(short = 'i', value_name = "IFACE")]
+    interface: Option<String>,
+    /// Capture filter in BPF syntax, as tcpdump takes it (with -i).
+    #[arg(short = 'f', value_name = "FILTER")]
+    capture_filter: Option<String>,
+    /// Write captured packets to FILE as they arrive (with -i): pcapng when
+    /// the name ends in .pcapng, else pcap.
+    #[arg(short = 'w', value_name = "FILE")]
+    write: Option<PathBuf>,
+    /// Snap length: bytes kept of each captured packet (with -i).
+    #[arg(short = 's', value_name = "SNAPLEN")]
+    snaplen: Option<u32>,
+    /// Kernel capture buffer in MiB (with -i; default 8), as dumpcap's -B.
+    #[arg(short = 'B', value_name = "MiB")]
+    buffer: Option<u32>,
+    /// Stop the capture on a condition: duration:SECONDS, filesize:KB,
+    /// packets:N, files:N (with -b); repeat for more.
+    #[arg(short = 'a', value_name = "COND")]
+    autostop: Vec<String>,
+    /// Write a ring buffer of files (with -w): switch files at
+    /// filesize:KB, duration:SECONDS or packets:N, keep files:N.
+    #[arg(short = 'b', value_name = "COND")]
+    ring: Vec<String>,
+    /// List the interfaces available for live capture and exit.
+    #[arg(short = 'D')]
+    list_interfaces: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a lab traffic generator (server and client) on loopback.
+    #[command(subcommand)]
+    Gen(crate::gen::Gen),
+    /// Run a socket lab: live capture on lo, the lab's server and client, and
+    /// the packets with the lab's display filter.
+    Lab(crate::gen::lab::Args),
+}
+
+/// `-T`: the headless output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputKind {
+    Text,
+    Fields,
+}
+
+/// What to run, checked.
+pub enum Mode {
+    Gen(crate::gen::Gen),
+    Lab(crate::gen::lab::Args),
+    ListFields,
+    ListInterfaces,
+    /// The inspector on a file.
+    Inspect { path: String, filter: Option<String> },
+    /// The inspector on a live capture or a stream.
+    InspectLive { live: LiveOptions, filter: Option<String> },
+    /// No capture named: pick an interface, then the live inspector.
+    PickInterface { live: LiveOptions, filter: Option<String> },
+    /// Headless output of a file.
+    Print(Options),
+    /// Headless output of a live capture or a stream.
+    PrintLive(LivePrint),
+}
+
+/// Headless live capture: what to print of each packet (nothing when only
+/// writing a file, or with -q).
+pub struct LivePrint {
+    pub live: LiveOptions,
+    pub format: Format,
+    pub verbose: bool,
+    pub hex: bool,
+    pub filter: Option<Filter>,
+    pub print: bool,
+    pub flush_each: bool,
+    /// A capture (`-i`), which says where it captures and what it kept; a
+    /// stream read with `-r` prints only its packets, as a file does.
+    pub announce: bool,
+}
+
+/// Parses the command line and checks it; a usage error ends the process
+/// with clap's message and status 2.
+pub fn parse() -> Result<Mode, String> {
+    check(Args::parse())
+}
+
+/// Turns what was typed into what to run.
+pub fn check(a: Args) -> Result<Mode, String> {
+    match a.command {
+        Some(Command::Gen(g)) => return Ok(Mode::Gen(g)),
+        Some(Command::Lab(l)) => return Ok(Mode::Lab(l)),
+        None => {}
+    }
+    if a.list_fields {
+        return Ok(Mode::ListFields);
+    }
+    if a.list_interfaces {
+        return Ok(Mode::ListInterfaces);
+    }
+    // Trailing words: the capture file first when neither -r nor -i names
+    // one, the rest a filter of the kind the source takes.
+    let mut words = a.words.clone();
+    let read = match (&a.read, &a.interface) {
+        (None, None) if !words.is_empty() => Some(words.remove(0)),
+        (r, _) => r.clone(),
+    };
+    let trailing = (!words.is_empty()).then(|| words.join(" "));
+    let (mut display_text, mut capture_filter) = (a.display_filter.clone(), a.capture_filter.clone());
+    if let Some(t) = trailing {
+        if a.interface.is_some() {
+            if capture_filter.is_some() {
+                return Err("a capture filter was given both with -f and after the options".into());
+            }
+            capture_filter = Some(t);
+        } else {
+            if display_text.is_some() {
+                return Err("a display filter was given both with -Y and after the options".into());
+            }
+            display_text = Some(t);
+        }
+    }
+    let filter = match display_text.as_deref().map(|t| (t, Filter::compile(t))) {
+        None => None,
+        Some((_, Ok(f))) => Some(f),
+        Some((text, Err(e))) => return Err(format!("invalid display filter: {}", e.render(text))),
+    };
+    let kind = match a.format.as_deref() {
+        None => OutputKind::Text,
+        Some(t) => OutputKind::from_str(t, false).map_err(|_| format!("unknown output format {t:?} (use text or fields)"))?,
+    };
+    let format = match kind {
+        OutputKind::Text => Format::Summary,
+        OutputKind::Fields => {
+            if a.fields.is_empty() {
+                return Err("-T fields needs at least one -e FIELD".into());
+            }
+            Format::Fields(FieldList::new(&a.fields).map_err(|e| e.to_string())?)
+        }
+    };
+    let mut autostop = Limits::default();
+    for w in &a.autostop {
+        autostop.set(w).map_err(|e| format!("-a {e}"))?;
+    }
+    let mut ring = Limits::default();
+    for w in &a.ring {
+        ring.set(w).map_err(|e| format!("-b {e}"))?;
+    }
+    if !ring.is_empty() && a.write.is_none() {
+        return Err("-b writes a ring buffer of files: give it -w FILE".into());
+    }
+    let headless = a.print
+        || a.quiet
+        || !a.stats.is_empty()
+        || !std::io::stdout().is_terminal()
+        || kind != OutputKind::Text
+        || a.verbose
+        || a.hex;
+    let live = |iface: String, pipe: Option<PathBuf>| LiveOptions {
+        iface,
+        pipe,
+        filter: capture_filter.clone(),
+        snaplen: a.snaplen.unwrap_or(0),
+        write_to: a.write.clone(),
+        count: a.count,
+        buffer_mib: a.buffer.unwrap_or(0),
+        autostop,
+        ring: (!ring.is_empty()).then_some(ring),
+    };
+    let live_print = |live: LiveOptions, filter: Option<Filter>, format: Format| LivePrint {
+        print: !a.quiet && (a.print || a.write.is_none()),
+        live,
+        format,
+        verbose: a.verbose,
+        hex: a.hex,
+        filter,
+        flush_each: a.line_buffered,
+        announce: a.interface.is_some(),
+    };
+    if let Some(iface) = a.interface.clone() {
+        let live = live(iface, None);
+        return Ok(if headless {
+            Mode::PrintLive(live_print(live, filter, format))
+        } else {
+            Mode::InspectLive { live, filter: display_text }
+        });
+    }
+    let Some(path) = read else {
+        if !headless {
+            return Ok(Mode::PickInterface { live: live(String::new(), None), filter: display_text });
+        }
+        return Err("nothing to read: give a capture file (-r FILE) or an interface (-i IFACE); see --help".into());
+    };
+    // A pipe or FIFO is followed as it arrives, like a live capture,
+    // unless the output needs the whole capture first (-2, statistics).
+    let needs_whole = a.two_pass || !a.stats.is_empty();
+    if is_stream(&path) && !needs_whole {
+        let name = if path == "-" { "-".to_string() } else { path.clone() };
+        let live = LiveOptions { write_to: None, ..live(name, Some(PathBuf::from(&path))) };
+        if a.write.is_some() {
+            return Err("-w with -r: writing a file read is not supported yet (use -i - to capture a stream)".into());
+        }
+        return Ok(if headless {
+            Mode::PrintLive(live_print(live, filter, format))
+        } else {
+            Mode::InspectLive { live, filter: display_text }
+        });
+    }
+    if a.write.is_some() {
+        return Err("-w writes live captures only (use it with -i IFACE)".into());
+    }
+    if !headless {
+        return Ok(Mode::Inspect { path, filter: display_text });
+    }
+    Ok(Mode::Print(Options {
+        path,
+        format,
+        verbose: a.verbose,
+        hex: a.hex,
+        count: a.count,
+        filter,
+        stats: a.stats,
+        quiet: a.quiet,
+        two_pass: a.two_pass,
+    }))
+}
+
+/// Whether `path` is standard input or a FIFO that is a pipe or socket:
+/// bytes that arrive over time, shown as they come.
+fn is_stream(path: &str) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    let path = if path == "-" { "/dev/stdin" } else { path };
+    std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo() || m.file_type().is_socket())
+}
+
+/// Runs what `mode` says.
+pub fn run(mode: Mode) -> Outcome {
+    match mode {
+        Mode::Gen(g) => Outcome::of(crate::gen::run(&g).map(|()| Outcome::Success)),
+        Mode::Lab(l) => Outcome::of(crate::lab::run(&l).map(|()| Outcome::Success)),
+        Mode::ListFields => Outcome::of(list_fields()),
+        Mode::ListInterfaces => Outcome::of(list_interfaces()),
+        Mode::Inspect { path, filter } => Outcome::of(crate::tui::run(&path, filter.as_deref()).map(|()| Outcome::Success)),
+        Mode::InspectLive { live, filter } => {
+            Outcome::of(crate::tui::run_live(&live, filter.as_deref()).map(|()| Outcome::Success))
+        }
+        Mode::PickInterface { live, filter } => Outcome::of((|| {
+            // Nothing to read in a terminal: offer live capture instead
+            // (written to the -w file, if given).
+            if let Some(iface) = crate::tui::pick_interface()? {
+                crate::tui::run_live(&LiveOptions { iface, ..live }, filter.as_deref())?;
+            }
+            Ok(Outcome::Success)
+        })()),
+        Mode::Print(opts) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            headless::run(&opts, &mut out)
+        }
+        Mode::PrintLive(p) => Outcome::of(live_capture(p)),
+    }
+}
+
+fn list_fields() -> anyhow::Result<Outcome> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for f in crate::field::all() {
+        let kind = if f.ftype == crate::field::FieldType::Protocol { "P" } else { "F" };
+        let desc = if f.desc.is_empty() { f.display } else { f.desc };
+        writeln!(out, "{kind}\t{}\t{}\t{}\t{}", f.name, f.ftype.ws_name(), f.protocol(), desc)?;
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// `-D`: the interfaces, numbered as tshark lists them.
+fn list_interfaces() -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
+    for (i, d) in crate::capture::live::list_interfaces()?.iter().enumerate() {
+        writeln!(out, "{}. {}", i + 1, d.label())?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// Headless live capture: prints packets as they arrive (unless only
+/// writing a file, or -q), stops on Ctrl-C, -c, -a or the end of a stream,
+/// then reports the counts on standard error as tshark does.
+fn live_capture(p: LivePrint) -> anyhow::Result<Outcome> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))?;
+    let (cap, rx) = LiveCapture::start(&p.live)?;
+    let iface = p.live.iface.clone();
+    if p.announce {
+        eprintln!("Capturing on '{iface}'");
+    }
+    let printer = p.print.then(|| Printer::new(&p.format, p.verbose, p.hex, p.filter.as_ref(), false));
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let end = headless::run_live(cap, rx, printer, &stop, p.flush_each, &mut out)?;
+    if !p.announce {
+        return Ok(end.error.map_or(Outcome::Success, Outcome::Failure));
+    }
+    let s = end.stats;
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    eprintln!("{} packet{} captured", s.captured, plural(s.captured));
+    // Shown even when zero (tshark omits it then): a reader of the output
+    // should never have to guess whether packets were lost.
+    eprintln!("{} packet{} dropped from {iface}", s.dropped, plural(s.dropped));
+    if s.if_dropped > 0 {
+        eprintln!("{} packet{} dropped by the interface or its driver", s.if_dropped, plural(s.if_dropped));
+    }
+    Ok(match end.error {
+        Some(e) => Outcome::Failure(e),
+        None => Outcome::Success,
+    })
+}
