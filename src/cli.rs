@@ -280,8 +280,7 @@ pub fn check(a: Args) -> Result<Mode, String> {
     // unless the output needs the whole capture first (-2, statistics).
     let needs_whole = a.two_pass || !a.stats.is_empty();
     if is_stream(&path) && !needs_whole {
-        let name = if path == "-" { "-".to_string() } else { path.clone() };
-        let live = LiveOptions { write_to: None, ..live(name, Some(PathBuf::from(&path))) };
+        let live = LiveOptions { write_to: None, ..live(path.clone(), Some(PathBuf::from(&path))) };
         if a.write.is_some() {
             return Err("-w with -r: writing a file read is not supported yet (use -i - to capture a stream)".into());
         }

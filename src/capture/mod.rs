@@ -95,10 +95,10 @@ pub fn open_source(path: &str) -> anyhow::Result<(StoreSource, Reader<Box<dyn st
     Ok((StoreSource::File(file), r, total))
 }
 
-/// Whether a file name asks for pcapng (`.pcapng`, or `.ntar`, its old
-/// name) rather than pcap, as Wireshark decides when saving.
+/// Whether a file name asks for pcapng (`.pcapng`) rather than pcap, for
+/// `-w` and the inspector's save.
 pub fn is_pcapng_name(path: &std::path::Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("pcapng") || e.eq_ignore_ascii_case("ntar"))
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pcapng"))
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {

@@ -71,7 +71,7 @@ impl App {
             Mode::Save { input, displayed } => {
                 let which = if *displayed { "the displayed packets" } else { "all packets" };
                 // The name chooses the format; the title says which one it is.
-                let format = if crate::tui::overlays::save::is_pcapng(std::path::Path::new(&input.text)) { "pcapng" } else { "pcap" };
+                let format = if crate::capture::is_pcapng_name(std::path::Path::new(&input.text)) { "pcapng" } else { "pcap" };
                 let title = format!(" Save as {format} ");
                 prompt(f, &title, input, &format!("saves {which} (Tab changes); name.pcapng for pcapng; Enter saves"))
             }

@@ -36,7 +36,6 @@ mod testutil;
 #[cfg(test)]
 mod tests;
 
-use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::Arc;
@@ -49,7 +48,7 @@ pub use event::{Event, FilterProgress, Progress};
 pub use packets::Packets;
 pub use overlays::picker::pick_interface;
 
-use crate::capture::{LiveCapture, LiveOptions, Reader, StoreSource};
+use crate::capture::{LiveCapture, LiveOptions, StoreSource};
 
 /// How often the UI wakes up without input (to step a running search).
 const TICK: Duration = Duration::from_millis(100);
@@ -69,20 +68,7 @@ pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
         "-" => "<stdin>".to_string(),
         p => std::path::Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.to_string()),
     };
-    let (source, reader, total): (StoreSource, Reader<Box<dyn Read + Send>>, u64) = if path == "-" {
-        let mut v = Vec::new();
-        std::io::stdin().read_to_end(&mut v)?;
-        let reader = Reader::new(Box::new(std::io::Cursor::new(v.clone())) as Box<dyn Read + Send>)
-            .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-        let total = v.len() as u64;
-        (StoreSource::Memory(v), reader, total)
-    } else {
-        let file = std::fs::File::open(path)
-            .map_err(|e| anyhow::anyhow!("{path}: cannot open: {}", crate::capture::io_reason(&e)))?;
-        let total = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let reader = crate::capture::open_stream(path)?;
-        (StoreSource::File(file), reader, total)
-    };
+    let (source, reader, total) = crate::capture::open_source(path)?;
     let packets = Arc::new(Packets::new(source, reader.is_pcapng()));
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));

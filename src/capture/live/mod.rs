@@ -59,7 +59,7 @@ pub struct LiveOptions {
     pub filter: Option<String>,
     pub snaplen: u32,
     /// Writes every captured packet to this file as it arrives (`-w`):
-    /// pcapng when the name ends in `.pcapng` or `.ntar`, else pcap.
+    /// pcapng when the name ends in `.pcapng`, else pcap.
     pub write_to: Option<PathBuf>,
     /// Stops after this many packets (`-c`).
     pub count: Option<u64>,

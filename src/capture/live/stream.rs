@@ -10,8 +10,9 @@ use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::path::PathBuf;
 use std::process::Child;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+use std::time::Duration;
 
 use super::delivery::{Batch, Gather};
 use super::ssh::Remote;
@@ -30,13 +31,15 @@ pub enum StreamFrom {
 
 /// Bytes of a remote command's standard error kept for the error message.
 const STDERR_KEEP: usize = 4096;
+/// How long the error line waits for the last of ssh's standard error.
+const SAID_WAIT: Duration = Duration::from_secs(1);
 
 /// An opened stream, ready for its reader thread.
 pub struct Stream {
     name: String,
     src: Box<dyn Read + Send>,
     fd: RawFd,
-    ssh: Option<(Remote, Child, Arc<Mutex<String>>)>,
+    ssh: Option<(Remote, Child, Receiver<String>)>,
 }
 
 impl Stream {
@@ -63,22 +66,22 @@ impl Stream {
                     let _ = child.kill();
                     return Err(LiveError::Open { iface: remote.to_string(), reason: "ssh gave no output pipes".into() });
                 };
-                let said = Arc::new(Mutex::new(String::new()));
-                let keep = said.clone();
-                // The remote side's messages, kept for the error line; read
-                // on a thread so a chatty stderr never blocks ssh.
+                let (keep, said) = channel();
+                // The remote side's messages, kept for the error line and
+                // sent when ssh closes its standard error; read on a thread
+                // so a chatty stderr never blocks ssh.
                 std::thread::spawn(move || {
+                    let mut s = String::new();
                     let mut buf = [0u8; 1024];
                     while let Ok(n @ 1..) = err.read(&mut buf) {
-                        if let Ok(mut s) = keep.lock() {
-                            s.push_str(&String::from_utf8_lossy(&buf[..n]));
-                            if s.len() > STDERR_KEEP {
-                                let cut = s.len() - STDERR_KEEP;
-                                let cut = (cut..s.len()).find(|&i| s.is_char_boundary(i)).unwrap_or(s.len());
-                                s.drain(..cut);
-                            }
+                        s.push_str(&String::from_utf8_lossy(&buf[..n]));
+                        if s.len() > STDERR_KEEP {
+                            let cut = s.len() - STDERR_KEEP;
+                            let cut = (cut..s.len()).find(|&i| s.is_char_boundary(i)).unwrap_or(s.len());
+                            s.drain(..cut);
                         }
                     }
+                    let _ = keep.send(s);
                 });
                 Ok(Stream { name: remote.to_string(), fd: out.as_raw_fd(), src: Box::new(out), ssh: Some((remote.clone(), child, said)) })
             }
@@ -150,9 +153,9 @@ impl Stream {
             return None;
         }
         let status = child.wait().ok().and_then(|s| s.code());
-        // Let the stderr thread take the last words.
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        let said = said.lock().map(|s| s.clone()).unwrap_or_default();
+        // ssh has exited, so its standard error is closing; a process it
+        // left behind holding it open (a control master) gets a second.
+        let said = said.recv_timeout(SAID_WAIT).unwrap_or_default();
         match (error, status) {
             (None, Some(0)) => None,
             (e, st) if st != Some(0) || matches!(e, Some(CaptureError::Empty | CaptureError::NotCapture)) => {

@@ -21,9 +21,6 @@ pub fn spawn(packets: Arc<Packets>, which: Option<Vec<u32>>, path: PathBuf, tx: 
 
 /// Whether `path` names a pcapng file: the extension chooses, as in
 /// Wireshark's "Save As" and `editcap`, so the prompt needs no extra toggle.
-pub fn is_pcapng(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pcapng"))
-}
 
 fn save(packets: &Packets, which: Option<Vec<u32>>, path: &Path) -> Result<usize, String> {
     // Copy the records out so the store stays free for the sources while
@@ -36,7 +33,7 @@ fn save(packets: &Packets, which: Option<Vec<u32>>, path: &Path) -> Result<usize
         };
         (records, store.interfaces.clone())
     };
-    let mut sink = if is_pcapng(path) {
+    let mut sink = if crate::capture::is_pcapng_name(path) {
         Sink::Pcapng(PcapngWriter::create(path, &interfaces).map_err(|e| io_reason(&e))?)
     } else {
         Sink::Pcap(pcap(path, &records, &interfaces)?)
