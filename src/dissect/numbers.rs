@@ -46,6 +46,8 @@ pub mod ipproto {
     pub const IPV6: u8 = 41;
     pub const ROUTING: u8 = 43;
     pub const FRAGMENT: u8 = 44;
+    /// IPsec's authentication header, which no dissector here takes apart.
+    pub const AUTH: u8 = 51;
     pub const ICMPV6: u8 = 58;
     pub const NONE: u8 = 59;
     pub const DSTOPTS: u8 = 60;

@@ -9,6 +9,8 @@
 use std::hash::BuildHasher;
 use std::net::IpAddr;
 
+use etherparse::{Ipv6ExtensionSlice, LaxIpSlice};
+
 use crate::dissect::numbers::{ethertype, ipproto, linktype};
 use crate::dissect::session::{ConvKey, HashMap};
 
@@ -200,59 +202,47 @@ fn transport(src: IpAddr, dst: IpAddr, proto: u8, b: &[u8], quoted: bool, depth:
     }
 }
 
+/// The dissectors stop at a version that is not the one the link layer
+/// announced, so the router does too.
 fn ipv4(b: &[u8], quoted: bool, depth: u8) -> Option<Conv> {
-    let hlen = ((b.first()? & 0x0f) as usize) * 4;
-    let total = be16(b, 2)? as usize;
-    if hlen < 20 || total < hlen || b.len() < hlen {
-        return None;
-    }
-    let id = be16(b, 4)?;
-    let frag = be16(b, 6)?;
-    let proto = b[9];
-    let src = IpAddr::from(<[u8; 4]>::try_from(&b[12..16]).ok()?);
-    let dst = IpAddr::from(<[u8; 4]>::try_from(&b[16..20]).ok()?);
-    let body = b.get(hlen..total.min(b.len()))?;
-    let (more, off) = (frag & 0x2000 != 0, frag & 0x1fff);
-    // A quoted fragment is never reassembled.
-    if (more || off != 0) && !quoted {
-        let first = if off == 0 { flow(transport(src, dst, proto, body, quoted, depth)) } else { None };
-        return Some(Conv::Fragment((src, dst, id as u32, proto), first));
-    }
-    transport(src, dst, proto, body, quoted, depth)
+    (b.first()? >> 4 == 4).then(|| ip(b, quoted, depth))?
 }
 
 fn ipv6(b: &[u8], quoted: bool, depth: u8) -> Option<Conv> {
-    if b.len() < 40 {
-        return None;
+    (b.first()? >> 4 == 6).then(|| ip(b, quoted, depth))?
+}
+
+/// An IP datagram's conversation, with etherparse's lax slicing: it takes
+/// the header and extension headers apart and falls back to the captured
+/// length where a length field points beyond it, as the dissectors do.
+fn ip(b: &[u8], quoted: bool, depth: u8) -> Option<Conv> {
+    let (ip, _) = LaxIpSlice::from_slice(b).ok()?;
+    let (src, dst) = (ip.source_addr(), ip.destination_addr());
+    let payload = ip.payload();
+    // The dissectors stop at an authentication header (an unknown protocol
+    // to them), so its packets only pair their addresses.
+    let (proto, body) = match &ip {
+        LaxIpSlice::Ipv4(v4) if v4.extensions().auth.is_some() => (ipproto::AUTH, &[][..]),
+        _ => (payload.ip_number.0, payload.payload),
+    };
+    // A quoted fragment is never reassembled.
+    if !payload.fragmented || quoted {
+        return transport(src, dst, proto, body, quoted, depth);
     }
-    let src = IpAddr::from(<[u8; 16]>::try_from(&b[8..24]).ok()?);
-    let dst = IpAddr::from(<[u8; 16]>::try_from(&b[24..40]).ok()?);
-    let mut nxt = b[6];
-    let mut rest = &b[40..];
-    loop {
-        match nxt {
-            ipproto::HOPOPTS | ipproto::DSTOPTS | ipproto::ROUTING => {
-                let len = (*rest.get(1)? as usize + 1) * 8;
-                nxt = *rest.first()?;
-                rest = rest.get(len..)?;
-            }
-            ipproto::FRAGMENT => {
-                let offm = be16(rest, 2)?;
-                let ident = be32(rest, 4)?;
-                let inner = *rest.first()?;
-                rest = rest.get(8..)?;
-                let (off, more) = (offm >> 3, offm & 1 != 0);
-                if off == 0 && !more {
-                    nxt = inner;
-                    continue;
-                }
-                let first = if off == 0 { flow(transport(src, dst, inner, rest, quoted, depth)) } else { None };
-                return Some(Conv::Fragment((src, dst, ident, inner), first));
-            }
-            ipproto::NONE => return None,
-            _ => return transport(src, dst, nxt, rest, quoted, depth),
+    let (id, first) = match &ip {
+        LaxIpSlice::Ipv4(v4) => {
+            let h = v4.header();
+            (u32::from(h.identification()), h.fragments_offset().value() == 0)
         }
-    }
+        LaxIpSlice::Ipv6(v6) => v6.extensions().clone().into_iter().find_map(|e| match e {
+            Ipv6ExtensionSlice::Fragment(f) if f.is_fragmenting_payload() => {
+                Some((f.identification(), f.fragment_offset().value() == 0))
+            }
+            _ => None,
+        })?,
+    };
+    let flow_key = if first { flow(transport(src, dst, proto, body, quoted, depth)) } else { None };
+    Some(Conv::Fragment((src, dst, id, proto), flow_key))
 }
 
 fn flow(c: Option<Conv>) -> Option<ConvKey> {
@@ -355,6 +345,39 @@ mod tests {
             last[4..6].copy_from_slice(&port.to_be_bytes());
             assert_eq!(r.route(228, &first), whole);
             assert_eq!(r.route(228, &last), whole);
+        }
+    }
+
+    fn ipv6_udp(sport: u16, frag: Option<(u16, u32)>) -> Vec<u8> {
+        let mut p = vec![0x60, 0, 0, 0, 0, 0, if frag.is_some() { 44 } else { 17 }, 64];
+        p.extend([0x20, 1, 0x0d, 0xb8].iter().chain(&[0; 11]).chain(&[1]));
+        p.extend([0x20, 1, 0x0d, 0xb8].iter().chain(&[0; 11]).chain(&[2]));
+        if let Some((offm, id)) = frag {
+            p.extend([17, 0]);
+            p.extend(offm.to_be_bytes());
+            p.extend(id.to_be_bytes());
+        }
+        p.extend(sport.to_be_bytes());
+        p.extend(53u16.to_be_bytes());
+        p.extend([0, 12, 0, 0, 1, 2, 3, 4]);
+        let len = (p.len() - 40) as u16;
+        p[4..6].copy_from_slice(&len.to_be_bytes());
+        p
+    }
+
+    #[test]
+    fn ipv6_fragments_follow_their_first_fragment() {
+        let mut r = Router::new(3);
+        for port in 4000..4030 {
+            let whole = r.route(229, &ipv6_udp(port, None));
+            let id = u32::from(port);
+            assert_eq!(r.route(229, &ipv6_udp(port, Some((1, id)))), whole);
+            // A later fragment carries no ports; it joins its datagram.
+            let mut last = ipv6_udp(0, Some((8 << 3, id)));
+            last[48..50].copy_from_slice(&[0xde, 0xad]);
+            assert_eq!(r.route(229, &last), whole);
+            // An atomic fragment (offset 0, no more) is a whole datagram.
+            assert_eq!(r.route(229, &ipv6_udp(port, Some((0, id)))), whole);
         }
     }
 
