@@ -9,6 +9,7 @@
 //! the packet is flagged, as Wireshark does.
 
 pub mod buf;
+pub mod conv;
 mod dispatch;
 pub mod dns;
 pub mod frame;

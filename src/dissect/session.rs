@@ -1,38 +1,13 @@
 //! State that lives across packets: the `Session` that holds every
 //! protocol's tables (each table lives in its protocol's folder, beside the
-//! dissector that fills it), the conversation key and the tables' map type.
-
-use std::net::IpAddr;
+//! dissector that fills it).
 
 use super::dns::pairing as dns;
 use super::http::state as http;
 use super::net::{echo_pairs as echo, fragments as frag};
 use super::smtp::state as smtp;
 use super::tcp::stream as tcp;
-
-/// The session tables' map: keys are addresses, ports and frame numbers,
-/// hashed for every packet, where SipHash's strength costs more than it
-/// buys (foldhash is seeded per process, so crafted captures cannot
-/// predict collisions).
-pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-
-/// Both directions of a transport conversation map to one key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ConvKey {
-    pub a: (IpAddr, u16),
-    pub b: (IpAddr, u16),
-}
-
-impl ConvKey {
-    pub fn new(src: IpAddr, sport: u16, dst: IpAddr, dport: u16) -> ConvKey {
-        let (x, y) = ((src, sport), (dst, dport));
-        if x <= y {
-            ConvKey { a: x, b: y }
-        } else {
-            ConvKey { a: y, b: x }
-        }
-    }
-}
+use super::conv::{ConvKey, HashMap};
 
 #[derive(Default)]
 pub struct Session {

@@ -45,7 +45,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         return Err(DissectError::Malformed);
     }
     if let Some((src, dst)) = cx.net {
-        let key = crate::dissect::session::ConvKey::new(src, sport, dst, dport);
+        let key = crate::dissect::conv::ConvKey::new(src, sport, dst, dport);
         let s = cx.session.udp_stream(key);
         cx.tree().generated(&STREAM, b.range(0, 0), Value::UInt(s as u64));
     }

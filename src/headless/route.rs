@@ -12,7 +12,7 @@ use std::net::IpAddr;
 use etherparse::{Ipv6ExtensionSlice, LaxIpSlice};
 
 use crate::dissect::numbers::{ethertype, ipproto, linktype};
-use crate::dissect::session::{ConvKey, HashMap};
+use crate::dissect::conv::{ConvKey, HashMap};
 
 /// An IP datagram's fragments: source, destination, identification and
 /// protocol, as the fragment table keys them.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::scan::{Addr, TransportFields};
 use crate::dissect::Dissection;
 use crate::field::{self, Field};
-use crate::dissect::session::ConvKey;
+use crate::dissect::conv::ConvKey;
 
 pub use crate::dissect::tcp::flags::{ACK, FIN, PSH, RST, SYN};
 

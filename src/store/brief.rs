@@ -19,7 +19,7 @@
 use crate::store::chunk::{self, Chunk, CHUNK};
 use crate::dissect::frame;
 use crate::field::{self, Field, Value};
-use crate::dissect::session::HashMap;
+use crate::dissect::conv::HashMap;
 use crate::field::tree::Tree;
 use crate::store::varint;
 

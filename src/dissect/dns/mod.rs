@@ -21,7 +21,7 @@ pub(crate) mod svcb;
 use std::fmt::Write;
 
 use crate::field::{self, Base, Field, FieldDef, FieldType, Value, TEXT};
-use crate::dissect::session::ConvKey;
+use crate::dissect::conv::ConvKey;
 
 use self::name::{read_name, WireName};
 use self::numbers::{self as names, rrtype, CLASSES, OPCODES, RCODES, TYPE_STRINGS};

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::field::Timestamp;
 
-use crate::dissect::session::ConvKey;
+use crate::dissect::conv::ConvKey;
 
 /// A query and, once seen, its response.
 #[derive(Clone, Copy, Debug)]

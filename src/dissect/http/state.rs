@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use crate::dissect::session::HashMap;
+use crate::dissect::conv::HashMap;
 
 use crate::field::Timestamp;
 use crate::store::packed::{Pack, Packed};

@@ -6,7 +6,7 @@
 //! sequence number. A later look at a request (the TUI revisiting it) also
 //! knows its reply, as Wireshark's second pass does.
 
-use crate::dissect::session::HashMap;
+use crate::dissect::conv::HashMap;
 use std::net::IpAddr;
 
 use crate::field::Timestamp;

@@ -3,7 +3,7 @@
 //! a datagram carries the whole of it; a later look at that frame reads the
 //! stored result.
 
-use crate::dissect::session::HashMap;
+use crate::dissect::conv::HashMap;
 use std::net::IpAddr;
 
 /// Fragments of one datagram: (source, destination, identification,

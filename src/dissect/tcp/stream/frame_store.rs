@@ -7,7 +7,7 @@
 use super::frame_rec::FrameRec;
 use super::{App, AppCall, Calls};
 use crate::store::packed::{Pack, Packed};
-use crate::dissect::session::HashMap;
+use crate::dissect::conv::HashMap;
 use crate::store::varint::{get, get_delta, get_i64, get_u32, put, put_delta, put_i64, unzigzag, zigzag};
 
 #[derive(Default)]

@@ -9,13 +9,13 @@ mod frame_store;
 pub mod reassembly;
 
 use crate::store::packed::{Pack, Packed};
-use crate::dissect::session::HashMap;
+use crate::dissect::conv::HashMap;
 use crate::store::varint::{get_u32, put};
 use std::net::IpAddr;
 
 use crate::field::Timestamp;
 
-use crate::dissect::session::ConvKey;
+use crate::dissect::conv::ConvKey;
 pub use seq_analysis::{flag, Findings};
 use seq_analysis::{Dir, Seg, ACK, FIN, RST, SCALE_NONE, SCALE_UNKNOWN, SYN};
 pub use frame_rec::FrameRec;
