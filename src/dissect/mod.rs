@@ -341,6 +341,40 @@ impl<'a> Ctx<'a> {
         Ok((self.tree().add(f, b.range(off, width), Value::UInt(v)), v))
     }
 
+    /// Reads the word a masked field of `f` lives in at `off` (as wide as
+    /// `f`'s type, or `f.bits` for a boolean) and adds the field's bits as
+    /// its item, shifted down; returns them. Flags and sub-byte numbers that
+    /// share their bytes are then one call each, named by their masks.
+    pub fn masked(&mut self, f: Field, b: &Buf, off: usize) -> DResult<u64> {
+        let bits = match f.ftype {
+            FieldType::U8 => 8,
+            FieldType::U16 => 16,
+            FieldType::U24 => 24,
+            FieldType::U32 => 32,
+            FieldType::Bool => f.bits,
+            t => unreachable!("{} is {t:?}, not a masked field", f.name),
+        };
+        let word = match bits {
+            8 => b.u8(off)? as u64,
+            16 => b.u16(off)? as u64,
+            24 => b.u24(off)? as u64,
+            32 => b.u32(off)? as u64,
+            n => unreachable!("{} lives in {n} bits", f.name),
+        };
+        assert!(f.mask != 0, "{} has no mask", f.name);
+        let v = (word & f.mask) >> f.mask.trailing_zeros();
+        let value = if f.ftype == FieldType::Bool { Value::Bool(v != 0) } else { Value::UInt(v) };
+        self.tree().add(f, b.range(off, bits as usize / 8), value);
+        Ok(v)
+    }
+
+    /// Adds `len` bytes at `off` as an item of `f` without a value (reserved
+    /// and padding bytes); fails as reading them would when they are not there.
+    pub fn bytes_item(&mut self, f: Field, b: &Buf, off: usize, len: usize) -> DResult<NodeId> {
+        b.bytes(off, len)?;
+        Ok(self.tree().add(f, b.range(off, len), Value::None))
+    }
+
     /// `uint_item` when only the value is needed.
     pub fn uint(&mut self, f: Field, b: &Buf, off: usize) -> DResult<u64> {
         Ok(self.uint_item(f, b, off)?.1)

@@ -17,15 +17,14 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.tree().set_text(root, "Linux cooked capture v2");
     let hatype = b.u16(8)?;
     let proto = sll::protocol_item(cx, b, 0, hatype)?;
-    let ifindex = b.u32(4)?;
+    cx.uint(&IFINDEX, &b, 4)?;
+    cx.uint(&HATYPE, &b, 8)?;
+    // v1's fields, whose type says two bytes, in one byte each here.
     let pkttype = b.u8(10)?;
+    cx.tree().add(&PKTTYPE, b.range(10, 1), Value::UInt(pkttype as u64));
     let halen = b.u8(11)?;
+    cx.tree().add(&HALEN, b.range(11, 1), Value::UInt(halen as u64));
     cx.out.cols.info().push_str(&sll::pkttype_name(pkttype as u16));
-    let t = cx.tree();
-    t.add(&IFINDEX, b.range(4, 4), Value::UInt(ifindex as u64));
-    t.add(&HATYPE, b.range(8, 2), Value::UInt(hatype as u64));
-    t.add(&PKTTYPE, b.range(10, 1), Value::UInt(pkttype as u64));
-    t.add(&HALEN, b.range(11, 1), Value::UInt(halen as u64));
     sll::address(cx, b, 12, halen as usize)?;
     let body = b.from(20)?;
     sll::payload(cx, b, hatype, proto, body);

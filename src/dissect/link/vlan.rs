@@ -52,9 +52,9 @@ pub fn dissect_8021q(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let _ = write!(cx.out.cols.info(), "PRI: {pri}  DEI: {dei}  ID: {id}");
     let t = cx.tree();
     t.set_text(root, format_args!("802.1Q Virtual LAN, PRI: {pri}, DEI: {dei}, ID: {id}"));
-    t.add(&PRIORITY, b.range(0, 2), Value::UInt(pri as u64));
-    t.add(&DEI, b.range(0, 2), Value::Bool(dei != 0));
-    t.add(&ID, b.range(0, 2), Value::UInt(id as u64));
+    for f in [&PRIORITY, &DEI, &ID] {
+        cx.masked(f, &b, 0)?;
+    }
     next(cx, b, Some(&ETYPE))
 }
 
@@ -68,9 +68,9 @@ pub fn dissect_8021ad(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let _ = write!(cx.out.cols.info(), "PRI: {pri}  DROP: {dei} ID: {id}");
     let t = cx.tree();
     t.set_text(root, format_args!("IEEE 802.1ad, ID: {id}"));
-    t.add(&AD_PRIORITY, b.range(0, 2), Value::UInt(pri as u64));
-    t.add(&AD_DEI, b.range(0, 2), Value::UInt(dei as u64));
-    t.add(&AD_ID, b.range(0, 2), Value::UInt(id as u64));
+    for f in [&AD_PRIORITY, &AD_DEI, &AD_ID] {
+        cx.masked(f, &b, 0)?;
+    }
     next(cx, b, None)
 }
 

@@ -97,17 +97,14 @@ fn addr_str(bytes: &[u8], is_typed: bool) -> String {
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("arp", "ARP");
     let root = cx.tree().open(&ARP, b.range(0, 8.min(b.len())), Value::None);
-    let hrd = b.u16(0)?;
-    let pro = b.u16(2)?;
-    let hln = b.u8(4)? as usize;
-    let pln = b.u8(5)? as usize;
-    let op = b.u16(6)?;
-    let t = cx.tree();
-    t.add(&HW_TYPE, b.range(0, 2), Value::UInt(hrd as u64));
-    t.add(&PROTO_TYPE, b.range(2, 2), Value::UInt(pro as u64));
-    t.add(&HW_SIZE, b.range(4, 1), Value::UInt(hln as u64));
-    t.add(&PROTO_SIZE, b.range(5, 1), Value::UInt(pln as u64));
-    t.add(&OPCODE, b.range(6, 2), Value::UInt(op as u64));
+    // Wireshark reads the fixed header whole before adding any of it, so a
+    // header cut short shows none of its items.
+    b.bytes(0, 8)?;
+    let hrd = cx.uint(&HW_TYPE, &b, 0)? as u16;
+    let pro = cx.uint(&PROTO_TYPE, &b, 2)? as u16;
+    let hln = cx.uint(&HW_SIZE, &b, 4)? as usize;
+    let pln = cx.uint(&PROTO_SIZE, &b, 5)? as usize;
+    let op = cx.uint(&OPCODE, &b, 6)? as u16;
     let column = match op {
         3 | 4 => "RARP",
         5..=7 => "DRARP",

@@ -2,7 +2,6 @@
 //! offending datagram, and the other RFC 792 messages.
 
 use std::fmt::Write;
-use std::net::Ipv4Addr;
 
 use crate::field::{Base, Field, FieldDef, FieldType, Timestamp, Value};
 use super::echo_pairs::EchoMatch;
@@ -259,14 +258,12 @@ fn echo_like(cx: &mut Ctx, b: Buf, ty: u8) -> DResult<()> {
     match ty {
         13 | 14 => {
             for (i, f) in [&ORIG_TS, &RECV_TS, &XMIT_TS].into_iter().enumerate() {
-                let v = b.u32(8 + 4 * i)?;
-                cx.tree().add(f, b.range(8 + 4 * i, 4), Value::UInt(v as u64));
+                cx.uint(f, &b, 8 + 4 * i)?;
             }
             off = 20;
         }
         17 | 18 => {
-            let m = Ipv4Addr::from(b.array::<4>(8)?);
-            cx.tree().add(&ADDRESS_MASK, b.range(8, 4), Value::Ipv4(m));
+            cx.ipv4(&ADDRESS_MASK, &b, 8)?;
             off = 12;
         }
         0 | 8 => {
@@ -349,23 +346,18 @@ pub fn echo_match(cx: &mut Ctx, b: Buf, request: bool, id: u16, seq: u16, f: &Ec
 fn error(cx: &mut Ctx, b: Buf, ty: u8, code: u8) -> DResult<()> {
     match (ty, code) {
         (3, 4) => {
-            b.bytes(4, 2)?;
-            cx.tree().add(&UNUSED, b.range(4, 2), Value::None);
+            cx.bytes_item(&UNUSED, &b, 4, 2)?;
             cx.uint(&MTU, &b, 6)?;
         }
         (5, _) => {
-            let gw = Ipv4Addr::from(b.array::<4>(4)?);
-            cx.tree().add(&REDIR_GW, b.range(4, 4), Value::Ipv4(gw));
+            cx.ipv4(&REDIR_GW, &b, 4)?;
         }
         (12, _) => {
-            let p = b.u8(4)?;
-            cx.tree().add(&POINTER, b.range(4, 1), Value::UInt(p as u64));
-            b.bytes(5, 3)?;
-            cx.tree().add(&UNUSED, b.range(5, 3), Value::None);
+            cx.uint(&POINTER, &b, 4)?;
+            cx.bytes_item(&UNUSED, &b, 5, 3)?;
         }
         _ => {
-            b.bytes(4, 4)?;
-            cx.tree().add(&UNUSED, b.range(4, 4), Value::None);
+            cx.bytes_item(&UNUSED, &b, 4, 4)?;
         }
     }
     let inner = b.from(8)?;

@@ -368,11 +368,8 @@ fn error(cx: &mut Ctx, b: Buf, ty: u8) -> DResult<usize> {
 }
 
 fn echo(cx: &mut Ctx, b: Buf, request: bool) -> DResult<usize> {
-    let id = b.u16(4)?;
-    let seq = b.u16(6)?;
-    let t = cx.tree();
-    t.add(&ECHO_ID, b.range(4, 2), Value::UInt(id as u64));
-    t.add(&ECHO_SEQ, b.range(6, 2), Value::UInt(seq as u64));
+    let id = cx.uint(&ECHO_ID, &b, 4)? as u16;
+    let seq = cx.uint(&ECHO_SEQ, &b, 6)? as u16;
     let _ = write!(cx.out.cols.info, " id=0x{id:04x}, seq={seq}");
     if let Some(h) = cx.hop_limit {
         let _ = write!(cx.out.cols.info, ", hop limit={h}");
@@ -392,50 +389,35 @@ fn echo(cx: &mut Ctx, b: Buf, request: bool) -> DResult<usize> {
 /// whose delay field is a code. The MLDv2 query's tail (flags, sources) is
 /// left undecoded.
 fn mld(cx: &mut Ctx, b: Buf, ty: u8) -> DResult<usize> {
-    let delay = b.u16(4)?;
     let f = if ty == 130 && b.reported_len() >= 28 { &MLD_CODE } else { &MLD_DELAY };
-    cx.tree().add(f, b.range(4, 2), Value::UInt(delay as u64));
-    b.bytes(6, 2)?;
-    cx.tree().add(&RESERVED, b.range(6, 2), Value::None);
+    cx.uint(f, &b, 4)?;
+    cx.bytes_item(&RESERVED, &b, 6, 2)?;
     address(cx, b, 8, &MLD_ADDR)?;
     Ok(b.reported_len())
 }
 
 /// MLDv2 report: the record count; the records are left undecoded.
 fn mld_report(cx: &mut Ctx, b: Buf) -> DResult<usize> {
-    b.bytes(4, 2)?;
-    cx.tree().add(&RESERVED, b.range(4, 2), Value::None);
-    let n = b.u16(6)?;
-    cx.tree().add(&MLDR_RECORDS, b.range(6, 2), Value::UInt(n as u64));
+    cx.bytes_item(&RESERVED, &b, 4, 2)?;
+    cx.uint(&MLDR_RECORDS, &b, 6)?;
     Ok(b.reported_len())
 }
 
 /// Router renumbering (RFC 2894): the fixed header; the prefix control
 /// operations after it are left undecoded.
 fn renumbering(cx: &mut Ctx, b: Buf) -> DResult<usize> {
-    let seq = b.u32(4)?;
-    let seg = b.u8(8)?;
-    let fl = b.u8(9)?;
-    let delay = b.u16(10)?;
-    b.bytes(12, 4)?;
-    let t = cx.tree();
-    t.add(&RR_SEQ, b.range(4, 4), Value::UInt(seq as u64));
-    t.add(&RR_SEGMENT, b.range(8, 1), Value::UInt(seg as u64));
-    t.add(&RR_FLAG, b.range(9, 1), Value::UInt(fl as u64));
-    t.add(&RR_MAXDELAY, b.range(10, 2), Value::UInt(delay as u64));
-    t.add(&RESERVED, b.range(12, 4), Value::None);
+    for (f, off) in [(&RR_SEQ, 4), (&RR_SEGMENT, 8), (&RR_FLAG, 9), (&RR_MAXDELAY, 10)] {
+        cx.uint(f, &b, off)?;
+    }
+    cx.bytes_item(&RESERVED, &b, 12, 4)?;
     Ok(b.reported_len())
 }
 
 fn router_advertisement(cx: &mut Ctx, b: Buf) -> DResult<usize> {
-    let hl = b.u8(4)?;
+    cx.uint(&RA_HOPLIMIT, &b, 4)?;
     let fl = b.u8(5)?;
-    let life = b.u16(6)?;
-    let reach = b.u32(8)?;
-    let retrans = b.u32(12)?;
     let prf = (fl >> 3) & 3;
     let t = cx.tree();
-    t.add(&RA_HOPLIMIT, b.range(4, 1), Value::UInt(hl as u64));
     let f = t.open(&RA_FLAG, b.range(5, 1), Value::UInt(fl as u64));
     let mut label = format!("Flags: 0x{fl:02x}");
     for (bit, name) in [(0x80, "Managed"), (0x40, "Other"), (0x20, "Home Agent")] {
@@ -448,16 +430,13 @@ fn router_advertisement(cx: &mut Ctx, b: Buf) -> DResult<usize> {
         label.push_str(", Proxy");
     }
     t.set_text(f, label);
-    t.add(&RA_FLAG_M, b.range(5, 1), Value::Bool(fl & 0x80 != 0));
-    t.add(&RA_FLAG_O, b.range(5, 1), Value::Bool(fl & 0x40 != 0));
-    t.add(&RA_FLAG_H, b.range(5, 1), Value::Bool(fl & 0x20 != 0));
-    t.add(&RA_FLAG_PRF, b.range(5, 1), Value::UInt(prf as u64));
-    t.add(&RA_FLAG_P, b.range(5, 1), Value::Bool(fl & 0x04 != 0));
-    t.add(&RA_FLAG_RSV, b.range(5, 1), Value::UInt((fl & 3) as u64));
-    t.close();
-    t.add(&RA_LIFETIME, b.range(6, 2), Value::UInt(life as u64));
-    t.add(&RA_REACHABLE, b.range(8, 4), Value::UInt(reach as u64));
-    t.add(&RA_RETRANS, b.range(12, 4), Value::UInt(retrans as u64));
+    for f in [&RA_FLAG_M, &RA_FLAG_O, &RA_FLAG_H, &RA_FLAG_PRF, &RA_FLAG_P, &RA_FLAG_RSV] {
+        cx.masked(f, &b, 5)?;
+    }
+    cx.tree().close();
+    for (f, off) in [(&RA_LIFETIME, 6), (&RA_REACHABLE, 8), (&RA_RETRANS, 12)] {
+        cx.uint(f, &b, off)?;
+    }
     options(cx, b, 16)
 }
 
@@ -480,11 +459,10 @@ fn neighbor_advertisement(cx: &mut Ctx, b: Buf) -> DResult<usize> {
         let _ = write!(label, ", {n}");
     }
     t.set_text(f, label);
-    t.add(&NA_FLAG_R, b.range(4, 4), Value::Bool(fl & 0x8000_0000 != 0));
-    t.add(&NA_FLAG_S, b.range(4, 4), Value::Bool(fl & 0x4000_0000 != 0));
-    t.add(&NA_FLAG_O, b.range(4, 4), Value::Bool(fl & 0x2000_0000 != 0));
-    t.add(&NA_FLAG_RSV, b.range(4, 4), Value::UInt((fl & 0x1fff_ffff) as u64));
-    t.close();
+    for f in [&NA_FLAG_R, &NA_FLAG_S, &NA_FLAG_O, &NA_FLAG_RSV] {
+        cx.masked(f, &b, 4)?;
+    }
+    cx.tree().close();
     let target = address(cx, b, 8, &NA_TARGET)?;
     let _ = write!(cx.out.cols.info, " {target}");
     if !short.is_empty() {
@@ -505,32 +483,25 @@ fn options(cx: &mut Ctx, b: Buf, mut off: usize) -> DResult<usize> {
         let len = units * 8;
         b.bytes(off, len)?;
         let name = OPT_TYPE.value_string(ty as u64).unwrap_or("Unknown");
-        let t = cx.tree();
-        let o = t.open(&OPT, b.range(off, len), Value::None);
-        t.add(&OPT_TYPE, b.range(off, 1), Value::UInt(ty as u64));
-        let l = t.add(&OPT_LENGTH, b.range(off + 1, 1), Value::UInt(units as u64));
-        t.set_text(l, format_args!("Length: {units} ({len} bytes)"));
+        let o = cx.tree().open(&OPT, b.range(off, len), Value::None);
+        cx.uint(&OPT_TYPE, &b, off)?;
+        let (l, _) = cx.uint_item(&OPT_LENGTH, &b, off + 1)?;
+        cx.tree().set_text(l, format_args!("Length: {units} ({len} bytes)"));
         let mut summary = String::new();
         let v = off + 2;
         match ty {
             1 | 2 if len == 8 => {
-                let a = b.array::<6>(v)?;
+                let a = cx.ether(&OPT_LINKADDR, &b, v)?;
                 let mac = crate::dissect::link::eth::mac(a);
-                let t = cx.tree();
-                t.add(&OPT_LINKADDR, b.range(v, 6), Value::Ether(a));
                 let which = if ty == 1 { &OPT_SRC_LINKADDR } else { &OPT_TARGET_LINKADDR };
-                t.hidden(which, b.range(v, 6), Value::Ether(a));
+                cx.tree().hidden(which, b.range(v, 6), Value::Ether(a));
                 let _ = write!(cx.out.cols.info, " {} {mac}", if ty == 1 { "from" } else { "is at" });
                 summary = format!(" : {mac}");
             }
             3 if len == 32 => {
-                let plen = b.u8(v)?;
+                let plen = cx.uint(&OPT_PREFIX_LEN, &b, v)?;
                 let fl = b.u8(v + 1)?;
-                let valid = b.u32(v + 2)?;
-                let pref = b.u32(v + 6)?;
-                let prefix = Ipv6Addr::from(b.array::<16>(v + 14)?);
                 let t = cx.tree();
-                t.add(&OPT_PREFIX_LEN, b.range(v, 1), Value::UInt(plen as u64));
                 let f = t.open(&OPT_PREFIX_FLAG, b.range(v + 1, 1), Value::UInt(fl as u64));
                 let mut label = format!("Flag: 0x{fl:02x}");
                 for (bit, n) in [(0x80, "On-link flag(L)"), (0x40, "Autonomous address-configuration flag(A)"), (0x20, "Router address flag(R)")] {
@@ -539,59 +510,46 @@ fn options(cx: &mut Ctx, b: Buf, mut off: usize) -> DResult<usize> {
                     }
                 }
                 t.set_text(f, label);
-                t.add(&OPT_PREFIX_FLAG_L, b.range(v + 1, 1), Value::Bool(fl & 0x80 != 0));
-                t.add(&OPT_PREFIX_FLAG_A, b.range(v + 1, 1), Value::Bool(fl & 0x40 != 0));
-                t.add(&OPT_PREFIX_FLAG_R, b.range(v + 1, 1), Value::Bool(fl & 0x20 != 0));
-                t.add(&OPT_PREFIX_FLAG_RSV, b.range(v + 1, 1), Value::UInt((fl & 0x1f) as u64));
-                t.close();
-                t.add(&OPT_PREFIX_VALID, b.range(v + 2, 4), Value::UInt(valid as u64));
-                t.add(&OPT_PREFIX_PREFERRED, b.range(v + 6, 4), Value::UInt(pref as u64));
-                t.add(&OPT_RESERVED, b.range(v + 10, 4), Value::None);
-                t.add(&OPT_PREFIX, b.range(v + 14, 16), Value::Ipv6(prefix));
+                for f in [&OPT_PREFIX_FLAG_L, &OPT_PREFIX_FLAG_A, &OPT_PREFIX_FLAG_R, &OPT_PREFIX_FLAG_RSV] {
+                    cx.masked(f, &b, v + 1)?;
+                }
+                cx.tree().close();
+                cx.uint(&OPT_PREFIX_VALID, &b, v + 2)?;
+                cx.uint(&OPT_PREFIX_PREFERRED, &b, v + 6)?;
+                cx.bytes_item(&OPT_RESERVED, &b, v + 10, 4)?;
+                let prefix = cx.ipv6(&OPT_PREFIX, &b, v + 14)?;
                 summary = format!(" : {prefix}/{plen}");
             }
             5 if len == 8 => {
-                let mtu = b.u32(v + 2)?;
-                let t = cx.tree();
-                t.add(&OPT_RESERVED, b.range(v, 2), Value::None);
-                t.add(&OPT_MTU, b.range(v + 2, 4), Value::UInt(mtu as u64));
+                cx.bytes_item(&OPT_RESERVED, &b, v, 2)?;
+                let mtu = cx.uint(&OPT_MTU, &b, v + 2)?;
                 summary = format!(" : {mtu}");
             }
             25 if len >= 24 => {
-                let life = b.u32(v + 2)?;
-                let t = cx.tree();
-                t.add(&OPT_RESERVED, b.range(v, 2), Value::None);
-                t.add(&OPT_RDNSS_LIFETIME, b.range(v + 2, 4), Value::UInt(life as u64));
+                cx.bytes_item(&OPT_RESERVED, &b, v, 2)?;
+                cx.uint(&OPT_RDNSS_LIFETIME, &b, v + 2)?;
                 let mut a = v + 6;
                 let mut servers = Vec::new();
                 while a + 16 <= off + len {
-                    let s = Ipv6Addr::from(b.array::<16>(a)?);
-                    cx.tree().add(&OPT_RDNSS, b.range(a, 16), Value::Ipv6(s));
+                    let s = cx.ipv6(&OPT_RDNSS, &b, a)?;
                     servers.push(s.to_string());
                     a += 16;
                 }
                 summary = format!(" {}", servers.join(" "));
             }
             7 if len == 8 => {
-                let v32 = b.u32(v + 2)?;
-                let t = cx.tree();
-                t.add(&OPT_RESERVED, b.range(v, 2), Value::None);
-                t.add(&OPT_ADV_INTERVAL, b.range(v + 2, 4), Value::UInt(v32 as u64));
+                cx.bytes_item(&OPT_RESERVED, &b, v, 2)?;
+                let v32 = cx.uint(&OPT_ADV_INTERVAL, &b, v + 2)?;
                 summary = format!(" : {v32}");
             }
             8 if len == 8 => {
-                let pref = b.u16(v + 2)?;
-                let life = b.u16(v + 4)?;
-                let t = cx.tree();
-                t.add(&OPT_RESERVED, b.range(v, 2), Value::None);
-                t.add(&OPT_HA_PREF, b.range(v + 2, 2), Value::UInt(pref as u64));
-                t.add(&OPT_HA_LIFETIME, b.range(v + 4, 2), Value::UInt(life as u64));
+                cx.bytes_item(&OPT_RESERVED, &b, v, 2)?;
+                cx.uint(&OPT_HA_PREF, &b, v + 2)?;
+                cx.uint(&OPT_HA_LIFETIME, &b, v + 4)?;
             }
             31 if len >= 8 => {
-                let life = b.u32(v + 2)?;
-                let t = cx.tree();
-                t.add(&OPT_RESERVED, b.range(v, 2), Value::None);
-                t.add(&OPT_DNSSL_LIFETIME, b.range(v + 2, 4), Value::UInt(life as u64));
+                cx.bytes_item(&OPT_RESERVED, &b, v, 2)?;
+                cx.uint(&OPT_DNSSL_LIFETIME, &b, v + 2)?;
                 let names = domain_names(cx, b, v + 6, off + len)?;
                 summary = format!(" {}", names.join(" "));
             }
