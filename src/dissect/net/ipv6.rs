@@ -295,8 +295,9 @@ fn opts_header(cx: &mut Ctx, b: Buf, h: &OptsHeader) -> DResult<usize> {
         let t = cx.tree();
         let o = t.open(&OPT, b.range(off, 2 + olen), Value::None);
         t.set_text(o, format_args!("IPv6 Option ({name})"));
-        t.add(&OPT_TYPE, b.range(off, 1), Value::UInt(ty as u64));
-        t.add(&OPT_LENGTH, b.range(off + 1, 1), Value::UInt(olen as u64));
+        cx.uint(&OPT_TYPE, &b, off)?;
+        cx.uint(&OPT_LENGTH, &b, off + 1)?;
+        let t = cx.tree();
         match (ty, olen) {
             (1, 0) => {
                 let p = t.add(&OPT_PADN, b.range(off + 2, 0), Value::str("<none>"));
@@ -323,30 +324,28 @@ fn opts_header(cx: &mut Ctx, b: Buf, h: &OptsHeader) -> DResult<usize> {
 fn routing(cx: &mut Ctx, b: Buf) -> DResult<usize> {
     cx.enter("ipv6.routing", "");
     let len = ext_len(b)?;
-    let nxt = b.u8(0)?;
     let ty = b.u8(2)?;
-    let segleft = b.u8(3)?;
     b.bytes(0, len)?;
     let t = cx.tree();
     let id = t.open(&ROUTING, b.range(0, len), Value::str("ipv6.routing"));
     let tyname = ROUTING_TYPE.value_string(ty as u64).unwrap_or("Unknown");
     t.set_text(id, format_args!("Routing Header for IPv6 ({tyname})"));
-    t.add(&ROUTING_NXT, b.range(0, 1), Value::UInt(nxt as u64));
+    cx.uint(&ROUTING_NXT, &b, 0)?;
+    let t = cx.tree();
     let l = t.add(&ROUTING_LEN, b.range(1, 1), Value::UInt((len / 8 - 1) as u64));
     t.set_text(l, format_args!("Length: {} ({len} bytes)", len / 8 - 1));
     let lo = t.generated(&ROUTING_LEN_OCT, b.range(1, 1), Value::UInt(len as u64));
     t.set_text(lo, format_args!("[Length: {len} bytes]"));
-    t.add(&ROUTING_TYPE, b.range(2, 1), Value::UInt(ty as u64));
-    t.add(&ROUTING_SEGLEFT, b.range(3, 1), Value::UInt(segleft as u64));
+    cx.uint(&ROUTING_TYPE, &b, 2)?;
+    cx.uint(&ROUTING_SEGLEFT, &b, 3)?;
     if ty == 0 {
         let mut off = 8;
         while off + 16 <= len {
-            let a = Ipv6Addr::from(b.array::<16>(off)?);
-            cx.tree().add(&ROUTING_ADDR, b.range(off, 16), Value::Ipv6(a));
+            cx.ipv6(&ROUTING_ADDR, &b, off)?;
             off += 16;
         }
     } else if len > 4 {
-        cx.tree().add(&ROUTING_DATA, b.range(4, len - 4), Value::None);
+        cx.bytes_item(&ROUTING_DATA, &b, 4, len - 4)?;
     }
     cx.tree().close();
     Ok(len)
@@ -357,27 +356,26 @@ fn routing(cx: &mut Ctx, b: Buf) -> DResult<usize> {
 /// the reassembled payload; other fragments are data with Wireshark's Info.
 fn fragment(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("ipv6.fraghdr", "");
-    let nxt = b.u8(0)?;
-    let res = b.u8(1)?;
+    // The header is read whole before any of it is shown.
+    b.bytes(0, 8)?;
     let offm = b.u16(2)?;
-    let ident = b.u32(4)?;
     let off = offm >> 3;
-    let more = offm & 1 != 0;
     let t = cx.tree();
     let id = t.open(&FRAGHDR, b.range(0, 8), Value::str("ipv6.fraghdr"));
     t.set_text(id, "Fragment Header for IPv6");
-    t.add(&FRAG_NXT, b.range(0, 1), Value::UInt(nxt as u64));
-    t.add(&FRAG_RES_OCTET, b.range(1, 1), Value::UInt(res as u64));
+    let nxt = cx.uint(&FRAG_NXT, &b, 0)? as u8;
+    cx.uint(&FRAG_RES_OCTET, &b, 1)?;
+    let t = cx.tree();
     let o = t.add(&FRAG_OFFSET, b.range(2, 2), Value::UInt(off as u64));
     let s = format!("{:016b}", offm & 0xfff8);
     t.set_text(
         o,
         format!("{} {} {} {}. = Offset: {off} ({} bytes)", &s[0..4], &s[4..8], &s[8..12], &s[12..13], off as u32 * 8),
     );
-    t.add(&FRAG_RES_BITS, b.range(2, 2), Value::UInt(((offm >> 1) & 3) as u64));
-    t.add(&FRAG_MORE, b.range(2, 2), Value::Bool(more));
-    t.add(&FRAG_IDENT, b.range(4, 4), Value::UInt(ident as u64));
-    t.close();
+    cx.masked(&FRAG_RES_BITS, &b, 2)?;
+    let more = cx.masked(&FRAG_MORE, &b, 2)? != 0;
+    let ident = cx.uint(&FRAG_IDENT, &b, 4)? as u32;
+    cx.tree().close();
     let payload = b.from(8)?;
     if off == 0 && !more {
         cx.tree().close();
