@@ -4,7 +4,7 @@
 
 use super::dns::pairing as dns;
 use super::http::state as http;
-use super::net::{echo_pairs as echo, fragments as frag};
+use super::net::{arp_duplicates as arp, echo_pairs as echo, fragments as frag};
 use super::smtp::state as smtp;
 use super::tcp::stream as tcp;
 use super::conv::{ConvKey, HashMap};
@@ -12,6 +12,8 @@ use super::conv::{ConvKey, HashMap};
 #[derive(Default)]
 pub struct Session {
     udp_streams: HashMap<ConvKey, u32>,
+    /// Which MAC address each IPv4 address was announced from (ARP).
+    pub arp: arp::ArpTable,
     /// ICMP and ICMPv6 echo request/reply pairs.
     pub echo: echo::EchoTable,
     /// IPv4 and IPv6 fragments waiting for the rest of their datagram.

@@ -229,6 +229,28 @@ impl Tree {
         self.nodes.len() - 1
     }
 
+    /// Adds an item as the last child of `parent`, which may be closed and
+    /// followed by other items: what a link layer learns only after its
+    /// payload (padding, trailer) still belongs under it, as in Wireshark.
+    /// Items after it move down by one, so ids taken before are stale.
+    pub fn add_to(&mut self, parent: NodeId, field: Field, range: Range<usize>, value: Value) -> NodeId {
+        let id = self.add(field, range, value);
+        if id == NO_NODE || parent >= id {
+            // No such parent (or nothing kept): an ordinary item.
+            return id;
+        }
+        let at = self.subtree_end(parent).min(id);
+        let mut node = self.nodes.remove(id);
+        node.depth = self.nodes[parent].depth + 1;
+        self.nodes.insert(at, node);
+        for o in &mut self.open {
+            if *o >= at {
+                *o += 1;
+            }
+        }
+        at
+    }
+
     /// Adds an item and makes it the parent of the items that follow, until
     /// the matching `close`.
     pub fn open(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {

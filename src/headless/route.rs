@@ -48,7 +48,8 @@ enum Conv {
     Flow(ConvKey),
     /// A fragment of a datagram that is not complete in this packet.
     Fragment(Datagram, Option<ConvKey>),
-    /// Nothing that any session table keys on.
+    /// Nothing that any session table keys on but ARP's, which spans the
+    /// capture: these all go to worker 0, which sees every one in order.
     None,
 }
 

@@ -97,7 +97,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         let payload = b.sub(14, ty as usize)?;
         crate::dissect::call(cx, payload, super::llc::dissect);
         cx.net_end = Some(b.abs(14 + ty as usize));
-        trailer(cx, b, &TRAILER, true);
+        trailer(cx, b, &ETH, &TRAILER, true);
         return Ok(());
     }
     cx.tree().add(&TYPE, b.range(12, 2), Value::UInt(ty as u64));
@@ -106,7 +106,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.net_end = None;
     let payload = b.from(14)?;
     dispatch::ethertype(cx, ty, payload);
-    trailer(cx, b, &TRAILER, true);
+    trailer(cx, b, &ETH, &TRAILER, true);
     Ok(())
 }
 
@@ -129,9 +129,12 @@ fn address(cx: &mut Ctx, b: Buf, off: usize, a: [u8; 6], f: Field, lg: Field, ig
 /// Wireshark takes for the FCS when the frame is 64 bytes or more and the
 /// link layer is plain Ethernet (`fcs`). Padding that is not all zeros is
 /// trailer too. `b` is the link layer's view; the network layer left its
-/// end in `cx.net_end`.
-pub fn trailer(cx: &mut Ctx, b: Buf, trailer: Field, fcs: bool) {
+/// end in `cx.net_end`. They go under the last item of `owner`, the link
+/// layer's own, after its payload's layers, as in Wireshark.
+pub fn trailer(cx: &mut Ctx, b: Buf, owner: Field, trailer: Field, fcs: bool) {
     let Some(end) = cx.net_end.take() else { return };
+    let nodes = &cx.out.tree.nodes;
+    let parent = nodes.iter().rposition(|n| crate::field::same(n.field, owner)).unwrap_or(crate::field::tree::NO_NODE);
     let frame_end = b.abs(b.len());
     if end >= frame_end || cx.out.malformed || cx.out.truncated || b.len() < b.reported_len() {
         return;
@@ -142,7 +145,7 @@ pub fn trailer(cx: &mut Ctx, b: Buf, trailer: Field, fcs: bool) {
     let zero = bytes.get(end..pad_end).is_some_and(|p| p.iter().all(|&x| x == 0));
     let mut rest = end;
     if zero && pad_end > end {
-        cx.tree().add(&PADDING, end..pad_end, Value::None);
+        cx.tree().add_to(parent, &PADDING, end..pad_end, Value::None);
         rest = pad_end;
     }
     let mut fcs_at = frame_end;
@@ -150,15 +153,16 @@ pub fn trailer(cx: &mut Ctx, b: Buf, trailer: Field, fcs: bool) {
         fcs_at = frame_end - 4;
     }
     if fcs_at > rest {
-        cx.tree().add(trailer, rest..fcs_at, Value::None);
+        cx.tree().add_to(parent, trailer, rest..fcs_at, Value::None);
     }
     if fcs_at < frame_end {
         if let Some(v) = bytes.get(fcs_at..frame_end) {
             let v = u32::from_be_bytes([v[0], v[1], v[2], v[3]]);
             let t = cx.tree();
-            let id = t.add(&FCS, fcs_at..frame_end, Value::UInt(v as u64));
+            let id = t.add_to(parent, &FCS, fcs_at..frame_end, Value::UInt(v as u64));
             t.set_text(id, format_args!("Frame check sequence: 0x{v:08x} [unverified]"));
-            t.generated(&FCS_STATUS, fcs_at..frame_end, Value::UInt(2));
+            let s = t.add_to(parent, &FCS_STATUS, fcs_at..frame_end, Value::UInt(2));
+            t.set_flags(s, crate::field::tree::GENERATED);
         }
     }
 }
@@ -202,6 +206,15 @@ mod tests {
         assert_eq!(field(&d, &f, "eth.padding"), "00".repeat(26));
         assert_eq!(field(&d, &f, "eth.trailer"), "0007");
         assert_eq!(field(&d, &f, "eth.fcs"), "");
+        // Both sit in the Ethernet subtree, after its own items, although
+        // they are found after the IP layer.
+        let n = &d.tree.nodes;
+        let eth = n.iter().position(|x| x.field.name == "eth").unwrap();
+        let ip = n.iter().position(|x| x.field.name == "ip").unwrap();
+        let pad = n.iter().position(|x| x.field.name == "eth.padding").unwrap();
+        let trailer = n.iter().position(|x| x.field.name == "eth.trailer").unwrap();
+        assert!(eth < pad && pad < trailer && trailer < ip);
+        assert_eq!((n[pad].depth, n[trailer].depth, n[ip].depth), (1, 1, 0));
     }
 
     #[test]

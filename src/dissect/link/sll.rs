@@ -131,7 +131,7 @@ pub fn payload(cx: &mut Ctx, b: Buf, hatype: u16, proto: u16, payload: Buf) {
     } else {
         cx.net_end = None;
         dispatch::ethertype(cx, proto, payload);
-        eth::trailer(cx, b, &TRAILER, false);
+        eth::trailer(cx, b, &SLL, &TRAILER, false);
     }
 }
 

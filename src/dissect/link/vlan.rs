@@ -55,7 +55,7 @@ pub fn dissect_8021q(cx: &mut Ctx, b: Buf) -> DResult<()> {
     for f in [&PRIORITY, &DEI, &ID] {
         cx.masked(f, &b, 0)?;
     }
-    next(cx, b, Some(&ETYPE))
+    next(cx, b, &VLAN, Some(&ETYPE))
 }
 
 /// An 802.1ad service tag; Wireshark names its drop bit DROP in Info.
@@ -71,14 +71,14 @@ pub fn dissect_8021ad(cx: &mut Ctx, b: Buf) -> DResult<()> {
     for f in [&AD_PRIORITY, &AD_DEI, &AD_ID] {
         cx.masked(f, &b, 0)?;
     }
-    next(cx, b, None)
+    next(cx, b, &AD, None)
 }
 
 /// The tag's EtherType (or, at most 1500, an 802.3 length) and what it
 /// carries; the padding and trailer after the payload belong to the tag.
 /// `etype` is the field the EtherType is shown as: 802.1ad's has no
 /// filterable field in Wireshark, only a label.
-fn next(cx: &mut Ctx, b: Buf, etype: Option<Field>) -> DResult<()> {
+fn next(cx: &mut Ctx, b: Buf, owner: Field, etype: Option<Field>) -> DResult<()> {
     let ty = b.u16(2)?;
     let payload = b.from(4)?;
     if ty <= ethertype::MAX_LENGTH {
@@ -99,7 +99,7 @@ fn next(cx: &mut Ctx, b: Buf, etype: Option<Field>) -> DResult<()> {
     cx.tree().close();
     cx.net_end = None;
     dispatch::ethertype(cx, ty, payload);
-    eth::trailer(cx, b, &TRAILER, false);
+    eth::trailer(cx, b, owner, &TRAILER, false);
     Ok(())
 }
 

@@ -1,9 +1,13 @@
 //! ARP and RARP (EtherTypes 0x0806 and 0x8035).
 
+use std::fmt::Write;
 use std::net::Ipv4Addr;
+use std::ops::Range;
 
-use crate::field::{hex_bytes, Base, Field, FieldDef, FieldType, Value};
+use crate::field::tree::GENERATED;
+use crate::field::{hex_bytes, Base, Field, FieldDef, FieldType, Value, TEXT};
 
+use super::arp_duplicates::Binding;
 use crate::dissect::{link::eth, Buf, Ctx, DResult};
 
 pub static ARP: FieldDef = FieldDef::new("arp", "Address Resolution Protocol", FieldType::Protocol).brief();
@@ -39,10 +43,20 @@ pub static DST_PROTO: FieldDef =
 pub static DST_PROTO_IPV4: FieldDef =
     FieldDef::new("arp.dst.proto_ipv4", "Target IP address", FieldType::Ipv4);
 
+pub static DUP_FRAME: FieldDef = FieldDef::new(
+    "arp.duplicate-address-frame",
+    "Frame showing earlier use of IP address",
+    FieldType::FrameNum,
+);
+pub static DUP_SECONDS: FieldDef =
+    FieldDef::new("arp.seconds-since-duplicate-address-frame", "Seconds since earlier frame seen", FieldType::U32);
+pub static DUP_DETECTED: FieldDef =
+    FieldDef::new("arp.duplicate-address-detected", "Duplicate IP address configured", FieldType::None);
+
 pub static FIELDS: &[Field] = &[
     &ARP, &HW_TYPE, &PROTO_TYPE, &HW_SIZE, &PROTO_SIZE, &OPCODE, &IS_GRATUITOUS, &IS_PROBE,
     &IS_ANNOUNCEMENT, &SRC_HW, &SRC_HW_MAC, &SRC_PROTO, &SRC_PROTO_IPV4, &DST_HW, &DST_HW_MAC,
-    &DST_PROTO, &DST_PROTO_IPV4,
+    &DST_PROTO, &DST_PROTO_IPV4, &DUP_FRAME, &DUP_SECONDS, &DUP_DETECTED,
 ];
 
 static TRUE_FALSE: &[(u64, &str)] = &[(1, "True"), (0, "False")];
@@ -96,10 +110,11 @@ fn addr_str(bytes: &[u8], is_typed: bool) -> String {
 
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("arp", "ARP");
+    // Wireshark's error notes name the protocol by its long short name, and
+    // an ARP cut short leaves an empty Info behind its note.
+    cx.layer = "ARP/RARP";
+    cx.out.cols.info();
     let root = cx.tree().open(&ARP, b.range(0, 8.min(b.len())), Value::None);
-    // Wireshark reads the fixed header whole before adding any of it, so a
-    // header cut short shows none of its items.
-    b.bytes(0, 8)?;
     let hrd = cx.uint(&HW_TYPE, &b, 0)? as u16;
     let pro = cx.uint(&PROTO_TYPE, &b, 2)? as u16;
     let hln = cx.uint(&HW_SIZE, &b, 4)? as usize;
@@ -167,7 +182,71 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     hw_item(t, b, tha_at, tha, hw_typed, &DST_HW_MAC, &DST_HW);
     proto_item(t, b, tpa_at, tpa, pro_typed, &DST_PROTO_IPV4, &DST_PROTO);
     t.close();
+    if (op == 1 || op == 2) && hw_typed && pro_typed {
+        duplicates(cx, b.range(0, 0), op, (sha, spa), (tha, tpa));
+    }
     Ok(())
+}
+
+/// Checks the sender's binding, then (in replies) the target's, against
+/// the addresses seen before, and reports each duplicate after the ARP
+/// tree as Wireshark does. As in Wireshark, the Info note reflects the last
+/// check made: a reply whose sender is a duplicate but whose target is not
+/// shows the report in the tree only.
+fn duplicates(cx: &mut Ctx, at: Range<usize>, op: u16, sender: (&[u8], &[u8]), target: (&[u8], &[u8])) {
+    let binding = |(mac, ip): (&[u8], &[u8])| -> Option<([u8; 6], Ipv4Addr)> {
+        let mac: [u8; 6] = mac.try_into().ok()?;
+        let ip = Ipv4Addr::from(<[u8; 4]>::try_from(ip).ok()?);
+        // Broadcast, multicast and all-zero MACs and 0.0.0.0 bind nothing.
+        (mac[0] & 1 == 0 && mac != [0; 6] && !ip.is_unspecified()).then_some((mac, ip))
+    };
+    let mut reported = None;
+    let mut detected = false;
+    if let Some((mac, ip)) = binding(sender) {
+        detected = check(cx, at.clone(), ip, mac);
+        reported = detected.then_some(ip);
+    }
+    if let Some((mac, ip)) = binding(target).filter(|&(_, ip)| op != 1 && reported != Some(ip)) {
+        detected = check(cx, at, ip, mac);
+        reported = if detected { Some(ip) } else { reported };
+    }
+    if let (true, Some(ip)) = (detected, reported) {
+        let _ = write!(cx.out.cols.info, " (duplicate use of {ip} detected!)");
+    }
+}
+
+/// One binding through the session's table; reports a duplicate.
+fn check(cx: &mut Ctx, at: Range<usize>, ip: Ipv4Addr, mac: [u8; 6]) -> bool {
+    let first = cx.pass == crate::dissect::Pass::First;
+    let (frame, secs) = (cx.meta.number, cx.meta.ts.secs);
+    let Some(earlier) = cx.session.arp.bind(first, frame, secs, ip, mac) else { return false };
+    report(cx, at, ip, mac, earlier);
+    true
+}
+
+fn report(cx: &mut Ctx, at: Range<usize>, ip: Ipv4Addr, mac: [u8; 6], earlier: Binding) {
+    let t = cx.tree();
+    let id = t.open(&TEXT, at.clone(), Value::None);
+    t.set_flags(id, GENERATED);
+    t.set_text(
+        id,
+        format_args!(
+            "[Duplicate IP address detected for {ip} ({}) - also in use by {} (frame {})]",
+            eth::mac(mac),
+            eth::mac(earlier.mac),
+            earlier.frame
+        ),
+    );
+    let f = t.open(&DUP_FRAME, at.clone(), Value::FrameNum(earlier.frame));
+    t.set_flags(f, GENERATED);
+    t.set_text(f, format_args!("[{}: {}]", DUP_FRAME.display, earlier.frame));
+    crate::dissect::expert(cx, &DUP_DETECTED, &format!("Duplicate IP address configured ({ip})"), "Warning", "Sequence");
+    let since = (cx.meta.ts.secs - earlier.secs).clamp(0, u32::MAX as i64) as u64;
+    let t = cx.tree();
+    t.close();
+    let s = t.generated(&DUP_SECONDS, at, Value::UInt(since));
+    t.set_text(s, format_args!("[{}: {since}]", DUP_SECONDS.display));
+    t.close();
 }
 
 fn hw_item(t: &mut crate::field::tree::Tree, b: Buf, at: usize, a: &[u8], typed: bool, mac: Field, raw: Field) {
@@ -198,7 +277,10 @@ fn proto_item(t: &mut crate::field::tree::Tree, b: Buf, at: usize, a: &[u8], typ
 
 #[cfg(test)]
 mod tests {
-    use crate::dissect::testutil::{field, run, run_cut};
+    use crate::dissect::session::Session;
+    use crate::dissect::testutil::{field, labels, run, run_cut};
+    use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
+    use crate::field::Timestamp;
 
     fn arp(op: u16, sha: [u8; 6], spa: [u8; 4], tha: [u8; 6], tpa: [u8; 4]) -> Vec<u8> {
         let mut f = vec![0xff; 6];
@@ -248,7 +330,78 @@ mod tests {
     fn lying_sizes() {
         let mut f = arp(1, A, [10, 0, 0, 2], [0; 6], [10, 0, 0, 1]);
         f[18] = 255;
-        assert!(run(1, &f).malformed);
+        let d = run(1, &f);
+        assert!(d.malformed);
+        // Info is the note alone, and the header's items stay, as in tshark.
+        assert_eq!(d.cols.info, "[Malformed Packet]");
+        assert_eq!(field(&d, &f, "arp.hw.size"), "255");
+        assert!(labels(&d).iter().any(|l| l == "[Malformed Packet: ARP/RARP]"));
         assert!(run_cut(1, &f, 600).truncated);
+        let d = run(1, &f[..18]);
+        assert_eq!(field(&d, &f, "arp.proto.type"), "0x0800");
+        assert_eq!(d.cols.info, "[Malformed Packet]");
+    }
+
+    /// Frames dissected in order through one session, as a capture is.
+    fn session_run(frames: &[Vec<u8>], pass: Pass, session: &mut Session) -> Vec<Dissection> {
+        frames
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let number = i as u32 + 1;
+                let meta = FrameMeta {
+                    number,
+                    ts: Timestamp { secs: 100 + 3 * i as i64, nanos: 0 },
+                    caplen: f.len() as u32,
+                    origlen: f.len() as u32,
+                    linktype: 1,
+                    ..FrameMeta::default()
+                };
+                let mut d = Dissection::default();
+                dissect_frame(&meta, f, session, pass, Depth::Tree, &mut d);
+                d
+            })
+            .collect()
+    }
+
+    #[test]
+    fn another_mac_for_a_known_address_is_reported_as_tshark_does() {
+        const B: [u8; 6] = [2, 0, 0, 0, 0, 2];
+        const C: [u8; 6] = [2, 0, 0, 0, 0, 3];
+        let (ip1, ip3) = ([10, 0, 0, 1], [10, 0, 0, 3]);
+        let frames = vec![
+            arp(2, A, ip1, C, ip3),
+            // A reply whose sender is a duplicate: reported in the tree, but
+            // the target's clean check decides Info, as in Wireshark.
+            arp(2, B, ip1, C, ip3),
+            arp(1, B, ip1, [0; 6], ip3),
+            arp(2, C, ip3, B, ip1),
+        ];
+        let mut s = Session::new();
+        let first = session_run(&frames, Pass::First, &mut s);
+        let infos: Vec<&str> = first.iter().map(|d| d.cols.info.as_str()).collect();
+        assert_eq!(
+            infos,
+            [
+                "10.0.0.1 is at 00:11:22:33:44:55",
+                "10.0.0.1 is at 02:00:00:00:00:02",
+                "Who has 10.0.0.3? Tell 10.0.0.1 (duplicate use of 10.0.0.1 detected!)",
+                "10.0.0.3 is at 02:00:00:00:00:03 (duplicate use of 10.0.0.1 detected!)",
+            ]
+        );
+        let l = labels(&first[1]);
+        assert!(l.contains(
+            &"[Duplicate IP address detected for 10.0.0.1 (02:00:00:00:00:02) - also in use by 00:11:22:33:44:55 (frame 1)]"
+                .to_string()
+        ));
+        assert_eq!(field(&first[1], &frames[1], "arp.duplicate-address-frame"), "1");
+        assert_eq!(field(&first[1], &frames[1], "arp.seconds-since-duplicate-address-frame"), "3");
+        assert_eq!(field(&first[0], &frames[0], "arp.duplicate-address-frame"), "");
+        // A second look at each frame tells the same, whatever came later.
+        let again = session_run(&frames, Pass::Revisit, &mut s);
+        for (a, b) in first.iter().zip(&again) {
+            assert_eq!(a.cols.info, b.cols.info);
+            assert_eq!(labels(a), labels(b));
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! replies seen so far.
 
 pub mod arp;
+pub mod arp_duplicates;
 pub mod echo_pairs;
 pub mod fragments;
 pub mod icmp;
