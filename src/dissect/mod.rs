@@ -451,7 +451,11 @@ pub static MALFORMED_FIELDS: &[Field] = &[&MALFORMED, &TRUNCATED, &EXPERT];
 /// An expert item as tshark -V shows it: the summary line, then the
 /// message (filterable by the expert's own field), severity and group.
 pub fn expert(cx: &mut Ctx, f: Field, msg: &str, severity: &str, group: &str) {
-    let t = cx.tree();
+    expert_in(cx.tree(), f, msg, severity, group)
+}
+
+/// `expert` where only the tree is at hand.
+pub fn expert_in(t: &mut crate::field::tree::Tree, f: Field, msg: &str, severity: &str, group: &str) {
     let e = t.open(&EXPERT, 0..0, crate::field::Value::None);
     t.set_flags(e, crate::field::tree::GENERATED);
     t.set_text(e, format_args!("[Expert Info ({severity}/{group}): {msg}]"));

@@ -229,7 +229,10 @@ pub fn show_body(
     let id = t.add(&FILE_DATA, view.range(0, n), text);
     t.set_text(id, format_args!("File Data: {n} bytes"));
     t.close();
-    media(cx, view, bytes, content_type);
+    // A body that decoded to nothing has no media layer (nor its Info note).
+    if n > 0 {
+        media(cx, view, bytes, content_type);
+    }
     cx.tree().set_source(saved);
     Ok(())
 }

@@ -45,8 +45,10 @@ pub fn decode(encoding: &str, body: &[u8]) -> Option<Decoded> {
             DeflateDecoder::new(body).take(MAX_DECODED + 1).read_to_end(&mut out)
         }),
     };
+    // A stream that decodes to nothing is valid (gzip of an empty page);
+    // no stream at all is not one.
     match read {
-        Ok(n) if n as u64 <= MAX_DECODED && !out.is_empty() => Some(Decoded::Ok { name, bytes: out }),
+        Ok(n) if n as u64 <= MAX_DECODED && !body.is_empty() => Some(Decoded::Ok { name, bytes: out }),
         _ => Some(Decoded::Failed { name }),
     }
 }
@@ -75,6 +77,12 @@ mod tests {
         assert!(matches!(decode(" Deflate ", &z.finish().unwrap()), Some(Decoded::Ok { .. })));
         assert!(matches!(decode("gzip", b"not gzip at all"), Some(Decoded::Failed { name: "gzip" })));
         assert!(decode("br", b"x").is_none());
+    }
+
+    #[test]
+    fn an_empty_page_decodes_to_nothing_and_no_stream_fails() {
+        assert!(matches!(decode("gzip", &gzip(b"")), Some(Decoded::Ok { bytes, .. }) if bytes.is_empty()));
+        assert!(matches!(decode("gzip", b""), Some(Decoded::Failed { .. })));
     }
 
     #[test]

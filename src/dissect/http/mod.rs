@@ -20,6 +20,7 @@ use body::Body;
 use crate::dissect::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
 pub static HTTP: FieldDef = FieldDef::new("http", "Hypertext Transfer Protocol", FieldType::Protocol).brief();
+pub static CHAT: FieldDef = FieldDef::new("http.chat", "Formatted text", FieldType::None);
 pub static REQUEST: FieldDef = FieldDef::new("http.request", "Request", FieldType::Bool);
 pub static RESPONSE: FieldDef = FieldDef::new("http.response", "Response", FieldType::Bool);
 pub static REQUEST_LINE: FieldDef = FieldDef::new("http.request.line", "Request line", FieldType::String);
@@ -74,7 +75,7 @@ static HEADERS: &[(&str, FieldDef)] = &[
 ];
 
 pub static FIELDS: &[Field] = &[
-    &HTTP, &REQUEST, &RESPONSE, &REQUEST_LINE, &RESPONSE_LINE, &METHOD, &URI, &REQ_VERSION, &RESP_VERSION,
+    &HTTP, &CHAT, &REQUEST, &RESPONSE, &REQUEST_LINE, &RESPONSE_LINE, &METHOD, &URI, &REQ_VERSION, &RESP_VERSION,
     &FULL_URI, &CODE, &CODE_DESC, &PHRASE, &CONTENT_LENGTH, &REQUEST_NUMBER, &RESPONSE_NUMBER, &REQUEST_IN,
     &RESPONSE_IN, &PREV_REQUEST_IN, &PREV_RESPONSE_IN, &TIME, &RESPONSE_FOR_URI, &FILE_DATA,
 ];
@@ -375,7 +376,12 @@ fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
     let data = b.tail(off);
     let first_end = line_end(data, 0).min(head.len);
     let line = t.open(&TEXT, b.range(off, first_end), Value::None);
-    t.set_text(line, show(&data[..first_end]));
+    let text = show(&data[..first_end]);
+    // Wireshark notes every request and status line as a Chat expert item.
+    if head.request.is_some() || head.response.is_some() {
+        crate::dissect::expert_in(t, &CHAT, &text, "Chat", "Sequence");
+    }
+    t.set_text(line, text);
     if let Some((method, uri, v)) = head.request {
         t.hidden(&REQUEST, b.range(off, first_end), Value::Bool(true));
         let m = offset_in(data, method.as_bytes());
