@@ -16,6 +16,14 @@ pub static TIME_DELTA: FieldDef = FieldDef::new(
     "Time delta from previous captured frame",
     FieldType::RelTime,
 );
+pub static OFFSET_SHIFT: FieldDef =
+    FieldDef::new("frame.offset_shift", "Time shift for this packet", FieldType::RelTime);
+/// Depends on which packets a filter displayed, so on the whole capture.
+pub static TIME_DELTA_DISPLAYED: FieldDef =
+    FieldDef::new("frame.time_delta_displayed", "Time delta from previous displayed frame", FieldType::RelTime)
+        .capture_wide();
+pub static MARKED: FieldDef = FieldDef::new("frame.marked", "Frame is marked", FieldType::Bool);
+pub static IGNORED: FieldDef = FieldDef::new("frame.ignored", "Frame is ignored", FieldType::Bool);
 pub static TIME_RELATIVE: FieldDef = FieldDef::new(
     "frame.time_relative",
     "Time since reference or first frame",
@@ -33,11 +41,15 @@ pub static FIELDS: &[Field] = &[
     &ENCAP,
     &TIME,
     &TIME_EPOCH,
+    &OFFSET_SHIFT,
     &TIME_DELTA,
+    &TIME_DELTA_DISPLAYED,
     &TIME_RELATIVE,
     &NUMBER,
     &LEN,
     &CAP_LEN,
+    &MARKED,
+    &IGNORED,
     &PROTOCOLS,
 ];
 
@@ -76,17 +88,25 @@ fn items(t: &mut Tree, root: NodeId, m: &FrameMeta) -> NodeId {
     let encap = t.add(&ENCAP, 0..0, Value::Int(dispatch::wtap_encap(m.linktype) as i64));
     t.set_text(encap, format_args!("Encapsulation type: {} ({})", dispatch::link_name(m.linktype), dispatch::wtap_encap(m.linktype)));
     t.add(&TIME, 0..0, Value::AbsTime(m.ts));
+    // Nothing shifts times, marks or ignores packets here; tshark still
+    // shows that so.
+    t.generated(&OFFSET_SHIFT, 0..0, Value::RelTime(0));
     // Shown as seconds since the epoch; held as nanoseconds so that the
     // fields output and comparisons need no calendar.
     let epoch_ns = m.ts.as_nanos().clamp(i64::MIN as i128, i64::MAX as i128) as i64;
     let epoch = t.add(&TIME_EPOCH, 0..0, Value::RelTime(epoch_ns));
     t.set_text(epoch, format_args!("Epoch Time: {}.{:09} seconds", m.ts.secs, m.ts.nanos));
     t.generated(&TIME_DELTA, 0..0, Value::RelTime(m.ts.since(m.prev_ts)));
+    t.generated(&TIME_DELTA_DISPLAYED, 0..0, Value::RelTime(m.ts.since(m.prev_shown.unwrap_or(m.prev_ts))));
     t.generated(&TIME_RELATIVE, 0..0, Value::RelTime(m.ts.since(m.first_ts)));
     t.add(&NUMBER, 0..0, Value::UInt(m.number as u64));
     let l = t.add(&LEN, 0..0, Value::UInt(m.origlen as u64));
     t.set_text(l, format_args!("Frame Length: {} bytes ({} bits)", m.origlen, m.origlen as u64 * 8));
     let c = t.add(&CAP_LEN, 0..0, Value::UInt(m.caplen as u64));
     t.set_text(c, format_args!("Capture Length: {} bytes ({} bits)", m.caplen, m.caplen as u64 * 8));
+    for f in [&MARKED, &IGNORED] {
+        let id = t.generated(f, 0..0, Value::Bool(false));
+        t.set_text(id, format_args!("[{}: False]", f.display));
+    }
     t.generated(&PROTOCOLS, 0..0, Value::None)
 }

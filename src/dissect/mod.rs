@@ -32,7 +32,7 @@ mod testutil;
 use std::fmt::Write;
 
 pub use buf::{Buf, DResult, DissectError};
-pub use dispatch::{ethertype, ip_proto, link, Pdu, TcpApp, TcpSeg};
+pub use dispatch::{ethertype, ip_proto, link, Pdu, TcpApp, TcpSeg, DATA};
 
 use crate::field::{Field, FieldDef, FieldType, Timestamp, Value};
 use crate::dissect::session::Session;
@@ -92,6 +92,9 @@ pub struct FrameMeta {
     pub first_ts: Timestamp,
     /// Time of the previous packet, for `frame.time_delta`.
     pub prev_ts: Timestamp,
+    /// Time of the previous packet a display filter let through, for
+    /// `frame.time_delta_displayed`; `None`: every packet is displayed.
+    pub prev_shown: Option<Timestamp>,
 }
 
 impl FrameMeta {
@@ -116,6 +119,7 @@ impl FrameMeta {
             ts_digits: iface.ts_digits,
             first_ts,
             prev_ts,
+            prev_shown: None,
         }
     }
 

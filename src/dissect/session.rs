@@ -7,11 +7,12 @@ use super::http::state as http;
 use super::net::{arp_duplicates as arp, echo_pairs as echo, fragments as frag};
 use super::smtp::state as smtp;
 use super::tcp::stream as tcp;
-use super::conv::{ConvKey, HashMap};
+use super::udp::streams as udp;
 
 #[derive(Default)]
 pub struct Session {
-    udp_streams: HashMap<ConvKey, u32>,
+    /// UDP flows: `udp.stream` and the datagrams' times.
+    pub udp: udp::UdpStreams,
     /// Which MAC address each IPv4 address was announced from (ARP).
     pub arp: arp::ArpTable,
     /// ICMP and ICMPv6 echo request/reply pairs.
@@ -27,12 +28,5 @@ pub struct Session {
 impl Session {
     pub fn new() -> Session {
         Session::default()
-    }
-
-    /// `udp.stream`: the index of the UDP flow between two endpoints, in
-    /// order of first appearance.
-    pub fn udp_stream(&mut self, key: ConvKey) -> u32 {
-        let next = self.udp_streams.len() as u32;
-        *self.udp_streams.entry(key).or_insert(next)
     }
 }

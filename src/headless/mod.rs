@@ -67,6 +67,8 @@ pub struct Printer<'f> {
     /// tree: a tree for the items of those fields, which the dissection
     /// gathers while it builds the columns only.
     brief: Option<Dissection>,
+    /// Time of the last packet the filter let through.
+    last_shown: Option<crate::field::Timestamp>,
 }
 
 impl<'f> Printer<'f> {
@@ -88,6 +90,7 @@ impl<'f> Printer<'f> {
             quiet: false,
             depth: depth_for(format, verbose, filter, false),
             brief: None,
+            last_shown: None,
         }
         .brief_filtering()
     }
@@ -149,7 +152,10 @@ impl<'f> Printer<'f> {
     /// Dissects the next packet and writes its text to `out` unless the
     /// display filter rejects it.
     pub fn packet(&mut self, rec: &Record, iface: &Interface, data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
-        let meta = self.arrivals.next(rec, iface);
+        let mut meta = self.arrivals.next(rec, iface);
+        if self.filter.is_some() {
+            meta.prev_shown = Some(self.last_shown.unwrap_or(meta.ts));
+        }
         self.show(&meta, data, Pass::First, out)
     }
 
@@ -194,12 +200,15 @@ impl<'f> Printer<'f> {
             (Some(f), None) => f.matches(d, data),
             (None, _) => true,
         };
+        if shown {
+            self.last_shown = Some(meta.ts);
+        }
         if self.quiet || !shown {
             return Ok(());
         }
         line.clear();
         if self.verbose {
-            verbose_tree(d, data, line);
+            verbose_tree(d, data, !self.hex, line);
         } else {
             match (self.format, &self.brief) {
                 (Format::Summary, _) => summary_line(meta, d, line),
@@ -209,9 +218,8 @@ impl<'f> Printer<'f> {
             line.push('\n');
         }
         if self.hex {
-            if !self.verbose {
-                line.push('\n');
-            }
+            // A blank line parts the dump from the summary or the tree.
+            line.push('\n');
             hexdump(data, line);
             for s in &d.sources {
                 line.push_str(&format!("{} ({} bytes):\n", s.name, s.bytes.len()));

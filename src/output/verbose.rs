@@ -1,7 +1,9 @@
 use crate::dissect::Dissection;
 
-/// The whole detail tree as text, as `tshark -V` prints it.
-pub fn verbose_tree(d: &Dissection, frame: &[u8], out: &mut String) {
+/// The whole detail tree as text, as `tshark -V` prints it. `data_hex`:
+/// undissected data (the `data` protocol) is followed by a hex dump of its
+/// bytes, as tshark does when the packet is not dumped whole (`-x`).
+pub fn verbose_tree(d: &Dissection, frame: &[u8], data_hex: bool, out: &mut String) {
     for (id, n) in d.tree.nodes.iter().enumerate() {
         if n.hidden() {
             continue;
@@ -9,7 +11,12 @@ pub fn verbose_tree(d: &Dissection, frame: &[u8], out: &mut String) {
         for _ in 0..n.depth {
             out.push_str("    ");
         }
-        out.push_str(&d.tree.label(id, d.node_bytes(frame, id)));
+        let bytes = d.node_bytes(frame, id);
+        out.push_str(&d.tree.label(id, bytes));
         out.push('\n');
+        if data_hex && crate::field::same(n.field, &crate::dissect::DATA) {
+            out.push('\n');
+            super::hexdump(bytes, out);
+        }
     }
 }

@@ -197,8 +197,21 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
         t.add(&ECN, b.range(1, 1), Value::UInt((ds & 3) as u64));
         t.close();
     }
-    let total = b.u16(2)? as usize;
-    if total < hlen {
+    let mut total = b.u16(2)? as usize;
+    if total == 0 && !quoted {
+        // A sender offloading segmentation to its NIC hands the capture a
+        // datagram whose length field is still 0: the packet's own length
+        // stands in for it, as Wireshark presumes.
+        total = b.reported_len();
+        let t = cx.tree();
+        let id = t.generated(&LEN, b.range(2, 2), Value::UInt(total as u64));
+        t.set_text(
+            id,
+            format_args!(
+                "[Total Length: {total} bytes (reported as 0, presumed to be because of \"TCP segmentation offload\" (TSO))]"
+            ),
+        );
+    } else if total < hlen {
         let _ = write!(cx.out.cols.info(), "Bogus IP length ({total}, less than header length {hlen})");
         cx.tree().add(&LEN, b.range(2, 2), Value::UInt(total as u64));
         crate::dissect::expert(cx, &BOGUS_LEN, &format!("Bogus IP length ({total}, less than header length {hlen})"), "Error", "Protocol");
@@ -207,13 +220,14 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     // Like Wireshark, a total length beyond the packet is flagged and the
     // packet's own end trusted instead.
     let beyond = total > b.reported_len() && !quoted;
-    let t = cx.tree();
-    t.open(&LEN, b.range(2, 2), Value::UInt(total as u64));
-    if beyond {
-        let msg = format!("IPv4 total length exceeds packet length ({} bytes)", b.reported_len());
-        crate::dissect::expert(cx, &BOGUS_LEN, &msg, "Error", "Protocol");
+    if b.u16(2)? != 0 || quoted {
+        cx.tree().open(&LEN, b.range(2, 2), Value::UInt(total as u64));
+        if beyond {
+            let msg = format!("IPv4 total length exceeds packet length ({} bytes)", b.reported_len());
+            crate::dissect::expert(cx, &BOGUS_LEN, &msg, "Error", "Protocol");
+        }
+        cx.tree().close();
     }
-    cx.tree().close();
     let id = cx.uint(&ID, &b, 4)? as u16;
     let ff = b.u16(6)?;
     let flags = (ff >> 13) as u8;

@@ -76,6 +76,18 @@ pub fn is_smtp_port(port: u16) -> bool {
     matches!(port, 25 | 587 | 2525)
 }
 
+/// Whether a segment goes to the server. On an SMTP port the port decides,
+/// as in Wireshark (the lower port first, as the port table is tried), so a
+/// capture that starts after the greeting still has its directions right;
+/// on another port (found by the greeting) the side that opened does.
+fn to_server(seg: &TcpSeg) -> bool {
+    let (lo, hi) = (seg.sport.min(seg.dport), seg.sport.max(seg.dport));
+    match [lo, hi].into_iter().find(|&p| is_smtp_port(p)) {
+        Some(port) => seg.dport == port,
+        None => seg.from_client,
+    }
+}
+
 /// A server greeting opens the stream: the heuristic for SMTP on any port.
 pub fn looks_like_smtp(first: &[u8]) -> bool {
     first.starts_with(b"220 ") || first.starts_with(b"220-")
@@ -100,7 +112,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     }
     let r = if st.tls {
         Ok(Pdu::NotMine)
-    } else if seg.from_client {
+    } else if to_server(seg) {
         client(cx, &b, &mut st, saved.and_then(|s| s.message))
     } else {
         server(cx, &b, &mut st)

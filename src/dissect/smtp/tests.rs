@@ -6,7 +6,8 @@ use crate::dissect::Dissection;
 use crate::dissect::session::Session;
 
 fn seg(from_client: bool) -> TcpSeg {
-    TcpSeg { stream: 0, from_client, sport: if from_client { 40000 } else { 25 }, dport: 25, fin: false }
+    let (sport, dport) = if from_client { (40000, 25) } else { (25, 40000) };
+    TcpSeg { stream: 0, from_client, sport, dport, fin: false }
 }
 
 fn run(session: &mut Session, bytes: &[u8], number: u32, from_client: bool) -> (Dissection, DResult<Pdu>) {
@@ -42,6 +43,19 @@ fn dialogue_with_multiline_reply_and_data() {
     // segment are not dissected.
     assert!(values(&d, &COMMAND).is_empty());
     assert_eq!(d.sources.len(), 1);
+}
+
+#[test]
+fn on_port_25_the_port_tells_the_direction_whoever_spoke_first() {
+    // The capture starts after the greeting: the server's reply is the
+    // first packet seen, so TCP takes its sender for the client.
+    let mut s = Session::new();
+    let reply = TcpSeg { stream: 0, from_client: true, sport: 25, dport: 40000, fin: false };
+    let (d, _) = run_with(&mut s, b"250 OK\r\n", 1, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &reply));
+    assert_eq!(d.cols.info, "S: 250 OK");
+    let cmd = TcpSeg { from_client: false, sport: 40000, dport: 25, ..reply };
+    let (d, _) = run_with(&mut s, b"QUIT\r\n", 2, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &cmd));
+    assert_eq!(d.cols.info, "C: QUIT");
 }
 
 #[test]

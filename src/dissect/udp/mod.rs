@@ -1,0 +1,122 @@
+//! UDP: the header, the flow's stream index and times (`streams.rs`), and
+//! the payload handed to the port table.
+
+pub mod streams;
+
+use std::fmt::Write;
+
+use std::net::IpAddr;
+
+use crate::field::tree::GENERATED;
+use crate::field::{Base, Field, FieldDef, FieldType, Value, TEXT};
+
+use super::{dispatch, Buf, Ctx, DResult, DissectError};
+
+pub static UDP: FieldDef = FieldDef::new("udp", "User Datagram Protocol", FieldType::Protocol).brief();
+pub static SRCPORT: FieldDef = FieldDef::new("udp.srcport", "Source Port", FieldType::U16).brief();
+pub static DSTPORT: FieldDef = FieldDef::new("udp.dstport", "Destination Port", FieldType::U16).brief();
+pub static PORT: FieldDef = FieldDef::new("udp.port", "Source or Destination Port", FieldType::U16).brief();
+pub static LENGTH: FieldDef = FieldDef::new("udp.length", "Length", FieldType::U16).brief();
+pub static CHECKSUM: FieldDef =
+    FieldDef::new("udp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
+pub static LENGTH_BAD: FieldDef = FieldDef::new("udp.length.bad", "Bad length value", FieldType::None);
+pub static CHECKSUM_STATUS: FieldDef =
+    FieldDef::new("udp.checksum.status", "Checksum Status", FieldType::U8).strings(CHECKSUM_STATUSES);
+pub static STREAM: FieldDef = FieldDef::new("udp.stream", "Stream index", FieldType::U32).brief().capture_wide();
+pub static TIME_RELATIVE: FieldDef =
+    FieldDef::new("udp.time_relative", "Time since first frame", FieldType::RelTime);
+pub static TIME_DELTA: FieldDef =
+    FieldDef::new("udp.time_delta", "Time since previous frame", FieldType::RelTime);
+pub static PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes);
+
+pub static FIELDS: &[Field] = &[
+    &UDP, &SRCPORT, &DSTPORT, &PORT, &LENGTH, &LENGTH_BAD, &CHECKSUM, &CHECKSUM_STATUS, &STREAM, &TIME_RELATIVE, &TIME_DELTA,
+    &PAYLOAD,
+];
+
+/// Wireshark's checksum statuses; UDP's is never verified here.
+static CHECKSUM_STATUSES: &[(u64, &str)] = &[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present")];
+
+pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
+    cx.enter("udp", "UDP");
+    let root = cx.tree().open(&UDP, b.range(0, 8.min(b.len())), Value::None);
+    let sport = b.u16(0)?;
+    let dport = b.u16(2)?;
+    let t = cx.tree();
+    t.set_text(root, format_args!("User Datagram Protocol, Src Port: {sport}, Dst Port: {dport}"));
+    t.add(&SRCPORT, b.range(0, 2), Value::UInt(sport as u64));
+    t.add(&DSTPORT, b.range(2, 2), Value::UInt(dport as u64));
+    t.hidden(&PORT, b.range(0, 2), Value::UInt(sport as u64));
+    t.hidden(&PORT, b.range(2, 2), Value::UInt(dport as u64));
+    // The ports go to Info first: a header cut short after them still
+    // shows them, as in Wireshark.
+    let _ = write!(cx.out.cols.info(), "{sport} → {dport}");
+    let mut len = b.u16(4)? as usize;
+    let ip_payload = b.reported_len();
+    // A length beyond the IP payload is flagged and the payload trusted, as
+    // Wireshark does (a datagram quoted in an ICMP error is cut by design).
+    let bogus = len > ip_payload && len >= 8 && !cx.quoted;
+    if bogus {
+        let t = cx.tree();
+        let id = t.open(&LENGTH, b.range(4, 2), Value::UInt(len as u64));
+        t.set_text(id, format_args!("Length: {len} (bogus, payload length {ip_payload})"));
+        let msg = format!("Bad length value {len} > IP payload length");
+        crate::dissect::expert(cx, &LENGTH_BAD, &msg, "Error", "Malformed");
+        cx.tree().close();
+        let _ = write!(cx.out.cols.info, " [BAD UDP LENGTH {len} > IP PAYLOAD LENGTH]");
+    } else {
+        cx.uint(&LENGTH, &b, 4)?;
+    }
+    let (id, ck) = cx.uint_item(&CHECKSUM, &b, 6)?;
+    // Over IPv4 a zero checksum means the sender computed none.
+    let absent = ck == 0 && matches!(cx.net, Some((IpAddr::V4(_), _)));
+    let (note, status, name) =
+        if absent { ("zero-value ignored", 3, "Not present") } else { ("unverified", 2, "Unverified") };
+    let t = cx.tree();
+    t.set_text(id, format_args!("Checksum: 0x{ck:04x} [{note}]"));
+    let s = t.generated(&CHECKSUM_STATUS, b.range(6, 2), Value::UInt(status));
+    t.set_text(s, format_args!("[Checksum Status: {name}]"));
+    let _ = write!(cx.out.cols.info, " Len={}", len.saturating_sub(8));
+    if bogus {
+        len = ip_payload;
+    }
+    // A datagram quoted in an ICMP error is cut short by design; what is
+    // there is still dissected, as Wireshark does.
+    let cut_by_quote = cx.quoted && len > b.reported_len();
+    if len < 8 || (len > b.reported_len() && !cut_by_quote) {
+        cx.tree().close();
+        return Err(DissectError::Malformed);
+    }
+    if let Some((src, dst)) = cx.net {
+        let key = crate::dissect::conv::ConvKey::new(src, sport, dst, dport);
+        let first = cx.pass == crate::dissect::Pass::First;
+        let times = cx.session.udp.datagram(first, key, cx.meta.number, cx.meta.ts);
+        cx.tree().generated(&STREAM, b.range(0, 0), Value::UInt(times.stream as u64));
+        // Wireshark times the datagrams that carry a payload.
+        if !cx.quoted && len > 8 {
+            timestamps(cx, b.range(0, 0), times);
+        }
+    }
+    let payload = if cut_by_quote { b.from(8)? } else { b.sub(8, len - 8)? };
+    if payload.reported_len() > 0 {
+        let n = payload.len();
+        let id = cx.tree().add(&PAYLOAD, payload.range(0, n), Value::None);
+        cx.tree().set_text(id, format_args!("UDP payload ({n} bytes)"));
+    }
+    cx.tree().close();
+    dispatch::udp_port(cx, sport, dport, payload);
+    Ok(())
+}
+
+fn timestamps(cx: &mut Ctx, at: std::ops::Range<usize>, times: streams::UdpTimes) {
+    use crate::dissect::tcp::expert::rel;
+    let t = cx.tree();
+    let id = t.open(&TEXT, at.clone(), Value::None);
+    t.set_flags(id, GENERATED);
+    t.set_text(id, "[Timestamps]");
+    let a = t.generated(&TIME_RELATIVE, at.clone(), Value::RelTime(times.relative));
+    t.set_text(a, format_args!("[Time since first frame: {} seconds]", rel(times.relative)));
+    let d = t.generated(&TIME_DELTA, at, Value::RelTime(times.delta));
+    t.set_text(d, format_args!("[Time since previous frame: {} seconds]", rel(times.delta)));
+    t.close();
+}
