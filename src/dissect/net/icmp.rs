@@ -315,7 +315,7 @@ pub fn echo_match(cx: &mut Ctx, b: Buf, request: bool, id: u16, seq: u16, f: &Ec
     match m {
         EchoMatch::Request { reply: Some(r) } => {
             let id = t.generated(f.resp_in, b.range(0, 0), Value::FrameNum(r));
-            t.set_text(id, format_args!("[Response frame: {r}]"));
+            t.set_text(id, format_args!("[{}: {r}]", f.resp_in.display));
             let _ = write!(cx.out.cols.info, " (reply in {r})");
         }
         // Only a later pass knows that no reply ever came (Wireshark's
@@ -330,10 +330,10 @@ pub fn echo_match(cx: &mut Ctx, b: Buf, request: bool, id: u16, seq: u16, f: &Ec
         }
         EchoMatch::Reply { request, request_ts } => {
             let id = t.generated(f.resp_to, b.range(0, 0), Value::FrameNum(request));
-            t.set_text(id, format_args!("[Request frame: {request}]"));
+            t.set_text(id, format_args!("[{}: {request}]", f.resp_to.display));
             let ms = ts.since(request_ts) as f64 / 1e6;
             let id = t.generated(f.resptime, b.range(0, 0), Value::Double(ms));
-            t.set_text(id, format_args!("[Response time: {ms:.3} ms]"));
+            t.set_text(id, format_args!("[{}: {ms:.3} ms]", f.resptime.display));
             let _ = write!(cx.out.cols.info, " (request in {request})");
         }
         _ => {}

@@ -330,9 +330,10 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         }
         _ => 4,
     };
+    // What follows the message (an echo's data) belongs to ICMPv6's tree.
     let rest = b.from(done)?;
-    cx.tree().close();
     dispatch::data(cx, rest);
+    cx.tree().close();
     Ok(())
 }
 

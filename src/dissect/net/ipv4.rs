@@ -12,8 +12,8 @@ pub static IP: FieldDef = FieldDef::new("ip", "Internet Protocol Version 4", Fie
 pub static VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8).mask(0xf0);
 pub static HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8).mask(0x0f);
 pub static DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8).base(Base::Hex);
-pub static DSCP: FieldDef =
-    FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8).mask(0xfc).strings(&[
+/// DiffServ codepoints by name (IPv4's DS field, IPv6's traffic class).
+pub static DSCP_NAMES: &[(u64, &str)] = &[
         (0, "Default"),
         (8, "Class Selector 1"),
         (10, "Assured Forwarding 11"),
@@ -35,14 +35,18 @@ pub static DSCP: FieldDef =
         (46, "Expedited Forwarding"),
         (48, "Class Selector 6"),
         (56, "Class Selector 7"),
-    ]);
-pub static ECN: FieldDef =
-    FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8).mask(0x03).strings(&[
+    ];
+/// ECN codepoints by name.
+pub static ECN_NAMES: &[(u64, &str)] = &[
         (0, "Not ECN-Capable Transport"),
         (1, "ECN-Capable Transport codepoint '01'"),
         (2, "ECN-Capable Transport codepoint '10'"),
         (3, "Congestion Experienced"),
-    ]);
+    ];
+pub static DSCP: FieldDef =
+    FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8).mask(0xfc).strings(DSCP_NAMES);
+pub static ECN: FieldDef =
+    FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8).mask(0x03).strings(ECN_NAMES);
 pub static LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16).brief();
 static BOGUS_LEN: FieldDef = FieldDef::new("ip.bogus_ip_length", "Bogus IP length", FieldType::None);
 pub static ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16).base(Base::HexDec).brief();

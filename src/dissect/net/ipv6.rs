@@ -15,9 +15,13 @@ pub static VERSION: FieldDef = FieldDef::new("ipv6.version", "Version", FieldTyp
 pub static TCLASS: FieldDef =
     FieldDef::new("ipv6.tclass", "Traffic Class", FieldType::U32).base(Base::Hex).mask(0x0ff0_0000);
 pub static DSCP: FieldDef =
-    FieldDef::new("ipv6.tclass.dscp", "Differentiated Services Codepoint", FieldType::U32).mask(0x0fc0_0000);
+    FieldDef::new("ipv6.tclass.dscp", "Differentiated Services Codepoint", FieldType::U32)
+        .mask(0x0fc0_0000)
+        .strings(ipv4::DSCP_NAMES);
 pub static ECN: FieldDef =
-    FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32).mask(0x0030_0000);
+    FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32)
+        .mask(0x0030_0000)
+        .strings(ipv4::ECN_NAMES);
 pub static FLOW: FieldDef =
     FieldDef::new("ipv6.flow", "Flow Label", FieldType::U24).base(Base::Hex).mask(0xfffff);
 pub static PLEN: FieldDef = FieldDef::new("ipv6.plen", "Payload Length", FieldType::U16);

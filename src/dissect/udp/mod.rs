@@ -67,15 +67,23 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     } else {
         cx.uint(&LENGTH, &b, 4)?;
     }
-    let (id, ck) = cx.uint_item(&CHECKSUM, &b, 6)?;
+    let ck = b.u16(6)?;
     // Over IPv4 a zero checksum means the sender computed none.
     let absent = ck == 0 && matches!(cx.net, Some((IpAddr::V4(_), _)));
     let (note, status, name) =
         if absent { ("zero-value ignored", 3, "Not present") } else { ("unverified", 2, "Unverified") };
     let t = cx.tree();
+    // An absent checksum's status is shown under it, as in Wireshark.
+    let id = match absent {
+        true => t.open(&CHECKSUM, b.range(6, 2), Value::UInt(0)),
+        false => t.add(&CHECKSUM, b.range(6, 2), Value::UInt(ck as u64)),
+    };
     t.set_text(id, format_args!("Checksum: 0x{ck:04x} [{note}]"));
     let s = t.generated(&CHECKSUM_STATUS, b.range(6, 2), Value::UInt(status));
     t.set_text(s, format_args!("[Checksum Status: {name}]"));
+    if absent {
+        t.close();
+    }
     let _ = write!(cx.out.cols.info, " Len={}", len.saturating_sub(8));
     if bogus {
         len = ip_payload;
