@@ -231,6 +231,41 @@ arp_vlan() {
     veth_down
 }
 
+# The kernel's own IGMP: a host in the namespace joins and leaves a group
+# with IGMPv3, then with IGMPv2 forced, then joins one source of a
+# source-specific group (the kernel repeats each report once).
+igmp_joins() {
+    ip netns exec wl-lab python3 - <<'PY'
+import socket, struct, time
+def force(v):
+    with open("/proc/sys/net/ipv4/conf/wl-veth1/force_igmp_version", "w") as f:
+        f.write(str(v))
+def join_leave(group, version):
+    force(version)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    mreq = struct.pack("4s4s", socket.inet_aton(group), socket.inet_aton("10.99.0.2"))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    time.sleep(0.3)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, mreq)
+    time.sleep(0.3)
+    s.close()
+join_leave("239.1.2.3", 3)
+join_leave("239.4.5.6", 2)
+force(0)
+IP_ADD_SOURCE_MEMBERSHIP = 39
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+mreq = struct.pack("4s4s4s", socket.inet_aton("232.1.1.1"), socket.inet_aton("10.99.0.2"), socket.inet_aton("10.99.0.1"))
+s.setsockopt(socket.IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, mreq)
+time.sleep(0.5)
+PY
+}
+
+igmp() {
+    veth_up
+    capture igmp.pcap "-i wl-veth0 igmp" igmp_joins
+    veth_down
+}
+
 # One pcapng, two interfaces with different link types: lo (Ethernet) with
 # a UDP uppercase exchange and any (Linux cooked v1) with an ICMP echo.
 two_interfaces() {
@@ -247,7 +282,7 @@ two_interfaces() {
     printf '%-28s %3d packets  %s\n' "$out" "$(tshark -r "$here/$out" 2>/dev/null | wc -l)" "dumpcap -i lo -i any"
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

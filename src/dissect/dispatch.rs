@@ -2,7 +2,7 @@
 //! EtherTypes, IP protocol numbers. Port tables live with TCP and UDP.
 
 use super::link::{eth, null, raw, sll, sll2, vlan};
-use super::net::{arp, icmp, icmpv6, ipv4, ipv6};
+use super::net::{arp, icmp, icmpv6, igmp, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
 use super::{call, dns, http, smtp, tcp, udp, Buf, Ctx, DResult};
 use crate::dissect::tcp::stream::{App, AppSlot};
@@ -56,6 +56,7 @@ pub fn ethertype_payload(cx: &mut Ctx, ty: u16, b: Buf) {
 pub fn ip_proto(cx: &mut Ctx, proto: u8, b: Buf) {
     match proto {
         ipproto::ICMP => call(cx, b, icmp::dissect),
+        ipproto::IGMP => call(cx, b, igmp::dissect),
         ipproto::IPIP => call(cx, b, ipv4::dissect),
         ipproto::TCP => call(cx, b, tcp::dissect),
         ipproto::UDP => call(cx, b, udp::dissect),

@@ -55,6 +55,7 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     net::ipv6::FIELDS,
     net::icmp::FIELDS,
     net::icmpv6::FIELDS,
+    net::igmp::FIELDS,
     tcp::FIELDS,
     tcp::options::FIELDS,
     tcp::expert::FIELDS,

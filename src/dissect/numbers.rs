@@ -40,6 +40,7 @@ pub mod ethertype {
 pub mod ipproto {
     pub const HOPOPTS: u8 = 0;
     pub const ICMP: u8 = 1;
+    pub const IGMP: u8 = 2;
     pub const IPIP: u8 = 4;
     pub const TCP: u8 = 6;
     pub const UDP: u8 = 17;

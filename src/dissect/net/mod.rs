@@ -10,6 +10,7 @@ pub mod echo_pairs;
 pub mod fragments;
 pub mod icmp;
 pub mod icmpv6;
+pub mod igmp;
 pub(crate) mod ipfrag;
 pub mod ipv4;
 pub mod ipv6;
