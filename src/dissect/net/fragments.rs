@@ -37,6 +37,8 @@ struct Pending {
 pub struct FragTable {
     pending: HashMap<FragKey, Pending>,
     done: HashMap<u32, Reassembled>,
+    /// Each earlier fragment's frame → the frame that completed its datagram.
+    completed_in: HashMap<u32, u32>,
 }
 
 /// Upper bound on a reassembled datagram (IPv6 jumbograms aside, 64 KiB).
@@ -81,9 +83,18 @@ impl FragTable {
             }
             pieces.push(q);
         }
+        for q in pieces.iter().filter(|q| q.frame != piece.frame) {
+            self.completed_in.insert(q.frame, piece.frame);
+        }
         let r = Reassembled { bytes, pieces };
         self.done.insert(piece.frame, r.clone());
         Some(r)
+    }
+
+    /// The frame that completed the datagram `frame` is a fragment of, once
+    /// the first pass has seen it (Wireshark's `[Reassembled in #N]`).
+    pub fn completed_in(&self, frame: u32) -> Option<u32> {
+        self.completed_in.get(&frame).copied()
     }
 }
 

@@ -18,6 +18,8 @@ pub struct FragFields {
     pub count: Field,
     pub length: Field,
     pub data: Field,
+    /// On a fragment that does not complete its datagram: the frame that does.
+    pub reassembled_in: Field,
 }
 
 /// Adds the fragment in `body` (at byte `offset` of its datagram) and, if
@@ -30,7 +32,14 @@ pub fn add(cx: &mut Ctx, f: &FragFields, key: FragKey, offset: usize, more: bool
     }
     let first = cx.pass == Pass::First;
     let piece = Piece { frame: cx.meta.number, offset, len: body.len() };
-    let r = cx.session.frags.add(first, key, piece, more, body.tail(0))?;
+    let Some(r) = cx.session.frags.add(first, key, piece, more, body.tail(0)) else {
+        if let Some(n) = cx.session.frags.completed_in(piece.frame).filter(|_| !first) {
+            let t = &mut cx.out.tree;
+            let id = t.generated(f.reassembled_in, body.range(0, 0), Value::FrameNum(n));
+            t.set_text(id, format_args!("[{}: {n}]", f.reassembled_in.display));
+        }
+        return None;
+    };
     let n = r.bytes.len();
     let sid = cx.out.add_source(format!("Reassembled {} ({n} bytes)", f.version), r.bytes.clone());
     let t = &mut cx.out.tree;
@@ -61,6 +70,17 @@ pub fn add(cx: &mut Ctx, f: &FragFields, key: FragKey, offset: usize, more: bool
     t.set_source(prev);
     t.close();
     Some((r.bytes, sid))
+}
+
+/// Wireshark's Info note on a fragment whose datagram a later frame
+/// completes (known on a later pass only).
+pub fn completed_note(cx: &mut Ctx) {
+    if cx.pass == Pass::First {
+        return;
+    }
+    if let Some(n) = cx.session.frags.completed_in(cx.meta.number) {
+        let _ = write!(cx.out.cols.info, " [Reassembled in #{n}]");
+    }
 }
 
 /// Dissects a reassembled datagram's payload from its own data source.

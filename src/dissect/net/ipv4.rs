@@ -114,6 +114,8 @@ pub static REASSEMBLED_LENGTH: FieldDef =
     FieldDef::new("ip.reassembled.length", "Reassembled IPv4 length", FieldType::U32);
 pub static REASSEMBLED_DATA: FieldDef =
     FieldDef::new("ip.reassembled.data", "Reassembled IPv4 data", FieldType::Bytes);
+pub static REASSEMBLED_IN: FieldDef =
+    FieldDef::new("ip.reassembled_in", "Reassembled IPv4 in frame", FieldType::FrameNum);
 
 const FRAG_FIELDS: ipfrag::FragFields = ipfrag::FragFields {
     version: "IPv4",
@@ -122,6 +124,7 @@ const FRAG_FIELDS: ipfrag::FragFields = ipfrag::FragFields {
     count: &FRAGMENT_COUNT,
     length: &REASSEMBLED_LENGTH,
     data: &REASSEMBLED_DATA,
+    reassembled_in: &REASSEMBLED_IN,
 };
 
 pub static FIELDS: &[Field] = &[
@@ -131,7 +134,7 @@ pub static FIELDS: &[Field] = &[
     &OPT_TYPE_NUMBER, &OPT_LEN, &OPT_PTR, &OPT_RA, &REC_RT, &SRC_RT, &OPT_EOL, &OPT_NOP,
     &OPT_RECORD_ROUTE, &OPT_TIMESTAMP, &OPT_SECURITY, &OPT_LOOSE_ROUTE, &OPT_SID,
     &OPT_STRICT_ROUTE, &OPT_ROUTER_ALERT, &OPT_UNKNOWN, &FRAGMENTS, &FRAGMENT, &FRAGMENT_COUNT,
-    &REASSEMBLED_LENGTH, &REASSEMBLED_DATA,
+    &REASSEMBLED_LENGTH, &REASSEMBLED_DATA, &REASSEMBLED_IN,
 ];
 
 /// Names of IP protocol numbers, shared with IPv6's next header.
@@ -306,6 +309,7 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
         cx.tree().close();
         let name = proto_name(proto).unwrap_or("Unknown");
         let _ = write!(cx.out.cols.info(), "Fragmented IP protocol (proto={name} {proto}, off={off}, ID={id:04x})");
+        ipfrag::completed_note(cx);
         dispatch::data(cx, body);
         return Ok(());
     }
@@ -552,5 +556,10 @@ mod tests {
         assert_eq!(field(&d, &last, "ip.frag_offset"), "3");
         dissect_frame(&meta, &last, &mut s, Pass::Revisit, crate::dissect::Depth::Tree, &mut d);
         assert_eq!(d.protocols, "ip:udp:data");
+        // A second look at the first fragment knows where it ended up.
+        meta.number = 1;
+        dissect_frame(&meta, &first, &mut s, Pass::Revisit, crate::dissect::Depth::Tree, &mut d);
+        assert_eq!(d.cols.info, "Fragmented IP protocol (proto=UDP 17, off=0, ID=abcd) [Reassembled in #2]");
+        assert_eq!(field(&d, &first, "ip.reassembled_in"), "2");
     }
 }

@@ -112,6 +112,8 @@ pub static REASSEMBLED_LENGTH: FieldDef =
     FieldDef::new("ipv6.reassembled.length", "Reassembled IPv6 length", FieldType::U32);
 pub static REASSEMBLED_DATA: FieldDef =
     FieldDef::new("ipv6.reassembled.data", "Reassembled IPv6 data", FieldType::Bytes);
+pub static REASSEMBLED_IN: FieldDef =
+    FieldDef::new("ipv6.reassembled.in", "Reassembled IPv6 in frame", FieldType::FrameNum);
 
 const FRAG_FIELDS: ipfrag::FragFields = ipfrag::FragFields {
     version: "IPv6",
@@ -120,10 +122,11 @@ const FRAG_FIELDS: ipfrag::FragFields = ipfrag::FragFields {
     count: &FRAGMENT_COUNT,
     length: &REASSEMBLED_LENGTH,
     data: &REASSEMBLED_DATA,
+    reassembled_in: &REASSEMBLED_IN,
 };
 
 pub static FIELDS: &[Field] = &[
-    &FRAGMENTS, &FRAGMENT, &FRAGMENT_COUNT, &REASSEMBLED_LENGTH, &REASSEMBLED_DATA,
+    &FRAGMENTS, &FRAGMENT, &FRAGMENT_COUNT, &REASSEMBLED_LENGTH, &REASSEMBLED_DATA, &REASSEMBLED_IN,
     &IPV6, &VERSION, &TCLASS, &DSCP, &ECN, &FLOW, &PLEN, &NXT, &HLIM, &SRC, &DST, &ADDR,
     &SRC_HOST, &DST_HOST, &HOST, &OPT, &OPT_TYPE, &OPT_LENGTH, &OPT_PADN, &OPT_ROUTER_ALERT,
     &OPT_UNKNOWN, &HOPOPTS, &HOPOPTS_NXT, &HOPOPTS_LEN, &HOPOPTS_LEN_OCT, &DSTOPTS, &DSTOPTS_NXT,
@@ -404,6 +407,7 @@ fn fragment(cx: &mut Ctx, b: Buf) -> DResult<()> {
         off as u32 * 8,
         if more { 'y' } else { 'n' }
     );
+    ipfrag::completed_note(cx);
     dispatch::data(cx, payload);
     Ok(())
 }
