@@ -471,6 +471,11 @@ pub fn expert_in(t: &mut crate::field::tree::Tree, f: Field, msg: &str, severity
     let g = t.text(0..0, format_args!("[Group: {group}]"));
     t.set_flags(g, crate::field::tree::GENERATED);
     t.close();
+    // As in Wireshark, a note of the Malformed group makes `_ws.malformed`
+    // match, though the packet is not cut short by an error.
+    if group == "Malformed" {
+        t.hidden(&MALFORMED, 0..0, crate::field::Value::None);
+    }
 }
 
 /// How much of a dissection its reader needs; the less, the faster.
