@@ -231,6 +231,36 @@ arp_vlan() {
     veth_down
 }
 
+# dnsmasq serves DHCP on wl-veth0; dhclient in the namespace takes a lease
+# on wl-veth1 (Discover, Offer, Request, ACK), asks for it again (Request,
+# ACK), sends an Inform and releases it.
+dhcp_clients() {
+    local d=$tmp/dhcp
+    mkdir -p "$d"
+    ip netns exec wl-lab ip addr flush dev wl-veth1
+    dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=wl-veth0 --bind-interfaces \
+        --dhcp-range=10.99.0.50,10.99.0.59,255.255.255.0,1h --dhcp-option=option:router,10.99.0.1 \
+        --dhcp-option=option:dns-server,10.99.0.1 --dhcp-option=option:domain-name,lab.test \
+        --dhcp-leasefile="$d/leases" --pid-file="$d/dnsmasq.pid" --no-ping >"$d/dnsmasq.log" 2>&1 &
+    local server=$!
+    sleep 0.5
+    local status=0
+    local cl=(ip netns exec wl-lab dhclient -4 -1 -sf /bin/true -pf "$d/dhclient.pid" -lf "$d/dhclient.leases")
+    "${cl[@]}" -v wl-veth1 || status=$?
+    "${cl[@]}" -x wl-veth1 || true
+    "${cl[@]}" -v wl-veth1 || status=$?
+    "${cl[@]}" -r wl-veth1 || status=$?
+    kill $server
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+dhcp() {
+    veth_up
+    capture dhcp.pcap "-i wl-veth0 udp port 67 or udp port 68" dhcp_clients
+    veth_down
+}
+
 # One pcapng, two interfaces with different link types: lo (Ethernet) with
 # a UDP uppercase exchange and any (Linux cooked v1) with an ICMP echo.
 two_interfaces() {
@@ -247,7 +277,7 @@ two_interfaces() {
     printf '%-28s %3d packets  %s\n' "$out" "$(tshark -r "$here/$out" 2>/dev/null | wc -l)" "dumpcap -i lo -i any"
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces dhcp)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

@@ -4,7 +4,7 @@
 use super::link::{eth, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dns, http, smtp, tcp, udp, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, http, smtp, tcp, udp, Buf, Ctx, DResult};
 use crate::dissect::tcp::stream::{App, AppSlot};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
@@ -184,19 +184,47 @@ fn tcp_app_call(cx: &mut Ctx, app: Option<App>, seg: &TcpSeg, b: Buf) -> Pdu {
     }
 }
 
-/// Dissects a UDP datagram's payload by port, then by heuristics.
+/// The application protocols found on UDP, by port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UdpApp {
+    /// DNS, mDNS and LLMNR (their own port order: `dns::is_udp`).
+    Dns,
+    Dhcp,
+}
+
+/// The application of a UDP datagram between these ports: DNS's flavours
+/// first (as before this table), then the lower port first, as Wireshark
+/// tries them.
+fn udp_app(sport: u16, dport: u16) -> Option<UdpApp> {
+    if dns::is_udp(sport, dport) {
+        return Some(UdpApp::Dns);
+    }
+    let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
+    [lo, hi].into_iter().find_map(|port| {
+        if dhcp::is_dhcp_port(port) {
+            return Some(UdpApp::Dhcp);
+        }
+        None
+    })
+}
+
+/// Dissects a UDP datagram's payload by port.
 pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
     if b.reported_len() == 0 {
         return;
     }
     cx.application(|cx| {
-        if dns::is_udp(sport, dport) {
-            if let Err(e) = dns::dissect_udp(cx, b, sport, dport) {
-                super::note_error(cx, e);
+        let r = match udp_app(sport, dport) {
+            Some(UdpApp::Dns) => dns::dissect_udp(cx, b, sport, dport),
+            Some(UdpApp::Dhcp) => dhcp::dissect(cx, b),
+            None => {
+                data(cx, b);
+                Ok(())
             }
-            return;
+        };
+        if let Err(e) = r {
+            super::note_error(cx, e);
         }
-        data(cx, b)
     })
 }
 

@@ -9,6 +9,7 @@
 //! the packet is flagged, as Wireshark does.
 
 pub mod buf;
+pub mod dhcp;
 mod dispatch;
 pub mod dns;
 pub mod frame;
@@ -70,6 +71,8 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     http::encoding::FIELDS,
     smtp::FIELDS,
     &smtp::imf::FIELDS,
+    dhcp::FIELDS,
+    dhcp::OPTION_FIELDS,
 ];
 
 /// What the capture file says about one packet.
