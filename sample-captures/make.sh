@@ -261,6 +261,28 @@ dhcp() {
     veth_down
 }
 
+# chronyd serving time on 127.0.0.1 (its local clock at stratum 10, the
+# system clock left alone) and ntpdate asking it (query only, twice).
+ntp_clients() {
+    local d=$tmp/ntp
+    mkdir -p "$d"
+    printf 'bindaddress 127.0.0.1\nallow 127.0.0.1\nlocal stratum 10\nport 123\ncmdport 0\npidfile %s/chronyd.pid\ndriftfile %s/drift\n' \
+        "$d" "$d" >"$d/chrony.conf"
+    chronyd -x -d -f "$d/chrony.conf" >"$d/chronyd.log" 2>&1 &
+    local server=$!
+    sleep 1
+    local status=0
+    ntpdate -q 127.0.0.1 || status=$?
+    ntpdate -q 127.0.0.1 || status=$?
+    kill $server
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+ntp() {
+    capture ntp.pcap "-i lo udp port 123" ntp_clients
+}
+
 # One pcapng, two interfaces with different link types: lo (Ethernet) with
 # a UDP uppercase exchange and any (Linux cooked v1) with an ICMP echo.
 two_interfaces() {
@@ -277,7 +299,7 @@ two_interfaces() {
     printf '%-28s %3d packets  %s\n' "$out" "$(tshark -r "$here/$out" 2>/dev/null | wc -l)" "dumpcap -i lo -i any"
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces dhcp)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces dhcp ntp)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

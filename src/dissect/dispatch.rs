@@ -4,7 +4,7 @@
 use super::link::{eth, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dhcp, dns, http, smtp, tcp, udp, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, http, ntp, smtp, tcp, udp, Buf, Ctx, DResult};
 use crate::dissect::tcp::stream::{App, AppSlot};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
@@ -190,6 +190,7 @@ enum UdpApp {
     /// DNS, mDNS and LLMNR (their own port order: `dns::is_udp`).
     Dns,
     Dhcp,
+    Ntp,
 }
 
 /// The application of a UDP datagram between these ports: DNS's flavours
@@ -204,6 +205,9 @@ fn udp_app(sport: u16, dport: u16) -> Option<UdpApp> {
         if dhcp::is_dhcp_port(port) {
             return Some(UdpApp::Dhcp);
         }
+        if ntp::is_ntp_port(port) {
+            return Some(UdpApp::Ntp);
+        }
         None
     })
 }
@@ -217,6 +221,7 @@ pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
         let r = match udp_app(sport, dport) {
             Some(UdpApp::Dns) => dns::dissect_udp(cx, b, sport, dport),
             Some(UdpApp::Dhcp) => dhcp::dissect(cx, b),
+            Some(UdpApp::Ntp) => ntp::dissect(cx, b, sport, dport),
             None => {
                 data(cx, b);
                 Ok(())

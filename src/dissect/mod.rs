@@ -16,6 +16,7 @@ pub mod frame;
 pub mod http;
 pub mod link;
 pub mod net;
+pub mod ntp;
 pub mod numbers;
 pub mod session;
 pub mod smtp;
@@ -73,6 +74,7 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     &smtp::imf::FIELDS,
     dhcp::FIELDS,
     dhcp::OPTION_FIELDS,
+    ntp::FIELDS,
 ];
 
 /// What the capture file says about one packet.

@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use super::dns::pairing as dns;
 use super::http::state as http;
 use super::net::{echo_pairs as echo, fragments as frag};
+use super::ntp::pairing as ntp;
 use super::smtp::state as smtp;
 use super::tcp::stream as tcp;
 
@@ -45,6 +46,7 @@ pub struct Session {
     pub dns: dns::DnsState,
     pub http: http::HttpState,
     pub smtp: smtp::SmtpState,
+    pub ntp: ntp::NtpState,
 }
 
 impl Session {
