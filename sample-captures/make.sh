@@ -283,6 +283,63 @@ ntp() {
     capture ntp.pcap "-i lo udp port 123" ntp_clients
 }
 
+# nmbd in the namespace (NetBIOS name LABHOST on wl-veth1) answering
+# nmblookup here: a name query and a node status query, both unicast.
+nbns_clients() {
+    local d=$tmp/nbns
+    mkdir -p "$d/private" "$d/lock" "$d/state" "$d/cache"
+    printf '[global]\nnetbios name = LABHOST\nworkgroup = LAB\ninterfaces = wl-veth1\nbind interfaces only = yes\n' >"$d/smb.conf"
+    printf 'private dir = %s/private\nlock directory = %s/lock\nstate directory = %s/state\n' "$d" "$d" "$d" >>"$d/smb.conf"
+    printf 'cache directory = %s/cache\npid directory = %s\nlog file = %s/log.%%m\n' "$d" "$d" "$d" >>"$d/smb.conf"
+    ip netns exec wl-lab nmbd --foreground --no-process-group -s "$d/smb.conf" >"$d/nmbd.log" 2>&1 &
+    local server=$!
+    sleep 2
+    local status=0
+    printf '[global]\nworkgroup = LAB\ninterfaces = wl-veth0\nbind interfaces only = yes\n' >"$d/client.conf"
+    nmblookup -s "$d/client.conf" -U 10.99.0.2 --recursion LABHOST || status=$?
+    nmblookup -s "$d/client.conf" -A 10.99.0.2 || status=$?
+    kill $server
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+nbns() {
+    veth_up
+    capture nbns.pcap "-i wl-veth0 udp port 137 and host 10.99.0.1 and host 10.99.0.2" nbns_clients
+    veth_down
+}
+
+# ssdpy's SSDP server in the namespace on wl-veth1, ssdpy's client here
+# searching by multicast on wl-veth0 (two M-SEARCHes; the server answers
+# each with a unicast NOTIFY).
+ssdp_clients() {
+    ip netns exec wl-lab ip route add 239.255.255.250/32 dev wl-veth1
+    ip route add 239.255.255.250/32 dev wl-veth0
+    ip netns exec wl-lab timeout 5 python3 -c '
+from ssdpy import SSDPServer
+SSDPServer("uuid:wirelens-lab-device", iface=b"wl-veth1", max_age=1800,
+           location="http://10.99.0.2:8080/description.xml", device_type="urn:lab-test:device:Lamp:1").serve_forever()
+' &
+    local server=$!
+    sleep 1
+    local status=0
+    python3 -c '
+from ssdpy import SSDPClient
+c = SSDPClient(iface=b"wl-veth0", timeout=1)
+for st in ("ssdp:all", "urn:lab-test:device:Lamp:1"):
+    print(c.m_search(st=st, mx=1))
+' || status=$?
+    kill $server 2>/dev/null || true
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+ssdp() {
+    veth_up
+    capture ssdp.pcap "-i wl-veth0 udp port 1900" ssdp_clients
+    veth_down
+}
+
 # One pcapng, two interfaces with different link types: lo (Ethernet) with
 # a UDP uppercase exchange and any (Linux cooked v1) with an ICMP echo.
 two_interfaces() {
@@ -299,7 +356,7 @@ two_interfaces() {
     printf '%-28s %3d packets  %s\n' "$out" "$(tshark -r "$here/$out" 2>/dev/null | wc -l)" "dumpcap -i lo -i any"
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces dhcp ntp)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces dhcp ntp nbns ssdp)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

@@ -4,7 +4,7 @@
 use super::link::{eth, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dhcp, dns, http, ntp, smtp, tcp, udp, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, http, nbns, ntp, smtp, ssdp, tcp, udp, Buf, Ctx, DResult};
 use crate::dissect::tcp::stream::{App, AppSlot};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
@@ -191,6 +191,8 @@ enum UdpApp {
     Dns,
     Dhcp,
     Ntp,
+    Nbns,
+    Ssdp,
 }
 
 /// The application of a UDP datagram between these ports: DNS's flavours
@@ -208,6 +210,12 @@ fn udp_app(sport: u16, dport: u16) -> Option<UdpApp> {
         if ntp::is_ntp_port(port) {
             return Some(UdpApp::Ntp);
         }
+        if nbns::is_nbns_port(port) {
+            return Some(UdpApp::Nbns);
+        }
+        if ssdp::is_ssdp_port(port) {
+            return Some(UdpApp::Ssdp);
+        }
         None
     })
 }
@@ -222,6 +230,8 @@ pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
             Some(UdpApp::Dns) => dns::dissect_udp(cx, b, sport, dport),
             Some(UdpApp::Dhcp) => dhcp::dissect(cx, b),
             Some(UdpApp::Ntp) => ntp::dissect(cx, b, sport, dport),
+            Some(UdpApp::Nbns) => nbns::dissect(cx, b),
+            Some(UdpApp::Ssdp) => ssdp::dissect(cx, b, sport, dport),
             None => {
                 data(cx, b);
                 Ok(())

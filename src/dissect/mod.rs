@@ -15,11 +15,13 @@ pub mod dns;
 pub mod frame;
 pub mod http;
 pub mod link;
+pub mod nbns;
 pub mod net;
 pub mod ntp;
 pub mod numbers;
 pub mod session;
 pub mod smtp;
+pub mod ssdp;
 pub mod tcp;
 pub mod udp;
 
@@ -75,6 +77,9 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     dhcp::FIELDS,
     dhcp::OPTION_FIELDS,
     ntp::FIELDS,
+    nbns::FIELDS,
+    &nbns::RECORD_FIELDS,
+    ssdp::FIELDS,
 ];
 
 /// What the capture file says about one packet.
@@ -343,6 +348,14 @@ impl<'a> Ctx<'a> {
             t => unreachable!("{} is {t:?}, not an unsigned number", f.name),
         };
         Ok((self.tree().add(f, b.range(off, width), Value::UInt(v)), v))
+    }
+
+    /// `uint_item` for a word whose bits follow as its children: the item
+    /// stays open until the caller's `close`.
+    pub fn uint_open(&mut self, f: Field, b: &Buf, off: usize) -> DResult<(NodeId, u64)> {
+        let (id, v) = self.uint_item(f, b, off)?;
+        self.tree().reopen(id);
+        Ok((id, v))
     }
 
     /// `uint_item` when only the value is needed.

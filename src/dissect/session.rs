@@ -9,6 +9,7 @@ use super::http::state as http;
 use super::net::{echo_pairs as echo, fragments as frag};
 use super::ntp::pairing as ntp;
 use super::smtp::state as smtp;
+use super::ssdp::state as ssdp;
 use super::tcp::stream as tcp;
 
 /// The session tables' map: keys are addresses, ports and frame numbers,
@@ -47,6 +48,7 @@ pub struct Session {
     pub http: http::HttpState,
     pub smtp: smtp::SmtpState,
     pub ntp: ntp::NtpState,
+    pub ssdp: ssdp::SsdpState,
 }
 
 impl Session {

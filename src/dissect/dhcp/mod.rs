@@ -85,12 +85,13 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.uint(&HOPS, &b, 3)?;
     let xid = cx.uint(&ID, &b, 4)?;
     cx.uint(&SECS, &b, 8)?;
-    let (fid, flags) = cx.uint_item(&FLAGS, &b, 10)?;
+    let (fid, flags) = cx.uint_open(&FLAGS, &b, 10)?;
     let t = cx.tree();
     let bc = if flags & 0x8000 != 0 { "Broadcast" } else { "Unicast" };
     t.set_text(fid, format_args!("Bootp flags: 0x{flags:04x} ({bc})"));
     t.add(&FLAGS_BC, b.range(10, 2), Value::Bool(flags & 0x8000 != 0));
     t.add(&FLAGS_RESERVED, b.range(10, 2), Value::UInt(flags & 0x7fff));
+    t.close();
     cx.ipv4(&IP_CLIENT, &b, 12)?;
     cx.ipv4(&IP_YOUR, &b, 16)?;
     cx.ipv4(&IP_SERVER, &b, 20)?;

@@ -3,8 +3,6 @@
 //! in `OPTIONS` (an address, a list of addresses, text, a number, a time),
 //! with Wireshark's option names and field names.
 
-use std::fmt::Write;
-
 use crate::field::{Field, FieldDef, FieldType, Value};
 
 use super::{HW_MAC_ADDR, HW_TYPE};
@@ -339,7 +337,7 @@ fn decode(cx: &mut Ctx, v: &Buf, kind: Kind) -> DResult<Option<Suffix>> {
             if s == u32::MAX as u64 {
                 text.push_str("infinity");
             } else {
-                duration(s, &mut text);
+                crate::field::duration(s, &mut text);
             }
             cx.tree().set_text(id, format_args!("{}: ({s}s) {text}", f.display));
         }
@@ -368,16 +366,3 @@ fn decode(cx: &mut Ctx, v: &Buf, kind: Kind) -> DResult<Option<Suffix>> {
     Ok(None)
 }
 
-/// Seconds as Wireshark words them: `52 minutes, 30 seconds`, `1 hour`.
-pub(super) fn duration(secs: u64, out: &mut String) {
-    let parts = [(secs / 86_400, "day"), (secs / 3600 % 24, "hour"), (secs / 60 % 60, "minute"), (secs % 60, "second")];
-    for (n, unit) in parts.into_iter().filter(|(n, _)| *n > 0) {
-        if !out.is_empty() {
-            out.push_str(", ");
-        }
-        let _ = write!(out, "{n} {unit}{}", if n == 1 { "" } else { "s" });
-    }
-    if secs == 0 {
-        out.push_str("0 seconds");
-    }
-}

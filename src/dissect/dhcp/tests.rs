@@ -71,14 +71,3 @@ fn bootp_without_cookie_and_bad_lengths() {
     assert_eq!(d.cols.protocol, "BOOTP");
 }
 
-#[test]
-fn durations_as_wireshark_words_them() {
-    let text = |s| {
-        let mut t = String::new();
-        options::duration(s, &mut t);
-        t
-    };
-    assert_eq!(text(0), "0 seconds");
-    assert_eq!(text(3600), "1 hour");
-    assert_eq!(text(90061), "1 day, 1 hour, 1 minute, 1 second");
-}

@@ -88,11 +88,12 @@ pub fn dissect(cx: &mut Ctx, b: Buf, sport: u16, dport: u16) -> DResult<()> {
     let t = cx.tree();
     t.set_text(root, format_args!("Network Time Protocol ({version}, {mode_name})"));
     let li_name = FLAGS_LI.value_string(li as u64).unwrap_or("");
-    let id = t.add(&FLAGS, b.range(0, 1), Value::UInt(flags as u64));
+    let id = t.open(&FLAGS, b.range(0, 1), Value::UInt(flags as u64));
     t.set_text(id, format_args!("Flags: 0x{flags:02x}, Leap Indicator: {li_name}, Version number: {version}, Mode: {mode_name}"));
     t.add(&FLAGS_LI, b.range(0, 1), Value::UInt(li as u64));
     t.add(&FLAGS_VN, b.range(0, 1), Value::UInt(vn as u64));
     t.add(&FLAGS_MODE, b.range(0, 1), Value::UInt(mode as u64));
+    t.close();
     if mode == MODE_CLIENT || mode == MODE_SERVER {
         let key = timestamp(&b, if mode == MODE_SERVER { 24 } else { 40 })?;
         let conv = cx.net.map(|(s, d)| ConvKey::new(s, sport, d, dport));
