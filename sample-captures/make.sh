@@ -340,6 +340,31 @@ ssdp() {
     veth_down
 }
 
+# pyftpdlib (pip) serving a directory on 127.0.0.1:21 to curl: a listing
+# and a download in extended passive mode (EPSV), a download in passive
+# (PASV), extended active (EPRT) and active (PORT) mode.
+ftp_clients() {
+    local d=$tmp/ftp
+    mkdir -p "$d/root"
+    printf 'hello from the FTP lab\n' >"$d/root/hello.txt"
+    python3 -m pyftpdlib -i 127.0.0.1 -p 21 -d "$d/root" >"$d/server.log" 2>&1 &
+    local server=$!
+    sleep 1
+    local status=0 u=ftp://127.0.0.1
+    curl -s "$u/" || status=$?
+    curl -s "$u/hello.txt" || status=$?
+    curl -s --disable-epsv "$u/hello.txt" || status=$?
+    curl -s -P 127.0.0.1 "$u/hello.txt" || status=$?
+    curl -s -P 127.0.0.1 --disable-eprt "$u/hello.txt" || status=$?
+    kill $server
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+ftp() {
+    capture ftp.pcap "-i lo tcp" ftp_clients
+}
+
 # One pcapng, two interfaces with different link types: lo (Ethernet) with
 # a UDP uppercase exchange and any (Linux cooked v1) with an ICMP echo.
 two_interfaces() {
@@ -356,7 +381,7 @@ two_interfaces() {
     printf '%-28s %3d packets  %s\n' "$out" "$(tshark -r "$here/$out" 2>/dev/null | wc -l)" "dumpcap -i lo -i any"
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces dhcp ntp nbns ssdp)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces dhcp ntp nbns ssdp ftp)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

@@ -4,7 +4,7 @@
 use super::link::{eth, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dhcp, dns, http, nbns, ntp, smtp, ssdp, tcp, udp, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, ftp, http, nbns, ntp, smtp, ssdp, tcp, udp, Buf, Ctx, DResult};
 use crate::dissect::tcp::stream::{App, AppSlot};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
@@ -116,6 +116,7 @@ pub fn tcp_dissector(app: App) -> TcpApp {
         App::Dns => dns::dissect_tcp,
         App::Http => http::dissect_tcp,
         App::Smtp => smtp::dissect_tcp,
+        App::Ftp => ftp::dissect_tcp,
         #[cfg(test)]
         App::TestLines => tcp::pdu::tests::lines,
         #[cfg(test)]
@@ -124,10 +125,11 @@ pub fn tcp_dissector(app: App) -> TcpApp {
 }
 
 /// Well-known TCP ports that Wireshark gives to protocols we do not
-/// dissect: our heuristics must not claim them (an FTP greeting looks like
-/// SMTP's, an HTTP request sent to an SSH server is SSH to Wireshark).
+/// dissect: our heuristics must not claim them (an FTP data connection
+/// may carry text that looks like SMTP's, an HTTP request sent to an SSH
+/// server is SSH to Wireshark).
 const OTHERS_TCP_PORTS: &[u16] = &[
-    20, 21, 22, 23, 110, 111, 135, 139, 143, 179, 389, 443, 445, 465, 636, 853, 989, 990, 992, 993, 995, 1433,
+    20, 22, 23, 110, 111, 135, 139, 143, 179, 389, 443, 445, 465, 636, 853, 989, 990, 992, 993, 995, 1433,
     1723, 3306, 3389, 5432, 5900, 6379,
 ];
 
@@ -146,6 +148,9 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
         }
         if smtp::is_smtp_port(port) {
             return AppSlot::Some(App::Smtp);
+        }
+        if ftp::is_ftp_port(port) {
+            return AppSlot::Some(App::Ftp);
         }
     }
     if [lo, hi].iter().any(|p| OTHERS_TCP_PORTS.contains(p)) {

@@ -13,6 +13,7 @@ pub mod dhcp;
 mod dispatch;
 pub mod dns;
 pub mod frame;
+pub mod ftp;
 pub mod http;
 pub mod link;
 pub mod nbns;
@@ -80,6 +81,7 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     nbns::FIELDS,
     &nbns::RECORD_FIELDS,
     ssdp::FIELDS,
+    ftp::FIELDS,
 ];
 
 /// What the capture file says about one packet.
