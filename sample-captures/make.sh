@@ -231,6 +231,12 @@ arp_vlan() {
     veth_down
 }
 
+# stop PID: ends a server started in the background and waits for it.
+stop() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
 # dnsmasq serves DHCP on wl-veth0; dhclient in the namespace takes a lease
 # on wl-veth1 (Discover, Offer, Request, ACK), asks for it again (Request,
 # ACK), sends an Inform and releases it.
@@ -250,8 +256,7 @@ dhcp_clients() {
     "${cl[@]}" -x wl-veth1 || true
     "${cl[@]}" -v wl-veth1 || status=$?
     "${cl[@]}" -r wl-veth1 || status=$?
-    kill $server
-    wait $server 2>/dev/null || true
+    stop $server
     return $status
 }
 
@@ -274,8 +279,7 @@ ntp_clients() {
     local status=0
     ntpdate -q 127.0.0.1 || status=$?
     ntpdate -q 127.0.0.1 || status=$?
-    kill $server
-    wait $server 2>/dev/null || true
+    stop $server
     return $status
 }
 
@@ -298,8 +302,7 @@ nbns_clients() {
     printf '[global]\nworkgroup = LAB\ninterfaces = wl-veth0\nbind interfaces only = yes\n' >"$d/client.conf"
     nmblookup -s "$d/client.conf" -U 10.99.0.2 --recursion LABHOST || status=$?
     nmblookup -s "$d/client.conf" -A 10.99.0.2 || status=$?
-    kill $server
-    wait $server 2>/dev/null || true
+    stop $server
     return $status
 }
 
@@ -329,8 +332,7 @@ c = SSDPClient(iface=b"wl-veth0", timeout=1)
 for st in ("ssdp:all", "urn:lab-test:device:Lamp:1"):
     print(c.m_search(st=st, mx=1))
 ' || status=$?
-    kill $server 2>/dev/null || true
-    wait $server 2>/dev/null || true
+    stop $server
     return $status
 }
 
@@ -356,8 +358,7 @@ ftp_clients() {
     curl -s --disable-epsv "$u/hello.txt" || status=$?
     curl -s -P 127.0.0.1 "$u/hello.txt" || status=$?
     curl -s -P 127.0.0.1 --disable-eprt "$u/hello.txt" || status=$?
-    kill $server
-    wait $server 2>/dev/null || true
+    stop $server
     return $status
 }
 
