@@ -309,6 +309,13 @@ const FILTERS: &[&str] = &[
     "http.request.method == \"M-SEARCH\"",
     "http.notification",
     "ssdp && http.request_number == 2",
+    // FTP.
+    "ftp",
+    "ftp.request.command == \"USER\"",
+    "ftp.response.code == 229",
+    "ftp.response.code >= 200 && ftp.response.code < 300",
+    "ftp.passive.port || ftp.epsv.port || ftp.active.port || ftp.eprt.port",
+    "ftp.request.arg contains \"hello\"",
     // Frame.
     "frame.len > 1000",
     "frame.len < 60",
