@@ -266,6 +266,141 @@ igmp() {
     veth_down
 }
 
+# stop PID: ends a server started in the background and waits for it.
+stop() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# dnsmasq serves DHCP on wl-veth0; dhclient in the namespace takes a lease
+# on wl-veth1 (Discover, Offer, Request, ACK), asks for it again (Request,
+# ACK), sends an Inform and releases it.
+dhcp_clients() {
+    local d=$tmp/dhcp
+    mkdir -p "$d"
+    ip netns exec wl-lab ip addr flush dev wl-veth1
+    dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=wl-veth0 --bind-interfaces \
+        --dhcp-range=10.99.0.50,10.99.0.59,255.255.255.0,1h --dhcp-option=option:router,10.99.0.1 \
+        --dhcp-option=option:dns-server,10.99.0.1 --dhcp-option=option:domain-name,lab.test \
+        --dhcp-leasefile="$d/leases" --pid-file="$d/dnsmasq.pid" --no-ping >"$d/dnsmasq.log" 2>&1 &
+    local server=$!
+    sleep 0.5
+    local status=0
+    local cl=(ip netns exec wl-lab dhclient -4 -1 -sf /bin/true -pf "$d/dhclient.pid" -lf "$d/dhclient.leases")
+    "${cl[@]}" -v wl-veth1 || status=$?
+    "${cl[@]}" -x wl-veth1 || true
+    "${cl[@]}" -v wl-veth1 || status=$?
+    "${cl[@]}" -r wl-veth1 || status=$?
+    stop $server
+    return $status
+}
+
+dhcp() {
+    veth_up
+    capture dhcp.pcap "-i wl-veth0 udp port 67 or udp port 68" dhcp_clients
+    veth_down
+}
+
+# chronyd serving time on 127.0.0.1 (its local clock at stratum 10, the
+# system clock left alone) and ntpdate asking it (query only, twice).
+ntp_clients() {
+    local d=$tmp/ntp
+    mkdir -p "$d"
+    printf 'bindaddress 127.0.0.1\nallow 127.0.0.1\nlocal stratum 10\nport 123\ncmdport 0\npidfile %s/chronyd.pid\ndriftfile %s/drift\n' \
+        "$d" "$d" >"$d/chrony.conf"
+    chronyd -x -d -f "$d/chrony.conf" >"$d/chronyd.log" 2>&1 &
+    local server=$!
+    sleep 1
+    local status=0
+    ntpdate -q 127.0.0.1 || status=$?
+    ntpdate -q 127.0.0.1 || status=$?
+    stop $server
+    return $status
+}
+
+ntp() {
+    capture ntp.pcap "-i lo udp port 123" ntp_clients
+}
+
+# nmbd in the namespace (NetBIOS name LABHOST on wl-veth1) answering
+# nmblookup here: a name query and a node status query, both unicast.
+nbns_clients() {
+    local d=$tmp/nbns
+    mkdir -p "$d/private" "$d/lock" "$d/state" "$d/cache"
+    printf '[global]\nnetbios name = LABHOST\nworkgroup = LAB\ninterfaces = wl-veth1\nbind interfaces only = yes\n' >"$d/smb.conf"
+    printf 'private dir = %s/private\nlock directory = %s/lock\nstate directory = %s/state\n' "$d" "$d" "$d" >>"$d/smb.conf"
+    printf 'cache directory = %s/cache\npid directory = %s\nlog file = %s/log.%%m\n' "$d" "$d" "$d" >>"$d/smb.conf"
+    ip netns exec wl-lab nmbd --foreground --no-process-group -s "$d/smb.conf" >"$d/nmbd.log" 2>&1 &
+    local server=$!
+    sleep 2
+    local status=0
+    printf '[global]\nworkgroup = LAB\ninterfaces = wl-veth0\nbind interfaces only = yes\n' >"$d/client.conf"
+    nmblookup -s "$d/client.conf" -U 10.99.0.2 --recursion LABHOST || status=$?
+    nmblookup -s "$d/client.conf" -A 10.99.0.2 || status=$?
+    stop $server
+    return $status
+}
+
+nbns() {
+    veth_up
+    capture nbns.pcap "-i wl-veth0 udp port 137 and host 10.99.0.1 and host 10.99.0.2" nbns_clients
+    veth_down
+}
+
+# ssdpy's SSDP server in the namespace on wl-veth1, ssdpy's client here
+# searching by multicast on wl-veth0 (two M-SEARCHes; the server answers
+# each with a unicast NOTIFY).
+ssdp_clients() {
+    ip netns exec wl-lab ip route add 239.255.255.250/32 dev wl-veth1
+    ip route add 239.255.255.250/32 dev wl-veth0
+    ip netns exec wl-lab timeout 5 python3 -c '
+from ssdpy import SSDPServer
+SSDPServer("uuid:wirelens-lab-device", iface=b"wl-veth1", max_age=1800,
+           location="http://10.99.0.2:8080/description.xml", device_type="urn:lab-test:device:Lamp:1").serve_forever()
+' &
+    local server=$!
+    sleep 1
+    local status=0
+    python3 -c '
+from ssdpy import SSDPClient
+c = SSDPClient(iface=b"wl-veth0", timeout=1)
+for st in ("ssdp:all", "urn:lab-test:device:Lamp:1"):
+    print(c.m_search(st=st, mx=1))
+' || status=$?
+    stop $server
+    return $status
+}
+
+ssdp() {
+    veth_up
+    capture ssdp.pcap "-i wl-veth0 udp port 1900" ssdp_clients
+    veth_down
+}
+
+# pyftpdlib (pip) serving a directory on 127.0.0.1:21 to curl: a listing
+# and a download in extended passive mode (EPSV), a download in passive
+# (PASV), extended active (EPRT) and active (PORT) mode.
+ftp_clients() {
+    local d=$tmp/ftp
+    mkdir -p "$d/root"
+    printf 'hello from the FTP lab\n' >"$d/root/hello.txt"
+    python3 -m pyftpdlib -i 127.0.0.1 -p 21 -d "$d/root" >"$d/server.log" 2>&1 &
+    local server=$!
+    sleep 1
+    local status=0 u=ftp://127.0.0.1
+    curl -s "$u/" || status=$?
+    curl -s "$u/hello.txt" || status=$?
+    curl -s --disable-epsv "$u/hello.txt" || status=$?
+    curl -s -P 127.0.0.1 "$u/hello.txt" || status=$?
+    curl -s -P 127.0.0.1 --disable-eprt "$u/hello.txt" || status=$?
+    stop $server
+    return $status
+}
+
+ftp() {
+    capture ftp.pcap "-i lo tcp" ftp_clients
+}
+
 # One pcapng, two interfaces with different link types: lo (Ethernet) with
 # a UDP uppercase exchange and any (Linux cooked v1) with an ICMP echo.
 two_interfaces() {
@@ -282,7 +417,7 @@ two_interfaces() {
     printf '%-28s %3d packets  %s\n' "$out" "$(tshark -r "$here/$out" 2>/dev/null | wc -l)" "dumpcap -i lo -i any"
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces dhcp ntp nbns ssdp ftp)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

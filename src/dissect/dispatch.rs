@@ -4,7 +4,7 @@
 use super::link::{eth, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, igmp, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dns, http, smtp, tcp, udp, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, ftp, http, nbns, ntp, smtp, ssdp, tcp, udp, Buf, Ctx, DResult};
 use crate::dissect::tcp::stream::{App, AppSlot};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
@@ -117,6 +117,7 @@ pub fn tcp_dissector(app: App) -> TcpApp {
         App::Dns => dns::dissect_tcp,
         App::Http => http::dissect_tcp,
         App::Smtp => smtp::dissect_tcp,
+        App::Ftp => ftp::dissect_tcp,
         #[cfg(test)]
         App::TestLines => tcp::pdu::tests::lines,
         #[cfg(test)]
@@ -125,10 +126,11 @@ pub fn tcp_dissector(app: App) -> TcpApp {
 }
 
 /// Well-known TCP ports that Wireshark gives to protocols we do not
-/// dissect: our heuristics must not claim them (an FTP greeting looks like
-/// SMTP's, an HTTP request sent to an SSH server is SSH to Wireshark).
+/// dissect: our heuristics must not claim them (an FTP data connection
+/// may carry text that looks like SMTP's, an HTTP request sent to an SSH
+/// server is SSH to Wireshark).
 const OTHERS_TCP_PORTS: &[u16] = &[
-    20, 21, 22, 23, 110, 111, 135, 139, 143, 179, 389, 443, 445, 465, 636, 853, 989, 990, 992, 993, 995, 1433,
+    20, 22, 23, 110, 111, 135, 139, 143, 179, 389, 443, 445, 465, 636, 853, 989, 990, 992, 993, 995, 1433,
     1723, 3306, 3389, 5432, 5900, 6379,
 ];
 
@@ -147,6 +149,9 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
         }
         if smtp::is_smtp_port(port) {
             return AppSlot::Some(App::Smtp);
+        }
+        if ftp::is_ftp_port(port) {
+            return AppSlot::Some(App::Ftp);
         }
     }
     if [lo, hi].iter().any(|p| OTHERS_TCP_PORTS.contains(p)) {
@@ -185,19 +190,62 @@ fn tcp_app_call(cx: &mut Ctx, app: Option<App>, seg: &TcpSeg, b: Buf) -> Pdu {
     }
 }
 
-/// Dissects a UDP datagram's payload by port, then by heuristics.
+/// The application protocols found on UDP, by port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UdpApp {
+    /// DNS, mDNS and LLMNR (their own port order: `dns::is_udp`).
+    Dns,
+    Dhcp,
+    Ntp,
+    Nbns,
+    Ssdp,
+}
+
+/// The application of a UDP datagram between these ports: DNS's flavours
+/// first (as before this table), then the lower port first, as Wireshark
+/// tries them.
+fn udp_app(sport: u16, dport: u16) -> Option<UdpApp> {
+    if dns::is_udp(sport, dport) {
+        return Some(UdpApp::Dns);
+    }
+    let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
+    [lo, hi].into_iter().find_map(|port| {
+        if dhcp::is_dhcp_port(port) {
+            return Some(UdpApp::Dhcp);
+        }
+        if ntp::is_ntp_port(port) {
+            return Some(UdpApp::Ntp);
+        }
+        if nbns::is_nbns_port(port) {
+            return Some(UdpApp::Nbns);
+        }
+        if ssdp::is_ssdp_port(port) {
+            return Some(UdpApp::Ssdp);
+        }
+        None
+    })
+}
+
+/// Dissects a UDP datagram's payload by port.
 pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
     if b.reported_len() == 0 {
         return;
     }
     cx.application(|cx| {
-        if dns::is_udp(sport, dport) {
-            if let Err(e) = dns::dissect_udp(cx, b, sport, dport) {
-                super::note_error(cx, e);
+        let r = match udp_app(sport, dport) {
+            Some(UdpApp::Dns) => dns::dissect_udp(cx, b, sport, dport),
+            Some(UdpApp::Dhcp) => dhcp::dissect(cx, b),
+            Some(UdpApp::Ntp) => ntp::dissect(cx, b, sport, dport),
+            Some(UdpApp::Nbns) => nbns::dissect(cx, b),
+            Some(UdpApp::Ssdp) => ssdp::dissect(cx, b, sport, dport),
+            None => {
+                data(cx, b);
+                Ok(())
             }
-            return;
+        };
+        if let Err(e) = r {
+            super::note_error(cx, e);
         }
-        data(cx, b)
     })
 }
 

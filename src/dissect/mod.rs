@@ -10,15 +10,20 @@
 
 pub mod buf;
 pub mod conv;
+pub mod dhcp;
 mod dispatch;
 pub mod dns;
 pub mod frame;
+pub mod ftp;
 pub mod http;
 pub mod link;
+pub mod nbns;
 pub mod net;
+pub mod ntp;
 pub mod numbers;
 pub mod session;
 pub mod smtp;
+pub mod ssdp;
 pub mod tcp;
 pub mod udp;
 
@@ -72,6 +77,13 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     http::encoding::FIELDS,
     smtp::FIELDS,
     &smtp::imf::FIELDS,
+    dhcp::FIELDS,
+    dhcp::OPTION_FIELDS,
+    ntp::FIELDS,
+    nbns::FIELDS,
+    &nbns::RECORD_FIELDS,
+    ssdp::FIELDS,
+    ftp::FIELDS,
 ];
 
 /// What the capture file says about one packet.
@@ -378,6 +390,14 @@ impl<'a> Ctx<'a> {
     pub fn bytes_item(&mut self, f: Field, b: &Buf, off: usize, len: usize) -> DResult<NodeId> {
         b.bytes(off, len)?;
         Ok(self.tree().add(f, b.range(off, len), Value::None))
+    }
+
+    /// `uint_item` for a word whose bits follow as its children: the item
+    /// stays open until the caller's `close`.
+    pub fn uint_open(&mut self, f: Field, b: &Buf, off: usize) -> DResult<(NodeId, u64)> {
+        let (id, v) = self.uint_item(f, b, off)?;
+        self.tree().reopen(id);
+        Ok((id, v))
     }
 
     /// `uint_item` when only the value is needed.

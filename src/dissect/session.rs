@@ -5,7 +5,9 @@
 use super::dns::pairing as dns;
 use super::http::state as http;
 use super::net::{arp_duplicates as arp, echo_pairs as echo, fragments as frag};
+use super::ntp::pairing as ntp;
 use super::smtp::state as smtp;
+use super::ssdp::state as ssdp;
 use super::tcp::stream as tcp;
 use super::udp::streams as udp;
 
@@ -23,6 +25,8 @@ pub struct Session {
     pub dns: dns::DnsState,
     pub http: http::HttpState,
     pub smtp: smtp::SmtpState,
+    pub ntp: ntp::NtpState,
+    pub ssdp: ssdp::SsdpState,
 }
 
 impl Session {

@@ -39,3 +39,31 @@ fn depths_agree_on_columns_and_keep_what_they_promise() {
     assert!(!has(&transport, &http::CODE) && has(&transport, &tcp::SRCPORT));
     assert!(dissect_all("web.pcap", Depth::Columns).iter().all(|d| d.tree.nodes.is_empty()));
 }
+
+mod udp_apps {
+    use proptest::prelude::*;
+
+    use crate::dissect::session::Session;
+    use crate::dissect::testutil::run_with;
+    use crate::dissect::{dispatch, Pass};
+
+    proptest! {
+        /// Any bytes on the UDP applications' ports (DHCP's with a header
+        /// and the magic cookie in front, so that its options are read)
+        /// give a tree or a malformed packet, never a panic, on both passes.
+        #[test]
+        fn arbitrary_datagrams_never_panic(port in prop::sample::select(vec![67u16, 123, 137, 1900]), tail in prop::collection::vec(any::<u8>(), 0..400)) {
+            let mut bytes = Vec::new();
+            if port == 67 {
+                bytes.extend([1u8, 1, 6, 0]);
+                bytes.resize(236, 0);
+                bytes.extend([99, 130, 83, 99]);
+            }
+            bytes.extend(&tail);
+            let mut s = Session::new();
+            for pass in [Pass::First, Pass::Revisit] {
+                run_with(&mut s, &bytes, 1, 0, pass, |cx, b| dispatch::udp_port(cx, 40000, port, b));
+            }
+        }
+    }
+}

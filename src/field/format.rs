@@ -292,6 +292,21 @@ pub fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     (y, m, d, (rem / 3600) as u32, (rem % 3600 / 60) as u32, (rem % 60) as u32)
 }
 
+/// Seconds as Wireshark words them: `52 minutes, 30 seconds`, `1 hour`.
+pub fn duration(secs: u64, out: &mut String) {
+    let start = out.len();
+    let parts = [(secs / 86_400, "day"), (secs / 3600 % 24, "hour"), (secs / 60 % 60, "minute"), (secs % 60, "second")];
+    for (n, unit) in parts.into_iter().filter(|(n, _)| *n > 0) {
+        if out.len() > start {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{n} {unit}{}", if n == 1 { "" } else { "s" });
+    }
+    if secs == 0 {
+        out.push_str("0 seconds");
+    }
+}
+
 
 #[cfg(test)]
 mod tests {
@@ -361,6 +376,19 @@ mod tests {
         s.clear();
         rel_time(-1_500_000_000, &mut s);
         assert_eq!(s, "-1.500000000");
+    }
+
+    #[test]
+    fn durations_as_wireshark_words_them() {
+        let text = |s| {
+            let mut t = String::new();
+            duration(s, &mut t);
+            t
+        };
+        assert_eq!(text(0), "0 seconds");
+        assert_eq!(text(3600), "1 hour");
+        assert_eq!(text(259_200), "3 days");
+        assert_eq!(text(90061), "1 day, 1 hour, 1 minute, 1 second");
     }
 
     #[test]

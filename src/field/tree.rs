@@ -259,6 +259,12 @@ impl Tree {
         id
     }
 
+    /// Makes an item already added the parent of the items that follow,
+    /// until the matching `close`.
+    pub fn reopen(&mut self, id: NodeId) {
+        self.open.push(id);
+    }
+
     pub fn close(&mut self) {
         self.open.pop();
     }

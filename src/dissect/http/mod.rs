@@ -45,6 +45,8 @@ pub static PREV_RESPONSE_IN: FieldDef =
     FieldDef::new("http.prev_response_in", "Prev response in frame", FieldType::FrameNum);
 pub static TIME: FieldDef = FieldDef::new("http.time", "Time since request", FieldType::RelTime);
 pub static RESPONSE_FOR_URI: FieldDef = FieldDef::new("http.response_for.uri", "Request URI", FieldType::String);
+/// A NOTIFY (GENA, SSDP): a request that expects no response.
+pub static NOTIFICATION: FieldDef = FieldDef::new("http.notification", "Notification", FieldType::Bool);
 pub static FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::String);
 
 /// Headers with a field of their own (Wireshark's names); others show as
@@ -77,7 +79,7 @@ static HEADERS: &[(&str, FieldDef)] = &[
 pub static FIELDS: &[Field] = &[
     &HTTP, &CHAT, &REQUEST, &RESPONSE, &REQUEST_LINE, &RESPONSE_LINE, &METHOD, &URI, &REQ_VERSION, &RESP_VERSION,
     &FULL_URI, &CODE, &CODE_DESC, &PHRASE, &CONTENT_LENGTH, &REQUEST_NUMBER, &RESPONSE_NUMBER, &REQUEST_IN,
-    &RESPONSE_IN, &PREV_REQUEST_IN, &PREV_RESPONSE_IN, &TIME, &RESPONSE_FOR_URI, &FILE_DATA,
+    &RESPONSE_IN, &PREV_REQUEST_IN, &PREV_RESPONSE_IN, &TIME, &RESPONSE_FOR_URI, &FILE_DATA, &NOTIFICATION,
 ];
 
 /// The header fields, listed for the registry.
@@ -167,21 +169,45 @@ fn line_end(b: &[u8], at: usize) -> usize {
     }
 }
 
-struct Head<'h, 'b> {
+pub(crate) struct Head<'h, 'b> {
     /// Request: method, uri, version; response: version, code, phrase.
-    request: Option<(&'b str, &'b str, u8)>,
-    response: Option<(u8, u16, &'b str)>,
+    pub request: Option<(&'b str, &'b str, u8)>,
+    pub response: Option<(u8, u16, &'b str)>,
     headers: &'h [httparse::Header<'b>],
     len: usize,
 }
 
+impl Head<'_, '_> {
+    /// The first line as the Info column shows it (with a trailing space).
+    pub(crate) fn push_first_line(&self, info: &mut String) {
+        if let Some((method, uri, v)) = self.request {
+            for part in [method, " ", uri, " ", version_text(v), " "] {
+                info.push_str(part);
+            }
+        } else if let Some((v, code, phrase)) = self.response {
+            info.push_str(version_text(v));
+            info.push(' ');
+            crate::field::push_u64(code as u64, info);
+            info.push(' ');
+            info.push_str(phrase);
+            info.push(' ');
+        }
+    }
+
+    /// Wireshark treats NOTIFY (GENA, SSDP) as a notification, not a
+    /// request: no request number, no `http.request`, no header lines.
+    pub(crate) fn is_notification(&self) -> bool {
+        self.request.is_some_and(|(m, _, _)| m == "NOTIFY")
+    }
+}
+
 /// Room for the headers of one message head, filled by `parse_head`.
-type HeaderSlots<'b> = [MaybeUninit<httparse::Header<'b>>; 128];
+pub(crate) type HeaderSlots<'b> = [MaybeUninit<httparse::Header<'b>>; 128];
 
 /// Parses the message head at the start of `b`: `Ok(None)` when it is not
 /// complete yet, `Err(())` when it is not HTTP. The headers are left in
 /// `slots` (uninitialised room, so a message costs no clearing of it).
-fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) -> Result<Option<Head<'h, 'b>>, ()> {
+pub(crate) fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) -> Result<Option<Head<'h, 'b>>, ()> {
     let config = httparse::ParserConfig::default();
     let status = |r: httparse::Result<usize>| match r {
         Ok(httparse::Status::Complete(n)) => Ok(Some(n)),
@@ -205,7 +231,7 @@ fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) -> Result<Opt
     }
 }
 
-fn header<'b>(head: &Head<'_, 'b>, name: &str) -> Option<&'b [u8]> {
+pub(crate) fn header<'b>(head: &Head<'_, 'b>, name: &str) -> Option<&'b [u8]> {
     head.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value)
 }
 
@@ -310,18 +336,7 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     let full = cx.full;
     cx.out.tree.open(&HTTP, b.range(off, total), Value::None);
     let info = if index == 0 { cx.out.cols.info() } else { &mut cx.out.cols.info };
-    if let Some((method, uri, v)) = head.request {
-        for part in [method, " ", uri, " ", version_text(v), " "] {
-            info.push_str(part);
-        }
-    } else if let Some((v, code, phrase)) = head.response {
-        info.push_str(version_text(v));
-        info.push(' ');
-        crate::field::push_u64(code as u64, info);
-        info.push(' ');
-        info.push_str(phrase);
-        info.push(' ');
-    }
+    head.push_first_line(info);
     if full {
         head_items(&mut cx.out.tree, b, off, head);
     }
@@ -372,7 +387,8 @@ fn full_uri(head: &Head, uri: &str) -> String {
 }
 
 /// The items of the first line, the headers and the blank line.
-fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
+pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
+    let notification = head.is_notification();
     let data = b.tail(off);
     let first_end = line_end(data, 0).min(head.len);
     let line = t.open(&TEXT, b.range(off, first_end), Value::None);
@@ -383,7 +399,9 @@ fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
     }
     t.set_text(line, text);
     if let Some((method, uri, v)) = head.request {
-        t.hidden(&REQUEST, b.range(off, first_end), Value::Bool(true));
+        if !notification {
+            t.hidden(&REQUEST, b.range(off, first_end), Value::Bool(true));
+        }
         let m = offset_in(data, method.as_bytes());
         let u = offset_in(data, uri.as_bytes());
         t.add(&METHOD, b.range(off + m, method.len()), Value::str(method));
@@ -403,13 +421,17 @@ fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
     }
     t.close();
     let line_field = if head.request.is_some() { &REQUEST_LINE } else { &RESPONSE_LINE };
+    // Wireshark lists the header lines of requests and responses only.
+    let listed = !notification;
     for h in head.headers {
         let (name, value) = (h.name, h.value);
         let start = offset_in(data, name.as_bytes());
         let r = start..line_end(data, offset_in(data, value) + value.len());
         let text = show(&data[r.clone()]);
         let range = b.range(off + r.start, r.len());
-        t.hidden(line_field, range.clone(), Value::str(text.as_str()));
+        if listed {
+            t.hidden(line_field, range.clone(), Value::str(text.as_str()));
+        }
         let known = HEADERS.iter().find(|(n, _)| name.eq_ignore_ascii_case(n));
         let id = match known {
             Some((_, f)) => t.open(f, range.clone(), Value::str(show(value))),
@@ -426,9 +448,12 @@ fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
     }
     let blank = if data[..head.len].ends_with(b"\r\n") { head.len - 2 } else { head.len - 1 };
     t.text(b.range(off + blank, head.len - blank), show(&data[blank..head.len]));
+    if notification {
+        t.hidden(&NOTIFICATION, b.range(off, 0), Value::Bool(true));
+    }
 }
 
-fn request_links(t: &mut Tree, here: Range<usize>, l: &Links) {
+pub(crate) fn request_links(t: &mut Tree, here: Range<usize>, l: &Links) {
     let id = t.generated(&REQUEST_NUMBER, here.clone(), Value::UInt(l.number as u64));
     t.set_text(id, format_args!("[HTTP request {}/{}]", l.number, l.number));
     if l.prev != 0 {
@@ -441,7 +466,7 @@ fn request_links(t: &mut Tree, here: Range<usize>, l: &Links) {
     }
 }
 
-fn response_links(t: &mut Tree, here: Range<usize>, l: Links) {
+pub(crate) fn response_links(t: &mut Tree, here: Range<usize>, l: Links) {
     let id = t.generated(&RESPONSE_NUMBER, here.clone(), Value::UInt(l.number as u64));
     t.set_text(id, format_args!("[HTTP response {}/{}]", l.number, l.number));
     if l.request_in != 0 {

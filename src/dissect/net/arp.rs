@@ -61,7 +61,7 @@ pub static FIELDS: &[Field] = &[
 
 static TRUE_FALSE: &[(u64, &str)] = &[(1, "True"), (0, "False")];
 
-static HW_TYPES: &[(u64, &str)] = &[
+pub(crate) static HW_TYPES: &[(u64, &str)] = &[
     (1, "Ethernet"),
     (6, "IEEE 802"),
     (7, "ARCNET"),

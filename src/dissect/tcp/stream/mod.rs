@@ -193,6 +193,7 @@ pub enum App {
     Dns,
     Http,
     Smtp,
+    Ftp,
     /// The reassembly tests' line-based protocol (`tcp::pdu`).
     #[cfg(test)]
     TestLines,
@@ -207,6 +208,7 @@ impl App {
         App::Dns,
         App::Http,
         App::Smtp,
+        App::Ftp,
         #[cfg(test)]
         App::TestLines,
         #[cfg(test)]

@@ -1,0 +1,267 @@
+//! FTP's control connection (RFC 959, RFC 2428) over TCP port 21, as a
+//! `TcpApp`: each segment's lines, the first one a command (`USER x`) or a
+//! reply (`220 ...`), with the data connection's address and port read
+//! from PORT and EPRT commands and from 227 (PASV) and 229 (EPSV) replies.
+//! As in Wireshark, segments are not reassembled into lines.
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt::Write;
+use std::net::{IpAddr, Ipv4Addr};
+
+use crate::dissect::http::show;
+use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
+
+use super::{Buf, Ctx, DResult, Pdu, TcpSeg};
+
+pub static FTP: FieldDef = FieldDef::new("ftp", "File Transfer Protocol (FTP)", FieldType::Protocol);
+pub static REQUEST: FieldDef = FieldDef::new("ftp.request", "Request", FieldType::Bool);
+pub static RESPONSE: FieldDef = FieldDef::new("ftp.response", "Response", FieldType::Bool);
+pub static COMMAND: FieldDef = FieldDef::new("ftp.request.command", "Request command", FieldType::String);
+pub static ARG: FieldDef = FieldDef::new("ftp.request.arg", "Request arg", FieldType::String);
+pub static CODE: FieldDef = FieldDef::new("ftp.response.code", "Response code", FieldType::U32).strings(CODES);
+pub static RESPONSE_ARG: FieldDef = FieldDef::new("ftp.response.arg", "Response arg", FieldType::String);
+pub static PASSIVE_IP: FieldDef = FieldDef::new("ftp.passive.ip", "Passive IP address", FieldType::Ipv4);
+pub static PASSIVE_PORT: FieldDef = FieldDef::new("ftp.passive.port", "Passive port", FieldType::U16);
+pub static ACTIVE_IP: FieldDef = FieldDef::new("ftp.active.cip", "Active IP address", FieldType::Ipv4);
+pub static ACTIVE_PORT: FieldDef = FieldDef::new("ftp.active.port", "Active port", FieldType::U16);
+pub static EPRT_AF: FieldDef = FieldDef::new("ftp.eprt.af", "Extended active address family", FieldType::U8)
+    .strings(&[(1, "IPv4"), (2, "IPv6")]);
+pub static EPRT_IP: FieldDef = FieldDef::new("ftp.eprt.ip", "Extended active IP address", FieldType::Ipv4);
+pub static EPRT_IPV6: FieldDef = FieldDef::new("ftp.eprt.ipv6", "Extended active IPv6 address", FieldType::Ipv6);
+pub static EPRT_PORT: FieldDef = FieldDef::new("ftp.eprt.port", "Extended active port", FieldType::U16);
+pub static EPSV_IP: FieldDef = FieldDef::new("ftp.epsv.ip", "Extended passive IPv4 address", FieldType::Ipv4);
+pub static EPSV_IPV6: FieldDef = FieldDef::new("ftp.epsv.ipv6", "Extended passive IPv6 address", FieldType::Ipv6);
+pub static EPSV_PORT: FieldDef = FieldDef::new("ftp.epsv.port", "Extended passive port", FieldType::U16);
+
+pub static FIELDS: &[Field] = &[
+    &FTP, &REQUEST, &RESPONSE, &COMMAND, &ARG, &CODE, &RESPONSE_ARG, &PASSIVE_IP, &PASSIVE_PORT, &ACTIVE_IP,
+    &ACTIVE_PORT, &EPRT_AF, &EPRT_IP, &EPRT_IPV6, &EPRT_PORT, &EPSV_IP, &EPSV_IPV6, &EPSV_PORT,
+];
+
+static CODES: &[(u64, &str)] = &[
+    (110, "Restart marker reply"),
+    (120, "Service ready in nnn minutes"),
+    (125, "Data connection already open; transfer starting"),
+    (150, "File status okay; about to open data connection"),
+    (200, "Command okay"),
+    (202, "Command not implemented, superfluous at this site"),
+    (211, "System status, or system help reply"),
+    (212, "Directory status"),
+    (213, "File status"),
+    (214, "Help message"),
+    (215, "NAME system type"),
+    (220, "Service ready for new user"),
+    (221, "Service closing control connection"),
+    (225, "Data connection open; no transfer in progress"),
+    (226, "Closing data connection"),
+    (227, "Entering Passive Mode"),
+    (229, "Entering Extended Passive Mode"),
+    (230, "User logged in, proceed"),
+    (232, "User logged in, authorized by security data exchange"),
+    (234, "Security data exchange complete"),
+    (235, "Security data exchange completed successfully"),
+    (250, "Requested file action okay, completed"),
+    (257, "PATHNAME created"),
+    (331, "User name okay, need password"),
+    (332, "Need account for login"),
+    (334, "Requested security mechanism is ok"),
+    (335, "Security data is acceptable, more is required"),
+    (336, "Username okay, need password. Challenge is ..."),
+    (350, "Requested file action pending further information"),
+    (421, "Service not available, closing control connection"),
+    (425, "Can't open data connection"),
+    (426, "Connection closed; transfer aborted"),
+    (431, "Need some unavailable resource to process security"),
+    (450, "Requested file action not taken"),
+    (451, "Requested action aborted: local error in processing"),
+    (452, "Requested action not taken. Insufficient storage space in system"),
+    (500, "Syntax error, command unrecognized"),
+    (501, "Syntax error in parameters or arguments"),
+    (502, "Command not implemented"),
+    (503, "Bad sequence of commands"),
+    (504, "Command not implemented for that parameter"),
+    (522, "Network protocol not supported"),
+    (530, "Not logged in"),
+    (532, "Need account for storing files"),
+    (533, "Command protection level denied for policy reasons"),
+    (534, "Request denied for policy reasons"),
+    (535, "Failed security check (hash, sequence, etc)"),
+    (536, "Requested PROT level not supported by mechanism"),
+    (537, "Command protection level not supported by security mechanism"),
+    (550, "Requested action not taken: File unavailable"),
+    (551, "Requested action aborted: page type unknown"),
+    (552, "Requested file action aborted: Exceeded storage allocation"),
+    (553, "Requested action not taken: File name not allowed"),
+    (631, "Integrity protected reply"),
+    (632, "Confidentiality and integrity protected reply"),
+    (633, "Confidentiality protected reply"),
+];
+
+pub const FTP_PORT: u16 = 21;
+
+pub fn is_ftp_port(port: u16) -> bool {
+    port == FTP_PORT
+}
+
+/// One segment of the control connection: its lines as they are.
+pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
+    let data = b.tail(0);
+    let request = seg.dport == FTP_PORT;
+    cx.enter("ftp", "FTP");
+    let (first, _) = line(data, 0);
+    let _ = write!(cx.out.cols.info(), "{}: {}", if request { "Request" } else { "Response" }, show(first));
+    let t = cx.tree();
+    t.open(&FTP, b.range(0, data.len()), Value::None);
+    t.hidden(&REQUEST, b.range(0, 0), Value::Bool(request));
+    t.hidden(&RESPONSE, b.range(0, 0), Value::Bool(!request));
+    let mut off = 0;
+    while off < data.len() {
+        let (text, next) = line(data, off);
+        let id = cx.tree().open(&TEXT, b.range(off, next - off), Value::None);
+        cx.tree().set_text(id, show(&data[off..next]));
+        if off == 0 && request {
+            command(cx, &b, text);
+        } else if off == 0 {
+            reply(cx, &b, text);
+        }
+        cx.tree().close();
+        off = next;
+    }
+    cx.tree().close();
+    Ok(Pdu::Done(data.len()))
+}
+
+/// The line at `off`: its text without the line end, and where the next
+/// line starts (a line ends at LF, CRLF or the end of the segment).
+fn line(data: &[u8], off: usize) -> (&[u8], usize) {
+    let rest = data.get(off..).unwrap_or_default();
+    match memchr::memchr(b'\n', rest) {
+        Some(i) => (rest[..i].strip_suffix(b"\r").unwrap_or(&rest[..i]), off + i + 1),
+        None => (rest, data.len()),
+    }
+}
+
+/// A command line (the first of the segment, at offset 0): the command
+/// word, its argument, and a PORT or EPRT command's address.
+fn command(cx: &mut Ctx, b: &Buf, text: &[u8]) {
+    let word = text.iter().position(|&c| c == b' ').unwrap_or(text.len());
+    if word == 0 {
+        return;
+    }
+    cx.tree().add(&COMMAND, b.range(0, word), Value::str(show(&text[..word])));
+    let arg = text.get(word + 1..).unwrap_or_default();
+    let at = word + 1;
+    if !arg.is_empty() {
+        cx.tree().add(&ARG, b.range(at, arg.len()), Value::str(show(arg)));
+    }
+    let cmd = &text[..word];
+    if cmd.eq_ignore_ascii_case(b"PORT") {
+        if let Some((ip, port)) = six_numbers(arg) {
+            let t = cx.tree();
+            t.add(&ACTIVE_IP, b.range(at, arg.len()), Value::Ipv4(ip));
+            t.add(&ACTIVE_PORT, b.range(at, arg.len()), Value::UInt(port as u64));
+        }
+    } else if cmd.eq_ignore_ascii_case(b"EPRT") {
+        if let Some((af, ip, port)) = eprt(arg) {
+            let t = cx.tree();
+            t.add(&EPRT_AF, b.range(at, arg.len()), Value::UInt(af as u64));
+            match ip {
+                IpAddr::V4(a) => t.add(&EPRT_IP, b.range(at, arg.len()), Value::Ipv4(a)),
+                IpAddr::V6(a) => t.add(&EPRT_IPV6, b.range(at, arg.len()), Value::Ipv6(a)),
+            };
+            t.add(&EPRT_PORT, b.range(at, arg.len()), Value::UInt(port as u64));
+        }
+    }
+}
+
+/// A reply line: its code (three digits), its text, and the address a
+/// 227 or 229 reply gives for the data connection.
+fn reply(cx: &mut Ctx, b: &Buf, text: &[u8]) {
+    let Some(code) = text.get(..3).filter(|d| d.iter().all(u8::is_ascii_digit)) else { return };
+    let code = code.iter().fold(0u64, |n, d| n * 10 + (d - b'0') as u64);
+    cx.tree().add(&CODE, b.range(0, 3), Value::UInt(code));
+    let at = if matches!(text.get(3), Some(b' ' | b'-')) { 4 } else { 3 };
+    let arg = text.get(at..).unwrap_or_default();
+    if !arg.is_empty() {
+        cx.tree().add(&RESPONSE_ARG, b.range(at, arg.len()), Value::str(show(arg)));
+    }
+    match code {
+        227 => {
+            if let Some((ip, port)) = six_numbers(arg) {
+                let t = cx.tree();
+                t.add(&PASSIVE_IP, b.range(at, arg.len()), Value::Ipv4(ip));
+                t.add(&PASSIVE_PORT, b.range(at, arg.len()), Value::UInt(port as u64));
+            }
+        }
+        229 => {
+            if let Some(port) = epsv_port(arg) {
+                // The data connection goes to the address the reply came from.
+                match cx.net.map(|(src, _)| src) {
+                    Some(IpAddr::V4(a)) => {
+                        cx.tree().generated(&EPSV_IP, b.range(at, 0), Value::Ipv4(a));
+                    }
+                    Some(IpAddr::V6(a)) => {
+                        cx.tree().generated(&EPSV_IPV6, b.range(at, 0), Value::Ipv6(a));
+                    }
+                    None => {}
+                }
+                cx.tree().add(&EPSV_PORT, b.range(at, arg.len()), Value::UInt(port as u64));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `h1,h2,h3,h4,p1,p2` anywhere in `arg` (the first run of six
+/// comma-separated numbers): an IPv4 address and a port.
+fn six_numbers(arg: &[u8]) -> Option<(Ipv4Addr, u16)> {
+    let text = std::str::from_utf8(arg).ok()?;
+    let starts = text.char_indices().filter(|&(i, c)| {
+        c.is_ascii_digit() && !text[..i].ends_with(|p: char| p.is_ascii_digit())
+    });
+    starts.filter_map(|(i, _)| six_at(&text[i..])).next().map(|n| {
+        (Ipv4Addr::new(n[0] as u8, n[1] as u8, n[2] as u8, n[3] as u8), ((n[4] & 0xff) << 8 | (n[5] & 0xff)) as u16)
+    })
+}
+
+/// Six numbers separated by commas at the start of `s`.
+fn six_at(s: &str) -> Option<[u32; 6]> {
+    let mut out = [0u32; 6];
+    let mut rest = s;
+    for (k, slot) in out.iter_mut().enumerate() {
+        let n = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        *slot = rest.get(..n).filter(|d| !d.is_empty())?.parse().ok()?;
+        rest = &rest[n..];
+        if k < 5 {
+            rest = rest.strip_prefix(',')?;
+        }
+    }
+    Some(out)
+}
+
+/// EPRT's `|af|address|port|`.
+fn eprt(arg: &[u8]) -> Option<(u8, IpAddr, u16)> {
+    let text = std::str::from_utf8(arg).ok()?;
+    let d = text.chars().next()?;
+    let parts: Vec<&str> = text.split(d).collect();
+    let [_, af, addr, port, _] = parts[..] else { return None };
+    let af: u8 = af.parse().ok()?;
+    let ip: IpAddr = match af {
+        1 => IpAddr::V4(addr.parse().ok()?),
+        2 => IpAddr::V6(addr.parse().ok()?),
+        _ => return None,
+    };
+    Some((af, ip, port.parse().ok()?))
+}
+
+/// The port in a 229 reply's `(|||port|)`.
+fn epsv_port(arg: &[u8]) -> Option<u16> {
+    let text = std::str::from_utf8(arg).ok()?;
+    let inner = &text[text.find('(')? + 1..];
+    let d = inner.chars().next()?;
+    let rest = inner.strip_prefix(&format!("{d}{d}{d}"))?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
