@@ -407,7 +407,8 @@ fn fragment(cx: &mut Ctx, b: Buf) -> DResult<()> {
         off as u32 * 8,
         if more { 'y' } else { 'n' }
     );
-    ipfrag::completed_note(cx);
+    // tshark 4.0 notes the reassembling frame in an IPv6 fragment's tree
+    // only, not in Info.
     dispatch::data(cx, payload);
     Ok(())
 }
