@@ -18,7 +18,9 @@ pub mod net;
 pub mod numbers;
 pub mod session;
 pub mod smtp;
+pub mod ssh;
 pub mod tcp;
+pub mod tls;
 pub mod udp;
 
 #[cfg(test)]
@@ -70,6 +72,8 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     http::encoding::FIELDS,
     smtp::FIELDS,
     &smtp::imf::FIELDS,
+    tls::FIELDS,
+    ssh::FIELDS,
 ];
 
 /// What the capture file says about one packet.

@@ -8,6 +8,8 @@ use super::dns::pairing as dns;
 use super::http::state as http;
 use super::net::{echo_pairs as echo, fragments as frag};
 use super::smtp::state as smtp;
+use super::ssh::state as ssh;
+use super::tls::state as tls;
 use super::tcp::stream as tcp;
 
 /// The session tables' map: keys are addresses, ports and frame numbers,
@@ -45,6 +47,8 @@ pub struct Session {
     pub dns: dns::DnsState,
     pub http: http::HttpState,
     pub smtp: smtp::SmtpState,
+    pub tls: tls::TlsState,
+    pub ssh: ssh::SshState,
 }
 
 impl Session {

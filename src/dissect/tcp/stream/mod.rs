@@ -193,6 +193,8 @@ pub enum App {
     Dns,
     Http,
     Smtp,
+    Tls,
+    Ssh,
     /// The reassembly tests' line-based protocol (`tcp::pdu`).
     #[cfg(test)]
     TestLines,
@@ -207,6 +209,8 @@ impl App {
         App::Dns,
         App::Http,
         App::Smtp,
+        App::Tls,
+        App::Ssh,
         #[cfg(test)]
         App::TestLines,
         #[cfg(test)]

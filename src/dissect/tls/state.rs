@@ -1,0 +1,26 @@
+//! What a TLS conversation remembers between records: the version the
+//! server chose (a ServerHello's supported_versions makes the rest of the
+//! stream TLS 1.3), its cipher suite (how a key exchange message reads) and
+//! the protocol ALPN agreed on.
+
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsStream {
+    /// The session's version once a ServerHello set it; records before it
+    /// are named by their own version field.
+    pub version: Option<u16>,
+    /// The cipher suite the ServerHello chose.
+    pub cipher: Option<u16>,
+    /// The application protocol the ServerHello's ALPN named.
+    pub alpn: Option<String>,
+}
+
+#[derive(Default)]
+pub struct TlsState {
+    pub streams: HashMap<u32, TlsStream>,
+    /// The stream's state before each call (by frame and a digest of the
+    /// bytes, as SMTP keys its calls), so a later pass replays the call
+    /// from where the first pass stood.
+    pub frames: HashMap<(u32, u64), TlsStream>,
+}
