@@ -173,6 +173,17 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
     AppSlot::Undecided
 }
 
+/// The conversation continues in another protocol from its next segment
+/// on (SMTP's STARTTLS makes it TLS), as Wireshark's dissectors hand a
+/// conversation over. Only the first pass moves the stream's state.
+pub fn hand_over(cx: &mut Ctx, stream: u32, app: App) {
+    if cx.pass == super::Pass::First && !cx.quoted {
+        if let Some(st) = cx.session.tcp.stream_mut(stream) {
+            st.apps = [AppSlot::Some(app); 2];
+        }
+    }
+}
+
 /// Hands a TCP payload to its application dissector, or shows it as data.
 /// The reassembly in `tcp` decides which bytes `b` holds.
 pub fn tcp_port(cx: &mut Ctx, app: Option<App>, seg: &TcpSeg, b: Buf) -> Pdu {

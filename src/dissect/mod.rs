@@ -33,7 +33,7 @@ mod testutil;
 use std::fmt::Write;
 
 pub use buf::{Buf, DResult, DissectError};
-pub use dispatch::{ethertype, ip_proto, link, Pdu, TcpApp, TcpSeg};
+pub use dispatch::{ethertype, hand_over, ip_proto, link, Pdu, TcpApp, TcpSeg};
 
 use crate::field::{Field, FieldDef, FieldType, Timestamp, Value};
 use crate::dissect::session::Session;

@@ -1,7 +1,7 @@
 //! SMTP over TCP, as a `TcpApp`: command lines, replies (multi-line ones
 //! grouped), the DATA message collected up to `CRLF.CRLF` and shown as an
 //! Internet Message (IMF), AUTH credentials flagged as cleartext, and
-//! STARTTLS (what follows is not SMTP).
+//! STARTTLS (what follows is TLS).
 
 pub(crate) mod imf;
 pub mod state;
@@ -103,7 +103,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     } else if seg.from_client {
         client(cx, &b, &mut st, saved.and_then(|s| s.message))
     } else {
-        server(cx, &b, &mut st)
+        server(cx, &b, &mut st, seg.stream)
     };
     if first_pass {
         cx.session.smtp.streams.insert(seg.stream, st);
@@ -385,7 +385,7 @@ fn message_end(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u
     cx.out.tree.set_source(saved);
 }
 
-fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
+fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, stream: u32) -> DResult<Pdu> {
     let data = b.tail(0);
     let mut off = 0;
     let mut shown = 0;
@@ -433,7 +433,10 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
             cx.tree().close();
             in_reply = false;
             match code {
-                Some(220) if st.phase.starttls_sent => st.tls = true,
+                Some(220) if st.phase.starttls_sent => {
+                    st.tls = true;
+                    crate::dissect::hand_over(cx, stream, crate::dissect::tcp::stream::App::Tls);
+                }
                 Some(235) | Some(500..=599) => st.phase.auth = Auth::None,
                 _ => {}
             }

@@ -69,7 +69,12 @@ pub fn packet(
             }
             MSG_NEWKEYS => {
                 if !peer.newkeys {
-                    newkeys(st, d);
+                    peer.newkeys = true;
+                    // Wireshark 4.0 settles the algorithms on the way to its
+                    // decryption, which a group exchange does not take.
+                    if st.kind != KexKind::Gex {
+                        newkeys(st, d);
+                    }
                 }
                 let peer = &mut st.peers[d];
                 *peer.seq_newkeys.get_or_insert_with(|| {
@@ -232,7 +237,6 @@ fn newkeys(st: &mut SshStream, d: usize) {
         _ => pick(|p| &p.comp[1]),
     };
     let peer = &mut st.peers[d];
-    peer.newkeys = true;
     let aead = enc.as_deref().filter(|e| {
         matches!(*e, "aes128-gcm@openssh.com" | "aes256-gcm@openssh.com" | "chacha20-poly1305@openssh.com")
     });

@@ -47,8 +47,11 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         Pass::First => None,
     };
     let first_pass = saved.is_none() && !cx.quoted;
+    let final_version = cx.session.ssh.streams.get(&seg.stream).map(|s| s.version);
     let mut st = match saved {
-        Some(s) => s,
+        // A later pass knows the version the whole conversation settled
+        // on, as Wireshark's second pass does.
+        Some(s) => SshStream { version: final_version.flatten(), ..s },
         None => cx.session.ssh.streams.get(&seg.stream).cloned().unwrap_or_default(),
     };
     if first_pass {

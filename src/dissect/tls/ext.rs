@@ -15,6 +15,7 @@ const SIGNATURE_ALGORITHMS: u16 = 13;
 const ALPN: u16 = 16;
 const PADDING_EXT: u16 = 21;
 const RECORD_SIZE_LIMIT_EXT: u16 = 28;
+const SESSION_TICKET: u16 = 35;
 const SUPPORTED_VERSIONS: u16 = 43;
 const PSK_KEY_EXCHANGE_MODES: u16 = 45;
 const SIGNATURE_ALGORITHMS_CERT: u16 = 50;
@@ -144,6 +145,16 @@ fn extension(cx: &mut Ctx, e: &Buf, t: u16, client: bool, hello: &mut Hello) -> 
                 e.bytes(1, n)?;
                 cx.tree().add(&RENEG_INFO, e.range(1, n), Value::None);
             }
+            Ok(())
+        }
+        // Wireshark shows a session ticket's bytes as plain data, even none
+        // (its zero-length value prints as `<MISSING>`).
+        SESSION_TICKET if e.is_empty() => {
+            cx.tree().add(&EXT_DATA, e.range(0, 0), Value::str("<MISSING>"));
+            Ok(())
+        }
+        SESSION_TICKET => {
+            cx.tree().add(&EXT_DATA, e.range(0, e.len()), Value::None);
             Ok(())
         }
         _ if e.is_empty() => Ok(()),

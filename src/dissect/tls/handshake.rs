@@ -1,8 +1,8 @@
 //! Handshake messages in the clear: hellos, certificates, key exchanges,
-//! session tickets; anything that does not parse as one (after a change
-//! cipher spec the messages are encrypted) is an "Encrypted Handshake
-//! Message", as Wireshark decides it: an unknown type or a length that does
-//! not fit the record.
+//! session tickets. After a side's change cipher spec its messages are
+//! encrypted, and so is anything that does not parse as one (an unknown
+//! type, a length that does not fit the record): an "Encrypted Handshake
+//! Message", as Wireshark shows what it cannot decrypt.
 
 use md5::{Digest, Md5};
 
@@ -28,10 +28,14 @@ const HELLO_RETRY_RANDOM: [u8; 32] = [
 ];
 
 /// The handshake messages of one record; returns the record's description.
-pub fn messages(cx: &mut Ctx, body: &Buf, st: &mut TlsStream) -> DResult<String> {
+pub fn messages(cx: &mut Ctx, body: &Buf, st: &mut TlsStream, d: usize) -> DResult<String> {
     let len = body.len();
     let mut p = 0;
     let mut names = Vec::new();
+    if st.ccs[d] {
+        encrypted(cx, body, 0);
+        return Ok("Encrypted Handshake Message".into());
+    }
     while p < len {
         let known = body.u8(p).ok().and_then(|t| HANDSHAKE_TYPES.iter().find(|(k, _)| *k == t as u64));
         let mlen = body.u24(p + 1).map(|l| l as usize);
@@ -77,7 +81,7 @@ fn encrypted(cx: &mut Ctx, body: &Buf, p: usize) {
 
 fn message(cx: &mut Ctx, m: &Buf, typ: u8, st: &mut TlsStream) -> DResult<()> {
     match typ {
-        CLIENT_HELLO => client_hello(cx, m),
+        CLIENT_HELLO => client_hello(cx, m, st),
         SERVER_HELLO => server_hello(cx, m, st),
         NEW_SESSION_TICKET => ticket(cx, m, st),
         CERTIFICATE_MSG => certificates(cx, m, st),
@@ -116,9 +120,11 @@ fn hello_start(cx: &mut Ctx, m: &Buf, split_random: bool) -> DResult<usize> {
     Ok(35 + sid_len)
 }
 
-fn client_hello(cx: &mut Ctx, m: &Buf) -> DResult<()> {
+fn client_hello(cx: &mut Ctx, m: &Buf, st: &TlsStream) -> DResult<()> {
     let version = m.u16(0)?;
-    let mut p = hello_start(cx, m, true)?;
+    // Wireshark splits the random unless the session is known to be TLS
+    // 1.3 (on a second pass, once the ServerHello said so).
+    let mut p = hello_start(cx, m, st.version != Some(TLS13))?;
     let n = cx.uint(&CIPHER_SUITES_LENGTH, m, p)? as usize;
     p += 2;
     m.bytes(p, n)?;
@@ -159,7 +165,8 @@ fn server_hello(cx: &mut Ctx, m: &Buf, st: &mut TlsStream) -> DResult<()> {
     let version = m.u16(0)?;
     // Wireshark reads supported_versions before the random to know whether
     // it is TLS 1.3's (not split into time and bytes).
-    let tls13 = ext::scan_server_version(m.tail(0)).is_some_and(|v| v == TLS13 || v >> 8 == 0x7f);
+    let tls13 = st.version == Some(TLS13)
+        || ext::scan_server_version(m.tail(0)).is_some_and(|v| v == TLS13 || v >> 8 == 0x7f);
     let mut p = hello_start(cx, m, !tls13)?;
     let suite = cx.uint(&CIPHER_SUITE, m, p)? as u16;
     cx.uint(&COMP_METHOD, m, p + 2)?;

@@ -79,21 +79,24 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     // the call from the state saved before it. A quoted segment (inside an
     // ICMP error) changes nothing.
     let first_pass = saved.is_none() && !cx.quoted;
+    let final_version = cx.session.tls.streams.get(&seg.stream).map(|s| s.version);
     let mut st = match saved {
-        Some(s) => s,
+        // A later pass knows the version the whole conversation settled
+        // on, as Wireshark's second pass does.
+        Some(s) => TlsStream { version: final_version.flatten(), ..s },
         None => cx.session.tls.streams.get(&seg.stream).cloned().unwrap_or_default(),
     };
     if first_pass {
         cx.session.tls.frames.insert(key, st.clone());
     }
-    let r = records(cx, &b, &mut st);
+    let r = records(cx, &b, (!seg.from_client) as usize, &mut st);
     if first_pass {
         cx.session.tls.streams.insert(seg.stream, st);
     }
     r
 }
 
-fn records(cx: &mut Ctx, b: &Buf, st: &mut TlsStream) -> DResult<Pdu> {
+fn records(cx: &mut Ctx, b: &Buf, d: usize, st: &mut TlsStream) -> DResult<Pdu> {
     let data = b.tail(0);
     let mut off = 0;
     let mut root = None;
@@ -108,7 +111,20 @@ fn records(cx: &mut Ctx, b: &Buf, st: &mut TlsStream) -> DResult<Pdu> {
         let version = u16::from_be_bytes([v1, v2]);
         let len = u16::from_be_bytes([l1, l2]) as usize;
         let valid = valid_header(ct, version);
+        if !valid && off == 0 && st.version.is_none() {
+            // Before any version is known, bytes that are no record are not
+            // TLS at all (tshark's one-line and field outputs show them as
+            // data: an SMTP greeting in the clear on port 465).
+            return Ok(Pdu::NotMine);
+        }
         if valid && rest.len() < 5 + len && !cx.quoted {
+            if off == 0 && cx.messages == 0 {
+                // Wireshark's TLS clears the Info column before it asks for
+                // the rest of a record (TCP's note is all that remains), and
+                // frame.protocols names it.
+                cx.out.cols.info();
+                cx.enter("tls", "");
+            }
             return Ok(Pdu::NeedMore { offset: off, more: Some(5 + len - rest.len()) });
         }
         if root.is_none() {
@@ -124,7 +140,7 @@ fn records(cx: &mut Ctx, b: &Buf, st: &mut TlsStream) -> DResult<Pdu> {
             break;
         }
         let rec = b.sub(off, (5 + len).min(rest.len()))?;
-        record(cx, &rec, ct, version, len, st)?;
+        record(cx, &rec, ct, version, len, d, st)?;
         off += 5 + len;
     }
     if let Some(id) = root {
@@ -161,7 +177,7 @@ fn uint_at(cx: &mut Ctx, f: Field, b: &Buf, off: usize, width: usize) -> DResult
 }
 
 /// One record: its header items, then its content.
-fn record(cx: &mut Ctx, rec: &Buf, ct: u8, version: u16, len: usize, st: &mut TlsStream) -> DResult<()> {
+fn record(cx: &mut Ctx, rec: &Buf, ct: u8, version: u16, len: usize, d: usize, st: &mut TlsStream) -> DResult<()> {
     let shown = st.version.unwrap_or(version);
     set_protocol(cx, shown);
     let tls13 = st.version == Some(TLS13);
@@ -171,7 +187,7 @@ fn record(cx: &mut Ctx, rec: &Buf, ct: u8, version: u16, len: usize, st: &mut Tl
     cx.uint(&RECORD_VERSION, rec, 1)?;
     cx.uint(&RECORD_LENGTH, rec, 3)?;
     let body = rec.sub(5, len)?;
-    let what = content(cx, &body, ct, st)?;
+    let what = content(cx, &body, ct, d, st)?;
     let name = names::short_name(shown).unwrap_or("TLS");
     cx.tree().set_text(id, format_args!("{name} Record Layer: {what}"));
     cx.tree().close();
@@ -180,16 +196,19 @@ fn record(cx: &mut Ctx, rec: &Buf, ct: u8, version: u16, len: usize, st: &mut Tl
 
 /// A record's content, by its type. Returns the record's description for
 /// its tree line.
-fn content(cx: &mut Ctx, body: &Buf, ct: u8, st: &mut TlsStream) -> DResult<String> {
+fn content(cx: &mut Ctx, body: &Buf, ct: u8, d: usize, st: &mut TlsStream) -> DResult<String> {
     Ok(match ct {
         CHANGE_CIPHER_SPEC_TYPE => {
+            // TLS 1.3's change cipher spec is only for middleboxes: a
+            // second ClientHello may follow it in the clear.
+            st.ccs[d] |= st.version != Some(TLS13);
             let id = cx.tree().add(&CHANGE_CIPHER_SPEC, body.range(0, body.len()), Value::None);
             cx.tree().set_text(id, "Change Cipher Spec Message");
             info(cx, "Change Cipher Spec");
             "Change Cipher Spec Protocol: Change Cipher Spec".into()
         }
         ALERT_TYPE => format!("Alert Protocol: {}", alert(cx, body)?),
-        HANDSHAKE_TYPE => format!("Handshake Protocol: {}", handshake::messages(cx, body, st)?),
+        HANDSHAKE_TYPE => format!("Handshake Protocol: {}", handshake::messages(cx, body, st, d)?),
         APPLICATION_DATA_TYPE => {
             cx.tree().add(&APP_DATA, body.range(0, body.len()), Value::None);
             info(cx, "Application Data");

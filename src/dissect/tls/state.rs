@@ -14,6 +14,9 @@ pub struct TlsStream {
     pub cipher: Option<u16>,
     /// The application protocol the ServerHello's ALPN named.
     pub alpn: Option<String>,
+    /// Each side (client first) sent a change cipher spec: its handshake
+    /// messages after it are encrypted.
+    pub ccs: [bool; 2],
 }
 
 #[derive(Default)]
