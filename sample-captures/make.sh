@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the sample captures in this directory from real loopback
-# traffic made by `wirelens gen` (plus ping, dig and a veth pair). Needs root
-# (live capture, port 53, network namespaces), tcpdump, dig, dumpcap and
-# python3. The exchanges are the same on every run; ports of clients,
+# traffic made by `wirelens gen` (plus ping, dig, a veth pair, openssl, curl
+# and OpenSSH). Needs root (live capture, ports 53, 443 and 22, network
+# namespaces), tcpdump, dig, dumpcap, python3, openssl, curl, sshd and ssh. The exchanges are the same on every run; ports of clients,
 # timestamps and TCP sequence numbers differ.
 #
 #   sample-captures/make.sh            # all captures
@@ -300,7 +300,7 @@ tls() {
     capture https-heuristic.pcap "-i lo tcp port 8853" https_session 8853
 }
 
-# Two short OpenSSH sessions on 127.0.0.1:22 (sshd -D with a temporary host
+# Four short OpenSSH sessions on 127.0.0.1:22 (sshd -D with a temporary host
 # key, key authentication, BatchMode), running `echo` on the server.
 ssh_session() {
     local d=$tmp/ssh
@@ -317,9 +317,13 @@ ssh_session() {
     local opts=(-i "$d/client" -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile=/dev/null
         -o StrictHostKeyChecking=no -o LogLevel=ERROR)
     timeout 20 ssh "${opts[@]}" root@127.0.0.1 echo hello wirelens || status=$?
-    # A second session with a cipher tshark shows as "Encrypted packet (len=N)"
-    # (it shows chacha20-poly1305's packets without a length).
+    # Other ciphers and key exchanges: after a Diffie-Hellman or
+    # elliptic-curve exchange tshark 4.0 shows encrypted packets without a
+    # word, after a group exchange as "Encrypted packet (len=N)".
     timeout 20 ssh "${opts[@]}" -c aes128-ctr -m hmac-sha2-256 root@127.0.0.1 echo again || status=$?
+    timeout 20 ssh "${opts[@]}" -o KexAlgorithms=diffie-hellman-group-exchange-sha256 root@127.0.0.1 echo gex \
+        || status=$?
+    timeout 20 ssh "${opts[@]}" -o KexAlgorithms=curve25519-sha256 root@127.0.0.1 echo ecdh || status=$?
     kill $server
     wait $server 2>/dev/null || true
     return $status
