@@ -121,9 +121,11 @@ fn records(cx: &mut Ctx, b: &Buf, d: usize, st: &mut TlsStream) -> DResult<Pdu> 
             if off == 0 && cx.messages == 0 {
                 // Wireshark's TLS clears the Info column before it asks for
                 // the rest of a record (TCP's note is all that remains), and
-                // frame.protocols names it.
+                // its empty layer stays in the first pass's tree (`tls`
+                // matches the frame, frame.protocols names it).
                 cx.out.cols.info();
                 cx.enter("tls", "");
+                cx.tree().add(&TLS, b.range(0, data.len()), Value::None);
             }
             return Ok(Pdu::NeedMore { offset: off, more: Some(5 + len - rest.len()) });
         }
