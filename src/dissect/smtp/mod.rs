@@ -9,7 +9,8 @@ pub mod state;
 use std::fmt::Write;
 
 use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
-use self::state::{call_key, Auth, FrameState, SmtpStream, MAX_MESSAGE};
+use self::state::{Auth, FrameState, SmtpStream, MAX_MESSAGE};
+use crate::dissect::session::call_key;
 
 use crate::dissect::http::{format_text, show};
 use crate::dissect::http::body::TEXT_LINES;

@@ -8,7 +8,7 @@ use super::fields::*;
 use super::state::{KexKind, SshStream};
 use super::{string_at, MSG_KEXINIT, MSG_NEWKEYS};
 use crate::dissect::{Buf, Ctx, DResult};
-use crate::field::{Value, TEXT};
+use crate::field::{Field, Value, TEXT};
 
 const DH_NAMES: [&str; 2] = ["Diffie-Hellman Key Exchange Init", "Diffie-Hellman Key Exchange Reply"];
 const ECDH_NAMES: [&str; 2] =
@@ -275,12 +275,12 @@ fn mac_length(name: &str, length_in_clear: &mut bool) -> Option<usize> {
 }
 
 /// A multiple-precision integer: its length, then its bytes as `f`.
-fn mpint(cx: &mut Ctx, b: &Buf, p: usize, f: crate::field::Field) -> DResult<usize> {
+fn mpint(cx: &mut Ctx, b: &Buf, p: usize, f: Field) -> DResult<usize> {
     string_item(cx, b, p, &MPINT_LENGTH, f)
 }
 
 /// A length-prefixed string as two items; returns the bytes it took.
-fn string_item(cx: &mut Ctx, b: &Buf, p: usize, len_f: crate::field::Field, f: crate::field::Field) -> DResult<usize> {
+fn string_item(cx: &mut Ctx, b: &Buf, p: usize, len_f: Field, f: Field) -> DResult<usize> {
     let (n, s) = string_at(b, p)?;
     cx.tree().add(len_f, b.range(p, 4), Value::UInt(n as u64));
     let v = if f.ftype == crate::field::FieldType::String {
@@ -292,16 +292,26 @@ fn string_item(cx: &mut Ctx, b: &Buf, p: usize, len_f: crate::field::Field, f: c
     Ok(4 + n)
 }
 
-/// The server's host key (K_S) by its type.
-fn host_key(cx: &mut Ctx, b: &Buf, p: usize) -> DResult<usize> {
-    let (key_len, _) = string_at(b, p)?;
+/// The start of a host key or signature: its length and its type name,
+/// under a subtree (left open) titled `what (type: …)`. Returns the
+/// blob's length, the type name's length and the name.
+fn typed_blob(cx: &mut Ctx, b: &Buf, p: usize, what: &str, fields: [Field; 3]) -> DResult<(usize, usize, String)> {
+    let (len, _) = string_at(b, p)?;
     let (type_len, ty) = string_at(b, p + 4)?;
     let ty = String::from_utf8_lossy(ty).into_owned();
-    let id = cx.tree().open(&TEXT, b.range(p, 4 + key_len), Value::None);
-    cx.tree().set_text(id, format_args!("KEX host key (type: {ty})"));
-    cx.tree().add(&HOST_KEY_LENGTH, b.range(p, 4), Value::UInt(key_len as u64));
-    cx.tree().add(&HOST_KEY_TYPE_LENGTH, b.range(p + 4, 4), Value::UInt(type_len as u64));
-    cx.tree().add(&HOST_KEY_TYPE, b.range(p + 8, type_len), Value::str(ty.as_str()));
+    let t = cx.tree();
+    let id = t.open(&TEXT, b.range(p, 4 + len), Value::None);
+    t.set_text(id, format_args!("{what} (type: {ty})"));
+    t.add(fields[0], b.range(p, 4), Value::UInt(len as u64));
+    t.add(fields[1], b.range(p + 4, 4), Value::UInt(type_len as u64));
+    t.add(fields[2], b.range(p + 8, type_len), Value::str(ty.as_str()));
+    Ok((len, type_len, ty))
+}
+
+/// The server's host key (K_S) by its type.
+fn host_key(cx: &mut Ctx, b: &Buf, p: usize) -> DResult<usize> {
+    let fields = [&HOST_KEY_LENGTH, &HOST_KEY_TYPE_LENGTH, &HOST_KEY_TYPE];
+    let (key_len, type_len, ty) = typed_blob(cx, b, p, "KEX host key", fields)?;
     let q = p + 8 + type_len;
     if ty == "ssh-rsa" {
         let n = mpint(cx, b, q, &RSA_E)?;
@@ -328,14 +338,8 @@ fn host_key(cx: &mut Ctx, b: &Buf, p: usize) -> DResult<usize> {
 
 /// The server's signature of the exchange hash, by its type.
 fn host_signature(cx: &mut Ctx, b: &Buf, p: usize) -> DResult<usize> {
-    let (sig_len, _) = string_at(b, p)?;
-    let (type_len, ty) = string_at(b, p + 4)?;
-    let ty = String::from_utf8_lossy(ty).into_owned();
-    let id = cx.tree().open(&TEXT, b.range(p, 4 + sig_len), Value::None);
-    cx.tree().set_text(id, format_args!("KEX host signature (type: {ty})"));
-    cx.tree().add(&HOST_SIG_LENGTH, b.range(p, 4), Value::UInt(sig_len as u64));
-    cx.tree().add(&HOST_SIG_TYPE_LENGTH, b.range(p + 4, 4), Value::UInt(type_len as u64));
-    cx.tree().add(&HOST_SIG_TYPE, b.range(p + 8, type_len), Value::str(ty.as_str()));
+    let fields = [&HOST_SIG_LENGTH, &HOST_SIG_TYPE_LENGTH, &HOST_SIG_TYPE];
+    let (sig_len, type_len, ty) = typed_blob(cx, b, p, "KEX host signature", fields)?;
     let q = p + 8 + type_len;
     if ty == "ssh-rsa" {
         mpint(cx, b, q, &HOST_SIG_RSA)?;

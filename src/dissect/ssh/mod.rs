@@ -20,8 +20,8 @@ use std::fmt::Write;
 
 use self::fields::*;
 use self::state::{KexKind, SshStream};
-use crate::dissect::smtp::state::call_key;
-use crate::dissect::{Buf, Ctx, DResult, DissectError, Pass, Pdu, TcpSeg};
+use crate::dissect::session::call_key;
+use crate::dissect::{Buf, Ctx, DResult, DissectError, Pdu, TcpSeg};
 use crate::field::{Value, TEXT};
 
 pub use self::fields::FIELDS;
@@ -42,25 +42,11 @@ pub fn looks_like_ssh(first: &[u8]) -> bool {
 /// SSH over TCP: the banners and packets complete in `b`.
 pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     let key = call_key(cx.meta.number, b.tail(0));
-    let saved = match cx.pass {
-        Pass::Revisit => cx.session.ssh.frames.get(&key).cloned(),
-        Pass::First => None,
-    };
-    let first_pass = saved.is_none() && !cx.quoted;
-    let final_version = cx.session.ssh.streams.get(&seg.stream).map(|s| s.version);
-    let mut st = match saved {
-        // A later pass knows the version the whole conversation settled
-        // on, as Wireshark's second pass does.
-        Some(s) => SshStream { version: final_version.flatten(), ..s },
-        None => cx.session.ssh.streams.get(&seg.stream).cloned().unwrap_or_default(),
-    };
-    if first_pass {
-        cx.session.ssh.frames.insert(key, st.clone());
-    }
+    // A later pass names records by the version the conversation settled on.
+    let at = (seg.stream, cx.pass, cx.quoted);
+    let (mut st, first_pass) = cx.session.ssh.begin(key, at, |st, fin| st.version = fin.version);
     let r = packets(cx, &b, seg, &mut st);
-    if first_pass {
-        cx.session.ssh.streams.insert(seg.stream, st);
-    }
+    cx.session.ssh.end(seg.stream, st, first_pass);
     r
 }
 

@@ -3,8 +3,6 @@
 //! algorithms both sides proposed and the ones agreed, and the packet
 //! sequence numbers Wireshark shows during the key exchange.
 
-use std::collections::HashMap;
-
 /// How the agreed key exchange method's messages 30 to 39 read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum KexKind {
@@ -60,10 +58,5 @@ pub struct SshStream {
     pub kind: KexKind,
 }
 
-#[derive(Default)]
-pub struct SshState {
-    pub streams: HashMap<u32, SshStream>,
-    /// The stream's state before each call, for later passes (keyed as
-    /// TLS and SMTP key theirs).
-    pub frames: HashMap<(u32, u64), SshStream>,
-}
+/// Each stream's state and each call's starting state.
+pub type SshState = crate::dissect::session::CallStates<SshStream>;

@@ -3,7 +3,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::dissect::session::Session;
 use crate::dissect::testutil::{run_with, values};
-use crate::dissect::Dissection;
+use crate::dissect::{Dissection, Pass};
 
 fn seg(from_client: bool) -> TcpSeg {
     let (sport, dport) = if from_client { (40000, 22) } else { (22, 40000) };

@@ -22,8 +22,8 @@ use std::fmt::Write;
 
 use self::fields::*;
 use self::state::TlsStream;
-use crate::dissect::smtp::state::call_key;
-use crate::dissect::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
+use crate::dissect::session::call_key;
+use crate::dissect::{Buf, Ctx, DResult, Pdu, TcpSeg};
 use crate::field::{Field, Value};
 
 pub use self::fields::FIELDS;
@@ -71,28 +71,11 @@ fn valid_header(ct: u8, version: u16) -> bool {
 /// TLS over TCP: every complete record in `b`.
 pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     let key = call_key(cx.meta.number, b.tail(0));
-    let saved = match cx.pass {
-        Pass::Revisit => cx.session.tls.frames.get(&key).cloned(),
-        Pass::First => None,
-    };
-    // The first pass moves the stream's state along; a later one replays
-    // the call from the state saved before it. A quoted segment (inside an
-    // ICMP error) changes nothing.
-    let first_pass = saved.is_none() && !cx.quoted;
-    let final_version = cx.session.tls.streams.get(&seg.stream).map(|s| s.version);
-    let mut st = match saved {
-        // A later pass knows the version the whole conversation settled
-        // on, as Wireshark's second pass does.
-        Some(s) => TlsStream { version: final_version.flatten(), ..s },
-        None => cx.session.tls.streams.get(&seg.stream).cloned().unwrap_or_default(),
-    };
-    if first_pass {
-        cx.session.tls.frames.insert(key, st.clone());
-    }
+    // A later pass names records by the version the conversation settled on.
+    let at = (seg.stream, cx.pass, cx.quoted);
+    let (mut st, first_pass) = cx.session.tls.begin(key, at, |st, fin| st.version = fin.version);
     let r = records(cx, &b, (!seg.from_client) as usize, &mut st);
-    if first_pass {
-        cx.session.tls.streams.insert(seg.stream, st);
-    }
+    cx.session.tls.end(seg.stream, st, first_pass);
     r
 }
 

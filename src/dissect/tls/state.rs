@@ -3,8 +3,6 @@
 //! stream TLS 1.3), its cipher suite (how a key exchange message reads) and
 //! the protocol ALPN agreed on.
 
-use std::collections::HashMap;
-
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TlsStream {
     /// The session's version once a ServerHello set it; records before it
@@ -19,11 +17,5 @@ pub struct TlsStream {
     pub ccs: [bool; 2],
 }
 
-#[derive(Default)]
-pub struct TlsState {
-    pub streams: HashMap<u32, TlsStream>,
-    /// The stream's state before each call (by frame and a digest of the
-    /// bytes, as SMTP keys its calls), so a later pass replays the call
-    /// from where the first pass stood.
-    pub frames: HashMap<(u32, u64), TlsStream>,
-}
+/// Each stream's state and each call's starting state.
+pub type TlsState = crate::dissect::session::CallStates<TlsStream>;
