@@ -295,22 +295,23 @@ fn server_ecdhe(cx: &mut Ctx, m: &Buf) -> DResult<()> {
 /// secret after RSA key transport; other exchanges shown as bytes.
 fn client_key_exchange(cx: &mut Ctx, m: &Buf, st: &TlsStream) -> DResult<()> {
     let suite = st.cipher.and_then(|c| CIPHER_SUITE.value_string(c as u64)).unwrap_or("");
-    if suite.starts_with("TLS_ECDHE_") {
-        let id = cx.tree().open(&TEXT, m.range(0, m.len()), Value::None);
-        cx.tree().set_text(id, "EC Diffie-Hellman Client Params");
-        let n = cx.uint(&CLIENT_POINT_LEN, m, 0)? as usize;
-        m.bytes(1, n)?;
-        cx.tree().add(&CLIENT_POINT, m.range(1, n), Value::None);
-        cx.tree().close();
+    let (title, len_field, field) = if suite.starts_with("TLS_ECDHE_") {
+        ("EC Diffie-Hellman Client Params", &CLIENT_POINT_LEN, &CLIENT_POINT)
     } else if suite.starts_with("TLS_RSA_") {
-        let id = cx.tree().open(&TEXT, m.range(0, m.len()), Value::None);
-        cx.tree().set_text(id, "RSA Encrypted PreMaster Secret");
-        let n = cx.uint(&EPMS_LEN, m, 0)? as usize;
-        m.bytes(2, n)?;
-        cx.tree().add(&EPMS, m.range(2, n), Value::None);
-        cx.tree().close();
-    } else if !m.is_empty() {
-        cx.tree().text(m.range(0, m.len()), format_args!("Key exchange parameters ({} bytes)", m.len()));
-    }
+        ("RSA Encrypted PreMaster Secret", &EPMS_LEN, &EPMS)
+    } else {
+        if !m.is_empty() {
+            cx.tree().text(m.range(0, m.len()), format_args!("Key exchange parameters ({} bytes)", m.len()));
+        }
+        return Ok(());
+    };
+    let id = cx.tree().open(&TEXT, m.range(0, m.len()), Value::None);
+    cx.tree().set_text(id, title);
+    // The point's length is one byte, the premaster secret's two.
+    let n = cx.uint(len_field, m, 0)? as usize;
+    let width = len_field.ftype.hex_width() / 2;
+    m.bytes(width, n)?;
+    cx.tree().add(field, m.range(width, n), Value::None);
+    cx.tree().close();
     Ok(())
 }
