@@ -64,6 +64,9 @@ fn from_server(seg: &TcpSeg) -> bool {
 fn packets(cx: &mut Ctx, b: &Buf, seg: &TcpSeg, st: &mut SshStream) -> DResult<Pdu> {
     let server = from_server(seg);
     let d = server as usize;
+    // Undone when the first packet is incomplete: TCP asks again with more
+    // bytes, and a call that adds nothing is one a later pass need not repeat.
+    let (mark, protocols, cols) = (cx.out.tree.mark(), cx.out.protocols.len(), cx.out.cols.clone());
     cx.enter("ssh", match st.version {
         Some(2) => "SSHv2",
         Some(1) => "SSHv1",
@@ -97,6 +100,14 @@ fn packets(cx: &mut Ctx, b: &Buf, seg: &TcpSeg, st: &mut SshStream) -> DResult<P
                 return Err(e);
             }
         }
+    }
+    if let (Some(more), 0) = (need, off) {
+        cx.tree().close_to(root);
+        cx.tree().close();
+        cx.out.tree.rollback(mark);
+        cx.out.protocols.truncate(protocols);
+        cx.out.cols = cols;
+        return Ok(Pdu::NeedMore { offset: 0, more });
     }
     finish(cx, root, server, &parts);
     match need {
