@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the sample captures in this directory from real loopback
-# traffic made by `wirelens gen` (plus ping, dig and a veth pair). Needs root
-# (live capture, port 53, network namespaces), tcpdump, dig, dumpcap and
-# python3. The exchanges are the same on every run; ports of clients,
+# traffic made by `wirelens gen` (plus ping, dig, a veth pair, openssl, curl
+# and OpenSSH). Needs root (live capture, ports 53, 443 and 22, network
+# namespaces), tcpdump, dig, dumpcap, python3, openssl, curl, sshd and ssh. The exchanges are the same on every run; ports of clients,
 # timestamps and TCP sequence numbers differ.
 #
 #   sample-captures/make.sh            # all captures
@@ -417,7 +417,93 @@ two_interfaces() {
     printf '%-28s %3d packets  %s\n' "$out" "$(tshark -r "$here/$out" 2>/dev/null | wc -l)" "dumpcap -i lo -i any"
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces dhcp ntp nbns ssdp ftp)
+# Waits until something listens on 127.0.0.1:$1, without connecting to it
+# (a probe connection would show up in the capture).
+wait_listening() {
+    for _ in $(seq 50); do
+        ss -ltnH "sport = :$1" | grep -q . && return
+        sleep 0.1
+    done
+}
+
+# A throwaway self-signed certificate for lab.test, made by openssl.
+tls_cert() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+        -subj "/CN=lab.test/O=wirelens lab" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+}
+
+# openssl s_server on 127.0.0.1:PORT (`-www`: it answers a GET with a status
+# page) while `openssl s_client` connects with SNI lab.test and ALPN, sends a
+# request and reads the answer. $1 port, $2 s_client's version flag.
+tls_session() {
+    local port=$1 version=$2
+    openssl s_server -accept "127.0.0.1:$port" -cert "$tmp/cert.pem" -key "$tmp/key.pem" -alpn http/1.1 \
+        -www -quiet >/dev/null 2>&1 &
+    local server=$!
+    wait_listening "$port"
+    local status=0
+    printf 'GET /wirelens HTTP/1.0\r\n\r\n' | timeout 10 openssl s_client -connect "127.0.0.1:$port" "$version" \
+        -servername lab.test -alpn http/1.1 -ign_eof -quiet >/dev/null 2>&1 || status=$?
+    kill $server
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+# curl (its own ClientHello: ALPN h2 and http/1.1, many extensions) against
+# openssl s_server on a port no dissector claims: TLS found by heuristics.
+https_session() {
+    local port=$1
+    openssl s_server -accept "127.0.0.1:$port" -cert "$tmp/cert.pem" -key "$tmp/key.pem" -www -quiet >/dev/null 2>&1 &
+    local server=$!
+    wait_listening "$port"
+    local status=0
+    timeout 10 curl -sk --http1.1 --resolve "lab.test:$port:127.0.0.1" -o /dev/null "https://lab.test:$port/" || status=$?
+    kill $server
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+tls() {
+    tls_cert
+    capture tls12.pcap "-i lo tcp port 443" tls_session 443 -tls1_2
+    capture tls13.pcap "-i lo tcp port 443" tls_session 443 -tls1_3
+    capture https-heuristic.pcap "-i lo tcp port 8853" https_session 8853
+}
+
+# Four short OpenSSH sessions on 127.0.0.1:22 (sshd -D with a temporary host
+# key, key authentication, BatchMode), running `echo` on the server.
+ssh_session() {
+    local d=$tmp/ssh
+    mkdir -p "$d" /run/sshd
+    ssh-keygen -q -t ed25519 -N "" -f "$d/host"
+    ssh-keygen -q -t ed25519 -N "" -f "$d/client"
+    cp "$d/client.pub" "$d/authorized_keys"
+    printf 'Port 22\nListenAddress 127.0.0.1\nHostKey %s\nAuthorizedKeysFile %s\nPidFile %s\nStrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin yes\n' \
+        "$d/host" "$d/authorized_keys" "$d/sshd.pid" >"$d/sshd_config"
+    /usr/sbin/sshd -D -e -f "$d/sshd_config" 2>/dev/null &
+    local server=$!
+    wait_listening 22
+    local status=0
+    local opts=(-i "$d/client" -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile=/dev/null
+        -o StrictHostKeyChecking=no -o LogLevel=ERROR)
+    timeout 20 ssh "${opts[@]}" root@127.0.0.1 echo hello wirelens || status=$?
+    # Other ciphers and key exchanges: after a Diffie-Hellman or
+    # elliptic-curve exchange tshark 4.0 shows encrypted packets without a
+    # word, after a group exchange as "Encrypted packet (len=N)".
+    timeout 20 ssh "${opts[@]}" -c aes128-ctr -m hmac-sha2-256 root@127.0.0.1 echo again || status=$?
+    timeout 20 ssh "${opts[@]}" -o KexAlgorithms=diffie-hellman-group-exchange-sha256 root@127.0.0.1 echo gex \
+        || status=$?
+    timeout 20 ssh "${opts[@]}" -o KexAlgorithms=curve25519-sha256 root@127.0.0.1 echo ecdh || status=$?
+    kill $server
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+openssh() {
+    capture ssh.pcap "-i lo tcp port 22" ssh_session
+}
+
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces dhcp ntp nbns ssdp ftp tls openssh)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

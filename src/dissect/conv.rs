@@ -1,5 +1,5 @@
-//! What the session tables key on: the conversation key of a transport flow
-//! and the map type every table uses. Below every protocol's state, so the
+//! What the session tables key on: the conversation key of a transport flow,
+//! the map type every table uses, and the per-call state of TCP applications. Below every protocol's state, so the
 //! tables and the headless router share them without depending on `Session`.
 
 use std::net::IpAddr;
@@ -24,6 +24,61 @@ impl ConvKey {
             ConvKey { a: x, b: y }
         } else {
             ConvKey { a: y, b: x }
+        }
+    }
+}
+
+/// The key of one call of a TCP application in a frame: TCP may call it
+/// more than once in a frame (its own bytes, then a held segment they
+/// complete), each call starting from its own state.
+pub fn call_key(frame: u32, bytes: &[u8]) -> (u32, u64) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    (frame, h.finish())
+}
+
+/// A TCP application's state per stream, and the state each call started
+/// from, so that a later pass replays a call from where the first pass
+/// stood (Wireshark keeps such state per frame).
+pub struct CallStates<S> {
+    pub streams: HashMap<u32, S>,
+    frames: HashMap<(u32, u64), S>,
+}
+
+impl<S> Default for CallStates<S> {
+    fn default() -> Self {
+        CallStates { streams: HashMap::default(), frames: HashMap::default() }
+    }
+}
+
+impl<S: Clone + Default> CallStates<S> {
+    /// The state a call of `stream` starts from, and whether it is the
+    /// first pass's (whose result `end` keeps). A quoted segment (inside an
+    /// ICMP error) changes nothing. On a later pass `settle` gives the saved
+    /// state what the whole conversation settled on (Wireshark's second
+    /// pass sees its conversation's final state).
+    pub fn begin(&mut self, key: (u32, u64), cx: (u32, crate::dissect::Pass, bool), settle: impl FnOnce(&mut S, &S)) -> (S, bool) {
+        let (stream, pass, quoted) = cx;
+        let saved = match pass {
+            crate::dissect::Pass::Revisit => self.frames.get(&key).cloned(),
+            crate::dissect::Pass::First => None,
+        };
+        let first_pass = saved.is_none() && !quoted;
+        let mut st = saved.unwrap_or_else(|| self.streams.get(&stream).cloned().unwrap_or_default());
+        if let (false, Some(fin)) = (first_pass, self.streams.get(&stream)) {
+            settle(&mut st, fin);
+        }
+        if first_pass {
+            self.frames.insert(key, st.clone());
+        }
+        (st, first_pass)
+    }
+
+    /// Keeps the state after a first-pass call.
+    pub fn end(&mut self, stream: u32, st: S, first_pass: bool) {
+        if first_pass {
+            self.streams.insert(stream, st);
         }
     }
 }

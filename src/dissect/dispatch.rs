@@ -4,7 +4,7 @@
 use super::link::{eth, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, igmp, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dhcp, dns, ftp, http, nbns, ntp, smtp, ssdp, tcp, udp, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, ftp, http, nbns, ntp, smtp, ssdp, ssh, tcp, tls, udp, Buf, Ctx, DResult};
 use crate::dissect::tcp::stream::{App, AppSlot};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
@@ -118,6 +118,8 @@ pub fn tcp_dissector(app: App) -> TcpApp {
         App::Http => http::dissect_tcp,
         App::Smtp => smtp::dissect_tcp,
         App::Ftp => ftp::dissect_tcp,
+        App::Tls => tls::dissect_tcp,
+        App::Ssh => ssh::dissect_tcp,
         #[cfg(test)]
         App::TestLines => tcp::pdu::tests::lines,
         #[cfg(test)]
@@ -130,13 +132,12 @@ pub fn tcp_dissector(app: App) -> TcpApp {
 /// may carry text that looks like SMTP's, an HTTP request sent to an SSH
 /// server is SSH to Wireshark).
 const OTHERS_TCP_PORTS: &[u16] = &[
-    20, 22, 23, 110, 111, 135, 139, 143, 179, 389, 443, 445, 465, 636, 853, 989, 990, 992, 993, 995, 1433,
-    1723, 3306, 3389, 5432, 5900, 6379,
+    20, 23, 110, 111, 135, 139, 143, 179, 389, 445, 989, 990, 992, 1433, 1723, 3306, 3389, 5432, 5900, 6379,
 ];
 
 /// The application dissector for a TCP stream, chosen from its ports (the
 /// lower port first, as Wireshark tries) or else from the payload bytes
-/// (heuristics: HTTP or SMTP on any port). `Undecided` when the bytes tell
+/// (heuristics: HTTP, SMTP, TLS or SSH on any port). `Undecided` when the bytes tell
 /// nothing yet: like Wireshark's heuristics, the next payload is tried.
 pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
     let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
@@ -153,6 +154,12 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
         if ftp::is_ftp_port(port) {
             return AppSlot::Some(App::Ftp);
         }
+        if tls::is_tls_port(port) {
+            return AppSlot::Some(App::Tls);
+        }
+        if ssh::is_ssh_port(port) {
+            return AppSlot::Some(App::Ssh);
+        }
     }
     if [lo, hi].iter().any(|p| OTHERS_TCP_PORTS.contains(p)) {
         return AppSlot::None;
@@ -163,7 +170,24 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
     if smtp::looks_like_smtp(payload) {
         return AppSlot::Some(App::Smtp);
     }
+    if tls::looks_like_tls(payload) {
+        return AppSlot::Some(App::Tls);
+    }
+    if ssh::looks_like_ssh(payload) {
+        return AppSlot::Some(App::Ssh);
+    }
     AppSlot::Undecided
+}
+
+/// The conversation continues in another protocol from its next segment
+/// on (SMTP's STARTTLS makes it TLS), as Wireshark's dissectors hand a
+/// conversation over. Only the first pass moves the stream's state.
+pub fn hand_over(cx: &mut Ctx, stream: u32, app: App) {
+    if cx.pass == super::Pass::First && !cx.quoted {
+        if let Some(st) = cx.session.tcp.stream_mut(stream) {
+            st.apps = [AppSlot::Some(app); 2];
+        }
+    }
 }
 
 /// Hands a TCP payload to its application dissector, or shows it as data.

@@ -24,7 +24,9 @@ pub mod numbers;
 pub mod session;
 pub mod smtp;
 pub mod ssdp;
+pub mod ssh;
 pub mod tcp;
+pub mod tls;
 pub mod udp;
 
 #[cfg(test)]
@@ -37,7 +39,7 @@ mod testutil;
 use std::fmt::Write;
 
 pub use buf::{Buf, DResult, DissectError};
-pub use dispatch::{ethertype, ip_proto, link, Pdu, TcpApp, TcpSeg, DATA};
+pub use dispatch::{ethertype, hand_over, ip_proto, link, Pdu, TcpApp, TcpSeg, DATA};
 
 use crate::field::{Field, FieldDef, FieldType, Timestamp, Value};
 use crate::dissect::session::Session;
@@ -84,6 +86,8 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     &nbns::RECORD_FIELDS,
     ssdp::FIELDS,
     ftp::FIELDS,
+    tls::FIELDS,
+    ssh::FIELDS,
 ];
 
 /// What the capture file says about one packet.

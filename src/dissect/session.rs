@@ -8,6 +8,8 @@ use super::net::{arp_duplicates as arp, echo_pairs as echo, fragments as frag};
 use super::ntp::pairing as ntp;
 use super::smtp::state as smtp;
 use super::ssdp::state as ssdp;
+use super::ssh::state as ssh;
+use super::tls::state as tls;
 use super::tcp::stream as tcp;
 use super::udp::streams as udp;
 
@@ -27,6 +29,8 @@ pub struct Session {
     pub smtp: smtp::SmtpState,
     pub ntp: ntp::NtpState,
     pub ssdp: ssdp::SsdpState,
+    pub tls: tls::TlsState,
+    pub ssh: ssh::SshState,
 }
 
 impl Session {

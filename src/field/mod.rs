@@ -158,6 +158,28 @@ impl FieldDef {
             capture_wide: false,
         }
     }
+    /// Shorthands for the commonest types.
+    pub const fn u8(name: &'static str, display: &'static str) -> FieldDef {
+        FieldDef::new(name, display, FieldType::U8)
+    }
+    pub const fn u16(name: &'static str, display: &'static str) -> FieldDef {
+        FieldDef::new(name, display, FieldType::U16)
+    }
+    pub const fn u24(name: &'static str, display: &'static str) -> FieldDef {
+        FieldDef::new(name, display, FieldType::U24)
+    }
+    pub const fn u32(name: &'static str, display: &'static str) -> FieldDef {
+        FieldDef::new(name, display, FieldType::U32)
+    }
+    pub const fn bytes(name: &'static str, display: &'static str) -> FieldDef {
+        FieldDef::new(name, display, FieldType::Bytes)
+    }
+    pub const fn string(name: &'static str, display: &'static str) -> FieldDef {
+        FieldDef::new(name, display, FieldType::String)
+    }
+    pub const fn none(name: &'static str, display: &'static str) -> FieldDef {
+        FieldDef::new(name, display, FieldType::None)
+    }
     pub const fn base(mut self, base: Base) -> FieldDef {
         self.base = base;
         self

@@ -1,7 +1,7 @@
 //! SMTP over TCP, as a `TcpApp`: command lines, replies (multi-line ones
 //! grouped), the DATA message collected up to `CRLF.CRLF` and shown as an
 //! Internet Message (IMF), AUTH credentials flagged as cleartext, and
-//! STARTTLS (what follows is not SMTP).
+//! STARTTLS (what follows is TLS).
 
 pub(crate) mod imf;
 pub mod state;
@@ -9,7 +9,8 @@ pub mod state;
 use std::fmt::Write;
 
 use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
-use self::state::{call_key, Auth, FrameState, SmtpStream, MAX_MESSAGE};
+use self::state::{Auth, FrameState, SmtpStream, MAX_MESSAGE};
+use crate::dissect::conv::call_key;
 
 use crate::dissect::http::{format_text, show};
 use crate::dissect::http::body::TEXT_LINES;
@@ -115,7 +116,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     } else if to_server(seg) {
         client(cx, &b, &mut st, saved.and_then(|s| s.message))
     } else {
-        server(cx, &b, &mut st)
+        server(cx, &b, &mut st, seg.stream)
     };
     if first_pass {
         cx.session.smtp.streams.insert(seg.stream, st);
@@ -397,7 +398,7 @@ fn message_end(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u
     cx.out.tree.set_source(saved);
 }
 
-fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
+fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, stream: u32) -> DResult<Pdu> {
     let data = b.tail(0);
     let mut off = 0;
     let mut shown = 0;
@@ -445,7 +446,10 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream) -> DResult<Pdu> {
             cx.tree().close();
             in_reply = false;
             match code {
-                Some(220) if st.phase.starttls_sent => st.tls = true,
+                Some(220) if st.phase.starttls_sent => {
+                    st.tls = true;
+                    crate::dissect::hand_over(cx, stream, crate::dissect::tcp::stream::App::Tls);
+                }
                 Some(235) | Some(500..=599) => st.phase.auth = Auth::None,
                 _ => {}
             }

@@ -2,7 +2,6 @@
 //! DATA), the message collected so far, AUTH LOGIN's exchange, and STARTTLS.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 
 /// At most this many bytes of one DATA message are kept for the IMF view;
 /// the rest is counted but not stored.
@@ -64,11 +63,4 @@ pub struct SmtpState {
     /// SMTP more than once in a frame (its own bytes, then a held segment
     /// they complete), each call starting from its own phase.
     pub frames: HashMap<(u32, u64), FrameState>,
-}
-
-/// The key of one SMTP call in a frame.
-pub fn call_key(frame: u32, bytes: &[u8]) -> (u32, u64) {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    (frame, h.finish())
 }

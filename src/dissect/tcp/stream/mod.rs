@@ -194,6 +194,8 @@ pub enum App {
     Http,
     Smtp,
     Ftp,
+    Tls,
+    Ssh,
     /// The reassembly tests' line-based protocol (`tcp::pdu`).
     #[cfg(test)]
     TestLines,
@@ -209,6 +211,8 @@ impl App {
         App::Http,
         App::Smtp,
         App::Ftp,
+        App::Tls,
+        App::Ssh,
         #[cfg(test)]
         App::TestLines,
         #[cfg(test)]

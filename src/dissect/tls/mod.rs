@@ -1,0 +1,241 @@
+//! TLS (and SSL 3.0) over TCP, as a `TcpApp`: the record layer (several
+//! records per segment, a record over several segments through TCP's
+//! reassembly), alerts, change cipher spec, application data, and every
+//! handshake message sent in the clear: hellos with their extensions and
+//! JA3/JA3S fingerprints, certificates (subject, issuer and validity read by
+//! x509-parser), key exchanges and session tickets.
+//!
+//! Nothing is decrypted. A record's content goes to `content` by its type:
+//! the place where a later decryption step would hand plaintext on (to the
+//! handshake dissector, or to the protocol ALPN named).
+
+mod cert;
+mod ext;
+pub mod fields;
+mod handshake;
+mod names;
+pub mod state;
+#[cfg(test)]
+mod tests;
+
+use std::fmt::Write;
+
+use self::fields::*;
+use self::state::TlsStream;
+use crate::dissect::conv::call_key;
+use crate::dissect::{Buf, Ctx, DResult, Pdu, TcpSeg};
+use crate::field::{Field, Value};
+
+pub use self::fields::FIELDS;
+
+const CHANGE_CIPHER_SPEC_TYPE: u8 = 20;
+const ALERT_TYPE: u8 = 21;
+const HANDSHAKE_TYPE: u8 = 22;
+const APPLICATION_DATA_TYPE: u8 = 23;
+const HEARTBEAT_TYPE: u8 = 24;
+const TLS13: u16 = 0x0304;
+/// The largest record Wireshark accepts: 2^14 bytes plus the 2048 a
+/// compressed or encrypted record may add.
+const MAX_RECORD: usize = 16384 + 2048;
+
+/// Ports Wireshark gives TLS on TCP: HTTPS, implicit TLS for SMTP (465),
+/// IMAP (993), POP3 (995), LDAP (636), DNS (853), MQTT (8883) and others.
+pub fn is_tls_port(port: u16) -> bool {
+    matches!(
+        port,
+        324 | 443 | 465 | 636 | 802 | 853 | 993 | 995 | 1300 | 2221 | 2443 | 3249..=3252 | 3496 | 5061 | 5671
+            | 5684 | 5868 | 8883 | 11207 | 19999 | 27017
+    )
+}
+
+/// Wireshark's heuristic for TLS on any port: a record header of the
+/// handshake or application data type, a version from SSL 3.0 to TLS 1.2
+/// (or GM/T's) and a plausible length.
+pub fn looks_like_tls(first: &[u8]) -> bool {
+    let [ct, v1, v2, l1, l2, ..] = *first else { return false };
+    let version = u16::from_be_bytes([v1, v2]);
+    let len = u16::from_be_bytes([l1, l2]) as usize;
+    matches!(ct, HANDSHAKE_TYPE | APPLICATION_DATA_TYPE)
+        && matches!(version, 0x0300..=0x0303 | 0x0101)
+        && len > 0
+        && len < MAX_RECORD
+}
+
+/// Whether a record header can start here (Wireshark's test before it
+/// dissects a record; anything else is "Continuation Data").
+fn valid_header(ct: u8, version: u16) -> bool {
+    (CHANGE_CIPHER_SPEC_TYPE..=HEARTBEAT_TYPE).contains(&ct)
+        && (matches!(version, 0x0300..=0x0304 | 0x0101) || version >> 8 == 0x7f)
+}
+
+/// TLS over TCP: every complete record in `b`.
+pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
+    let key = call_key(cx.meta.number, b.tail(0));
+    // A later pass names records by the version the conversation settled on.
+    let at = (seg.stream, cx.pass, cx.quoted);
+    let (mut st, first_pass) = cx.session.tls.begin(key, at, |st, fin| st.version = fin.version);
+    let r = records(cx, &b, (!seg.from_client) as usize, &mut st);
+    cx.session.tls.end(seg.stream, st, first_pass);
+    r
+}
+
+fn records(cx: &mut Ctx, b: &Buf, d: usize, st: &mut TlsStream) -> DResult<Pdu> {
+    let data = b.tail(0);
+    let mut off = 0;
+    let mut root = None;
+    while off < data.len() {
+        let rest = &data[off..];
+        let [ct, v1, v2, l1, l2, ..] = *rest else {
+            if cx.quoted {
+                break;
+            }
+            return Ok(Pdu::NeedMore { offset: off, more: None });
+        };
+        let version = u16::from_be_bytes([v1, v2]);
+        let len = u16::from_be_bytes([l1, l2]) as usize;
+        let valid = valid_header(ct, version);
+        if !valid && off == 0 && st.version.is_none() {
+            // Before any version is known, bytes that are no record are not
+            // TLS at all (tshark's one-line and field outputs show them as
+            // data: an SMTP greeting in the clear on port 465).
+            return Ok(Pdu::NotMine);
+        }
+        if valid && rest.len() < 5 + len && !cx.quoted {
+            if off == 0 && cx.messages == 0 {
+                // Wireshark's TLS clears the Info column before it asks for
+                // the rest of a record (TCP's note is all that remains), and
+                // its empty layer stays in the first pass's tree (`tls`
+                // matches the frame, frame.protocols names it).
+                cx.out.cols.info();
+                cx.enter("tls", "");
+                cx.tree().add(&TLS, b.range(0, data.len()), Value::None);
+            }
+            return Ok(Pdu::NeedMore { offset: off, more: Some(5 + len - rest.len()) });
+        }
+        if root.is_none() {
+            cx.enter("tls", "");
+            root = Some(cx.tree().open(&TLS, b.range(off, data.len() - off), Value::None));
+        }
+        if !valid {
+            // Not a record header: the bytes continue something Wireshark
+            // could not follow (a capture that starts mid-stream).
+            set_protocol(cx, st.version.unwrap_or(version));
+            info(cx, "Continuation Data");
+            off = data.len();
+            break;
+        }
+        let rec = b.sub(off, (5 + len).min(rest.len()))?;
+        record(cx, &rec, ct, version, len, d, st)?;
+        off += 5 + len;
+    }
+    if let Some(id) = root {
+        cx.tree().set_len(id, off.min(data.len()));
+        cx.tree().close();
+    }
+    Ok(Pdu::Done(off.min(data.len())))
+}
+
+/// The Protocol column names the session's version once the server chose
+/// it, else the record's own.
+fn set_protocol(cx: &mut Ctx, version: u16) {
+    let name = names::short_name(version).unwrap_or("TLS");
+    cx.enter_again(name);
+}
+
+/// One more description in the Info column: the first replaces TCP's text,
+/// the next ones follow it after a comma, as Wireshark lists records.
+fn info(cx: &mut Ctx, text: &str) {
+    if cx.messages == 0 {
+        cx.out.cols.info().push_str(text);
+    } else {
+        let _ = write!(cx.out.cols.info, ", {text}");
+    }
+    cx.messages = cx.messages.saturating_add(1);
+}
+
+/// A number item whose wire width differs from the field's type (Wireshark
+/// declares some one-byte lengths as 16-bit fields).
+fn uint_at(cx: &mut Ctx, f: Field, b: &Buf, off: usize, width: usize) -> DResult<u64> {
+    let v = b.bytes(off, width)?.iter().fold(0u64, |n, &x| n << 8 | x as u64);
+    cx.tree().add(f, b.range(off, width), Value::UInt(v));
+    Ok(v)
+}
+
+/// One record: its header items, then its content.
+fn record(cx: &mut Ctx, rec: &Buf, ct: u8, version: u16, len: usize, d: usize, st: &mut TlsStream) -> DResult<()> {
+    let shown = st.version.unwrap_or(version);
+    set_protocol(cx, shown);
+    let tls13 = st.version == Some(TLS13);
+    let id = cx.tree().open(&RECORD, rec.range(0, rec.len()), Value::None);
+    let type_field = if tls13 && ct == APPLICATION_DATA_TYPE { &OPAQUE_TYPE } else { &CONTENT_TYPE };
+    cx.uint(type_field, rec, 0)?;
+    cx.uint(&RECORD_VERSION, rec, 1)?;
+    cx.uint(&RECORD_LENGTH, rec, 3)?;
+    let body = rec.sub(5, len)?;
+    let what = content(cx, &body, ct, d, st)?;
+    let name = names::short_name(shown).unwrap_or("TLS");
+    cx.tree().set_text(id, format_args!("{name} Record Layer: {what}"));
+    cx.tree().close();
+    Ok(())
+}
+
+/// A record's content, by its type. Returns the record's description for
+/// its tree line.
+fn content(cx: &mut Ctx, body: &Buf, ct: u8, d: usize, st: &mut TlsStream) -> DResult<String> {
+    Ok(match ct {
+        CHANGE_CIPHER_SPEC_TYPE => {
+            // TLS 1.3's change cipher spec is only for middleboxes: a
+            // second ClientHello may follow it in the clear.
+            st.ccs[d] |= st.version != Some(TLS13);
+            let id = cx.tree().add(&CHANGE_CIPHER_SPEC, body.range(0, body.len()), Value::None);
+            cx.tree().set_text(id, "Change Cipher Spec Message");
+            info(cx, "Change Cipher Spec");
+            "Change Cipher Spec Protocol: Change Cipher Spec".into()
+        }
+        ALERT_TYPE => format!("Alert Protocol: {}", alert(cx, body)?),
+        HANDSHAKE_TYPE => format!("Handshake Protocol: {}", handshake::messages(cx, body, st, d)?),
+        APPLICATION_DATA_TYPE => {
+            cx.tree().add(&APP_DATA, body.range(0, body.len()), Value::None);
+            info(cx, "Application Data");
+            format!("Application Data Protocol: {}", app_protocol(st))
+        }
+        _ => {
+            cx.tree().text(body.range(0, body.len()), "Encrypted Heartbeat Message");
+            info(cx, "Encrypted Heartbeat");
+            "Heartbeat Protocol: Encrypted Heartbeat".into()
+        }
+    })
+}
+
+/// The protocol the application data carries, by the ALPN the server chose.
+fn app_protocol(st: &TlsStream) -> &'static str {
+    match st.alpn.as_deref() {
+        Some("http/1.1" | "http/1.0") => "Hypertext Transfer Protocol",
+        Some("h2") => "HyperText Transfer Protocol 2",
+        _ => "Application Data",
+    }
+}
+
+/// An alert: level and description when the record holds them in the clear
+/// (two bytes Wireshark can name), else an encrypted alert.
+fn alert(cx: &mut Ctx, body: &Buf) -> DResult<String> {
+    let plain = match *body.tail(0) {
+        [level, desc] => ALERT_LEVEL.value_string(level as u64).zip(ALERT_DESC.value_string(desc as u64)),
+        _ => None,
+    };
+    let t = cx.tree();
+    let Some((level, desc)) = plain else {
+        let id = t.add(&ALERT, body.range(0, body.len()), Value::None);
+        t.set_text(id, "Alert Message: Encrypted Alert");
+        info(cx, "Encrypted Alert");
+        return Ok("Encrypted Alert".into());
+    };
+    let id = t.open(&ALERT, body.range(0, 2), Value::None);
+    t.set_text(id, "Alert Message");
+    cx.uint(&ALERT_LEVEL, body, 0)?;
+    cx.uint(&ALERT_DESC, body, 1)?;
+    cx.tree().close();
+    let text = format!("Alert (Level: {level}, Description: {desc})");
+    info(cx, &text);
+    Ok(text)
+}
