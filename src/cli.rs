@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::capture::{LiveCapture, LiveOptions, Limits};
 use crate::filter::Filter;
-use crate::headless::{self, Format, Options, Printer};
+use crate::headless::{self, Format, Options, Printer, SaveFormat, SaveTo};
 use crate::outcome::Outcome;
 use crate::output::FieldList;
 
@@ -89,10 +89,15 @@ pub struct Args {
     /// Capture filter in BPF syntax, as tcpdump takes it (with -i).
     #[arg(short = 'f', value_name = "FILTER")]
     capture_filter: Option<String>,
-    /// Write captured packets to FILE as they arrive (with -i): pcapng when
-    /// the name ends in .pcapng, else pcap.
+    /// Write packets to FILE: captured ones as they arrive (with -i), or
+    /// those of -r FILE that -Y keeps (printed only with -P); pcapng when
+    /// the name ends in .pcapng (or with -F pcapng), else pcap.
     #[arg(short = 'w', value_name = "FILE")]
     write: Option<PathBuf>,
+    /// The format -w writes a file read with -r in: pcap (microseconds),
+    /// nsecpcap (nanoseconds) or pcapng.
+    #[arg(short = 'F', value_name = "FORMAT")]
+    file_format: Option<String>,
     /// Snap length: bytes kept of each captured packet (with -i).
     #[arg(short = 's', value_name = "SNAPLEN")]
     snaplen: Option<u32>,
@@ -234,6 +239,13 @@ pub fn check(a: Args) -> Result<Mode, String> {
     if !ring.is_empty() && a.write.is_none() {
         return Err("-b writes a ring buffer of files: give it -w FILE".into());
     }
+    let save_format = match a.file_format.as_deref() {
+        None => None,
+        Some(_) if a.write.is_none() || a.interface.is_some() => {
+            return Err("-F chooses the format -w writes a file read with -r in (with -i, the name chooses)".into())
+        }
+        Some(n) => Some(SaveFormat::by_name(n).ok_or_else(|| format!("-F {n}: unknown file format (use pcap, nsecpcap or pcapng)"))?),
+    };
     let headless = a.print
         || a.quiet
         || !a.stats.is_empty()
@@ -290,10 +302,11 @@ pub fn check(a: Args) -> Result<Mode, String> {
             Mode::InspectLive { live, filter: display_text }
         });
     }
-    if a.write.is_some() {
-        return Err("-w writes live captures only (use it with -i IFACE)".into());
+    let save = a.write.clone().map(|path| SaveTo { path, format: save_format });
+    if save.is_some() && a.two_pass {
+        return Err("-w with -2 is not supported: write in one pass, then read the file with -2".into());
     }
-    if !headless {
+    if !headless && save.is_none() {
         return Ok(Mode::Inspect { path, filter: display_text });
     }
     Ok(Mode::Print(Options {
@@ -304,8 +317,10 @@ pub fn check(a: Args) -> Result<Mode, String> {
         count: a.count,
         filter,
         stats: a.stats,
-        quiet: a.quiet,
+        // Writing a file prints nothing unless -P asks, as tshark.
+        quiet: a.quiet || save.is_some() && !a.print,
         two_pass: a.two_pass,
+        save,
     }))
 }
 

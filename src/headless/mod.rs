@@ -4,8 +4,10 @@
 
 mod parallel;
 mod route;
+mod save;
 
 pub use parallel::THREADS_VAR;
+pub use save::{SaveFormat, SaveTo};
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,6 +24,7 @@ use crate::outcome::Outcome;
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::dissect::session::Session;
 use crate::stats::Stats;
+use save::Saver;
 use crate::field::tree::Recording;
 
 pub enum Format {
@@ -45,6 +48,9 @@ pub struct Options {
     /// `-2`: print after a first pass over the whole capture, as the
     /// inspector shows packets (a request knows its response).
     pub two_pass: bool,
+    /// `-w`: the packets shown are written to this file (and printed only
+    /// with `-P`).
+    pub save: Option<SaveTo>,
 }
 
 /// Dissects and prints packets one at a time, carrying what a run keeps from
@@ -146,10 +152,20 @@ impl<'f> Printer<'f> {
         self.arrivals.count()
     }
 
-    /// Dissects the next packet and writes its text to `out` unless the
-    /// display filter rejects it.
-    pub fn packet(&mut self, rec: &Record, iface: &Interface, data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+    /// Dissects the next packet (with the file's `comments` on it) and
+    /// writes its text to `out` unless the display filter rejects it;
+    /// returns whether it did not.
+    pub fn packet(
+        &mut self,
+        rec: &Record,
+        iface: &Interface,
+        data: &[u8],
+        comments: &[String],
+        out: &mut impl Write,
+    ) -> std::io::Result<bool> {
         let meta = self.arrivals.next(rec, iface);
+        self.d.comments.clear();
+        self.d.comments.extend_from_slice(comments);
         self.show(&meta, data, Pass::First, out)
     }
 
@@ -170,7 +186,9 @@ impl<'f> Printer<'f> {
                 store.read(&rec, &mut bytes).map_err(|e| anyhow!("packet {}: cannot read it again: {e}", i + 1))?;
                 match pass {
                     Pass::First => dissect_frame(&meta, &bytes, &mut self.session, pass, Depth::Columns, &mut first),
-                    Pass::Revisit => self.show(&meta, &bytes, pass, out)?,
+                    Pass::Revisit => {
+                        self.show(&meta, &bytes, pass, out)?;
+                    }
                 }
             }
         }
@@ -178,8 +196,8 @@ impl<'f> Printer<'f> {
     }
 
     /// Dissects a packet (in `pass`) and writes its text to `out` unless the
-    /// display filter rejects it.
-    fn show(&mut self, meta: &FrameMeta, data: &[u8], pass: Pass, out: &mut impl Write) -> std::io::Result<()> {
+    /// display filter rejects it; returns whether it did not.
+    fn show(&mut self, meta: &FrameMeta, data: &[u8], pass: Pass, out: &mut impl Write) -> std::io::Result<bool> {
         let (d, line) = (&mut self.d, &mut self.line);
         dissect_frame(meta, data, &mut self.session, pass, self.depth, d);
         self.stats.packet(meta, d, data);
@@ -195,7 +213,7 @@ impl<'f> Printer<'f> {
             (None, _) => true,
         };
         if self.quiet || !shown {
-            return Ok(());
+            return Ok(shown);
         }
         line.clear();
         if self.verbose {
@@ -221,7 +239,8 @@ impl<'f> Printer<'f> {
         if self.verbose || self.hex {
             line.push('\n');
         }
-        out.write_all(line.as_bytes())
+        out.write_all(line.as_bytes())?;
+        Ok(true)
     }
 }
 
@@ -275,23 +294,32 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let pcapng = reader.is_pcapng();
     let mut printer =
         Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng).with_stats(stats, opts.quiet);
+    let mut saver = opts.save.as_ref().map(Saver::new);
+    let mut damage = None;
     loop {
         if opts.count.is_some_and(|c| printer.count() as u64 >= c) {
             break;
         }
-        let (rec, iface, data) = match reader.next_packet() {
+        let p = match reader.next_packet_full() {
             Ok(Some(p)) => p,
             Ok(None) => break,
             Err(e) => {
-                printer.finish(out)?;
-                return Ok(Outcome::Failure(format!("{}: {e}", opts.path)));
+                damage = Some(format!("{}: {e}", opts.path));
+                break;
             }
         };
-        printer.packet(&rec, iface, data, out)?;
+        let iface = p.interfaces.get(p.rec.iface as usize).ok_or_else(|| anyhow!("packet {}: no interface", printer.count() + 1))?;
+        let shown = printer.packet(&p.rec, iface, p.data, p.comments, out)?;
+        if let Some(s) = saver.as_mut().filter(|_| shown) {
+            s.write(printer.count(), &p.rec, p.interfaces, p.data, p.comments)?;
+        }
+    }
+    if let Some(s) = saver {
+        s.finish(reader.interfaces())?;
     }
     printer.finish(out)?;
     out.flush()?;
-    Ok(Outcome::Success)
+    Ok(damage.map_or(Outcome::Success, Outcome::Failure))
 }
 
 /// How a live run ended: libpcap's final counts, and the error that stopped
@@ -337,7 +365,7 @@ pub fn run_live(
         match ev {
             LiveEvent::Packet { record, data, .. } => {
                 if let Some(p) = &mut printer {
-                    p.packet(&record, ifaces.get(record.iface as usize).unwrap_or(&ifaces[0]), &data, out)?;
+                    p.packet(&record, ifaces.get(record.iface as usize).unwrap_or(&ifaces[0]), &data, &[], out)?;
                     if flush_each {
                         out.flush()?;
                     }

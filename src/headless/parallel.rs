@@ -38,7 +38,8 @@ pub fn workers(opts: &Options) -> usize {
         Format::Fields(fl) => !wide(fl.fields()),
     };
     let filter_ok = opts.filter.as_ref().is_none_or(|f| !wide(f.fields()));
-    if opts.two_pass || opts.verbose || !opts.stats.is_empty() || !fields_ok || !filter_ok {
+    // Writing a file (-w) happens in packet order, on the reading thread.
+    if opts.two_pass || opts.verbose || !opts.stats.is_empty() || !fields_ok || !filter_ok || opts.save.is_some() {
         return 0;
     }
     let n = match std::env::var(THREADS_VAR).ok().and_then(|v| v.parse::<usize>().ok()) {
@@ -58,6 +59,8 @@ pub fn workers(opts: &Options) -> usize {
 #[derive(Default)]
 struct Batch {
     metas: Vec<FrameMeta>,
+    /// Each packet's comments from the file (nearly always none).
+    comments: Vec<Vec<String>>,
     /// End of each packet's bytes in `data`.
     data_ends: Vec<usize>,
     data: Vec<u8>,
@@ -68,22 +71,25 @@ struct Batch {
 impl Batch {
     fn clear(&mut self) {
         self.metas.clear();
+        self.comments.clear();
         self.data_ends.clear();
         self.data.clear();
     }
 
-    fn push(&mut self, meta: FrameMeta, data: &[u8]) {
+    fn push(&mut self, meta: FrameMeta, data: &[u8], comments: &[String]) {
         self.metas.push(meta);
+        self.comments.push(comments.to_vec());
         self.data.extend_from_slice(data);
         self.data_ends.push(self.data.len());
     }
 
     fn print(&mut self, printer: &mut Printer) {
-        let Batch { metas, data_ends, data, text, text_ends } = self;
+        let Batch { metas, comments, data_ends, data, text, text_ends } = self;
         text.clear();
         text_ends.clear();
         let mut start = 0;
-        for (meta, &end) in metas.iter().zip(data_ends.iter()) {
+        for ((meta, &end), comments) in metas.iter().zip(data_ends.iter()).zip(comments.iter_mut()) {
+            std::mem::swap(&mut printer.d.comments, comments);
             // Writing to a Vec cannot fail.
             let _ = printer.show(meta, &data[start..end], Pass::First, text);
             start = end;
@@ -138,11 +144,13 @@ pub fn run<R: Read>(
                     done = true;
                     break;
                 }
-                match reader.next_packet() {
-                    Ok(Some((rec, iface, data))) => {
+                match reader.next_packet_full() {
+                    Ok(Some(p)) => {
+                        let iface = p.interfaces.get(p.rec.iface as usize).ok_or_else(|| anyhow!("packet {}: no interface", arrivals.count() + 1))?;
+                        let (rec, data) = (p.rec, p.data);
                         let meta = arrivals.next(&rec, iface);
                         let w = router.route(iface.linktype, data);
-                        batches[w].push(meta, data);
+                        batches[w].push(meta, data, p.comments);
                         order.push(w as u8);
                         bytes += data.len();
                     }
