@@ -247,7 +247,18 @@ two_interfaces() {
     printf '%-28s %3d packets  %s\n' "$out" "$(tshark -r "$here/$out" 2>/dev/null | wc -l)" "dumpcap -i lo -i any"
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces)
+# Packet comments (pcapng opt_comment), as a Wireshark user adds them: a UDP
+# uppercase exchange captured on lo, then two of its packets annotated by
+# editcap (one comment with a comma and non-ASCII text, for the outputs'
+# quoting).
+commented() {
+    local out=commented.pcapng
+    capture "$out.tmp.pcapng" "-i lo udp port 12000" "$wl" gen udp-upper -m "note this" -m "and this"
+    editcap -a '1:first request, from the client' -a '4:réponse – the last one' "$here/$out.tmp.pcapng" "$here/$out"
+    rm -f "$here/$out.tmp.pcapng"
+}
+
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan two_interfaces commented)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi
