@@ -253,7 +253,8 @@ two_interfaces() {
 # quoting).
 commented() {
     local out=commented.pcapng
-    capture "$out.tmp.pcapng" "-i lo udp port 12000" "$wl" gen udp-upper -m "note this" -m "and this"
+    # Port 40123: tshark decodes 12000 and 12001 as LLC, which would hide the comments' comparison.
+    capture "$out.tmp.pcapng" "-i lo udp port 40123" "$wl" gen udp-upper --port 40123 -m "note this" -m "and this"
     editcap -a '1:first request, from the client' -a '4:réponse – the last one' "$here/$out.tmp.pcapng" "$here/$out"
     rm -f "$here/$out.tmp.pcapng"
 }

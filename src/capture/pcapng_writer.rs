@@ -217,6 +217,26 @@ mod tests {
     }
 
     #[test]
+    fn comments_and_late_interfaces_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.pcapng");
+        let mut w = PcapngWriter::create(&path, &[]).unwrap();
+        w.add_interface(&iface(1, 1_000_000, Some("lo"))).unwrap();
+        let t = Timestamp { secs: 1_700_000_000, nanos: 0 };
+        let notes = ["odd length".to_string(), "second, with ünïcode".to_string()];
+        w.write_commented(0, t, 3, &[1, 2, 3], &notes).unwrap();
+        w.add_interface(&iface(113, 1_000_000_000, None)).unwrap();
+        w.write_commented(1, t, 1, &[4], &[]).unwrap();
+        assert_eq!(w.interfaces(), 2);
+        w.finish().unwrap();
+        let mut r = Reader::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let p = r.next_packet_full().unwrap().unwrap();
+        assert_eq!((p.data, p.comments), (&[1u8, 2, 3][..], &notes[..]));
+        let p = r.next_packet_full().unwrap().unwrap();
+        assert_eq!((p.rec.iface, p.interfaces[1].linktype, p.comments.len()), (1, 113, 0));
+    }
+
+    #[test]
     fn staged_packets_say_where_their_bytes_land() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.pcapng");

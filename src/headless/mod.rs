@@ -184,6 +184,8 @@ impl<'f> Printer<'f> {
                 let iface = iface.ok_or_else(|| anyhow!("packet {}: no interface", i + 1))?;
                 let meta = arrivals.next(&rec, iface);
                 store.read(&rec, &mut bytes).map_err(|e| anyhow!("packet {}: cannot read it again: {e}", i + 1))?;
+                self.d.comments.clear();
+                self.d.comments.extend_from_slice(store.comments_of(i));
                 match pass {
                     Pass::First => dissect_frame(&meta, &bytes, &mut self.session, pass, Depth::Columns, &mut first),
                     Pass::Revisit => {
