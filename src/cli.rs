@@ -18,6 +18,7 @@ use crate::capture::{LiveCapture, LiveOptions, Limits};
 use crate::filter::Filter;
 use crate::headless::{self, Format, Options, Printer, SaveFormat, SaveTo};
 use crate::outcome::Outcome;
+use crate::output::json::{JsonOptions, ProtocolFilter};
 use crate::output::FieldList;
 
 /// A terminal packet and session inspector: a mini-Wireshark for the terminal.
@@ -41,9 +42,17 @@ pub struct Args {
     /// Stop after N packets.
     #[arg(short = 'c', value_name = "N")]
     count: Option<u64>,
-    /// Output format: `text` (default) or `fields` (with -e).
+    /// Output format: `text` (default), `fields` (with -e) or `json` (the
+    /// detail tree, or the -e fields).
     #[arg(short = 'T', value_name = "FORMAT")]
     format: Option<String>,
+    /// With -T json: only these protocols' and fields' subtrees
+    /// (space-separated names; the values of other items stay).
+    #[arg(short = 'j', value_name = "PROTOCOLS")]
+    json_filter: Option<String>,
+    /// -j, with every item below a name given printed.
+    #[arg(short = 'J', value_name = "PROTOCOLS")]
+    json_filter_children: Option<String>,
     /// A field to print with -T fields; repeat for more.
     #[arg(short = 'e', value_name = "FIELD")]
     fields: Vec<String>,
@@ -134,6 +143,7 @@ enum Command {
 pub enum OutputKind {
     Text,
     Fields,
+    Json,
 }
 
 /// What to run, checked.
@@ -217,17 +227,30 @@ pub fn check(a: Args) -> Result<Mode, String> {
     };
     let kind = match a.format.as_deref() {
         None => OutputKind::Text,
-        Some(t) => OutputKind::from_str(t, false).map_err(|_| format!("unknown output format {t:?} (use text or fields)"))?,
+        Some(t) => OutputKind::from_str(t, false).map_err(|_| format!("unknown output format {t:?} (use text, fields or json)"))?,
     };
+    let fields = || FieldList::new(&a.fields).map_err(|e| e.to_string());
     let format = match kind {
         OutputKind::Text => Format::Summary,
         OutputKind::Fields => {
             if a.fields.is_empty() {
                 return Err("-T fields needs at least one -e FIELD".into());
             }
-            Format::Fields(FieldList::new(&a.fields).map_err(|e| e.to_string())?)
+            Format::Fields(fields()?)
+        }
+        OutputKind::Json => {
+            let filter = match (&a.json_filter, &a.json_filter_children) {
+                (Some(j), None) => Some(ProtocolFilter::new(j, false)),
+                (None, Some(j)) => Some(ProtocolFilter::new(j, true)),
+                (None, None) => None,
+                (Some(_), Some(_)) => return Err("give -j or -J, not both".into()),
+            };
+            let fields = if a.fields.is_empty() { None } else { Some(fields()?) };
+            Format::Json(JsonOptions { hex: a.hex, filter, fields })
         }
     };
+    // -x is part of the document in the structured formats.
+    let hex = a.hex && matches!(kind, OutputKind::Text | OutputKind::Fields);
     let mut autostop = Limits::default();
     for w in &a.autostop {
         autostop.set(w).map_err(|e| format!("-a {e}"))?;
@@ -269,7 +292,7 @@ pub fn check(a: Args) -> Result<Mode, String> {
         live,
         format,
         verbose: a.verbose,
-        hex: a.hex,
+        hex,
         filter,
         flush_each: a.line_buffered,
         announce: a.interface.is_some(),
@@ -313,7 +336,7 @@ pub fn check(a: Args) -> Result<Mode, String> {
         path,
         format,
         verbose: a.verbose,
-        hex: a.hex,
+        hex,
         count: a.count,
         filter,
         stats: a.stats,

@@ -21,6 +21,7 @@ use crate::dissect::{dissect_frame, Arrivals, Depth, Dissection, FrameMeta, Pass
 use crate::field::{Field, FieldType};
 use crate::filter::Filter;
 use crate::outcome::Outcome;
+use crate::output::json::{self, JsonOptions};
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::dissect::session::Session;
 use crate::stats::Stats;
@@ -30,6 +31,19 @@ use crate::field::tree::Recording;
 pub enum Format {
     Summary,
     Fields(FieldList),
+    /// `-T json`: an array of documents, one per packet.
+    Json(JsonOptions),
+}
+
+impl Format {
+    /// The fields the output prints, when it names them (`-e`).
+    fn fields(&self) -> Option<&FieldList> {
+        match self {
+            Format::Summary => None,
+            Format::Fields(fl) => Some(fl),
+            Format::Json(o) => o.fields.as_ref(),
+        }
+    }
 }
 
 pub struct Options {
@@ -73,6 +87,8 @@ pub struct Printer<'f> {
     /// tree: a tree for the items of those fields, which the dissection
     /// gathers while it builds the columns only.
     brief: Option<Dissection>,
+    /// Packets printed so far (the structured formats separate them).
+    printed: u64,
 }
 
 impl<'f> Printer<'f> {
@@ -94,6 +110,7 @@ impl<'f> Printer<'f> {
             quiet: false,
             depth: depth_for(format, verbose, filter, false),
             brief: None,
+            printed: 0,
         }
         .brief_filtering()
     }
@@ -105,6 +122,7 @@ impl<'f> Printer<'f> {
         let output_ok = match self.format {
             Format::Summary => true,
             Format::Fields(fl) => fl.fields().iter().all(|f| f.brief && f.ftype != FieldType::Protocol),
+            Format::Json(_) => false,
         };
         if let (Format::Fields(fl), Some(fields)) = (self.format, fields.as_mut()) {
             fields.extend(fl.fields().iter().copied());
@@ -139,9 +157,23 @@ impl<'f> Printer<'f> {
         self.brief_filtering()
     }
 
-    /// Draws the statistics once the packets are done.
+    /// What the output starts with, before any packet (the structured
+    /// formats' opening).
+    pub fn start(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let mut s = String::new();
+        if let Format::Json(_) = self.format {
+            json::preamble(&mut s);
+        }
+        out.write_all(s.as_bytes())
+    }
+
+    /// Closes the output once the packets are done, then draws the
+    /// statistics.
     pub fn finish(&self, out: &mut impl Write) -> std::io::Result<()> {
         let mut s = String::new();
+        if let Format::Json(_) = self.format {
+            json::finale(self.printed > 0, &mut s);
+        }
         self.stats.draw(&self.session, &mut s);
         out.write_all(s.as_bytes())?;
         out.flush()
@@ -218,16 +250,20 @@ impl<'f> Printer<'f> {
             return Ok(shown);
         }
         line.clear();
-        if self.verbose {
+        if let Format::Json(o) = self.format {
+            json::json_packet(meta, d, data, o, self.printed == 0, line);
+        } else if self.verbose {
             verbose_tree(d, data, line);
         } else {
             match (self.format, &self.brief) {
                 (Format::Summary, _) => summary_line(meta, d, line),
                 (Format::Fields(fl), Some(items)) => fl.line(items, &[], line),
                 (Format::Fields(fl), None) => fl.line(d, data, line),
+                (Format::Json(_), _) => {}
             }
             line.push('\n');
         }
+        self.printed += 1;
         if self.hex {
             if !self.verbose {
                 line.push('\n');
@@ -250,14 +286,15 @@ impl<'f> Printer<'f> {
 /// the statistics read. Decided once per run, not per packet.
 fn depth_for(format: &Format, verbose: bool, filter: Option<&Filter>, stats: bool) -> Depth {
     let mut protocols: Vec<&str> = filter.map(|f| f.protocols()).unwrap_or_default();
-    if let Format::Fields(fl) = format {
+    if let Some(fl) = format.fields() {
         protocols.extend(fl.fields().iter().map(|f| f.protocol()));
     }
-    if verbose {
+    let whole_tree = matches!(format, Format::Json(o) if o.fields.is_none());
+    if verbose || whole_tree {
         Depth::Tree
     } else if stats {
         Depth::Fields
-    } else if matches!(format, Format::Fields(_)) || filter.is_some() {
+    } else if format.fields().is_some() || filter.is_some() {
         Depth::to_read(protocols)
     } else {
         Depth::Columns
@@ -281,6 +318,7 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
         }
         let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), store.pcapng)
             .with_stats(stats, opts.quiet);
+        printer.start(out)?;
         printer.two_pass(&store, out)?;
         printer.finish(out)?;
         return Ok(match store.error {
@@ -298,6 +336,7 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
         Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng).with_stats(stats, opts.quiet);
     let mut saver = opts.save.as_ref().map(Saver::new);
     let mut damage = None;
+    printer.start(out)?;
     loop {
         if opts.count.is_some_and(|c| printer.count() as u64 >= c) {
             break;
@@ -345,6 +384,9 @@ pub fn run_live(
 ) -> std::io::Result<LiveEnd> {
     let mut ifaces = vec![cap.interface().clone()];
     let mut end = LiveEnd { stats: LiveStats::default(), error: None };
+    if let Some(p) = &printer {
+        p.start(out)?;
+    }
     loop {
         // Flushing only when nothing is waiting shows each packet as it
         // arrives without a write per packet during a burst.
@@ -387,6 +429,9 @@ pub fn run_live(
         if stop.load(Ordering::Relaxed) {
             cap.request_stop();
         }
+    }
+    if let Some(p) = &printer {
+        p.finish(out)?;
     }
     out.flush()?;
     end.stats = cap.stop();

@@ -36,6 +36,8 @@ pub fn workers(opts: &Options) -> usize {
     let fields_ok = match &opts.format {
         Format::Summary => true,
         Format::Fields(fl) => !wide(fl.fields()),
+        // The documents are separated by commas: printed on one thread.
+        Format::Json(_) => false,
     };
     let filter_ok = opts.filter.as_ref().is_none_or(|f| !wide(f.fields()));
     // Writing a file (-w) happens in packet order, on the reading thread.

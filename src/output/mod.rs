@@ -1,9 +1,11 @@
 //! Text output in tshark's formats: the one-line summary, `-T fields`,
-//! the `-V` tree and the `-x` hex dump.
+//! the `-V` tree, the `-x` hex dump, and the structured formats (`-T json`).
 
 mod fields;
 mod hexdump;
+pub mod json;
 mod summary;
+pub mod timefmt;
 mod verbose;
 
 pub use fields::{FieldList, UnknownField};
