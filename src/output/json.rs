@@ -273,9 +273,49 @@ fn label_key(d: &Dissection, frame: &[u8], id: NodeId) -> String {
 pub(super) fn json_value(f: Field, v: &Value, bytes: &[u8], out: &mut String) {
     match (f.ftype, v) {
         (FieldType::Bytes, Value::Bytes(b)) => colon_hex(b, out),
-        (FieldType::Bytes, Value::None) => colon_hex(bytes, out),
+        (FieldType::Bytes, _) => colon_hex(bytes, out),
+        // Strings are kept as `-T fields` shows them, control characters
+        // escaped; documents hold the characters themselves.
+        (_, Value::Str(s)) => unescape(s, out),
         _ => format_value(f, v, bytes, out),
     }
+}
+
+/// Undoes the C escapes of Wireshark's `format_text` (`\r`, `\n`, octal
+/// `\003`, ...), which strings in the tree carry.
+fn unescape(s: &str, out: &mut String) {
+    let mut rest = s;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        let simple = match tail.as_bytes().first() {
+            Some(b'a') => Some('\u{7}'),
+            Some(b'b') => Some('\u{8}'),
+            Some(b't') => Some('\t'),
+            Some(b'n') => Some('\n'),
+            Some(b'v') => Some('\u{b}'),
+            Some(b'f') => Some('\u{c}'),
+            Some(b'r') => Some('\r'),
+            _ => None,
+        };
+        let octal = tail.get(..3).filter(|o| o.bytes().all(|b| (b'0'..=b'7').contains(&b)));
+        match (simple, octal.and_then(|o| u32::from_str_radix(o, 8).ok()).and_then(char::from_u32)) {
+            (Some(c), _) => {
+                out.push(c);
+                rest = &tail[1..];
+            }
+            (None, Some(c)) => {
+                out.push(c);
+                rest = &tail[3..];
+            }
+            // A backslash of the text itself.
+            (None, None) => {
+                out.push('\\');
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
 }
 
 fn colon_hex(b: &[u8], out: &mut String) {
@@ -333,5 +373,45 @@ fn ftype_number(t: FieldType) -> u64 {
         FieldType::Ipv4 => 32,
         FieldType::Ipv6 => 33,
         FieldType::FrameNum => 35,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_json_and_unescaped_from_format_text() {
+        let mut s = String::new();
+        string("a\"b\\c\n\u{1}é", &mut s);
+        assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001é\"");
+        let mut u = String::new();
+        unescape("GET / HTTP/1.1\\r\\n\\003 C:\\dir", &mut u);
+        assert_eq!(u, "GET / HTTP/1.1\r\n\u{3} C:\\dir");
+    }
+
+    #[test]
+    fn containers_are_laid_out_as_tshark_does() {
+        let mut out = String::new();
+        let mut w = Writer::new(&mut out, 1);
+        w.open('{');
+        w.key("a");
+        w.value("1");
+        w.key("b");
+        w.open('[');
+        w.element();
+        w.value("x");
+        w.close(']');
+        w.key("c");
+        w.open('{');
+        w.close('}');
+        w.close('}');
+        assert_eq!(out, "{\n    \"a\": \"1\",\n    \"b\": [\n      \"x\"\n    ],\n    \"c\": {}\n  }");
+    }
+
+    #[test]
+    fn protocol_filter_takes_a_space_separated_list() {
+        let f = ProtocolFilter::new("ip  udp", false);
+        assert!(f.keeps("ip") && f.keeps("udp") && !f.keeps("ip.src"));
     }
 }
