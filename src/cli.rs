@@ -42,8 +42,9 @@ pub struct Args {
     /// Stop after N packets.
     #[arg(short = 'c', value_name = "N")]
     count: Option<u64>,
-    /// Output format: `text` (default), `fields` (with -e) or `json` (the
-    /// detail tree, or the -e fields).
+    /// Output format: `text` (default), `fields` (with -e), `json` (the
+    /// detail tree, or the -e fields), `pdml` (the tree as XML) or `psml`
+    /// (the summary columns as XML).
     #[arg(short = 'T', value_name = "FORMAT")]
     format: Option<String>,
     /// With -T json: only these protocols' and fields' subtrees
@@ -144,6 +145,8 @@ pub enum OutputKind {
     Text,
     Fields,
     Json,
+    Pdml,
+    Psml,
 }
 
 /// What to run, checked.
@@ -227,7 +230,7 @@ pub fn check(a: Args) -> Result<Mode, String> {
     };
     let kind = match a.format.as_deref() {
         None => OutputKind::Text,
-        Some(t) => OutputKind::from_str(t, false).map_err(|_| format!("unknown output format {t:?} (use text, fields or json)"))?,
+        Some(t) => OutputKind::from_str(t, false).map_err(|_| format!("unknown output format {t:?} (use text, fields, json, pdml or psml)"))?,
     };
     let fields = || FieldList::new(&a.fields).map_err(|e| e.to_string());
     let format = match kind {
@@ -248,6 +251,8 @@ pub fn check(a: Args) -> Result<Mode, String> {
             let fields = if a.fields.is_empty() { None } else { Some(fields()?) };
             Format::Json(JsonOptions { hex: a.hex, filter, fields })
         }
+        OutputKind::Pdml => Format::Pdml { file: read.clone().or(a.interface.clone()).unwrap_or_default() },
+        OutputKind::Psml => Format::Psml,
     };
     // -x is part of the document in the structured formats.
     let hex = a.hex && matches!(kind, OutputKind::Text | OutputKind::Fields);

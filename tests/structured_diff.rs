@@ -1,9 +1,10 @@
 //! Differential test of the structured formats against tshark: for every
-//! capture in `sample-captures/` and `../shared/captures/`, `-T json` of
-//! tshark and of wirelens are parsed and compared as values, packet by
-//! packet and item by item: each leaf's path (the keys from the document
-//! down, `ip/ip.flags_tree/ip.flags.df`) and the list of values at that
-//! path in that packet. The known-differences file names each place with
+//! capture in `sample-captures/` and `../shared/captures/`, `-T json`,
+//! `-T pdml` and `-T psml` of tshark and of wirelens are parsed and compared
+//! as values, packet by packet and item by item: each leaf's path (the keys
+//! from the document down, `ip/ip.flags_tree/ip.flags.df`; in PDML the
+//! elements' `name` attributes, then `@show`, `@showname`, `@value`, ...)
+//! and the list of values at that path in that packet. The known-differences file names each place with
 //! its text-only labels as `<text>` (`listed_path`).
 //!
 //! Every difference is listed with its reason in
@@ -22,6 +23,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::json::{self, Json};
+use common::xml;
 use common::{captures, tshark_available};
 
 const KNOWN: &str = "tests/structured-known-differences.tsv";
@@ -32,9 +34,8 @@ type Key = (String, String);
 struct Found {
     diffs: BTreeMap<Key, Vec<usize>>,
     examples: BTreeMap<Key, (usize, Vec<String>, Vec<String>)>,
-    packets: usize,
-    leaves: usize,
-    equal: usize,
+    /// Per format: documents, leaf values, equal values.
+    counts: BTreeMap<String, [usize; 3]>,
 }
 
 fn ours(args: &[&str]) -> String {
@@ -49,6 +50,12 @@ fn documents(format: &str, text: &str) -> Option<Vec<Json>> {
             Json::Arr(a) => Some(a),
             _ => None,
         },
+        // The document's own attributes (its time, the file's name) are
+        // not the packets'.
+        "pdml" | "psml" => {
+            let root = xml::parse(text).ok()?;
+            Some(root.children.iter().filter(|c| c.tag == "packet").map(|c| c.to_json()).collect())
+        }
         _ => None,
     }
 }
@@ -59,6 +66,8 @@ fn documents(format: &str, text: &str) -> Option<Vec<Json>> {
 /// difference at that place in every packet. (Paths are compared whole.)
 fn listed_path(path: &str) -> String {
     let field_like = |p: &str| p.contains('.') || p.starts_with('_') || p == "[]" || !p.contains([' ', ':', '\\', '\r', '\n']);
+    // A PDML element's attributes (`@show`, `@size`, ...) share its line.
+    let path = path.rsplit_once("/@").map_or(path, |(element, _)| element);
     path.split('/').map(|p| if field_like(p) { p } else { "<text>" }).collect::<Vec<_>>().join("/")
 }
 
@@ -82,13 +91,15 @@ fn compare(path: &Path, format: &str, found: &mut Found) -> Result<(), String> {
     for i in 0..a.len().max(b.len()) {
         let empty = Json::Obj(Vec::new());
         let (x, y) = (by_path(a.get(i).unwrap_or(&empty)), by_path(b.get(i).unwrap_or(&empty)));
-        found.packets += 1;
+        let c = found.counts.entry(format.to_string()).or_default();
+        c[0] += 1;
         let paths: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
         for k in paths {
             let (u, v) = (x.get(k).cloned().unwrap_or_default(), y.get(k).cloned().unwrap_or_default());
-            found.leaves += v.len().max(u.len());
+            let c = found.counts.entry(format.to_string()).or_default();
+            c[1] += v.len().max(u.len());
             if u == v {
-                found.equal += u.len();
+                c[2] += u.len();
                 continue;
             }
             let key = (name.clone(), format!("{format} {}", listed_path(k)));
@@ -103,7 +114,9 @@ fn compare(path: &Path, format: &str, found: &mut Found) -> Result<(), String> {
 /// whether it holds for every capture (`*`): a field wirelens does not
 /// register is missing wherever tshark has it.
 fn classify(k: &Key, ours: &[String], theirs: &[String], registered: &BTreeSet<String>) -> (String, String) {
-    let leaf = k.1.rsplit('/').find(|p| *p != "[]").unwrap_or("");
+    // The item's name: the last path segment that is not an attribute
+    // (PDML's `@show`), text or array element.
+    let leaf = k.1.rsplit('/').find(|p| !matches!(p.chars().next(), Some('@' | '#')) && *p != "[]").unwrap_or("");
     let field = leaf.strip_suffix("_tree").or_else(|| leaf.strip_suffix("_raw")).unwrap_or(leaf);
     let looks_like_field = field.contains('.') || field.starts_with("_ws");
     match (ours.is_empty(), theirs.is_empty()) {
@@ -141,20 +154,21 @@ fn structured_formats_match_tshark() {
     }
     let only = std::env::var("WIRELENS_DIFF_ONLY").ok();
     let files: Vec<_> = captures().into_iter().filter(|p| only.as_deref().is_none_or(|o| p.to_string_lossy().contains(o))).collect();
-    let formats = ["json"];
+    let formats = ["json", "pdml", "psml"];
     let results = common::parallel_map(&files, |p| {
-        let mut f = Found { diffs: BTreeMap::new(), examples: BTreeMap::new(), packets: 0, leaves: 0, equal: 0 };
+        let mut f = Found { diffs: BTreeMap::new(), examples: BTreeMap::new(), counts: BTreeMap::new() };
         let errors: Vec<String> = formats.iter().filter_map(|fmt| compare(p, fmt, &mut f).err()).collect();
         (f, errors)
     });
-    let mut all = Found { diffs: BTreeMap::new(), examples: BTreeMap::new(), packets: 0, leaves: 0, equal: 0 };
+    let mut all = Found { diffs: BTreeMap::new(), examples: BTreeMap::new(), counts: BTreeMap::new() };
     let mut errors = Vec::new();
     for (f, e) in results {
         all.diffs.extend(f.diffs);
         all.examples.extend(f.examples);
-        all.packets += f.packets;
-        all.leaves += f.leaves;
-        all.equal += f.equal;
+        for (k, c) in f.counts {
+            let t = all.counts.entry(k).or_default();
+            (0..3).for_each(|i| t[i] += c[i]);
+        }
         errors.extend(e);
     }
     assert!(errors.is_empty(), "{}", errors.join("\n"));
@@ -178,7 +192,7 @@ fn structured_formats_match_tshark() {
         .collect();
     let save = |known: &BTreeMap<Key, (String, String)>| {
         let mut out = String::from(
-            "# Differences of -T json from tshark 4.0.17 that are understood. Columns: capture (* for any), \
+            "# Differences of -T json, pdml and psml from tshark 4.0.17 that are understood. Columns: capture (* for any), \
              format and leaf path, frames (informational), reason.\n",
         );
         for ((c, k), (frames, reason)) in known {
@@ -217,13 +231,12 @@ fn structured_formats_match_tshark() {
             let _ = writeln!(report, "  {c}\t{k}");
         }
     }
-    eprintln!(
-        "{} documents, {} leaf values, {} equal ({:.1}%), {} differing capture/path pairs",
-        all.packets,
-        all.leaves,
-        all.equal,
-        100.0 * all.equal as f64 / all.leaves.max(1) as f64,
-        all.diffs.len()
-    );
+    for (format, [docs, leaves, equal]) in &all.counts {
+        eprintln!(
+            "-T {format}: {docs} packets, {leaves} leaf values, {equal} equal ({:.1}%)",
+            100.0 * *equal as f64 / (*leaves).max(1) as f64
+        );
+    }
+    eprintln!("{} differing capture/path pairs", all.diffs.len());
     assert!(report.is_empty(), "{} unlisted differences:\n{report}", unlisted.len());
 }

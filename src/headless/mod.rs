@@ -22,6 +22,7 @@ use crate::field::{Field, FieldType};
 use crate::filter::Filter;
 use crate::outcome::Outcome;
 use crate::output::json::{self, JsonOptions};
+use crate::output::{pdml, psml};
 use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
 use crate::dissect::session::Session;
 use crate::stats::Stats;
@@ -33,13 +34,43 @@ pub enum Format {
     Fields(FieldList),
     /// `-T json`: an array of documents, one per packet.
     Json(JsonOptions),
+    /// `-T pdml`: the tree as XML; the capture's name heads the document.
+    Pdml { file: String },
+    /// `-T psml`: the summary columns as XML.
+    Psml,
 }
 
 impl Format {
+    /// What the output starts with, before any packet (the structured
+    /// formats' opening).
+    pub fn preamble(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let mut s = String::new();
+        match self {
+            Format::Json(_) => json::preamble(&mut s),
+            Format::Pdml { file } => pdml::preamble(file, &mut s),
+            Format::Psml => psml::preamble(&mut s),
+            Format::Summary | Format::Fields(_) => {}
+        }
+        out.write_all(s.as_bytes())
+    }
+
+    /// What closes the output after the last packet (`any`: whether a
+    /// packet was printed).
+    pub fn finale(&self, any: bool, out: &mut impl Write) -> std::io::Result<()> {
+        let mut s = String::new();
+        match self {
+            Format::Json(_) => json::finale(any, &mut s),
+            Format::Pdml { .. } => pdml::finale(&mut s),
+            Format::Psml => psml::finale(&mut s),
+            Format::Summary | Format::Fields(_) => {}
+        }
+        out.write_all(s.as_bytes())
+    }
+
     /// The fields the output prints, when it names them (`-e`).
     fn fields(&self) -> Option<&FieldList> {
         match self {
-            Format::Summary => None,
+            Format::Summary | Format::Pdml { .. } | Format::Psml => None,
             Format::Fields(fl) => Some(fl),
             Format::Json(o) => o.fields.as_ref(),
         }
@@ -120,9 +151,9 @@ impl<'f> Printer<'f> {
     fn brief_filtering(mut self) -> Printer<'f> {
         let mut fields = self.filter.and_then(Filter::brief_fields).map(<[Field]>::to_vec);
         let output_ok = match self.format {
-            Format::Summary => true,
+            Format::Summary | Format::Psml => true,
             Format::Fields(fl) => fl.fields().iter().all(|f| f.brief && f.ftype != FieldType::Protocol),
-            Format::Json(_) => false,
+            Format::Json(_) | Format::Pdml { .. } => false,
         };
         if let (Format::Fields(fl), Some(fields)) = (self.format, fields.as_mut()) {
             fields.extend(fl.fields().iter().copied());
@@ -160,20 +191,14 @@ impl<'f> Printer<'f> {
     /// What the output starts with, before any packet (the structured
     /// formats' opening).
     pub fn start(&self, out: &mut impl Write) -> std::io::Result<()> {
-        let mut s = String::new();
-        if let Format::Json(_) = self.format {
-            json::preamble(&mut s);
-        }
-        out.write_all(s.as_bytes())
+        self.format.preamble(out)
     }
 
     /// Closes the output once the packets are done, then draws the
     /// statistics.
     pub fn finish(&self, out: &mut impl Write) -> std::io::Result<()> {
+        self.format.finale(self.printed > 0, out)?;
         let mut s = String::new();
-        if let Format::Json(_) = self.format {
-            json::finale(self.printed > 0, &mut s);
-        }
         self.stats.draw(&self.session, &mut s);
         out.write_all(s.as_bytes())?;
         out.flush()
@@ -250,18 +275,23 @@ impl<'f> Printer<'f> {
             return Ok(shown);
         }
         line.clear();
-        if let Format::Json(o) = self.format {
-            json::json_packet(meta, d, data, o, self.printed == 0, line);
-        } else if self.verbose {
-            verbose_tree(d, data, line);
-        } else {
-            match (self.format, &self.brief) {
-                (Format::Summary, _) => summary_line(meta, d, line),
-                (Format::Fields(fl), Some(items)) => fl.line(items, &[], line),
-                (Format::Fields(fl), None) => fl.line(d, data, line),
-                (Format::Json(_), _) => {}
+        match (self.format, &self.brief) {
+            (Format::Json(o), _) => json::json_packet(meta, d, data, o, self.printed == 0, line),
+            (Format::Pdml { .. }, _) => pdml::pdml_packet(meta, d, data, line),
+            (Format::Psml, _) => psml::psml_packet(meta, d, line),
+            _ if self.verbose => verbose_tree(d, data, line),
+            (Format::Summary, _) => {
+                summary_line(meta, d, line);
+                line.push('\n');
             }
-            line.push('\n');
+            (Format::Fields(fl), Some(items)) => {
+                fl.line(items, &[], line);
+                line.push('\n');
+            }
+            (Format::Fields(fl), None) => {
+                fl.line(d, data, line);
+                line.push('\n');
+            }
         }
         self.printed += 1;
         if self.hex {
@@ -289,7 +319,7 @@ fn depth_for(format: &Format, verbose: bool, filter: Option<&Filter>, stats: boo
     if let Some(fl) = format.fields() {
         protocols.extend(fl.fields().iter().map(|f| f.protocol()));
     }
-    let whole_tree = matches!(format, Format::Json(o) if o.fields.is_none());
+    let whole_tree = matches!(format, Format::Json(JsonOptions { fields: None, .. }) | Format::Pdml { .. });
     if verbose || whole_tree {
         Depth::Tree
     } else if stats {

@@ -34,10 +34,11 @@ pub const THREADS_VAR: &str = "WIRELENS_THREADS";
 pub fn workers(opts: &Options) -> usize {
     let wide = |fields: &[crate::field::Field]| fields.iter().any(|f| f.capture_wide);
     let fields_ok = match &opts.format {
-        Format::Summary => true,
+        Format::Summary | Format::Psml => true,
         Format::Fields(fl) => !wide(fl.fields()),
-        // The documents are separated by commas: printed on one thread.
-        Format::Json(_) => false,
+        // JSON documents are separated by commas, and the trees hold
+        // capture-wide numbers (tcp.stream): printed on one thread.
+        Format::Json(_) | Format::Pdml { .. } => false,
     };
     let filter_ok = opts.filter.as_ref().is_none_or(|f| !wide(f.fields()));
     // Writing a file (-w) happens in packet order, on the reading thread.
@@ -115,6 +116,7 @@ pub fn run<R: Read>(
     out: &mut impl Write,
 ) -> anyhow::Result<Outcome> {
     let pcapng = reader.is_pcapng();
+    opts.format.preamble(out)?;
     std::thread::scope(|s| {
         let mut lanes = Vec::with_capacity(workers);
         for _ in 0..workers {
@@ -176,6 +178,8 @@ pub fn run<R: Read>(
                 }
             }
         }
+        // The formats printed here close alike whatever was printed.
+        opts.format.finale(true, out)?;
         out.flush()?;
         Ok(end)
     })

@@ -1,9 +1,12 @@
 //! Text output in tshark's formats: the one-line summary, `-T fields`,
-//! the `-V` tree, the `-x` hex dump, and the structured formats (`-T json`).
+//! the `-V` tree, the `-x` hex dump, and the structured formats (`-T json`,
+//! `pdml`, `psml`).
 
 mod fields;
 mod hexdump;
 pub mod json;
+pub mod pdml;
+pub mod psml;
 mod summary;
 pub mod timefmt;
 mod verbose;

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod json;
+pub mod xml;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
