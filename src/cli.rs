@@ -19,6 +19,7 @@ use crate::filter::Filter;
 use crate::headless::{self, Format, Options, Printer, SaveFormat, SaveTo};
 use crate::outcome::Outcome;
 use crate::output::json::{JsonOptions, ProtocolFilter};
+use crate::output::timefmt::TimeFormat;
 use crate::output::FieldList;
 
 /// A terminal packet and session inspector: a mini-Wireshark for the terminal.
@@ -43,8 +44,8 @@ pub struct Args {
     #[arg(short = 'c', value_name = "N")]
     count: Option<u64>,
     /// Output format: `text` (default), `fields` (with -e), `json` (the
-    /// detail tree, or the -e fields), `pdml` (the tree as XML) or `psml`
-    /// (the summary columns as XML).
+    /// detail tree, or the -e fields), `ek` (Elasticsearch bulk lines),
+    /// `pdml` (the tree as XML) or `psml` (the summary columns as XML).
     #[arg(short = 'T', value_name = "FORMAT")]
     format: Option<String>,
     /// With -T json: only these protocols' and fields' subtrees
@@ -88,6 +89,15 @@ pub struct Args {
     /// it (a request's response frame, ...), as the inspector shows it.
     #[arg(short = '2')]
     two_pass: bool,
+    /// Time column: a (local time), ad (local date and time), adoy (local
+    /// year/day of year and time), d (since the previous packet), dd (since
+    /// the previous packet shown), e (epoch), r (since the first packet,
+    /// the default), u, ud, udoy (as a, ad, adoy in UTC).
+    #[arg(short = 't', value_name = "FORMAT")]
+    time: Option<String>,
+    /// Seconds in time spans: s (the default) or hms (hours, minutes, seconds).
+    #[arg(short = 'u', value_name = "UNIT")]
+    seconds: Option<String>,
     /// List every field and protocol (name, type, description) and exit.
     #[arg(long = "list-fields")]
     list_fields: bool,
@@ -147,6 +157,7 @@ pub enum OutputKind {
     Json,
     Pdml,
     Psml,
+    Ek,
 }
 
 /// What to run, checked.
@@ -230,7 +241,7 @@ pub fn check(a: Args) -> Result<Mode, String> {
     };
     let kind = match a.format.as_deref() {
         None => OutputKind::Text,
-        Some(t) => OutputKind::from_str(t, false).map_err(|_| format!("unknown output format {t:?} (use text, fields, json, pdml or psml)"))?,
+        Some(t) => OutputKind::from_str(t, false).map_err(|_| format!("unknown output format {t:?} (use text, fields, json, ek, pdml or psml)"))?,
     };
     let fields = || FieldList::new(&a.fields).map_err(|e| e.to_string());
     let format = match kind {
@@ -253,6 +264,7 @@ pub fn check(a: Args) -> Result<Mode, String> {
         }
         OutputKind::Pdml => Format::Pdml { file: read.clone().or(a.interface.clone()).unwrap_or_default() },
         OutputKind::Psml => Format::Psml,
+        OutputKind::Ek => Format::Ek,
     };
     // -x is part of the document in the structured formats.
     let hex = a.hex && matches!(kind, OutputKind::Text | OutputKind::Fields);
@@ -331,6 +343,15 @@ pub fn check(a: Args) -> Result<Mode, String> {
         });
     }
     let save = a.write.clone().map(|path| SaveTo { path, format: save_format });
+    let time = match a.time.as_deref() {
+        None => TimeFormat::Relative,
+        Some(t) => TimeFormat::by_name(t).ok_or_else(|| format!("-t {t}: unknown time format (use a, ad, adoy, d, dd, e, r, u, ud or udoy)"))?,
+    };
+    let hms = match a.seconds.as_deref() {
+        None | Some("s") => false,
+        Some("hms") => true,
+        Some(u) => return Err(format!("-u {u}: unknown seconds format (use s or hms)")),
+    };
     if save.is_some() && a.two_pass {
         return Err("-w with -2 is not supported: write in one pass, then read the file with -2".into());
     }
@@ -349,6 +370,8 @@ pub fn check(a: Args) -> Result<Mode, String> {
         quiet: a.quiet || save.is_some() && !a.print,
         two_pass: a.two_pass,
         save,
+        time,
+        hms,
     }))
 }
 

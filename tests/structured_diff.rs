@@ -1,6 +1,6 @@
 //! Differential test of the structured formats against tshark: for every
 //! capture in `sample-captures/` and `../shared/captures/`, `-T json`,
-//! `-T pdml` and `-T psml` of tshark and of wirelens are parsed and compared
+//! `-T ek`, `-T pdml` and `-T psml` of tshark and of wirelens are parsed and compared
 //! as values, packet by packet and item by item: each leaf's path (the keys
 //! from the document down, `ip/ip.flags_tree/ip.flags.df`; in PDML the
 //! elements' `name` attributes, then `@show`, `@showname`, `@value`, ...)
@@ -50,6 +50,8 @@ fn documents(format: &str, text: &str) -> Option<Vec<Json>> {
             Json::Arr(a) => Some(a),
             _ => None,
         },
+        // Index lines name each document's index; the documents follow.
+        "ek" => Some(json::parse_many(text).ok()?.into_iter().filter(|d| matches!(d, Json::Obj(m) if m.iter().any(|(k, _)| k == "layers"))).collect()),
         // The document's own attributes (its time, the file's name) are
         // not the packets'.
         "pdml" | "psml" => {
@@ -154,7 +156,7 @@ fn structured_formats_match_tshark() {
     }
     let only = std::env::var("WIRELENS_DIFF_ONLY").ok();
     let files: Vec<_> = captures().into_iter().filter(|p| only.as_deref().is_none_or(|o| p.to_string_lossy().contains(o))).collect();
-    let formats = ["json", "pdml", "psml"];
+    let formats = ["json", "ek", "pdml", "psml"];
     let results = common::parallel_map(&files, |p| {
         let mut f = Found { diffs: BTreeMap::new(), examples: BTreeMap::new(), counts: BTreeMap::new() };
         let errors: Vec<String> = formats.iter().filter_map(|fmt| compare(p, fmt, &mut f).err()).collect();
@@ -192,7 +194,7 @@ fn structured_formats_match_tshark() {
         .collect();
     let save = |known: &BTreeMap<Key, (String, String)>| {
         let mut out = String::from(
-            "# Differences of -T json, pdml and psml from tshark 4.0.17 that are understood. Columns: capture (* for any), \
+            "# Differences of -T json, ek, pdml and psml from tshark 4.0.17 that are understood. Columns: capture (* for any), \
              format and leaf path, frames (informational), reason.\n",
         );
         for ((c, k), (frames, reason)) in known {

@@ -22,8 +22,10 @@ use crate::field::{Field, FieldType};
 use crate::filter::Filter;
 use crate::outcome::Outcome;
 use crate::output::json::{self, JsonOptions};
-use crate::output::{pdml, psml};
-use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
+use crate::output::{ek, pdml, psml};
+use crate::output::timefmt::{time_column, TimeFormat};
+use crate::output::{hexdump, summary_line_timed, verbose_tree, FieldList};
+use crate::field::Timestamp;
 use crate::dissect::session::Session;
 use crate::stats::Stats;
 use save::Saver;
@@ -38,6 +40,8 @@ pub enum Format {
     Pdml { file: String },
     /// `-T psml`: the summary columns as XML.
     Psml,
+    /// `-T ek`: Elasticsearch bulk lines.
+    Ek,
 }
 
 impl Format {
@@ -49,7 +53,7 @@ impl Format {
             Format::Json(_) => json::preamble(&mut s),
             Format::Pdml { file } => pdml::preamble(file, &mut s),
             Format::Psml => psml::preamble(&mut s),
-            Format::Summary | Format::Fields(_) => {}
+            Format::Summary | Format::Fields(_) | Format::Ek => {}
         }
         out.write_all(s.as_bytes())
     }
@@ -62,7 +66,7 @@ impl Format {
             Format::Json(_) => json::finale(any, &mut s),
             Format::Pdml { .. } => pdml::finale(&mut s),
             Format::Psml => psml::finale(&mut s),
-            Format::Summary | Format::Fields(_) => {}
+            Format::Summary | Format::Fields(_) | Format::Ek => {}
         }
         out.write_all(s.as_bytes())
     }
@@ -70,7 +74,7 @@ impl Format {
     /// The fields the output prints, when it names them (`-e`).
     fn fields(&self) -> Option<&FieldList> {
         match self {
-            Format::Summary | Format::Pdml { .. } | Format::Psml => None,
+            Format::Summary | Format::Pdml { .. } | Format::Psml | Format::Ek => None,
             Format::Fields(fl) => Some(fl),
             Format::Json(o) => o.fields.as_ref(),
         }
@@ -96,6 +100,9 @@ pub struct Options {
     /// `-w`: the packets shown are written to this file (and printed only
     /// with `-P`).
     pub save: Option<SaveTo>,
+    /// `-t`, `-u`: the summary's time column.
+    pub time: TimeFormat,
+    pub hms: bool,
 }
 
 /// Dissects and prints packets one at a time, carrying what a run keeps from
@@ -120,6 +127,11 @@ pub struct Printer<'f> {
     brief: Option<Dissection>,
     /// Packets printed so far (the structured formats separate them).
     printed: u64,
+    /// `-t`, `-u`: the time column of the summary and PSML.
+    time: TimeFormat,
+    hms: bool,
+    /// The time of the last packet printed, for `-t dd`.
+    prev_displayed: Option<Timestamp>,
 }
 
 impl<'f> Printer<'f> {
@@ -142,6 +154,9 @@ impl<'f> Printer<'f> {
             depth: depth_for(format, verbose, filter, false),
             brief: None,
             printed: 0,
+            time: TimeFormat::Relative,
+            hms: false,
+            prev_displayed: None,
         }
         .brief_filtering()
     }
@@ -153,7 +168,7 @@ impl<'f> Printer<'f> {
         let output_ok = match self.format {
             Format::Summary | Format::Psml => true,
             Format::Fields(fl) => fl.fields().iter().all(|f| f.brief && f.ftype != FieldType::Protocol),
-            Format::Json(_) | Format::Pdml { .. } => false,
+            Format::Json(_) | Format::Pdml { .. } | Format::Ek => false,
         };
         if let (Format::Fields(fl), Some(fields)) = (self.format, fields.as_mut()) {
             fields.extend(fl.fields().iter().copied());
@@ -170,6 +185,13 @@ impl<'f> Printer<'f> {
                 self.d.tree.record(Recording::Nothing);
             }
         }
+        self
+    }
+
+    /// Shows the time column as `-t` and `-u` say.
+    pub fn with_time(mut self, time: TimeFormat, hms: bool) -> Printer<'f> {
+        self.time = time;
+        self.hms = hms;
         self
     }
 
@@ -275,13 +297,21 @@ impl<'f> Printer<'f> {
             return Ok(shown);
         }
         line.clear();
+        let time = (self.time != TimeFormat::Relative || self.hms || matches!(self.format, Format::Psml)).then(|| {
+            let mut t = String::new();
+            let prev_displayed = self.prev_displayed.unwrap_or(meta.ts);
+            time_column(self.time, meta.ts, meta.first_ts, meta.prev_ts, prev_displayed, meta.ts_digits, self.hms, &mut t);
+            t
+        });
+        self.prev_displayed = Some(meta.ts);
         match (self.format, &self.brief) {
             (Format::Json(o), _) => json::json_packet(meta, d, data, o, self.printed == 0, line),
             (Format::Pdml { .. }, _) => pdml::pdml_packet(meta, d, data, line),
-            (Format::Psml, _) => psml::psml_packet(meta, d, line),
+            (Format::Psml, _) => psml::psml_packet(meta, d, time.as_deref().unwrap_or_default(), line),
+            (Format::Ek, _) => ek::ek_packet(meta, d, data, line),
             _ if self.verbose => verbose_tree(d, data, line),
             (Format::Summary, _) => {
-                summary_line(meta, d, line);
+                summary_line_timed(meta, d, time.as_deref(), line);
                 line.push('\n');
             }
             (Format::Fields(fl), Some(items)) => {
@@ -319,7 +349,7 @@ fn depth_for(format: &Format, verbose: bool, filter: Option<&Filter>, stats: boo
     if let Some(fl) = format.fields() {
         protocols.extend(fl.fields().iter().map(|f| f.protocol()));
     }
-    let whole_tree = matches!(format, Format::Json(JsonOptions { fields: None, .. }) | Format::Pdml { .. });
+    let whole_tree = matches!(format, Format::Json(JsonOptions { fields: None, .. }) | Format::Pdml { .. } | Format::Ek);
     if verbose || whole_tree {
         Depth::Tree
     } else if stats {
@@ -347,7 +377,8 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
             store.error = None;
         }
         let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), store.pcapng)
-            .with_stats(stats, opts.quiet);
+            .with_stats(stats, opts.quiet)
+            .with_time(opts.time, opts.hms);
         printer.start(out)?;
         printer.two_pass(&store, out)?;
         printer.finish(out)?;
@@ -362,8 +393,9 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
         return parallel::run(opts, &mut reader, workers, out);
     }
     let pcapng = reader.is_pcapng();
-    let mut printer =
-        Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng).with_stats(stats, opts.quiet);
+    let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng)
+        .with_stats(stats, opts.quiet)
+        .with_time(opts.time, opts.hms);
     let mut saver = opts.save.as_ref().map(Saver::new);
     let mut damage = None;
     printer.start(out)?;

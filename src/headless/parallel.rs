@@ -38,11 +38,13 @@ pub fn workers(opts: &Options) -> usize {
         Format::Fields(fl) => !wide(fl.fields()),
         // JSON documents are separated by commas, and the trees hold
         // capture-wide numbers (tcp.stream): printed on one thread.
-        Format::Json(_) | Format::Pdml { .. } => false,
+        Format::Json(_) | Format::Pdml { .. } | Format::Ek => false,
     };
     let filter_ok = opts.filter.as_ref().is_none_or(|f| !wide(f.fields()));
-    // Writing a file (-w) happens in packet order, on the reading thread.
-    if opts.two_pass || opts.verbose || !opts.stats.is_empty() || !fields_ok || !filter_ok || opts.save.is_some() {
+    // Writing a file (-w) happens in packet order, on the reading thread,
+    // and -t dd needs the packet displayed before, whichever worker had it.
+    let displayed_delta = opts.time == crate::output::timefmt::TimeFormat::DeltaDisplayed;
+    if displayed_delta || opts.two_pass || opts.verbose || !opts.stats.is_empty() || !fields_ok || !filter_ok || opts.save.is_some() {
         return 0;
     }
     let n = match std::env::var(THREADS_VAR).ok().and_then(|v| v.parse::<usize>().ok()) {
@@ -123,7 +125,8 @@ pub fn run<R: Read>(
             let (to_worker, inbox) = sync_channel::<Batch>(IN_FLIGHT);
             let (outbox, from_worker) = sync_channel::<Batch>(IN_FLIGHT);
             s.spawn(move || {
-                let mut printer = Printer::new(&opts.format, false, opts.hex, opts.filter.as_ref(), pcapng);
+                let mut printer =
+                    Printer::new(&opts.format, false, opts.hex, opts.filter.as_ref(), pcapng).with_time(opts.time, opts.hms);
                 for mut batch in inbox {
                     batch.print(&mut printer);
                     if outbox.send(batch).is_err() {

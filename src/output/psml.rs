@@ -3,7 +3,6 @@
 use crate::dissect::{Dissection, FrameMeta};
 
 use super::pdml::xml;
-use super::summary::time_digits;
 
 /// The columns of the default packet list, in order.
 const COLUMNS: [&str; 7] = ["No.", "Time", "Source", "Destination", "Protocol", "Length", "Info"];
@@ -26,13 +25,11 @@ fn section(text: &str, out: &mut String) {
     out.push_str("</section>\n");
 }
 
-/// One packet's row.
-pub fn psml_packet(meta: &FrameMeta, d: &Dissection, out: &mut String) {
+/// One packet's row, with its time column's text.
+pub fn psml_packet(meta: &FrameMeta, d: &Dissection, time: &str, out: &mut String) {
     out.push_str("<packet>\n");
     section(&meta.number.to_string(), out);
-    let mut time = String::new();
-    time_digits(meta.ts.since(meta.first_ts), meta.ts_digits, &mut time);
-    section(&time, out);
+    section(time, out);
     section(&d.cols.src, out);
     section(&d.cols.dst, out);
     section(&d.cols.protocol, out);
