@@ -131,23 +131,6 @@ fn classify(k: &Key, ours: &[String], theirs: &[String], registered: &BTreeSet<S
     }
 }
 
-fn frame_list(f: &[usize]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < f.len() {
-        let mut j = i;
-        while j + 1 < f.len() && f[j + 1] == f[j] + 1 {
-            j += 1;
-        }
-        if !out.is_empty() {
-            out.push(',');
-        }
-        let _ = if j > i { write!(out, "{}-{}", f[i], f[j]) } else { write!(out, "{}", f[i]) };
-        i = j + 1;
-    }
-    out
-}
-
 #[test]
 fn structured_formats_match_tshark() {
     if !tshark_available() {
@@ -216,7 +199,7 @@ fn structured_formats_match_tshark() {
                 "auto" => classify(k, u, v, &registered),
                 _ => (k.0.clone(), reason.clone()),
             };
-            let frames = if capture == "*" { String::from("-") } else { frame_list(&all.diffs[*k]) };
+            let frames = if capture == "*" { String::from("-") } else { common::frame_list(&all.diffs[*k]) };
             known.insert((capture, k.1.clone()), (frames, why));
         }
         save(&known);
