@@ -417,6 +417,19 @@ two_interfaces() {
     printf '%-28s %3d packets  %s\n' "$out" "$(tshark -r "$here/$out" 2>/dev/null | wc -l)" "dumpcap -i lo -i any"
 }
 
+# Packet comments (pcapng opt_comment), as a Wireshark user adds them: a UDP
+# uppercase exchange captured on lo, then two of its packets annotated by
+# editcap (one comment with a comma and non-ASCII text, for the outputs'
+# quoting).
+commented() {
+    local out=commented.pcapng
+    # Port 40123: tshark decodes 12000 and 12001 as LLC, which would hide the comments' comparison.
+    capture "$out.tmp.pcapng" "-i lo udp port 40123" "$wl" gen udp-upper --port 40123 -m "note this" -m "and this"
+    editcap -a '1:first request, from the client' -a '4:réponse – the last one' "$here/$out.tmp.pcapng" "$here/$out"
+    rm -f "$here/$out.tmp.pcapng"
+}
+
+
 # Waits until something listens on 127.0.0.1:$1, without connecting to it
 # (a probe connection would show up in the capture).
 wait_listening() {
@@ -503,7 +516,7 @@ openssh() {
     capture ssh.pcap "-i lo tcp port 22" ssh_session
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces dhcp ntp nbns ssdp ftp tls openssh)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp tls openssh)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

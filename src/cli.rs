@@ -16,8 +16,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::capture::{LiveCapture, LiveOptions, Limits};
 use crate::filter::Filter;
-use crate::headless::{self, Format, Options, Printer};
+use crate::headless::{self, Format, Options, Printer, SaveFormat, SaveTo};
 use crate::outcome::Outcome;
+use crate::output::json::{JsonOptions, ProtocolFilter};
+use crate::output::timefmt::TimeFormat;
 use crate::output::FieldList;
 
 /// A terminal packet and session inspector: a mini-Wireshark for the terminal.
@@ -41,9 +43,18 @@ pub struct Args {
     /// Stop after N packets.
     #[arg(short = 'c', value_name = "N")]
     count: Option<u64>,
-    /// Output format: `text` (default) or `fields` (with -e).
+    /// Output format: `text` (default), `fields` (with -e), `json` (the
+    /// detail tree, or the -e fields), `ek` (Elasticsearch bulk lines),
+    /// `pdml` (the tree as XML) or `psml` (the summary columns as XML).
     #[arg(short = 'T', value_name = "FORMAT")]
     format: Option<String>,
+    /// With -T json: only these protocols' and fields' subtrees
+    /// (space-separated names; the values of other items stay).
+    #[arg(short = 'j', value_name = "PROTOCOLS")]
+    json_filter: Option<String>,
+    /// -j, with every item below a name given printed.
+    #[arg(short = 'J', value_name = "PROTOCOLS")]
+    json_filter_children: Option<String>,
     /// A field to print with -T fields; repeat for more.
     #[arg(short = 'e', value_name = "FIELD")]
     fields: Vec<String>,
@@ -78,6 +89,15 @@ pub struct Args {
     /// it (a request's response frame, ...), as the inspector shows it.
     #[arg(short = '2')]
     two_pass: bool,
+    /// Time column: a (local time), ad (local date and time), adoy (local
+    /// year/day of year and time), d (since the previous packet), dd (since
+    /// the previous packet shown), e (epoch), r (since the first packet,
+    /// the default), u, ud, udoy (as a, ad, adoy in UTC).
+    #[arg(short = 't', value_name = "FORMAT")]
+    time: Option<String>,
+    /// Seconds in time spans: s (the default) or hms (hours, minutes, seconds).
+    #[arg(short = 'u', value_name = "UNIT")]
+    seconds: Option<String>,
     /// List every field and protocol (name, type, description) and exit.
     #[arg(long = "list-fields")]
     list_fields: bool,
@@ -89,10 +109,15 @@ pub struct Args {
     /// Capture filter in BPF syntax, as tcpdump takes it (with -i).
     #[arg(short = 'f', value_name = "FILTER")]
     capture_filter: Option<String>,
-    /// Write captured packets to FILE as they arrive (with -i): pcapng when
-    /// the name ends in .pcapng, else pcap.
+    /// Write packets to FILE: captured ones as they arrive (with -i), or
+    /// those of -r FILE that -Y keeps (printed only with -P); pcapng when
+    /// the name ends in .pcapng (or with -F pcapng), else pcap.
     #[arg(short = 'w', value_name = "FILE")]
     write: Option<PathBuf>,
+    /// The format -w writes a file read with -r in: pcap (microseconds),
+    /// nsecpcap (nanoseconds) or pcapng.
+    #[arg(short = 'F', value_name = "FORMAT")]
+    file_format: Option<String>,
     /// Snap length: bytes kept of each captured packet (with -i).
     #[arg(short = 's', value_name = "SNAPLEN")]
     snaplen: Option<u32>,
@@ -129,6 +154,10 @@ enum Command {
 pub enum OutputKind {
     Text,
     Fields,
+    Json,
+    Pdml,
+    Psml,
+    Ek,
 }
 
 /// What to run, checked.
@@ -212,17 +241,33 @@ pub fn check(a: Args) -> Result<Mode, String> {
     };
     let kind = match a.format.as_deref() {
         None => OutputKind::Text,
-        Some(t) => OutputKind::from_str(t, false).map_err(|_| format!("unknown output format {t:?} (use text or fields)"))?,
+        Some(t) => OutputKind::from_str(t, false).map_err(|_| format!("unknown output format {t:?} (use text, fields, json, ek, pdml or psml)"))?,
     };
+    let fields = || FieldList::new(&a.fields).map_err(|e| e.to_string());
     let format = match kind {
         OutputKind::Text => Format::Summary,
         OutputKind::Fields => {
             if a.fields.is_empty() {
                 return Err("-T fields needs at least one -e FIELD".into());
             }
-            Format::Fields(FieldList::new(&a.fields).map_err(|e| e.to_string())?)
+            Format::Fields(fields()?)
         }
+        OutputKind::Json => {
+            let filter = match (&a.json_filter, &a.json_filter_children) {
+                (Some(j), None) => Some(ProtocolFilter::new(j, false)),
+                (None, Some(j)) => Some(ProtocolFilter::new(j, true)),
+                (None, None) => None,
+                (Some(_), Some(_)) => return Err("give -j or -J, not both".into()),
+            };
+            let fields = if a.fields.is_empty() { None } else { Some(fields()?) };
+            Format::Json(JsonOptions { hex: a.hex, filter, fields })
+        }
+        OutputKind::Pdml => Format::Pdml { file: read.clone().or(a.interface.clone()).unwrap_or_default() },
+        OutputKind::Psml => Format::Psml,
+        OutputKind::Ek => Format::Ek,
     };
+    // -x is part of the document in the structured formats.
+    let hex = a.hex && matches!(kind, OutputKind::Text | OutputKind::Fields);
     let mut autostop = Limits::default();
     for w in &a.autostop {
         autostop.set(w).map_err(|e| format!("-a {e}"))?;
@@ -234,6 +279,13 @@ pub fn check(a: Args) -> Result<Mode, String> {
     if !ring.is_empty() && a.write.is_none() {
         return Err("-b writes a ring buffer of files: give it -w FILE".into());
     }
+    let save_format = match a.file_format.as_deref() {
+        None => None,
+        Some(_) if a.write.is_none() || a.interface.is_some() => {
+            return Err("-F chooses the format -w writes a file read with -r in (with -i, the name chooses)".into())
+        }
+        Some(n) => Some(SaveFormat::by_name(n).ok_or_else(|| format!("-F {n}: unknown file format (use pcap, nsecpcap or pcapng)"))?),
+    };
     let headless = a.print
         || a.quiet
         || !a.stats.is_empty()
@@ -257,7 +309,7 @@ pub fn check(a: Args) -> Result<Mode, String> {
         live,
         format,
         verbose: a.verbose,
-        hex: a.hex,
+        hex,
         filter,
         flush_each: a.line_buffered,
         announce: a.interface.is_some(),
@@ -290,22 +342,36 @@ pub fn check(a: Args) -> Result<Mode, String> {
             Mode::InspectLive { live, filter: display_text }
         });
     }
-    if a.write.is_some() {
-        return Err("-w writes live captures only (use it with -i IFACE)".into());
+    let save = a.write.clone().map(|path| SaveTo { path, format: save_format });
+    let time = match a.time.as_deref() {
+        None => TimeFormat::Relative,
+        Some(t) => TimeFormat::by_name(t).ok_or_else(|| format!("-t {t}: unknown time format (use a, ad, adoy, d, dd, e, r, u, ud or udoy)"))?,
+    };
+    let hms = match a.seconds.as_deref() {
+        None | Some("s") => false,
+        Some("hms") => true,
+        Some(u) => return Err(format!("-u {u}: unknown seconds format (use s or hms)")),
+    };
+    if save.is_some() && a.two_pass {
+        return Err("-w with -2 is not supported: write in one pass, then read the file with -2".into());
     }
-    if !headless {
+    if !headless && save.is_none() {
         return Ok(Mode::Inspect { path, filter: display_text });
     }
     Ok(Mode::Print(Options {
         path,
         format,
         verbose: a.verbose,
-        hex: a.hex,
+        hex,
         count: a.count,
         filter,
         stats: a.stats,
-        quiet: a.quiet,
+        // Writing a file prints nothing unless -P asks, as tshark.
+        quiet: a.quiet || save.is_some() && !a.print,
         two_pass: a.two_pass,
+        save,
+        time,
+        hms,
     }))
 }
 

@@ -157,28 +157,6 @@ fn diff_lines(capture: &str, column: &str, ours: &str, theirs: &str, out: &mut V
     }
 }
 
-/// `1-3,7` from a sorted frame list.
-fn frame_list(f: &[usize]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < f.len() {
-        let mut j = i;
-        while j + 1 < f.len() && f[j + 1] == f[j] + 1 {
-            j += 1;
-        }
-        if !out.is_empty() {
-            out.push(',');
-        }
-        if j > i {
-            let _ = write!(out, "{}-{}", f[i], f[j]);
-        } else {
-            let _ = write!(out, "{}", f[i]);
-        }
-        i = j + 1;
-    }
-    out
-}
-
 #[test]
 fn matches_tshark_on_every_capture() {
     if !tshark_available() {
@@ -227,7 +205,7 @@ fn matches_tshark_on_every_capture() {
             frames.entry(d.key.clone()).or_default().push(d.frame);
         }
         for (k, f) in frames {
-            known.insert(k, (frame_list(&f), reason.clone()));
+            known.insert(k, (common::frame_list(&f), reason.clone()));
         }
         save_known(&known);
         return;

@@ -35,6 +35,9 @@ pub struct PacketStore {
     /// frame tree shows which): read by `index_file`, told by whoever
     /// fills a store made with `new`.
     pub pcapng: bool,
+    /// The file's comments on packets, by packet index (few packets have
+    /// any, so they are kept aside rather than in every record).
+    pub comments: std::collections::BTreeMap<usize, Vec<String>>,
 }
 
 impl PacketStore {
@@ -43,10 +46,15 @@ impl PacketStore {
     pub fn index_file(path: &str, mut progress: impl FnMut(u64) -> bool) -> anyhow::Result<PacketStore> {
         let (file, mut reader, _) = super::open_source(path)?;
         let mut records = Packed::default();
+        let mut comments = std::collections::BTreeMap::new();
         let mut error = None;
         loop {
-            match reader.next_packet() {
-                Ok(Some((rec, _, _))) => {
+            match reader.next_packet_full() {
+                Ok(Some(p)) => {
+                    let rec = p.rec;
+                    if !p.comments.is_empty() {
+                        comments.insert(records.len(), p.comments.to_vec());
+                    }
                     records.push(&rec);
                     if records.len() % 65_536 == 0 && !progress(rec.offset) {
                         break;
@@ -61,7 +69,7 @@ impl PacketStore {
         }
         let interfaces = reader.interfaces().to_vec();
         let pcapng = reader.is_pcapng();
-        Ok(PacketStore { source: file, records, interfaces, error, budget: MEMORY_BUDGET, pcapng })
+        Ok(PacketStore { source: file, records, interfaces, error, budget: MEMORY_BUDGET, pcapng, comments })
     }
 
     /// An empty store over `source`, for packets that will be appended.
@@ -73,7 +81,13 @@ impl PacketStore {
             error: None,
             budget: MEMORY_BUDGET,
             pcapng: false,
+            comments: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// The file's comments on packet `i` (0-based).
+    pub fn comments_of(&self, i: usize) -> &[String] {
+        self.comments.get(&i).map_or(&[], Vec::as_slice)
     }
 
     /// Keeps the bytes of packets that arrive live; returns where they

@@ -20,6 +20,7 @@ const INTERFACE_DESCRIPTION: u32 = 1;
 const ENHANCED_PACKET: u32 = 6;
 const BYTE_ORDER_MAGIC: u32 = 0x1a2b_3c4d;
 const OPT_END: u16 = 0;
+const OPT_COMMENT: u16 = 1;
 const IF_NAME: u16 = 2;
 const IF_TSRESOL: u16 = 9;
 /// `write` flushes once this much is staged, as a buffered writer would.
@@ -54,28 +55,44 @@ impl PcapngWriter {
         body.extend_from_slice(&(-1i64).to_le_bytes());
         w.block(SECTION_HEADER, &body)?;
         for iface in interfaces {
-            let (ticks, resol) = resolution(iface.ticks_per_sec);
-            w.ticks.push(ticks);
-            let mut body = Vec::with_capacity(32);
-            // pcapng holds 16-bit link types; larger ones cannot come from a file.
-            body.extend_from_slice(&(iface.linktype as u16).to_le_bytes());
-            body.extend_from_slice(&0u16.to_le_bytes());
-            body.extend_from_slice(&iface.snaplen.to_le_bytes());
-            if let Some(name) = &iface.name {
-                option(&mut body, IF_NAME, name.as_bytes());
-            }
-            option(&mut body, IF_TSRESOL, &[resol]);
-            option(&mut body, OPT_END, &[]);
-            w.block(INTERFACE_DESCRIPTION, &body)?;
+            w.add_interface(iface)?;
         }
         w.flush()?;
         Ok(w)
     }
 
+    /// Describes one more interface (staged): packets name it by the number
+    /// of interfaces described before it.
+    pub fn add_interface(&mut self, iface: &Interface) -> std::io::Result<()> {
+        let (ticks, resol) = resolution(iface.ticks_per_sec);
+        self.ticks.push(ticks);
+        let mut body = Vec::with_capacity(32);
+        // pcapng holds 16-bit link types; larger ones cannot come from a file.
+        body.extend_from_slice(&(iface.linktype as u16).to_le_bytes());
+        body.extend_from_slice(&0u16.to_le_bytes());
+        body.extend_from_slice(&iface.snaplen.to_le_bytes());
+        if let Some(name) = &iface.name {
+            option(&mut body, IF_NAME, name.as_bytes());
+        }
+        option(&mut body, IF_TSRESOL, &[resol]);
+        option(&mut body, OPT_END, &[]);
+        self.block(INTERFACE_DESCRIPTION, &body)
+    }
+
+    /// Interfaces described so far.
+    pub fn interfaces(&self) -> usize {
+        self.ticks.len()
+    }
+
     /// Appends one packet captured on interface `iface` (an index into the
     /// interfaces given to `create`).
     pub fn write(&mut self, iface: u32, ts: Timestamp, origlen: u32, data: &[u8]) -> std::io::Result<()> {
-        self.stage(iface, ts, origlen, data)?;
+        self.write_commented(iface, ts, origlen, data, &[])
+    }
+
+    /// `write` with the packet's comments (`opt_comment`, one option each).
+    pub fn write_commented(&mut self, iface: u32, ts: Timestamp, origlen: u32, data: &[u8], comments: &[String]) -> std::io::Result<()> {
+        self.stage_commented(iface, ts, origlen, data, comments)?;
         if self.staged.len() >= FLUSH_AT {
             self.flush()?;
         }
@@ -85,6 +102,10 @@ impl PcapngWriter {
     /// Stages one packet for the next `flush` and returns the file offset
     /// its bytes will have (what a `Record` of this file says).
     pub fn stage(&mut self, iface: u32, ts: Timestamp, origlen: u32, data: &[u8]) -> std::io::Result<u64> {
+        self.stage_commented(iface, ts, origlen, data, &[])
+    }
+
+    fn stage_commented(&mut self, iface: u32, ts: Timestamp, origlen: u32, data: &[u8], comments: &[String]) -> std::io::Result<u64> {
         let Some(&ticks) = self.ticks.get(iface as usize) else {
             return Err(std::io::Error::other(format!("interface {iface} was not described")));
         };
@@ -99,6 +120,12 @@ impl PcapngWriter {
         body.extend_from_slice(&origlen.max(caplen).to_le_bytes());
         body.extend_from_slice(data);
         pad(&mut body);
+        if !comments.is_empty() {
+            for c in comments {
+                option(&mut body, OPT_COMMENT, c.as_bytes());
+            }
+            option(&mut body, OPT_END, &[]);
+        }
         let at = self.offset + self.staged.len() as u64 + 8 + 20;
         self.block(ENHANCED_PACKET, &body)?;
         Ok(at)
@@ -140,9 +167,11 @@ fn resolution(ticks_per_sec: u64) -> (u64, u8) {
 
 fn option(body: &mut Vec<u8>, code: u16, value: &[u8]) {
     body.extend_from_slice(&code.to_le_bytes());
-    // Option values here (a name, one byte) are far below 64 KiB.
-    body.extend_from_slice(&(value.len().min(u16::MAX as usize) as u16).to_le_bytes());
-    body.extend_from_slice(&value[..value.len().min(u16::MAX as usize)]);
+    // An option holds at most 64 KiB (a longer comment is cut; a comment
+    // read from a pcapng file cannot be longer).
+    let value = &value[..value.len().min(u16::MAX as usize)];
+    body.extend_from_slice(&(value.len() as u16).to_le_bytes());
+    body.extend_from_slice(value);
     pad(body);
 }
 
@@ -185,6 +214,26 @@ mod tests {
         let (rec, i, _) = r.next_packet().unwrap().unwrap();
         assert_eq!((i.ticks_per_sec, rec.ts), (1_000_000_000, t2));
         assert!(r.next_packet().unwrap().is_none());
+    }
+
+    #[test]
+    fn comments_and_late_interfaces_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.pcapng");
+        let mut w = PcapngWriter::create(&path, &[]).unwrap();
+        w.add_interface(&iface(1, 1_000_000, Some("lo"))).unwrap();
+        let t = Timestamp { secs: 1_700_000_000, nanos: 0 };
+        let notes = ["odd length".to_string(), "second, with ünïcode".to_string()];
+        w.write_commented(0, t, 3, &[1, 2, 3], &notes).unwrap();
+        w.add_interface(&iface(113, 1_000_000_000, None)).unwrap();
+        w.write_commented(1, t, 1, &[4], &[]).unwrap();
+        assert_eq!(w.interfaces(), 2);
+        w.finish().unwrap();
+        let mut r = Reader::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let p = r.next_packet_full().unwrap().unwrap();
+        assert_eq!((p.data, p.comments), (&[1u8, 2, 3][..], &notes[..]));
+        let p = r.next_packet_full().unwrap().unwrap();
+        assert_eq!((p.rec.iface, p.interfaces[1].linktype, p.comments.len()), (1, 113, 0));
     }
 
     #[test]

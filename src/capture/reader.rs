@@ -35,6 +35,14 @@ pub struct Record {
     pub iface: u32,
 }
 
+/// A packet with its interfaces and comments (`Reader::next_packet_full`).
+pub struct FullPacket<'r> {
+    pub rec: Record,
+    pub interfaces: &'r [Interface],
+    pub data: &'r [u8],
+    pub comments: &'r [String],
+}
+
 /// No real packet is larger; a bigger length is a corrupt record.
 pub const MAX_PACKET: u32 = 16 * 1024 * 1024;
 /// Bound on any pcapng block, so a corrupt length cannot exhaust memory.
@@ -59,6 +67,8 @@ pub struct Reader<R> {
     format: Format,
     interfaces: Vec<Interface>,
     packets: u64,
+    /// The comments (pcapng `opt_comment`) of the packet read last.
+    comments: Vec<String>,
 }
 
 fn u16e(b: &[u8], big: bool) -> u16 {
@@ -94,6 +104,7 @@ impl<R: Read> Reader<R> {
             format: Format::Pcap { big: false, nanos: false, modified: false },
             interfaces: Vec::new(),
             packets: 0,
+            comments: Vec::new(),
         };
         r.fill(4)?;
         if r.avail() == 0 {
@@ -129,6 +140,25 @@ impl<R: Read> Reader<R> {
 
     pub fn interfaces(&self) -> &[Interface] {
         &self.interfaces
+    }
+
+    /// The comments the file attaches to the packet `next_packet` returned
+    /// last (pcapng only; pcap has no room for them).
+    pub fn comments(&self) -> &[String] {
+        &self.comments
+    }
+
+    /// `next_packet` with what a copy of the packet keeps: every interface
+    /// described so far (the packet's is `rec.iface`) and its comments.
+    pub fn next_packet_full(&mut self) -> Result<Option<FullPacket<'_>>, CaptureError> {
+        let (rec, at) = match self.next_packet()? {
+            // The bytes are a slice of `buf`: found again by their offset
+            // once the borrow `next_packet` returned ends.
+            Some((rec, _, data)) => (rec, data.as_ptr() as usize - self.buf.as_ptr() as usize),
+            None => return Ok(None),
+        };
+        let data = &self.buf[at..at + rec.caplen as usize];
+        Ok(Some(FullPacket { rec, interfaces: &self.interfaces, data, comments: &self.comments }))
     }
 
     /// Packets read so far.
@@ -209,6 +239,7 @@ impl<R: Read> Reader<R> {
 
     /// Reads the next packet: its record and its bytes.
     pub fn next_packet(&mut self) -> Result<Option<(Record, &Interface, &[u8])>, CaptureError> {
+        self.comments.clear();
         match self.format {
             Format::Pcap { big, nanos, modified } => self.next_pcap(big, nanos, modified),
             Format::PcapNg { .. } => self.next_pcapng(),
@@ -342,7 +373,14 @@ impl<R: Read> Reader<R> {
             match btype {
                 1 => self.interface_block(blk, big)?,
                 6 | 2 | 3 => {
-                    if let Some((rec, data)) = self.packet_block(btype, blk, big, first_iface)? {
+                    if let Some((rec, data)) = self.packet_block(btype, blk.clone(), big, first_iface)? {
+                        if btype != 3 {
+                            // Options follow the packet bytes, padded to 32 bits
+                            // from the block's start.
+                            let from = blk.start + (data.end - blk.start).next_multiple_of(4);
+                            let opts = from.min(blk.end - 4)..blk.end - 4;
+                            self.comments = comment_options(&self.buf[opts], big);
+                        }
                         self.packets += 1;
                         return Ok(Some((rec, &self.interfaces[rec.iface as usize], &self.buf[data])));
                     }
@@ -450,6 +488,11 @@ impl<R: Read> Reader<R> {
         };
         Ok(Some((rec, start..start + caplen as usize)))
     }
+}
+
+/// The `opt_comment` values among a block's options, as text.
+fn comment_options(b: &[u8], big: bool) -> Vec<String> {
+    options(b, big).into_iter().filter(|&(code, _)| code == 1).map(|(_, v)| String::from_utf8_lossy(v).into_owned()).collect()
 }
 
 /// The options of a pcapng block body: (code, value) pairs up to opt_endofopt.

@@ -35,7 +35,14 @@ pub static CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Capture Length", 
 pub static PROTOCOLS: FieldDef =
     FieldDef::new("frame.protocols", "Protocols in frame", FieldType::String);
 
+/// The file's comments on the packet (pcapng `opt_comment`), which
+/// Wireshark shows before the frame, each as its own text.
+pub static PKT_COMMENT: FieldDef = FieldDef::new("pkt_comment", "Packet comments", FieldType::Protocol);
+pub static COMMENT: FieldDef = FieldDef::new("frame.comment", "Comment", FieldType::String);
+
 pub static FIELDS: &[Field] = &[
+    &PKT_COMMENT,
+    &COMMENT,
     &FRAME,
     &INTERFACE_ID,
     &ENCAP,
@@ -56,6 +63,15 @@ pub static FIELDS: &[Field] = &[
 pub fn dissect(cx: &mut Ctx, b: Buf) {
     let m = *cx.meta;
     let all = 0..b.len();
+    if !cx.out.comments.is_empty() && !cx.out.tree.idle_for("frame") {
+        let out = &mut *cx.out;
+        out.tree.open(&PKT_COMMENT, 0..0, Value::None);
+        for c in &out.comments {
+            let id = out.tree.add(&COMMENT, 0..0, Value::Str(c.as_str().into()));
+            out.tree.set_text(id, c.as_str());
+        }
+        out.tree.close();
+    }
     let t = cx.tree();
     let root = t.open(&FRAME, all.clone(), Value::None);
     // A columns-only pass keeps none of these items.

@@ -265,6 +265,9 @@ pub struct Dissection {
     pub protocols: String,
     pub malformed: bool,
     pub truncated: bool,
+    /// The file's comments on the packet, set by the caller before
+    /// `dissect_frame` (which does not clear them) and shown as `frame.comment`.
+    pub comments: Vec<String>,
 }
 
 impl Dissection {

@@ -4,8 +4,10 @@
 
 mod parallel;
 mod route;
+mod save;
 
 pub use parallel::THREADS_VAR;
+pub use save::{SaveFormat, SaveTo};
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,14 +21,64 @@ use crate::dissect::{dissect_frame, Arrivals, Depth, Dissection, FrameMeta, Pass
 use crate::field::{Field, FieldType};
 use crate::filter::Filter;
 use crate::outcome::Outcome;
-use crate::output::{hexdump, summary_line, verbose_tree, FieldList};
+use crate::output::json::{self, JsonOptions};
+use crate::output::{ek, pdml, psml};
+use crate::output::timefmt::{time_column, TimeFormat};
+use crate::output::{hexdump, summary_line_timed, verbose_tree, FieldList};
+use crate::field::Timestamp;
 use crate::dissect::session::Session;
 use crate::stats::Stats;
+use save::Saver;
 use crate::field::tree::Recording;
 
 pub enum Format {
     Summary,
     Fields(FieldList),
+    /// `-T json`: an array of documents, one per packet.
+    Json(JsonOptions),
+    /// `-T pdml`: the tree as XML; the capture's name heads the document.
+    Pdml { file: String },
+    /// `-T psml`: the summary columns as XML.
+    Psml,
+    /// `-T ek`: Elasticsearch bulk lines.
+    Ek,
+}
+
+impl Format {
+    /// What the output starts with, before any packet (the structured
+    /// formats' opening).
+    pub fn preamble(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let mut s = String::new();
+        match self {
+            Format::Json(_) => json::preamble(&mut s),
+            Format::Pdml { file } => pdml::preamble(file, &mut s),
+            Format::Psml => psml::preamble(&mut s),
+            Format::Summary | Format::Fields(_) | Format::Ek => {}
+        }
+        out.write_all(s.as_bytes())
+    }
+
+    /// What closes the output after the last packet (`any`: whether a
+    /// packet was printed).
+    pub fn finale(&self, any: bool, out: &mut impl Write) -> std::io::Result<()> {
+        let mut s = String::new();
+        match self {
+            Format::Json(_) => json::finale(any, &mut s),
+            Format::Pdml { .. } => pdml::finale(&mut s),
+            Format::Psml => psml::finale(&mut s),
+            Format::Summary | Format::Fields(_) | Format::Ek => {}
+        }
+        out.write_all(s.as_bytes())
+    }
+
+    /// The fields the output prints, when it names them (`-e`).
+    fn fields(&self) -> Option<&FieldList> {
+        match self {
+            Format::Summary | Format::Pdml { .. } | Format::Psml | Format::Ek => None,
+            Format::Fields(fl) => Some(fl),
+            Format::Json(o) => o.fields.as_ref(),
+        }
+    }
 }
 
 pub struct Options {
@@ -45,6 +97,12 @@ pub struct Options {
     /// `-2`: print after a first pass over the whole capture, as the
     /// inspector shows packets (a request knows its response).
     pub two_pass: bool,
+    /// `-w`: the packets shown are written to this file (and printed only
+    /// with `-P`).
+    pub save: Option<SaveTo>,
+    /// `-t`, `-u`: the summary's time column.
+    pub time: TimeFormat,
+    pub hms: bool,
 }
 
 /// Dissects and prints packets one at a time, carrying what a run keeps from
@@ -67,8 +125,13 @@ pub struct Printer<'f> {
     /// tree: a tree for the items of those fields, which the dissection
     /// gathers while it builds the columns only.
     brief: Option<Dissection>,
-    /// Time of the last packet the filter let through.
-    last_shown: Option<crate::field::Timestamp>,
+    /// Packets printed so far (the structured formats separate them).
+    printed: u64,
+    /// `-t`, `-u`: the time column of the summary and PSML.
+    time: TimeFormat,
+    hms: bool,
+    /// The time of the last packet printed, for `-t dd`.
+    prev_displayed: Option<Timestamp>,
 }
 
 impl<'f> Printer<'f> {
@@ -90,7 +153,10 @@ impl<'f> Printer<'f> {
             quiet: false,
             depth: depth_for(format, verbose, filter, false),
             brief: None,
-            last_shown: None,
+            printed: 0,
+            time: TimeFormat::Relative,
+            hms: false,
+            prev_displayed: None,
         }
         .brief_filtering()
     }
@@ -100,8 +166,9 @@ impl<'f> Printer<'f> {
     fn brief_filtering(mut self) -> Printer<'f> {
         let mut fields = self.filter.and_then(Filter::brief_fields).map(<[Field]>::to_vec);
         let output_ok = match self.format {
-            Format::Summary => true,
+            Format::Summary | Format::Psml => true,
             Format::Fields(fl) => fl.fields().iter().all(|f| f.brief && f.ftype != FieldType::Protocol),
+            Format::Json(_) | Format::Pdml { .. } | Format::Ek => false,
         };
         if let (Format::Fields(fl), Some(fields)) = (self.format, fields.as_mut()) {
             fields.extend(fl.fields().iter().copied());
@@ -121,6 +188,13 @@ impl<'f> Printer<'f> {
         self
     }
 
+    /// Shows the time column as `-t` and `-u` say.
+    pub fn with_time(mut self, time: TimeFormat, hms: bool) -> Printer<'f> {
+        self.time = time;
+        self.hms = hms;
+        self
+    }
+
     /// Feeds every packet to `stats` (drawn by `finish`); `quiet` prints
     /// no packet lines.
     pub fn with_stats(mut self, stats: Stats, quiet: bool) -> Printer<'f> {
@@ -136,8 +210,16 @@ impl<'f> Printer<'f> {
         self.brief_filtering()
     }
 
-    /// Draws the statistics once the packets are done.
+    /// What the output starts with, before any packet (the structured
+    /// formats' opening).
+    pub fn start(&self, out: &mut impl Write) -> std::io::Result<()> {
+        self.format.preamble(out)
+    }
+
+    /// Closes the output once the packets are done, then draws the
+    /// statistics.
     pub fn finish(&self, out: &mut impl Write) -> std::io::Result<()> {
+        self.format.finale(self.printed > 0, out)?;
         let mut s = String::new();
         self.stats.draw(&self.session, &mut s);
         out.write_all(s.as_bytes())?;
@@ -149,13 +231,23 @@ impl<'f> Printer<'f> {
         self.arrivals.count()
     }
 
-    /// Dissects the next packet and writes its text to `out` unless the
-    /// display filter rejects it.
-    pub fn packet(&mut self, rec: &Record, iface: &Interface, data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+    /// Dissects the next packet (with the file's `comments` on it) and
+    /// writes its text to `out` unless the display filter rejects it;
+    /// returns whether it did not.
+    pub fn packet(
+        &mut self,
+        rec: &Record,
+        iface: &Interface,
+        data: &[u8],
+        comments: &[String],
+        out: &mut impl Write,
+    ) -> std::io::Result<bool> {
         let mut meta = self.arrivals.next(rec, iface);
         if self.filter.is_some() {
-            meta.prev_shown = Some(self.last_shown.unwrap_or(meta.ts));
+            meta.prev_shown = Some(self.prev_displayed.unwrap_or(meta.ts));
         }
+        self.d.comments.clear();
+        self.d.comments.extend_from_slice(comments);
         self.show(&meta, data, Pass::First, out)
     }
 
@@ -174,9 +266,13 @@ impl<'f> Printer<'f> {
                 let iface = iface.ok_or_else(|| anyhow!("packet {}: no interface", i + 1))?;
                 let meta = arrivals.next(&rec, iface);
                 store.read(&rec, &mut bytes).map_err(|e| anyhow!("packet {}: cannot read it again: {e}", i + 1))?;
+                self.d.comments.clear();
+                self.d.comments.extend_from_slice(store.comments_of(i));
                 match pass {
                     Pass::First => dissect_frame(&meta, &bytes, &mut self.session, pass, Depth::Columns, &mut first),
-                    Pass::Revisit => self.show(&meta, &bytes, pass, out)?,
+                    Pass::Revisit => {
+                        self.show(&meta, &bytes, pass, out)?;
+                    }
                 }
             }
         }
@@ -184,8 +280,8 @@ impl<'f> Printer<'f> {
     }
 
     /// Dissects a packet (in `pass`) and writes its text to `out` unless the
-    /// display filter rejects it.
-    fn show(&mut self, meta: &FrameMeta, data: &[u8], pass: Pass, out: &mut impl Write) -> std::io::Result<()> {
+    /// display filter rejects it; returns whether it did not.
+    fn show(&mut self, meta: &FrameMeta, data: &[u8], pass: Pass, out: &mut impl Write) -> std::io::Result<bool> {
         let (d, line) = (&mut self.d, &mut self.line);
         dissect_frame(meta, data, &mut self.session, pass, self.depth, d);
         self.stats.packet(meta, d, data);
@@ -200,23 +296,37 @@ impl<'f> Printer<'f> {
             (Some(f), None) => f.matches(d, data),
             (None, _) => true,
         };
-        if shown {
-            self.last_shown = Some(meta.ts);
-        }
         if self.quiet || !shown {
-            return Ok(());
+            return Ok(shown);
         }
         line.clear();
-        if self.verbose {
-            verbose_tree(d, data, !self.hex, line);
-        } else {
-            match (self.format, &self.brief) {
-                (Format::Summary, _) => summary_line(meta, d, line),
-                (Format::Fields(fl), Some(items)) => fl.line(items, &[], line),
-                (Format::Fields(fl), None) => fl.line(d, data, line),
+        let time = (self.time != TimeFormat::Relative || self.hms || matches!(self.format, Format::Psml)).then(|| {
+            let mut t = String::new();
+            let prev_displayed = self.prev_displayed.unwrap_or(meta.ts);
+            time_column(self.time, meta.ts, meta.first_ts, meta.prev_ts, prev_displayed, meta.ts_digits, self.hms, &mut t);
+            t
+        });
+        self.prev_displayed = Some(meta.ts);
+        match (self.format, &self.brief) {
+            (Format::Json(o), _) => json::json_packet(meta, d, data, o, self.printed == 0, line),
+            (Format::Pdml { .. }, _) => pdml::pdml_packet(meta, d, data, line),
+            (Format::Psml, _) => psml::psml_packet(meta, d, time.as_deref().unwrap_or_default(), line),
+            (Format::Ek, _) => ek::ek_packet(meta, d, data, line),
+            _ if self.verbose => verbose_tree(d, data, !self.hex, line),
+            (Format::Summary, _) => {
+                summary_line_timed(meta, d, time.as_deref(), line);
+                line.push('\n');
             }
-            line.push('\n');
+            (Format::Fields(fl), Some(items)) => {
+                fl.line(items, &[], line);
+                line.push('\n');
+            }
+            (Format::Fields(fl), None) => {
+                fl.line(d, data, line);
+                line.push('\n');
+            }
         }
+        self.printed += 1;
         if self.hex {
             // A blank line parts the dump from the summary or the tree.
             line.push('\n');
@@ -229,7 +339,8 @@ impl<'f> Printer<'f> {
         if self.verbose || self.hex {
             line.push('\n');
         }
-        out.write_all(line.as_bytes())
+        out.write_all(line.as_bytes())?;
+        Ok(true)
     }
 }
 
@@ -237,14 +348,15 @@ impl<'f> Printer<'f> {
 /// the statistics read. Decided once per run, not per packet.
 fn depth_for(format: &Format, verbose: bool, filter: Option<&Filter>, stats: bool) -> Depth {
     let mut protocols: Vec<&str> = filter.map(|f| f.protocols()).unwrap_or_default();
-    if let Format::Fields(fl) = format {
+    if let Some(fl) = format.fields() {
         protocols.extend(fl.fields().iter().map(|f| f.protocol()));
     }
-    if verbose {
+    let whole_tree = matches!(format, Format::Json(JsonOptions { fields: None, .. }) | Format::Pdml { .. } | Format::Ek);
+    if verbose || whole_tree {
         Depth::Tree
     } else if stats {
         Depth::Fields
-    } else if matches!(format, Format::Fields(_)) || filter.is_some() {
+    } else if format.fields().is_some() || filter.is_some() {
         Depth::to_read(protocols)
     } else {
         Depth::Columns
@@ -267,7 +379,9 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
             store.error = None;
         }
         let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), store.pcapng)
-            .with_stats(stats, opts.quiet);
+            .with_stats(stats, opts.quiet)
+            .with_time(opts.time, opts.hms);
+        printer.start(out)?;
         printer.two_pass(&store, out)?;
         printer.finish(out)?;
         return Ok(match store.error {
@@ -281,25 +395,36 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
         return parallel::run(opts, &mut reader, workers, out);
     }
     let pcapng = reader.is_pcapng();
-    let mut printer =
-        Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng).with_stats(stats, opts.quiet);
+    let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng)
+        .with_stats(stats, opts.quiet)
+        .with_time(opts.time, opts.hms);
+    let mut saver = opts.save.as_ref().map(Saver::new);
+    let mut damage = None;
+    printer.start(out)?;
     loop {
         if opts.count.is_some_and(|c| printer.count() as u64 >= c) {
             break;
         }
-        let (rec, iface, data) = match reader.next_packet() {
+        let p = match reader.next_packet_full() {
             Ok(Some(p)) => p,
             Ok(None) => break,
             Err(e) => {
-                printer.finish(out)?;
-                return Ok(Outcome::Failure(format!("{}: {e}", opts.path)));
+                damage = Some(format!("{}: {e}", opts.path));
+                break;
             }
         };
-        printer.packet(&rec, iface, data, out)?;
+        let iface = p.interfaces.get(p.rec.iface as usize).ok_or_else(|| anyhow!("packet {}: no interface", printer.count() + 1))?;
+        let shown = printer.packet(&p.rec, iface, p.data, p.comments, out)?;
+        if let Some(s) = saver.as_mut().filter(|_| shown) {
+            s.write(printer.count(), &p.rec, p.interfaces, p.data, p.comments)?;
+        }
+    }
+    if let Some(s) = saver {
+        s.finish(reader.interfaces())?;
     }
     printer.finish(out)?;
     out.flush()?;
-    Ok(Outcome::Success)
+    Ok(damage.map_or(Outcome::Success, Outcome::Failure))
 }
 
 /// How a live run ended: libpcap's final counts, and the error that stopped
@@ -323,6 +448,9 @@ pub fn run_live(
 ) -> std::io::Result<LiveEnd> {
     let mut ifaces = vec![cap.interface().clone()];
     let mut end = LiveEnd { stats: LiveStats::default(), error: None };
+    if let Some(p) = &printer {
+        p.start(out)?;
+    }
     loop {
         // Flushing only when nothing is waiting shows each packet as it
         // arrives without a write per packet during a burst.
@@ -345,7 +473,7 @@ pub fn run_live(
         match ev {
             LiveEvent::Packet { record, data, .. } => {
                 if let Some(p) = &mut printer {
-                    p.packet(&record, ifaces.get(record.iface as usize).unwrap_or(&ifaces[0]), &data, out)?;
+                    p.packet(&record, ifaces.get(record.iface as usize).unwrap_or(&ifaces[0]), &data, &[], out)?;
                     if flush_each {
                         out.flush()?;
                     }
@@ -365,6 +493,9 @@ pub fn run_live(
         if stop.load(Ordering::Relaxed) {
             cap.request_stop();
         }
+    }
+    if let Some(p) = &printer {
+        p.finish(out)?;
     }
     out.flush()?;
     end.stats = cap.stop();

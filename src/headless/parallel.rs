@@ -34,11 +34,17 @@ pub const THREADS_VAR: &str = "WIRELENS_THREADS";
 pub fn workers(opts: &Options) -> usize {
     let wide = |fields: &[crate::field::Field]| fields.iter().any(|f| f.capture_wide);
     let fields_ok = match &opts.format {
-        Format::Summary => true,
+        Format::Summary | Format::Psml => true,
         Format::Fields(fl) => !wide(fl.fields()),
+        // JSON documents are separated by commas, and the trees hold
+        // capture-wide numbers (tcp.stream): printed on one thread.
+        Format::Json(_) | Format::Pdml { .. } | Format::Ek => false,
     };
     let filter_ok = opts.filter.as_ref().is_none_or(|f| !wide(f.fields()));
-    if opts.two_pass || opts.verbose || !opts.stats.is_empty() || !fields_ok || !filter_ok {
+    // Writing a file (-w) happens in packet order, on the reading thread,
+    // and -t dd needs the packet displayed before, whichever worker had it.
+    let displayed_delta = opts.time == crate::output::timefmt::TimeFormat::DeltaDisplayed;
+    if displayed_delta || opts.two_pass || opts.verbose || !opts.stats.is_empty() || !fields_ok || !filter_ok || opts.save.is_some() {
         return 0;
     }
     let n = match std::env::var(THREADS_VAR).ok().and_then(|v| v.parse::<usize>().ok()) {
@@ -58,6 +64,8 @@ pub fn workers(opts: &Options) -> usize {
 #[derive(Default)]
 struct Batch {
     metas: Vec<FrameMeta>,
+    /// Each packet's comments from the file (nearly always none).
+    comments: Vec<Vec<String>>,
     /// End of each packet's bytes in `data`.
     data_ends: Vec<usize>,
     data: Vec<u8>,
@@ -68,22 +76,25 @@ struct Batch {
 impl Batch {
     fn clear(&mut self) {
         self.metas.clear();
+        self.comments.clear();
         self.data_ends.clear();
         self.data.clear();
     }
 
-    fn push(&mut self, meta: FrameMeta, data: &[u8]) {
+    fn push(&mut self, meta: FrameMeta, data: &[u8], comments: &[String]) {
         self.metas.push(meta);
+        self.comments.push(comments.to_vec());
         self.data.extend_from_slice(data);
         self.data_ends.push(self.data.len());
     }
 
     fn print(&mut self, printer: &mut Printer) {
-        let Batch { metas, data_ends, data, text, text_ends } = self;
+        let Batch { metas, comments, data_ends, data, text, text_ends } = self;
         text.clear();
         text_ends.clear();
         let mut start = 0;
-        for (meta, &end) in metas.iter().zip(data_ends.iter()) {
+        for ((meta, &end), comments) in metas.iter().zip(data_ends.iter()).zip(comments.iter_mut()) {
+            std::mem::swap(&mut printer.d.comments, comments);
             // Writing to a Vec cannot fail.
             let _ = printer.show(meta, &data[start..end], Pass::First, text);
             start = end;
@@ -107,13 +118,15 @@ pub fn run<R: Read>(
     out: &mut impl Write,
 ) -> anyhow::Result<Outcome> {
     let pcapng = reader.is_pcapng();
+    opts.format.preamble(out)?;
     std::thread::scope(|s| {
         let mut lanes = Vec::with_capacity(workers);
         for _ in 0..workers {
             let (to_worker, inbox) = sync_channel::<Batch>(IN_FLIGHT);
             let (outbox, from_worker) = sync_channel::<Batch>(IN_FLIGHT);
             s.spawn(move || {
-                let mut printer = Printer::new(&opts.format, false, opts.hex, opts.filter.as_ref(), pcapng);
+                let mut printer =
+                    Printer::new(&opts.format, false, opts.hex, opts.filter.as_ref(), pcapng).with_time(opts.time, opts.hms);
                 for mut batch in inbox {
                     batch.print(&mut printer);
                     if outbox.send(batch).is_err() {
@@ -138,11 +151,13 @@ pub fn run<R: Read>(
                     done = true;
                     break;
                 }
-                match reader.next_packet() {
-                    Ok(Some((rec, iface, data))) => {
+                match reader.next_packet_full() {
+                    Ok(Some(p)) => {
+                        let iface = p.interfaces.get(p.rec.iface as usize).ok_or_else(|| anyhow!("packet {}: no interface", arrivals.count() + 1))?;
+                        let (rec, data) = (p.rec, p.data);
                         let meta = arrivals.next(&rec, iface);
                         let w = router.route(iface.linktype, data);
-                        batches[w].push(meta, data);
+                        batches[w].push(meta, data, p.comments);
                         order.push(w as u8);
                         bytes += data.len();
                     }
@@ -166,6 +181,8 @@ pub fn run<R: Read>(
                 }
             }
         }
+        // The formats printed here close alike whatever was printed.
+        opts.format.finale(true, out)?;
         out.flush()?;
         Ok(end)
     })

@@ -2,6 +2,7 @@ use crate::dissect::Dissection;
 use crate::field::{self, format_value, Field};
 
 /// The fields of `-T fields -e F1 -e F2 …`, resolved against the registry.
+#[derive(Clone, Debug)]
 pub struct FieldList {
     fields: Vec<Field>,
 }

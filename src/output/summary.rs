@@ -8,12 +8,21 @@ use crate::field::{decimal_digits, push_u64, push_u64_zeros};
 /// capture of millions, where the formatting machinery was a visible share
 /// of the headless run.
 pub fn summary_line(meta: &FrameMeta, d: &Dissection, out: &mut String) {
+    summary_line_timed(meta, d, None, out)
+}
+
+/// `summary_line` with its time column already written in `time` (`-t`,
+/// `-u`), or the default relative time when None.
+pub fn summary_line_timed(meta: &FrameMeta, d: &Dissection, time: Option<&str>, out: &mut String) {
     let rel = meta.ts.since(meta.first_ts);
     let number = meta.number as u64;
     out.push_str(spaces(5usize.saturating_sub(decimal_digits(number))));
     push_u64(number, out);
     out.push(' ');
-    right_aligned(out, 10, |o| time_digits(rel, meta.ts_digits, o));
+    match time {
+        Some(t) => right_aligned(out, 10, |o| o.push_str(t)),
+        None => right_aligned(out, 10, |o| time_digits(rel, meta.ts_digits, o)),
+    }
     out.push(' ');
     // tshark pads the source to 12 columns on the left and the destination
     // to 12 on the right (tshark.c, print_columns).

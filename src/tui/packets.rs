@@ -84,6 +84,8 @@ impl Packets {
         if store.fetch(i, bytes).is_err() {
             return false;
         }
+        d.comments.clear();
+        d.comments.extend_from_slice(store.comments_of(i));
         let mut session = self.session();
         dissect_frame(&meta, bytes, &mut session, Pass::Revisit, depth, d);
         true

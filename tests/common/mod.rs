@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod json;
+pub mod xml;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -107,4 +110,27 @@ pub fn known_rows(path: &str) -> Vec<[String; 4]> {
             [p[0].to_string(), p[1].to_string(), p[2].to_string(), p[3].to_string()]
         })
         .collect()
+}
+
+/// `1-3,7` from a sorted frame list.
+pub fn frame_list(f: &[usize]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let mut i = 0;
+    while i < f.len() {
+        let mut j = i;
+        while j + 1 < f.len() && f[j + 1] == f[j] + 1 {
+            j += 1;
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if j > i {
+            let _ = write!(out, "{}-{}", f[i], f[j]);
+        } else {
+            let _ = write!(out, "{}", f[i]);
+        }
+        i = j + 1;
+    }
+    out
 }

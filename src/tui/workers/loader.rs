@@ -31,6 +31,8 @@ struct Ingest {
     d: Dissection,
     brief: brief::Encoder,
     batch: Vec<Record>,
+    /// The file's comments on packets of the batch, by position in it.
+    comments: Vec<(usize, Vec<String>)>,
     /// Bytes of the batch's packets, for a store kept in memory (a live
     /// capture not written to a file); offsets are relative to it.
     bytes: Option<Vec<u8>>,
@@ -46,6 +48,7 @@ impl Ingest {
             d,
             brief: brief::Encoder::new(),
             batch: Vec::with_capacity(4096),
+            comments: Vec::new(),
             bytes: keep_bytes.then(Vec::new),
         }
     }
@@ -79,6 +82,7 @@ impl Ingest {
                     // The batch is lost, not half-kept: the records and the
                     // brief records stay aligned.
                     self.batch.clear();
+                    self.comments.clear();
                     self.brief.discard();
                     *error = Some(format!("cannot keep captured packets: {e}"));
                     return store.len();
@@ -86,6 +90,10 @@ impl Ingest {
             }
         }
         self.brief.publish(&mut self.packets.brief_mut());
+        let base = store.records.len();
+        for (k, c) in self.comments.drain(..) {
+            store.comments.insert(base + k, c);
+        }
         for rec in self.batch.drain(..) {
             store.records.push(&rec);
         }
@@ -115,10 +123,16 @@ pub fn spawn<R: Read + Send + 'static>(
             {
                 let mut session = packets.session();
                 loop {
-                    match reader.next_packet() {
-                        Ok(Some((rec, iface, data))) => {
-                            bytes = rec.offset + rec.caplen as u64;
-                            ingest.add(&mut session, rec, iface, data);
+                    match reader.next_packet_full() {
+                        Ok(Some(p)) => {
+                            bytes = p.rec.offset + p.rec.caplen as u64;
+                            if !p.comments.is_empty() {
+                                ingest.comments.push((ingest.batch.len(), p.comments.to_vec()));
+                            }
+                            // The reader only returns packets on interfaces it has described.
+                            if let Some(iface) = p.interfaces.get(p.rec.iface as usize) {
+                                ingest.add(&mut session, p.rec, iface, p.data);
+                            }
                         }
                         Ok(None) => done = true,
                         Err(e) => {

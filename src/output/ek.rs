@@ -1,0 +1,140 @@
+//! `-T ek` as tshark 4.0 writes it: Elasticsearch bulk lines, an index line
+//! then a document per packet. Each protocol of the tree is an object of its
+//! items flattened (every item below it that is not itself a protocol), each
+//! named `PROTOCOL_FIELD` with dots as underscores (`ip_ip_src`); items of
+//! one name are gathered into an array at the first one's place; booleans
+//! are JSON booleans, times ISO 8601 in UTC, text-only items `text`.
+
+use std::fmt::Write as _;
+
+use crate::dissect::{Dissection, FrameMeta};
+use crate::field::tree::NodeId;
+use crate::field::{civil, FieldType, Value};
+
+use super::json::{escape, json_value};
+use super::timefmt::local_date;
+
+/// One packet's two lines.
+pub fn ek_packet(meta: &FrameMeta, d: &Dissection, frame: &[u8], out: &mut String) {
+    out.push_str("{\"index\":{\"_index\":\"packets-");
+    local_date(meta.ts.secs, out);
+    out.push_str("\",\"_type\":\"doc\"}}\n");
+    let _ = write!(out, "{{\"timestamp\":\"{}{:03}\",\"layers\":{{", meta.ts.secs, meta.ts.nanos / 1_000_000);
+    let roots: Vec<NodeId> = (0..d.tree.nodes.len()).filter(|&i| d.tree.nodes[i].depth == 0).collect();
+    let mut first = true;
+    for id in roots {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        key(&ek_name(d, id, true), out);
+        object(d, frame, id, out);
+    }
+    out.push_str("}}\n");
+}
+
+fn key(name: &str, out: &mut String) {
+    out.push('"');
+    escape(name, out);
+    out.push_str("\":");
+}
+
+/// An item's name: `text` for a text-only item; a field's, after its
+/// protocol's (`ip_ip_src`); a protocol's own (`top`: a layer of the
+/// packet, or one nested in another's items, as `_ws.expert`).
+fn ek_name(d: &Dissection, id: NodeId, top: bool) -> String {
+    let f = d.tree.nodes[id].field;
+    if f.name.is_empty() {
+        return "text".into();
+    }
+    let name = if top || f.ftype == FieldType::Protocol {
+        f.name.to_string()
+    } else {
+        // Wireshark's expert fields belong to the `_ws.expert` protocol.
+        let parent = if f.name.starts_with("_ws.expert.") { "_ws.expert" } else { f.protocol() };
+        format!("{parent}_{}", f.name)
+    };
+    name.replace('.', "_")
+}
+
+/// A protocol's object: its items below it, flattened and grouped by name.
+fn object(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String) {
+    let mut items = Vec::new();
+    gather(d, id, &mut items);
+    // Groups by (name, parent's name), in the order each first appears.
+    let mut groups: Vec<(String, String, Vec<NodeId>)> = Vec::new();
+    for (item, parent) in items {
+        let name = ek_name(d, item, false);
+        let parent_name = ek_name(d, parent, false);
+        match groups.iter_mut().find(|(n, p, _)| *n == name && *p == parent_name) {
+            Some(g) => g.2.push(item),
+            None => groups.push((name, parent_name, vec![item])),
+        }
+    }
+    out.push('{');
+    for (i, (name, _, ids)) in groups.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        key(name, out);
+        if ids.len() > 1 {
+            out.push('[');
+        }
+        for (j, &item) in ids.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            value(d, frame, item, out);
+        }
+        if ids.len() > 1 {
+            out.push(']');
+        }
+    }
+    out.push('}');
+}
+
+/// The items below `id` with their parents, in tree order: a protocol's
+/// items are its own object, not part of this one.
+fn gather(d: &Dissection, id: NodeId, out: &mut Vec<(NodeId, NodeId)>) {
+    for c in d.tree.children(id) {
+        out.push((c, id));
+        let n = &d.tree.nodes[c];
+        if n.field.ftype != FieldType::Protocol {
+            gather(d, c, out);
+        }
+    }
+}
+
+fn value(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String) {
+    let n = &d.tree.nodes[id];
+    let bytes = d.node_bytes(frame, id);
+    if n.field.name.is_empty() {
+        let label = d.tree.label(id, bytes);
+        let label = match label.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            Some(inner) if n.generated() => inner.to_string(),
+            _ => label,
+        };
+        return string(&label, out);
+    }
+    match (n.field.ftype, &n.value) {
+        (FieldType::Protocol, _) if d.tree.children(id).next().is_some() => object(d, frame, id, out),
+        (FieldType::Protocol, _) => string(&d.tree.label(id, bytes), out),
+        (FieldType::None, _) => out.push_str("null"),
+        (FieldType::Bool, v) => out.push_str(if v.as_u64().unwrap_or(0) != 0 { "true" } else { "false" }),
+        (FieldType::AbsTime, Value::AbsTime(t)) => {
+            let (y, mo, day, h, mi, s) = civil(t.secs);
+            let _ = write!(out, "\"{y:04}-{mo:02}-{day:02}T{h:02}:{mi:02}:{s:02}.{:09}Z\"", t.nanos);
+        }
+        _ => {
+            let mut text = String::new();
+            json_value(n.field, &n.value, bytes, &mut text);
+            string(&text, out);
+        }
+    }
+}
+
+fn string(s: &str, out: &mut String) {
+    out.push('"');
+    escape(s, out);
+    out.push('"');
+}

@@ -1,0 +1,417 @@
+//! `-T json` as tshark 4.0 prints it: an array of Elasticsearch-style
+//! documents (`_index`, `_type`, `_score`, `_source.layers`) whose layers are
+//! the detail tree of `-V`, each item under its field name (a text-only item
+//! under its label); duplicate keys are kept as tshark writes them. `-e`
+//! prints only the fields asked for, as arrays; `-x` adds each item's bytes
+//! as `NAME_raw`; `-j`/`-J` keep only some protocols' subtrees.
+
+use std::fmt::Write as _;
+
+use crate::dissect::{Dissection, FrameMeta};
+use crate::field::tree::NodeId;
+use crate::field::{self, format_value, Field, FieldType, Value};
+
+use super::fields::FieldList;
+use super::timefmt::local_date;
+
+/// `-j`/`-J`: the field and protocol names whose subtrees are printed;
+/// `children` (`-J`) prints every item below a name that matches.
+#[derive(Clone, Debug)]
+pub struct ProtocolFilter {
+    pub names: Vec<String>,
+    pub children: bool,
+}
+
+impl ProtocolFilter {
+    /// A space-separated list of names, as tshark takes it.
+    pub fn new(list: &str, children: bool) -> ProtocolFilter {
+        ProtocolFilter { names: list.split_whitespace().map(str::to_string).collect(), children }
+    }
+
+    fn keeps(&self, key: &str) -> bool {
+        self.names.iter().any(|n| n == key)
+    }
+}
+
+/// What `-T json` prints of each packet.
+#[derive(Clone, Debug, Default)]
+pub struct JsonOptions {
+    /// `-x`: each item's bytes as `NAME_raw`.
+    pub hex: bool,
+    pub filter: Option<ProtocolFilter>,
+    /// `-e`: these fields only.
+    pub fields: Option<FieldList>,
+}
+
+/// A pretty-printed JSON writer with tshark's layout: two spaces a level,
+/// one member or element a line.
+pub(super) struct Writer<'o> {
+    pub out: &'o mut String,
+    depth: usize,
+    /// Nothing written yet in the innermost open object or array.
+    empty: bool,
+}
+
+impl<'o> Writer<'o> {
+    /// A writer whose first container opens at `depth` levels of indent.
+    pub fn new(out: &'o mut String, depth: usize) -> Writer<'o> {
+        Writer { out, depth, empty: true }
+    }
+
+    fn newline(&mut self) {
+        self.out.push('\n');
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+    }
+
+    /// Starts the next member or element on its own line.
+    fn next(&mut self) {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        self.newline();
+    }
+
+    pub fn key(&mut self, key: &str) {
+        self.next();
+        string(key, self.out);
+        self.out.push_str(": ");
+    }
+
+    /// A key made of `key` and `suffix` (`_raw`, `_tree`).
+    fn key_with(&mut self, key: &str, suffix: &str) {
+        self.next();
+        self.out.push('"');
+        escape(key, self.out);
+        escape(suffix, self.out);
+        self.out.push_str("\": ");
+    }
+
+    pub fn open(&mut self, bracket: char) {
+        self.out.push(bracket);
+        self.depth += 1;
+        self.empty = true;
+    }
+
+    pub fn close(&mut self, bracket: char) {
+        self.depth -= 1;
+        if !self.empty {
+            self.newline();
+        }
+        self.out.push(bracket);
+        self.empty = false;
+    }
+
+    /// An array element (`next` then the value).
+    pub fn element(&mut self) {
+        self.next();
+    }
+
+    pub fn value(&mut self, s: &str) {
+        string(s, self.out);
+    }
+}
+
+/// `s` as a JSON string.
+pub(super) fn string(s: &str, out: &mut String) {
+    out.push('"');
+    escape(s, out);
+    out.push('"');
+}
+
+/// JSON string escapes, as GLib's JSON dumper writes them.
+pub(super) fn escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// One packet's document (`first`: the first of the array, which takes no
+/// comma before it). The array's brackets are `preamble`'s and `finale`'s.
+pub fn json_packet(meta: &FrameMeta, d: &Dissection, frame: &[u8], o: &JsonOptions, first: bool, out: &mut String) {
+    if !first {
+        out.push(',');
+    }
+    let mut w = Writer::new(out, 1);
+    w.newline();
+    w.open('{');
+    w.key("_index");
+    w.out.push_str("\"packets-");
+    local_date(meta.ts.secs, w.out);
+    w.out.push('"');
+    w.key("_type");
+    w.value("doc");
+    w.key("_score");
+    w.out.push_str("null");
+    w.key("_source");
+    w.open('{');
+    w.key("layers");
+    w.open('{');
+    match &o.fields {
+        Some(fl) => field_arrays(&mut w, d, frame, fl.fields()),
+        None => {
+            let roots = (0..d.tree.nodes.len()).filter(|&i| d.tree.nodes[i].depth == 0);
+            members(&mut w, d, frame, roots.collect(), o.filter.as_ref(), o);
+        }
+    }
+    w.close('}');
+    w.close('}');
+    w.close('}');
+}
+
+/// What comes before the first packet.
+pub fn preamble(out: &mut String) {
+    out.push('[');
+}
+
+/// What comes after the last packet (`any`: whether one was printed).
+pub fn finale(any: bool, out: &mut String) {
+    if any {
+        out.push('\n');
+    }
+    out.push_str("]\n");
+}
+
+/// `-e`: each field present, with all its values in an array.
+fn field_arrays(w: &mut Writer, d: &Dissection, frame: &[u8], fields: &[Field]) {
+    let mut value = String::new();
+    for f in fields {
+        let mut found = d.tree.nodes.iter().enumerate().filter(|(_, n)| field::same(n.field, f)).peekable();
+        if found.peek().is_none() {
+            continue;
+        }
+        w.key(f.name);
+        w.open('[');
+        for (id, n) in found {
+            value.clear();
+            format_value(n.field, &n.value, d.node_bytes(frame, id), &mut value);
+            w.element();
+            w.value(&value);
+        }
+        w.close(']');
+    }
+}
+
+/// The members for the items `ids` (siblings), in tshark's order: for each,
+/// its bytes (`-x`), its value, its children (under `NAME_tree` when it has
+/// a value), or for an item with neither, its label (a protocol) or "".
+fn members(w: &mut Writer, d: &Dissection, frame: &[u8], ids: Vec<NodeId>, filter: Option<&ProtocolFilter>, o: &JsonOptions) {
+    let mut text = String::new();
+    for id in ids {
+        let n = &d.tree.nodes[id];
+        let key_buf;
+        let key: &str = if n.field.name.is_empty() {
+            key_buf = label_key(d, frame, id);
+            &key_buf
+        } else {
+            n.field.name
+        };
+        let children: Vec<NodeId> = d.tree.children(id).collect();
+        let has_value = !matches!(n.field.ftype, FieldType::Protocol | FieldType::None);
+        if o.hex && n.len > 0 && !n.field.name.is_empty() {
+            w.key_with(key, "_raw");
+            raw(w, d, frame, id);
+        }
+        if has_value {
+            w.key(key);
+            text.clear();
+            json_value(n.field, &n.value, d.node_bytes(frame, id), &mut text);
+            w.value(&text);
+        }
+        if !children.is_empty() {
+            w.key_with(key, if has_value { "_tree" } else { "" });
+            w.open('{');
+            match filter {
+                Some(f) if !f.keeps(key) => {
+                    w.key("filtered");
+                    w.value(key);
+                }
+                _ => {
+                    let below = filter.filter(|f| !f.children);
+                    members(w, d, frame, children, below, o);
+                }
+            }
+            w.close('}');
+        } else if !has_value {
+            w.key(key);
+            if n.field.ftype == FieldType::Protocol {
+                w.value(&d.tree.label(id, d.node_bytes(frame, id)));
+            } else {
+                w.value("");
+            }
+        }
+    }
+}
+
+/// A text-only item's key: its label, without the brackets of a generated
+/// item (tshark adds those when printing, not to the text).
+fn label_key(d: &Dissection, frame: &[u8], id: NodeId) -> String {
+    let label = d.tree.label(id, d.node_bytes(frame, id));
+    let generated = d.tree.nodes[id].generated();
+    match label.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+        Some(inner) if generated => inner.to_string(),
+        _ => label,
+    }
+}
+
+/// A value as tshark's JSON prints it: the `-T fields` text, except bytes,
+/// which are colon-separated.
+pub(super) fn json_value(f: Field, v: &Value, bytes: &[u8], out: &mut String) {
+    match (f.ftype, v) {
+        (FieldType::Bytes, Value::Bytes(b)) => colon_hex(b, out),
+        (FieldType::Bytes, _) => colon_hex(bytes, out),
+        // Strings are kept as `-T fields` shows them, control characters
+        // escaped; documents hold the characters themselves.
+        (_, Value::Str(s)) => unescape(s, out),
+        _ => format_value(f, v, bytes, out),
+    }
+}
+
+/// Undoes the C escapes of Wireshark's `format_text` (`\r`, `\n`, octal
+/// `\003`, ...), which strings in the tree carry.
+fn unescape(s: &str, out: &mut String) {
+    let mut rest = s;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        let simple = match tail.as_bytes().first() {
+            Some(b'a') => Some('\u{7}'),
+            Some(b'b') => Some('\u{8}'),
+            Some(b't') => Some('\t'),
+            Some(b'n') => Some('\n'),
+            Some(b'v') => Some('\u{b}'),
+            Some(b'f') => Some('\u{c}'),
+            Some(b'r') => Some('\r'),
+            _ => None,
+        };
+        let octal = tail.get(..3).filter(|o| o.bytes().all(|b| (b'0'..=b'7').contains(&b)));
+        match (simple, octal.and_then(|o| u32::from_str_radix(o, 8).ok()).and_then(char::from_u32)) {
+            (Some(c), _) => {
+                out.push(c);
+                rest = &tail[1..];
+            }
+            (None, Some(c)) => {
+                out.push(c);
+                rest = &tail[3..];
+            }
+            // A backslash of the text itself.
+            (None, None) => {
+                out.push('\\');
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+fn colon_hex(b: &[u8], out: &mut String) {
+    for (i, x) in b.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        let _ = write!(out, "{x:02x}");
+    }
+}
+
+/// `-x`: `[hex, offset, length, bitmask, type]` of an item: its bytes, or
+/// for a bit field its value in hex.
+fn raw(w: &mut Writer, d: &Dissection, frame: &[u8], id: NodeId) {
+    let n = &d.tree.nodes[id];
+    w.open('[');
+    w.element();
+    w.out.push('"');
+    match n.value.as_u64().filter(|_| n.field.mask != 0) {
+        Some(v) => {
+            let _ = write!(w.out, "{v:X}");
+        }
+        None => {
+            for b in d.node_bytes(frame, id) {
+                let _ = write!(w.out, "{b:02x}");
+            }
+        }
+    }
+    w.out.push('"');
+    for number in [n.start as u64, n.len as u64, n.field.mask, ftype_number(n.field.ftype)] {
+        w.element();
+        let _ = write!(w.out, "{number}");
+    }
+    w.close(']');
+}
+
+/// Wireshark 4.0's `ftenum` number of a type, which `-x` prints.
+fn ftype_number(t: FieldType) -> u64 {
+    match t {
+        FieldType::None => 0,
+        FieldType::Protocol => 1,
+        FieldType::Bool => 2,
+        FieldType::U8 => 4,
+        FieldType::U16 => 5,
+        FieldType::U24 => 6,
+        FieldType::U32 => 7,
+        FieldType::U64 => 11,
+        FieldType::I32 => 15,
+        FieldType::Double => 23,
+        FieldType::AbsTime => 24,
+        FieldType::RelTime => 25,
+        FieldType::String => 26,
+        FieldType::Ether => 29,
+        FieldType::Bytes => 30,
+        FieldType::Ipv4 => 32,
+        FieldType::Ipv6 => 33,
+        FieldType::FrameNum => 35,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_json_and_unescaped_from_format_text() {
+        let mut s = String::new();
+        string("a\"b\\c\n\u{1}é", &mut s);
+        assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001é\"");
+        let mut u = String::new();
+        unescape("GET / HTTP/1.1\\r\\n\\003 C:\\dir", &mut u);
+        assert_eq!(u, "GET / HTTP/1.1\r\n\u{3} C:\\dir");
+    }
+
+    #[test]
+    fn containers_are_laid_out_as_tshark_does() {
+        let mut out = String::new();
+        let mut w = Writer::new(&mut out, 1);
+        w.open('{');
+        w.key("a");
+        w.value("1");
+        w.key("b");
+        w.open('[');
+        w.element();
+        w.value("x");
+        w.close(']');
+        w.key("c");
+        w.open('{');
+        w.close('}');
+        w.close('}');
+        assert_eq!(out, "{\n    \"a\": \"1\",\n    \"b\": [\n      \"x\"\n    ],\n    \"c\": {}\n  }");
+    }
+
+    #[test]
+    fn protocol_filter_takes_a_space_separated_list() {
+        let f = ProtocolFilter::new("ip  udp", false);
+        assert!(f.keeps("ip") && f.keeps("udp") && !f.keeps("ip.src"));
+    }
+}
