@@ -101,7 +101,7 @@ fn the_api_delivers_filtered_packets_and_counts() {
     let mut got = Vec::new();
     let start = Instant::now();
     while got.len() < 4 && start.elapsed() < DEADLINE {
-        if let Ok(LiveEvent::Packet { record, linktype, data }) = rx.recv_timeout(Duration::from_millis(200)) {
+        if let Ok(LiveEvent::Packet { record, linktype, data, .. }) = rx.recv_timeout(Duration::from_millis(200)) {
             assert_eq!(linktype, 1);
             assert_eq!(record.caplen as usize, data.len());
             assert_eq!(record.offset, 0, "no -w file, no offset");

@@ -471,9 +471,9 @@ pub fn run_live(
             }
         };
         match ev {
-            LiveEvent::Packet { record, data, .. } => {
+            LiveEvent::Packet { record, data, comments, .. } => {
                 if let Some(p) = &mut printer {
-                    p.packet(&record, ifaces.get(record.iface as usize).unwrap_or(&ifaces[0]), &data, &[], out)?;
+                    p.packet(&record, ifaces.get(record.iface as usize).unwrap_or(&ifaces[0]), &data, &comments, out)?;
                     if flush_each {
                         out.flush()?;
                     }

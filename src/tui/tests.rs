@@ -572,7 +572,7 @@ fn capture(app: &mut App, ev_tx: &std::sync::mpsc::Sender<crate::capture::LiveEv
         let data = testutil::udp_frame(format!("live {}", want - n + i).as_bytes());
         let len = data.len() as u32;
         let record = crate::capture::Record { caplen: len, origlen: len, ..Default::default() };
-        ev_tx.send(crate::capture::LiveEvent::Packet { record, linktype: 1, data }).unwrap();
+        ev_tx.send(crate::capture::LiveEvent::Packet { record, linktype: 1, data, comments: Vec::new() }).unwrap();
     }
     while app.progress.packets < want {
         app.update(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());

@@ -24,7 +24,8 @@ pub const BATCH_BYTES: usize = 1 << 20;
 pub enum Batch {
     /// The interfaces, and whether they come from pcapng (which names them).
     Interfaces(Vec<Interface>, bool),
-    Packets { records: Vec<Record>, data: Vec<u8> },
+    /// `comments`: each packet's pcapng comments (from a stream that has them).
+    Packets { records: Vec<Record>, data: Vec<u8>, comments: Vec<Vec<String>> },
     Stats(LiveStats),
     Error(String),
 }
@@ -34,14 +35,16 @@ pub enum Batch {
 pub struct Gather {
     records: Vec<Record>,
     data: Vec<u8>,
+    comments: Vec<Vec<String>>,
 }
 
 impl Gather {
-    pub fn push(&mut self, mut record: Record, bytes: &[u8]) {
+    pub fn push(&mut self, mut record: Record, bytes: &[u8], comments: &[String]) {
         record.offset = self.data.len() as u64;
         record.caplen = bytes.len() as u32;
         self.records.push(record);
         self.data.extend_from_slice(bytes);
+        self.comments.push(comments.to_vec());
     }
 
     pub fn is_full(&self) -> bool {
@@ -56,7 +59,8 @@ impl Gather {
         }
         let records = std::mem::replace(&mut self.records, Vec::with_capacity(BATCH_PACKETS));
         let data = std::mem::replace(&mut self.data, Vec::with_capacity(64 << 10));
-        to.send(Batch::Packets { records, data }).is_ok()
+        let comments = std::mem::take(&mut self.comments);
+        to.send(Batch::Packets { records, data, comments }).is_ok()
     }
 }
 
@@ -108,7 +112,7 @@ impl Delivery {
                         sink(LiveEvent::Interfaces { list, pcapng })
                     }
                 },
-                Batch::Packets { records, data } => match self.write(&records, &data) {
+                Batch::Packets { records, data, mut comments } => match self.write(&records, &data) {
                     Err(e) => {
                         sink(LiveEvent::Error(e));
                         false
@@ -120,7 +124,8 @@ impl Delivery {
                         let delivered = records[..n].iter().enumerate().all(|(i, r)| {
                             let record = Record { offset: at.get(i).copied().unwrap_or(0), ..*r };
                             let linktype = self.interfaces.get(r.iface as usize).map_or(0, |i| i.linktype);
-                            sink(LiveEvent::Packet { record, linktype, data: bytes(r, &data).to_vec() })
+                            let comments = comments.get_mut(i).map(std::mem::take).unwrap_or_default();
+                            sink(LiveEvent::Packet { record, linktype, data: bytes(r, &data).to_vec(), comments })
                         });
                         let late = self.deadline.is_some_and(|d| Instant::now() >= d);
                         delivered && after == After::Go && !late

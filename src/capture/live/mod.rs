@@ -89,7 +89,7 @@ pub enum LiveEvent {
     /// One packet. `record.offset` is the offset of its bytes in the `-w`
     /// file when there is one (so it can be fetched back from there), else 0;
     /// `record.iface` is 0.
-    Packet { record: Record, linktype: u32, data: Vec<u8> },
+    Packet { record: Record, linktype: u32, data: Vec<u8>, comments: Vec<String> },
     Stats(LiveStats),
     /// The interfaces the packets come from (a packet's `record.iface`
     /// indexes them), once known: a stream says them with its first bytes,

@@ -105,10 +105,10 @@ impl Stream {
                 let mut open = to.send(Batch::Interfaces(reader.interfaces().to_vec(), reader.is_pcapng())).is_ok();
                 ended = false;
                 while open && !stop.load(Ordering::Relaxed) && count.is_none_or(|c| captured < c) {
-                    match reader.next_packet() {
-                        Ok(Some((rec, _, data))) => {
+                    match reader.next_packet_full() {
+                        Ok(Some(p)) => {
                             captured += 1;
-                            gather.push(rec, data);
+                            gather.push(p.rec, p.data, p.comments);
                         }
                         Ok(None) => ended = true,
                         Err(e) => {

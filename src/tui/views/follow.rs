@@ -435,7 +435,7 @@ mod tests {
         let send = |data: Vec<u8>| {
             let len = data.len() as u32;
             let record = Record { caplen: len, origlen: len, ..Default::default() };
-            let _ = ev_tx.send(LiveEvent::Packet { record, linktype: 1, data });
+            let _ = ev_tx.send(LiveEvent::Packet { record, linktype: 1, data, comments: Vec::new() });
         };
         // Waits for the view's lines to be `want`, taking in what comes.
         let wait = |v: &mut FollowView, want: &[&str]| {

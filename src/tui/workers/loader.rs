@@ -254,7 +254,7 @@ mod tests {
         for i in 0..3u8 {
             let data = testutil::udp_frame(&[i; 4]);
             let record = Record { offset: 0, caplen: data.len() as u32, origlen: data.len() as u32, ..Record::default() };
-            ev_tx.send(LiveEvent::Packet { record, linktype: 1, data }).unwrap();
+            ev_tx.send(LiveEvent::Packet { record, linktype: 1, data, comments: Vec::new() }).unwrap();
         }
         ev_tx.send(LiveEvent::Stats(crate::capture::LiveStats { dropped: 2, ..Default::default() })).unwrap();
         drop(ev_tx);
@@ -280,7 +280,7 @@ mod tests {
         let frames: Vec<Vec<u8>> = (0..100u8).map(|i| testutil::udp_frame(&[i; 40])).collect();
         for data in &frames {
             let record = Record { caplen: data.len() as u32, origlen: data.len() as u32, ..Record::default() };
-            ev_tx.send(LiveEvent::Packet { record, linktype: 1, data: data.clone() }).unwrap();
+            ev_tx.send(LiveEvent::Packet { record, linktype: 1, data: data.clone(), comments: Vec::new() }).unwrap();
         }
         drop(ev_tx);
         let last = rx.iter().filter_map(|e| if let Event::Packets(p) = e { Some(p) } else { None }).last().unwrap();
