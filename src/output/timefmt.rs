@@ -193,12 +193,18 @@ fn hours_minutes_seconds(ns: i64, digits: u8, out: &mut String) {
     let a = ns.unsigned_abs();
     let secs = a / 1_000_000_000;
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    // Below a larger unit, minutes and seconds take two columns, as tshark
+    // prints them (`1m  0.022379s`).
     if h > 0 {
-        let _ = write!(out, "{h}h {m}m ");
+        let _ = write!(out, "{h}h {m:2}m {s:2}");
     } else if m > 0 {
-        let _ = write!(out, "{m}m ");
+        let _ = write!(out, "{m}m {s:2}");
+    } else if ns < 0 {
+        // tshark keeps the column after a sign too: `- 0.000027s`.
+        let _ = write!(out, "{s:2}");
+    } else {
+        let _ = write!(out, "{s}");
     }
-    let _ = write!(out, "{s}");
     fraction((a % 1_000_000_000) as u32, digits, out);
     out.push('s');
 }
@@ -209,7 +215,7 @@ mod tests {
 
     #[test]
     fn spans_in_hours_minutes_seconds() {
-        for (ns, want) in [(2_641_635_000, "2.641635s"), (60_991_770_000, "1m 0.991770s"), (24_251_308_425_876_000, "6736h 28m 28.425876s")] {
+        for (ns, want) in [(2_641_635_000, "2.641635s"), (60_991_770_000, "1m  0.991770s"), (3_605_000_000_000, "1h  0m  5.000000s"), (24_251_308_425_876_000, "6736h 28m 28.425876s")] {
             let mut s = String::new();
             hours_minutes_seconds(ns, 6, &mut s);
             assert_eq!(s, want);
