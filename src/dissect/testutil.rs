@@ -93,3 +93,8 @@ pub fn values_in(d: &Dissection, f: Field, bytes: &[u8]) -> Vec<String> {
 pub fn labels(d: &Dissection) -> Vec<String> {
     (0..d.tree.nodes.len()).map(|i| d.tree.label(i, &[])).collect()
 }
+
+/// Bytes written as hex digits (test frames copied from a capture).
+pub fn hex(s: &str) -> Vec<u8> {
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}

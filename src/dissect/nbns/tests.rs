@@ -1,6 +1,6 @@
 use super::*;
 use crate::dissect::session::Session;
-use crate::dissect::testutil::{labels, run_with, values};
+use crate::dissect::testutil::{hex, labels, run_with, values};
 use crate::dissect::{Dissection, Pass};
 
 /// nmblookup's query for LABHOST<00> and nmbd's answer (frames 1 and 2 of
@@ -9,9 +9,6 @@ const QUERY: &str = "07d90100000100000000000020454d45424543454945504644464543414
 const ANSWER: &str =
     "07d98580000000010000000020454d45424543454945504644464543414341434143414341434143414341414100002000010003f480000600000a630002";
 
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
-}
 
 fn run(bytes: &[u8]) -> Dissection {
     run_with(&mut Session::new(), bytes, 1, 0, Pass::First, |cx, b| {

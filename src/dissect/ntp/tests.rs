@@ -1,6 +1,6 @@
 use super::*;
 use crate::dissect::session::Session;
-use crate::dissect::testutil::{labels, run_with, values};
+use crate::dissect::testutil::{hex, labels, run_with, values};
 use crate::dissect::Dissection;
 
 /// ntpdate's request (frame 1 of sample-captures/ntp.pcap) and chronyd's
@@ -8,9 +8,6 @@ use crate::dissect::Dissection;
 const REQUEST: &str = "e3000000000000000000000000000000000000000000000000000000000000000000000000000000eebec4bf62b21000";
 const RESPONSE: &str = "240a00e700000000000000007f7f0101eebec4bda7bd9561eebec4bf62b21000eebec4bf62b86fa3eebec4bf62c27fa8";
 
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
-}
 
 fn run(s: &mut Session, bytes: &[u8], number: u32, ms: i64, pass: Pass) -> Dissection {
     run_with(s, bytes, number, ms, pass, |cx, b| {
