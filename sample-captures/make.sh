@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the sample captures in this directory from real loopback
-# traffic made by `wirelens gen` (plus ping, dig, a veth pair, openssl, curl
-# and OpenSSH). Needs root (live capture, ports 53, 443 and 22, network
+# traffic made by `wirelens gen` (plus ping, dig, a veth pair, openssl, curl,
+# OpenSSH, rp-pppoe and nftables). Needs root (live capture, ports 53, 443 and 22, network
 # namespaces), tcpdump, dig, dumpcap, python3, openssl, curl, sshd and ssh. The exchanges are the same on every run; ports of clients,
 # timestamps and TCP sequence numbers differ.
 #
@@ -21,8 +21,8 @@ trap 'rm -rf "$tmp"' EXIT
 capture() {
     local out=$1 args=$2
     shift 2
-    # shellcheck disable=SC2086 # the tcpdump arguments are meant to be split
-    tcpdump -Z root -U --immediate-mode -n -s 0 -w "$tmp/$out" $args 2>"$tmp/tcpdump.log" &
+    # shellcheck disable=SC2086 # the tcpdump arguments (and the namespace prefix) are meant to be split
+    ${capture_ns:-} tcpdump -Z root -U --immediate-mode -n -s 0 -w "$tmp/$out" $args 2>"$tmp/tcpdump.log" &
     local pid=$!
     for _ in $(seq 100); do
         grep -q "listening on" "$tmp/tcpdump.log" 2>/dev/null && break
@@ -512,11 +512,150 @@ ssh_session() {
     return $status
 }
 
+# PPP frames in RFC 1662's asynchronous HDLC framing (flag, escapes, FCS),
+# as pppd hands them to rp-pppoe's `pppoe` client on its standard input:
+# LCP configure and echo requests, PAP, IPCP and IPv6CP requests, a DNS
+# query over IPv4 and an LCP terminate request. This kernel has no PPP
+# driver for pppd itself, so the frames are written here.
+ppp_frames() {
+    python3 - <<'PY'
+import struct, sys, time
+
+def fcs16(data):
+    fcs = 0xFFFF
+    for b in data:
+        fcs ^= b
+        for _ in range(8):
+            fcs = (fcs >> 1) ^ 0x8408 if fcs & 1 else fcs >> 1
+    return fcs ^ 0xFFFF
+
+def frame(proto, payload):
+    body = b"\xff\x03" + struct.pack(">H", proto) + payload
+    body += struct.pack("<H", fcs16(body))
+    out = bytearray(b"\x7e")
+    for b in body:
+        out += bytes([0x7D, b ^ 0x20]) if b in (0x7E, 0x7D) or b < 0x20 else bytes([b])
+    return bytes(out + b"\x7e")
+
+def cp(code, ident, data):
+    return struct.pack(">BBH", code, ident, 4 + len(data)) + data
+
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+query = bytes.fromhex("abcd01000001000000000000") + b"\x03lab\x04test\x00\x00\x01\x00\x01"
+udp = struct.pack(">HHHH", 40000, 53, 8 + len(query), 0) + query
+ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0x4000, 64, 17, 0, bytes([10, 0, 0, 2]), bytes([10, 0, 0, 1]))
+ip = ip[:10] + struct.pack(">H", csum(ip)) + ip[12:]
+frames = [
+    frame(0xC021, cp(1, 1, bytes.fromhex("010405d4" "050612345678" "0304c023"))),
+    frame(0xC021, cp(9, 2, bytes.fromhex("12345678"))),
+    frame(0xC023, cp(1, 3, b"\x03lab\x06secret")),
+    frame(0x8021, cp(1, 4, bytes.fromhex("030600000000" "810600000000"))),
+    frame(0x8057, cp(1, 5, bytes.fromhex("010a0000000000000001"))),
+    frame(0x0021, ip + udp),
+    frame(0xC021, cp(5, 6, b"")),
+]
+for f in frames:
+    sys.stdout.buffer.write(f)
+    sys.stdout.buffer.flush()
+    time.sleep(0.05)
+time.sleep(0.5)
+PY
+}
+
+# rp-pppoe's pppoe-server on wl-veth0 and its `pppoe` client in the
+# namespace: discovery (PADI, PADO, PADR, PADS), the session's PPP frames,
+# and the PADTs that end it. The server's pppd is replaced by a sleeper
+# that keeps the session open (no PPP driver here).
+pppoe_session() {
+    local d=$tmp/pppoe
+    mkdir -p "$d"
+    printf '#!/bin/sh\nsleep 3\n' >"$d/pppd"
+    chmod +x "$d/pppd"
+    timeout 8 pppoe-server -F -q "$d/pppd" -I wl-veth0 -L 10.0.0.1 -R 10.0.0.2 -N 2 -S labisp -C labac \
+        >"$d/server.log" 2>&1 &
+    local server=$!
+    sleep 0.5
+    ppp_frames | ip netns exec wl-lab timeout 5 pppoe -I wl-veth1 -S labisp -T 3 >/dev/null || true
+    sleep 1
+    stop $server
+}
+
+# Rewrites a capture's frames for another link type with a Python
+# expression `f(frame)` that returns the new frame, or None to drop it.
+relink() {
+    local in=$1 out=$2 linktype=$3 expr=$4
+    python3 - "$in" "$out" "$linktype" "$expr" <<'PY'
+import struct, sys
+src, dst, linktype, expr = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+f = eval("lambda frame: " + expr)
+data = open(src, "rb").read()
+magic = data[:4]
+endian = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+out = bytearray(data[:20]) + struct.pack(endian + "I", linktype)
+at = 24
+while at + 16 <= len(data):
+    sec, frac, incl, orig = struct.unpack(endian + "IIII", data[at:at + 16])
+    frame = data[at + 16:at + 16 + incl]
+    at += 16 + incl
+    new = f(frame)
+    if new is not None:
+        out += struct.pack(endian + "IIII", sec, frac, len(new), len(new) + orig - incl) + new
+open(dst, "wb").write(out)
+PY
+    printf '%-28s %3d packets  relinked from %s\n' "$(basename "$out")" "$(tcpdump -r "$out" 2>/dev/null | wc -l)" "$in"
+}
+
+# PPPoE discovery and session frames, then the same PPP frames as the PPP
+# link type carries them (address and control bytes, no PPPoE header) and
+# the pings of icmp.pcap as Cisco HDLC frames.
+pppoe() {
+    veth_up
+    capture pppoe.pcap "-i wl-veth0 ether proto 0x8863 or ether proto 0x8864" pppoe_session
+    veth_down
+    relink "$here/pppoe.pcap" "$here/ppp.pcap" 9 \
+        "b'\xff\x03' + frame[20:20 + int.from_bytes(frame[18:20], 'big')] if frame[12:14] == b'\x88\x64' else None"
+    relink "$here/icmp.pcap" "$here/chdlc.pcap" 104 \
+        "b'\x0f\x00' + frame[12:] if frame[12:14] in (b'\x08\x00', b'\x86\xdd') else None"
+}
+
+# The kernel's netfilter log: an nftables rule in the namespace logs
+# pings to 127.0.0.1 and ::1 and a UDP datagram to port 9 (group 5), which
+# tcpdump reads from nflog:5 there.
+nflog_traffic() {
+    ip netns exec wl-lab ping -c 2 -i 0.2 127.0.0.1
+    ip netns exec wl-lab ping -6 -c 2 -i 0.2 ::1
+    ip netns exec wl-lab python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"hello nflog", ("127.0.0.1", 9))'
+}
+
+nflog() {
+    veth_up
+    ip netns exec wl-lab nft -f - <<'NFT'
+table inet wl_nflog {
+    chain out {
+        type filter hook output priority 0;
+        ip protocol icmp log group 5 prefix "out-icmp";
+        udp dport 9 log group 5 prefix "out-udp";
+    }
+    chain in {
+        type filter hook input priority 0;
+        meta l4proto ipv6-icmp log group 5;
+    }
+}
+NFT
+    capture_ns="ip netns exec wl-lab" capture nflog.pcap "-i nflog:5" nflog_traffic
+    veth_down
+}
+
 openssh() {
     capture ssh.pcap "-i lo tcp port 22" ssh_session
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp tls openssh)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp tls openssh pppoe nflog)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

@@ -14,7 +14,7 @@ use wirelens::stats::Stats;
 use wirelens::store::brief::{BriefStore, Encoder, Plan};
 
 /// Every link type with a dissector, and one without.
-pub const LINK_TYPES: &[u32] = &[1, 0, 12, 14, 101, 108, 113, 228, 229, 276, 147];
+pub const LINK_TYPES: &[u32] = &[1, 0, 12, 14, 101, 108, 113, 228, 229, 276, 147, 9, 50, 51, 104, 239];
 
 /// A pcap file (microsecond, little-endian) of `packets` on `linktype`.
 pub fn pcap<'a>(linktype: u32, packets: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {

@@ -1,11 +1,12 @@
 //! The tables that hand a layer's payload to the next dissector: link types,
 //! EtherTypes, IP protocol numbers. Port tables live with TCP and UDP.
 
-use super::link::{eth, null, raw, sll, sll2, vlan};
+use super::link::{chdlc, eth, nflog, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, igmp, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dhcp, dns, ftp, http, nbns, ntp, smtp, ssdp, ssh, tcp, tls, udp, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, expert, ftp, http, nbns, ntp, ppp, smtp, ssdp, ssh, tcp, tls, udp, Buf, Ctx, DResult};
 use crate::dissect::tcp::stream::{App, AppSlot};
+use crate::field::{FieldDef, FieldType};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
 pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
@@ -18,6 +19,11 @@ pub fn link(cx: &mut Ctx, linktype: u32, b: Buf) {
         linktype::IPV4 => call(cx, b, ipv4::dissect),
         linktype::IPV6 => call(cx, b, ipv6::dissect),
         linktype::LINUX_SLL2 => call(cx, b, sll2::dissect),
+        linktype::PPP | linktype::PPP_HDLC => call(cx, b, ppp::dissect_link),
+        linktype::PPP_ETHER => call(cx, b, ppp::pppoe::dissect_session),
+        linktype::C_HDLC => call(cx, b, chdlc::dissect),
+        linktype::NFLOG => call(cx, b, nflog::dissect),
+        linktype::USER0..=linktype::USER15 => user_link(cx, linktype, b),
         _ => unknown_link(cx, linktype, b),
     }
 }
@@ -28,6 +34,23 @@ fn unknown_link(cx: &mut Ctx, linktype: u32, b: Buf) {
     let r = b.range(0, b.len());
     cx.tree().text(r, format_args!("Data of unsupported link type {} ({})", linktype, link_name(linktype)));
     cx.enter("data", "");
+}
+
+pub static USER_DLT: FieldDef = FieldDef::new("user_dlt", "DLT User", FieldType::Protocol)
+    .desc("A frame of a link type reserved for private use (DLT_USER0 to DLT_USER15)");
+pub static USER_DLT_NOT_HANDLED: FieldDef = FieldDef::new("user_dlt.not_handled", "Formatted text", FieldType::None)
+    .desc("No dissector is configured for this private link type");
+
+/// Frames of the private-use link types, which Wireshark decodes only when
+/// told how: a note, and the bytes as data.
+fn user_link(cx: &mut Ctx, linktype: u32, b: Buf) {
+    cx.enter("user_dlt", "");
+    let msg = format!("User encapsulation not handled: DLT={linktype}, check your Preferences->Protocols->DLT_USER");
+    let id = cx.tree().text(0..0, msg.as_str());
+    cx.tree().reopen(id);
+    expert(cx, &USER_DLT_NOT_HANDLED, &msg, "Warning", "Undecoded");
+    cx.tree().close();
+    data(cx, b)
 }
 
 /// Dissects the payload of an EtherType (Ethernet, VLAN, SLL, …).
@@ -44,6 +67,8 @@ pub fn ethertype_payload(cx: &mut Ctx, ty: u16, b: Buf) {
         ethertype::ARP | ethertype::RARP => call(cx, b, arp::dissect),
         ethertype::VLAN | ethertype::QINQ_OLD => call(cx, b, vlan::dissect_8021q),
         ethertype::QINQ => call(cx, b, vlan::dissect_8021ad),
+        ethertype::PPPOE_DISCOVERY => call(cx, b, ppp::pppoe::dissect_discovery),
+        ethertype::PPPOE_SESSION => call(cx, b, ppp::pppoe::dissect_session),
         _ => {
             // Wireshark names an EtherType it has no dissector for by its number.
             cx.out.cols.protocol = format!("0x{ty:04x}");
@@ -279,7 +304,7 @@ pub static DATA_DATA: crate::field::FieldDef =
     crate::field::FieldDef::new("data.data", "Data", crate::field::FieldType::Bytes);
 pub static DATA_LEN: crate::field::FieldDef =
     crate::field::FieldDef::new("data.len", "Length", crate::field::FieldType::U32);
-pub static DATA_FIELDS: &[crate::field::Field] = &[&DATA, &DATA_DATA, &DATA_LEN];
+pub static DATA_FIELDS: &[crate::field::Field] = &[&DATA, &DATA_DATA, &DATA_LEN, &USER_DLT, &USER_DLT_NOT_HANDLED];
 
 /// Bytes no dissector claims, shown as Wireshark's `Data (N bytes)`.
 pub fn data(cx: &mut Ctx, b: Buf) {
@@ -308,9 +333,19 @@ pub fn link_name(linktype: u32) -> &'static str {
         228 => "Raw IPv4",
         229 => "Raw IPv6",
         276 => "Linux cooked-mode capture v2",
+        9 | 50 => "PPP",
+        51 => "PPP-over-Ethernet session",
+        104 => "Cisco HDLC",
+        239 => "NFLOG",
+        147..=162 => USER_NAMES[(linktype - 147) as usize],
         _ => "Unknown",
     }
 }
+
+const USER_NAMES: [&str; 16] = [
+    "USER 0", "USER 1", "USER 2", "USER 3", "USER 4", "USER 5", "USER 6", "USER 7", "USER 8", "USER 9", "USER 10",
+    "USER 11", "USER 12", "USER 13", "USER 14", "USER 15",
+];
 
 /// Wireshark's WTAP_ENCAP number for a link type (`frame.encap_type`).
 pub fn wtap_encap(linktype: u32) -> i32 {
@@ -323,6 +358,12 @@ pub fn wtap_encap(linktype: u32) -> i32 {
         228 => 129,
         229 => 130,
         276 => 210,
+        9 | 50 => 4,
+        51 => 139,
+        104 => 28,
+        239 => 141,
+        // WTAP_ENCAP_USER0 to USER15 follow each other.
+        147..=162 => 45 + (linktype as i32 - 147),
         _ => -1,
     }
 }

@@ -21,6 +21,7 @@ pub mod nbns;
 pub mod net;
 pub mod ntp;
 pub mod numbers;
+pub mod ppp;
 pub mod session;
 pub mod smtp;
 pub mod ssdp;
@@ -58,6 +59,13 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     link::vlan::FIELDS,
     net::arp::FIELDS,
     link::llc::FIELDS,
+    link::chdlc::FIELDS,
+    link::nflog::FIELDS,
+    ppp::FIELDS,
+    ppp::cp::FIELDS,
+    &ppp::cp::ACCM_FIELDS,
+    ppp::auth::FIELDS,
+    ppp::pppoe::FIELDS,
     net::ipv4::FIELDS,
     net::ipv6::FIELDS,
     net::icmp::FIELDS,
@@ -478,7 +486,10 @@ pub static TRUNCATED: FieldDef = FieldDef::new(
 )
 .desc("The packet was cut short by the snap length");
 pub static EXPERT: FieldDef = FieldDef::new("_ws.expert", "Expert Info", FieldType::None);
-pub static MALFORMED_FIELDS: &[Field] = &[&MALFORMED, &TRUNCATED, &EXPERT];
+pub static MALFORMED_EXPERT: FieldDef =
+    FieldDef::new("_ws.malformed.expert", "Malformed Packet (Exception occurred)", FieldType::None)
+        .desc("The expert note that a dissector ran out of bytes its headers promised");
+pub static MALFORMED_FIELDS: &[Field] = &[&MALFORMED, &TRUNCATED, &EXPERT, &MALFORMED_EXPERT];
 
 /// An expert item as tshark -V shows it: the summary line, then the
 /// message (filterable by the expert's own field), severity and group.
@@ -584,8 +595,11 @@ pub fn note_error(cx: &mut Ctx, err: DissectError) {
         }
         DissectError::Malformed => {
             cx.out.malformed = true;
-            let id = cx.out.tree.add(&MALFORMED, end..end, crate::field::Value::None);
-            cx.out.tree.set_text(id, format_args!("[Malformed Packet: {layer}]"));
+            let t = &mut cx.out.tree;
+            let id = t.open(&MALFORMED, end..end, crate::field::Value::None);
+            t.set_text(id, format_args!("[Malformed Packet: {layer}]"));
+            expert_in(t, &MALFORMED_EXPERT, "Malformed Packet (Exception occurred)", "Error", "Malformed");
+            t.close();
             cx.out.cols.info.push_str("[Malformed Packet]");
         }
     }

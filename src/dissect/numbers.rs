@@ -20,6 +20,18 @@ pub mod linktype {
     pub const IPV6: u32 = 229;
     /// Linux cooked capture v2.
     pub const LINUX_SLL2: u32 = 276;
+    /// PPP, with or without the HDLC-like address and control bytes.
+    pub const PPP: u32 = 9;
+    /// PPP in HDLC-like framing (RFC 1662).
+    pub const PPP_HDLC: u32 = 50;
+    /// PPPoE session frames without their Ethernet header.
+    pub const PPP_ETHER: u32 = 51;
+    pub const C_HDLC: u32 = 104;
+    /// Linux netfilter log messages (`tcpdump -i nflog:N`).
+    pub const NFLOG: u32 = 239;
+    /// The link types reserved for private use (DLT_USER0 to DLT_USER15).
+    pub const USER0: u32 = 147;
+    pub const USER15: u32 = 162;
 }
 
 /// EtherTypes (IEEE 802 numbers; values up to 1500 are 802.3 lengths).
@@ -32,6 +44,8 @@ pub mod ethertype {
     pub const VLAN: u16 = 0x8100;
     pub const IPV6: u16 = 0x86dd;
     pub const QINQ: u16 = 0x88a8;
+    pub const PPPOE_DISCOVERY: u16 = 0x8863;
+    pub const PPPOE_SESSION: u16 = 0x8864;
     /// The pre-standard QinQ tag some switches still send.
     pub const QINQ_OLD: u16 = 0x9100;
 }

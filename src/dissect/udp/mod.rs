@@ -20,6 +20,8 @@ pub static LENGTH: FieldDef = FieldDef::new("udp.length", "Length", FieldType::U
 pub static CHECKSUM: FieldDef =
     FieldDef::new("udp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
 pub static LENGTH_BAD: FieldDef = FieldDef::new("udp.length.bad", "Bad length value", FieldType::None);
+pub static CHECKSUM_ZERO: FieldDef = FieldDef::new("udp.checksum.zero", "Illegal checksum value (0)", FieldType::None)
+    .desc("A zero checksum over IPv6, where UDP must always carry one (RFC 8200 section 8.1)");
 pub static CHECKSUM_STATUS: FieldDef =
     FieldDef::new("udp.checksum.status", "Checksum Status", FieldType::U8).strings(CHECKSUM_STATUSES);
 pub static STREAM: FieldDef = FieldDef::new("udp.stream", "Stream index", FieldType::U32).brief().capture_wide();
@@ -30,12 +32,12 @@ pub static TIME_DELTA: FieldDef =
 pub static PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes);
 
 pub static FIELDS: &[Field] = &[
-    &UDP, &SRCPORT, &DSTPORT, &PORT, &LENGTH, &LENGTH_BAD, &CHECKSUM, &CHECKSUM_STATUS, &STREAM, &TIME_RELATIVE, &TIME_DELTA,
+    &UDP, &SRCPORT, &DSTPORT, &PORT, &LENGTH, &LENGTH_BAD, &CHECKSUM, &CHECKSUM_ZERO, &CHECKSUM_STATUS, &STREAM, &TIME_RELATIVE, &TIME_DELTA,
     &PAYLOAD,
 ];
 
 /// Wireshark's checksum statuses; UDP's is never verified here.
-static CHECKSUM_STATUSES: &[(u64, &str)] = &[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present")];
+static CHECKSUM_STATUSES: &[(u64, &str)] = &[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present"), (4, "Illegal")];
 
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("udp", "UDP");
@@ -68,23 +70,35 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         cx.uint(&LENGTH, &b, 4)?;
     }
     let ck = b.u16(6)?;
-    // Over IPv4 a zero checksum means the sender computed none.
+    // Over IPv4 a zero checksum means the sender computed none; over IPv6,
+    // where the checksum is mandatory, it is illegal.
+    let zero_v6 = ck == 0 && matches!(cx.net, Some((IpAddr::V6(_), _)));
     let absent = ck == 0 && matches!(cx.net, Some((IpAddr::V4(_), _)));
-    let (note, status, name) =
-        if absent { ("zero-value ignored", 3, "Not present") } else { ("unverified", 2, "Unverified") };
+    let (note, status, name) = match (absent, zero_v6) {
+        (true, _) => ("zero-value ignored", 3, "Not present"),
+        (_, true) => ("zero-value illegal", 4, "Illegal"),
+        _ => ("unverified", 2, "Unverified"),
+    };
     let t = cx.tree();
-    // An absent checksum's status is shown under it, as in Wireshark.
-    let id = match absent {
+    // A zero checksum's status is shown under it, as in Wireshark.
+    let id = match absent || zero_v6 {
         true => t.open(&CHECKSUM, b.range(6, 2), Value::UInt(0)),
         false => t.add(&CHECKSUM, b.range(6, 2), Value::UInt(ck as u64)),
     };
     t.set_text(id, format_args!("Checksum: 0x{ck:04x} [{note}]"));
+    if zero_v6 {
+        crate::dissect::expert(cx, &CHECKSUM_ZERO, "Illegal checksum value (0)", "Error", "Checksum");
+    }
+    let t = cx.tree();
     let s = t.generated(&CHECKSUM_STATUS, b.range(6, 2), Value::UInt(status));
     t.set_text(s, format_args!("[Checksum Status: {name}]"));
-    if absent {
+    if absent || zero_v6 {
         t.close();
     }
     let _ = write!(cx.out.cols.info, " Len={}", len.saturating_sub(8));
+    if zero_v6 {
+        cx.out.cols.info.push_str(" [ILLEGAL CHECKSUM (0)]");
+    }
     if bogus {
         len = ip_payload;
     }
