@@ -513,7 +513,8 @@ impl App {
             return;
         }
         let frame = self.view.packet(self.list.sel).map(|p| p as u32 + 1).unwrap_or(0);
-        self.session_view = SessionView::open(kind, frame, &self.packets, &self.tx);
+        let shown = self.applied.as_ref().map(|a| a.text.as_str());
+        self.session_view = SessionView::open(kind, frame, shown, &self.packets, &self.tx);
         if let Some(f) = self.session_view.as_ref().and_then(SessionView::filter) {
             self.filter.set(&f);
             self.apply_filter();

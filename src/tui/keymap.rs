@@ -232,8 +232,18 @@ pub const KEYS: &[Row] = &[
     },
     Row {
         keys: "L",
-        help: "TCP ladder diagram of the connection (moving selects the arrow's packet)",
+        help: "ladder of the TCP connection, UDP flow (RTT, lost pings) or ICMP echo (moving selects)",
         binds: &[Bind(&[Main], Char('L'), Any, C::Open(ViewKind::Ladder))],
+    },
+    Row {
+        keys: "W",
+        help: "flow graph: the displayed packets as arrows between their ends over time",
+        binds: &[Bind(&[Main], Char('W'), Any, C::Open(ViewKind::FlowGraph))],
+    },
+    Row {
+        keys: "I",
+        help: "I/O graph: packets/s (b: bytes/s) of all and up to 3 filters (1 2 3), + - interval",
+        binds: &[Bind(&[Main], Char('I'), Any, C::Open(ViewKind::IoGraph))],
     },
     Row {
         keys: "T",
