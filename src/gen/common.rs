@@ -150,9 +150,13 @@ impl Log {
         (Log(Arc::new(Mutex::new(Box::new(Shared(buf.clone()))))), buf)
     }
     pub fn line(&self, text: impl AsRef<str>) {
+        // One write for the line and its newline: `writeln!` writes them
+        // apart, and unbuffered stderr lets another writer's line in
+        // between (the headless lab's packets, on the same terminal).
+        let line = format!("{}\n", text.as_ref());
         if let Ok(mut w) = self.0.lock() {
             // A closed stdout (piped into `head`) must not kill a server.
-            let _ = writeln!(w, "{}", text.as_ref());
+            let _ = w.write_all(line.as_bytes());
             let _ = w.flush();
         }
     }

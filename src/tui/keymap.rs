@@ -51,6 +51,8 @@ pub enum Command {
     Back,
     Generators,
     Pause,
+    /// Show or hide a lab's questions.
+    Checklist,
     Open(ViewKind),
     // Moving in a pane.
     Down,
@@ -215,6 +217,11 @@ pub const KEYS: &[Row] = &[
         binds: &[Bind(&[Main], Char('R'), Any, C::Generators)],
     },
     Row {
+        keys: "K",
+        help: "show / hide a lab's questions (they tick as you find the answers)",
+        binds: &[Bind(&[Main], Char('K'), Any, C::Checklist)],
+    },
+    Row {
         keys: "t",
         help: "cycle the time format: relative, absolute, delta displayed, epoch",
         binds: &[Bind(&[Main], Char('t'), Any, C::TimeFormat)],
@@ -232,17 +239,17 @@ pub const KEYS: &[Row] = &[
     },
     Row {
         keys: "L",
-        help: "ladder of the TCP connection, UDP flow (RTT, lost pings) or ICMP echo (moving selects)",
+        help: "ladder: TCP connection, UDP flow or ICMP echo (RTT, lost pings); moving selects",
         binds: &[Bind(&[Main], Char('L'), Any, C::Open(ViewKind::Ladder))],
     },
     Row {
         keys: "W",
-        help: "flow graph: the displayed packets as arrows between their ends over time",
+        help: "flow graph: the displayed packets as arrows between their ends",
         binds: &[Bind(&[Main], Char('W'), Any, C::Open(ViewKind::FlowGraph))],
     },
     Row {
         keys: "I",
-        help: "I/O graph: packets/s (b: bytes/s) of all and up to 3 filters (1 2 3), + - interval",
+        help: "I/O graph: packets/s (b: bytes/s), filter lines 1 2 3, + - interval",
         binds: &[Bind(&[Main], Char('I'), Any, C::Open(ViewKind::IoGraph))],
     },
     Row {

@@ -200,7 +200,7 @@ mod tests {
         assert!(text[2].contains("│ Standard query 0x295a ─>│"), "{text:#?}");
         assert!(text[3].contains("│< Standard query respons─│"), "{text:#?}");
         // Each later query starts from a new port: a new column, off the right edge after three.
-        assert_eq!(v.ends.len(), v.items.len() - 1);
+        assert_eq!((v.items.len(), v.ends.len()), (11, 11));
         let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
         assert_eq!(v.handle_key(key(KeyCode::Char('j')), 5), Action::Select(2));
         assert_eq!(v.handle_key(key(KeyCode::Enter), 5), Action::Select(2));

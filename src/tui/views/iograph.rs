@@ -189,17 +189,14 @@ impl IoGraphView {
                 put(buf, legend, 0, 0, &format!("{label} {name} ({} packets)", self.lines[0].as_ref().map_or(0, |l| l.points.len())), style);
             }
         }
-        match &self.editing {
-            Some((slot, input)) => {
-                put(buf, legend, 0, 2, &format!("filter {slot}: {}▏", input.text), Style::new().fg(Color::Yellow));
-            }
-            None => {
-                if let Some(n) = &self.note {
-                    put(buf, legend, 0, 2, n, Style::new().fg(Color::Red));
-                }
-            }
+        if let Some((slot, input)) = &self.editing {
+            let prompt = format!("filter {slot}: {}▏ (Enter draws it, empty removes the line, Esc cancels)", input.text);
+            put(buf, legend, 0, 2, &prompt, Style::new().fg(Color::Yellow));
         }
-        footer(buf, legend, "1 2 3: set a filter line · b: packets/bytes · + -: interval · Esc: close");
+        match &self.note {
+            Some(n) => put(buf, legend, 0, legend.height.saturating_sub(1), n, Style::new().fg(Color::Red)),
+            None => footer(buf, legend, "1 2 3: set a filter line · b: packets/bytes · + -: interval · Esc: close"),
+        }
         let series = match self.series() {
             Ok(s) => s,
             Err(note) => {
@@ -252,5 +249,68 @@ impl IoGraphView {
             _ => {}
         }
         Action::None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::testutil::{load, rows, settle};
+    use crossterm::event::KeyModifiers;
+
+    fn draw(v: &IoGraphView) -> Vec<String> {
+        let area = Rect::new(0, 0, 100, 24);
+        let mut buf = Buffer::empty(area);
+        v.render(area, &mut buf);
+        rows(&buf)
+    }
+
+    /// Each line's (seconds, rate) points.
+    fn points(v: &IoGraphView) -> Vec<Vec<(f64, f64)>> {
+        v.series().map(|s| s.into_iter().map(|(_, p)| p).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_pinger_per_second_for_the_capture_and_for_a_filter_typed_in_the_view() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/ping.pcap");
+        let Some(packets) = load(&path) else {
+            eprintln!("sample capture missing: skipped");
+            return;
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut v = IoGraphView::start(&packets, None, &tx);
+        settle(&mut v, &rx, IoGraphView::progress, IoGraphView::done);
+        // A ping a second: frames 1-3 in the first second, 4-10, 11-15, 16-17.
+        assert_eq!(points(&v), [vec![(0.0, 3.0), (1.0, 7.0), (2.0, 5.0), (3.0, 2.0)]]);
+        let text = draw(&v);
+        assert!(text[0].contains("I/O graph: packets/s, interval 1 s"), "{text:#?}");
+        assert!(text.iter().any(|r| r.contains("all: frame (17 packets)")), "{text:#?}");
+        assert!(text.iter().any(|r| r.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c))), "no line drawn: {text:#?}");
+        // Line 1: the server's replies, typed in the view.
+        let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        v.handle_key(key(KeyCode::Char('1')), 10);
+        for c in "udp.srcport == 12000".chars() {
+            v.handle_key(key(KeyCode::Char(c)), 10);
+        }
+        assert!(draw(&v).iter().any(|r| r.contains("filter 1: udp.srcport == 12000")));
+        v.handle_key(key(KeyCode::Enter), 10);
+        settle(&mut v, &rx, IoGraphView::progress, IoGraphView::done);
+        assert_eq!(points(&v)[1], [(0.0, 1.0), (1.0, 3.0), (2.0, 2.0), (3.0, 1.0)]);
+        assert!(draw(&v).iter().any(|r| r.contains("1: udp.srcport == 12000")));
+        // Bytes per second, then a 10 s interval: one bucket of all 17 packets (66 bytes, 67 the last two).
+        v.handle_key(key(KeyCode::Char('b')), 10);
+        v.handle_key(key(KeyCode::Char('+')), 10);
+        assert_eq!(points(&v)[0], [(0.0, (15 * 66 + 2 * 67) as f64 / 10.0)]);
+        assert!(draw(&v)[0].contains("I/O graph: bytes/s, interval 10 s"));
+        // A filter that does not compile stays in the prompt with its error.
+        v.handle_key(key(KeyCode::Char('2')), 10);
+        for c in "udp.nosuch".chars() {
+            v.handle_key(key(KeyCode::Char(c)), 10);
+        }
+        v.handle_key(key(KeyCode::Enter), 10);
+        assert!(v.editing.is_some() && v.note.as_deref().is_some_and(|n| n.starts_with("invalid filter")));
+        v.handle_key(key(KeyCode::Esc), 10);
+        assert!(v.editing.is_none() && v.lines[2].is_none());
+        assert_eq!(v.handle_key(key(KeyCode::Esc), 10), Action::Close);
     }
 }

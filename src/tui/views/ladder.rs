@@ -90,7 +90,7 @@ impl LadderView {
                 if let Found::Flows(items) = p.found {
                     for it in items {
                         let (client, _) = ends.get_or_insert_with(|| (it.src.clone(), it.dst.clone()));
-                        let from_client = it.src == *client;
+                        let from_client = it.from_client(client);
                         x.push(it.frame, it.rel, from_client, it.info);
                     }
                 }

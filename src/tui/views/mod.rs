@@ -266,6 +266,19 @@ mod tests {
         assert!(s.contains("TCP ladder") && s.contains("SYN Seq=0 Len=0"), "{s}");
         press(&mut app, KeyCode::Esc);
         assert!(app.session_view.is_none());
+        // The flow graph: the six packets between their ends.
+        press(&mut app, KeyCode::Char('W'));
+        settle(&mut app);
+        let s = screen(&app);
+        assert!(s.contains("Flow graph: 6 packets, 4 ends") && s.contains("GET / HTTP/1.1"), "{s}");
+        press(&mut app, KeyCode::Char('W'));
+        assert!(app.session_view.is_none());
+        press(&mut app, KeyCode::Char('I'));
+        settle(&mut app);
+        let s = screen(&app);
+        assert!(s.contains("I/O graph: packets/s, interval 1 s") && s.contains("all: frame (6 packets)"), "{s}");
+        press(&mut app, KeyCode::Esc);
+        assert!(app.session_view.is_none());
         press(&mut app, KeyCode::Char('C'));
         settle(&mut app);
         assert!(screen(&app).contains("Conversations [TCP 1]"));

@@ -18,7 +18,7 @@ use crate::tui::workers::session::{relative_time, Found, Job, ViewProgress};
 use crate::tui::workers::walk;
 
 /// Which conversation a packet belongs to, for the ladder of one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Conv {
     /// A UDP flow by `udp.stream`, or by its two ends (sorted) without one.
     UdpStream(u32),
@@ -50,6 +50,9 @@ pub struct FlowItem {
     pub src: String,
     pub dst: String,
     pub conv: Option<Conv>,
+    /// An echo request (true) or reply (false): on loopback both come
+    /// from 127.0.0.1, so the type tells the sides apart.
+    pub request: Option<bool>,
     pub protocol: String,
     /// The Info column; for a UDP datagram no dissector reads, its
     /// printable payload (the pinger's "Ping 3 …").
@@ -81,6 +84,14 @@ impl Default for FlowFields {
     }
 }
 
+impl FlowItem {
+    /// Whether the item comes from the side of its conversation whose end
+    /// is `client` (the first sender).
+    pub fn from_client(&self, client: &str) -> bool {
+        self.request.unwrap_or(self.src == client)
+    }
+}
+
 /// Up to 48 characters of a payload, non-printable bytes as dots.
 fn printable(payload: &[u8]) -> String {
     payload.iter().take(48).map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect()
@@ -95,6 +106,7 @@ impl FlowFields {
             src: d.cols.src.clone(),
             dst: d.cols.dst.clone(),
             conv: None,
+            request: None,
             protocol: d.cols.protocol.clone(),
             info: d.cols.info.clone(),
         };
@@ -110,14 +122,15 @@ impl FlowFields {
                 let payload = t.payload.map(|id| d.node_bytes(bytes, id)).unwrap_or_default();
                 item.info = format!("{} Len={}", printable(payload), payload.len());
             }
-        } else {
-            item.conv = self.echo(d);
+        } else if let Some((conv, request)) = self.echo(d) {
+            (item.conv, item.request) = (Some(conv), Some(request));
         }
         item
     }
 
-    /// The echo exchange of an ICMP or ICMPv6 echo request or reply.
-    fn echo(&self, d: &Dissection) -> Option<Conv> {
+    /// The echo exchange of an ICMP or ICMPv6 echo request or reply, and
+    /// whether it is the request.
+    fn echo(&self, d: &Dissection) -> Option<(Conv, bool)> {
         let value = |f, from| first_from(d, f, from).and_then(|i| Some((i, d.tree.nodes[i].value.as_u64()?)));
         self.icmp.iter().find_map(|&(ty, ident, echo)| {
             let (i, t) = value(ty, 0)?;
@@ -126,7 +139,7 @@ impl FlowFields {
             }
             let (_, id) = value(ident, i)?;
             let (a, b) = self.nets.iter().find_map(|n| n.pairs(d).pop())?;
-            Some(Conv::Echo(if a <= b { [a, b] } else { [b, a] }, id as u16))
+            Some((Conv::Echo(if a <= b { [a, b] } else { [b, a] }, id as u16), t == echo[0]))
         })
     }
 }
