@@ -121,6 +121,16 @@ fn reversed(line: &str) -> String {
     out
 }
 
+/// Live capture needs root; without it a test skips with a note.
+fn can_capture() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        eprintln!("skipping: live capture needs root");
+    }
+    root
+}
+
 fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name)
 }
@@ -220,9 +230,7 @@ fn filter_a_lab_capture_and_follow_bytes_to_fields() {
 
 #[test]
 fn web_lab_opens_with_its_hint_and_pairs_its_transactions() {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipping: live capture needs root");
+    if !can_capture() {
         return;
     }
     let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
@@ -245,9 +253,7 @@ fn web_lab_opens_with_its_hint_and_pairs_its_transactions() {
 
 #[test]
 fn a_generator_started_from_the_menu_shows_up_in_the_live_list() {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipping: live capture needs root");
+    if !can_capture() {
         return;
     }
     // The menu runs a lab on its usual port (UDP uppercase: 12000).
@@ -347,9 +353,7 @@ fn the_follow_view_grows_with_live_traffic() {
 
 #[test]
 fn with_no_file_and_no_interface_a_picker_starts_a_live_capture() {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipping: live capture needs root");
+    if !can_capture() {
         return;
     }
     // The picked capture is written to the -w file, as `-i lo -w` would.
@@ -458,9 +462,7 @@ fn the_io_graph_opens_on_i_and_takes_a_filter_line() {
 
 #[test]
 fn the_ping_lab_checklist_ticks_what_the_student_finds() {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipping: live capture needs root");
+    if !can_capture() {
         return;
     }
     let port = UdpSocket::bind("127.0.0.1:0").and_then(|u| u.local_addr()).expect("free port").port();

@@ -121,15 +121,11 @@ fn unanswered(packets: &Packets, filter: &Filter) -> Vec<u32> {
 mod tests {
     use super::*;
     use crate::gen::lab::Kind;
-    use crate::tui::testutil::{dissect, load, rows};
+    use crate::tui::testutil::{dissect, rows, sample};
 
     #[test]
     fn the_ping_lab_ticks_a_selected_reply_and_the_lost_pings_displayed() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/ping.pcap");
-        let Some(packets) = load(&path) else {
-            eprintln!("sample capture missing: skipped");
-            return;
-        };
+        let Some(packets) = sample("ping.pcap") else { return };
         let lab = Kind::Ping.prepare(None, &[]).expect("ping lab");
         let mut c = Checklist::new(&lab.questions);
         assert_eq!(c.score(), (0, 2));

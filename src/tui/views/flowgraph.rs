@@ -26,6 +26,9 @@ use super::{footer, move_cursor, put, scroll_to};
 const COL_W: usize = 26;
 /// Frame number and time before the first column.
 const GUTTER: usize = 18;
+/// Packets drawn at most: each keeps its ends and Info in memory, and a
+/// graph of more is read by filtering first.
+const MAX_ITEMS: usize = 200_000;
 
 pub struct FlowGraphView {
     /// The display filter the packets were chosen by, if any.
@@ -59,6 +62,11 @@ impl FlowGraphView {
         }
         let Found::Flows(items) = p.found else { return };
         for it in items {
+            if self.items.len() >= MAX_ITEMS {
+                // Enough: the worker stops.
+                self.job.cancel_flag().store(true, std::sync::atomic::Ordering::Relaxed);
+                break;
+            }
             for end in [&it.src, &it.dst] {
                 if !self.ends.contains(end) {
                     self.ends.push(end.clone());
@@ -69,7 +77,11 @@ impl FlowGraphView {
     }
 
     pub fn done(&self) -> bool {
-        self.job.done
+        self.job.done || self.full()
+    }
+
+    fn full(&self) -> bool {
+        self.items.len() >= MAX_ITEMS
     }
 
     fn column(&self, end: &str) -> Option<usize> {
@@ -96,7 +108,8 @@ impl FlowGraphView {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         let which = self.filter.as_deref().map(|f| format!(" · {f}")).unwrap_or_default();
-        let title = format!(" Flow graph: {} packets, {} ends{which}{} ", self.items.len(), self.ends.len(), self.job.status());
+        let status = if self.full() { format!(" · the first {MAX_ITEMS}: filter to see others") } else { self.job.status() };
+        let title = format!(" Flow graph: {} packets, {} ends{which}{status} ", self.items.len(), self.ends.len());
         let block = Block::new().borders(Borders::ALL).title(title);
         let inner = block.inner(area);
         block.render(area, buf);
@@ -172,16 +185,12 @@ impl FlowGraphView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::testutil::{load, rows, settle};
+    use crate::tui::testutil::{rows, sample, settle};
     use crossterm::event::KeyModifiers;
 
     #[test]
     fn a_dns_lab_reads_as_arrows_between_the_resolver_ports_and_the_server() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/dns-udp.pcap");
-        let Some(packets) = load(&path) else {
-            eprintln!("sample capture missing: skipped");
-            return;
-        };
+        let Some(packets) = sample("dns-udp.pcap") else { return };
         let (tx, rx) = std::sync::mpsc::channel();
         let filter = Filter::compile("dns.flags.response == 0 || frame.number <= 2").ok().map(|f| ("dns".to_string(), Arc::new(f)));
         let mut v = FlowGraphView::start(&packets, filter, &tx);

@@ -255,7 +255,7 @@ impl IoGraphView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::testutil::{load, rows, settle};
+    use crate::tui::testutil::{rows, sample, settle};
     use crossterm::event::KeyModifiers;
 
     fn draw(v: &IoGraphView) -> Vec<String> {
@@ -272,11 +272,7 @@ mod tests {
 
     #[test]
     fn the_pinger_per_second_for_the_capture_and_for_a_filter_typed_in_the_view() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/ping.pcap");
-        let Some(packets) = load(&path) else {
-            eprintln!("sample capture missing: skipped");
-            return;
-        };
+        let Some(packets) = sample("ping.pcap") else { return };
         let (tx, rx) = std::sync::mpsc::channel();
         let mut v = IoGraphView::start(&packets, None, &tx);
         settle(&mut v, &rx, IoGraphView::progress, IoGraphView::done);
@@ -312,5 +308,40 @@ mod tests {
         v.handle_key(key(KeyCode::Esc), 10);
         assert!(v.editing.is_none() && v.lines[2].is_none());
         assert_eq!(v.handle_key(key(KeyCode::Esc), 10), Action::Close);
+    }
+
+    #[test]
+    fn a_live_capture_s_graph_grows_as_packets_arrive() {
+        use crate::capture::{Interface, LiveEvent, Record, StoreSource};
+        use crate::field::Timestamp;
+        let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
+        let (ev_tx, ev_rx) = std::sync::mpsc::channel();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: None };
+        crate::tui::workers::loader::spawn_live(ev_rx, iface, packets.clone(), tx.clone());
+        let send = |secs: i64| {
+            let data = crate::tui::testutil::udp_frame(b"ping");
+            let len = data.len() as u32;
+            let record = Record { caplen: len, origlen: len, ts: Timestamp { secs, nanos: 0 }, ..Default::default() };
+            let _ = ev_tx.send(LiveEvent::Packet { record, linktype: 1, data, comments: Vec::new() });
+        };
+        let mut v = IoGraphView::start(&packets, Some("udp.dstport == 12000"), &tx);
+        // Waits until the graph's lines are `want`, taking in what comes.
+        let wait = |v: &mut IoGraphView, want: &[Vec<(f64, f64)>]| {
+            while points(v) != want {
+                match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+                    Ok(Event::View(p)) => v.progress(p),
+                    Ok(_) => {}
+                    Err(e) => panic!("graph stuck at {:?}: {e}", points(v)),
+                }
+            }
+        };
+        send(10);
+        wait(&mut v, &[vec![(0.0, 1.0)], vec![(0.0, 1.0)]]);
+        send(10);
+        send(12);
+        let two_seconds = vec![(0.0, 2.0), (1.0, 0.0), (2.0, 1.0)];
+        wait(&mut v, &[two_seconds.clone(), two_seconds]);
+        assert!(!v.done(), "a running capture is never all read");
     }
 }

@@ -295,16 +295,12 @@ impl LadderView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::testutil::{load, rows, settle};
+    use crate::tui::testutil::{rows, sample, settle};
     use crossterm::event::KeyModifiers;
 
     #[test]
     fn tcp_upper_lab_reads_as_a_ladder() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/tcp-upper.pcap");
-        let Some(packets) = load(&path) else {
-            eprintln!("sample capture missing: skipped");
-            return;
-        };
+        let Some(packets) = sample("tcp-upper.pcap") else { return };
         let (tx, rx) = std::sync::mpsc::channel();
         let mut v = LadderView::start(4, &packets, &tx);
         settle(&mut v, &rx, LadderView::progress, LadderView::done);
@@ -413,11 +409,7 @@ mod tests {
 
     /// The view on a sample capture, settled, drawn `w`×`h`.
     fn drawn(name: &str, frame: u32, w: u16, h: u16) -> Option<(LadderView, Vec<String>)> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name);
-        let Some(packets) = load(&path) else {
-            eprintln!("sample capture missing: skipped");
-            return None;
-        };
+        let packets = sample(name)?;
         let (tx, rx) = std::sync::mpsc::channel();
         let mut v = LadderView::start(frame, &packets, &tx);
         settle(&mut v, &rx, LadderView::progress, LadderView::done);
