@@ -33,6 +33,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     eprintln!("lab {}: capturing on lo ({}), display filter {display}", lab.name, lab.capture_filter);
     if args.headless {
         eprintln!("Look for: {}", lab.hint);
+        // The inspector ticks these; here they are a reminder of what to find.
+        for q in &lab.questions {
+            eprintln!("[ ] {} (answered by: {})", q.text, q.filter);
+        }
         headless_lab(&opts, lab.gen, &filter)
     } else {
         inspector_lab(&opts, lab)
@@ -44,7 +48,10 @@ fn headless_lab(opts: &LiveOptions, gen: Gen, filter: &Filter) -> anyhow::Result
     let (cap, rx) = LiveCapture::start(opts)?;
     let done = Arc::new(AtomicBool::new(false));
     let flag = done.clone();
-    // The generator's own output would mix with the packets: it goes to stderr.
+    // The generator's own output would mix with the packets: it goes to
+    // stderr, a whole line per write (`Log::line`), and the packets leave
+    // stdout whole lines at a time, so on one terminal the two interleave
+    // by lines, never within one.
     let worker = thread::spawn(move || {
         let result = crate::gen::run_with(&gen, &Log::stderr());
         // Let the last packets (the final ACK) reach the capture.
@@ -54,7 +61,7 @@ fn headless_lab(opts: &LiveOptions, gen: Gen, filter: &Filter) -> anyhow::Result
     });
     let printer = Printer::new(&Format::Summary, false, false, Some(filter), false);
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::LineWriter::with_capacity(1 << 16, stdout.lock());
     let end = headless::run_live(cap, rx, Some(printer), &done, false, &mut out)?;
     out.flush()?;
     let generated = worker.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
@@ -69,11 +76,11 @@ fn headless_lab(opts: &LiveOptions, gen: Gen, filter: &Filter) -> anyhow::Result
 /// runs the generator behind it, so the packets appear while the user
 /// watches; quitting stops the generator.
 fn inspector_lab(opts: &LiveOptions, lab: Prepared) -> anyhow::Result<()> {
-    let (display, hint) = (lab.display_filter.clone(), lab.hint);
+    let (display, hint, questions) = (lab.display_filter.clone(), lab.hint, lab.questions.clone());
     // The inspector starts its capture before it draws: give it that moment.
     // The terminal belongs to the inspector: the generator's lines are not shown.
     let worker = lab.spawn_quiet(Duration::from_millis(500));
-    let shown = crate::tui::run_lab(opts, &display, hint);
+    let shown = crate::tui::run_lab(opts, &display, hint, &questions);
     common::interrupt();
     let generated = worker.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
     shown?;

@@ -110,3 +110,33 @@ fn smtp_lab_runs_the_dialogue_in_order() {
     let replies: Vec<&str> = log.lines().filter_map(|l| l.strip_prefix("S: ")).filter_map(|r| r.get(..4)).collect();
     assert_eq!(replies, ["220 ", "250-", "250-", "250-", "250 ", "250 ", "250 ", "354 ", "250 ", "221 "], "{log}");
 }
+
+#[test]
+fn ping_lab_log_and_packets_share_a_terminal_by_whole_lines() {
+    if !can_capture() {
+        return;
+    }
+    // Both streams into one pipe, as on a terminal: each line is either the
+    // generator's or a packet's, never a mix of the two.
+    let port = free_port().to_string();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{}' lab ping --headless --port {port} -- --count 6 --seed 7 --loss 0.3 --timeout 0.3 2>&1", common::bin()))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run lab");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let packet = |l: &str| l.trim_start().split_whitespace().next().is_some_and(|n| n.parse::<u32>().is_ok()) && l.contains(" UDP ");
+    let packets: Vec<&str> = text.lines().filter(|l| packet(l)).collect();
+    let mut d = Dropper::new(7, 0.3);
+    let lost = (0..6).filter(|_| d.drop_next()).count();
+    assert_eq!(packets.len(), 6 + (6 - lost), "6 pings and a reply to each kept one: {text}");
+    for l in text.lines() {
+        if l.contains(" UDP ") {
+            assert!(packet(l) && !l.contains("Ping ") && !l.contains("timed out"), "a packet line with the log in it: {l:?}\n{text}");
+        }
+    }
+    assert_eq!(text.matches("Request timed out").count(), lost, "{text}");
+    assert!(text.contains("[ ] which pings were lost? display exactly them"), "the questions are listed: {text}");
+}

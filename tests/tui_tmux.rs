@@ -121,6 +121,16 @@ fn reversed(line: &str) -> String {
     out
 }
 
+/// Live capture needs root; without it a test skips with a note.
+fn can_capture() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        eprintln!("skipping: live capture needs root");
+    }
+    root
+}
+
 fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name)
 }
@@ -220,9 +230,7 @@ fn filter_a_lab_capture_and_follow_bytes_to_fields() {
 
 #[test]
 fn web_lab_opens_with_its_hint_and_pairs_its_transactions() {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipping: live capture needs root");
+    if !can_capture() {
         return;
     }
     let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
@@ -245,9 +253,7 @@ fn web_lab_opens_with_its_hint_and_pairs_its_transactions() {
 
 #[test]
 fn a_generator_started_from_the_menu_shows_up_in_the_live_list() {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipping: live capture needs root");
+    if !can_capture() {
         return;
     }
     // The menu runs a lab on its usual port (UDP uppercase: 12000).
@@ -347,9 +353,7 @@ fn the_follow_view_grows_with_live_traffic() {
 
 #[test]
 fn with_no_file_and_no_interface_a_picker_starts_a_live_capture() {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipping: live capture needs root");
+    if !can_capture() {
         return;
     }
     // The picked capture is written to the -w file, as `-i lo -w` would.
@@ -412,4 +416,76 @@ fn a_pipe_is_followed_as_it_arrives_and_its_end_is_shown() {
     assert!(screen.contains("Packets: 4"), "{screen}");
     s.keys(&["q"]);
     s.wait_for("EXITED 0");
+}
+
+#[test]
+fn the_pinger_ladder_shows_each_reply_with_its_rtt_and_the_lost_pings_alone() {
+    let file = sample("ping.pcap").display().to_string();
+    let Some(s) = Session::start("ladder", &file) else { return };
+    s.wait_for("50554 → 12000 Len=24");
+    // Frame 3 is ping 2, which the server dropped.
+    s.keys(&[":", "3", "Enter"]);
+    s.wait_for("Frame 3: 66 bytes on wire");
+    s.keys(&["L"]);
+    let screen = s.wait_for("UDP ladder · 3 unanswered");
+    let row = |frame: &str| screen.lines().find(|l| l.trim_start_matches('│').split_whitespace().next() == Some(frame)).unwrap_or_default().to_string();
+    assert!(row("3").contains("Ping 2 ") && row("3").contains("─✗") && row("3").contains("✗ no reply"), "{screen}");
+    assert!(row("5").contains("<─") && row("5").contains("PING 3 ") && row("5").contains("RTT 105 µs"), "{screen}");
+    assert_eq!(screen.matches("✗ no reply").count(), 3, "{screen}");
+    // Moving down selects the next arrow's packet in the list.
+    s.keys(&["j", "Escape"]);
+    s.wait_until_gone("UDP ladder");
+    s.wait_for("Frame 4: 66 bytes on wire");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}
+
+#[test]
+fn the_io_graph_opens_on_i_and_takes_a_filter_line() {
+    let file = sample("ping.pcap").display().to_string();
+    let Some(s) = Session::start("iograph", &file) else { return };
+    s.wait_for("50554 → 12000 Len=24");
+    s.keys(&["I"]);
+    s.wait_for("I/O graph: packets/s, interval 1 s");
+    s.wait_for("all: frame (17 packets)");
+    s.keys(&["1"]);
+    s.wait_for("filter 1:");
+    s.keys(&["udp.srcport == 12000", "Enter"]);
+    s.wait_for("1: udp.srcport == 12000");
+    s.keys(&["b"]);
+    s.wait_for("I/O graph: bytes/s, interval 1 s");
+    s.keys(&["Escape"]);
+    s.wait_until_gone("I/O graph");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}
+
+#[test]
+fn the_ping_lab_checklist_ticks_what_the_student_finds() {
+    if !can_capture() {
+        return;
+    }
+    let port = UdpSocket::bind("127.0.0.1:0").and_then(|u| u.local_addr()).expect("free port").port();
+    // Four pings with seed 7: the second is dropped (frame 3); the rest are answered.
+    let args = format!("lab ping --port {port} -- --count 4 --seed 7 --loss 0.3 --timeout 0.3");
+    let Some(s) = Session::start("checklist", &args) else { return };
+    s.wait_for("Lab questions 0/2");
+    s.wait_for("[ ] which pings were lost? display exactly them");
+    s.wait_for("Packets: 7 ·");
+    // The first reply: frame 2.
+    s.keys(&[":", "2", "Enter"]);
+    s.wait_for("Lab questions 1/2");
+    s.wait_for("[✓] find a ping the server answered");
+    // Displaying a ping that was answered is not the answer; the lost one is.
+    s.keys(&["/", "C-u", "frame.number == 1", "Enter"]);
+    s.wait_for("Displayed: 1");
+    assert!(s.screen().contains("Lab questions 1/2"), "{}", s.screen());
+    s.keys(&["/", "C-u", "frame.number == 3", "Enter"]);
+    let screen = s.wait_for("Lab questions 2/2");
+    assert!(screen.contains("[✓] which pings were lost? display exactly them"), "{screen}");
+    s.keys(&["K"]);
+    s.wait_until_gone("Lab questions");
+    s.keys(&["q"]);
+    let after = s.wait_for("STTY");
+    assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
 }

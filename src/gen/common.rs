@@ -150,9 +150,13 @@ impl Log {
         (Log(Arc::new(Mutex::new(Box::new(Shared(buf.clone()))))), buf)
     }
     pub fn line(&self, text: impl AsRef<str>) {
+        // One write for the line and its newline: `writeln!` writes them
+        // apart, and unbuffered stderr lets another writer's line in
+        // between (the headless lab's packets, on the same terminal).
+        let line = format!("{}\n", text.as_ref());
         if let Ok(mut w) = self.0.lock() {
             // A closed stdout (piped into `head`) must not kill a server.
-            let _ = writeln!(w, "{}", text.as_ref());
+            let _ = w.write_all(line.as_bytes());
             let _ = w.flush();
         }
     }
@@ -486,6 +490,30 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_line_is_one_write_with_its_newline() {
+        // Each write kept apart: a line split over two writes lets another
+        // writer to the same terminal in between.
+        struct Writes(Arc<Mutex<Vec<Vec<u8>>>>);
+        impl Write for Writes {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                if let Ok(mut v) = self.0.lock() {
+                    v.push(b.to_vec());
+                }
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let writes = Arc::new(Mutex::new(Vec::new()));
+        let log = Log(Arc::new(Mutex::new(Box::new(Writes(writes.clone())))));
+        log.line("127.0.0.1:35481: Ping 3 1796438829.646883");
+        log.line(format!("{}: {}", "server", "ready"));
+        let got = writes.lock().map(|w| w.clone()).unwrap_or_default();
+        assert_eq!(got, [b"127.0.0.1:35481: Ping 3 1796438829.646883\n".to_vec(), b"server: ready\n".to_vec()]);
+    }
 
     #[test]
     fn line_reader_splits_crlf_and_bounds_length() {

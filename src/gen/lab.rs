@@ -60,18 +60,46 @@ pub struct Lab {
     gen_name: &'static str,
     defaults: &'static [&'static str],
     pub hint: &'static str,
+    /// The lab's questions, each with the display filter (`{port}` standing
+    /// for the server's port) that answers it.
+    questions: &'static [(&'static str, Answer, &'static str)],
+}
+
+/// How the student answers a question in the inspector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// By selecting a packet the filter matches.
+    Select,
+    /// By displaying exactly the client's requests that got no reply in the
+    /// conversations the filter keeps (with any filter that selects them).
+    DisplayUnanswered,
+}
+
+/// One question of a lab's checklist, its filter for the lab's port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    pub text: &'static str,
+    pub answer: Answer,
+    pub filter: String,
 }
 
 impl Kind {
     fn lab(self) -> Lab {
         use Transport::*;
-        let (transport, port, gen_name, defaults, hint): (_, _, _, &'static [&'static str], _) = match self {
+        use Answer::{DisplayUnanswered, Select};
+        type Questions = &'static [(&'static str, Answer, &'static str)];
+        let (transport, port, gen_name, defaults, hint, questions): (_, _, _, &'static [&'static str], _, Questions) = match self {
             Kind::TcpUpper => (
                 Tcp,
                 super::tcp_upper::PORT,
                 "tcp-upper",
                 &["-m", "hello wirelens", "-m", "second message"],
                 "Each message: SYN, SYN-ACK, ACK, the line and its uppercase reply, then FIN/ACK both ways.",
+                &[
+                    ("find the SYN of the second connection", Select, "tcp.stream == 1 && tcp.flags.syn == 1 && tcp.flags.ack == 0"),
+                    ("find the server's uppercase reply", Select, "tcp.srcport == {port} && tcp.len > 0"),
+                    ("find the server's FIN", Select, "tcp.srcport == {port} && tcp.flags.fin == 1"),
+                ],
             ),
             Kind::UdpUpper => (
                 Udp,
@@ -79,6 +107,10 @@ impl Kind {
                 "udp-upper",
                 &["-m", "hello wirelens", "-m", "second datagram"],
                 "Two datagrams per message, no handshake, no teardown: compare with the TCP lab.",
+                &[
+                    ("find the server's uppercase reply", Select, "udp.srcport == {port}"),
+                    ("find the client's second datagram", Select, "udp.dstport == {port} && udp contains \"second\""),
+                ],
             ),
             Kind::Chat => (
                 Tcp,
@@ -86,6 +118,10 @@ impl Kind {
                 "chat",
                 &["-m", "hi, server here?", "-m", "yes, hello client", "-m", "bye"],
                 "One connection, data both ways, each segment ACKed by the other side.",
+                &[
+                    ("find the SYN that opens the chat", Select, "tcp.flags.syn == 1 && tcp.flags.ack == 0"),
+                    ("find a message the server sends", Select, "tcp.srcport == {port} && tcp.len > 0"),
+                ],
             ),
             Kind::Web => (
                 Tcp,
@@ -93,6 +129,11 @@ impl Kind {
                 "web",
                 &["/", "/missing.html"],
                 "GET / answered 200 OK, GET /missing.html answered 404 Not Found, on one keep-alive connection.",
+                &[
+                    ("find the request for /missing.html", Select, "http.request.uri == \"/missing.html\""),
+                    ("find the 404", Select, "http.response.code == 404"),
+                    ("find the 200 OK", Select, "http.response.code == 200"),
+                ],
             ),
             Kind::Ping => (
                 Udp,
@@ -100,6 +141,10 @@ impl Kind {
                 "ping",
                 &["--count", "10", "--loss", "0.3", "--seed", "7"],
                 "Pings without a reply are the ones the server dropped; the next ping leaves a second later.",
+                &[
+                    ("find a ping the server answered", Select, "udp.srcport == {port}"),
+                    ("which pings were lost? display exactly them", DisplayUnanswered, "udp.port == {port}"),
+                ],
             ),
             Kind::Dns => (
                 Both,
@@ -107,6 +152,10 @@ impl Kind {
                 "dns",
                 &[],
                 "Each query and its answer share an id; nothere.lab.test gets NXDOMAIN (No such name).",
+                &[
+                    ("find the NXDOMAIN", Select, "dns.flags.rcode == 3"),
+                    ("find the answer to the MX query", Select, "dns.flags.response == 1 && dns.qry.type == 15"),
+                ],
             ),
             Kind::Smtp => (
                 Tcp,
@@ -114,9 +163,13 @@ impl Kind {
                 "smtp",
                 &[],
                 "Each command (EHLO, MAIL FROM, RCPT TO, DATA, QUIT) is followed by its numbered reply.",
+                &[
+                    ("find the DATA command", Select, "smtp.req.command == \"DATA\""),
+                    ("find the reply that invites the message (354)", Select, "smtp.response.code == 354"),
+                ],
             ),
         };
-        Lab { transport, port, gen_name, defaults, hint }
+        Lab { transport, port, gen_name, defaults, hint, questions }
     }
 }
 
@@ -157,6 +210,8 @@ pub struct Prepared {
     pub display_filter: String,
     /// What to look for, in one line.
     pub hint: &'static str,
+    /// The checklist the inspector ticks as the student finds the answers.
+    pub questions: Vec<Question>,
 }
 
 impl Kind {
@@ -179,6 +234,11 @@ impl Kind {
             capture_filter: lab.capture_filter(port),
             display_filter: lab.display_filter(port),
             hint: lab.hint,
+            questions: lab
+                .questions
+                .iter()
+                .map(|&(text, answer, filter)| Question { text, answer, filter: filter.replace("{port}", &port_text) })
+                .collect(),
         })
     }
 }
@@ -208,9 +268,16 @@ mod tests {
         for kind in Kind::value_variants() {
             let lab = kind.prepare(None, &[]).unwrap();
             assert!(Filter::compile(&lab.display_filter).is_ok(), "{}", lab.display_filter);
+            assert!(!lab.questions.is_empty(), "{kind:?} asks nothing");
+            for q in &lab.questions {
+                assert!(Filter::compile(&q.filter).is_ok() && !q.filter.contains('{'), "{kind:?}: {}", q.filter);
+            }
         }
         let custom = Kind::Web.prepare(Some(7000), &["--pipeline".into(), "/a".into()]).unwrap();
         assert_eq!((custom.capture_filter.as_str(), custom.display_filter.as_str()), ("tcp port 7000", "tcp.port == 7000"));
+        let ping = Kind::Ping.prepare(Some(7001), &[]).unwrap();
+        assert_eq!(ping.questions[1].filter, "udp.port == 7001");
+        assert_eq!(ping.questions[1].answer, Answer::DisplayUnanswered);
         assert!(Kind::Web.prepare(None, &["--no-such-flag".into()]).is_err());
         assert_eq!(Kind::Dns.lab().capture_filter(53), "port 53");
         assert_eq!(Kind::Dns.lab().display_filter(53), "tcp.port == 53 || udp.port == 53");

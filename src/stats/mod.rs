@@ -10,6 +10,7 @@
 
 pub mod conv;
 pub mod endpoints;
+pub mod exchange;
 pub mod follow;
 pub mod ladder;
 pub mod phs;

@@ -25,6 +25,7 @@ use super::keymap::{self, Command, Ctx};
 use crate::tui::workers::filtering;
 use crate::tui::overlays::gen_menu::{self, Choice};
 use crate::tui::overlays::tree_menu;
+use crate::tui::overlays::checklist::Checklist;
 use crate::tui::panes::hex::{self, Hex};
 use crate::tui::line_editor::{Edit, LineInput};
 use super::layout::{areas, inner, Areas, Pane};
@@ -114,6 +115,8 @@ pub struct App {
     /// What to look for in a lab, on a line of its own above the status bar
     /// until Esc hides it: it is worth reading while the packets come in.
     pub hint: Option<String>,
+    /// A lab's questions, ticked as the student finds the answers.
+    pub checklist: Option<Checklist>,
     /// Follow stream, conversations or the ladder, drawn over the panes.
     pub session_view: Option<SessionView>,
     /// The transactions view hidden by a jump to a packet; `T` shows it again.
@@ -147,6 +150,7 @@ impl App {
             live: None,
             stream: false,
             hint: None,
+            checklist: None,
             paused: false,
             held: Vec::new(),
             size,
@@ -256,6 +260,9 @@ impl App {
             match selected {
                 Some(p) => {
                     self.detail.load(&self.packets, p);
+                    if let Some(c) = self.checklist.as_mut() {
+                        c.selected(&self.detail.d, &self.detail.bytes);
+                    }
                     self.detail.scroll_into_view(dh);
                     self.hex = Hex::default();
                     self.follow_tree(hh);
@@ -424,6 +431,10 @@ impl App {
         let matched = self.view.matched.get_or_insert_with(Vec::new);
         let base = matched.len();
         matched.extend_from_slice(&fp.matched);
+        // A live capture's filter is never done: it has caught up.
+        if let Some(c) = self.checklist.as_mut().filter(|_| fp.done || fp.scanned_to >= self.packets.len()) {
+            c.displayed(&self.packets, matched);
+        }
         if let Some(p) = want {
             if let Some(i) = fp.matched.iter().position(|&m| m as usize == p) {
                 if let Some(a) = self.applied.as_mut() {
@@ -490,7 +501,7 @@ impl App {
     /// look for in the packets it makes.
     fn start_generator(&mut self, kind: Kind) {
         match gen_menu::start(kind, None, self.tx.clone()) {
-            Ok((name, hint)) => {
+            Ok((name, hint, questions)) => {
                 let iface = self.live.as_deref().unwrap_or("");
                 self.message = Some(if matches!(iface, "lo" | "any") {
                     format!("{name}: server and client started on loopback")
@@ -498,6 +509,7 @@ impl App {
                     format!("{name}: started on loopback, which this capture on {iface} does not see")
                 });
                 self.hint = Some(format!("{name}: {hint}"));
+                self.checklist = Some(Checklist::new(&questions));
             }
             Err(e) => self.message = Some(format!("{e}")),
         }
@@ -513,7 +525,8 @@ impl App {
             return;
         }
         let frame = self.view.packet(self.list.sel).map(|p| p as u32 + 1).unwrap_or(0);
-        self.session_view = SessionView::open(kind, frame, &self.packets, &self.tx);
+        let shown = self.applied.as_ref().map(|a| a.text.as_str());
+        self.session_view = SessionView::open(kind, frame, shown, &self.packets, &self.tx);
         if let Some(f) = self.session_view.as_ref().and_then(SessionView::filter) {
             self.filter.set(&f);
             self.apply_filter();
@@ -623,6 +636,10 @@ impl App {
                 self.message = Some("generators are for live captures: watch them with wirelens -i lo".into())
             }
             Command::Pause if self.live.is_some() => self.toggle_pause(),
+            Command::Checklist => match self.checklist.as_mut() {
+                Some(c) => c.shown = !c.shown,
+                None => self.message = Some("no lab questions: wirelens lab KIND (or R in a live capture) asks them".into()),
+            },
             Command::SearchNext => self.start_search(true),
             Command::SearchPrev => self.start_search(false),
             _ => return false,

@@ -55,6 +55,9 @@ impl App {
             f.render_widget(Clear, r);
             v.render(r, f.buffer_mut());
         }
+        if let Some(c) = self.checklist.as_ref().filter(|c| c.shown && self.session_view.is_none()) {
+            c.render(a.list, f.buffer_mut());
+        }
         self.draw_status(f, a.status);
         if let Some(h) = &self.hint {
             let mut line = format!(" Look for: {h}");

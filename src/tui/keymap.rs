@@ -51,6 +51,8 @@ pub enum Command {
     Back,
     Generators,
     Pause,
+    /// Show or hide a lab's questions.
+    Checklist,
     Open(ViewKind),
     // Moving in a pane.
     Down,
@@ -215,6 +217,11 @@ pub const KEYS: &[Row] = &[
         binds: &[Bind(&[Main], Char('R'), Any, C::Generators)],
     },
     Row {
+        keys: "K",
+        help: "show / hide a lab's questions (they tick as you find the answers)",
+        binds: &[Bind(&[Main], Char('K'), Any, C::Checklist)],
+    },
+    Row {
         keys: "t",
         help: "cycle the time format: relative, absolute, delta displayed, epoch",
         binds: &[Bind(&[Main], Char('t'), Any, C::TimeFormat)],
@@ -232,8 +239,18 @@ pub const KEYS: &[Row] = &[
     },
     Row {
         keys: "L",
-        help: "TCP ladder diagram of the connection (moving selects the arrow's packet)",
+        help: "ladder: TCP connection, UDP flow or ICMP echo (RTT, lost pings); moving selects",
         binds: &[Bind(&[Main], Char('L'), Any, C::Open(ViewKind::Ladder))],
+    },
+    Row {
+        keys: "W",
+        help: "flow graph: the displayed packets as arrows between their ends",
+        binds: &[Bind(&[Main], Char('W'), Any, C::Open(ViewKind::FlowGraph))],
+    },
+    Row {
+        keys: "I",
+        help: "I/O graph: packets/s (b: bytes/s), filter lines 1 2 3, + - interval",
+        binds: &[Bind(&[Main], Char('I'), Any, C::Open(ViewKind::IoGraph))],
     },
     Row {
         keys: "T",

@@ -49,6 +49,8 @@ pub use packets::Packets;
 pub use overlays::picker::pick_interface;
 
 use crate::capture::{LiveCapture, LiveOptions, StoreSource};
+use crate::gen::lab::Question;
+use overlays::checklist::Checklist;
 
 /// How often the UI wakes up without input (to step a running search).
 const TICK: Duration = Duration::from_millis(100);
@@ -73,7 +75,7 @@ pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let loader = workers::loader::spawn(reader, total, packets.clone(), tx.clone(), stop.clone());
-    let result = run_app(packets, tx, &rx, &stop, Start { name, filter, live: None, stream: false, hint: None });
+    let result = run_app(packets, tx, &rx, &stop, Start { name, filter, live: None, stream: false, lab: None });
     stop.store(true, Ordering::Relaxed);
     // The loader stops after its current batch: `stop` is set, and its
     // sends fail once the channel is gone.
@@ -88,13 +90,14 @@ pub fn run_live(opts: &LiveOptions, filter: Option<&str>) -> anyhow::Result<()> 
     live(opts, filter, None)
 }
 
-/// `run_live` for a socket lab: the lab's display filter applied and its
-/// hint (what to look for) on a line above the status bar.
-pub fn run_lab(opts: &LiveOptions, filter: &str, hint: &str) -> anyhow::Result<()> {
-    live(opts, Some(filter), Some(hint))
+/// `run_live` for a socket lab: the lab's display filter applied, its
+/// hint (what to look for) on a line above the status bar and its
+/// questions in a checklist over the list.
+pub fn run_lab(opts: &LiveOptions, filter: &str, hint: &str, questions: &[Question]) -> anyhow::Result<()> {
+    live(opts, Some(filter), Some((hint, questions)))
 }
 
-fn live(opts: &LiveOptions, filter: Option<&str>, hint: Option<&str>) -> anyhow::Result<()> {
+fn live(opts: &LiveOptions, filter: Option<&str>, lab: Option<(&str, &[Question])>) -> anyhow::Result<()> {
     let (capture, events) = LiveCapture::start(opts)?;
     let mut name = opts.iface.clone();
     if let Some(f) = &opts.filter {
@@ -104,7 +107,7 @@ fn live(opts: &LiveOptions, filter: Option<&str>, hint: Option<&str>) -> anyhow:
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let feeder = workers::loader::spawn_live(events, capture.interface().clone(), packets.clone(), tx.clone());
-    let start = Start { name, filter, live: Some(opts.iface.clone()), stream: capture.is_stream(), hint };
+    let start = Start { name, filter, live: Some(opts.iface.clone()), stream: capture.is_stream(), lab };
     let result = run_app(packets, tx, &rx, &stop, start);
     // Stopping the capture closes its channel, which ends the feeder.
     capture.stop();
@@ -123,8 +126,8 @@ struct Start<'a> {
     live: Option<String>,
     /// The live capture reads a stream.
     stream: bool,
-    /// A lab's hint line.
-    hint: Option<&'a str>,
+    /// A lab's hint line and questions.
+    lab: Option<(&'a str, &'a [Question])>,
 }
 
 /// The terminal part: sets it up, runs the event loop, gives it back.
@@ -141,7 +144,10 @@ fn run_app(
     let mut app = App::new(packets, tx, start.name, Rect::new(0, 0, size.width, size.height));
     app.live = start.live;
     app.stream = start.stream;
-    app.hint = start.hint.map(str::to_string);
+    if let Some((hint, questions)) = start.lab {
+        app.hint = Some(hint.to_string());
+        app.checklist = Some(Checklist::new(questions));
+    }
     if let Some(f) = start.filter {
         app.filter.set(f);
         app.apply_filter();

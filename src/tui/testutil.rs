@@ -108,6 +108,15 @@ pub fn load(path: &std::path::Path) -> Option<Arc<Packets>> {
     load_bytes(bytes)
 }
 
+/// Loads `sample-captures/NAME`, or says it is missing (the test then skips).
+pub fn sample(name: &str) -> Option<Arc<Packets>> {
+    let packets = load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name));
+    if packets.is_none() {
+        eprintln!("sample capture {name} missing: skipped");
+    }
+    packets
+}
+
 pub fn load_bytes(bytes: Vec<u8>) -> Option<Arc<Packets>> {
     let reader = crate::capture::Reader::new(Box::new(std::io::Cursor::new(bytes.clone())) as Box<dyn std::io::Read + Send>).ok()?;
     let packets = Arc::new(Packets::new(StoreSource::Memory(bytes), reader.is_pcapng()));

@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use crate::gen::lab::Kind;
+use crate::gen::lab::{Kind, Question};
 
 use crate::tui::event::Event;
 use crate::tui::layout::centered;
@@ -82,9 +82,9 @@ pub fn draw(f: &mut Frame, cursor: usize) {
 /// Starts `kind`'s exchange on `port` (None: the lab's usual one) on a
 /// thread of its own and returns its name and hint; when it ends,
 /// `Event::Generated` says how.
-pub fn start(kind: Kind, port: Option<u16>, tx: Sender<Event>) -> anyhow::Result<(&'static str, &'static str)> {
-    let lab = kind.prepare(port, &[])?;
-    let (name, hint) = (lab.name, lab.hint);
+pub fn start(kind: Kind, port: Option<u16>, tx: Sender<Event>) -> anyhow::Result<(&'static str, &'static str, Vec<Question>)> {
+    let mut lab = kind.prepare(port, &[])?;
+    let (name, hint, questions) = (lab.name, lab.hint, std::mem::take(&mut lab.questions));
     let run = lab.spawn_quiet(Duration::ZERO);
     thread::spawn(move || {
         let result = match run.join() {
@@ -93,7 +93,7 @@ pub fn start(kind: Kind, port: Option<u16>, tx: Sender<Event>) -> anyhow::Result
         };
         let _ = tx.send(Event::Generated(name, result));
     });
-    Ok((name, hint))
+    Ok((name, hint, questions))
 }
 
 #[cfg(test)]
@@ -121,9 +121,10 @@ mod tests {
     fn a_started_generator_reports_its_end() {
         let port = std::net::UdpSocket::bind("127.0.0.1:0").and_then(|s| s.local_addr()).expect("free port").port();
         let (tx, rx) = std::sync::mpsc::channel();
-        let (name, hint) = start(Kind::UdpUpper, Some(port), tx).expect("start");
+        let (name, hint, questions) = start(Kind::UdpUpper, Some(port), tx).expect("start");
         assert_eq!(name, "udp-upper");
         assert!(hint.contains("no handshake"), "{hint}");
+        assert_eq!(questions[0].filter, format!("udp.srcport == {port}"));
         match rx.recv_timeout(Duration::from_secs(20)) {
             Ok(Event::Generated(n, r)) => assert_eq!((n, r), ("udp-upper", Ok(()))),
             other => panic!("{other:?}"),

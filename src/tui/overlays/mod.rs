@@ -1,8 +1,10 @@
 //! What opens over the panes for a moment and takes the keys until it
 //! closes: the help (`?`), the tree item's menu (`m`), the generators' menu
 //! (`R`), the save prompt (Ctrl-s), and the interface picker shown before
-//! the inspector starts. `menu` holds the keys the small menus share.
+//! the inspector starts. `menu` holds the keys the small menus share. A
+//! lab's `checklist` stays over the list without taking keys.
 
+pub mod checklist;
 pub mod gen_menu;
 pub mod help;
 pub mod menu;

@@ -26,7 +26,7 @@ const ENTRIES: &[(Action, &str, &str)] = &[
     (Action::ApplyFilter, "Apply as Filter", "a"),
     (Action::PrepareFilter, "Prepare as Filter", "A"),
     (Action::View(ViewKind::Follow), "Follow Stream", "F"),
-    (Action::View(ViewKind::Ladder), "TCP Ladder Diagram", "L"),
+    (Action::View(ViewKind::Ladder), "Ladder Diagram", "L"),
     (Action::View(ViewKind::Conversations), "Conversations", "C"),
 ];
 

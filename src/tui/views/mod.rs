@@ -1,5 +1,6 @@
 //! Session views opened over the packet list: follow stream (`F`),
-//! conversations (`C`), the TCP ladder diagram (`L`) and transactions (`T`).
+//! conversations (`C`), the ladder diagram (`L`), transactions (`T`), the
+//! flow graph (`W`) and the I/O graph (`I`).
 //!
 //! Each view is a self-contained component: its own state, filled by a
 //! worker thread of its own (`workers::session`, `transactions`) whose chunks arrive
@@ -9,7 +10,9 @@
 //! packet, apply a filter, close).
 
 pub mod conversations;
+pub mod flowgraph;
 pub mod follow;
+pub mod iograph;
 pub mod ladder;
 mod stream;
 pub mod transactions;
@@ -113,6 +116,8 @@ pub enum ViewKind {
     Conversations,
     Ladder,
     Transactions,
+    FlowGraph,
+    IoGraph,
 }
 
 /// The session view open over the panes, if any.
@@ -121,18 +126,26 @@ pub enum SessionView {
     Conversations(conversations::ConversationsView),
     Ladder(ladder::LadderView),
     Transactions(transactions::TransactionsView),
+    FlowGraph(flowgraph::FlowGraphView),
+    IoGraph(iograph::IoGraphView),
 }
 
 impl SessionView {
     /// Opens the follow, conversations or ladder view on the selected
-    /// frame; its worker reports on `tx`. The app keeps the transactions
-    /// view itself (it parks it while the list shows a packet of it).
-    pub fn open(kind: ViewKind, frame: u32, packets: &Arc<Packets>, tx: &Sender<Event>) -> Option<SessionView> {
+    /// frame, the flow or I/O graph on the packets the applied display
+    /// filter `shown` keeps; its worker reports on `tx`. The app keeps the
+    /// transactions view itself (it parks it while the list shows a packet of it).
+    pub fn open(kind: ViewKind, frame: u32, shown: Option<&str>, packets: &Arc<Packets>, tx: &Sender<Event>) -> Option<SessionView> {
         Some(match kind {
             ViewKind::Follow => SessionView::Follow(follow::FollowView::start(frame, packets, tx)),
             ViewKind::Conversations => SessionView::Conversations(conversations::ConversationsView::start(packets, tx)),
             ViewKind::Ladder => SessionView::Ladder(ladder::LadderView::start(frame, packets, tx)),
             ViewKind::Transactions => return None,
+            ViewKind::FlowGraph => {
+                let filter = shown.and_then(|t| Some((t.to_string(), Arc::new(crate::filter::Filter::compile(t).ok()?))));
+                SessionView::FlowGraph(flowgraph::FlowGraphView::start(packets, filter, tx))
+            }
+            ViewKind::IoGraph => SessionView::IoGraph(iograph::IoGraphView::start(packets, shown, tx)),
         })
     }
 
@@ -142,6 +155,8 @@ impl SessionView {
             SessionView::Follow(v) => v.progress(p),
             SessionView::Conversations(v) => v.progress(p),
             SessionView::Ladder(v) => v.progress(p),
+            SessionView::FlowGraph(v) => v.progress(p),
+            SessionView::IoGraph(v) => v.progress(p),
             SessionView::Transactions(_) => {}
         }
     }
@@ -153,6 +168,8 @@ impl SessionView {
             SessionView::Conversations(v) => v.done(),
             SessionView::Ladder(v) => v.done(),
             SessionView::Transactions(v) => v.done(),
+            SessionView::FlowGraph(v) => v.done(),
+            SessionView::IoGraph(v) => v.done(),
         }
     }
 
@@ -172,6 +189,8 @@ impl SessionView {
             SessionView::Conversations(v) => v.render(area, buf),
             SessionView::Ladder(v) => v.render(area, buf),
             SessionView::Transactions(v) => v.render(area, buf),
+            SessionView::FlowGraph(v) => v.render(area, buf),
+            SessionView::IoGraph(v) => v.render(area, buf),
         }
     }
 
@@ -181,6 +200,8 @@ impl SessionView {
             SessionView::Conversations(v) => v.handle_key(key, page),
             SessionView::Ladder(v) => v.handle_key(key, page),
             SessionView::Transactions(v) => v.handle_key(key, page),
+            SessionView::FlowGraph(v) => v.handle_key(key, page),
+            SessionView::IoGraph(v) => v.handle_key(key, page),
         }
     }
 
@@ -243,6 +264,19 @@ mod tests {
         settle(&mut app);
         let s = screen(&app);
         assert!(s.contains("TCP ladder") && s.contains("SYN Seq=0 Len=0"), "{s}");
+        press(&mut app, KeyCode::Esc);
+        assert!(app.session_view.is_none());
+        // The flow graph: the six packets between their ends.
+        press(&mut app, KeyCode::Char('W'));
+        settle(&mut app);
+        let s = screen(&app);
+        assert!(s.contains("Flow graph: 6 packets, 4 ends") && s.contains("GET / HTTP/1.1"), "{s}");
+        press(&mut app, KeyCode::Char('W'));
+        assert!(app.session_view.is_none());
+        press(&mut app, KeyCode::Char('I'));
+        settle(&mut app);
+        let s = screen(&app);
+        assert!(s.contains("I/O graph: packets/s, interval 1 s") && s.contains("all: frame (6 packets)"), "{s}");
         press(&mut app, KeyCode::Esc);
         assert!(app.session_view.is_none());
         press(&mut app, KeyCode::Char('C'));

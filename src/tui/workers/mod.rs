@@ -7,6 +7,7 @@
 #[cfg(test)]
 mod brief_tests;
 pub mod filtering;
+pub mod flows;
 pub mod loader;
 pub mod search;
 pub mod session;

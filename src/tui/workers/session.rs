@@ -41,6 +41,10 @@ pub enum Found {
     Segments(Vec<SegInfo>),
     /// Conversation rows that changed.
     Conversations(Vec<ConvRow>),
+    /// The flow graph's (or a UDP or ICMP ladder's) new packets.
+    Flows(Vec<crate::tui::workers::flows::FlowItem>),
+    /// The packets (0-based) an I/O graph line's filter matched.
+    Matched(Vec<u32>),
 }
 
 /// One row of the conversations table as it now stands.
@@ -121,7 +125,7 @@ impl Drop for Job {
 }
 
 /// The time since the first packet, as the frame tree gives it.
-fn relative_time(d: &Dissection, f: Option<Field>) -> i64 {
+pub fn relative_time(d: &Dissection, f: Option<Field>) -> i64 {
     f.and_then(|f| d.tree.first(f))
         .and_then(|n| match n.value {
             Value::RelTime(ns) => Some(ns),
