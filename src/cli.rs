@@ -135,6 +135,11 @@ pub struct Args {
     /// List the interfaces available for live capture and exit.
     #[arg(short = 'D')]
     list_interfaces: bool,
+    /// Decode As: `LAYER==PORT,PROTOCOL` decodes a port's traffic as a
+    /// protocol (tcp.port or udp.port; a port, a range `8000-8010` or a
+    /// start and count `8000:3`; e.g. `udp.port==5300,dns`); repeat for more.
+    #[arg(short = 'd', value_name = "RULE")]
+    decode_as: Vec<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -196,7 +201,22 @@ pub struct LivePrint {
 /// Parses the command line and checks it; a usage error ends the process
 /// with clap's message and status 2.
 pub fn parse() -> Result<Mode, String> {
-    check(Args::parse())
+    let args = Args::parse();
+    crate::dissect::decode_as::set(decode_as_rules(&args.decode_as)?);
+    check(args)
+}
+
+/// `-d`: the Decode As rules, in tshark's syntax and with its errors.
+fn decode_as_rules(texts: &[String]) -> Result<Vec<crate::dissect::decode_as::Rule>, String> {
+    let mut rules = Vec::new();
+    for t in texts {
+        let rule = crate::dissect::decode_as::parse(t).map_err(|e| format!("-d: {e}"))?;
+        if !t.contains("==") {
+            eprintln!("wirelens: warning: -d requires \"==\" instead of \"=\". Option will be treated as \"{}\"", rule.text);
+        }
+        rules.push(rule);
+    }
+    Ok(rules)
 }
 
 /// Turns what was typed into what to run.
