@@ -136,6 +136,25 @@ dns_records() {
     capture dns-records.pcap "-i lo udp port 53" dns_records_clients
 }
 
+# dnsmasq answering on 127.0.0.1 port 5300 (no upstream, one local
+# record) while dig asks it: DNS on a port no dissector table names.
+dns_5300_session() {
+    dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=5300 --listen-address=127.0.0.1 \
+        --bind-interfaces --pid-file="$tmp/dnsmasq.pid" --address=/lab.test/10.99.0.53 2>/dev/null &
+    local server=$!
+    sleep 0.5
+    local status=0
+    dig @127.0.0.1 -p 5300 www.lab.test A || status=$?
+    dig @127.0.0.1 -p 5300 +tcp lab.test A || status=$?
+    kill $server
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+dns_5300() {
+    capture dns-5300.pcap "-i lo port 5300" dns_5300_session
+}
+
 smtp_errors_client() {
     "$wl" gen smtp --server --port 25 --max-size 100 &
     local server=$!
@@ -655,7 +674,7 @@ openssh() {
     capture ssh.pcap "-i lo tcp port 22" ssh_session
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp tls openssh pppoe nflog)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp tls openssh pppoe nflog)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

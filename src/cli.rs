@@ -67,10 +67,14 @@ pub struct Args {
     /// Print a hex and ASCII dump of each packet.
     #[arg(short = 'x')]
     hex: bool,
-    /// Disable name resolution (accepted for tshark compatibility: wirelens
-    /// never resolves names).
+    /// Disable name resolution (MAC addresses are shown as numbers).
     #[arg(short = 'n')]
     no_resolve: bool,
+    /// Name resolution to turn on, as tshark's letters: `m` MAC addresses
+    /// (vendor and well-known names, on by default); `n`, `t`, `d`, `N`,
+    /// `v` are accepted and resolve nothing (no lookups on the network).
+    #[arg(short = 'N', value_name = "FLAGS")]
+    resolve: Option<String>,
     /// A statistic to print after the packets (tshark's `-z`: conv,tcp,
     /// conv,udp, conv,ip, conv,ipv6, conv,eth, endpoints,KIND, io,phs, each
     /// with an optional ,FILTER; follow,tcp|udp,ascii|hex|raw,N); repeat
@@ -135,6 +139,11 @@ pub struct Args {
     /// List the interfaces available for live capture and exit.
     #[arg(short = 'D')]
     list_interfaces: bool,
+    /// Decode As: `LAYER==PORT,PROTOCOL` decodes a port's traffic as a
+    /// protocol (tcp.port or udp.port; a port, a range `8000-8010` or a
+    /// start and count `8000:3`; e.g. `udp.port==5300,dns`); repeat for more.
+    #[arg(short = 'd', value_name = "RULE")]
+    decode_as: Vec<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -196,7 +205,34 @@ pub struct LivePrint {
 /// Parses the command line and checks it; a usage error ends the process
 /// with clap's message and status 2.
 pub fn parse() -> Result<Mode, String> {
-    check(Args::parse())
+    let args = Args::parse();
+    crate::dissect::decode_as::set(decode_as_rules(&args.decode_as)?);
+    crate::names::set_mac(resolve_macs(args.no_resolve, args.resolve.as_deref())?);
+    check(args)
+}
+
+/// `-n`, `-N FLAGS`: whether MAC addresses are named. As in tshark, `-N`
+/// names only what its letters say, and `-n` turns everything off.
+fn resolve_macs(off: bool, flags: Option<&str>) -> Result<bool, String> {
+    if let Some(f) = flags {
+        if let Some(bad) = f.chars().find(|c| !"mntdNvg".contains(*c)) {
+            return Err(format!("-N {f}: unknown name resolution flag '{bad}' (use m, n, t, d, N, v or g)"));
+        }
+    }
+    Ok(!off && flags.is_none_or(|f| f.contains('m')))
+}
+
+/// `-d`: the Decode As rules, in tshark's syntax and with its errors.
+fn decode_as_rules(texts: &[String]) -> Result<Vec<crate::dissect::decode_as::Rule>, String> {
+    let mut rules = Vec::new();
+    for t in texts {
+        let rule = crate::dissect::decode_as::parse(t).map_err(|e| format!("-d: {e}"))?;
+        if !t.contains("==") {
+            eprintln!("wirelens: warning: -d requires \"==\" instead of \"=\". Option will be treated as \"{}\"", rule.text);
+        }
+        rules.push(rule);
+    }
+    Ok(rules)
 }
 
 /// Turns what was typed into what to run.

@@ -12,6 +12,7 @@ pub mod filter;
 pub mod gen;
 pub mod headless;
 pub mod lab;
+pub mod names;
 pub mod outcome;
 pub mod output;
 pub mod stats;

@@ -57,6 +57,22 @@ const FILTERED: &[&str] = &[
     "io,phs,tcp.flags.syn == 1",
 ];
 
+/// The stats trees and io,stat, in a run of their own (their filters build
+/// the tree, which would change the hierarchy of `io,phs`).
+const TREES: &[&str] = &[
+    "plen,tree",
+    "dns,tree",
+    "http,tree",
+    "http_req,tree",
+    "http_srv,tree",
+    "io,stat,1",
+    "io,stat,0,tcp,udp",
+    "io,stat,0.01,,dns",
+    "plen,tree,tcp",
+    "http,tree,http.request",
+    "dns,tree,dns.flags.response == 1",
+];
+
 type Key = (String, String);
 
 fn load_known() -> BTreeMap<Key, String> {
@@ -88,19 +104,25 @@ fn save_known(known: &BTreeMap<Key, String>) {
 }
 
 /// Cuts an output into its statistics' blocks. Each block is framed by two
-/// identical rules of `=`; what precedes the first rule (a blank line)
-/// belongs to the block.
+/// identical rules of `=` (a stats tree's closing rule is of `-`, after a
+/// blank line); what precedes the first rule (a blank line) belongs to the
+/// block.
 fn blocks(out: &str) -> Vec<String> {
     let mut v = Vec::new();
     let mut cur = String::new();
     let mut rule: Option<&str> = None;
+    let mut after_blank = false;
     for line in out.lines() {
         cur.push_str(line);
         cur.push('\n');
-        let is_rule = line.len() > 40 && line.bytes().all(|b| b == b'=');
+        let is_rule = line.len() > 25 && line.bytes().all(|b| b == b'=');
+        let tree_end = |r: &str| after_blank && line.len() == r.len() && line.bytes().all(|b| b == b'-');
+        let blank = line.is_empty();
+        let closing = rule.is_some_and(|r| line == r || tree_end(r));
+        after_blank = blank;
         match rule {
             None if is_rule => rule = Some(line),
-            Some(r) if line == r => {
+            Some(_) if closing => {
                 v.push(std::mem::take(&mut cur));
                 rule = None;
             }
@@ -118,6 +140,7 @@ fn blocks(out: &str) -> Vec<String> {
 fn compare(path: &Path) -> Vec<(String, String, String)> {
     let mut diffs = compare_run(path, STATS);
     diffs.extend(compare_run(path, FILTERED));
+    diffs.extend(compare_run(path, TREES));
     diffs
 }
 
@@ -208,4 +231,12 @@ fn block_cutting_keeps_statistics_apart() {
     let b = blocks(out);
     assert_eq!(b.len(), 2);
     assert!(b[0].contains('A') && b[1].contains('B'));
+    // A stats tree closes with dashes after a blank line; the dashes under
+    // its header do not close it.
+    let tree = "\n==============================\nT:\nTopic / Item\n------------------------------\nrow\n\n\
+                ------------------------------\n\n==============================\nU:\n\n\
+                ------------------------------\n";
+    let b = blocks(tree);
+    assert_eq!(b.len(), 2, "{b:?}");
+    assert!(b[0].contains("row") && b[1].contains("U:"));
 }

@@ -86,7 +86,7 @@ fn compare(path: &Path, format: &str, found: &mut Found) -> Result<(), String> {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let p = path.to_string_lossy().into_owned();
     let Some(theirs) = common::tshark_output(&["-n", "-r", &p, "-T", format]) else { return Ok(()) };
-    let mine = ours(&["-r", &p, "-T", format]);
+    let mine = ours(&["-n", "-r", &p, "-T", format]);
     let a = documents(format, &mine).ok_or_else(|| format!("{name}: our -T {format} output does not parse"))?;
     // tshark stops its array where a damaged file ends without closing it.
     let Some(b) = documents(format, &theirs) else { return Ok(()) };

@@ -27,7 +27,7 @@ fn time_columns_match_tshark() {
     let files = captures();
     let results = parallel_map(&files, |f| {
         let p = f.to_str().unwrap();
-        let ours = run(bin(), &["-r", p, "-P"]);
+        let ours = run(bin(), &["-n", "-r", p, "-P"]);
         let theirs = run("tshark", &["-n", "-r", p]);
         // Only captures whose summaries agree already: the time column is
         // then the only thing that can differ.
@@ -39,7 +39,7 @@ fn time_columns_match_tshark() {
         for t in ["a", "ad", "adoy", "d", "dd", "e", "r", "u", "ud", "udoy"] {
             for unit in ["s", "hms"] {
                 let args = ["-r", p, "-t", t, "-u", unit, "-Y", "frame.number != 2"];
-                let ours = run(bin(), &args).unwrap_or_default();
+                let ours = run(bin(), &[&["-n"][..], &args[..]].concat()).unwrap_or_default();
                 let theirs = run("tshark", &[&["-n"][..], &args[..]].concat()).unwrap_or_default();
                 match ours.lines().zip(theirs.lines()).find(|(a, b)| a != b) {
                     Some((a, b)) => failures.push(format!("{p} -t {t} -u {unit}:\n  tshark:   {b}\n  wirelens: {a}")),

@@ -5,6 +5,7 @@ use super::link::{chdlc, eth, nflog, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, igmp, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
 use super::{call, dhcp, dns, expert, ftp, http, nbns, ntp, ppp, smtp, ssdp, ssh, tcp, tls, udp, Buf, Ctx, DResult};
+use super::decode_as::{self, UdpApp};
 use crate::dissect::tcp::stream::{App, AppSlot};
 use crate::field::{FieldDef, FieldType};
 
@@ -161,12 +162,16 @@ const OTHERS_TCP_PORTS: &[u16] = &[
 ];
 
 /// The application dissector for a TCP stream, chosen from its ports (the
-/// lower port first, as Wireshark tries) or else from the payload bytes
-/// (heuristics: HTTP, SMTP, TLS or SSH on any port). `Undecided` when the bytes tell
+/// lower port first, as Wireshark tries; a Decode As rule takes a port's
+/// place in the table) or else from the payload bytes (heuristics: HTTP,
+/// SMTP, TLS or SSH on any port). `Undecided` when the bytes tell
 /// nothing yet: like Wireshark's heuristics, the next payload is tried.
 pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
     let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
     for port in [lo, hi] {
+        if let Some(app) = decode_as::tcp(port) {
+            return AppSlot::Some(app);
+        }
         if dns::is_dns_tcp_port(port) {
             return AppSlot::Some(App::Dns);
         }
@@ -239,25 +244,22 @@ fn tcp_app_call(cx: &mut Ctx, app: Option<App>, seg: &TcpSeg, b: Buf) -> Pdu {
     }
 }
 
-/// The application protocols found on UDP, by port.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum UdpApp {
-    /// DNS, mDNS and LLMNR (their own port order: `dns::is_udp`).
-    Dns,
-    Dhcp,
-    Ntp,
-    Nbns,
-    Ssdp,
+/// The application of a UDP datagram between these ports: a Decode As
+/// rule's first (lower port first), then DNS's flavours (as before this
+/// table), then the lower port first, as Wireshark tries them; failing
+/// those, the heuristics (DNS's) on the payload `b`.
+fn udp_app(sport: u16, dport: u16, b: Buf) -> Option<UdpApp> {
+    udp_port_app(sport, dport).or_else(|| dns::looks_like_dns_udp(b.tail(0), b.reported_len()).then_some(UdpApp::Dns))
 }
 
-/// The application of a UDP datagram between these ports: DNS's flavours
-/// first (as before this table), then the lower port first, as Wireshark
-/// tries them.
-fn udp_app(sport: u16, dport: u16) -> Option<UdpApp> {
+fn udp_port_app(sport: u16, dport: u16) -> Option<UdpApp> {
+    let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
+    if let Some(app) = [lo, hi].into_iter().find_map(decode_as::udp) {
+        return Some(app);
+    }
     if dns::is_udp(sport, dport) {
         return Some(UdpApp::Dns);
     }
-    let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
     [lo, hi].into_iter().find_map(|port| {
         if dhcp::is_dhcp_port(port) {
             return Some(UdpApp::Dhcp);
@@ -281,7 +283,7 @@ pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
         return;
     }
     cx.application(|cx| {
-        let r = match udp_app(sport, dport) {
+        let r = match udp_app(sport, dport, b) {
             Some(UdpApp::Dns) => dns::dissect_udp(cx, b, sport, dport),
             Some(UdpApp::Dhcp) => dhcp::dissect(cx, b),
             Some(UdpApp::Ntp) => ntp::dissect(cx, b, sport, dport),

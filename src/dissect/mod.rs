@@ -10,6 +10,7 @@
 
 pub mod buf;
 pub mod conv;
+pub mod decode_as;
 pub mod dhcp;
 mod dispatch;
 pub mod dns;

@@ -86,6 +86,7 @@ pub fn format_label(f: &FieldDef, v: &Value, bytes: &[u8]) -> String {
             out.push_str(" seconds");
         }
         Value::Str(s) => out.push_str(s),
+        Value::Ether(m) => crate::names::mac_label(m, &mut out),
         Value::None if f.ftype == FieldType::Bytes => {
             // Wireshark shows at most 36 bytes (72 hex digits) in a label.
             let shown = &bytes[..bytes.len().min(36)];

@@ -137,6 +137,12 @@ impl Tree {
         self.no_labels = !keep;
     }
 
+    /// Whether labels are kept: a dissector may skip building one that
+    /// would be dropped.
+    pub fn keeps_labels(&self) -> bool {
+        !self.no_labels && !self.no_items
+    }
+
     /// Whether items are kept (the default) or dropped as they are added.
     pub fn keep_items(&mut self, keep: bool) {
         self.no_items = !keep;

@@ -1,7 +1,8 @@
 //! Statistics over a whole capture, as tshark's `-z` prints them:
 //! conversations (`conv,tcp` …), endpoints (`endpoints,ip` …), the
-//! protocol hierarchy (`io,phs`) and the
-//! contents of one stream (`follow,tcp,ascii,N`).
+//! protocol hierarchy (`io,phs`), frames and bytes per interval
+//! (`io,stat`), the stats trees (`plen,tree`, `http,tree`, `dns,tree` …)
+//! and the contents of one stream (`follow,tcp,ascii,N`).
 //!
 //! Every statistic is a tap: it sees each packet's dissection after it is
 //! made and reads the registry's items (`ip.src`, `tcp.srcport`,
@@ -12,10 +13,13 @@ pub mod conv;
 pub mod endpoints;
 pub mod exchange;
 pub mod follow;
+pub mod iostat;
 pub mod ladder;
 pub mod phs;
 pub mod scan;
 pub mod transactions;
+pub mod tree;
+pub mod trees;
 mod size;
 
 pub use scan::Addr;
@@ -80,11 +84,17 @@ pub fn parse(arg: &str) -> Result<Box<dyn Tap>, String> {
         let filter = TapFilter::parse(arg, rest.strip_prefix(','))?;
         return Ok(Box::new(phs::PhsTap::filtered(filter)));
     }
+    if let Some(rest) = arg.strip_prefix("io,stat,") {
+        return iostat::IoStatTap::parse(arg, rest).map(|t| Box::new(t) as Box<dyn Tap>);
+    }
+    if let Some(tap) = trees::parse(arg) {
+        return tap;
+    }
     if let Some(rest) = arg.strip_prefix("follow,") {
         return follow::FollowTap::parse(rest).map(|t| Box::new(t) as Box<dyn Tap>);
     }
     Err(format!(
-        "invalid -z argument {arg:?} (supported: conv,eth|ip|ipv6|tcp|udp[,FILTER], endpoints,eth|ip|ipv6|tcp|udp[,FILTER], io,phs[,FILTER], follow,tcp|udp,ascii|hex|raw,N)"
+        "invalid -z argument {arg:?} (supported: conv,eth|ip|ipv6|tcp|udp[,FILTER], endpoints,eth|ip|ipv6|tcp|udp[,FILTER], io,phs[,FILTER], io,stat,INTERVAL[,FILTER…], plen|http|http_req|http_srv|dns,tree[,FILTER], follow,tcp|udp,ascii|hex|raw,N)"
     ))
 }
 

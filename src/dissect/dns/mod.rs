@@ -192,6 +192,30 @@ pub fn is_udp(sport: u16, dport: u16) -> bool {
     Flavor::of_udp(sport, dport).is_some()
 }
 
+/// Wireshark's DNS heuristic for UDP (enabled in tshark 4.0): a datagram on
+/// a port no table names is DNS when its header is that of a plausible
+/// standard query or response, with room for the records it counts.
+/// `len` is the datagram's reported length (`head` may be cut short).
+pub fn looks_like_dns_udp(head: &[u8], len: usize) -> bool {
+    const HEADER: usize = 12;
+    if len <= HEADER || head.len() < HEADER {
+        return false;
+    }
+    let word = |i: usize| u16::from_be_bytes([head[i], head[i + 1]]) as usize;
+    let (flags, quest, ans, auth, add) = (word(2), word(4), word(6), word(8), word(10));
+    if flags & 0x7800 != 0 {
+        return false; // not a standard query
+    }
+    let plausible = if flags & 0x8000 == 0 {
+        quest == 1 && ans == 0 && auth == 0
+    } else {
+        // Some responses (a zone transfer's) carry no question.
+        quest <= 1 && ans <= 100 && auth <= 100
+    };
+    // The smallest question takes 6 bytes, the smallest record 11.
+    plausible && add <= 100 && quest + ans > 0 && quest * 6 + (ans + auth + add) * 11 <= len - HEADER
+}
+
 /// DNS, mDNS or LLMNR over UDP (a whole message per datagram).
 pub fn dissect_udp(cx: &mut Ctx, b: Buf, sport: u16, dport: u16) -> DResult<()> {
     let flavor = Flavor::of_udp(sport, dport).unwrap_or(Flavor::Dns);

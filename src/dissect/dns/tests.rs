@@ -276,6 +276,26 @@ fn empty_record_data_has_no_items() {
     assert!(!d.tree.has(&super::rdata::NS));
 }
 
+#[test]
+fn the_udp_heuristic_takes_plausible_headers_only() {
+    let (q, r) = (query(), response());
+    assert!(looks_like_dns_udp(&q, q.len()));
+    assert!(looks_like_dns_udp(&r, r.len()));
+    // A query with an answer, an inverse query, a header alone, text.
+    let mut odd = q.clone();
+    odd[7] = 1;
+    assert!(!looks_like_dns_udp(&odd, odd.len()));
+    let mut inverse = q.clone();
+    inverse[2] |= 0x08;
+    assert!(!looks_like_dns_udp(&inverse, inverse.len()));
+    assert!(!looks_like_dns_udp(&q[..12], 12));
+    assert!(!looks_like_dns_udp(b"hello wirelens, hello", 21));
+    // More records counted than the datagram can hold.
+    let mut short = r.clone();
+    short[7] = 90;
+    assert!(!looks_like_dns_udp(&short, short.len()));
+}
+
 proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {

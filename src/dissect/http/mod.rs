@@ -499,7 +499,7 @@ pub(crate) fn response_links(t: &mut Tree, here: Range<usize>, l: Links) {
 }
 
 /// Wireshark's description of a status code.
-fn status_text(code: u16) -> Option<&'static str> {
+pub(crate) fn status_text(code: u16) -> Option<&'static str> {
     Some(match code {
         100 => "Continue",
         101 => "Switching Protocols",

@@ -73,16 +73,21 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     // Wireshark: a frame cut inside the source keeps its destination.
     // Written in place: the network layer usually replaces them, and
     // this runs for every frame.
+    // Names (`Broadcast`, a vendor's) unless resolution is off (`-n`).
     let dst = b.array::<6>(0)?;
     let cols = &mut cx.out.cols;
     cols.dst.clear();
-    crate::field::ether(&dst, &mut cols.dst);
+    crate::names::mac_column(&dst, &mut cols.dst);
     let src = b.array::<6>(6)?;
     let cols = &mut cx.out.cols;
     cols.src.clear();
-    crate::field::ether(&src, &mut cols.src);
-    let (cols, t) = (&cx.out.cols, &mut cx.out.tree);
-    t.set_text(root, format_args!("Ethernet II, Src: {}, Dst: {}", cols.src, cols.dst));
+    crate::names::mac_column(&src, &mut cols.src);
+    if cx.out.tree.keeps_labels() {
+        let (mut s, mut d) = (String::new(), String::new());
+        crate::names::mac_label(&src, &mut s);
+        crate::names::mac_label(&dst, &mut d);
+        cx.out.tree.set_text(root, format_args!("Ethernet II, Src: {s}, Dst: {d}"));
+    }
     if !cx.out.tree.idle_for("eth") {
         address(cx, b, 0, dst, &DST, &DST_LG, &DST_IG);
         address(cx, b, 6, src, &SRC, &SRC_LG, &SRC_IG);
