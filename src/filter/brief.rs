@@ -64,7 +64,9 @@ fn src(s: &Src, presence: bool, r: Records, out: &mut Vec<Field>) -> bool {
             let sized = matches!(ftype, FieldType::String | FieldType::Bytes);
             let steps_ok = s.steps.iter().all(|st| !matches!(st, Step::Len) || sized);
             let layer_ok = layer.is_none_or(|p| p.brief && s.field.brief);
-            !s.field.capture_wide && (presence || valued) && steps_ok && layer_ok
+            // A brief field comes from the brief records; of the others, one
+            // that depends on the packets displayed has no column.
+            (s.field.brief || !s.field.capture_wide) && (presence || valued) && steps_ok && layer_ok
         }
     };
     if !ok {

@@ -202,3 +202,38 @@ fn every_filter_matches_the_same_packets_from_stored_records() {
     assert!(runs > 300 * 100, "{runs} filter runs");
     assert!(differences.is_empty(), "{} differences: {differences:#?}", differences.len());
 }
+
+#[test]
+fn a_second_run_reads_the_columns_not_the_file() {
+    let packets = load(std::path::Path::new("sample-captures/web.pcap")).expect("sample-captures/web.pcap");
+    let filters = ["http.request.uri contains \"/\" || dns.qry.name", "tcp.analysis.flags || http.time > 0", "frame.time_relative >= 0 && frame.time_delta < 1"];
+    let filters: Vec<Filter> = filters.iter().map(|t| Filter::compile(t).unwrap()).collect();
+    let first: Vec<Vec<u32>> = filters.iter().map(|f| matching(&packets, f, false)).collect();
+    assert!(first.iter().all(|m| !m.is_empty()), "{first:?}");
+    for f in &filters {
+        assert!(packets.records().missing(f.stored_fields().unwrap()).is_empty(), "{f}: columns made");
+    }
+    // No packet can be read any more: only stored records answer.
+    packets.store_mut().source = StoreSource::Memory(Vec::new());
+    let mut bytes = Vec::new();
+    assert!(!packets.dissect(0, &mut bytes, &mut Dissection::default()));
+    let second: Vec<Vec<u32>> = filters.iter().map(|f| matching(&packets, f, false)).collect();
+    assert_eq!(first, second);
+}
+
+#[test]
+fn columns_longer_than_a_chunk_read_back_without_the_file() {
+    // Datagrams of three sizes: `udp.checksum` (not brief) varies with them.
+    let frames: Vec<Vec<u8>> =
+        (0..40_000u32).map(|i| crate::tui::testutil::udp_frame(&vec![i as u8; (i % 3) as usize])).collect();
+    let packets = crate::tui::testutil::load_bytes(crate::tui::testutil::pcap(&frames)).expect("loaded");
+    let filters = ["udp.checksum == 0", "data.len == 2 || tcp.stream == 1 || udp.stream == 0"];
+    let filters: Vec<Filter> = filters.iter().map(|t| Filter::compile(t).unwrap()).collect();
+    let first: Vec<Vec<u32>> = filters.iter().map(|f| matching(&packets, f, false)).collect();
+    assert!(first.iter().all(|m| m.len() > 10_000), "{:?}", first.iter().map(Vec::len).collect::<Vec<_>>());
+    // The walk sent its results in several chunks before it made the columns.
+    assert!(packets.records().missing(&[&crate::dissect::udp::CHECKSUM]).is_empty());
+    packets.store_mut().source = StoreSource::Memory(Vec::new());
+    let second: Vec<Vec<u32>> = filters.iter().map(|f| matching(&packets, f, false)).collect();
+    assert_eq!(first, second);
+}

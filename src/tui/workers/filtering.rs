@@ -88,7 +88,7 @@ where
             }
         },
         move |(builder, matched), scanned_to, done| {
-            if let (true, Some(b)) = (done, builder.take()) {
+            if let Some(b) = builder.take_if(|_| done) {
                 b.finish(&mut keep.columns_mut());
             }
             send(std::mem::take(matched), scanned_to, done)
