@@ -21,16 +21,8 @@ if (( ${#filters[@]} == 0 )); then
     filters=('http.request.uri contains "index"' 'tcp.analysis.flags' 'tcp.port == 8081' 'dns.qry.name'
         'http.response.code == 404' 'tcp.stream == 5' 'frame.len > 1000' 'http.request.uri matches "ind.x"')
 fi
-command -v tmux >/dev/null || { echo "$0: needs tmux" >&2; exit 1; }
-cargo build --release --bin wirelens >&2
-bin=$PWD/target/release/wirelens
 session=wirelens-refilter-$$
-
-now() { date +%s.%N; }
-screen() { tmux capture-pane -p -t "$session"; }
-shows() { local s; s=$(screen); grep -Eq "$1" <<<"$s"; }
-cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; }
-trap cleanup EXIT
+source benches/inspector.sh
 
 # Applies filter $1 in the inspector; prints "seconds displayed".
 apply() {
