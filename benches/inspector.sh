@@ -1,9 +1,15 @@
 # Sourced by the benches that drive the inspector in tmux (tui.sh,
-# refilter.sh): builds wirelens, checks for tmux, and reads the screen of
-# the tmux session named $session, which the caller starts.
+# refilter.sh): builds wirelens (unless WIRELENS_BIN names one), checks for
+# tmux, and reads the screen of the tmux session named $session, which the
+# caller starts.
 command -v tmux >/dev/null || { echo "$0: needs tmux" >&2; exit 1; }
-cargo build --release --bin wirelens >&2
-bin=$PWD/target/release/wirelens
+# WIRELENS_BIN: a wirelens already built (e.g. an older one to compare).
+if [[ -n ${WIRELENS_BIN:-} ]]; then
+    bin=$WIRELENS_BIN
+else
+    cargo build --release --bin wirelens >&2
+    bin=$PWD/target/release/wirelens
+fi
 
 now() { date +%s.%N; }
 screen() { tmux capture-pane -p -t "$session"; }
