@@ -1,7 +1,6 @@
 //! The filter language: any string is compiled (or rejected with an error
 //! that renders), run on dissected sample packets, and for filters the
-//! brief records (and columns) can answer, the stored and the full
-//! evaluations agree.
+//! brief records can answer, the brief and the full evaluations agree.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -9,9 +8,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use wirelens::dissect::{dissect_frame, Depth, Dissection, Pass};
 use wirelens::filter::Filter;
-use wirelens::field;
-use wirelens::store::brief::BriefStore;
-use wirelens::store::columns::{self, Builder, Columns, Reading};
+use wirelens::store::brief::{BriefStore, Plan};
 use wirelens_fuzz::{load, store};
 
 const SAMPLES: &[&[u8]] = &[
@@ -26,12 +23,10 @@ const SAMPLES: &[&[u8]] = &[
     include_bytes!("../../sample-captures/two-interfaces.pcapng"),
 ];
 
-/// One sample capture: its brief records, each packet's full dissection and
-/// the columns of every field made from them.
+/// One sample capture: its brief records and each packet's full dissection.
 struct Sample {
     briefs: BriefStore,
     packets: Vec<(Dissection, Vec<u8>)>,
-    columns: Columns,
 }
 
 fn samples() -> &'static [Sample] {
@@ -49,15 +44,8 @@ fn samples() -> &'static [Sample] {
                         dissect_frame(&meta, &bytes, &mut loaded.session, Pass::Revisit, Depth::Tree, &mut d);
                         (d, bytes)
                     })
-                    .collect::<Vec<_>>();
-                let all: Vec<_> = field::all().iter().copied().filter(|&f| columns::can_hold(f)).collect();
-                let mut builder = Builder::new(&all);
-                for (i, (d, bytes)) in packets.iter().enumerate() {
-                    builder.push(i, d, bytes);
-                }
-                let mut columns = Columns::default();
-                builder.finish(&mut columns);
-                Sample { briefs: loaded.briefs, packets, columns }
+                    .collect();
+                Sample { briefs: loaded.briefs, packets }
             })
             .collect()
     })
@@ -73,17 +61,17 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     let _ = (filter.to_string(), filter.protocols(), filter.fields().len());
-    let stored = filter.stored_fields().map(Reading::new);
+    let brief = filter.brief_fields().map(Plan::new);
     let mut from_record = Dissection::default();
     for (s, sample) in samples().iter().enumerate() {
-        let mut reading = stored.clone();
+        let mut plan = brief.clone();
         for (i, (d, bytes)) in sample.packets.iter().enumerate() {
             let full = filter.matches(d, bytes);
-            let Some(reading) = reading.as_mut() else { continue };
+            let Some(plan) = plan.as_mut() else { continue };
             from_record.clear();
-            if reading.decode(&sample.briefs, &sample.columns, i, &mut from_record.tree) {
+            if sample.briefs.decode(i, plan, &mut from_record.tree) {
                 let by_record = filter.matches(&from_record, &[]);
-                assert_eq!(by_record, full, "{text:?} on sample {s} packet {}: stored vs full", i + 1);
+                assert_eq!(by_record, full, "{text:?} on sample {s} packet {}: brief vs full", i + 1);
             }
         }
     }
