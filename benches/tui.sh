@@ -13,23 +13,14 @@ cd "$(dirname "$0")/.."
 
 big=${1:?usage: benches/tui.sh BIG.pcap [FILTER]}
 filter=${2:-tcp.port == 8081}
-command -v tmux >/dev/null || { echo "$0: needs tmux" >&2; exit 1; }
-cargo build --release --bin wirelens >&2
-bin=$PWD/target/release/wirelens
 session=wirelens-bench-$$
+source benches/inspector.sh
 
-now() { date +%s.%N; }
-screen() { tmux capture-pane -p -t "$session"; }
-# Whether the screen matches the extended regex $1 (the screen is read
-# whole first: grep -q closing the pipe early would fail it under pipefail).
-shows() { local s; s=$(screen); grep -Eq "$1" <<<"$s"; }
 # Waits until the screen matches $1; prints the time.
 wait_for() {
     until shows "$1"; do sleep 0.02; done
     now
 }
-cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; }
-trap cleanup EXIT
 
 start=$(now)
 tmux new-session -d -s "$session" -x 200 -y 50 "$bin" "$big"

@@ -1,47 +1,75 @@
-//! Whether a compiled filter can run on brief records (`crate::store::brief`):
-//! it reads only brief fields, and only their values, not their bytes.
+//! Whether a compiled filter can run on stored records instead of a
+//! dissection: on brief records (`crate::store::brief`) when it reads only
+//! brief fields, and only their values, not their bytes; on brief records
+//! and columns (`crate::store::columns`) when every value it reads is an
+//! item's value (not a protocol's bytes, not an item's length or layer).
 
 use super::eval::{Prog, Src, Step};
 use super::values::Val;
 use crate::field::{self, Field, FieldType};
 
-/// The fields a filter reads, when brief records hold all it needs.
-pub fn fields(p: &Prog) -> Option<Vec<Field>> {
-    let mut out = Vec::new();
-    prog(p, &mut out).then_some(out)
+/// Which records a filter may read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Records {
+    Brief,
+    /// Brief records and columns.
+    Columns,
 }
 
-fn prog(p: &Prog, out: &mut Vec<Field>) -> bool {
+/// The fields a filter reads, when `records` hold all it needs.
+pub fn fields(p: &Prog, records: Records) -> Option<Vec<Field>> {
+    let mut out = Vec::new();
+    prog(p, records, &mut out).then_some(out)
+}
+
+fn prog(p: &Prog, r: Records, out: &mut Vec<Field>) -> bool {
     match p {
-        Prog::Or(a, b) | Prog::Xor(a, b) | Prog::And(a, b) => prog(a, out) && prog(b, out),
-        Prog::Not(a) => prog(a, out),
-        Prog::Exists(s) => s.steps.is_empty() && src(s, true, out),
-        Prog::NonZero(v) => val(v, out),
-        Prog::Cmp(l, _, _, r) => val(l, out) && val(r, out),
-        Prog::In(l, _, _) | Prog::Matches(l, _, _) => val(l, out),
+        Prog::Or(a, b) | Prog::Xor(a, b) | Prog::And(a, b) => prog(a, r, out) && prog(b, r, out),
+        Prog::Not(a) => prog(a, r, out),
+        Prog::Exists(s) => s.steps.is_empty() && src(s, true, r, out),
+        Prog::NonZero(v) => val(v, r, out),
+        Prog::Cmp(l, _, _, v) => val(l, r, out) && val(v, r, out),
+        Prog::In(l, _, _) | Prog::Matches(l, _, _) => val(l, r, out),
     }
 }
 
-fn val(v: &Val, out: &mut Vec<Field>) -> bool {
+fn val(v: &Val, r: Records, out: &mut Vec<Field>) -> bool {
     match v {
-        Val::Src(s) => src(s, false, out),
+        Val::Src(s) => src(s, false, r, out),
         // Counting reads no values.
-        Val::Count(s) => s.steps.is_empty() && src(s, true, out),
+        Val::Count(s) => s.steps.is_empty() && src(s, true, r, out),
         Val::Const(_) | Val::Ref => true,
-        Val::Arith(_, a, b) => val(a, out) && val(b, out),
-        Val::Neg(a) | Val::Abs(a) => val(a, out),
-        Val::Extreme(_, args) => args.iter().all(|a| val(a, out)),
+        Val::Arith(_, a, b) => val(a, r, out) && val(b, r, out),
+        Val::Neg(a) | Val::Abs(a) => val(a, r, out),
+        Val::Extreme(_, args) => args.iter().all(|a| val(a, r, out)),
     }
 }
 
 /// `presence`: only whether the field occurs is read. A protocol's value is
-/// its bytes, and `len()` and slices read item ranges: none of them are in
-/// the records.
-fn src(s: &Src, presence: bool, out: &mut Vec<Field>) -> bool {
-    let value_ok = presence || s.field.ftype != FieldType::Protocol;
-    let steps_ok = s.steps.iter().all(|st| matches!(st, Step::Lower | Step::Upper | Step::String));
+/// its bytes, that of a text-only item its bytes too, and `len()` of a
+/// number is its item's length: none of them are in the records, whose
+/// items have no byte ranges. Slices of a value and `len()` of text or bytes
+/// read the value itself. Layers (`ip.src#2`) need the protocol's items in
+/// the same records: brief ones only.
+fn src(s: &Src, presence: bool, r: Records, out: &mut Vec<Field>) -> bool {
+    let ftype = s.field.ftype;
     let layer = s.layers.as_ref().map(|(proto, _)| *proto);
-    if !(s.field.brief && value_ok && steps_ok && layer.is_none_or(|p| p.brief)) {
+    let ok = match r {
+        Records::Brief => {
+            let steps_ok = s.steps.iter().all(|st| matches!(st, Step::Lower | Step::Upper | Step::String));
+            s.field.brief && (presence || ftype != FieldType::Protocol) && steps_ok && layer.is_none_or(|p| p.brief)
+        }
+        Records::Columns => {
+            let valued = !matches!(ftype, FieldType::Protocol | FieldType::None);
+            let sized = matches!(ftype, FieldType::String | FieldType::Bytes);
+            let steps_ok = s.steps.iter().all(|st| !matches!(st, Step::Len) || sized);
+            let layer_ok = layer.is_none_or(|p| p.brief && s.field.brief);
+            // A brief field comes from the brief records; of the others, one
+            // that depends on the packets displayed has no column.
+            (s.field.brief || !s.field.capture_wide) && (presence || valued) && steps_ok && layer_ok
+        }
+    };
+    if !ok {
         return false;
     }
     for f in std::iter::once(s.field).chain(layer) {

@@ -67,6 +67,7 @@ pub struct Filter {
     prog: eval::Prog,
     fields: Vec<Field>,
     brief: Option<Vec<Field>>,
+    stored: Option<Vec<Field>>,
 }
 
 impl Filter {
@@ -74,8 +75,9 @@ impl Filter {
         let ast = parser::parse(text)?;
         let mut checker = compile::Checker { fields: Vec::new() };
         let prog = checker.expr(&ast)?;
-        let brief = brief::fields(&prog);
-        Ok(Filter { ast, prog, fields: checker.fields, brief })
+        let brief = brief::fields(&prog, brief::Records::Brief);
+        let stored = brief::fields(&prog, brief::Records::Columns);
+        Ok(Filter { ast, prog, fields: checker.fields, brief, stored })
     }
 
     /// Whether the dissected packet matches. `frame` is the packet's bytes,
@@ -93,6 +95,12 @@ impl Filter {
     /// reads: the fields to decode from them.
     pub fn brief_fields(&self) -> Option<&[Field]> {
         self.brief.as_deref()
+    }
+
+    /// When brief records and columns (`crate::store::columns`) can hold
+    /// everything the filter reads: the fields to read from them.
+    pub fn stored_fields(&self) -> Option<&[Field]> {
+        self.stored.as_deref()
     }
 
     /// The protocols the filter's fields belong to (`tcp` for `tcp.port`),

@@ -11,14 +11,18 @@
 //!
 //! A record is a shape (the list of fields and how each value is stored,
 //! shared by every packet of the same layout) and the values, as LEB128
-//! varints for numbers and raw bytes for addresses. Booleans live in the
-//! shape, and a value equal to one a few items before (`ip.addr` after
-//! `ip.src`) refers back to it, so a TCP/IPv4 packet takes about 40 bytes
-//! before its chunk is compressed, and about 10 after.
+//! varints for numbers and times, raw bytes for addresses and doubles, and
+//! text and bytes after their length. Booleans live in the shape, and a
+//! value equal to one a few items before (`ip.addr` after `ip.src`) refers
+//! back to it, so a TCP/IPv4 packet takes about 40 bytes before its chunk
+//! is compressed, and about 10 after.
+//!
+//! The same records hold the columns of other fields (`crate::store::columns`),
+//! one store per field.
 
 use crate::store::chunk::{self, Chunk, CHUNK};
 use crate::dissect::frame;
-use crate::field::{self, Field, Value};
+use crate::field::{self, Field, Timestamp, Value};
 use crate::dissect::conv::HashMap;
 use crate::field::tree::Tree;
 use crate::store::varint;
@@ -39,7 +43,21 @@ enum Kind {
     Ipv4,
     Ipv6,
     Ether,
+    /// Eight bytes, little-endian.
+    Double,
+    /// Seconds (zigzag) and nanoseconds, two varints.
+    AbsTime,
+    /// Nanoseconds, zigzag.
+    RelTime,
+    /// UTF-8 text after its length.
+    Str,
+    /// Bytes after their length.
+    Bytes,
 }
+
+/// The longest text or bytes a record holds: longer values (payloads) make
+/// the packet recordless, so it is dissected when read.
+const MAX_SIZED: usize = 1024;
 
 type Shape = Box<[(Field, Kind)]>;
 
@@ -166,11 +184,10 @@ impl BriefStore {
         }
     }
 
-    /// Replaces `tree`'s items with packet `i`'s (0-based) items of the
-    /// fields `plan` wants, with no byte ranges. False when the packet has
-    /// no record; then the tree is left empty.
+    /// Adds to `tree` packet `i`'s (0-based) items of the fields `plan`
+    /// wants, with no byte ranges. False when the packet has no record; the
+    /// tree may then hold some of them and is to be dissected afresh.
     pub fn decode(&self, i: usize, plan: &mut Plan, tree: &mut Tree) -> bool {
-        tree.clear();
         tree.keep_items(true);
         let Some(mut rec) = self.record(i, &mut plan.cursor) else { return false };
         let id = match varint::get(&mut rec) {
@@ -193,6 +210,8 @@ enum Step {
     SkipVarints(u16),
     /// Steps over this many bytes of addresses.
     SkipBytes(u16),
+    /// Steps over this many values stored after their length.
+    SkipSized(u16),
     /// Remembers where the next value starts, in this slot.
     Mark(u8),
     /// The next value, stored as `Kind`, is an item of this field.
@@ -238,27 +257,48 @@ impl Step {
                 });
                 continue;
             }
-            match (steps.last_mut(), width(kind)) {
-                (_, Some(0)) => {}
-                (Some(Step::SkipVarints(n)), None) => *n += 1,
-                (Some(Step::SkipBytes(n)), Some(w)) => *n += w,
-                (_, None) => steps.push(Step::SkipVarints(1)),
-                (_, Some(w)) => steps.push(Step::SkipBytes(w)),
+            match (steps.last_mut(), size(kind)) {
+                (_, Size::Fixed(0)) => {}
+                (Some(Step::SkipVarints(n)), Size::Varints(k)) => *n += k,
+                (Some(Step::SkipBytes(n)), Size::Fixed(w)) => *n += w,
+                (Some(Step::SkipSized(n)), Size::Sized) => *n += 1,
+                (_, Size::Varints(k)) => steps.push(Step::SkipVarints(k)),
+                (_, Size::Fixed(w)) => steps.push(Step::SkipBytes(w)),
+                (_, Size::Sized) => steps.push(Step::SkipSized(1)),
             }
         }
         steps.into_boxed_slice()
     }
 }
 
-/// The stored width of a value of `kind`, None for a varint.
-fn width(kind: Kind) -> Option<u16> {
+/// How a value is laid out in a record.
+enum Size {
+    Fixed(u16),
+    Varints(u16),
+    /// A varint length, then that many bytes.
+    Sized,
+}
+
+fn size(kind: Kind) -> Size {
     match kind {
-        Kind::None | Kind::True | Kind::False | Kind::Same(_) | Kind::Number => Some(0),
-        Kind::UInt | Kind::Int | Kind::FrameNum => None,
-        Kind::Ipv4 => Some(4),
-        Kind::Ipv6 => Some(16),
-        Kind::Ether => Some(6),
+        Kind::None | Kind::True | Kind::False | Kind::Same(_) | Kind::Number => Size::Fixed(0),
+        Kind::UInt | Kind::Int | Kind::FrameNum | Kind::RelTime => Size::Varints(1),
+        Kind::AbsTime => Size::Varints(2),
+        Kind::Ipv4 => Size::Fixed(4),
+        Kind::Ipv6 => Size::Fixed(16),
+        Kind::Ether => Size::Fixed(6),
+        Kind::Double => Size::Fixed(8),
+        Kind::Str | Kind::Bytes => Size::Sized,
     }
+}
+
+/// Steps over `n` values stored after their length.
+fn skip_sized(rec: &mut &[u8], n: u16) -> Option<()> {
+    for _ in 0..n {
+        let len = varint::get(rec)?;
+        *rec = rec.get(usize::try_from(len).ok()?..)?;
+    }
+    Some(())
 }
 
 /// Runs `steps` over a record's values; None if the record is damaged.
@@ -268,6 +308,7 @@ fn run(steps: &[Step], whole: &[u8], number: u64, marks: &mut Vec<usize>, tree: 
         match step {
             Step::SkipVarints(n) => varint::skip(&mut rec, n as usize)?,
             Step::SkipBytes(n) => rec = rec.get(n as usize..)?,
+            Step::SkipSized(n) => skip_sized(&mut rec, n)?,
             Step::Mark(s) => {
                 let s = s as usize;
                 if marks.len() <= s {
@@ -361,6 +402,13 @@ impl Encoder {
         self.lens.push((self.bytes.len() - before) as u32);
     }
 
+    /// Adds a packet without a record: it is dissected when read.
+    pub fn push_none(&mut self) {
+        let before = self.bytes.len();
+        varint::put(&mut self.bytes, NO_RECORD as u64);
+        self.lens.push((self.bytes.len() - before) as u32);
+    }
+
     /// Drops the records made since the last publish (their packets were
     /// not kept).
     pub fn discard(&mut self) {
@@ -413,7 +461,12 @@ fn kind_of(v: &Value) -> Option<Kind> {
         Value::Ipv4(_) => Kind::Ipv4,
         Value::Ipv6(_) => Kind::Ipv6,
         Value::Ether(_) => Kind::Ether,
-        Value::Double(_) | Value::Bytes(_) | Value::Str(_) | Value::AbsTime(_) | Value::RelTime(_) => return None,
+        Value::Double(_) => Kind::Double,
+        Value::AbsTime(_) => Kind::AbsTime,
+        Value::RelTime(_) => Kind::RelTime,
+        Value::Str(t) if t.len() <= MAX_SIZED => Kind::Str,
+        Value::Bytes(b) if b.len() <= MAX_SIZED => Kind::Bytes,
+        Value::Str(_) | Value::Bytes(_) => return None,
     })
 }
 
@@ -426,8 +479,28 @@ fn write(v: &Value, out: &mut Vec<u8>) {
         Value::Ipv4(a) => out.extend_from_slice(&a.octets()),
         Value::Ipv6(a) => out.extend_from_slice(&a.octets()),
         Value::Ether(m) => out.extend_from_slice(m),
-        _ => {}
+        Value::Double(x) => out.extend_from_slice(&x.to_le_bytes()),
+        Value::AbsTime(t) => {
+            varint::put_i64(out, t.secs);
+            varint::put(out, t.nanos as u64);
+        }
+        Value::RelTime(ns) => varint::put_i64(out, *ns),
+        Value::Str(t) => put_sized(out, t.as_bytes()),
+        Value::Bytes(b) => put_sized(out, b),
+        Value::None | Value::Bool(_) => {}
     }
+}
+
+fn put_sized(out: &mut Vec<u8>, b: &[u8]) {
+    varint::put(out, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
+fn get_sized<'a>(rec: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let len = usize::try_from(varint::get(rec)?).ok()?;
+    let (head, rest) = rec.split_at_checked(len)?;
+    *rec = rest;
+    Some(head)
 }
 
 fn read(kind: Kind, rec: &mut &[u8], number: u64) -> Option<Value> {
@@ -442,6 +515,11 @@ fn read(kind: Kind, rec: &mut &[u8], number: u64) -> Option<Value> {
         Kind::Ipv4 => Value::Ipv4(take::<4>(rec)?.into()),
         Kind::Ipv6 => Value::Ipv6(take::<16>(rec)?.into()),
         Kind::Ether => Value::Ether(take::<6>(rec)?),
+        Kind::Double => Value::Double(f64::from_le_bytes(take::<8>(rec)?)),
+        Kind::AbsTime => Value::AbsTime(Timestamp { secs: varint::get_i64(rec)?, nanos: varint::get_u32(rec)? }),
+        Kind::RelTime => Value::RelTime(varint::get_i64(rec)?),
+        Kind::Str => Value::Str(std::str::from_utf8(get_sized(rec)?).ok()?.into()),
+        Kind::Bytes => Value::Bytes(get_sized(rec)?.into()),
     })
 }
 
@@ -489,7 +567,7 @@ mod tests {
             (&tcp::SEQ, Value::UInt(u64::MAX)),
         ];
         let b = vec![(&frame::NUMBER as Field, Value::UInt(2)), (&ipv4::TTL, Value::Int(-3))];
-        let c = vec![(&frame::NUMBER as Field, Value::UInt(300)), (&ipv4::SRC, Value::str("not storable"))];
+        let c = vec![(&frame::NUMBER as Field, Value::UInt(300)), (&ipv4::SRC, Value::str(&*"long".repeat(MAX_SIZED)))];
         let store = store_of(&[a.clone(), b, a, c]);
         assert_eq!(store.len, 4);
         let want: &[Field] = &[&ipv4::ADDR, &tcp::SEQ, &tcp::FLAG_SYN, &tcp::TCP];
@@ -501,7 +579,7 @@ mod tests {
         assert_eq!(decoded(&store, 2, want), Some(first));
         assert_eq!(decoded(&store, 1, &[&ipv4::TTL]).unwrap(), vec![("ip.ttl".to_string(), Value::Int(-3))]);
         assert_eq!(decoded(&store, 1, &[&ipv4::SRC]).unwrap(), vec![]);
-        assert_eq!(decoded(&store, 3, &[&frame::NUMBER]), None, "a string value cannot be kept");
+        assert_eq!(decoded(&store, 3, &[&frame::NUMBER]), None, "a string this long is not kept");
         assert_eq!(decoded(&store, 4, &[&frame::NUMBER]), None);
     }
 

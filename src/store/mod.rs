@@ -3,9 +3,11 @@
 //! one before (`packed`: the index, TCP segment records, HTTP messages),
 //! sealed LZ4 chunks of both (`chunk`), and each packet's brief
 //! link/network/transport items for filters that need no dissection
-//! (`brief`).
+//! (`brief`), and the same records for other fields once a filter has read
+//! them (`columns`).
 
 pub mod brief;
 pub mod chunk;
+pub mod columns;
 pub mod packed;
 pub mod varint;

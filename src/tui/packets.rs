@@ -8,7 +8,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use crate::store::brief::{BriefStore, Plan};
+use crate::store::brief::BriefStore;
+use crate::store::columns::{Columns, Reading};
 use crate::capture::{PacketStore, StoreSource};
 use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
 use crate::dissect::session::Session;
@@ -18,6 +19,8 @@ pub struct Packets {
     /// Every stored packet's brief record; published before its store
     /// record, so it has at least as many.
     brief: RwLock<BriefStore>,
+    /// The columns filters have made (see `crate::store::columns`).
+    columns: RwLock<Columns>,
     session: Mutex<Session>,
     /// The source has ended: no more packets will come.
     complete: AtomicBool,
@@ -30,6 +33,7 @@ impl Packets {
         Packets {
             store: RwLock::new(store),
             brief: RwLock::new(BriefStore::default()),
+            columns: RwLock::new(Columns::default()),
             session: Mutex::new(Session::new()),
             complete: AtomicBool::new(false),
         }
@@ -91,36 +95,56 @@ impl Packets {
         true
     }
 
-    /// The brief records, read-locked: a reader of many packets locks once
+    /// The stored records, read-locked: a reader of many packets locks once
     /// (two filter threads taking the lock per packet made its counter
     /// bounce between their cores).
-    pub fn briefs(&self) -> RwLockReadGuard<'_, BriefStore> {
-        self.brief.read().unwrap_or_else(|e| e.into_inner())
+    pub fn records(&self) -> Records<'_> {
+        Records {
+            briefs: self.brief.read().unwrap_or_else(|e| e.into_inner()),
+            columns: self.columns.read().unwrap_or_else(|e| e.into_inner()),
+        }
     }
 
-    /// Packet `i`'s items of the brief fields `plan` wants, from its brief
-    /// record in `briefs`. False when it has none (it must be dissected).
-    pub fn read_brief(briefs: &BriefStore, i: usize, plan: &mut Plan, d: &mut Dissection) -> bool {
+    pub fn columns_mut(&self) -> RwLockWriteGuard<'_, Columns> {
+        self.columns.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Packet `i`'s items of the fields `reading` wants, from `records`.
+    /// False when a record is missing (the packet must be dissected).
+    pub fn read_stored(records: &Records, i: usize, reading: &mut Reading, d: &mut Dissection) -> bool {
         d.clear();
-        briefs.decode(i, plan, &mut d.tree)
+        reading.decode(&records.briefs, &records.columns, i, &mut d.tree)
     }
 
-    /// Packet `i` for a reader of the brief fields `plan` wants, if given:
-    /// from its brief record in `briefs` (`bytes` then empty), else
-    /// dissected to `depth`. False when the packet cannot be read.
+    /// Packet `i` for a reader of the fields `reading` wants, if given:
+    /// from `records` (`bytes` then empty), else dissected to `depth`.
+    /// False when the packet cannot be read.
     pub fn read_for(
         &self,
-        briefs: &BriefStore,
+        records: &Records,
         i: usize,
-        plan: Option<&mut Plan>,
+        reading: Option<&mut Reading>,
         depth: Depth,
         bytes: &mut Vec<u8>,
         d: &mut Dissection,
     ) -> bool {
-        if plan.is_some_and(|plan| Packets::read_brief(briefs, i, plan, d)) {
+        if reading.is_some_and(|r| Packets::read_stored(records, i, r, d)) {
             bytes.clear();
             return true;
         }
         self.dissect_to(i, depth, bytes, d)
+    }
+}
+
+/// The brief records and the columns, read-locked together.
+pub struct Records<'a> {
+    briefs: RwLockReadGuard<'a, BriefStore>,
+    columns: RwLockReadGuard<'a, Columns>,
+}
+
+impl Records<'_> {
+    /// The fields of `fields` that have no column yet.
+    pub fn missing(&self, fields: &[crate::field::Field]) -> Vec<crate::field::Field> {
+        self.columns.missing(fields)
     }
 }

@@ -1,7 +1,9 @@
-//! The brief records against the dissections they stand for: on every
-//! sample and corpus capture, loaded as the inspector loads them, each
+//! The brief records and columns against the dissections they stand for: on
+//! every sample and corpus capture, loaded as the inspector loads them, each
 //! packet's record must give exactly the brief items, in order, that
-//! dissecting the packet again gives.
+//! dissecting the packet again gives, and every filter of
+//! `tests/filter_diff.rs` must match the same packets through stored
+//! records as by dissection.
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{mpsc, Arc};
@@ -13,6 +15,7 @@ use crate::capture::StoreSource;
 use crate::dissect::{Depth, Dissection};
 use crate::field::{self, Field, Value};
 use crate::filter::Filter;
+use crate::store::columns::Reading;
 
 fn load(path: &std::path::Path) -> Option<Arc<Packets>> {
     let name = path.to_str()?;
@@ -58,7 +61,7 @@ fn brief_records_hold_what_dissection_gives() {
         let Some(packets) = load(&path) else { continue };
         let (mut d, mut bytes) = (Dissection::default(), Vec::new());
         for i in 0..packets.len() {
-            if !Packets::read_brief(&packets.briefs(), i, &mut crate::store::brief::Plan::new(&all), &mut d) {
+            if !Packets::read_stored(&packets.records(), i, &mut Reading::new(&all), &mut d) {
                 without += 1;
                 continue;
             }
@@ -137,4 +140,100 @@ fn filters_on_brief_fields_match_as_on_dissections() {
         let filter = Filter::compile(text).unwrap();
         assert_eq!(filter.brief_fields().is_some(), text == "ip", "{text}");
     }
+}
+
+/// The filters of `tests/filter_diff.rs`, read from its source so that the
+/// list stays one: the string literals of its `FILTERS`.
+fn filter_diff_filters() -> Vec<String> {
+    let src = std::fs::read_to_string("tests/filter_diff.rs").expect("tests/filter_diff.rs");
+    let start = src.find("const FILTERS: &[&str] = &[").expect("FILTERS in tests/filter_diff.rs");
+    let body = &src[start..];
+    let body = &body[..body.find("\n];").expect("end of FILTERS")];
+    let mut out = Vec::new();
+    for line in body.lines().skip(1) {
+        let Some(lit) = line.trim().strip_prefix('"') else { continue };
+        let mut text = String::new();
+        let mut chars = lit.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => break,
+                '\\' => text.push(match chars.next() {
+                    Some('n') => '\n',
+                    Some('t') => '\t',
+                    Some(other) => other,
+                    None => break,
+                }),
+                c => text.push(c),
+            }
+        }
+        out.push(text);
+    }
+    out
+}
+
+#[test]
+fn every_filter_matches_the_same_packets_from_stored_records() {
+    let texts = filter_diff_filters();
+    assert!(texts.len() > 300, "{} filters read from tests/filter_diff.rs", texts.len());
+    assert!(texts.iter().any(|t| t == r#"dns.qry.name matches "(?i)^WWW\\.""#), "escapes are read");
+    let filters: Vec<Filter> = texts.iter().filter_map(|t| Filter::compile(t).ok()).collect();
+    let stored: Vec<&Filter> = filters.iter().filter(|f| f.stored_fields().is_some()).collect();
+    // Most filters run on stored records; the others read bytes (`tcp.payload`
+    // slices of a protocol, `len(tcp)`) or layers of non-brief fields.
+    assert!(stored.len() * 10 > filters.len() * 8, "{} of {} filters on stored records", stored.len(), filters.len());
+    let (mut differences, mut runs) = (Vec::new(), 0);
+    for path in captures() {
+        let Some(packets) = load(&path) else { continue };
+        for filter in &filters {
+            let want = matching(&packets, filter, true);
+            // The first run makes the columns the filter lacks (while it
+            // dissects), the second reads them.
+            for run in ["first", "second"] {
+                if matching(&packets, filter, false) != want {
+                    differences.push(format!("{filter} on {} ({run} run)", path.display()));
+                }
+            }
+            runs += 1;
+        }
+        for f in &stored {
+            assert!(packets.records().missing(f.stored_fields().unwrap_or_default()).is_empty(), "{f}: columns made");
+        }
+    }
+    assert!(runs > 300 * 100, "{runs} filter runs");
+    assert!(differences.is_empty(), "{} differences: {differences:#?}", differences.len());
+}
+
+#[test]
+fn a_second_run_reads_the_columns_not_the_file() {
+    let packets = load(std::path::Path::new("sample-captures/web.pcap")).expect("sample-captures/web.pcap");
+    let filters = ["http.request.uri contains \"/\" || dns.qry.name", "tcp.analysis.flags || http.time > 0", "frame.time_relative >= 0 && frame.time_delta < 1"];
+    let filters: Vec<Filter> = filters.iter().map(|t| Filter::compile(t).unwrap()).collect();
+    let first: Vec<Vec<u32>> = filters.iter().map(|f| matching(&packets, f, false)).collect();
+    assert!(first.iter().all(|m| !m.is_empty()), "{first:?}");
+    for f in &filters {
+        assert!(packets.records().missing(f.stored_fields().unwrap()).is_empty(), "{f}: columns made");
+    }
+    // No packet can be read any more: only stored records answer.
+    packets.store_mut().source = StoreSource::Memory(Vec::new());
+    let mut bytes = Vec::new();
+    assert!(!packets.dissect(0, &mut bytes, &mut Dissection::default()));
+    let second: Vec<Vec<u32>> = filters.iter().map(|f| matching(&packets, f, false)).collect();
+    assert_eq!(first, second);
+}
+
+#[test]
+fn columns_longer_than_a_chunk_read_back_without_the_file() {
+    // Datagrams of three sizes: `udp.checksum` (not brief) varies with them.
+    let frames: Vec<Vec<u8>> =
+        (0..40_000u32).map(|i| crate::tui::testutil::udp_frame(&vec![i as u8; (i % 3) as usize])).collect();
+    let packets = crate::tui::testutil::load_bytes(crate::tui::testutil::pcap(&frames)).expect("loaded");
+    let filters = ["udp.checksum == 0", "data.len == 2 || tcp.stream == 1 || udp.stream == 0"];
+    let filters: Vec<Filter> = filters.iter().map(|t| Filter::compile(t).unwrap()).collect();
+    let first: Vec<Vec<u32>> = filters.iter().map(|f| matching(&packets, f, false)).collect();
+    assert!(first.iter().all(|m| m.len() > 10_000), "{:?}", first.iter().map(Vec::len).collect::<Vec<_>>());
+    // The walk sent its results in several chunks before it made the columns.
+    assert!(packets.records().missing(&[&crate::dissect::udp::CHECKSUM]).is_empty());
+    packets.store_mut().source = StoreSource::Memory(Vec::new());
+    let second: Vec<Vec<u32>> = filters.iter().map(|f| matching(&packets, f, false)).collect();
+    assert_eq!(first, second);
 }

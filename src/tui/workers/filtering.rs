@@ -2,17 +2,22 @@
 //! in chunks, so the list fills while it runs (see `walk`). Applying a new
 //! filter cancels it.
 //!
-//! A filter on brief fields only reads brief records, which is cheap enough
-//! that the work splits: each chunk of packets is shared between this
-//! thread and a second one.
+//! A filter whose fields stored records hold (brief records, and columns
+//! for the others: `crate::store::columns`) reads them instead of
+//! dissecting, which is cheap enough that the work splits: each chunk of
+//! packets is shared between this thread and a second one. The first
+//! filter on a field without a column dissects every packet and makes the
+//! column on the way, once the capture is complete (a packet of a capture
+//! still growing may gain a link to a later one: a request its response).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
-use crate::store::brief::Plan;
 use crate::dissect::{Depth, Dissection};
+use crate::field::Field;
 use crate::filter::Filter;
+use crate::store::columns::{Builder, Reading};
 
 use crate::tui::event::{Event, FilterProgress};
 use crate::tui::packets::Packets;
@@ -29,8 +34,17 @@ pub fn spawn(
     cancel: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
     let depth = Depth::to_read(filter.protocols());
-    if filter.brief_fields().is_some() {
-        return spawn_split(filter, packets, depth, generation, tx, cancel);
+    let send = move |matched, scanned_to, done| {
+        tx.send(Event::Filtered(FilterProgress { generation, matched, scanned_to, done })).is_ok()
+    };
+    if let Some(fields) = filter.stored_fields() {
+        let missing = packets.records().missing(fields);
+        if missing.is_empty() {
+            return spawn_split(filter, packets, depth, cancel, send);
+        }
+        if packets.is_complete() {
+            return spawn_building(filter, packets, depth, &missing, cancel, send);
+        }
     }
     walk::spawn(
         packets,
@@ -41,15 +55,50 @@ pub fn spawn(
                 matched.push(i as u32);
             }
         },
-        move |matched, scanned_to, done| {
-            tx.send(Event::Filtered(FilterProgress { generation, matched, scanned_to, done })).is_ok()
+        send,
+    )
+}
+
+/// Dissects every packet, as `walk::spawn`, and makes the columns of
+/// `missing` from the same dissections; they are kept once the walk ends.
+fn spawn_building<S>(
+    filter: Arc<Filter>,
+    packets: Arc<Packets>,
+    depth: Depth,
+    missing: &[Field],
+    cancel: Arc<AtomicBool>,
+    mut send: S,
+) -> std::thread::JoinHandle<()>
+where
+    S: FnMut(Vec<u32>, usize, bool) -> bool + Send + 'static,
+{
+    let state = (Some(Builder::new(missing)), Vec::new());
+    let keep = packets.clone();
+    walk::spawn_with(
+        packets,
+        depth,
+        cancel,
+        state,
+        move |(builder, matched), i, d, bytes| {
+            if let Some(b) = builder.as_mut() {
+                b.push(i, d, bytes);
+            }
+            if filter.matches(d, bytes) {
+                matched.push(i as u32);
+            }
+        },
+        move |(builder, matched), scanned_to, done| {
+            if let Some(b) = builder.take_if(|_| done) {
+                b.finish(&mut keep.columns_mut());
+            }
+            send(std::mem::take(matched), scanned_to, done)
         },
     )
 }
 
-/// One of the two halves of a split run: its own plan and tree.
+/// One of the two halves of a split run: its own reading and tree.
 struct Half {
-    plan: Plan,
+    reading: Reading,
     d: Dissection,
     bytes: Vec<u8>,
     matched: Vec<u32>,
@@ -58,12 +107,12 @@ struct Half {
 impl Half {
     /// Tests packets `range`; false if cancelled meanwhile.
     fn run(&mut self, filter: &Filter, packets: &Packets, depth: Depth, range: std::ops::Range<usize>, cancel: &AtomicBool) -> bool {
-        let briefs = packets.briefs();
+        let records = packets.records();
         for i in range {
             if i % 1024 == 0 && cancel.load(Ordering::Relaxed) {
                 return false;
             }
-            let read = packets.read_for(&briefs, i, Some(&mut self.plan), depth, &mut self.bytes, &mut self.d);
+            let read = packets.read_for(&records, i, Some(&mut self.reading), depth, &mut self.bytes, &mut self.d);
             if read && filter.matches(&self.d, &self.bytes) {
                 self.matched.push(i as u32);
             }
@@ -72,17 +121,19 @@ impl Half {
     }
 }
 
-fn spawn_split(
+fn spawn_split<S>(
     filter: Arc<Filter>,
     packets: Arc<Packets>,
     depth: Depth,
-    generation: u64,
-    tx: Sender<Event>,
     cancel: Arc<AtomicBool>,
-) -> std::thread::JoinHandle<()> {
+    mut send: S,
+) -> std::thread::JoinHandle<()>
+where
+    S: FnMut(Vec<u32>, usize, bool) -> bool + Send + 'static,
+{
     std::thread::spawn(move || {
-        let fields = filter.brief_fields().unwrap_or_default();
-        let half = || Half { plan: Plan::new(fields), d: Dissection::default(), bytes: Vec::new(), matched: Vec::new() };
+        let fields = filter.stored_fields().unwrap_or_default();
+        let half = || Half { reading: Reading::new(fields), d: Dissection::default(), bytes: Vec::new(), matched: Vec::new() };
         let (mut a, mut b) = (half(), half());
         let mut next = 0usize;
         loop {
@@ -102,8 +153,7 @@ fn spawn_split(
             let mut matched = std::mem::take(&mut a.matched);
             matched.append(&mut b.matched);
             let done = complete && next >= n;
-            let progress = FilterProgress { generation, matched, scanned_to: next, done };
-            if tx.send(Event::Filtered(progress)).is_err() || done {
+            if !send(matched, next, done) || done {
                 return;
             }
         }

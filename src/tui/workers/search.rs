@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::store::brief::Plan;
+use crate::store::columns::Reading;
 use crate::dissect::{Depth, Dissection};
 use crate::filter::Filter;
 
@@ -73,8 +73,9 @@ pub struct Scan {
     pub forward: bool,
     pub row: usize,
     pub remaining: usize,
-    /// For a filter on brief fields: read them from the brief records.
-    plan: Option<Plan>,
+    /// For a filter on fields stored records hold: read them from there
+    /// (a field without a column yet is dissected).
+    reading: Option<Reading>,
 }
 
 /// What one step of a scan found.
@@ -95,11 +96,11 @@ impl Scan {
         } else {
             (from + rows - 1) % rows
         };
-        let plan = match &needle {
-            Needle::Filter(f) => f.brief_fields().map(Plan::new),
+        let reading = match &needle {
+            Needle::Filter(f) => f.stored_fields().map(Reading::new),
             _ => None,
         };
-        Scan { needle, forward, row, remaining: rows, plan }
+        Scan { needle, forward, row, remaining: rows, reading }
     }
 
     /// Tests rows for up to `budget`.
@@ -112,7 +113,7 @@ impl Scan {
         };
         let mut buf = Vec::new();
         let mut d = Dissection::default();
-        let briefs = packets.briefs();
+        let records = packets.records();
         while self.remaining > 0 && rows > 0 {
             let row = self.row % rows;
             self.remaining -= 1;
@@ -121,7 +122,7 @@ impl Scan {
             let found = match (&finder, &self.needle) {
                 (Some(f), _) => packets.store().fetch(p, &mut buf).is_ok() && f.find(&buf).is_some(),
                 (None, Needle::Filter(filter)) => {
-                    packets.read_for(&briefs, p, self.plan.as_mut(), Depth::Fields, &mut buf, &mut d) && filter.matches(&d, &buf)
+                    packets.read_for(&records, p, self.reading.as_mut(), Depth::Fields, &mut buf, &mut d) && filter.matches(&d, &buf)
                 }
                 (None, _) => false,
             };
