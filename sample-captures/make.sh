@@ -401,6 +401,46 @@ ftp() {
     capture ftp.pcap "-i lo tcp" ftp_clients
 }
 
+# pyftpdlib with write access for the anonymous user on 127.0.0.21 (an
+# address of its own, so the capture holds this session alone) and
+# Python's ftplib as the client: one session that moves into a directory (CWD, so the
+# working directory changes), lists it (NLST, passive), downloads a file
+# (RETR, passive), uploads one (STOR, active PORT), goes back up (CDUP) and
+# lists again (LIST, extended passive).
+ftp_transfers_client() {
+    local d=$tmp/ftp-transfers
+    mkdir -p "$d/root/pub"
+    printf 'first line of the lab file\nsecond line\n' >"$d/root/pub/notes.txt"
+    python3 -m pyftpdlib -i 127.0.0.21 -p 21 -w -d "$d/root" >"$d/server.log" 2>&1 &
+    local server=$!
+    sleep 1
+    local status=0
+    timeout 20 python3 -c '
+import ftplib, io
+f = ftplib.FTP()
+f.connect("127.0.0.21", 21)
+f.login()
+f.cwd("pub")
+f.set_pasv(True)
+f.nlst()
+f.retrbinary("RETR notes.txt", lambda b: None)
+f.set_pasv(False)
+f.storbinary("STOR upload.txt", io.BytesIO(b"uploaded by ftplib\r\n" * 3))
+f.set_pasv(True)
+f.sendcmd("CDUP")
+f.pwd()
+f.af = 0  # ftplib asks EPSV instead of PASV when the family is not IPv4
+f.dir(lambda line: None)
+f.quit()
+' || status=$?
+    stop $server
+    return $status
+}
+
+ftp_transfers() {
+    capture ftp-transfers.pcap "-i lo tcp and host 127.0.0.21" ftp_transfers_client
+}
+
 # One pcapng, two interfaces with different link types: lo (Ethernet) with
 # a UDP uppercase exchange and any (Linux cooked v1) with an ICMP echo.
 two_interfaces() {
@@ -516,7 +556,7 @@ openssh() {
     capture ssh.pcap "-i lo tcp port 22" ssh_session
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp tls openssh)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers tls openssh)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

@@ -120,6 +120,7 @@ pub fn tcp_dissector(app: App) -> TcpApp {
         App::Ftp => ftp::dissect_tcp,
         App::Tls => tls::dissect_tcp,
         App::Ssh => ssh::dissect_tcp,
+        App::FtpData => ftp::data::dissect_tcp,
         #[cfg(test)]
         App::TestLines => tcp::pdu::tests::lines,
         #[cfg(test)]
@@ -177,6 +178,23 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
         return AppSlot::Some(App::Ssh);
     }
     AppSlot::Undecided
+}
+
+/// The application of a TCP stream whose first payload is `payload`: an
+/// FTP data connection its control connection announced (Wireshark's
+/// conversation dissector, tried before ports), else `tcp_app`.
+pub fn tcp_app_of(
+    ftp_state: &mut ftp::state::FtpState,
+    net: Option<(std::net::IpAddr, std::net::IpAddr)>,
+    seg: &TcpSeg,
+    payload: &[u8],
+) -> AppSlot {
+    if let Some((src, dst)) = net {
+        if ftp_state.take(seg.stream, (src, seg.sport), (dst, seg.dport)).is_some() {
+            return AppSlot::Some(App::FtpData);
+        }
+    }
+    tcp_app(seg.sport, seg.dport, payload)
 }
 
 /// The conversation continues in another protocol from its next segment

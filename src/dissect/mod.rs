@@ -86,6 +86,7 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     &nbns::RECORD_FIELDS,
     ssdp::FIELDS,
     ftp::FIELDS,
+    ftp::data::FIELDS,
     tls::FIELDS,
     ssh::FIELDS,
 ];

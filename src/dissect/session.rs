@@ -3,6 +3,7 @@
 //! dissector that fills it).
 
 use super::dns::pairing as dns;
+use super::ftp::state as ftp;
 use super::http::state as http;
 use super::net::{arp_duplicates as arp, echo_pairs as echo, fragments as frag};
 use super::ntp::pairing as ntp;
@@ -31,6 +32,7 @@ pub struct Session {
     pub ssdp: ssdp::SsdpState,
     pub tls: tls::TlsState,
     pub ssh: ssh::SshState,
+    pub ftp: ftp::FtpState,
 }
 
 impl Session {

@@ -293,7 +293,7 @@ fn keep_piece(cx: &mut Ctx, st: &mut SmtpStream, piece: &[u8]) {
 
 /// A piece of the message shown as text lines, as Wireshark 4.0 shows each
 /// DATA fragment.
-fn text_lines(cx: &mut Ctx, b: &Buf, n: usize) {
+pub(crate) fn text_lines(cx: &mut Ctx, b: &Buf, n: usize) {
     let data = &b.tail(0)[..n];
     let full = cx.full;
     cx.enter("data-text-lines", "");

@@ -196,6 +196,8 @@ pub enum App {
     Ftp,
     Tls,
     Ssh,
+    /// An FTP data connection (announced on a control connection).
+    FtpData,
     /// The reassembly tests' line-based protocol (`tcp::pdu`).
     #[cfg(test)]
     TestLines,
@@ -213,6 +215,7 @@ impl App {
         App::Ftp,
         App::Tls,
         App::Ssh,
+        App::FtpData,
         #[cfg(test)]
         App::TestLines,
         #[cfg(test)]
