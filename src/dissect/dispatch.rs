@@ -4,7 +4,7 @@
 use super::link::{eth, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, igmp, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dhcp, dns, ftp, http, nbns, ntp, smtp, ssdp, ssh, tcp, tls, udp, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, ftp, http, imap, nbns, ntp, pop, smtp, ssdp, ssh, tcp, tls, udp, Buf, Ctx, DResult};
 use crate::dissect::tcp::stream::{App, AppSlot};
 
 /// Dissects a frame of link type `linktype` (a LINKTYPE_ value).
@@ -121,6 +121,8 @@ pub fn tcp_dissector(app: App) -> TcpApp {
         App::Tls => tls::dissect_tcp,
         App::Ssh => ssh::dissect_tcp,
         App::FtpData => ftp::data::dissect_tcp,
+        App::Pop => pop::dissect_tcp,
+        App::Imap => imap::dissect_tcp,
         #[cfg(test)]
         App::TestLines => tcp::pdu::tests::lines,
         #[cfg(test)]
@@ -160,6 +162,12 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
         }
         if ssh::is_ssh_port(port) {
             return AppSlot::Some(App::Ssh);
+        }
+        if pop::is_pop_port(port) {
+            return AppSlot::Some(App::Pop);
+        }
+        if imap::is_imap_port(port) {
+            return AppSlot::Some(App::Imap);
         }
     }
     if [lo, hi].iter().any(|p| OTHERS_TCP_PORTS.contains(p)) {

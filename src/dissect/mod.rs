@@ -15,6 +15,8 @@ mod dispatch;
 pub mod dns;
 pub mod frame;
 pub mod ftp;
+pub mod imap;
+pub mod pop;
 pub mod http;
 pub mod link;
 pub mod nbns;
@@ -87,6 +89,8 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     ssdp::FIELDS,
     ftp::FIELDS,
     ftp::data::FIELDS,
+    pop::FIELDS,
+    imap::FIELDS,
     tls::FIELDS,
     ssh::FIELDS,
 ];

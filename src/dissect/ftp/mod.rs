@@ -273,7 +273,7 @@ fn announce(cx: &mut Ctx, stream: u32, s: Setup) {
 
 /// The line at `off`: its text without the line end, and where the next
 /// line starts (a line ends at LF, CRLF or the end of the segment).
-fn line(data: &[u8], off: usize) -> (&[u8], usize) {
+pub(crate) fn line(data: &[u8], off: usize) -> (&[u8], usize) {
     let rest = data.get(off..).unwrap_or_default();
     match memchr::memchr(b'\n', rest) {
         Some(i) => (rest[..i].strip_suffix(b"\r").unwrap_or(&rest[..i]), off + i + 1),

@@ -198,6 +198,8 @@ pub enum App {
     Ssh,
     /// An FTP data connection (announced on a control connection).
     FtpData,
+    Pop,
+    Imap,
     /// The reassembly tests' line-based protocol (`tcp::pdu`).
     #[cfg(test)]
     TestLines,
@@ -216,6 +218,8 @@ impl App {
         App::Tls,
         App::Ssh,
         App::FtpData,
+        App::Pop,
+        App::Imap,
         #[cfg(test)]
         App::TestLines,
         #[cfg(test)]
