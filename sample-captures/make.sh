@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the sample captures in this directory from real loopback
 # traffic made by `wirelens gen` (plus ping, dig, a veth pair, openssl, curl,
-# OpenSSH, rp-pppoe and nftables). Needs root (live capture, ports 53, 443 and 22, network
+# OpenSSH, pyftpdlib, Dovecot, rp-pppoe and nftables). Needs root (live capture, ports 53, 443 and 22, network
 # namespaces), tcpdump, dig, dumpcap, python3, openssl, curl, sshd and ssh. The exchanges are the same on every run; ports of clients,
 # timestamps and TCP sequence numbers differ.
 #
@@ -420,6 +420,114 @@ ftp() {
     capture ftp.pcap "-i lo tcp" ftp_clients
 }
 
+# pyftpdlib with write access for the anonymous user on 127.0.0.21 (an
+# address of its own, so the capture holds this session alone) and
+# Python's ftplib as the client: one session that moves into a directory (CWD, so the
+# working directory changes), lists it (NLST, passive), downloads a file
+# (RETR, passive), uploads one (STOR, active PORT), goes back up (CDUP) and
+# lists again (LIST, extended passive).
+ftp_transfers_client() {
+    local d=$tmp/ftp-transfers
+    mkdir -p "$d/root/pub"
+    printf 'first line of the lab file\nsecond line\n' >"$d/root/pub/notes.txt"
+    python3 -m pyftpdlib -i 127.0.0.21 -p 21 -w -d "$d/root" >"$d/server.log" 2>&1 &
+    local server=$!
+    sleep 1
+    local status=0
+    timeout 20 python3 -c '
+import ftplib, io
+f = ftplib.FTP()
+f.connect("127.0.0.21", 21)
+f.login()
+f.cwd("pub")
+f.set_pasv(True)
+f.nlst()
+f.retrbinary("RETR notes.txt", lambda b: None)
+f.set_pasv(False)
+f.storbinary("STOR upload.txt", io.BytesIO(b"uploaded by ftplib\r\n" * 3))
+f.set_pasv(True)
+f.sendcmd("CDUP")
+f.pwd()
+f.af = 0  # ftplib asks EPSV instead of PASV when the family is not IPv4
+f.dir(lambda line: None)
+f.quit()
+' || status=$?
+    stop $server
+    return $status
+}
+
+ftp_transfers() {
+    capture ftp-transfers.pcap "-i lo tcp and host 127.0.0.21" ftp_transfers_client
+}
+
+# Dovecot (its pop3 and imap services, plain text, a static password) on
+# 127.0.0.110, an address of its own, serving one Maildir message; a mail
+# client's session against it: Python's poplib (USER/PASS, STAT, LIST, UIDL,
+# RETR, TOP, QUIT) and curl's POP3 (CAPA, AUTH PLAIN, RETR), or Python's
+# imaplib (LOGIN, LIST, SELECT, SEARCH, FETCH of the whole message, UID
+# FETCH of flags, LOGOUT) and curl's IMAP. $1: pop3 or imap.
+mail_access_session() {
+    local kind=$1 d=$tmp/dovecot
+    rm -rf "$d"
+    mkdir -p "$d/state" "$d/mail/lab/Maildir/cur" "$d/mail/lab/Maildir/new" "$d/mail/lab/Maildir/tmp"
+    printf 'From: Alice <alice@lab.test>\r\nTo: Bob <bob@lab.test>\r\nSubject: Lab notes\r\nDate: Sat, 05 Dec 2026 12:00:00 +0000\r\nMessage-ID: <lab1@lab.test>\r\n\r\nHello Bob,\r\nthe POP3 and IMAP lab works.\r\n.a line that starts with a dot\r\n' \
+        >"$d/mail/lab/Maildir/new/1.lab:2,"
+    chown -R dovecot:dovecot "$d/mail"
+    chmod 755 "$tmp" "$d"
+    cat >"$d/dovecot.conf" <<EOF
+base_dir = $d/run
+state_dir = $d/state
+listen = 127.0.0.110
+protocols = pop3 imap
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+log_path = $d/dovecot.log
+default_login_user = dovenull
+default_internal_user = dovecot
+default_internal_group = dovecot
+first_valid_uid = 1
+passdb {
+  driver = static
+  args = password=labpass
+}
+userdb {
+  driver = static
+  args = uid=dovecot gid=dovecot home=$d/mail/%u
+}
+mail_location = maildir:~/Maildir
+pop3_uidl_format = %08Xu%08Xv
+EOF
+    dovecot -F -c "$d/dovecot.conf" >"$d/out.log" 2>&1 &
+    local server=$!
+    sleep 1.5
+    local status=0
+    if [[ $kind == pop3 ]]; then
+        timeout 20 python3 -c '
+import poplib
+p = poplib.POP3("127.0.0.110", 110)
+p.user("lab"); p.pass_("labpass")
+p.stat(); p.list(); p.uidl(); p.retr(1); p.top(1, 0); p.quit()
+' || status=$?
+        timeout 20 curl -s -u lab:labpass -o /dev/null pop3://127.0.0.110/1 || status=$?
+    else
+        timeout 20 python3 -c '
+import imaplib
+m = imaplib.IMAP4("127.0.0.110", 143)
+m.login("lab", "labpass")
+m.list(); m.select("INBOX"); m.search(None, "ALL"); m.fetch("1", "(RFC822)"); m.uid("FETCH", "1", "(FLAGS)"); m.logout()
+' || status=$?
+        timeout 20 curl -s -u lab:labpass -o /dev/null "imap://127.0.0.110/INBOX;UID=1" || status=$?
+    fi
+    stop $server
+    return $status
+}
+
+mail_access() {
+    capture pop3.pcap "-i lo tcp and host 127.0.0.110 and port 110" mail_access_session pop3
+    capture imap.pcap "-i lo tcp and host 127.0.0.110 and port 143" mail_access_session imap
+}
+
 # One pcapng, two interfaces with different link types: lo (Ethernet) with
 # a UDP uppercase exchange and any (Linux cooked v1) with an ICMP echo.
 two_interfaces() {
@@ -674,7 +782,7 @@ openssh() {
     capture ssh.pcap "-i lo tcp port 22" ssh_session
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp tls openssh pppoe nflog)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access tls openssh pppoe nflog)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

@@ -1,10 +1,10 @@
 //! TCP application reassembly: the fuzzer's bytes are the segments of one
-//! HTTP, SMTP, DNS-over-TCP, FTP, TLS or SSH conversation on the protocol's port, with
+//! HTTP, SMTP, DNS-over-TCP, FTP, TLS, SSH, POP or IMAP conversation on the protocol's port, with
 //! correct sequence numbers, in Ethernet/IPv4/TCP, both directions,
 //! dissected in order in two passes (and loaded as the inspector loads).
 //!
 //! Input: one byte choosing the application (0 HTTP, 1 SMTP, 2 DNS, 3 FTP,
-//! 4 TLS, 5 SSH), then
+//! 4 TLS, 5 SSH, 6 POP, 7 IMAP), then
 //! segments, each a byte whose low bit is the direction (1: from the
 //! server), a big-endian u16 length and the payload (the last one takes
 //! what is left).
@@ -50,7 +50,7 @@ impl Conv {
 
 fuzz_target!(|data: &[u8]| {
     let Some((&app, mut rest)) = data.split_first() else { return };
-    let port = [80, 25, 53, 21, 443, 22][app as usize % 6];
+    let port = [80, 25, 53, 21, 443, 22, 110, 143][app as usize % 8];
     let mut c = Conv { ports: [40_000, port], seq: [1_000, 0xffff_ff00], frames: Vec::new() };
     c.send(0, SYN, &[]);
     c.send(1, SYN | ACK, &[]);

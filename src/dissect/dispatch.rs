@@ -4,7 +4,7 @@
 use super::link::{chdlc, eth, nflog, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, igmp, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dhcp, dns, expert, ftp, http, nbns, ntp, ppp, smtp, ssdp, ssh, tcp, tls, udp, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, expert, ftp, http, imap, nbns, ntp, pop, ppp, smtp, ssdp, ssh, tcp, tls, udp, Buf, Ctx, DResult};
 use super::decode_as::{self, UdpApp};
 use crate::dissect::tcp::stream::{App, AppSlot};
 use crate::field::{FieldDef, FieldType};
@@ -146,6 +146,9 @@ pub fn tcp_dissector(app: App) -> TcpApp {
         App::Ftp => ftp::dissect_tcp,
         App::Tls => tls::dissect_tcp,
         App::Ssh => ssh::dissect_tcp,
+        App::FtpData => ftp::data::dissect_tcp,
+        App::Pop => pop::dissect_tcp,
+        App::Imap => imap::dissect_tcp,
         #[cfg(test)]
         App::TestLines => tcp::pdu::tests::lines,
         #[cfg(test)]
@@ -190,6 +193,12 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
         if ssh::is_ssh_port(port) {
             return AppSlot::Some(App::Ssh);
         }
+        if pop::is_pop_port(port) {
+            return AppSlot::Some(App::Pop);
+        }
+        if imap::is_imap_port(port) {
+            return AppSlot::Some(App::Imap);
+        }
     }
     if [lo, hi].iter().any(|p| OTHERS_TCP_PORTS.contains(p)) {
         return AppSlot::None;
@@ -207,6 +216,23 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
         return AppSlot::Some(App::Ssh);
     }
     AppSlot::Undecided
+}
+
+/// The application of a TCP stream whose first payload is `payload`: an
+/// FTP data connection its control connection announced (Wireshark's
+/// conversation dissector, tried before ports), else `tcp_app`.
+pub fn tcp_app_of(
+    ftp_state: &mut ftp::state::FtpState,
+    net: Option<(std::net::IpAddr, std::net::IpAddr)>,
+    seg: &TcpSeg,
+    payload: &[u8],
+) -> AppSlot {
+    if let Some((src, dst)) = net {
+        if ftp_state.take(seg.stream, (src, seg.sport), (dst, seg.dport)).is_some() {
+            return AppSlot::Some(App::FtpData);
+        }
+    }
+    tcp_app(seg.sport, seg.dport, payload)
 }
 
 /// The conversation continues in another protocol from its next segment

@@ -16,6 +16,8 @@ mod dispatch;
 pub mod dns;
 pub mod frame;
 pub mod ftp;
+pub mod imap;
+pub mod pop;
 pub mod http;
 pub mod link;
 pub mod nbns;
@@ -95,6 +97,9 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     &nbns::RECORD_FIELDS,
     ssdp::FIELDS,
     ftp::FIELDS,
+    ftp::data::FIELDS,
+    pop::FIELDS,
+    imap::FIELDS,
     tls::FIELDS,
     ssh::FIELDS,
 ];

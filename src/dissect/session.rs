@@ -3,9 +3,12 @@
 //! dissector that fills it).
 
 use super::dns::pairing as dns;
+use super::ftp::state as ftp;
 use super::http::state as http;
 use super::net::{arp_duplicates as arp, echo_pairs as echo, fragments as frag};
+use super::imap::state as imap;
 use super::ntp::pairing as ntp;
+use super::pop::state as pop;
 use super::smtp::state as smtp;
 use super::ssdp::state as ssdp;
 use super::ssh::state as ssh;
@@ -31,6 +34,9 @@ pub struct Session {
     pub ssdp: ssdp::SsdpState,
     pub tls: tls::TlsState,
     pub ssh: ssh::SshState,
+    pub ftp: ftp::FtpState,
+    pub pop: pop::PopState,
+    pub imap: imap::ImapState,
 }
 
 impl Session {

@@ -39,6 +39,11 @@ const MAX_DEPTH: u8 = 8;
 pub struct Router {
     workers: usize,
     frags: HashMap<Datagram, FragRoute>,
+    /// Endpoints of announced FTP data connections, and their control
+    /// connection's worker. A flow at such an endpoint goes there (an
+    /// earlier flow at the same endpoint would move: it had to be a data
+    /// connection of the same server port, which these captures reuse rarely).
+    ftp_data: HashMap<(IpAddr, u16), usize>,
     hash: foldhash::fast::FixedState,
 }
 
@@ -46,6 +51,9 @@ pub struct Router {
 enum Conv {
     /// Two endpoints; ports are 0 for protocols without them.
     Flow(ConvKey),
+    /// An FTP control segment that announces a data connection at an
+    /// endpoint: that connection is dissected where the announcement was.
+    FtpSetup(ConvKey, (IpAddr, u16)),
     /// A fragment of a datagram that is not complete in this packet.
     Fragment(Datagram, Option<ConvKey>),
     /// Nothing that any session table keys on but ARP's, which spans the
@@ -67,16 +75,35 @@ fn tail(b: &[u8], from: usize) -> Option<&[u8]> {
 
 impl Router {
     pub fn new(workers: usize) -> Router {
-        Router { workers: workers.max(1), frags: HashMap::default(), hash: foldhash::fast::FixedState::with_seed(0) }
+        Router {
+            workers: workers.max(1),
+            frags: HashMap::default(),
+            ftp_data: HashMap::default(),
+            hash: foldhash::fast::FixedState::with_seed(0),
+        }
     }
 
     /// The worker (`0..workers`) for a packet of link type `linktype`.
     pub fn route(&mut self, linktype: u32, data: &[u8]) -> usize {
         match link(linktype, data) {
-            Conv::Flow(k) => self.worker_of(k),
+            Conv::Flow(k) => self.flow_worker(k),
+            Conv::FtpSetup(k, at) => {
+                let w = self.flow_worker(k);
+                self.ftp_data.insert(at, w);
+                w
+            }
             Conv::Fragment(d, first) => self.fragment(d, first),
             Conv::None => 0,
         }
+    }
+
+    fn flow_worker(&self, k: ConvKey) -> usize {
+        if !self.ftp_data.is_empty() {
+            if let Some(&w) = self.ftp_data.get(&k.a).or_else(|| self.ftp_data.get(&k.b)) {
+                return w;
+            }
+        }
+        self.worker_of(k)
     }
 
     fn worker_of(&self, k: ConvKey) -> usize {
@@ -188,7 +215,20 @@ fn transport(src: IpAddr, dst: IpAddr, proto: u8, b: &[u8], quoted: bool, depth:
         return Some(pair);
     }
     match proto {
-        ipproto::TCP | ipproto::UDP => Some(Conv::Flow(ConvKey::new(src, be16(b, 0)?, dst, be16(b, 2)?))),
+        ipproto::TCP => {
+            let (sport, dport) = (be16(b, 0)?, be16(b, 2)?);
+            let k = ConvKey::new(src, sport, dst, dport);
+            let ftp = crate::dissect::ftp::FTP_PORT;
+            let payload = || tail(b, usize::from(b.get(12)? >> 4) * 4);
+            let setup = match payload() {
+                Some(p) if !quoted && (sport == ftp || dport == ftp) && !p.is_empty() => {
+                    crate::dissect::ftp::data_setup(p, dport == ftp, src, dst)
+                }
+                _ => None,
+            };
+            Some(setup.map_or(Conv::Flow(k), |s| Conv::FtpSetup(k, s.fixed)))
+        }
+        ipproto::UDP => Some(Conv::Flow(ConvKey::new(src, be16(b, 0)?, dst, be16(b, 2)?))),
         // An error quotes the datagram that caused it, which the dissector
         // looks up in that datagram's conversation.
         ipproto::ICMP if !quoted && matches!(b.first(), Some(3 | 4 | 5 | 11 | 12)) => {
@@ -248,7 +288,7 @@ fn ip(b: &[u8], quoted: bool, depth: u8) -> Option<Conv> {
 
 fn flow(c: Option<Conv>) -> Option<ConvKey> {
     match c? {
-        Conv::Flow(k) => Some(k),
+        Conv::Flow(k) | Conv::FtpSetup(k, _) => Some(k),
         Conv::Fragment(_, k) => k,
         Conv::None => None,
     }
@@ -286,6 +326,28 @@ mod tests {
                 let b = r.route(1, &ether(0x0800, &ipv4_tcp([10, 0, 0, 2], [10, 0, 0, 1], 80, port, 0)));
                 assert_eq!(a, b);
                 assert!(a < workers);
+            }
+        }
+    }
+
+    #[test]
+    fn an_ftp_data_connection_goes_where_its_announcement_went() {
+        let segment = |src: [u8; 4], dst: [u8; 4], sport: u16, dport: u16, payload: &[u8]| {
+            let mut p = ipv4_tcp(src, dst, sport, dport, 0);
+            p[32] = 5 << 4;
+            p.extend(payload);
+            let len = p.len() as u16;
+            p[2..4].copy_from_slice(&len.to_be_bytes());
+            p
+        };
+        let (client, server) = ([127, 0, 0, 1], [127, 0, 0, 21]);
+        for workers in 2..6 {
+            for data_port in 2000..2050 {
+                let mut r = Router::new(workers);
+                let reply = format!("227 Entering passive mode (127,0,0,21,{},{}).\r\n", data_port >> 8, data_port & 0xff);
+                let control = r.route(228, &segment(server, client, 21, 40000, reply.as_bytes()));
+                assert_eq!(r.route(228, &segment(client, server, 50000, data_port, b"")), control);
+                assert_eq!(r.route(228, &segment(server, client, data_port, 50000, b"data")), control);
             }
         }
     }

@@ -2,8 +2,11 @@
 //! `TcpApp`: each segment's lines, the first one a command (`USER x`) or a
 //! reply (`220 ...`), with the data connection's address and port read
 //! from PORT and EPRT commands and from 227 (PASV) and 229 (EPSV) replies.
-//! As in Wireshark, segments are not reassembled into lines.
+//! As in Wireshark, segments are not reassembled into lines. Each address
+//! announces a data connection (`state`, dissected by `data`).
 
+pub mod data;
+pub mod state;
 #[cfg(test)]
 mod tests;
 
@@ -13,7 +16,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use crate::dissect::http::show;
 use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
 
-use super::{Buf, Ctx, DResult, Pdu, TcpSeg};
+use super::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
 pub static FTP: FieldDef = FieldDef::new("ftp", "File Transfer Protocol (FTP)", FieldType::Protocol);
 pub static REQUEST: FieldDef = FieldDef::new("ftp.request", "Request", FieldType::Bool);
@@ -35,9 +38,38 @@ pub static EPSV_IP: FieldDef = FieldDef::new("ftp.epsv.ip", "Extended passive IP
 pub static EPSV_IPV6: FieldDef = FieldDef::new("ftp.epsv.ipv6", "Extended passive IPv6 address", FieldType::Ipv6);
 pub static EPSV_PORT: FieldDef = FieldDef::new("ftp.epsv.port", "Extended passive port", FieldType::U16);
 
+pub static CWD: FieldDef =
+    FieldDef::new("ftp.current-working-directory", "Current working directory", FieldType::String)
+        .desc("The directory PWD replies and successful CWDs leave the control connection in (empty until known)");
+pub static RESPONSE_FRAMES: FieldDef =
+    FieldDef::new("ftp.command-response.frames", "Command response frames", FieldType::U32)
+        .desc("Frames of the data connection this command was answered on");
+pub static RESPONSE_BYTES: FieldDef = FieldDef::new("ftp.command-response.bytes", "Command response bytes", FieldType::U32)
+    .desc("Bytes of the data connection this command was answered on");
+pub static RESPONSE_FIRST: FieldDef =
+    FieldDef::new("ftp.command-response.first-frame-num", "Command response first frame", FieldType::FrameNum)
+        .desc("The data connection's first frame with data");
+pub static RESPONSE_LAST: FieldDef =
+    FieldDef::new("ftp.command-response.last-frame-num", "Command response last frame", FieldType::FrameNum)
+        .desc("The data connection's last frame with data");
+pub static RESPONSE_DURATION: FieldDef =
+    FieldDef::new("ftp.command-response.duration", "Response duration", FieldType::U32)
+        .desc("Milliseconds from the data connection's first to its last frame with data");
+pub static RESPONSE_BITRATE: FieldDef =
+    FieldDef::new("ftp.command-response.bitrate", "Response bitrate", FieldType::U32)
+        .desc("The data connection's bytes over that duration, in kbit/s");
+pub static SETUP_FRAME: FieldDef = FieldDef::new("ftp.setup-frame", "Setup frame", FieldType::FrameNum)
+    .desc("The frame that announced the data connection this command was answered on");
+pub static COMMAND_FRAME: FieldDef = FieldDef::new("ftp.command-frame", "Command frame", FieldType::FrameNum)
+    .desc("The first command after this announcement of a data connection");
+pub static SETUP_COMMAND: FieldDef = FieldDef::new("ftp.command", "Command", FieldType::String)
+    .desc("The text of that command");
+
 pub static FIELDS: &[Field] = &[
     &FTP, &REQUEST, &RESPONSE, &COMMAND, &ARG, &CODE, &RESPONSE_ARG, &PASSIVE_IP, &PASSIVE_PORT, &ACTIVE_IP,
-    &ACTIVE_PORT, &EPRT_AF, &EPRT_IP, &EPRT_IPV6, &EPRT_PORT, &EPSV_IP, &EPSV_IPV6, &EPSV_PORT,
+    &ACTIVE_PORT, &EPRT_AF, &EPRT_IP, &EPRT_IPV6, &EPRT_PORT, &EPSV_IP, &EPSV_IPV6, &EPSV_PORT, &CWD,
+    &RESPONSE_FRAMES, &RESPONSE_BYTES, &RESPONSE_FIRST, &RESPONSE_LAST, &RESPONSE_DURATION, &RESPONSE_BITRATE,
+    &SETUP_FRAME, &COMMAND_FRAME, &SETUP_COMMAND,
 ];
 
 static CODES: &[(u64, &str)] = &[
@@ -100,6 +132,8 @@ static CODES: &[(u64, &str)] = &[
 ];
 
 pub const FTP_PORT: u16 = 21;
+/// The port an active-mode server connects from (RFC 959).
+const FTP_DATA_PORT: u16 = 20;
 
 pub fn is_ftp_port(port: u16) -> bool {
     port == FTP_PORT
@@ -109,9 +143,16 @@ pub fn is_ftp_port(port: u16) -> bool {
 pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     let data = b.tail(0);
     let request = seg.dport == FTP_PORT;
+    let frame = cx.meta.number;
+    // A segment quoted in an ICMP error is shown but changes nothing.
+    let first = cx.pass == Pass::First && !cx.quoted;
+    if first {
+        let cwd = cx.session.ftp.controls.entry(seg.stream).or_default().cwd.clone();
+        cx.session.ftp.frame_cwd.insert(frame, cwd);
+    }
     cx.enter("ftp", "FTP");
-    let (first, _) = line(data, 0);
-    let _ = write!(cx.out.cols.info(), "{}: {}", if request { "Request" } else { "Response" }, show(first));
+    let (first_line, _) = line(data, 0);
+    let _ = write!(cx.out.cols.info(), "{}: {}", if request { "Request" } else { "Response" }, show(first_line));
     let t = cx.tree();
     t.open(&FTP, b.range(0, data.len()), Value::None);
     t.hidden(&REQUEST, b.range(0, 0), Value::Bool(request));
@@ -122,20 +163,117 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         let id = cx.tree().open(&TEXT, b.range(off, next - off), Value::None);
         cx.tree().set_text(id, show(&data[off..next]));
         if off == 0 && request {
-            command(cx, &b, text);
+            command(cx, &b, text, seg.stream, first);
         } else if off == 0 {
-            reply(cx, &b, text);
+            reply(cx, &b, text, seg.stream, first);
         }
         cx.tree().close();
         off = next;
     }
     cx.tree().close();
+    if let (true, Some((src, dst))) = (first, cx.net) {
+        if let Some(s) = data_setup(first_line, request, src, dst) {
+            announce(cx, seg.stream, s);
+        }
+    }
+    if let Some(cwd) = cx.session.ftp.frame_cwd.get(&frame).cloned() {
+        cx.tree().generated(&CWD, b.range(0, 0), Value::str(&*cwd));
+    }
+    if cx.pass == Pass::Revisit {
+        transfer_summary(cx, frame);
+    }
     Ok(Pdu::Done(data.len()))
+}
+
+/// On a later pass, as Wireshark on a visited frame: the first command
+/// after an announcement sums up its data connection, and the announcement
+/// names that command once the data connection carried something.
+fn transfer_summary(cx: &mut Ctx, frame: u32) {
+    let ftp = &cx.session.ftp;
+    let Some(c) = ftp.by_frame.get(&frame).and_then(|&i| ftp.data.get(i)) else { return };
+    let s = c.seen;
+    // Wireshark learns the setup frame from the data connection's packets.
+    let setup = if s.frames > 0 { c.setup_frame } else { 0 };
+    let command = c.command.clone();
+    let t = &mut cx.out.tree;
+    if command.as_ref().is_some_and(|(_, f)| *f == frame) {
+        t.generated(&RESPONSE_FRAMES, 0..0, Value::UInt(s.frames as u64));
+        t.generated(&RESPONSE_BYTES, 0..0, Value::UInt(s.bytes as u64));
+        t.generated(&RESPONSE_FIRST, 0..0, Value::FrameNum(s.first.0));
+        t.generated(&RESPONSE_LAST, 0..0, Value::FrameNum(s.last.0));
+        if s.frames > 1 {
+            // Rounded to the millisecond as Wireshark does (C division truncates).
+            let secs = s.last.1.secs - s.first.1.secs;
+            let nanos = s.last.1.nanos as i64 - s.first.1.nanos as i64;
+            let ms = (secs * 1000 + (nanos + 500_000) / 1_000_000) as u32;
+            let d = t.generated(&RESPONSE_DURATION, 0..0, Value::UInt(ms as u64));
+            t.set_text(d, format_args!("[Response duration: {ms} ms]"));
+            let kbps = if ms == 0 { 0 } else { ((s.bytes as f64 * 8.0) / (ms as f64 / 1000.0) / 1000.0) as u32 };
+            let r = t.generated(&RESPONSE_BITRATE, 0..0, Value::UInt(kbps as u64));
+            t.set_text(r, format_args!("[Response bitrate: {kbps} kbps]"));
+        }
+        t.generated(&SETUP_FRAME, 0..0, Value::FrameNum(setup));
+    }
+    if frame == setup {
+        if let Some((text, at)) = command {
+            t.generated(&SETUP_COMMAND, 0..0, Value::str(text));
+            t.generated(&COMMAND_FRAME, 0..0, Value::FrameNum(at));
+        }
+    }
+}
+
+/// A data connection a control line announces: `fixed` is the endpoint
+/// it names in full, `other` the address of the other end (any port), as
+/// Wireshark sets up its ftp-data conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setup {
+    pub fixed: (IpAddr, u16),
+    pub other: IpAddr,
+    /// `PORT`, `PASV`, `EPRT` or `EPASV`.
+    pub method: &'static str,
+}
+
+/// The data connection announced by the first line of a control segment
+/// from `src` to `dst` (a request when it goes to port 21); the headless
+/// router reads it too, to dissect the data connection on the same thread.
+pub fn data_setup(segment: &[u8], request: bool, src: IpAddr, dst: IpAddr) -> Option<Setup> {
+    let (text, _) = line(segment, 0);
+    let word = |w: &[u8]| text.get(..5).is_some_and(|t| t[..4].eq_ignore_ascii_case(w) && t[4] == b' ');
+    let setup = |fixed, other, method| Some(Setup { fixed, other, method });
+    if request && word(b"PORT") {
+        // The server connects from its port 20 (RFC 959's default).
+        let (ip, _) = six_numbers(&text[5..])?;
+        setup((dst, FTP_DATA_PORT), IpAddr::V4(ip), "PORT")
+    } else if request && word(b"EPRT") {
+        // As Wireshark: the port at the client's address, the other end at
+        // the address the command names.
+        let (_, ip, port) = eprt(&text[5..])?;
+        setup((src, port), ip, "EPRT")
+    } else if !request && text.starts_with(b"227") {
+        let (ip, port) = six_numbers(text.get(4..)?)?;
+        setup((IpAddr::V4(ip), port), dst, "PASV")
+    } else if !request && text.starts_with(b"229") {
+        setup((src, epsv_port(text.get(4..)?)?), dst, "EPASV")
+    } else {
+        None
+    }
+}
+
+/// Records the data connection a line announces (first pass), as the one
+/// the control connection's next command is answered on.
+fn announce(cx: &mut Ctx, stream: u32, s: Setup) {
+    let setup_frame = cx.meta.number;
+    let ftp = &mut cx.session.ftp;
+    let control = ftp.controls.entry(stream).or_default();
+    control.current = Some(ftp.data.len());
+    let cwd = control.cwd.clone();
+    let Setup { fixed, other, method } = s;
+    ftp.data.push(state::DataConv { fixed, other, setup_frame, method, cwd, command: None, taken: false, seen: Default::default() });
 }
 
 /// The line at `off`: its text without the line end, and where the next
 /// line starts (a line ends at LF, CRLF or the end of the segment).
-fn line(data: &[u8], off: usize) -> (&[u8], usize) {
+pub(crate) fn line(data: &[u8], off: usize) -> (&[u8], usize) {
     let rest = data.get(off..).unwrap_or_default();
     match memchr::memchr(b'\n', rest) {
         Some(i) => (rest[..i].strip_suffix(b"\r").unwrap_or(&rest[..i]), off + i + 1),
@@ -144,8 +282,13 @@ fn line(data: &[u8], off: usize) -> (&[u8], usize) {
 }
 
 /// A command line (the first of the segment, at offset 0): the command
-/// word, its argument, and a PORT or EPRT command's address.
-fn command(cx: &mut Ctx, b: &Buf, text: &[u8]) {
+/// word, its argument, and a PORT or EPRT command's address. On the first
+/// pass it is the command a pending data connection answers, then a PORT or
+/// EPRT announces the next one (in Wireshark's order).
+fn command(cx: &mut Ctx, b: &Buf, text: &[u8], stream: u32, first: bool) {
+    if first {
+        note_command(cx, stream, text);
+    }
     let word = text.iter().position(|&c| c == b' ').unwrap_or(text.len());
     if word == 0 {
         return;
@@ -176,9 +319,27 @@ fn command(cx: &mut Ctx, b: &Buf, text: &[u8]) {
     }
 }
 
+/// The first pass's record of a command line: the control connection's
+/// last command, and the command of the data connection announced last if
+/// it has none yet.
+fn note_command(cx: &mut Ctx, stream: u32, text: &[u8]) {
+    let frame = cx.meta.number;
+    let ftp = &mut cx.session.ftp;
+    let control = ftp.controls.entry(stream).or_default();
+    control.last_command = String::from_utf8_lossy(text).into_owned();
+    let Some(i) = control.current else { return };
+    let Some(conv) = ftp.data.get_mut(i) else { return };
+    if conv.command.is_none() {
+        conv.command = Some((show(text).to_string().into(), frame));
+        ftp.by_frame.insert(frame, i);
+        ftp.by_frame.insert(conv.setup_frame, i);
+    }
+}
+
 /// A reply line: its code (three digits), its text, and the address a
-/// 227 or 229 reply gives for the data connection.
-fn reply(cx: &mut Ctx, b: &Buf, text: &[u8]) {
+/// 227 or 229 reply gives for the data connection; 257 and 250 (to CWD or
+/// CDUP) move the working directory.
+fn reply(cx: &mut Ctx, b: &Buf, text: &[u8], stream: u32, first: bool) {
     let Some(code) = text.get(..3).filter(|d| d.iter().all(u8::is_ascii_digit)) else { return };
     let code = code.iter().fold(0u64, |n, d| n * 10 + (d - b'0') as u64);
     cx.tree().add(&CODE, b.range(0, 3), Value::UInt(code));
@@ -210,8 +371,80 @@ fn reply(cx: &mut Ctx, b: &Buf, text: &[u8]) {
                 cx.tree().add(&EPSV_PORT, b.range(at, arg.len()), Value::UInt(port as u64));
             }
         }
+        257 | 250 if first => {
+            let control = cx.session.ftp.controls.entry(stream).or_default();
+            let moved = if code == 257 {
+                quoted_path(arg)
+            } else if let Some(dir) = control.last_command.strip_prefix("CWD ") {
+                Some(change_dir(&control.cwd, dir))
+            } else if control.last_command.starts_with("CDUP") {
+                Some(change_dir(&control.cwd, ".."))
+            } else {
+                None
+            };
+            if let Some(dir) = moved {
+                control.cwd = dir.into();
+                let cwd = control.cwd.clone();
+                cx.session.ftp.frame_cwd.insert(cx.meta.number, cwd);
+            }
+        }
         _ => {}
     }
+}
+
+/// The directory in a 257 reply's text: between the first two lone
+/// quotes, a doubled quote standing for one (RFC 959 appendix II).
+fn quoted_path(arg: &[u8]) -> Option<String> {
+    let rest = arg.strip_prefix(b"\"")?;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&c) = rest.get(i) {
+        match (c, rest.get(i + 1)) {
+            (b'"', Some(b'"')) => {
+                out.push(b'"');
+                i += 2;
+            }
+            (b'"', _) => return Some(String::from_utf8_lossy(&out).into_owned()),
+            (b'\r' | b'\n', _) => return None,
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+/// The working directory after a successful `CWD dir` from `cwd`, as
+/// Wireshark works it out: an absolute path replaces it; a relative one is
+/// appended and the result normalised (`.` dropped, `..` removes the
+/// directory before it), except onto an empty (unknown) directory.
+fn change_dir(cwd: &str, dir: &str) -> String {
+    if dir.starts_with('/') || cwd.is_empty() {
+        return dir.to_string();
+    }
+    let joined = if cwd.ends_with('/') { format!("{cwd}{dir}") } else { format!("{cwd}/{dir}") };
+    let mut out = String::from(if cwd.starts_with('/') { "/" } else { "" });
+    for part in joined.split('/').filter(|p| !p.is_empty()) {
+        match part {
+            "." => {}
+            ".." => {
+                while !out.is_empty() && !out.ends_with('/') {
+                    out.pop();
+                }
+                if out.len() > 1 && out.ends_with('/') {
+                    out.pop();
+                }
+            }
+            name => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(name);
+            }
+        }
+    }
+    out
 }
 
 /// `h1,h2,h3,h4,p1,p2` anywhere in `arg` (the first run of six

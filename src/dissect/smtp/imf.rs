@@ -88,11 +88,51 @@ fn headers(m: &[u8]) -> (Vec<Header<'_>>, usize) {
     (out, m.len())
 }
 
-/// Dissects a whole message (a data source of its own).
+/// The fields a mail protocol lists a reassembled message's pieces with.
+pub struct Fragments {
+    pub fragment: Field,
+    pub count: Field,
+    pub length: Field,
+}
+
+/// A message reassembled from the pieces `fragments` (frame, bytes) of a
+/// mail protocol's transfer (SMTP's DATA, POP's RETR): the list of its
+/// pieces under the protocol's tree (closed after it), then the message as
+/// an Internet Message in a data source of its own.
+pub fn reassembled(cx: &mut Ctx, b: &Buf, message: Vec<u8>, fragments: &[(u32, usize)], f: &Fragments) {
+    let total: usize = fragments.iter().map(|f| f.1).sum();
+    let t = cx.tree();
+    let list = t.open(&TEXT, b.range(0, 0), Value::None);
+    let detail: Vec<String> = fragments.iter().map(|(f, n)| format!("#{f}({n})")).collect();
+    t.set_text(
+        list,
+        format!("[{} DATA fragment{} ({total} bytes): {}]", fragments.len(), if fragments.len() == 1 { "" } else { "s" }, detail.join(", ")),
+    );
+    for (fr, n) in fragments {
+        let id = t.generated(f.fragment, b.range(0, 0), Value::FrameNum(*fr));
+        t.set_text(id, format_args!("[Frame: {fr}, payload: {n} bytes]"));
+    }
+    let c = t.generated(f.count, b.range(0, 0), Value::UInt(fragments.len() as u64));
+    t.set_text(c, format_args!("[DATA fragment count: {}]", fragments.len()));
+    let l = t.generated(f.length, b.range(0, 0), Value::UInt(total as u64));
+    t.set_text(l, format_args!("[Reassembled DATA length: {total}]"));
+    t.close();
+    cx.tree().close();
+    let len = message.len();
+    let src = cx.out.add_source(format!("Reassembled DATA ({len} bytes)"), message.clone());
+    let saved = cx.out.tree.source();
+    cx.out.tree.set_source(src);
+    dissect(cx, Buf::new(&message, len));
+    cx.out.tree.set_source(saved);
+}
+
+/// Dissects a whole message (a data source of its own). The Protocol
+/// column names the carrier first (`SMTP/IMF`, `POP/IMF`), as Wireshark's.
 pub fn dissect(cx: &mut Ctx, b: Buf) {
     let m = b.tail(0);
     cx.enter("imf", "");
-    cx.out.cols.set_protocol("SMTP/IMF");
+    let column = format!("{}/IMF", cx.out.cols.protocol.trim_end_matches("/IMF"));
+    cx.out.cols.set_protocol(&column);
     let t = cx.tree();
     t.open(&IMF, b.range(0, m.len()), Value::None);
     let (hs, body) = headers(m);

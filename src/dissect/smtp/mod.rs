@@ -8,7 +8,7 @@ pub mod state;
 
 use std::fmt::Write;
 
-use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
+use crate::field::{Field, FieldDef, FieldType, Value};
 use self::state::{Auth, FrameState, SmtpStream, MAX_MESSAGE};
 use crate::dissect::conv::call_key;
 
@@ -293,7 +293,7 @@ fn keep_piece(cx: &mut Ctx, st: &mut SmtpStream, piece: &[u8]) {
 
 /// A piece of the message shown as text lines, as Wireshark 4.0 shows each
 /// DATA fragment.
-fn text_lines(cx: &mut Ctx, b: &Buf, n: usize) {
+pub(crate) fn text_lines(cx: &mut Ctx, b: &Buf, n: usize) {
     let data = &b.tail(0)[..n];
     let full = cx.full;
     cx.enter("data-text-lines", "");
@@ -372,30 +372,7 @@ fn message_end(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u
     }
     st.message.clear();
     st.fragments.clear();
-    let total: usize = fragments.iter().map(|f| f.1).sum();
-    let t = cx.tree();
-    let list = t.open(&TEXT, b.range(0, 0), Value::None);
-    let detail: Vec<String> = fragments.iter().map(|(f, n)| format!("#{f}({n})")).collect();
-    t.set_text(
-        list,
-        format!("[{} DATA fragment{} ({total} bytes): {}]", fragments.len(), if fragments.len() == 1 { "" } else { "s" }, detail.join(", ")),
-    );
-    for (f, n) in &fragments {
-        let id = t.generated(&FRAGMENT, b.range(0, 0), Value::FrameNum(*f));
-        t.set_text(id, format_args!("[Frame: {f}, payload: {n} bytes]"));
-    }
-    let c = t.generated(&FRAGMENT_COUNT, b.range(0, 0), Value::UInt(fragments.len() as u64));
-    t.set_text(c, format_args!("[DATA fragment count: {}]", fragments.len()));
-    let l = t.generated(&REASSEMBLED_LENGTH, b.range(0, 0), Value::UInt(total as u64));
-    t.set_text(l, format_args!("[Reassembled DATA length: {total}]"));
-    t.close();
-    cx.tree().close();
-    let len = message.len();
-    let src = cx.out.add_source(format!("Reassembled DATA ({len} bytes)"), message.clone());
-    let saved = cx.out.tree.source();
-    cx.out.tree.set_source(src);
-    imf::dissect(cx, Buf::new(&message, len));
-    cx.out.tree.set_source(saved);
+    imf::reassembled(cx, b, message, &fragments, &imf::Fragments { fragment: &FRAGMENT, count: &FRAGMENT_COUNT, length: &REASSEMBLED_LENGTH });
 }
 
 fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, stream: u32) -> DResult<Pdu> {

@@ -119,7 +119,7 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
         return;
     };
     if matches!(st.apps[d], AppSlot::Undecided) && !bytes.is_empty() {
-        let a = dispatch::tcp_app(seg.sport, seg.dport, bytes);
+        let a = dispatch::tcp_app_of(&mut cx.session.ftp, cx.net, seg, bytes);
         for slot in st.apps.iter_mut().filter(|s| matches!(s, AppSlot::Undecided)) {
             *slot = a;
         }

@@ -196,6 +196,10 @@ pub enum App {
     Ftp,
     Tls,
     Ssh,
+    /// An FTP data connection (announced on a control connection).
+    FtpData,
+    Pop,
+    Imap,
     /// The reassembly tests' line-based protocol (`tcp::pdu`).
     #[cfg(test)]
     TestLines,
@@ -213,6 +217,9 @@ impl App {
         App::Ftp,
         App::Tls,
         App::Ssh,
+        App::FtpData,
+        App::Pop,
+        App::Imap,
         #[cfg(test)]
         App::TestLines,
         #[cfg(test)]
