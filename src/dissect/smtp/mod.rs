@@ -391,7 +391,7 @@ fn message_end(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u
     t.close();
     cx.tree().close();
     let len = message.len();
-    let src = cx.out.add_source(format!("Reassembled DATA ({len} bytes)"), message.clone());
+    let src = cx.out.add_source("Reassembled SMTP", message.clone());
     let saved = cx.out.tree.source();
     cx.out.tree.set_source(src);
     imf::dissect(cx, Buf::new(&message, len));
