@@ -44,8 +44,9 @@ pub fn workers(opts: &Options) -> usize {
     // Writing a file (-w) happens in packet order, on the reading thread,
     // and -t dd needs the packet displayed before, whichever worker had it.
     let displayed_delta = opts.time == crate::output::timefmt::TimeFormat::DeltaDisplayed;
-    // -l flushes after each packet, which the reading thread cannot know.
-    if opts.flush_each || displayed_delta || opts.two_pass || opts.verbose || !opts.stats.is_empty() || !fields_ok || !filter_ok || opts.save.is_some() {
+    // -l flushes after each packet, which the reading thread cannot know;
+    // -q prints nothing to share out.
+    if opts.quiet || opts.flush_each || displayed_delta || opts.two_pass || opts.verbose || !opts.stats.is_empty() || !fields_ok || !filter_ok || opts.save.is_some() {
         return 0;
     }
     let n = match std::env::var(THREADS_VAR).ok().and_then(|v| v.parse::<usize>().ok()) {

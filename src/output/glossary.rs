@@ -95,15 +95,25 @@ fn short_name(f: &FieldDef) -> &'static str {
 /// display base (for a boolean, the width of the word it lives in), bit
 /// mask and description.
 pub fn fields(out: &mut String) {
+    let protocols: Vec<&str> = field::all().iter().filter(|f| f.ftype == FieldType::Protocol).map(|f| f.name).collect();
     for f in field::all() {
         if f.ftype == FieldType::Protocol {
             let _ = writeln!(out, "P\t{}\t{}", f.display, f.name);
             continue;
         }
-        let _ = write!(out, "F\t{}\t{}\t{}\t{}\t", f.display, f.name, f.ftype.ws_name(), f.protocol());
+        let _ = write!(out, "F\t{}\t{}\t{}\t{}\t", f.display, f.name, f.ftype.ws_name(), owner(f, &protocols));
         base(f, out);
         let _ = writeln!(out, "\t{:#x}\t{}", f.mask, f.desc);
     }
+}
+
+/// The protocol a field belongs to in the glossary: the longest protocol
+/// name before one of its dots (`ipv6.hopopts.nxt` is an IPv6 Hop-by-Hop
+/// field, as Wireshark registers it), else the text before the first dot.
+fn owner(f: &FieldDef, protocols: &[&'static str]) -> &'static str {
+    let name = f.name;
+    let cuts = name.match_indices('.').map(|(i, _)| &name[..i]);
+    cuts.filter(|prefix| protocols.contains(prefix)).last().unwrap_or_else(|| f.protocol())
 }
 
 /// `-G protocols`: long name, short name, filter name.
