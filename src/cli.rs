@@ -19,8 +19,9 @@ use crate::filter::Filter;
 use crate::headless::{self, Format, Options, Printer, SaveFormat, SaveTo};
 use crate::outcome::Outcome;
 use crate::output::json::{JsonOptions, ProtocolFilter};
+use crate::output::glossary::{self, Glossary};
 use crate::output::timefmt::TimeFormat;
-use crate::output::FieldList;
+use crate::output::{FieldList, FieldOptions};
 
 /// A terminal packet and session inspector: a mini-Wireshark for the terminal.
 #[derive(Parser, Debug)]
@@ -43,11 +44,17 @@ pub struct Args {
     /// Stop after N packets.
     #[arg(short = 'c', value_name = "N")]
     count: Option<u64>,
-    /// Output format: `text` (default), `fields` (with -e), `json` (the
-    /// detail tree, or the -e fields), `ek` (Elasticsearch bulk lines),
-    /// `pdml` (the tree as XML) or `psml` (the summary columns as XML).
+    /// Output format: `text` (default), `tabs` (the summary parted by
+    /// tabs), `fields` (with -e), `json` (the detail tree, or the -e
+    /// fields), `ek` (Elasticsearch bulk lines), `pdml` (the tree as XML)
+    /// or `psml` (the summary columns as XML).
     #[arg(short = 'T', value_name = "FORMAT")]
     format: Option<String>,
+    /// How -T fields lays out its lines, as tshark: header=y|n,
+    /// separator=/t|/s|CHAR, quote=d|s|n, occurrence=f|l|a,
+    /// aggregator=,|/s|CHAR, bom=y|n; repeat for more.
+    #[arg(short = 'E', value_name = "OPTION=VALUE")]
+    field_options: Vec<String>,
     /// With -T json: only these protocols' and fields' subtrees
     /// (space-separated names; the values of other items stay).
     #[arg(short = 'j', value_name = "PROTOCOLS")]
@@ -55,7 +62,9 @@ pub struct Args {
     /// -j, with every item below a name given printed.
     #[arg(short = 'J', value_name = "PROTOCOLS")]
     json_filter_children: Option<String>,
-    /// A field to print with -T fields; repeat for more.
+    /// A field to print with -T fields (or a column: _ws.col.No.,
+    /// _ws.col.Time, _ws.col.Source, _ws.col.Destination,
+    /// _ws.col.Protocol, _ws.col.Length, _ws.col.Info); repeat for more.
     #[arg(short = 'e', value_name = "FIELD")]
     fields: Vec<String>,
     /// Display filter (Wireshark syntax): print only the packets it matches.
@@ -64,7 +73,12 @@ pub struct Args {
     /// Print the whole detail tree of each packet.
     #[arg(short = 'V')]
     verbose: bool,
-    /// Print a hex and ASCII dump of each packet.
+    /// Print the detail tree with only these protocols expanded
+    /// (comma-separated filter names: -O http,tcp).
+    #[arg(short = 'O', value_name = "PROTOCOLS")]
+    expand: Option<String>,
+    /// Print a hex and ASCII dump of each packet (alone, only the dump;
+    /// after the summary with -P, after the tree with -V).
     #[arg(short = 'x')]
     hex: bool,
     /// Disable name resolution (MAC addresses are shown as numbers).
@@ -81,12 +95,13 @@ pub struct Args {
     /// for more.
     #[arg(short = 'z', value_name = "STATISTIC")]
     stats: Vec<String>,
-    /// Quiet: print no packet lines (with -z, only the statistics; live,
-    /// only the final counts).
+    /// Quiet: print no summary lines (with -z, only the statistics; live,
+    /// only the final counts); -P, -V, -O, -x and -T still print theirs,
+    /// as in tshark.
     #[arg(short = 'q')]
     quiet: bool,
     /// Flush standard output after each packet (live captures and pipes
-    /// already flush whenever no packet waits).
+    /// also flush whenever no packet waits).
     #[arg(short = 'l')]
     line_buffered: bool,
     /// Two passes: print each packet with what the whole capture tells of
@@ -105,6 +120,17 @@ pub struct Args {
     /// List every field and protocol (name, type, description) and exit.
     #[arg(long = "list-fields")]
     list_fields: bool,
+    /// Print a glossary and exit, in tshark's columns: `fields` (the
+    /// default) or `protocols`.
+    #[arg(short = 'G', value_name = "REPORT", num_args = 0..=1, default_missing_value = "fields")]
+    glossary: Option<String>,
+    /// Print the completion script for SHELL (bash, zsh, fish, elvish,
+    /// powershell) and exit.
+    #[arg(long = "completions", value_name = "SHELL")]
+    completions: Option<clap_complete::Shell>,
+    /// Print the manual page (roff) and exit.
+    #[arg(long = "man")]
+    man: bool,
     /// Capture live on interface IFACE (`lo`, `any`, …); `-` reads a pcap
     /// stream on standard input; `ssh://[USER@]HOST[:PORT]/IFACE` captures
     /// on a remote host through ssh (tcpdump or dumpcap there).
@@ -162,6 +188,7 @@ enum Command {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputKind {
     Text,
+    Tabs,
     Fields,
     Json,
     Pdml,
@@ -174,6 +201,12 @@ pub enum Mode {
     Gen(crate::gen::Gen),
     Lab(crate::gen::lab::Args),
     ListFields,
+    /// `-G fields` or `-G protocols`.
+    Glossary(Glossary),
+    /// `--completions SHELL`.
+    Completions(clap_complete::Shell),
+    /// `--man`.
+    Man,
     ListInterfaces,
     /// The inspector on a file.
     Inspect { path: String, filter: Option<String> },
@@ -193,6 +226,7 @@ pub struct LivePrint {
     pub live: LiveOptions,
     pub format: Format,
     pub verbose: bool,
+    pub expand: Option<Vec<String>>,
     pub hex: bool,
     pub filter: Option<Filter>,
     pub print: bool,
@@ -245,6 +279,15 @@ pub fn check(a: Args) -> Result<Mode, String> {
     if a.list_fields {
         return Ok(Mode::ListFields);
     }
+    if let Some(g) = &a.glossary {
+        return Glossary::by_name(g).map(Mode::Glossary).ok_or_else(|| format!("-G {g}: unknown report (use fields or protocols)"));
+    }
+    if let Some(shell) = a.completions {
+        return Ok(Mode::Completions(shell));
+    }
+    if a.man {
+        return Ok(Mode::Man);
+    }
     if a.list_interfaces {
         return Ok(Mode::ListInterfaces);
     }
@@ -277,16 +320,28 @@ pub fn check(a: Args) -> Result<Mode, String> {
     };
     let kind = match a.format.as_deref() {
         None => OutputKind::Text,
-        Some(t) => OutputKind::from_str(t, false).map_err(|_| format!("unknown output format {t:?} (use text, fields, json, ek, pdml or psml)"))?,
+        Some(t) => OutputKind::from_str(t, false).map_err(|_| format!("unknown output format {t:?} (use text, tabs, fields, json, ek, pdml or psml)"))?,
     };
+    if a.hex && matches!(kind, OutputKind::Fields | OutputKind::Pdml | OutputKind::Psml) {
+        return Err("-x: raw packet hex data can only be printed as text, JSON or EK".into());
+    }
+    let mut field_options = FieldOptions::default();
+    for o in &a.field_options {
+        field_options.set(o)?;
+    }
+    let expand = a.expand.as_deref().map(|list| list.split(',').map(str::to_string).collect::<Vec<_>>());
+    let verbose = a.verbose || expand.is_some();
     let fields = || FieldList::new(&a.fields).map_err(|e| e.to_string());
     let format = match kind {
+        // -x alone prints the dump alone; -P asks for the summary too.
+        OutputKind::Text | OutputKind::Tabs if a.hex && !a.print && !verbose => Format::Hex,
         OutputKind::Text => Format::Summary,
+        OutputKind::Tabs => Format::Tabs,
         OutputKind::Fields => {
             if a.fields.is_empty() {
                 return Err("-T fields needs at least one -e FIELD".into());
             }
-            Format::Fields(fields()?)
+            Format::Fields(fields()?.with_options(field_options))
         }
         OutputKind::Json => {
             let filter = match (&a.json_filter, &a.json_filter_children) {
@@ -303,7 +358,10 @@ pub fn check(a: Args) -> Result<Mode, String> {
         OutputKind::Ek => Format::Ek,
     };
     // -x is part of the document in the structured formats.
-    let hex = a.hex && matches!(kind, OutputKind::Text | OutputKind::Fields);
+    let hex = a.hex && matches!(kind, OutputKind::Text | OutputKind::Tabs);
+    // What prints packets even with -q or -w, as in tshark: any option that
+    // names an output (-q and -w only silence the default summary).
+    let named_output = a.print || verbose || a.hex || a.format.is_some();
     let mut autostop = Limits::default();
     for w in &a.autostop {
         autostop.set(w).map_err(|e| format!("-a {e}"))?;
@@ -327,7 +385,7 @@ pub fn check(a: Args) -> Result<Mode, String> {
         || !a.stats.is_empty()
         || !std::io::stdout().is_terminal()
         || kind != OutputKind::Text
-        || a.verbose
+        || verbose
         || a.hex;
     let live = |iface: String, pipe: Option<PathBuf>| LiveOptions {
         iface,
@@ -341,10 +399,11 @@ pub fn check(a: Args) -> Result<Mode, String> {
         ring: (!ring.is_empty()).then_some(ring),
     };
     let live_print = |live: LiveOptions, filter: Option<Filter>, format: Format| LivePrint {
-        print: !a.quiet && (a.print || a.write.is_none()),
+        print: named_output || !a.quiet && a.write.is_none(),
         live,
         format,
-        verbose: a.verbose,
+        verbose,
+        expand: expand.clone(),
         hex,
         filter,
         flush_each: a.line_buffered,
@@ -397,17 +456,19 @@ pub fn check(a: Args) -> Result<Mode, String> {
     Ok(Mode::Print(Options {
         path,
         format,
-        verbose: a.verbose,
+        verbose,
         hex,
         count: a.count,
         filter,
         stats: a.stats,
-        // Writing a file prints nothing unless -P asks, as tshark.
-        quiet: a.quiet || save.is_some() && !a.print,
+        // -q and writing a file silence the default summary only, as tshark.
+        quiet: (a.quiet || save.is_some()) && !named_output,
         two_pass: a.two_pass,
         save,
         time,
         hms,
+        expand,
+        flush_each: a.line_buffered,
     }))
 }
 
@@ -425,6 +486,12 @@ pub fn run(mode: Mode) -> Outcome {
         Mode::Gen(g) => Outcome::of(crate::gen::run(&g).map(|()| Outcome::Success)),
         Mode::Lab(l) => Outcome::of(crate::lab::run(&l).map(|()| Outcome::Success)),
         Mode::ListFields => Outcome::of(list_fields()),
+        Mode::Glossary(g) => Outcome::of(print_glossary(g)),
+        Mode::Completions(shell) => Outcome::of(print_with(|out| {
+            clap_complete::generate(shell, &mut <Args as clap::CommandFactory>::command(), "wirelens", out);
+            Ok(())
+        })),
+        Mode::Man => Outcome::of(print_with(|out| clap_mangen::Man::new(<Args as clap::CommandFactory>::command()).render(out))),
         Mode::ListInterfaces => Outcome::of(list_interfaces()),
         Mode::Inspect { path, filter } => Outcome::of(crate::tui::run(&path, filter.as_deref()).map(|()| Outcome::Success)),
         Mode::InspectLive { live, filter } => {
@@ -447,15 +514,35 @@ pub fn run(mode: Mode) -> Outcome {
     }
 }
 
-fn list_fields() -> anyhow::Result<Outcome> {
+/// Runs `write` on buffered standard output and flushes it; a reader that
+/// goes away ends it quietly (see `Outcome::from`).
+fn print_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<Outcome> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for f in crate::field::all() {
-        let kind = if f.ftype == crate::field::FieldType::Protocol { "P" } else { "F" };
-        let desc = if f.desc.is_empty() { f.display } else { f.desc };
-        writeln!(out, "{kind}\t{}\t{}\t{}\t{}", f.name, f.ftype.ws_name(), f.protocol(), desc)?;
-    }
+    write(&mut out)?;
     out.flush()?;
     Ok(Outcome::Success)
+}
+
+fn list_fields() -> anyhow::Result<Outcome> {
+    print_with(|out| {
+        for f in crate::field::all() {
+            let kind = if f.ftype == crate::field::FieldType::Protocol { "P" } else { "F" };
+            let desc = if f.desc.is_empty() { f.display } else { f.desc };
+            writeln!(out, "{kind}\t{}\t{}\t{}\t{}", f.name, f.ftype.ws_name(), f.protocol(), desc)?;
+        }
+        Ok(())
+    })
+}
+
+fn print_glossary(g: Glossary) -> anyhow::Result<Outcome> {
+    print_with(|out| {
+        let mut s = String::new();
+        match g {
+            Glossary::Fields => glossary::fields(&mut s),
+            Glossary::Protocols => glossary::protocols(&mut s),
+        }
+        out.write_all(s.as_bytes())
+    })
 }
 
 /// `-D`: the interfaces, numbered as tshark lists them.
@@ -482,7 +569,7 @@ fn live_capture(p: LivePrint) -> anyhow::Result<Outcome> {
     if p.announce {
         eprintln!("Capturing on '{iface}'");
     }
-    let printer = p.print.then(|| Printer::new(&p.format, p.verbose, p.hex, p.filter.as_ref(), false));
+    let printer = p.print.then(|| Printer::new(&p.format, p.verbose, p.hex, p.filter.as_ref(), false).with_expanded(p.expand.as_deref()));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let end = headless::run_live(cap, rx, printer, &stop, p.flush_each, &mut out)?;

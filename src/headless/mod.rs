@@ -24,7 +24,7 @@ use crate::outcome::Outcome;
 use crate::output::json::{self, JsonOptions};
 use crate::output::{ek, pdml, psml};
 use crate::output::timefmt::{time_column, TimeFormat};
-use crate::output::{hexdump, summary_line_timed, verbose_tree, FieldList};
+use crate::output::{hexdump, summary_line_timed, verbose_tree, FieldList, Row};
 use crate::field::Timestamp;
 use crate::dissect::session::Session;
 use crate::stats::Stats;
@@ -33,6 +33,10 @@ use crate::field::tree::Recording;
 
 pub enum Format {
     Summary,
+    /// `-T tabs`: the summary with its columns parted by tabs.
+    Tabs,
+    /// `-x` alone: each packet's hex dump and nothing else, as tshark.
+    Hex,
     Fields(FieldList),
     /// `-T json`: an array of documents, one per packet.
     Json(JsonOptions),
@@ -53,7 +57,8 @@ impl Format {
             Format::Json(_) => json::preamble(&mut s),
             Format::Pdml { file } => pdml::preamble(file, &mut s),
             Format::Psml => psml::preamble(&mut s),
-            Format::Summary | Format::Fields(_) | Format::Ek => {}
+            Format::Fields(fl) => fl.preamble(&mut s),
+            Format::Summary | Format::Tabs | Format::Hex | Format::Ek => {}
         }
         out.write_all(s.as_bytes())
     }
@@ -66,7 +71,7 @@ impl Format {
             Format::Json(_) => json::finale(any, &mut s),
             Format::Pdml { .. } => pdml::finale(&mut s),
             Format::Psml => psml::finale(&mut s),
-            Format::Summary | Format::Fields(_) | Format::Ek => {}
+            Format::Summary | Format::Tabs | Format::Hex | Format::Fields(_) | Format::Ek => {}
         }
         out.write_all(s.as_bytes())
     }
@@ -74,7 +79,7 @@ impl Format {
     /// The fields the output prints, when it names them (`-e`).
     fn fields(&self) -> Option<&FieldList> {
         match self {
-            Format::Summary | Format::Pdml { .. } | Format::Psml | Format::Ek => None,
+            Format::Summary | Format::Tabs | Format::Hex | Format::Pdml { .. } | Format::Psml | Format::Ek => None,
             Format::Fields(fl) => Some(fl),
             Format::Json(o) => o.fields.as_ref(),
         }
@@ -103,6 +108,10 @@ pub struct Options {
     /// `-t`, `-u`: the summary's time column.
     pub time: TimeFormat,
     pub hms: bool,
+    /// `-O`: the protocols whose trees `-V` expands (all when None).
+    pub expand: Option<Vec<String>>,
+    /// `-l`: flush the output after each packet.
+    pub flush_each: bool,
 }
 
 /// Dissects and prints packets one at a time, carrying what a run keeps from
@@ -132,6 +141,8 @@ pub struct Printer<'f> {
     hms: bool,
     /// The time of the last packet printed, for `-t dd`.
     prev_displayed: Option<Timestamp>,
+    /// `-O`: the protocols whose subtrees the tree shows.
+    expand: Option<&'f [String]>,
 }
 
 impl<'f> Printer<'f> {
@@ -157,6 +168,7 @@ impl<'f> Printer<'f> {
             time: TimeFormat::Relative,
             hms: false,
             prev_displayed: None,
+            expand: None,
         }
         .brief_filtering()
     }
@@ -166,7 +178,7 @@ impl<'f> Printer<'f> {
     fn brief_filtering(mut self) -> Printer<'f> {
         let mut fields = self.filter.and_then(Filter::brief_fields).map(<[Field]>::to_vec);
         let output_ok = match self.format {
-            Format::Summary | Format::Psml => true,
+            Format::Summary | Format::Tabs | Format::Hex | Format::Psml => true,
             Format::Fields(fl) => fl.fields().iter().all(|f| f.brief && f.ftype != FieldType::Protocol),
             Format::Json(_) | Format::Pdml { .. } | Format::Ek => false,
         };
@@ -192,6 +204,12 @@ impl<'f> Printer<'f> {
     pub fn with_time(mut self, time: TimeFormat, hms: bool) -> Printer<'f> {
         self.time = time;
         self.hms = hms;
+        self
+    }
+
+    /// `-O`: the tree expands only these protocols.
+    pub fn with_expanded(mut self, expand: Option<&'f [String]>) -> Printer<'f> {
+        self.expand = expand;
         self
     }
 
@@ -300,7 +318,12 @@ impl<'f> Printer<'f> {
             return Ok(shown);
         }
         line.clear();
-        let time = (self.time != TimeFormat::Relative || self.hms || matches!(self.format, Format::Psml)).then(|| {
+        let time_needed = match self.format {
+            Format::Psml => true,
+            Format::Fields(fl) => fl.needs_time(),
+            _ => false,
+        };
+        let time = (self.time != TimeFormat::Relative || self.hms || time_needed).then(|| {
             let mut t = String::new();
             let prev_displayed = self.prev_displayed.unwrap_or(meta.ts);
             time_column(self.time, meta.ts, meta.first_ts, meta.prev_ts, prev_displayed, meta.ts_digits, self.hms, &mut t);
@@ -312,24 +335,36 @@ impl<'f> Printer<'f> {
             (Format::Pdml { .. }, _) => pdml::pdml_packet(meta, d, data, line),
             (Format::Psml, _) => psml::psml_packet(meta, d, time.as_deref().unwrap_or_default(), line),
             (Format::Ek, _) => ek::ek_packet(meta, d, data, line),
-            _ if self.verbose => verbose_tree(d, data, !self.hex, line),
+            _ if self.verbose => verbose_tree(d, data, !self.hex, self.expand, line),
             (Format::Summary, _) => {
-                summary_line_timed(meta, d, time.as_deref(), line);
+                summary_line_timed(meta, d, time.as_deref(), ' ', line);
                 line.push('\n');
             }
-            (Format::Fields(fl), Some(items)) => {
-                fl.line(items, &[], line);
+            (Format::Tabs, _) => {
+                summary_line_timed(meta, d, time.as_deref(), '\t', line);
                 line.push('\n');
             }
-            (Format::Fields(fl), None) => {
-                fl.line(d, data, line);
+            (Format::Hex, _) => {}
+            (Format::Fields(fl), brief) => {
+                let row = Row { meta, cols: &d.cols, time: time.as_deref().unwrap_or_default() };
+                match brief {
+                    Some(items) => fl.line(items, &[], &row, line),
+                    None => fl.line(d, data, &row, line),
+                }
                 line.push('\n');
             }
         }
         self.printed += 1;
         if self.hex {
             // A blank line parts the dump from the summary or the tree.
-            line.push('\n');
+            if !matches!(self.format, Format::Hex) {
+                line.push('\n');
+            }
+            // With more than one source, each dump is headed by its name
+            // and size, the frame's first, as tshark does.
+            if !d.sources.is_empty() {
+                line.push_str(&format!("Frame ({} bytes):\n", data.len()));
+            }
             hexdump(data, line);
             for s in &d.sources {
                 line.push_str(&format!("{} ({} bytes):\n", s.name, s.bytes.len()));
@@ -380,7 +415,8 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
         }
         let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), store.pcapng)
             .with_stats(stats, opts.quiet)
-            .with_time(opts.time, opts.hms);
+            .with_time(opts.time, opts.hms)
+            .with_expanded(opts.expand.as_deref());
         printer.start(out)?;
         printer.two_pass(&store, out)?;
         printer.finish(out)?;
@@ -397,7 +433,8 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let pcapng = reader.is_pcapng();
     let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng)
         .with_stats(stats, opts.quiet)
-        .with_time(opts.time, opts.hms);
+        .with_time(opts.time, opts.hms)
+        .with_expanded(opts.expand.as_deref());
     let mut saver = opts.save.as_ref().map(Saver::new);
     let mut damage = None;
     printer.start(out)?;
@@ -415,6 +452,9 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
         };
         let iface = p.interfaces.get(p.rec.iface as usize).ok_or_else(|| anyhow!("packet {}: no interface", printer.count() + 1))?;
         let shown = printer.packet(&p.rec, iface, p.data, p.comments, out)?;
+        if opts.flush_each {
+            out.flush()?;
+        }
         if let Some(s) = saver.as_mut().filter(|_| shown) {
             s.write(printer.count(), &p.rec, p.interfaces, p.data, p.comments)?;
         }

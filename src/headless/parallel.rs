@@ -34,7 +34,7 @@ pub const THREADS_VAR: &str = "WIRELENS_THREADS";
 pub fn workers(opts: &Options) -> usize {
     let wide = |fields: &[crate::field::Field]| fields.iter().any(|f| f.capture_wide);
     let fields_ok = match &opts.format {
-        Format::Summary | Format::Psml => true,
+        Format::Summary | Format::Tabs | Format::Hex | Format::Psml => true,
         Format::Fields(fl) => !wide(fl.fields()),
         // JSON documents are separated by commas, and the trees hold
         // capture-wide numbers (tcp.stream): printed on one thread.
@@ -44,7 +44,9 @@ pub fn workers(opts: &Options) -> usize {
     // Writing a file (-w) happens in packet order, on the reading thread,
     // and -t dd needs the packet displayed before, whichever worker had it.
     let displayed_delta = opts.time == crate::output::timefmt::TimeFormat::DeltaDisplayed;
-    if displayed_delta || opts.two_pass || opts.verbose || !opts.stats.is_empty() || !fields_ok || !filter_ok || opts.save.is_some() {
+    // -l flushes after each packet, which the reading thread cannot know;
+    // -q prints nothing to share out.
+    if opts.quiet || opts.flush_each || displayed_delta || opts.two_pass || opts.verbose || !opts.stats.is_empty() || !fields_ok || !filter_ok || opts.save.is_some() {
         return 0;
     }
     let n = match std::env::var(THREADS_VAR).ok().and_then(|v| v.parse::<usize>().ok()) {

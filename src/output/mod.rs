@@ -5,6 +5,7 @@
 mod fields;
 mod hexdump;
 pub mod ek;
+pub mod glossary;
 pub mod json;
 pub mod pdml;
 pub mod psml;
@@ -12,7 +13,7 @@ mod summary;
 pub mod timefmt;
 mod verbose;
 
-pub use fields::{FieldList, UnknownField};
+pub use fields::{Column, FieldList, FieldOptions, Occurrence, Row, UnknownField};
 pub use hexdump::hexdump;
 pub use summary::{summary_line, summary_line_timed, time_digits};
 pub use verbose::verbose_tree;

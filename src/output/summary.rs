@@ -8,34 +8,37 @@ use crate::field::{decimal_digits, push_u64, push_u64_zeros};
 /// capture of millions, where the formatting machinery was a visible share
 /// of the headless run.
 pub fn summary_line(meta: &FrameMeta, d: &Dissection, out: &mut String) {
-    summary_line_timed(meta, d, None, out)
+    summary_line_timed(meta, d, None, ' ', out)
 }
 
 /// `summary_line` with its time column already written in `time` (`-t`,
-/// `-u`), or the default relative time when None.
-pub fn summary_line_timed(meta: &FrameMeta, d: &Dissection, time: Option<&str>, out: &mut String) {
+/// `-u`), or the default relative time when None; `sep` parts the columns
+/// (a space, or a tab for `-T tabs`, which pads them alike).
+pub fn summary_line_timed(meta: &FrameMeta, d: &Dissection, time: Option<&str>, sep: char, out: &mut String) {
     let rel = meta.ts.since(meta.first_ts);
     let number = meta.number as u64;
     out.push_str(spaces(5usize.saturating_sub(decimal_digits(number))));
     push_u64(number, out);
-    out.push(' ');
+    out.push(sep);
     match time {
         Some(t) => right_aligned(out, 10, |o| o.push_str(t)),
         None => right_aligned(out, 10, |o| time_digits(rel, meta.ts_digits, o)),
     }
-    out.push(' ');
+    out.push(sep);
     // tshark pads the source to 12 columns on the left and the destination
     // to 12 on the right (tshark.c, print_columns).
     let c = &d.cols;
     right_aligned(out, 12, |o| o.push_str(&c.src));
-    out.push_str(" → ");
+    out.push(sep);
+    out.push('→');
+    out.push(sep);
     out.push_str(&c.dst);
     out.push_str(spaces(12usize.saturating_sub(width(&c.dst))));
-    out.push(' ');
+    out.push(sep);
     out.push_str(&c.protocol);
-    out.push(' ');
+    out.push(sep);
     push_u64(meta.origlen as u64, out);
-    out.push(' ');
+    out.push(sep);
     out.push_str(&c.info);
 }
 

@@ -186,7 +186,7 @@ pub fn show_body(
                 cx.tree().close();
                 return Err(DissectError::Malformed);
             }
-            let id = cx.out.add_source(format!("De-chunked entity body ({} bytes)", entity.len()), entity.clone());
+            let id = cx.out.add_source("De-chunked entity body", entity.clone());
             (&entity[..], Some(id))
         }
     };
@@ -211,7 +211,7 @@ pub fn show_body(
             let label = format_args!("Content-encoded entity body ({name}): {from} bytes -> {to} bytes");
             cx.tree().text(view.range(0, from), label);
             decoded = d;
-            let src = cx.out.add_source(format!("Uncompressed entity body ({} bytes)", decoded.len()), decoded.clone());
+            let src = cx.out.add_source("Uncompressed entity body", decoded.clone());
             cx.out.tree.set_source(src);
             bytes = &decoded;
             view = Buf::new(bytes, bytes.len());

@@ -41,7 +41,7 @@ pub fn add(cx: &mut Ctx, f: &FragFields, key: FragKey, offset: usize, more: bool
         return None;
     };
     let n = r.bytes.len();
-    let sid = cx.out.add_source(format!("Reassembled {} ({n} bytes)", f.version), r.bytes.clone());
+    let sid = cx.out.add_source(format!("Reassembled {}", f.version), r.bytes.clone());
     let t = &mut cx.out.tree;
     let prev = t.source();
     let mut label = format!("[{} {} Fragments ({n} bytes): ", r.pieces.len(), f.version);

@@ -162,6 +162,6 @@ fn piece(cx: &mut Ctx, b: &Buf, stream: u32) {
             return;
         }
     }
-    let fields = imf::Fragments { fragment: &FRAGMENT, count: &FRAGMENT_COUNT, length: &REASSEMBLED_LENGTH };
+    let fields = imf::Fragments { fragment: &FRAGMENT, count: &FRAGMENT_COUNT, length: &REASSEMBLED_LENGTH, source: "Reassembled DATA" };
     imf::reassembled(cx, b, message, &fragments, &fields);
 }

@@ -93,6 +93,8 @@ pub struct Fragments {
     pub fragment: Field,
     pub count: Field,
     pub length: Field,
+    /// The data source's name, as Wireshark names the reassembled buffer.
+    pub source: &'static str,
 }
 
 /// A message reassembled from the pieces `fragments` (frame, bytes) of a
@@ -119,7 +121,7 @@ pub fn reassembled(cx: &mut Ctx, b: &Buf, message: Vec<u8>, fragments: &[(u32, u
     t.close();
     cx.tree().close();
     let len = message.len();
-    let src = cx.out.add_source(format!("Reassembled DATA ({len} bytes)"), message.clone());
+    let src = cx.out.add_source(f.source, message.clone());
     let saved = cx.out.tree.source();
     cx.out.tree.set_source(src);
     dissect(cx, Buf::new(&message, len));

@@ -372,7 +372,8 @@ fn message_end(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u
     }
     st.message.clear();
     st.fragments.clear();
-    imf::reassembled(cx, b, message, &fragments, &imf::Fragments { fragment: &FRAGMENT, count: &FRAGMENT_COUNT, length: &REASSEMBLED_LENGTH });
+    let fields = imf::Fragments { fragment: &FRAGMENT, count: &FRAGMENT_COUNT, length: &REASSEMBLED_LENGTH, source: "Reassembled SMTP" };
+    imf::reassembled(cx, b, message, &fragments, &fields);
 }
 
 fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, stream: u32) -> DResult<Pdu> {
