@@ -1,8 +1,12 @@
 //! What opens over the panes for a moment and takes the keys until it
 //! closes: the help (`?`), the tree item's menu (`m`), the generators' menu
-//! (`R`), the save prompt (Ctrl-s), and the interface picker shown before
-//! the inspector starts. `menu` holds the keys the small menus share.
+//! (`R`), the save prompt (Ctrl-s), the filter bar's completion popup
+//! (Tab), the filter buttons (`b`), the copy menu (`y`), and the interface
+//! picker shown before the inspector starts. `menu` holds the keys the small menus share.
 
+pub mod buttons;
+pub mod completion;
+pub mod copy_menu;
 pub mod gen_menu;
 pub mod help;
 pub mod menu;
