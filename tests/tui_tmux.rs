@@ -449,7 +449,7 @@ fn tab_completes_dns_qry_na_and_then_the_names_seen() {
     s.wait_for("Packets: 20");
     s.keys(&["/", "dns.qry.na", "Tab"]);
     let screen = s.wait_for("dns.qry.name.len  Name Length");
-    assert!(screen.contains("Filter: dns.qry.name "), "{screen}");
+    assert_eq!(screen.lines().next().map(str::trim_end), Some("Filter: dns.qry.name"), "{screen}");
     // Enter takes the first name; after `==`, Tab lists the names queried.
     s.keys(&["Enter", " == w", "Tab"]);
     s.wait_for("dns.qry.name values seen");

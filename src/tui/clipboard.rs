@@ -6,6 +6,8 @@
 
 use std::io::Write;
 
+use crate::field::base64;
+
 /// The escape that asks the terminal to put `text` on its clipboard (`c`).
 pub fn osc52(text: &str) -> Vec<u8> {
     let mut out = b"\x1b]52;c;".to_vec();
@@ -20,34 +22,9 @@ pub fn copy(out: &mut dyn Write, text: &str) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Standard base64 with padding (RFC 4648 §4), which OSC 52 takes.
-fn base64(b: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::with_capacity(b.len().div_ceil(3) * 4);
-    for chunk in b.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &x)| n | (x as u32) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                s.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                s.push('=');
-            }
-        }
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_of_the_rfc_test_vectors() {
-        let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")];
-        for (plain, encoded) in cases {
-            assert_eq!(base64(plain.as_bytes()), encoded, "{plain:?}");
-        }
-    }
 
     #[test]
     fn the_escape_wraps_the_text_in_base64() {

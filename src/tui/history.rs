@@ -40,13 +40,17 @@ pub fn history_file() -> Option<PathBuf> {
 /// unreadable: a history is a convenience, not worth an error).
 pub fn load(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
+    // From the newest back, so that a line's latest copy is the one kept.
     let mut lines: Vec<String> = Vec::new();
-    for l in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        lines.retain(|x| x != l);
-        lines.push(l.to_string());
+    for l in text.lines().rev().map(str::trim).filter(|l| !l.is_empty()) {
+        if lines.len() == MAX_HISTORY {
+            break;
+        }
+        if !lines.iter().any(|x| x == l) {
+            lines.push(l.to_string());
+        }
     }
-    let extra = lines.len().saturating_sub(MAX_HISTORY);
-    lines.drain(..extra);
+    lines.reverse();
     lines
 }
 
@@ -96,6 +100,9 @@ mod tests {
         assert_eq!(h.len(), MAX_HISTORY);
         assert_eq!(h.last().map(String::as_str), Some(&*format!("frame.number == {}", MAX_HISTORY + 4)));
         assert_eq!(h[0], "frame.number == 5");
+        // A hand-edited file with repeats keeps each line's latest place.
+        std::fs::write(&path, "a\nb\n\na\n").unwrap();
+        assert_eq!(load(&path), ["b", "a"]);
         // Nothing but the file itself is left in the directory.
         assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
     }

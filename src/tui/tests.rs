@@ -79,7 +79,7 @@ pub(super) fn type_str(app: &mut App, s: &str) {
     }
 }
 
-fn click(app: &mut App, button: MouseButton, x: u16, y: u16) {
+pub(super) fn click(app: &mut App, button: MouseButton, x: u16, y: u16) {
     app.update(Event::Mouse(MouseEvent { kind: MouseEventKind::Down(button), column: x, row: y, modifiers: KeyModifiers::NONE }));
 }
 

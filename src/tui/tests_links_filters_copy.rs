@@ -6,12 +6,12 @@ use std::io::Write;
 use std::rc::Rc;
 use std::sync::mpsc::Receiver;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, MouseButton};
 
 use super::app::{App, Mode};
 use super::event::Event;
-use super::layout::Pane;
-use super::tests::{app_over, lab, press, screen, selected_label, settle, tree_to, type_str};
+use super::layout::{inner, Pane};
+use super::tests::{app_over, click, lab, press, screen, selected_label, settle, tree_to, type_str};
 
 fn dns_udp() -> (App, Receiver<Event>) {
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures/dns-udp.pcap");
@@ -49,6 +49,13 @@ fn enter_on_a_frame_link_goes_there_and_backspace_comes_back() {
     assert_eq!(frame(&app), 1);
     press(&mut app, KeyCode::Backspace);
     assert_eq!((frame(&app), app.message.as_deref()), (1, Some("no link followed to go back from")));
+    // A click on the selected link follows it too (a double-click in Wireshark).
+    tree_to(&mut app, "[Response In: 2]");
+    let area = inner(app.areas().detail);
+    let y = area.y + (app.detail.cursor - app.detail.top) as u16;
+    click(&mut app, MouseButton::Left, area.x + 4, y);
+    assert_eq!(frame(&app), 2);
+    press(&mut app, KeyCode::Backspace);
     // Enter on an item that is no link still opens and closes it.
     tree_to(&mut app, "Domain Name System (query)");
     let rows = app.detail.rows.len();

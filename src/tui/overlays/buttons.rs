@@ -64,7 +64,7 @@ pub enum Choice {
 /// The answer to key `k` in a picker of `len` buttons with the cursor on `cursor`.
 pub fn key(k: KeyEvent, cursor: usize, len: usize) -> Choice {
     match k.code {
-        KeyCode::Char('+') | KeyCode::Char('a') => return Choice::Add,
+        KeyCode::Char('+') => return Choice::Add,
         KeyCode::Char('e') if cursor < len => return Choice::Edit(cursor),
         KeyCode::Char('d') | KeyCode::Delete if cursor < len => return Choice::Delete(cursor),
         _ => {}
