@@ -489,3 +489,74 @@ fn the_ping_lab_checklist_ticks_what_the_student_finds() {
     let after = s.wait_for("STTY");
     assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
 }
+
+/// `XDG_STATE_HOME` and `XDG_CONFIG_HOME` in `dir`, before the command, so
+/// that the filter history and buttons never touch the user's home.
+fn xdg_env(dir: &Path) -> String {
+    format!("XDG_STATE_HOME={0}/state XDG_CONFIG_HOME={0}/config", dir.display())
+}
+
+#[test]
+fn enter_on_response_in_goes_to_frame_2_and_backspace_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = sample("dns-udp.pcap").display().to_string();
+    let Some(s) = Session::launch("links", &xdg_env(dir.path()), &file, "sleep 30") else { return };
+    s.wait_for("Packets: 20");
+    // Down and back up, so that the tree is built with every packet known.
+    s.keys(&["j", "k"]);
+    s.wait_for("Frame 1: 72 bytes on wire");
+    // Into the tree, all of it open, to its last row: the query's link.
+    s.keys(&["Tab", "e", "G"]);
+    s.wait_for("[Response In: 2]");
+    s.keys(&["Enter"]);
+    s.wait_for("Frame 2: 88 bytes on wire");
+    s.wait_for("packet 2 · Backspace: back to packet 1");
+    s.keys(&["BSpace"]);
+    s.wait_for("Frame 1: 72 bytes on wire");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}
+
+#[test]
+fn tab_completes_dns_qry_na_and_then_the_names_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = sample("dns-udp.pcap").display().to_string();
+    let Some(s) = Session::launch("complete", &xdg_env(dir.path()), &file, "sleep 30") else { return };
+    s.wait_for("Packets: 20");
+    s.keys(&["/", "dns.qry.na", "Tab"]);
+    let screen = s.wait_for("dns.qry.name.len  Name Length");
+    assert_eq!(screen.lines().next().map(str::trim_end), Some("Filter: dns.qry.name"), "{screen}");
+    // Enter takes the first name; after `==`, Tab lists the names queried.
+    s.keys(&["Enter", " == w", "Tab"]);
+    s.wait_for("dns.qry.name values seen");
+    s.keys(&["Down", "Enter"]);
+    s.wait_for("Filter: dns.qry.name == \"www.lab.test\"");
+    s.keys(&["Enter"]);
+    // As many as `tshark -Y 'dns.qry.name == "www.lab.test"'` shows.
+    s.wait_for("Packets: 20 · Displayed: 6 (30.0%)");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}
+
+#[test]
+fn the_filter_history_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = sample("dns-udp.pcap").display().to_string();
+    let Some(s) = Session::launch("history1", &xdg_env(dir.path()), &file, "sleep 30") else { return };
+    s.wait_for("Packets: 20");
+    s.keys(&["/", "dns.flags.response == 1", "Enter"]);
+    s.wait_for("Displayed: 10 (50.0%)");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+    drop(s);
+    let history = dir.path().join("state/wirelens/filter_history");
+    assert_eq!(std::fs::read_to_string(&history).unwrap(), "dns.flags.response == 1\n");
+    let Some(s) = Session::launch("history2", &xdg_env(dir.path()), &file, "sleep 30") else { return };
+    s.wait_for("Packets: 20");
+    s.keys(&["/", "Up"]);
+    s.wait_for("Filter: dns.flags.response == 1");
+    s.keys(&["Enter"]);
+    s.wait_for("Displayed: 10 (50.0%)");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}

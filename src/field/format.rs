@@ -308,6 +308,23 @@ pub fn duration(secs: u64, out: &mut String) {
     }
 }
 
+/// Standard base 64 with padding (RFC 4648 §4; what GLib's `g_base64_encode`
+/// writes, and what the terminal's OSC 52 clipboard escape takes).
+pub fn base64(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let word = chunk.iter().enumerate().fold(0u32, |w, (i, &c)| w | (c as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(DIGITS[(word >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
 
 #[cfg(test)]
 mod tests {

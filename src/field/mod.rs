@@ -16,7 +16,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use format::{
-    civil, decimal_digits, duration, ether, format_label, format_value, hex_bytes, push_hex, push_ipv4, push_u64, push_u64_zeros,
+    base64, civil, decimal_digits, duration, ether, format_label, format_value, hex_bytes, push_hex, push_ipv4, push_u64,
+    push_u64_zeros,
 };
 pub use value::{Timestamp, Value};
 

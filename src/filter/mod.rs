@@ -12,7 +12,7 @@ mod compile;
 mod eval;
 mod lexer;
 mod parser;
-mod suggest;
+pub mod suggest;
 mod values;
 
 use std::fmt;

@@ -14,6 +14,9 @@ pub enum Action {
     Select(u32),
     /// Select this frame and show the list, keeping the view to come back to.
     Jump(u32),
+    /// Follow a link in the tree to this frame (1-based), remembering the
+    /// packet it was followed from.
+    Link(u32),
     /// Apply this display filter.
     Filter(String),
     /// Put this display filter in the filter bar to edit.

@@ -6,6 +6,9 @@
 //! focused pane gets the keys the main screen doesn't use. Panes and views
 //! answer with an `Action`, which `act` carries out.
 
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
@@ -23,6 +26,10 @@ use super::action::Action;
 use super::event::{Event, FilterProgress, Progress};
 use super::keymap::{self, Command, Ctx};
 use crate::tui::workers::filtering;
+use crate::tui::filter_edit::Gathered;
+use crate::tui::overlays::buttons::{self, Button};
+use crate::tui::overlays::completion::Completion;
+use crate::tui::overlays::copy_menu::{self, Copy};
 use crate::tui::overlays::gen_menu::{self, Choice};
 use crate::tui::overlays::tree_menu;
 use crate::tui::overlays::checklist::Checklist;
@@ -52,6 +59,12 @@ pub enum Mode {
     Generators { cursor: usize },
     /// The tree item's context menu, its cursor on a row.
     TreeMenu { cursor: usize },
+    /// The copy menu.
+    CopyMenu { cursor: usize },
+    /// The filter buttons' picker.
+    Buttons { cursor: usize },
+    /// Asking the label of the filter bar's filter, to save it as a button.
+    NameButton(LineInput),
 }
 
 /// The applied display filter and how far its worker has come.
@@ -75,11 +88,13 @@ impl Drop for Applied {
 
 /// Time a search scans between two events.
 const SEARCH_STEP: Duration = Duration::from_millis(30);
+/// Links followed that Backspace can go back through.
+const MAX_JUMPS: usize = 100;
 
 pub struct App {
     pub packets: Arc<Packets>,
     /// Where workers started by the UI (filters) send their results.
-    tx: Sender<Event>,
+    pub(super) tx: Sender<Event>,
     /// The file name (or interface) shown in the status bar.
     pub source: String,
     pub progress: Progress,
@@ -92,6 +107,19 @@ pub struct App {
     pub time: TimeFormat,
     pub mode: Mode,
     pub filter: LineInput,
+    /// The filter bar's completion popup (Tab).
+    pub completion: Option<Completion>,
+    /// String fields' values gathered for completion, by field name.
+    pub(super) values: HashMap<&'static str, Gathered>,
+    /// Where applied filters are kept across runs (none in tests unless set).
+    pub history_file: Option<PathBuf>,
+    /// The saved filters (`b`) and their file.
+    pub buttons: Vec<Button>,
+    pub buttons_file: Option<PathBuf>,
+    /// Packets the links followed left from, the last one last (Backspace).
+    pub jumps: Vec<usize>,
+    /// Where `y` writes its OSC 52 escape: the terminal.
+    pub clipboard: Box<dyn Write>,
     /// Whether the filter bar's text compiles (None when empty).
     pub check: Option<Result<(), FilterError>>,
     pub applied: Option<Applied>,
@@ -140,6 +168,13 @@ impl App {
             time: TimeFormat::default(),
             mode: Mode::Normal,
             filter: LineInput::default(),
+            completion: None,
+            values: HashMap::new(),
+            history_file: None,
+            buttons: Vec::new(),
+            buttons_file: None,
+            jumps: Vec::new(),
+            clipboard: Box::new(std::io::stdout()),
             check: None,
             applied: None,
             generation: 0,
@@ -159,6 +194,19 @@ impl App {
             parked: None,
             quit: false,
         }
+    }
+
+    /// Keeps the filter history in `history` and the filter buttons in
+    /// `buttons`, loading what earlier runs left there.
+    pub fn persist(&mut self, history: Option<PathBuf>, buttons: Option<PathBuf>) {
+        if let Some(p) = &history {
+            self.filter.set_history(crate::tui::history::load(p));
+        }
+        if let Some(p) = &buttons {
+            self.buttons = buttons::load(p);
+        }
+        self.history_file = history;
+        self.buttons_file = buttons;
     }
 
     pub fn areas(&self) -> Areas {
@@ -220,6 +268,7 @@ impl App {
                 self.filtered(fp);
                 self.follow(following);
             }
+            Event::Values(v) => self.values_arrived(v),
         }
         self.step_search();
         self.sync();
@@ -337,6 +386,22 @@ impl App {
                 tree_menu::Choice::Close => {}
                 tree_menu::Choice::Do(action) => self.tree_action(action),
             },
+            Mode::CopyMenu { cursor } => match copy_menu::key(k, cursor) {
+                copy_menu::Choice::Stay(cursor) => self.mode = Mode::CopyMenu { cursor },
+                copy_menu::Choice::Close => {}
+                copy_menu::Choice::Do(what) => self.copy(what),
+            },
+            Mode::Buttons { cursor } => self.buttons_key(k, cursor),
+            Mode::NameButton(mut input) => match input.handle(k) {
+                Edit::Submit if !input.text.trim().is_empty() => {
+                    let filter = self.filter.text.trim().to_string();
+                    self.buttons.push(Button { label: input.text.trim().to_string(), filter });
+                    self.save_buttons();
+                    self.mode = Mode::Buttons { cursor: self.buttons.len() - 1 };
+                }
+                Edit::Cancel => self.mode = Mode::Buttons { cursor: 0 },
+                _ => self.mode = Mode::NameButton(input),
+            },
             Mode::Generators { cursor } => match gen_menu::key(k, cursor) {
                 Choice::Stay(cursor) => self.mode = Mode::Generators { cursor },
                 Choice::Close => {}
@@ -363,25 +428,7 @@ impl App {
         }
     }
 
-    fn filter_key(&mut self, k: KeyEvent) {
-        match self.filter.handle(k) {
-            Edit::Submit => self.apply_filter(),
-            Edit::Cancel => {
-                self.filter.clear();
-                self.check = None;
-                if self.applied.is_some() {
-                    self.apply_filter();
-                }
-            }
-            Edit::Changed => {
-                self.check_filter();
-                self.mode = Mode::Filter;
-            }
-            _ => self.mode = Mode::Filter,
-        }
-    }
-
-    fn check_filter(&mut self) {
+    pub(super) fn check_filter(&mut self) {
         let t = self.filter.text.trim();
         self.check = (!t.is_empty()).then(|| Filter::compile(t).map(|_| ()));
     }
@@ -410,6 +457,7 @@ impl App {
             }
         };
         self.filter.remember(&text);
+        self.save_history(&text);
         self.generation += 1;
         let cancel = Arc::new(AtomicBool::new(false));
         filtering::spawn(Arc::new(filter), self.packets.clone(), self.generation, self.tx.clone(), cancel.clone());
@@ -471,6 +519,97 @@ impl App {
             Err(_) => self.message = Some(format!("packet {n} isn't displayed")),
         }
         self.focus = Pane::List;
+    }
+
+    /// Follows a link in the tree to frame `n`, remembering where from.
+    fn follow_link(&mut self, n: u32) {
+        let target = n as usize - 1;
+        if target >= self.view.loaded {
+            self.message = Some(format!("packet {n} isn't loaded"));
+            return;
+        }
+        match self.view.row_of(target) {
+            Ok(row) => {
+                if let Some(from) = self.view.packet(self.list.sel) {
+                    if self.jumps.len() == MAX_JUMPS {
+                        self.jumps.remove(0);
+                    }
+                    self.jumps.push(from);
+                    self.message = Some(format!("packet {n} · Backspace: back to packet {}", from + 1));
+                }
+                self.select_row(row);
+            }
+            // As Wireshark says when a link leads to a filtered-out frame.
+            Err(_) => self.message = Some(format!("packet {n} isn't displayed: the display filter hides it")),
+        }
+    }
+
+    /// Backspace: back to the packet the last link was followed from.
+    fn jump_back(&mut self) {
+        let Some(p) = self.jumps.pop() else {
+            self.message = Some("no link followed to go back from".into());
+            return;
+        };
+        match self.view.row_of(p) {
+            Ok(row) => self.select_row(row),
+            Err(_) => self.message = Some(format!("packet {} isn't displayed any more", p + 1)),
+        }
+    }
+
+    /// Copies what the copy menu's entry says, through the terminal.
+    fn copy(&mut self, what: Copy) {
+        let text = match what {
+            Copy::Value => self.detail.value_text(),
+            Copy::Filter => self.detail.filter_expr(),
+            Copy::Summary => self.summary_line(),
+            Copy::Hex => self.detail.selected_hex(),
+        };
+        let Some(text) = text else {
+            self.message = Some("nothing to copy there: select a tree item with a value".into());
+            return;
+        };
+        self.message = Some(match crate::tui::clipboard::copy(&mut *self.clipboard, &text) {
+            Ok(()) => {
+                let shown: String = text.chars().take(60).collect();
+                format!("copied: {shown}{}", if shown.len() < text.len() { "…" } else { "" })
+            }
+            Err(e) => format!("not copied: {e}"),
+        });
+    }
+
+    /// The selected packet's line as `tshark -r` prints it.
+    fn summary_line(&self) -> Option<String> {
+        let p = self.detail.packet?;
+        let meta = crate::dissect::FrameMeta::stored(&self.packets.store(), p)?;
+        let mut line = String::new();
+        crate::output::summary_line(&meta, &self.detail.d, &mut line);
+        Some(line.trim_start().to_string())
+    }
+
+    fn buttons_key(&mut self, k: KeyEvent, cursor: usize) {
+        match buttons::key(k, cursor, self.buttons.len()) {
+            buttons::Choice::Stay(cursor) => self.mode = Mode::Buttons { cursor },
+            buttons::Choice::Close => {}
+            buttons::Choice::Apply(i) => self.act(Action::Filter(self.buttons[i].filter.clone())),
+            buttons::Choice::Edit(i) => self.act(Action::PrepareFilter(self.buttons[i].filter.clone())),
+            buttons::Choice::Delete(i) => {
+                self.buttons.remove(i);
+                self.save_buttons();
+                self.mode = Mode::Buttons { cursor: i.min(self.buttons.len().saturating_sub(1)) };
+            }
+            buttons::Choice::Add if self.filter.text.trim().is_empty() => {
+                self.message = Some("the filter bar is empty: type a filter (/) first, then b +".into());
+            }
+            buttons::Choice::Add => self.mode = Mode::NameButton(LineInput::default()),
+        }
+    }
+
+    fn save_buttons(&mut self) {
+        if let Some(path) = &self.buttons_file {
+            if let Err(e) = buttons::save(path, &self.buttons) {
+                self.message = Some(format!("filter buttons not saved in {}: {e}", path.display()));
+            }
+        }
     }
 
     fn start_search(&mut self, forward: bool) {
@@ -558,6 +697,7 @@ impl App {
             Action::Close => self.session_view = None,
             Action::Select(n) => self.go_to(&n.to_string()),
             Action::Jump(n) => self.go_to(&n.to_string()),
+            Action::Link(n) => self.follow_link(n),
             Action::Filter(f) => {
                 self.filter.set(&f);
                 self.apply_filter();
@@ -640,6 +780,9 @@ impl App {
                 Some(c) => c.shown = !c.shown,
                 None => self.message = Some("no lab questions: wirelens lab KIND (or R in a live capture) asks them".into()),
             },
+            Command::JumpBack => self.jump_back(),
+            Command::Copy => self.mode = Mode::CopyMenu { cursor: 0 },
+            Command::Buttons => self.mode = Mode::Buttons { cursor: 0 },
             Command::SearchNext => self.start_search(true),
             Command::SearchPrev => self.start_search(false),
             _ => return false,
@@ -688,6 +831,8 @@ impl App {
                             self.detail.set_cursor(row, dh);
                             if button == MouseButton::Right {
                                 self.mode = Mode::TreeMenu { cursor: 0 };
+                            } else if let (true, Some(n)) = (again, self.detail.link()) {
+                                self.follow_link(n);
                             } else if again {
                                 self.detail.toggle();
                             }

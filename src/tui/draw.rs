@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::app::{App, Mode};
-use super::overlays::{gen_menu, help, tree_menu};
+use super::overlays::{buttons, copy_menu, gen_menu, help, tree_menu};
 use crate::tui::line_editor::LineInput;
 use super::layout::{inner, Pane};
 use crate::tui::panes::list::ListView;
@@ -83,7 +83,19 @@ impl App {
                 let field = self.detail.filter_expr().unwrap_or_else(|| "this item".into());
                 tree_menu::draw(f, *cursor, &field)
             }
-            Mode::Normal | Mode::Filter => {}
+            Mode::CopyMenu { cursor } => copy_menu::draw(f, *cursor),
+            Mode::Buttons { cursor } => buttons::draw(f, &self.buttons, *cursor),
+            Mode::NameButton(input) => {
+                let hint = format!("label for {}; Enter saves", self.filter.text.trim());
+                prompt(f, " Save as a filter button ", input, &hint)
+            }
+            Mode::Filter => {
+                if let Some(c) = &self.completion {
+                    let col = self.filter.text.get(..c.start).unwrap_or("").chars().count() as u16;
+                    c.draw(f, a.filter, 8 + col, f.area());
+                }
+            }
+            Mode::Normal => {}
         }
     }
 

@@ -26,6 +26,8 @@ pub enum Event {
     View(crate::tui::workers::session::ViewProgress),
     /// A generator started from the menu ended: its name and how.
     Generated(&'static str, Result<(), String>),
+    /// Values of a string field seen in the capture, for completion.
+    Values(crate::tui::workers::values::FieldValues),
     /// A save finished: packets written and the file, or what went wrong.
     Saved(Result<(usize, String), String>),
 }

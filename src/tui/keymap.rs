@@ -65,7 +65,15 @@ pub enum Command {
     HalfUp,
     /// List: open the tree (Enter).
     OpenTree,
+    /// Backspace: back to the packet before the last link followed.
+    JumpBack,
+    /// `y`: the copy menu.
+    Copy,
+    /// `b`: the filter buttons.
+    Buttons,
     // The tree.
+    /// Enter: follow a link to a frame, else expand / collapse.
+    Activate,
     Toggle,
     Expand,
     Collapse,
@@ -140,12 +148,17 @@ pub const KEYS: &[Row] = &[
     },
     Row {
         keys: "Enter",
-        help: "list: open the tree; tree: expand / collapse",
+        help: "list: open the tree; tree: go to the frame a link names, else expand / collapse",
         binds: &[
             Bind(&[List], Enter, Any, C::OpenTree),
-            Bind(&[Detail], Enter, Any, C::Toggle),
+            Bind(&[Detail], Enter, Any, C::Activate),
             Bind(&[Detail], Char(' '), Any, C::Toggle),
         ],
+    },
+    Row {
+        keys: "Backspace",
+        help: "back to where the last link was followed from",
+        binds: &[Bind(&[Main], KeyCode::Backspace, Any, C::JumpBack)],
     },
     Row {
         keys: "l h  → ←",
@@ -183,8 +196,18 @@ pub const KEYS: &[Row] = &[
     },
     Row {
         keys: "/ f",
-        help: "edit the display filter: Enter applies, Esc clears, ↑ ↓ history",
+        help: "edit the display filter: Enter applies, Esc clears, ↑ ↓ history, Tab completes",
         binds: &[Bind(&[Main], Char('/'), Without, C::EditFilter), Bind(&[Main], Char('f'), Without, C::EditFilter)],
+    },
+    Row {
+        keys: "b",
+        help: "saved filters, Wireshark's filter buttons (Enter applies, + saves, d deletes)",
+        binds: &[Bind(&[Main], Char('b'), Any, C::Buttons)],
+    },
+    Row {
+        keys: "y",
+        help: "copy the item's value or filter, the packet's summary line or the item's bytes",
+        binds: &[Bind(&[Main], Char('y'), Any, C::Copy)],
     },
     Row {
         keys: ": Ctrl-g",

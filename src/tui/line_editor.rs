@@ -43,6 +43,29 @@ impl LineInput {
         self.hist_pos = self.history.len();
     }
 
+    /// Replaces the history (the filters of earlier runs), oldest first.
+    pub fn set_history(&mut self, lines: Vec<String>) {
+        self.history = lines;
+        self.hist_pos = self.history.len();
+    }
+
+    /// The text before the cursor.
+    pub fn before_cursor(&self) -> &str {
+        &self.text[..self.byte_at(self.cursor)]
+    }
+
+    /// Replaces the text from byte `start` up to the cursor with `with` (a
+    /// completion), leaving the cursor after it.
+    pub fn replace_to_cursor(&mut self, start: usize, with: &str) {
+        let end = self.byte_at(self.cursor);
+        let start = start.min(end);
+        if !self.text.is_char_boundary(start) {
+            return;
+        }
+        self.text.replace_range(start..end, with);
+        self.cursor = self.text[..start + with.len()].chars().count();
+    }
+
     fn byte_at(&self, chars: usize) -> usize {
         self.text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(self.text.len())
     }
@@ -147,5 +170,20 @@ mod tests {
         i.handle(key(KeyCode::Down));
         i.handle(key(KeyCode::Down));
         assert_eq!(i.text, "");
+        // A history from an earlier run, walked newest first.
+        i.set_history(vec!["tcp".into(), "dns".into()]);
+        i.handle(key(KeyCode::Up));
+        assert_eq!(i.text, "dns");
+    }
+
+    #[test]
+    fn completion_replaces_the_token_before_the_cursor() {
+        let mut i = LineInput::default();
+        i.set("é && dns.qry.na || udp");
+        i.cursor = "é && dns.qry.na".chars().count();
+        assert_eq!(i.before_cursor(), "é && dns.qry.na");
+        i.replace_to_cursor("é && ".len(), "dns.qry.name");
+        assert_eq!(i.text, "é && dns.qry.name || udp");
+        assert_eq!(i.cursor, "é && dns.qry.name".chars().count());
     }
 }

@@ -12,14 +12,19 @@
 //! picker), `views/` (follow, conversations, ladder, transactions),
 //! `workers/` (loader, filter, search, the views' readers), `displayed`
 //! (which packets the list shows), `line_editor` (the filter, go-to,
-//! search and save prompts' text editing).
+//! search and save prompts' text editing), `filter_edit` (the filter bar's
+//! keys: completion, history), `history` (what is kept across runs),
+//! `clipboard` (copying through the terminal).
 
 mod action;
 mod app;
+mod clipboard;
 mod colors;
 mod displayed;
 mod draw;
 mod event;
+mod filter_edit;
+mod history;
 mod keymap;
 mod layout;
 mod line_editor;
@@ -35,6 +40,8 @@ mod workers;
 mod testutil;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_links_filters_copy;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -148,6 +155,7 @@ fn run_app(
         app.hint = Some(hint.to_string());
         app.checklist = Some(Checklist::new(questions));
     }
+    app.persist(history::history_file(), overlays::buttons::file());
     if let Some(f) = start.filter {
         app.filter.set(f);
         app.apply_filter();

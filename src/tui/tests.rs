@@ -21,7 +21,7 @@ use crate::capture::{Reader, StoreSource};
 
 /// An app over `file` (pcap bytes) with everything loaded, and the channel
 /// its workers answer on.
-fn app_over(file: Vec<u8>, w: u16, h: u16) -> (App, Receiver<Event>) {
+pub(super) fn app_over(file: Vec<u8>, w: u16, h: u16) -> (App, Receiver<Event>) {
     let reader = Reader::new(std::io::Cursor::new(file.clone())).unwrap();
     let packets = Arc::new(Packets::new(StoreSource::Memory(file.clone()), reader.is_pcapng()));
     let (tx, rx) = std::sync::mpsc::channel();
@@ -36,7 +36,7 @@ fn app_over(file: Vec<u8>, w: u16, h: u16) -> (App, Receiver<Event>) {
 }
 
 /// Feeds worker results to the app until the filter has run to the end.
-fn settle(app: &mut App, rx: &Receiver<Event>) {
+pub(super) fn settle(app: &mut App, rx: &Receiver<Event>) {
     while app.applied.as_ref().is_some_and(|a| !a.done) {
         match rx.recv_timeout(std::time::Duration::from_secs(20)) {
             Ok(ev) => app.update(ev),
@@ -45,11 +45,11 @@ fn settle(app: &mut App, rx: &Receiver<Event>) {
     }
 }
 
-fn lab(w: u16, h: u16) -> (App, Receiver<Event>) {
+pub(super) fn lab(w: u16, h: u16) -> (App, Receiver<Event>) {
     app_over(testutil::pcap(&testutil::lab_frames()), w, h)
 }
 
-fn render(app: &App) -> Buffer {
+pub(super) fn render(app: &App) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
     t.draw(|f| app.draw(f)).unwrap();
     t.backend().buffer().clone()
@@ -61,34 +61,34 @@ fn lines(b: &Buffer) -> Vec<String> {
         .collect()
 }
 
-fn screen(app: &App) -> String {
+pub(super) fn screen(app: &App) -> String {
     lines(&render(app)).join("\n")
 }
 
-fn press(app: &mut App, code: KeyCode) {
+pub(super) fn press(app: &mut App, code: KeyCode) {
     app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-fn ctrl(app: &mut App, c: char) {
+pub(super) fn ctrl(app: &mut App, c: char) {
     app.update(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
 }
 
-fn type_str(app: &mut App, s: &str) {
+pub(super) fn type_str(app: &mut App, s: &str) {
     for c in s.chars() {
         press(app, KeyCode::Char(c));
     }
 }
 
-fn click(app: &mut App, button: MouseButton, x: u16, y: u16) {
+pub(super) fn click(app: &mut App, button: MouseButton, x: u16, y: u16) {
     app.update(Event::Mouse(MouseEvent { kind: MouseEventKind::Down(button), column: x, row: y, modifiers: KeyModifiers::NONE }));
 }
 
-fn selected_label(app: &App) -> String {
+pub(super) fn selected_label(app: &App) -> String {
     app.detail.selected().map(|id| app.detail.label(id).to_string()).unwrap_or_default()
 }
 
 /// Moves the tree cursor to the first row whose label starts with `prefix`.
-fn tree_to(app: &mut App, prefix: &str) {
+pub(super) fn tree_to(app: &mut App, prefix: &str) {
     app.focus = Pane::Detail;
     press(app, KeyCode::Char('g'));
     for _ in 0..app.detail.rows.len() {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::field::{Field, FieldDef, FieldType, Value, ValueStrings};
+use crate::field::{base64, Field, FieldDef, FieldType, Value, ValueStrings};
 
 use super::name::{escape, read_name};
 use super::rdata::{bytes_item, uint_item};
@@ -139,23 +139,6 @@ fn param_value(cx: &mut Ctx, b: &Buf, key: u16, mut p: usize, vlen: usize, label
         _ => {}
     }
     Ok(p)
-}
-
-/// Standard base 64 with padding (what GLib's `g_base64_encode` writes).
-fn base64(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let word = chunk.iter().enumerate().fold(0u32, |w, (i, &c)| w | (c as u32) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(DIGITS[(word >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

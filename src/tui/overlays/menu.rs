@@ -2,6 +2,11 @@
 //! item's actions): move, pick by Enter or digit, close.
 
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum MenuKey {
@@ -25,4 +30,23 @@ pub fn key(k: KeyEvent, cursor: usize, len: usize, opener: char) -> MenuKey {
         KeyCode::Char(c) if c == opener => MenuKey::Close,
         _ => MenuKey::Stay(cursor),
     }
+}
+
+/// Draws a menu in `r` titled `title`: its rows numbered, each entry's name
+/// padded to `width` and its key on the right, the cursor's row reversed.
+pub fn draw(f: &mut Frame, r: Rect, title: &str, entries: &[(&str, &str)], cursor: usize, width: usize) {
+    let lines: Vec<Line> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (name, key))| {
+            let style = if i == cursor { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
+            Line::from(vec![
+                Span::styled(format!(" {} {name:<width$}", i + 1), style),
+                Span::styled(format!("{key:>3} "), style.fg(Color::DarkGray)),
+            ])
+        })
+        .collect();
+    f.render_widget(Clear, r);
+    let block = Block::new().borders(Borders::ALL).title(format!(" {title} "));
+    f.render_widget(Paragraph::new(lines).block(block), r);
 }

@@ -4,9 +4,6 @@
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use crate::tui::layout::centered;
@@ -59,19 +56,6 @@ fn rect(area: Rect) -> Rect {
 }
 
 pub fn draw(f: &mut Frame, cursor: usize, field: &str) {
-    let r = rect(f.area());
-    let lines: Vec<Line> = ENTRIES
-        .iter()
-        .enumerate()
-        .map(|(i, (_, name, key))| {
-            let style = if i == cursor { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
-            Line::from(vec![
-                Span::styled(format!(" {} {name:<20}", i + 1), style),
-                Span::styled(format!("{key:>3} "), style.fg(Color::DarkGray)),
-            ])
-        })
-        .collect();
-    f.render_widget(Clear, r);
-    let block = Block::new().borders(Borders::ALL).title(format!(" {field} "));
-    f.render_widget(Paragraph::new(lines).block(block), r);
+    let entries: Vec<(&str, &str)> = ENTRIES.iter().map(|(_, name, key)| (*name, *key)).collect();
+    menu::draw(f, rect(f.area()), field, &entries, cursor, 20);
 }

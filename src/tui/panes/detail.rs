@@ -49,8 +49,11 @@ impl Detail {
             self.set_cursor(row, height);
             return Action::Moved;
         }
+        if let (Command::Activate, Some(frame)) = (cmd, self.link()) {
+            return Action::Link(frame);
+        }
         let action = match cmd {
-            Command::Toggle => {
+            Command::Activate | Command::Toggle => {
                 self.toggle();
                 Action::Moved
             }
@@ -86,6 +89,38 @@ impl Detail {
             Some(expr) => Action::PrepareFilter(expr),
             None => Action::Message("this item has no value to filter on".into()),
         }
+    }
+
+    /// The frame the selected item links to (`[Response In: 2]`,
+    /// `tcp.analysis.acks_frame`, `[Reassembled in]`...): the value of a
+    /// frame-number field.
+    pub fn link(&self) -> Option<u32> {
+        let n = &self.d.tree.nodes[self.selected()?];
+        match (n.field.ftype, &n.value) {
+            (FieldType::FrameNum, Value::FrameNum(f)) if *f > 0 => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// The selected item's value as `-T fields` prints it, or a text item's
+    /// label after its name: what Wireshark's Copy › Value gives.
+    pub fn value_text(&self) -> Option<String> {
+        let id = self.selected()?;
+        let n = &self.d.tree.nodes[id];
+        if n.field.name.is_empty() {
+            let label = self.label(id);
+            return Some(label.split_once(": ").map_or(label, |(_, v)| v).to_string());
+        }
+        let mut out = String::new();
+        format_value(n.field, &n.value, self.d.node_bytes(&self.bytes, id), &mut out);
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// The selected item's bytes as a hex stream (`450000...`), if it has any.
+    pub fn selected_hex(&self) -> Option<String> {
+        let (src, range) = self.shown_bytes();
+        let b = src.get(range).filter(|b| !b.is_empty())?;
+        Some(b.iter().map(|x| format!("{x:02x}")).collect())
     }
 
     /// The selected item's bytes, in its data source.

@@ -1,6 +1,7 @@
 //! The work that reads many packets, kept off the keys' path: loading a file
 //! or a live capture (`loader`), the display filter (`filtering`) and the
-//! session views' readers (`session`), all threads walking the packets
+//! session views' readers (`session`), the values of a field that the
+//! filter bar completes (`values`), all threads walking the packets
 //! (`walk`), and the search (`search`), which steps through them a slice of
 //! time per event. Results come back to the app as `Event`s.
 
@@ -11,4 +12,5 @@ pub mod flows;
 pub mod loader;
 pub mod search;
 pub mod session;
+pub mod values;
 pub mod walk;
