@@ -477,7 +477,8 @@ pub static TRUNCATED: FieldDef = FieldDef::new(
     FieldType::Protocol,
 )
 .desc("The packet was cut short by the snap length");
-pub static EXPERT: FieldDef = FieldDef::new("_ws.expert", "Expert Info", FieldType::None);
+pub static EXPERT: FieldDef = FieldDef::new("_ws.expert", "Expert Info", FieldType::None)
+    .desc("A note from the dissectors' expert analysis (a warning, an error or a remark) about this packet.");
 pub static MALFORMED_FIELDS: &[Field] = &[&MALFORMED, &TRUNCATED, &EXPERT];
 
 /// An expert item as tshark -V shows it: the summary line, then the
