@@ -421,7 +421,7 @@ fn a_selected_dns_item_is_named_in_the_status_bar_and_explained_by_i() {
     s.wait_for("Frame 1: 72 bytes on wire");
     // The tree: expand everything, go down to the transaction ID.
     s.keys(&["Tab", "e"]);
-    s.wait_for("Transaction ID: 0x295a");
+    s.wait_for("▾ Frame 1: 72 bytes on wire");
     // Down one row at a time, each step waiting for the status bar to name
     // the next item, until it names the ID as Wireshark does.
     let mut last = s.wait_until("the tree's first item in the status bar", |x| x.lines().last().is_some_and(|l| l.starts_with("Frame (frame)")));
