@@ -62,7 +62,7 @@ pub static ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U1
 pub static FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8).base(Base::Hex).mask(0xe0)
     .desc("The three flag bits: reserved, don't fragment, more fragments.");
 pub static FLAG_RB: FieldDef = FieldDef::new("ip.flags.rb", "Reserved bit", FieldType::Bool).bit(8, 0x80).strings(SET_NOTSET)
-    .desc("Reserved flag bit, zero (the evil bit of RFC 3514 is a joke).");
+    .desc("Reserved flag bit, must be zero (RFC 791 section 3.1).");
 pub static FLAG_DF: FieldDef = FieldDef::new("ip.flags.df", "Don't fragment", FieldType::Bool).bit(8, 0x40).strings(SET_NOTSET)
     .desc("Don't fragment: routers must drop rather than fragment the datagram.");
 pub static FLAG_MF: FieldDef = FieldDef::new("ip.flags.mf", "More fragments", FieldType::Bool).bit(8, 0x20).strings(SET_NOTSET)
