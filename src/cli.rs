@@ -527,8 +527,7 @@ fn list_fields() -> anyhow::Result<Outcome> {
     print_with(|out| {
         for f in crate::field::all() {
             let kind = if f.ftype == crate::field::FieldType::Protocol { "P" } else { "F" };
-            let desc = if f.desc.is_empty() { f.display } else { f.desc };
-            writeln!(out, "{kind}\t{}\t{}\t{}\t{}", f.name, f.ftype.ws_name(), f.protocol(), desc)?;
+            writeln!(out, "{kind}\t{}\t{}\t{}\t{}\t{}", f.name, f.ftype.ws_name(), f.protocol(), f.display, f.desc)?;
         }
         Ok(())
     })

@@ -7,6 +7,7 @@
 pub mod capture;
 pub mod cli;
 pub mod dissect;
+pub mod explain;
 pub mod field;
 pub mod filter;
 pub mod gen;

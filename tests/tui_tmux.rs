@@ -560,3 +560,33 @@ fn the_filter_history_survives_a_restart() {
     s.keys(&["q"]);
     s.wait_for("EXITED 0");
 }
+
+#[test]
+fn a_selected_dns_item_is_named_in_the_status_bar_and_explained_by_i() {
+    let Some(s) = Session::start("explain", &sample("dns-udp.pcap").display().to_string()) else { return };
+    s.wait_for("Standard query 0x295a A www.lab.test");
+    s.wait_for("Frame 1: 72 bytes on wire");
+    // The tree: expand everything, go down to the transaction ID.
+    s.keys(&["Tab", "e"]);
+    s.wait_for("▾ Frame 1: 72 bytes on wire");
+    // Down one row at a time, each step waiting for the status bar to name
+    // the next item, until it names the ID as Wireshark does.
+    let mut last = s.wait_until("the tree's first item in the status bar", |x| x.lines().last().is_some_and(|l| l.starts_with("Frame (frame)")));
+    last = last.lines().last().unwrap_or("").to_string();
+    while !last.starts_with("Transaction ID (dns.id), 2 bytes │ Packets: 20 │") {
+        s.keys(&["j"]);
+        let before = last.clone();
+        last = s.wait_until("the next item in the status bar", |x| x.lines().last().is_some_and(|l| l != before));
+        last = last.lines().last().unwrap_or("").to_string();
+        assert!(!last.starts_with("Flags (dns.flags)"), "went past the DNS id: {last}");
+    }
+    // i explains it: the id pairs the query with its response in frame 2.
+    s.keys(&["i"]);
+    s.wait_for("Its response is frame 2.");
+    s.wait_for("Read: RFC 1035, section 4.1.1 (header section format)");
+    s.keys(&["Escape"]);
+    s.wait_until_gone("Its response is frame 2.");
+    s.keys(&["q"]);
+    let after = s.wait_for("STTY");
+    assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
+}

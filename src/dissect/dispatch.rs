@@ -327,11 +327,14 @@ pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
 }
 
 pub static DATA: crate::field::FieldDef =
-    crate::field::FieldDef::new("data", "Data", crate::field::FieldType::Protocol);
+    crate::field::FieldDef::new("data", "Data", crate::field::FieldType::Protocol)
+        .desc("Bytes no dissector claimed, shown as raw data.");
 pub static DATA_DATA: crate::field::FieldDef =
-    crate::field::FieldDef::new("data.data", "Data", crate::field::FieldType::Bytes);
+    crate::field::FieldDef::new("data.data", "Data", crate::field::FieldType::Bytes)
+        .desc("The undissected bytes themselves.");
 pub static DATA_LEN: crate::field::FieldDef =
-    crate::field::FieldDef::new("data.len", "Length", crate::field::FieldType::U32);
+    crate::field::FieldDef::new("data.len", "Length", crate::field::FieldType::U32)
+        .desc("How many undissected bytes there are.");
 pub static DATA_FIELDS: &[crate::field::Field] = &[&DATA, &DATA_DATA, &DATA_LEN, &USER_DLT, &USER_DLT_NOT_HANDLED];
 
 /// Bytes no dissector claims, shown as Wireshark's `Data (N bytes)`.

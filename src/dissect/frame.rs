@@ -6,39 +6,53 @@ use crate::field::tree::{NodeId, Tree, NO_NODE};
 
 use super::{dispatch, Buf, Ctx, FrameMeta};
 
-pub static FRAME: FieldDef = FieldDef::new("frame", "Frame", FieldType::Protocol).brief();
-pub static INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32);
-pub static ENCAP: FieldDef = FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32);
-pub static TIME: FieldDef = FieldDef::new("frame.time", "Arrival Time", FieldType::AbsTime);
-pub static TIME_EPOCH: FieldDef = FieldDef::new("frame.time_epoch", "Epoch Time", FieldType::AbsTime);
+pub static FRAME: FieldDef = FieldDef::new("frame", "Frame", FieldType::Protocol).brief()
+    .desc("Capture metadata of one packet: when it arrived, how long it was and what it carries.");
+pub static INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32)
+    .desc("Index of the capture interface (pcapng Interface Description Block) the packet was captured on.");
+pub static ENCAP: FieldDef = FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32)
+    .desc("Link-layer encapsulation of the packet, as Wireshark numbers it (1 is Ethernet).");
+pub static TIME: FieldDef = FieldDef::new("frame.time", "Arrival Time", FieldType::AbsTime)
+    .desc("Absolute time the packet was captured, from the capture file's timestamp.");
+pub static TIME_EPOCH: FieldDef = FieldDef::new("frame.time_epoch", "Epoch Time", FieldType::AbsTime)
+    .desc("Capture time as seconds since 1970-01-01 00:00:00 UTC.");
 pub static TIME_DELTA: FieldDef = FieldDef::new(
     "frame.time_delta",
     "Time delta from previous captured frame",
     FieldType::RelTime,
-);
+).desc("Seconds between this packet and the one captured before it.");
 pub static OFFSET_SHIFT: FieldDef =
-    FieldDef::new("frame.offset_shift", "Time shift for this packet", FieldType::RelTime);
+    FieldDef::new("frame.offset_shift", "Time shift for this packet", FieldType::RelTime)
+        .desc("Time offset applied to this packet's timestamp (zero unless times were shifted).");
 /// Depends on which packets a filter displayed, so on the whole capture.
 pub static TIME_DELTA_DISPLAYED: FieldDef =
     FieldDef::new("frame.time_delta_displayed", "Time delta from previous displayed frame", FieldType::RelTime)
-        .capture_wide();
-pub static MARKED: FieldDef = FieldDef::new("frame.marked", "Frame is marked", FieldType::Bool);
-pub static IGNORED: FieldDef = FieldDef::new("frame.ignored", "Frame is ignored", FieldType::Bool);
+        .capture_wide().desc("Seconds between this packet and the previous one the display filter shows.");
+pub static MARKED: FieldDef = FieldDef::new("frame.marked", "Frame is marked", FieldType::Bool)
+    .desc("Whether the user marked this packet in the interface.");
+pub static IGNORED: FieldDef = FieldDef::new("frame.ignored", "Frame is ignored", FieldType::Bool)
+    .desc("Whether the packet is ignored and left undissected.");
 pub static TIME_RELATIVE: FieldDef = FieldDef::new(
     "frame.time_relative",
     "Time since reference or first frame",
     FieldType::RelTime,
-);
-pub static NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32).brief();
-pub static LEN: FieldDef = FieldDef::new("frame.len", "Frame Length", FieldType::U32).brief();
-pub static CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Capture Length", FieldType::U32);
+).desc("Seconds since the first packet of the capture (or the time reference).");
+pub static NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32).brief()
+    .desc("Position of the packet in the capture, counted from 1.");
+pub static LEN: FieldDef = FieldDef::new("frame.len", "Frame Length", FieldType::U32).brief()
+    .desc("Length of the packet on the wire in bytes.");
+pub static CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Capture Length", FieldType::U32)
+    .desc("Bytes of the packet actually saved in the capture (less than the frame length when the snap length cut it).");
 pub static PROTOCOLS: FieldDef =
-    FieldDef::new("frame.protocols", "Protocols in frame", FieldType::String);
+    FieldDef::new("frame.protocols", "Protocols in frame", FieldType::String)
+        .desc("The protocols found in the packet, outermost first, joined by colons.");
 
 /// The file's comments on the packet (pcapng `opt_comment`), which
 /// Wireshark shows before the frame, each as its own text.
-pub static PKT_COMMENT: FieldDef = FieldDef::new("pkt_comment", "Packet comments", FieldType::Protocol);
-pub static COMMENT: FieldDef = FieldDef::new("frame.comment", "Comment", FieldType::String);
+pub static PKT_COMMENT: FieldDef = FieldDef::new("pkt_comment", "Packet comments", FieldType::Protocol)
+    .desc("Comments attached to this packet in a pcapng file.");
+pub static COMMENT: FieldDef = FieldDef::new("frame.comment", "Comment", FieldType::String)
+    .desc("One comment text stored with the packet (pcapng option).");
 
 pub static FIELDS: &[Field] = &[
     &PKT_COMMENT,

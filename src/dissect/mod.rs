@@ -491,7 +491,8 @@ pub static TRUNCATED: FieldDef = FieldDef::new(
     FieldType::Protocol,
 )
 .desc("The packet was cut short by the snap length");
-pub static EXPERT: FieldDef = FieldDef::new("_ws.expert", "Expert Info", FieldType::None);
+pub static EXPERT: FieldDef = FieldDef::new("_ws.expert", "Expert Info", FieldType::None)
+    .desc("A note from the dissectors' expert analysis (a warning, an error or a remark) about this packet.");
 pub static MALFORMED_EXPERT: FieldDef =
     FieldDef::new("_ws.malformed.expert", "Malformed Packet (Exception occurred)", FieldType::None)
         .desc("The expert note that a dissector ran out of bytes its headers promised");

@@ -124,6 +124,9 @@ pub struct FieldDef {
     /// Names for values (`eth.type` 0x0800 → IPv4), or the true/false words of
     /// a boolean at indices 1 and 0.
     pub strings: Option<ValueStrings>,
+    /// One factual sentence on what the field is (its unit, encoding, RFC
+    /// section), as Wireshark's blurb: `--list-fields`, `-G fields` and the
+    /// inspector's `i` panel show it.
     pub desc: &'static str,
     /// Kept in each packet's brief record at load time (see `brief`), so
     /// that filters reading only such fields run without re-dissection.
@@ -285,5 +288,16 @@ mod tests {
             );
         }
         assert!(lookup("frame.number").is_some());
+    }
+
+    /// `--list-fields`, `-G fields` and the inspector's `i` panel show each
+    /// field's description, so a new field must come with one.
+    #[test]
+    fn every_field_and_protocol_is_described() {
+        let bare: Vec<&str> = all().iter().filter(|f| f.desc.trim().is_empty()).map(|f| f.name).collect();
+        assert!(bare.is_empty(), "fields without a description (add .desc(\"...\")): {bare:?}");
+        for f in all() {
+            assert!(f.desc.len() < 200 && !f.desc.contains('\t') && !f.desc.contains('\n'), "{}: one short line, please", f.name);
+        }
     }
 }

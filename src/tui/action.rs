@@ -29,4 +29,6 @@ pub enum Action {
     Focus(Pane),
     /// Open the tree item's menu.
     ItemMenu,
+    /// Explain the selected tree item.
+    Explain,
 }

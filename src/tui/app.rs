@@ -65,6 +65,8 @@ pub enum Mode {
     Buttons { cursor: usize },
     /// Asking the label of the filter bar's filter, to save it as a button.
     NameButton(LineInput),
+    /// The selected tree item explained (`i`), scrolled down this many rows.
+    Explain { text: crate::explain::Explanation, scroll: usize },
 }
 
 /// The applied display filter and how far its worker has come.
@@ -365,6 +367,11 @@ impl App {
                 }
             }
             Mode::Filter => self.filter_key(k),
+            Mode::Explain { text, scroll } => {
+                if let Some(scroll) = crate::tui::overlays::explain::key(k, scroll) {
+                    self.mode = Mode::Explain { text, scroll };
+                }
+            }
             Mode::GoTo(mut input) => match input.handle(k) {
                 Edit::Submit => self.go_to(&input.text),
                 Edit::Cancel => {}
@@ -710,6 +717,7 @@ impl App {
             Action::Message(m) => self.message = Some(m),
             Action::Focus(p) => self.focus = p,
             Action::ItemMenu => self.mode = Mode::TreeMenu { cursor: 0 },
+            Action::Explain => self.explain(),
         }
     }
 
@@ -788,6 +796,21 @@ impl App {
             _ => return false,
         }
         true
+    }
+
+    /// Opens the selected tree item's explanation; other packets it needs
+    /// (the segment an ACK acknowledges) are dissected for their values.
+    fn explain(&mut self) {
+        let Some(id) = self.detail.selected() else { return };
+        let packets = self.packets.clone();
+        let mut frames = |n: u32| {
+            let (mut bytes, mut d) = (Vec::new(), crate::dissect::Dissection::default());
+            let i = (n as usize).checked_sub(1)?;
+            packets.dissect_to(i, crate::dissect::Depth::Fields, &mut bytes, &mut d).then_some(d)
+        };
+        if let Some(text) = crate::explain::explain(&self.detail.d, &self.detail.bytes, id, &mut frames) {
+            self.mode = Mode::Explain { text, scroll: 0 };
+        }
     }
 
     /// Does what the tree's context menu entry says.

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::app::{App, Mode};
-use super::overlays::{buttons, copy_menu, gen_menu, help, tree_menu};
+use super::overlays::{buttons, copy_menu, explain, gen_menu, help, tree_menu};
 use crate::tui::line_editor::LineInput;
 use super::layout::{inner, Pane};
 use crate::tui::panes::list::ListView;
@@ -79,6 +79,7 @@ impl App {
                 prompt(f, &title, input, &format!("saves {which} (Tab changes); name.pcapng for pcapng; Enter saves"))
             }
             Mode::Generators { cursor } => gen_menu::draw(f, *cursor),
+            Mode::Explain { text, scroll } => explain::draw(f, f.area(), text, *scroll),
             Mode::TreeMenu { cursor } => {
                 let field = self.detail.filter_expr().unwrap_or_else(|| "this item".into());
                 tree_menu::draw(f, *cursor, &field)

@@ -82,6 +82,8 @@ pub enum Command {
     ApplyField,
     PrepareField,
     ItemMenu,
+    /// The tree item's explanation (`i`).
+    Explain,
     // The bytes.
     NextByte,
     PrevByte,
@@ -193,6 +195,11 @@ pub const KEYS: &[Row] = &[
         keys: "m  right-click",
         help: "tree: the item's menu (apply / prepare as filter, follow, ladder, conversations)",
         binds: &[Bind(&[Detail], Char('m'), Any, C::ItemMenu)],
+    },
+    Row {
+        keys: "i",
+        help: "tree: explain the item: what the field is, this packet's value, the RFC to read",
+        binds: &[Bind(&[Detail], Char('i'), Any, C::Explain)],
     },
     Row {
         keys: "/ f",

@@ -644,7 +644,7 @@ const SNAPSHOT_80X24: &str = concat!(
     "0030  ff ff 00 00 00 00                                 ......                  \n",
     "                                                                                \n",
     "                                                                                \n",
-    "Packets: 6 │ lab.pcap                                                     ? help",
+    "Transmission Control Protocol (tcp), 20 bytes │ Packets: 6 │ lab.pcap     ? help",
 );
 
 #[test]
@@ -755,4 +755,69 @@ fn ctrl_s_saves_pcapng_when_the_name_says_so() {
         n += 1;
     }
     assert_eq!(n, 6);
+}
+
+/// An app over a sample capture, its tree fully expanded and focused.
+fn sample_tree(name: &str) -> (App, Receiver<Event>) {
+    let file = std::fs::read(format!("{}/sample-captures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let (mut app, rx) = app_over(file, 120, 40);
+    app.focus = Pane::Detail;
+    press(&mut app, KeyCode::Char('e'));
+    (app, rx)
+}
+
+fn status_line(app: &App) -> String {
+    lines(&render(app)).pop().unwrap()
+}
+
+#[test]
+fn the_status_bar_names_the_selected_item_as_wireshark_does() {
+    let (mut app, _rx) = sample_tree("dns-udp.pcap");
+    tree_to(&mut app, "Transaction ID: 0x295a");
+    assert!(status_line(&app).starts_with("Transaction ID (dns.id), 2 bytes │ Packets: 20 │"), "{}", status_line(&app));
+    tree_to(&mut app, "Domain Name System");
+    assert!(status_line(&app).starts_with("Domain Name System (dns), 30 bytes │"), "{}", status_line(&app));
+    tree_to(&mut app, "[Stream index: 0]");
+    assert!(status_line(&app).starts_with("Stream index (udp.stream) │"), "{}", status_line(&app));
+    tree_to(&mut app, "Queries");
+    assert!(status_line(&app).starts_with("Text item (text), 18 bytes │"), "{}", status_line(&app));
+    tree_to(&mut app, "Time to Live: 64");
+    assert!(status_line(&app).starts_with("Time to Live (ip.ttl), 1 byte │"), "{}", status_line(&app));
+    // In the packet list the tree's cursor is not what the user looks at.
+    app.focus = Pane::List;
+    assert!(status_line(&app).starts_with("Packets: 20 │"), "{}", status_line(&app));
+}
+
+#[test]
+fn i_explains_the_selected_item_in_this_packet() {
+    let (mut app, _rx) = sample_tree("dns-udp.pcap");
+    tree_to(&mut app, "Transaction ID: 0x295a");
+    press(&mut app, KeyCode::Char('i'));
+    assert!(matches!(app.mode, Mode::Explain { .. }), "{:?}", app.mode);
+    let s = screen(&app);
+    assert!(s.contains(" Transaction ID (dns.id), 2 bytes "), "{s}");
+    assert!(s.contains("In this packet") && s.contains("Transaction ID 0x295a"), "{s}");
+    assert!(s.contains("Its response is frame 2."), "{s}");
+    assert!(s.contains("Read: RFC 1035, section 4.1.1 (header section format)"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(!screen(&app).contains("In this packet"));
+}
+
+#[test]
+fn i_on_an_ack_names_the_frame_and_bytes_it_acknowledges() {
+    // The lab's reset (frame 6) acknowledges the 18-byte request of frame 4,
+    // which the panel finds among the loaded packets.
+    let (mut app, _rx) = lab(120, 40);
+    app.list.select(5, 6, 10);
+    app.update(Event::Tick);
+    app.focus = Pane::Detail;
+    press(&mut app, KeyCode::Char('e'));
+    tree_to(&mut app, "Acknowledgment Number: 19");
+    press(&mut app, KeyCode::Char('i'));
+    let s = screen(&app);
+    assert!(s.contains("This ACK acknowledges the 18 bytes of frame 4: 1 + 18 = 19."), "{s}");
+    assert!(s.contains("Read: RFC 9293, section 3.4 (sequence numbers)"), "{s}");
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.mode, Mode::Normal);
 }

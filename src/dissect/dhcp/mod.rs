@@ -15,32 +15,52 @@ use super::{Buf, Ctx, DResult};
 
 pub use options::FIELDS as OPTION_FIELDS;
 
-pub static DHCP: FieldDef = FieldDef::new("dhcp", "Dynamic Host Configuration Protocol", FieldType::Protocol);
+pub static DHCP: FieldDef = FieldDef::new("dhcp", "Dynamic Host Configuration Protocol", FieldType::Protocol)
+    .desc("Dynamic Host Configuration Protocol: gives hosts their IPv4 address and settings, on UDP ports 67 and 68 (RFC 2131).");
 pub static TYPE: FieldDef =
-    FieldDef::new("dhcp.type", "Message type", FieldType::U8).strings(&[(1, "Boot Request"), (2, "Boot Reply")]);
+    FieldDef::new("dhcp.type", "Message type", FieldType::U8).strings(&[(1, "Boot Request"), (2, "Boot Reply")])
+        .desc("BOOTP operation: 1 request from the client, 2 reply from the server.");
 pub static HW_TYPE: FieldDef =
-    FieldDef::new("dhcp.hw.type", "Hardware type", FieldType::U8).base(Base::Hex).strings(crate::dissect::net::arp::HW_TYPES);
-pub static HW_LEN: FieldDef = FieldDef::new("dhcp.hw.len", "Hardware address length", FieldType::U8);
-pub static HOPS: FieldDef = FieldDef::new("dhcp.hops", "Hops", FieldType::U8);
-pub static ID: FieldDef = FieldDef::new("dhcp.id", "Transaction ID", FieldType::U32).base(Base::Hex);
-pub static SECS: FieldDef = FieldDef::new("dhcp.secs", "Seconds elapsed", FieldType::U16);
-pub static FLAGS: FieldDef = FieldDef::new("dhcp.flags", "Bootp flags", FieldType::U16).base(Base::Hex);
+    FieldDef::new("dhcp.hw.type", "Hardware type", FieldType::U8).base(Base::Hex).strings(crate::dissect::net::arp::HW_TYPES)
+        .desc("Hardware type of the client, 1 for Ethernet.");
+pub static HW_LEN: FieldDef = FieldDef::new("dhcp.hw.len", "Hardware address length", FieldType::U8)
+    .desc("Length of the client's hardware address, 6 for Ethernet.");
+pub static HOPS: FieldDef = FieldDef::new("dhcp.hops", "Hops", FieldType::U8)
+    .desc("Number of relay agents the message passed.");
+pub static ID: FieldDef = FieldDef::new("dhcp.id", "Transaction ID", FieldType::U32).base(Base::Hex)
+    .desc("Transaction ID the client picks at random to match replies to its requests.");
+pub static SECS: FieldDef = FieldDef::new("dhcp.secs", "Seconds elapsed", FieldType::U16)
+    .desc("Seconds since the client began acquiring or renewing an address.");
+pub static FLAGS: FieldDef = FieldDef::new("dhcp.flags", "Bootp flags", FieldType::U16).base(Base::Hex)
+    .desc("BOOTP flags: only the broadcast bit is defined.");
 pub static FLAGS_BC: FieldDef = FieldDef::new("dhcp.flags.bc", "Broadcast flag", FieldType::Bool)
     .bit(16, 0x8000)
-    .strings(&[(1, "Broadcast"), (0, "Unicast")]);
+    .strings(&[(1, "Broadcast"), (0, "Unicast")])
+    .desc("Broadcast: the client cannot receive unicast before it has an address, so replies are broadcast.");
 pub static FLAGS_RESERVED: FieldDef =
-    FieldDef::new("dhcp.flags.reserved", "Reserved flags", FieldType::U16).base(Base::Hex).mask(0x7fff);
-pub static IP_CLIENT: FieldDef = FieldDef::new("dhcp.ip.client", "Client IP address", FieldType::Ipv4);
-pub static IP_YOUR: FieldDef = FieldDef::new("dhcp.ip.your", "Your (client) IP address", FieldType::Ipv4);
-pub static IP_SERVER: FieldDef = FieldDef::new("dhcp.ip.server", "Next server IP address", FieldType::Ipv4);
-pub static IP_RELAY: FieldDef = FieldDef::new("dhcp.ip.relay", "Relay agent IP address", FieldType::Ipv4);
-pub static HW_ADDR: FieldDef = FieldDef::new("dhcp.hw.addr", "Client hardware address", FieldType::Bytes);
+    FieldDef::new("dhcp.flags.reserved", "Reserved flags", FieldType::U16).base(Base::Hex).mask(0x7fff)
+        .desc("Reserved flag bits, zero.");
+pub static IP_CLIENT: FieldDef = FieldDef::new("dhcp.ip.client", "Client IP address", FieldType::Ipv4)
+    .desc("The client's current address, when it already has one (renewing).");
+pub static IP_YOUR: FieldDef = FieldDef::new("dhcp.ip.your", "Your (client) IP address", FieldType::Ipv4)
+    .desc("The address the server offers or assigns to the client.");
+pub static IP_SERVER: FieldDef = FieldDef::new("dhcp.ip.server", "Next server IP address", FieldType::Ipv4)
+    .desc("Address of the next server in the boot process (TFTP).");
+pub static IP_RELAY: FieldDef = FieldDef::new("dhcp.ip.relay", "Relay agent IP address", FieldType::Ipv4)
+    .desc("Address of the relay agent that forwarded the message (0.0.0.0 without relay).");
+pub static HW_ADDR: FieldDef = FieldDef::new("dhcp.hw.addr", "Client hardware address", FieldType::Bytes)
+    .desc("The client's hardware address.");
 pub static HW_ADDR_PADDING: FieldDef =
-    FieldDef::new("dhcp.hw.addr_padding", "Client hardware address padding", FieldType::Bytes);
-pub static HW_MAC_ADDR: FieldDef = FieldDef::new("dhcp.hw.mac_addr", "Client MAC address", FieldType::Ether);
-pub static SERVER: FieldDef = FieldDef::new("dhcp.server", "Server host name", FieldType::String);
-pub static FILE: FieldDef = FieldDef::new("dhcp.file", "Boot file name", FieldType::String);
-pub static COOKIE: FieldDef = FieldDef::new("dhcp.cookie", "Magic cookie", FieldType::Ipv4);
+    FieldDef::new("dhcp.hw.addr_padding", "Client hardware address padding", FieldType::Bytes)
+        .desc("Padding of the 16-byte hardware address field after the address.");
+pub static HW_MAC_ADDR: FieldDef = FieldDef::new("dhcp.hw.mac_addr", "Client MAC address", FieldType::Ether)
+    .desc("The client's MAC address.");
+pub static SERVER: FieldDef = FieldDef::new("dhcp.server", "Server host name", FieldType::String)
+    .desc("Optional server host name (BOOTP sname field).");
+pub static FILE: FieldDef = FieldDef::new("dhcp.file", "Boot file name", FieldType::String)
+    .desc("Boot file name (BOOTP file field).");
+pub static COOKIE: FieldDef = FieldDef::new("dhcp.cookie", "Magic cookie", FieldType::Ipv4)
+    .desc("Magic cookie 99.130.83.99: DHCP options follow (RFC 2131 section 3).");
 
 pub static FIELDS: &[Field] = &[
     &DHCP, &TYPE, &HW_TYPE, &HW_LEN, &HOPS, &ID, &SECS, &FLAGS, &FLAGS_BC, &FLAGS_RESERVED, &IP_CLIENT, &IP_YOUR,

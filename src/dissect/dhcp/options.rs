@@ -8,67 +8,112 @@ use crate::field::{Field, FieldDef, FieldType, Value};
 use super::{HW_MAC_ADDR, HW_TYPE};
 use crate::dissect::{Buf, Ctx, DResult};
 
-pub static OPTION_TYPE: FieldDef = FieldDef::new("dhcp.option.type", "Option", FieldType::U8);
-pub static OPTION_LENGTH: FieldDef = FieldDef::new("dhcp.option.length", "Length", FieldType::U8);
-pub static OPTION_VALUE: FieldDef = FieldDef::new("dhcp.option.value", "Value", FieldType::Bytes);
-pub static OPTION_END: FieldDef = FieldDef::new("dhcp.option.end", "Option End", FieldType::U8);
-pub static OPTION_PADDING: FieldDef = FieldDef::new("dhcp.option.padding", "Padding", FieldType::Bytes);
-pub static MESSAGE_TYPE: FieldDef = FieldDef::new("dhcp.option.dhcp", "DHCP", FieldType::U8).strings(MESSAGE_TYPES);
+pub static OPTION_TYPE: FieldDef = FieldDef::new("dhcp.option.type", "Option", FieldType::U8)
+    .desc("Option code; 0 pads and 255 ends the options (RFC 2132).");
+pub static OPTION_LENGTH: FieldDef = FieldDef::new("dhcp.option.length", "Length", FieldType::U8)
+    .desc("Length of the option's data in bytes.");
+pub static OPTION_VALUE: FieldDef = FieldDef::new("dhcp.option.value", "Value", FieldType::Bytes)
+    .desc("The option's data bytes.");
+pub static OPTION_END: FieldDef = FieldDef::new("dhcp.option.end", "Option End", FieldType::U8)
+    .desc("Option 255: end of the options.");
+pub static OPTION_PADDING: FieldDef = FieldDef::new("dhcp.option.padding", "Padding", FieldType::Bytes)
+    .desc("Option 0: padding bytes.");
+pub static MESSAGE_TYPE: FieldDef = FieldDef::new("dhcp.option.dhcp", "DHCP", FieldType::U8).strings(MESSAGE_TYPES)
+    .desc("Option 53: the DHCP message type: Discover, Offer, Request, Decline, ACK, NAK, Release or Inform.");
 pub static REQUEST_LIST_ITEM: FieldDef =
-    FieldDef::new("dhcp.option.request_list_item", "Parameter Request List Item", FieldType::U8);
-pub static CLIENT_ID_TYPE: FieldDef = FieldDef::new("dhcp.client_id.type", "Type", FieldType::U8);
-pub static CLIENT_ID: FieldDef = FieldDef::new("dhcp.client_id", "Identifier", FieldType::Bytes);
+    FieldDef::new("dhcp.option.request_list_item", "Parameter Request List Item", FieldType::U8)
+        .desc("An option code the client asks the server to send.");
+pub static CLIENT_ID_TYPE: FieldDef = FieldDef::new("dhcp.client_id.type", "Type", FieldType::U8)
+    .desc("Hardware type of the client identifier (1 for Ethernet).");
+pub static CLIENT_ID: FieldDef = FieldDef::new("dhcp.client_id", "Identifier", FieldType::Bytes)
+    .desc("Option 61: the client's unique identifier, often its MAC address.");
 
-static SUBNET_MASK: FieldDef = FieldDef::new("dhcp.option.subnet_mask", "Subnet Mask", FieldType::Ipv4);
-static ROUTER: FieldDef = FieldDef::new("dhcp.option.router", "Router", FieldType::Ipv4);
-static TIME_SERVER: FieldDef = FieldDef::new("dhcp.option.time_server", "Time Server", FieldType::Ipv4);
-static NAME_SERVER: FieldDef = FieldDef::new("dhcp.option.name_server", "Name Server", FieldType::Ipv4);
-static DNS_SERVER: FieldDef = FieldDef::new("dhcp.option.domain_name_server", "Domain Name Server", FieldType::Ipv4);
-static LOG_SERVER: FieldDef = FieldDef::new("dhcp.option.log_server", "Log Server", FieldType::Ipv4);
-static HOSTNAME: FieldDef = FieldDef::new("dhcp.option.hostname", "Host Name", FieldType::String);
-static BOOT_FILE_SIZE: FieldDef = FieldDef::new("dhcp.option.boot_file_size", "Boot File Size", FieldType::U16);
-static DOMAIN_NAME: FieldDef = FieldDef::new("dhcp.option.domain_name", "Domain Name", FieldType::String);
-static ROOT_PATH: FieldDef = FieldDef::new("dhcp.option.root_path", "Root Path", FieldType::String);
+static SUBNET_MASK: FieldDef = FieldDef::new("dhcp.option.subnet_mask", "Subnet Mask", FieldType::Ipv4)
+    .desc("Option 1: the subnet mask of the client's network.");
+static ROUTER: FieldDef = FieldDef::new("dhcp.option.router", "Router", FieldType::Ipv4)
+    .desc("Option 3: the default gateway(s), in order of preference.");
+static TIME_SERVER: FieldDef = FieldDef::new("dhcp.option.time_server", "Time Server", FieldType::Ipv4)
+    .desc("Option 4: RFC 868 time servers.");
+static NAME_SERVER: FieldDef = FieldDef::new("dhcp.option.name_server", "Name Server", FieldType::Ipv4)
+    .desc("Option 5: IEN 116 name servers (obsolete).");
+static DNS_SERVER: FieldDef = FieldDef::new("dhcp.option.domain_name_server", "Domain Name Server", FieldType::Ipv4)
+    .desc("Option 6: DNS servers the client should use.");
+static LOG_SERVER: FieldDef = FieldDef::new("dhcp.option.log_server", "Log Server", FieldType::Ipv4)
+    .desc("Option 7: log servers.");
+static HOSTNAME: FieldDef = FieldDef::new("dhcp.option.hostname", "Host Name", FieldType::String)
+    .desc("Option 12: the client's host name.");
+static BOOT_FILE_SIZE: FieldDef = FieldDef::new("dhcp.option.boot_file_size", "Boot File Size", FieldType::U16)
+    .desc("Option 13: size of the boot file in 512-byte blocks.");
+static DOMAIN_NAME: FieldDef = FieldDef::new("dhcp.option.domain_name", "Domain Name", FieldType::String)
+    .desc("Option 15: the domain name the client should use for name resolution.");
+static ROOT_PATH: FieldDef = FieldDef::new("dhcp.option.root_path", "Root Path", FieldType::String)
+    .desc("Option 17: path of the client's root disk.");
 static MAX_REASSEMBLY: FieldDef =
-    FieldDef::new("dhcp.option.max_datagram_reassembly_size", "Maximum Datagram Reassembly Size", FieldType::U16);
-static DEFAULT_TTL: FieldDef = FieldDef::new("dhcp.option.default_ip_ttl", "Default IP Time-to-Live", FieldType::U8);
-static INTERFACE_MTU: FieldDef = FieldDef::new("dhcp.option.interface_mtu", "Interface MTU", FieldType::U16);
-static BROADCAST: FieldDef = FieldDef::new("dhcp.option.broadcast_address", "Broadcast Address", FieldType::Ipv4);
-static ARP_TIMEOUT: FieldDef = FieldDef::new("dhcp.option.arp_cache_timeout", "ARP Cache Timeout", FieldType::U32);
+    FieldDef::new("dhcp.option.max_datagram_reassembly_size", "Maximum Datagram Reassembly Size", FieldType::U16)
+        .desc("Option 22: largest datagram the client should reassemble.");
+static DEFAULT_TTL: FieldDef = FieldDef::new("dhcp.option.default_ip_ttl", "Default IP Time-to-Live", FieldType::U8)
+    .desc("Option 23: default time to live for the client's datagrams.");
+static INTERFACE_MTU: FieldDef = FieldDef::new("dhcp.option.interface_mtu", "Interface MTU", FieldType::U16)
+    .desc("Option 26: MTU the client should use on this interface.");
+static BROADCAST: FieldDef = FieldDef::new("dhcp.option.broadcast_address", "Broadcast Address", FieldType::Ipv4)
+    .desc("Option 28: the broadcast address of the client's subnet.");
+static ARP_TIMEOUT: FieldDef = FieldDef::new("dhcp.option.arp_cache_timeout", "ARP Cache Timeout", FieldType::U32)
+    .desc("Option 35: seconds ARP cache entries live.");
 static NIS_DOMAIN: FieldDef =
-    FieldDef::new("dhcp.option.nis_domain", "Network Information Service Domain", FieldType::String);
+    FieldDef::new("dhcp.option.nis_domain", "Network Information Service Domain", FieldType::String)
+        .desc("Option 40: NIS domain name.");
 static NIS_SERVER: FieldDef =
-    FieldDef::new("dhcp.option.nis_server", "Network Information Service Server", FieldType::Ipv4);
-static NTP_SERVER: FieldDef = FieldDef::new("dhcp.option.ntp_server", "Network Time Protocol Server", FieldType::Ipv4);
+    FieldDef::new("dhcp.option.nis_server", "Network Information Service Server", FieldType::Ipv4)
+        .desc("Option 41: NIS servers.");
+static NTP_SERVER: FieldDef = FieldDef::new("dhcp.option.ntp_server", "Network Time Protocol Server", FieldType::Ipv4)
+    .desc("Option 42: NTP servers.");
 static NETBIOS_NS: FieldDef =
-    FieldDef::new("dhcp.option.netbios_over_tcpip_name_server", "NetBIOS over TCP/IP Name Server", FieldType::Ipv4);
+    FieldDef::new("dhcp.option.netbios_over_tcpip_name_server", "NetBIOS over TCP/IP Name Server", FieldType::Ipv4)
+        .desc("Option 44: NetBIOS name servers (WINS).");
 static NETBIOS_NODE_TYPE: FieldDef =
-    FieldDef::new("dhcp.option.netbios_over_tcpip_node_type", "NetBIOS over TCP/IP Node Type", FieldType::U8);
+    FieldDef::new("dhcp.option.netbios_over_tcpip_node_type", "NetBIOS over TCP/IP Node Type", FieldType::U8)
+        .desc("Option 46: NetBIOS node type: B, P, M or H node.");
 static NETBIOS_SCOPE: FieldDef =
-    FieldDef::new("dhcp.option.netbios_over_tcpip_scope", "NetBIOS over TCP/IP Scope", FieldType::String);
+    FieldDef::new("dhcp.option.netbios_over_tcpip_scope", "NetBIOS over TCP/IP Scope", FieldType::String)
+        .desc("Option 47: NetBIOS scope.");
 static REQUESTED_IP: FieldDef =
-    FieldDef::new("dhcp.option.requested_ip_address", "Requested IP Address", FieldType::Ipv4);
+    FieldDef::new("dhcp.option.requested_ip_address", "Requested IP Address", FieldType::Ipv4)
+        .desc("Option 50: the address the client asks for.");
 static LEASE_TIME: FieldDef =
-    FieldDef::new("dhcp.option.ip_address_lease_time", "IP Address Lease Time", FieldType::U32);
-static OVERLOAD: FieldDef = FieldDef::new("dhcp.option.option_overload", "Option Overload", FieldType::U8);
-static SERVER_ID: FieldDef = FieldDef::new("dhcp.option.dhcp_server_id", "DHCP Server Identifier", FieldType::Ipv4);
-static MESSAGE: FieldDef = FieldDef::new("dhcp.option.message", "Message", FieldType::String);
+    FieldDef::new("dhcp.option.ip_address_lease_time", "IP Address Lease Time", FieldType::U32)
+        .desc("Option 51: seconds the client may use the address.");
+static OVERLOAD: FieldDef = FieldDef::new("dhcp.option.option_overload", "Option Overload", FieldType::U8)
+    .desc("Option 52: the sname and file fields hold options too.");
+static SERVER_ID: FieldDef = FieldDef::new("dhcp.option.dhcp_server_id", "DHCP Server Identifier", FieldType::Ipv4)
+    .desc("Option 54: address of the server that made the offer, so a client names the one it chose.");
+static MESSAGE: FieldDef = FieldDef::new("dhcp.option.message", "Message", FieldType::String)
+    .desc("Option 56: an error message text.");
 static MAX_MESSAGE_SIZE: FieldDef =
-    FieldDef::new("dhcp.option.dhcp_max_message_size", "Maximum DHCP Message Size", FieldType::U16);
-static RENEWAL_TIME: FieldDef = FieldDef::new("dhcp.option.renewal_time_value", "Renewal Time Value", FieldType::U32);
+    FieldDef::new("dhcp.option.dhcp_max_message_size", "Maximum DHCP Message Size", FieldType::U16)
+        .desc("Option 57: the largest DHCP message the client accepts.");
+static RENEWAL_TIME: FieldDef = FieldDef::new("dhcp.option.renewal_time_value", "Renewal Time Value", FieldType::U32)
+    .desc("Option 58: seconds until the client asks its server to extend the lease (T1).");
 static REBINDING_TIME: FieldDef =
-    FieldDef::new("dhcp.option.rebinding_time_value", "Rebinding Time Value", FieldType::U32);
+    FieldDef::new("dhcp.option.rebinding_time_value", "Rebinding Time Value", FieldType::U32)
+        .desc("Option 59: seconds until the client asks any server to extend the lease (T2).");
 static VENDOR_CLASS_ID: FieldDef =
-    FieldDef::new("dhcp.option.vendor_class_id", "Vendor class identifier", FieldType::String);
-static TFTP_SERVER_NAME: FieldDef = FieldDef::new("dhcp.option.tftp_server_name", "TFTP Server Name", FieldType::String);
-static BOOTFILE_NAME: FieldDef = FieldDef::new("dhcp.option.bootfile_name", "Bootfile name", FieldType::String);
-static SMTP_SERVER: FieldDef = FieldDef::new("dhcp.option.smtp_server", "SMTP Server", FieldType::Ipv4);
-static POP3_SERVER: FieldDef = FieldDef::new("dhcp.option.pop3_server", "POP3 Server", FieldType::Ipv4);
+    FieldDef::new("dhcp.option.vendor_class_id", "Vendor class identifier", FieldType::String)
+        .desc("Option 60: identifies the client's vendor and configuration.");
+static TFTP_SERVER_NAME: FieldDef = FieldDef::new("dhcp.option.tftp_server_name", "TFTP Server Name", FieldType::String)
+    .desc("Option 66: TFTP server for booting.");
+static BOOTFILE_NAME: FieldDef = FieldDef::new("dhcp.option.bootfile_name", "Bootfile name", FieldType::String)
+    .desc("Option 67: boot file name.");
+static SMTP_SERVER: FieldDef = FieldDef::new("dhcp.option.smtp_server", "SMTP Server", FieldType::Ipv4)
+    .desc("Option 69: SMTP servers.");
+static POP3_SERVER: FieldDef = FieldDef::new("dhcp.option.pop3_server", "POP3 Server", FieldType::Ipv4)
+    .desc("Option 70: POP3 servers.");
 static AUTO_CONFIG: FieldDef =
     FieldDef::new("dhcp.option.dhcp_auto_configuration", "DHCP Auto-Configuration", FieldType::U8)
-        .strings(&[(0, "DoNotAutoConfigure"), (1, "AutoConfigure")]);
+        .strings(&[(0, "DoNotAutoConfigure"), (1, "AutoConfigure")])
+        .desc("Option 116: whether the client may configure a link-local address itself (RFC 2563).");
 static TFTP_SERVER_ADDRESS: FieldDef =
-    FieldDef::new("dhcp.option.tftp_server_address", "TFTP Server Address", FieldType::Ipv4);
+    FieldDef::new("dhcp.option.tftp_server_address", "TFTP Server Address", FieldType::Ipv4)
+        .desc("Option 150: TFTP server addresses.");
 
 pub static FIELDS: &[Field] = &[
     &OPTION_TYPE, &OPTION_LENGTH, &OPTION_VALUE, &OPTION_END, &OPTION_PADDING, &MESSAGE_TYPE, &REQUEST_LIST_ITEM,

@@ -57,71 +57,105 @@ const TLSA_MATCHING_TYPES: ValueStrings = &[
 const YES_NO: ValueStrings = &[(1, "Yes"), (0, "No")];
 
 pub static RRSIG_TYPE: FieldDef =
-    FieldDef::new("dns.rrsig.type_covered", "Type Covered", FieldType::U16).strings(&TYPE_STRINGS);
+    FieldDef::new("dns.rrsig.type_covered", "Type Covered", FieldType::U16).strings(&TYPE_STRINGS)
+        .desc("Record type of the record set this signature covers (RFC 4034 section 3.1).");
 pub static RRSIG_ALGORITHM: FieldDef =
-    FieldDef::new("dns.rrsig.algorithm", "Algorithm", FieldType::U8).strings(ALGORITHMS);
-pub static RRSIG_LABELS: FieldDef = FieldDef::new("dns.rrsig.labels", "Labels", FieldType::U8);
-pub static RRSIG_TTL: FieldDef = FieldDef::new("dns.rrsig.original_ttl", "Original TTL", FieldType::U32);
+    FieldDef::new("dns.rrsig.algorithm", "Algorithm", FieldType::U8).strings(ALGORITHMS)
+        .desc("Cryptographic algorithm of the signature, such as 8 RSA/SHA-256 or 13 ECDSA P-256.");
+pub static RRSIG_LABELS: FieldDef = FieldDef::new("dns.rrsig.labels", "Labels", FieldType::U8)
+    .desc("Number of labels of the signed owner name (a wildcard has more).");
+pub static RRSIG_TTL: FieldDef = FieldDef::new("dns.rrsig.original_ttl", "Original TTL", FieldType::U32)
+    .desc("TTL of the covered records as the zone gives it.");
 pub static RRSIG_EXPIRATION: FieldDef =
-    FieldDef::new("dns.rrsig.signature_expiration", "Signature Expiration", FieldType::AbsTime);
+    FieldDef::new("dns.rrsig.signature_expiration", "Signature Expiration", FieldType::AbsTime)
+        .desc("Time after which the signature is no longer valid.");
 pub static RRSIG_INCEPTION: FieldDef =
-    FieldDef::new("dns.rrsig.signature_inception", "Signature Inception", FieldType::AbsTime);
-pub static RRSIG_KEY_TAG: FieldDef = FieldDef::new("dns.rrsig.key_tag", "Key Tag", FieldType::U16);
-pub static RRSIG_SIGNER: FieldDef = FieldDef::new("dns.rrsig.signers_name", "Signer's name", FieldType::String);
-pub static RRSIG_SIGNATURE: FieldDef = FieldDef::new("dns.rrsig.signature", "Signature", FieldType::Bytes);
-pub static KEY_FLAGS: FieldDef = FieldDef::new("dns.dnskey.flags", "Flags", FieldType::U16).base(Base::Hex);
+    FieldDef::new("dns.rrsig.signature_inception", "Signature Inception", FieldType::AbsTime)
+        .desc("Time before which the signature is not yet valid.");
+pub static RRSIG_KEY_TAG: FieldDef = FieldDef::new("dns.rrsig.key_tag", "Key Tag", FieldType::U16)
+    .desc("Tag of the DNSKEY that verifies the signature.");
+pub static RRSIG_SIGNER: FieldDef = FieldDef::new("dns.rrsig.signers_name", "Signer's name", FieldType::String)
+    .desc("Zone whose key made the signature.");
+pub static RRSIG_SIGNATURE: FieldDef = FieldDef::new("dns.rrsig.signature", "Signature", FieldType::Bytes)
+    .desc("The signature over the record set.");
+pub static KEY_FLAGS: FieldDef = FieldDef::new("dns.dnskey.flags", "Flags", FieldType::U16).base(Base::Hex)
+    .desc("Flags of the key: zone key, revoked, secure entry point (RFC 4034 section 2.1.1).");
 pub static KEY_ZONE: FieldDef = FieldDef::new("dns.dnskey.flags.zone_key", "Zone Key", FieldType::Bool)
     .bit(16, 0x0100)
-    .strings(&[(1, "This is the zone key for specified zone"), (0, "This it not a zone key")]);
+    .strings(&[(1, "This is the zone key for specified zone"), (0, "This it not a zone key")])
+    .desc("The key is a zone key, used to sign the zone.");
 pub static KEY_REVOKED: FieldDef =
-    FieldDef::new("dns.dnskey.flags.key_revoked", "Key Revoked", FieldType::Bool).bit(16, 0x0080).strings(YES_NO);
+    FieldDef::new("dns.dnskey.flags.key_revoked", "Key Revoked", FieldType::Bool).bit(16, 0x0080).strings(YES_NO)
+        .desc("The key is revoked (RFC 5011).");
 pub static KEY_SEP: FieldDef = FieldDef::new("dns.dnskey.flags.secure_entry_point", "Key Signing Key", FieldType::Bool)
     .bit(16, 0x0001)
-    .strings(YES_NO);
+    .strings(YES_NO).desc("Secure entry point: a key-signing key, pointed to by the parent's DS.");
 /// Wireshark labels the reserved bits "Key Signing Key" too.
 pub static KEY_RESERVED: FieldDef =
-    FieldDef::new("dns.dnskey.flags.reserved", "Key Signing Key", FieldType::U16).base(Base::Hex).mask(0xfe7e);
-pub static KEY_PROTOCOL: FieldDef = FieldDef::new("dns.dnskey.protocol", "Protocol", FieldType::U8);
+    FieldDef::new("dns.dnskey.flags.reserved", "Key Signing Key", FieldType::U16).base(Base::Hex).mask(0xfe7e)
+        .desc("Reserved flag bits, zero.");
+pub static KEY_PROTOCOL: FieldDef = FieldDef::new("dns.dnskey.protocol", "Protocol", FieldType::U8)
+    .desc("Protocol field, always 3.");
 pub static KEY_ALGORITHM: FieldDef =
-    FieldDef::new("dns.dnskey.algorithm", "Algorithm", FieldType::U8).strings(ALGORITHMS);
-pub static KEY_ID: FieldDef = FieldDef::new("dns.dnskey.key_id", "Key id", FieldType::U16);
-pub static KEY_PUBLIC: FieldDef = FieldDef::new("dns.dnskey.public_key", "Public Key", FieldType::Bytes);
-pub static DS_KEY_ID: FieldDef = FieldDef::new("dns.ds.key_id", "Key id", FieldType::U16).base(Base::Hex);
-pub static DS_ALGORITHM: FieldDef = FieldDef::new("dns.ds.algorithm", "Algorithm", FieldType::U8).strings(ALGORITHMS);
+    FieldDef::new("dns.dnskey.algorithm", "Algorithm", FieldType::U8).strings(ALGORITHMS)
+        .desc("Cryptographic algorithm of the public key.");
+pub static KEY_ID: FieldDef = FieldDef::new("dns.dnskey.key_id", "Key id", FieldType::U16)
+    .desc("Key tag computed from the key, as RRSIG and DS records name it.");
+pub static KEY_PUBLIC: FieldDef = FieldDef::new("dns.dnskey.public_key", "Public Key", FieldType::Bytes)
+    .desc("The public key.");
+pub static DS_KEY_ID: FieldDef = FieldDef::new("dns.ds.key_id", "Key id", FieldType::U16).base(Base::Hex)
+    .desc("Key tag of the child zone's DNSKEY this DS points to (RFC 4034 section 5).");
+pub static DS_ALGORITHM: FieldDef = FieldDef::new("dns.ds.algorithm", "Algorithm", FieldType::U8).strings(ALGORITHMS)
+    .desc("Algorithm of that DNSKEY.");
 pub static DS_DIGEST_TYPE: FieldDef =
-    FieldDef::new("dns.ds.digest_type", "Digest Type", FieldType::U8).strings(DIGESTS);
-pub static DS_DIGEST: FieldDef = FieldDef::new("dns.ds.digest", "Digest", FieldType::Bytes);
+    FieldDef::new("dns.ds.digest_type", "Digest Type", FieldType::U8).strings(DIGESTS)
+        .desc("Hash algorithm of the digest, such as 2 for SHA-256.");
+pub static DS_DIGEST: FieldDef = FieldDef::new("dns.ds.digest", "Digest", FieldType::Bytes)
+    .desc("Digest of the child zone's DNSKEY.");
 pub static NSEC_NEXT: FieldDef =
-    FieldDef::new("dns.nsec.next_domain_name", "Next Domain Name", FieldType::String);
-pub static NSEC3_ALGO: FieldDef = FieldDef::new("dns.nsec3.algo", "Hash algorithm", FieldType::U8).strings(NSEC3_HASHES);
-pub static NSEC3_FLAGS: FieldDef = FieldDef::new("dns.nsec3.flags", "NSEC3 flags", FieldType::U8);
+    FieldDef::new("dns.nsec.next_domain_name", "Next Domain Name", FieldType::String)
+        .desc("Next name in the zone's canonical order: no names exist in between (RFC 4034 section 4).");
+pub static NSEC3_ALGO: FieldDef = FieldDef::new("dns.nsec3.algo", "Hash algorithm", FieldType::U8).strings(NSEC3_HASHES)
+    .desc("Hash algorithm of NSEC3, 1 for SHA-1 (RFC 5155).");
+pub static NSEC3_FLAGS: FieldDef = FieldDef::new("dns.nsec3.flags", "NSEC3 flags", FieldType::U8).desc("NSEC3 flags.");
 pub static NSEC3_OPT_OUT: FieldDef = FieldDef::new("dns.nsec3.flags.opt_out", "NSEC3 Opt-out flag", FieldType::Bool)
     .bit(8, 0x01)
     .strings(&[
         (1, "Additional insecure delegations allowed"),
         (0, "Additional insecure delegations forbidden"),
-    ]);
-pub static NSEC3_ITERATIONS: FieldDef = FieldDef::new("dns.nsec3.iterations", "NSEC3 iterations", FieldType::U16);
-pub static NSEC3_SALT_LEN: FieldDef = FieldDef::new("dns.nsec3.salt_length", "Salt length", FieldType::U8);
-pub static NSEC3_SALT: FieldDef = FieldDef::new("dns.nsec3.salt_value", "Salt value", FieldType::Bytes);
-pub static NSEC3_HASH_LEN: FieldDef = FieldDef::new("dns.nsec3.hash_length", "Hash length", FieldType::U8);
-pub static NSEC3_HASH: FieldDef = FieldDef::new("dns.nsec3.hash_value", "Next hashed owner", FieldType::String);
+    ]).desc("Opt-out: unsigned delegations may lie in this gap.");
+pub static NSEC3_ITERATIONS: FieldDef = FieldDef::new("dns.nsec3.iterations", "NSEC3 iterations", FieldType::U16)
+    .desc("Number of extra hashing iterations.");
+pub static NSEC3_SALT_LEN: FieldDef = FieldDef::new("dns.nsec3.salt_length", "Salt length", FieldType::U8)
+    .desc("Length of the salt in bytes.");
+pub static NSEC3_SALT: FieldDef = FieldDef::new("dns.nsec3.salt_value", "Salt value", FieldType::Bytes)
+    .desc("Salt appended to names before hashing.");
+pub static NSEC3_HASH_LEN: FieldDef = FieldDef::new("dns.nsec3.hash_length", "Hash length", FieldType::U8)
+    .desc("Length of the next hashed owner name in bytes.");
+pub static NSEC3_HASH: FieldDef = FieldDef::new("dns.nsec3.hash_value", "Next hashed owner", FieldType::String)
+    .desc("Next hashed owner name in hash order, base32hex-encoded.");
 pub static SSHFP_ALGORITHM: FieldDef =
-    FieldDef::new("dns.sshfp.algorithm", "Algorithm", FieldType::U8).strings(SSHFP_ALGORITHMS);
+    FieldDef::new("dns.sshfp.algorithm", "Algorithm", FieldType::U8).strings(SSHFP_ALGORITHMS)
+        .desc("SSH host key algorithm of the fingerprint (RFC 4255).");
 pub static SSHFP_TYPE: FieldDef =
-    FieldDef::new("dns.sshfp.fingerprint.type", "Fingerprint type", FieldType::U8).strings(SSHFP_DIGESTS);
-pub static SSHFP_FINGERPRINT: FieldDef = FieldDef::new("dns.sshfp.fingerprint", "Fingerprint", FieldType::Bytes);
+    FieldDef::new("dns.sshfp.fingerprint.type", "Fingerprint type", FieldType::U8).strings(SSHFP_DIGESTS)
+        .desc("Hash type of the fingerprint: 1 SHA-1, 2 SHA-256.");
+pub static SSHFP_FINGERPRINT: FieldDef = FieldDef::new("dns.sshfp.fingerprint", "Fingerprint", FieldType::Bytes)
+    .desc("Fingerprint of the SSH host key.");
 pub static TLSA_USAGE: FieldDef =
-    FieldDef::new("dns.tlsa.certificate_usage", "Certificate Usage", FieldType::U8).strings(TLSA_USAGES);
+    FieldDef::new("dns.tlsa.certificate_usage", "Certificate Usage", FieldType::U8).strings(TLSA_USAGES)
+        .desc("How the certificate data is used: CA or end entity, with or without PKIX validation (RFC 6698 section 2.1.1).");
 pub static TLSA_SELECTOR: FieldDef =
-    FieldDef::new("dns.tlsa.selector", "Selector", FieldType::U8).strings(TLSA_SELECTORS);
+    FieldDef::new("dns.tlsa.selector", "Selector", FieldType::U8).strings(TLSA_SELECTORS)
+        .desc("Which part is matched: the full certificate (0) or its public key (1).");
 pub static TLSA_MATCHING: FieldDef =
-    FieldDef::new("dns.tlsa.matching_type", "Matching Type", FieldType::U8).strings(TLSA_MATCHING_TYPES);
+    FieldDef::new("dns.tlsa.matching_type", "Matching Type", FieldType::U8).strings(TLSA_MATCHING_TYPES)
+        .desc("How the data is given: exactly (0), SHA-256 (1) or SHA-512 (2).");
 pub static TLSA_DATA: FieldDef = FieldDef::new(
     "dns.tlsa.certificate_association_data",
     "Certificate Association Data",
     FieldType::Bytes,
-);
+).desc("The certificate, key or their hash to match.");
 
 pub static FIELDS: &[Field] = &[
     &RRSIG_TYPE, &RRSIG_ALGORITHM, &RRSIG_LABELS, &RRSIG_TTL, &RRSIG_EXPIRATION, &RRSIG_INCEPTION,

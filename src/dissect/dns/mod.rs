@@ -28,95 +28,137 @@ use self::numbers::{self as names, rrtype, CLASSES, OPCODES, RCODES, TYPE_STRING
 use self::rdata::rdata;
 use crate::dissect::{Buf, Ctx, DResult, DissectError, Pass, Pdu, TcpSeg};
 
-pub static DNS: FieldDef = FieldDef::new("dns", "Domain Name System", FieldType::Protocol).brief();
-pub static MDNS: FieldDef = FieldDef::new("mdns", "Multicast Domain Name System", FieldType::Protocol);
-pub static LLMNR: FieldDef = FieldDef::new("llmnr", "Link-local Multicast Name Resolution", FieldType::Protocol);
-pub static LENGTH: FieldDef = FieldDef::new("dns.length", "Length", FieldType::U16);
-pub static ID: FieldDef = FieldDef::new("dns.id", "Transaction ID", FieldType::U16).base(Base::Hex);
-pub static FLAGS: FieldDef = FieldDef::new("dns.flags", "Flags", FieldType::U16).base(Base::Hex);
+pub static DNS: FieldDef = FieldDef::new("dns", "Domain Name System", FieldType::Protocol).brief()
+    .desc("Domain Name System: questions and answers that map names to addresses and other records (RFC 1035).");
+pub static MDNS: FieldDef = FieldDef::new("mdns", "Multicast Domain Name System", FieldType::Protocol)
+    .desc("Multicast DNS: DNS queries multicast on the local link, port 5353 (RFC 6762).");
+pub static LLMNR: FieldDef = FieldDef::new("llmnr", "Link-local Multicast Name Resolution", FieldType::Protocol)
+    .desc("Link-Local Multicast Name Resolution: DNS-format name queries on the local link, port 5355 (RFC 4795).");
+pub static LENGTH: FieldDef = FieldDef::new("dns.length", "Length", FieldType::U16)
+    .desc("Length prefix of a DNS message over TCP, in bytes (RFC 1035 section 4.2.2).");
+pub static ID: FieldDef = FieldDef::new("dns.id", "Transaction ID", FieldType::U16).base(Base::Hex)
+    .desc("Transaction ID the client chooses and the server copies, to match a response to its query.");
+pub static FLAGS: FieldDef = FieldDef::new("dns.flags", "Flags", FieldType::U16).base(Base::Hex)
+    .desc("The 16 header bits after the ID: QR, opcode, AA, TC, RD, RA, Z, AD, CD and the reply code.");
 pub static F_RESPONSE: FieldDef = FieldDef::new("dns.flags.response", "Response", FieldType::Bool)
     .bit(16, 0x8000)
-    .strings(&[(1, "Message is a response"), (0, "Message is a query")]);
+    .strings(&[(1, "Message is a response"), (0, "Message is a query")]).desc("QR: 0 for a query, 1 for a response.");
 pub static F_OPCODE: FieldDef =
-    FieldDef::new("dns.flags.opcode", "Opcode", FieldType::U16).mask(0x7800).strings(OPCODES);
+    FieldDef::new("dns.flags.opcode", "Opcode", FieldType::U16).mask(0x7800).strings(OPCODES)
+        .desc("Kind of query: 0 standard query, 4 notify, 5 update.");
 pub static F_AUTH: FieldDef = FieldDef::new("dns.flags.authoritative", "Authoritative", FieldType::Bool)
     .bit(16, 0x0400)
-    .strings(&[(1, "Server is an authority for domain"), (0, "Server is not an authority for domain")]);
+    .strings(&[(1, "Server is an authority for domain"), (0, "Server is not an authority for domain")])
+    .desc("AA: the answer comes from a server authoritative for the zone.");
 pub static F_TRUNC: FieldDef = FieldDef::new("dns.flags.truncated", "Truncated", FieldType::Bool)
     .bit(16, 0x0200)
-    .strings(&[(1, "Message is truncated"), (0, "Message is not truncated")]);
+    .strings(&[(1, "Message is truncated"), (0, "Message is not truncated")])
+    .desc("TC: the message was cut to fit; retry over TCP.");
 pub static F_RD: FieldDef = FieldDef::new("dns.flags.recdesired", "Recursion desired", FieldType::Bool)
     .bit(16, 0x0100)
-    .strings(&[(1, "Do query recursively"), (0, "Don't do query recursively")]);
+    .strings(&[(1, "Do query recursively"), (0, "Don't do query recursively")])
+    .desc("RD: the client asks the server to resolve the name recursively.");
 pub static F_RA: FieldDef = FieldDef::new("dns.flags.recavail", "Recursion available", FieldType::Bool)
     .bit(16, 0x0080)
-    .strings(&[(1, "Server can do recursive queries"), (0, "Server can't do recursive queries")]);
+    .strings(&[(1, "Server can do recursive queries"), (0, "Server can't do recursive queries")])
+    .desc("RA: the server offers recursion.");
 pub static F_Z: FieldDef = FieldDef::new("dns.flags.z", "Z", FieldType::Bool)
     .bit(16, 0x0040)
-    .strings(&[(1, "reserved - incorrect!"), (0, "reserved (0)")]);
+    .strings(&[(1, "reserved - incorrect!"), (0, "reserved (0)")]).desc("Z: reserved bit, zero.");
 pub static F_AD: FieldDef = FieldDef::new("dns.flags.authenticated", "Answer authenticated", FieldType::Bool)
     .bit(16, 0x0020)
     .strings(&[
         (1, "Answer/authority portion was authenticated by the server"),
         (0, "Answer/authority portion was not authenticated by the server"),
-    ]);
+    ]).desc("AD: the server validated the answer with DNSSEC (RFC 4035 section 3.2.3).");
 /// How a query's AD bit is labelled (same filter name as `F_AD`).
-static F_AD_QUERY: FieldDef = FieldDef::new("dns.flags.authenticated", "AD bit", FieldType::Bool).bit(16, 0x0020);
+static F_AD_QUERY: FieldDef = FieldDef::new("dns.flags.authenticated", "AD bit", FieldType::Bool).bit(16, 0x0020)
+    .desc("AD: the server validated the answer with DNSSEC (RFC 4035 section 3.2.3).");
 pub static F_CD: FieldDef = FieldDef::new("dns.flags.checkdisable", "Non-authenticated data", FieldType::Bool)
     .bit(16, 0x0010)
-    .strings(&[(1, "Acceptable"), (0, "Unacceptable")]);
+    .strings(&[(1, "Acceptable"), (0, "Unacceptable")])
+    .desc("CD: the client asks the server not to validate DNSSEC (RFC 4035 section 3.2.2).");
 /// LLMNR (RFC 4795) reuses the AA and RD bits.
 static F_CONFLICT: FieldDef = FieldDef::new("dns.flags.conflict", "Conflict", FieldType::Bool)
     .bit(16, 0x0400)
-    .strings(&[(1, "The sender received multiple responses"), (0, "None")]);
+    .strings(&[(1, "The sender received multiple responses"), (0, "None")])
+    .desc("Multicast DNS conflict bit: several responses claimed the name (LLMNR C bit).");
 static F_CONFLICT_RESPONSE: FieldDef = FieldDef::new("dns.flags.conflict", "Conflict", FieldType::Bool)
     .bit(16, 0x0400)
-    .strings(&[(1, "The name is not considered unique"), (0, "The name is considered unique")]);
+    .strings(&[(1, "The name is not considered unique"), (0, "The name is considered unique")])
+    .desc("Multicast DNS conflict bit: several responses claimed the name (LLMNR C bit).");
 static F_TENTATIVE: FieldDef = FieldDef::new("dns.flags.tentative", "Tentative", FieldType::Bool)
     .bit(16, 0x0100)
-    .strings(&[(1, "Tentative"), (0, "Not tentative")]);
+    .strings(&[(1, "Tentative"), (0, "Not tentative")])
+    .desc("LLMNR tentative bit: the responder has not yet verified the name is unique.");
 pub static F_RCODE: FieldDef =
-    FieldDef::new("dns.flags.rcode", "Reply code", FieldType::U16).mask(0x000f).strings(RCODES);
-pub static COUNT_Q: FieldDef = FieldDef::new("dns.count.queries", "Questions", FieldType::U16);
-pub static COUNT_AN: FieldDef = FieldDef::new("dns.count.answers", "Answer RRs", FieldType::U16);
-pub static COUNT_NS: FieldDef = FieldDef::new("dns.count.auth_rr", "Authority RRs", FieldType::U16);
-pub static COUNT_AR: FieldDef = FieldDef::new("dns.count.add_rr", "Additional RRs", FieldType::U16);
-pub static QRY_NAME: FieldDef = FieldDef::new("dns.qry.name", "Name", FieldType::String);
-pub static QRY_NAME_LEN: FieldDef = FieldDef::new("dns.qry.name.len", "Name Length", FieldType::U16);
-pub static COUNT_LABELS: FieldDef = FieldDef::new("dns.count.labels", "Label Count", FieldType::U16);
-pub static QRY_TYPE: FieldDef = FieldDef::new("dns.qry.type", "Type", FieldType::U16).strings(&TYPE_STRINGS);
+    FieldDef::new("dns.flags.rcode", "Reply code", FieldType::U16).mask(0x000f).strings(RCODES)
+        .desc("Reply code: 0 no error, 1 format error, 2 server failure, 3 no such name, 5 refused.");
+pub static COUNT_Q: FieldDef = FieldDef::new("dns.count.queries", "Questions", FieldType::U16)
+    .desc("Number of entries in the question section.");
+pub static COUNT_AN: FieldDef = FieldDef::new("dns.count.answers", "Answer RRs", FieldType::U16)
+    .desc("Number of records in the answer section.");
+pub static COUNT_NS: FieldDef = FieldDef::new("dns.count.auth_rr", "Authority RRs", FieldType::U16)
+    .desc("Number of records in the authority section.");
+pub static COUNT_AR: FieldDef = FieldDef::new("dns.count.add_rr", "Additional RRs", FieldType::U16)
+    .desc("Number of records in the additional section.");
+pub static QRY_NAME: FieldDef = FieldDef::new("dns.qry.name", "Name", FieldType::String)
+    .desc("Domain name asked about.");
+pub static QRY_NAME_LEN: FieldDef = FieldDef::new("dns.qry.name.len", "Name Length", FieldType::U16)
+    .desc("Length of the name asked about, in characters.");
+pub static COUNT_LABELS: FieldDef = FieldDef::new("dns.count.labels", "Label Count", FieldType::U16)
+    .desc("Number of labels (dot-separated parts) of the name.");
+pub static QRY_TYPE: FieldDef = FieldDef::new("dns.qry.type", "Type", FieldType::U16).strings(&TYPE_STRINGS)
+    .desc("Record type asked for, such as A (1), AAAA (28), MX (15).");
 pub static QRY_CLASS: FieldDef =
-    FieldDef::new("dns.qry.class", "Class", FieldType::U16).base(Base::Hex).strings(CLASSES);
+    FieldDef::new("dns.qry.class", "Class", FieldType::U16).base(Base::Hex).strings(CLASSES)
+        .desc("Class asked for, 1 for IN.");
 /// mDNS shows the class without its top bit (same filter name as `QRY_CLASS`).
 static QRY_CLASS_MDNS: FieldDef =
-    FieldDef::new("dns.qry.class", "Class", FieldType::U16).base(Base::Hex).mask(0x7fff).strings(CLASSES);
+    FieldDef::new("dns.qry.class", "Class", FieldType::U16).base(Base::Hex).mask(0x7fff).strings(CLASSES)
+        .desc("Class asked for, 1 for IN.");
 pub static QRY_QU: FieldDef = FieldDef::new("dns.qry.qu", "\"QU\" question", FieldType::Bool)
     .bit(16, 0x8000)
-    .strings(&[(1, "True"), (0, "False")]);
-pub static RESP_NAME: FieldDef = FieldDef::new("dns.resp.name", "Name", FieldType::String);
-pub static RESP_TYPE: FieldDef = FieldDef::new("dns.resp.type", "Type", FieldType::U16).strings(&TYPE_STRINGS);
+    .strings(&[(1, "True"), (0, "False")]).desc("Multicast DNS QU bit: a unicast response is wanted.");
+pub static RESP_NAME: FieldDef = FieldDef::new("dns.resp.name", "Name", FieldType::String)
+    .desc("Owner name of the record.");
+pub static RESP_TYPE: FieldDef = FieldDef::new("dns.resp.type", "Type", FieldType::U16).strings(&TYPE_STRINGS)
+    .desc("Type of the record.");
 pub static RESP_CLASS: FieldDef =
-    FieldDef::new("dns.resp.class", "Class", FieldType::U16).base(Base::Hex).strings(CLASSES);
+    FieldDef::new("dns.resp.class", "Class", FieldType::U16).base(Base::Hex).strings(CLASSES)
+        .desc("Class of the record, 1 for IN (the UDP payload size in an OPT record).");
 static RESP_CLASS_MDNS: FieldDef =
-    FieldDef::new("dns.resp.class", "Class", FieldType::U16).base(Base::Hex).mask(0x7fff).strings(CLASSES);
+    FieldDef::new("dns.resp.class", "Class", FieldType::U16).base(Base::Hex).mask(0x7fff).strings(CLASSES)
+        .desc("Class of the record, 1 for IN (the UDP payload size in an OPT record).");
 pub static CACHE_FLUSH: FieldDef = FieldDef::new("dns.resp.cache_flush", "Cache flush", FieldType::Bool)
     .bit(16, 0x8000)
-    .strings(&[(1, "True"), (0, "False")]);
-pub static RESP_TTL: FieldDef = FieldDef::new("dns.resp.ttl", "Time to live", FieldType::U32);
-pub static RESP_LEN: FieldDef = FieldDef::new("dns.resp.len", "Data length", FieldType::U16);
-pub static SRV_SERVICE: FieldDef = FieldDef::new("dns.srv.service", "Service", FieldType::String);
-pub static SRV_PROTO: FieldDef = FieldDef::new("dns.srv.proto", "Protocol", FieldType::String);
-pub static SRV_NAME: FieldDef = FieldDef::new("dns.srv.name", "Name", FieldType::String);
-pub static UDP_PAYLOAD_SIZE: FieldDef = FieldDef::new("dns.rr.udp_payload_size", "UDP payload size", FieldType::U16);
+    .strings(&[(1, "True"), (0, "False")]).desc("Multicast DNS cache-flush bit: this record replaces cached ones.");
+pub static RESP_TTL: FieldDef = FieldDef::new("dns.resp.ttl", "Time to live", FieldType::U32)
+    .desc("Seconds the record may be cached (RFC 1035 section 3.2.1).");
+pub static RESP_LEN: FieldDef = FieldDef::new("dns.resp.len", "Data length", FieldType::U16)
+    .desc("Length in bytes of the record's data.");
+pub static SRV_SERVICE: FieldDef = FieldDef::new("dns.srv.service", "Service", FieldType::String)
+    .desc("Service name taken from the SRV owner name, such as _sip (RFC 2782).");
+pub static SRV_PROTO: FieldDef = FieldDef::new("dns.srv.proto", "Protocol", FieldType::String)
+    .desc("Protocol taken from the SRV owner name, such as _tcp.");
+pub static SRV_NAME: FieldDef = FieldDef::new("dns.srv.name", "Name", FieldType::String)
+    .desc("Domain taken from the SRV owner name.");
+pub static UDP_PAYLOAD_SIZE: FieldDef = FieldDef::new("dns.rr.udp_payload_size", "UDP payload size", FieldType::U16)
+    .desc("Largest UDP payload the sender of an OPT record can receive (RFC 6891 section 6.1.2).");
 pub static EXT_RCODE: FieldDef =
-    FieldDef::new("dns.resp.ext_rcode", "Higher bits in extended RCODE", FieldType::U8).base(Base::Hex);
-pub static EDNS0_VERSION: FieldDef = FieldDef::new("dns.resp.edns0_version", "EDNS0 version", FieldType::U8);
-pub static RESP_Z: FieldDef = FieldDef::new("dns.resp.z", "Z", FieldType::U16).base(Base::Hex);
+    FieldDef::new("dns.resp.ext_rcode", "Higher bits in extended RCODE", FieldType::U8).base(Base::Hex)
+        .desc("Upper eight bits of the extended reply code, in an OPT record.");
+pub static EDNS0_VERSION: FieldDef = FieldDef::new("dns.resp.edns0_version", "EDNS0 version", FieldType::U8)
+    .desc("EDNS version of the OPT record, 0.");
+pub static RESP_Z: FieldDef = FieldDef::new("dns.resp.z", "Z", FieldType::U16).base(Base::Hex)
+    .desc("EDNS flags of the OPT record.");
 pub static RESP_Z_DO: FieldDef = FieldDef::new("dns.resp.z.do", "DO bit", FieldType::Bool)
     .bit(16, 0x8000)
-    .strings(&[(1, "Accepts DNSSEC security RRs"), (0, "Cannot handle DNSSEC security RRs")]);
+    .strings(&[(1, "Accepts DNSSEC security RRs"), (0, "Cannot handle DNSSEC security RRs")])
+    .desc("DO: DNSSEC OK, the sender wants DNSSEC records (RFC 3225).");
 pub static RESP_Z_RESERVED: FieldDef =
-    FieldDef::new("dns.resp.z.reserved", "Reserved", FieldType::U16).base(Base::Hex).mask(0x7fff);
+    FieldDef::new("dns.resp.z.reserved", "Reserved", FieldType::U16).base(Base::Hex).mask(0x7fff)
+        .desc("Reserved EDNS flag bits, zero.");
 pub static RESPONSE_IN: FieldDef = FieldDef::new("dns.response_in", "Response In", FieldType::FrameNum)
     .desc("The response to this DNS query is in this frame");
 pub static RESPONSE_TO: FieldDef = FieldDef::new("dns.response_to", "Request In", FieldType::FrameNum)
@@ -132,9 +174,11 @@ pub static RETRANSMIT_REQUEST_IN: FieldDef =
 pub static RETRANSMIT_RESPONSE_IN: FieldDef =
     FieldDef::new("dns.retransmit_response_in", "Retransmitted response. Original response in", FieldType::FrameNum)
         .desc("This is a retransmitted DNS response");
-static RETRANSMIT_REQUEST: FieldDef = FieldDef::new("dns.retransmit_request", "DNS query retransmission", FieldType::None);
+static RETRANSMIT_REQUEST: FieldDef = FieldDef::new("dns.retransmit_request", "DNS query retransmission", FieldType::None)
+    .desc("This query repeats an earlier one with the same ID.");
 static RETRANSMIT_RESPONSE: FieldDef =
-    FieldDef::new("dns.retransmit_response", "DNS response retransmission", FieldType::None);
+    FieldDef::new("dns.retransmit_response", "DNS response retransmission", FieldType::None)
+        .desc("This response repeats an earlier one with the same ID.");
 pub static UNSOLICITED: FieldDef = FieldDef::new("dns.unsolicited", "Unsolicited", FieldType::Bool)
     .strings(&[(1, "True"), (0, "False")])
     .desc("This is an unsolicited response");

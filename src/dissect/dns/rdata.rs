@@ -15,49 +15,88 @@ use super::{dnssec as sec, rdata_text as text, svcb};
 use crate::dissect::http::format_text;
 use crate::dissect::{Buf, Ctx, DResult};
 
-pub static A: FieldDef = FieldDef::new("dns.a", "Address", FieldType::Ipv4);
-pub static AAAA: FieldDef = FieldDef::new("dns.aaaa", "AAAA Address", FieldType::Ipv6);
-pub static NS: FieldDef = FieldDef::new("dns.ns", "Name Server", FieldType::String);
-pub static CNAME: FieldDef = FieldDef::new("dns.cname", "CNAME", FieldType::String);
-pub static PTR: FieldDef = FieldDef::new("dns.ptr.domain_name", "Domain Name", FieldType::String);
-pub static DNAME: FieldDef = FieldDef::new("dns.dname", "Dname", FieldType::String);
-pub static MX_PREF: FieldDef = FieldDef::new("dns.mx.preference", "Preference", FieldType::U16);
-pub static MX_EXCHANGE: FieldDef = FieldDef::new("dns.mx.mail_exchange", "Mail Exchange", FieldType::String);
-pub static TXT_LEN: FieldDef = FieldDef::new("dns.txt.length", "TXT Length", FieldType::U8);
-pub static TXT: FieldDef = FieldDef::new("dns.txt", "TXT", FieldType::String);
-pub static SOA_MNAME: FieldDef = FieldDef::new("dns.soa.mname", "Primary name server", FieldType::String);
+pub static A: FieldDef = FieldDef::new("dns.a", "Address", FieldType::Ipv4)
+    .desc("IPv4 address of an A record (RFC 1035 section 3.4.1).");
+pub static AAAA: FieldDef = FieldDef::new("dns.aaaa", "AAAA Address", FieldType::Ipv6)
+    .desc("IPv6 address of an AAAA record (RFC 3596).");
+pub static NS: FieldDef = FieldDef::new("dns.ns", "Name Server", FieldType::String)
+    .desc("Name server of an NS record: a server authoritative for the zone.");
+pub static CNAME: FieldDef = FieldDef::new("dns.cname", "CNAME", FieldType::String)
+    .desc("Canonical name of a CNAME record: the owner name is an alias for it.");
+pub static PTR: FieldDef = FieldDef::new("dns.ptr.domain_name", "Domain Name", FieldType::String)
+    .desc("Name a PTR record points to, the answer of a reverse lookup.");
+pub static DNAME: FieldDef = FieldDef::new("dns.dname", "Dname", FieldType::String)
+    .desc("Target of a DNAME record: the whole subtree below the owner is renamed (RFC 6672).");
+pub static MX_PREF: FieldDef = FieldDef::new("dns.mx.preference", "Preference", FieldType::U16)
+    .desc("Preference of a mail exchanger: lower values are tried first.");
+pub static MX_EXCHANGE: FieldDef = FieldDef::new("dns.mx.mail_exchange", "Mail Exchange", FieldType::String)
+    .desc("Host that receives mail for the domain.");
+pub static TXT_LEN: FieldDef = FieldDef::new("dns.txt.length", "TXT Length", FieldType::U8)
+    .desc("Length of one TXT string.");
+pub static TXT: FieldDef = FieldDef::new("dns.txt", "TXT", FieldType::String).desc("Text of a TXT record.");
+pub static SOA_MNAME: FieldDef = FieldDef::new("dns.soa.mname", "Primary name server", FieldType::String)
+    .desc("Primary name server of the zone (RFC 1035 section 3.3.13).");
 pub static SOA_RNAME: FieldDef =
-    FieldDef::new("dns.soa.rname", "Responsible authority's mailbox", FieldType::String);
-pub static SOA_SERIAL: FieldDef = FieldDef::new("dns.soa.serial_number", "Serial Number", FieldType::U32);
-pub static SOA_REFRESH: FieldDef = FieldDef::new("dns.soa.refresh_interval", "Refresh Interval", FieldType::U32);
-pub static SOA_RETRY: FieldDef = FieldDef::new("dns.soa.retry_interval", "Retry Interval", FieldType::U32);
-pub static SOA_EXPIRE: FieldDef = FieldDef::new("dns.soa.expire_limit", "Expire limit", FieldType::U32);
-pub static SOA_MINIMUM: FieldDef = FieldDef::new("dns.soa.minimum_ttl", "Minimum TTL", FieldType::U32);
-pub static SRV_PRIORITY: FieldDef = FieldDef::new("dns.srv.priority", "Priority", FieldType::U16);
-pub static SRV_WEIGHT: FieldDef = FieldDef::new("dns.srv.weight", "Weight", FieldType::U16);
-pub static SRV_PORT: FieldDef = FieldDef::new("dns.srv.port", "Port", FieldType::U16);
-pub static SRV_TARGET: FieldDef = FieldDef::new("dns.srv.target", "Target", FieldType::String);
-pub static OPT: FieldDef = FieldDef::new("dns.opt", "Option", FieldType::None);
-pub static OPT_CODE: FieldDef = FieldDef::new("dns.opt.code", "Option Code", FieldType::U16).strings(OPT_CODES);
-pub static OPT_LEN: FieldDef = FieldDef::new("dns.opt.len", "Option Length", FieldType::U16);
-pub static OPT_DATA: FieldDef = FieldDef::new("dns.opt.data", "Option Data", FieldType::Bytes);
-pub static COOKIE_CLIENT: FieldDef = FieldDef::new("dns.opt.cookie.client", "Client Cookie", FieldType::Bytes);
-pub static COOKIE_SERVER: FieldDef = FieldDef::new("dns.opt.cookie.server", "Server Cookie", FieldType::Bytes);
+    FieldDef::new("dns.soa.rname", "Responsible authority's mailbox", FieldType::String)
+        .desc("Mailbox of the zone's administrator, with its first dot standing for @.");
+pub static SOA_SERIAL: FieldDef = FieldDef::new("dns.soa.serial_number", "Serial Number", FieldType::U32)
+    .desc("Version number of the zone, raised on each change.");
+pub static SOA_REFRESH: FieldDef = FieldDef::new("dns.soa.refresh_interval", "Refresh Interval", FieldType::U32)
+    .desc("Seconds between a secondary server's checks for a new serial.");
+pub static SOA_RETRY: FieldDef = FieldDef::new("dns.soa.retry_interval", "Retry Interval", FieldType::U32)
+    .desc("Seconds a secondary waits after a failed check.");
+pub static SOA_EXPIRE: FieldDef = FieldDef::new("dns.soa.expire_limit", "Expire limit", FieldType::U32)
+    .desc("Seconds after which a secondary that cannot reach the primary stops answering.");
+pub static SOA_MINIMUM: FieldDef = FieldDef::new("dns.soa.minimum_ttl", "Minimum TTL", FieldType::U32)
+    .desc("Seconds resolvers may cache a negative answer for the zone (RFC 2308).");
+pub static SRV_PRIORITY: FieldDef = FieldDef::new("dns.srv.priority", "Priority", FieldType::U16)
+    .desc("Priority of the target: lower values are tried first (RFC 2782).");
+pub static SRV_WEIGHT: FieldDef = FieldDef::new("dns.srv.weight", "Weight", FieldType::U16)
+    .desc("Share among targets of the same priority.");
+pub static SRV_PORT: FieldDef = FieldDef::new("dns.srv.port", "Port", FieldType::U16)
+    .desc("Port the service listens on at the target.");
+pub static SRV_TARGET: FieldDef = FieldDef::new("dns.srv.target", "Target", FieldType::String)
+    .desc("Host that provides the service.");
+pub static OPT: FieldDef = FieldDef::new("dns.opt", "Option", FieldType::None)
+    .desc("An EDNS option of the OPT record.");
+pub static OPT_CODE: FieldDef = FieldDef::new("dns.opt.code", "Option Code", FieldType::U16).strings(OPT_CODES)
+    .desc("EDNS option code, such as 10 cookie or 8 client subnet.");
+pub static OPT_LEN: FieldDef = FieldDef::new("dns.opt.len", "Option Length", FieldType::U16)
+    .desc("Length of the option data in bytes.");
+pub static OPT_DATA: FieldDef = FieldDef::new("dns.opt.data", "Option Data", FieldType::Bytes)
+    .desc("The option's data bytes.");
+pub static COOKIE_CLIENT: FieldDef = FieldDef::new("dns.opt.cookie.client", "Client Cookie", FieldType::Bytes)
+    .desc("Client cookie: 8 bytes that protect the client against forged answers (RFC 7873).");
+pub static COOKIE_SERVER: FieldDef = FieldDef::new("dns.opt.cookie.server", "Server Cookie", FieldType::Bytes)
+    .desc("Server cookie returned to the client for later queries.");
 pub static CLIENT_FAMILY: FieldDef = FieldDef::new("dns.opt.client.family", "Family", FieldType::U16)
-    .strings(&[(1, "IPv4"), (2, "IPv6")]);
-pub static CLIENT_NETMASK: FieldDef = FieldDef::new("dns.opt.client.netmask", "Source Netmask", FieldType::U8);
-pub static CLIENT_SCOPE: FieldDef = FieldDef::new("dns.opt.client.scope", "Scope Netmask", FieldType::U8);
-pub static CLIENT_ADDR4: FieldDef = FieldDef::new("dns.opt.client.addr4", "Client Subnet", FieldType::Ipv4);
-pub static CLIENT_ADDR6: FieldDef = FieldDef::new("dns.opt.client.addr6", "Client Subnet", FieldType::Ipv6);
-pub static PADDING: FieldDef = FieldDef::new("dns.opt.padding", "Padding", FieldType::Bytes);
-pub static DAU: FieldDef = FieldDef::new("dns.opt.dau", "DAU", FieldType::U8).strings(sec::ALGORITHMS);
-pub static DHU: FieldDef = FieldDef::new("dns.opt.dhu", "DHU", FieldType::U8).strings(sec::DIGESTS);
-pub static N3U: FieldDef = FieldDef::new("dns.opt.n3u", "N3U", FieldType::U8).strings(sec::NSEC3_HASHES);
-pub static KEEPALIVE: FieldDef = FieldDef::new("dns.opt.edns_tcp_keepalive.timeout", "Timeout", FieldType::U16);
-pub static CHAIN: FieldDef = FieldDef::new("dns.opt.chain.fqdn", "Closest Trust Point", FieldType::String);
-pub static EXT_ERROR_CODE: FieldDef = FieldDef::new("dns.opt.ext_error.info_code", "Info Code", FieldType::U16);
-pub static EXT_ERROR_TEXT: FieldDef = FieldDef::new("dns.opt.ext_error.extra_text", "Extra Text", FieldType::String);
-pub static DATA: FieldDef = FieldDef::new("dns.data", "Data", FieldType::Bytes).base(Base::None);
+    .strings(&[(1, "IPv4"), (2, "IPv6")]).desc("Address family of the client subnet: 1 IPv4, 2 IPv6 (RFC 7871).");
+pub static CLIENT_NETMASK: FieldDef = FieldDef::new("dns.opt.client.netmask", "Source Netmask", FieldType::U8)
+    .desc("Number of leading bits of the client address sent.");
+pub static CLIENT_SCOPE: FieldDef = FieldDef::new("dns.opt.client.scope", "Scope Netmask", FieldType::U8)
+    .desc("Number of leading bits the answer is valid for.");
+pub static CLIENT_ADDR4: FieldDef = FieldDef::new("dns.opt.client.addr4", "Client Subnet", FieldType::Ipv4)
+    .desc("The client's IPv4 subnet.");
+pub static CLIENT_ADDR6: FieldDef = FieldDef::new("dns.opt.client.addr6", "Client Subnet", FieldType::Ipv6)
+    .desc("The client's IPv6 subnet.");
+pub static PADDING: FieldDef = FieldDef::new("dns.opt.padding", "Padding", FieldType::Bytes)
+    .desc("Zero bytes that pad an encrypted message to hide its length (RFC 7830).");
+pub static DAU: FieldDef = FieldDef::new("dns.opt.dau", "DAU", FieldType::U8).strings(sec::ALGORITHMS)
+    .desc("A DNSSEC algorithm the client understands (RFC 6975).");
+pub static DHU: FieldDef = FieldDef::new("dns.opt.dhu", "DHU", FieldType::U8).strings(sec::DIGESTS)
+    .desc("A DS hash algorithm the client understands.");
+pub static N3U: FieldDef = FieldDef::new("dns.opt.n3u", "N3U", FieldType::U8).strings(sec::NSEC3_HASHES)
+    .desc("An NSEC3 hash algorithm the client understands.");
+pub static KEEPALIVE: FieldDef = FieldDef::new("dns.opt.edns_tcp_keepalive.timeout", "Timeout", FieldType::U16)
+    .desc("Idle timeout for the TCP connection, in units of 100 ms (RFC 7828).");
+pub static CHAIN: FieldDef = FieldDef::new("dns.opt.chain.fqdn", "Closest Trust Point", FieldType::String)
+    .desc("Closest trust point from which the client asks for the chain (RFC 7901).");
+pub static EXT_ERROR_CODE: FieldDef = FieldDef::new("dns.opt.ext_error.info_code", "Info Code", FieldType::U16)
+    .desc("Extended DNS error code saying why the query failed (RFC 8914).");
+pub static EXT_ERROR_TEXT: FieldDef = FieldDef::new("dns.opt.ext_error.extra_text", "Extra Text", FieldType::String)
+    .desc("Text explaining the extended error.");
+pub static DATA: FieldDef = FieldDef::new("dns.data", "Data", FieldType::Bytes).base(Base::None)
+    .desc("Data of a record type this dissector does not decode.");
 
 pub static RDATA_FIELDS: &[Field] = &[
     &A, &AAAA, &NS, &CNAME, &PTR, &DNAME, &MX_PREF, &MX_EXCHANGE, &TXT_LEN, &TXT, &SOA_MNAME, &SOA_RNAME,

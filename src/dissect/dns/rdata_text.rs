@@ -7,34 +7,56 @@ use super::name::{escape, read_name};
 use super::rdata::{info, uint_item};
 use crate::dissect::{Buf, Ctx, DResult};
 
-pub static HINFO_CPU_LEN: FieldDef = FieldDef::new("dns.hinfo.cpu_length", "CPU Length", FieldType::U8);
-pub static HINFO_CPU: FieldDef = FieldDef::new("dns.hinfo.cpu", "CPU", FieldType::String);
-pub static HINFO_OS_LEN: FieldDef = FieldDef::new("dns.hinfo.os_length", "OS Length", FieldType::U8);
-pub static HINFO_OS: FieldDef = FieldDef::new("dns.hinfo.os", "OS", FieldType::String);
-pub static NAPTR_ORDER: FieldDef = FieldDef::new("dns.naptr.order", "Order", FieldType::U16);
-pub static NAPTR_PREFERENCE: FieldDef = FieldDef::new("dns.naptr.preference", "Preference", FieldType::U16);
-pub static NAPTR_FLAGS_LEN: FieldDef = FieldDef::new("dns.naptr.flags_length", "Flags Length", FieldType::U8);
-pub static NAPTR_FLAGS: FieldDef = FieldDef::new("dns.naptr.flags", "Flags", FieldType::String);
+pub static HINFO_CPU_LEN: FieldDef = FieldDef::new("dns.hinfo.cpu_length", "CPU Length", FieldType::U8)
+    .desc("Length of the CPU string.");
+pub static HINFO_CPU: FieldDef = FieldDef::new("dns.hinfo.cpu", "CPU", FieldType::String)
+    .desc("The host's CPU type (RFC 1035 section 3.3.2).");
+pub static HINFO_OS_LEN: FieldDef = FieldDef::new("dns.hinfo.os_length", "OS Length", FieldType::U8)
+    .desc("Length of the OS string.");
+pub static HINFO_OS: FieldDef = FieldDef::new("dns.hinfo.os", "OS", FieldType::String)
+    .desc("The host's operating system.");
+pub static NAPTR_ORDER: FieldDef = FieldDef::new("dns.naptr.order", "Order", FieldType::U16)
+    .desc("Order in which NAPTR records must be processed, lowest first (RFC 3403).");
+pub static NAPTR_PREFERENCE: FieldDef = FieldDef::new("dns.naptr.preference", "Preference", FieldType::U16)
+    .desc("Preference among records of equal order, lowest first.");
+pub static NAPTR_FLAGS_LEN: FieldDef = FieldDef::new("dns.naptr.flags_length", "Flags Length", FieldType::U8)
+    .desc("Length of the flags string.");
+pub static NAPTR_FLAGS: FieldDef = FieldDef::new("dns.naptr.flags", "Flags", FieldType::String)
+    .desc("Flags controlling the rewriting, such as S, A, U or P.");
 pub static NAPTR_SERVICE_LEN: FieldDef =
-    FieldDef::new("dns.naptr.service_length", "Service Length", FieldType::U8);
-pub static NAPTR_SERVICE: FieldDef = FieldDef::new("dns.naptr.service", "Service", FieldType::String);
-pub static NAPTR_REGEX_LEN: FieldDef = FieldDef::new("dns.naptr.regex_length", "Regex Length", FieldType::U8);
-pub static NAPTR_REGEX: FieldDef = FieldDef::new("dns.naptr.regex", "Regex", FieldType::String);
+    FieldDef::new("dns.naptr.service_length", "Service Length", FieldType::U8).desc("Length of the service string.");
+pub static NAPTR_SERVICE: FieldDef = FieldDef::new("dns.naptr.service", "Service", FieldType::String)
+    .desc("Service and protocol the rule leads to.");
+pub static NAPTR_REGEX_LEN: FieldDef = FieldDef::new("dns.naptr.regex_length", "Regex Length", FieldType::U8)
+    .desc("Length of the regular expression.");
+pub static NAPTR_REGEX: FieldDef = FieldDef::new("dns.naptr.regex", "Regex", FieldType::String)
+    .desc("Substitution expression applied to the query string.");
 pub static NAPTR_REPLACEMENT_LEN: FieldDef =
-    FieldDef::new("dns.naptr.replacement_length", "Replacement Length", FieldType::U8);
-pub static NAPTR_REPLACEMENT: FieldDef = FieldDef::new("dns.naptr.replacement", "Replacement", FieldType::String);
-pub static CAA_FLAGS: FieldDef = FieldDef::new("dns.caa.flags", "CAA Flags", FieldType::U8).base(Base::Hex);
+    FieldDef::new("dns.naptr.replacement_length", "Replacement Length", FieldType::U8)
+        .desc("Length of the replacement name.");
+pub static NAPTR_REPLACEMENT: FieldDef = FieldDef::new("dns.naptr.replacement", "Replacement", FieldType::String)
+    .desc("Next name to look up when no regular expression is used.");
+pub static CAA_FLAGS: FieldDef = FieldDef::new("dns.caa.flags", "CAA Flags", FieldType::U8).base(Base::Hex)
+    .desc("Flags of the CAA record (RFC 8659 section 4.1).");
 pub static CAA_CRITICAL: FieldDef =
     FieldDef::new("dns.caa.flags.issuer_critical", "Issuer Critical", FieldType::Bool)
         .bit(8, 0x80)
-        .strings(&[(1, "Critical"), (0, "Not critical")]);
-pub static CAA_ISSUE: FieldDef = FieldDef::new("dns.caa.issue", "Issue", FieldType::String);
-pub static CAA_ISSUEWILD: FieldDef = FieldDef::new("dns.caa.issuewild", "Issue Wildcard", FieldType::String);
-pub static CAA_IODEF: FieldDef = FieldDef::new("dns.caa.iodef", "Report URL", FieldType::String);
-pub static CAA_UNKNOWN: FieldDef = FieldDef::new("dns.caa.unknown", "Unknown tag", FieldType::String);
-pub static CAA_TAG_LEN: FieldDef = FieldDef::new("dns.caa.tag_length", "Tag length", FieldType::U8);
-pub static CAA_TAG: FieldDef = FieldDef::new("dns.caa.tag", "Tag", FieldType::String);
-pub static CAA_VALUE: FieldDef = FieldDef::new("dns.caa.value", "Value", FieldType::String);
+        .strings(&[(1, "Critical"), (0, "Not critical")])
+        .desc("Critical: a CA that does not understand the tag must not issue.");
+pub static CAA_ISSUE: FieldDef = FieldDef::new("dns.caa.issue", "Issue", FieldType::String)
+    .desc("A CA allowed to issue certificates for the domain.");
+pub static CAA_ISSUEWILD: FieldDef = FieldDef::new("dns.caa.issuewild", "Issue Wildcard", FieldType::String)
+    .desc("A CA allowed to issue wildcard certificates.");
+pub static CAA_IODEF: FieldDef = FieldDef::new("dns.caa.iodef", "Report URL", FieldType::String)
+    .desc("Where CAs report requests that violate the policy.");
+pub static CAA_UNKNOWN: FieldDef = FieldDef::new("dns.caa.unknown", "Unknown tag", FieldType::String)
+    .desc("Value of a tag this dissector does not know.");
+pub static CAA_TAG_LEN: FieldDef = FieldDef::new("dns.caa.tag_length", "Tag length", FieldType::U8)
+    .desc("Length of the tag.");
+pub static CAA_TAG: FieldDef = FieldDef::new("dns.caa.tag", "Tag", FieldType::String)
+    .desc("Property tag: issue, issuewild or iodef.");
+pub static CAA_VALUE: FieldDef = FieldDef::new("dns.caa.value", "Value", FieldType::String)
+    .desc("Value of the property.");
 
 pub static FIELDS: &[Field] = &[
     &HINFO_CPU_LEN, &HINFO_CPU, &HINFO_OS_LEN, &HINFO_OS, &NAPTR_ORDER, &NAPTR_PREFERENCE, &NAPTR_FLAGS_LEN,

@@ -22,22 +22,36 @@ const KEYS: ValueStrings = &[
     (65535, "key65535"),
 ];
 
-pub static PRIORITY: FieldDef = FieldDef::new("dns.svcb.svcpriority", "SvcPriority", FieldType::U16);
-pub static TARGET: FieldDef = FieldDef::new("dns.svcb.targetname", "TargetName", FieldType::String);
-pub static PARAM: FieldDef = FieldDef::new("dns.svcb.svcparam", "SvcParam", FieldType::None);
-pub static KEY: FieldDef = FieldDef::new("dns.svcb.svcparam.key", "SvcParamKey", FieldType::U16).strings(KEYS);
+pub static PRIORITY: FieldDef = FieldDef::new("dns.svcb.svcpriority", "SvcPriority", FieldType::U16)
+    .desc("Priority of the SVCB or HTTPS record: 0 means alias mode, else lower is preferred (RFC 9460).");
+pub static TARGET: FieldDef = FieldDef::new("dns.svcb.targetname", "TargetName", FieldType::String)
+    .desc("Name of the host that provides the service (. for the owner name itself).");
+pub static PARAM: FieldDef = FieldDef::new("dns.svcb.svcparam", "SvcParam", FieldType::None)
+    .desc("One service parameter: key, length and value.");
+pub static KEY: FieldDef = FieldDef::new("dns.svcb.svcparam.key", "SvcParamKey", FieldType::U16).strings(KEYS)
+    .desc("Parameter key: 0 mandatory, 1 alpn, 3 port, 4 ipv4hint, 5 ech, 6 ipv6hint.");
 pub static VALUE_LEN: FieldDef =
-    FieldDef::new("dns.svcb.svcparam.value.length", "SvcParamValue length", FieldType::U16);
-pub static VALUE: FieldDef = FieldDef::new("dns.svcb.svcparam.value", "SvcParamValue", FieldType::Bytes);
+    FieldDef::new("dns.svcb.svcparam.value.length", "SvcParamValue length", FieldType::U16)
+        .desc("Length of the parameter value in bytes.");
+pub static VALUE: FieldDef = FieldDef::new("dns.svcb.svcparam.value", "SvcParamValue", FieldType::Bytes)
+    .desc("The parameter value's bytes.");
 pub static MANDATORY: FieldDef =
-    FieldDef::new("dns.svcb.svcparam.mandatory.key", "Mandatory key", FieldType::U16).strings(KEYS);
-pub static ALPN_LEN: FieldDef = FieldDef::new("dns.svcb.svcparam.alpn.length", "ALPN length", FieldType::U8);
-pub static ALPN: FieldDef = FieldDef::new("dns.svcb.svcparam.alpn", "ALPN", FieldType::String);
-pub static PORT: FieldDef = FieldDef::new("dns.svcb.svcparam.port", "Port", FieldType::U16);
-pub static IPV4HINT: FieldDef = FieldDef::new("dns.svcb.svcparam.ipv4hint.ip", "IP", FieldType::Ipv4);
-pub static ECHCONFIG: FieldDef = FieldDef::new("dns.svcb.svcparam.echconfig", "ECHConfig", FieldType::Bytes);
-pub static IPV6HINT: FieldDef = FieldDef::new("dns.svcb.svcparam.ipv6hint.ip", "IP", FieldType::Ipv6);
-pub static ODOHCONFIG: FieldDef = FieldDef::new("dns.svcb.svcparam.odohconfig", "ODoHConfig", FieldType::Bytes);
+    FieldDef::new("dns.svcb.svcparam.mandatory.key", "Mandatory key", FieldType::U16).strings(KEYS)
+        .desc("A key the client must understand to use this record.");
+pub static ALPN_LEN: FieldDef = FieldDef::new("dns.svcb.svcparam.alpn.length", "ALPN length", FieldType::U8)
+    .desc("Length of one ALPN protocol id.");
+pub static ALPN: FieldDef = FieldDef::new("dns.svcb.svcparam.alpn", "ALPN", FieldType::String)
+    .desc("An application protocol the endpoint supports, such as h2 or h3.");
+pub static PORT: FieldDef = FieldDef::new("dns.svcb.svcparam.port", "Port", FieldType::U16)
+    .desc("Port of the alternative endpoint.");
+pub static IPV4HINT: FieldDef = FieldDef::new("dns.svcb.svcparam.ipv4hint.ip", "IP", FieldType::Ipv4)
+    .desc("An IPv4 address of the endpoint, to save a lookup.");
+pub static ECHCONFIG: FieldDef = FieldDef::new("dns.svcb.svcparam.echconfig", "ECHConfig", FieldType::Bytes)
+    .desc("Encrypted ClientHello configuration of the endpoint.");
+pub static IPV6HINT: FieldDef = FieldDef::new("dns.svcb.svcparam.ipv6hint.ip", "IP", FieldType::Ipv6)
+    .desc("An IPv6 address of the endpoint, to save a lookup.");
+pub static ODOHCONFIG: FieldDef = FieldDef::new("dns.svcb.svcparam.odohconfig", "ODoHConfig", FieldType::Bytes)
+    .desc("Oblivious DNS over HTTPS configuration.");
 
 pub static FIELDS: &[Field] = &[
     &PRIORITY, &TARGET, &PARAM, &KEY, &VALUE_LEN, &VALUE, &MANDATORY, &ALPN_LEN, &ALPN, &PORT, &IPV4HINT,

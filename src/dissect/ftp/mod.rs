@@ -18,25 +18,43 @@ use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
 
 use super::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
-pub static FTP: FieldDef = FieldDef::new("ftp", "File Transfer Protocol (FTP)", FieldType::Protocol);
-pub static REQUEST: FieldDef = FieldDef::new("ftp.request", "Request", FieldType::Bool);
-pub static RESPONSE: FieldDef = FieldDef::new("ftp.response", "Response", FieldType::Bool);
-pub static COMMAND: FieldDef = FieldDef::new("ftp.request.command", "Request command", FieldType::String);
-pub static ARG: FieldDef = FieldDef::new("ftp.request.arg", "Request arg", FieldType::String);
-pub static CODE: FieldDef = FieldDef::new("ftp.response.code", "Response code", FieldType::U32).strings(CODES);
-pub static RESPONSE_ARG: FieldDef = FieldDef::new("ftp.response.arg", "Response arg", FieldType::String);
-pub static PASSIVE_IP: FieldDef = FieldDef::new("ftp.passive.ip", "Passive IP address", FieldType::Ipv4);
-pub static PASSIVE_PORT: FieldDef = FieldDef::new("ftp.passive.port", "Passive port", FieldType::U16);
-pub static ACTIVE_IP: FieldDef = FieldDef::new("ftp.active.cip", "Active IP address", FieldType::Ipv4);
-pub static ACTIVE_PORT: FieldDef = FieldDef::new("ftp.active.port", "Active port", FieldType::U16);
+pub static FTP: FieldDef = FieldDef::new("ftp", "File Transfer Protocol (FTP)", FieldType::Protocol)
+    .desc("File Transfer Protocol control connection: text commands and numeric replies on TCP port 21 (RFC 959).");
+pub static REQUEST: FieldDef = FieldDef::new("ftp.request", "Request", FieldType::Bool)
+    .desc("Present when the line is a command sent by the client.");
+pub static RESPONSE: FieldDef = FieldDef::new("ftp.response", "Response", FieldType::Bool)
+    .desc("Present when the line is a reply sent by the server.");
+pub static COMMAND: FieldDef = FieldDef::new("ftp.request.command", "Request command", FieldType::String)
+    .desc("The command word of a client line, such as USER, RETR or PASV (RFC 959 section 4.1).");
+pub static ARG: FieldDef = FieldDef::new("ftp.request.arg", "Request arg", FieldType::String)
+    .desc("The text after the command word: a user name, file name or address.");
+pub static CODE: FieldDef = FieldDef::new("ftp.response.code", "Response code", FieldType::U32).strings(CODES)
+    .desc("Three-digit reply code; the first digit says success (2), need more (3) or failure (4, 5) (RFC 959 section 4.2).");
+pub static RESPONSE_ARG: FieldDef = FieldDef::new("ftp.response.arg", "Response arg", FieldType::String)
+    .desc("The text after the reply code.");
+pub static PASSIVE_IP: FieldDef = FieldDef::new("ftp.passive.ip", "Passive IP address", FieldType::Ipv4)
+    .desc("IPv4 address the server gives in a 227 reply to PASV for the data connection.");
+pub static PASSIVE_PORT: FieldDef = FieldDef::new("ftp.passive.port", "Passive port", FieldType::U16)
+    .desc("Port the server listens on for the data connection, from a 227 reply (p1 × 256 + p2).");
+pub static ACTIVE_IP: FieldDef = FieldDef::new("ftp.active.cip", "Active IP address", FieldType::Ipv4)
+    .desc("IPv4 address the client gives in a PORT command for the server to connect back to.");
+pub static ACTIVE_PORT: FieldDef = FieldDef::new("ftp.active.port", "Active port", FieldType::U16)
+    .desc("Port the client listens on for the data connection, from a PORT command.");
 pub static EPRT_AF: FieldDef = FieldDef::new("ftp.eprt.af", "Extended active address family", FieldType::U8)
-    .strings(&[(1, "IPv4"), (2, "IPv6")]);
-pub static EPRT_IP: FieldDef = FieldDef::new("ftp.eprt.ip", "Extended active IP address", FieldType::Ipv4);
-pub static EPRT_IPV6: FieldDef = FieldDef::new("ftp.eprt.ipv6", "Extended active IPv6 address", FieldType::Ipv6);
-pub static EPRT_PORT: FieldDef = FieldDef::new("ftp.eprt.port", "Extended active port", FieldType::U16);
-pub static EPSV_IP: FieldDef = FieldDef::new("ftp.epsv.ip", "Extended passive IPv4 address", FieldType::Ipv4);
-pub static EPSV_IPV6: FieldDef = FieldDef::new("ftp.epsv.ipv6", "Extended passive IPv6 address", FieldType::Ipv6);
-pub static EPSV_PORT: FieldDef = FieldDef::new("ftp.epsv.port", "Extended passive port", FieldType::U16);
+    .strings(&[(1, "IPv4"), (2, "IPv6")])
+    .desc("Address family number in an EPRT command: 1 for IPv4, 2 for IPv6 (RFC 2428).");
+pub static EPRT_IP: FieldDef = FieldDef::new("ftp.eprt.ip", "Extended active IP address", FieldType::Ipv4)
+    .desc("IPv4 address the client gives in an EPRT command.");
+pub static EPRT_IPV6: FieldDef = FieldDef::new("ftp.eprt.ipv6", "Extended active IPv6 address", FieldType::Ipv6)
+    .desc("IPv6 address the client gives in an EPRT command.");
+pub static EPRT_PORT: FieldDef = FieldDef::new("ftp.eprt.port", "Extended active port", FieldType::U16)
+    .desc("Port the client listens on, from an EPRT command.");
+pub static EPSV_IP: FieldDef = FieldDef::new("ftp.epsv.ip", "Extended passive IPv4 address", FieldType::Ipv4)
+    .desc("IPv4 address of the data connection after an EPSV reply (the control connection's server address).");
+pub static EPSV_IPV6: FieldDef = FieldDef::new("ftp.epsv.ipv6", "Extended passive IPv6 address", FieldType::Ipv6)
+    .desc("IPv6 address of the data connection after an EPSV reply (the control connection's server address).");
+pub static EPSV_PORT: FieldDef = FieldDef::new("ftp.epsv.port", "Extended passive port", FieldType::U16)
+    .desc("Port the server listens on for the data connection, from a 229 reply to EPSV (RFC 2428).");
 
 pub static CWD: FieldDef =
     FieldDef::new("ftp.current-working-directory", "Current working directory", FieldType::String)

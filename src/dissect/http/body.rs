@@ -8,11 +8,16 @@ use super::{show, FILE_DATA};
 use super::encoding::{self, Decoded};
 use crate::dissect::{dispatch, Buf, Ctx, DResult, DissectError};
 
-pub static CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32);
-pub static CHUNK_DATA: FieldDef = FieldDef::new("http.chunk_data", "Chunk data", FieldType::Bytes);
-pub static CHUNK_BOUNDARY: FieldDef = FieldDef::new("http.chunk_boundary", "Chunk boundary", FieldType::Bytes);
-pub static TEXT_LINES: FieldDef = FieldDef::new("data-text-lines", "Line-based text data", FieldType::Protocol);
-pub static MEDIA: FieldDef = FieldDef::new("media", "Media Type", FieldType::Protocol);
+pub static CHUNK_SIZE: FieldDef = FieldDef::new("http.chunk_size", "Chunk size", FieldType::U32)
+    .desc("Size in bytes of a chunk of a chunked body, written in hex on the wire (RFC 9112 section 7.1).");
+pub static CHUNK_DATA: FieldDef = FieldDef::new("http.chunk_data", "Chunk data", FieldType::Bytes)
+    .desc("The data of one chunk.");
+pub static CHUNK_BOUNDARY: FieldDef = FieldDef::new("http.chunk_boundary", "Chunk boundary", FieldType::Bytes)
+    .desc("The CRLF that ends a chunk.");
+pub static TEXT_LINES: FieldDef = FieldDef::new("data-text-lines", "Line-based text data", FieldType::Protocol)
+    .desc("A body shown as lines of text.");
+pub static MEDIA: FieldDef = FieldDef::new("media", "Media Type", FieldType::Protocol)
+    .desc("A body of a media type no dissector decodes further.");
 
 pub static FIELDS: &[crate::field::Field] = &[&CHUNK_SIZE, &CHUNK_DATA, &CHUNK_BOUNDARY, &TEXT_LINES, &MEDIA];
 

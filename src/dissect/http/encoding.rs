@@ -9,7 +9,8 @@ use flate2::read::{GzDecoder, ZlibDecoder, DeflateDecoder};
 use crate::field::{FieldDef, FieldType};
 
 pub static DECOMPRESSION_FAILED: FieldDef =
-    FieldDef::new("http.decompression_failed", "Decompression failed", FieldType::None);
+    FieldDef::new("http.decompression_failed", "Decompression failed", FieldType::None)
+        .desc("The body's content coding (gzip, deflate) could not be undone.");
 
 pub static FIELDS: &[crate::field::Field] = &[&DECOMPRESSION_FAILED];
 

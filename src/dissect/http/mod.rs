@@ -19,61 +19,108 @@ use crate::field::tree::Tree;
 use body::Body;
 use crate::dissect::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
-pub static HTTP: FieldDef = FieldDef::new("http", "Hypertext Transfer Protocol", FieldType::Protocol).brief();
-pub static CHAT: FieldDef = FieldDef::new("http.chat", "Formatted text", FieldType::None);
-pub static REQUEST: FieldDef = FieldDef::new("http.request", "Request", FieldType::Bool);
-pub static RESPONSE: FieldDef = FieldDef::new("http.response", "Response", FieldType::Bool);
-pub static REQUEST_LINE: FieldDef = FieldDef::new("http.request.line", "Request line", FieldType::String);
-pub static RESPONSE_LINE: FieldDef = FieldDef::new("http.response.line", "Response line", FieldType::String);
-pub static METHOD: FieldDef = FieldDef::new("http.request.method", "Request Method", FieldType::String);
-pub static URI: FieldDef = FieldDef::new("http.request.uri", "Request URI", FieldType::String);
-pub static REQ_VERSION: FieldDef = FieldDef::new("http.request.version", "Request Version", FieldType::String);
-pub static RESP_VERSION: FieldDef = FieldDef::new("http.response.version", "Response Version", FieldType::String);
-pub static FULL_URI: FieldDef = FieldDef::new("http.request.full_uri", "Full request URI", FieldType::String);
-pub static CODE: FieldDef = FieldDef::new("http.response.code", "Status Code", FieldType::U16);
+pub static HTTP: FieldDef = FieldDef::new("http", "Hypertext Transfer Protocol", FieldType::Protocol).brief()
+    .desc("Hypertext Transfer Protocol: requests and responses between web clients and servers (RFC 9110, RFC 9112).");
+pub static CHAT: FieldDef = FieldDef::new("http.chat", "Formatted text", FieldType::None)
+    .desc("The request or status line, as Wireshark's note on it.");
+pub static REQUEST: FieldDef = FieldDef::new("http.request", "Request", FieldType::Bool)
+    .desc("Present when the message is a request.");
+pub static RESPONSE: FieldDef = FieldDef::new("http.response", "Response", FieldType::Bool)
+    .desc("Present when the message is a response.");
+pub static REQUEST_LINE: FieldDef = FieldDef::new("http.request.line", "Request line", FieldType::String)
+    .desc("A header line of a request.");
+pub static RESPONSE_LINE: FieldDef = FieldDef::new("http.response.line", "Response line", FieldType::String)
+    .desc("A header line of a response.");
+pub static METHOD: FieldDef = FieldDef::new("http.request.method", "Request Method", FieldType::String)
+    .desc("The request method, such as GET or POST (RFC 9110 section 9).");
+pub static URI: FieldDef = FieldDef::new("http.request.uri", "Request URI", FieldType::String)
+    .desc("The request target: the path and query of the resource (RFC 9112 section 3.2).");
+pub static REQ_VERSION: FieldDef = FieldDef::new("http.request.version", "Request Version", FieldType::String)
+    .desc("Protocol version of the request, such as HTTP/1.1.");
+pub static RESP_VERSION: FieldDef = FieldDef::new("http.response.version", "Response Version", FieldType::String)
+    .desc("Protocol version of the response.");
+pub static FULL_URI: FieldDef = FieldDef::new("http.request.full_uri", "Full request URI", FieldType::String)
+    .desc("The whole URL of the request, built from Host and the request target.");
+pub static CODE: FieldDef = FieldDef::new("http.response.code", "Status Code", FieldType::U16)
+    .desc("Three-digit status code: 1xx informational, 2xx success, 3xx redirect, 4xx client error, 5xx server error (RFC 9110 section 15).");
 pub static CODE_DESC: FieldDef =
-    FieldDef::new("http.response.code.desc", "Status Code Description", FieldType::String);
-pub static PHRASE: FieldDef = FieldDef::new("http.response.phrase", "Response Phrase", FieldType::String);
-pub static CONTENT_LENGTH: FieldDef = FieldDef::new("http.content_length", "Content length", FieldType::U64);
-pub static REQUEST_NUMBER: FieldDef = FieldDef::new("http.request_number", "Request number", FieldType::U32);
-pub static RESPONSE_NUMBER: FieldDef = FieldDef::new("http.response_number", "Response number", FieldType::U32);
-pub static REQUEST_IN: FieldDef = FieldDef::new("http.request_in", "Request in frame", FieldType::FrameNum);
-pub static RESPONSE_IN: FieldDef = FieldDef::new("http.response_in", "Response in frame", FieldType::FrameNum);
+    FieldDef::new("http.response.code.desc", "Status Code Description", FieldType::String)
+        .desc("The standard wording of the status code.");
+pub static PHRASE: FieldDef = FieldDef::new("http.response.phrase", "Response Phrase", FieldType::String)
+    .desc("The reason phrase the server wrote after the status code.");
+pub static CONTENT_LENGTH: FieldDef = FieldDef::new("http.content_length", "Content length", FieldType::U64)
+    .desc("Length of the body in bytes, from Content-Length.");
+pub static REQUEST_NUMBER: FieldDef = FieldDef::new("http.request_number", "Request number", FieldType::U32)
+    .desc("Position of the request among the requests of its TCP connection, from 1.");
+pub static RESPONSE_NUMBER: FieldDef = FieldDef::new("http.response_number", "Response number", FieldType::U32)
+    .desc("Position of the response among the responses of its TCP connection, from 1.");
+pub static REQUEST_IN: FieldDef = FieldDef::new("http.request_in", "Request in frame", FieldType::FrameNum)
+    .desc("Frame holding the request this response answers.");
+pub static RESPONSE_IN: FieldDef = FieldDef::new("http.response_in", "Response in frame", FieldType::FrameNum)
+    .desc("Frame holding the response to this request.");
 pub static PREV_REQUEST_IN: FieldDef =
-    FieldDef::new("http.prev_request_in", "Prev request in frame", FieldType::FrameNum);
+    FieldDef::new("http.prev_request_in", "Prev request in frame", FieldType::FrameNum)
+        .desc("Frame of the previous request on this connection.");
 pub static PREV_RESPONSE_IN: FieldDef =
-    FieldDef::new("http.prev_response_in", "Prev response in frame", FieldType::FrameNum);
-pub static TIME: FieldDef = FieldDef::new("http.time", "Time since request", FieldType::RelTime);
-pub static RESPONSE_FOR_URI: FieldDef = FieldDef::new("http.response_for.uri", "Request URI", FieldType::String);
+    FieldDef::new("http.prev_response_in", "Prev response in frame", FieldType::FrameNum)
+        .desc("Frame of the previous response on this connection.");
+pub static TIME: FieldDef = FieldDef::new("http.time", "Time since request", FieldType::RelTime)
+    .desc("Seconds between the request and this response.");
+pub static RESPONSE_FOR_URI: FieldDef = FieldDef::new("http.response_for.uri", "Request URI", FieldType::String)
+    .desc("The URI of the request this response answers.");
 /// A NOTIFY (GENA, SSDP): a request that expects no response.
-pub static NOTIFICATION: FieldDef = FieldDef::new("http.notification", "Notification", FieldType::Bool);
-pub static FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::String);
+pub static NOTIFICATION: FieldDef = FieldDef::new("http.notification", "Notification", FieldType::Bool)
+    .desc("Present when the message is a notification (SSDP NOTIFY), neither request nor response.");
+pub static FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::String)
+    .desc("The body of the message, after removing chunking and compression.");
 
 /// Headers with a field of their own (Wireshark's names); others show as
 /// text under the message.
 static HEADERS: &[(&str, FieldDef)] = &[
-    ("host", FieldDef::new("http.host", "Host", FieldType::String)),
-    ("user-agent", FieldDef::new("http.user_agent", "User-Agent", FieldType::String)),
-    ("content-type", FieldDef::new("http.content_type", "Content-Type", FieldType::String)),
-    ("content-length", FieldDef::new("http.content_length_header", "Content-Length", FieldType::String)),
-    ("connection", FieldDef::new("http.connection", "Connection", FieldType::String)),
-    ("cookie", FieldDef::new("http.cookie", "Cookie", FieldType::String)),
-    ("set-cookie", FieldDef::new("http.set_cookie", "Set-Cookie", FieldType::String)),
-    ("server", FieldDef::new("http.server", "Server", FieldType::String)),
-    ("accept", FieldDef::new("http.accept", "Accept", FieldType::String)),
-    ("referer", FieldDef::new("http.referer", "Referer", FieldType::String)),
-    ("accept-language", FieldDef::new("http.accept_language", "Accept-Language", FieldType::String)),
-    ("accept-encoding", FieldDef::new("http.accept_encoding", "Accept Encoding", FieldType::String)),
-    ("date", FieldDef::new("http.date", "Date", FieldType::String)),
-    ("cache-control", FieldDef::new("http.cache_control", "Cache-Control", FieldType::String)),
-    ("location", FieldDef::new("http.location", "Location", FieldType::String)),
-    ("last-modified", FieldDef::new("http.last_modified", "Last-Modified", FieldType::String)),
-    ("transfer-encoding", FieldDef::new("http.transfer_encoding", "Transfer-Encoding", FieldType::String)),
-    ("content-encoding", FieldDef::new("http.content_encoding", "Content-Encoding", FieldType::String)),
-    ("authorization", FieldDef::new("http.authorization", "Authorization", FieldType::String)),
-    ("www-authenticate", FieldDef::new("http.www_authenticate", "WWW-Authenticate", FieldType::String)),
-    ("upgrade", FieldDef::new("http.upgrade", "Upgrade", FieldType::String)),
-    ("x-forwarded-for", FieldDef::new("http.x_forwarded_for", "X-Forwarded-For", FieldType::String)),
+    ("host", FieldDef::new("http.host", "Host", FieldType::String)
+        .desc("Host header: the server name and port the request is for (RFC 9110 section 7.2).")),
+    ("user-agent", FieldDef::new("http.user_agent", "User-Agent", FieldType::String)
+        .desc("User-Agent header: the client software (RFC 9110 section 10.1.5).")),
+    ("content-type", FieldDef::new("http.content_type", "Content-Type", FieldType::String)
+        .desc("Content-Type header: the media type of the body (RFC 9110 section 8.3).")),
+    ("content-length", FieldDef::new("http.content_length_header", "Content-Length", FieldType::String)
+        .desc("Content-Length header: the body's length in bytes as written (RFC 9110 section 8.6).")),
+    ("connection", FieldDef::new("http.connection", "Connection", FieldType::String)
+        .desc("Connection header: options for this connection, such as close or keep-alive (RFC 9110 section 7.6.1).")),
+    ("cookie", FieldDef::new("http.cookie", "Cookie", FieldType::String)
+        .desc("Cookie header: cookies the client sends back to the server (RFC 6265).")),
+    ("set-cookie", FieldDef::new("http.set_cookie", "Set-Cookie", FieldType::String)
+        .desc("Set-Cookie header: a cookie the server asks the client to store (RFC 6265).")),
+    ("server", FieldDef::new("http.server", "Server", FieldType::String)
+        .desc("Server header: the server software (RFC 9110 section 10.2.4).")),
+    ("accept", FieldDef::new("http.accept", "Accept", FieldType::String)
+        .desc("Accept header: media types the client takes (RFC 9110 section 12.5.1).")),
+    ("referer", FieldDef::new("http.referer", "Referer", FieldType::String)
+        .desc("Referer header: the page that linked to this request (RFC 9110 section 10.1.3).")),
+    ("accept-language", FieldDef::new("http.accept_language", "Accept-Language", FieldType::String)
+        .desc("Accept-Language header: languages the client prefers (RFC 9110 section 12.5.4).")),
+    ("accept-encoding", FieldDef::new("http.accept_encoding", "Accept Encoding", FieldType::String)
+        .desc("Accept-Encoding header: content codings the client can decode (RFC 9110 section 12.5.3).")),
+    ("date", FieldDef::new("http.date", "Date", FieldType::String)
+        .desc("Date header: when the message was made (RFC 9110 section 6.6.1).")),
+    ("cache-control", FieldDef::new("http.cache_control", "Cache-Control", FieldType::String)
+        .desc("Cache-Control header: caching rules for the message (RFC 9111 section 5.2).")),
+    ("location", FieldDef::new("http.location", "Location", FieldType::String)
+        .desc("Location header: the URI to redirect to or of a new resource (RFC 9110 section 10.2.2).")),
+    ("last-modified", FieldDef::new("http.last_modified", "Last-Modified", FieldType::String)
+        .desc("Last-Modified header: when the resource last changed (RFC 9110 section 8.8.2).")),
+    ("transfer-encoding", FieldDef::new("http.transfer_encoding", "Transfer-Encoding", FieldType::String)
+        .desc("Transfer-Encoding header: how the body is framed, such as chunked (RFC 9112 section 6.1).")),
+    ("content-encoding", FieldDef::new("http.content_encoding", "Content-Encoding", FieldType::String)
+        .desc("Content-Encoding header: compression applied to the body (RFC 9110 section 8.4).")),
+    ("authorization", FieldDef::new("http.authorization", "Authorization", FieldType::String)
+        .desc("Authorization header: the client's credentials (RFC 9110 section 11.6.2).")),
+    ("www-authenticate", FieldDef::new("http.www_authenticate", "WWW-Authenticate", FieldType::String)
+        .desc("WWW-Authenticate header: how to authenticate, sent with 401 (RFC 9110 section 11.6.1).")),
+    ("upgrade", FieldDef::new("http.upgrade", "Upgrade", FieldType::String)
+        .desc("Upgrade header: a protocol to switch the connection to (RFC 9110 section 7.8).")),
+    ("x-forwarded-for", FieldDef::new("http.x_forwarded_for", "X-Forwarded-For", FieldType::String)
+        .desc("X-Forwarded-For header: client addresses seen by proxies (non-standard).")),
 ];
 
 pub static FIELDS: &[Field] = &[

@@ -6,10 +6,14 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 use crate::dissect::numbers::ethertype;
 use crate::dissect::{dispatch, Buf, Ctx, DResult};
 
-pub static ETH: FieldDef = FieldDef::new("eth", "Ethernet II", FieldType::Protocol).brief();
-pub static DST: FieldDef = FieldDef::new("eth.dst", "Destination", FieldType::Ether).brief();
-pub static SRC: FieldDef = FieldDef::new("eth.src", "Source", FieldType::Ether).brief();
-pub static ADDR: FieldDef = FieldDef::new("eth.addr", "Address", FieldType::Ether).brief();
+pub static ETH: FieldDef = FieldDef::new("eth", "Ethernet II", FieldType::Protocol).brief()
+    .desc("Ethernet II: the link-layer frame with destination and source MAC addresses and an EtherType.");
+pub static DST: FieldDef = FieldDef::new("eth.dst", "Destination", FieldType::Ether).brief()
+    .desc("MAC address of the receiving interface (all ones for broadcast).");
+pub static SRC: FieldDef = FieldDef::new("eth.src", "Source", FieldType::Ether).brief()
+    .desc("MAC address of the sending interface.");
+pub static ADDR: FieldDef = FieldDef::new("eth.addr", "Address", FieldType::Ether).brief()
+    .desc("Either MAC address of the frame; matches the source or the destination.");
 static LG_WORDS: &[(u64, &str)] = &[
     (1, "Locally administered address (this is NOT the factory default)"),
     (0, "Globally unique address (factory default)"),
@@ -17,27 +21,38 @@ static LG_WORDS: &[(u64, &str)] = &[
 static IG_WORDS: &[(u64, &str)] =
     &[(1, "Group address (multicast/broadcast)"), (0, "Individual address (unicast)")];
 pub static DST_LG: FieldDef =
-    FieldDef::new("eth.dst.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS);
+    FieldDef::new("eth.dst.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS)
+        .desc("Whether the destination address is locally administered rather than assigned by the manufacturer.");
 pub static DST_IG: FieldDef =
-    FieldDef::new("eth.dst.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS);
+    FieldDef::new("eth.dst.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS)
+        .desc("Whether the destination is a group (multicast or broadcast) address rather than one interface.");
 pub static SRC_LG: FieldDef =
-    FieldDef::new("eth.src.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS);
+    FieldDef::new("eth.src.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS)
+        .desc("Whether the source address is locally administered rather than assigned by the manufacturer.");
 pub static SRC_IG: FieldDef =
-    FieldDef::new("eth.src.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS);
+    FieldDef::new("eth.src.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS)
+        .desc("Whether the source is a group address (a source must not be one).");
 pub static LG: FieldDef =
-    FieldDef::new("eth.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS);
+    FieldDef::new("eth.lg", "LG bit", FieldType::Bool).bit(24, 0x20000).strings(LG_WORDS)
+        .desc("Either address's locally administered bit.");
 pub static IG: FieldDef =
-    FieldDef::new("eth.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS);
+    FieldDef::new("eth.ig", "IG bit", FieldType::Bool).bit(24, 0x10000).strings(IG_WORDS)
+        .desc("Either address's group bit.");
 pub static TYPE: FieldDef =
-    FieldDef::new("eth.type", "Type", FieldType::U16).base(Base::Hex).strings(ETHERTYPES).brief();
-pub static LEN: FieldDef = FieldDef::new("eth.len", "Length", FieldType::U16);
-pub static PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes);
-pub static TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", FieldType::Bytes);
+    FieldDef::new("eth.type", "Type", FieldType::U16).base(Base::Hex).strings(ETHERTYPES).brief()
+        .desc("EtherType of the payload, such as 0x0800 IPv4, 0x86dd IPv6, 0x0806 ARP.");
+pub static LEN: FieldDef = FieldDef::new("eth.len", "Length", FieldType::U16)
+    .desc("Length of the payload in an IEEE 802.3 frame (values up to 1500 instead of a type).");
+pub static PADDING: FieldDef = FieldDef::new("eth.padding", "Padding", FieldType::Bytes)
+    .desc("Zero bytes that bring a short frame up to Ethernet's 60-byte minimum.");
+pub static TRAILER: FieldDef = FieldDef::new("eth.trailer", "Trailer", FieldType::Bytes)
+    .desc("Bytes after the payload that belong to no layer.");
 pub static FCS: FieldDef =
-    FieldDef::new("eth.fcs", "Frame check sequence", FieldType::U32).base(Base::Hex);
+    FieldDef::new("eth.fcs", "Frame check sequence", FieldType::U32).base(Base::Hex)
+        .desc("Frame check sequence: the CRC-32 of the frame, when captured.");
 pub static FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", FieldType::U8)
     .base(Base::None)
-    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")]);
+    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")]).desc("Whether the frame check sequence was verified.");
 
 pub static FIELDS: &[Field] = &[
     &ETH, &DST, &SRC, &ADDR, &DST_LG, &DST_IG, &SRC_LG, &SRC_IG, &LG, &IG, &TYPE, &LEN, &PADDING,

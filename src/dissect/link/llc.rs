@@ -6,14 +6,21 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 use super::eth;
 use crate::dissect::{dispatch, Buf, Ctx, DResult};
 
-pub static LLC: FieldDef = FieldDef::new("llc", "Logical-Link Control", FieldType::Protocol);
-pub static DSAP: FieldDef = FieldDef::new("llc.dsap", "DSAP", FieldType::U8).base(Base::Hex).strings(SAPS);
-pub static SSAP: FieldDef = FieldDef::new("llc.ssap", "SSAP", FieldType::U8).base(Base::Hex).strings(SAPS);
-pub static CONTROL: FieldDef = FieldDef::new("llc.control", "Control field", FieldType::U16).base(Base::Hex);
-pub static OUI: FieldDef = FieldDef::new("llc.oui", "Organization Code", FieldType::U24);
+pub static LLC: FieldDef = FieldDef::new("llc", "Logical-Link Control", FieldType::Protocol)
+    .desc("IEEE 802.2 Logical Link Control: service access points and control field.");
+pub static DSAP: FieldDef = FieldDef::new("llc.dsap", "DSAP", FieldType::U8).base(Base::Hex).strings(SAPS)
+    .desc("Destination service access point: which protocol receives the frame.");
+pub static SSAP: FieldDef = FieldDef::new("llc.ssap", "SSAP", FieldType::U8).base(Base::Hex).strings(SAPS)
+    .desc("Source service access point.");
+pub static CONTROL: FieldDef = FieldDef::new("llc.control", "Control field", FieldType::U16).base(Base::Hex)
+    .desc("Control field: frame type (information, supervisory, unnumbered).");
+pub static OUI: FieldDef = FieldDef::new("llc.oui", "Organization Code", FieldType::U24)
+    .desc("Organization code of a SNAP header, 0 for an EtherType.");
 pub static TYPE: FieldDef =
-    FieldDef::new("llc.type", "Type", FieldType::U16).base(Base::Hex).strings(eth::ETHERTYPES);
-pub static PID: FieldDef = FieldDef::new("llc.pid", "Protocol ID", FieldType::U16).base(Base::Hex);
+    FieldDef::new("llc.type", "Type", FieldType::U16).base(Base::Hex).strings(eth::ETHERTYPES)
+        .desc("EtherType carried in a SNAP header.");
+pub static PID: FieldDef = FieldDef::new("llc.pid", "Protocol ID", FieldType::U16).base(Base::Hex)
+    .desc("Protocol ID of a SNAP header with a non-zero organization code.");
 
 pub static FIELDS: &[Field] = &[&LLC, &DSAP, &SSAP, &CONTROL, &OUI, &TYPE, &PID];
 

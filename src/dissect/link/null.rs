@@ -6,12 +6,14 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 use crate::dissect::numbers::ethertype;
 use crate::dissect::{dispatch, net::ipv4, net::ipv6, Buf, Ctx, DResult};
 
-pub static NULL: FieldDef = FieldDef::new("null", "Null/Loopback", FieldType::Protocol);
+pub static NULL: FieldDef = FieldDef::new("null", "Null/Loopback", FieldType::Protocol)
+    .desc("BSD loopback header: the address family of the packet in 4 bytes.");
 pub static FAMILY: FieldDef =
-    FieldDef::new("null.family", "Family", FieldType::U32).strings(FAMILIES);
+    FieldDef::new("null.family", "Family", FieldType::U32).strings(FAMILIES)
+        .desc("Address family of the payload, such as 2 for IPv4 (byte order of the capturing host).");
 pub static TYPE: FieldDef = FieldDef::new("null.type", "Type", FieldType::U16)
     .base(Base::Hex)
-    .strings(super::eth::ETHERTYPES);
+    .strings(super::eth::ETHERTYPES).desc("EtherType-like type of the payload in old loopback headers.");
 
 pub static FIELDS: &[Field] = &[&NULL, &FAMILY, &TYPE];
 

@@ -6,7 +6,8 @@ use crate::field::{Field, FieldDef, FieldType, Value};
 
 use crate::dissect::{call, net::ipv4, net::ipv6, Buf, Ctx, DResult};
 
-pub static RAW: FieldDef = FieldDef::new("raw", "Raw packet data", FieldType::Protocol);
+pub static RAW: FieldDef = FieldDef::new("raw", "Raw packet data", FieldType::Protocol)
+    .desc("A packet captured without link-layer header; it starts with the IP header.");
 
 pub static FIELDS: &[Field] = &[&RAW];
 

@@ -11,17 +11,24 @@ use super::eth;
 use crate::dissect::numbers::ethertype;
 use crate::dissect::{call, dispatch, net::ipv4, net::ipv6, Buf, Ctx, DResult};
 
-pub static SLL: FieldDef = FieldDef::new("sll", "Linux cooked-mode capture", FieldType::Protocol).brief();
+pub static SLL: FieldDef = FieldDef::new("sll", "Linux cooked-mode capture", FieldType::Protocol).brief()
+    .desc("Linux cooked capture header, used when capturing on any interface: packet direction, address and protocol.");
 pub static PKTTYPE: FieldDef =
-    FieldDef::new("sll.pkttype", "Packet type", FieldType::U16).strings(PACKET_TYPES);
+    FieldDef::new("sll.pkttype", "Packet type", FieldType::U16).strings(PACKET_TYPES)
+        .desc("Direction of the packet: to us, broadcast, multicast, to another host, or sent by us.");
 pub static HATYPE: FieldDef =
-    FieldDef::new("sll.hatype", "Link-layer address type", FieldType::U16).strings(HW_TYPES);
+    FieldDef::new("sll.hatype", "Link-layer address type", FieldType::U16).strings(HW_TYPES)
+        .desc("ARPHRD type of the link-layer address, such as 1 Ethernet or 772 loopback.");
 pub static HALEN: FieldDef =
-    FieldDef::new("sll.halen", "Link-layer address length", FieldType::U16);
-pub static SRC_ETH: FieldDef = FieldDef::new("sll.src.eth", "Source", FieldType::Ether);
-pub static SRC_IPV4: FieldDef = FieldDef::new("sll.src.ipv4", "Source", FieldType::Ipv4);
-pub static SRC_OTHER: FieldDef = FieldDef::new("sll.src.other", "Source", FieldType::Bytes);
-pub static UNUSED: FieldDef = FieldDef::new("sll.unused", "Unused", FieldType::Bytes);
+    FieldDef::new("sll.halen", "Link-layer address length", FieldType::U16)
+        .desc("Length of the link-layer address in bytes.");
+pub static SRC_ETH: FieldDef = FieldDef::new("sll.src.eth", "Source", FieldType::Ether).desc("Source MAC address.");
+pub static SRC_IPV4: FieldDef = FieldDef::new("sll.src.ipv4", "Source", FieldType::Ipv4)
+    .desc("Source address when the link-layer address is an IPv4 address (tunnels).");
+pub static SRC_OTHER: FieldDef = FieldDef::new("sll.src.other", "Source", FieldType::Bytes)
+    .desc("Source link-layer address of another kind.");
+pub static UNUSED: FieldDef = FieldDef::new("sll.unused", "Unused", FieldType::Bytes)
+    .desc("Unused bytes of the 8-byte address field.");
 pub static LTYPE: FieldDef = FieldDef::new("sll.ltype", "Protocol", FieldType::U16)
     .base(Base::Hex)
     .strings(&[
@@ -32,15 +39,17 @@ pub static LTYPE: FieldDef = FieldDef::new("sll.ltype", "Protocol", FieldType::U
         (0xc, "CAN"),
         (0xd, "CAN FD"),
         (0x19, "ISI"),
-    ]);
+    ]).desc("Linux protocol type of the payload when it is not an EtherType.");
 pub static GRETYPE: FieldDef = FieldDef::new("sll.gretype", "Protocol", FieldType::U16)
     .base(Base::Hex)
-    .strings(&[(0x0800, "IP"), (0x86dd, "IPv6")]);
+    .strings(&[(0x0800, "IP"), (0x86dd, "IPv6")]).desc("GRE protocol type of the payload.");
 pub static ETYPE: FieldDef = FieldDef::new("sll.etype", "Protocol", FieldType::U16)
     .base(Base::Hex)
-    .strings(eth::ETHERTYPES);
-pub static TRAILER: FieldDef = FieldDef::new("sll.trailer", "Trailer", FieldType::Bytes);
-pub static IFINDEX: FieldDef = FieldDef::new("sll.ifindex", "Interface index", FieldType::U32);
+    .strings(eth::ETHERTYPES).desc("EtherType of the payload.");
+pub static TRAILER: FieldDef = FieldDef::new("sll.trailer", "Trailer", FieldType::Bytes)
+    .desc("Bytes after the payload that belong to no layer.");
+pub static IFINDEX: FieldDef = FieldDef::new("sll.ifindex", "Interface index", FieldType::U32)
+    .desc("Index of the interface the packet was captured on (SLL2).");
 
 pub static FIELDS: &[Field] = &[
     &SLL, &PKTTYPE, &HATYPE, &HALEN, &SRC_ETH, &SRC_IPV4, &SRC_OTHER, &UNUSED, &LTYPE, &GRETYPE,

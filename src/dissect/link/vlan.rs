@@ -9,7 +9,8 @@ use super::eth;
 use crate::dissect::numbers::ethertype;
 use crate::dissect::{dispatch, Buf, Ctx, DResult};
 
-pub static VLAN: FieldDef = FieldDef::new("vlan", "802.1Q Virtual LAN", FieldType::Protocol).brief();
+pub static VLAN: FieldDef = FieldDef::new("vlan", "802.1Q Virtual LAN", FieldType::Protocol).brief()
+    .desc("IEEE 802.1Q VLAN tag: priority, drop eligibility and VLAN number, inserted after the MAC addresses.");
 pub static PRIORITY: FieldDef =
     FieldDef::new("vlan.priority", "Priority", FieldType::U16).mask(0xe000).strings(&[
         (0, "Best Effort (default)"),
@@ -20,22 +21,30 @@ pub static PRIORITY: FieldDef =
         (5, "Voice, < 10ms latency and jitter"),
         (6, "Internetwork Control"),
         (7, "Network Control"),
-    ]);
+    ]).desc("Priority code point: class of service from 0 (best effort) to 7.");
 pub static DEI: FieldDef = FieldDef::new("vlan.dei", "DEI", FieldType::Bool)
     .bit(16, 0x1000)
-    .strings(&[(1, "Eligible"), (0, "Ineligible")]);
-pub static ID: FieldDef = FieldDef::new("vlan.id", "ID", FieldType::U16).mask(0x0fff).brief();
+    .strings(&[(1, "Eligible"), (0, "Ineligible")])
+    .desc("Drop eligible indicator: the frame may be dropped first under congestion.");
+pub static ID: FieldDef = FieldDef::new("vlan.id", "ID", FieldType::U16).mask(0x0fff).brief()
+    .desc("VLAN identifier, 1 to 4094, the virtual LAN the frame belongs to.");
 pub static ETYPE: FieldDef = FieldDef::new("vlan.etype", "Type", FieldType::U16)
     .base(Base::Hex)
-    .strings(eth::ETHERTYPES);
-pub static LEN: FieldDef = FieldDef::new("vlan.len", "Length", FieldType::U16);
-pub static TRAILER: FieldDef = FieldDef::new("vlan.trailer", "Trailer", FieldType::Bytes);
+    .strings(eth::ETHERTYPES).desc("EtherType of the payload after the tag.");
+pub static LEN: FieldDef = FieldDef::new("vlan.len", "Length", FieldType::U16)
+    .desc("Length of the payload in an 802.3 frame after the tag.");
+pub static TRAILER: FieldDef = FieldDef::new("vlan.trailer", "Trailer", FieldType::Bytes)
+    .desc("Bytes after the payload that belong to no layer.");
 
-pub static AD: FieldDef = FieldDef::new("ieee8021ad", "IEEE 802.1ad", FieldType::Protocol);
+pub static AD: FieldDef = FieldDef::new("ieee8021ad", "IEEE 802.1ad", FieldType::Protocol)
+    .desc("IEEE 802.1ad service tag (QinQ): an outer VLAN tag added by a provider.");
 pub static AD_PRIORITY: FieldDef =
-    FieldDef::new("ieee8021ad.priority", "Priority", FieldType::U16).mask(0xe000);
-pub static AD_DEI: FieldDef = FieldDef::new("ieee8021ad.dei", "DEI", FieldType::U16).mask(0x1000);
-pub static AD_ID: FieldDef = FieldDef::new("ieee8021ad.id", "ID", FieldType::U16).mask(0x0fff);
+    FieldDef::new("ieee8021ad.priority", "Priority", FieldType::U16).mask(0xe000)
+        .desc("Priority code point of the service tag.");
+pub static AD_DEI: FieldDef = FieldDef::new("ieee8021ad.dei", "DEI", FieldType::U16).mask(0x1000)
+    .desc("Drop eligible indicator of the service tag.");
+pub static AD_ID: FieldDef = FieldDef::new("ieee8021ad.id", "ID", FieldType::U16).mask(0x0fff)
+    .desc("Service VLAN identifier.");
 
 pub static FIELDS: &[Field] = &[
     &VLAN, &PRIORITY, &DEI, &ID, &ETYPE, &LEN, &TRAILER, &AD, &AD_PRIORITY, &AD_DEI, &AD_ID,

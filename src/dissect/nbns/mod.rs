@@ -16,38 +16,55 @@ use super::{Buf, Ctx, DResult};
 
 pub use records::FIELDS as RECORD_FIELDS;
 
-pub static NBNS: FieldDef = FieldDef::new("nbns", "NetBIOS Name Service", FieldType::Protocol);
-pub static ID: FieldDef = FieldDef::new("nbns.id", "Transaction ID", FieldType::U16).base(Base::Hex);
-pub static FLAGS: FieldDef = FieldDef::new("nbns.flags", "Flags", FieldType::U16).base(Base::Hex);
+pub static NBNS: FieldDef = FieldDef::new("nbns", "NetBIOS Name Service", FieldType::Protocol)
+    .desc("NetBIOS Name Service: resolves NetBIOS names to IPv4 addresses on UDP port 137 (RFC 1002).");
+pub static ID: FieldDef = FieldDef::new("nbns.id", "Transaction ID", FieldType::U16).base(Base::Hex)
+    .desc("Transaction ID that matches responses to requests.");
+pub static FLAGS: FieldDef = FieldDef::new("nbns.flags", "Flags", FieldType::U16).base(Base::Hex)
+    .desc("Header flags: response, opcode, AA, TC, RD, RA, broadcast and reply code.");
 pub static F_RESPONSE: FieldDef = FieldDef::new("nbns.flags.response", "Response", FieldType::Bool)
     .bit(16, 0x8000)
-    .strings(&[(1, "Message is a response"), (0, "Message is a query")]);
+    .strings(&[(1, "Message is a response"), (0, "Message is a query")]).desc("Whether the message is a response.");
 pub static F_OPCODE: FieldDef =
-    FieldDef::new("nbns.flags.opcode", "Opcode", FieldType::U16).mask(0x7800).strings(OPCODES);
+    FieldDef::new("nbns.flags.opcode", "Opcode", FieldType::U16).mask(0x7800).strings(OPCODES)
+        .desc("Operation: query, registration, release, WACK or refresh.");
 pub static F_AUTH: FieldDef = FieldDef::new("nbns.flags.authoritative", "Authoritative", FieldType::Bool)
     .bit(16, 0x0400)
-    .strings(&[(1, "Server is an authority for domain"), (0, "Server is not an authority for domain")]);
+    .strings(&[(1, "Server is an authority for domain"), (0, "Server is not an authority for domain")])
+    .desc("Whether the responder is authoritative for the name.");
 pub static F_TRUNC: FieldDef = FieldDef::new("nbns.flags.truncated", "Truncated", FieldType::Bool)
     .bit(16, 0x0200)
-    .strings(&[(1, "Message is truncated"), (0, "Message is not truncated")]);
+    .strings(&[(1, "Message is truncated"), (0, "Message is not truncated")])
+    .desc("Whether the message was truncated.");
 pub static F_RD: FieldDef = FieldDef::new("nbns.flags.recdesired", "Recursion desired", FieldType::Bool)
     .bit(16, 0x0100)
-    .strings(&[(1, "Do query recursively"), (0, "Don't do query recursively")]);
+    .strings(&[(1, "Do query recursively"), (0, "Don't do query recursively")])
+    .desc("Whether the sender asks for recursion (ask the name server rather than broadcast).");
 pub static F_RA: FieldDef = FieldDef::new("nbns.flags.recavail", "Recursion available", FieldType::Bool)
     .bit(16, 0x0080)
-    .strings(&[(1, "Server can do recursive queries"), (0, "Server can't do recursive queries")]);
+    .strings(&[(1, "Server can do recursive queries"), (0, "Server can't do recursive queries")])
+    .desc("Whether the name server offers recursion.");
 pub static F_BROADCAST: FieldDef = FieldDef::new("nbns.flags.broadcast", "Broadcast", FieldType::Bool)
     .bit(16, 0x0010)
-    .strings(&[(1, "Broadcast packet"), (0, "Not a broadcast packet")]);
+    .strings(&[(1, "Broadcast packet"), (0, "Not a broadcast packet")])
+    .desc("Whether the message was sent as a broadcast.");
 pub static F_RCODE: FieldDef =
-    FieldDef::new("nbns.flags.rcode", "Reply code", FieldType::U16).mask(0x000f).strings(RCODES);
-pub static COUNT_Q: FieldDef = FieldDef::new("nbns.count.queries", "Questions", FieldType::U16);
-pub static COUNT_AN: FieldDef = FieldDef::new("nbns.count.answers", "Answer RRs", FieldType::U16);
-pub static COUNT_NS: FieldDef = FieldDef::new("nbns.count.auth_rr", "Authority RRs", FieldType::U16);
-pub static COUNT_AR: FieldDef = FieldDef::new("nbns.count.add_rr", "Additional RRs", FieldType::U16);
-pub static NAME: FieldDef = FieldDef::new("nbns.name", "Name", FieldType::String);
-pub static TYPE: FieldDef = FieldDef::new("nbns.type", "Type", FieldType::U16).strings(TYPES);
-pub static CLASS: FieldDef = FieldDef::new("nbns.class", "Class", FieldType::U16).strings(&[(1, "IN")]);
+    FieldDef::new("nbns.flags.rcode", "Reply code", FieldType::U16).mask(0x000f).strings(RCODES)
+        .desc("Reply code: 0 success, else an error such as name not found or in conflict.");
+pub static COUNT_Q: FieldDef = FieldDef::new("nbns.count.queries", "Questions", FieldType::U16)
+    .desc("Number of questions.");
+pub static COUNT_AN: FieldDef = FieldDef::new("nbns.count.answers", "Answer RRs", FieldType::U16)
+    .desc("Number of answer records.");
+pub static COUNT_NS: FieldDef = FieldDef::new("nbns.count.auth_rr", "Authority RRs", FieldType::U16)
+    .desc("Number of authority records.");
+pub static COUNT_AR: FieldDef = FieldDef::new("nbns.count.add_rr", "Additional RRs", FieldType::U16)
+    .desc("Number of additional records.");
+pub static NAME: FieldDef = FieldDef::new("nbns.name", "Name", FieldType::String)
+    .desc("A NetBIOS name with its suffix type, decoded from its first-level encoding.");
+pub static TYPE: FieldDef = FieldDef::new("nbns.type", "Type", FieldType::U16).strings(TYPES)
+    .desc("Record type: NB (name to address) or NBSTAT (node status).");
+pub static CLASS: FieldDef = FieldDef::new("nbns.class", "Class", FieldType::U16).strings(&[(1, "IN")])
+    .desc("Record class, 1 for IN.");
 
 pub static FIELDS: &[Field] = &[
     &NBNS, &ID, &FLAGS, &F_RESPONSE, &F_OPCODE, &F_AUTH, &F_TRUNC, &F_RD, &F_RA, &F_BROADCAST, &F_RCODE, &COUNT_Q,

@@ -9,53 +9,79 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 use super::{name_text, name_type, NbName, CLASS, NAME, T_NB, T_NBSTAT, TYPE};
 use crate::dissect::{Buf, Ctx, DResult};
 
-pub static TTL: FieldDef = FieldDef::new("nbns.ttl", "Time to live", FieldType::U32);
-pub static DATA_LENGTH: FieldDef = FieldDef::new("nbns.data_length", "Data length", FieldType::U16);
-pub static NB_FLAGS: FieldDef = FieldDef::new("nbns.nb_flags", "Name flags", FieldType::U16).base(Base::Hex);
+pub static TTL: FieldDef = FieldDef::new("nbns.ttl", "Time to live", FieldType::U32)
+    .desc("Seconds the name registration is valid.");
+pub static DATA_LENGTH: FieldDef = FieldDef::new("nbns.data_length", "Data length", FieldType::U16)
+    .desc("Length in bytes of the record's data.");
+pub static NB_FLAGS: FieldDef = FieldDef::new("nbns.nb_flags", "Name flags", FieldType::U16).base(Base::Hex)
+    .desc("Flags of a name's address entry: group or unique, owner node type.");
 pub static NB_GROUP: FieldDef =
-    FieldDef::new("nbns.nb_flags.group", "Name type", FieldType::Bool).bit(16, 0x8000).strings(GROUP);
-pub static NB_ONT: FieldDef = FieldDef::new("nbns.nb_flags.ont", "ONT", FieldType::U16).mask(0x6000).strings(ONT);
-pub static ADDR: FieldDef = FieldDef::new("nbns.addr", "Addr", FieldType::Ipv4);
-pub static NUMBER_OF_NAMES: FieldDef = FieldDef::new("nbns.number_of_names", "Number of names", FieldType::U8);
-pub static NETBIOS_NAME: FieldDef = FieldDef::new("nbns.netbios_name", "Name", FieldType::String);
-pub static NAME_FLAGS: FieldDef = FieldDef::new("nbns.name_flags", "Name flags", FieldType::U16).base(Base::Hex);
+    FieldDef::new("nbns.nb_flags.group", "Name type", FieldType::Bool).bit(16, 0x8000).strings(GROUP)
+        .desc("Whether the name is a group name or a unique name.");
+pub static NB_ONT: FieldDef = FieldDef::new("nbns.nb_flags.ont", "ONT", FieldType::U16).mask(0x6000).strings(ONT)
+    .desc("Owner node type: B (broadcast), P (point-to-point), M (mixed) or H (hybrid) node.");
+pub static ADDR: FieldDef = FieldDef::new("nbns.addr", "Addr", FieldType::Ipv4)
+    .desc("IPv4 address the name resolves to.");
+pub static NUMBER_OF_NAMES: FieldDef = FieldDef::new("nbns.number_of_names", "Number of names", FieldType::U8)
+    .desc("Number of names in a node status answer.");
+pub static NETBIOS_NAME: FieldDef = FieldDef::new("nbns.netbios_name", "Name", FieldType::String)
+    .desc("A NetBIOS name the node holds.");
+pub static NAME_FLAGS: FieldDef = FieldDef::new("nbns.name_flags", "Name flags", FieldType::U16).base(Base::Hex)
+    .desc("Flags of a name in a node status answer.");
 pub static NAME_GROUP: FieldDef =
-    FieldDef::new("nbns.name_flags.group", "Name type", FieldType::Bool).bit(16, 0x8000).strings(GROUP);
-pub static NAME_ONT: FieldDef = FieldDef::new("nbns.name_flags.ont", "ONT", FieldType::U16).mask(0x6000).strings(ONT);
+    FieldDef::new("nbns.name_flags.group", "Name type", FieldType::Bool).bit(16, 0x8000).strings(GROUP)
+        .desc("Whether the name is a group name or a unique name.");
+pub static NAME_ONT: FieldDef = FieldDef::new("nbns.name_flags.ont", "ONT", FieldType::U16).mask(0x6000).strings(ONT)
+    .desc("Owner node type of the name.");
 pub static NAME_DRG: FieldDef = FieldDef::new("nbns.name_flags.drg", "Name is being deregistered", FieldType::Bool)
     .bit(16, 0x1000)
-    .strings(crate::field::YES_NO);
+    .strings(crate::field::YES_NO).desc("The name is being deregistered.");
 pub static NAME_CNF: FieldDef = FieldDef::new("nbns.name_flags.cnf", "Name is in conflict", FieldType::Bool)
     .bit(16, 0x0800)
-    .strings(crate::field::YES_NO);
+    .strings(crate::field::YES_NO).desc("The name is in conflict with another node's.");
 pub static NAME_ACT: FieldDef = FieldDef::new("nbns.name_flags.act", "Name is active", FieldType::Bool)
     .bit(16, 0x0400)
-    .strings(crate::field::YES_NO);
+    .strings(crate::field::YES_NO).desc("The name is active.");
 pub static NAME_PRM: FieldDef = FieldDef::new("nbns.name_flags.prm", "Permanent node name", FieldType::Bool)
     .bit(16, 0x0200)
-    .strings(crate::field::YES_NO);
-pub static UNIT_ID: FieldDef = FieldDef::new("nbns.unit_id", "Unit ID", FieldType::Ether);
-pub static DATA: FieldDef = FieldDef::new("nbns.data", "Data", FieldType::Bytes);
+    .strings(crate::field::YES_NO).desc("The name is the node's permanent name.");
+pub static UNIT_ID: FieldDef = FieldDef::new("nbns.unit_id", "Unit ID", FieldType::Ether)
+    .desc("Unit ID of the node: usually the MAC address of its adapter.");
+pub static DATA: FieldDef = FieldDef::new("nbns.data", "Data", FieldType::Bytes)
+    .desc("Bytes of the record not decoded.");
 
 /// The adapter statistics after an NBSTAT name table, in order.
 static STATISTICS: &[FieldDef] = &[
-    FieldDef::new("nbns.jumpers", "Jumpers", FieldType::U8).base(Base::Hex),
-    FieldDef::new("nbns.test_result", "Test result", FieldType::U8).base(Base::Hex),
-    FieldDef::new("nbns.version_number", "Version number", FieldType::U16).base(Base::Hex),
-    FieldDef::new("nbns.period_of_statistics", "Period of statistics", FieldType::U16).base(Base::Hex),
-    FieldDef::new("nbns.num_crcs", "Number of CRCs", FieldType::U16),
-    FieldDef::new("nbns.num_alignment_errors", "Number of alignment errors", FieldType::U16),
-    FieldDef::new("nbns.num_collisions", "Number of collisions", FieldType::U16),
-    FieldDef::new("nbns.num_send_aborts", "Number of send aborts", FieldType::U16),
-    FieldDef::new("nbns.num_good_sends", "Number of good sends", FieldType::U32),
-    FieldDef::new("nbns.num_good_receives", "Number of good receives", FieldType::U32),
-    FieldDef::new("nbns.numretransmits", "Number of retransmits", FieldType::U16),
-    FieldDef::new("nbns.num_no_resource_conditions", "Number of no resource conditions", FieldType::U16),
-    FieldDef::new("nbns.numcommand_blocks", "Number of command blocks", FieldType::U16),
-    FieldDef::new("nbns.numpending_sessions", "Number of pending sessions", FieldType::U16),
-    FieldDef::new("nbns.max_num_pending_sessions", "Max number of pending sessions", FieldType::U16),
-    FieldDef::new("nbns.max_total_sessions_possible", "Max total sessions possible", FieldType::U16),
-    FieldDef::new("nbns.session_data_packet_size", "Session data packet size", FieldType::U16),
+    FieldDef::new("nbns.jumpers", "Jumpers", FieldType::U8).base(Base::Hex)
+        .desc("Jumper settings in the adapter statistics (RFC 1002 section 4.2.18)."),
+    FieldDef::new("nbns.test_result", "Test result", FieldType::U8).base(Base::Hex)
+        .desc("Result of the adapter's self test."),
+    FieldDef::new("nbns.version_number", "Version number", FieldType::U16).base(Base::Hex)
+        .desc("Version of the NetBIOS software."),
+    FieldDef::new("nbns.period_of_statistics", "Period of statistics", FieldType::U16).base(Base::Hex)
+        .desc("Period over which the statistics were collected."),
+    FieldDef::new("nbns.num_crcs", "Number of CRCs", FieldType::U16).desc("Number of frames received with CRC errors."),
+    FieldDef::new("nbns.num_alignment_errors", "Number of alignment errors", FieldType::U16)
+        .desc("Number of frames received with alignment errors."),
+    FieldDef::new("nbns.num_collisions", "Number of collisions", FieldType::U16).desc("Number of collisions."),
+    FieldDef::new("nbns.num_send_aborts", "Number of send aborts", FieldType::U16).desc("Number of sends aborted."),
+    FieldDef::new("nbns.num_good_sends", "Number of good sends", FieldType::U32)
+        .desc("Number of frames sent successfully."),
+    FieldDef::new("nbns.num_good_receives", "Number of good receives", FieldType::U32)
+        .desc("Number of frames received successfully."),
+    FieldDef::new("nbns.numretransmits", "Number of retransmits", FieldType::U16).desc("Number of retransmissions."),
+    FieldDef::new("nbns.num_no_resource_conditions", "Number of no resource conditions", FieldType::U16)
+        .desc("Number of times resources ran out."),
+    FieldDef::new("nbns.numcommand_blocks", "Number of command blocks", FieldType::U16)
+        .desc("Number of free command blocks."),
+    FieldDef::new("nbns.numpending_sessions", "Number of pending sessions", FieldType::U16)
+        .desc("Number of pending sessions."),
+    FieldDef::new("nbns.max_num_pending_sessions", "Max number of pending sessions", FieldType::U16)
+        .desc("Largest number of pending sessions."),
+    FieldDef::new("nbns.max_total_sessions_possible", "Max total sessions possible", FieldType::U16)
+        .desc("Largest number of sessions possible."),
+    FieldDef::new("nbns.session_data_packet_size", "Session data packet size", FieldType::U16)
+        .desc("Size of a session data packet."),
 ];
 
 pub static FIELDS: [Field; 34] = [

@@ -10,48 +10,61 @@ use crate::field::{hex_bytes, Base, Field, FieldDef, FieldType, Value, TEXT};
 use super::arp_duplicates::Binding;
 use crate::dissect::{link::eth, Buf, Ctx, DResult};
 
-pub static ARP: FieldDef = FieldDef::new("arp", "Address Resolution Protocol", FieldType::Protocol).brief();
+pub static ARP: FieldDef = FieldDef::new("arp", "Address Resolution Protocol", FieldType::Protocol).brief()
+    .desc("Address Resolution Protocol: finds the hardware address that belongs to an IPv4 address on the link (RFC 826).");
 pub static HW_TYPE: FieldDef =
-    FieldDef::new("arp.hw.type", "Hardware type", FieldType::U16).strings(HW_TYPES);
+    FieldDef::new("arp.hw.type", "Hardware type", FieldType::U16).strings(HW_TYPES)
+        .desc("Hardware type, 1 for Ethernet.");
 pub static PROTO_TYPE: FieldDef = FieldDef::new("arp.proto.type", "Protocol type", FieldType::U16)
     .base(Base::Hex)
-    .strings(eth::ETHERTYPES);
-pub static HW_SIZE: FieldDef = FieldDef::new("arp.hw.size", "Hardware size", FieldType::U8);
-pub static PROTO_SIZE: FieldDef = FieldDef::new("arp.proto.size", "Protocol size", FieldType::U8);
+    .strings(eth::ETHERTYPES).desc("Protocol whose addresses are resolved, 0x0800 for IPv4.");
+pub static HW_SIZE: FieldDef = FieldDef::new("arp.hw.size", "Hardware size", FieldType::U8)
+    .desc("Length of a hardware address in bytes, 6 for Ethernet.");
+pub static PROTO_SIZE: FieldDef = FieldDef::new("arp.proto.size", "Protocol size", FieldType::U8)
+    .desc("Length of a protocol address in bytes, 4 for IPv4.");
 pub static OPCODE: FieldDef =
-    FieldDef::new("arp.opcode", "Opcode", FieldType::U16).strings(OPCODES).brief();
+    FieldDef::new("arp.opcode", "Opcode", FieldType::U16).strings(OPCODES).brief()
+        .desc("Operation: 1 request (who has?), 2 reply (is at).");
 pub static IS_GRATUITOUS: FieldDef =
-    FieldDef::new("arp.isgratuitous", "Is gratuitous", FieldType::Bool).strings(TRUE_FALSE);
+    FieldDef::new("arp.isgratuitous", "Is gratuitous", FieldType::Bool).strings(TRUE_FALSE)
+        .desc("A gratuitous ARP: sender and target address are the same, announcing the sender's own mapping.");
 pub static IS_PROBE: FieldDef =
-    FieldDef::new("arp.isprobe", "Is probe", FieldType::Bool).strings(TRUE_FALSE);
+    FieldDef::new("arp.isprobe", "Is probe", FieldType::Bool).strings(TRUE_FALSE)
+        .desc("An ARP probe: the sender checks an address is unused before taking it (sender address 0.0.0.0, RFC 5227).");
 pub static IS_ANNOUNCEMENT: FieldDef =
-    FieldDef::new("arp.isannouncement", "Is announcement", FieldType::Bool).strings(TRUE_FALSE);
+    FieldDef::new("arp.isannouncement", "Is announcement", FieldType::Bool).strings(TRUE_FALSE)
+        .desc("An ARP announcement: the sender claims an address after probing (RFC 5227).");
 pub static SRC_HW: FieldDef =
-    FieldDef::new("arp.src.hw", "Sender hardware address", FieldType::Bytes);
+    FieldDef::new("arp.src.hw", "Sender hardware address", FieldType::Bytes).desc("Hardware address of the sender.");
 pub static SRC_HW_MAC: FieldDef =
-    FieldDef::new("arp.src.hw_mac", "Sender MAC address", FieldType::Ether);
+    FieldDef::new("arp.src.hw_mac", "Sender MAC address", FieldType::Ether).desc("MAC address of the sender.");
 pub static SRC_PROTO: FieldDef =
-    FieldDef::new("arp.src.proto", "Sender protocol address", FieldType::Bytes);
+    FieldDef::new("arp.src.proto", "Sender protocol address", FieldType::Bytes).desc("Protocol address of the sender.");
 pub static SRC_PROTO_IPV4: FieldDef =
-    FieldDef::new("arp.src.proto_ipv4", "Sender IP address", FieldType::Ipv4);
+    FieldDef::new("arp.src.proto_ipv4", "Sender IP address", FieldType::Ipv4).desc("IPv4 address of the sender.");
 pub static DST_HW: FieldDef =
-    FieldDef::new("arp.dst.hw", "Target hardware address", FieldType::Bytes);
+    FieldDef::new("arp.dst.hw", "Target hardware address", FieldType::Bytes)
+        .desc("Hardware address of the target (zero in a request: that is what is asked).");
 pub static DST_HW_MAC: FieldDef =
-    FieldDef::new("arp.dst.hw_mac", "Target MAC address", FieldType::Ether);
+    FieldDef::new("arp.dst.hw_mac", "Target MAC address", FieldType::Ether)
+        .desc("MAC address of the target (zero in a request).");
 pub static DST_PROTO: FieldDef =
-    FieldDef::new("arp.dst.proto", "Target protocol address", FieldType::Bytes);
+    FieldDef::new("arp.dst.proto", "Target protocol address", FieldType::Bytes).desc("Protocol address of the target.");
 pub static DST_PROTO_IPV4: FieldDef =
-    FieldDef::new("arp.dst.proto_ipv4", "Target IP address", FieldType::Ipv4);
+    FieldDef::new("arp.dst.proto_ipv4", "Target IP address", FieldType::Ipv4)
+        .desc("IPv4 address of the target: the address being resolved in a request.");
 
 pub static DUP_FRAME: FieldDef = FieldDef::new(
     "arp.duplicate-address-frame",
     "Frame showing earlier use of IP address",
     FieldType::FrameNum,
-);
+).desc("An earlier frame in which another hardware address claimed the same IP address.");
 pub static DUP_SECONDS: FieldDef =
-    FieldDef::new("arp.seconds-since-duplicate-address-frame", "Seconds since earlier frame seen", FieldType::U32);
+    FieldDef::new("arp.seconds-since-duplicate-address-frame", "Seconds since earlier frame seen", FieldType::U32)
+        .desc("Seconds since the frame where the other hardware address claimed this IP address.");
 pub static DUP_DETECTED: FieldDef =
-    FieldDef::new("arp.duplicate-address-detected", "Duplicate IP address configured", FieldType::None);
+    FieldDef::new("arp.duplicate-address-detected", "Duplicate IP address configured", FieldType::None)
+        .desc("Two hardware addresses claim the same IP address.");
 
 pub static FIELDS: &[Field] = &[
     &ARP, &HW_TYPE, &PROTO_TYPE, &HW_SIZE, &PROTO_SIZE, &OPCODE, &IS_GRATUITOUS, &IS_PROBE,

@@ -10,46 +10,70 @@ use super::ipv4;
 use crate::dissect::{dispatch, Buf, Ctx, DResult};
 
 pub static ICMP: FieldDef =
-    FieldDef::new("icmp", "Internet Control Message Protocol", FieldType::Protocol).brief();
-pub static TYPE: FieldDef = FieldDef::new("icmp.type", "Type", FieldType::U8).strings(TYPES).brief();
-pub static CODE: FieldDef = FieldDef::new("icmp.code", "Code", FieldType::U8).brief();
+    FieldDef::new("icmp", "Internet Control Message Protocol", FieldType::Protocol).brief()
+        .desc("Internet Control Message Protocol: error reports and echo (ping) for IPv4 (RFC 792).");
+pub static TYPE: FieldDef = FieldDef::new("icmp.type", "Type", FieldType::U8).strings(TYPES).brief()
+    .desc("Message type, such as 8 echo request, 0 echo reply, 3 destination unreachable, 11 time exceeded.");
+pub static CODE: FieldDef = FieldDef::new("icmp.code", "Code", FieldType::U8).brief()
+    .desc("Subtype of the message; for unreachable, 3 means port unreachable.");
 pub static CHECKSUM: FieldDef =
-    FieldDef::new("icmp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
+    FieldDef::new("icmp.checksum", "Checksum", FieldType::U16).base(Base::Hex)
+        .desc("One's complement checksum of the ICMP message.");
 pub static CHECKSUM_STATUS: FieldDef =
-    FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(CHECKSUM_WORDS);
-pub static UNUSED: FieldDef = FieldDef::new("icmp.unused", "Unused", FieldType::Bytes);
+    FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(CHECKSUM_WORDS)
+        .desc("Whether the checksum was verified: good, bad or unverified.");
+pub static UNUSED: FieldDef = FieldDef::new("icmp.unused", "Unused", FieldType::Bytes)
+    .desc("Bytes unused by this message type, zero.");
 pub static IDENT: FieldDef =
-    FieldDef::new("icmp.ident", "Identifier (BE)", FieldType::U16).base(Base::DecHex);
+    FieldDef::new("icmp.ident", "Identifier (BE)", FieldType::U16).base(Base::DecHex)
+        .desc("Identifier that matches echo replies to the requests of one ping process, read big-endian.");
 pub static IDENT_LE: FieldDef =
-    FieldDef::new("icmp.ident_le", "Identifier (LE)", FieldType::U16).base(Base::DecHex);
+    FieldDef::new("icmp.ident_le", "Identifier (LE)", FieldType::U16).base(Base::DecHex)
+        .desc("The identifier read little-endian, as some systems write it.");
 pub static SEQ: FieldDef =
-    FieldDef::new("icmp.seq", "Sequence Number (BE)", FieldType::U16).base(Base::DecHex);
+    FieldDef::new("icmp.seq", "Sequence Number (BE)", FieldType::U16).base(Base::DecHex)
+        .desc("Sequence number of the echo request, read big-endian.");
 pub static SEQ_LE: FieldDef =
-    FieldDef::new("icmp.seq_le", "Sequence Number (LE)", FieldType::U16).base(Base::DecHex);
-pub static MTU: FieldDef = FieldDef::new("icmp.mtu", "MTU of next hop", FieldType::U16);
-pub static POINTER: FieldDef = FieldDef::new("icmp.pointer", "Pointer", FieldType::U32);
-pub static REDIR_GW: FieldDef = FieldDef::new("icmp.redir_gw", "Gateway address", FieldType::Ipv4);
-pub static LENGTH: FieldDef = FieldDef::new("icmp.length", "Length", FieldType::U8);
-pub static RESP_IN: FieldDef = FieldDef::new("icmp.resp_in", "Response frame", FieldType::FrameNum);
-pub static RESP_TO: FieldDef = FieldDef::new("icmp.resp_to", "Request frame", FieldType::FrameNum);
-pub static RESPTIME: FieldDef = FieldDef::new("icmp.resptime", "Response time", FieldType::Double);
-pub static NO_RESP: FieldDef = FieldDef::new("icmp.no_resp", "No response seen", FieldType::None);
-pub static RESP_NOT_FOUND: FieldDef = FieldDef::new("icmp.resp_not_found", "Response not found", FieldType::None);
+    FieldDef::new("icmp.seq_le", "Sequence Number (LE)", FieldType::U16).base(Base::DecHex)
+        .desc("The sequence number read little-endian, as some systems write it.");
+pub static MTU: FieldDef = FieldDef::new("icmp.mtu", "MTU of next hop", FieldType::U16)
+    .desc("MTU of the next hop, in a fragmentation-needed message (RFC 1191).");
+pub static POINTER: FieldDef = FieldDef::new("icmp.pointer", "Pointer", FieldType::U32)
+    .desc("Offset of the byte of the original header that caused a parameter problem.");
+pub static REDIR_GW: FieldDef = FieldDef::new("icmp.redir_gw", "Gateway address", FieldType::Ipv4)
+    .desc("Gateway a redirect tells the host to use instead.");
+pub static LENGTH: FieldDef = FieldDef::new("icmp.length", "Length", FieldType::U8)
+    .desc("Length of the quoted original datagram, in 32-bit words (RFC 4884).");
+pub static RESP_IN: FieldDef = FieldDef::new("icmp.resp_in", "Response frame", FieldType::FrameNum)
+    .desc("Frame holding the echo reply to this request.");
+pub static RESP_TO: FieldDef = FieldDef::new("icmp.resp_to", "Request frame", FieldType::FrameNum)
+    .desc("Frame holding the echo request this reply answers.");
+pub static RESPTIME: FieldDef = FieldDef::new("icmp.resptime", "Response time", FieldType::Double)
+    .desc("Milliseconds between the echo request and its reply.");
+pub static NO_RESP: FieldDef = FieldDef::new("icmp.no_resp", "No response seen", FieldType::None)
+    .desc("No echo reply to this request was found in the capture.");
+pub static RESP_NOT_FOUND: FieldDef = FieldDef::new("icmp.resp_not_found", "Response not found", FieldType::None)
+    .desc("No echo request matching this reply was found in the capture.");
 pub static DATA_TIME: FieldDef =
-    FieldDef::new("icmp.data_time", "Timestamp from icmp data", FieldType::AbsTime);
+    FieldDef::new("icmp.data_time", "Timestamp from icmp data", FieldType::AbsTime)
+        .desc("Time the sender wrote at the start of the echo data (ping does).");
 pub static DATA_TIME_REL: FieldDef = FieldDef::new(
     "icmp.data_time_relative",
     "Timestamp from icmp data (relative)",
     FieldType::RelTime,
-);
+).desc("Time between the timestamp in the echo data and this packet's capture.");
 pub static ORIG_TS: FieldDef =
-    FieldDef::new("icmp.originate_timestamp", "Originate Timestamp", FieldType::U32);
+    FieldDef::new("icmp.originate_timestamp", "Originate Timestamp", FieldType::U32)
+        .desc("Milliseconds since midnight UTC when the sender sent the timestamp request.");
 pub static RECV_TS: FieldDef =
-    FieldDef::new("icmp.receive_timestamp", "Receive Timestamp", FieldType::U32);
+    FieldDef::new("icmp.receive_timestamp", "Receive Timestamp", FieldType::U32)
+        .desc("Milliseconds since midnight UTC when the responder received the request.");
 pub static XMIT_TS: FieldDef =
-    FieldDef::new("icmp.transmit_timestamp", "Transmit Timestamp", FieldType::U32);
+    FieldDef::new("icmp.transmit_timestamp", "Transmit Timestamp", FieldType::U32)
+        .desc("Milliseconds since midnight UTC when the responder sent the reply.");
 pub static ADDRESS_MASK: FieldDef =
-    FieldDef::new("icmp.address_mask", "Address Mask", FieldType::Ipv4);
+    FieldDef::new("icmp.address_mask", "Address Mask", FieldType::Ipv4)
+        .desc("The subnet mask in an address mask reply.");
 
 pub static FIELDS: &[Field] = &[
     &ICMP, &TYPE, &CODE, &CHECKSUM, &CHECKSUM_STATUS, &UNUSED, &IDENT, &IDENT_LE, &SEQ, &SEQ_LE,

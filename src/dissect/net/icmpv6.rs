@@ -11,151 +11,204 @@ use super::ipv6;
 use crate::dissect::{dispatch, Buf, Ctx, DResult, DissectError};
 
 pub static ICMPV6: FieldDef =
-    FieldDef::new("icmpv6", "Internet Control Message Protocol v6", FieldType::Protocol).brief();
-pub static TYPE: FieldDef = FieldDef::new("icmpv6.type", "Type", FieldType::U8).strings(TYPES).brief();
-pub static CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldType::U8).brief();
+    FieldDef::new("icmpv6", "Internet Control Message Protocol v6", FieldType::Protocol).brief()
+        .desc("Internet Control Message Protocol for IPv6: errors, echo, and neighbour discovery (RFC 4443, RFC 4861).");
+pub static TYPE: FieldDef = FieldDef::new("icmpv6.type", "Type", FieldType::U8).strings(TYPES).brief()
+    .desc("Message type: errors below 128 (unreachable, too big, time exceeded), informational from 128 (echo, neighbour discovery).");
+pub static CODE: FieldDef = FieldDef::new("icmpv6.code", "Code", FieldType::U8).brief()
+    .desc("Subtype of the message, whose meaning depends on the type.");
 pub static CHECKSUM: FieldDef =
-    FieldDef::new("icmpv6.checksum", "Checksum", FieldType::U16).base(Base::Hex);
+    FieldDef::new("icmpv6.checksum", "Checksum", FieldType::U16).base(Base::Hex)
+        .desc("Checksum over an IPv6 pseudo-header and the whole ICMPv6 message.");
 pub static CHECKSUM_STATUS: FieldDef =
-    FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(CHECKSUM_WORDS);
-pub static RESERVED: FieldDef = FieldDef::new("icmpv6.reserved", "Reserved", FieldType::Bytes);
-pub static MTU: FieldDef = FieldDef::new("icmpv6.mtu", "MTU", FieldType::U32);
-pub static POINTER: FieldDef = FieldDef::new("icmpv6.pointer", "Pointer", FieldType::U32);
+    FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(CHECKSUM_WORDS)
+        .desc("Whether the checksum was verified: good, bad or unverified.");
+pub static RESERVED: FieldDef = FieldDef::new("icmpv6.reserved", "Reserved", FieldType::Bytes)
+    .desc("Bytes reserved by the specification, sent as zero.");
+pub static MTU: FieldDef = FieldDef::new("icmpv6.mtu", "MTU", FieldType::U32)
+    .desc("MTU of the next-hop link, in a Packet Too Big message (RFC 4443 section 3.2).");
+pub static POINTER: FieldDef = FieldDef::new("icmpv6.pointer", "Pointer", FieldType::U32)
+    .desc("Offset in the offending packet of the byte that caused a parameter problem.");
 pub static ECHO_ID: FieldDef =
-    FieldDef::new("icmpv6.echo.identifier", "Identifier", FieldType::U16).base(Base::Hex);
+    FieldDef::new("icmpv6.echo.identifier", "Identifier", FieldType::U16).base(Base::Hex)
+        .desc("Identifier that matches echo replies to the requests of one ping process.");
 pub static ECHO_SEQ: FieldDef =
-    FieldDef::new("icmpv6.echo.sequence_number", "Sequence", FieldType::U16);
-pub static RESP_IN: FieldDef = FieldDef::new("icmpv6.resp_in", "Response In", FieldType::FrameNum);
-pub static RESP_TO: FieldDef = FieldDef::new("icmpv6.resp_to", "Response To", FieldType::FrameNum);
-pub static RESPTIME: FieldDef = FieldDef::new("icmpv6.resptime", "Response Time", FieldType::Double);
-pub static NO_RESP: FieldDef = FieldDef::new("icmpv6.no_resp", "No response seen", FieldType::None);
-pub static RESP_NOT_FOUND: FieldDef = FieldDef::new("icmpv6.resp_not_found", "Response not found", FieldType::None);
+    FieldDef::new("icmpv6.echo.sequence_number", "Sequence", FieldType::U16)
+        .desc("Sequence number that matches an echo reply to its request.");
+pub static RESP_IN: FieldDef = FieldDef::new("icmpv6.resp_in", "Response In", FieldType::FrameNum)
+    .desc("Frame holding the echo reply to this request.");
+pub static RESP_TO: FieldDef = FieldDef::new("icmpv6.resp_to", "Response To", FieldType::FrameNum)
+    .desc("Frame holding the echo request this reply answers.");
+pub static RESPTIME: FieldDef = FieldDef::new("icmpv6.resptime", "Response Time", FieldType::Double)
+    .desc("Milliseconds between the echo request and its reply.");
+pub static NO_RESP: FieldDef = FieldDef::new("icmpv6.no_resp", "No response seen", FieldType::None)
+    .desc("No echo reply to this request was found in the capture.");
+pub static RESP_NOT_FOUND: FieldDef = FieldDef::new("icmpv6.resp_not_found", "Response not found", FieldType::None)
+    .desc("No echo request matching this reply was found in the capture.");
 pub static MLD_DELAY: FieldDef = FieldDef::new(
     "icmpv6.mld.maximum_response_delay",
     "Maximum Response Delay [ms]",
     FieldType::U16,
-);
+).desc("Longest time in milliseconds a listener may wait before reporting (MLDv1, RFC 2710).");
 pub static MLD_CODE: FieldDef =
-    FieldDef::new("icmpv6.mld.maximum_response_code", "Maximum Response Code", FieldType::U16);
+    FieldDef::new("icmpv6.mld.maximum_response_code", "Maximum Response Code", FieldType::U16)
+        .desc("Encoded longest delay before a listener reports (MLDv2, RFC 3810 section 5.1.3).");
 pub static MLDR_RECORDS: FieldDef = FieldDef::new(
     "icmpv6.mldr.nb_mcast_records",
     "Number of Multicast Address Records",
     FieldType::U16,
-);
+).desc("Number of multicast address records in an MLDv2 report.");
 pub static RR_SEQ: FieldDef =
-    FieldDef::new("icmpv6.rr.sequence_number", "Sequence Number", FieldType::U32);
+    FieldDef::new("icmpv6.rr.sequence_number", "Sequence Number", FieldType::U32)
+        .desc("Router renumbering sequence number, never decreasing (RFC 2894).");
 pub static RR_SEGMENT: FieldDef =
-    FieldDef::new("icmpv6.rr.segment_number", "Segment Number", FieldType::U8);
-pub static RR_FLAG: FieldDef = FieldDef::new("icmpv6.rr.flag", "Flags", FieldType::U8).base(Base::Hex);
-pub static RR_MAXDELAY: FieldDef = FieldDef::new("icmpv6.rr.maxdelay", "Max Delay", FieldType::U16);
+    FieldDef::new("icmpv6.rr.segment_number", "Segment Number", FieldType::U8)
+        .desc("Router renumbering segment number among messages with the same sequence number.");
+pub static RR_FLAG: FieldDef = FieldDef::new("icmpv6.rr.flag", "Flags", FieldType::U8).base(Base::Hex)
+    .desc("Router renumbering flags.");
+pub static RR_MAXDELAY: FieldDef = FieldDef::new("icmpv6.rr.maxdelay", "Max Delay", FieldType::U16)
+    .desc("Longest time in milliseconds a router may wait before replying to a renumbering command.");
 pub static MLD_ADDR: FieldDef =
-    FieldDef::new("icmpv6.mld.multicast_address", "Multicast Address", FieldType::Ipv6);
+    FieldDef::new("icmpv6.mld.multicast_address", "Multicast Address", FieldType::Ipv6)
+        .desc("The multicast address a listener query or report is about.");
 pub static NS_TARGET: FieldDef =
-    FieldDef::new("icmpv6.nd.ns.target_address", "Target Address", FieldType::Ipv6);
+    FieldDef::new("icmpv6.nd.ns.target_address", "Target Address", FieldType::Ipv6)
+        .desc("Address whose link-layer address the neighbour solicitation asks for (RFC 4861 section 4.3).");
 pub static NA_FLAG: FieldDef =
-    FieldDef::new("icmpv6.nd.na.flag", "Flags", FieldType::U32).base(Base::Hex);
+    FieldDef::new("icmpv6.nd.na.flag", "Flags", FieldType::U32).base(Base::Hex)
+        .desc("Flags of a neighbour advertisement: router, solicited, override.");
 pub static NA_FLAG_R: FieldDef = FieldDef::new("icmpv6.nd.na.flag.r", "Router", FieldType::Bool)
     .bit(32, 0x8000_0000)
-    .strings(SET_NOTSET);
+    .strings(SET_NOTSET).desc("Router: the sender is a router.");
 pub static NA_FLAG_S: FieldDef = FieldDef::new("icmpv6.nd.na.flag.s", "Solicited", FieldType::Bool)
     .bit(32, 0x4000_0000)
-    .strings(SET_NOTSET);
+    .strings(SET_NOTSET).desc("Solicited: the advertisement answers a neighbour solicitation.");
 pub static NA_FLAG_O: FieldDef = FieldDef::new("icmpv6.nd.na.flag.o", "Override", FieldType::Bool)
     .bit(32, 0x2000_0000)
-    .strings(SET_NOTSET);
+    .strings(SET_NOTSET).desc("Override: the advertisement replaces a cached link-layer address.");
 pub static NA_FLAG_RSV: FieldDef =
-    FieldDef::new("icmpv6.nd.na.flag.rsv", "Reserved", FieldType::U32).mask(0x1fff_ffff);
+    FieldDef::new("icmpv6.nd.na.flag.rsv", "Reserved", FieldType::U32).mask(0x1fff_ffff)
+        .desc("Reserved bits of a neighbour advertisement, zero.");
 pub static NA_TARGET: FieldDef =
-    FieldDef::new("icmpv6.nd.na.target_address", "Target Address", FieldType::Ipv6);
+    FieldDef::new("icmpv6.nd.na.target_address", "Target Address", FieldType::Ipv6)
+        .desc("Address the neighbour advertisement is about (RFC 4861 section 4.4).");
 pub static RA_HOPLIMIT: FieldDef =
-    FieldDef::new("icmpv6.nd.ra.cur_hop_limit", "Cur hop limit", FieldType::U8);
+    FieldDef::new("icmpv6.nd.ra.cur_hop_limit", "Cur hop limit", FieldType::U8)
+        .desc("Hop limit hosts should put in the packets they send (0: unspecified).");
 pub static RA_FLAG: FieldDef =
-    FieldDef::new("icmpv6.nd.ra.flag", "Flags", FieldType::U8).base(Base::Hex);
+    FieldDef::new("icmpv6.nd.ra.flag", "Flags", FieldType::U8).base(Base::Hex).desc("Flags of a router advertisement.");
 pub static RA_FLAG_M: FieldDef =
     FieldDef::new("icmpv6.nd.ra.flag.m", "Managed address configuration", FieldType::Bool)
         .bit(8, 0x80)
-        .strings(SET_NOTSET);
+        .strings(SET_NOTSET).desc("Managed: addresses are available from DHCPv6.");
 pub static RA_FLAG_O: FieldDef =
     FieldDef::new("icmpv6.nd.ra.flag.o", "Other configuration", FieldType::Bool)
         .bit(8, 0x40)
-        .strings(SET_NOTSET);
+        .strings(SET_NOTSET).desc("Other configuration: further settings (DNS servers) are available from DHCPv6.");
 pub static RA_FLAG_H: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.h", "Home Agent", FieldType::Bool)
     .bit(8, 0x20)
-    .strings(SET_NOTSET);
+    .strings(SET_NOTSET).desc("Home agent: the router is also a Mobile IPv6 home agent.");
 pub static RA_FLAG_PRF: FieldDef =
     FieldDef::new("icmpv6.nd.ra.flag.prf", "Prf (Default Router Preference)", FieldType::U8)
         .mask(0x18)
-        .strings(PREFERENCES);
+        .strings(PREFERENCES).desc("Default router preference: high, medium or low (RFC 4191).");
 pub static RA_FLAG_P: FieldDef = FieldDef::new("icmpv6.nd.ra.flag.p", "Proxy", FieldType::Bool)
     .bit(8, 0x04)
-    .strings(SET_NOTSET);
+    .strings(SET_NOTSET).desc("Proxy flag of a router advertisement (RFC 4389).");
 pub static RA_FLAG_RSV: FieldDef =
-    FieldDef::new("icmpv6.nd.ra.flag.rsv", "Reserved", FieldType::U8).mask(0x03);
+    FieldDef::new("icmpv6.nd.ra.flag.rsv", "Reserved", FieldType::U8).mask(0x03)
+        .desc("Reserved bits of a router advertisement, zero.");
 pub static RA_LIFETIME: FieldDef =
-    FieldDef::new("icmpv6.nd.ra.router_lifetime", "Router lifetime (s)", FieldType::U16);
+    FieldDef::new("icmpv6.nd.ra.router_lifetime", "Router lifetime (s)", FieldType::U16)
+        .desc("Seconds hosts may use the sender as a default router (0: not a default router).");
 pub static RA_REACHABLE: FieldDef =
-    FieldDef::new("icmpv6.nd.ra.reachable_time", "Reachable time (ms)", FieldType::U32);
+    FieldDef::new("icmpv6.nd.ra.reachable_time", "Reachable time (ms)", FieldType::U32)
+        .desc("Milliseconds a neighbour counts as reachable after a confirmation (0: unspecified).");
 pub static RA_RETRANS: FieldDef =
-    FieldDef::new("icmpv6.nd.ra.retrans_timer", "Retrans timer (ms)", FieldType::U32);
+    FieldDef::new("icmpv6.nd.ra.retrans_timer", "Retrans timer (ms)", FieldType::U32)
+        .desc("Milliseconds between repeated neighbour solicitations (0: unspecified).");
 pub static RD_TARGET: FieldDef =
-    FieldDef::new("icmpv6.nd.rd.target_address", "Target Address", FieldType::Ipv6);
+    FieldDef::new("icmpv6.nd.rd.target_address", "Target Address", FieldType::Ipv6)
+        .desc("A better first hop for the destination, in a redirect (RFC 4861 section 4.5).");
 pub static RD_DEST: FieldDef =
-    FieldDef::new("icmpv6.rd.na.destination_address", "Destination Address", FieldType::Ipv6);
-pub static OPT: FieldDef = FieldDef::new("icmpv6.opt", "ICMPv6 Option", FieldType::None);
+    FieldDef::new("icmpv6.rd.na.destination_address", "Destination Address", FieldType::Ipv6)
+        .desc("The destination being redirected to the target.");
+pub static OPT: FieldDef = FieldDef::new("icmpv6.opt", "ICMPv6 Option", FieldType::None)
+    .desc("A neighbour discovery option: type, length in 8-byte units, data.");
 pub static OPT_TYPE: FieldDef =
-    FieldDef::new("icmpv6.opt.type", "Type", FieldType::U8).strings(OPTION_TYPES);
-pub static OPT_LENGTH: FieldDef = FieldDef::new("icmpv6.opt.length", "Length", FieldType::U8);
+    FieldDef::new("icmpv6.opt.type", "Type", FieldType::U8).strings(OPTION_TYPES)
+        .desc("Option type: source or target link-layer address, prefix information, MTU, DNS servers.");
+pub static OPT_LENGTH: FieldDef = FieldDef::new("icmpv6.opt.length", "Length", FieldType::U8)
+    .desc("Option length in units of 8 bytes, type and length included.");
 pub static OPT_LINKADDR: FieldDef =
-    FieldDef::new("icmpv6.opt.linkaddr", "Link-layer address", FieldType::Ether);
+    FieldDef::new("icmpv6.opt.linkaddr", "Link-layer address", FieldType::Ether)
+        .desc("A link-layer address carried in an option.");
 pub static OPT_SRC_LINKADDR: FieldDef =
-    FieldDef::new("icmpv6.opt.src_linkaddr", "Source Link-layer address", FieldType::Ether);
+    FieldDef::new("icmpv6.opt.src_linkaddr", "Source Link-layer address", FieldType::Ether)
+        .desc("The sender's link-layer (MAC) address.");
 pub static OPT_TARGET_LINKADDR: FieldDef =
-    FieldDef::new("icmpv6.opt.target_linkaddr", "Target Link-layer address", FieldType::Ether);
-pub static OPT_RESERVED: FieldDef = FieldDef::new("icmpv6.opt.reserved", "Reserved", FieldType::None);
-pub static OPT_MTU: FieldDef = FieldDef::new("icmpv6.opt.mtu", "MTU", FieldType::U32);
+    FieldDef::new("icmpv6.opt.target_linkaddr", "Target Link-layer address", FieldType::Ether)
+        .desc("The target's link-layer (MAC) address.");
+pub static OPT_RESERVED: FieldDef = FieldDef::new("icmpv6.opt.reserved", "Reserved", FieldType::None)
+    .desc("Reserved bytes of the option, zero.");
+pub static OPT_MTU: FieldDef = FieldDef::new("icmpv6.opt.mtu", "MTU", FieldType::U32)
+    .desc("MTU the router recommends for the link.");
 pub static OPT_PREFIX_LEN: FieldDef =
-    FieldDef::new("icmpv6.opt.prefix.length", "Prefix Length", FieldType::U8);
+    FieldDef::new("icmpv6.opt.prefix.length", "Prefix Length", FieldType::U8)
+        .desc("Number of leading bits of the prefix that are significant.");
 pub static OPT_PREFIX_FLAG: FieldDef =
-    FieldDef::new("icmpv6.opt.prefix.flag", "Flag", FieldType::U8).base(Base::Hex);
+    FieldDef::new("icmpv6.opt.prefix.flag", "Flag", FieldType::U8).base(Base::Hex)
+        .desc("Flags of a prefix information option.");
 pub static OPT_PREFIX_FLAG_L: FieldDef =
     FieldDef::new("icmpv6.opt.prefix.flag.l", "On-link flag(L)", FieldType::Bool)
         .bit(8, 0x80)
-        .strings(SET_NOTSET);
+        .strings(SET_NOTSET).desc("On-link: addresses with this prefix are reachable directly on the link.");
 pub static OPT_PREFIX_FLAG_A: FieldDef = FieldDef::new(
     "icmpv6.opt.prefix.flag.a",
     "Autonomous address-configuration flag(A)",
     FieldType::Bool,
 )
 .bit(8, 0x40)
-.strings(SET_NOTSET);
+.strings(SET_NOTSET).desc("Autonomous: hosts may form their own addresses from this prefix (SLAAC, RFC 4862).");
 pub static OPT_PREFIX_FLAG_R: FieldDef =
     FieldDef::new("icmpv6.opt.prefix.flag.r", "Router address flag(R)", FieldType::Bool)
         .bit(8, 0x20)
-        .strings(SET_NOTSET);
+        .strings(SET_NOTSET).desc("Router address: the prefix field holds the router's full address.");
 pub static OPT_PREFIX_FLAG_RSV: FieldDef =
-    FieldDef::new("icmpv6.opt.prefix.flag.reserved", "Reserved", FieldType::U8).mask(0x1f);
+    FieldDef::new("icmpv6.opt.prefix.flag.reserved", "Reserved", FieldType::U8).mask(0x1f)
+        .desc("Reserved flag bits, zero.");
 pub static OPT_PREFIX_VALID: FieldDef =
-    FieldDef::new("icmpv6.opt.prefix.valid_lifetime", "Valid Lifetime", FieldType::U32);
+    FieldDef::new("icmpv6.opt.prefix.valid_lifetime", "Valid Lifetime", FieldType::U32)
+        .desc("Seconds the prefix stays valid for on-link determination.");
 pub static OPT_PREFIX_PREFERRED: FieldDef =
-    FieldDef::new("icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime", FieldType::U32);
-pub static OPT_PREFIX: FieldDef = FieldDef::new("icmpv6.opt.prefix", "Prefix", FieldType::Ipv6);
+    FieldDef::new("icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime", FieldType::U32)
+        .desc("Seconds addresses made from the prefix stay preferred.");
+pub static OPT_PREFIX: FieldDef = FieldDef::new("icmpv6.opt.prefix", "Prefix", FieldType::Ipv6)
+    .desc("The advertised IPv6 prefix.");
 pub static OPT_ADV_INTERVAL: FieldDef = FieldDef::new(
     "icmpv6.opt.advertisement_interval",
     "Advertisement Interval",
     FieldType::U32,
-);
+).desc("Longest time in milliseconds between the router's unsolicited advertisements.");
 pub static OPT_HA_PREF: FieldDef =
-    FieldDef::new("icmpv6.opt.home_agent_preference", "Home Agent Preference", FieldType::U16);
+    FieldDef::new("icmpv6.opt.home_agent_preference", "Home Agent Preference", FieldType::U16)
+        .desc("Preference of the home agent sending the advertisement.");
 pub static OPT_HA_LIFETIME: FieldDef =
-    FieldDef::new("icmpv6.opt.home_agent_lifetime", "Home Agent Preference", FieldType::U16);
+    FieldDef::new("icmpv6.opt.home_agent_lifetime", "Home Agent Preference", FieldType::U16)
+        .desc("Seconds the router serves as a home agent.");
 pub static OPT_DNSSL_LIFETIME: FieldDef =
-    FieldDef::new("icmpv6.opt.dnssl.lifetime", "Lifetime", FieldType::U32);
-pub static OPT_DNSSL: FieldDef = FieldDef::new("icmpv6.opt.dnssl", "Domain Names", FieldType::String);
-pub static OPT_PADDING: FieldDef = FieldDef::new("icmpv6.opt.padding", "Padding", FieldType::None);
+    FieldDef::new("icmpv6.opt.dnssl.lifetime", "Lifetime", FieldType::U32)
+        .desc("Seconds the DNS search list may be used (RFC 8106).");
+pub static OPT_DNSSL: FieldDef = FieldDef::new("icmpv6.opt.dnssl", "Domain Names", FieldType::String)
+    .desc("A domain name of the DNS search list.");
+pub static OPT_PADDING: FieldDef = FieldDef::new("icmpv6.opt.padding", "Padding", FieldType::None)
+    .desc("Padding bytes, zero.");
 pub static OPT_RDNSS_LIFETIME: FieldDef =
-    FieldDef::new("icmpv6.opt.rdnss.lifetime", "Lifetime", FieldType::U32);
+    FieldDef::new("icmpv6.opt.rdnss.lifetime", "Lifetime", FieldType::U32)
+        .desc("Seconds the recursive DNS servers may be used (RFC 8106).");
 pub static OPT_RDNSS: FieldDef =
-    FieldDef::new("icmpv6.opt.rdnss", "Recursive DNS Servers", FieldType::Ipv6);
+    FieldDef::new("icmpv6.opt.rdnss", "Recursive DNS Servers", FieldType::Ipv6)
+        .desc("Address of a recursive DNS server.");
 
 pub static FIELDS: &[Field] = &[
     &ICMPV6, &TYPE, &CODE, &CHECKSUM, &CHECKSUM_STATUS, &RESERVED, &MTU, &POINTER, &ECHO_ID,

@@ -11,33 +11,52 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value, TEXT};
 use super::icmp::{checksum_items, CHECKSUM_WORDS};
 use crate::dissect::{Buf, Ctx, DResult};
 
-pub static IGMP: FieldDef = FieldDef::new("igmp", "Internet Group Management Protocol", FieldType::Protocol);
-pub static VERSION: FieldDef = FieldDef::new("igmp.version", "IGMP Version", FieldType::U8);
-pub static TYPE: FieldDef = FieldDef::new("igmp.type", "Type", FieldType::U8).base(Base::Hex).strings(TYPES);
-pub static RESERVED: FieldDef = FieldDef::new("igmp.reserved", "Reserved", FieldType::Bytes);
-pub static CHECKSUM: FieldDef = FieldDef::new("igmp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
+pub static IGMP: FieldDef = FieldDef::new("igmp", "Internet Group Management Protocol", FieldType::Protocol)
+    .desc("Internet Group Management Protocol: hosts tell routers which IPv4 multicast groups they join (RFC 2236, RFC 3376).");
+pub static VERSION: FieldDef = FieldDef::new("igmp.version", "IGMP Version", FieldType::U8)
+    .desc("IGMP version inferred from the message type and length.");
+pub static TYPE: FieldDef = FieldDef::new("igmp.type", "Type", FieldType::U8).base(Base::Hex).strings(TYPES)
+    .desc("Message type: membership query, report (v1, v2, v3) or leave group.");
+pub static RESERVED: FieldDef = FieldDef::new("igmp.reserved", "Reserved", FieldType::Bytes)
+    .desc("Bytes reserved by the specification, sent as zero.");
+pub static CHECKSUM: FieldDef = FieldDef::new("igmp.checksum", "Checksum", FieldType::U16).base(Base::Hex)
+    .desc("One's complement checksum of the IGMP message.");
 pub static CHECKSUM_STATUS: FieldDef =
-    FieldDef::new("igmp.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(CHECKSUM_WORDS);
-pub static MAX_RESP: FieldDef = FieldDef::new("igmp.max_resp", "Max Resp Time", FieldType::U8);
+    FieldDef::new("igmp.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(CHECKSUM_WORDS)
+        .desc("Whether the checksum was verified: good, bad or unverified.");
+pub static MAX_RESP: FieldDef = FieldDef::new("igmp.max_resp", "Max Resp Time", FieldType::U8)
+    .desc("Longest time a host may wait before answering a query, in tenths of a second.");
 pub static MAX_RESP_EXP: FieldDef =
-    FieldDef::new("igmp.max_resp.exp", "Exponent", FieldType::U8).base(Base::Hex).mask(0x70);
+    FieldDef::new("igmp.max_resp.exp", "Exponent", FieldType::U8).base(Base::Hex).mask(0x70)
+        .desc("Exponent of the encoded maximum response time (values 128 and above, RFC 3376 section 4.1.1).");
 pub static MAX_RESP_MANT: FieldDef =
-    FieldDef::new("igmp.max_resp.mant", "Mantissa", FieldType::U8).base(Base::Hex).mask(0x0f);
+    FieldDef::new("igmp.max_resp.mant", "Mantissa", FieldType::U8).base(Base::Hex).mask(0x0f)
+        .desc("Mantissa of the encoded maximum response time.");
 pub static S: FieldDef = FieldDef::new("igmp.s", "S", FieldType::Bool).bit(8, 0x08).strings(&[
     (1, "SUPPRESS router side processing"),
     (0, "Do not suppress router side processing"),
-]);
-pub static QRV: FieldDef = FieldDef::new("igmp.qrv", "QRV", FieldType::U8).mask(0x07);
-pub static QQIC: FieldDef = FieldDef::new("igmp.qqic", "QQIC", FieldType::U8);
-pub static NUM_SRC: FieldDef = FieldDef::new("igmp.num_src", "Num Src", FieldType::U16);
-pub static SADDR: FieldDef = FieldDef::new("igmp.saddr", "Source Address", FieldType::Ipv4);
-pub static NUM_GRP_RECS: FieldDef = FieldDef::new("igmp.num_grp_recs", "Num Group Records", FieldType::U16);
+]).desc("Suppress router-side processing: routers hearing the query do not update their timers.");
+pub static QRV: FieldDef = FieldDef::new("igmp.qrv", "QRV", FieldType::U8).mask(0x07)
+    .desc("Querier's robustness variable: how many times messages are repeated against loss.");
+pub static QQIC: FieldDef = FieldDef::new("igmp.qqic", "QQIC", FieldType::U8)
+    .desc("Querier's query interval code: seconds between general queries, encoded.");
+pub static NUM_SRC: FieldDef = FieldDef::new("igmp.num_src", "Num Src", FieldType::U16)
+    .desc("Number of source addresses in the query or group record.");
+pub static SADDR: FieldDef = FieldDef::new("igmp.saddr", "Source Address", FieldType::Ipv4)
+    .desc("A source address the query or group record names.");
+pub static NUM_GRP_RECS: FieldDef = FieldDef::new("igmp.num_grp_recs", "Num Group Records", FieldType::U16)
+    .desc("Number of group records in an IGMPv3 report.");
 pub static RECORD_TYPE: FieldDef =
-    FieldDef::new("igmp.record_type", "Record Type", FieldType::U8).strings(RECORD_TYPES);
-pub static AUX_DATA_LEN: FieldDef = FieldDef::new("igmp.aux_data_len", "Aux Data Len", FieldType::U8);
-pub static MADDR: FieldDef = FieldDef::new("igmp.maddr", "Multicast Address", FieldType::Ipv4);
-pub static AUX_DATA: FieldDef = FieldDef::new("igmp.aux_data", "Aux Data", FieldType::Bytes);
-pub static DATA: FieldDef = FieldDef::new("igmp.data", "Data", FieldType::Bytes);
+    FieldDef::new("igmp.record_type", "Record Type", FieldType::U8).strings(RECORD_TYPES)
+        .desc("Group record type: mode is include or exclude, changes to include or exclude, allow or block sources.");
+pub static AUX_DATA_LEN: FieldDef = FieldDef::new("igmp.aux_data_len", "Aux Data Len", FieldType::U8)
+    .desc("Length of the record's auxiliary data in 32-bit words.");
+pub static MADDR: FieldDef = FieldDef::new("igmp.maddr", "Multicast Address", FieldType::Ipv4)
+    .desc("The multicast group address the message is about.");
+pub static AUX_DATA: FieldDef = FieldDef::new("igmp.aux_data", "Aux Data", FieldType::Bytes)
+    .desc("Auxiliary data of a group record.");
+pub static DATA: FieldDef = FieldDef::new("igmp.data", "Data", FieldType::Bytes)
+    .desc("Bytes of the message not decoded.");
 
 pub static FIELDS: &[Field] = &[
     &IGMP, &VERSION, &TYPE, &RESERVED, &CHECKSUM, &CHECKSUM_STATUS, &MAX_RESP, &MAX_RESP_EXP, &MAX_RESP_MANT, &S,

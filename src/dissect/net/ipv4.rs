@@ -8,10 +8,14 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value, SET_NOTSET};
 use super::ipfrag;
 use crate::dissect::{dispatch, Buf, Ctx, DResult, DissectError};
 
-pub static IP: FieldDef = FieldDef::new("ip", "Internet Protocol Version 4", FieldType::Protocol).brief();
-pub static VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8).mask(0xf0);
-pub static HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8).mask(0x0f);
-pub static DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8).base(Base::Hex);
+pub static IP: FieldDef = FieldDef::new("ip", "Internet Protocol Version 4", FieldType::Protocol).brief()
+    .desc("Internet Protocol version 4: carries datagrams between hosts by address (RFC 791).");
+pub static VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8).mask(0xf0)
+    .desc("IP version number, 4.");
+pub static HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8).mask(0x0f)
+    .desc("Header length in bytes (the IHL field in 32-bit words times four); 20 without options.");
+pub static DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8).base(Base::Hex)
+    .desc("Differentiated Services field: DSCP and ECN bits (RFC 2474, RFC 3168).");
 /// DiffServ codepoints by name (IPv4's DS field, IPv6's traffic class).
 pub static DSCP_NAMES: &[(u64, &str)] = &[
         (0, "Default"),
@@ -44,37 +48,60 @@ pub static ECN_NAMES: &[(u64, &str)] = &[
         (3, "Congestion Experienced"),
     ];
 pub static DSCP: FieldDef =
-    FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8).mask(0xfc).strings(DSCP_NAMES);
+    FieldDef::new("ip.dsfield.dscp", "Differentiated Services Codepoint", FieldType::U8).mask(0xfc).strings(DSCP_NAMES)
+        .desc("Differentiated Services codepoint: the forwarding class the packet asks for.");
 pub static ECN: FieldDef =
-    FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8).mask(0x03).strings(ECN_NAMES);
-pub static LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16).brief();
-static BOGUS_LEN: FieldDef = FieldDef::new("ip.bogus_ip_length", "Bogus IP length", FieldType::None);
-pub static ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16).base(Base::HexDec).brief();
-pub static FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8).base(Base::Hex).mask(0xe0);
-pub static FLAG_RB: FieldDef = FieldDef::new("ip.flags.rb", "Reserved bit", FieldType::Bool).bit(8, 0x80).strings(SET_NOTSET);
-pub static FLAG_DF: FieldDef = FieldDef::new("ip.flags.df", "Don't fragment", FieldType::Bool).bit(8, 0x40).strings(SET_NOTSET);
-pub static FLAG_MF: FieldDef = FieldDef::new("ip.flags.mf", "More fragments", FieldType::Bool).bit(8, 0x20).strings(SET_NOTSET);
-pub static FRAG_OFFSET: FieldDef = FieldDef::new("ip.frag_offset", "Fragment Offset", FieldType::U16).mask(0x1fff);
-pub static TTL: FieldDef = FieldDef::new("ip.ttl", "Time to Live", FieldType::U8).brief();
-pub static PROTO: FieldDef = FieldDef::new("ip.proto", "Protocol", FieldType::U8).strings(IP_PROTOCOLS).brief();
-pub static CHECKSUM: FieldDef = FieldDef::new("ip.checksum", "Header Checksum", FieldType::U16).base(Base::Hex);
+    FieldDef::new("ip.dsfield.ecn", "Explicit Congestion Notification", FieldType::U8).mask(0x03).strings(ECN_NAMES)
+        .desc("Explicit Congestion Notification bits: not capable, capable (ECT) or congestion experienced.");
+pub static LEN: FieldDef = FieldDef::new("ip.len", "Total Length", FieldType::U16).brief()
+    .desc("Total length of the datagram in bytes, header and data.");
+static BOGUS_LEN: FieldDef = FieldDef::new("ip.bogus_ip_length", "Bogus IP length", FieldType::None)
+    .desc("The total length field is smaller than the header or larger than the data.");
+pub static ID: FieldDef = FieldDef::new("ip.id", "Identification", FieldType::U16).base(Base::HexDec).brief()
+    .desc("Identification shared by the fragments of one datagram.");
+pub static FLAGS: FieldDef = FieldDef::new("ip.flags", "Flags", FieldType::U8).base(Base::Hex).mask(0xe0)
+    .desc("The three flag bits: reserved, don't fragment, more fragments.");
+pub static FLAG_RB: FieldDef = FieldDef::new("ip.flags.rb", "Reserved bit", FieldType::Bool).bit(8, 0x80).strings(SET_NOTSET)
+    .desc("Reserved flag bit, must be zero (RFC 791 section 3.1).");
+pub static FLAG_DF: FieldDef = FieldDef::new("ip.flags.df", "Don't fragment", FieldType::Bool).bit(8, 0x40).strings(SET_NOTSET)
+    .desc("Don't fragment: routers must drop rather than fragment the datagram.");
+pub static FLAG_MF: FieldDef = FieldDef::new("ip.flags.mf", "More fragments", FieldType::Bool).bit(8, 0x20).strings(SET_NOTSET)
+    .desc("More fragments: further fragments of the datagram follow.");
+pub static FRAG_OFFSET: FieldDef = FieldDef::new("ip.frag_offset", "Fragment Offset", FieldType::U16).mask(0x1fff)
+    .desc("Position of this fragment's data in the original datagram, in bytes (the field counts 8-byte units).");
+pub static TTL: FieldDef = FieldDef::new("ip.ttl", "Time to Live", FieldType::U8).brief()
+    .desc("Time to live: hops left before a router discards the datagram (RFC 791 section 3.1).");
+pub static PROTO: FieldDef = FieldDef::new("ip.proto", "Protocol", FieldType::U8).strings(IP_PROTOCOLS).brief()
+    .desc("Protocol of the payload, such as 6 for TCP, 17 for UDP, 1 for ICMP.");
+pub static CHECKSUM: FieldDef = FieldDef::new("ip.checksum", "Header Checksum", FieldType::U16).base(Base::Hex)
+    .desc("One's complement checksum of the header only.");
 pub static CHECKSUM_STATUS: FieldDef = FieldDef::new("ip.checksum.status", "Header checksum status", FieldType::U8)
     .base(Base::None)
-    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")]);
-pub static SRC: FieldDef = FieldDef::new("ip.src", "Source Address", FieldType::Ipv4).brief();
-pub static DST: FieldDef = FieldDef::new("ip.dst", "Destination Address", FieldType::Ipv4).brief();
-pub static ADDR: FieldDef = FieldDef::new("ip.addr", "Source or Destination Address", FieldType::Ipv4).brief();
-pub static SRC_HOST: FieldDef = FieldDef::new("ip.src_host", "Source Host", FieldType::String);
-pub static DST_HOST: FieldDef = FieldDef::new("ip.dst_host", "Destination Host", FieldType::String);
-pub static HOST: FieldDef = FieldDef::new("ip.host", "Source or Destination Host", FieldType::String);
-pub static OPTIONS: FieldDef = FieldDef::new("ip.options", "Options", FieldType::Bytes);
-pub static OPT_TYPE: FieldDef = FieldDef::new("ip.opt.type", "Type", FieldType::U8);
+    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")])
+    .desc("Whether the header checksum was verified: good, bad or unverified.");
+pub static SRC: FieldDef = FieldDef::new("ip.src", "Source Address", FieldType::Ipv4).brief()
+    .desc("Address of the sending host.");
+pub static DST: FieldDef = FieldDef::new("ip.dst", "Destination Address", FieldType::Ipv4).brief()
+    .desc("Address of the receiving host or group.");
+pub static ADDR: FieldDef = FieldDef::new("ip.addr", "Source or Destination Address", FieldType::Ipv4).brief()
+    .desc("Either address of the datagram; matches the source or the destination.");
+pub static SRC_HOST: FieldDef = FieldDef::new("ip.src_host", "Source Host", FieldType::String)
+    .desc("Source address as a host name (the address itself without name resolution).");
+pub static DST_HOST: FieldDef = FieldDef::new("ip.dst_host", "Destination Host", FieldType::String)
+    .desc("Destination address as a host name (the address itself without name resolution).");
+pub static HOST: FieldDef = FieldDef::new("ip.host", "Source or Destination Host", FieldType::String)
+    .desc("Either host name of the datagram.");
+pub static OPTIONS: FieldDef = FieldDef::new("ip.options", "Options", FieldType::Bytes)
+    .desc("Options after the 20-byte header (up to 40 bytes).");
+pub static OPT_TYPE: FieldDef = FieldDef::new("ip.opt.type", "Type", FieldType::U8)
+    .desc("Option type byte: copy flag, class and number.");
 pub static OPT_TYPE_COPY: FieldDef = FieldDef::new("ip.opt.type.copy", "Copy on fragmentation", FieldType::Bool)
     .bit(8, 0x80)
-    .strings(crate::field::YES_NO);
+    .strings(crate::field::YES_NO).desc("Whether the option is copied into every fragment.");
 pub static OPT_TYPE_CLASS: FieldDef = FieldDef::new("ip.opt.type.class", "Class", FieldType::U8)
     .mask(0x60)
-    .strings(&[(0, "Control"), (1, "Reserved for future use"), (2, "Debugging and measurement"), (3, "Reserved for future use")]);
+    .strings(&[(0, "Control"), (1, "Reserved for future use"), (2, "Debugging and measurement"), (3, "Reserved for future use")])
+    .desc("Option class: 0 control, 2 debugging and measurement.");
 pub static OPT_TYPE_NUMBER: FieldDef = FieldDef::new("ip.opt.type.number", "Number", FieldType::U8)
     .mask(0x1f)
     .strings(&[
@@ -89,33 +116,53 @@ pub static OPT_TYPE_NUMBER: FieldDef = FieldDef::new("ip.opt.type.number", "Numb
         (8, "Stream identifier"),
         (9, "Strict source route"),
         (20, "Router Alert"),
-    ]);
-pub static OPT_LEN: FieldDef = FieldDef::new("ip.opt.len", "Length", FieldType::U8);
-pub static OPT_PTR: FieldDef = FieldDef::new("ip.opt.ptr", "Pointer", FieldType::U8);
+    ]).desc("Option number within its class.");
+pub static OPT_LEN: FieldDef = FieldDef::new("ip.opt.len", "Length", FieldType::U8)
+    .desc("Length of the option in bytes.");
+pub static OPT_PTR: FieldDef = FieldDef::new("ip.opt.ptr", "Pointer", FieldType::U8)
+    .desc("Offset of the next free slot in a route or timestamp option.");
 pub static OPT_RA: FieldDef = FieldDef::new("ip.opt.ra", "Router Alert", FieldType::U16)
-    .strings(&[(0, "Router shall examine packet")]);
-pub static REC_RT: FieldDef = FieldDef::new("ip.rec_rt", "Recorded Route", FieldType::Ipv4);
-pub static SRC_RT: FieldDef = FieldDef::new("ip.src_rt", "Source Route", FieldType::Ipv4);
-pub static OPT_EOL: FieldDef = FieldDef::new("ip.options.eol", "IP Option - End of Options List (EOL)", FieldType::Protocol);
-pub static OPT_NOP: FieldDef = FieldDef::new("ip.options.nop", "IP Option - No-Operation (NOP)", FieldType::Protocol);
-pub static OPT_RECORD_ROUTE: FieldDef = FieldDef::new("ip.options.record_route", "IP Option - Record Route", FieldType::Protocol);
-pub static OPT_TIMESTAMP: FieldDef = FieldDef::new("ip.options.timestamp", "IP Option - Time Stamp", FieldType::Protocol);
-pub static OPT_SECURITY: FieldDef = FieldDef::new("ip.options.security", "IP Option - Security", FieldType::Protocol);
-pub static OPT_LOOSE_ROUTE: FieldDef = FieldDef::new("ip.options.route", "IP Option - Loose Source Route", FieldType::Protocol);
-pub static OPT_SID: FieldDef = FieldDef::new("ip.options.sid", "IP Option - Stream ID", FieldType::Protocol);
-pub static OPT_STRICT_ROUTE: FieldDef = FieldDef::new("ip.options.source_route", "IP Option - Strict Source Route", FieldType::Protocol);
-pub static OPT_ROUTER_ALERT: FieldDef = FieldDef::new("ip.options.routeralert", "IP Option - Router Alert", FieldType::Protocol);
+    .strings(&[(0, "Router shall examine packet")])
+    .desc("Router alert value: routers should examine the datagram (RFC 2113).");
+pub static REC_RT: FieldDef = FieldDef::new("ip.rec_rt", "Recorded Route", FieldType::Ipv4)
+    .desc("An address recorded by a router in a record route option.");
+pub static SRC_RT: FieldDef = FieldDef::new("ip.src_rt", "Source Route", FieldType::Ipv4)
+    .desc("An address of a source route the sender asks the datagram to follow.");
+pub static OPT_EOL: FieldDef = FieldDef::new("ip.options.eol", "IP Option - End of Options List (EOL)", FieldType::Protocol)
+    .desc("End of option list.");
+pub static OPT_NOP: FieldDef = FieldDef::new("ip.options.nop", "IP Option - No-Operation (NOP)", FieldType::Protocol)
+    .desc("No-operation option, padding between options.");
+pub static OPT_RECORD_ROUTE: FieldDef = FieldDef::new("ip.options.record_route", "IP Option - Record Route", FieldType::Protocol)
+    .desc("Record route option: routers write their addresses into it.");
+pub static OPT_TIMESTAMP: FieldDef = FieldDef::new("ip.options.timestamp", "IP Option - Time Stamp", FieldType::Protocol)
+    .desc("Timestamp option: routers write times (and addresses) into it.");
+pub static OPT_SECURITY: FieldDef = FieldDef::new("ip.options.security", "IP Option - Security", FieldType::Protocol)
+    .desc("Security option: classification level of the datagram (RFC 1108).");
+pub static OPT_LOOSE_ROUTE: FieldDef = FieldDef::new("ip.options.route", "IP Option - Loose Source Route", FieldType::Protocol)
+    .desc("Loose source route option: routers the datagram must pass, in order.");
+pub static OPT_SID: FieldDef = FieldDef::new("ip.options.sid", "IP Option - Stream ID", FieldType::Protocol)
+    .desc("Stream identifier option, obsolete.");
+pub static OPT_STRICT_ROUTE: FieldDef = FieldDef::new("ip.options.source_route", "IP Option - Strict Source Route", FieldType::Protocol)
+    .desc("Strict source route option: the exact routers the datagram must pass.");
+pub static OPT_ROUTER_ALERT: FieldDef = FieldDef::new("ip.options.routeralert", "IP Option - Router Alert", FieldType::Protocol)
+    .desc("Router alert option (RFC 2113).");
 /// An option Wireshark has no name for; not a Wireshark field name.
-pub static OPT_UNKNOWN: FieldDef = FieldDef::new("ip.options.unknown", "IP Option - Unknown", FieldType::Protocol);
-pub static FRAGMENTS: FieldDef = FieldDef::new("ip.fragments", "IPv4 Fragments", FieldType::Bytes);
-pub static FRAGMENT: FieldDef = FieldDef::new("ip.fragment", "IPv4 Fragment", FieldType::FrameNum);
-pub static FRAGMENT_COUNT: FieldDef = FieldDef::new("ip.fragment.count", "Fragment count", FieldType::U32);
+pub static OPT_UNKNOWN: FieldDef = FieldDef::new("ip.options.unknown", "IP Option - Unknown", FieldType::Protocol)
+    .desc("An option type this dissector does not decode.");
+pub static FRAGMENTS: FieldDef = FieldDef::new("ip.fragments", "IPv4 Fragments", FieldType::Bytes)
+    .desc("The fragments reassembled into this datagram.");
+pub static FRAGMENT: FieldDef = FieldDef::new("ip.fragment", "IPv4 Fragment", FieldType::FrameNum)
+    .desc("A frame holding one fragment of the datagram.");
+pub static FRAGMENT_COUNT: FieldDef = FieldDef::new("ip.fragment.count", "Fragment count", FieldType::U32)
+    .desc("Number of fragments reassembled.");
 pub static REASSEMBLED_LENGTH: FieldDef =
-    FieldDef::new("ip.reassembled.length", "Reassembled IPv4 length", FieldType::U32);
+    FieldDef::new("ip.reassembled.length", "Reassembled IPv4 length", FieldType::U32)
+        .desc("Length in bytes of the reassembled payload.");
 pub static REASSEMBLED_DATA: FieldDef =
-    FieldDef::new("ip.reassembled.data", "Reassembled IPv4 data", FieldType::Bytes);
+    FieldDef::new("ip.reassembled.data", "Reassembled IPv4 data", FieldType::Bytes).desc("The reassembled payload.");
 pub static REASSEMBLED_IN: FieldDef =
-    FieldDef::new("ip.reassembled_in", "Reassembled IPv4 in frame", FieldType::FrameNum);
+    FieldDef::new("ip.reassembled_in", "Reassembled IPv4 in frame", FieldType::FrameNum)
+        .desc("Frame where this fragment's datagram is complete.");
 
 const FRAG_FIELDS: ipfrag::FragFields = ipfrag::FragFields {
     version: "IPv4",

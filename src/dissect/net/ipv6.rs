@@ -10,70 +10,94 @@ use super::{ipfrag, ipv4};
 use crate::dissect::numbers::ipproto;
 use crate::dissect::{dispatch, Buf, Ctx, DResult, DissectError};
 
-pub static IPV6: FieldDef = FieldDef::new("ipv6", "Internet Protocol Version 6", FieldType::Protocol).brief();
-pub static VERSION: FieldDef = FieldDef::new("ipv6.version", "Version", FieldType::U8);
+pub static IPV6: FieldDef = FieldDef::new("ipv6", "Internet Protocol Version 6", FieldType::Protocol).brief()
+    .desc("Internet Protocol version 6: 128-bit addresses, a fixed 40-byte header and extension headers (RFC 8200).");
+pub static VERSION: FieldDef = FieldDef::new("ipv6.version", "Version", FieldType::U8).desc("IP version number, 6.");
 pub static TCLASS: FieldDef =
-    FieldDef::new("ipv6.tclass", "Traffic Class", FieldType::U32).base(Base::Hex).mask(0x0ff0_0000);
+    FieldDef::new("ipv6.tclass", "Traffic Class", FieldType::U32).base(Base::Hex).mask(0x0ff0_0000)
+        .desc("Traffic class: DSCP and ECN bits, as in IPv4's DS field.");
 pub static DSCP: FieldDef =
     FieldDef::new("ipv6.tclass.dscp", "Differentiated Services Codepoint", FieldType::U32)
         .mask(0x0fc0_0000)
-        .strings(ipv4::DSCP_NAMES);
+        .strings(ipv4::DSCP_NAMES).desc("Differentiated Services codepoint of the traffic class.");
 pub static ECN: FieldDef =
     FieldDef::new("ipv6.tclass.ecn", "Explicit Congestion Notification", FieldType::U32)
         .mask(0x0030_0000)
-        .strings(ipv4::ECN_NAMES);
+        .strings(ipv4::ECN_NAMES).desc("Explicit Congestion Notification bits of the traffic class.");
 pub static FLOW: FieldDef =
-    FieldDef::new("ipv6.flow", "Flow Label", FieldType::U24).base(Base::Hex).mask(0xfffff);
-pub static PLEN: FieldDef = FieldDef::new("ipv6.plen", "Payload Length", FieldType::U16);
+    FieldDef::new("ipv6.flow", "Flow Label", FieldType::U24).base(Base::Hex).mask(0xfffff)
+        .desc("Flow label: a 20-bit value that marks packets of one flow for routers (RFC 6437).");
+pub static PLEN: FieldDef = FieldDef::new("ipv6.plen", "Payload Length", FieldType::U16)
+    .desc("Length in bytes of everything after the 40-byte header, extension headers included.");
 pub static NXT: FieldDef =
-    FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS).brief();
-pub static HLIM: FieldDef = FieldDef::new("ipv6.hlim", "Hop Limit", FieldType::U8);
-pub static SRC: FieldDef = FieldDef::new("ipv6.src", "Source Address", FieldType::Ipv6).brief();
-pub static DST: FieldDef = FieldDef::new("ipv6.dst", "Destination Address", FieldType::Ipv6).brief();
+    FieldDef::new("ipv6.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS).brief()
+        .desc("Type of the header after this one: an extension header or the payload's protocol (6 TCP, 17 UDP, 58 ICMPv6).");
+pub static HLIM: FieldDef = FieldDef::new("ipv6.hlim", "Hop Limit", FieldType::U8)
+    .desc("Hop limit: hops left before a router discards the packet (RFC 8200 section 3).");
+pub static SRC: FieldDef = FieldDef::new("ipv6.src", "Source Address", FieldType::Ipv6).brief()
+    .desc("Address of the sending interface.");
+pub static DST: FieldDef = FieldDef::new("ipv6.dst", "Destination Address", FieldType::Ipv6).brief()
+    .desc("Address of the receiving interface or group.");
 pub static ADDR: FieldDef =
-    FieldDef::new("ipv6.addr", "Source or Destination Address", FieldType::Ipv6).brief();
-pub static SRC_HOST: FieldDef = FieldDef::new("ipv6.src_host", "Source Host", FieldType::String);
+    FieldDef::new("ipv6.addr", "Source or Destination Address", FieldType::Ipv6).brief()
+        .desc("Either address of the packet; matches the source or the destination.");
+pub static SRC_HOST: FieldDef = FieldDef::new("ipv6.src_host", "Source Host", FieldType::String)
+    .desc("Source address as a host name (the address itself without name resolution).");
 pub static DST_HOST: FieldDef =
-    FieldDef::new("ipv6.dst_host", "Destination Host", FieldType::String);
+    FieldDef::new("ipv6.dst_host", "Destination Host", FieldType::String)
+        .desc("Destination address as a host name (the address itself without name resolution).");
 pub static HOST: FieldDef =
-    FieldDef::new("ipv6.host", "Source or Destination Host", FieldType::String);
+    FieldDef::new("ipv6.host", "Source or Destination Host", FieldType::String).desc("Either host name of the packet.");
 
-pub static OPT: FieldDef = FieldDef::new("ipv6.opt", "IPv6 Option", FieldType::None);
+pub static OPT: FieldDef = FieldDef::new("ipv6.opt", "IPv6 Option", FieldType::None)
+    .desc("An option of a hop-by-hop or destination options header.");
 pub static OPT_TYPE: FieldDef = FieldDef::new("ipv6.opt.type", "Type", FieldType::U8)
     .base(Base::Hex)
-    .strings(OPTION_TYPES);
-pub static OPT_LENGTH: FieldDef = FieldDef::new("ipv6.opt.length", "Length", FieldType::U8);
-pub static OPT_PADN: FieldDef = FieldDef::new("ipv6.opt.padn", "PadN", FieldType::Bytes);
+    .strings(OPTION_TYPES).desc("Option type; its top bits say what a node that does not know it must do.");
+pub static OPT_LENGTH: FieldDef = FieldDef::new("ipv6.opt.length", "Length", FieldType::U8)
+    .desc("Length of the option's data in bytes.");
+pub static OPT_PADN: FieldDef = FieldDef::new("ipv6.opt.padn", "PadN", FieldType::Bytes)
+    .desc("PadN option: padding of two or more bytes.");
 pub static OPT_ROUTER_ALERT: FieldDef =
     FieldDef::new("ipv6.opt.router_alert", "Router Alert", FieldType::U16).strings(&[
         (0, "MLD"),
         (1, "RSVP"),
         (2, "Active Networks"),
-    ]);
+    ]).desc("Router alert value: routers should examine the packet (RFC 2711).");
 pub static OPT_UNKNOWN: FieldDef =
-    FieldDef::new("ipv6.opt_unknown_data", "Unknown Data", FieldType::Bytes);
+    FieldDef::new("ipv6.opt_unknown_data", "Unknown Data", FieldType::Bytes)
+        .desc("Data of an option this dissector does not decode.");
 
 pub static HOPOPTS: FieldDef =
-    FieldDef::new("ipv6.hopopts", "IPv6 Hop-by-Hop Option", FieldType::Protocol);
+    FieldDef::new("ipv6.hopopts", "IPv6 Hop-by-Hop Option", FieldType::Protocol)
+        .desc("Hop-by-hop options header, examined by every router on the path (RFC 8200 section 4.3).");
 pub static HOPOPTS_NXT: FieldDef =
-    FieldDef::new("ipv6.hopopts.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS);
-pub static HOPOPTS_LEN: FieldDef = FieldDef::new("ipv6.hopopts.len", "Length", FieldType::U8);
+    FieldDef::new("ipv6.hopopts.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS)
+        .desc("Type of the header after the hop-by-hop options.");
+pub static HOPOPTS_LEN: FieldDef = FieldDef::new("ipv6.hopopts.len", "Length", FieldType::U8)
+    .desc("Header length in 8-byte units, not counting the first 8 bytes.");
 pub static HOPOPTS_LEN_OCT: FieldDef =
-    FieldDef::new("ipv6.hopopts.len_oct", "Length", FieldType::U16);
+    FieldDef::new("ipv6.hopopts.len_oct", "Length", FieldType::U16).desc("Header length in bytes.");
 pub static DSTOPTS: FieldDef =
-    FieldDef::new("ipv6.dstopts", "Destination Options for IPv6", FieldType::Protocol);
+    FieldDef::new("ipv6.dstopts", "Destination Options for IPv6", FieldType::Protocol)
+        .desc("Destination options header, examined only by the destination (RFC 8200 section 4.6).");
 pub static DSTOPTS_NXT: FieldDef =
-    FieldDef::new("ipv6.dstopts.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS);
-pub static DSTOPTS_LEN: FieldDef = FieldDef::new("ipv6.dstopts.len", "Length", FieldType::U8);
+    FieldDef::new("ipv6.dstopts.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS)
+        .desc("Type of the header after the destination options.");
+pub static DSTOPTS_LEN: FieldDef = FieldDef::new("ipv6.dstopts.len", "Length", FieldType::U8)
+    .desc("Header length in 8-byte units, not counting the first 8 bytes.");
 pub static DSTOPTS_LEN_OCT: FieldDef =
-    FieldDef::new("ipv6.dstopts.len_oct", "Length", FieldType::U16);
+    FieldDef::new("ipv6.dstopts.len_oct", "Length", FieldType::U16).desc("Header length in bytes.");
 pub static ROUTING: FieldDef =
-    FieldDef::new("ipv6.routing", "Routing Header for IPv6", FieldType::Protocol);
+    FieldDef::new("ipv6.routing", "Routing Header for IPv6", FieldType::Protocol)
+        .desc("Routing header: intermediate nodes the packet must visit (RFC 8200 section 4.4).");
 pub static ROUTING_NXT: FieldDef =
-    FieldDef::new("ipv6.routing.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS);
-pub static ROUTING_LEN: FieldDef = FieldDef::new("ipv6.routing.len", "Length", FieldType::U8);
+    FieldDef::new("ipv6.routing.nxt", "Next Header", FieldType::U8).strings(ipv4::IP_PROTOCOLS)
+        .desc("Type of the header after the routing header.");
+pub static ROUTING_LEN: FieldDef = FieldDef::new("ipv6.routing.len", "Length", FieldType::U8)
+    .desc("Header length in 8-byte units, not counting the first 8 bytes.");
 pub static ROUTING_LEN_OCT: FieldDef =
-    FieldDef::new("ipv6.routing.len_oct", "Length", FieldType::U16);
+    FieldDef::new("ipv6.routing.len_oct", "Length", FieldType::U16).desc("Header length in bytes.");
 pub static ROUTING_TYPE: FieldDef =
     FieldDef::new("ipv6.routing.type", "Type", FieldType::U8).strings(&[
         (0, "Source Route"),
@@ -81,39 +105,52 @@ pub static ROUTING_TYPE: FieldDef =
         (2, "Type 2 Routing"),
         (3, "RPL Source Route Header"),
         (4, "Segment Routing"),
-    ]);
+    ]).desc("Routing header type, such as 2 for Mobile IPv6 or 4 for segment routing.");
 pub static ROUTING_SEGLEFT: FieldDef =
-    FieldDef::new("ipv6.routing.segleft", "Segments Left", FieldType::U8);
+    FieldDef::new("ipv6.routing.segleft", "Segments Left", FieldType::U8)
+        .desc("Number of listed nodes still to visit.");
 pub static ROUTING_ADDR: FieldDef =
-    FieldDef::new("ipv6.routing.src.addr", "Address", FieldType::Ipv6);
+    FieldDef::new("ipv6.routing.src.addr", "Address", FieldType::Ipv6)
+        .desc("An address of a node listed in the routing header.");
 pub static ROUTING_DATA: FieldDef =
-    FieldDef::new("ipv6.routing.unknown_data", "Type-Specific Data", FieldType::Bytes);
+    FieldDef::new("ipv6.routing.unknown_data", "Type-Specific Data", FieldType::Bytes)
+        .desc("Data of a routing header type this dissector does not decode.");
 pub static FRAGHDR: FieldDef =
-    FieldDef::new("ipv6.fraghdr", "Fragment Header for IPv6", FieldType::Protocol);
+    FieldDef::new("ipv6.fraghdr", "Fragment Header for IPv6", FieldType::Protocol)
+        .desc("Fragment header: this packet is one fragment of a larger one (RFC 8200 section 4.5).");
 pub static FRAG_NXT: FieldDef =
-    FieldDef::new("ipv6.fraghdr.nxt", "Next header", FieldType::U8).strings(ipv4::IP_PROTOCOLS);
+    FieldDef::new("ipv6.fraghdr.nxt", "Next header", FieldType::U8).strings(ipv4::IP_PROTOCOLS)
+        .desc("Type of the header of the fragmented payload.");
 pub static FRAG_RES_OCTET: FieldDef =
-    FieldDef::new("ipv6.fraghdr.reserved_octet", "Reserved octet", FieldType::U8).base(Base::Hex);
+    FieldDef::new("ipv6.fraghdr.reserved_octet", "Reserved octet", FieldType::U8).base(Base::Hex)
+        .desc("Reserved byte, zero.");
 pub static FRAG_OFFSET: FieldDef =
-    FieldDef::new("ipv6.fraghdr.offset", "Offset", FieldType::U16).mask(0xfff8);
+    FieldDef::new("ipv6.fraghdr.offset", "Offset", FieldType::U16).mask(0xfff8)
+        .desc("Position of this fragment's data in the original payload, in 8-byte units.");
 pub static FRAG_RES_BITS: FieldDef =
-    FieldDef::new("ipv6.fraghdr.reserved_bits", "Reserved bits", FieldType::U16).mask(0x0006);
+    FieldDef::new("ipv6.fraghdr.reserved_bits", "Reserved bits", FieldType::U16).mask(0x0006)
+        .desc("Reserved bits, zero.");
 pub static FRAG_MORE: FieldDef = FieldDef::new("ipv6.fraghdr.more", "More Fragments", FieldType::Bool)
     .bit(16, 0x0001)
-    .strings(crate::field::YES_NO);
+    .strings(crate::field::YES_NO).desc("More fragments follow this one.");
 pub static FRAG_IDENT: FieldDef =
-    FieldDef::new("ipv6.fraghdr.ident", "Identification", FieldType::U32).base(Base::Hex);
+    FieldDef::new("ipv6.fraghdr.ident", "Identification", FieldType::U32).base(Base::Hex)
+        .desc("Identification shared by the fragments of one packet.");
 
-pub static FRAGMENTS: FieldDef = FieldDef::new("ipv6.fragments", "IPv6 Fragments", FieldType::None);
-pub static FRAGMENT: FieldDef = FieldDef::new("ipv6.fragment", "IPv6 Fragment", FieldType::FrameNum);
+pub static FRAGMENTS: FieldDef = FieldDef::new("ipv6.fragments", "IPv6 Fragments", FieldType::None)
+    .desc("The fragments reassembled into this packet.");
+pub static FRAGMENT: FieldDef = FieldDef::new("ipv6.fragment", "IPv6 Fragment", FieldType::FrameNum)
+    .desc("A frame holding one fragment of the packet.");
 pub static FRAGMENT_COUNT: FieldDef =
-    FieldDef::new("ipv6.fragment.count", "Fragment count", FieldType::U32);
+    FieldDef::new("ipv6.fragment.count", "Fragment count", FieldType::U32).desc("Number of fragments reassembled.");
 pub static REASSEMBLED_LENGTH: FieldDef =
-    FieldDef::new("ipv6.reassembled.length", "Reassembled IPv6 length", FieldType::U32);
+    FieldDef::new("ipv6.reassembled.length", "Reassembled IPv6 length", FieldType::U32)
+        .desc("Length in bytes of the reassembled payload.");
 pub static REASSEMBLED_DATA: FieldDef =
-    FieldDef::new("ipv6.reassembled.data", "Reassembled IPv6 data", FieldType::Bytes);
+    FieldDef::new("ipv6.reassembled.data", "Reassembled IPv6 data", FieldType::Bytes).desc("The reassembled payload.");
 pub static REASSEMBLED_IN: FieldDef =
-    FieldDef::new("ipv6.reassembled.in", "Reassembled IPv6 in frame", FieldType::FrameNum);
+    FieldDef::new("ipv6.reassembled.in", "Reassembled IPv6 in frame", FieldType::FrameNum)
+        .desc("Frame where this fragment's packet is complete.");
 
 const FRAG_FIELDS: ipfrag::FragFields = ipfrag::FragFields {
     version: "IPv6",

@@ -13,27 +13,41 @@ use crate::field::{Base, Field, FieldDef, FieldType, Timestamp, Value};
 
 use super::{Buf, Ctx, DResult, Pass};
 
-pub static NTP: FieldDef = FieldDef::new("ntp", "Network Time Protocol", FieldType::Protocol);
-pub static FLAGS: FieldDef = FieldDef::new("ntp.flags", "Flags", FieldType::U8).base(Base::Hex);
+pub static NTP: FieldDef = FieldDef::new("ntp", "Network Time Protocol", FieldType::Protocol)
+    .desc("Network Time Protocol: clients and servers exchange timestamps to set clocks, on UDP port 123 (RFC 5905).");
+pub static FLAGS: FieldDef = FieldDef::new("ntp.flags", "Flags", FieldType::U8).base(Base::Hex)
+    .desc("First byte of the header: leap indicator, version and mode.");
 pub static FLAGS_LI: FieldDef = FieldDef::new("ntp.flags.li", "Leap Indicator", FieldType::U8).mask(0xc0).strings(&[
     (0, "no warning"),
     (1, "last minute of the day has 61 seconds"),
     (2, "last minute of the day has 59 seconds"),
     (3, "unknown (clock unsynchronized)"),
-]);
+]).desc("Leap indicator: a leap second is coming at the end of the day, or 3 when the clock is not synchronized.");
 pub static FLAGS_VN: FieldDef =
-    FieldDef::new("ntp.flags.vn", "Version number", FieldType::U8).mask(0x38).strings(VERSIONS);
-pub static FLAGS_MODE: FieldDef = FieldDef::new("ntp.flags.mode", "Mode", FieldType::U8).mask(0x07).strings(MODES);
-pub static STRATUM: FieldDef = FieldDef::new("ntp.stratum", "Peer Clock Stratum", FieldType::U8);
-pub static PPOLL: FieldDef = FieldDef::new("ntp.ppoll", "Peer Polling Interval", FieldType::U8);
-pub static PRECISION: FieldDef = FieldDef::new("ntp.precision", "Peer Clock Precision", FieldType::U8);
-pub static ROOTDELAY: FieldDef = FieldDef::new("ntp.rootdelay", "Root Delay", FieldType::U32);
-pub static ROOTDISPERSION: FieldDef = FieldDef::new("ntp.rootdispersion", "Root Dispersion", FieldType::U32);
-pub static REFID: FieldDef = FieldDef::new("ntp.refid", "Reference ID", FieldType::Bytes);
-pub static REFTIME: FieldDef = FieldDef::new("ntp.reftime", "Reference Timestamp", FieldType::AbsTime);
-pub static ORG: FieldDef = FieldDef::new("ntp.org", "Origin Timestamp", FieldType::AbsTime);
-pub static REC: FieldDef = FieldDef::new("ntp.rec", "Receive Timestamp", FieldType::AbsTime);
-pub static XMT: FieldDef = FieldDef::new("ntp.xmt", "Transmit Timestamp", FieldType::AbsTime);
+    FieldDef::new("ntp.flags.vn", "Version number", FieldType::U8).mask(0x38).strings(VERSIONS)
+        .desc("NTP version number, usually 4.");
+pub static FLAGS_MODE: FieldDef = FieldDef::new("ntp.flags.mode", "Mode", FieldType::U8).mask(0x07).strings(MODES)
+    .desc("Mode: 3 client, 4 server, 1 and 2 symmetric peers, 5 broadcast.");
+pub static STRATUM: FieldDef = FieldDef::new("ntp.stratum", "Peer Clock Stratum", FieldType::U8)
+    .desc("Distance from a reference clock: 1 for a server with its own, 0 unspecified.");
+pub static PPOLL: FieldDef = FieldDef::new("ntp.ppoll", "Peer Polling Interval", FieldType::U8)
+    .desc("Longest interval between messages, as a power of two seconds.");
+pub static PRECISION: FieldDef = FieldDef::new("ntp.precision", "Peer Clock Precision", FieldType::U8)
+    .desc("Precision of the sender's clock, as a power of two seconds.");
+pub static ROOTDELAY: FieldDef = FieldDef::new("ntp.rootdelay", "Root Delay", FieldType::U32)
+    .desc("Round-trip delay to the reference clock, in seconds.");
+pub static ROOTDISPERSION: FieldDef = FieldDef::new("ntp.rootdispersion", "Root Dispersion", FieldType::U32)
+    .desc("Error bound relative to the reference clock, in seconds.");
+pub static REFID: FieldDef = FieldDef::new("ntp.refid", "Reference ID", FieldType::Bytes)
+    .desc("Identifier of the reference: four letters for a stratum 1 source, else the upstream server's address.");
+pub static REFTIME: FieldDef = FieldDef::new("ntp.reftime", "Reference Timestamp", FieldType::AbsTime)
+    .desc("Time the sender's clock was last set or corrected.");
+pub static ORG: FieldDef = FieldDef::new("ntp.org", "Origin Timestamp", FieldType::AbsTime)
+    .desc("Origin timestamp: the client's transmit time, echoed by the server.");
+pub static REC: FieldDef = FieldDef::new("ntp.rec", "Receive Timestamp", FieldType::AbsTime)
+    .desc("Receive timestamp: when the request arrived at the server.");
+pub static XMT: FieldDef = FieldDef::new("ntp.xmt", "Transmit Timestamp", FieldType::AbsTime)
+    .desc("Transmit timestamp: when the message left its sender.");
 pub static RESPONSE_IN: FieldDef = FieldDef::new("ntp.response_in", "Response In", FieldType::FrameNum)
     .desc("The response to this NTP request is in this frame");
 pub static REQUEST_IN: FieldDef = FieldDef::new("ntp.request_in", "Request In", FieldType::FrameNum)

@@ -9,24 +9,38 @@ use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
 use crate::dissect::http::show;
 use crate::dissect::{Buf, Ctx};
 
-pub static IMF: FieldDef = FieldDef::new("imf", "Internet Message Format", FieldType::Protocol);
+pub static IMF: FieldDef = FieldDef::new("imf", "Internet Message Format", FieldType::Protocol)
+    .desc("Internet Message Format: the mail's header lines and body, sent after DATA (RFC 5322).");
 
 static HEADERS: [(&str, FieldDef); 15] = [
-    ("from", FieldDef::new("imf.from", "From", FieldType::String)),
-    ("to", FieldDef::new("imf.to", "To", FieldType::String)),
-    ("cc", FieldDef::new("imf.cc", "Cc", FieldType::String)),
-    ("subject", FieldDef::new("imf.subject", "Subject", FieldType::String)),
-    ("date", FieldDef::new("imf.date", "Date", FieldType::String)),
-    ("message-id", FieldDef::new("imf.message_id", "Message-ID", FieldType::String)),
-    ("reply-to", FieldDef::new("imf.reply_to", "Reply-To", FieldType::String)),
-    ("sender", FieldDef::new("imf.sender", "Sender", FieldType::String)),
-    ("received", FieldDef::new("imf.received", "Received", FieldType::String)),
-    ("return-path", FieldDef::new("imf.return_path", "Return-Path", FieldType::String)),
-    ("content-type", FieldDef::new("imf.content.type", "Content-Type", FieldType::String)),
-    ("mime-version", FieldDef::new("imf.mime_version", "MIME-Version", FieldType::String)),
-    ("user-agent", FieldDef::new("imf.user_agent", "User-Agent", FieldType::String)),
-    ("x-mailer", FieldDef::new("imf.ext.mailer", "X-Mailer", FieldType::String)),
-    ("delivered-to", FieldDef::new("imf.delivered_to", "Delivered-To", FieldType::String)),
+    ("from", FieldDef::new("imf.from", "From", FieldType::String)
+        .desc("From: the author(s) of the message (RFC 5322 section 3.6.2).")),
+    ("to", FieldDef::new("imf.to", "To", FieldType::String)
+        .desc("To: the primary recipients (RFC 5322 section 3.6.3).")),
+    ("cc", FieldDef::new("imf.cc", "Cc", FieldType::String).desc("Cc: recipients who get a copy.")),
+    ("subject", FieldDef::new("imf.subject", "Subject", FieldType::String).desc("Subject: the topic of the message.")),
+    ("date", FieldDef::new("imf.date", "Date", FieldType::String)
+        .desc("Date: when the author finished the message (RFC 5322 section 3.6.1).")),
+    ("message-id", FieldDef::new("imf.message_id", "Message-ID", FieldType::String)
+        .desc("Message-ID: a unique identifier of this message.")),
+    ("reply-to", FieldDef::new("imf.reply_to", "Reply-To", FieldType::String)
+        .desc("Reply-To: where replies should go instead of From.")),
+    ("sender", FieldDef::new("imf.sender", "Sender", FieldType::String)
+        .desc("Sender: the mailbox that actually sent the message, when not the author.")),
+    ("received", FieldDef::new("imf.received", "Received", FieldType::String)
+        .desc("Received: a trace line each mail server adds when it relays the message.")),
+    ("return-path", FieldDef::new("imf.return_path", "Return-Path", FieldType::String)
+        .desc("Return-Path: the envelope sender, where bounces go, added on final delivery.")),
+    ("content-type", FieldDef::new("imf.content.type", "Content-Type", FieldType::String)
+        .desc("Content-Type: the body's MIME type (RFC 2045).")),
+    ("mime-version", FieldDef::new("imf.mime_version", "MIME-Version", FieldType::String)
+        .desc("MIME-Version: the message uses MIME (always 1.0).")),
+    ("user-agent", FieldDef::new("imf.user_agent", "User-Agent", FieldType::String)
+        .desc("User-Agent: the mail program that wrote the message.")),
+    ("x-mailer", FieldDef::new("imf.ext.mailer", "X-Mailer", FieldType::String)
+        .desc("X-Mailer: the mail program that wrote the message (non-standard).")),
+    ("delivered-to", FieldDef::new("imf.delivered_to", "Delivered-To", FieldType::String)
+        .desc("Delivered-To: the mailbox the message was delivered to (non-standard).")),
 ];
 
 pub static FIELDS: [Field; 16] = {

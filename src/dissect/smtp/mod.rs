@@ -16,23 +16,37 @@ use crate::dissect::http::{format_text, show};
 use crate::dissect::http::body::TEXT_LINES;
 use crate::dissect::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
-pub static SMTP: FieldDef = FieldDef::new("smtp", "Simple Mail Transfer Protocol", FieldType::Protocol).brief();
-pub static REQ: FieldDef = FieldDef::new("smtp.req", "Request", FieldType::Bool);
-pub static RSP: FieldDef = FieldDef::new("smtp.rsp", "Response", FieldType::Bool);
-static AUTH_USERNAME: FieldDef = FieldDef::new("smtp.auth.username", "Username", FieldType::String);
-static AUTH_PASSWORD: FieldDef = FieldDef::new("smtp.auth.password", "Password", FieldType::String);
-pub static COMMAND_LINE: FieldDef = FieldDef::new("smtp.command_line", "Command Line", FieldType::String);
-pub static COMMAND: FieldDef = FieldDef::new("smtp.req.command", "Command", FieldType::String);
-pub static PARAMETER: FieldDef = FieldDef::new("smtp.req.parameter", "Request parameter", FieldType::String);
-pub static RESPONSE: FieldDef = FieldDef::new("smtp.response", "Response", FieldType::String);
+pub static SMTP: FieldDef = FieldDef::new("smtp", "Simple Mail Transfer Protocol", FieldType::Protocol).brief()
+    .desc("Simple Mail Transfer Protocol: a client hands mail to a server with text commands and numeric replies (RFC 5321).");
+pub static REQ: FieldDef = FieldDef::new("smtp.req", "Request", FieldType::Bool)
+    .desc("Present when the line is a command from the client.");
+pub static RSP: FieldDef = FieldDef::new("smtp.rsp", "Response", FieldType::Bool)
+    .desc("Present when the line is a reply from the server.");
+static AUTH_USERNAME: FieldDef = FieldDef::new("smtp.auth.username", "Username", FieldType::String)
+    .desc("User name sent in an AUTH exchange, base64-decoded.");
+static AUTH_PASSWORD: FieldDef = FieldDef::new("smtp.auth.password", "Password", FieldType::String)
+    .desc("Password sent in an AUTH exchange, base64-decoded: readable by anyone capturing without TLS.");
+pub static COMMAND_LINE: FieldDef = FieldDef::new("smtp.command_line", "Command Line", FieldType::String)
+    .desc("One command line as the client sent it.");
+pub static COMMAND: FieldDef = FieldDef::new("smtp.req.command", "Command", FieldType::String)
+    .desc("The command word, such as EHLO, MAIL, RCPT, DATA or QUIT (RFC 5321 section 4.1).");
+pub static PARAMETER: FieldDef = FieldDef::new("smtp.req.parameter", "Request parameter", FieldType::String)
+    .desc("The text after the command word.");
+pub static RESPONSE: FieldDef = FieldDef::new("smtp.response", "Response", FieldType::String)
+    .desc("One reply line as the server sent it.");
 pub static CODE: FieldDef =
-    FieldDef::new("smtp.response.code", "Response code", FieldType::U32).strings(CODES);
-pub static RSP_PARAMETER: FieldDef = FieldDef::new("smtp.rsp.parameter", "Response parameter", FieldType::String);
-pub static FRAGMENT: FieldDef = FieldDef::new("smtp.data.fragment", "DATA fragment", FieldType::FrameNum);
+    FieldDef::new("smtp.response.code", "Response code", FieldType::U32).strings(CODES)
+        .desc("Three-digit reply code: 2 success, 3 send more, 4 try later, 5 failed (RFC 5321 section 4.2).");
+pub static RSP_PARAMETER: FieldDef = FieldDef::new("smtp.rsp.parameter", "Response parameter", FieldType::String)
+    .desc("The text after the reply code.");
+pub static FRAGMENT: FieldDef = FieldDef::new("smtp.data.fragment", "DATA fragment", FieldType::FrameNum)
+    .desc("A frame holding part of the message sent after DATA.");
 pub static FRAGMENT_COUNT: FieldDef =
-    FieldDef::new("smtp.data.fragment.count", "DATA fragment count", FieldType::U32);
+    FieldDef::new("smtp.data.fragment.count", "DATA fragment count", FieldType::U32)
+        .desc("Number of frames the message after DATA took.");
 pub static REASSEMBLED_LENGTH: FieldDef =
-    FieldDef::new("smtp.data.reassembled.length", "Reassembled DATA length", FieldType::U32);
+    FieldDef::new("smtp.data.reassembled.length", "Reassembled DATA length", FieldType::U32)
+        .desc("Length in bytes of the message sent after DATA, put together from its frames.");
 
 pub static FIELDS: &[Field] = &[
     &SMTP, &REQ, &RSP, &AUTH_USERNAME, &AUTH_PASSWORD, &COMMAND_LINE, &COMMAND, &PARAMETER, &RESPONSE, &CODE, &RSP_PARAMETER, &FRAGMENT,

@@ -14,7 +14,8 @@ use crate::field::{Field, FieldDef, FieldType, Value};
 
 use super::{Buf, Ctx, DResult, Pass};
 
-pub static SSDP: FieldDef = FieldDef::new("ssdp", "Simple Service Discovery Protocol", FieldType::Protocol);
+pub static SSDP: FieldDef = FieldDef::new("ssdp", "Simple Service Discovery Protocol", FieldType::Protocol)
+    .desc("Simple Service Discovery Protocol: UPnP devices announce and search for services with HTTP-like messages on UDP port 1900.");
 
 pub static FIELDS: &[Field] = &[&SSDP];
 

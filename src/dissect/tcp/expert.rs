@@ -8,57 +8,92 @@ use super::stream::{flag, SegOut};
 
 use crate::dissect::{expert, Ctx};
 
-pub static TIMESTAMPS: FieldDef = FieldDef::new("tcp.timestamps", "Timestamps", FieldType::None);
+pub static TIMESTAMPS: FieldDef = FieldDef::new("tcp.timestamps", "Timestamps", FieldType::None)
+    .desc("Times of this segment within its TCP stream.");
 pub static TIME_RELATIVE: FieldDef =
-    FieldDef::new("tcp.time_relative", "Time since first frame in this TCP stream", FieldType::RelTime);
+    FieldDef::new("tcp.time_relative", "Time since first frame in this TCP stream", FieldType::RelTime)
+        .desc("Seconds since the first segment of this TCP stream.");
 pub static TIME_DELTA: FieldDef =
-    FieldDef::new("tcp.time_delta", "Time since previous frame in this TCP stream", FieldType::RelTime);
-pub static ANALYSIS: FieldDef = FieldDef::new("tcp.analysis", "SEQ/ACK analysis", FieldType::None);
-pub static FLAGS: FieldDef = FieldDef::new("tcp.analysis.flags", "TCP Analysis Flags", FieldType::None);
+    FieldDef::new("tcp.time_delta", "Time since previous frame in this TCP stream", FieldType::RelTime)
+        .desc("Seconds since the previous segment of this TCP stream.");
+pub static ANALYSIS: FieldDef = FieldDef::new("tcp.analysis", "SEQ/ACK analysis", FieldType::None)
+    .desc("Wireshark's sequence and acknowledgment analysis of this segment.");
+pub static FLAGS: FieldDef = FieldDef::new("tcp.analysis.flags", "TCP Analysis Flags", FieldType::None)
+    .desc("Notes from the analysis, such as retransmissions or window problems.");
 pub static ACKS_FRAME: FieldDef =
-    FieldDef::new("tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FieldType::FrameNum);
+    FieldDef::new("tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FieldType::FrameNum)
+        .desc("Frame of the segment that this ACK acknowledges.");
 pub static ACK_RTT: FieldDef =
-    FieldDef::new("tcp.analysis.ack_rtt", "The RTT to ACK the segment was", FieldType::RelTime);
-pub static INITIAL_RTT: FieldDef = FieldDef::new("tcp.analysis.initial_rtt", "iRTT", FieldType::RelTime);
+    FieldDef::new("tcp.analysis.ack_rtt", "The RTT to ACK the segment was", FieldType::RelTime)
+        .desc("Time between that segment and this ACK: a round-trip time sample.");
+pub static INITIAL_RTT: FieldDef = FieldDef::new("tcp.analysis.initial_rtt", "iRTT", FieldType::RelTime)
+    .desc("Handshake round-trip time: from the SYN to the ACK of the SYN-ACK.");
 pub static BYTES_IN_FLIGHT: FieldDef =
-    FieldDef::new("tcp.analysis.bytes_in_flight", "Bytes in flight", FieldType::U32);
+    FieldDef::new("tcp.analysis.bytes_in_flight", "Bytes in flight", FieldType::U32)
+        .desc("Bytes this side has sent that are not yet acknowledged.");
 pub static PUSH_BYTES: FieldDef =
-    FieldDef::new("tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", FieldType::U32);
-pub static RTO: FieldDef = FieldDef::new("tcp.analysis.rto", "The RTO for this segment was", FieldType::RelTime);
+    FieldDef::new("tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", FieldType::U32)
+        .desc("Bytes this side has sent since its last segment with PSH.");
+pub static RTO: FieldDef = FieldDef::new("tcp.analysis.rto", "The RTO for this segment was", FieldType::RelTime)
+    .desc("Time between the original segment and this retransmission.");
 pub static RTO_FRAME: FieldDef =
-    FieldDef::new("tcp.analysis.rto_frame", "RTO based on delta from frame", FieldType::FrameNum);
-pub static DUP_ACK: FieldDef = FieldDef::new("tcp.analysis.duplicate_ack", "Duplicate ACK", FieldType::None);
+    FieldDef::new("tcp.analysis.rto_frame", "RTO based on delta from frame", FieldType::FrameNum)
+        .desc("Frame of the original segment this retransmission repeats.");
+pub static DUP_ACK: FieldDef = FieldDef::new("tcp.analysis.duplicate_ack", "Duplicate ACK", FieldType::None)
+    .desc("This ACK repeats the previous acknowledgment number without data: a sign of a lost segment.");
 pub static DUP_ACK_NUM: FieldDef =
-    FieldDef::new("tcp.analysis.duplicate_ack_num", "Duplicate ACK #", FieldType::U32);
+    FieldDef::new("tcp.analysis.duplicate_ack_num", "Duplicate ACK #", FieldType::U32)
+        .desc("How many duplicates of the same ACK have been seen, this one included.");
 pub static DUP_ACK_FRAME: FieldDef =
-    FieldDef::new("tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FieldType::FrameNum);
+    FieldDef::new("tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FieldType::FrameNum)
+        .desc("Frame of the ACK this one duplicates.");
 
 macro_rules! expert_field {
-    ($id:ident, $name:literal, $text:literal) => {
-        pub static $id: FieldDef = FieldDef::new($name, $text, FieldType::None);
+    ($id:ident, $name:literal, $text:literal, $desc:literal) => {
+        pub static $id: FieldDef = FieldDef::new($name, $text, FieldType::None).desc($desc);
     };
 }
-expert_field!(RETRANSMISSION, "tcp.analysis.retransmission", "This frame is a (suspected) retransmission");
-expert_field!(FAST_RETRANSMISSION, "tcp.analysis.fast_retransmission", "This frame is a (suspected) fast retransmission");
-expert_field!(SPURIOUS, "tcp.analysis.spurious_retransmission", "This frame is a (suspected) spurious retransmission");
-expert_field!(OUT_OF_ORDER, "tcp.analysis.out_of_order", "This frame is a (suspected) out-of-order segment");
-expert_field!(REUSED_PORTS, "tcp.analysis.reused_ports", "A new tcp session is started with the same ports as an earlier session in this trace");
-expert_field!(LOST_SEGMENT, "tcp.analysis.lost_segment", "Previous segment(s) not captured (common at capture start)");
-expert_field!(ACK_LOST, "tcp.analysis.ack_lost_segment", "ACKed segment that wasn't captured (common at capture start)");
-expert_field!(WINDOW_UPDATE, "tcp.analysis.window_update", "TCP window update");
-expert_field!(WINDOW_FULL, "tcp.analysis.window_full", "TCP window specified by the receiver is now completely full");
-expert_field!(KEEP_ALIVE, "tcp.analysis.keep_alive", "TCP keep-alive segment");
-expert_field!(KEEP_ALIVE_ACK, "tcp.analysis.keep_alive_ack", "ACK to a TCP keep-alive segment");
-expert_field!(ZERO_WINDOW_PROBE, "tcp.analysis.zero_window_probe", "TCP Zero Window Probe");
-expert_field!(ZERO_WINDOW, "tcp.analysis.zero_window", "TCP Zero Window segment");
-expert_field!(ZERO_WINDOW_PROBE_ACK, "tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe");
-expert_field!(CONN_SYN, "tcp.connection.syn", "Connection establish request (SYN)");
-expert_field!(CONN_SYNACK, "tcp.connection.synack", "Connection establish acknowledge (SYN+ACK)");
-expert_field!(CONN_FIN, "tcp.connection.fin", "Connection finish (FIN)");
-expert_field!(FIN_ACTIVE, "tcp.connection.fin_active", "This frame initiates the connection closing");
-expert_field!(FIN_PASSIVE, "tcp.connection.fin_passive", "This frame undergoes the connection closing");
-expert_field!(ACK_NONZERO, "tcp.ack.nonzero", "The acknowledgment number field is nonzero while the ACK flag is not set");
-expert_field!(CONN_RST, "tcp.connection.rst", "Connection reset (RST)");
+expert_field!(RETRANSMISSION, "tcp.analysis.retransmission", "This frame is a (suspected) retransmission",
+    "The segment repeats data sent before: the sender got no acknowledgment in time.");
+expert_field!(FAST_RETRANSMISSION, "tcp.analysis.fast_retransmission", "This frame is a (suspected) fast retransmission",
+    "A retransmission sent after duplicate ACKs, before the timer ran out (RFC 5681 section 3.2).");
+expert_field!(SPURIOUS, "tcp.analysis.spurious_retransmission", "This frame is a (suspected) spurious retransmission",
+    "A retransmission of data the receiver had already acknowledged.");
+expert_field!(OUT_OF_ORDER, "tcp.analysis.out_of_order", "This frame is a (suspected) out-of-order segment",
+    "The segment arrived after one with a higher sequence number.");
+expert_field!(REUSED_PORTS, "tcp.analysis.reused_ports", "A new tcp session is started with the same ports as an earlier session in this trace",
+    "A new connection uses the same addresses and ports as an earlier one in the capture.");
+expert_field!(LOST_SEGMENT, "tcp.analysis.lost_segment", "Previous segment(s) not captured (common at capture start)",
+    "Sequence numbers were skipped: a segment before this one was not captured.");
+expert_field!(ACK_LOST, "tcp.analysis.ack_lost_segment", "ACKed segment that wasn't captured (common at capture start)",
+    "This ACK covers data the capture never saw.");
+expert_field!(WINDOW_UPDATE, "tcp.analysis.window_update", "TCP window update",
+    "The segment only announces a larger window: no data, same acknowledgment.");
+expert_field!(WINDOW_FULL, "tcp.analysis.window_full", "TCP window specified by the receiver is now completely full",
+    "The segment fills the receiver's advertised window; the sender must now wait.");
+expert_field!(KEEP_ALIVE, "tcp.analysis.keep_alive", "TCP keep-alive segment",
+    "A keep-alive probe: one byte below the next sequence number, to check the peer is still there.");
+expert_field!(KEEP_ALIVE_ACK, "tcp.analysis.keep_alive_ack", "ACK to a TCP keep-alive segment",
+    "The ACK that answers a keep-alive probe.");
+expert_field!(ZERO_WINDOW_PROBE, "tcp.analysis.zero_window_probe", "TCP Zero Window Probe",
+    "A probe sent to a receiver whose window is zero, to learn when it opens.");
+expert_field!(ZERO_WINDOW, "tcp.analysis.zero_window", "TCP Zero Window segment",
+    "The receiver announces a window of zero: its buffer is full.");
+expert_field!(ZERO_WINDOW_PROBE_ACK, "tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe",
+    "The ACK that answers a zero window probe.");
+expert_field!(CONN_SYN, "tcp.connection.syn", "Connection establish request (SYN)",
+    "The segment opens a connection (SYN without ACK).");
+expert_field!(CONN_SYNACK, "tcp.connection.synack", "Connection establish acknowledge (SYN+ACK)",
+    "The segment accepts a connection (SYN with ACK).");
+expert_field!(CONN_FIN, "tcp.connection.fin", "Connection finish (FIN)",
+    "The segment closes the sender's side of the connection (FIN).");
+expert_field!(FIN_ACTIVE, "tcp.connection.fin_active", "This frame initiates the connection closing",
+    "This side sent its FIN first and so closes the connection actively.");
+expert_field!(FIN_PASSIVE, "tcp.connection.fin_passive", "This frame undergoes the connection closing",
+    "This side's FIN answers the other side's: it closes the connection passively.");
+expert_field!(ACK_NONZERO, "tcp.ack.nonzero", "The acknowledgment number field is nonzero while the ACK flag is not set",
+    "The acknowledgment number is not zero although the ACK flag is not set.");
+expert_field!(CONN_RST, "tcp.connection.rst", "Connection reset (RST)", "The segment aborts the connection (RST).");
 
 pub static FIELDS: &[Field] = &[
     &TIMESTAMPS, &TIME_RELATIVE, &TIME_DELTA, &ANALYSIS, &FLAGS, &ACKS_FRAME, &ACK_RTT,

@@ -20,45 +20,79 @@ use self::stream::{SegIn, SegOut};
 use self::{expert as ta, options as opts};
 use crate::dissect::{Buf, Ctx, DResult, DissectError, Pass};
 
-pub static TCP: FieldDef = FieldDef::new("tcp", "Transmission Control Protocol", FieldType::Protocol).brief();
-pub static SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16).brief();
-pub static DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16).brief();
-pub static PORT: FieldDef = FieldDef::new("tcp.port", "Source or Destination Port", FieldType::U16).brief();
-pub static STREAM: FieldDef = FieldDef::new("tcp.stream", "Stream index", FieldType::U32).brief().capture_wide();
+pub static TCP: FieldDef = FieldDef::new("tcp", "Transmission Control Protocol", FieldType::Protocol).brief()
+    .desc("Transmission Control Protocol: reliable, ordered byte streams between two ports (RFC 9293).");
+pub static SRCPORT: FieldDef = FieldDef::new("tcp.srcport", "Source Port", FieldType::U16).brief()
+    .desc("Port of the sending application (RFC 9293 section 3.1).");
+pub static DSTPORT: FieldDef = FieldDef::new("tcp.dstport", "Destination Port", FieldType::U16).brief()
+    .desc("Port of the receiving application.");
+pub static PORT: FieldDef = FieldDef::new("tcp.port", "Source or Destination Port", FieldType::U16).brief()
+    .desc("Either port of the segment; matches the source or the destination.");
+pub static STREAM: FieldDef = FieldDef::new("tcp.stream", "Stream index", FieldType::U32).brief().capture_wide()
+    .desc("Index Wireshark gives each TCP connection in the capture, from 0; not sent on the wire.");
 pub static COMPLETENESS: FieldDef =
-    FieldDef::new("tcp.completeness", "Conversation completeness", FieldType::U8);
-pub static SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32).brief();
-pub static SEQ_RAW: FieldDef = FieldDef::new("tcp.seq_raw", "Sequence Number (raw)", FieldType::U32);
-pub static NXTSEQ: FieldDef = FieldDef::new("tcp.nxtseq", "Next Sequence Number", FieldType::U32);
-pub static ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number", FieldType::U32).brief();
-pub static ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32);
-pub static HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8);
+    FieldDef::new("tcp.completeness", "Conversation completeness", FieldType::U8)
+        .desc("Which parts of the connection the capture holds, as bits: SYN 1, SYN-ACK 2, ACK 4, data 8, FIN 16, RST 32.");
+pub static SEQ: FieldDef = FieldDef::new("tcp.seq", "Sequence Number", FieldType::U32).brief()
+    .desc("Sequence number of the segment's first byte, relative to this side's initial sequence number (RFC 9293 section 3.4).");
+pub static SEQ_RAW: FieldDef = FieldDef::new("tcp.seq_raw", "Sequence Number (raw)", FieldType::U32)
+    .desc("The sequence number as sent on the wire.");
+pub static NXTSEQ: FieldDef = FieldDef::new("tcp.nxtseq", "Next Sequence Number", FieldType::U32)
+    .desc("Sequence number the next segment from this side should start at: this one plus its data length, plus one for SYN or FIN.");
+pub static ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number", FieldType::U32).brief()
+    .desc("Next sequence number the sender expects from the other side, relative; it acknowledges every byte before it.");
+pub static ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32)
+    .desc("The acknowledgment number as sent on the wire.");
+pub static HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8)
+    .desc("Length of the TCP header in bytes (the data offset field times four).");
 pub static FLAGS: FieldDef =
-    FieldDef::new("tcp.flags", "Flags", FieldType::U16).base(Base::Hex).mask(flags::ALL as u64).brief();
-pub static FLAG_FIN: FieldDef = FieldDef::new("tcp.flags.fin", "Fin", FieldType::Bool).bit(12, flags::FIN as u64).strings(SET_NOTSET).brief();
-pub static FLAG_SYN: FieldDef = FieldDef::new("tcp.flags.syn", "Syn", FieldType::Bool).bit(12, flags::SYN as u64).strings(SET_NOTSET).brief();
-pub static FLAG_RST: FieldDef = FieldDef::new("tcp.flags.reset", "Reset", FieldType::Bool).bit(12, flags::RST as u64).strings(SET_NOTSET).brief();
-pub static FLAG_PUSH: FieldDef = FieldDef::new("tcp.flags.push", "Push", FieldType::Bool).bit(12, flags::PSH as u64).strings(SET_NOTSET).brief();
-pub static FLAG_ACK: FieldDef = FieldDef::new("tcp.flags.ack", "Acknowledgment", FieldType::Bool).bit(12, flags::ACK as u64).strings(SET_NOTSET).brief();
-pub static FLAG_URG: FieldDef = FieldDef::new("tcp.flags.urg", "Urgent", FieldType::Bool).bit(12, flags::URG as u64).strings(SET_NOTSET).brief();
-pub static FLAG_ECE: FieldDef = FieldDef::new("tcp.flags.ece", "ECN-Echo", FieldType::Bool).bit(12, flags::ECE as u64).strings(SET_NOTSET).brief();
-pub static FLAG_CWR: FieldDef = FieldDef::new("tcp.flags.cwr", "Congestion Window Reduced", FieldType::Bool).bit(12, flags::CWR as u64).strings(SET_NOTSET).brief();
-pub static FLAG_AE: FieldDef = FieldDef::new("tcp.flags.ae", "Accurate ECN", FieldType::Bool).bit(12, flags::AE as u64).strings(SET_NOTSET).brief();
-pub static FLAG_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool).bit(12, flags::RESERVED as u64).strings(SET_NOTSET).brief();
-pub static FLAGS_STR: FieldDef = FieldDef::new("tcp.flags.str", "TCP Flags", FieldType::String);
-pub static WINDOW: FieldDef = FieldDef::new("tcp.window_size_value", "Window", FieldType::U16).brief();
-pub static WINDOW_SIZE: FieldDef = FieldDef::new("tcp.window_size", "Calculated window size", FieldType::U32);
+    FieldDef::new("tcp.flags", "Flags", FieldType::U16).base(Base::Hex).mask(flags::ALL as u64).brief()
+        .desc("The 12 control bits of the header: reserved, AE, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN.");
+pub static FLAG_FIN: FieldDef = FieldDef::new("tcp.flags.fin", "Fin", FieldType::Bool).bit(12, flags::FIN as u64).strings(SET_NOTSET).brief()
+    .desc("FIN: the sender has finished sending (RFC 9293 section 3.6).");
+pub static FLAG_SYN: FieldDef = FieldDef::new("tcp.flags.syn", "Syn", FieldType::Bool).bit(12, flags::SYN as u64).strings(SET_NOTSET).brief()
+    .desc("SYN: synchronize sequence numbers; opens a connection (RFC 9293 section 3.5).");
+pub static FLAG_RST: FieldDef = FieldDef::new("tcp.flags.reset", "Reset", FieldType::Bool).bit(12, flags::RST as u64).strings(SET_NOTSET).brief()
+    .desc("RST: abort the connection (RFC 9293 section 3.5.2).");
+pub static FLAG_PUSH: FieldDef = FieldDef::new("tcp.flags.push", "Push", FieldType::Bool).bit(12, flags::PSH as u64).strings(SET_NOTSET).brief()
+    .desc("PSH: deliver the data to the application without waiting.");
+pub static FLAG_ACK: FieldDef = FieldDef::new("tcp.flags.ack", "Acknowledgment", FieldType::Bool).bit(12, flags::ACK as u64).strings(SET_NOTSET).brief()
+    .desc("ACK: the acknowledgment number is valid.");
+pub static FLAG_URG: FieldDef = FieldDef::new("tcp.flags.urg", "Urgent", FieldType::Bool).bit(12, flags::URG as u64).strings(SET_NOTSET).brief()
+    .desc("URG: the urgent pointer is valid.");
+pub static FLAG_ECE: FieldDef = FieldDef::new("tcp.flags.ece", "ECN-Echo", FieldType::Bool).bit(12, flags::ECE as u64).strings(SET_NOTSET).brief()
+    .desc("ECE: ECN-Echo, congestion was seen (RFC 3168).");
+pub static FLAG_CWR: FieldDef = FieldDef::new("tcp.flags.cwr", "Congestion Window Reduced", FieldType::Bool).bit(12, flags::CWR as u64).strings(SET_NOTSET).brief()
+    .desc("CWR: the sender reduced its congestion window (RFC 3168).");
+pub static FLAG_AE: FieldDef = FieldDef::new("tcp.flags.ae", "Accurate ECN", FieldType::Bool).bit(12, flags::AE as u64).strings(SET_NOTSET).brief()
+    .desc("AE: Accurate ECN bit, formerly the ECN nonce.");
+pub static FLAG_RES: FieldDef = FieldDef::new("tcp.flags.res", "Reserved", FieldType::Bool).bit(12, flags::RESERVED as u64).strings(SET_NOTSET).brief()
+    .desc("Reserved header bits that must be zero.");
+pub static FLAGS_STR: FieldDef = FieldDef::new("tcp.flags.str", "TCP Flags", FieldType::String)
+    .desc("The flags as a string of letters, one position per bit.");
+pub static WINDOW: FieldDef = FieldDef::new("tcp.window_size_value", "Window", FieldType::U16).brief()
+    .desc("The window field as sent: bytes the sender can receive, before scaling.");
+pub static WINDOW_SIZE: FieldDef = FieldDef::new("tcp.window_size", "Calculated window size", FieldType::U32)
+    .desc("Window in bytes after applying the window scale factor.");
 pub static WINDOW_SCALE: FieldDef =
-    FieldDef::new("tcp.window_size_scalefactor", "Window size scaling factor", FieldType::I32);
-pub static CHECKSUM: FieldDef = FieldDef::new("tcp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
+    FieldDef::new("tcp.window_size_scalefactor", "Window size scaling factor", FieldType::I32)
+        .desc("Factor the window field is multiplied by (-1 when unknown, -2 when no scaling is used).");
+pub static CHECKSUM: FieldDef = FieldDef::new("tcp.checksum", "Checksum", FieldType::U16).base(Base::Hex)
+    .desc("One's complement checksum over a pseudo-header, the TCP header and the data.");
 pub static CHECKSUM_STATUS: FieldDef = FieldDef::new("tcp.checksum.status", "Checksum Status", FieldType::U8)
     .base(Base::None)
-    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present"), (4, "Illegal")]);
-pub static URGENT: FieldDef = FieldDef::new("tcp.urgent_pointer", "Urgent Pointer", FieldType::U16);
-pub static OPTIONS: FieldDef = FieldDef::new("tcp.options", "TCP Options", FieldType::Bytes);
-pub static PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes);
-pub static LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", FieldType::U32).brief();
-pub static RESET_CAUSE: FieldDef = FieldDef::new("tcp.reset_cause", "Reset cause", FieldType::String);
+    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present"), (4, "Illegal")])
+    .desc("Whether the checksum was verified: good, bad or unverified.");
+pub static URGENT: FieldDef = FieldDef::new("tcp.urgent_pointer", "Urgent Pointer", FieldType::U16)
+    .desc("Offset from the sequence number to the end of urgent data, valid when URG is set.");
+pub static OPTIONS: FieldDef = FieldDef::new("tcp.options", "TCP Options", FieldType::Bytes)
+    .desc("The options after the fixed 20-byte header (up to 40 bytes).");
+pub static PAYLOAD: FieldDef = FieldDef::new("tcp.payload", "TCP payload", FieldType::Bytes)
+    .desc("The data bytes the segment carries.");
+pub static LEN: FieldDef = FieldDef::new("tcp.len", "TCP Segment Len", FieldType::U32).brief()
+    .desc("Number of data bytes in the segment.");
+pub static RESET_CAUSE: FieldDef = FieldDef::new("tcp.reset_cause", "Reset cause", FieldType::String)
+    .desc("Text some stacks put in a reset segment to say why it was sent.");
 
 pub static FIELDS: &[Field] = &[
     &TCP, &SRCPORT, &DSTPORT, &PORT, &STREAM, &COMPLETENESS, &LEN, &SEQ, &SEQ_RAW, &NXTSEQ, &ACK,

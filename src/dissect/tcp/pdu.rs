@@ -11,16 +11,23 @@ use crate::field::tree::{NodeId, FRAME, GENERATED};
 use crate::dissect::dispatch::{self, Pdu, TcpSeg};
 use crate::dissect::{Buf, Ctx, Pass};
 
-pub static SEGMENTS: FieldDef = FieldDef::new("tcp.segments", "Reassembled TCP Segments", FieldType::None);
-pub static SEGMENT: FieldDef = FieldDef::new("tcp.segment", "TCP Segment", FieldType::FrameNum);
-pub static SEGMENT_COUNT: FieldDef = FieldDef::new("tcp.segment.count", "Segment count", FieldType::U32);
+pub static SEGMENTS: FieldDef = FieldDef::new("tcp.segments", "Reassembled TCP Segments", FieldType::None)
+    .desc("The segments whose data was put together into one application message.");
+pub static SEGMENT: FieldDef = FieldDef::new("tcp.segment", "TCP Segment", FieldType::FrameNum)
+    .desc("A frame whose segment carries part of the reassembled message.");
+pub static SEGMENT_COUNT: FieldDef = FieldDef::new("tcp.segment.count", "Segment count", FieldType::U32)
+    .desc("Number of segments reassembled.");
 pub static REASSEMBLED_IN: FieldDef =
-    FieldDef::new("tcp.reassembled_in", "Reassembled PDU in frame", FieldType::FrameNum);
+    FieldDef::new("tcp.reassembled_in", "Reassembled PDU in frame", FieldType::FrameNum)
+        .desc("Frame where the message this segment starts or continues is complete.");
 pub static REASSEMBLED_LENGTH: FieldDef =
-    FieldDef::new("tcp.reassembled.length", "Reassembled TCP length", FieldType::U32);
+    FieldDef::new("tcp.reassembled.length", "Reassembled TCP length", FieldType::U32)
+        .desc("Length in bytes of the reassembled data.");
 pub static REASSEMBLED_DATA: FieldDef =
-    FieldDef::new("tcp.reassembled.data", "Reassembled TCP Data", FieldType::Bytes);
-pub static SEGMENT_DATA: FieldDef = FieldDef::new("tcp.segment_data", "TCP segment data", FieldType::Bytes);
+    FieldDef::new("tcp.reassembled.data", "Reassembled TCP Data", FieldType::Bytes)
+        .desc("The reassembled data of several segments.");
+pub static SEGMENT_DATA: FieldDef = FieldDef::new("tcp.segment_data", "TCP segment data", FieldType::Bytes)
+    .desc("Data of this segment that belongs to a message completed in a later frame.");
 
 pub static FIELDS: &[Field] = &[
     &SEGMENTS, &SEGMENT, &SEGMENT_COUNT, &REASSEMBLED_IN, &REASSEMBLED_LENGTH, &REASSEMBLED_DATA,
@@ -450,7 +457,8 @@ pub(crate) mod tests {
     use crate::field::{FieldDef, FieldType};
     use crate::dissect::session::Session;
 
-    static LINE: FieldDef = FieldDef::new("test.line", "Line", FieldType::Bytes);
+    static LINE: FieldDef = FieldDef::new("test.line", "Line", FieldType::Bytes)
+        .desc("A test line used by the reassembly tests.");
 
     /// A protocol of newline-terminated messages.
     pub(crate) fn lines(cx: &mut Ctx, b: Buf, _seg: &TcpSeg) -> crate::dissect::DResult<Pdu> {

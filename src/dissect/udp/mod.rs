@@ -12,24 +12,36 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value, TEXT};
 
 use super::{dispatch, Buf, Ctx, DResult, DissectError};
 
-pub static UDP: FieldDef = FieldDef::new("udp", "User Datagram Protocol", FieldType::Protocol).brief();
-pub static SRCPORT: FieldDef = FieldDef::new("udp.srcport", "Source Port", FieldType::U16).brief();
-pub static DSTPORT: FieldDef = FieldDef::new("udp.dstport", "Destination Port", FieldType::U16).brief();
-pub static PORT: FieldDef = FieldDef::new("udp.port", "Source or Destination Port", FieldType::U16).brief();
-pub static LENGTH: FieldDef = FieldDef::new("udp.length", "Length", FieldType::U16).brief();
+pub static UDP: FieldDef = FieldDef::new("udp", "User Datagram Protocol", FieldType::Protocol).brief()
+    .desc("User Datagram Protocol: single datagrams between ports, no connection, no delivery guarantee (RFC 768).");
+pub static SRCPORT: FieldDef = FieldDef::new("udp.srcport", "Source Port", FieldType::U16).brief()
+    .desc("Port of the sending application.");
+pub static DSTPORT: FieldDef = FieldDef::new("udp.dstport", "Destination Port", FieldType::U16).brief()
+    .desc("Port of the receiving application.");
+pub static PORT: FieldDef = FieldDef::new("udp.port", "Source or Destination Port", FieldType::U16).brief()
+    .desc("Either port of the datagram; matches the source or the destination.");
+pub static LENGTH: FieldDef = FieldDef::new("udp.length", "Length", FieldType::U16).brief()
+    .desc("Length in bytes of the UDP header (8) and data.");
 pub static CHECKSUM: FieldDef =
-    FieldDef::new("udp.checksum", "Checksum", FieldType::U16).base(Base::Hex);
-pub static LENGTH_BAD: FieldDef = FieldDef::new("udp.length.bad", "Bad length value", FieldType::None);
+    FieldDef::new("udp.checksum", "Checksum", FieldType::U16).base(Base::Hex)
+        .desc("One's complement checksum over a pseudo-header, the header and the data (0: none, IPv4 only).");
+pub static LENGTH_BAD: FieldDef = FieldDef::new("udp.length.bad", "Bad length value", FieldType::None)
+    .desc("The length field disagrees with the IP payload length.");
 pub static CHECKSUM_ZERO: FieldDef = FieldDef::new("udp.checksum.zero", "Illegal checksum value (0)", FieldType::None)
     .desc("A zero checksum over IPv6, where UDP must always carry one (RFC 8200 section 8.1)");
 pub static CHECKSUM_STATUS: FieldDef =
-    FieldDef::new("udp.checksum.status", "Checksum Status", FieldType::U8).strings(CHECKSUM_STATUSES);
-pub static STREAM: FieldDef = FieldDef::new("udp.stream", "Stream index", FieldType::U32).brief().capture_wide();
+    FieldDef::new("udp.checksum.status", "Checksum Status", FieldType::U8).strings(CHECKSUM_STATUSES)
+        .desc("Whether the checksum was verified: good, bad or unverified.");
+pub static STREAM: FieldDef = FieldDef::new("udp.stream", "Stream index", FieldType::U32).brief().capture_wide()
+    .desc("Index Wireshark gives each UDP conversation (address and port pair), from 0; not sent on the wire.");
 pub static TIME_RELATIVE: FieldDef =
-    FieldDef::new("udp.time_relative", "Time since first frame", FieldType::RelTime);
+    FieldDef::new("udp.time_relative", "Time since first frame", FieldType::RelTime)
+        .desc("Seconds since the first datagram of this UDP conversation.");
 pub static TIME_DELTA: FieldDef =
-    FieldDef::new("udp.time_delta", "Time since previous frame", FieldType::RelTime);
-pub static PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes);
+    FieldDef::new("udp.time_delta", "Time since previous frame", FieldType::RelTime)
+        .desc("Seconds since the previous datagram of this UDP conversation.");
+pub static PAYLOAD: FieldDef = FieldDef::new("udp.payload", "Payload", FieldType::Bytes)
+    .desc("The data the datagram carries.");
 
 pub static FIELDS: &[Field] = &[
     &UDP, &SRCPORT, &DSTPORT, &PORT, &LENGTH, &LENGTH_BAD, &CHECKSUM, &CHECKSUM_ZERO, &CHECKSUM_STATUS, &STREAM, &TIME_RELATIVE, &TIME_DELTA,

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::tui::app::{App, Mode};
+use crate::tui::layout::Pane;
 
 impl App {
     /// The filter bar: the filter typed, green when it compiles, red with
@@ -51,11 +52,15 @@ impl App {
         }
     }
 
-    /// The status bar: a note, the packet counts, the work in progress.
+    /// The status bar: a note, the selected tree item (while the tree or
+    /// the bytes have the keys), the packet counts, the work in progress.
     pub(in crate::tui) fn draw_status(&self, f: &mut Frame, r: Rect) {
         let mut parts: Vec<String> = Vec::new();
         if let Some(m) = &self.message {
             parts.push(m.clone());
+        }
+        if let Some(item) = self.selected_item() {
+            parts.push(item);
         }
         let n = self.view.loaded;
         match &self.view.matched {
@@ -100,6 +105,19 @@ impl App {
         let pad = w.saturating_sub(left.chars().count() + right.len());
         let line = format!("{left}{}{right}", " ".repeat(pad));
         f.render_widget(Paragraph::new(line).style(Style::new().add_modifier(Modifier::REVERSED)), r);
+    }
+}
+
+impl App {
+    /// The selected tree item as Wireshark's status bar names it
+    /// (`Transaction ID (dns.id), 2 bytes`), when the tree or the bytes pane
+    /// has the keys: in the list the tree's cursor is not what the user looks at.
+    pub(in crate::tui) fn selected_item(&self) -> Option<String> {
+        if !matches!(self.focus, Pane::Detail | Pane::Hex) {
+            return None;
+        }
+        let id = self.detail.selected()?;
+        Some(crate::explain::summary(&self.detail.d.tree.nodes[id]))
     }
 }
 

@@ -76,6 +76,7 @@ impl Detail {
             Command::ApplyField => self.field_filter(true),
             Command::PrepareField => self.field_filter(false),
             Command::ItemMenu => Action::ItemMenu,
+            Command::Explain => Action::Explain,
             _ => return Action::None,
         };
         self.scroll_into_view(height);
