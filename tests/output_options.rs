@@ -56,8 +56,9 @@ const LAYOUTS: &[&[&str]] = &[
 ];
 
 /// wirelens' standard output, in the zone `common` runs tshark in.
+/// Both tools run with `-n`: names are compared by `tests/names.rs`.
 fn ours(args: &[&str]) -> Option<String> {
-    let out = Command::new(bin()).args(args).env("TZ", "UTC").output().ok()?;
+    let out = Command::new(bin()).arg("-n").args(args).env("TZ", "UTC").output().ok()?;
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 

@@ -154,7 +154,7 @@ fn compare_run(path: &Path, stats: &[&str]) -> Vec<(String, String, String)> {
     let Some(theirs) = common::tshark_output(&args) else {
         return Vec::new(); // tshark refuses the file: the bad-input tests cover it
     };
-    let ours = wirelens(&args[1..]);
+    let ours = wirelens(&args);
     let (ours, theirs) = (blocks(&ours), blocks(&theirs));
     // Both draw the last statistic given first.
     let mut diffs = Vec::new();

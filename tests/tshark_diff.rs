@@ -103,7 +103,7 @@ fn compare_pass(path: &Path, fields: &[String], passes: &[&str]) -> Option<Vec<D
     let Some(theirs) = common::tshark_output(&targs) else {
         return None; // tshark refuses the file: the bad-input tests cover it
     };
-    let mut ours_args = targs[1..].to_vec();
+    let mut ours_args = targs.to_vec();
     ours_args.push("-P");
     let ours = wirelens(&ours_args);
     let mut diffs = Vec::new();
@@ -116,7 +116,7 @@ fn compare_pass(path: &Path, fields: &[String], passes: &[&str]) -> Option<Vec<D
     }
     let targs: Vec<&str> = args.iter().map(String::as_str).collect();
     let theirs = common::tshark_output(&targs).unwrap_or_default();
-    let ours = wirelens(&targs[1..]);
+    let ours = wirelens(&targs);
     diff_lines(&name, "", &ours, &theirs, &mut diffs, Some(fields));
     Some(diffs)
 }

@@ -633,7 +633,7 @@ const SNAPSHOT_80X24: &str = concat!(
     "                                                                                \n",
     " Details ───────────────────────────────────────────────────────────────────────\n",
     "▸ Frame 2: 54 bytes on wire (432 bits), 54 bytes captured (432 bits)            \n",
-    "▸ Ethernet II, Src: 00:00:00:00:00:01, Dst: 00:00:00:00:00:02                   \n",
+    "▸ Ethernet II, Src: 00:00:00_00:00:01 (00:00:00:00:00:01), Dst: 00:00:00_00:00:0\n",
     "▸ Internet Protocol Version 4, Src: 127.0.0.1, Dst: 127.0.0.1                   \n",
     "▸ Transmission Control Protocol, Src Port: 6789, Dst Port: 40000, Seq: 0, Ack: 1\n",
     "                                                                                \n",
