@@ -117,7 +117,8 @@ pub fn dissect_chap(cx: &mut Ctx, b: Buf) -> DResult<()> {
             let size = cx.uint(&CHAP_VALUE_SIZE, &b, 4)? as usize;
             let value = b.bytes(5, size)?;
             cx.tree().add(&CHAP_VALUE, b.range(5, size), Value::None);
-            let hex: String = value.iter().map(|x| format!("{x:02x}")).collect();
+            let mut hex = String::new();
+            crate::field::hex_bytes(value, &mut hex);
             let name_len = data.saturating_sub(1 + size);
             let name = if name_len > 0 { text(cx, &b, &CHAP_NAME, 5 + size, name_len)? } else { String::new() };
             cx.tree().close();

@@ -410,9 +410,10 @@ fn body(cx: &mut Ctx, b: &Buf, p: &Proto, code: u8, name: &str) -> DResult<()> {
             Ok(())
         }
         7 => {
-            let bytes = b.bytes(4, data_len)?;
+            let mut text = format!("Rejected Packet ({data_len} byte{}): ", plural(data_len));
+            crate::field::hex_bytes(b.bytes(4, data_len)?, &mut text);
             let id = cx.tree().add(&LCP_DATA, b.range(4, data_len), Value::None);
-            cx.tree().set_text(id, format_args!("Rejected Packet ({data_len} byte{}): {}", plural(data_len), hex(bytes)));
+            cx.tree().set_text(id, text);
             Ok(())
         }
         8 => {
@@ -670,8 +671,4 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|x| format!("{x:02x}")).collect()
 }
