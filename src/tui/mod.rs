@@ -167,9 +167,17 @@ fn run_app(
     r
 }
 
+/// Draws with the size ratatui has just read from the terminal, which can be newer than the last
+/// `Event::Resize` still in the queue: laying out with the older, larger size would write outside the
+/// buffer and panic (seen under load when the window shrank).
+fn draw_frame(app: &mut App, f: &mut ratatui::Frame) {
+    app.update(Event::Resize(f.area().width, f.area().height));
+    app.draw(f);
+}
+
 fn event_loop(tui: &mut terminal::Tui, app: &mut App, rx: &Receiver<Event>) -> anyhow::Result<()> {
     let panic_on_key = std::env::var_os(TEST_PANIC_VAR).is_some();
-    tui.terminal.draw(|f| app.draw(f))?;
+    tui.terminal.draw(|f| draw_frame(app, f))?;
     loop {
         let ev = match rx.recv_timeout(TICK) {
             Ok(ev) => ev,
@@ -193,6 +201,6 @@ fn event_loop(tui: &mut terminal::Tui, app: &mut App, rx: &Receiver<Event>) -> a
         if app.quit {
             return Ok(());
         }
-        tui.terminal.draw(|f| app.draw(f))?;
+        tui.terminal.draw(|f| draw_frame(app, f))?;
     }
 }

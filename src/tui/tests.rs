@@ -492,6 +492,16 @@ fn eighty_by_twenty_four_shows_everything() {
 }
 
 #[test]
+fn a_terminal_smaller_than_the_last_resize_event_draws_without_panicking() {
+    // The window shrank but its Resize event is still queued: the frame's size must win.
+    let (mut app, _rx) = lab(120, 40);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| super::draw_frame(&mut app, f)).unwrap();
+    assert_eq!(app.size, Rect::new(0, 0, 80, 24));
+    assert!(lines(t.backend().buffer())[23].ends_with("? help"));
+}
+
+#[test]
 fn zoom_and_focus() {
     let (mut app, _rx) = lab(80, 24);
     press(&mut app, KeyCode::Tab);
