@@ -5,11 +5,18 @@
 //! with the RFC section to read. One file per protocol; the TUI only shows
 //! the text.
 
+mod arp;
+mod dhcp;
 mod dns;
+mod ftp;
 mod http;
+mod icmp;
 mod ip;
+mod ntp;
 mod smtp;
+mod ssh;
 mod tcp;
+mod tls;
 mod udp;
 
 #[cfg(test)]
@@ -80,6 +87,13 @@ pub fn explain(d: &Dissection, bytes: &[u8], id: NodeId, frames: Frames) -> Opti
         "dns" => dns::story(&item),
         "http" => http::story(&item),
         "smtp" => smtp::story(&item),
+        "icmp" | "icmpv6" => icmp::story(&item),
+        "arp" => arp::story(&item),
+        "dhcp" => dhcp::story(&item),
+        "ntp" => ntp::story(&item),
+        "tls" => tls::story(&item),
+        "ssh" => ssh::story(&item),
+        "ftp" => ftp::story(&item),
         _ => None,
     };
     let (story, read) = match story {

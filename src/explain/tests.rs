@@ -172,3 +172,65 @@ fn protocols_text_items_and_generated_items_are_summarised_as_wireshark_does() {
     let e = explain_item(&dns, 1, "udp.srcport");
     assert!(e.story.is_empty() && e.read.is_none() && !e.about.is_empty());
 }
+
+#[test]
+fn a_ping_reply_names_its_request_and_the_round_trip() {
+    let icmp = capture("icmp.pcap");
+    let e = explain_item(&icmp, 1, "icmp.type");
+    assert!(story(&e).starts_with("Type 8, Echo Request"), "{e:?}");
+    let e = explain_item(&icmp, 2, "icmp.type");
+    assert!(story(&e).starts_with("Type 0, Echo Reply"), "{e:?}");
+    assert!(story(&e).contains("answers the request of frame 1, 0.015 ms later"), "{e:?}");
+    assert!(story(&explain_item(&icmp, 2, "icmp.seq")).contains("copied unchanged into the reply"));
+    let v6 = capture("icmpv6.pcap");
+    let first = v6.iter().position(|(d, _)| d.tree.nodes.iter().any(|n| n.field.name == "icmpv6.type")).unwrap();
+    assert!(explain_item(&v6, first as u32 + 1, "icmpv6.type").read.unwrap().starts_with("RFC 4"));
+}
+
+#[test]
+fn arp_requests_and_replies_name_the_addresses() {
+    let arp = capture("arp.pcap");
+    let e = explain_item(&arp, 1, "arp.opcode");
+    assert!(story(&e).contains("10.99.0.1 asks who has 10.99.0.2"), "{e:?}");
+    assert!(story(&explain_item(&arp, 2, "arp.opcode")).contains("Opcode 2, reply: 10.99.0.2 answers"));
+}
+
+#[test]
+fn dhcp_dora_and_the_lease() {
+    let dhcp = capture("dhcp.pcap");
+    let kinds: Vec<String> = (1..=4).map(|f| story(&explain_item(&dhcp, f, "dhcp.option.dhcp"))).collect();
+    for (k, want) in kinds.iter().zip(["DHCPDISCOVER", "DHCPOFFER", "DHCPREQUEST", "DHCPACK"]) {
+        assert!(k.starts_with(want), "{k}");
+    }
+    let e = explain_item(&dhcp, 4, "dhcp.option.ip_address_lease_time");
+    assert!(story(&e).contains("renews after half of it"), "{e:?}");
+    assert!(story(&explain_item(&dhcp, 2, "dhcp.ip.your")).contains("Your client IP address 10.99.0.54"));
+}
+
+#[test]
+fn ntp_modes_and_stratum() {
+    let ntp = capture("ntp.pcap");
+    assert!(story(&explain_item(&ntp, 1, "ntp.flags.mode")).starts_with("Mode 3: client"));
+    assert!(story(&explain_item(&ntp, 2, "ntp.flags.mode")).starts_with("Mode 4: server"));
+    assert!(story(&explain_item(&ntp, 2, "ntp.xmt")).contains("Offset = "));
+}
+
+#[test]
+fn tls_records_handshakes_and_sni() {
+    let tls = capture("tls13.pcap");
+    let e = explain_item(&tls, 4, "tls.handshake.type");
+    assert!(story(&e).starts_with("Client Hello"), "{e:?}");
+    assert_eq!(e.read.as_deref(), Some("RFC 8446, section 4.1.2"));
+    assert!(story(&explain_item(&tls, 4, "tls.record.content_type")).starts_with("Content type 22: Handshake"));
+    assert!(story(&explain_item(&tls, 4, "tls.handshake.version")).contains("supported_versions"));
+    assert!(story(&explain_item(&tls, 6, "tls.handshake.type")).starts_with("Server Hello"));
+}
+
+#[test]
+fn ssh_banner_and_ftp_commands() {
+    let ssh = capture("ssh.pcap");
+    assert!(story(&explain_item(&ssh, 4, "ssh.protocol")).starts_with("SSH-2.0-OpenSSH"));
+    let ftp = capture("ftp.pcap");
+    assert!(story(&explain_item(&ftp, 4, "ftp.response.code")).starts_with("220: the service is ready"));
+    assert!(story(&explain_item(&ftp, 6, "ftp.request.command")).starts_with("USER: names the user"));
+}
