@@ -782,7 +782,69 @@ openssh() {
     capture ssh.pcap "-i lo tcp port 22" ssh_session
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access tls openssh pppoe nflog)
+# The Python websockets library (pip) as server and client on 127.0.0.1:8765: a text message
+# echoed upper-cased, a binary one echoed reversed, a 300-byte text (16-bit length) and a
+# 66048-byte binary (64-bit length, over several TCP segments), a message sent in three
+# fragments, a ping, and a close with a reason; then the same on port 8766 with
+# permessage-deflate, whose compression context carries over from message to message;
+# and a raw-socket client on 8767 putting two frames in one TCP segment and one frame in two.
+websocket_session() {
+    timeout 20 python3 -c '
+import asyncio
+from websockets.asyncio.server import serve
+from websockets.asyncio.client import connect
+
+async def echo(ws):
+    async for m in ws:
+        await ws.send(m.upper() if isinstance(m, str) else m[::-1])
+
+async def session(port, compression):
+    async with serve(echo, "127.0.0.1", port, compression=compression):
+        async with connect(f"ws://127.0.0.1:{port}/chat", compression=compression, max_size=None) as c:
+            for m in ["hello websocket", b"\x00\x01\x02\x03", "x" * 300, bytes(range(256)) * 258,
+                      "hello websocket", "hello again, websocket"]:
+                await c.send(m)
+                await c.recv()
+            await c.send(["frag", "mented ", "message"])
+            await c.recv()
+            await (await c.ping(b"p1"))
+            await c.close(code=1001, reason="lab over")
+
+async def raw_client(port):
+    # Frames laid out in TCP segments the library would not make: two in one segment, one split over two.
+    async with serve(echo, "127.0.0.1", port, compression=None):
+        r, w = await asyncio.open_connection("127.0.0.1", port)
+        w.write(b"GET /raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        await r.readuntil(b"\r\n\r\n")
+        def frame(op, payload, key=b"\x01\x02\x03\x04"):
+            return bytes([0x80 | op, 0x80 | len(payload)]) + key + bytes(c ^ key[i % 4] for i, c in enumerate(payload))
+        w.write(frame(1, b"one") + frame(1, b"two"))
+        await w.drain()
+        await asyncio.sleep(0.05)
+        split = frame(1, b"split across two segments")
+        w.write(split[:9])
+        await w.drain()
+        await asyncio.sleep(0.05)
+        w.write(split[9:])
+        await w.drain()
+        await asyncio.sleep(0.05)
+        w.write(frame(8, b"\x03\xe8"))
+        await w.drain()
+        await r.read()
+        w.close()
+
+asyncio.run(session(8765, None))
+asyncio.run(session(8766, "deflate"))
+asyncio.run(raw_client(8767))
+'
+}
+
+websocket() {
+    capture websocket.pcap "-B 16384 -i lo tcp portrange 8765-8767" websocket_session
+}
+
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access tls openssh pppoe nflog websocket)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

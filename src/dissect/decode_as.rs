@@ -38,6 +38,7 @@ const PROTOCOLS: &[(&str, Proto)] = &[
     ("ftp", Proto::Tcp(App::Ftp)),
     ("tls", Proto::Tcp(App::Tls)),
     ("ssh", Proto::Tcp(App::Ssh)),
+    ("websocket", Proto::Tcp(App::WebSocket)),
     ("dns", Proto::Udp(UdpApp::Dns)),
     ("dhcp", Proto::Udp(UdpApp::Dhcp)),
     ("ntp", Proto::Udp(UdpApp::Ntp)),

@@ -4,7 +4,7 @@
 use super::link::{chdlc, eth, nflog, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, igmp, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dhcp, dns, expert, ftp, http, imap, nbns, ntp, pop, ppp, smtp, ssdp, ssh, tcp, tls, udp, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, expert, ftp, http, imap, nbns, ntp, pop, ppp, smtp, ssdp, ssh, tcp, tls, udp, websocket, Buf, Ctx, DResult};
 use super::decode_as::{self, UdpApp};
 use crate::dissect::tcp::stream::{App, AppSlot};
 use crate::field::{FieldDef, FieldType};
@@ -149,6 +149,7 @@ pub fn tcp_dissector(app: App) -> TcpApp {
         App::FtpData => ftp::data::dissect_tcp,
         App::Pop => pop::dissect_tcp,
         App::Imap => imap::dissect_tcp,
+        App::WebSocket => websocket::dissect_tcp,
         #[cfg(test)]
         App::TestLines => tcp::pdu::tests::lines,
         #[cfg(test)]

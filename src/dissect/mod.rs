@@ -32,6 +32,7 @@ pub mod ssh;
 pub mod tcp;
 pub mod tls;
 pub mod udp;
+pub mod websocket;
 
 #[cfg(test)]
 mod app_props;
@@ -100,6 +101,7 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     ftp::data::FIELDS,
     pop::FIELDS,
     imap::FIELDS,
+    websocket::FIELDS,
     tls::FIELDS,
     ssh::FIELDS,
 ];

@@ -15,6 +15,7 @@ use super::ssh::state as ssh;
 use super::tls::state as tls;
 use super::tcp::stream as tcp;
 use super::udp::streams as udp;
+use super::websocket::state as websocket;
 
 #[derive(Default)]
 pub struct Session {
@@ -37,6 +38,7 @@ pub struct Session {
     pub ftp: ftp::FtpState,
     pub pop: pop::PopState,
     pub imap: imap::ImapState,
+    pub websocket: websocket::WsState,
 }
 
 impl Session {

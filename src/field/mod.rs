@@ -231,6 +231,7 @@ impl FieldDef {
 /// Common true/false words of Wireshark's booleans.
 pub const SET_NOTSET: ValueStrings = &[(1, "Set"), (0, "Not set")];
 pub const YES_NO: ValueStrings = &[(1, "Yes"), (0, "No")];
+pub const TRUE_FALSE: ValueStrings = &[(1, "True"), (0, "False")];
 
 /// A field that carries only text (tree labels with no filterable value).
 pub static TEXT: FieldDef = FieldDef::new("", "", FieldType::None);

@@ -366,8 +366,13 @@ impl Tree {
     pub fn label(&self, id: NodeId, bytes: &[u8]) -> String {
         let Some(n) = self.nodes.get(id) else { return String::new() };
         let body = match &n.text {
-            Some(t) => t.to_string(),
-            None => format_label(n.field, &n.value, bytes),
+            Some(t) => truncated(t.to_string(), 0),
+            None => {
+                let l = format_label(n.field, &n.value, bytes);
+                // The name ends the bit picture's ` = ` part, if any.
+                let name_end = l.find(n.field.display).map_or(0, |i| i + n.field.display.len());
+                truncated(l, name_end)
+            }
         };
         if n.generated() && n.text.is_none() {
             format!("[{body}]")
@@ -375,6 +380,24 @@ impl Tree {
             body
         }
     }
+}
+
+
+/// Wireshark keeps a label in 240 bytes: a longer one says ` [truncated]`
+/// after the field's name (at `name_end`; at the start for a text label)
+/// and is cut to 238 bytes, at a character boundary.
+fn truncated(mut label: String, name_end: usize) -> String {
+    const KEPT: usize = 238;
+    if label.len() < 240 {
+        return label;
+    }
+    label.insert_str(name_end.min(KEPT), " [truncated]");
+    let mut end = KEPT;
+    while !label.is_char_boundary(end) {
+        end -= 1;
+    }
+    label.truncate(end);
+    label
 }
 
 #[cfg(test)]
@@ -389,6 +412,20 @@ mod tests {
         FieldDef::new("p.b1", "B1", FieldType::U8).brief(),
         FieldDef::new("p.b2", "B2", FieldType::U8).brief(),
     ];
+
+    #[test]
+    fn long_labels_are_truncated_after_the_name_as_wireshark_does() {
+        static S: FieldDef = FieldDef::new("p.s", "Text", FieldType::String);
+        let mut t = Tree::default();
+        let long = t.add(&S, 0..300, Value::str("x".repeat(300)));
+        let text = t.text(0..300, format!("a{}", "é".repeat(150)));
+        let short = t.add(&S, 0..3, Value::str("x".repeat(233)));
+        let l = t.label(long, &[]);
+        assert_eq!((l.len(), &l[..26]), (238, "Text [truncated]: xxxxxxxx"));
+        let l = t.label(text, &[]);
+        assert!(l.starts_with(" [truncated]aéé") && l.len() == 237, "{l}");
+        assert_eq!(t.label(short, &[]).len(), 239);
+    }
 
     #[test]
     fn a_layer_is_idle_when_nothing_kept_or_recorded_is_its_own() {

@@ -73,6 +73,7 @@ const SHORT_NAMES: &[(&str, &str)] = &[
     ("nflog", "NFLOG"),
     ("pop", "POP"),
     ("imap", "IMAP"),
+    ("websocket", "WebSocket"),
     ("ftp-data", "FTP-DATA"),
     ("tcp.options.nop", "No-Operation (NOP)"),
     ("tcp.options.eol", "End of Option List (EOL)"),

@@ -283,6 +283,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         // Each message rewrites the Info column; the last one shows, as in
         // Wireshark.
         let msg = b.sub(off + 2, len as usize)?;
+        crate::dissect::tcp::pdu::pdu_size(cx, &b, off, 2 + len as usize);
         message_with_length(cx, &b, off, msg, conv)?;
         off += 2 + len as usize;
     }

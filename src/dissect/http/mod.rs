@@ -324,8 +324,21 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         index = index.saturating_add(1);
         cx.messages = index;
         off += total;
+        if is_websocket_upgrade(&head) {
+            // What follows is WebSocket frames, in both directions (bytes after
+            // the 101 in this very segment show as data).
+            crate::dissect::websocket::upgraded(cx, seg.stream, header(&head, "sec-websocket-extensions"));
+            crate::dissect::hand_over(cx, seg.stream, crate::dissect::tcp::stream::App::WebSocket);
+            break;
+        }
     }
     Ok(Pdu::Done(off))
+}
+
+/// The server's `101 Switching Protocols` to `Upgrade: websocket`.
+fn is_websocket_upgrade(head: &Head) -> bool {
+    matches!(head.response, Some((_, 101, _)))
+        && header(head, "upgrade").is_some_and(|u| u.split(|&c| c == b',').any(|p| p.trim_ascii().eq_ignore_ascii_case(b"websocket")))
 }
 
 /// A message still incomplete shows its first line in the Info column once

@@ -5,7 +5,7 @@ use std::net::Ipv4Addr;
 use std::ops::Range;
 
 use crate::field::tree::GENERATED;
-use crate::field::{hex_bytes, Base, Field, FieldDef, FieldType, Value, TEXT};
+use crate::field::{hex_bytes, Base, Field, FieldDef, FieldType, Value, TEXT, TRUE_FALSE};
 
 use super::arp_duplicates::Binding;
 use crate::dissect::{link::eth, Buf, Ctx, DResult};
@@ -72,7 +72,6 @@ pub static FIELDS: &[Field] = &[
     &DST_PROTO, &DST_PROTO_IPV4, &DUP_FRAME, &DUP_SECONDS, &DUP_DETECTED,
 ];
 
-static TRUE_FALSE: &[(u64, &str)] = &[(1, "True"), (0, "False")];
 
 pub(crate) static HW_TYPES: &[(u64, &str)] = &[
     (1, "Ethernet"),

@@ -5,7 +5,7 @@
 //! header under `ppp.*` and the options under each protocol's own names.
 
 use crate::field::tree::NodeId;
-use crate::field::{Base, Field, FieldDef, FieldType, Value};
+use crate::field::{Base, Field, FieldDef, FieldType, Value, TRUE_FALSE};
 
 use super::{payload_of, PROTOCOLS};
 use crate::dissect::{expert, Buf, Ctx, DResult};
@@ -191,7 +191,6 @@ pub static ACCM_FIELDS: [Field; 32] = [
     &LCP_OPT_ACCM_BITS[31],
 ];
 
-static TRUE_FALSE: &[(u64, &str)] = &[(1, "True"), (0, "False")];
 
 pub static LCP_OPT_MRRU: FieldDef = FieldDef::new("lcp.opt.mrru", "MRRU", FieldType::U16)
     .desc("The largest reassembled multilink packet the sender will receive (RFC 1990 section 5.1.1)");

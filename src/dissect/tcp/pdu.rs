@@ -6,7 +6,7 @@
 
 use crate::field::{Field, FieldDef, FieldType, Value};
 use super::stream::{Accept, App, AppCall, AppSlot, Calls, Reasm, SegOut};
-use crate::field::tree::{NodeId, FRAME, GENERATED};
+use crate::field::tree::{NodeId, FRAME, GENERATED, NO_NODE};
 
 use crate::dissect::dispatch::{self, Pdu, TcpSeg};
 use crate::dissect::{Buf, Ctx, Pass};
@@ -26,11 +26,13 @@ pub static REASSEMBLED_LENGTH: FieldDef =
 pub static REASSEMBLED_DATA: FieldDef =
     FieldDef::new("tcp.reassembled.data", "Reassembled TCP Data", FieldType::Bytes)
         .desc("The reassembled data of several segments.");
+pub static PDU_SIZE: FieldDef = FieldDef::new("tcp.pdu.size", "PDU Size", FieldType::U32)
+    .desc("The size of one application message cut out of the stream by the length it states.");
 pub static SEGMENT_DATA: FieldDef = FieldDef::new("tcp.segment_data", "TCP segment data", FieldType::Bytes)
     .desc("Data of this segment that belongs to a message completed in a later frame.");
 
 pub static FIELDS: &[Field] = &[
-    &SEGMENTS, &SEGMENT, &SEGMENT_COUNT, &REASSEMBLED_IN, &REASSEMBLED_LENGTH, &REASSEMBLED_DATA,
+    &PDU_SIZE, &SEGMENTS, &SEGMENT, &SEGMENT_COUNT, &REASSEMBLED_IN, &REASSEMBLED_LENGTH, &REASSEMBLED_DATA,
     &SEGMENT_DATA,
 ];
 
@@ -446,6 +448,25 @@ fn revisit(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg) {
     }
     if rec.partial {
         partial_note(cx);
+    }
+}
+
+
+/// What Wireshark's `tcp_dissect_pdus` adds for each message it cuts from
+/// the stream by the length the message states (DNS, WebSocket): a
+/// generated `[PDU Size: N]` at the end of the TCP layer's tree, over the
+/// message's bytes (`len` at `off` of `b`).
+pub fn pdu_size(cx: &mut Ctx, b: &Buf, off: usize, len: usize) {
+    let t = cx.tree();
+    let Some(tcp) = t.nodes.iter().rposition(|n| n.depth == 0 && crate::field::same(n.field, &super::TCP)) else {
+        return;
+    };
+    let id = t.add_to(tcp, &PDU_SIZE, b.range(off, len), Value::UInt(len as u64));
+    t.set_flags(id, GENERATED);
+    // Wireshark adds "TCP segment data" after the PDUs; here it is already
+    // there, so the size goes before it (both are leaves).
+    if id != NO_NODE && id > tcp + 1 && crate::field::same(t.nodes[id - 1].field, &SEGMENT_DATA) {
+        t.nodes.swap(id - 1, id);
     }
 }
 

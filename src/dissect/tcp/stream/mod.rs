@@ -200,6 +200,8 @@ pub enum App {
     FtpData,
     Pop,
     Imap,
+    /// After an HTTP upgrade.
+    WebSocket,
     /// The reassembly tests' line-based protocol (`tcp::pdu`).
     #[cfg(test)]
     TestLines,
@@ -220,6 +222,7 @@ impl App {
         App::FtpData,
         App::Pop,
         App::Imap,
+        App::WebSocket,
         #[cfg(test)]
         App::TestLines,
         #[cfg(test)]
