@@ -89,6 +89,11 @@ impl Drop for Applied {
     }
 }
 
+/// What the status bar says once the list is sorted.
+fn sorted_message(s: &Sorted) -> String {
+    format!("sorted by {}{}", s.column.lower_name(), if s.reverse { ", reversed" } else { "" })
+}
+
 /// Time a search scans between two events.
 const SEARCH_STEP: Duration = Duration::from_millis(30);
 /// Links followed that Backspace can go back through.
@@ -528,10 +533,11 @@ impl App {
         if let Some(Ok(row)) = keep.map(|p| self.view.row_of(p)) {
             self.select_row(row);
         }
-        let name = format!("{column:?}").to_lowercase();
-        self.message.get_or_insert_with(|| match &self.view.sorted {
-            Some(s) => format!("sorted by {name}{}", if s.reverse { ", reversed" } else { "" }),
-            None => "packet order".into(),
+        let waiting = column.text().is_some() && !self.packets.labels().is_sealed();
+        self.message = Some(match (&self.view.sorted, waiting) {
+            (Some(_), true) => format!("sorting by {}: reading every packet's labels…", column.lower_name()),
+            (Some(s), false) => sorted_message(s),
+            (None, _) => "packet order".into(),
         });
     }
 
@@ -589,6 +595,7 @@ impl App {
         };
         if sealed {
             self.arrange(true);
+            self.message = self.view.sorted.as_ref().map(sorted_message);
         } else if !self.packets.is_complete() {
             if self.resorted.is_some_and(|(at, took)| at.elapsed() < took * 10) {
                 return;

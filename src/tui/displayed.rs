@@ -6,33 +6,40 @@ use std::cmp::Ordering;
 
 use crate::store::labels::Text;
 
-/// A column the list can be sorted by, in the list's order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SortColumn {
-    Number,
-    Time,
-    Source,
-    Destination,
-    Protocol,
-    Length,
-    Info,
-}
+/// The list's columns, by which it can be sorted, are those of `-e _ws.col.*`.
+pub use crate::output::Column as SortColumn;
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 7] = [
-        SortColumn::Number,
-        SortColumn::Time,
-        SortColumn::Source,
-        SortColumn::Destination,
-        SortColumn::Protocol,
-        SortColumn::Length,
-        SortColumn::Info,
-    ];
-
-    /// The column after this one (`o`), back to No. after Info.
+    /// The column after this one in the list (`o`), back to No. after Info.
     pub fn next(self) -> SortColumn {
-        let i = SortColumn::ALL.iter().position(|&c| c == self).unwrap_or(0);
-        SortColumn::ALL[(i + 1) % SortColumn::ALL.len()]
+        use crate::output::Column::*;
+        match self {
+            Number => Time,
+            Time => Source,
+            Source => Destination,
+            Destination => Protocol,
+            Protocol => Length,
+            Length => Info,
+            Info => Number,
+        }
+    }
+
+    /// The columns in the list's order.
+    pub fn in_order() -> impl Iterator<Item = SortColumn> {
+        std::iter::successors(Some(SortColumn::Number), |c| Some(c.next()).filter(|&n| n != SortColumn::Number))
+    }
+
+    /// The column's header, lower case (for messages).
+    pub fn lower_name(self) -> &'static str {
+        match self {
+            SortColumn::Number => "number",
+            SortColumn::Time => "time",
+            SortColumn::Source => "source",
+            SortColumn::Destination => "destination",
+            SortColumn::Protocol => "protocol",
+            SortColumn::Length => "length",
+            SortColumn::Info => "info",
+        }
     }
 
     /// The stored labels the column's order comes from, if text.
@@ -217,14 +224,10 @@ mod tests {
 
     #[test]
     fn columns_cycle_back_to_the_number() {
-        let mut c = SortColumn::Number;
-        let mut seen = vec![c];
-        for _ in 0..6 {
-            c = c.next();
-            seen.push(c);
-        }
-        assert_eq!(seen, SortColumn::ALL);
-        assert_eq!(c.next(), SortColumn::Number);
+        let seen: Vec<SortColumn> = SortColumn::in_order().collect();
+        assert_eq!(seen.len(), 7);
+        assert_eq!(seen[6], SortColumn::Info);
+        assert_eq!(SortColumn::Info.next(), SortColumn::Number);
         assert_eq!(SortColumn::Info.text(), Some(Text::Info));
     }
 }

@@ -138,3 +138,23 @@ fn a_click_on_a_header_sorts_by_its_column_and_a_second_click_reverses() {
     assert!(header(&app).contains("No.▼"), "{}", header(&app));
     assert_eq!(numbers(&app), [6, 5, 4, 3, 2, 1]);
 }
+
+#[test]
+fn packets_arriving_while_sorted_go_into_place() {
+    let packets = testutil::load_bytes(testutil::pcap(&testutil::lab_frames())).unwrap();
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let mut app = App::new(packets, tx, "lo".into(), ratatui::layout::Rect::new(0, 0, 120, 30));
+    app.live = Some("lo".into());
+    let arrived = |n| Event::Packets(super::event::Progress { packets: n, ..Default::default() });
+    app.update(arrived(4));
+    let y = inner(app.areas().list).y;
+    let x = header(&app).find("Length").unwrap() as u16;
+    click(&mut app, MouseButton::Left, x, y);
+    assert_eq!(numbers(&app), [1, 2, 3, 4]);
+    press(&mut app, KeyCode::Char('g'));
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(selected(&app), Some(2));
+    app.update(arrived(6));
+    assert_eq!(numbers(&app), [5, 1, 2, 3, 6, 4], "the UDP ping (48 bytes) first, the reset among the 54-byte segments");
+    assert_eq!(selected(&app), Some(2), "the selected packet stays selected");
+}

@@ -165,10 +165,13 @@ impl ListView<'_> {
     fn headers(&self) -> [String; 7] {
         const NAMES: [&str; 7] = ["No.", "Time", "Source", "Destination", "Protocol", "Length", "Info"];
         let sorted = self.view.sorted.as_ref();
-        std::array::from_fn(|i| match sorted.filter(|s| s.column == SortColumn::ALL[i]) {
-            Some(s) => format!("{}{}", NAMES[i], if s.reverse { "▼" } else { "▲" }),
-            None => NAMES[i].to_string(),
-        })
+        let mut out = NAMES.map(String::from);
+        for (name, column) in out.iter_mut().zip(SortColumn::in_order()) {
+            if let Some(s) = sorted.filter(|s| s.column == column) {
+                name.push(if s.reverse { '▼' } else { '▲' });
+            }
+        }
+        out
     }
 
     /// The rows on screen in `area`, their times, and the columns' widths.
@@ -210,7 +213,7 @@ impl ListView<'_> {
     pub fn column_at(&self, area: Rect, x: u16) -> Option<SortColumn> {
         let (_, _, widths) = self.layout(area);
         let mut right = area.x as usize;
-        for (w, c) in widths.iter().zip(SortColumn::ALL) {
+        for (w, c) in widths.iter().zip(SortColumn::in_order()) {
             right += w + 1;
             if (x as usize) < right {
                 return Some(c);
