@@ -103,6 +103,8 @@ impl Labels {
     pub fn seal(&mut self) {
         if !self.is_sealed() {
             self.info = Info::Ranks(self.ranks(Text::Info).into_owned());
+            // Grown by doubling: up to half of it spare.
+            self.ids.shrink_to_fit();
         }
     }
 

@@ -160,6 +160,8 @@ pub struct App {
     /// The worker reading the list's labels, once a sort by a text column
     /// has needed them; it follows the capture and keeps them.
     labelling: Option<Arc<AtomicBool>>,
+    /// The sorted column's keys, kept while it stays sorted by it.
+    sort_keys: Option<Keys>,
     /// When the last sort with labels still coming began, and how long it took.
     resorted: Option<(Instant, Duration)>,
     pub quit: bool,
@@ -207,6 +209,7 @@ impl App {
             parked: None,
             labelling: None,
             resorted: None,
+            sort_keys: None,
             quit: false,
         }
     }
@@ -529,6 +532,7 @@ impl App {
     fn sort_by(&mut self, column: SortColumn, reverse: bool) {
         let keep = self.view.packet(self.list.sel);
         self.view.sorted = (column != SortColumn::Number || reverse).then(|| Sorted::new(column, reverse));
+        self.sort_keys = None;
         self.arrange(true);
         if let Some(Ok(row)) = keep.map(|p| self.view.row_of(p)) {
             self.select_row(row);
@@ -565,7 +569,13 @@ impl App {
     /// starts the worker that reads every packet's labels.
     fn arrange(&mut self, fresh: bool) {
         let Some(column) = self.view.sorted.as_ref().map(|s| s.column) else { return };
-        let (keys, known) = Keys::of(column, &self.packets);
+        let (keys, known) = match self.sort_keys.take() {
+            Some(mut keys) => {
+                let known = keys.update(column, &self.packets);
+                (keys, known)
+            }
+            None => Keys::of(column, &self.packets),
+        };
         if column.text().is_some() && self.labelling.is_none() {
             let cancel = Arc::new(AtomicBool::new(false));
             sorting::spawn(self.packets.clone(), self.tx.clone(), cancel.clone());
@@ -573,10 +583,8 @@ impl App {
         }
         let placed = self.view.sorted.as_ref().map_or(0, |s| s.placed());
         let keep = (self.list.sel < placed).then(|| self.view.packet(self.list.sel)).flatten();
-        {
-            let store = self.packets.store();
-            self.view.arrange(known, |p| keys.key(&store, p), fresh);
-        }
+        self.view.arrange(known, |p| keys.key(p), fresh);
+        self.sort_keys = Some(keys);
         if let Some(Ok(row)) = keep.map(|p| self.view.row_of(p)) {
             self.select_row(row);
         }

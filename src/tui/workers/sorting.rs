@@ -7,7 +7,6 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
-use crate::capture::PacketStore;
 use crate::dissect::{Columns, Depth};
 use crate::store::labels::Labels;
 
@@ -19,8 +18,9 @@ use crate::tui::workers::walk;
 /// What a column's keys come from.
 pub enum Keys {
     Number,
-    Time,
-    Length,
+    /// Each packet's timestamp or length, read from the index in one pass
+    /// (a read by position decodes a whole block of records).
+    Index(Vec<u128>),
     /// Each packet's rank in a text column, for the packets labelled so far.
     Ranks(Vec<u32>),
 }
@@ -28,31 +28,50 @@ pub enum Keys {
 impl Keys {
     /// The keys of `column` and the number of packets they are known for.
     pub fn of(column: SortColumn, packets: &Packets) -> (Keys, usize) {
-        let Some(text) = column.text() else {
-            let keys = match column {
-                SortColumn::Time => Keys::Time,
-                SortColumn::Length => Keys::Length,
-                _ => Keys::Number,
-            };
-            return (keys, usize::MAX);
+        if let Some(text) = column.text() {
+            let ranks = packets.labels().ranks(text).into_owned();
+            let known = ranks.len();
+            return (Keys::Ranks(ranks), known);
+        }
+        let store = packets.store();
+        let keys: Vec<u128> = match column {
+            SortColumn::Time => store.records.iter().map(|r| time_key(&r)).collect(),
+            SortColumn::Length => store.records.iter().map(|r| r.origlen as u128).collect(),
+            _ => return (Keys::Number, usize::MAX),
         };
-        let labels = packets.labels();
-        let ranks = labels.ranks(text).into_owned();
-        let known = ranks.len();
-        (Keys::Ranks(ranks), known)
+        let known = keys.len();
+        (Keys::Index(keys), known)
+    }
+
+    /// Brings `column`'s keys up to date with a capture that has grown: the
+    /// index's keys of the new packets are added, a text column's ranks
+    /// made again. Returns the number of packets they are known for.
+    pub fn update(&mut self, column: SortColumn, packets: &Packets) -> usize {
+        let Keys::Index(keys) = self else {
+            let known;
+            (*self, known) = Keys::of(column, packets);
+            return known;
+        };
+        let store = packets.store();
+        for r in (keys.len()..store.len()).map_while(|i| store.records.get(i)) {
+            keys.push(if column == SortColumn::Time { time_key(&r) } else { r.origlen as u128 });
+        }
+        keys.len()
     }
 
     /// Packet `p`'s key (any packet the keys do not know sorts last).
-    pub fn key(&self, store: &PacketStore, p: u32) -> u128 {
-        let rec = || store.records.get(p as usize);
+    pub fn key(&self, p: u32) -> u128 {
         match self {
             Keys::Number => p as u128,
-            // Seconds moved to be unsigned, then nanoseconds.
-            Keys::Time => rec().map_or(u128::MAX, |r| ((r.ts.secs as i128 - i64::MIN as i128) as u128) << 32 | r.ts.nanos as u128),
-            Keys::Length => rec().map_or(u128::MAX, |r| r.origlen as u128),
+            Keys::Index(k) => k.get(p as usize).copied().unwrap_or(u128::MAX),
             Keys::Ranks(r) => r.get(p as usize).map_or(u128::MAX, |&r| r as u128),
         }
     }
+}
+
+/// A timestamp as one number: seconds moved to be unsigned, then nanoseconds.
+fn time_key(r: &crate::capture::Record) -> u128 {
+    ((r.ts.secs as i128 - i64::MIN as i128) as u128) << 32 | r.ts.nanos as u128
 }
 
 /// Reads every packet's labels into `packets`' store of them (revisited,
