@@ -39,8 +39,6 @@ apply() {
     echo "$(echo "$(now) - $start" | bc) $(screen | grep -Eo 'Displayed: [0-9]+' | grep -Eo '[0-9]+')"
 }
 
-rss() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$1/status"; }
-
 # Runs a command with its output counted; prints "seconds lines".
 timed() {
     local start lines
@@ -49,14 +47,7 @@ timed() {
     echo "$(echo "$(now) - $start" | bc) $lines"
 }
 
-start=$(now)
-tmux new-session -d -s "$session" -x 200 -y 50 "$bin" "$big"
-until shows '^ *1 +[0-9]'; do sleep 0.02; done
-until ! shows 'Loading'; do sleep 0.02; done
-loaded=$(now)
-pid=$(pgrep -f "^$bin $big" | head -1)
-echo "capture: $big ($(screen | grep -Eo 'Packets: [0-9]+' | head -1))"
-printf 'whole file indexed: %.2f s, memory after loading: %s MB\n' "$(echo "$loaded - $start" | bc)" "$(rss "$pid")"
+open_capture "$big"
 printf '%-40s %22s %22s %20s %20s %9s %9s\n' filter "inspector 1st (shown)" "inspector 2nd (shown)" "headless -Y (lines)" "tshark -Y (lines)" "tsh/2nd" "tsh/-Y"
 for f in "${filters[@]}"; do
     read -r first n1 < <(apply "$f")

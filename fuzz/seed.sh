@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets' seed corpora from the sample captures, into
 # fuzz/corpus/<target>/ (generated, not committed): whole captures for
-# `reader` and `pipeline`, conversations' payloads (in `tcp_apps`' input
+# `reader`, `pipeline` and `columns`, conversations' payloads (in `tcp_apps`' input
 # format, when tshark and python3 are there) for `tcp_apps`, and the filter
 # strings of tests/filter_diff.rs plus fuzz/seeds/filter for `filter`.
 set -euo pipefail
 cd "$(dirname "$0")"
 samples=../sample-captures
-mkdir -p corpus/reader corpus/pipeline corpus/tcp_apps corpus/filter
+mkdir -p corpus/reader corpus/pipeline corpus/columns corpus/tcp_apps corpus/filter
 for f in "$samples"/*.pcap "$samples"/*.pcapng; do
     cp "$f" corpus/reader/
     cp "$f" corpus/pipeline/
+    cp "$f" corpus/columns/
 done
 # Filters: every quoted string of the differential test's list, one a file.
 python3 - <<'PY'

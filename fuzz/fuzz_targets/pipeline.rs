@@ -8,25 +8,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wirelens_fuzz::{check_briefs, is_capture, load, pcap, store, two_pass, LINK_TYPES};
+use wirelens_fuzz::{capture_of, check_briefs, load, store, two_pass};
 
 fuzz_target!(|data: &[u8]| {
-    let bytes = if is_capture(data) {
-        data.to_vec()
-    } else {
-        let Some((&lt, mut rest)) = data.split_first() else { return };
-        let mut packets = Vec::new();
-        while !rest.is_empty() && packets.len() < 64 {
-            let (len, body) = match rest {
-                [a, b, body @ ..] => (u16::from_be_bytes([*a, *b]) as usize, body),
-                _ => (rest.len(), rest),
-            };
-            let (p, r) = body.split_at(len.min(body.len()));
-            packets.push(p);
-            rest = r;
-        }
-        pcap(LINK_TYPES[lt as usize % LINK_TYPES.len()], packets)
-    };
+    let Some(bytes) = capture_of(data) else { return };
     let Some(store) = store(bytes) else { return };
     two_pass(&store);
     check_briefs(&mut load(&store));

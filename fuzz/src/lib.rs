@@ -48,6 +48,27 @@ pub fn is_capture(bytes: &[u8]) -> bool {
     bytes.len() >= 4 && MAGICS.iter().any(|m| bytes[..4] == m[..])
 }
 
+/// The capture a fuzz input stands for: a capture file as is, or one byte
+/// choosing the link type (`LINK_TYPES`) then packets, each a big-endian
+/// u16 length and its bytes (the last one takes what is left).
+pub fn capture_of(data: &[u8]) -> Option<Vec<u8>> {
+    if is_capture(data) {
+        return Some(data.to_vec());
+    }
+    let (&lt, mut rest) = data.split_first()?;
+    let mut packets = Vec::new();
+    while !rest.is_empty() && packets.len() < 64 {
+        let (len, body) = match rest {
+            [a, b, body @ ..] => (u16::from_be_bytes([*a, *b]) as usize, body),
+            _ => (rest.len(), rest),
+        };
+        let (p, r) = body.split_at(len.min(body.len()));
+        packets.push(p);
+        rest = r;
+    }
+    Some(pcap(LINK_TYPES[lt as usize % LINK_TYPES.len()], packets))
+}
+
 /// The packet store over a capture held in memory, indexed as
 /// `PacketStore::index_file` indexes a file: up to the first damage.
 pub fn store(bytes: Vec<u8>) -> Option<PacketStore> {

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
@@ -40,7 +40,8 @@ use crate::tui::panes::list::PacketList;
 use super::packets::Packets;
 use crate::tui::workers::search::{Needle, Scan, Step};
 use super::time_format::TimeFormat;
-use crate::tui::displayed::View;
+use crate::tui::displayed::{SortColumn, Sorted, View};
+use crate::tui::workers::sorting::{self, Keys};
 use super::views::transactions::TransactionsView;
 use super::views::{SessionView, ViewKind};
 
@@ -86,6 +87,11 @@ impl Drop for Applied {
     fn drop(&mut self) {
         self.cancel.store(true, Ordering::Relaxed);
     }
+}
+
+/// What the status bar says once the list is sorted.
+fn sorted_message(s: &Sorted) -> String {
+    format!("sorted by {}{}", s.column.lower_name(), if s.reverse { ", reversed" } else { "" })
 }
 
 /// Time a search scans between two events.
@@ -151,6 +157,13 @@ pub struct App {
     pub session_view: Option<SessionView>,
     /// The transactions view hidden by a jump to a packet; `T` shows it again.
     parked: Option<SessionView>,
+    /// The worker reading the list's labels, once a sort by a text column
+    /// has needed them; it follows the capture and keeps them.
+    labelling: Option<Arc<AtomicBool>>,
+    /// The sorted column's keys, kept while it stays sorted by it.
+    sort_keys: Option<Keys>,
+    /// When the last sort with labels still coming began, and how long it took.
+    resorted: Option<(Instant, Duration)>,
     pub quit: bool,
 }
 
@@ -194,6 +207,9 @@ impl App {
             message: None,
             session_view: None,
             parked: None,
+            labelling: None,
+            resorted: None,
+            sort_keys: None,
             quit: false,
         }
     }
@@ -241,6 +257,7 @@ impl App {
                     self.view.loaded = p.packets;
                 }
                 self.progress = p;
+                self.arrange(false);
                 self.follow(following);
             }
             Event::Saved(r) => {
@@ -271,6 +288,7 @@ impl App {
                 self.follow(following);
             }
             Event::Values(v) => self.values_arrived(v),
+            Event::Labelled => self.labelled(),
         }
         self.step_search();
         self.sync();
@@ -283,6 +301,7 @@ impl App {
             if let Some(m) = self.view.matched.as_mut() {
                 m.append(&mut self.held);
             }
+            self.arrange(false);
             self.follow(true);
         }
     }
@@ -450,8 +469,10 @@ impl App {
         self.check_filter();
         if text.is_empty() {
             self.view.matched = None;
-            if let Some(p) = keep {
-                self.select_row(p);
+            self.view.restart_order();
+            self.arrange(false);
+            if let Some(Ok(row)) = keep.map(|p| self.view.row_of(p)) {
+                self.select_row(row);
             }
             return;
         }
@@ -470,6 +491,7 @@ impl App {
         filtering::spawn(Arc::new(filter), self.packets.clone(), self.generation, self.tx.clone(), cancel.clone());
         self.applied = Some(Applied { text, generation: self.generation, cancel, scanned: 0, done: false, want: keep });
         self.view.matched = Some(Vec::new());
+        self.view.restart_order();
         self.list.sel = 0;
         self.list.top = 0;
     }
@@ -484,24 +506,113 @@ impl App {
         }
         let want = a.want;
         let matched = self.view.matched.get_or_insert_with(Vec::new);
-        let base = matched.len();
         matched.extend_from_slice(&fp.matched);
         // A live capture's filter is never done: it has caught up.
         if let Some(c) = self.checklist.as_mut().filter(|_| fp.done || fp.scanned_to >= self.packets.len()) {
             c.displayed(&self.packets, matched);
         }
+        self.arrange(false);
         if let Some(p) = want {
-            if let Some(i) = fp.matched.iter().position(|&m| m as usize == p) {
+            if let Some(Ok(row)) = fp.matched.contains(&(p as u32)).then(|| self.view.row_of(p)) {
                 if let Some(a) = self.applied.as_mut() {
                     a.want = None;
                 }
-                self.select_row(base + i);
+                self.select_row(row);
             } else if fp.matched.iter().any(|&m| m as usize > p) || fp.done {
                 // It didn't match; stay where the user is.
                 if let Some(a) = self.applied.as_mut() {
                     a.want = None;
                 }
             }
+        }
+    }
+
+    /// Sorts the list by `column` (packet order: No. ascending), keeping the
+    /// selected packet selected.
+    fn sort_by(&mut self, column: SortColumn, reverse: bool) {
+        let keep = self.view.packet(self.list.sel);
+        self.view.sorted = (column != SortColumn::Number || reverse).then(|| Sorted::new(column, reverse));
+        self.sort_keys = None;
+        self.arrange(true);
+        if let Some(Ok(row)) = keep.map(|p| self.view.row_of(p)) {
+            self.select_row(row);
+        }
+        let waiting = column.text().is_some() && !self.packets.labels().is_sealed();
+        self.message = Some(match (&self.view.sorted, waiting) {
+            (Some(_), true) => format!("sorting by {}: reading every packet's labels…", column.lower_name()),
+            (Some(s), false) => sorted_message(s),
+            (None, _) => "packet order".into(),
+        });
+    }
+
+    /// A click on the list's header: sorts by that column, or reverses the
+    /// order when it is the sorted one already.
+    fn header_click(&mut self, area: Rect, x: u16) {
+        let list = crate::tui::panes::list::ListView {
+            list: &self.list,
+            view: &self.view,
+            time: self.time,
+            first_ts: self.first_ts,
+            focused: true,
+        };
+        let Some(column) = list.column_at(area, x) else { return };
+        match &self.view.sorted {
+            Some(s) if s.column == column => self.sort_by(column, !s.reverse),
+            None if column == SortColumn::Number => self.sort_by(column, true),
+            _ => self.sort_by(column, false),
+        }
+    }
+
+    /// Puts the shown packets in the sorted order: all again (`fresh`), or
+    /// those shown since the last time into place. The selected packet stays
+    /// selected if it was in order already. A text column's first sort
+    /// starts the worker that reads every packet's labels.
+    fn arrange(&mut self, fresh: bool) {
+        let Some(column) = self.view.sorted.as_ref().map(|s| s.column) else { return };
+        let (keys, known) = match self.sort_keys.take() {
+            Some(mut keys) => {
+                let known = keys.update(column, &self.packets);
+                (keys, known)
+            }
+            None => Keys::of(column, &self.packets),
+        };
+        if column.text().is_some() && self.labelling.is_none() {
+            let cancel = Arc::new(AtomicBool::new(false));
+            sorting::spawn(self.packets.clone(), self.tx.clone(), cancel.clone());
+            self.labelling = Some(cancel);
+        }
+        let placed = self.view.sorted.as_ref().map_or(0, |s| s.placed());
+        let keep = (self.list.sel < placed).then(|| self.view.packet(self.list.sel)).flatten();
+        self.view.arrange(known, |p| keys.key(p), fresh);
+        self.sort_keys = Some(keys);
+        if let Some(Ok(row)) = keep.map(|p| self.view.row_of(p)) {
+            self.select_row(row);
+        }
+    }
+
+    /// More labels were read: a sort by a text column is done again (on a
+    /// complete capture only once all are read, sorting being the long part;
+    /// on a growing one at most a tenth of the time, so the keys stay free).
+    fn labelled(&mut self) {
+        if !self.view.sorted.as_ref().is_some_and(|s| s.column.text().is_some()) {
+            return;
+        }
+        let (read, sealed) = {
+            let labels = self.packets.labels();
+            (labels.len(), labels.is_sealed())
+        };
+        if sealed {
+            self.arrange(true);
+            self.message = self.view.sorted.as_ref().map(sorted_message);
+        } else if !self.packets.is_complete() {
+            if self.resorted.is_some_and(|(at, took)| at.elapsed() < took * 10) {
+                return;
+            }
+            let at = Instant::now();
+            self.arrange(true);
+            self.resorted = Some((at, at.elapsed()));
+        } else {
+            self.message = Some(format!("sorting: read the labels of {read} of {} packets…", self.view.loaded));
         }
     }
 
@@ -791,6 +902,14 @@ impl App {
             Command::JumpBack => self.jump_back(),
             Command::Copy => self.mode = Mode::CopyMenu { cursor: 0 },
             Command::Buttons => self.mode = Mode::Buttons { cursor: 0 },
+            Command::SortNext => {
+                let column = self.view.sorted.as_ref().map_or(SortColumn::Number, |s| s.column).next();
+                self.sort_by(column, false);
+            }
+            Command::SortReverse => {
+                let (column, reverse) = self.view.sorted.as_ref().map_or((SortColumn::Number, false), |s| (s.column, s.reverse));
+                self.sort_by(column, !reverse);
+            }
             Command::SearchNext => self.start_search(true),
             Command::SearchPrev => self.start_search(false),
             _ => return false,
@@ -846,7 +965,7 @@ impl App {
                 let line = (m.row - area.y) as usize;
                 match pane {
                     Pane::List if line >= 1 => self.select_row(self.list.top + line - 1),
-                    Pane::List => {}
+                    Pane::List => self.header_click(area, m.column),
                     Pane::Detail => {
                         let row = self.detail.top + line;
                         if row < self.detail.rows.len() {

@@ -28,6 +28,8 @@ pub enum Event {
     Generated(&'static str, Result<(), String>),
     /// Values of a string field seen in the capture, for completion.
     Values(crate::tui::workers::values::FieldValues),
+    /// The list's labels (for sorting by a text column) cover more packets.
+    Labelled,
     /// A save finished: packets written and the file, or what went wrong.
     Saved(Result<(usize, String), String>),
 }

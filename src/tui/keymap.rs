@@ -71,6 +71,9 @@ pub enum Command {
     Copy,
     /// `b`: the filter buttons.
     Buttons,
+    /// `o`: sort the list by the next column; `O`: reverse the order.
+    SortNext,
+    SortReverse,
     // The tree.
     /// Enter: follow a link to a frame, else expand / collapse.
     Activate,
@@ -230,6 +233,11 @@ pub const KEYS: &[Row] = &[
         keys: "n N",
         help: "next / previous search match",
         binds: &[Bind(&[Main], Char('n'), Any, C::SearchNext), Bind(&[Main], Char('N'), Any, C::SearchPrev)],
+    },
+    Row {
+        keys: "o O",
+        help: "sort by the next column: No., Time, … Info (or click its header) / reverse",
+        binds: &[Bind(&[Main], Char('o'), Any, C::SortNext), Bind(&[Main], Char('O'), Any, C::SortReverse)],
     },
     Row {
         keys: "Ctrl-s",

@@ -42,6 +42,8 @@ mod testutil;
 mod tests;
 #[cfg(test)]
 mod tests_links_filters_copy;
+#[cfg(test)]
+mod tests_sort;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};

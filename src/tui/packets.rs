@@ -10,6 +10,7 @@ use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::store::brief::BriefStore;
 use crate::store::columns::{Columns, Reading};
+use crate::store::labels::Labels;
 use crate::capture::{PacketStore, StoreSource};
 use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
 use crate::dissect::session::Session;
@@ -21,6 +22,9 @@ pub struct Packets {
     brief: RwLock<BriefStore>,
     /// The columns filters have made (see `crate::store::columns`).
     columns: RwLock<Columns>,
+    /// The list's text columns, once a sort has needed them (see
+    /// `crate::store::labels`).
+    labels: RwLock<Labels>,
     session: Mutex<Session>,
     /// The source has ended: no more packets will come.
     complete: AtomicBool,
@@ -34,6 +38,7 @@ impl Packets {
             store: RwLock::new(store),
             brief: RwLock::new(BriefStore::default()),
             columns: RwLock::new(Columns::default()),
+            labels: RwLock::new(Labels::default()),
             session: Mutex::new(Session::new()),
             complete: AtomicBool::new(false),
         }
@@ -51,6 +56,14 @@ impl Packets {
 
     pub fn brief_mut(&self) -> RwLockWriteGuard<'_, BriefStore> {
         self.brief.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn labels(&self) -> RwLockReadGuard<'_, Labels> {
+        self.labels.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn labels_mut(&self) -> RwLockWriteGuard<'_, Labels> {
+        self.labels.write().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn session(&self) -> MutexGuard<'_, Session> {

@@ -20,7 +20,7 @@ use crate::tui::keymap::{self, Command, Ctx};
 use crate::tui::layout::Pane;
 use crate::tui::packets::Packets;
 use crate::tui::time_format::TimeFormat;
-use crate::tui::displayed::View;
+use crate::tui::displayed::{SortColumn, View};
 
 /// One packet's columns (all but Time, which depends on its neighbours).
 #[derive(Clone, Debug)]
@@ -161,12 +161,22 @@ impl ListView<'_> {
             .collect()
     }
 
-    /// Draws the list inside `area` (its title line already drawn).
-    pub fn draw(&self, f: &mut Frame, area: Rect) {
-        if area.height == 0 {
-            return;
+    /// The column headers, the sorted one with its arrow.
+    fn headers(&self) -> [String; 7] {
+        const NAMES: [&str; 7] = ["No.", "Time", "Source", "Destination", "Protocol", "Length", "Info"];
+        let sorted = self.view.sorted.as_ref();
+        let mut out = NAMES.map(String::from);
+        for (name, column) in out.iter_mut().zip(SortColumn::in_order()) {
+            if let Some(s) = sorted.filter(|s| s.column == column) {
+                name.push(if s.reverse { '▼' } else { '▲' });
+            }
         }
-        let height = area.height as usize - 1;
+        out
+    }
+
+    /// The rows on screen in `area`, their times, and the columns' widths.
+    fn layout(&self, area: Rect) -> (Vec<(usize, &Row)>, Vec<String>, [usize; 7]) {
+        let height = (area.height as usize).saturating_sub(1);
         let rows = self.rows(height);
         let times: Vec<String> = rows
             .iter()
@@ -181,29 +191,55 @@ impl ListView<'_> {
                 t
             })
             .collect();
-        let last = self.view.packet(self.view.len().saturating_sub(1)).unwrap_or(0) + 1;
-        let w_no = last.to_string().len().max(3);
-        let w_time = times.iter().map(|t| t.len()).max().unwrap_or(0).max(4);
+        let head = self.headers().map(|h| h.chars().count());
+        // The widest number: the last packet shown in packet order.
+        let last = self.view.matched.as_ref().map_or(self.view.loaded, |m| m.last().map_or(0, |&p| p as usize + 1));
+        let w_no = last.max(1).to_string().len().max(head[0]);
+        let w_time = times.iter().map(|t| t.len()).max().unwrap_or(0).max(4).max(head[1]);
         let addr = |f: fn(&Row) -> &str, min: usize| {
-            rows.iter().map(|(_, r)| f(r).chars().count()).max().unwrap_or(0).clamp(min, 26)
+            rows.iter().map(|(_, r)| f(r).chars().count()).max().unwrap_or(0).clamp(min, 26.max(min))
         };
-        let w_src = addr(|r| &r.src, "Source".len());
-        let w_dst = addr(|r| &r.dst, "Destination".len());
-        let w_proto = rows.iter().map(|(_, r)| r.protocol.len()).max().unwrap_or(0).clamp(8, 10);
-        let w_len = 6;
+        let w_src = addr(|r| &r.src, head[2]);
+        let w_dst = addr(|r| &r.dst, head[3]);
+        let w_proto = rows.iter().map(|(_, r)| r.protocol.len()).max().unwrap_or(0).clamp(8, 10).max(head[4]);
+        let w_len = 6.max(head[5]);
         let fixed = w_no + w_time + w_src + w_dst + w_proto + w_len + 6;
         let scroll = self.view.len() > height;
-        let width = area.width as usize - scroll as usize;
-        let w_info = width.saturating_sub(fixed);
+        let width = (area.width as usize).saturating_sub(scroll as usize);
+        (rows, times, [w_no, w_time, w_src, w_dst, w_proto, w_len, width.saturating_sub(fixed)])
+    }
+
+    /// The column whose header cell is at column `x` of the screen.
+    pub fn column_at(&self, area: Rect, x: u16) -> Option<SortColumn> {
+        let (_, _, widths) = self.layout(area);
+        let mut right = area.x as usize;
+        for (w, c) in widths.iter().zip(SortColumn::in_order()) {
+            right += w + 1;
+            if (x as usize) < right {
+                return Some(c);
+            }
+        }
+        None
+    }
+
+    /// Draws the list inside `area` (its title line already drawn).
+    pub fn draw(&self, f: &mut Frame, area: Rect) {
+        if area.height == 0 {
+            return;
+        }
+        let height = area.height as usize - 1;
+        let (rows, times, [w_no, w_time, w_src, w_dst, w_proto, w_len, w_info]) = self.layout(area);
+        let scroll = self.view.len() > height;
         let line = |cells: [String; 7]| cells.join(" ");
+        let [h_no, h_time, h_src, h_dst, h_proto, h_len, h_info] = self.headers();
         let header = line([
-            fit("No.", w_no, true),
-            fit("Time", w_time, false),
-            fit("Source", w_src, false),
-            fit("Destination", w_dst, false),
-            fit("Protocol", w_proto, false),
-            fit("Length", w_len, true),
-            fit("Info", w_info, false),
+            fit(&h_no, w_no, true),
+            fit(&h_time, w_time, false),
+            fit(&h_src, w_src, false),
+            fit(&h_dst, w_dst, false),
+            fit(&h_proto, w_proto, false),
+            fit(&h_len, w_len, true),
+            fit(&h_info, w_info, false),
         ]);
         let mut lines = vec![Line::from(Span::styled(header, Style::new().add_modifier(Modifier::BOLD)))];
         for ((row, r), t) in rows.iter().zip(&times) {

@@ -12,5 +12,6 @@ pub mod flows;
 pub mod loader;
 pub mod search;
 pub mod session;
+pub mod sorting;
 pub mod values;
 pub mod walk;
