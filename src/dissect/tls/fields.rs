@@ -207,6 +207,15 @@ pub static JA3S_FULL: FieldDef = FieldDef::string("tls.handshake.ja3s_full", "JA
 pub static JA3S: FieldDef = FieldDef::string("tls.handshake.ja3s", "JA3S")
     .desc("JA3S: MD5 of the JA3S input, a fingerprint of the server's TLS answer.");
 
+pub static APP_DATA_PROTO: FieldDef = FieldDef::string("tls.app_data_proto", "Application Data Protocol")
+    .desc("The protocol the application data carries, from the ALPN the server chose or the port.");
+pub static VERIFY_DATA: FieldDef = FieldDef::none("tls.handshake.verify_data", "Verify Data")
+    .desc("A Finished message's MAC over the whole handshake (readable only once decrypted).");
+pub static CERT_VERIFY_SIG_LEN: FieldDef = FieldDef::u16("tls.handshake.client_cert_vrfy.sig_len", "Signature length")
+    .desc("Length of a CertificateVerify's signature.");
+pub static CERT_VERIFY_SIG: FieldDef = FieldDef::bytes("tls.handshake.client_cert_vrfy.sig", "Signature")
+    .desc("A CertificateVerify's signature over the handshake, made with the certificate's key.");
+
 pub static FIELDS: &[Field] = &[
     &TLS, &RECORD, &CONTENT_TYPE, &OPAQUE_TYPE, &RECORD_VERSION, &RECORD_LENGTH, &APP_DATA, &CHANGE_CIPHER_SPEC,
     &ALERT, &ALERT_LEVEL, &ALERT_DESC, &HANDSHAKE, &HS_TYPE, &HS_LENGTH, &HS_VERSION, &RANDOM, &RANDOM_TIME,
@@ -220,4 +229,5 @@ pub static FIELDS: &[Field] = &[
     &CERTIFICATE, &CERT_CONTEXT_LENGTH, &CURVE_TYPE, &NAMED_CURVE, &SERVER_POINT_LEN, &SERVER_POINT,
     &CLIENT_POINT_LEN, &CLIENT_POINT, &EPMS_LEN, &EPMS, &SIG_LEN, &SIG, &TICKET_LIFETIME, &TICKET_AGE_ADD,
     &TICKET_NONCE_LENGTH, &TICKET_NONCE, &TICKET_LENGTH, &TICKET, &JA3_FULL, &JA3, &JA3S_FULL, &JA3S,
+    &APP_DATA_PROTO, &VERIFY_DATA, &CERT_VERIFY_SIG_LEN, &CERT_VERIFY_SIG,
 ];
