@@ -8,9 +8,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wirelens_fuzz::{check_briefs, is_capture, load, pcap, store, two_pass, LINK_TYPES};
+use wirelens_fuzz::{check_briefs, is_capture, load, pcap, store, tls_keys, two_pass, LINK_TYPES};
 
 fuzz_target!(|data: &[u8]| {
+    tls_keys();
     let bytes = if is_capture(data) {
         data.to_vec()
     } else {

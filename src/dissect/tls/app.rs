@@ -1,6 +1,7 @@
 //! Decrypted application data handed to the protocol it carries: the one
-//! the ALPN names, else the one of the server's port (HTTPS, SMTPS, IMAPS,
-//! POP3S), dissected from the plaintext as if it came straight over TCP.
+//! the ALPN names, else the one of the port (HTTPS, SMTPS, IMAPS, POP3S, and
+//! the mail ports where STARTTLS turns a conversation into TLS), dissected
+//! from the plaintext as if it came straight over TCP.
 //! A message longer than a record waits for the next records (Wireshark's
 //! TLS reassembly), which complete it in a "Reassembled TLS" data source.
 
@@ -12,7 +13,7 @@ use crate::dissect::{Buf, Ctx};
 /// Dissects one record's plaintext (after what earlier records left).
 pub fn hand_on(cx: &mut Ctx, plain: Vec<u8>, seg: &TcpSeg, st: &mut TlsStream) {
     let d = usize::from(!seg.from_client);
-    let Some(app) = carried(st, seg) else {
+    let Some((_, Some(app))) = carried(st, seg) else {
         super::info(cx, "Application Data");
         return;
     };
@@ -35,17 +36,20 @@ pub fn hand_on(cx: &mut Ctx, plain: Vec<u8>, seg: &TcpSeg, st: &mut TlsStream) {
     }
 }
 
-/// The application protocol of the decrypted data, if we dissect it.
-fn carried(st: &TlsStream, seg: &TcpSeg) -> Option<App> {
+/// The protocol application data carries, as Wireshark names it, and our
+/// dissector of it (none for HTTP/2), if the ALPN or the ports tell.
+pub fn carried(st: &TlsStream, seg: &TcpSeg) -> Option<(&'static str, Option<App>)> {
+    const HTTP: (&str, Option<App>) = ("Hypertext Transfer Protocol", Some(App::Http));
     match st.alpn.as_deref() {
-        Some("http/1.1" | "http/1.0") => Some(App::Http),
-        Some(_) => None,
-        None => [seg.sport.min(seg.dport), seg.sport.max(seg.dport)].into_iter().find_map(|p| match p {
-            443 => Some(App::Http),
-            465 => Some(App::Smtp),
-            993 => Some(App::Imap),
-            995 => Some(App::Pop),
-            _ => None,
-        }),
+        Some("http/1.1" | "http/1.0") => return Some(HTTP),
+        Some("h2") => return Some(("HyperText Transfer Protocol 2", None)),
+        _ => {}
     }
+    [seg.sport.min(seg.dport), seg.sport.max(seg.dport)].into_iter().find_map(|p| match p {
+        443 => Some(HTTP),
+        25 | 465 | 587 => Some(("Simple Mail Transfer Protocol", Some(App::Smtp))),
+        143 | 993 => Some(("Internet Message Access Protocol", Some(App::Imap))),
+        110 | 995 => Some(("Post Office Protocol", Some(App::Pop))),
+        _ => None,
+    })
 }

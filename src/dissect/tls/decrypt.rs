@@ -71,14 +71,14 @@ pub struct Keys {
 
 /// The keys of both directions (client first) for the handshake and, in
 /// TLS 1.3, for the application data after each side's Finished.
-pub struct Derived {
+struct Derived {
     pub first: [Option<Keys>; 2],
     pub traffic: [Option<Keys>; 2],
 }
 
 /// The keys of a connection from its logged secrets, once the ServerHello
 /// named the version and suite.
-pub fn derive(secrets: &Secrets, tls13: bool, suite_id: u16, randoms: (&[u8; 32], &[u8; 32])) -> Option<Derived> {
+fn derive(secrets: &Secrets, tls13: bool, suite_id: u16, randoms: (&[u8; 32], &[u8; 32])) -> Option<Derived> {
     let (aead, hash) = suite(suite_id)?;
     if tls13 {
         let keys = |s: &Option<Vec<u8>>| s.as_deref().and_then(|s| tls13_keys(aead, hash, s));
@@ -239,4 +239,56 @@ where
     Nonce<A>: From<[u8; 12]>,
 {
     cipher.decrypt_in_place(&Nonce::<A>::from(nonce), aad, buf).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    }
+
+    #[test]
+    fn tls13_keys_are_rfc_8448s() {
+        // RFC 8448 section 3: the server's handshake traffic secret and the
+        // key and IV derived from it.
+        let secret = unhex("b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38");
+        let k = tls13_keys(Aead::Aes128Gcm, Hash::Sha256, &secret).unwrap();
+        assert_eq!(k.key, unhex("3fce516009c21727d0f2e4e86ee403bc"));
+        assert_eq!(k.iv, unhex("5d313eb2671276ee13000b30"));
+    }
+
+    #[test]
+    fn tls12_key_block_is_the_prf_of_the_master_secret() {
+        // P_SHA256 and P_SHA384 as Python's hmac computes them.
+        let seed: Vec<u8> = (0..64).collect();
+        let block = prf(Hash::Sha256, &[1; 48], b"key expansion", &seed, 40);
+        assert_eq!(block, unhex("55f2f1e570ea687f4c72457cb45c3a74f37292039c0083076ec474000ace6bd66b268cef230a3ba7"));
+        let block = prf(Hash::Sha384, &[1; 48], b"key expansion", &seed, 72);
+        assert_eq!(block[..32], unhex("74996e333d314a76923d1b4dda089fa757ab79ac67eaebd62fdf29c3d0d225c7")[..]);
+        let (client, server) = ([7; 32], [9; 32]);
+        let secrets = Secrets { master: Some(vec![1; 48]), ..Secrets::default() };
+        let d = derive(&secrets, false, 0xc02f, (&client, &server)).unwrap();
+        let (c, s) = (d.first[0].as_ref().unwrap(), d.first[1].as_ref().unwrap());
+        assert_eq!((c.key.len(), c.iv.len(), s.key.len(), s.iv.len()), (16, 4, 16, 4));
+        assert_ne!(c.key, s.key);
+        assert!(derive(&secrets, false, 0x002f, (&client, &server)).is_none(), "CBC suites are not decrypted");
+    }
+
+    #[test]
+    fn records_open_with_their_nonce_and_additional_data() {
+        // Records sealed by Python's cryptography package: TLS 1.2's
+        // AES-128-GCM with an explicit nonce (sequence number 0), TLS 1.3's
+        // ChaCha20-Poly1305 (sequence number 1) with its inner type.
+        let mut k = Keys { aead: Aead::Aes128Gcm, key: (0..16).collect(), iv: unhex("a0a1a2a3"), seq: 0, tls13: false };
+        let body = unhex("000102030405060731626413a5f080a68a1bea966093c8e1ade9ceeff762ac7b97d5985bea317a5079e0");
+        let o = k.open(&[0x17, 3, 3, 0, 42], &body).unwrap();
+        assert_eq!((o.content_type, o.plain.as_slice()), (0x17, &b"GET / HTTP/1.1\r\n\r\n"[..]));
+        assert!(k.open(&[0x17, 3, 3, 0, 42], &body).is_none(), "the next sequence number does not open it");
+        let mut k = Keys { aead: Aead::ChaCha20, key: (0x20..0x40).collect(), iv: (0x40..0x4c).collect(), seq: 1, tls13: true };
+        let o = k.open(&[0x17, 3, 3, 0, 0x18], &unhex("5bf44104669d9efb9cbd2a504130b5ba6cbff1493426992b")).unwrap();
+        assert_eq!((o.content_type, o.plain.as_slice()), (0x16, &b"hello"[..]));
+        assert!(k.open(&[0x17, 3, 3, 0, 3], &[1, 2, 3]).is_none(), "shorter than a tag");
+    }
 }

@@ -68,3 +68,26 @@ fn hex(s: &str) -> Option<Vec<u8>> {
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_log_lines_fill_their_slots() {
+        let random = "aa".repeat(32);
+        let text = format!(
+            "# a comment\nCLIENT_RANDOM {random} {}\nSERVER_HANDSHAKE_TRAFFIC_SECRET {random} 0102\n\
+             CLIENT_TRAFFIC_SECRET_0 {random} 0304\nEXPORTER_SECRET {random} 05\nCLIENT_RANDOM {random} zz\n\
+             CLIENT_RANDOM abcd 0102\n",
+            "11".repeat(48)
+        );
+        let mut map = HashMap::new();
+        let read = text.lines().filter(|l| add_line(&mut map, l).is_some()).count();
+        assert_eq!(read, 3);
+        let s = &map[&[0xaa; 32]];
+        assert_eq!(s.master.as_deref(), Some(&[0x11; 48][..]));
+        assert_eq!(s.handshake, [None, Some(vec![1, 2])]);
+        assert_eq!(s.traffic, [Some(vec![3, 4]), None]);
+    }
+}

@@ -85,7 +85,6 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
 }
 
 fn records(cx: &mut Ctx, b: &Buf, seg: &TcpSeg, st: &mut TlsStream) -> DResult<Pdu> {
-    let d = (!seg.from_client) as usize;
     let data = b.tail(0);
     let mut off = 0;
     let mut root = None;
@@ -137,7 +136,7 @@ fn records(cx: &mut Ctx, b: &Buf, seg: &TcpSeg, st: &mut TlsStream) -> DResult<P
             break;
         }
         let rec = b.sub(off, (5 + len).min(rest.len()))?;
-        let plain = record(cx, &rec, ct, version, len, d, st)?;
+        let plain = record(cx, &rec, ct, version, len, seg, st)?;
         off += 5 + len;
         if let (Some(plain), Some((id, start))) = (plain, root) {
             // The application's layer follows TLS's; a later record opens
@@ -190,9 +189,10 @@ fn record(
     ct: u8,
     version: u16,
     len: usize,
-    d: usize,
+    seg: &TcpSeg,
     st: &mut TlsStream,
 ) -> DResult<Option<Vec<u8>>> {
+    let d = usize::from(!seg.from_client);
     let shown = st.version.unwrap_or(version);
     set_protocol(cx, shown);
     let tls13 = st.version == Some(TLS13);
@@ -204,8 +204,8 @@ fn record(
     let body = rec.sub(5, len)?;
     let opened = open(rec, &body, ct, d, st);
     let (what, plain) = match opened {
-        Some(o) => decrypted(cx, &body, o, tls13, d, st)?,
-        None => (content(cx, &body, ct, d, st)?, None),
+        Some(o) => decrypted(cx, &body, o, tls13, seg, st)?,
+        None => (content(cx, &body, ct, seg, st)?, None),
     };
     let name = names::short_name(shown).unwrap_or("TLS");
     cx.tree().set_text(id, format_args!("{name} Record Layer: {what}"));
@@ -233,20 +233,17 @@ fn decrypted(
     body: &Buf,
     o: decrypt::Opened,
     tls13: bool,
-    d: usize,
+    seg: &TcpSeg,
     st: &mut TlsStream,
 ) -> DResult<(String, Option<Vec<u8>>)> {
+    let d = usize::from(!seg.from_client);
     if tls13 {
         let id = cx.tree().generated(&CONTENT_TYPE, body.range(0, 0), Value::UInt(o.content_type as u64));
         let name = CONTENT_TYPE.value_string(o.content_type as u64).unwrap_or("Unknown");
         cx.tree().set_text(id, format_args!("[Content Type: {name} ({})]", o.content_type));
     }
     if o.content_type == APPLICATION_DATA_TYPE {
-        cx.tree().add(&APP_DATA, body.range(0, body.len()), Value::None);
-        let proto = app_protocol(st);
-        let id = cx.tree().generated(&APP_DATA_PROTO, body.range(0, 0), Value::str(proto));
-        cx.tree().set_text(id, format_args!("[Application Data Protocol: {proto}]"));
-        return Ok((format!("Application Data Protocol: {proto}"), Some(o.plain)));
+        return Ok((app_data(cx, body, seg, st), Some(o.plain)));
     }
     let prev = cx.out.tree.source();
     let src = cx.out.add_source("Decrypted TLS", Vec::new());
@@ -262,7 +259,7 @@ fn decrypted(
             what.map(|w| format!("Handshake Protocol: {w}"))
         }
         ALERT_TYPE => alert(cx, &plain),
-        ct => content(cx, &plain, ct, d, st),
+        ct => content(cx, &plain, ct, seg, st),
     };
     cx.out.tree.set_source(prev);
     if let Some(s) = cx.out.sources.get_mut(src as usize - 1) {
@@ -284,7 +281,8 @@ fn finished(plain: &[u8]) -> bool {
 
 /// A record's content, by its type. Returns the record's description for
 /// its tree line.
-fn content(cx: &mut Ctx, body: &Buf, ct: u8, d: usize, st: &mut TlsStream) -> DResult<String> {
+fn content(cx: &mut Ctx, body: &Buf, ct: u8, seg: &TcpSeg, st: &mut TlsStream) -> DResult<String> {
+    let d = usize::from(!seg.from_client);
     Ok(match ct {
         CHANGE_CIPHER_SPEC_TYPE => {
             // TLS 1.3's change cipher spec is only for middleboxes: a
@@ -302,12 +300,8 @@ fn content(cx: &mut Ctx, body: &Buf, ct: u8, d: usize, st: &mut TlsStream) -> DR
         ALERT_TYPE => alert(cx, body)?,
         HANDSHAKE_TYPE => format!("Handshake Protocol: {}", handshake::messages(cx, body, st, d, false)?),
         APPLICATION_DATA_TYPE => {
-            cx.tree().add(&APP_DATA, body.range(0, body.len()), Value::None);
-            let proto = app_protocol(st);
-            let id = cx.tree().generated(&APP_DATA_PROTO, body.range(0, 0), Value::str(proto));
-            cx.tree().set_text(id, format_args!("[Application Data Protocol: {proto}]"));
             info(cx, "Application Data");
-            format!("Application Data Protocol: {proto}")
+            app_data(cx, body, seg, st)
         }
         _ => {
             cx.tree().text(body.range(0, body.len()), "Encrypted Heartbeat Message");
@@ -317,13 +311,16 @@ fn content(cx: &mut Ctx, body: &Buf, ct: u8, d: usize, st: &mut TlsStream) -> DR
     })
 }
 
-/// The protocol the application data carries, by the ALPN the server chose.
-fn app_protocol(st: &TlsStream) -> &'static str {
-    match st.alpn.as_deref() {
-        Some("http/1.1" | "http/1.0") => "Hypertext Transfer Protocol",
-        Some("h2") => "HyperText Transfer Protocol 2",
-        _ => "Application Data",
-    }
+/// An application data record's items (the encrypted bytes, and the
+/// protocol they carry when it is known); returns the record's description.
+fn app_data(cx: &mut Ctx, body: &Buf, seg: &TcpSeg, st: &TlsStream) -> String {
+    cx.tree().add(&APP_DATA, body.range(0, body.len()), Value::None);
+    let Some((proto, _)) = app::carried(st, seg) else {
+        return "Application Data Protocol: Application Data".into();
+    };
+    let id = cx.tree().generated(&APP_DATA_PROTO, body.range(0, 0), Value::str(proto));
+    cx.tree().set_text(id, format_args!("[Application Data Protocol: {proto}]"));
+    format!("Application Data Protocol: {proto}")
 }
 
 /// An alert: level and description when the record holds them in the clear
