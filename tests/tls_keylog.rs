@@ -58,7 +58,7 @@ fn http_inside_tls_fields_and_filters_match_tshark() {
         return;
     }
     let fields = [
-        "frame.number", "frame.protocols", "tls.record.content_type", "tls.record.opaque_type", "tls.handshake.type",
+        "frame.number", "tls.record.content_type", "tls.record.opaque_type", "tls.handshake.type",
         "tls.app_data_proto", "tls.handshake.client_cert_vrfy.sig_len", "tls.handshake.extensions_alpn_str",
         "tls.alert_message.desc", "http.request.method", "http.request.uri", "http.request.full_uri", "http.host",
         "http.response.code", "http.content_type", "http.content_length", "http.request_in", "http.response_in",
