@@ -610,7 +610,7 @@ tls() {
     capture https-heuristic.pcap "-i lo tcp port 8853" https_session 8853
 }
 
-# curl fetching two pages over one connection from nginx (files from
+# curl fetching three pages over one connection from nginx (files from
 # $tmp/www) with SSLKEYLOGFILE set, so that the capture can be decrypted
 # with the key log beside it. $1 nginx's ssl_protocols, $2 its ssl_ciphers
 # (TLS 1.2), then curl's own flags.
@@ -641,7 +641,8 @@ CONF
     wait_listening 443
     local status=0
     SSLKEYLOGFILE="$tmp/keylog.txt" timeout 10 curl -sk --http1.1 --resolve "lab.test:443:127.0.0.1" "$@" \
-        -o /dev/null "https://lab.test/lecture.html" -o /dev/null "https://lab.test/notes.txt" || status=$?
+        -o /dev/null "https://lab.test/lecture.html" -o /dev/null "https://lab.test/notes.txt" \
+        -o /dev/null "https://lab.test/reading.html" || status=$?
     kill $server
     wait $server 2>/dev/null || true
     return $status
@@ -667,6 +668,9 @@ tls_keylog() {
     printf '<html><head><title>Lecture 7</title></head><body><p>TLS, decrypted.</p></body></html>\n' \
         >"$tmp/www/lecture.html"
     printf 'Key logs: CLIENT_RANDOM for TLS 1.2, traffic secrets for TLS 1.3.\n' >"$tmp/www/notes.txt"
+    # Longer than a record (16 KiB): its response spans two records.
+    python3 -c "print('<html><body>' + ' '.join(f'word{i % 97}' for i in range(2600)) + '</body></html>')" \
+        >"$tmp/www/reading.html"
     rm -f "$tmp/keylog.txt"
     capture tls-keylog.pcap "-i lo tcp port 443" keylog_sessions
     cp "$tmp/keylog.txt" "$here/tls-keylog.txt"

@@ -334,12 +334,13 @@ impl Tap for FollowTap {
 }
 
 /// A frame's decrypted TLS application data, record by record: the
-/// "Decrypted TLS" data sources that hold no TLS items (those of the
-/// handshake messages and alerts do).
+/// "Decrypted TLS" data sources that hold no handshake message or alert.
 fn decrypted_app_data(d: &Dissection) -> impl Iterator<Item = &[u8]> + '_ {
     d.sources.iter().enumerate().filter_map(move |(i, s)| {
         let id = i as u16 + 1;
-        let tls_items = d.tree.nodes.iter().any(|n| n.source == id && n.field.name.starts_with("tls."));
+        let tls_items = d.tree.nodes.iter().any(|n| {
+            n.source == id && ["tls.handshake", "tls.alert_message"].iter().any(|p| n.field.name.starts_with(p))
+        });
         (s.name == "Decrypted TLS" && !tls_items).then_some(s.bytes.as_slice())
     })
 }

@@ -215,6 +215,18 @@ pub static CERT_VERIFY_SIG_LEN: FieldDef = FieldDef::u16("tls.handshake.client_c
     .desc("Length of a CertificateVerify's signature.");
 pub static CERT_VERIFY_SIG: FieldDef = FieldDef::bytes("tls.handshake.client_cert_vrfy.sig", "Signature")
     .desc("A CertificateVerify's signature over the handshake, made with the certificate's key.");
+pub static SEGMENTS: FieldDef = FieldDef::none("tls.segments", "Reassembled TLS segments")
+    .desc("The records whose decrypted data was put together into one application message.");
+pub static SEGMENT: FieldDef = FieldDef::new("tls.segment", "TLS segment", FieldType::FrameNum)
+    .desc("A frame whose record carries part of the reassembled message.");
+pub static SEGMENT_COUNT: FieldDef = FieldDef::new("tls.segment.count", "Segment count", FieldType::U32)
+    .desc("Number of records reassembled.");
+pub static REASSEMBLED_LENGTH: FieldDef = FieldDef::new("tls.reassembled.length", "Reassembled PDU length", FieldType::U32)
+    .desc("Length in bytes of the reassembled decrypted data.");
+pub static REASSEMBLED_DATA: FieldDef = FieldDef::bytes("tls.reassembled.data", "Reassembled PDU data")
+    .desc("The reassembled decrypted data of several records.");
+pub static SEGMENT_DATA: FieldDef = FieldDef::bytes("tls.segment.data", "TLS segment data")
+    .desc("Decrypted data of this record that belongs to a message completed in a later record.");
 
 pub static FIELDS: &[Field] = &[
     &TLS, &RECORD, &CONTENT_TYPE, &OPAQUE_TYPE, &RECORD_VERSION, &RECORD_LENGTH, &APP_DATA, &CHANGE_CIPHER_SPEC,
@@ -229,5 +241,6 @@ pub static FIELDS: &[Field] = &[
     &CERTIFICATE, &CERT_CONTEXT_LENGTH, &CURVE_TYPE, &NAMED_CURVE, &SERVER_POINT_LEN, &SERVER_POINT,
     &CLIENT_POINT_LEN, &CLIENT_POINT, &EPMS_LEN, &EPMS, &SIG_LEN, &SIG, &TICKET_LIFETIME, &TICKET_AGE_ADD,
     &TICKET_NONCE_LENGTH, &TICKET_NONCE, &TICKET_LENGTH, &TICKET, &JA3_FULL, &JA3, &JA3S_FULL, &JA3S,
-    &APP_DATA_PROTO, &VERIFY_DATA, &CERT_VERIFY_SIG_LEN, &CERT_VERIFY_SIG,
+    &APP_DATA_PROTO, &VERIFY_DATA, &CERT_VERIFY_SIG_LEN, &CERT_VERIFY_SIG, &SEGMENTS, &SEGMENT, &SEGMENT_COUNT,
+    &REASSEMBLED_LENGTH, &REASSEMBLED_DATA, &SEGMENT_DATA,
 ];

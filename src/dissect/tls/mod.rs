@@ -144,7 +144,7 @@ fn records(cx: &mut Ctx, b: &Buf, seg: &TcpSeg, st: &mut TlsStream) -> DResult<P
             cx.tree().set_len(id, off.min(data.len()) - start);
             cx.tree().close();
             root = None;
-            app::hand_on(cx, plain, seg, st);
+            app::hand_on(cx, plain, seg, st, id);
         }
     }
     if let Some((id, start)) = root {

@@ -26,9 +26,17 @@ pub struct TlsStream {
     /// The keys a direction takes next: TLS 1.2's at its change cipher
     /// spec, TLS 1.3's application traffic keys after its Finished.
     pub next: [Option<Keys>; 2],
-    /// Decrypted application data that began a message the next record
-    /// completes (Wireshark's TLS reassembly).
-    pub pending: [Vec<u8>; 2],
+    /// Decrypted application data that began a message a later record
+    /// completes (Wireshark's TLS reassembly), each direction's.
+    pub held: [Held; 2],
+}
+
+/// Application data waiting for the rest of its message: the bytes, and
+/// the frames and byte counts they came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Held {
+    pub bytes: Vec<u8>,
+    pub segs: Vec<(u32, u32)>,
 }
 
 /// Each stream's state and each call's starting state.
