@@ -26,7 +26,7 @@ for t in texts:
 PY
 # TCP applications: each sample conversation's payloads, client or server.
 if command -v tshark >/dev/null; then
-    for pair in web:0 python-web:0 web-pipeline:0 smtp:1 smtp-errors:1 dns-tcp:2 ftp:3 ftp-transfers:3 tls12:4 tls13:4 ssh:5 pop3:6 imap:7; do
+    for pair in web:0 python-web:0 web-pipeline:0 smtp:1 smtp-errors:1 dns-tcp:2 ftp:3 ftp-transfers:3 tls12:4 tls13:4 tls-keylog:4 ssh:5 pop3:6 imap:7; do
         name=${pair%%:*} app=${pair##*:}
         tshark -r "$samples/$name.pcap" -Y 'tcp.len > 0' -T fields -e tcp.stream -e tcp.srcport -e tcp.dstport -e tcp.payload 2>/dev/null |
             python3 -c '

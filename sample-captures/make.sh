@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the sample captures in this directory from real loopback
 # traffic made by `wirelens gen` (plus ping, dig, a veth pair, openssl, curl,
-# OpenSSH, pyftpdlib, Dovecot, rp-pppoe and nftables). Needs root (live capture, ports 53, 443 and 22, network
+# OpenSSH, pyftpdlib, Dovecot, rp-pppoe, nginx and nftables). Needs root (live capture, ports 53, 443 and 22, network
 # namespaces), tcpdump, dig, dumpcap, python3, openssl, curl, sshd and ssh. The exchanges are the same on every run; ports of clients,
 # timestamps and TCP sequence numbers differ.
 #
@@ -610,6 +610,73 @@ tls() {
     capture https-heuristic.pcap "-i lo tcp port 8853" https_session 8853
 }
 
+# curl fetching three pages over one connection from nginx (files from
+# $tmp/www) with SSLKEYLOGFILE set, so that the capture can be decrypted
+# with the key log beside it. $1 nginx's ssl_protocols, $2 its ssl_ciphers
+# (TLS 1.2), then curl's own flags.
+keylog_fetch() {
+    local protocols=$1 ciphers=$2
+    shift 2
+    cat >"$tmp/nginx.conf" <<CONF
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log;
+events { worker_connections 16; }
+http {
+    access_log off;
+    default_type text/html;
+    client_body_temp_path $tmp/nginx-body;
+    server {
+        listen 127.0.0.1:443 ssl;
+        server_name lab.test;
+        root $tmp/www;
+        ssl_certificate $tmp/rsa-cert.pem;
+        ssl_certificate_key $tmp/rsa-key.pem;
+        ssl_protocols $protocols;
+        ssl_ciphers $ciphers;
+    }
+}
+CONF
+    nginx -c "$tmp/nginx.conf" -g 'daemon off; master_process off;' &
+    local server=$!
+    wait_listening 443
+    local status=0
+    SSLKEYLOGFILE="$tmp/keylog.txt" timeout 10 curl -sk --http1.1 --resolve "lab.test:443:127.0.0.1" "$@" \
+        -o /dev/null "https://lab.test/lecture.html" -o /dev/null "https://lab.test/notes.txt" \
+        -o /dev/null "https://lab.test/reading.html" || status=$?
+    kill $server
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+# TLS 1.3 with its three AEADs, then TLS 1.2's ECDHE-RSA with AES-128-GCM,
+# AES-256-GCM and ChaCha20-Poly1305, one connection each.
+keylog_sessions() {
+    keylog_fetch TLSv1.3 HIGH --tls13-ciphers TLS_AES_128_GCM_SHA256
+    keylog_fetch TLSv1.3 HIGH --tls13-ciphers TLS_AES_256_GCM_SHA384
+    keylog_fetch TLSv1.3 HIGH --tls13-ciphers TLS_CHACHA20_POLY1305_SHA256
+    keylog_fetch TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256
+    keylog_fetch TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384
+    keylog_fetch TLSv1.2 ECDHE-RSA-CHACHA20-POLY1305
+}
+
+# tls-keylog.pcap and its key log tls-keylog.txt (what curl wrote), and the
+# same packets as pcapng with the key log inside (a Decryption Secrets Block).
+tls_keylog() {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=lab.test/O=wirelens lab" \
+        -keyout "$tmp/rsa-key.pem" -out "$tmp/rsa-cert.pem" 2>/dev/null
+    mkdir -p "$tmp/www"
+    printf '<html><head><title>Lecture 7</title></head><body><p>TLS, decrypted.</p></body></html>\n' \
+        >"$tmp/www/lecture.html"
+    printf 'Key logs: CLIENT_RANDOM for TLS 1.2, traffic secrets for TLS 1.3.\n' >"$tmp/www/notes.txt"
+    # Longer than a record (16 KiB): its response spans two records.
+    python3 -c "print('<html><body>' + ' '.join(f'word{i % 97}' for i in range(2600)) + '</body></html>')" \
+        >"$tmp/www/reading.html"
+    rm -f "$tmp/keylog.txt"
+    capture tls-keylog.pcap "-i lo tcp port 443" keylog_sessions
+    cp "$tmp/keylog.txt" "$here/tls-keylog.txt"
+    editcap --inject-secrets "tls,$here/tls-keylog.txt" "$here/tls-keylog.pcap" "$here/tls-keylog-dsb.pcapng"
+}
+
 # Four short OpenSSH sessions on 127.0.0.1:22 (sshd -D with a temporary host
 # key, key authentication, BatchMode), running `echo` on the server.
 ssh_session() {
@@ -844,7 +911,7 @@ websocket() {
     capture websocket.pcap "-B 16384 -i lo tcp portrange 8765-8767" websocket_session
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access tls openssh pppoe nflog websocket)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access tls tls_keylog openssh pppoe nflog websocket)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

@@ -8,9 +8,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wirelens_fuzz::{capture_of, check_briefs, load, store, two_pass};
+use wirelens_fuzz::{capture_of, check_briefs, load, store, tls_keys, two_pass};
 
 fuzz_target!(|data: &[u8]| {
+    tls_keys();
     let Some(bytes) = capture_of(data) else { return };
     let Some(store) = store(bytes) else { return };
     two_pass(&store);

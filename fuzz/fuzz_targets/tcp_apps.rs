@@ -11,7 +11,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wirelens_fuzz::{check_briefs, load, pcap, store, two_pass};
+use wirelens_fuzz::{check_briefs, load, pcap, store, tls_keys, two_pass};
 
 const SYN: u8 = 0x02;
 const ACK: u8 = 0x10;
@@ -49,6 +49,7 @@ impl Conv {
 }
 
 fuzz_target!(|data: &[u8]| {
+    tls_keys();
     let Some((&app, mut rest)) = data.split_first() else { return };
     let port = [80, 25, 53, 21, 443, 22, 110, 143][app as usize % 8];
     let mut c = Conv { ports: [40_000, port], seq: [1_000, 0xffff_ff00], frames: Vec::new() };

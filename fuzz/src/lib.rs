@@ -89,6 +89,16 @@ pub fn store(bytes: Vec<u8>) -> Option<PacketStore> {
     Some(store)
 }
 
+/// Gives TLS the key log of the sample capture `tls-keylog.pcap`, once per
+/// process, so that its conversations in the seeds decrypt and mutations of
+/// them reach the decrypted records' dissection.
+pub fn tls_keys() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        wirelens::dissect::tls::keylog::add_text(include_str!("../../sample-captures/tls-keylog.txt"));
+    });
+}
+
 /// `-2 -V -x` with a few `-z` statistics, into a sink; then the statistics.
 pub fn two_pass(store: &PacketStore) {
     let stats = [
@@ -98,6 +108,7 @@ pub fn two_pass(store: &PacketStore) {
         "io,phs",
         "follow,tcp,ascii,0",
         "follow,udp,hex,0",
+        "follow,tls,ascii,0",
     ];
     let stats = Stats::new(&stats.map(String::from), None).expect("the statistics parse");
     let format = Format::Summary;

@@ -372,6 +372,7 @@ impl<R: Read> Reader<R> {
             let blk = start..start + total as usize;
             match btype {
                 1 => self.interface_block(blk, big)?,
+                DSB => secrets_block(&self.buf[blk], big),
                 6 | 2 | 3 => {
                     if let Some((rec, data)) = self.packet_block(btype, blk.clone(), big, first_iface)? {
                         if btype != 3 {
@@ -487,6 +488,22 @@ impl<R: Read> Reader<R> {
             iface: gi as u32,
         };
         Ok(Some((rec, start..start + caplen as usize)))
+    }
+}
+
+/// pcapng's Decryption Secrets Block, and the type of its TLS key log.
+const DSB: u32 = 0x0000_000a;
+const TLS_KEY_LOG: u32 = 0x544c_534b;
+
+/// A Decryption Secrets Block: a TLS key log goes to the key store TLS
+/// decrypts with (`dissect::tls::keylog`); other secrets are skipped.
+fn secrets_block(b: &[u8], big: bool) {
+    let (Some(kind), Some(len)) = (b.get(8..12), b.get(12..16)) else { return };
+    if u32e(kind, big) != TLS_KEY_LOG {
+        return;
+    }
+    if let Some(text) = b.get(16..b.len().saturating_sub(4)).and_then(|rest| rest.get(..u32e(len, big) as usize)) {
+        crate::dissect::tls::keylog::add_text(&String::from_utf8_lossy(text));
     }
 }
 

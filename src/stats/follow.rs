@@ -1,5 +1,6 @@
-//! Following one stream: `-z follow,tcp|udp,ascii|hex|raw,N[,range]`, and
-//! the text forms the TUI's follow view shows.
+//! Following one stream: `-z follow,tcp|udp|tls,ascii|hex|raw,N[,range]`,
+//! and the text forms the TUI's follow view shows. TLS's stream is the
+//! application data decrypted with a key log, record by record.
 
 use std::fmt::Write;
 
@@ -15,6 +16,7 @@ use crate::dissect::session::Session;
 pub enum Proto {
     Tcp,
     Udp,
+    Tls,
 }
 
 impl Proto {
@@ -22,6 +24,15 @@ impl Proto {
         match self {
             Proto::Tcp => "tcp",
             Proto::Udp => "udp",
+            Proto::Tls => "tls",
+        }
+    }
+
+    /// The stream index's protocol (TLS's streams are TCP's).
+    fn transport(self) -> Proto {
+        match self {
+            Proto::Tls => Proto::Tcp,
+            p => p,
         }
     }
 }
@@ -120,7 +131,7 @@ impl Followed {
         out.push('\n');
         out.push_str(RULE);
         let _ = writeln!(out, "Follow: {},{}", proto.name(), mode.name());
-        let _ = writeln!(out, "Filter: {}.stream eq {stream}", proto.name());
+        let _ = writeln!(out, "Filter: {}.stream eq {stream}", proto.transport().name());
         let _ = writeln!(out, "Node 0: {}", node(self.client));
         let _ = writeln!(out, "Node 1: {}", node(self.server));
         let mut pos = [0usize; 2];
@@ -188,7 +199,8 @@ fn parse_spec(arg: &str) -> Result<(Proto, Mode, u32, (u32, u32)), String> {
     let proto = match parts.next() {
         Some("tcp") => Proto::Tcp,
         Some("udp") => Proto::Udp,
-        _ => return Err(bad("follows tcp or udp")),
+        Some("tls") => Proto::Tls,
+        _ => return Err(bad("follows tcp, udp or tls")),
     };
     let mode = match parts.next() {
         Some("ascii") => Mode::Ascii,
@@ -240,7 +252,7 @@ impl FollowTap {
             mode,
             stream,
             range,
-            fields: TransportFields::new(proto.name()),
+            fields: TransportFields::new(proto.transport().name()),
             data: Followed::default(),
             frames: HashMap::new(),
             first: None,
@@ -261,6 +273,19 @@ impl Tap for FollowTap {
         if t.stream != Some(self.stream) {
             return;
         }
+        if self.proto == Proto::Tls {
+            // tshark's TLS follow names only the sender of the first frame
+            // with a decrypted record, handshake or not (the server, in TLS
+            // 1.3); its Node 1 stays ":0".
+            if d.sources.iter().any(|s| s.name == "Decrypted TLS") {
+                self.data.client.get_or_insert((t.src, t.sport));
+            }
+            let from_client = self.data.client == Some((t.src, t.sport));
+            for bytes in decrypted_app_data(d) {
+                self.data.chunks.push(Chunk { from_client, frame: meta.number, bytes: bytes.to_vec() });
+            }
+            return;
+        }
         // tshark's UDP follow tap sees only datagrams with a payload: the
         // first of those names the client.
         let bytes = t.payload.map(|id| d.node_bytes(data, id)).unwrap_or(&[]);
@@ -278,7 +303,7 @@ impl Tap for FollowTap {
 
     fn draw(&self, session: &Session, out: &mut String) {
         match self.proto {
-            Proto::Udp => self.data.draw(self.proto, self.mode, self.stream, self.range, out),
+            Proto::Udp | Proto::Tls => self.data.draw(self.proto, self.mode, self.stream, self.range, out),
             Proto::Tcp => {
                 // tshark's Node 0 is the sender of the first segment its tap
                 // saw, even when that is the server's SYN-ACK.
@@ -306,6 +331,18 @@ impl Tap for FollowTap {
             }
         }
     }
+}
+
+/// A frame's decrypted TLS application data, record by record: the
+/// "Decrypted TLS" data sources that hold no handshake message or alert.
+fn decrypted_app_data(d: &Dissection) -> impl Iterator<Item = &[u8]> + '_ {
+    d.sources.iter().enumerate().filter_map(move |(i, s)| {
+        let id = i as u16 + 1;
+        let tls_items = d.tree.nodes.iter().any(|n| {
+            n.source == id && ["tls.handshake", "tls.alert_message"].iter().any(|p| n.field.name.starts_with(p))
+        });
+        (s.name == "Decrypted TLS" && !tls_items).then_some(s.bytes.as_slice())
+    })
 }
 
 #[cfg(test)]

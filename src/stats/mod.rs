@@ -94,7 +94,7 @@ pub fn parse(arg: &str) -> Result<Box<dyn Tap>, String> {
         return follow::FollowTap::parse(rest).map(|t| Box::new(t) as Box<dyn Tap>);
     }
     Err(format!(
-        "invalid -z argument {arg:?} (supported: conv,eth|ip|ipv6|tcp|udp[,FILTER], endpoints,eth|ip|ipv6|tcp|udp[,FILTER], io,phs[,FILTER], io,stat,INTERVAL[,FILTER…], plen|http|http_req|http_srv|dns,tree[,FILTER], follow,tcp|udp,ascii|hex|raw,N)"
+        "invalid -z argument {arg:?} (supported: conv,eth|ip|ipv6|tcp|udp[,FILTER], endpoints,eth|ip|ipv6|tcp|udp[,FILTER], io,phs[,FILTER], io,stat,INTERVAL[,FILTER…], plen|http|http_req|http_srv|dns,tree[,FILTER], follow,tcp|udp|tls,ascii|hex|raw,N)"
     ))
 }
 

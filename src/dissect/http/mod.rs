@@ -17,6 +17,7 @@ use self::state::Links;
 use crate::field::tree::Tree;
 
 use body::Body;
+use crate::dissect::tcp::stream::{App, AppSlot};
 use crate::dissect::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
 pub static HTTP: FieldDef = FieldDef::new("http", "Hypertext Transfer Protocol", FieldType::Protocol).brief()
@@ -407,7 +408,10 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         // The response shows the URI it answers: kept for a tree, now or
         // when the frames are dissected again.
         let keep_uri = full || cx.session.http.keep_frames;
-        let full_uri = if keep_uri { full_uri(head, uri) } else { String::new() };
+        // Over TLS (the stream's application is TLS, which decrypted
+        // this) the URI's scheme is https, as Wireshark names it.
+        let tls = cx.session.tcp.stream_mut(seg.stream).is_some_and(|s| s.apps.iter().any(|a| matches!(a, AppSlot::Some(App::Tls))));
+        let full_uri = if keep_uri { full_uri(head, uri, if tls { "https://" } else { "http://" }) } else { String::new() };
         let t = &mut cx.out.tree;
         if full {
             let id = t.generated(&FULL_URI, here.clone(), Value::str(full_uri.as_str()));
@@ -431,13 +435,14 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     body::show_body(cx, b, off + head.len, body, content_type.as_deref(), encoding.as_deref())
 }
 
-/// `http://host/path` from a request's Host header, or the URI as it is.
-fn full_uri(head: &Head, uri: &str) -> String {
+/// `http://host/path` (or https) from a request's Host header, or the URI
+/// as it is.
+fn full_uri(head: &Head, uri: &str, scheme: &str) -> String {
     match header(head, "host") {
         Some(h) if uri.starts_with('/') => {
             let host = String::from_utf8_lossy(h);
             let mut s = String::with_capacity(7 + host.len() + uri.len());
-            for part in ["http://", &host, uri] {
+            for part in [scheme, &host, uri] {
                 s.push_str(part);
             }
             s

@@ -326,7 +326,7 @@ fn reassembled(
     let prev = cx.out.tree.source();
     let id = cx.out.add_source("Reassembled TCP", Vec::new());
     cx.out.tree.set_source(id);
-    segment_list(cx, &pdu, segs);
+    segment_list(cx, &TCP_SEGMENTS, &pdu, segs);
     let res = dispatch::tcp_port(cx, Some(app), seg, Buf::new(&pdu, pdu.len()));
     cx.out.tree.set_source(prev);
     if rollback && matches!(res, Pdu::NeedMore { offset: 0, .. }) {
@@ -342,30 +342,57 @@ fn reassembled(
 }
 
 /// `[N Reassembled TCP Segments (L bytes): #4(100), #6(200)]`.
-fn segment_list(cx: &mut Ctx, pdu: &[u8], segs: &[(u32, u32)]) {
+/// The fields and words of a reassembled message's segment list: TCP's,
+/// and TLS's for application data over several records.
+pub struct SegmentList {
+    pub segments: Field,
+    pub segment: Field,
+    pub count: Field,
+    pub length: Field,
+    pub data: Field,
+    /// "TCP Segments", "TLS segments".
+    pub title: &'static str,
+    pub length_label: &'static str,
+    pub data_label: &'static str,
+}
+
+static TCP_SEGMENTS: SegmentList = SegmentList {
+    segments: &SEGMENTS,
+    segment: &SEGMENT,
+    count: &SEGMENT_COUNT,
+    length: &REASSEMBLED_LENGTH,
+    data: &REASSEMBLED_DATA,
+    title: "TCP Segments",
+    length_label: "Reassembled TCP length",
+    data_label: "Reassembled TCP Data",
+};
+
+/// The generated list of the frames (and their byte counts) a message was
+/// put together from, over the reassembled data source `pdu`.
+pub fn segment_list(cx: &mut Ctx, f: &SegmentList, pdu: &[u8], segs: &[(u32, u32)]) {
     let n = pdu.len();
-    let mut label = format!("[{} Reassembled TCP Segments ({n} bytes):", segs.len());
+    let mut label = format!("[{} Reassembled {} ({n} bytes):", segs.len(), f.title);
     for (i, (f, l)) in segs.iter().enumerate() {
         label.push_str(if i == 0 { " " } else { ", " });
         label.push_str(&format!("#{f}({l})"));
     }
     label.push(']');
     let t = cx.tree();
-    let root = t.open(&SEGMENTS, 0..n, Value::None);
+    let root = t.open(f.segments, 0..n, Value::None);
     t.set_flags(root, GENERATED);
     t.set_text(root, label);
     let mut at = 0usize;
-    for &(f, l) in segs {
+    for &(frame, l) in segs {
         let l = l as usize;
-        let s = t.generated(&SEGMENT, at..at + l, Value::FrameNum(f));
-        t.set_text(s, format_args!("[Frame: {f}, payload: {at}-{} ({l} bytes)]", (at + l).saturating_sub(1)));
+        let s = t.generated(f.segment, at..at + l, Value::FrameNum(frame));
+        t.set_text(s, format_args!("[Frame: {frame}, payload: {at}-{} ({l} bytes)]", (at + l).saturating_sub(1)));
         at += l;
     }
-    let c = t.generated(&SEGMENT_COUNT, 0..0, Value::UInt(segs.len() as u64));
+    let c = t.generated(f.count, 0..0, Value::UInt(segs.len() as u64));
     t.set_text(c, format_args!("[Segment count: {}]", segs.len()));
-    let l = t.generated(&REASSEMBLED_LENGTH, 0..0, Value::UInt(n as u64));
-    t.set_text(l, format_args!("[Reassembled TCP length: {n}]"));
-    let d = t.generated(&REASSEMBLED_DATA, 0..n, Value::None);
+    let l = t.generated(f.length, 0..0, Value::UInt(n as u64));
+    t.set_text(l, format_args!("[{}: {n}]", f.length_label));
+    let d = t.generated(f.data, 0..n, Value::None);
     let mut hex = String::new();
     for b in pdu.iter().take(36) {
         hex.push_str(&format!("{b:02x}"));
@@ -373,7 +400,7 @@ fn segment_list(cx: &mut Ctx, pdu: &[u8], segs: &[(u32, u32)]) {
     if n > 36 {
         hex.push('…');
     }
-    t.set_text(d, format_args!("[Reassembled TCP Data: {hex}]"));
+    t.set_text(d, format_args!("[{}: {hex}]", f.data_label));
     t.close();
 }
 

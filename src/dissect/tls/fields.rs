@@ -207,6 +207,27 @@ pub static JA3S_FULL: FieldDef = FieldDef::string("tls.handshake.ja3s_full", "JA
 pub static JA3S: FieldDef = FieldDef::string("tls.handshake.ja3s", "JA3S")
     .desc("JA3S: MD5 of the JA3S input, a fingerprint of the server's TLS answer.");
 
+pub static APP_DATA_PROTO: FieldDef = FieldDef::string("tls.app_data_proto", "Application Data Protocol")
+    .desc("The protocol the application data carries, from the ALPN the server chose or the port.");
+pub static VERIFY_DATA: FieldDef = FieldDef::none("tls.handshake.verify_data", "Verify Data")
+    .desc("A Finished message's MAC over the whole handshake (readable only once decrypted).");
+pub static CERT_VERIFY_SIG_LEN: FieldDef = FieldDef::u16("tls.handshake.client_cert_vrfy.sig_len", "Signature length")
+    .desc("Length of a CertificateVerify's signature.");
+pub static CERT_VERIFY_SIG: FieldDef = FieldDef::bytes("tls.handshake.client_cert_vrfy.sig", "Signature")
+    .desc("A CertificateVerify's signature over the handshake, made with the certificate's key.");
+pub static SEGMENTS: FieldDef = FieldDef::none("tls.segments", "Reassembled TLS segments")
+    .desc("The records whose decrypted data was put together into one application message.");
+pub static SEGMENT: FieldDef = FieldDef::new("tls.segment", "TLS segment", FieldType::FrameNum)
+    .desc("A frame whose record carries part of the reassembled message.");
+pub static SEGMENT_COUNT: FieldDef = FieldDef::new("tls.segment.count", "Segment count", FieldType::U32)
+    .desc("Number of records reassembled.");
+pub static REASSEMBLED_LENGTH: FieldDef = FieldDef::new("tls.reassembled.length", "Reassembled PDU length", FieldType::U32)
+    .desc("Length in bytes of the reassembled decrypted data.");
+pub static REASSEMBLED_DATA: FieldDef = FieldDef::bytes("tls.reassembled.data", "Reassembled PDU data")
+    .desc("The reassembled decrypted data of several records.");
+pub static SEGMENT_DATA: FieldDef = FieldDef::bytes("tls.segment.data", "TLS segment data")
+    .desc("Decrypted data of this record that belongs to a message completed in a later record.");
+
 pub static FIELDS: &[Field] = &[
     &TLS, &RECORD, &CONTENT_TYPE, &OPAQUE_TYPE, &RECORD_VERSION, &RECORD_LENGTH, &APP_DATA, &CHANGE_CIPHER_SPEC,
     &ALERT, &ALERT_LEVEL, &ALERT_DESC, &HANDSHAKE, &HS_TYPE, &HS_LENGTH, &HS_VERSION, &RANDOM, &RANDOM_TIME,
@@ -220,4 +241,6 @@ pub static FIELDS: &[Field] = &[
     &CERTIFICATE, &CERT_CONTEXT_LENGTH, &CURVE_TYPE, &NAMED_CURVE, &SERVER_POINT_LEN, &SERVER_POINT,
     &CLIENT_POINT_LEN, &CLIENT_POINT, &EPMS_LEN, &EPMS, &SIG_LEN, &SIG, &TICKET_LIFETIME, &TICKET_AGE_ADD,
     &TICKET_NONCE_LENGTH, &TICKET_NONCE, &TICKET_LENGTH, &TICKET, &JA3_FULL, &JA3, &JA3S_FULL, &JA3S,
+    &APP_DATA_PROTO, &VERIFY_DATA, &CERT_VERIFY_SIG_LEN, &CERT_VERIFY_SIG, &SEGMENTS, &SEGMENT, &SEGMENT_COUNT,
+    &REASSEMBLED_LENGTH, &REASSEMBLED_DATA, &SEGMENT_DATA,
 ];

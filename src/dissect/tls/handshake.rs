@@ -20,6 +20,9 @@ const NEW_SESSION_TICKET: u8 = 4;
 const CERTIFICATE_MSG: u8 = 11;
 const SERVER_KEY_EXCHANGE: u8 = 12;
 const CLIENT_KEY_EXCHANGE: u8 = 16;
+const ENCRYPTED_EXTENSIONS: u8 = 8;
+const CERTIFICATE_VERIFY: u8 = 15;
+pub const FINISHED: u8 = 20;
 
 /// The random of a ServerHello that is a HelloRetryRequest (RFC 8446 4.1.3).
 const HELLO_RETRY_RANDOM: [u8; 32] = [
@@ -27,12 +30,13 @@ const HELLO_RETRY_RANDOM: [u8; 32] = [
     0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ];
 
-/// The handshake messages of one record; returns the record's description.
-pub fn messages(cx: &mut Ctx, body: &Buf, st: &mut TlsStream, d: usize) -> DResult<String> {
+/// The handshake messages of one record (`clear`: decrypted, readable even
+/// after a change cipher spec); returns the record's description.
+pub fn messages(cx: &mut Ctx, body: &Buf, st: &mut TlsStream, d: usize, clear: bool) -> DResult<String> {
     let len = body.len();
     let mut p = 0;
     let mut names = Vec::new();
-    if st.ccs[d] {
+    if st.ccs[d] && !clear {
         encrypted(cx, body, 0);
         return Ok("Encrypted Handshake Message".into());
     }
@@ -85,6 +89,15 @@ fn message(cx: &mut Ctx, m: &Buf, typ: u8, st: &mut TlsStream) -> DResult<()> {
         SERVER_HELLO => server_hello(cx, m, st),
         NEW_SESSION_TICKET => ticket(cx, m, st),
         CERTIFICATE_MSG => certificates(cx, m, st),
+        ENCRYPTED_EXTENSIONS => {
+            // TLS 1.3's server names the ALPN protocol here.
+            if let Some(alpn) = extensions(cx, m, 0, false)?.alpn {
+                st.alpn = Some(alpn);
+            }
+            Ok(())
+        }
+        CERTIFICATE_VERIFY => certificate_verify(cx, m),
+        FINISHED => cx.bytes_item(&VERIFY_DATA, m, 0, m.len()).map(drop),
         SERVER_KEY_EXCHANGE if is_ecdhe(st) => server_ecdhe(cx, m),
         CLIENT_KEY_EXCHANGE => client_key_exchange(cx, m, st),
         _ => {
@@ -120,11 +133,12 @@ fn hello_start(cx: &mut Ctx, m: &Buf, split_random: bool) -> DResult<usize> {
     Ok(35 + sid_len)
 }
 
-fn client_hello(cx: &mut Ctx, m: &Buf, st: &TlsStream) -> DResult<()> {
+fn client_hello(cx: &mut Ctx, m: &Buf, st: &mut TlsStream) -> DResult<()> {
     let version = m.u16(0)?;
     // Wireshark splits the random unless the session is known to be TLS
     // 1.3 (on a second pass, once the ServerHello said so).
     let mut p = hello_start(cx, m, st.version != Some(TLS13))?;
+    st.randoms[0] = m.array(2).ok();
     let n = cx.uint(&CIPHER_SUITES_LENGTH, m, p)? as usize;
     p += 2;
     m.bytes(p, n)?;
@@ -177,6 +191,11 @@ fn server_hello(cx: &mut Ctx, m: &Buf, st: &mut TlsStream) -> DResult<()> {
     if let Some(alpn) = hello.alpn {
         st.alpn = Some(alpn);
     }
+    let random: Option<[u8; 32]> = m.array(2).ok();
+    if random != Some(HELLO_RETRY_RANDOM) {
+        st.randoms[1] = random;
+        super::decrypt::start(st);
+    }
     let full = format!("{},{},{}", version, suite, join(hello.types.iter().copied()));
     fingerprint(cx, m, &JA3S_FULL, &JA3S, &full);
     Ok(())
@@ -209,7 +228,8 @@ fn fingerprint(cx: &mut Ctx, m: &Buf, full_field: crate::field::Field, hash_fiel
 fn ticket(cx: &mut Ctx, m: &Buf, st: &TlsStream) -> DResult<()> {
     let id = cx.tree().open(&TEXT, m.range(0, m.len()), Value::None);
     cx.tree().set_text(id, "TLS Session Ticket");
-    cx.uint(&TICKET_LIFETIME, m, 0)?;
+    let (id, secs) = cx.uint_item(&TICKET_LIFETIME, m, 0)?;
+    cx.tree().set_text(id, format_args!("Session Ticket Lifetime Hint: {secs} seconds ({})", duration(secs)));
     let mut p = 4;
     if st.version == Some(TLS13) {
         cx.uint(&TICKET_AGE_ADD, m, 4)?;
@@ -229,6 +249,17 @@ fn ticket(cx: &mut Ctx, m: &Buf, st: &TlsStream) -> DResult<()> {
     }
     cx.tree().close();
     Ok(())
+}
+
+/// Seconds as Wireshark words a duration: "5 minutes", "1 day, 2 hours".
+fn duration(secs: u64) -> String {
+    let parts = [(secs / 86400, "day"), (secs / 3600 % 24, "hour"), (secs / 60 % 60, "minute"), (secs % 60, "second")];
+    let words: Vec<String> = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n} {unit}{}", if *n == 1 { "" } else { "s" }))
+        .collect();
+    if words.is_empty() { "0 seconds".into() } else { words.join(", ") }
 }
 
 /// A Certificate message: the chain, each certificate with its subject,
@@ -255,12 +286,21 @@ fn certificates(cx: &mut Ctx, m: &Buf, st: &TlsStream) -> DResult<()> {
         cx.tree().close();
         q += 3 + n;
         if tls13 {
-            let e = list.u16(q)? as usize;
+            let e = cx.uint(&EXTENSIONS_LENGTH, &list, q)? as usize;
             list.bytes(q + 2, e)?;
             q += 2 + e;
         }
     }
     cx.tree().close();
+    Ok(())
+}
+
+/// A CertificateVerify (TLS 1.3, or a client's certificate in 1.2): the
+/// signature's algorithm and the signature.
+fn certificate_verify(cx: &mut Ctx, m: &Buf) -> DResult<()> {
+    ext::signature_scheme(cx, m, 0)?;
+    let n = cx.uint(&CERT_VERIFY_SIG_LEN, m, 2)? as usize;
+    cx.bytes_item(&CERT_VERIFY_SIG, m, 4, n)?;
     Ok(())
 }
 

@@ -5,14 +5,19 @@
 //! JA3/JA3S fingerprints, certificates (subject, issuer and validity read by
 //! x509-parser), key exchanges and session tickets.
 //!
-//! Nothing is decrypted. A record's content goes to `content` by its type:
-//! the place where a later decryption step would hand plaintext on (to the
-//! handshake dissector, or to the protocol ALPN named).
+//! With a key log (`keylog`) the records after the hellos are decrypted
+//! (`decrypt`): their plaintext, a data source of its own ("Decrypted
+//! TLS"), goes to the handshake dissector or to the protocol ALPN named
+//! (`app`); a record that does not decrypt stays as Wireshark shows it,
+//! encrypted.
 
+mod app;
 mod cert;
+mod decrypt;
 mod ext;
 pub mod fields;
 mod handshake;
+pub mod keylog;
 mod names;
 pub mod state;
 #[cfg(test)]
@@ -74,15 +79,18 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     // A later pass names records by the version the conversation settled on.
     let at = (seg.stream, cx.pass, cx.quoted);
     let (mut st, first_pass) = cx.session.tls.begin(key, at, |st, fin| st.version = fin.version);
-    let r = records(cx, &b, (!seg.from_client) as usize, &mut st);
+    let r = records(cx, &b, seg, &mut st);
     cx.session.tls.end(seg.stream, st, first_pass);
     r
 }
 
-fn records(cx: &mut Ctx, b: &Buf, d: usize, st: &mut TlsStream) -> DResult<Pdu> {
+fn records(cx: &mut Ctx, b: &Buf, seg: &TcpSeg, st: &mut TlsStream) -> DResult<Pdu> {
     let data = b.tail(0);
     let mut off = 0;
     let mut root = None;
+    // `frame.protocols` names TLS once, however many TLS layers the
+    // application's split.
+    let mut first_layer = true;
     while off < data.len() {
         let rest = &data[off..];
         let [ct, v1, v2, l1, l2, ..] = *rest else {
@@ -113,8 +121,11 @@ fn records(cx: &mut Ctx, b: &Buf, d: usize, st: &mut TlsStream) -> DResult<Pdu> 
             return Ok(Pdu::NeedMore { offset: off, more: Some(5 + len - rest.len()) });
         }
         if root.is_none() {
-            cx.enter("tls", "");
-            root = Some(cx.tree().open(&TLS, b.range(off, data.len() - off), Value::None));
+            if first_layer {
+                cx.enter("tls", "");
+                first_layer = false;
+            }
+            root = Some((cx.tree().open(&TLS, b.range(off, data.len() - off), Value::None), off));
         }
         if !valid {
             // Not a record header: the bytes continue something Wireshark
@@ -125,11 +136,19 @@ fn records(cx: &mut Ctx, b: &Buf, d: usize, st: &mut TlsStream) -> DResult<Pdu> 
             break;
         }
         let rec = b.sub(off, (5 + len).min(rest.len()))?;
-        record(cx, &rec, ct, version, len, d, st)?;
+        let plain = record(cx, &rec, ct, version, len, seg, st)?;
         off += 5 + len;
+        if let (Some(plain), Some((id, start))) = (plain, root) {
+            // The application's layer follows TLS's; a later record opens
+            // a TLS layer of its own again.
+            cx.tree().set_len(id, off.min(data.len()) - start);
+            cx.tree().close();
+            root = None;
+            app::hand_on(cx, plain, seg, st, id);
+        }
     }
-    if let Some(id) = root {
-        cx.tree().set_len(id, off.min(data.len()));
+    if let Some((id, start)) = root {
+        cx.tree().set_len(id, off.min(data.len()) - start);
         cx.tree().close();
     }
     Ok(Pdu::Done(off.min(data.len())))
@@ -161,8 +180,19 @@ fn uint_at(cx: &mut Ctx, f: Field, b: &Buf, off: usize, width: usize) -> DResult
     Ok(v)
 }
 
-/// One record: its header items, then its content.
-fn record(cx: &mut Ctx, rec: &Buf, ct: u8, version: u16, len: usize, d: usize, st: &mut TlsStream) -> DResult<()> {
+/// One record: its header items, then its content, decrypted when the
+/// keys are known. Returns decrypted application data for the protocol it
+/// carries.
+fn record(
+    cx: &mut Ctx,
+    rec: &Buf,
+    ct: u8,
+    version: u16,
+    len: usize,
+    seg: &TcpSeg,
+    st: &mut TlsStream,
+) -> DResult<Option<Vec<u8>>> {
+    let d = usize::from(!seg.from_client);
     let shown = st.version.unwrap_or(version);
     set_protocol(cx, shown);
     let tls13 = st.version == Some(TLS13);
@@ -172,32 +202,106 @@ fn record(cx: &mut Ctx, rec: &Buf, ct: u8, version: u16, len: usize, d: usize, s
     cx.uint(&RECORD_VERSION, rec, 1)?;
     cx.uint(&RECORD_LENGTH, rec, 3)?;
     let body = rec.sub(5, len)?;
-    let what = content(cx, &body, ct, d, st)?;
+    let opened = open(rec, &body, ct, d, st);
+    let (what, plain) = match opened {
+        Some(o) => decrypted(cx, &body, o, tls13, seg, st)?,
+        None => (content(cx, &body, ct, seg, st)?, None),
+    };
     let name = names::short_name(shown).unwrap_or("TLS");
     cx.tree().set_text(id, format_args!("{name} Record Layer: {what}"));
     cx.tree().close();
-    Ok(())
+    Ok(plain)
+}
+
+/// Decrypts a record with its direction's keys: every record after a
+/// change cipher spec in TLS 1.2, the application data records (the only
+/// encrypted type) in TLS 1.3.
+fn open(rec: &Buf, body: &Buf, ct: u8, d: usize, st: &mut TlsStream) -> Option<decrypt::Opened> {
+    let keys = st.keys[d].as_mut()?;
+    if ct == CHANGE_CIPHER_SPEC_TYPE || (st.version == Some(TLS13) && ct != APPLICATION_DATA_TYPE) {
+        return None;
+    }
+    let header: [u8; 5] = rec.array(0).ok()?;
+    keys.open(&header, body.bytes(0, body.len()).ok()?)
+}
+
+/// A decrypted record's content, dissected from a data source of its own
+/// as tshark shows it ("Decrypted TLS"). Returns the record's description
+/// and, for application data, the plaintext to hand on.
+fn decrypted(
+    cx: &mut Ctx,
+    body: &Buf,
+    o: decrypt::Opened,
+    tls13: bool,
+    seg: &TcpSeg,
+    st: &mut TlsStream,
+) -> DResult<(String, Option<Vec<u8>>)> {
+    let d = usize::from(!seg.from_client);
+    if tls13 {
+        let id = cx.tree().generated(&CONTENT_TYPE, body.range(0, 0), Value::UInt(o.content_type as u64));
+        let name = CONTENT_TYPE.value_string(o.content_type as u64).unwrap_or("Unknown");
+        cx.tree().set_text(id, format_args!("[Content Type: {name} ({})]", o.content_type));
+    }
+    if o.content_type == APPLICATION_DATA_TYPE {
+        return Ok((app_data(cx, body, seg, st), Some(o.plain)));
+    }
+    let prev = cx.out.tree.source();
+    let src = cx.out.add_source("Decrypted TLS", Vec::new());
+    cx.out.tree.set_source(src);
+    let plain = Buf::new(&o.plain, o.plain.len());
+    let what = match o.content_type {
+        HANDSHAKE_TYPE => {
+            let what = handshake::messages(cx, &plain, st, d, true);
+            if tls13 && finished(&o.plain) {
+                // TLS 1.3: the application traffic keys follow the Finished.
+                st.keys[d] = st.next[d].take();
+            }
+            what.map(|w| format!("Handshake Protocol: {w}"))
+        }
+        ALERT_TYPE => alert(cx, &plain),
+        ct => content(cx, &plain, ct, seg, st),
+    };
+    cx.out.tree.set_source(prev);
+    if let Some(s) = cx.out.sources.get_mut(src as usize - 1) {
+        s.bytes = o.plain;
+    }
+    Ok((what?, None))
+}
+
+/// Whether decrypted handshake messages end with a Finished.
+fn finished(plain: &[u8]) -> bool {
+    let mut p = 0;
+    let mut last = None;
+    while let (Some(&t), Some(l)) = (plain.get(p), plain.get(p + 1..p + 4)) {
+        last = Some(t);
+        p += 4 + (u32::from_be_bytes([0, l[0], l[1], l[2]]) as usize);
+    }
+    last == Some(handshake::FINISHED)
 }
 
 /// A record's content, by its type. Returns the record's description for
 /// its tree line.
-fn content(cx: &mut Ctx, body: &Buf, ct: u8, d: usize, st: &mut TlsStream) -> DResult<String> {
+fn content(cx: &mut Ctx, body: &Buf, ct: u8, seg: &TcpSeg, st: &mut TlsStream) -> DResult<String> {
+    let d = usize::from(!seg.from_client);
     Ok(match ct {
         CHANGE_CIPHER_SPEC_TYPE => {
             // TLS 1.3's change cipher spec is only for middleboxes: a
             // second ClientHello may follow it in the clear.
             st.ccs[d] |= st.version != Some(TLS13);
+            if st.version != Some(TLS13) && st.next[d].is_some() {
+                st.keys[d] = st.next[d].take();
+            }
             let id = cx.tree().add(&CHANGE_CIPHER_SPEC, body.range(0, body.len()), Value::None);
             cx.tree().set_text(id, "Change Cipher Spec Message");
             info(cx, "Change Cipher Spec");
             "Change Cipher Spec Protocol: Change Cipher Spec".into()
         }
-        ALERT_TYPE => format!("Alert Protocol: {}", alert(cx, body)?),
-        HANDSHAKE_TYPE => format!("Handshake Protocol: {}", handshake::messages(cx, body, st, d)?),
+        // tshark names an alert's record by the alert alone.
+        ALERT_TYPE => alert(cx, body)?,
+        HANDSHAKE_TYPE => format!("Handshake Protocol: {}", handshake::messages(cx, body, st, d, false)?),
         APPLICATION_DATA_TYPE => {
-            cx.tree().add(&APP_DATA, body.range(0, body.len()), Value::None);
             info(cx, "Application Data");
-            format!("Application Data Protocol: {}", app_protocol(st))
+            app_data(cx, body, seg, st)
         }
         _ => {
             cx.tree().text(body.range(0, body.len()), "Encrypted Heartbeat Message");
@@ -207,13 +311,16 @@ fn content(cx: &mut Ctx, body: &Buf, ct: u8, d: usize, st: &mut TlsStream) -> DR
     })
 }
 
-/// The protocol the application data carries, by the ALPN the server chose.
-fn app_protocol(st: &TlsStream) -> &'static str {
-    match st.alpn.as_deref() {
-        Some("http/1.1" | "http/1.0") => "Hypertext Transfer Protocol",
-        Some("h2") => "HyperText Transfer Protocol 2",
-        _ => "Application Data",
-    }
+/// An application data record's items (the encrypted bytes, and the
+/// protocol they carry when it is known); returns the record's description.
+fn app_data(cx: &mut Ctx, body: &Buf, seg: &TcpSeg, st: &TlsStream) -> String {
+    cx.tree().add(&APP_DATA, body.range(0, body.len()), Value::None);
+    let Some((proto, _)) = app::carried(st, seg) else {
+        return "Application Data Protocol: Application Data".into();
+    };
+    let id = cx.tree().generated(&APP_DATA_PROTO, body.range(0, 0), Value::str(proto));
+    cx.tree().set_text(id, format_args!("[Application Data Protocol: {proto}]"));
+    format!("Application Data Protocol: {proto}")
 }
 
 /// An alert: level and description when the record holds them in the clear
