@@ -170,6 +170,13 @@ pub struct Args {
     /// start and count `8000:3`; e.g. `udp.port==5300,dns`); repeat for more.
     #[arg(short = 'd', value_name = "RULE")]
     decode_as: Vec<String>,
+    /// Set a preference, as tshark: `NAME:VALUE` with NAME one of
+    /// tcp.analyze_sequence_numbers, tcp.relative_sequence_numbers,
+    /// tcp.calculate_timestamps (TRUE or FALSE), or gui.column.format
+    /// (`"No.","%m","Info","%i"`: title and code pairs; codes %m, %t, %s,
+    /// %d, %p, %L, %i); repeat for more.
+    #[arg(short = 'o', value_name = "NAME:VALUE")]
+    prefs: Vec<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -241,6 +248,7 @@ pub struct LivePrint {
 pub fn parse() -> Result<Mode, String> {
     let args = Args::parse();
     crate::dissect::decode_as::set(decode_as_rules(&args.decode_as)?);
+    crate::prefs::set_from_args(&args.prefs)?;
     crate::names::set_mac(resolve_macs(args.no_resolve, args.resolve.as_deref())?);
     check(args)
 }
