@@ -10,6 +10,9 @@
 
 use std::sync::RwLock;
 
+/// The summary line's columns, which `_ws.col.*` names too.
+pub use crate::output::Column;
+
 /// TCP's preferences, as Wireshark names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TcpPrefs {
@@ -31,27 +34,7 @@ impl TcpPrefs {
     }
 }
 
-/// One column of the summary line (`gui.column.format`), by tshark's
-/// format code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Column {
-    /// `%m`
-    Number,
-    /// `%t`: as `-t` says.
-    Time,
-    /// `%s`
-    Source,
-    /// `%d`
-    Destination,
-    /// `%p`
-    Protocol,
-    /// `%L`
-    Length,
-    /// `%i`
-    Info,
-}
-
-/// The format codes wirelens draws.
+/// The format codes wirelens draws (`gui.column.format`), by tshark's codes.
 const COLUMN_CODES: [(&str, Column); 7] = [
     ("%m", Column::Number),
     ("%t", Column::Time),
