@@ -170,9 +170,13 @@ pub struct Args {
     /// start and count `8000:3`; e.g. `udp.port==5300,dns`); repeat for more.
     #[arg(short = 'd', value_name = "RULE")]
     decode_as: Vec<String>,
-    /// A preference, `NAME:VALUE`: `tls.keylog_file:PATH` decrypts TLS with
-    /// the secrets of a key log (the SSLKEYLOGFILE format).
-    #[arg(short = 'o', value_name = "PREF:VALUE")]
+    /// Set a preference, as tshark: `NAME:VALUE` with NAME one of
+    /// tcp.analyze_sequence_numbers, tcp.relative_sequence_numbers,
+    /// tcp.calculate_timestamps (TRUE or FALSE), gui.column.format
+    /// (`"No.","%m","Info","%i"`: title and code pairs; codes %m, %t, %s,
+    /// %d, %p, %L, %i), or tls.keylog_file (a key log in the SSLKEYLOGFILE
+    /// format, to decrypt TLS); repeat for more.
+    #[arg(short = 'o', value_name = "NAME:VALUE")]
     prefs: Vec<String>,
     #[command(subcommand)]
     command: Option<Command>,
@@ -245,9 +249,7 @@ pub struct LivePrint {
 pub fn parse() -> Result<Mode, String> {
     let args = Args::parse();
     crate::dissect::decode_as::set(decode_as_rules(&args.decode_as)?);
-    for p in &args.prefs {
-        preference(p)?;
-    }
+    crate::prefs::set_from_args(&args.prefs)?;
     crate::names::set_mac(resolve_macs(args.no_resolve, args.resolve.as_deref())?);
     check(args)
 }
@@ -261,17 +263,6 @@ fn resolve_macs(off: bool, flags: Option<&str>) -> Result<bool, String> {
         }
     }
     Ok(!off && flags.is_none_or(|f| f.contains('m')))
-}
-
-/// `-o NAME:VALUE`: a dissector preference.
-fn preference(text: &str) -> Result<(), String> {
-    match text.split_once(':') {
-        Some(("tls.keylog_file", path)) => {
-            crate::dissect::tls::keylog::load_file(std::path::Path::new(path)).map(drop).map_err(|e| format!("-o {e}"))
-        }
-        Some((name, _)) => Err(format!("-o {text}: unknown preference {name:?} (known: tls.keylog_file)")),
-        None => Err(format!("-o {text}: a preference is NAME:VALUE")),
-    }
 }
 
 /// `-d`: the Decode As rules, in tshark's syntax and with its errors.

@@ -15,6 +15,7 @@ pub mod headless;
 pub mod lab;
 pub mod names;
 pub mod outcome;
+pub mod prefs;
 pub mod output;
 pub mod stats;
 pub mod store;

@@ -53,10 +53,13 @@ pub static PKT_COMMENT: FieldDef = FieldDef::new("pkt_comment", "Packet comments
     .desc("Comments attached to this packet in a pcapng file.");
 pub static COMMENT: FieldDef = FieldDef::new("frame.comment", "Comment", FieldType::String)
     .desc("One comment text stored with the packet (pcapng option).");
+pub static COMMENT_EXPERT: FieldDef = FieldDef::new("frame.comment.expert", "Formatted comment", FieldType::None)
+    .desc("A packet comment as an expert note of the Comment severity, so that expert summaries (-z expert) list it.");
 
 pub static FIELDS: &[Field] = &[
     &PKT_COMMENT,
     &COMMENT,
+    &COMMENT_EXPERT,
     &FRAME,
     &INTERFACE_ID,
     &ENCAP,
@@ -81,8 +84,11 @@ pub fn dissect(cx: &mut Ctx, b: Buf) {
         let out = &mut *cx.out;
         out.tree.open(&PKT_COMMENT, 0..0, Value::None);
         for c in &out.comments {
-            let id = out.tree.add(&COMMENT, 0..0, Value::Str(c.as_str().into()));
+            let id = out.tree.open(&COMMENT, 0..0, Value::Str(c.as_str().into()));
             out.tree.set_text(id, c.as_str());
+            // Wireshark makes each comment an expert note too.
+            super::expert_in(&mut out.tree, &COMMENT_EXPERT, c, "Comment", "Comment");
+            out.tree.close();
         }
         out.tree.close();
     }

@@ -24,7 +24,7 @@ use crate::outcome::Outcome;
 use crate::output::json::{self, JsonOptions};
 use crate::output::{ek, pdml, psml};
 use crate::output::timefmt::{time_column, TimeFormat};
-use crate::output::{hexdump, summary_line_timed, verbose_tree, FieldList, Row};
+use crate::output::{hexdump, summary_columns, summary_line_timed, verbose_tree, FieldList, Row};
 use crate::field::Timestamp;
 use crate::dissect::session::Session;
 use crate::stats::Stats;
@@ -143,6 +143,8 @@ pub struct Printer<'f> {
     prev_displayed: Option<Timestamp>,
     /// `-O`: the protocols whose subtrees the tree shows.
     expand: Option<&'f [String]>,
+    /// `-o gui.column.format`: the summary's columns (None: the default).
+    columns: Option<Vec<crate::prefs::Column>>,
 }
 
 impl<'f> Printer<'f> {
@@ -169,6 +171,7 @@ impl<'f> Printer<'f> {
             hms: false,
             prev_displayed: None,
             expand: None,
+            columns: crate::prefs::get().columns,
         }
         .brief_filtering()
     }
@@ -222,7 +225,7 @@ impl<'f> Printer<'f> {
             self.session.tcp.keep_chunks = true;
             self.session.http.keep_frames = true;
         }
-        self.depth = depth_for(self.format, self.verbose, self.filter, !stats.is_empty());
+        self.depth = depth_for(self.format, self.verbose || stats.needs_labels(), self.filter, !stats.is_empty());
         self.stats = stats;
         self.quiet = quiet;
         self.brief_filtering()
@@ -336,12 +339,12 @@ impl<'f> Printer<'f> {
             (Format::Psml, _) => psml::psml_packet(meta, d, time.as_deref().unwrap_or_default(), line),
             (Format::Ek, _) => ek::ek_packet(meta, d, data, line),
             _ if self.verbose => verbose_tree(d, data, !self.hex, self.expand, line),
-            (Format::Summary, _) => {
-                summary_line_timed(meta, d, time.as_deref(), ' ', line);
-                line.push('\n');
-            }
-            (Format::Tabs, _) => {
-                summary_line_timed(meta, d, time.as_deref(), '\t', line);
+            (Format::Summary | Format::Tabs, _) => {
+                let sep = if matches!(self.format, Format::Tabs) { '\t' } else { ' ' };
+                match &self.columns {
+                    Some(cols) => summary_columns(meta, d, time.as_deref(), sep, cols, line),
+                    None => summary_line_timed(meta, d, time.as_deref(), sep, line),
+                }
                 line.push('\n');
             }
             (Format::Hex, _) => {}

@@ -102,7 +102,7 @@ const SHORT_NAMES: &[(&str, &str)] = &[
 ];
 
 /// A protocol's short name; its long name when the table has none.
-fn short_name(f: &FieldDef) -> &'static str {
+pub fn short_name(f: &FieldDef) -> &'static str {
     SHORT_NAMES.iter().find(|(name, _)| *name == f.name).map_or(f.display, |&(_, short)| short)
 }
 

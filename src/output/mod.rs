@@ -15,5 +15,5 @@ mod verbose;
 
 pub use fields::{Column, FieldList, FieldOptions, Occurrence, Row, UnknownField};
 pub use hexdump::hexdump;
-pub use summary::{summary_line, summary_line_timed, time_digits};
+pub use summary::{summary_columns, summary_line, summary_line_timed, time_digits};
 pub use verbose::verbose_tree;

@@ -1,5 +1,6 @@
 use crate::dissect::{Dissection, FrameMeta};
-use crate::field::{decimal_digits, push_u64, push_u64_zeros};
+use crate::field::{push_u64, push_u64_zeros};
+use crate::prefs::Column;
 
 /// One packet as `tshark -r FILE` prints it by default:
 /// number, relative time, source → destination, protocol, length, Info.
@@ -11,35 +12,51 @@ pub fn summary_line(meta: &FrameMeta, d: &Dissection, out: &mut String) {
     summary_line_timed(meta, d, None, ' ', out)
 }
 
+/// tshark's default columns.
+const DEFAULT_COLUMNS: [Column; 7] =
+    [Column::Number, Column::Time, Column::Source, Column::Destination, Column::Protocol, Column::Length, Column::Info];
+
 /// `summary_line` with its time column already written in `time` (`-t`,
 /// `-u`), or the default relative time when None; `sep` parts the columns
 /// (a space, or a tab for `-T tabs`, which pads them alike).
 pub fn summary_line_timed(meta: &FrameMeta, d: &Dissection, time: Option<&str>, sep: char, out: &mut String) {
-    let rel = meta.ts.since(meta.first_ts);
-    let number = meta.number as u64;
-    out.push_str(spaces(5usize.saturating_sub(decimal_digits(number))));
-    push_u64(number, out);
-    out.push(sep);
-    match time {
-        Some(t) => right_aligned(out, 10, |o| o.push_str(t)),
-        None => right_aligned(out, 10, |o| time_digits(rel, meta.ts_digits, o)),
-    }
-    out.push(sep);
-    // tshark pads the source to 12 columns on the left and the destination
-    // to 12 on the right (tshark.c, print_columns).
+    summary_columns(meta, d, time, sep, &DEFAULT_COLUMNS, out)
+}
+
+/// The summary line with the columns `cols` (`-o gui.column.format`), padded
+/// as tshark pads them (tshark.c, `print_columns`): the number to 5
+/// characters and the time to 10 on the left, the source to 12 on the left
+/// and the destination to 12 on the right, with an arrow between them.
+pub fn summary_columns(meta: &FrameMeta, d: &Dissection, time: Option<&str>, sep: char, cols: &[Column], out: &mut String) {
     let c = &d.cols;
-    right_aligned(out, 12, |o| o.push_str(&c.src));
-    out.push(sep);
-    out.push('→');
-    out.push(sep);
-    out.push_str(&c.dst);
-    out.push_str(spaces(12usize.saturating_sub(width(&c.dst))));
-    out.push(sep);
-    out.push_str(&c.protocol);
-    out.push(sep);
-    push_u64(meta.origlen as u64, out);
-    out.push(sep);
-    out.push_str(&c.info);
+    for (i, col) in cols.iter().enumerate() {
+        match col {
+            Column::Number => right_aligned(out, 5, |o| push_u64(meta.number as u64, o)),
+            Column::Time => match time {
+                Some(t) => right_aligned(out, 10, |o| o.push_str(t)),
+                None => right_aligned(out, 10, |o| time_digits(meta.ts.since(meta.first_ts), meta.ts_digits, o)),
+            },
+            Column::Source => right_aligned(out, 12, |o| o.push_str(&c.src)),
+            Column::Destination => {
+                out.push_str(&c.dst);
+                out.push_str(spaces(12usize.saturating_sub(width(&c.dst))));
+            }
+            Column::Protocol => out.push_str(&c.protocol),
+            Column::Length => push_u64(meta.origlen as u64, out),
+            Column::Info => out.push_str(&c.info),
+        }
+        let Some(next) = cols.get(i + 1) else { break };
+        out.push(sep);
+        let arrow = match (col, next) {
+            (Column::Source, Column::Destination) => Some('→'),
+            (Column::Destination, Column::Source) => Some('←'),
+            _ => None,
+        };
+        if let Some(a) = arrow {
+            out.push(a);
+            out.push(sep);
+        }
+    }
 }
 
 /// Columns are padded to at most this many characters.
@@ -109,6 +126,20 @@ mod tests {
         let mut s = String::new();
         summary_line(&meta, &d, &mut s);
         assert_eq!(s, "    1   0.000000    127.0.0.1 → 127.0.0.1    UDP 56 60102 → 12000 Len=14");
+    }
+
+    #[test]
+    fn chosen_columns_are_padded_and_joined_like_tshark() {
+        let meta = FrameMeta { number: 1, origlen: 56, ts_digits: 6, ..Default::default() };
+        let mut d = Dissection::default();
+        d.cols.set_addrs("127.0.0.1", "127.0.0.1");
+        d.cols.info.push_str("x");
+        let mut s = String::new();
+        summary_columns(&meta, &d, None, ' ', &[Column::Destination, Column::Source, Column::Info], &mut s);
+        assert_eq!(s, "127.0.0.1    ←    127.0.0.1 x");
+        s.clear();
+        summary_columns(&meta, &d, None, ' ', &[Column::Number, Column::Destination], &mut s);
+        assert_eq!(s, "    1 127.0.0.1   ");
     }
 
     #[test]

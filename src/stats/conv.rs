@@ -297,8 +297,8 @@ impl Tap for ConvTap {
         out.push_str(RULE);
     }
 
-    fn reads_frame(&self) -> bool {
-        self.filter.reads_frame()
+    fn filter_fields(&self) -> Vec<crate::field::Field> {
+        self.filter.fields()
     }
 }
 

@@ -111,8 +111,8 @@ impl Tap for EndpointsTap {
         out.push_str(RULE);
     }
 
-    fn reads_frame(&self) -> bool {
-        self.conv.reads_frame()
+    fn filter_fields(&self) -> Vec<crate::field::Field> {
+        self.conv.filter_fields()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Statistics over a whole capture, as tshark's `-z` prints them:
 //! conversations (`conv,tcp` …), endpoints (`endpoints,ip` …), the
 //! protocol hierarchy (`io,phs`), frames and bytes per interval
-//! (`io,stat`), the stats trees (`plen,tree`, `http,tree`, `dns,tree` …)
+//! (`io,stat`), the expert notes (`expert`), the stats trees (`plen,tree`, `http,tree`, `dns,tree` …)
 //! and the contents of one stream (`follow,tcp,ascii,N`).
 //!
 //! Every statistic is a tap: it sees each packet's dissection after it is
@@ -12,6 +12,7 @@
 pub mod conv;
 pub mod endpoints;
 pub mod exchange;
+pub mod expert;
 pub mod follow;
 pub mod iostat;
 pub mod ladder;
@@ -26,6 +27,7 @@ pub use scan::Addr;
 pub use size::format_size;
 
 use crate::dissect::{Dissection, FrameMeta};
+use crate::field::Field;
 use crate::filter::Filter;
 use crate::dissect::session::Session;
 
@@ -35,12 +37,20 @@ pub trait Tap {
     /// Appends the finished table to `out`; `session` holds what the
     /// dissectors tracked across packets (TCP streams).
     fn draw(&self, session: &Session, out: &mut String);
-    /// Whether the tap's own filter reads the `frame` protocol's items.
-    fn reads_frame(&self) -> bool {
+    /// The fields and protocols the tap's own filters read.
+    fn filter_fields(&self) -> Vec<Field> {
+        Vec::new()
+    }
+    /// Told every field some filter of the run reads: as in tshark, where
+    /// the tree keeps only what a filter asks for, these are the fields
+    /// whose values a tap can see (`io,stat`'s `SUM(tcp.len)`), and a
+    /// filter on `frame` puts that layer into the hierarchy.
+    fn primed(&mut self, _fields: &[Field]) {}
+    /// Whether the tap reads items' labels (expert notes), which only a
+    /// fully labelled tree keeps.
+    fn needs_labels(&self) -> bool {
         false
     }
-    /// Told whether some filter of the run reads the `frame` protocol.
-    fn show_frame(&mut self, _shown: bool) {}
 }
 
 /// A statistic's own display filter (`-z conv,tcp,FILTER`): it counts
@@ -66,9 +76,9 @@ impl TapFilter {
         self.filter.as_ref().is_none_or(|f| f.matches(d, data))
     }
 
-    /// Whether it reads the `frame` protocol's items (see `PhsTap::show_frame`).
-    pub fn reads_frame(&self) -> bool {
-        self.filter.as_ref().is_some_and(|f| f.protocols().contains(&"frame"))
+    /// The fields and protocols it reads (see `Tap::primed`).
+    pub fn fields(&self) -> Vec<Field> {
+        self.filter.as_ref().map_or_else(Vec::new, |f| f.fields().to_vec())
     }
 }
 
@@ -90,11 +100,14 @@ pub fn parse(arg: &str) -> Result<Box<dyn Tap>, String> {
     if let Some(tap) = trees::parse(arg) {
         return tap;
     }
+    if let Some(rest) = arg.strip_prefix("expert").filter(|r| r.is_empty() || r.starts_with(',')) {
+        return expert::ExpertTap::parse(arg, rest).map(|t| Box::new(t) as Box<dyn Tap>);
+    }
     if let Some(rest) = arg.strip_prefix("follow,") {
         return follow::FollowTap::parse(rest).map(|t| Box::new(t) as Box<dyn Tap>);
     }
     Err(format!(
-        "invalid -z argument {arg:?} (supported: conv,eth|ip|ipv6|tcp|udp[,FILTER], endpoints,eth|ip|ipv6|tcp|udp[,FILTER], io,phs[,FILTER], io,stat,INTERVAL[,FILTER…], plen|http|http_req|http_srv|dns,tree[,FILTER], follow,tcp|udp|tls,ascii|hex|raw,N)"
+        "invalid -z argument {arg:?} (supported: conv,eth|ip|ipv6|tcp|udp[,FILTER], endpoints,eth|ip|ipv6|tcp|udp[,FILTER], io,phs[,FILTER], io,stat,INTERVAL[,FILTER…], plen|http|http_req|http_srv|dns,tree[,FILTER], expert[,error|warn|note|chat|comment][,FILTER], follow,tcp|udp|tls,ascii|hex|raw,N)"
     ))
 }
 
@@ -109,15 +122,24 @@ impl Stats {
     /// the taps' own filters) decides whether the hierarchy shows `frame`.
     pub fn new(args: &[String], display: Option<&Filter>) -> Result<Stats, String> {
         let mut taps: Vec<Box<dyn Tap>> = args.iter().map(|a| parse(a)).collect::<Result<_, _>>()?;
-        let frame = display.is_some_and(|f| f.protocols().contains(&"frame")) || taps.iter().any(|t| t.reads_frame());
+        let mut primed: Vec<Field> = display.map_or_else(Vec::new, |f| f.fields().to_vec());
+        for t in &taps {
+            primed.extend(t.filter_fields());
+        }
         for t in &mut taps {
-            t.show_frame(frame);
+            t.primed(&primed);
         }
         Ok(Stats { taps })
     }
 
     pub fn is_empty(&self) -> bool {
         self.taps.is_empty()
+    }
+
+    /// Whether some tap reads labels (`Tap::needs_labels`): the packets
+    /// are then dissected into a labelled tree.
+    pub fn needs_labels(&self) -> bool {
+        self.taps.iter().any(|t| t.needs_labels())
     }
 
     pub fn packet(&mut self, meta: &FrameMeta, d: &Dissection, data: &[u8]) {

@@ -119,12 +119,12 @@ impl Tap for PhsTap {
         out.push_str(RULE);
     }
 
-    fn reads_frame(&self) -> bool {
-        self.filter.reads_frame()
+    fn filter_fields(&self) -> Vec<crate::field::Field> {
+        self.filter.fields()
     }
 
-    fn show_frame(&mut self, shown: bool) {
-        self.frame = shown;
+    fn primed(&mut self, fields: &[crate::field::Field]) {
+        self.frame = fields.iter().any(|f| f.protocol() == "frame");
     }
 }
 

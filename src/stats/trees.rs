@@ -42,8 +42,8 @@ impl<C: Counter> Tap for TreeTap<C> {
         self.tree.draw(out);
     }
 
-    fn reads_frame(&self) -> bool {
-        self.filter.reads_frame()
+    fn filter_fields(&self) -> Vec<crate::field::Field> {
+        self.filter.fields()
     }
 }
 

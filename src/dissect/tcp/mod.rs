@@ -163,6 +163,8 @@ struct Hdr {
     hlen: usize,
     flags: u16,
     win: u16,
+    /// Sequence numbers shown relative (`prefs::TcpPrefs::relative`).
+    relative: bool,
 }
 
 /// A TCP header quoted inside an ICMP error is shown with raw numbers,
@@ -187,7 +189,7 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let hlen = ((off_flags >> 12) as usize) * 4;
     let flags = off_flags & flags::ALL;
     if hlen < 20 {
-        header_fields(cx, b, &Hdr { sport, dport, seq, ack, hlen, flags, win: 0 }, None);
+        header_fields(cx, b, &Hdr { sport, dport, seq, ack, hlen, flags, win: 0, relative: false }, None);
         let info = cx.out.cols.info();
         ports_and_flags(sport, dport, flags, info);
         info.push_str("] Seq=");
@@ -208,9 +210,10 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let options = opts::parse(&opt_all[..opt_all.len().min(hlen - 20)]);
     let payload = b.from(hlen)?;
     let plen = payload.reported_len() as u32;
-    let h = Hdr { sport, dport, seq, ack, hlen, flags, win };
+    let prefs = crate::prefs::tcp();
+    let h = Hdr { sport, dport, seq, ack, hlen, flags, win, relative: prefs.relative() };
 
-    let out = track(cx, &h, plen, &options);
+    let out = track(cx, &h, plen, &options).map(|o| as_preferred(o, &h, prefs));
     cx.tree().set_len(root, hlen);
     if cx.full {
         let mut label = format!("Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}");
@@ -226,14 +229,16 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     if !cx.out.tree.idle_for("tcp") {
         header_fields(cx, b, &h, out.as_ref());
     }
-    let ack_base = out.map(|o| o.ack_base);
+    let ack_base = out.filter(|_| h.relative).map(|o| o.ack_base);
     // Without a tree to show, the costly labelled subtrees are skipped.
     if hlen > 20 && cx.full {
         opts::tree(cx, b, &options, hlen, ack_base);
     }
     let end = b.abs(hlen);
     if let (Some(o), true) = (&out, cx.full) {
-        ta::timestamps(cx, end, o);
+        if prefs.timestamps {
+            ta::timestamps(cx, end, o);
+        }
         ta::seq_ack(cx, end, o);
     }
     let reset_text = flags & flags::RST != 0 && !payload.is_empty();
@@ -307,6 +312,22 @@ fn track(cx: &mut Ctx, h: &Hdr, plen: u32, o: &opts::Options) -> Option<SegOut> 
     }
 }
 
+/// The stream table's view of a segment as the preferences (`-o tcp.…`)
+/// show it: without the analysis, no findings; without relative numbers,
+/// the numbers on the wire.
+fn as_preferred(mut o: SegOut, h: &Hdr, prefs: crate::prefs::TcpPrefs) -> SegOut {
+    if !prefs.analyze_seq {
+        o.findings = Default::default();
+        o.irtt = 0;
+    }
+    if !h.relative && !o.quoted {
+        o.nxtseq = h.seq.wrapping_add(o.nxtseq.wrapping_sub(o.seq));
+        o.seq = h.seq;
+        o.ack = h.ack;
+    }
+    o
+}
+
 fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     let z = b.range(0, 0);
     let full = cx.full;
@@ -336,7 +357,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     match o {
         Some(o) => {
             let s = t.add(&SEQ, b.range(4, 4), Value::UInt(o.seq as u64));
-            if full {
+            if full && h.relative {
                 t.set_text(s, format_args!("Sequence Number: {}    (relative sequence number)", o.seq));
             }
         }
@@ -344,11 +365,14 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
             t.add(&SEQ, b.range(4, 4), Value::UInt(h.seq as u64));
         }
     }
-    t.add(&SEQ_RAW, b.range(4, 4), Value::UInt(h.seq as u64));
+    // The raw numbers are shown beside relative ones only.
+    if h.relative || o.is_none() {
+        t.add(&SEQ_RAW, b.range(4, 4), Value::UInt(h.seq as u64));
+    }
     if let Some(o) = o {
         if h.hlen >= 20 {
             let n = t.generated(&NXTSEQ, z.clone(), Value::UInt(o.nxtseq as u64));
-            if full {
+            if full && h.relative {
                 t.set_text(n, format_args!("[Next Sequence Number: {}    (relative sequence number)]", o.nxtseq));
             }
         }
@@ -356,7 +380,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     match o {
         Some(o) if h.flags & flags::ACK != 0 => {
             let a = t.add(&ACK, b.range(8, 4), Value::UInt(o.ack as u64));
-            if full {
+            if full && h.relative {
                 t.set_text(a, format_args!("Acknowledgment Number: {}    (relative ack number)", o.ack));
             }
         }
@@ -370,7 +394,11 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         }
     }
     let t = cx.tree();
-    t.add(&ACK_RAW, b.range(8, 4), Value::UInt(h.ack as u64));
+    // Wireshark shows the raw ACK beside a relative one, and whenever the
+    // ACK flag is off.
+    if h.relative || o.is_none() || h.flags & flags::ACK == 0 {
+        t.add(&ACK_RAW, b.range(8, 4), Value::UInt(h.ack as u64));
+    }
     let nib = h.hlen / 4;
     let hl = t.add(&HDR_LEN, b.range(12, 1), Value::UInt(h.hlen as u64));
     if full {
@@ -496,7 +524,7 @@ fn info(cx: &mut Ctx, h: &Hdr, b: Buf, o: &opts::Options, out: Option<&SegOut>, 
     }
     info.push_str(" Len=");
     push_u64(plen as u64, info);
-    opts::info(b, o, out.map(|s| s.ack_base), info);
+    opts::info(b, o, out.filter(|_| h.relative).map(|s| s.ack_base), info);
 }
 
 /// TCP's Info text in front of what the payload's dissection appended

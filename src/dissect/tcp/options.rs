@@ -280,9 +280,10 @@ fn one(cx: &mut Ctx, b: Buf, op: &Opt, rev_base: Option<u32>) {
                 let re = u32_at(6 + 8 * k).wrapping_sub(base);
                 let t = cx.tree();
                 let a = t.add(&SACK_LE, b.range(off + 2 + 8 * k, 4), Value::UInt(le as u64));
-                t.set_text(a, format_args!("left edge = {le} (relative)"));
+                let rel = if rev_base.is_some() { " (relative)" } else { "" };
+                t.set_text(a, format_args!("left edge = {le}{rel}"));
                 let z = t.add(&SACK_RE, b.range(off + 6 + 8 * k, 4), Value::UInt(re as u64));
-                t.set_text(z, format_args!("right edge = {re} (relative)"));
+                t.set_text(z, format_args!("right edge = {re}{rel}"));
             }
             let c = cx.tree().generated(&SACK_COUNT, b.range(off, 0), Value::UInt(blocks as u64));
             cx.tree().set_text(c, format_args!("[TCP SACK Count: {blocks}]"));

@@ -1,0 +1,96 @@
+//! `-o PREF:VALUE` against tshark, byte for byte: on every sample and corpus
+//! capture whose default output (`-P`; `-V` too on `sample-captures/`) already
+//! equals tshark's, each preference wirelens honours prints the same lines
+//! as tshark with the same `-o`. Unknown preferences and bad values are
+//! refused with tshark's words.
+
+mod common;
+
+use std::process::Command;
+
+use common::{bin, captures, parallel_map, sample, tshark_available};
+
+/// The preferences compared, each changing what the default shows.
+const PREFS: &[&str] = &[
+    "tcp.relative_sequence_numbers:FALSE",
+    "tcp.analyze_sequence_numbers:FALSE",
+    "tcp.calculate_timestamps:FALSE",
+    "gui.column.format:\"Dst\",\"%d\",\"Src\",\"%s\",\"No.\",\"%m\",\"Info\",\"%i\",\"Proto\",\"%p\",\"Time\",\"%t\",\"Len\",\"%L\"",
+];
+
+/// (capture, preference, reason) of the differences understood.
+const KNOWN: &[(&str, &str, &str)] = &[(
+    "suricata-verify__http-protocol-nodup--input.pcap",
+    "tcp.analyze_sequence_numbers:FALSE",
+    "without the analysis tshark's reassembly notes overlapping retransmitted data ([Reassembly error ... New fragment overlaps old data]); wirelens's reassembly keeps the first bytes silently",
+)];
+
+fn run(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn preferences_change_the_output_as_in_tshark() {
+    if !tshark_available() {
+        eprintln!("tshark is not installed: skipped");
+        return;
+    }
+    let files = captures();
+    let results = parallel_map(&files, |f| {
+        let p = f.to_str().unwrap_or_default();
+        let name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let mut lines = 0;
+        let mut failures = Vec::new();
+        // tshark prints summaries without -P.
+        // The tree on the project's own captures only (tshark's -V is slow).
+        let views: &[(&[&str], &[&str])] = if p.contains("sample-captures") {
+            &[(&["-P"], &[]), (&["-V"], &["-V"])]
+        } else {
+            &[(&["-P"], &[])]
+        };
+        for &(ours_view, theirs_view) in views {
+            let ours_base = [&["-n", "-r", p][..], ours_view].concat();
+            let theirs_base = [&["-n", "-r", p][..], theirs_view].concat();
+            let ours = run(bin(), &ours_base);
+            // Only where the default output agrees: the preference is then
+            // the only thing that can make them differ.
+            if ours.is_none() || ours != run("tshark", &theirs_base) {
+                continue;
+            }
+            for pref in PREFS {
+                let tree = ours_view == ["-V"];
+                if (tree && pref.starts_with("gui.")) || KNOWN.iter().any(|(c, p, _)| *c == name && p == pref) {
+                    continue;
+                }
+                let ours = run(bin(), &[&ours_base[..], &["-o", pref][..]].concat()).unwrap_or_default();
+                let theirs = run("tshark", &[&theirs_base[..], &["-o", pref][..]].concat()).unwrap_or_default();
+                match ours.lines().zip(theirs.lines()).find(|(a, b)| a != b) {
+                    Some((a, b)) => failures.push(format!("{name} {ours_view:?} -o {pref}:\n  tshark:   {b}\n  wirelens: {a}")),
+                    None if ours.lines().count() != theirs.lines().count() => failures.push(format!("{name} -o {pref}: line counts differ")),
+                    None => lines += ours.lines().count(),
+                }
+            }
+        }
+        (lines, failures)
+    });
+    let lines: usize = results.iter().map(|r| r.0).sum();
+    let failures: Vec<String> = results.into_iter().flat_map(|r| r.1).collect();
+    eprintln!("{lines} lines (-P and -V) equal to tshark's with -o");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(lines > 0);
+}
+
+#[test]
+fn bad_preferences_are_refused_with_tsharks_words() {
+    let web = sample("web.pcap");
+    let p = web.to_str().unwrap_or_default();
+    for (arg, want) in [
+        ("no.such:1", "wirelens: -o flag \"no.such:1\" specifies unknown preference"),
+        ("tcp.relative_sequence_numbers", "wirelens: Invalid -o flag \"tcp.relative_sequence_numbers\""),
+    ] {
+        let out = Command::new(bin()).args(["-r", p, "-o", arg]).output().expect("run wirelens");
+        assert_eq!(out.status.code(), Some(2), "{arg}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), want);
+    }
+}
