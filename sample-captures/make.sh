@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the sample captures in this directory from real loopback
 # traffic made by `wirelens gen` (plus ping, dig, a veth pair, openssl, curl,
-# OpenSSH, pyftpdlib, Dovecot, rp-pppoe, nginx and nftables). Needs root (live capture, ports 53, 443 and 22, network
+# OpenSSH, pyftpdlib, Dovecot, rp-pppoe, nginx, nftables, swaks and aiosmtpd). Needs root (live capture, ports 53, 443 and 22, network
 # namespaces), tcpdump, dig, dumpcap, python3, openssl, curl, sshd and ssh. The exchanges are the same on every run; ports of clients,
 # timestamps and TCP sequence numbers differ.
 #
@@ -845,6 +845,258 @@ NFT
     veth_down
 }
 
+# aiosmtpd with AUTH LOGIN and, added here, CHUNKING (RFC 3030: BDAT reads
+# its chunk as bytes); serves until SIGTERM.
+smtp_chunking_server() {
+    cat >"$tmp/smtpd.py" <<'PY'
+import signal
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, syntax
+
+class Chunking(SMTP):
+    @syntax("BDAT size [LAST]")
+    async def smtp_BDAT(self, arg):
+        words = (arg or "").split()
+        size = int(words[0])
+        data = await self._reader.readexactly(size)
+        self.envelope.content = (self.envelope.content or b"") + data
+        last = len(words) > 1 and words[1].upper() == "LAST"
+        await self.push("250 2.0.0 Message accepted" if last else f"250 2.0.0 {size} bytes received")
+
+class Handler:
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return responses[:-1] + ["250-CHUNKING", responses[-1]]
+
+def auth(server, session, envelope, mechanism, data):
+    return AuthResult(success=data.login == b"student" and data.password == b"s3cret")
+
+class Server(Controller):
+    def factory(self):
+        return Chunking(self.handler, **self.SMTP_kwargs)
+
+c = Server(Handler(), hostname="127.0.0.1", port=25, authenticator=auth, auth_require_tls=False)
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+c.start()
+signal.sigwait({signal.SIGTERM})
+c.stop()
+PY
+    exec python3 "$tmp/smtpd.py"
+}
+
+# A client that sends its message in BDAT chunks (swaks has no CHUNKING):
+# one command per reply, the chunks' bytes right after their BDAT line.
+bdat_client() {
+    python3 - <<'PY'
+import base64, socket
+s = socket.create_connection(("127.0.0.1", 25))
+f = s.makefile("rb")
+def reply():
+    while True:
+        line = f.readline()
+        if line[3:4] != b"-":
+            return line
+def send(data):
+    s.sendall(data)
+    return reply()
+reply()
+send(b"EHLO client.lab.test\r\n")
+send(b"AUTH LOGIN\r\n")
+send(base64.b64encode(b"student") + b"\r\n")
+send(base64.b64encode(b"s3cret") + b"\r\n")
+send(b"MAIL FROM:<a@lab.test>\r\n")
+send(b"RCPT TO:<b@lab.test>\r\n")
+head = b"From: a@lab.test\r\nTo: b@lab.test\r\nSubject: chunks\r\n\r\n"
+body = b"First line of the body.\r\nQUIT is only text here.\r\n"
+send(b"BDAT %d\r\n" % len(head) + head)
+send(b"BDAT %d LAST\r\n" % len(body) + body)
+send(b"QUIT\r\n")
+s.close()
+PY
+}
+
+# AUTH LOGIN with swaks (user and password lines, then MAIL ... QUIT), a
+# failed AUTH LOGIN with the user name on the command line, and BDAT chunks.
+smtp_auth_session() {
+    smtp_chunking_server &
+    local server=$!
+    for _ in $(seq 50); do
+        ss -ltn | grep -q '127.0.0.1:25 ' && break
+        sleep 0.1
+    done
+    local status=0
+    swaks --server 127.0.0.1:25 --auth LOGIN --auth-user student --auth-password s3cret \
+        --to b@lab.test --from a@lab.test --helo client.lab.test \
+        --header "Date: Sat, 05 Dec 2026 12:00:00 +0000" --header "Message-Id: <1@lab.test>" \
+        --header "Subject: auth login" --body "Sent after AUTH LOGIN." || status=$?
+    swaks --server 127.0.0.1:25 --auth LOGIN --auth-user wrong --auth-password guess \
+        --to b@lab.test --from a@lab.test --helo client.lab.test --quit-after AUTH
+    bdat_client || status=$?
+    stop $server
+    return $status
+}
+
+smtp_auth() {
+    capture smtp-auth-bdat.pcap "-i lo tcp port 25" smtp_auth_session
+}
+
+# Python's http.server on 8080 (a port tshark gives HTTP) until killed;
+# waits until it answers.
+http_8080_up() {
+    python3 -m http.server 8080 --bind 127.0.0.1 --directory "$here/../assets/web" >/dev/null 2>&1 &
+    http_server=$!
+    for _ in $(seq 50); do
+        curl -s -o /dev/null http://127.0.0.1:8080/style.css 2>/dev/null && break
+        sleep 0.1
+    done
+}
+
+# Requests http.server answers as it can: HEAD (a reply without a body),
+# an HTTP/0.9 request, request lines without a target or with a cut
+# version, and a request head written a few bytes per segment.
+http_edge_clients() {
+    local status=0
+    curl -s -I -o /dev/null http://127.0.0.1:8080/index.html || status=$?
+    python3 - <<'PY' || status=$?
+import socket, time
+def ask(*pieces):
+    s = socket.create_connection(("127.0.0.1", 8080), timeout=1)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    for p in pieces:
+        s.sendall(p)
+        time.sleep(0.02)
+    try:
+        while s.recv(4096):
+            pass
+    except socket.timeout:
+        pass  # a server that keeps the connection open after its answer
+    s.close()
+ask(b"GET /style.css\r\n")
+ask(b"OPTIONS HTTP/1.1\r\n\r\n")
+ask(b"GET / HTTP/1.\r\n\r\n")
+head = b"GET /style.css HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\n\r\n"
+ask(*[head[i:i + 8] for i in range(0, len(head), 8)])
+PY
+    return $status
+}
+
+http_edge_session() {
+    http_8080_up
+    local status=0
+    http_edge_clients || status=$?
+    stop $http_server
+    return $status
+}
+
+# curl through a CONNECT proxy (a small one: it answers 200 and relays
+# bytes) to http.server: the 200 reply has no body, the tunnel carries HTTP.
+connect_proxy() {
+    python3 - <<'PY' &
+import socket, threading
+def pipe(a, b):
+    while data := a.recv(65536):
+        b.sendall(data)
+    b.shutdown(socket.SHUT_WR)
+lsock = socket.create_server(("127.0.0.1", 3128))
+for _ in range(2):
+    c, _ = lsock.accept()
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += c.recv(1)
+    host, port = head.split()[1].decode().rsplit(":", 1)
+    u = socket.create_connection((host, int(port)))
+    c.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    t = threading.Thread(target=pipe, args=(u, c))
+    t.start()
+    pipe(c, u)
+    t.join()
+    c.close()
+    u.close()
+PY
+    proxy=$!
+    sleep 0.3
+    local status=0
+    curl -s -o /dev/null -p -x http://127.0.0.1:3128 http://127.0.0.1:8080/index.html || status=$?
+    curl -s -o /dev/null -p -x http://127.0.0.1:3128 http://127.0.0.1:8080/missing.html || status=$?
+    wait $proxy || status=$?
+    return $status
+}
+
+http_connect_session() {
+    http_8080_up
+    local status=0
+    connect_proxy || status=$?
+    stop $http_server
+    return $status
+}
+
+# A response cut by the snapshot length: tcpdump -s 120 keeps each frame's
+# first 120 bytes.
+http_snaplen_session() {
+    http_8080_up
+    local status=0
+    curl -s -o /dev/null http://127.0.0.1:8080/index.html || status=$?
+    stop $http_server
+    return $status
+}
+
+http_edge() {
+    capture http-edge.pcap "-i lo tcp port 8080" http_edge_session
+    capture http-connect.pcap "-i lo tcp port 3128" http_connect_session
+    capture http-snaplen.pcap "-i lo -s 120 tcp port 8080" http_snaplen_session
+}
+
+# Loss on the loopback of a namespace (MTU 1500, offloads off, so segments
+# are wire-sized): http.server serves 30 KB three times to curl while
+# nftables drops one in 12 of the server's full segments after the capture
+# saw them (prerouting); the client's duplicate ACKs then bring fast
+# retransmissions and, late in a burst, retransmissions.
+loss_ns_up() {
+    ip netns add wl-loss
+    ip netns exec wl-loss ip link set lo up
+    ip netns exec wl-loss ip link set lo mtu 1500
+    ip netns exec wl-loss ethtool -K lo tso off gso off gro off >/dev/null
+}
+
+loss_transfers() {
+    local dir=$tmp/loss
+    mkdir -p "$dir"
+    python3 -c 'import sys; sys.stdout.write("".join("line %05d of a file sent over a lossy link\n" % i for i in range(700)))' >"$dir/big.txt"
+    ip netns exec wl-loss python3 -m http.server 8080 --bind 127.0.0.1 --directory "$dir" >/dev/null 2>&1 &
+    local server=$!
+    for _ in $(seq 100); do
+        ip netns exec wl-loss ss -ltn | grep -q '127.0.0.1:8080 ' && break
+        sleep 0.1
+    done
+    local status=0
+    for _ in 1 2 3; do
+        ip netns exec wl-loss curl -s -o /dev/null --max-time 20 http://127.0.0.1:8080/big.txt || status=$?
+    done
+    stop $server
+    return $status
+}
+
+tcp_loss() {
+    loss_ns_up
+    ip netns exec wl-loss nft -f - <<'NFT'
+table inet wl_loss {
+    chain pre {
+        type filter hook prerouting priority 0;
+        tcp sport 8080 meta length > 1000 numgen random mod 12 == 0 drop;
+    }
+}
+NFT
+    capture_ns="ip netns exec wl-loss" capture tcp-loss.pcap "-i lo tcp port 8080" loss_transfers
+    ip netns del wl-loss
+    # The same transfers without loss, captured with a filter that leaves
+    # out the server's full segments whose sequence number has 0x5 in bits 8-11 (one
+    # in 16): gaps the receiver ACKs ("ACKed unseen segment").
+    loss_ns_up
+    capture_ns="ip netns exec wl-loss" capture tcp-gaps.pcap \
+        "-i lo tcp port 8080 and not (tcp src port 8080 and greater 1000 and tcp[6] & 0x0f = 5)" loss_transfers
+    ip netns del wl-loss
+}
+
 openssh() {
     capture ssh.pcap "-i lo tcp port 22" ssh_session
 }
@@ -911,7 +1163,7 @@ websocket() {
     capture websocket.pcap "-B 16384 -i lo tcp portrange 8765-8767" websocket_session
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access tls tls_keylog openssh pppoe nflog websocket)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge tcp_loss)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

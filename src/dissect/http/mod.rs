@@ -218,19 +218,22 @@ fn line_end(b: &[u8], at: usize) -> usize {
 }
 
 pub(crate) struct Head<'h, 'b> {
-    /// Request: method, uri, version; response: version, code, phrase.
-    pub request: Option<(&'b str, &'b str, u8)>,
+    /// Request: method, uri, version as written; response: version, code, phrase.
+    pub request: Option<(&'b str, &'b str, &'b str)>,
     pub response: Option<(u8, u16, &'b str)>,
-    headers: &'h [httparse::Header<'b>],
+    /// In `HeaderSlots`, or owned for a request line httparse refuses.
+    headers: Cow<'h, [httparse::Header<'b>]>,
     len: usize,
 }
 
 impl Head<'_, '_> {
     /// The first line as the Info column shows it (with a trailing space).
     pub(crate) fn push_first_line(&self, info: &mut String) {
-        if let Some((method, uri, v)) = self.request {
-            for part in [method, " ", uri, " ", version_text(v), " "] {
+        if let Some((method, uri, version)) = self.request {
+            // The line as written: a missing version leaves no second space.
+            for part in [method, uri, version].into_iter().filter(|p| !p.is_empty()) {
                 info.push_str(part);
+                info.push(' ');
             }
         } else if let Some((v, code, phrase)) = self.response {
             info.push_str(version_text(v));
@@ -268,15 +271,41 @@ pub(crate) fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) ->
             return Ok(None);
         };
         let response = Some((r.version.unwrap_or(1), r.code.unwrap_or(0), r.reason.unwrap_or("")));
-        Ok(Some(Head { request: None, response, headers: r.headers, len }))
+        Ok(Some(Head { request: None, response, headers: Cow::Borrowed(r.headers), len }))
     } else {
         let mut r = httparse::Request::new(&mut []);
-        let Some(len) = status(config.parse_request_with_uninit_headers(&mut r, b, slots))? else {
+        let Some(len) = (match status(config.parse_request_with_uninit_headers(&mut r, b, slots)) {
+            Err(()) => return lenient_request(b),
+            other => other?,
+        }) else {
             return Ok(None);
         };
-        let request = Some((r.method.unwrap_or(""), r.path.unwrap_or(""), r.version.unwrap_or(1)));
-        Ok(Some(Head { request, response: None, headers: r.headers, len }))
+        let request = Some((r.method.unwrap_or(""), r.path.unwrap_or(""), version_text(r.version.unwrap_or(1))));
+        Ok(Some(Head { request, response: None, headers: Cow::Borrowed(r.headers), len }))
     }
+}
+
+/// A request line httparse refuses, read as Wireshark reads it: a known
+/// method and a space, the target up to the next space, and the rest of the
+/// line as the version, whatever it is (`OPTIONS HTTP/1.1`: target
+/// `HTTP/1.1`, no version; `GET / HTTP/1.`; HTTP/0.9's `GET /`).
+fn lenient_request<'h, 'b>(b: &'b [u8]) -> Result<Option<Head<'h, 'b>>, ()> {
+    let eol = memchr::memchr(b'\n', b).ok_or(())?;
+    let line = std::str::from_utf8(&b[..eol]).map_err(|_| ())?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let (method, rest) = line.split_once(' ').ok_or(())?;
+    if !METHODS.contains(&method) || rest.contains(|c: char| c.is_ascii_control()) {
+        return Err(());
+    }
+    let (uri, version) = rest.split_once(' ').unwrap_or((rest, ""));
+    let mut headers = vec![httparse::EMPTY_HEADER; 64];
+    let (len, count) = match httparse::parse_headers(&b[eol + 1..], &mut headers) {
+        Ok(httparse::Status::Complete((n, h))) => (eol + 1 + n, h.len()),
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(_) => return Err(()),
+    };
+    headers.truncate(count);
+    Ok(Some(Head { request: Some((method, uri, version)), response: None, headers: Cow::Owned(headers), len }))
 }
 
 pub(crate) fn header<'b>(head: &Head<'_, 'b>, name: &str) -> Option<&'b [u8]> {
@@ -285,6 +314,9 @@ pub(crate) fn header<'b>(head: &Head<'_, 'b>, name: &str) -> Option<&'b [u8]> {
 
 /// HTTP over TCP: every complete message in `b`.
 pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
+    if cx.session.http.in_tunnel(seg.stream, cx.meta.number) {
+        return Ok(Pdu::NotMine);
+    }
     let data = b.tail(0);
     let mut off = 0;
     let mut index: u16 = cx.messages;
@@ -298,7 +330,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
                 return Ok(Pdu::NeedMore { offset: off, more: None });
             }
             _ => {
-                if off == 0 && !cx.session.http.seen(seg.stream, seg.from_client) && !looks_like_http(rest) {
+                if off == 0 && !cx.session.http.seen(seg.stream) && !looks_like_http(rest) {
                     return Ok(Pdu::NotMine);
                 }
                 continuation(cx, &b, off, index);
@@ -306,10 +338,20 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
             }
         };
         let head_is_request = head.request.is_some();
+        // What the response answers: the oldest unanswered request on the
+        // first pass, the pairing (or the tunnel) it made on a later one.
+        let http = &cx.session.http;
+        let (answers_head, answers_connect) = match cx.pass {
+            Pass::First => (http.next_is_head(seg.stream), http.next_is_connect(seg.stream)),
+            Pass::Revisit => (
+                http.revisit((cx.meta.number, index)).is_some_and(|l| l.head),
+                http.tunnel_opened_in(seg.stream, cx.meta.number),
+            ),
+        };
+        // A 2xx answer to CONNECT has no body: the tunnel's bytes follow.
+        let tunnel = answers_connect && head.response.is_some_and(|(_, code, _)| (200..300).contains(&code));
         let no_body = match head.response {
-            Some((_, code, _)) => {
-                (100..200).contains(&code) || code == 204 || code == 304 || cx.session.http.next_is_head(seg.stream)
-            }
+            Some((_, code, _)) => (100..200).contains(&code) || code == 204 || code == 304 || tunnel || answers_head,
             None => false,
         };
         let body = body::delimit(&rest[head.len..], &|n| header(&head, n), head_is_request, no_body, seg.fin);
@@ -325,6 +367,9 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         index = index.saturating_add(1);
         cx.messages = index;
         off += total;
+        if tunnel && cx.pass == Pass::First {
+            cx.session.http.open_tunnel(seg.stream, cx.meta.number);
+        }
         if is_websocket_upgrade(&head) {
             // What follows is WebSocket frames, in both directions (bytes after
             // the 101 in this very segment show as data).
@@ -404,7 +449,6 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     let at = (cx.meta.number, index);
     let here = b.range(off, 0);
     if let Some((method, uri, _)) = head.request {
-        let is_head = method == "HEAD";
         // The response shows the URI it answers: kept for a tree, now or
         // when the frames are dissected again.
         let keep_uri = full || cx.session.http.keep_frames;
@@ -418,7 +462,7 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
             t.set_text(id, format_args!("[Full request URI: {full_uri}]"));
         }
         let l = match cx.pass {
-            Pass::First => cx.session.http.request(seg.stream, at, cx.meta.ts, full_uri, is_head),
+            Pass::First => cx.session.http.request(seg.stream, at, cx.meta.ts, full_uri, method),
             Pass::Revisit => cx.session.http.revisit(at).unwrap_or_default(),
         };
         if full {
@@ -471,7 +515,7 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         let u = offset_in(data, uri.as_bytes());
         t.add(&METHOD, b.range(off + m, method.len()), Value::str(method));
         t.add(&URI, b.range(off + u, uri.len()), Value::str(show(uri.as_bytes())));
-        t.add(&REQ_VERSION, b.range(off + u + uri.len() + 1, 8), Value::str(version_text(v)));
+        t.add(&REQ_VERSION, b.range(off + u + uri.len() + 1, v.len()), Value::str(v));
     } else if let Some((v, code, phrase)) = head.response {
         t.hidden(&RESPONSE, b.range(off, first_end), Value::Bool(true));
         t.add(&RESP_VERSION, b.range(off, 8), Value::str(version_text(v)));
@@ -488,7 +532,7 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
     let line_field = if head.request.is_some() { &REQUEST_LINE } else { &RESPONSE_LINE };
     // Wireshark lists the header lines of requests and responses only.
     let listed = !notification;
-    for h in head.headers {
+    for h in head.headers.iter() {
         let (name, value) = (h.name, h.value);
         let start = offset_in(data, name.as_bytes());
         let r = start..line_end(data, offset_in(data, value) + value.len());

@@ -17,6 +17,8 @@ struct Pending {
     ts: Timestamp,
     full_uri: String,
     method_head: bool,
+    /// A CONNECT: a 2xx answer has no body and makes the stream a tunnel.
+    method_connect: bool,
     /// The request before it on the stream (0 for the first).
     prev_request: u32,
     /// Its index in `messages`, when they are kept.
@@ -30,6 +32,9 @@ struct Stream {
     responses: u32,
     last_request_frame: u32,
     last_response_frame: u32,
+    /// The frame of a 2xx answer to CONNECT: after it the stream carries
+    /// the tunnel's bytes, no HTTP (0: none).
+    tunnel_after: u32,
 }
 
 /// What the first pass learnt of one message, for its revisits; packed,
@@ -173,7 +178,8 @@ impl HttpState {
     }
 
     /// A request on `stream` in the first pass.
-    pub fn request(&mut self, stream: u32, at: (u32, u16), ts: Timestamp, full_uri: String, head: bool) -> Links {
+    pub fn request(&mut self, stream: u32, at: (u32, u16), ts: Timestamp, full_uri: String, method: &str) -> Links {
+        let head = method == "HEAD";
         if let Some(l) = self.given(at) {
             return l;
         }
@@ -203,7 +209,8 @@ impl HttpState {
             self.pairs.push(0);
             self.last = Some(at);
         }
-        s.pending.push_back(Pending { frame: at.0, ts, full_uri, method_head: head, prev_request: links.prev, message });
+        let method_connect = method == "CONNECT";
+        s.pending.push_back(Pending { frame: at.0, ts, full_uri, method_head: head, method_connect, prev_request: links.prev, message });
         self.current.push((at, links.clone()));
         links
     }
@@ -260,11 +267,33 @@ impl HttpState {
         s.and_then(|s| s.pending.front()).is_some_and(|q| q.method_head)
     }
 
-    /// Whether the stream already carried an HTTP message in this direction
-    /// (so bytes that start no message are a continuation, not another
-    /// protocol).
-    pub fn seen(&self, stream: u32, from_client: bool) -> bool {
-        self.streams.get(&stream).is_some_and(|s| if from_client { s.requests > 0 } else { s.responses > 0 })
+    /// Whether the next response on `stream` answers a CONNECT.
+    pub fn next_is_connect(&self, stream: u32) -> bool {
+        let s = self.streams.get(&stream);
+        s.and_then(|s| s.pending.front()).is_some_and(|q| q.method_connect)
+    }
+
+    /// A 2xx answer to CONNECT in `frame`: the stream is a tunnel after it.
+    pub fn open_tunnel(&mut self, stream: u32, frame: u32) {
+        self.streams.entry(stream).or_default().tunnel_after = frame;
+    }
+
+    /// Whether the 2xx answer to CONNECT that made `stream` a tunnel is in `frame`.
+    pub fn tunnel_opened_in(&self, stream: u32, frame: u32) -> bool {
+        self.streams.get(&stream).is_some_and(|s| s.tunnel_after != 0 && s.tunnel_after == frame)
+    }
+
+    /// Whether `frame` of `stream` comes after the stream became a tunnel
+    /// (on any pass: the frame is compared, not the order of calls).
+    pub fn in_tunnel(&self, stream: u32, frame: u32) -> bool {
+        self.streams.get(&stream).is_some_and(|s| s.tunnel_after != 0 && frame > s.tunnel_after)
+    }
+
+    /// Whether the stream already carried an HTTP message, either way (so
+    /// bytes that start no message are a continuation, not another
+    /// protocol: an HTTP/0.9 answer after a request tshark read).
+    pub fn seen(&self, stream: u32) -> bool {
+        self.streams.get(&stream).is_some_and(|s| s.requests > 0 || s.responses > 0)
     }
 
     /// The links of a message already seen (both directions known).
@@ -300,8 +329,8 @@ mod tests {
     fn pipelined_requests_pair_in_order() {
         let mut h = HttpState::default();
         let t = |ms: i64| Timestamp { secs: 0, nanos: ms as u32 * 1_000_000 };
-        h.request(0, (4, 0), t(1), "http://a/1".into(), false);
-        let r2 = h.request(0, (4, 1), t(1), "http://a/2".into(), true);
+        h.request(0, (4, 0), t(1), "http://a/1".into(), "GET");
+        let r2 = h.request(0, (4, 1), t(1), "http://a/2".into(), "HEAD");
         assert_eq!((r2.number, r2.prev), (2, 4));
         assert!(!h.next_is_head(0));
         let a = h.response(0, (6, 0), t(5));
@@ -315,12 +344,23 @@ mod tests {
     }
 
     #[test]
+    fn a_connect_answered_makes_a_tunnel_after_its_frame() {
+        let mut h = HttpState::default();
+        let t = Timestamp::default();
+        h.request(3, (4, 0), t, "127.0.0.1:8080".into(), "CONNECT");
+        assert!(h.next_is_connect(3) && !h.next_is_connect(2));
+        h.open_tunnel(3, 6);
+        assert!(!h.in_tunnel(3, 4) && !h.in_tunnel(3, 6) && h.in_tunnel(3, 8) && !h.in_tunnel(2, 8));
+        assert!(h.tunnel_opened_in(3, 6) && !h.tunnel_opened_in(3, 8));
+    }
+
+    #[test]
     fn a_repeated_uri_is_kept_once() {
         let mut h = HttpState::default();
         let t = Timestamp::default();
         for (i, uri) in ["http://a/x", "http://a/x", "http://a/yy", "http://a/x"].iter().enumerate() {
             let f = 10 * i as u32;
-            h.request(i as u32, (f, 0), t, uri.to_string(), false);
+            h.request(i as u32, (f, 0), t, uri.to_string(), "GET");
             assert_eq!(h.response(i as u32, (f + 1, 0), t).request_uri.as_deref(), Some(*uri));
         }
         assert_eq!(h.uris, "http://a/xhttp://a/yyhttp://a/x");

@@ -126,3 +126,49 @@ proptest! {
         let _ = run_in(&mut Session::new(), &m, 1, false);
     }
 }
+
+#[test]
+fn request_lines_httparse_refuses_are_read_as_wireshark_reads_them() {
+    let mut s = Session::new();
+    // No target: the version is taken as the URI and the version is empty.
+    let (d, r) = run_in(&mut s, b"OPTIONS HTTP/1.1\r\n\r\n", 4, true);
+    assert_eq!(r, Ok(Pdu::Done(20)));
+    assert_eq!(d.cols.info, "OPTIONS HTTP/1.1 ");
+    assert_eq!(strings(&d, &URI), ["HTTP/1.1"]);
+    assert_eq!(strings(&d, &REQ_VERSION), [""]);
+    // The server's HTTP/0.9-style answer (no status line) continues the stream.
+    let (d, _) = run_in(&mut s, b"<html>bad request</html>", 6, false);
+    assert_eq!(d.cols.info, "Continuation");
+    let mut s = Session::new();
+    let (d, _) = run_in(&mut s, b"GET / HTTP/1.\r\nHost: x\r\n\r\n", 4, true);
+    assert_eq!(d.cols.info, "GET / HTTP/1. ");
+    assert_eq!(strings(&d, &REQ_VERSION), ["HTTP/1."]);
+    // HTTP/0.9: a request line alone; the head never ends, so more is awaited.
+    let mut s = Session::new();
+    let (d, r) = run_in(&mut s, b"GET /style.css\r\n", 4, true);
+    assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: None }));
+    assert_eq!(d.cols.info, "GET /style.css ");
+    // A line no method starts: not HTTP.
+    let mut s = Session::new();
+    let (_, r) = run_in(&mut s, b"\x16\x03\x01 hello\r\n\r\n", 4, true);
+    assert_eq!(r, Ok(Pdu::NotMine));
+}
+
+#[test]
+fn a_2xx_answer_to_connect_has_no_body_and_the_tunnel_is_not_http() {
+    let mut s = Session::new();
+    let _ = run_in(&mut s, b"CONNECT 127.0.0.1:8080 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n", 4, true);
+    let ok = b"HTTP/1.1 200 Connection established\r\n\r\n";
+    let (d, r) = run_in(&mut s, ok, 6, false);
+    assert_eq!(r, Ok(Pdu::Done(ok.len())));
+    assert_eq!(d.cols.info, "HTTP/1.1 200 Connection established ");
+    let (_, r) = run_in(&mut s, GET, 8, true);
+    assert_eq!(r, Ok(Pdu::NotMine));
+    // A refused CONNECT keeps its body and the stream stays HTTP.
+    let mut s = Session::new();
+    let _ = run_in(&mut s, b"CONNECT x:443 HTTP/1.1\r\n\r\n", 4, true);
+    let (_, r) = run_in(&mut s, b"HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno", 6, false);
+    assert_eq!(r, Ok(Pdu::Done(47)));
+    let (_, r) = run_in(&mut s, GET, 8, true);
+    assert_eq!(r, Ok(Pdu::Done(GET.len())));
+}

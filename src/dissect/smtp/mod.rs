@@ -1,7 +1,7 @@
 //! SMTP over TCP, as a `TcpApp`: command lines, replies (multi-line ones
 //! grouped), the DATA message collected up to `CRLF.CRLF` and shown as an
-//! Internet Message (IMF), AUTH credentials flagged as cleartext, and
-//! STARTTLS (what follows is TLS).
+//! Internet Message (IMF), BDAT chunks read as message text, AUTH
+//! credentials flagged as cleartext, and STARTTLS (what follows is TLS).
 
 pub(crate) mod imf;
 pub mod state;
@@ -9,7 +9,7 @@ pub mod state;
 use std::fmt::Write;
 
 use crate::field::{Field, FieldDef, FieldType, Value};
-use self::state::{Auth, FrameState, SmtpStream, MAX_MESSAGE};
+use self::state::{Auth, Chunks, FrameState, SmtpStream, MAX_MESSAGE};
 use crate::dissect::conv::call_key;
 
 use crate::dissect::http::{format_text, show};
@@ -165,6 +165,9 @@ enum Kind {
     Commands,
     /// A piece of the message: all of the segment, whatever lines it has.
     Message,
+    /// The piece that completes the chunk of a `BDAT … LAST`: shown as a
+    /// piece, and the message ends without an IMF view (as tshark 4.0 shows it).
+    LastChunk,
     /// The message ends with the `.` line at this offset; the bytes before
     /// it are the message's last piece and any lines after it are not shown.
     End(usize),
@@ -228,29 +231,43 @@ fn classify(phase: &mut self::state::Phase, data: &[u8], quoted: bool) -> Option
                 break;
             }
             kind = Kind::Message;
+            // Wireshark adds the bytes from each line's start to the end of
+            // the segment, and stops at the line where the count matches.
+            if let Some(c) = phase.chunks.as_mut() {
+                c.read += (data.len() - s) as u64;
+                if c.read == c.total {
+                    phase.data = false;
+                    if c.last {
+                        kind = Kind::LastChunk;
+                    }
+                    break;
+                }
+            }
             continue;
         }
         let line = &data[s..e];
         let word = &line[..memchr::memchr(b' ', line).unwrap_or(line.len())];
-        if let Some(who) = match phase.auth {
-            Auth::User => Some("User"),
-            Auth::Pass => Some("Pass"),
-            Auth::None => None,
-        } {
-            phase.auth = if who == "User" { Auth::Pass } else { Auth::None };
-            shown.push(Line::Credential(who));
-        } else if is_command(word) {
+        if is_command(word) {
             kind = Kind::Commands;
             let upper = line.to_ascii_uppercase();
             if upper.starts_with(b"DATA") {
                 phase.data = true;
                 phase.data_seen = true;
+            } else if upper.starts_with(b"BDAT") {
+                bdat(phase, line);
             } else if upper.starts_with(b"STARTTLS") {
                 phase.starttls_sent = true;
-            } else if upper == b"AUTH LOGIN" {
-                phase.auth = Auth::User;
+            } else if upper.starts_with(b"AUTH LOGIN") {
+                // With the user name on the line, the next 334 asks for the password.
+                phase.auth = if line.len() <= 11 { Auth::Start } else { Auth::UserSent };
             }
             shown.push(Line::Command);
+        } else if phase.auth == Auth::UserAsked {
+            phase.auth = Auth::UserSent;
+            shown.push(Line::Credential("User"));
+        } else if phase.auth == Auth::PassAsked {
+            phase.auth = Auth::PassSent;
+            shown.push(Line::Credential("Pass"));
         } else {
             if phase.data_seen || !phase.answered {
                 kind = Kind::Message;
@@ -259,6 +276,20 @@ fn classify(phase: &mut self::state::Phase, data: &[u8], quoted: bool) -> Option
         }
     }
     Some((kind, shown))
+}
+
+/// A BDAT line: its size (read as C's `strtoul` reads, 0 when there is no
+/// number) is added to the chunks to read; a line ending in LAST ends the
+/// message with this chunk.
+fn bdat(phase: &mut self::state::Phase, line: &[u8]) {
+    let arg = line.get(5..).unwrap_or_default();
+    let digits = arg.iter().skip_while(|c| c.is_ascii_whitespace()).take_while(|c| c.is_ascii_digit());
+    let size = digits.fold(0u64, |n, &c| n.saturating_mul(10).saturating_add((c - b'0') as u64));
+    let c = phase.chunks.get_or_insert_with(Chunks::default);
+    c.total = c.total.saturating_add(size);
+    c.last = line.len() >= 4 && line[line.len() - 4..].eq_ignore_ascii_case(b"LAST");
+    phase.data = size > 0;
+    phase.data_seen = true;
 }
 
 fn client(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u8>, Vec<(u32, usize)>)>) -> DResult<Pdu> {
@@ -277,12 +308,16 @@ fn client(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u8>, V
             }
             cx.tree().close();
         }
-        Kind::Message => {
+        Kind::Message | Kind::LastChunk => {
             let n = data.len();
             keep_piece(cx, st, &data[..n]);
             let _ = write!(cx.out.cols.info(), "C: DATA fragment, {n} byte{}", if n == 1 { "" } else { "s" });
             text_lines(cx, b, n);
             cx.tree().close();
+            if kind == Kind::LastChunk {
+                st.message.clear();
+                st.fragments.clear();
+            }
         }
         Kind::End(at) => {
             keep_piece(cx, st, &data[..at]);
@@ -363,6 +398,11 @@ fn command(cx: &mut Ctx, b: &Buf, how: Line, s: usize, e: usize, next: usize, sh
         t.add(&PARAMETER, b.range(s + 5, text.len() - 5), Value::str(param));
     }
     let upper = line.to_ascii_uppercase();
+    if upper.starts_with("AUTH LOGIN ") && text.len() > 11 {
+        // The user name given with the command (RFC 4954's initial response).
+        let user = String::from_utf8_lossy(&text[11..]).into_owned();
+        t.add(&AUTH_USERNAME, b.range(s + 11, text.len() - 11), Value::str(user));
+    }
     let mut words = upper.split_whitespace();
     if words.next() == Some("AUTH") {
         let mech = words.next().unwrap_or("");
@@ -442,7 +482,14 @@ fn server(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, stream: u32) -> DResult<Pd
                     st.tls = true;
                     crate::dissect::hand_over(cx, stream, crate::dissect::tcp::stream::App::Tls);
                 }
-                Some(235) | Some(500..=599) => st.phase.auth = Auth::None,
+                Some(334) => {
+                    st.phase.auth = match st.phase.auth {
+                        Auth::Start => Auth::UserAsked,
+                        Auth::UserSent => Auth::PassAsked,
+                        ref a => a.clone(),
+                    }
+                }
+                Some(_) if st.phase.auth == Auth::PassSent => st.phase.auth = Auth::None,
                 _ => {}
             }
         } else {

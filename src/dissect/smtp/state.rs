@@ -1,5 +1,6 @@
 //! SMTP conversation state: whether the client is sending a message (after
-//! DATA), the message collected so far, AUTH LOGIN's exchange, and STARTTLS.
+//! DATA or BDAT), the message collected so far, AUTH LOGIN's exchange, and
+//! STARTTLS.
 
 use std::collections::HashMap;
 
@@ -7,13 +8,34 @@ use std::collections::HashMap;
 /// the rest is counted but not stored.
 pub const MAX_MESSAGE: usize = 1 << 20;
 
+/// AUTH LOGIN's exchange as Wireshark follows it: a client line is a
+/// credential only after the server's 334 asked for it, so a command such as
+/// QUIT after a refused AUTH stays a command.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Auth {
     #[default]
     None,
-    /// AUTH LOGIN sent: the client's next lines are the user, then the password.
-    User,
-    Pass,
+    /// AUTH LOGIN sent, no 334 yet.
+    Start,
+    /// The server asked for the user name (334).
+    UserAsked,
+    /// The user name was sent (on its own line or after `AUTH LOGIN `).
+    UserSent,
+    /// The server asked for the password (334).
+    PassAsked,
+    /// The password was sent: the next reply ends the exchange.
+    PassSent,
+}
+
+/// CHUNKING (RFC 3030) as Wireshark counts it: the sizes of every BDAT of
+/// the session added up, and the bytes read since, compared after each line
+/// of a segment; the counts are never reset, as in Wireshark.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Chunks {
+    pub total: u64,
+    pub read: u64,
+    /// The last BDAT said LAST: its chunk ends the message.
+    pub last: bool,
 }
 
 /// Where the client's side of the dialogue stands, as Wireshark tracks it
@@ -29,6 +51,8 @@ pub struct Phase {
     /// starts with `.` CRLF ends the message.
     pub crlf_seen: bool,
     pub auth: Auth,
+    /// A BDAT was seen: `data` then ends when the chunks' bytes are read.
+    pub chunks: Option<Chunks>,
     /// The server has answered once. Before that (Wireshark's START state)
     /// a client line that is no command is taken as message text, as when
     /// a capture begins in the middle of a message.

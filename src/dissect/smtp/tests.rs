@@ -63,10 +63,61 @@ fn auth_login_credentials_are_flagged() {
     let mut s = Session::new();
     let (d, _) = run(&mut s, b"AUTH LOGIN\r\n", 1, true);
     assert!(labels(&d).iter().any(|l| l.starts_with("[Cleartext credentials")));
-    let (d, _) = run(&mut s, b"dXNlcg==\r\n", 2, true);
+    let _ = run(&mut s, b"334 VXNlcm5hbWU6\r\n", 2, false);
+    let (d, _) = run(&mut s, b"dXNlcg==\r\n", 3, true);
     assert_eq!(d.cols.info, "C: User: dXNlcg==");
-    let (d, _) = run(&mut s, b"cGFzcw==\r\n", 3, true);
+    assert_eq!(values(&d, &AUTH_USERNAME), ["dXNlcg=="]);
+    let _ = run(&mut s, b"334 UGFzc3dvcmQ6\r\n", 4, false);
+    let (d, _) = run(&mut s, b"cGFzcw==\r\n", 5, true);
     assert_eq!(d.cols.info, "C: Pass: cGFzcw==");
+    assert_eq!(values(&d, &AUTH_PASSWORD), ["cGFzcw=="]);
+    let _ = run(&mut s, b"235 ok\r\n", 6, false);
+    let (d, _) = run(&mut s, b"MAIL FROM:<a@b>\r\n", 7, true);
+    assert_eq!(d.cols.info, "C: MAIL FROM:<a@b>");
+}
+
+#[test]
+fn a_refused_auth_login_leaves_commands_as_commands() {
+    // Credentials are lines the server asked for with 334: after a refusal
+    // the client's QUIT is a command.
+    let mut s = Session::new();
+    let _ = run(&mut s, b"AUTH LOGIN\r\n", 1, true);
+    let _ = run(&mut s, b"454 4.7.0 Temporary authentication failure\r\n", 2, false);
+    let (d, _) = run(&mut s, b"QUIT\r\n", 3, true);
+    assert_eq!(d.cols.info, "C: QUIT");
+    assert_eq!(values(&d, &COMMAND), ["QUIT"]);
+    // The user name on the AUTH line: the next 334 asks for the password.
+    let (d, _) = run(&mut s, b"AUTH LOGIN dXNlcg==\r\n", 4, true);
+    assert_eq!(values(&d, &AUTH_USERNAME), ["dXNlcg=="]);
+    let _ = run(&mut s, b"334 UGFzc3dvcmQ6\r\n", 5, false);
+    let (d, _) = run(&mut s, b"cGFzcw==\r\n", 6, true);
+    assert_eq!(d.cols.info, "C: Pass: cGFzcw==");
+}
+
+#[test]
+fn bdat_chunks_are_message_text_until_their_size_is_read() {
+    // As tshark 4.0 shows CHUNKING: a segment with BDAT and its chunk is one
+    // DATA fragment, BDAT line included; the LAST chunk ends the message
+    // without an IMF view; then commands again (QUIT inside a chunk is text).
+    let mut s = Session::new();
+    let _ = run(&mut s, b"220 x\r\n", 1, false);
+    let (d, r) = run(&mut s, b"BDAT 12\r\nSubject: x\r\n", 2, true);
+    assert_eq!(r, Ok(Pdu::Done(21)));
+    assert_eq!(d.cols.info, "C: DATA fragment, 21 bytes");
+    assert!(values(&d, &COMMAND).is_empty());
+    let _ = run(&mut s, b"250 12 bytes received\r\n", 3, false);
+    let (d, _) = run(&mut s, b"BDAT 6 LAST\r\n", 4, true);
+    assert_eq!(d.cols.info, "C: BDAT 6 LAST");
+    let (d, _) = run(&mut s, b"QUIT\r\n", 5, true);
+    assert_eq!(d.cols.info, "C: DATA fragment, 6 bytes");
+    assert_eq!(d.cols.protocol, "SMTP");
+    let (d, _) = run(&mut s, b"QUIT\r\n", 6, true);
+    assert_eq!(d.cols.info, "C: QUIT");
+    let mut s = Session::new();
+    let (d, _) = run(&mut s, b"BDAT 0 LAST\r\n", 1, true);
+    assert_eq!(d.cols.info, "C: BDAT 0 LAST");
+    let (d, _) = run(&mut s, b"RSET\r\n", 2, true);
+    assert_eq!(d.cols.info, "C: RSET");
 }
 
 #[test]

@@ -342,6 +342,20 @@ pub fn info(b: Buf, o: &Options, rev_base: Option<u32>, out: &mut String) {
                 number(" TSval=", b.u32(off + 2).unwrap_or(0) as u64);
                 number(" TSecr=", b.u32(off + 6).unwrap_or(0) as u64);
             }
+            // TCP Fast Open: a cookie request (no cookie) or a cookie.
+            34 => out.push_str(if op.len == 2 { " TFO=R" } else { " TFO=C" }),
+            // tshark 4.0 writes this one with no space before it.
+            29 => out.push_str("TCP AO"),
+            // Accurate ECN's byte counters (3 bytes each), in the option's
+            // order, as many as its length holds.
+            172 | 174 => {
+                let names = if op.kind == 172 { ["EE0B", "ECEB", "EE1B"] } else { ["EE1B", "ECEB", "EE0B"] };
+                for (k, name) in names.iter().enumerate().take((op.len as usize).saturating_sub(2) / 3) {
+                    let at = off + 2 + 3 * k;
+                    let v = (0..3).fold(0u64, |v, i| v << 8 | b.u8(at + i).unwrap_or(0) as u64);
+                    number(&format!(" {name}="), v);
+                }
+            }
             _ => {}
         }
     }
@@ -360,6 +374,24 @@ mod tests {
         assert_eq!(kinds, vec![2, 4, 8, 1, 3]);
         assert_eq!(o.wscale, Some(10));
         assert!(o.items().iter().all(|x| !x.bad));
+    }
+
+    #[test]
+    fn info_text_of_fast_open_ao_and_accurate_ecn_as_tshark_writes_it() {
+        let info_of = |opts: &[u8]| {
+            let mut header = vec![0u8; 20];
+            header.extend_from_slice(opts);
+            let mut s = String::new();
+            info(Buf::new(&header, header.len()), &parse(opts), None, &mut s);
+            s
+        };
+        assert_eq!(info_of(&[34, 2, 1, 1]), " TFO=R");
+        assert_eq!(info_of(&[34, 10, 0, 1, 2, 3, 4, 5, 6, 7, 1, 1]), " TFO=C");
+        let mut ao = vec![29, 16, 5, 6];
+        ao.extend_from_slice(&[0; 12]);
+        assert_eq!(info_of(&ao), "TCP AO");
+        assert_eq!(info_of(&[172, 11, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1]), " EE0B=1 ECEB=256 EE1B=65536");
+        assert_eq!(info_of(&[174, 8, 0, 0, 2, 0, 0, 3]), " EE1B=2 ECEB=3");
     }
 
     #[test]

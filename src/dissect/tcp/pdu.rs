@@ -106,8 +106,12 @@ fn flush_at_fin(cx: &mut Ctx, r: &mut Reasm, app: App, seg: &TcpSeg, calls: &mut
     if segs.last().map(|s| s.0) != Some(frame) {
         segs.push((frame, 0));
     }
+    // A message still incomplete at the FIN shows nothing: the Info the
+    // application wrote for it (its first line) is taken back.
+    let info = (cx.out.cols.info.clone(), cx.out.cols.info_deferred);
     let (res, kept) = reassembled(cx, app, seg, pdu, &segs, true);
     if matches!(res, Pdu::NeedMore { offset: 0, .. }) {
+        (cx.out.cols.info, cx.out.cols.info_deferred) = info;
         return false;
     }
     if let Some(id) = kept.and_then(|pdu| cx.session.tcp.store_pdu(frame, &pdu, &segs)) {
@@ -164,7 +168,14 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
             dispatch::data(cx, p);
             out.calls.push(AppCall::Data);
         }
-        (Some(_), Accept::Old | Accept::Held) => {
+        (Some(_), Accept::Held) => {
+            out.partial = r.inside_pending(seq);
+            if out.partial {
+                segment_data(cx, p);
+            }
+            cx.tree().close_to(root);
+        }
+        (Some(_), Accept::Old) => {
             cx.tree().close_to(root);
         }
         (Some(app), Accept::InOrder { skip, .. }) => {

@@ -199,6 +199,14 @@ impl Reasm {
         }
     }
 
+    /// Whether bytes at `seq`, held beyond a gap, fall inside the incomplete
+    /// message whose missing length is known: Wireshark adds them to that
+    /// message at their offset (the gap may still be filled), so their
+    /// segment is one of a reassembled PDU.
+    pub fn inside_pending(&self, seq: u32) -> bool {
+        !self.pending().is_empty() && self.need().is_some_and(|n| before(seq, self.next.wrapping_add(n as u32)))
+    }
+
     /// Whether `seq` is where the stream continues, with nothing missing
     /// before it.
     pub fn continues_at(&self, seq: u32) -> bool {
@@ -235,6 +243,21 @@ mod tests {
                 out.extend_from_slice(&h.data);
             }
         }
+    }
+
+    #[test]
+    fn held_segments_inside_a_message_of_known_length() {
+        // A head and 10 bytes of a 30-byte body are pending (20 missing);
+        // a gap of 5 bytes, then segments inside and past the body's end.
+        let mut r = Reasm::default();
+        assert!(matches!(r.accept(1, None, 1, b"head"), Accept::InOrder { .. }));
+        r.append_pending(1, b"head");
+        r.set_need(Some(20));
+        assert_eq!(r.accept(2, None, 10, b"0123456789"), Accept::Held);
+        assert!(r.inside_pending(10));
+        assert!(r.inside_pending(24) && !r.inside_pending(25));
+        r.set_need(None);
+        assert!(!r.inside_pending(10));
     }
 
     #[test]
