@@ -15,10 +15,16 @@ fn output(args: &[&str], stdin: Option<&[u8]>) -> (bool, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    if let Some(data) = stdin {
-        child.stdin.take().unwrap().write_all(data).unwrap();
-    }
+    // Written from a thread: with -c the reader may stop before the end and
+    // close the pipe (as tshark does), which is not a failure of the reader.
+    let writer = stdin.zip(child.stdin.take()).map(|(data, mut pipe)| {
+        let data = data.to_vec();
+        std::thread::spawn(move || drop(pipe.write_all(&data)))
+    });
     let out = child.wait_with_output().unwrap();
+    if let Some(w) = writer {
+        w.join().unwrap();
+    }
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
