@@ -22,6 +22,7 @@ use crate::output::json::{JsonOptions, ProtocolFilter};
 use crate::output::glossary::{self, Glossary};
 use crate::output::timefmt::TimeFormat;
 use crate::output::{FieldList, FieldOptions};
+use crate::field::plural;
 
 /// A terminal packet and session inspector: a mini-Wireshark for the terminal.
 #[derive(Parser, Debug)]
@@ -585,7 +586,6 @@ fn live_capture(p: LivePrint) -> anyhow::Result<Outcome> {
         return Ok(end.error.map_or(Outcome::Success, Outcome::Failure));
     }
     let s = end.stats;
-    let plural = |n: u64| if n == 1 { "" } else { "s" };
     eprintln!("{} packet{} captured", s.captured, plural(s.captured));
     // Shown even when zero (tshark omits it then): a reader of the output
     // should never have to guess whether packets were lost.

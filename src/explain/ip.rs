@@ -6,6 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::field::Value;
 
 use super::{Item, Story};
+use crate::field::plural;
 
 pub(super) fn story(it: &Item) -> Option<Story> {
     match it.name() {
@@ -82,7 +83,7 @@ fn hops(v: u64, short: &str, long: &str) -> String {
         s.push_str(&format!(
             " Hosts start at 64 (Linux, macOS), 128 (Windows) or 255, so this one probably started at {start} and crossed {} router{}.",
             start - v,
-            if start - v == 1 { "" } else { "s" }
+            plural(start - v)
         ));
     }
     s

@@ -293,6 +293,15 @@ pub fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     (y, m, d, (rem / 3600) as u32, (rem % 3600 / 60) as u32, (rem % 60) as u32)
 }
 
+/// The plural ending of a count, as Wireshark's `plurality()`: "" for one.
+pub fn plural<N: TryInto<u64>>(n: N) -> &'static str {
+    if n.try_into().is_ok_and(|n| n == 1) {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// Seconds as Wireshark words them: `52 minutes, 30 seconds`, `1 hour`.
 pub fn duration(secs: u64, out: &mut String) {
     let start = out.len();
@@ -301,7 +310,7 @@ pub fn duration(secs: u64, out: &mut String) {
         if out.len() > start {
             out.push_str(", ");
         }
-        let _ = write!(out, "{n} {unit}{}", if n == 1 { "" } else { "s" });
+        let _ = write!(out, "{n} {unit}{}", plural(n));
     }
     if secs == 0 {
         out.push_str("0 seconds");

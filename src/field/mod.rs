@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use format::{
-    base64, civil, decimal_digits, duration, ether, format_label, format_value, hex_bytes, push_hex, push_ipv4, push_u64,
+    base64, civil, decimal_digits, duration, ether, format_label, format_value, hex_bytes, plural, push_hex, push_ipv4, push_u64,
     push_u64_zeros,
 };
 pub use value::{Timestamp, Value};

@@ -30,6 +30,7 @@ use crate::dissect::session::Session;
 use crate::stats::Stats;
 use save::Saver;
 use crate::field::tree::Recording;
+use crate::field::plural;
 
 pub enum Format {
     Summary,
@@ -366,11 +367,11 @@ impl<'f> Printer<'f> {
             // With more than one source, each dump is headed by its name
             // and size, the frame's first, as tshark does.
             if !d.sources.is_empty() {
-                line.push_str(&format!("Frame ({} bytes):\n", data.len()));
+                line.push_str(&format!("Frame ({} byte{}):\n", data.len(), plural(data.len())));
             }
             hexdump(data, line);
             for s in &d.sources {
-                line.push_str(&format!("{} ({} bytes):\n", s.name, s.bytes.len()));
+                line.push_str(&format!("{} ({} byte{}):\n", s.name, s.bytes.len(), plural(s.bytes.len())));
                 hexdump(&s.bytes, line);
             }
         }

@@ -44,6 +44,7 @@ use crate::tui::displayed::{SortColumn, Sorted, View};
 use crate::tui::workers::sorting::{self, Keys};
 use super::views::transactions::TransactionsView;
 use super::views::{SessionView, ViewKind};
+use crate::field::plural;
 
 /// What has the keyboard besides the panes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -262,7 +263,7 @@ impl App {
             }
             Event::Saved(r) => {
                 self.message = Some(match r {
-                    Ok((n, path)) => format!("saved {n} packet{} to {path}", if n == 1 { "" } else { "s" }),
+                    Ok((n, path)) => format!("saved {n} packet{} to {path}", plural(n)),
                     Err(e) => format!("not saved: {e}"),
                 })
             }

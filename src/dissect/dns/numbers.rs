@@ -2,6 +2,7 @@
 //! and EDNS option codes, worded as Wireshark words them.
 
 use crate::field::ValueStrings;
+use crate::field::plural;
 
 /// The record types the dissector decodes itself, by name.
 pub mod rrtype {
@@ -235,7 +236,7 @@ pub fn duration(secs: u32) -> String {
         if !s.is_empty() {
             s.push_str(", ");
         }
-        s.push_str(&format!("{n} {unit}{}", if n == 1 { "" } else { "s" }));
+        s.push_str(&format!("{n} {unit}{}", plural(n)));
     }
     s
 }

@@ -18,7 +18,7 @@ use crate::field::tree::Tree;
 
 use body::Body;
 use crate::dissect::tcp::stream::{App, AppSlot};
-use crate::dissect::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
+use crate::dissect::{dispatch, Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
 
 pub static HTTP: FieldDef = FieldDef::new("http", "Hypertext Transfer Protocol", FieldType::Protocol).brief()
     .desc("Hypertext Transfer Protocol: requests and responses between web clients and servers (RFC 9110, RFC 9112).");
@@ -124,10 +124,18 @@ static HEADERS: &[(&str, FieldDef)] = &[
         .desc("X-Forwarded-For header: client addresses seen by proxies (non-standard).")),
 ];
 
+pub static PROXY_CONNECT_HOST: FieldDef =
+    FieldDef::new("http.proxy_connect_host", "Proxy-Connect-Hostname", FieldType::String)
+        .desc("In a CONNECT tunnel: the host the proxy was asked to connect to.");
+pub static PROXY_CONNECT_PORT: FieldDef =
+    FieldDef::new("http.proxy_connect_port", "Proxy-Connect-Port", FieldType::U16)
+        .desc("In a CONNECT tunnel: the port the proxy was asked to connect to.");
+
 pub static FIELDS: &[Field] = &[
     &HTTP, &CHAT, &REQUEST, &RESPONSE, &REQUEST_LINE, &RESPONSE_LINE, &METHOD, &URI, &REQ_VERSION, &RESP_VERSION,
     &FULL_URI, &CODE, &CODE_DESC, &PHRASE, &CONTENT_LENGTH, &REQUEST_NUMBER, &RESPONSE_NUMBER, &REQUEST_IN,
     &RESPONSE_IN, &PREV_REQUEST_IN, &PREV_RESPONSE_IN, &TIME, &RESPONSE_FOR_URI, &FILE_DATA, &NOTIFICATION,
+    &PROXY_CONNECT_HOST, &PROXY_CONNECT_PORT,
 ];
 
 /// The header fields, listed for the registry.
@@ -308,6 +316,24 @@ fn lenient_request<'h, 'b>(b: &'b [u8]) -> Result<Option<Head<'h, 'b>>, ()> {
     Ok(Some(Head { request: Some((method, uri, version)), response: None, headers: Cow::Owned(headers), len }))
 }
 
+/// The bytes of a CONNECT tunnel: Wireshark's HTTP names the tunnel's far
+/// end and shows the bytes as data (the columns stay TCP's).
+fn tunnel(cx: &mut Ctx, b: Buf, seg: &TcpSeg) {
+    cx.enter("http", "");
+    let target = cx.session.http.tunnel_target(seg.stream).to_owned();
+    let (host, port) = target.rsplit_once(':').unwrap_or((target.as_str(), ""));
+    let t = cx.tree();
+    t.open(&HTTP, b.range(0, b.len()), Value::None);
+    let id = t.generated(&PROXY_CONNECT_HOST, b.range(0, 0), Value::str(host));
+    t.set_text(id, format_args!("[Proxy-Connect-Hostname: {host}]"));
+    if let Ok(port) = port.parse::<u16>() {
+        let id = t.generated(&PROXY_CONNECT_PORT, b.range(0, 0), Value::UInt(port as u64));
+        t.set_text(id, format_args!("[Proxy-Connect-Port: {port}]"));
+    }
+    t.close();
+    dispatch::data(cx, b);
+}
+
 pub(crate) fn header<'b>(head: &Head<'_, 'b>, name: &str) -> Option<&'b [u8]> {
     head.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value)
 }
@@ -315,7 +341,8 @@ pub(crate) fn header<'b>(head: &Head<'_, 'b>, name: &str) -> Option<&'b [u8]> {
 /// HTTP over TCP: every complete message in `b`.
 pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     if cx.session.http.in_tunnel(seg.stream, cx.meta.number) {
-        return Ok(Pdu::NotMine);
+        tunnel(cx, b, seg);
+        return Ok(Pdu::Done(b.len()));
     }
     let data = b.tail(0);
     let mut off = 0;
@@ -460,6 +487,9 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         if full {
             let id = t.generated(&FULL_URI, here.clone(), Value::str(full_uri.as_str()));
             t.set_text(id, format_args!("[Full request URI: {full_uri}]"));
+        }
+        if method == "CONNECT" && cx.pass == Pass::First {
+            cx.session.http.connect_to(seg.stream, uri);
         }
         let l = match cx.pass {
             Pass::First => cx.session.http.request(seg.stream, at, cx.meta.ts, full_uri, method),

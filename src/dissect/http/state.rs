@@ -35,6 +35,8 @@ struct Stream {
     /// The frame of a 2xx answer to CONNECT: after it the stream carries
     /// the tunnel's bytes, no HTTP (0: none).
     tunnel_after: u32,
+    /// The `host:port` of the stream's last CONNECT.
+    connect_target: String,
 }
 
 /// What the first pass learnt of one message, for its revisits; packed,
@@ -271,6 +273,16 @@ impl HttpState {
     pub fn next_is_connect(&self, stream: u32) -> bool {
         let s = self.streams.get(&stream);
         s.and_then(|s| s.pending.front()).is_some_and(|q| q.method_connect)
+    }
+
+    /// A CONNECT request on `stream` for `target` (`host:port`).
+    pub fn connect_to(&mut self, stream: u32, target: &str) {
+        self.streams.entry(stream).or_default().connect_target = target.to_owned();
+    }
+
+    /// The `host:port` the tunnel on `stream` leads to.
+    pub fn tunnel_target(&self, stream: u32) -> &str {
+        self.streams.get(&stream).map_or("", |s| s.connect_target.as_str())
     }
 
     /// A 2xx answer to CONNECT in `frame`: the stream is a tunnel after it.

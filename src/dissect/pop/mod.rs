@@ -17,6 +17,7 @@ use crate::dissect::smtp::imf;
 use crate::field::{Field, FieldDef, FieldType, Value};
 
 use super::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
+use crate::field::plural;
 
 pub static POP: FieldDef = FieldDef::new("pop", "Post Office Protocol", FieldType::Protocol)
     .desc("The Post Office Protocol (POP3) a mail client reads its mailbox with");
@@ -130,7 +131,7 @@ fn piece(cx: &mut Ctx, b: &Buf, stream: u32) {
     let data = b.tail(0);
     let frame = cx.meta.number;
     let len = b.reported_len();
-    let _ = write!(cx.out.cols.info(), "S: DATA fragment, {len} byte{}", if len == 1 { "" } else { "s" });
+    let _ = write!(cx.out.cols.info(), "S: DATA fragment, {len} byte{}", plural(len));
     let recorded = cx.session.pop.frames.get(&frame).cloned();
     let (more, message) = match recorded {
         Some(r) => r,

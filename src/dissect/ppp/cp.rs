@@ -9,6 +9,7 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value, TRUE_FALSE};
 
 use super::{payload_of, PROTOCOLS};
 use crate::dissect::{expert, Buf, Ctx, DResult};
+use crate::field::plural;
 
 pub static LCP: FieldDef = FieldDef::new("lcp", "PPP Link Control Protocol", FieldType::Protocol)
     .desc("LCP (RFC 1661): opens, configures, tests and closes a PPP link");
@@ -664,10 +665,3 @@ fn ipv6cp_option(cx: &mut Ctx, b: &Buf, at: usize, ty: u8, len: usize, _item: No
     Ok(())
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}

@@ -8,6 +8,7 @@ use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
 
 use crate::dissect::http::show;
 use crate::dissect::{Buf, Ctx};
+use crate::field::plural;
 
 pub static IMF: FieldDef = FieldDef::new("imf", "Internet Message Format", FieldType::Protocol)
     .desc("Internet Message Format: the mail's header lines and body, sent after DATA (RFC 5322).");
@@ -122,7 +123,7 @@ pub fn reassembled(cx: &mut Ctx, b: &Buf, message: Vec<u8>, fragments: &[(u32, u
     let detail: Vec<String> = fragments.iter().map(|(f, n)| format!("#{f}({n})")).collect();
     t.set_text(
         list,
-        format!("[{} DATA fragment{} ({total} bytes): {}]", fragments.len(), if fragments.len() == 1 { "" } else { "s" }, detail.join(", ")),
+        format!("[{} DATA fragment{} ({total} bytes): {}]", fragments.len(), plural(fragments.len()), detail.join(", ")),
     );
     for (fr, n) in fragments {
         let id = t.generated(f.fragment, b.range(0, 0), Value::FrameNum(*fr));

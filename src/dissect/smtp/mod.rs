@@ -15,6 +15,7 @@ use crate::dissect::conv::call_key;
 use crate::dissect::http::{format_text, show};
 use crate::dissect::http::body::TEXT_LINES;
 use crate::dissect::{Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
+use crate::field::plural;
 
 pub static SMTP: FieldDef = FieldDef::new("smtp", "Simple Mail Transfer Protocol", FieldType::Protocol).brief()
     .desc("Simple Mail Transfer Protocol: a client hands mail to a server with text commands and numeric replies (RFC 5321).");
@@ -311,7 +312,7 @@ fn client(cx: &mut Ctx, b: &Buf, st: &mut SmtpStream, replay: Option<(Vec<u8>, V
         Kind::Message | Kind::LastChunk => {
             let n = data.len();
             keep_piece(cx, st, &data[..n]);
-            let _ = write!(cx.out.cols.info(), "C: DATA fragment, {n} byte{}", if n == 1 { "" } else { "s" });
+            let _ = write!(cx.out.cols.info(), "C: DATA fragment, {n} byte{}", plural(n));
             text_lines(cx, b, n);
             cx.tree().close();
             if kind == Kind::LastChunk {

@@ -10,6 +10,7 @@ use crate::field::tree::{NodeId, FRAME, GENERATED, NO_NODE};
 
 use crate::dissect::dispatch::{self, Pdu, TcpSeg};
 use crate::dissect::{Buf, Ctx, Pass};
+use crate::field::plural;
 
 pub static SEGMENTS: FieldDef = FieldDef::new("tcp.segments", "Reassembled TCP Segments", FieldType::None)
     .desc("The segments whose data was put together into one application message.");
@@ -174,6 +175,20 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
                 segment_data(cx, p);
             }
             cx.tree().close_to(root);
+        }
+        // Without the sequence analysis tshark does not know these bytes
+        // were sent before: a resent whole message is dissected again.
+        (Some(app), Accept::Old) if !crate::prefs::tcp().analyze_seq && bytes.len() == p.reported_len() => {
+            cx.tree().close_to(root);
+            let shown = match dispatch::tcp_port(cx, Some(app), seg, p) {
+                Pdu::Done(_) => true,
+                Pdu::NeedMore { offset, .. } => offset > 0,
+                Pdu::NotMine => false,
+            };
+            if shown {
+                out.calls.push(AppCall::Payload { off: 0, len: bytes.len() as u32 });
+                out.shown = true;
+            }
         }
         (Some(_), Accept::Old) => {
             cx.tree().close_to(root);
@@ -353,16 +368,19 @@ fn reassembled(
 }
 
 /// `[N Reassembled TCP Segments (L bytes): #4(100), #6(200)]`.
-/// The fields and words of a reassembled message's segment list: TCP's,
-/// and TLS's for application data over several records.
+/// The fields and words of a reassembled message's list of parts: TCP's
+/// segments, TLS's records, WebSocket's fragments.
 pub struct SegmentList {
     pub segments: Field,
     pub segment: Field,
     pub count: Field,
     pub length: Field,
-    pub data: Field,
-    /// "TCP Segments", "TLS segments".
+    /// The reassembled bytes' item, where the protocol has one.
+    pub data: Option<Field>,
+    /// "TCP Segments", "TLS segments", "websocket Fragments".
     pub title: &'static str,
+    /// "Segment count", "Fragment count".
+    pub count_label: &'static str,
     pub length_label: &'static str,
     pub data_label: &'static str,
 }
@@ -372,8 +390,9 @@ static TCP_SEGMENTS: SegmentList = SegmentList {
     segment: &SEGMENT,
     count: &SEGMENT_COUNT,
     length: &REASSEMBLED_LENGTH,
-    data: &REASSEMBLED_DATA,
+    data: Some(&REASSEMBLED_DATA),
     title: "TCP Segments",
+    count_label: "Segment count",
     length_label: "Reassembled TCP length",
     data_label: "Reassembled TCP Data",
 };
@@ -396,22 +415,25 @@ pub fn segment_list(cx: &mut Ctx, f: &SegmentList, pdu: &[u8], segs: &[(u32, u32
     for &(frame, l) in segs {
         let l = l as usize;
         let s = t.generated(f.segment, at..at + l, Value::FrameNum(frame));
-        t.set_text(s, format_args!("[Frame: {frame}, payload: {at}-{} ({l} bytes)]", (at + l).saturating_sub(1)));
+        // tshark's reassemble.c: "byte" for one.
+        t.set_text(s, format_args!("[Frame: {frame}, payload: {at}-{} ({l} byte{})]", (at + l).saturating_sub(1), plural(l)));
         at += l;
     }
     let c = t.generated(f.count, 0..0, Value::UInt(segs.len() as u64));
-    t.set_text(c, format_args!("[Segment count: {}]", segs.len()));
+    t.set_text(c, format_args!("[{}: {}]", f.count_label, segs.len()));
     let l = t.generated(f.length, 0..0, Value::UInt(n as u64));
     t.set_text(l, format_args!("[{}: {n}]", f.length_label));
-    let d = t.generated(f.data, 0..n, Value::None);
-    let mut hex = String::new();
-    for b in pdu.iter().take(36) {
-        hex.push_str(&format!("{b:02x}"));
+    if let Some(data) = f.data {
+        let d = t.generated(data, 0..n, Value::None);
+        let mut hex = String::new();
+        for b in pdu.iter().take(36) {
+            hex.push_str(&format!("{b:02x}"));
+        }
+        if n > 36 {
+            hex.push('…');
+        }
+        t.set_text(d, format_args!("[{}: {hex}]", f.data_label));
     }
-    if n > 36 {
-        hex.push('…');
-    }
-    t.set_text(d, format_args!("[{}: {hex}]", f.data_label));
     t.close();
 }
 

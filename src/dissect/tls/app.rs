@@ -20,8 +20,9 @@ static TLS_SEGMENTS: SegmentList = SegmentList {
     segment: &SEGMENT,
     count: &SEGMENT_COUNT,
     length: &REASSEMBLED_LENGTH,
-    data: &REASSEMBLED_DATA,
+    data: Some(&REASSEMBLED_DATA),
     title: "TLS segments",
+    count_label: "Segment count",
     length_label: "Reassembled PDU length",
     data_label: "Reassembled PDU data",
 };

@@ -13,6 +13,7 @@ use super::state::TlsStream;
 use super::{cert, info, uint_at, TLS13};
 use crate::dissect::{Buf, Ctx, DResult};
 use crate::field::{Timestamp, Value, TEXT};
+use crate::field::plural;
 
 const CLIENT_HELLO: u8 = 1;
 const SERVER_HELLO: u8 = 2;
@@ -143,7 +144,7 @@ fn client_hello(cx: &mut Ctx, m: &Buf, st: &mut TlsStream) -> DResult<()> {
     p += 2;
     m.bytes(p, n)?;
     let id = cx.tree().open(&CIPHER_SUITES_LIST, m.range(p, n), Value::None);
-    cx.tree().set_text(id, format_args!("Cipher Suites ({} suite{})", n / 2, if n / 2 == 1 { "" } else { "s" }));
+    cx.tree().set_text(id, format_args!("Cipher Suites ({} suite{})", n / 2, plural(n / 2)));
     let mut suites = Vec::new();
     for i in 0..n / 2 {
         suites.push(cx.uint(&CIPHER_SUITE, m, p + 2 * i)? as u16);

@@ -20,8 +20,8 @@ use self::fields::*;
 use self::state::WsStream;
 use crate::dissect::conv::call_key;
 use crate::dissect::http::show;
+use crate::dissect::tcp::pdu::{segment_list, SegmentList};
 use crate::dissect::{dispatch, expert, smtp, Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
-use crate::field::tree::GENERATED;
 use crate::field::Value;
 
 pub use self::fields::FIELDS;
@@ -208,7 +208,7 @@ fn fragment(cx: &mut Ctx, view: Buf, raw: &Buf, f: Frame) -> DResult<()> {
                 *slot = Some(state::Message { opcode: f.opcode, compressed: f.compressed, ..Default::default() });
             }
             if let Some(m) = slot.as_mut() {
-                m.parts.push((frame, view.len()));
+                m.parts.push((frame, view.len() as u32));
                 m.bytes.extend_from_slice(view.tail(0));
             }
             if f.fin {
@@ -238,27 +238,17 @@ fn fragment(cx: &mut Ctx, view: Buf, raw: &Buf, f: Frame) -> DResult<()> {
     }
 }
 
-/// `[N Reassembled websocket Fragments (L bytes): #58(10), #59(13)]`, over the message's bytes.
-fn fragment_list(cx: &mut Ctx, m: &state::Message) {
-    let n = m.bytes.len();
-    let parts: Vec<String> = m.parts.iter().map(|(f, l)| format!("#{f}({l})")).collect();
-    let t = cx.tree();
-    let root = t.open(&FRAGMENTS, 0..n, Value::None);
-    t.set_flags(root, GENERATED);
-    t.set_text(root, format!("[{} Reassembled websocket Fragments ({n} bytes): {}]", m.parts.len(), parts.join(", ")));
-    let mut at = 0;
-    for &(frame, len) in &m.parts {
-        let id = t.generated(&FRAGMENT, at..at + len, Value::FrameNum(frame));
-        let bytes = if len == 1 { "byte" } else { "bytes" };
-        t.set_text(id, format!("[Frame: {frame}, payload: {at}-{} ({len} {bytes})]", (at + len).saturating_sub(1)));
-        at += len;
-    }
-    let id = t.generated(&FRAGMENT_COUNT, 0..0, Value::UInt(m.parts.len() as u64));
-    t.set_text(id, format!("[Fragment count: {}]", m.parts.len()));
-    let id = t.generated(&REASSEMBLED_LENGTH, 0..0, Value::UInt(n as u64));
-    t.set_text(id, format!("[Reassembled websocket Payload length: {n}]"));
-    t.close();
-}
+static FRAGMENT_LIST: SegmentList = SegmentList {
+    segments: &FRAGMENTS,
+    segment: &FRAGMENT,
+    count: &FRAGMENT_COUNT,
+    length: &REASSEMBLED_LENGTH,
+    data: None,
+    title: "websocket Fragments",
+    count_label: "Fragment count",
+    length_label: "Reassembled websocket Payload length",
+    data_label: "",
+};
 
 /// A whole text or binary message (`fragments`: the fragments it was put
 /// together from): inflated if compressed, then shown.
@@ -289,7 +279,7 @@ fn message(cx: &mut Ctx, view: Buf, raw: &Buf, f: Frame, fragments: Option<&stat
     }
     close_frame(cx);
     if let Some(m) = fragments {
-        fragment_list(cx, m);
+        segment_list(cx, &FRAGMENT_LIST, &m.bytes, &m.parts);
     }
     match f.opcode {
         TEXT_FRAME if !view.is_empty() => smtp::text_lines(cx, &view, view.len()),

@@ -31,7 +31,7 @@ pub struct Message {
     /// Its first fragment said it is deflated.
     pub compressed: bool,
     /// Each fragment's frame and payload length.
-    pub parts: Vec<(u32, usize)>,
+    pub parts: Vec<(u32, u32)>,
     pub bytes: Vec<u8>,
 }
 
