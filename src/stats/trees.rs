@@ -243,8 +243,8 @@ impl Counter for HttpServers {
             } else if let Some(code) = uint(d, m, "http.response.code").filter(|&c| c != 0) {
                 tree.tick(self.responses);
                 let addr = tree.tick_at(Some(self.responses), &src.to_string());
-                // Success and redirection are "OK" (measured: 304 is).
-                tree.tick_at(Some(addr), if (200..400).contains(&code) { "OK" } else { "KO" });
+                // As Wireshark: codes 101 to 399 are "OK" (100 is not).
+                tree.tick_at(Some(addr), if (101..400).contains(&code) { "OK" } else { "KO" });
             }
         }
     }

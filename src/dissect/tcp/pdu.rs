@@ -143,7 +143,8 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
         _ => None,
     };
     // A segment cut by the snap length cannot be put in the stream.
-    let accept = if bytes.len() < p.reported_len() {
+    let cut = bytes.len() < p.reported_len();
+    let accept = if cut {
         Accept::Old
     } else {
         st.reasm[d].accept(frame, frame_off, seq, bytes)
@@ -178,7 +179,7 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
         }
         // Without the sequence analysis tshark does not know these bytes
         // were sent before: a resent whole message is dissected again.
-        (Some(app), Accept::Old) if !crate::prefs::tcp().analyze_seq && bytes.len() == p.reported_len() => {
+        (Some(app), Accept::Old) if !cut && !crate::prefs::tcp().analyze_seq => {
             cx.tree().close_to(root);
             let shown = match dispatch::tcp_port(cx, Some(app), seg, p) {
                 Pdu::Done(_) => true,

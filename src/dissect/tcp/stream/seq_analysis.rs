@@ -333,13 +333,15 @@ fn bytes_in_flight(fwd: &mut Dir, sacked: u32, s: &Seg, f: &mut Findings) {
     if s.len == 0 {
         return;
     }
+    // Wireshark counts the bytes since the last PSH only where it computes
+    // the bytes in flight: not after a gap until the peer acknowledges data.
+    if !fwd.valid_bif || fwd.unacked.is_empty() {
+        return;
+    }
     fwd.push_bytes = fwd.push_bytes.wrapping_add(s.len);
     f.push_bytes = fwd.push_bytes;
     if s.flags & PSH != 0 {
         fwd.push_bytes = 0;
-    }
-    if !fwd.valid_bif || fwd.unacked.is_empty() {
-        return;
     }
     let mut first = u32::MAX;
     let mut last = 0u32;
