@@ -46,6 +46,26 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "tshark hands a fast retransmission whose bytes no reassembly holds to HTTP, which shows them as Continuation; wirelens's TCP drops data it already had",
     ),
     (
+        "python-web.pcap",
+        "http.desegment_body:FALSE",
+        "tree only: tshark hands a Continuation's bytes to Data as well (frame.protocols ends :http:data); wirelens shows them as File Data alone",
+    ),
+    (
+        "tcp-gaps.pcap",
+        "http.desegment_body:FALSE",
+        "frame 19 follows a segment not captured: tshark hands it to HTTP (Continuation), wirelens's TCP holds it for the missing bytes",
+    ),
+    (
+        "tls-keylog.pcap",
+        "tcp.analyze_sequence_numbers:FALSE",
+        "frame 10: without the analysis tshark still shows TLSv1.3 Application Data, wirelens the bare TCP segment; not analysed further",
+    ),
+    (
+        "tls-keylog-dsb.pcapng",
+        "tcp.analyze_sequence_numbers:FALSE",
+        "frame 10: without the analysis tshark still shows TLSv1.3 Application Data, wirelens the bare TCP segment; not analysed further",
+    ),
+    (
         "gopacket__test_loopback.pcap",
         "http.desegment_body:FALSE",
         "a chunked body cut at its segment: tshark de-chunks the chunks there and ends [Malformed Packet] at the cut; wirelens takes the segment's bytes as the body, chunk lines and all",
