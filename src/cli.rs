@@ -101,6 +101,11 @@ pub struct Args {
     /// as in tshark.
     #[arg(short = 'q')]
     quiet: bool,
+    /// Write the objects a capture carries into a directory, as tshark:
+    /// `http,DIR` (HTTP bodies, named by their URI's last part) or
+    /// `imf,DIR` (mails, named by their subject); repeat for both.
+    #[arg(long = "export-objects", value_name = "PROTO,DIR")]
+    export_objects: Vec<String>,
     /// Flush standard output after each packet (live captures and pipes
     /// also flush whenever no packet waits).
     #[arg(short = 'l')]
@@ -173,7 +178,7 @@ pub struct Args {
     decode_as: Vec<String>,
     /// Set a preference, as tshark: `NAME:VALUE` with NAME one of
     /// tcp.analyze_sequence_numbers, tcp.relative_sequence_numbers,
-    /// tcp.calculate_timestamps (TRUE or FALSE), gui.column.format
+    /// tcp.calculate_timestamps, http.desegment_body (TRUE or FALSE), gui.column.format
     /// (`"No.","%m","Info","%i"`: title and code pairs; codes %m, %t, %s,
     /// %d, %p, %L, %i), or tls.keylog_file (a key log in the SSLKEYLOGFILE
     /// format, to decrypt TLS); repeat for more.
@@ -390,9 +395,11 @@ pub fn check(a: Args) -> Result<Mode, String> {
         }
         Some(n) => Some(SaveFormat::by_name(n).ok_or_else(|| format!("-F {n}: unknown file format (use pcap, nsecpcap or pcapng)"))?),
     };
+    let export = crate::output::export_objects::parse(&a.export_objects)?;
     let headless = a.print
         || a.quiet
         || !a.stats.is_empty()
+        || !export.is_empty()
         || !std::io::stdout().is_terminal()
         || kind != OutputKind::Text
         || verbose
@@ -419,6 +426,9 @@ pub fn check(a: Args) -> Result<Mode, String> {
         flush_each: a.line_buffered,
         announce: a.interface.is_some(),
     };
+    if !export.is_empty() && (a.interface.is_some() || a.write.is_some()) {
+        return Err("--export-objects reads a capture file (-r FILE), without -i or -w".into());
+    }
     if let Some(iface) = a.interface.clone() {
         let live = live(iface, None);
         return Ok(if headless {
@@ -435,7 +445,7 @@ pub fn check(a: Args) -> Result<Mode, String> {
     };
     // A pipe or FIFO is followed as it arrives, like a live capture,
     // unless the output needs the whole capture first (-2, statistics).
-    let needs_whole = a.two_pass || !a.stats.is_empty();
+    let needs_whole = a.two_pass || !a.stats.is_empty() || !export.is_empty();
     if is_stream(&path) && !needs_whole {
         let live = LiveOptions { write_to: None, ..live(path.clone(), Some(PathBuf::from(&path))) };
         if a.write.is_some() {
@@ -471,6 +481,7 @@ pub fn check(a: Args) -> Result<Mode, String> {
         count: a.count,
         filter,
         stats: a.stats,
+        export,
         // -q and writing a file silence the default summary only, as tshark.
         quiet: (a.quiet || save.is_some()) && !named_output,
         two_pass: a.two_pass,

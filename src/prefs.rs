@@ -34,6 +34,16 @@ impl TcpPrefs {
     }
 }
 
+/// HTTP's preferences, as Wireshark names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpPrefs {
+    /// `http.desegment_body`: a body spanning several TCP segments is put
+    /// together before the message is dissected; off, a message is
+    /// dissected with the body bytes its segment holds, and the rest of the
+    /// body shows as Continuation.
+    pub desegment_body: bool,
+}
+
 /// The format codes wirelens draws (`gui.column.format`), by tshark's codes.
 const COLUMN_CODES: [(&str, Column); 7] = [
     ("%m", Column::Number),
@@ -48,14 +58,18 @@ const COLUMN_CODES: [(&str, Column); 7] = [
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prefs {
     pub tcp: TcpPrefs,
+    pub http: HttpPrefs,
     /// `gui.column.format`: the summary's columns (None: tshark's default
     /// No., Time, Source, Destination, Protocol, Length, Info).
     pub columns: Option<Vec<Column>>,
 }
 
 impl Prefs {
-    pub const DEFAULT: Prefs =
-        Prefs { tcp: TcpPrefs { analyze_seq: true, relative_seq: true, timestamps: true }, columns: None };
+    pub const DEFAULT: Prefs = Prefs {
+        tcp: TcpPrefs { analyze_seq: true, relative_seq: true, timestamps: true },
+        http: HttpPrefs { desegment_body: true },
+        columns: None,
+    };
 }
 
 /// One preference: its name and how a value changes `Prefs` (Err: the
@@ -70,6 +84,7 @@ const REGISTRY: &[Pref] = &[
     Pref { name: "tcp.analyze_sequence_numbers", apply: |p, v| Ok(p.tcp.analyze_seq = boolean(v)) },
     Pref { name: "tcp.relative_sequence_numbers", apply: |p, v| Ok(p.tcp.relative_seq = boolean(v)) },
     Pref { name: "tcp.calculate_timestamps", apply: |p, v| Ok(p.tcp.timestamps = boolean(v)) },
+    Pref { name: "http.desegment_body", apply: |p, v| Ok(p.http.desegment_body = boolean(v)) },
     Pref { name: "gui.column.format", apply: |p, v| Ok(p.columns = Some(columns(v)?)) },
     // The key log's secrets go to the TLS dissector's store, not to `Prefs`.
     Pref {
@@ -145,6 +160,11 @@ pub fn tcp() -> TcpPrefs {
     PREFS.read().unwrap_or_else(|e| e.into_inner()).tcp
 }
 
+/// HTTP's preferences (read when a message's body is incomplete).
+pub fn http() -> HttpPrefs {
+    PREFS.read().unwrap_or_else(|e| e.into_inner()).http
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +181,7 @@ mod tests {
         assert!(applied("TCP.relative_sequence_numbers: True").map(|p| p.tcp.relative_seq).unwrap_or(false));
         let p = applied("tcp.analyze_sequence_numbers:false").unwrap_or(Prefs::DEFAULT);
         assert!(p.tcp.relative_seq && !p.tcp.relative());
+        assert!(!applied("http.desegment_body:FALSE").map(|p| p.http.desegment_body).unwrap_or(true));
     }
 
     #[test]

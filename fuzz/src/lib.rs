@@ -10,6 +10,7 @@ use wirelens::dissect::{dissect_frame, Arrivals, Depth, Dissection, Pass};
 use wirelens::field::tree::Recording;
 use wirelens::field::{self, Field, Value};
 use wirelens::headless::{Format, Printer};
+use wirelens::output::export_objects::{ExportTo, Kind};
 use wirelens::stats::Stats;
 use wirelens::store::brief::{BriefStore, Encoder, Plan};
 
@@ -112,7 +113,10 @@ pub fn two_pass(store: &PacketStore) {
     ];
     let stats = Stats::new(&stats.map(String::from), None).expect("the statistics parse");
     let format = Format::Summary;
-    let mut printer = Printer::new(&format, true, true, None, store.pcapng).with_stats(stats, false);
+    // The objects are collected from every tree (never written: the run
+    // does not call `write_objects`).
+    let export = [Kind::Http, Kind::Imf].map(|kind| ExportTo { kind, dir: "unwritten".into() });
+    let mut printer = Printer::new(&format, true, true, None, store.pcapng).with_stats(stats, false).with_export(&export);
     let mut sink = std::io::sink();
     // A packet that cannot be read again (no interface) ends the run with
     // an error, not a panic.

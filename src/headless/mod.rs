@@ -27,6 +27,7 @@ use crate::output::timefmt::{time_column, TimeFormat};
 use crate::output::{hexdump, summary_columns, summary_line_timed, verbose_tree, FieldList, Row};
 use crate::field::Timestamp;
 use crate::dissect::session::Session;
+use crate::output::export_objects::{ExportTo, Exporter};
 use crate::stats::Stats;
 use save::Saver;
 use crate::field::tree::Recording;
@@ -98,6 +99,8 @@ pub struct Options {
     pub filter: Option<Filter>,
     /// `-z` statistics, drawn after the packets.
     pub stats: Vec<String>,
+    /// `--export-objects`: where the objects found are written.
+    pub export: Vec<ExportTo>,
     /// `-q`: no per-packet output.
     pub quiet: bool,
     /// `-2`: print after a first pass over the whole capture, as the
@@ -129,6 +132,8 @@ pub struct Printer<'f> {
     line: String,
     stats: Stats,
     quiet: bool,
+    /// `--export-objects`: the objects collected, written by `finish`.
+    export: Option<Exporter>,
     /// How deep every packet is dissected (`depth_for`).
     depth: Depth,
     /// When the filter reads brief fields only and nothing else reads the
@@ -165,6 +170,7 @@ impl<'f> Printer<'f> {
             line: String::with_capacity(512),
             stats: Stats::default(),
             quiet: false,
+            export: None,
             depth: depth_for(format, verbose, filter, false),
             brief: None,
             printed: 0,
@@ -189,7 +195,7 @@ impl<'f> Printer<'f> {
         if let (Format::Fields(fl), Some(fields)) = (self.format, fields.as_mut()) {
             fields.extend(fl.fields().iter().copied());
         }
-        let simple = output_ok && !self.verbose && !self.hex && self.stats.is_empty();
+        let simple = output_ok && !self.verbose && !self.hex && self.stats.is_empty() && self.export.is_none();
         match fields.filter(|_| simple) {
             Some(fields) => {
                 self.brief = Some(Dissection::default());
@@ -238,6 +244,17 @@ impl<'f> Printer<'f> {
         self.format.preamble(out)
     }
 
+    /// Collects the objects `--export-objects` asks for (read from each
+    /// packet's tree, so the tree is built whole).
+    pub fn with_export(mut self, export: &[ExportTo]) -> Printer<'f> {
+        if export.is_empty() {
+            return self;
+        }
+        self.export = Some(Exporter::new(export.to_vec()));
+        self.depth = Depth::Tree;
+        self.brief_filtering()
+    }
+
     /// Closes the output once the packets are done, then draws the
     /// statistics.
     pub fn finish(&self, out: &mut impl Write) -> std::io::Result<()> {
@@ -246,6 +263,11 @@ impl<'f> Printer<'f> {
         self.stats.draw(&self.session, &mut s);
         out.write_all(s.as_bytes())?;
         out.flush()
+    }
+
+    /// Writes the objects `--export-objects` collected.
+    pub fn write_objects(&self) -> anyhow::Result<()> {
+        self.export.as_ref().map_or(Ok(()), Exporter::finish)
     }
 
     /// Packets dissected so far (printed or not).
@@ -307,6 +329,9 @@ impl<'f> Printer<'f> {
         let (d, line) = (&mut self.d, &mut self.line);
         dissect_frame(meta, data, &mut self.session, pass, self.depth, d);
         self.stats.packet(meta, d, data);
+        if let Some(e) = &mut self.export {
+            e.packet(meta, d, data);
+        }
         let shown = match (self.filter, &mut self.brief) {
             (Some(f), Some(items)) => {
                 items.clear();
@@ -420,10 +445,12 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
         let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), store.pcapng)
             .with_stats(stats, opts.quiet)
             .with_time(opts.time, opts.hms)
-            .with_expanded(opts.expand.as_deref());
+            .with_expanded(opts.expand.as_deref())
+            .with_export(&opts.export);
         printer.start(out)?;
         printer.two_pass(&store, out)?;
         printer.finish(out)?;
+        printer.write_objects()?;
         return Ok(match store.error {
             Some(e) => Outcome::Failure(format!("{}: {e}", opts.path)),
             None => Outcome::Success,
@@ -438,7 +465,8 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let mut printer = Printer::new(&opts.format, opts.verbose, opts.hex, opts.filter.as_ref(), pcapng)
         .with_stats(stats, opts.quiet)
         .with_time(opts.time, opts.hms)
-        .with_expanded(opts.expand.as_deref());
+        .with_expanded(opts.expand.as_deref())
+        .with_export(&opts.export);
     let mut saver = opts.save.as_ref().map(Saver::new);
     let mut damage = None;
     printer.start(out)?;
@@ -468,6 +496,7 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
     }
     printer.finish(out)?;
     out.flush()?;
+    printer.write_objects()?;
     Ok(damage.map_or(Outcome::Success, Outcome::Failure))
 }
 

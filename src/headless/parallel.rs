@@ -46,7 +46,7 @@ pub fn workers(opts: &Options) -> usize {
     let displayed_delta = opts.time == crate::output::timefmt::TimeFormat::DeltaDisplayed;
     // -l flushes after each packet, which the reading thread cannot know;
     // -q prints nothing to share out.
-    if opts.quiet || opts.flush_each || displayed_delta || opts.two_pass || opts.verbose || !opts.stats.is_empty() || !fields_ok || !filter_ok || opts.save.is_some() {
+    if opts.quiet || opts.flush_each || displayed_delta || opts.two_pass || opts.verbose || !opts.stats.is_empty() || !opts.export.is_empty() || !fields_ok || !filter_ok || opts.save.is_some() {
         return 0;
     }
     let n = match std::env::var(THREADS_VAR).ok().and_then(|v| v.parse::<usize>().ok()) {

@@ -5,6 +5,7 @@
 mod fields;
 mod hexdump;
 pub mod ek;
+pub mod export_objects;
 pub mod glossary;
 pub mod json;
 pub mod pdml;

@@ -383,6 +383,9 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         };
         let body = body::delimit(&rest[head.len..], &|n| header(&head, n), head_is_request, no_body, seg.fin);
         let body = match body {
+            // Without body reassembly (`-o http.desegment_body:FALSE`) the
+            // message ends with this segment's bytes, as Wireshark's does.
+            Body::Incomplete(_) if !crate::prefs::http().desegment_body => Body::Plain(rest.len() - head.len),
             Body::Incomplete(more) => {
                 first_line_info(cx, rest, index);
                 return Ok(Pdu::NeedMore { offset: off, more });
