@@ -102,11 +102,6 @@ fn sorted_message(s: &Sorted) -> String {
     format!("sorted by {}{}", s.column.lower_name(), if s.reverse { ", reversed" } else { "" })
 }
 
-/// Rules as `-d` takes them, for the status bar.
-pub fn rule_texts(rules: &[crate::dissect::decode_as::Rule]) -> String {
-    rules.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join(" ")
-}
-
 /// Time a search scans between two events.
 const SEARCH_STEP: Duration = Duration::from_millis(30);
 /// Links followed that Backspace can go back through.
@@ -465,9 +460,9 @@ impl App {
                 decode_as::Choice::Close => {}
                 decode_as::Choice::Apply(_) if self.loading() => {}
                 decode_as::Choice::Apply(rules) => {
-                    let what = if rules.is_empty() { "no Decode As rule".to_string() } else { rule_texts(&rules) };
+                    let why = if rules.is_empty() { "no Decode As rule left" } else { "Decode As changed" };
                     crate::dissect::decode_as::set(rules);
-                    self.redissect(&format!("Decode As: {what}"));
+                    self.redissect(why);
                 }
             },
             Mode::KeyLog(mut input) => match (k.code, input.handle(k)) {
@@ -1008,9 +1003,10 @@ impl App {
             Ok(0) => self.message = Some(format!("{path}: no TLS secret in it (SSLKEYLOGFILE lines: CLIENT_RANDOM …)")),
             Ok(n) => {
                 let name = std::path::Path::new(path).file_name().map_or(path.into(), |n| n.to_string_lossy().into_owned());
+                let why = format!("{n} secrets from {name}");
                 self.keylogs.retain(|k| *k != name);
                 self.keylogs.push(name);
-                self.redissect(&format!("{n} secrets read from {path}"));
+                self.redissect(&why);
             }
             Err(e) => self.message = Some(format!("key log not read: {e}")),
         }
@@ -1066,7 +1062,7 @@ impl App {
             }
             self.reselect = None;
         }
-        self.message = Some(format!("{why}: dissecting the capture again…"));
+        self.message = Some(format!("{why}: dissecting again…"));
     }
 
     /// Whether a file is still loading (or being dissected again): Decode

@@ -103,7 +103,9 @@ impl App {
         }
         let rules = crate::dissect::decode_as::rules();
         if !rules.is_empty() {
-            parts.push(format!("Decode As {} (D)", crate::tui::app::rule_texts(&rules)));
+            // As `-d` takes them.
+            let texts: Vec<&str> = rules.iter().map(|r| r.text.as_str()).collect();
+            parts.push(format!("Decode As {} (D)", texts.join(" ")));
         }
         if !self.keylogs.is_empty() {
             parts.push(format!("TLS keys {}", self.keylogs.join(" ")));
