@@ -306,7 +306,7 @@ pub const KEYS: &[Row] = &[
     },
     Row {
         keys: "T",
-        help: "DNS, HTTP, SMTP transactions (Tab protocol, Enter / r: request / response)",
+        help: "DNS, HTTP, mail, FTP, TLS transactions (Tab protocol, Enter / r: request / response)",
         binds: &[Bind(&[Main], Char('T'), Any, C::Open(ViewKind::Transactions))],
     },
     Row {
