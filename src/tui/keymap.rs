@@ -306,7 +306,7 @@ pub const KEYS: &[Row] = &[
     },
     Row {
         keys: "T",
-        help: "DNS, HTTP, mail, FTP, TLS transactions (Tab protocol, Enter / r: request / response)",
+        help: "transactions: DNS HTTP mail FTP TLS (Tab protocol, Enter / r: request / reply)",
         binds: &[Bind(&[Main], Char('T'), Any, C::Open(ViewKind::Transactions))],
     },
     Row {
