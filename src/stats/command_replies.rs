@@ -66,13 +66,15 @@ impl CommandReplies {
         self.rows.get(&kind).map_or(&[], Vec::as_slice)
     }
 
-    pub fn add(&mut self, h: Half) {
+    /// Adds a half; for a reply that closes a command, returns the
+    /// command's frame and the time from it.
+    pub fn add(&mut self, h: Half) -> Option<(u32, i64)> {
         let key = (h.kind, h.stream, h.tag);
         let rows = self.rows.entry(h.kind).or_default();
         if h.request {
             self.open.entry(key).or_default().push_back(rows.len());
             rows.push(Row { stream: h.stream, request: Some(h.frame), command: h.text, rel: h.rel, ..Row::default() });
-            return;
+            return None;
         }
         let open = self.open.get_mut(&key).and_then(VecDeque::pop_front);
         match open.and_then(|i| rows.get_mut(i)) {
@@ -80,8 +82,12 @@ impl CommandReplies {
                 row.response = Some(h.frame);
                 row.reply = h.text;
                 row.time = Some(h.rel - row.rel);
+                Some((row.request?, h.rel - row.rel))
             }
-            None => rows.push(Row { stream: h.stream, response: Some(h.frame), reply: h.text, rel: h.rel, ..Row::default() }),
+            None => {
+                rows.push(Row { stream: h.stream, response: Some(h.frame), reply: h.text, rel: h.rel, ..Row::default() });
+                None
+            }
         }
     }
 }
@@ -219,7 +225,7 @@ mod tests {
         );
         x.add(half(Kind::Imap, 6, true, Some("a1"), "a1 NOOP"));
         x.add(half(Kind::Imap, 7, true, Some("a2"), "a2 LIST"));
-        x.add(half(Kind::Imap, 8, false, Some("a2"), "a2 OK"));
+        assert_eq!(x.add(half(Kind::Imap, 8, false, Some("a2"), "a2 OK")), Some((7, 1000)));
         let imap = x.rows(Kind::Imap);
         assert_eq!((imap[0].response, imap[1].response), (None, Some(8)));
         assert!(x.rows(Kind::Pop).is_empty());

@@ -143,7 +143,9 @@ impl Transactions {
                 }
                 self.smtp.push(l)
             }
-            Item::Command(h) => self.commands.add(h),
+            Item::Command(h) => {
+                self.commands.add(h);
+            }
         }
     }
 }
