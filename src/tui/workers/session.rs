@@ -189,18 +189,7 @@ impl StreamKey {
                 let Some(t) = udp.read(d) else { return };
                 if key.matches(t.stream, (t.src, t.sport), (t.dst, t.dport)) {
                     let payload = t.payload.map(|id| d.node_bytes(bytes, id).to_vec()).unwrap_or_default();
-                    segs.push(SegInfo {
-                        frame,
-                        rel: relative_time(d, rel),
-                        src: (t.src, t.sport),
-                        dst: (t.dst, t.dport),
-                        seq: 0,
-                        ack: 0,
-                        flags: 0,
-                        len: payload.len() as u32,
-                        payload,
-                        retrans: false,
-                    });
+                    segs.push(unsequenced(frame, relative_time(d, rel), (t.src, t.sport), (t.dst, t.dport), payload));
                 }
             },
             segments_sender(store, tx, generation),
@@ -227,23 +216,17 @@ impl StreamKey {
                     return;
                 }
                 for payload in crate::stats::follow::decrypted_app_data(d) {
-                    segs.push(SegInfo {
-                        frame: i as u32 + 1,
-                        rel: relative_time(d, rel),
-                        src: (t.src, t.sport),
-                        dst: (t.dst, t.dport),
-                        seq: 0,
-                        ack: 0,
-                        flags: 0,
-                        len: payload.len() as u32,
-                        payload: payload.to_vec(),
-                        retrans: false,
-                    });
+                    segs.push(unsequenced(i as u32 + 1, relative_time(d, rel), (t.src, t.sport), (t.dst, t.dport), payload.to_vec()));
                 }
             },
             segments_sender(store, tx, generation),
         );
     }
+}
+
+/// A segment without sequence numbers: a UDP datagram, or a decrypted TLS record.
+fn unsequenced(frame: u32, rel: i64, src: (Addr, u16), dst: (Addr, u16), payload: Vec<u8>) -> SegInfo {
+    SegInfo { frame, rel, src, dst, seq: 0, ack: 0, flags: 0, len: payload.len() as u32, payload, retrans: false }
 }
 
 /// What a stream worker does with each chunk of segments: sends it, false
