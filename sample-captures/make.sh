@@ -465,9 +465,18 @@ ftp_transfers() {
 # client's session against it: Python's poplib (USER/PASS, STAT, LIST, UIDL,
 # RETR, TOP, QUIT) and curl's POP3 (CAPA, AUTH PLAIN, RETR), or Python's
 # imaplib (LOGIN, LIST, SELECT, SEARCH, FETCH of the whole message, UID
-# FETCH of flags, LOGOUT) and curl's IMAP. $1: pop3 or imap.
+# FETCH of flags, LOGOUT) and curl's IMAP. $1: pop3 or imap; with $2
+# `starttls`, Dovecot has a certificate (tls_cert's) and the one client
+# upgrades the session first (poplib's STLS, imaplib's STARTTLS), then logs
+# in and out inside TLS.
 mail_access_session() {
-    local kind=$1 d=$tmp/dovecot
+    local kind=$1 starttls=${2:-} d=$tmp/dovecot ssl=no
+    if [[ $starttls ]]; then
+        tls_cert
+        ssl="yes
+ssl_cert = <$tmp/cert.pem
+ssl_key = <$tmp/key.pem"
+    fi
     rm -rf "$d"
     mkdir -p "$d/state" "$d/mail/lab/Maildir/cur" "$d/mail/lab/Maildir/new" "$d/mail/lab/Maildir/tmp"
     printf 'From: Alice <alice@lab.test>\r\nTo: Bob <bob@lab.test>\r\nSubject: Lab notes\r\nDate: Sat, 05 Dec 2026 12:00:00 +0000\r\nMessage-ID: <lab1@lab.test>\r\n\r\nHello Bob,\r\nthe POP3 and IMAP lab works.\r\n.a line that starts with a dot\r\n' \
@@ -479,7 +488,7 @@ base_dir = $d/run
 state_dir = $d/state
 listen = 127.0.0.110
 protocols = pop3 imap
-ssl = no
+ssl = $ssl
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 log_path = $d/dovecot.log
@@ -502,7 +511,21 @@ EOF
     local server=$!
     sleep 1.5
     local status=0
-    if [[ $kind == pop3 ]]; then
+    if [[ $starttls && $kind == pop3 ]]; then
+        timeout 20 python3 -c '
+import poplib, ssl
+p = poplib.POP3("127.0.0.110", 110)
+p.stls(ssl._create_unverified_context())
+p.user("lab"); p.pass_("labpass"); p.stat(); p.quit()
+' || status=$?
+    elif [[ $starttls ]]; then
+        timeout 20 python3 -c '
+import imaplib, ssl
+m = imaplib.IMAP4("127.0.0.110", 143)
+m.starttls(ssl._create_unverified_context())
+m.login("lab", "labpass"); m.select("INBOX"); m.logout()
+' || status=$?
+    elif [[ $kind == pop3 ]]; then
         timeout 20 python3 -c '
 import poplib
 p = poplib.POP3("127.0.0.110", 110)
@@ -526,6 +549,11 @@ m.list(); m.select("INBOX"); m.search(None, "ALL"); m.fetch("1", "(RFC822)"); m.
 mail_access() {
     capture pop3.pcap "-i lo tcp and host 127.0.0.110 and port 110" mail_access_session pop3
     capture imap.pcap "-i lo tcp and host 127.0.0.110 and port 143" mail_access_session imap
+}
+
+mail_starttls() {
+    capture pop3-starttls.pcap "-i lo tcp and host 127.0.0.110 and port 110" mail_access_session pop3 starttls
+    capture imap-starttls.pcap "-i lo tcp and host 127.0.0.110 and port 143" mail_access_session imap starttls
 }
 
 # One pcapng, two interfaces with different link types: lo (Ethernet) with
@@ -1163,7 +1191,7 @@ websocket() {
     capture websocket.pcap "-B 16384 -i lo tcp portrange 8765-8767" websocket_session
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge tcp_loss)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access mail_starttls tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge tcp_loss)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

@@ -223,11 +223,12 @@ pub enum Mode {
     Man,
     ListInterfaces,
     /// The inspector on a file.
-    Inspect { path: String, filter: Option<String> },
+    /// (`time`: the list's time column, from -t and -u.)
+    Inspect { path: String, filter: Option<String>, time: crate::tui::TimeColumn },
     /// The inspector on a live capture or a stream.
-    InspectLive { live: LiveOptions, filter: Option<String> },
+    InspectLive { live: LiveOptions, filter: Option<String>, time: crate::tui::TimeColumn },
     /// No capture named: pick an interface, then the live inspector.
-    PickInterface { live: LiveOptions, filter: Option<String> },
+    PickInterface { live: LiveOptions, filter: Option<String>, time: crate::tui::TimeColumn },
     /// Headless output of a file.
     Print(Options),
     /// Headless output of a live capture or a stream.
@@ -429,17 +430,28 @@ pub fn check(a: Args) -> Result<Mode, String> {
     if !export.is_empty() && (a.interface.is_some() || a.write.is_some()) {
         return Err("--export-objects reads a capture file (-r FILE), without -i or -w".into());
     }
+    let time = match a.time.as_deref() {
+        None => TimeFormat::Relative,
+        Some(t) => TimeFormat::by_name(t).ok_or_else(|| format!("-t {t}: unknown time format (use a, ad, adoy, d, dd, e, r, u, ud or udoy)"))?,
+    };
+    let hms = match a.seconds.as_deref() {
+        None | Some("s") => false,
+        Some("hms") => true,
+        Some(u) => return Err(format!("-u {u}: unknown seconds format (use s or hms)")),
+    };
+    // The inspector's time column starts as -t and -u say.
+    let column = crate::tui::TimeColumn { format: time, hms };
     if let Some(iface) = a.interface.clone() {
         let live = live(iface, None);
         return Ok(if headless {
             Mode::PrintLive(live_print(live, filter, format))
         } else {
-            Mode::InspectLive { live, filter: display_text }
+            Mode::InspectLive { live, filter: display_text, time: column }
         });
     }
     let Some(path) = read else {
         if !headless {
-            return Ok(Mode::PickInterface { live: live(String::new(), None), filter: display_text });
+            return Ok(Mode::PickInterface { live: live(String::new(), None), filter: display_text, time: column });
         }
         return Err("nothing to read: give a capture file (-r FILE) or an interface (-i IFACE); see --help".into());
     };
@@ -454,24 +466,15 @@ pub fn check(a: Args) -> Result<Mode, String> {
         return Ok(if headless {
             Mode::PrintLive(live_print(live, filter, format))
         } else {
-            Mode::InspectLive { live, filter: display_text }
+            Mode::InspectLive { live, filter: display_text, time: column }
         });
     }
     let save = a.write.clone().map(|path| SaveTo { path, format: save_format });
-    let time = match a.time.as_deref() {
-        None => TimeFormat::Relative,
-        Some(t) => TimeFormat::by_name(t).ok_or_else(|| format!("-t {t}: unknown time format (use a, ad, adoy, d, dd, e, r, u, ud or udoy)"))?,
-    };
-    let hms = match a.seconds.as_deref() {
-        None | Some("s") => false,
-        Some("hms") => true,
-        Some(u) => return Err(format!("-u {u}: unknown seconds format (use s or hms)")),
-    };
     if save.is_some() && a.two_pass {
         return Err("-w with -2 is not supported: write in one pass, then read the file with -2".into());
     }
     if !headless && save.is_none() {
-        return Ok(Mode::Inspect { path, filter: display_text });
+        return Ok(Mode::Inspect { path, filter: display_text, time: column });
     }
     Ok(Mode::Print(Options {
         path,
@@ -514,15 +517,17 @@ pub fn run(mode: Mode) -> Outcome {
         })),
         Mode::Man => Outcome::of(print_with(|out| clap_mangen::Man::new(<Args as clap::CommandFactory>::command()).render(out))),
         Mode::ListInterfaces => Outcome::of(list_interfaces()),
-        Mode::Inspect { path, filter } => Outcome::of(crate::tui::run(&path, filter.as_deref()).map(|()| Outcome::Success)),
-        Mode::InspectLive { live, filter } => {
-            Outcome::of(crate::tui::run_live(&live, filter.as_deref()).map(|()| Outcome::Success))
+        Mode::Inspect { path, filter, time } => {
+            Outcome::of(crate::tui::run(&path, filter.as_deref(), time).map(|()| Outcome::Success))
         }
-        Mode::PickInterface { live, filter } => Outcome::of((|| {
+        Mode::InspectLive { live, filter, time } => {
+            Outcome::of(crate::tui::run_live(&live, filter.as_deref(), time).map(|()| Outcome::Success))
+        }
+        Mode::PickInterface { live, filter, time } => Outcome::of((|| {
             // Nothing to read in a terminal: offer live capture instead
             // (written to the -w file, if given).
             if let Some(iface) = crate::tui::pick_interface()? {
-                crate::tui::run_live(&LiveOptions { iface, ..live }, filter.as_deref())?;
+                crate::tui::run_live(&LiveOptions { iface, ..live }, filter.as_deref(), time)?;
             }
             Ok(Outcome::Success)
         })()),

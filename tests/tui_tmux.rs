@@ -163,10 +163,10 @@ fn browse_a_capture_and_quit_cleanly() {
     s.wait_for("Packets: 36 · Displayed: 16 (44.4%)");
     s.wait_until_gone("80 → 2545");
     s.keys(&["?"]);
-    s.wait_for("cycle the time format");
+    s.wait_for("time display format");
     // Esc and q sent together read as Alt-q: let the Esc land first.
     s.keys(&["Escape"]);
-    s.wait_until_gone("cycle the time format");
+    s.wait_until_gone("time display format");
     s.keys(&["q"]);
     let after = s.wait_for("STTY");
     assert!(after.contains("EXITED 0"), "{after}");
@@ -589,4 +589,87 @@ fn a_selected_dns_item_is_named_in_the_status_bar_and_explained_by_i() {
     s.keys(&["q"]);
     let after = s.wait_for("STTY");
     assert!(after.contains("EXITED 0") && after.contains("STTY cooked"), "{after}");
+}
+
+#[test]
+fn dash_t_sets_the_time_column_and_t_picks_another_format() {
+    let file = sample("dns-udp.pcap").display().to_string();
+    let Some(s) = Session::start("time", &format!("-t ud {file}")) else { return };
+    // As `wirelens -r dns-udp.pcap -t ud` (and tshark) print packet 1.
+    s.wait_for("2026-11-22 19:17:26.065998");
+    s.wait_for("Time -t ud");
+    s.keys(&["t"]);
+    s.wait_for("Time Display Format");
+    s.wait_for("● UTC Date and Time of Day");
+    // Row 4: seconds since the epoch.
+    s.keys(&["4"]);
+    s.wait_for("1795375046.065998");
+    s.wait_for("Time -t e");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}
+
+#[test]
+fn decode_as_from_the_packet_menu_applies_to_the_list_and_filters_and_goes_again() {
+    let file = sample("tcp-upper.pcap").display().to_string();
+    let Some(s) = Session::start("decode", &file) else { return };
+    s.wait_for("Packets: 20");
+    s.keys(&[":", "4", "Enter"]);
+    s.wait_for("Frame 4: 81 bytes on wire");
+    // The tree's menu has the entry; it opens the dialog on this packet's ports.
+    s.keys(&["Tab", "m"]);
+    s.wait_for("Decode As…");
+    s.keys(&["7"]);
+    s.wait_for("tcp.port == 12000  (destination)");
+    s.keys(&["j", "Enter"]);
+    s.wait_for("tcp.port == 12000 → smtp");
+    s.keys(&["3"]);
+    // As `tshark -d tcp.port==12000,smtp` shows packet 4, and its filter count (4 of 20).
+    s.wait_for("C: DATA fragment, 15 bytes");
+    s.wait_for("Decode As tcp.port==12000,smtp (D)");
+    s.keys(&["/", "smtp", "Enter"]);
+    s.wait_for("Packets: 20 · Displayed: 4 (20.0%)");
+    // Enter on the rule removes it: nothing is SMTP any more.
+    s.keys(&["D"]);
+    s.wait_for("tcp.port==12000,smtp  (Enter removes)");
+    s.keys(&["Enter"]);
+    s.wait_for("Packets: 20 · Displayed: 0 (0.0%)");
+    s.wait_until_gone("Decode As tcp.port");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}
+
+#[test]
+fn a_key_log_picked_in_the_inspector_decrypts_and_follow_tls_shows_the_http() {
+    let file = sample("tls-keylog.pcap").display().to_string();
+    let keys = sample("tls-keylog.txt").display().to_string();
+    let Some(s) = Session::start("keylog", &file) else { return };
+    s.wait_for("Packets: 133");
+    s.keys(&[":", "9", "Enter"]);
+    s.wait_for("Frame 9: 172 bytes on wire");
+    assert!(!s.screen().contains("GET /lecture.html"));
+    s.keys(&["C-k"]);
+    s.wait_for("TLS key log file");
+    // Tab completes the name from its start.
+    s.keys(&[keys.trim_end_matches("xt"), "Tab"]);
+    s.wait_for("tls-keylog.txt");
+    s.keys(&["Enter"]);
+    s.wait_for("GET /lecture.html HTTP/1.1");
+    s.wait_for("TLS keys tls-keylog.txt");
+    s.keys(&["F"]);
+    s.wait_for("Follow TCP");
+    s.keys(&["t"]);
+    s.wait_for("Follow TLS");
+    s.wait_for("Server: nginx/1.22.1");
+    s.keys(&["Escape"]);
+    s.wait_until_gone("Follow TLS");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+    // `-o tls.keylog_file:` on the command line decrypts from the start.
+    let Some(s) = Session::start("keylog-o", &format!("-o tls.keylog_file:{keys} {file}")) else { return };
+    s.wait_for("Packets: 133");
+    s.keys(&[":", "9", "Enter"]);
+    s.wait_for("GET /lecture.html HTTP/1.1");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
 }

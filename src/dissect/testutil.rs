@@ -1,7 +1,8 @@
 //! Helpers for dissector unit tests: run one hand-built frame through the
 //! whole engine (`run`, `run_cut`), or one application dissector (DNS,
 //! HTTP, SMTP) on hand-built bytes with a given session (`run_with`), and
-//! read fields back as `-T fields` prints them.
+//! read fields back as `-T fields` prints them; or a sample capture's
+//! Protocol and Info columns (`sample_columns`).
 
 use super::{dissect_frame, Buf, Ctx, Dissection, FrameMeta, Pass};
 use crate::dissect::session::Session;
@@ -24,6 +25,25 @@ pub fn run_cut(linktype: u32, frame: &[u8], origlen: usize) -> Dissection {
     let mut d = Dissection::default();
     dissect_frame(&meta, frame, &mut Session::new(), Pass::First, crate::dissect::Depth::Tree, &mut d);
     d
+}
+
+/// The Protocol and Info columns of every packet of `sample-captures/NAME`,
+/// in one pass as `-P` prints them; None (the test skips) when it is absent.
+pub fn sample_columns(name: &str) -> Option<Vec<(String, String)>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name);
+    let Ok(file) = std::fs::read(&path) else {
+        eprintln!("{} missing: skipped", path.display());
+        return None;
+    };
+    let mut r = crate::capture::Reader::new(std::io::Cursor::new(file)).ok()?;
+    let (mut session, mut arrivals, mut d) = (Session::new(), super::Arrivals::new(false), Dissection::default());
+    let mut out = Vec::new();
+    while let Ok(Some((rec, iface, data))) = r.next_packet() {
+        let meta = arrivals.next(&rec, iface);
+        dissect_frame(&meta, data, &mut session, Pass::First, crate::dissect::Depth::Columns, &mut d);
+        out.push((d.cols.protocol.clone(), d.cols.info.clone()));
+    }
+    Some(out)
 }
 
 /// Every value of `name` joined by commas, as `-T fields -e name` prints it.

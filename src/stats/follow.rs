@@ -335,7 +335,7 @@ impl Tap for FollowTap {
 
 /// A frame's decrypted TLS application data, record by record: the
 /// "Decrypted TLS" data sources that hold no handshake message or alert.
-fn decrypted_app_data(d: &Dissection) -> impl Iterator<Item = &[u8]> + '_ {
+pub fn decrypted_app_data(d: &Dissection) -> impl Iterator<Item = &[u8]> + '_ {
     d.sources.iter().enumerate().filter_map(move |(i, s)| {
         let id = i as u16 + 1;
         let tls_items = d.tree.nodes.iter().any(|n| {

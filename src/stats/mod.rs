@@ -9,6 +9,7 @@
 //! `tcp.stream`, `frame.len` …), so it follows whatever the dissectors
 //! decode, and it draws its table once the capture ends.
 
+pub mod command_replies;
 pub mod conv;
 pub mod endpoints;
 pub mod exchange;

@@ -1,6 +1,7 @@
 //! Transactions of the lab protocols, read from the registry's items: DNS
-//! queries with their responses, HTTP requests with their responses, and
-//! the SMTP dialogue as a transcript.
+//! queries with their responses, HTTP requests with their responses, the
+//! SMTP dialogue as a transcript, and the commands and replies of FTP, POP3,
+//! IMAP and the TLS handshake (`command_replies`).
 //!
 //! `items` reads one packet's dissection; `Transactions::add` pairs a
 //! response with its request through the frame number the dissector links
@@ -69,6 +70,7 @@ pub enum Item {
     Dns(DnsRow),
     Http(HttpRow),
     Smtp(SmtpLine),
+    Command(super::command_replies::Half),
 }
 
 /// Every transaction seen so far, rows in the order their first packet came.
@@ -77,6 +79,7 @@ pub struct Transactions {
     pub dns: Vec<DnsRow>,
     pub http: Vec<HttpRow>,
     pub smtp: Vec<SmtpLine>,
+    pub commands: super::command_replies::CommandReplies,
     /// Query frame → its rows still unanswered (a TCP segment can carry
     /// several queries; their responses name the same frame).
     dns_open: HashMap<u32, Vec<usize>>,
@@ -139,6 +142,9 @@ impl Transactions {
                     }
                 }
                 self.smtp.push(l)
+            }
+            Item::Command(h) => {
+                self.commands.add(h);
             }
         }
     }
@@ -237,6 +243,9 @@ pub fn items(frame: u32, d: &Dissection, bytes: &[u8], out: &mut Vec<Item>) {
             t.smtp(f, frame, scope(), out);
         }
     }
+    let mut halves = Vec::new();
+    super::command_replies::items(frame, d, bytes, &mut halves);
+    out.extend(halves.into_iter().map(Item::Command));
 }
 
 /// Reads items of one dissection within a subtree.
@@ -593,6 +602,49 @@ mod tests {
         );
         assert!(t.smtp.iter().all(|l| l.stream == Some(0)));
         assert!(!t.smtp.iter().any(|l| l.cleartext));
+    }
+
+    /// A protocol's command rows: request, command, response, reply, time in µs.
+    fn commands(t: &Transactions, kind: super::super::command_replies::Kind) -> Vec<(Option<u32>, String, Option<u32>, String, Option<i64>)> {
+        t.commands.rows(kind).iter().map(|r| (r.request, r.command.clone(), r.response, r.reply.clone(), r.time.map(|ns| ns / 1000))).collect()
+    }
+
+    #[test]
+    fn ftp_pop_imap_commands_meet_their_replies_and_tls_hellos_pair() {
+        use super::super::command_replies::Kind;
+        let row = |q: Option<u32>, c: &str, r: u32, rep: &str, us: Option<i64>| (q, c.to_string(), Some(r), rep.to_string(), us);
+        if let Some(t) = read("ftp.pcap") {
+            assert_eq!(
+                commands(&t, Kind::Ftp)[..3],
+                [
+                    row(None, "", 4, "220 pyftpdlib 2.2.0 ready.", None),
+                    row(Some(6), "USER anonymous", 8, "331 Username ok, send password.", Some(229)),
+                    row(Some(9), "PASS ftp@example.com", 10, "230 Login successful.", Some(41)),
+                ]
+            );
+        }
+        if let Some(t) = read("pop3.pcap") {
+            assert_eq!(
+                commands(&t, Kind::Pop)[..3],
+                [
+                    row(None, "", 4, "+OK Dovecot (Debian) ready.", None),
+                    row(Some(6), "USER lab", 8, "+OK", Some(83)),
+                    row(Some(9), "PASS labpass", 11, "+OK Logged in.", Some(18219)),
+                ]
+            );
+        }
+        if let Some(t) = read("imap.pcap") {
+            let imap = commands(&t, Kind::Imap);
+            assert_eq!(imap[1], row(Some(9), "PPAO1 LOGIN lab \"labpass\"", 11, "PPAO1 OK Logged in", Some(20977)));
+            assert!(imap.iter().all(|r| r.2.is_some()), "{imap:#?}");
+        }
+        if let Some(t) = read("tls12.pcap") {
+            assert_eq!(
+                commands(&t, Kind::Tls),
+                [row(Some(4), "Client Hello (SNI=lab.test)", 6, "Server Hello, Certificate, Server Key Exchange, Server Hello Done", commands(&t, Kind::Tls)[0].4)]
+            );
+            assert!(commands(&t, Kind::Tls)[0].4.is_some_and(|us| us > 0));
+        }
     }
 
     fn transcript(t: &Transactions) -> Vec<String> {

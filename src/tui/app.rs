@@ -30,6 +30,8 @@ use crate::tui::filter_edit::Gathered;
 use crate::tui::overlays::buttons::{self, Button};
 use crate::tui::overlays::completion::Completion;
 use crate::tui::overlays::copy_menu::{self, Copy};
+use crate::tui::overlays::decode_as::{self, DecodeAs};
+use crate::tui::overlays::{keylog, time_menu};
 use crate::tui::overlays::gen_menu::{self, Choice};
 use crate::tui::overlays::tree_menu;
 use crate::tui::overlays::checklist::Checklist;
@@ -69,6 +71,12 @@ pub enum Mode {
     NameButton(LineInput),
     /// The selected tree item explained (`i`), scrolled down this many rows.
     Explain { text: crate::explain::Explanation, scroll: usize },
+    /// The time format menu (`t`), its cursor on a row.
+    TimeMenu { cursor: usize },
+    /// Decode As… on the selected packet's ports.
+    DecodeAs(DecodeAs),
+    /// Asking for the TLS key log file.
+    KeyLog(LineInput),
 }
 
 /// The applied display filter and how far its worker has come.
@@ -165,6 +173,12 @@ pub struct App {
     sort_keys: Option<Keys>,
     /// When the last sort with labels still coming began, and how long it took.
     resorted: Option<(Instant, Duration)>,
+    /// The worker dissecting the capture again (Decode As, a key log).
+    redissecting: Option<Arc<AtomicBool>>,
+    /// The packet to select again once the capture dissected again has it.
+    reselect: Option<usize>,
+    /// The names of the key log files read in the inspector, for the status bar.
+    pub keylogs: Vec<String>,
     pub quit: bool,
 }
 
@@ -211,6 +225,9 @@ impl App {
             labelling: None,
             resorted: None,
             sort_keys: None,
+            redissecting: None,
+            reselect: None,
+            keylogs: Vec::new(),
             quit: false,
         }
     }
@@ -260,6 +277,7 @@ impl App {
                 self.progress = p;
                 self.arrange(false);
                 self.follow(following);
+                self.select_again();
             }
             Event::Saved(r) => {
                 self.message = Some(match r {
@@ -428,6 +446,37 @@ impl App {
                 }
                 Edit::Cancel => self.mode = Mode::Buttons { cursor: 0 },
                 _ => self.mode = Mode::NameButton(input),
+            },
+            Mode::TimeMenu { cursor } => match time_menu::key(k, cursor, self.time) {
+                time_menu::Choice::Stay(cursor) => self.mode = Mode::TimeMenu { cursor },
+                time_menu::Choice::Close => {}
+                time_menu::Choice::Set(t) => self.time = t,
+                time_menu::Choice::Switch(t, cursor) => {
+                    self.time = t;
+                    self.mode = Mode::TimeMenu { cursor };
+                }
+            },
+            Mode::DecodeAs(mut dlg) => match dlg.key(k) {
+                decode_as::Choice::Stay => self.mode = Mode::DecodeAs(dlg),
+                decode_as::Choice::Close => {}
+                decode_as::Choice::Apply(_) if self.loading() => {}
+                decode_as::Choice::Apply(rules) => {
+                    let why = if rules.is_empty() { "no Decode As rule left" } else { "Decode As changed" };
+                    crate::dissect::decode_as::set(rules);
+                    self.redissect(why);
+                }
+            },
+            Mode::KeyLog(mut input) => match (k.code, input.handle(k)) {
+                (KeyCode::Tab, _) => {
+                    if let Some(t) = keylog::complete(&input.text) {
+                        input.set(&t);
+                    }
+                    self.mode = Mode::KeyLog(input);
+                }
+                (_, Edit::Submit) if self.loading() => {}
+                (_, Edit::Submit) if !input.text.trim().is_empty() => self.read_keylog(input.text.trim()),
+                (_, Edit::Cancel) => {}
+                _ => self.mode = Mode::KeyLog(input),
             },
             Mode::Generators { cursor } => match gen_menu::key(k, cursor) {
                 Choice::Stay(cursor) => self.mode = Mode::Generators { cursor },
@@ -874,10 +923,9 @@ impl App {
             Command::NextPane => self.focus = self.focus.next(),
             Command::PrevPane => self.focus = self.focus.prev(),
             Command::Zoom => self.zoom = !self.zoom,
-            Command::TimeFormat => {
-                self.time = self.time.next();
-                self.message = Some(format!("time: {}", self.time.name()));
-            }
+            Command::TimeFormat => self.mode = Mode::TimeMenu { cursor: time_menu::cursor_of(self.time) },
+            Command::DecodeAs => self.open_decode_as(),
+            Command::KeyLog => self.mode = Mode::KeyLog(LineInput::default()),
             Command::EditFilter => self.mode = Mode::Filter,
             Command::GoTo => self.mode = Mode::GoTo(LineInput::default()),
             Command::Save => {
@@ -939,6 +987,101 @@ impl App {
             tree_menu::Action::ApplyFilter => self.act(self.detail.field_filter(true)),
             tree_menu::Action::PrepareFilter => self.act(self.detail.field_filter(false)),
             tree_menu::Action::View(kind) => self.open_view(kind),
+            tree_menu::Action::DecodeAs => self.open_decode_as(),
+            tree_menu::Action::KeyLog => self.mode = Mode::KeyLog(LineInput::default()),
+        }
+    }
+
+    /// Opens Decode As… on the selected packet's ports.
+    fn open_decode_as(&mut self) {
+        self.mode = Mode::DecodeAs(DecodeAs::new(&self.detail.d, crate::dissect::decode_as::rules()));
+    }
+
+    /// Reads a key log file into the TLS secrets and dissects the capture
+    /// again to decrypt with them.
+    fn read_keylog(&mut self, path: &str) {
+        match crate::dissect::tls::keylog::load_file(std::path::Path::new(path)) {
+            Ok(0) => self.message = Some(format!("{path}: no TLS secret in it (SSLKEYLOGFILE lines: CLIENT_RANDOM …)")),
+            Ok(n) => {
+                let name = std::path::Path::new(path).file_name().map_or(path.into(), |n| n.to_string_lossy().into_owned());
+                let why = format!("{n} secrets from {name}");
+                self.keylogs.retain(|k| *k != name);
+                self.keylogs.push(name);
+                self.redissect(&why);
+            }
+            Err(e) => self.message = Some(format!("key log not read: {e}")),
+        }
+    }
+
+    /// Dissects every packet again (the Decode As table or the key log
+    /// changed), on a worker filling a new store as the loader did; the
+    /// applied filter runs again on it and the selected packet stays
+    /// selected. `why` goes to the status bar.
+    fn redissect(&mut self, why: &str) {
+        if self.live.is_some() {
+            self.message = Some(format!("{why}; packets captured from now on use it (save and open the file to apply it to all)"));
+            return;
+        }
+        let (fresh, copy) = match self.packets.again() {
+            Ok((p, copy)) => (Arc::new(p), copy),
+            Err(e) => {
+                self.message = Some(format!("{why}; cannot read the capture again: {e}"));
+                return;
+            }
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        if let Some(old) = self.redissecting.replace(stop.clone()) {
+            old.store(true, Ordering::Relaxed);
+        }
+        crate::tui::workers::loader::spawn_again(self.packets.clone(), fresh.clone(), copy, self.tx.clone(), stop);
+        let keep = self.view.packet(self.list.sel);
+        self.reselect = keep;
+        self.packets = fresh;
+        self.progress = Progress::default();
+        self.view.loaded = 0;
+        self.list.invalidate();
+        (self.list.sel, self.list.top) = (0, 0);
+        self.detail.clear();
+        self.hex = Hex::default();
+        // What was read from the old dissection goes with it.
+        self.session_view = None;
+        self.parked = None;
+        if let Some(l) = self.labelling.take() {
+            l.store(true, Ordering::Relaxed);
+        }
+        self.sort_keys = None;
+        self.values.clear();
+        self.scan = None;
+        if let Some(s) = self.view.sorted.take() {
+            self.view.sorted = Some(Sorted::new(s.column, s.reverse));
+        }
+        if let Some(a) = self.applied.take() {
+            self.filter.set(&a.text);
+            self.apply_filter();
+            if let Some(a) = self.applied.as_mut() {
+                a.want = keep;
+            }
+            self.reselect = None;
+        }
+        self.message = Some(format!("{why}: dissecting again…"));
+    }
+
+    /// Whether a file is still loading (or being dissected again): Decode
+    /// As and a key log wait for it, says the status bar.
+    fn loading(&mut self) -> bool {
+        let loading = self.live.is_none() && !self.progress.done;
+        if loading {
+            self.message = Some("the capture is still loading: try again once it has loaded".into());
+        }
+        loading
+    }
+
+    /// Selects the packet selected before dissecting again, once it is back.
+    fn select_again(&mut self) {
+        let Some(p) = self.reselect.filter(|&p| p < self.view.loaded) else { return };
+        self.reselect = None;
+        if let Ok(row) = self.view.row_of(p) {
+            self.select_row(row);
         }
     }
 

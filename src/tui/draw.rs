@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::app::{App, Mode};
-use super::overlays::{buttons, copy_menu, explain, gen_menu, help, tree_menu};
+use super::overlays::{buttons, copy_menu, explain, gen_menu, help, time_menu, tree_menu};
 use crate::tui::line_editor::LineInput;
 use super::layout::{inner, Pane};
 use crate::tui::panes::list::ListView;
@@ -85,6 +85,11 @@ impl App {
                 tree_menu::draw(f, *cursor, &field)
             }
             Mode::CopyMenu { cursor } => copy_menu::draw(f, *cursor),
+            Mode::TimeMenu { cursor } => time_menu::draw(f, *cursor, self.time),
+            Mode::DecodeAs(dlg) => dlg.draw(f),
+            Mode::KeyLog(input) => {
+                prompt(f, " TLS key log file ", input, "SSLKEYLOGFILE format; Tab completes; Enter decrypts")
+            }
             Mode::Buttons { cursor } => buttons::draw(f, &self.buttons, *cursor),
             Mode::NameButton(input) => {
                 let hint = format!("label for {}; Enter saves", self.filter.text.trim());

@@ -50,6 +50,10 @@ pub enum Command {
     /// Esc: back to the parked transactions, else hide the lab's hint.
     Back,
     Generators,
+    /// `D`: Decode As… on the selected packet's ports.
+    DecodeAs,
+    /// Ctrl-k: the TLS key log file to decrypt with.
+    KeyLog,
     Pause,
     /// Show or hide a lab's questions.
     Checklist,
@@ -261,8 +265,18 @@ pub const KEYS: &[Row] = &[
     },
     Row {
         keys: "t",
-        help: "cycle the time format: relative, absolute, delta displayed, epoch",
+        help: "time display format: tshark's -t choices (date, UTC, delta, epoch…) and -u hms",
         binds: &[Bind(&[Main], Char('t'), Any, C::TimeFormat)],
+    },
+    Row {
+        keys: "D",
+        help: "Decode As…: decode a port of this packet as another protocol, or remove a rule",
+        binds: &[Bind(&[Main], Char('D'), Any, C::DecodeAs)],
+    },
+    Row {
+        keys: "Ctrl-k",
+        help: "TLS key log file (SSLKEYLOGFILE; Tab completes) to decrypt; F then t: follow TLS",
+        binds: &[Bind(&[Main], Char('k'), With, C::KeyLog)],
     },
     Row { keys: "z", help: "maximise / restore the focused pane", binds: &[Bind(&[Main], Char('z'), Any, C::Zoom)] },
     Row {
@@ -292,7 +306,7 @@ pub const KEYS: &[Row] = &[
     },
     Row {
         keys: "T",
-        help: "DNS, HTTP, SMTP transactions (Tab protocol, Enter / r: request / response)",
+        help: "transactions: DNS HTTP mail FTP TLS (Tab protocol, Enter / r: request / reply)",
         binds: &[Bind(&[Main], Char('T'), Any, C::Open(ViewKind::Transactions))],
     },
     Row {

@@ -44,6 +44,8 @@ mod tests;
 mod tests_links_filters_copy;
 #[cfg(test)]
 mod tests_sort;
+#[cfg(test)]
+mod tests_time_decode_keylog;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -56,6 +58,7 @@ pub use app::App;
 pub use event::{Event, FilterProgress, Progress};
 pub use packets::Packets;
 pub use overlays::picker::pick_interface;
+pub use time_format::TimeFormat as TimeColumn;
 
 use crate::capture::{LiveCapture, LiveOptions, StoreSource};
 use crate::gen::lab::Question;
@@ -71,8 +74,9 @@ const TICK: Duration = Duration::from_millis(100);
 const TEST_PANIC_VAR: &str = "WIRELENS_TEST_PANIC";
 
 /// Opens `path` (`-` for standard input) in the inspector, with `filter`
-/// applied if given, and runs until the user quits.
-pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
+/// applied if given and the time column in format `time`, and runs until
+/// the user quits.
+pub fn run(path: &str, filter: Option<&str>, time: TimeColumn) -> anyhow::Result<()> {
     // Open the file before touching the terminal, so that "no such file"
     // prints as a plain error.
     let name = match path {
@@ -84,7 +88,7 @@ pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let loader = workers::loader::spawn(reader, total, packets.clone(), tx.clone(), stop.clone());
-    let result = run_app(packets, tx, &rx, &stop, Start { name, filter, live: None, stream: false, lab: None });
+    let result = run_app(packets, tx, &rx, &stop, Start { name, filter, live: None, stream: false, lab: None, time });
     stop.store(true, Ordering::Relaxed);
     // The loader stops after its current batch: `stop` is set, and its
     // sends fail once the channel is gone.
@@ -94,19 +98,19 @@ pub fn run(path: &str, filter: Option<&str>) -> anyhow::Result<()> {
 }
 
 /// Captures live as `opts` say and shows the packets as they arrive, with
-/// `filter` applied if given, until the user quits.
-pub fn run_live(opts: &LiveOptions, filter: Option<&str>) -> anyhow::Result<()> {
-    live(opts, filter, None)
+/// `filter` applied if given and times in format `time`, until the user quits.
+pub fn run_live(opts: &LiveOptions, filter: Option<&str>, time: TimeColumn) -> anyhow::Result<()> {
+    live(opts, filter, None, time)
 }
 
 /// `run_live` for a socket lab: the lab's display filter applied, its
 /// hint (what to look for) on a line above the status bar and its
 /// questions in a checklist over the list.
 pub fn run_lab(opts: &LiveOptions, filter: &str, hint: &str, questions: &[Question]) -> anyhow::Result<()> {
-    live(opts, Some(filter), Some((hint, questions)))
+    live(opts, Some(filter), Some((hint, questions)), TimeColumn::default())
 }
 
-fn live(opts: &LiveOptions, filter: Option<&str>, lab: Option<(&str, &[Question])>) -> anyhow::Result<()> {
+fn live(opts: &LiveOptions, filter: Option<&str>, lab: Option<(&str, &[Question])>, time: TimeColumn) -> anyhow::Result<()> {
     let (capture, events) = LiveCapture::start(opts)?;
     let mut name = opts.iface.clone();
     if let Some(f) = &opts.filter {
@@ -116,7 +120,7 @@ fn live(opts: &LiveOptions, filter: Option<&str>, lab: Option<(&str, &[Question]
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let feeder = workers::loader::spawn_live(events, capture.interface().clone(), packets.clone(), tx.clone());
-    let start = Start { name, filter, live: Some(opts.iface.clone()), stream: capture.is_stream(), lab };
+    let start = Start { name, filter, live: Some(opts.iface.clone()), stream: capture.is_stream(), lab, time };
     let result = run_app(packets, tx, &rx, &stop, start);
     // Stopping the capture closes its channel, which ends the feeder.
     capture.stop();
@@ -137,6 +141,8 @@ struct Start<'a> {
     stream: bool,
     /// A lab's hint line and questions.
     lab: Option<(&'a str, &'a [Question])>,
+    /// The time column's format.
+    time: TimeColumn,
 }
 
 /// The terminal part: sets it up, runs the event loop, gives it back.
@@ -152,6 +158,7 @@ fn run_app(
     let size = tui.terminal.size()?;
     let mut app = App::new(packets, tx, start.name, Rect::new(0, 0, size.width, size.height));
     app.live = start.live;
+    app.time = start.time;
     app.stream = start.stream;
     if let Some((hint, questions)) = start.lab {
         app.hint = Some(hint.to_string());

@@ -44,6 +44,18 @@ impl Packets {
         }
     }
 
+    /// An empty store over the same packets' bytes, to dissect them again
+    /// (`loader::spawn_again`): a file is shared; bytes kept in memory must
+    /// be copied (true), the old store going once the new one is filled.
+    pub fn again(&self) -> std::io::Result<(Packets, bool)> {
+        let store = self.store();
+        let (source, copy) = match &store.source {
+            StoreSource::File(f) => (StoreSource::File(f.try_clone()?), false),
+            StoreSource::Memory(_) | StoreSource::Spilled { .. } => (StoreSource::Memory(Vec::new()), true),
+        };
+        Ok((Packets::new(source, store.pcapng), copy))
+    }
+
     // A worker that panicked mid-batch leaves the store and session usable
     // (records are only appended whole), so a poisoned lock is still read.
     pub fn store(&self) -> RwLockReadGuard<'_, PacketStore> {

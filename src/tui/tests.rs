@@ -251,26 +251,6 @@ fn go_to_packet() {
 }
 
 #[test]
-fn time_formats_cycle() {
-    let (mut app, _rx) = lab(120, 40);
-    let row2 = |app: &App| {
-        let y = inner(app.areas().list).y + 2;
-        lines(&render(app))[y as usize].clone()
-    };
-    assert!(row2(&app).starts_with("  2 0.010000 "), "{}", row2(&app));
-    press(&mut app, KeyCode::Char('t'));
-    assert!(row2(&app).starts_with("  2 1970-01-01 00:16:40.010000 "), "{}", row2(&app));
-    press(&mut app, KeyCode::Char('t'));
-    app.list.select(3, 6, 10);
-    app.update(Event::Tick);
-    assert!(row2(&app).starts_with("  2 0.010000 "), "{}", row2(&app));
-    press(&mut app, KeyCode::Char('t'));
-    assert!(row2(&app).starts_with("  2 1000.010000 "), "{}", row2(&app));
-    press(&mut app, KeyCode::Char('t'));
-    assert!(row2(&app).starts_with("  2 0.010000 "));
-}
-
-#[test]
 fn search_finds_text_and_bytes() {
     let (mut app, _rx) = lab(120, 40);
     press(&mut app, KeyCode::Char('s'));

@@ -231,6 +231,8 @@ fn tagged(cx: &mut Ctx, b: &Buf, off: usize, len: usize, next: usize, request: b
     t.add(if request { &REQUEST_TAG } else { &RESPONSE_TAG }, b.range(ts, te - ts), Value::str(tag.as_str()));
     t.hidden(&TAG, b.range(ts, te - ts), Value::str(tag.as_str()));
     let str_of = |(s, e): (usize, usize)| Value::str(show(&text[s..e]));
+    // STARTTLS asked, or the response's status is OK (Some(true)) or not.
+    let (mut starttls_asked, mut status_ok) = (false, None);
     if let Some(second) = w.next() {
         let word = &text[second.0..second.1];
         let range = |(s, e): (usize, usize)| b.range(s, e - s);
@@ -247,6 +249,7 @@ fn tagged(cx: &mut Ctx, b: &Buf, off: usize, len: usize, next: usize, request: b
             t.hidden(&COMMAND, range(second), str_of(second));
             command = Some(second);
         } else {
+            status_ok = Some(word.eq_ignore_ascii_case(b"OK"));
             t.add(&RESPONSE_STATUS, range(second), str_of(second));
             if let Some(c) = w.next() {
                 t.add(&RESPONSE_COMMAND, range(c), str_of(c));
@@ -255,6 +258,7 @@ fn tagged(cx: &mut Ctx, b: &Buf, off: usize, len: usize, next: usize, request: b
         }
         if let Some(c) = command {
             let name = text[c.0..c.1].to_ascii_lowercase();
+            starttls_asked = name == b"starttls";
             let args: Vec<(usize, usize)> = w.take(2).collect();
             let folder = if FOLDER_COMMANDS.iter().any(|f| f.as_bytes() == name) {
                 args.first().copied()
@@ -282,6 +286,22 @@ fn tagged(cx: &mut Ctx, b: &Buf, off: usize, len: usize, next: usize, request: b
     }
     pair(cx, stream, tag.to_ascii_lowercase(), request);
     cx.tree().close();
+    if cx.pass == Pass::First && !cx.quoted {
+        starttls(cx, stream, starttls_asked, status_ok);
+    }
+}
+
+/// STARTTLS (RFC 9051 6.2.1): once the server answers it OK, the stream
+/// continues as TLS, as Wireshark hands it over; any other answer ends the wait.
+fn starttls(cx: &mut Ctx, stream: u32, asked: bool, status_ok: Option<bool>) {
+    let waiting = &mut cx.session.imap.starttls;
+    if asked {
+        waiting.insert(stream);
+    } else if let Some(ok) = status_ok {
+        if waiting.remove(&stream) && ok {
+            crate::dissect::hand_over(cx, stream, crate::dissect::tcp::stream::App::Tls);
+        }
+    }
 }
 
 /// Pairs a tagged line with the request of its tag (first pass), and shows

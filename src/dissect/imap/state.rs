@@ -19,4 +19,6 @@ pub struct Request {
 pub struct ImapState {
     /// (`tcp.stream`, tag) to the requests with that tag, by frame.
     pub requests: HashMap<(u32, String), BTreeMap<u32, Request>>,
+    /// Streams whose STARTTLS waits for its answer.
+    pub starttls: std::collections::HashSet<u32>,
 }

@@ -68,3 +68,14 @@ fn a_fetched_message_is_imf() {
     let (d, _) = run(&mut s, 3, b"* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n", false, Pass::First);
     assert_eq!(values(&d, &LINE).len(), 1);
 }
+
+#[test]
+fn after_starttls_and_its_ok_the_stream_is_tls() {
+    // Dovecot and Python's imaplib (sample-captures/make.sh mail_starttls): as tshark 4.0 shows it.
+    let Some(cols) = crate::dissect::testutil::sample_columns("imap-starttls.pcap") else { return };
+    let at = cols.iter().position(|(_, info)| info.ends_with("STARTTLS")).unwrap_or_else(|| panic!("no STARTTLS: {cols:#?}"));
+    assert!(cols[at + 2].1.contains("Begin TLS negotiation now."), "{cols:#?}");
+    assert_eq!(cols[at + 3], ("TLSv1".to_string(), "Client Hello".to_string()));
+    assert!(cols[at + 5].1.starts_with("Server Hello, Change Cipher Spec"), "{cols:#?}");
+    assert!(cols[at + 3..].iter().all(|(p, _)| p.starts_with("TLS") || p == "TCP"), "{cols:#?}");
+}

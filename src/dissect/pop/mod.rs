@@ -101,7 +101,9 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
 }
 
 /// The first pass's record of a command or status line: RETR and TOP make
-/// the next reply announce a message, whose `+OK n` gives its size.
+/// the next reply announce a message, whose `+OK n` gives its size; after
+/// STLS (RFC 2595) and its `+OK` the stream continues as TLS, as Wireshark
+/// hands it over.
 fn note(cx: &mut Ctx, stream: u32, request: bool, first: &[u8]) {
     let st = cx.session.pop.streams.entry(stream).or_default();
     let starts = |w: &[u8]| first.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w));
@@ -109,7 +111,14 @@ fn note(cx: &mut Ctx, stream: u32, request: bool, first: &[u8]) {
         if starts(b"RETR") || starts(b"TOP") {
             st.msg_request = true;
         }
-    } else if st.msg_request {
+        st.stls = starts(b"STLS");
+        return;
+    }
+    if std::mem::take(&mut st.stls) && starts(b"+OK") {
+        crate::dissect::hand_over(cx, stream, crate::dissect::tcp::stream::App::Tls);
+        return;
+    }
+    if st.msg_request {
         if starts(b"+OK ") {
             st.read = 0;
             st.total = leading_number(&first[4..]);

@@ -8,6 +8,8 @@ use crate::dissect::conv::HashMap;
 pub struct PopStream {
     /// RETR or TOP sent: the next reply says how many octets follow.
     pub msg_request: bool,
+    /// STLS sent: a `+OK` makes what follows TLS.
+    pub stls: bool,
     /// Octets announced by the `+OK n` reply, and read since in segments of
     /// their own (Wireshark counts only those).
     pub total: u32,

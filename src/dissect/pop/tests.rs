@@ -47,3 +47,14 @@ fn a_message_in_pieces_is_reassembled_as_imf() {
     let d = run(&mut s, 5, b"+ \r\n", false, Pass::First);
     assert_eq!((d.protocols.as_str(), values(&d, &FRAGMENT).len()), ("pop:imf", 0));
 }
+
+#[test]
+fn after_stls_and_its_ok_the_stream_is_tls() {
+    // Dovecot and Python's poplib (sample-captures/make.sh mail_starttls): as tshark 4.0 shows it.
+    let Some(cols) = crate::dissect::testutil::sample_columns("pop3-starttls.pcap") else { return };
+    let at = cols.iter().position(|(_, info)| info.ends_with("STLS")).unwrap_or_else(|| panic!("no STLS: {cols:#?}"));
+    assert!(cols[at + 2].1.contains("Begin TLS negotiation now."), "{cols:#?}");
+    assert_eq!(cols[at + 3], ("TLSv1".to_string(), "Client Hello".to_string()));
+    assert!(cols[at + 5].1.starts_with("Server Hello, Change Cipher Spec"), "{cols:#?}");
+    assert!(cols[at + 3..].iter().all(|(p, _)| p.starts_with("TLS") || p == "TCP"), "{cols:#?}");
+}

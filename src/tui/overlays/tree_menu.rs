@@ -1,6 +1,6 @@
 //! The tree's context menu (right-click or `m` on a tree item), as in
-//! Wireshark: apply or prepare the item as a filter, or open the packet's
-//! session views.
+//! Wireshark: apply or prepare the item as a filter, open the packet's
+//! session views, Decode As… or read a TLS key log.
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -17,14 +17,19 @@ pub enum Action {
     PrepareFilter,
     /// Opens this session view.
     View(ViewKind),
+    DecodeAs,
+    KeyLog,
 }
 
 const ENTRIES: &[(Action, &str, &str)] = &[
     (Action::ApplyFilter, "Apply as Filter", "a"),
     (Action::PrepareFilter, "Prepare as Filter", "A"),
     (Action::View(ViewKind::Follow), "Follow Stream", "F"),
+    (Action::View(ViewKind::FollowTls), "Follow TLS Stream", "F t"),
     (Action::View(ViewKind::Ladder), "Ladder Diagram", "L"),
     (Action::View(ViewKind::Conversations), "Conversations", "C"),
+    (Action::DecodeAs, "Decode As…", "D"),
+    (Action::KeyLog, "TLS Key Log File…", "^k"),
 ];
 
 /// What a key does in the menu.

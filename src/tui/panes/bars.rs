@@ -98,6 +98,18 @@ impl App {
         if self.scan.is_some() {
             parts.push("searching…".into());
         }
+        if self.time != crate::tui::time_format::TimeFormat::default() {
+            parts.push(format!("Time {}", self.time.name()));
+        }
+        let rules = crate::dissect::decode_as::rules();
+        if !rules.is_empty() {
+            // As `-d` takes them.
+            let texts: Vec<&str> = rules.iter().map(|r| r.text.as_str()).collect();
+            parts.push(format!("Decode As {} (D)", texts.join(" ")));
+        }
+        if !self.keylogs.is_empty() {
+            parts.push(format!("TLS keys {}", self.keylogs.join(" ")));
+        }
         parts.push(self.source.clone());
         let left = parts.join(" │ ");
         let right = "? help";

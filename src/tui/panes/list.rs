@@ -27,6 +27,8 @@ use crate::tui::displayed::{SortColumn, View};
 pub struct Row {
     pub number: u32,
     pub ts: Timestamp,
+    /// The previous captured packet's time (`-t d`), its own for the first.
+    pub prev_ts: Timestamp,
     pub digits: u8,
     pub src: String,
     pub dst: String,
@@ -108,17 +110,19 @@ impl PacketList {
     }
 
     fn build(&mut self, packets: &Packets, p: usize) -> Option<Row> {
-        let (rec, digits) = {
+        let (rec, prev_ts, digits) = {
             let store = packets.store();
             let rec = store.records.get(p)?;
+            let prev_ts = p.checked_sub(1).and_then(|q| store.records.get(q)).map_or(rec.ts, |r| r.ts);
             let digits = store.interfaces.get(rec.iface as usize).map(|i| i.ts_digits).unwrap_or(6);
-            (rec, digits)
+            (rec, prev_ts, digits)
         };
         let ok = packets.dissect(p, &mut self.bytes, &mut self.d);
         let c = &self.d.cols;
         Some(Row {
             number: p as u32 + 1,
             ts: rec.ts,
+            prev_ts,
             digits,
             src: c.src.clone(),
             dst: c.dst.clone(),
@@ -187,7 +191,7 @@ impl ListView<'_> {
                     .map(|p| p.ts)
                     .unwrap_or(r.ts);
                 let mut t = String::new();
-                self.time.format(r.ts, self.first_ts, prev, r.digits, &mut t);
+                self.time.format(r.ts, self.first_ts, r.prev_ts, prev, r.digits, &mut t);
                 t
             })
             .collect();

@@ -221,4 +221,20 @@ mod tests {
         assert!(text[9].contains("127.0.0.1:53 → 127.0.0.1:35612  DNS  Standard query response 0x295a"), "{text:#?}");
         assert_eq!(v.handle_key(key(KeyCode::Esc), 5), Action::Close);
     }
+
+    #[test]
+    fn ftp_replies_and_a_server_hello_name_what_they_answer_and_when() {
+        for (name, frame, want) in [
+            ("ftp.pcap", 8, "Response: 331 Username ok, send password.  [reply to 6, 0.000229 s]"),
+            ("imap.pcap", 11, "Response: PPAO1 OK Logged in  [reply to 9, 0.020977 s]"),
+            ("tls12.pcap", 6, "[reply to 4, "),
+        ] {
+            let Some(packets) = sample(name) else { return };
+            let (tx, rx) = std::sync::mpsc::channel();
+            let mut v = FlowGraphView::start(&packets, None, &tx);
+            settle(&mut v, &rx, FlowGraphView::progress, FlowGraphView::done);
+            let info = v.items.iter().find(|i| i.frame == frame).map(|i| i.info.clone()).unwrap_or_default();
+            assert!(info.contains(want), "{name} frame {frame}: {info}");
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! Follow stream: what the client and the server said, in order, in two
 //! colours, as ASCII, hex or raw; one direction or both; search; save the
-//! bytes to a file; Enter selects the packet that carried the line. It
-//! reads new packets on every refresh, so it grows while a capture runs.
+//! bytes to a file; Enter selects the packet that carried the line; `t`
+//! switches between the TCP payloads and the decrypted TLS data (Follow TLS
+//! stream, which needs a key log). It reads new packets on every refresh, so
+//! it grows while a capture runs.
 
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
@@ -47,6 +49,9 @@ pub struct FollowView {
     prompt: Option<Prompt>,
     /// The last search.
     needle: String,
+    /// What the view reads, to read it again after `t`.
+    packets: Arc<Packets>,
+    tx: Sender<Event>,
 }
 
 enum Prompt {
@@ -63,11 +68,12 @@ pub struct Line {
 }
 
 impl FollowView {
-    /// Follows the stream of `frame`, read by a worker reporting on `tx`.
-    pub fn start(frame: u32, packets: &Arc<Packets>, tx: &Sender<Event>) -> FollowView {
+    /// Follows the stream of `frame` (its decrypted TLS data when `tls`),
+    /// read by a worker reporting on `tx`.
+    pub fn start(frame: u32, packets: &Arc<Packets>, tx: &Sender<Event>, tls: bool) -> FollowView {
         FollowView {
             frame,
-            stream: Stream::start(frame, packets, tx),
+            stream: FollowView::stream(frame, packets, tx, tls),
             mode: Mode::Ascii,
             direction: Direction::Both,
             lines: Vec::new(),
@@ -77,7 +83,22 @@ impl FollowView {
             top: Default::default(),
             prompt: None,
             needle: String::new(),
+            packets: packets.clone(),
+            tx: tx.clone(),
         }
+    }
+
+    fn stream(frame: u32, packets: &Arc<Packets>, tx: &Sender<Event>, tls: bool) -> Option<Stream> {
+        if tls {
+            Stream::start_decrypted(frame, packets, tx)
+        } else {
+            Stream::start(frame, packets, tx)
+        }
+    }
+
+    /// Whether the view shows decrypted TLS data.
+    pub fn is_tls(&self) -> bool {
+        self.stream.as_ref().is_some_and(|s| s.decrypted)
     }
 
     /// Takes in a chunk of the worker's findings.
@@ -146,7 +167,7 @@ impl FollowView {
         let title = match &self.stream {
             Some(s) => format!(
                 " Follow {} {} ⇄ {} [{} · {:?}]{} ",
-                s.key.proto.to_uppercase(),
+                if s.decrypted { "TLS".to_string() } else { s.key.proto.to_uppercase() },
                 address_port(s.client.0, s.client.1),
                 address_port(s.server.0, s.server.1),
                 self.mode.name(),
@@ -165,7 +186,11 @@ impl FollowView {
         if self.lines.is_empty() {
             // A live capture's worker is never done: once it has read what
             // there is, the stream simply has no payload yet.
-            let note = if s.job.caught_up { "No payload in this stream yet." } else { "computing…" };
+            let note = match (s.job.caught_up, s.decrypted) {
+                (false, _) => "computing…",
+                (true, false) => "No payload in this stream yet.",
+                (true, true) => "No decrypted TLS data in this stream: Ctrl-k reads a key log; t shows TCP.",
+            };
             put(buf, inner, 0, 0, note, Style::new().add_modifier(Modifier::DIM));
         }
         let height = (inner.height as usize).saturating_sub(1);
@@ -182,7 +207,7 @@ impl FollowView {
         let help = match &self.prompt {
             Some(Prompt::Search(t)) => format!("search: {t}▏"),
             Some(Prompt::Save(t)) => format!("save the shown bytes to: {t}▏"),
-            None => "m mode · d direction · / search · n next · w save · Enter select packet · Esc close".to_string(),
+            None => "m mode · d direction · t TCP/TLS · / search · n next · w save · Enter select packet · Esc close".to_string(),
         };
         footer(buf, inner, &help);
     }
@@ -253,6 +278,12 @@ impl FollowView {
                 self.relines();
                 Action::None
             }
+            KeyCode::Char('t') => {
+                let tls = !self.is_tls();
+                self.stream = FollowView::stream(self.frame, &self.packets, &self.tx, tls);
+                self.relines();
+                Action::None
+            }
             KeyCode::Char('/') => {
                 self.prompt = Some(Prompt::Search(String::new()));
                 Action::None
@@ -261,7 +292,8 @@ impl FollowView {
             KeyCode::Char('w') => {
                 let Some(s) = &self.stream else { return Action::None };
                 let index = s.key.index.map(|i| i.to_string()).unwrap_or_else(|| self.frame.to_string());
-                self.prompt = Some(Prompt::Save(format!("wirelens-{}-stream-{index}.bin", s.key.proto)));
+                let proto = if s.decrypted { "tls" } else { s.key.proto };
+                self.prompt = Some(Prompt::Save(format!("wirelens-{proto}-stream-{index}.bin")));
                 Action::None
             }
             KeyCode::Enter => match self.lines.get(self.cursor) {
@@ -313,7 +345,7 @@ mod tests {
     /// The view on `frame`, its worker run to the end.
     fn follow(packets: &Arc<Packets>, frame: u32) -> (FollowView, Receiver<Event>) {
         let (tx, rx) = channel();
-        let mut v = FollowView::start(frame, packets, &tx);
+        let mut v = FollowView::start(frame, packets, &tx, false);
         settle(&mut v, &rx, FollowView::progress, FollowView::done);
         (v, rx)
     }
@@ -414,7 +446,7 @@ mod tests {
     fn a_packet_outside_tcp_and_udp_has_no_stream() {
         let Some(packets) = load_bytes(pcap(&[udp_frame(b"x")])) else { return };
         let (tx, _rx) = channel();
-        let v = FollowView::start(7, &packets, &tx);
+        let v = FollowView::start(7, &packets, &tx, false);
         assert!(v.done() && v.filter().is_none());
         let area = Rect::new(0, 0, 60, 4);
         let mut buf = Buffer::empty(area);
@@ -451,7 +483,7 @@ mod tests {
         while packets.is_empty() {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
-        let mut v = FollowView::start(1, &packets, &tx);
+        let mut v = FollowView::start(1, &packets, &tx, false);
         // Once the worker has read the handshake, the view says so rather
         // than "computing…".
         while !v.stream.as_ref().is_some_and(|s| s.job.caught_up) {

@@ -113,6 +113,8 @@ pub fn move_cursor(code: crossterm::event::KeyCode, cursor: usize, len: usize, p
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ViewKind {
     Follow,
+    /// Follow the TCP stream's decrypted TLS data.
+    FollowTls,
     Conversations,
     Ladder,
     Transactions,
@@ -137,7 +139,8 @@ impl SessionView {
     /// transactions view itself (it parks it while the list shows a packet of it).
     pub fn open(kind: ViewKind, frame: u32, shown: Option<&str>, packets: &Arc<Packets>, tx: &Sender<Event>) -> Option<SessionView> {
         Some(match kind {
-            ViewKind::Follow => SessionView::Follow(follow::FollowView::start(frame, packets, tx)),
+            ViewKind::Follow => SessionView::Follow(follow::FollowView::start(frame, packets, tx, false)),
+            ViewKind::FollowTls => SessionView::Follow(follow::FollowView::start(frame, packets, tx, true)),
             ViewKind::Conversations => SessionView::Conversations(conversations::ConversationsView::start(packets, tx)),
             ViewKind::Ladder => SessionView::Ladder(ladder::LadderView::start(frame, packets, tx)),
             ViewKind::Transactions => return None,

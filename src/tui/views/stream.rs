@@ -25,6 +25,9 @@ pub struct Stream {
     pub chunks: Vec<Chunk>,
     follower: TcpFollower,
     named: bool,
+    /// The stream's decrypted TLS application data (Follow TLS stream)
+    /// rather than its TCP payloads: no ladder, one chunk per record.
+    pub decrypted: bool,
     pub job: Job,
 }
 
@@ -34,7 +37,20 @@ impl Stream {
         let key = StreamKey::of_frame(packets, frame)?;
         let job = Job::default();
         key.spawn(packets.clone(), tx.clone(), &job);
-        Some(Stream {
+        Some(Stream::of(key, job, false))
+    }
+
+    /// Starts reading the decrypted TLS data of `frame`'s TCP stream; None
+    /// when it is in no TCP stream.
+    pub fn start_decrypted(frame: u32, packets: &Arc<Packets>, tx: &Sender<Event>) -> Option<Stream> {
+        let key = StreamKey::of_frame(packets, frame).filter(|k| k.proto == "tcp")?;
+        let job = Job::default();
+        key.spawn_decrypted(packets.clone(), tx.clone(), &job);
+        Some(Stream::of(key, job, true))
+    }
+
+    fn of(key: StreamKey, job: Job, decrypted: bool) -> Stream {
+        Stream {
             client: key.ends[0],
             server: key.ends[1],
             key,
@@ -42,8 +58,9 @@ impl Stream {
             chunks: Vec::new(),
             follower: TcpFollower::default(),
             named: false,
+            decrypted,
             job,
-        })
+        }
     }
 
     /// Takes in a chunk of the worker's findings; false when it is another
@@ -54,7 +71,7 @@ impl Stream {
         }
         let Found::Segments(segs) = p.found else { return true };
         for seg in segs {
-            if self.key.proto != "tcp" {
+            if self.key.proto != "tcp" || self.decrypted {
                 if seg.payload.is_empty() {
                     continue;
                 }

@@ -1,5 +1,7 @@
 //! Transactions (`T`): DNS queries with their responses, HTTP requests with
-//! their responses, and the SMTP dialogue as a transcript, one tab each.
+//! their responses, the SMTP dialogue as a transcript, FTP, POP3 and IMAP
+//! commands with their replies and TLS Client Hellos with their Server
+//! Hellos (with the time between), one tab each.
 //! The cursor's row selects its first packet (the tree and bytes below
 //! show it); Enter goes to it in the list, `r` to its response.
 //!
@@ -19,6 +21,7 @@ use ratatui::widgets::{Block, Borders, Widget};
 
 use crate::dissect::Depth;
 use crate::stats::format_size;
+use crate::stats::command_replies;
 use crate::stats::transactions::{self, Item, Transactions};
 use crate::tui::event::{Event, TransactionsProgress};
 use crate::tui::packets::Packets;
@@ -28,10 +31,17 @@ use crate::tui::workers::session::Job;
 use crate::tui::action::Action;
 use super::{footer, move_cursor, put, scroll_to, CLIENT, SERVER};
 
-const TABS: [&str; 3] = ["DNS", "HTTP", "SMTP"];
+const TABS: [&str; 7] = ["DNS", "HTTP", "SMTP", "FTP", "POP", "IMAP", "TLS"];
+
+/// The tabs of commands and replies (`command_replies`), after the first three.
+const COMMAND_TABS: usize = 3;
+
+/// The columns of a tab of commands and replies.
+const COMMAND_COLUMNS: &[(&str, usize)] =
+    &[("Request", 7), ("Stream", 6), ("Sent", 36), ("Response", 8), ("Time (s)", 9), ("Reply", 0)];
 
 /// Each tab's columns: (title, width); a width of 0 takes what is left.
-const COLUMNS: [&[(&str, usize)]; 3] = [
+const COLUMNS: [&[(&str, usize)]; 7] = [
     &[("Query", 6), ("ID", 7), ("Name", 24), ("Type", 6), ("Response", 8), ("Time (s)", 9), ("Reply code", 14), ("Answers", 0)],
     &[
         ("Request", 7),
@@ -44,6 +54,10 @@ const COLUMNS: [&[(&str, usize)]; 3] = [
         ("Time (s)", 9),
     ],
     &[("Frame", 6), ("Stream", 6), ("", 0)],
+    COMMAND_COLUMNS,
+    COMMAND_COLUMNS,
+    COMMAND_COLUMNS,
+    COMMAND_COLUMNS,
 ];
 
 /// The first `width` characters of `s`, which comes off the wire: control
@@ -117,8 +131,14 @@ impl TransactionsView {
         match tab {
             0 => self.model.dns.len(),
             1 => self.model.http.len(),
-            _ => self.model.smtp.len(),
+            2 => self.model.smtp.len(),
+            t => self.commands(t).len(),
         }
+    }
+
+    /// The rows of a tab of commands and replies.
+    fn commands(&self, tab: usize) -> &[command_replies::Row] {
+        command_replies::KINDS.get(tab.wrapping_sub(COMMAND_TABS)).map_or(&[], |&k| self.model.commands.rows(k))
     }
 
     /// The row's cells, and its first and response frames.
@@ -155,11 +175,17 @@ impl TransactionsView {
                 ];
                 (cells, r.request.or(r.response), r.response)
             }
-            _ => {
+            2 => {
                 let l = self.model.smtp.get(i)?;
                 let stream = l.stream.map(|s| s.to_string()).unwrap_or_default();
                 let text = format!("{} {}", if l.client { "C:" } else { "S:" }, l.text);
                 (vec![l.frame.to_string(), stream, text], Some(l.frame), None)
+            }
+            t => {
+                let r = self.commands(t).get(i)?;
+                let stream = r.stream.map(|s| s.to_string()).unwrap_or_default();
+                let cells = vec![frame(r.request), stream, r.command.clone(), frame(r.response), secs(r.time), r.reply.clone()];
+                (cells, r.request.or(r.response), r.response)
             }
         })
     }
@@ -317,7 +343,7 @@ mod tests {
         let Some((mut app, rx)) = app("web.pcap") else { return };
         open(&mut app, &rx);
         let s = screen(&app);
-        assert!(s.iter().any(|l| l.contains("Transactions  DNS 0  [HTTP 3]  SMTP 0  · 14 packets read ")), "{s:#?}");
+        assert!(s.iter().any(|l| l.contains("Transactions  DNS 0  [HTTP 3]  SMTP 0   FTP 0   POP 0   IMAP 0   TLS 0  · 14 packets read ")), "{s:#?}");
         assert_eq!(
             row_with(&s, "/missing.html"),
             ["8", "GET", "/missing.html", "9", "404 Not Found", "text/html; charset=utf-8", "130 bytes", "0.000101"]
@@ -357,13 +383,12 @@ mod tests {
         );
         assert_eq!(row_with(&s, "nothere"), ["15", "0x9638", "nothere.lab.test", "A", "16", "0.000252", "No such name"]);
         assert_eq!(row_with(&s, "│9 ")[..5], ["9", "0xb34c", "lab.test", "MX", "10"]);
-        // The HTTP tab is empty; Tab twice more comes back to DNS.
+        // The HTTP tab is empty; Shift-Tab comes back to DNS.
         press(&mut app, KeyCode::Tab);
         assert!(screen(&app).iter().any(|l| l.contains(" DNS 10  [HTTP 0]")));
         press(&mut app, KeyCode::Enter);
         assert!(app.session_view.is_some());
-        press(&mut app, KeyCode::Tab);
-        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::BackTab);
         press(&mut app, KeyCode::Char('G'));
         press(&mut app, KeyCode::Enter);
         assert_eq!(selected_frame(&app), Some(19));
@@ -394,6 +419,25 @@ mod tests {
         assert_eq!(row_with(&s, "C: QUIT"), ["17", "0", "C: QUIT"]);
         press(&mut app, KeyCode::Char('r'));
         assert_eq!(app.message.as_deref(), Some("this row has no response"));
+    }
+
+    #[test]
+    fn imap_and_tls_tabs_pair_commands_and_hellos_with_their_times() {
+        let Some((mut app, rx)) = self::app("imap.pcap") else { return };
+        open(&mut app, &rx);
+        let s = screen(&app);
+        assert!(s.iter().any(|l| l.contains("[IMAP 13]")), "{s:#?}");
+        assert_eq!(row_with(&s, "PPAO1 LOGIN"), ["9", "0", "PPAO1 LOGIN lab \"labpass\"", "11", "0.020977", "PPAO1 OK Logged in"]);
+        // r goes to the reply.
+        press(&mut app, KeyCode::Char('j'));
+        press(&mut app, KeyCode::Char('r'));
+        assert_eq!(selected_frame(&app), Some(11));
+        let Some((mut tls, rx)) = self::app("tls13.pcap") else { return };
+        open(&mut tls, &rx);
+        let s = screen(&tls);
+        let hello = row_with(&s, "Client Hello");
+        assert_eq!(hello[..4], ["4", "0", "Client Hello (SNI=lab.test)", "6"], "{s:#?}");
+        assert!(hello[5].starts_with("Server Hello"), "{hello:?}");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The worker behind the flow graph (`W`) and the ladder of a conversation
 //! without sequence numbers (UDP, ICMP echo): reads each packet's two ends,
 //! its conversation and its Info, and sends them as `Found::Flows` chunks,
-//! following a capture still running, as the other views' workers do.
+//! following a capture still running, as the other views' workers do. A
+//! reply of FTP, POP3, IMAP or a TLS Server Hello names the command (or
+//! Client Hello) it answers and the time since (`stats::command_replies`).
 
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
@@ -10,6 +12,7 @@ use crate::dissect::{Depth, Dissection};
 use crate::field::{self, Field};
 use crate::filter::Filter;
 use crate::stats::scan::{first_from, AddrFields, TransportFields};
+use crate::stats::command_replies::{self, CommandReplies};
 use crate::stats::Addr;
 
 use crate::tui::event::Event;
@@ -149,27 +152,32 @@ impl FlowFields {
 pub fn spawn(packets: Arc<Packets>, filter: Option<Arc<Filter>>, only: Option<Conv>, tx: Sender<Event>, job: &Job) {
     let generation = job.generation();
     let fields = FlowFields::default();
-    // The flow needs the transport layer; a filter may need more.
-    let depth = match &filter {
-        Some(f) if Depth::to_read(f.protocols()) != Depth::Transport => Depth::Fields,
-        _ => Depth::Transport,
-    };
     let store = packets.clone();
-    walk::spawn(
+    let mut halves = Vec::new();
+    // The application fields pair commands with their replies.
+    walk::spawn_with(
         packets,
-        depth,
+        Depth::Fields,
         job.cancel_flag(),
-        move |i, d, bytes, items: &mut Vec<FlowItem>| {
+        (Vec::new(), CommandReplies::default()),
+        move |(items, pairs): &mut (Vec<FlowItem>, CommandReplies), i, d, bytes| {
             if filter.as_ref().is_some_and(|f| !f.matches(d, bytes)) {
                 return;
             }
-            let item = fields.read(d, bytes, i as u32 + 1);
+            let mut item = fields.read(d, bytes, i as u32 + 1);
+            halves.clear();
+            command_replies::items(item.frame, d, bytes, &mut halves);
+            for h in halves.drain(..) {
+                if let Some((request, ns)) = pairs.add(h) {
+                    item.info.push_str(&format!("  [reply to {request}, {:.6} s]", ns as f64 / 1e9));
+                }
+            }
             if only.is_none() || item.conv == only {
                 items.push(item);
             }
         },
-        move |items, scanned_to, done| {
-            let found = Found::Flows(items);
+        move |(items, _), scanned_to, done| {
+            let found = Found::Flows(std::mem::take(items));
             let caught_up = scanned_to >= store.len();
             tx.send(Event::View(ViewProgress { generation, found, scanned_to, caught_up, done })).is_ok()
         },

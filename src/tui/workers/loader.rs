@@ -167,6 +167,62 @@ pub fn spawn<R: Read + Send + 'static>(
     })
 }
 
+/// Dissects the packets of `old` (a source read to its end) again into
+/// `new`, whose first pass sees the Decode As table and the TLS key log now
+/// in force, as the loader did the first time; `copy` keeps their bytes in
+/// `new`'s memory (a source that cannot be read again, such as stdin), else
+/// `new` reads the same file. Progress counts packets, not bytes.
+pub fn spawn_again(
+    old: Arc<Packets>,
+    new: Arc<Packets>,
+    copy: bool,
+    tx: Sender<Event>,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let (total, interfaces, pcapng) = {
+            let s = old.store();
+            (s.len(), s.interfaces.clone(), s.pcapng)
+        };
+        let mut ingest = Ingest::new(new.clone(), pcapng, copy);
+        let (mut data, mut next, mut error, mut done) = (Vec::new(), 0, None, false);
+        while !done {
+            let deadline = Instant::now() + BATCH_TIME;
+            {
+                let mut session = new.session();
+                while next < total && !ingest.full(deadline) {
+                    let store = old.store();
+                    let Some(rec) = store.records.get(next) else { break };
+                    if let Err(e) = store.read(&rec, &mut data) {
+                        error = Some(format!("packet {}: {e}", next + 1));
+                        break;
+                    }
+                    let comments = store.comments_of(next);
+                    if !comments.is_empty() {
+                        ingest.comments.push((ingest.batch.len(), comments.to_vec()));
+                    }
+                    drop(store);
+                    // The store only holds packets on interfaces it has described.
+                    if let Some(iface) = interfaces.get(rec.iface as usize) {
+                        ingest.add(&mut session, rec, iface, &data);
+                    }
+                    next += 1;
+                }
+            }
+            let count = ingest.publish(&interfaces, &mut error);
+            done = next >= total || error.is_some() || stop.load(Ordering::Relaxed);
+            if done {
+                new.set_complete();
+            }
+            let progress =
+                Progress { packets: count, bytes: next as u64, total: total as u64, done, error: error.clone(), dropped: None };
+            if tx.send(Event::Packets(progress)).is_err() {
+                break;
+            }
+        }
+    })
+}
+
 /// Feeds a live capture's packets (from `events`, captured on `iface`) into
 /// `packets`, keeping their bytes in memory. (Not read back from a `-w`
 /// file: a row built before the writer flushed would show a packet that

@@ -189,26 +189,53 @@ impl StreamKey {
                 let Some(t) = udp.read(d) else { return };
                 if key.matches(t.stream, (t.src, t.sport), (t.dst, t.dport)) {
                     let payload = t.payload.map(|id| d.node_bytes(bytes, id).to_vec()).unwrap_or_default();
-                    segs.push(SegInfo {
-                        frame,
-                        rel: relative_time(d, rel),
-                        src: (t.src, t.sport),
-                        dst: (t.dst, t.dport),
-                        seq: 0,
-                        ack: 0,
-                        flags: 0,
-                        len: payload.len() as u32,
-                        payload,
-                        retrans: false,
-                    });
+                    segs.push(unsequenced(frame, relative_time(d, rel), (t.src, t.sport), (t.dst, t.dport), payload));
                 }
             },
-            move |segs, scanned_to, done| {
-                let found = Found::Segments(segs);
-                let caught_up = scanned_to >= store.len();
-                tx.send(Event::View(ViewProgress { generation, found, scanned_to, caught_up, done })).is_ok()
-            },
+            segments_sender(store, tx, generation),
         );
+    }
+}
+
+impl StreamKey {
+    /// Starts the worker that sends the TCP stream's decrypted TLS
+    /// application data (Follow TLS stream, as `-z follow,tls` reads it):
+    /// one segment per record, without sequence numbers.
+    pub fn spawn_decrypted(&self, packets: Arc<Packets>, tx: Sender<Event>, job: &Job) {
+        let key = self.clone();
+        let (generation, rel) = (job.generation, field::lookup("frame.time_relative"));
+        let tcp = TransportFields::new("tcp");
+        let store = packets.clone();
+        walk::spawn(
+            packets,
+            Depth::Fields,
+            job.cancel_flag(),
+            move |i, d, _, segs: &mut Vec<SegInfo>| {
+                let Some(t) = tcp.read(d) else { return };
+                if !key.matches(t.stream, (t.src, t.sport), (t.dst, t.dport)) {
+                    return;
+                }
+                for payload in crate::stats::follow::decrypted_app_data(d) {
+                    segs.push(unsequenced(i as u32 + 1, relative_time(d, rel), (t.src, t.sport), (t.dst, t.dport), payload.to_vec()));
+                }
+            },
+            segments_sender(store, tx, generation),
+        );
+    }
+}
+
+/// A segment without sequence numbers: a UDP datagram, or a decrypted TLS record.
+fn unsequenced(frame: u32, rel: i64, src: (Addr, u16), dst: (Addr, u16), payload: Vec<u8>) -> SegInfo {
+    SegInfo { frame, rel, src, dst, seq: 0, ack: 0, flags: 0, len: payload.len() as u32, payload, retrans: false }
+}
+
+/// What a stream worker does with each chunk of segments: sends it, false
+/// once the view is gone.
+fn segments_sender(store: Arc<Packets>, tx: Sender<Event>, generation: u64) -> impl FnMut(Vec<SegInfo>, usize, bool) -> bool {
+    move |segs, scanned_to, done| {
+        let found = Found::Segments(segs);
+        let caught_up = scanned_to >= store.len();
+        tx.send(Event::View(ViewProgress { generation, found, scanned_to, caught_up, done })).is_ok()
     }
 }
 
