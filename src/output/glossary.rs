@@ -98,6 +98,7 @@ const SHORT_NAMES: &[(&str, &str)] = &[
     ("ssdp", "SSDP"),
     ("ftp", "FTP"),
     ("tls", "TLS"),
+    ("quic", "QUIC"),
     ("ssh", "SSH"),
 ];
 
