@@ -105,6 +105,7 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     websocket::FIELDS,
     tls::FIELDS,
     quic::FIELDS,
+    quic::params::FIELDS,
     ssh::FIELDS,
 ];
 

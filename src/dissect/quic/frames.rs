@@ -9,7 +9,7 @@ use super::fields::*;
 use super::state::{Conn, Crypto, PacketMemo};
 use crate::dissect::tls::state::TlsStream;
 use crate::dissect::{expert, tls, Buf, Ctx, DResult, DissectError};
-use crate::field::{Field, Value};
+use crate::field::{Field, Value, TEXT};
 
 /// Reads a variable-length integer (RFC 9000 16) at `off`: its value and width.
 pub fn varint(b: &Buf, off: usize) -> DResult<(u64, usize)> {
@@ -281,8 +281,12 @@ fn crypto(cx: &mut Ctx, data: &Buf, offset: u64, fr: &mut Frames, index: usize) 
     let Some(outcome) = fr.memo.crypto.get(index).cloned() else { return Ok(()) };
     match outcome {
         Crypto::Reused => {
+            // Wireshark's expert item: a line of its own holding the note.
             let msg = "This QUIC frame has a reused stream offset (retransmission?)";
+            let id = cx.tree().open(&TEXT, data.range(0, data.len()), Value::None);
+            cx.tree().set_text(id, msg);
             expert(cx, &RETRANSMISSION, msg, "Note", "Sequence");
+            cx.tree().close();
         }
         Crypto::Held => {}
         Crypto::Messages { bytes, own, tls } => {

@@ -18,6 +18,7 @@
 pub mod crypto;
 pub mod fields;
 mod frames;
+pub mod params;
 pub mod state;
 #[cfg(test)]
 mod tests;

@@ -80,7 +80,8 @@ pub fn dissect_quic_crypto(cx: &mut Ctx, b: &Buf, st: &mut TlsStream, from_serve
     let info = std::mem::take(&mut cx.out.cols.info);
     let messages = std::mem::replace(&mut cx.messages, 0);
     let id = cx.tree().open(&TLS, b.range(0, b.len()), Value::None);
-    // QUIC needs TLS 1.3.
+    // QUIC runs on TLS 1.3 alone: its ClientHello's random is not split.
+    st.version.get_or_insert(TLS13);
     let r = handshake::messages(cx, b, st, usize::from(from_server), true);
     cx.out.cols.info = info;
     cx.messages = messages;
