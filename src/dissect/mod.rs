@@ -106,6 +106,7 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     tls::FIELDS,
     quic::FIELDS,
     quic::params::FIELDS,
+    quic::http3::FIELDS,
     ssh::FIELDS,
 ];
 

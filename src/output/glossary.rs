@@ -99,6 +99,7 @@ const SHORT_NAMES: &[(&str, &str)] = &[
     ("ftp", "FTP"),
     ("tls", "TLS"),
     ("quic", "QUIC"),
+    ("http3", "HTTP3"),
     ("ssh", "SSH"),
 ];
 

@@ -71,9 +71,10 @@ pub static RETRY_INTEGRITY_TAG: FieldDef = FieldDef::bytes("quic.retry_integrity
     .desc("AES-128-GCM tag over the Retry and the client's original Destination Connection ID (RFC 9001 5.8).");
 pub static FRAME: FieldDef = FieldDef::none("quic.frame", "Frame")
     .desc("One frame of a decrypted packet's payload.");
-pub static FRAME_TYPE: FieldDef =
-    FieldDef::new("quic.frame_type", "Frame Type", FieldType::U64).base(Base::Hex).strings(FRAME_TYPES)
-        .desc("The frame's type (a variable-length integer).");
+/// Wireshark's base is hex, but tshark prints a 64-bit number's value in
+/// decimal: the tree label is written out (`frames::frame_type`).
+pub static FRAME_TYPE: FieldDef = FieldDef::new("quic.frame_type", "Frame Type", FieldType::U64).strings(FRAME_TYPES)
+    .desc("The frame's type (a variable-length integer).");
 pub static PADDING_LENGTH: FieldDef = FieldDef::u32("quic.padding_length", "Padding Length")
     .desc("How many PADDING frames (zero bytes) follow one another.");
 pub static ACK_LARGEST: FieldDef = FieldDef::new("quic.ack.largest_acknowledged", "Largest Acknowledged", FieldType::U64)

@@ -6,6 +6,7 @@
 use std::fmt::Write;
 
 use super::fields::*;
+use super::http3;
 use super::state::{Conn, Crypto, PacketMemo};
 use crate::dissect::tls::state::TlsStream;
 use crate::dissect::{expert, tls, Buf, Ctx, DResult, DissectError};
@@ -37,14 +38,15 @@ pub struct Frames<'a> {
     /// The encryption level (`state::INITIAL`…) and direction (0: from the client).
     pub level: usize,
     pub d: usize,
-    /// TLS was entered in this frame already (`frame.protocols` names it once).
-    pub tls_entered: &'a mut bool,
+    /// HTTP/3 layers to show after the packet.
+    pub h3: &'a mut Vec<http3::Job>,
 }
 
 /// Every frame of the decrypted payload `p`.
 pub fn frames(cx: &mut Ctx, p: &Buf, fr: &mut Frames) -> DResult<()> {
     let mut off = 0;
     let mut crypto_index = 0;
+    let mut stream_index = 0;
     while off < p.len() {
         let (ty, tw) = varint(p, off)?;
         let id = cx.tree().open(&FRAME, p.range(off, 0), Value::None);
@@ -58,14 +60,21 @@ pub fn frames(cx: &mut Ctx, p: &Buf, fr: &mut Frames) -> DResult<()> {
         cx.tree().set_text(id, name);
         if !(0x08..=0x0f).contains(&ty) {
             // A STREAM frame's type item holds its flags (`stream`).
-            cx.tree().add(&FRAME_TYPE, p.range(off, tw), Value::UInt(ty));
+            frame_type(cx, p, off, tw, ty, name);
         }
-        let end = frame(cx, p, off, tw, ty, id, fr, &mut crypto_index)?;
+        let end = frame(cx, p, off, tw, ty, id, fr, (&mut crypto_index, &mut stream_index))?;
         cx.tree().set_len(id, end - off);
         cx.tree().close();
         off = end;
     }
     Ok(())
+}
+
+/// The frame type item, labelled with the type in hex as Wireshark's.
+fn frame_type(cx: &mut Ctx, p: &Buf, off: usize, tw: usize, ty: u64, name: &str) -> crate::field::tree::NodeId {
+    let id = cx.tree().add(&FRAME_TYPE, p.range(off, tw), Value::UInt(ty));
+    cx.tree().set_text(id, format_args!("Frame Type: {name} ({ty:#018x})"));
+    id
 }
 
 fn info(cx: &mut Ctx, text: &str) {
@@ -82,7 +91,7 @@ fn frame(
     ty: u64,
     id: crate::field::tree::NodeId,
     fr: &mut Frames,
-    crypto_index: &mut usize,
+    (crypto_index, stream_index): (&mut usize, &mut usize),
 ) -> DResult<usize> {
     let mut at = off + tw;
     let var = |cx: &mut Ctx, f: Field, at: &mut usize| -> DResult<u64> {
@@ -147,7 +156,12 @@ fn frame(
             at += len;
             info(cx, "NT");
         }
-        0x08..=0x0f => at = stream(cx, p, off, tw, ty, id)?,
+        0x08..=0x0f => {
+            let (sid, offset, data) = stream(cx, p, off, tw, ty, id)?;
+            at = data.end;
+            h3_chunk(cx, p, fr, *stream_index, (sid, offset, data))?;
+            *stream_index += 1;
+        }
         0x10 => {
             var(cx, &MD_MAX, &mut at)?;
             info(cx, "MD");
@@ -228,9 +242,17 @@ fn frame(
 }
 
 /// A STREAM frame: its type's flags, the stream ID's two low bits, offset,
-/// length and data. Returns where it ends.
-fn stream(cx: &mut Ctx, p: &Buf, off: usize, tw: usize, ty: u64, id: crate::field::tree::NodeId) -> DResult<usize> {
-    cx.tree().open(&FRAME_TYPE, p.range(off, tw), Value::UInt(ty));
+/// length and data. Returns the stream ID, the offset and where the data lies.
+fn stream(
+    cx: &mut Ctx,
+    p: &Buf,
+    off: usize,
+    tw: usize,
+    ty: u64,
+    id: crate::field::tree::NodeId,
+) -> DResult<(u64, u64, std::ops::Range<usize>)> {
+    let t = frame_type(cx, p, off, tw, ty, "STREAM");
+    cx.tree().reopen(t);
     for (f, bit) in [(&STREAM_FIN, 1), (&STREAM_LEN, 2), (&STREAM_OFF, 4)] {
         cx.tree().add(f, p.range(off, tw), Value::Bool(ty & bit != 0));
     }
@@ -263,7 +285,31 @@ fn stream(cx: &mut Ctx, p: &Buf, off: usize, tw: usize, ty: u64, id: crate::fiel
         format_args!("STREAM id={sid} fin={} off={offset} len={len} dir={dir} origin={origin}", ty & 1),
     );
     let _ = write!(cx.out.cols.info, ", STREAM({sid})");
-    Ok(at + len)
+    Ok((sid, offset, at..at + len))
+}
+
+/// A STREAM frame's data as HTTP/3 reads it, when the connection's ALPN is
+/// h3: its Info names now, its layer after the packet.
+fn h3_chunk(cx: &mut Ctx, p: &Buf, fr: &mut Frames, index: usize, s: (u64, u64, std::ops::Range<usize>)) -> DResult<()> {
+    let (sid, offset, data) = s;
+    let bytes = p.bytes(data.start, data.len())?;
+    if fr.first_pass {
+        let chunk = fr.conn.as_deref_mut().filter(|c| c.tls.alpn.as_deref() == Some("h3")).and_then(|c| {
+            if sid & 2 == 0 {
+                return Some(http3::Chunk { start: offset == 0, uni: None });
+            }
+            if offset == 0 {
+                let t = varint(&Buf::new(bytes, bytes.len()), 0).ok()?.0;
+                c.h3_uni.insert(sid, t);
+            }
+            Some(http3::Chunk { start: offset == 0, uni: Some(*c.h3_uni.get(&sid)?) })
+        });
+        fr.memo.streams.push(chunk);
+    }
+    let Some(Some(chunk)) = fr.memo.streams.get(index).cloned() else { return Ok(()) };
+    http3::info(cx, bytes, &chunk);
+    fr.h3.push(http3::Job { chunk, data: bytes.to_vec(), at: data.start, source: cx.out.tree.source() });
+    Ok(())
 }
 
 /// A CRYPTO frame's data at `offset` in its stream: on the first pass added
@@ -297,10 +343,8 @@ fn crypto(cx: &mut Ctx, data: &Buf, offset: u64, fr: &mut Frames, index: usize) 
                 (true, Some(conn)) => &mut conn.tls,
                 _ => &mut replay,
             };
-            if !*fr.tls_entered {
-                cx.enter("tls", "");
-                *fr.tls_entered = true;
-            }
+            // `frame.protocols` names TLS once for each hand-off, as tshark's.
+            cx.enter("tls", "");
             if own {
                 let b = data.sub(0, bytes.len())?;
                 tls::dissect_quic_crypto(cx, &b, st, fr.d == 1)?;

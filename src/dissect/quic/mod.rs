@@ -18,6 +18,7 @@
 pub mod crypto;
 pub mod fields;
 mod frames;
+pub mod http3;
 pub mod params;
 pub mod state;
 #[cfg(test)]
@@ -179,7 +180,6 @@ fn find_conn(cx: &mut Ctx, conv: Option<ConvKey>, data: &[u8], sport: u16) -> (M
 fn packets(cx: &mut Ctx, b: &Buf, memo: &mut Memo, mut conn: Option<&mut Conn>, first_pass: bool) -> DResult<()> {
     let data = b.tail(0);
     let mut off = 0;
-    let mut tls_entered = false;
     let mut n = 0;
     while off < data.len() {
         if n > 0 && data[off] & 0x40 == 0 {
@@ -206,10 +206,17 @@ fn packets(cx: &mut Ctx, b: &Buf, memo: &mut Memo, mut conn: Option<&mut Conn>, 
         }
         let l = cx.tree().generated(&PACKET_LENGTH, b.range(off, 0), Value::UInt(len as u64));
         cx.tree().set_text(l, format_args!("[Packet Length: {len}]"));
-        let mut walk = Walk { conn: conn.as_deref_mut(), first_pass, d: usize::from(memo.from_server), tls_entered: &mut tls_entered };
+        let mut h3 = Vec::new();
+        let mut walk = Walk {
+            conn: conn.as_deref_mut(),
+            first_pass,
+            d: usize::from(memo.from_server),
+            h3: &mut h3,
+        };
         let r = packet(cx, &p, &mut pm, &mut walk);
         cx.tree().close_to(id);
-        cx.tree().close();
+        // HTTP/3's layers follow the packet's, as Wireshark places them.
+        let r = h3.iter().try_fold((), |(), job| http3::dissect(cx, job)).and(r);
         if let Some(slot) = memo.packets.get_mut(n) {
             *slot = pm;
         }
@@ -242,7 +249,7 @@ struct Walk<'a, 'c> {
     first_pass: bool,
     /// Direction: 0 from the client, 1 from the server.
     d: usize,
-    tls_entered: &'c mut bool,
+    h3: &'c mut Vec<http3::Job>,
 }
 
 fn hex(cid: &[u8]) -> String {
@@ -380,7 +387,7 @@ fn decrypted(cx: &mut Ctx, plain: &[u8], pm: &mut PacketMemo, w: &mut Walk, leve
         first_pass: w.first_pass,
         level,
         d: w.d,
-        tls_entered: w.tls_entered,
+        h3: w.h3,
     };
     let r = frames::frames(cx, &b, &mut fr);
     cx.out.tree.set_source(prev);

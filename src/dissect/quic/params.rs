@@ -5,11 +5,9 @@
 use super::fields::VERSIONS;
 use super::frames::varint;
 use crate::dissect::{Buf, Ctx, DResult, DissectError};
-use crate::field::{Base, Field, FieldDef, FieldType, Value};
+use crate::field::{Base, Field, FieldDef, FieldType, Value, TEXT};
 
-pub static PARAMETER: FieldDef = FieldDef::none("tls.quic.parameter", "Parameter")
-    .desc("One QUIC transport parameter: type, length and value.");
-pub static TYPE: FieldDef = FieldDef::new("tls.quic.parameter.type", "Type", FieldType::U64).base(Base::Hex)
+pub static TYPE: FieldDef = FieldDef::new("tls.quic.parameter.type", "Type", FieldType::U64)
     .desc("The transport parameter's identifier (a variable-length integer).");
 pub static LENGTH: FieldDef = FieldDef::new("tls.quic.parameter.length", "Length", FieldType::U64)
     .desc("Length of the transport parameter's value.");
@@ -75,7 +73,7 @@ pub static OTHER_VERSION: FieldDef =
         .desc("A QUIC version the endpoint also supports (version_information, RFC 9368).");
 
 pub static FIELDS: &[Field] = &[
-    &PARAMETER, &TYPE, &LENGTH, &VALUE, &ODCID, &MAX_IDLE_TIMEOUT, &RESET_TOKEN, &MAX_UDP_PAYLOAD, &MAX_DATA,
+    &TYPE, &LENGTH, &VALUE, &ODCID, &MAX_IDLE_TIMEOUT, &RESET_TOKEN, &MAX_UDP_PAYLOAD, &MAX_DATA,
     &MAX_BIDI_LOCAL, &MAX_BIDI_REMOTE, &MAX_UNI, &MAX_STREAMS_BIDI, &MAX_STREAMS_UNI, &ACK_DELAY_EXPONENT,
     &MAX_ACK_DELAY, &CID_LIMIT, &INITIAL_SCID, &RETRY_SCID, &MAX_DATAGRAM, &CHOSEN_VERSION, &OTHER_VERSION,
 ];
@@ -126,7 +124,8 @@ pub fn dissect(cx: &mut Ctx, e: &Buf) -> DResult<()> {
         e.bytes(at, l)?;
         let known = parameter(t);
         let name = known.as_ref().map_or(if t % 31 == 27 { "GREASE" } else { "Unknown" }, |(n, _)| *n);
-        let id = cx.tree().open(&PARAMETER, e.range(p, tw + lw + l), Value::None);
+        // tshark's `-T fields` shows no value for tls.quic.parameter: a text item here.
+        let id = cx.tree().open(&TEXT, e.range(p, tw + lw + l), Value::None);
         let ty = cx.tree().add(&TYPE, e.range(p, tw), Value::UInt(t));
         cx.tree().set_text(ty, format_args!("Type: {name} ({t:#04x})"));
         cx.tree().add(&LENGTH, e.range(p + tw, lw), Value::UInt(l as u64));

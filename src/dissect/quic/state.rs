@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use super::crypto::{Keys, Opened};
+use super::http3::Chunk;
 use crate::dissect::conv::{ConvKey, HashMap};
 use crate::dissect::tls::keylog;
 use crate::dissect::tls::state::TlsStream;
@@ -60,6 +61,8 @@ pub struct Conn {
     /// The connection IDs each side (client first) chose: a short header's
     /// Destination Connection ID is one its receiver chose.
     pub side_cids: [Vec<Vec<u8>>; 2],
+    /// The HTTP/3 type of each unidirectional stream begun.
+    pub h3_uni: BTreeMap<u64, u64>,
 }
 
 /// One CRYPTO stream: the bytes up to `next` were handed on; `pending`
@@ -151,6 +154,9 @@ pub struct PacketMemo {
     pub retry_ok: bool,
     /// A short header's Destination Connection ID length.
     pub dcid_len: usize,
+    /// One entry per STREAM frame: where its data lies in an HTTP/3 stream
+    /// (None: not HTTP/3's).
+    pub streams: Vec<Option<Chunk>>,
 }
 
 impl Conn {
