@@ -118,7 +118,7 @@ impl Reassembly {
         }
         let complete = complete_messages(&self.pending);
         let done: Vec<u8> = self.pending.drain(..complete).collect();
-        Some((done, own && complete <= data.len()))
+        Some((done, own && complete > 0 && complete <= data.len()))
     }
 }
 
