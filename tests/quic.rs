@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{run_tshark, sample, tshark_available, wirelens};
+use common::{assert_same, run_tshark, sample, tshark_available, wirelens};
 
 fn keylog_pref() -> String {
     format!("tls.keylog_file:{}", sample("quic-keylog.txt").display())
@@ -20,15 +20,6 @@ fn both(extra: &[&str]) -> (String, String) {
     let mut args = vec!["-n", "-r", &path, "-o", &pref];
     args.extend_from_slice(extra);
     (wirelens(&args), run_tshark(&args))
-}
-
-fn assert_same(what: &str, ours: &str, theirs: &str) {
-    if ours != theirs {
-        let first = ours.lines().zip(theirs.lines()).position(|(a, b)| a != b);
-        let at = first.map_or_else(|| "length".to_string(), |i| format!("line {}", i + 1));
-        let ctx = |s: &str| first.and_then(|i| s.lines().nth(i)).unwrap_or("").to_string();
-        panic!("{what}: differs from tshark at {at}\n  ours:   {}\n  tshark: {}", ctx(ours), ctx(theirs));
-    }
 }
 
 #[test]

@@ -134,3 +134,13 @@ pub fn frame_list(f: &[usize]) -> String {
     }
     out
 }
+
+/// Panics with the first line where wirelens's output differs from tshark's.
+pub fn assert_same(what: &str, ours: &str, theirs: &str) {
+    if ours != theirs {
+        let first = ours.lines().zip(theirs.lines()).position(|(a, b)| a != b);
+        let at = first.map_or_else(|| "length".to_string(), |i| format!("line {}", i + 1));
+        let ctx = |s: &str| first.and_then(|i| s.lines().nth(i)).unwrap_or("").to_string();
+        panic!("{what}: differs from tshark at {at}\n  ours:   {}\n  tshark: {}", ctx(ours), ctx(theirs));
+    }
+}

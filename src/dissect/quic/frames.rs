@@ -81,6 +81,18 @@ fn info(cx: &mut Ctx, text: &str) {
     let _ = write!(cx.out.cols.info, ", {text}");
 }
 
+/// The frames made of variable-length integers alone (types from, to):
+/// their fields and Info name.
+static NUMBERS_ONLY: &[(u64, u64, &[Field], &str)] = &[
+    (0x10, 0x10, &[&MD_MAX], "MD"),
+    (0x11, 0x11, &[&MSD_STREAM_ID, &MSD_MAX], "MSD"),
+    (0x12, 0x13, &[&MS_MAX], "MS"),
+    (0x14, 0x14, &[&SB_LIMIT], "DB"),
+    (0x15, 0x15, &[&SDB_STREAM_ID, &SB_LIMIT], "SDB"),
+    (0x16, 0x17, &[&SIB_LIMIT], "SB"),
+    (0x19, 0x19, &[&RCI_SEQUENCE], "RC"),
+];
+
 /// One frame whose type (`ty`, `tw` bytes) starts at `off`; returns where it ends.
 #[allow(clippy::too_many_arguments)]
 fn frame(
@@ -99,6 +111,13 @@ fn frame(
         *at += w;
         Ok(v)
     };
+    if let Some(&(_, _, fields, name)) = NUMBERS_ONLY.iter().find(|(from, to, ..)| (*from..=*to).contains(&ty)) {
+        for f in fields {
+            var(cx, f, &mut at)?;
+        }
+        info(cx, name);
+        return Ok(at);
+    }
     match ty {
         0x00 => {
             let n = p.tail(off).iter().take_while(|&&x| x == 0).count();
@@ -162,32 +181,6 @@ fn frame(
             h3_chunk(cx, p, fr, *stream_index, (sid, offset, data))?;
             *stream_index += 1;
         }
-        0x10 => {
-            var(cx, &MD_MAX, &mut at)?;
-            info(cx, "MD");
-        }
-        0x11 => {
-            var(cx, &MSD_STREAM_ID, &mut at)?;
-            var(cx, &MSD_MAX, &mut at)?;
-            info(cx, "MSD");
-        }
-        0x12 | 0x13 => {
-            var(cx, &MS_MAX, &mut at)?;
-            info(cx, "MS");
-        }
-        0x14 => {
-            var(cx, &SB_LIMIT, &mut at)?;
-            info(cx, "DB");
-        }
-        0x15 => {
-            var(cx, &SDB_STREAM_ID, &mut at)?;
-            var(cx, &SB_LIMIT, &mut at)?;
-            info(cx, "SDB");
-        }
-        0x16 | 0x17 => {
-            var(cx, &SIB_LIMIT, &mut at)?;
-            info(cx, "SB");
-        }
         0x18 => {
             var(cx, &NCI_SEQUENCE, &mut at)?;
             var(cx, &NCI_RETIRE, &mut at)?;
@@ -203,10 +196,6 @@ fn frame(
                 conn.add_side_cid(fr.d, cid);
             }
             info(cx, "NCI");
-        }
-        0x19 => {
-            var(cx, &RCI_SEQUENCE, &mut at)?;
-            info(cx, "RC");
         }
         0x1a | 0x1b => {
             let f = if ty == 0x1a { &PATH_CHALLENGE } else { &PATH_RESPONSE };
