@@ -7,19 +7,11 @@
 
 mod common;
 
-use common::{assert_same, run_tshark, sample, tshark_available, wirelens};
+use common::{assert_same, both_with_keylog, run_tshark, sample, tshark_available, wirelens};
 
-fn keylog_pref() -> String {
-    format!("tls.keylog_file:{}", sample("quic-keylog.txt").display())
-}
-
-/// wirelens and tshark with the same arguments after `-n -r quic.pcap -o PREF`.
+/// wirelens and tshark with the same arguments after `-n -r quic.pcap -o tls.keylog_file:quic-keylog.txt`.
 fn both(extra: &[&str]) -> (String, String) {
-    let path = sample("quic.pcap").display().to_string();
-    let pref = keylog_pref();
-    let mut args = vec!["-n", "-r", &path, "-o", &pref];
-    args.extend_from_slice(extra);
-    (wirelens(&args), run_tshark(&args))
+    both_with_keylog("quic.pcap", "quic-keylog.txt", extra)
 }
 
 #[test]

@@ -7,19 +7,11 @@
 
 mod common;
 
-use common::{assert_same, run_tshark, sample, tshark_available, wirelens};
-
-fn keylog_pref() -> String {
-    format!("tls.keylog_file:{}", sample("tls-keylog.txt").display())
-}
+use common::{assert_same, both_with_keylog, run_tshark, sample, tshark_available, wirelens};
 
 /// wirelens and tshark with the same arguments after `-n -r FILE -o PREF`.
 fn both(file: &str, extra: &[&str]) -> (String, String) {
-    let path = sample(file).display().to_string();
-    let pref = keylog_pref();
-    let mut args = vec!["-n", "-r", &path, "-o", &pref];
-    args.extend_from_slice(extra);
-    (wirelens(&args), run_tshark(&args))
+    both_with_keylog(file, "tls-keylog.txt", extra)
 }
 
 #[test]

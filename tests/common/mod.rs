@@ -144,3 +144,13 @@ pub fn assert_same(what: &str, ours: &str, theirs: &str) {
         panic!("{what}: differs from tshark at {at}\n  ours:   {}\n  tshark: {}", ctx(ours), ctx(theirs));
     }
 }
+
+/// wirelens and tshark with the same arguments after `-n -r CAPTURE -o
+/// tls.keylog_file:KEYLOG` (both files in sample-captures/).
+pub fn both_with_keylog(capture: &str, keylog: &str, extra: &[&str]) -> (String, String) {
+    let path = sample(capture).display().to_string();
+    let pref = format!("tls.keylog_file:{}", sample(keylog).display());
+    let mut args = vec!["-n", "-r", &path, "-o", &pref];
+    args.extend_from_slice(extra);
+    (wirelens(&args), run_tshark(&args))
+}
