@@ -1191,7 +1191,19 @@ websocket() {
     capture websocket.pcap "-B 16384 -i lo tcp portrange 8765-8767" websocket_session
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access mail_starttls tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge tcp_loss)
+# aioquic's HTTP/3 server and client (quic_lab.py, pip) on 127.0.0.1: two pages over a connection to UDP
+# port 443, a missing page over one to port 4433 that starts with a Retry. quic.pcap and the client's key
+# log quic-keylog.txt, and the same packets as pcapng with the key log inside (a Decryption Secrets Block).
+quic() {
+    tls_cert
+    rm -f "$tmp/quic-keylog.txt"
+    capture quic.pcap "-i lo udp port 443 or udp port 4433" \
+        timeout 40 python3 "$here/quic_lab.py" "$tmp/cert.pem" "$tmp/key.pem" "$tmp/quic-keylog.txt"
+    cp "$tmp/quic-keylog.txt" "$here/quic-keylog.txt"
+    editcap --inject-secrets "tls,$here/quic-keylog.txt" "$here/quic.pcap" "$here/quic-keylog-dsb.pcapng"
+}
+
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access mail_starttls tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge tcp_loss quic)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

@@ -7,28 +7,11 @@
 
 mod common;
 
-use common::{run_tshark, sample, tshark_available, wirelens};
-
-fn keylog_pref() -> String {
-    format!("tls.keylog_file:{}", sample("tls-keylog.txt").display())
-}
+use common::{assert_same, both_with_keylog, run_tshark, sample, tshark_available, wirelens};
 
 /// wirelens and tshark with the same arguments after `-n -r FILE -o PREF`.
 fn both(file: &str, extra: &[&str]) -> (String, String) {
-    let path = sample(file).display().to_string();
-    let pref = keylog_pref();
-    let mut args = vec!["-n", "-r", &path, "-o", &pref];
-    args.extend_from_slice(extra);
-    (wirelens(&args), run_tshark(&args))
-}
-
-fn assert_same(what: &str, ours: &str, theirs: &str) {
-    if ours != theirs {
-        let first = ours.lines().zip(theirs.lines()).position(|(a, b)| a != b);
-        let at = first.map_or_else(|| "length".to_string(), |i| format!("line {}", i + 1));
-        let ctx = |s: &str| first.and_then(|i| s.lines().nth(i)).unwrap_or("").to_string();
-        panic!("{what}: differs from tshark at {at}\n  ours:   {}\n  tshark: {}", ctx(ours), ctx(theirs));
-    }
+    both_with_keylog(file, "tls-keylog.txt", extra)
 }
 
 #[test]

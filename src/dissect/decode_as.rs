@@ -28,6 +28,7 @@ pub enum UdpApp {
     Ntp,
     Nbns,
     Ssdp,
+    Quic,
 }
 
 /// Protocols by their Wireshark names, and which layer each runs on.
@@ -44,6 +45,7 @@ const PROTOCOLS: &[(&str, Proto)] = &[
     ("ntp", Proto::Udp(UdpApp::Ntp)),
     ("nbns", Proto::Udp(UdpApp::Nbns)),
     ("ssdp", Proto::Udp(UdpApp::Ssdp)),
+    ("quic", Proto::Udp(UdpApp::Quic)),
 ];
 
 /// The layers a rule can name (tshark's "layer types").

@@ -4,7 +4,7 @@
 use super::link::{chdlc, eth, nflog, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, igmp, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dhcp, dns, expert, ftp, http, imap, nbns, ntp, pop, ppp, smtp, ssdp, ssh, tcp, tls, udp, websocket, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, expert, ftp, http, imap, nbns, ntp, pop, ppp, quic, smtp, ssdp, ssh, tcp, tls, udp, websocket, Buf, Ctx, DResult};
 use super::decode_as::{self, UdpApp};
 use crate::dissect::tcp::stream::{App, AppSlot};
 use crate::field::{FieldDef, FieldType};
@@ -300,6 +300,9 @@ fn udp_port_app(sport: u16, dport: u16) -> Option<UdpApp> {
         if ssdp::is_ssdp_port(port) {
             return Some(UdpApp::Ssdp);
         }
+        if quic::is_quic_port(port) {
+            return Some(UdpApp::Quic);
+        }
         None
     })
 }
@@ -310,12 +313,21 @@ pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
         return;
     }
     cx.application(|cx| {
-        let r = match udp_app(sport, dport, b) {
+        // A conversation QUIC was found on stays QUIC's (Wireshark's heuristic
+        // sets the conversation's dissector); a long header of a QUIC version
+        // is QUIC's on any port no other protocol claims.
+        let app = if quic::known(cx, sport, dport, b.tail(0)) {
+            Some(UdpApp::Quic)
+        } else {
+            udp_app(sport, dport, b).or_else(|| quic::looks_like_quic(b.tail(0)).then_some(UdpApp::Quic))
+        };
+        let r = match app {
             Some(UdpApp::Dns) => dns::dissect_udp(cx, b, sport, dport),
             Some(UdpApp::Dhcp) => dhcp::dissect(cx, b),
             Some(UdpApp::Ntp) => ntp::dissect(cx, b, sport, dport),
             Some(UdpApp::Nbns) => nbns::dissect(cx, b),
             Some(UdpApp::Ssdp) => ssdp::dissect(cx, b, sport, dport),
+            Some(UdpApp::Quic) => quic::dissect(cx, b, sport, dport),
             None => {
                 data(cx, b);
                 Ok(())

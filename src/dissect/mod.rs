@@ -25,6 +25,7 @@ pub mod net;
 pub mod ntp;
 pub mod numbers;
 pub mod ppp;
+pub mod quic;
 pub mod session;
 pub mod smtp;
 pub mod ssdp;
@@ -103,6 +104,9 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     imap::FIELDS,
     websocket::FIELDS,
     tls::FIELDS,
+    quic::FIELDS,
+    quic::params::FIELDS,
+    quic::http3::FIELDS,
     ssh::FIELDS,
 ];
 

@@ -9,6 +9,7 @@ use super::net::{arp_duplicates as arp, echo_pairs as echo, fragments as frag};
 use super::imap::state as imap;
 use super::ntp::pairing as ntp;
 use super::pop::state as pop;
+use super::quic::state as quic;
 use super::smtp::state as smtp;
 use super::ssdp::state as ssdp;
 use super::ssh::state as ssh;
@@ -34,6 +35,8 @@ pub struct Session {
     pub ntp: ntp::NtpState,
     pub ssdp: ssdp::SsdpState,
     pub tls: tls::TlsState,
+    /// QUIC connections, found by their connection IDs.
+    pub quic: quic::QuicState,
     pub ssh: ssh::SshState,
     pub ftp: ftp::FtpState,
     pub pop: pop::PopState,

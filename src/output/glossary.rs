@@ -98,6 +98,8 @@ const SHORT_NAMES: &[(&str, &str)] = &[
     ("ssdp", "SSDP"),
     ("ftp", "FTP"),
     ("tls", "TLS"),
+    ("quic", "QUIC"),
+    ("http3", "HTTP3"),
     ("ssh", "SSH"),
 ];
 

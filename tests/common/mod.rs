@@ -134,3 +134,23 @@ pub fn frame_list(f: &[usize]) -> String {
     }
     out
 }
+
+/// Panics with the first line where wirelens's output differs from tshark's.
+pub fn assert_same(what: &str, ours: &str, theirs: &str) {
+    if ours != theirs {
+        let first = ours.lines().zip(theirs.lines()).position(|(a, b)| a != b);
+        let at = first.map_or_else(|| "length".to_string(), |i| format!("line {}", i + 1));
+        let ctx = |s: &str| first.and_then(|i| s.lines().nth(i)).unwrap_or("").to_string();
+        panic!("{what}: differs from tshark at {at}\n  ours:   {}\n  tshark: {}", ctx(ours), ctx(theirs));
+    }
+}
+
+/// wirelens and tshark with the same arguments after `-n -r CAPTURE -o
+/// tls.keylog_file:KEYLOG` (both files in sample-captures/).
+pub fn both_with_keylog(capture: &str, keylog: &str, extra: &[&str]) -> (String, String) {
+    let path = sample(capture).display().to_string();
+    let pref = format!("tls.keylog_file:{}", sample(keylog).display());
+    let mut args = vec!["-n", "-r", &path, "-o", &pref];
+    args.extend_from_slice(extra);
+    (wirelens(&args), run_tshark(&args))
+}

@@ -33,7 +33,7 @@ enum Hash {
 }
 
 impl Aead {
-    fn key_len(self) -> usize {
+    pub fn key_len(self) -> usize {
         match self {
             Aead::Aes128Gcm => 16,
             Aead::Aes256Gcm | Aead::ChaCha20 => 32,
@@ -157,6 +157,19 @@ fn tls13_keys(aead: Aead, hash: Hash, secret: &[u8]) -> Option<Keys> {
     })
 }
 
+/// QUIC's keys come from TLS 1.3 secrets (RFC 9001 5.1): the AEAD of TLS 1.3
+/// suite `suite_id` and HKDF-Expand-Label of `secret` with its hash (the
+/// "quic key", "quic iv" and "quic hp" labels, or the initial secrets').
+pub fn tls13_expand(suite_id: u16, secret: &[u8], label: &[u8], len: usize) -> Option<(Aead, Vec<u8>)> {
+    let (aead, hash) = suite(suite_id).filter(|_| (0x1301..=0x1303).contains(&suite_id))?;
+    Some((aead, expand_label(hash, secret, label, len)?))
+}
+
+/// The AEAD of TLS 1.3 suite `suite_id`.
+pub fn tls13_aead(suite_id: u16) -> Option<Aead> {
+    suite(suite_id).filter(|_| (0x1301..=0x1303).contains(&suite_id)).map(|(aead, _)| aead)
+}
+
 /// HKDF-Expand-Label with an empty context (RFC 8446 7.1).
 fn expand_label(hash: Hash, secret: &[u8], label: &[u8], len: usize) -> Option<Vec<u8>> {
     let full = [b"tls13 ", label].concat();
@@ -234,7 +247,7 @@ impl Keys {
     }
 }
 
-fn decrypt<A: AeadInOut>(cipher: A, nonce: [u8; 12], aad: &[u8], buf: &mut Vec<u8>) -> bool
+pub(crate) fn decrypt<A: AeadInOut>(cipher: A, nonce: [u8; 12], aad: &[u8], buf: &mut Vec<u8>) -> bool
 where
     Nonce<A>: From<[u8; 12]>,
 {

@@ -20,6 +20,7 @@ const SUPPORTED_VERSIONS: u16 = 43;
 const PSK_KEY_EXCHANGE_MODES: u16 = 45;
 const SIGNATURE_ALGORITHMS_CERT: u16 = 50;
 const KEY_SHARE: u16 = 51;
+const QUIC_TRANSPORT_PARAMETERS: u16 = 57;
 const RENEGOTIATION_INFO: u16 = 0xff01;
 
 /// What a hello's extensions say that matters beyond its own tree: JA3's
@@ -134,6 +135,7 @@ fn extension(cx: &mut Ctx, e: &Buf, t: u16, client: bool, hello: &mut Hello) -> 
             Ok(())
         }
         KEY_SHARE => key_share(cx, e, client),
+        QUIC_TRANSPORT_PARAMETERS => crate::dissect::quic::params::dissect(cx, e),
         PADDING_EXT => {
             cx.tree().add(&PADDING, e.range(0, e.len()), Value::None);
             Ok(())
@@ -171,9 +173,10 @@ fn extension(cx: &mut Ctx, e: &Buf, t: u16, client: bool, hello: &mut Hello) -> 
 }
 
 fn server_name(cx: &mut Ctx, e: &Buf) -> DResult<()> {
-    let n = cx.uint(&SNI_LIST_LEN, e, 0)? as usize;
+    let n = e.u16(0)? as usize;
     let id = cx.tree().open(&TEXT, e.range(0, 2 + n), Value::None);
     cx.tree().set_text(id, "Server Name Indication extension");
+    cx.uint(&SNI_LIST_LEN, e, 0)?;
     let mut p = 2;
     while p < 2 + n {
         cx.uint(&SNI_TYPE, e, p)?;
@@ -192,8 +195,13 @@ pub fn signature_scheme(cx: &mut Ctx, b: &Buf, p: usize) -> DResult<()> {
     let v = b.u16(p)?;
     let t = cx.tree();
     t.open(&SIG_ALG, b.range(p, 2), Value::UInt(v as u64));
-    t.add(&SIG_HASH, b.range(p, 1), Value::UInt((v >> 8) as u64));
-    t.add(&SIG_SIG, b.range(p + 1, 1), Value::UInt((v & 0xff) as u64));
+    for (f, at, x) in [(&SIG_HASH, p, v >> 8), (&SIG_SIG, p + 1, v & 0xff)] {
+        let id = t.add(f, b.range(at, 1), Value::UInt(x as u64));
+        if f.value_string(x as u64).is_none() {
+            // Wireshark names a number its table lacks "Unknown".
+            t.set_text(id, format_args!("{}: Unknown ({x})", f.display));
+        }
+    }
     t.close();
     Ok(())
 }

@@ -13,7 +13,7 @@
 
 mod app;
 mod cert;
-mod decrypt;
+pub mod decrypt;
 mod ext;
 pub mod fields;
 mod handshake;
@@ -71,6 +71,24 @@ pub fn looks_like_tls(first: &[u8]) -> bool {
 fn valid_header(ct: u8, version: u16) -> bool {
     (CHANGE_CIPHER_SPEC_TYPE..=HEARTBEAT_TYPE).contains(&ct)
         && (matches!(version, 0x0300..=0x0304 | 0x0101) || version >> 8 == 0x7f)
+}
+
+/// TLS handshake messages from QUIC's CRYPTO frames (RFC 9001 4), which
+/// carry no record layer: Wireshark shows them under a TLS item named as a
+/// record would be, and keeps QUIC's Info column.
+pub fn dissect_quic_crypto(cx: &mut Ctx, b: &Buf, st: &mut TlsStream, from_server: bool) -> DResult<()> {
+    let info = std::mem::take(&mut cx.out.cols.info);
+    let messages = std::mem::replace(&mut cx.messages, 0);
+    let id = cx.tree().open(&TLS, b.range(0, b.len()), Value::None);
+    // QUIC runs on TLS 1.3 alone: its ClientHello's random is not split.
+    st.version.get_or_insert(TLS13);
+    let r = handshake::messages(cx, b, st, usize::from(from_server), true);
+    cx.out.cols.info = info;
+    cx.messages = messages;
+    let what = r.inspect_err(|_| cx.tree().close())?;
+    cx.tree().set_text(id, format_args!("TLSv1.3 Record Layer: Handshake Protocol: {what}"));
+    cx.tree().close();
+    Ok(())
 }
 
 /// TLS over TCP: every complete record in `b`.
