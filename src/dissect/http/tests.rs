@@ -155,15 +155,20 @@ fn request_lines_httparse_refuses_are_read_as_wireshark_reads_them() {
 }
 
 #[test]
-fn a_2xx_answer_to_connect_has_no_body_and_the_tunnel_is_not_http() {
+fn a_2xx_answer_to_connect_has_no_body_and_the_tunnel_is_data_under_http() {
     let mut s = Session::new();
     let _ = run_in(&mut s, b"CONNECT 127.0.0.1:8080 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n", 4, true);
     let ok = b"HTTP/1.1 200 Connection established\r\n\r\n";
     let (d, r) = run_in(&mut s, ok, 6, false);
     assert_eq!(r, Ok(Pdu::Done(ok.len())));
     assert_eq!(d.cols.info, "HTTP/1.1 200 Connection established ");
-    let (_, r) = run_in(&mut s, GET, 8, true);
-    assert_eq!(r, Ok(Pdu::NotMine));
+    // As Wireshark: the tunnel's bytes are data under an HTTP layer naming
+    // the far end, and no request is read from them.
+    let (d, r) = run_in(&mut s, GET, 8, true);
+    assert_eq!(r, Ok(Pdu::Done(GET.len())));
+    assert_eq!(strings(&d, &PROXY_CONNECT_HOST), ["127.0.0.1"]);
+    assert!(strings(&d, &METHOD).is_empty());
+    assert!(d.protocols.ends_with("http:data"), "{}", d.protocols);
     // A refused CONNECT keeps its body and the stream stays HTTP.
     let mut s = Session::new();
     let _ = run_in(&mut s, b"CONNECT x:443 HTTP/1.1\r\n\r\n", 4, true);
