@@ -74,7 +74,11 @@ pub fn parse(arg: &str) -> Option<Result<Box<dyn Tap>, String>> {
 /// The subtrees of every top-level item of `proto`: (first, end) item indexes.
 fn messages<'d>(d: &'d Dissection, proto: &'static str) -> impl Iterator<Item = (usize, usize)> + 'd {
     let nodes = &d.tree.nodes;
-    (0..nodes.len()).filter(move |&i| nodes[i].depth == 0 && nodes[i].field.name == proto).map(|i| (i, d.tree.subtree_end(i)))
+    (0..nodes.len())
+        .filter(move |&i| nodes[i].depth == 0 && nodes[i].field.name == proto)
+        .map(|i| (i, d.tree.subtree_end(i)))
+        // The HTTP layer over a CONNECT tunnel's bytes is no message: Wireshark's tap does not see it.
+        .filter(|&m| value(d, m, "http.proxy_connect_host").is_none())
 }
 
 /// The value of the first item named `name` in a message.

@@ -196,10 +196,11 @@ pub struct Opened {
 impl Keys {
     /// Opens the record with header `header` (type, version, length) and
     /// body `body`, and moves on to the next sequence number. None when the
-    /// record does not authenticate (wrong keys, or a record missed).
+    /// record does not authenticate (wrong keys, a record missed, or one
+    /// seen again), and then, as in Wireshark, the number stays: a resent
+    /// record does not spoil the ones after it.
     pub fn open(&mut self, header: &[u8; 5], body: &[u8]) -> Option<Opened> {
         let seq = self.seq;
-        self.seq = self.seq.wrapping_add(1);
         let mut nonce = [0u8; 12];
         let (aad, ciphertext) = if self.tls13 || self.aead == Aead::ChaCha20 {
             nonce.copy_from_slice(self.iv.get(..12)?);
@@ -224,6 +225,7 @@ impl Keys {
         if !ok {
             return None;
         }
+        self.seq = seq.wrapping_add(1);
         if !self.tls13 {
             return Some(Opened { content_type: header[0], plain: buf });
         }
