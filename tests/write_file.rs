@@ -112,6 +112,14 @@ const KNOWN: &[(&str, &str)] = &[
         "Wireshark 4.0 numbers custom blocks as frames, so editcap's frame numbers are not ours and it keeps other packets",
     ),
     (
+        "tls-keylog-dsb.pcapng",
+        "editcap 4.0 refuses a file with a Decryption Secrets Block (\"can't be written as a pcapng file\") and writes nothing",
+    ),
+    (
+        "quic-keylog-dsb.pcapng",
+        "editcap 4.0 refuses a file with a Decryption Secrets Block (\"can't be written as a pcapng file\") and writes nothing",
+    ),
+    (
         "tcpdump__timestamp_invalid_nano.pcap",
         "a nanosecond fraction of 10^9 or more: wirelens reads it as 999999999 ns, editcap carries it into the seconds",
     ),
