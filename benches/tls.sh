@@ -90,7 +90,7 @@ CONF
         done > "$work/urls.cfg"
         # shellcheck disable=SC2086 # the version flags are meant to be split
         SSLKEYLOGFILE="$work/keylog.txt" curl -sk --http1.1 $v -H "Connection: close" --parallel --parallel-max 8 \
-            -K "$work/urls.cfg"
+            -K "$work/urls.cfg" 2>/dev/null
     done
     sleep 1
     kill -INT "$dump"

@@ -61,7 +61,8 @@ impl Tally {
 }
 
 /// Tallies by group: `all`, `dissected` (frames whose tshark protocol list
-/// holds only protocols wirelens knows) and `last:PROTO`.
+/// holds only protocols wirelens knows), `last:PROTO` and, for the
+/// dissected frames, `capture:NAME`.
 type Agreement = BTreeMap<String, Tally>;
 
 struct Diff {
@@ -153,13 +154,14 @@ fn compare_pass(
     let ours = wirelens(&targs);
     diff_lines(&name, "", &ours, &theirs, &mut diffs, Some(fields));
     if let Some((known, agreement)) = tally {
-        count_agreement(fields, &line_same, &ours, &theirs, known, agreement);
+        count_agreement(&name, fields, &line_same, &ours, &theirs, known, agreement);
     }
     Some(diffs)
 }
 
 /// Adds one capture's frames to the tallies (see `Agreement`).
 fn count_agreement(
+    capture: &str,
     fields: &[String],
     line_same: &[bool],
     ours: &str,
@@ -184,6 +186,7 @@ fn count_agreement(
         let mut groups = vec!["all".to_string(), format!("last:{}", list.rsplit(':').next().unwrap_or(""))];
         if list.split(':').all(|p| known.contains(p)) {
             groups.push("dissected".into());
+            groups.push(format!("capture:{capture}"));
         }
         for g in groups {
             agreement.entry(g).or_default().add(&frame);
@@ -209,7 +212,7 @@ fn report_agreement(agreement: &Agreement) {
     }
     let _ = std::fs::create_dir_all("target");
     let _ = std::fs::write("target/tshark-agreement.tsv", &out);
-    for l in out.lines().filter(|l| !l.starts_with("last:")) {
+    for l in out.lines().filter(|l| !l.starts_with("last:") && !l.starts_with("capture:")) {
         eprintln!("{l}");
     }
 }
