@@ -24,31 +24,7 @@ for tool in tshark tcpdump /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "$0: needs $tool (apt-get install tshark tcpdump time)" >&2; exit 1; }
 done
 
-# One timed run of "$@" with standard output to /dev/null: prints
-# "SECONDS PEAK_KB".
-measure() {
-    local log
-    log=$(mktemp)
-    TZ=UTC /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; rm -f "$log"; return 1; }
-    awk -F': ' '
-        /Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-        /Maximum resident set size/ { kb = $2 }
-        END { printf "%.2f %d\n", s, kb }' "$log"
-    rm -f "$log"
-}
-
-# The fastest of $runs runs (and its peak memory).
-best() {
-    local out best_s="" best_kb=""
-    for _ in $(seq "$runs"); do
-        out=$(measure "$@")
-        local s=${out% *} kb=${out#* }
-        if [[ -z $best_s ]] || awk -v a="$s" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then
-            best_s=$s best_kb=$kb
-        fi
-    done
-    echo "$best_s $best_kb"
-}
+source benches/timing.sh
 
 packets=$(tcpdump -nr "$big" 2>/dev/null | wc -l)
 echo "capture: $big ($packets packets, $(du -h "$big" | cut -f1)), best of $runs run(s)"

@@ -25,27 +25,13 @@ for tool in tshark /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "$0: needs $tool (apt-get install tshark time)" >&2; exit 1; }
 done
 
-# The fastest of $runs runs of "$@" (standard output to /dev/null), in
-# seconds.
-best() {
-    local best="" s log
-    for _ in $(seq "$runs"); do
-        log=$(mktemp)
-        TZ=UTC /usr/bin/time -f %e "$@" >/dev/null 2>"$log" || { cat "$log" >&2; rm -f "$log"; return 1; }
-        s=$(tail -1 "$log")
-        rm -f "$log"
-        if [[ -z $best ]] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-            best=$s
-        fi
-    done
-    echo "$best"
-}
+source benches/timing.sh
 
 echo "capture: $big ($(du -h "$big" | cut -f1)), best of $runs run(s)"
 printf '%-6s %10s %10s %8s\n' format wirelens tshark ratio
 for format in json ek; do
-    w=$(best "$WIRELENS" -r "$big" -T "$format")
-    t=$(best tshark -n -r "$big" -T "$format")
+    read -r w _ < <(best "$WIRELENS" -r "$big" -T "$format")
+    read -r t _ < <(best tshark -n -r "$big" -T "$format")
     printf '%-6s %9ss %9ss %7.1fx\n' "$format" "$w" "$t" "$(awk -v w="$w" -v t="$t" 'BEGIN { print t / w }')"
 done
 echo "(target: tshark / wirelens >= 10x)"

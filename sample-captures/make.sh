@@ -1201,6 +1201,10 @@ quic() {
         timeout 40 python3 "$here/quic_lab.py" "$tmp/cert.pem" "$tmp/key.pem" "$tmp/quic-keylog.txt"
     cp "$tmp/quic-keylog.txt" "$here/quic-keylog.txt"
     editcap --inject-secrets "tls,$here/quic-keylog.txt" "$here/quic.pcap" "$here/quic-keylog-dsb.pcapng"
+    rm -f "$tmp/quic-chacha-keylog.txt"
+    capture quic-chacha.pcap "-i lo udp port 443" \
+        timeout 40 python3 "$here/quic_lab.py" "$tmp/cert.pem" "$tmp/key.pem" "$tmp/quic-chacha-keylog.txt" chacha
+    cp "$tmp/quic-chacha-keylog.txt" "$here/quic-chacha-keylog.txt"
 }
 
 all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access mail_starttls tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge tcp_loss quic)

@@ -16,6 +16,11 @@
 //! `WIRELENS_DIFF_ADD="reason"` appends the unlisted differences with that
 //! reason (review them: a reason is a claim). `WIRELENS_DIFF_ONLY=substr`
 //! limits the run to matching capture names.
+//!
+//! The run also prints how much agrees (and writes it to
+//! `target/tshark-agreement.tsv`): summary lines and field values equal to
+//! tshark's, over all frames, over the frames made only of protocols
+//! wirelens dissects (issue 18's measure), and per frame's last protocol.
 
 mod common;
 
@@ -36,6 +41,29 @@ struct Key {
     capture: String,
     column: String,
 }
+
+/// Summary lines and field values compared, and how many were equal.
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    lines: u64,
+    lines_same: u64,
+    values: u64,
+    values_same: u64,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Tally) {
+        self.lines += o.lines;
+        self.lines_same += o.lines_same;
+        self.values += o.values;
+        self.values_same += o.values_same;
+    }
+}
+
+/// Tallies by group: `all`, `dissected` (frames whose tshark protocol list
+/// holds only protocols wirelens knows), `last:PROTO` and, for the
+/// dissected frames, `capture:NAME`.
+type Agreement = BTreeMap<String, Tally>;
 
 struct Diff {
     key: Key,
@@ -82,19 +110,25 @@ fn shared_fields() -> Vec<String> {
 /// passes (`-2`, as the inspector shows packets: a request knows its
 /// response). A two-pass difference is kept, in column `2:COLUMN`, only
 /// where the one-pass output agreed, so each bug is listed once.
-fn compare_capture(path: &Path, fields: &[String]) -> Option<Vec<Diff>> {
-    let mut diffs = compare_pass(path, fields, &[])?;
+fn compare_capture(path: &Path, fields: &[String], ours_protos: &HashSet<String>) -> Option<(Vec<Diff>, Agreement)> {
+    let mut agreement = Agreement::new();
+    let mut diffs = compare_pass(path, fields, &[], Some((ours_protos, &mut agreement)))?;
     let one_pass: HashSet<(String, usize)> = diffs.iter().map(|d| (d.key.column.clone(), d.frame)).collect();
-    for mut d in compare_pass(path, fields, &["-2"])? {
+    for mut d in compare_pass(path, fields, &["-2"], None)? {
         if !one_pass.contains(&(d.key.column.clone(), d.frame)) {
             d.key.column = format!("2:{}", d.key.column);
             diffs.push(d);
         }
     }
-    Some(diffs)
+    Some((diffs, agreement))
 }
 
-fn compare_pass(path: &Path, fields: &[String], passes: &[&str]) -> Option<Vec<Diff>> {
+fn compare_pass(
+    path: &Path,
+    fields: &[String],
+    passes: &[&str],
+    tally: Option<(&HashSet<String>, &mut Agreement)>,
+) -> Option<Vec<Diff>> {
     let name = path.file_name()?.to_string_lossy().to_string();
     let p = path.to_string_lossy().to_string();
     let mut args: Vec<String> = vec!["-n".into(), "-r".into(), p.clone()];
@@ -108,6 +142,7 @@ fn compare_pass(path: &Path, fields: &[String], passes: &[&str]) -> Option<Vec<D
     let ours = wirelens(&ours_args);
     let mut diffs = Vec::new();
     diff_lines(&name, "line", &ours, &theirs, &mut diffs, None);
+    let line_same: Vec<bool> = theirs.lines().enumerate().map(|(i, t)| ours.lines().nth(i) == Some(t)).collect();
 
     args.extend(["-T".into(), "fields".into()]);
     for f in fields {
@@ -118,7 +153,68 @@ fn compare_pass(path: &Path, fields: &[String], passes: &[&str]) -> Option<Vec<D
     let theirs = common::tshark_output(&targs).unwrap_or_default();
     let ours = wirelens(&targs);
     diff_lines(&name, "", &ours, &theirs, &mut diffs, Some(fields));
+    if let Some((known, agreement)) = tally {
+        count_agreement(&name, fields, &line_same, &ours, &theirs, known, agreement);
+    }
     Some(diffs)
+}
+
+/// Adds one capture's frames to the tallies (see `Agreement`).
+fn count_agreement(
+    capture: &str,
+    fields: &[String],
+    line_same: &[bool],
+    ours: &str,
+    theirs: &str,
+    known: &HashSet<String>,
+    agreement: &mut Agreement,
+) {
+    let protocols = fields.iter().position(|f| f == "frame.protocols");
+    let ours: Vec<&str> = ours.lines().collect();
+    for (i, t) in theirs.lines().enumerate() {
+        let ys: Vec<&str> = t.split('\t').collect();
+        let xs: Vec<&str> = ours.get(i).map(|l| l.split('\t').collect()).unwrap_or_default();
+        let mut frame = Tally { lines: 1, lines_same: line_same.get(i).copied().unwrap_or(false) as u64, ..Tally::default() };
+        for j in 0..fields.len() {
+            let (u, v) = (xs.get(j).copied().unwrap_or(""), ys.get(j).copied().unwrap_or(""));
+            if !u.is_empty() || !v.is_empty() {
+                frame.values += 1;
+                frame.values_same += (u == v) as u64;
+            }
+        }
+        let list = protocols.and_then(|p| ys.get(p).copied()).unwrap_or("");
+        let mut groups = vec!["all".to_string(), format!("last:{}", list.rsplit(':').next().unwrap_or(""))];
+        if list.split(':').all(|p| known.contains(p)) {
+            groups.push("dissected".into());
+            groups.push(format!("capture:{capture}"));
+        }
+        for g in groups {
+            agreement.entry(g).or_default().add(&frame);
+        }
+    }
+}
+
+/// Prints the tallies and writes them to `target/tshark-agreement.tsv`.
+fn report_agreement(agreement: &Agreement) {
+    let pct = |a: u64, b: u64| if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 };
+    let mut out = String::from("group\tframes\tlines equal\t%\tfield values\tequal\t%\n");
+    for (g, t) in agreement {
+        let _ = writeln!(
+            out,
+            "{g}\t{}\t{}\t{:.2}\t{}\t{}\t{:.3}",
+            t.lines,
+            t.lines_same,
+            pct(t.lines_same, t.lines),
+            t.values,
+            t.values_same,
+            pct(t.values_same, t.values)
+        );
+    }
+    let _ = std::fs::create_dir_all("target");
+    let _ = std::fs::write("target/tshark-agreement.tsv", &out);
+    for l in out.lines().filter(|l| !l.starts_with("last:") && !l.starts_with("capture:")) {
+        eprintln!("{l}");
+    }
 }
 
 fn diff_lines(capture: &str, column: &str, ours: &str, theirs: &str, out: &mut Vec<Diff>, fields: Option<&[String]>) {
@@ -172,15 +268,28 @@ fn matches_tshark_on_every_capture() {
         .collect();
     assert!(!files.is_empty(), "no captures found");
 
-    let results = common::parallel_map(&files, |p| compare_capture(p, &fields));
+    // tshark lists the Ethernet type as a layer of its own ("ethertype");
+    // wirelens dissects it as part of the link layer.
+    let ours_protos: HashSet<String> = wirelens(&["-G", "protocols"])
+        .lines()
+        .filter_map(|l| l.split('\t').nth(2))
+        .chain(["ethertype"])
+        .map(String::from)
+        .collect();
+    let results = common::parallel_map(&files, |p| compare_capture(p, &fields, &ours_protos));
     let mut seen_captures = BTreeSet::new();
     let mut all = Vec::new();
+    let mut agreement = Agreement::new();
     for (p, r) in files.iter().zip(results) {
-        if let Some(d) = r {
+        if let Some((d, a)) = r {
             seen_captures.insert(p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
             all.extend(d);
+            for (g, t) in a {
+                agreement.entry(g).or_default().add(&t);
+            }
         }
     }
+    report_agreement(&agreement);
 
     let mut known = load_known();
     let found: HashSet<Key> = all.iter().map(|d| d.key.clone()).collect();

@@ -365,33 +365,33 @@ impl Tree {
     /// Empty for `NO_NODE` (items are not kept).
     pub fn label(&self, id: NodeId, bytes: &[u8]) -> String {
         let Some(n) = self.nodes.get(id) else { return String::new() };
-        let body = match &n.text {
-            Some(t) => truncated(t.to_string(), 0),
+        let mut body = match &n.text {
+            Some(t) => truncated(t.to_string(), |_| 0),
             None => {
-                let l = format_label(n.field, &n.value, bytes);
                 // The name ends the bit picture's ` = ` part, if any.
-                let name_end = l.find(n.field.display).map_or(0, |i| i + n.field.display.len());
-                truncated(l, name_end)
+                let display = n.field.display;
+                truncated(format_label(n.field, &n.value, bytes), |l| l.find(display).map_or(0, |i| i + display.len()))
             }
         };
         if n.generated() && n.text.is_none() {
-            format!("[{body}]")
-        } else {
-            body
+            body.insert(0, '[');
+            body.push(']');
         }
+        body
     }
 }
 
 
 /// Wireshark keeps a label in 240 bytes: a longer one says ` [truncated]`
-/// after the field's name (at `name_end`; at the start for a text label)
-/// and is cut to 238 bytes, at a character boundary.
-fn truncated(mut label: String, name_end: usize) -> String {
+/// after the field's name (at `name_end`, looked for only then; at the
+/// start for a text label) and is cut to 238 bytes, at a character boundary.
+fn truncated(mut label: String, name_end: impl Fn(&str) -> usize) -> String {
     const KEPT: usize = 238;
     if label.len() < 240 {
         return label;
     }
-    label.insert_str(name_end.min(KEPT), " [truncated]");
+    let at = name_end(&label).min(KEPT);
+    label.insert_str(at, " [truncated]");
     let mut end = KEPT;
     while !label.is_char_boundary(end) {
         end -= 1;

@@ -5,11 +5,14 @@
 //! one name are gathered into an array at the first one's place; booleans
 //! are JSON booleans, times ISO 8601 in UTC, text-only items `text`.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
+use crate::dissect::conv::HashMap;
 use crate::dissect::{Dissection, FrameMeta};
 use crate::field::tree::NodeId;
-use crate::field::{civil, FieldType, Value};
+use crate::field::{civil, FieldDef, FieldType, Value};
 
 use super::json::{escape, json_value};
 use super::timefmt::local_date;
@@ -22,13 +25,15 @@ pub fn ek_packet(meta: &FrameMeta, d: &Dissection, frame: &[u8], out: &mut Strin
     let _ = write!(out, "{{\"timestamp\":\"{}{:03}\",\"layers\":{{", meta.ts.secs, meta.ts.nanos / 1_000_000);
     let roots: Vec<NodeId> = (0..d.tree.nodes.len()).filter(|&i| d.tree.nodes[i].depth == 0).collect();
     let mut first = true;
+    // A value's text before its escapes, reused from item to item.
+    let mut scratch = String::new();
     for id in roots {
         if !first {
             out.push(',');
         }
         first = false;
         key(&ek_name(d, id, true), out);
-        object(d, frame, id, out);
+        object(d, frame, id, out, &mut scratch);
     }
     out.push_str("}}\n");
 }
@@ -42,12 +47,33 @@ fn key(name: &str, out: &mut String) {
 /// An item's name: `text` for a text-only item; a field's, after its
 /// protocol's (`ip_ip_src`); a protocol's own (`top`: a layer of the
 /// packet, or one nested in another's items, as `_ws.expert`).
-fn ek_name(d: &Dissection, id: NodeId, top: bool) -> String {
+fn ek_name(d: &Dissection, id: NodeId, top: bool) -> Cow<'static, str> {
     let f = d.tree.nodes[id].field;
     if f.name.is_empty() {
-        return "text".into();
+        return Cow::Borrowed("text");
     }
-    let name = if top || f.ftype == FieldType::Protocol {
+    let top = top || f.ftype == FieldType::Protocol;
+    match names().get(&(f as *const FieldDef as usize)) {
+        Some(n) => Cow::Borrowed(if top { &n.1 } else { &n.0 }),
+        None => Cow::Owned(make_name(f, top)),
+    }
+}
+
+/// Every registered field's names as an item and as a layer, made once:
+/// a packet has hundreds of items.
+fn names() -> &'static HashMap<usize, (String, String)> {
+    static NAMES: OnceLock<HashMap<usize, (String, String)>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut m = HashMap::default();
+        for f in crate::dissect::FIELD_LISTS.iter().flat_map(|l| l.iter()) {
+            m.insert(*f as *const FieldDef as usize, (make_name(f, false), make_name(f, true)));
+        }
+        m
+    })
+}
+
+fn make_name(f: &FieldDef, top: bool) -> String {
+    let name = if top {
         f.name.to_string()
     } else {
         // Wireshark's expert fields belong to the `_ws.expert` protocol.
@@ -58,11 +84,11 @@ fn ek_name(d: &Dissection, id: NodeId, top: bool) -> String {
 }
 
 /// A protocol's object: its items below it, flattened and grouped by name.
-fn object(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String) {
+fn object(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String, scratch: &mut String) {
     let mut items = Vec::new();
     gather(d, id, &mut items);
     // Groups by (name, parent's name), in the order each first appears.
-    let mut groups: Vec<(String, String, Vec<NodeId>)> = Vec::new();
+    let mut groups: Vec<(Cow<'static, str>, Cow<'static, str>, Vec<NodeId>)> = Vec::new();
     for (item, parent) in items {
         let name = ek_name(d, item, false);
         let parent_name = ek_name(d, parent, false);
@@ -84,7 +110,7 @@ fn object(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String) {
             if j > 0 {
                 out.push(',');
             }
-            value(d, frame, item, out);
+            value(d, frame, item, out, scratch);
         }
         if ids.len() > 1 {
             out.push(']');
@@ -105,7 +131,7 @@ fn gather(d: &Dissection, id: NodeId, out: &mut Vec<(NodeId, NodeId)>) {
     }
 }
 
-fn value(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String) {
+fn value(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String, scratch: &mut String) {
     let n = &d.tree.nodes[id];
     let bytes = d.node_bytes(frame, id);
     if n.field.name.is_empty() {
@@ -117,7 +143,7 @@ fn value(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String) {
         return string(&label, out);
     }
     match (n.field.ftype, &n.value) {
-        (FieldType::Protocol, _) if d.tree.children(id).next().is_some() => object(d, frame, id, out),
+        (FieldType::Protocol, _) if d.tree.children(id).next().is_some() => object(d, frame, id, out, scratch),
         (FieldType::Protocol, _) => string(&d.tree.label(id, bytes), out),
         (FieldType::None, _) => out.push_str("null"),
         (FieldType::Bool, v) => out.push_str(if v.as_u64().unwrap_or(0) != 0 { "true" } else { "false" }),
@@ -126,9 +152,9 @@ fn value(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String) {
             let _ = write!(out, "\"{y:04}-{mo:02}-{day:02}T{h:02}:{mi:02}:{s:02}.{:09}Z\"", t.nanos);
         }
         _ => {
-            let mut text = String::new();
-            json_value(n.field, &n.value, bytes, &mut text);
-            string(&text, out);
+            scratch.clear();
+            json_value(n.field, &n.value, bytes, scratch);
+            string(scratch, out);
         }
     }
 }

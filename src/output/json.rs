@@ -123,21 +123,53 @@ pub(super) fn string(s: &str, out: &mut String) {
 
 /// JSON string escapes, as GLib's JSON dumper writes them.
 pub(super) fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+    // Runs of bytes that need no escape are copied whole: most names and
+    // values have none (every byte that does is ASCII, so a run never
+    // splits a character).
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none needs an escape.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if !needs_escape(x) {
+                i += 8;
+                continue;
             }
-            c => out.push(c),
         }
+        let b = bytes[i];
+        i += 1;
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b if b < 0x20 || b == 0x7f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i - 1]);
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(esc);
+        }
+        start = i;
     }
+    out.push_str(&s[start..]);
+}
+
+/// Whether any of the eight bytes of `x` is below 0x20, a quote, a
+/// backslash or DEL (the classic zero-byte tests, one lane per byte).
+fn needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    below_space | zero(x ^ (ONES * b'"' as u64)) | zero(x ^ (ONES * b'\\' as u64)) | zero(x ^ (ONES * 0x7f)) != 0
 }
 
 /// One packet's document (`first`: the first of the array, which takes no
@@ -388,6 +420,38 @@ mod tests {
         let mut u = String::new();
         unescape("GET / HTTP/1.1\\r\\n\\003 C:\\dir", &mut u);
         assert_eq!(u, "GET / HTTP/1.1\r\n\u{3} C:\\dir");
+    }
+
+    #[test]
+    fn escapes_are_found_anywhere_in_long_strings() {
+        // The eight-byte test against a byte-at-a-time reference, with each
+        // escaped byte at every position of a 19-byte string (two chunks and
+        // a tail), among ASCII and multi-byte characters.
+        let reference = |s: &str| {
+            let mut out = String::new();
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    '\u{8}' => out.push_str("\\b"),
+                    '\u{c}' => out.push_str("\\f"),
+                    c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out
+        };
+        for special in ['"', '\\', '\n', '\u{1}', '\u{1f}', '\u{7f}', ' ', '~', 'é', '€'] {
+            for at in 0..19 {
+                let s: String = (0..19).map(|i| if i == at { special } else { (b'a' + i as u8) as char }).collect();
+                let mut out = String::new();
+                escape(&s, &mut out);
+                assert_eq!(out, reference(&s), "{s:?}");
+            }
+        }
     }
 
     #[test]

@@ -2,17 +2,22 @@
 //! derive from the client's first Destination Connection ID (HKDF-SHA256
 //! with the version's salt), the Handshake and 1-RTT keys from a key log's
 //! TLS 1.3 traffic secrets, header protection (an AES block over a sample of
-//! the ciphertext masks the first byte's low bits and the packet number) and
-//! the AEAD that opens the payload. Retry packets carry an integrity tag
-//! made with a fixed key (5.8).
+//! the ciphertext masks the first byte's low bits and the packet number:
+//! an AES block, or for ChaCha20-Poly1305 the ChaCha20 key stream) and the
+//! AEAD that opens the payload; key updates (6) derive each generation of
+//! 1-RTT keys from the last. Retry packets carry an integrity tag made with
+//! a fixed key (5.8).
 //!
 //! The crypto is RustCrypto's (aes for the header protection block,
-//! aes-gcm, hkdf and sha2), as TLS's decryption uses them; the
-//! HKDF-Expand-Label of a suite's hash is TLS's (`tls::decrypt`).
+//! aes-gcm, chacha20 and chacha20poly1305, hkdf and sha2), as TLS's
+//! decryption uses them; the HKDF-Expand-Label of a suite's hash is TLS's
+//! (`tls::decrypt`).
 
 use aes::cipher::{BlockCipherEncrypt, KeyInit};
 use aes_gcm::aead::{AeadInOut, Nonce};
 use aes_gcm::{Aes128Gcm, Aes256Gcm};
+use chacha20::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
+use chacha20poly1305::ChaCha20Poly1305;
 
 use crate::dissect::tls::decrypt::{self, Aead};
 
@@ -47,20 +52,34 @@ pub struct Keys {
     key: Vec<u8>,
     iv: Vec<u8>,
     hp: Vec<u8>,
+    /// What the next generation's keys come from (a key update).
+    suite: u16,
+    secret: Vec<u8>,
+    version: u32,
 }
 
 impl Keys {
     /// The keys of a TLS 1.3 traffic secret (`suite` names its AEAD and
     /// hash); QUIC version 2 has labels of its own.
     pub fn from_secret(suite: u16, secret: &[u8], version: u32) -> Option<Keys> {
-        let prefix: &[u8] = if version == V2 { b"quicv2 " } else { b"quic " };
-        let label = |l: &[u8]| [prefix, l].concat();
         let key_len = decrypt::tls13_aead(suite)?.key_len();
-        let (aead, key) = decrypt::tls13_expand(suite, secret, &label(b"key"), key_len)?;
-        let (_, iv) = decrypt::tls13_expand(suite, secret, &label(b"iv"), 12)?;
-        let (_, hp) = decrypt::tls13_expand(suite, secret, &label(b"hp"), key_len)?;
-        // ChaCha20's header protection is ChaCha20 itself: not done here.
-        (aead != Aead::ChaCha20).then_some(Keys { aead, key, iv, hp })
+        let (aead, key) = decrypt::tls13_expand(suite, secret, &label(version, b"key"), key_len)?;
+        let (_, iv) = decrypt::tls13_expand(suite, secret, &label(version, b"iv"), 12)?;
+        let (_, hp) = decrypt::tls13_expand(suite, secret, &label(version, b"hp"), key_len)?;
+        Some(Keys { aead, key, iv, hp, suite, secret: secret.to_vec(), version })
+    }
+
+    /// The next generation of 1-RTT keys after a key update (RFC 9001 6.1):
+    /// a new secret from the last, new key and IV; the header protection key stays.
+    pub fn updated(&self) -> Option<Keys> {
+        let (_, secret) = decrypt::tls13_expand(self.suite, &self.secret, &label(self.version, b"ku"), self.secret.len())?;
+        let next = Keys::from_secret(self.suite, &secret, self.version)?;
+        Some(Keys { hp: self.hp.clone(), ..next })
+    }
+
+    #[cfg(test)]
+    pub fn secret(&self) -> &[u8] {
+        &self.secret
     }
 
     /// The Initial keys of both directions (client first) of a connection
@@ -80,7 +99,17 @@ impl Keys {
         match self.aead {
             Aead::Aes128Gcm => aes::Aes128::new_from_slice(&self.hp).ok()?.encrypt_block(&mut block),
             Aead::Aes256Gcm => aes::Aes256::new_from_slice(&self.hp).ok()?.encrypt_block(&mut block),
-            Aead::ChaCha20 => return None,
+            Aead::ChaCha20 => {
+                // The sample's first 4 bytes are the block counter (little
+                // endian), the other 12 the nonce; the mask is the key stream.
+                let key: [u8; 32] = self.hp.as_slice().try_into().ok()?;
+                let nonce: [u8; 12] = sample[4..].try_into().ok()?;
+                let mut c = chacha20::ChaCha20::new(&key.into(), &nonce.into());
+                c.seek(u32::from_le_bytes([sample[0], sample[1], sample[2], sample[3]]) as u64 * 64);
+                let mut m = [0u8; 5];
+                c.apply_keystream(&mut m);
+                return Some(m);
+            }
         }
         let mut m = [0u8; 5];
         m.copy_from_slice(&block[..5]);
@@ -113,10 +142,16 @@ impl Keys {
         let ok = match self.aead {
             Aead::Aes128Gcm => decrypt::decrypt(Aes128Gcm::new_from_slice(&self.key).ok()?, nonce, &header, &mut buf),
             Aead::Aes256Gcm => decrypt::decrypt(Aes256Gcm::new_from_slice(&self.key).ok()?, nonce, &header, &mut buf),
-            Aead::ChaCha20 => false,
+            Aead::ChaCha20 => decrypt::decrypt(ChaCha20Poly1305::new_from_slice(&self.key).ok()?, nonce, &header, &mut buf),
         };
         ok.then_some(Opened { first, pn_len, pn, plain: buf })
     }
+}
+
+/// A QUIC version's label for HKDF-Expand-Label (version 2 has its own).
+fn label(version: u32, l: &[u8]) -> Vec<u8> {
+    let prefix: &[u8] = if version == V2 { b"quicv2 " } else { b"quic " };
+    [prefix, l].concat()
 }
 
 /// A packet once opened.

@@ -283,15 +283,28 @@ fn h3_chunk(cx: &mut Ctx, p: &Buf, fr: &mut Frames, index: usize, s: (u64, u64, 
     let (sid, offset, data) = s;
     let bytes = p.bytes(data.start, data.len())?;
     if fr.first_pass {
+        let d = fr.d;
         let chunk = fr.conn.as_deref_mut().filter(|c| c.tls.alpn.as_deref() == Some("h3")).and_then(|c| {
-            if sid & 2 == 0 {
-                return Some(http3::Chunk { start: offset == 0, uni: None });
+            let uni = if sid & 2 == 0 {
+                None
+            } else {
+                if offset == 0 {
+                    let t = varint(&Buf::new(bytes, bytes.len()), 0).ok()?.0;
+                    c.h3_uni.insert(sid, t);
+                }
+                Some(*c.h3_uni.get(&sid)?)
+            };
+            let chunk = http3::Chunk { start: offset == 0, uni };
+            if http3::framed(uni) {
+                // Frames are read from the next frame's start only; tshark
+                // 4.0 shows nothing of a chunk that begins inside a frame.
+                let next = c.h3_next.entry((sid, d)).or_insert(0);
+                if offset != *next {
+                    return None;
+                }
+                *next = offset.saturating_add(http3::frames_end(bytes, &chunk));
             }
-            if offset == 0 {
-                let t = varint(&Buf::new(bytes, bytes.len()), 0).ok()?.0;
-                c.h3_uni.insert(sid, t);
-            }
-            Some(http3::Chunk { start: offset == 0, uni: Some(*c.h3_uni.get(&sid)?) })
+            Some(chunk)
         });
         fr.memo.streams.push(chunk);
     }

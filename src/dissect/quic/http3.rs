@@ -99,17 +99,37 @@ struct Frame {
     len: usize,
 }
 
-/// The frames of `b` from `at` on.
-fn frames(b: &Buf, mut at: usize) -> Vec<Frame> {
+/// The frames of `b` from `at` on that end inside it, and where the last
+/// frame begun in it ends (beyond `b` when it goes on in later STREAM
+/// frames). Like tshark 4.0, HTTP/3 shows no frame split over STREAM frames.
+fn frames(b: &Buf, mut at: usize) -> (Vec<Frame>, u64) {
     let mut out = Vec::new();
+    let mut end = at as u64;
     while at < b.len() {
         let Ok((ty, tw)) = varint(b, at) else { break };
         let Ok((l, lw)) = varint(b, at + tw) else { break };
+        end = (at + tw + lw) as u64 + l;
         let Ok(len) = usize::try_from(l) else { break };
+        if end > b.len() as u64 {
+            break;
+        }
         out.push(Frame { ty, at, tw, lw, len });
-        at = at.saturating_add(tw + lw).saturating_add(len);
+        at += tw + lw + len;
     }
-    out
+    (out, end.max(at as u64))
+}
+
+/// Whether a stream carries HTTP/3 frames (requests and the control
+/// stream), as opposed to a push or QPACK stream.
+pub fn framed(uni: Option<u64>) -> bool {
+    matches!(uni, None | Some(CONTROL))
+}
+
+/// How far into its stream the frames begun in a chunk's `data` reach:
+/// the next frame starts there.
+pub fn frames_end(data: &[u8], c: &Chunk) -> u64 {
+    let b = Buf::new(data, data.len());
+    frames_start(&b, c).map_or(data.len() as u64, |s| frames(&b, s).1)
 }
 
 /// Where a chunk's frames start, after a unidirectional stream's type.
@@ -125,7 +145,7 @@ fn frames_start(b: &Buf, c: &Chunk) -> Option<usize> {
 pub fn info(cx: &mut Ctx, data: &[u8], c: &Chunk) {
     let b = Buf::new(data, data.len());
     let Some(start) = frames_start(&b, c) else { return };
-    for f in frames(&b, start) {
+    for f in frames(&b, start).0 {
         let _ = write!(cx.out.cols.info, ", {}", frame_name(f.ty));
     }
 }
@@ -152,7 +172,7 @@ fn layer(cx: &mut Ctx, b: &Buf, c: &Chunk) -> DResult<()> {
         cx.tree().set_text(id, format_args!("Stream Type: {} ({t:#018x})", stream_type_name(t)));
     }
     if let Some(start) = frames_start(b, c) {
-        for f in frames(b, start) {
+        for f in frames(b, start).0 {
             let (t, body) = (f.ty, f.at + f.tw + f.lw);
             let id = cx.tree().add(&FRAME_TYPE, b.range(f.at, f.tw), Value::UInt(t));
             cx.tree().set_text(id, format_args!("Type: {} ({t:#018x})", frame_name(t)));

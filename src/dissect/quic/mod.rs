@@ -441,7 +441,20 @@ fn open_short(p: &Buf, pm: &mut PacketMemo, w: &mut Walk) {
     pm.dcid_len = conn.cid_len(1 - w.d, p.tail(1));
     match conn.keys(APPLICATION, w.d).cloned() {
         Some(k) => {
-            pm.opened = k.open(p.tail(0), 1 + pm.dcid_len, false, conn.largest[w.d][APPLICATION]);
+            let (packet, pn_off, largest) = (p.tail(0), 1 + pm.dcid_len, conn.largest[w.d][APPLICATION]);
+            pm.opened = k.open(packet, pn_off, false, largest);
+            if pm.opened.is_none() {
+                // A key update (RFC 9001 6): the sender's next keys open it,
+                // or it was sent under the last ones before the update.
+                let next = k.updated();
+                pm.opened = next.as_ref().and_then(|n| n.open(packet, pn_off, false, largest));
+                if let (Some(_), Some(n)) = (&pm.opened, next) {
+                    conn.prev_app[w.d] = Some(k);
+                    conn.keys[APPLICATION - 1][w.d] = Some(n);
+                } else if let Some(prev) = &conn.prev_app[w.d] {
+                    pm.opened = prev.open(packet, pn_off, false, largest);
+                }
+            }
             if let Some(o) = &pm.opened {
                 let l = &mut conn.largest[w.d][APPLICATION];
                 *l = Some(l.map_or(o.pn, |x| x.max(o.pn)));

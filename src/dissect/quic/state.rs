@@ -63,6 +63,11 @@ pub struct Conn {
     pub side_cids: [Vec<Vec<u8>>; 2],
     /// The HTTP/3 type of each unidirectional stream begun.
     pub h3_uni: BTreeMap<u64, u64>,
+    /// Where the next HTTP/3 frame starts in each stream and direction.
+    pub h3_next: BTreeMap<(u64, usize), u64>,
+    /// Each direction's 1-RTT keys of the generation before the current one
+    /// (packets sent before a key update may arrive after it).
+    pub prev_app: [Option<Keys>; 2],
 }
 
 /// One CRYPTO stream: the bytes up to `next` were handed on; `pending`

@@ -171,3 +171,26 @@ fn the_heuristic_wants_a_long_header_of_a_known_version() {
     assert!(!looks_like_quic(&hex("4000000001088394c8f03e51570800")));
     assert!(!looks_like_quic(&hex("c0000000010883")));
 }
+
+/// RFC 9001 Appendix A.5: a short header packet (empty DCID, packet number
+/// 654360564 in 3 bytes) protected with ChaCha20-Poly1305; its payload is a PING.
+const CHACHA_SECRET: &str = "9ac312a7f877468ebe69422748ad00a15443f18203a07d6060f688f30f21632b";
+const CHACHA_PACKET: &str = "4cfe4189655e5cd55c41f69080575d7999c25a5bfb";
+
+#[test]
+fn chacha20_header_protection_and_payload_open_rfc_9001s_a5_packet() {
+    let keys = Keys::from_secret(0x1303, &hex(CHACHA_SECRET), V1).unwrap();
+    let opened = keys.open(&hex(CHACHA_PACKET), 1, false, Some(654_360_563)).unwrap();
+    assert_eq!((opened.first, opened.pn_len, opened.pn), (0x42, 3, 654_360_564));
+    assert_eq!(opened.plain, vec![0x01]);
+}
+
+#[test]
+fn a_key_update_derives_the_next_generation_from_the_secret() {
+    // A.5's "ku": the secret after one key update.
+    let keys = Keys::from_secret(0x1303, &hex(CHACHA_SECRET), V1).unwrap();
+    let updated = keys.updated().unwrap();
+    assert_eq!(updated.secret(), hex("1223504755036d556342ee9361d253421a826c9ecdf3c7148684b36b714881f9"));
+    // New packet keys: the A.5 packet, protected with the first generation, no longer opens.
+    assert!(updated.open(&hex(CHACHA_PACKET), 1, false, Some(654_360_563)).is_none());
+}
