@@ -33,6 +33,9 @@ pub struct Record {
     pub origlen: u32,
     pub ts: Timestamp,
     pub iface: u32,
+    /// The file gives no time (a pcapng Simple Packet Block): `ts` is 0,
+    /// which tshark also uses for other packets' deltas, but no time is shown.
+    pub no_ts: bool,
 }
 
 /// A packet with its interfaces and comments (`Reader::next_packet_full`).
@@ -288,6 +291,7 @@ impl<R: Read> Reader<R> {
             origlen: origlen.max(caplen),
             ts,
             iface: 0,
+            no_ts: false,
         };
         self.pos = start + caplen as usize;
         self.packets += 1;
@@ -373,7 +377,7 @@ impl<R: Read> Reader<R> {
             match btype {
                 1 => self.interface_block(blk, big)?,
                 DSB => secrets_block(&self.buf[blk], big),
-                6 | 2 | 3 => {
+                6 | 2 | SPB => {
                     if let Some((rec, data)) = self.packet_block(btype, blk.clone(), big, first_iface)? {
                         if btype != 3 {
                             // Options follow the packet bytes, padded to 32 bits
@@ -486,10 +490,14 @@ impl<R: Read> Reader<R> {
             origlen: origlen.max(caplen),
             ts: Timestamp { secs: secs as i64, nanos },
             iface: gi as u32,
+            no_ts: btype == SPB,
         };
         Ok(Some((rec, start..start + caplen as usize)))
     }
 }
+
+/// pcapng's Simple Packet Block: no interface, no time.
+const SPB: u32 = 3;
 
 /// pcapng's Decryption Secrets Block, and the type of its TLS key log.
 const DSB: u32 = 0x0000_000a;
@@ -668,6 +676,21 @@ mod tests {
         assert_eq!(pk[2].0.iface, 2);
         let off = pk[2].0.offset as usize;
         assert_eq!(&f[off..off + 3], b"raw");
+    }
+
+    #[test]
+    fn simple_packet_blocks_have_no_time() {
+        let mut f = shb();
+        f.extend(idb(1, None));
+        f.extend(epb(0, 1_500_000, b"eth"));
+        let mut spb = 5u32.to_le_bytes().to_vec();
+        spb.extend(*b"spb\0");
+        f.extend(block(SPB, &spb));
+        let (pk, err) = read_all(&f);
+        assert!(err.is_none(), "{err:?}");
+        assert_eq!((pk[0].0.no_ts, pk[1].0.no_ts), (false, true));
+        // tshark counts it as time 0 in the others' deltas.
+        assert_eq!((pk[1].0.ts, pk[1].0.origlen, &pk[1].2[..]), (Timestamp::default(), 5, &b"spb\0"[..]));
     }
 
     #[test]

@@ -104,6 +104,21 @@ pub fn dissect(cx: &mut Ctx, b: Buf) {
     }
 }
 
+fn time_items(t: &mut Tree, m: &FrameMeta) {
+    t.add(&TIME, 0..0, Value::AbsTime(m.ts));
+    // Nothing shifts times, marks or ignores packets here; tshark still
+    // shows that so.
+    t.generated(&OFFSET_SHIFT, 0..0, Value::RelTime(0));
+    // Shown as seconds since the epoch; held as nanoseconds so that the
+    // fields output and comparisons need no calendar.
+    let epoch_ns = m.ts.as_nanos().clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    let epoch = t.add(&TIME_EPOCH, 0..0, Value::RelTime(epoch_ns));
+    t.set_text(epoch, format_args!("Epoch Time: {}.{:09} seconds", m.ts.secs, m.ts.nanos));
+    t.generated(&TIME_DELTA, 0..0, Value::RelTime(m.ts.since(m.prev_ts)));
+    t.generated(&TIME_DELTA_DISPLAYED, 0..0, Value::RelTime(m.ts.since(m.prev_shown.unwrap_or(m.prev_ts))));
+    t.generated(&TIME_RELATIVE, 0..0, Value::RelTime(m.ts.since(m.first_ts)));
+}
+
 /// The frame's items; returns the id of `frame.protocols`, whose value is
 /// known once the layers are dissected.
 fn items(t: &mut Tree, root: NodeId, m: &FrameMeta) -> NodeId {
@@ -123,18 +138,11 @@ fn items(t: &mut Tree, root: NodeId, m: &FrameMeta) -> NodeId {
     }
     let encap = t.add(&ENCAP, 0..0, Value::Int(dispatch::wtap_encap(m.linktype) as i64));
     t.set_text(encap, format_args!("Encapsulation type: {} ({})", dispatch::link_name(m.linktype), dispatch::wtap_encap(m.linktype)));
-    t.add(&TIME, 0..0, Value::AbsTime(m.ts));
-    // Nothing shifts times, marks or ignores packets here; tshark still
-    // shows that so.
-    t.generated(&OFFSET_SHIFT, 0..0, Value::RelTime(0));
-    // Shown as seconds since the epoch; held as nanoseconds so that the
-    // fields output and comparisons need no calendar.
-    let epoch_ns = m.ts.as_nanos().clamp(i64::MIN as i128, i64::MAX as i128) as i64;
-    let epoch = t.add(&TIME_EPOCH, 0..0, Value::RelTime(epoch_ns));
-    t.set_text(epoch, format_args!("Epoch Time: {}.{:09} seconds", m.ts.secs, m.ts.nanos));
-    t.generated(&TIME_DELTA, 0..0, Value::RelTime(m.ts.since(m.prev_ts)));
-    t.generated(&TIME_DELTA_DISPLAYED, 0..0, Value::RelTime(m.ts.since(m.prev_shown.unwrap_or(m.prev_ts))));
-    t.generated(&TIME_RELATIVE, 0..0, Value::RelTime(m.ts.since(m.first_ts)));
+    // A packet the file gives no time (a pcapng Simple Packet Block) has
+    // no time items in tshark's tree.
+    if !m.no_ts {
+        time_items(t, m);
+    }
     t.add(&NUMBER, 0..0, Value::UInt(m.number as u64));
     let l = t.add(&LEN, 0..0, Value::UInt(m.origlen as u64));
     t.set_text(l, format_args!("Frame Length: {} bytes ({} bits)", m.origlen, m.origlen as u64 * 8));

@@ -132,6 +132,8 @@ pub struct FrameMeta {
     /// Time of the previous packet a display filter let through, for
     /// `frame.time_delta_displayed`; `None`: every packet is displayed.
     pub prev_shown: Option<Timestamp>,
+    /// The file gives the packet no time (`ts` is 0): no time is shown.
+    pub no_ts: bool,
 }
 
 impl FrameMeta {
@@ -157,6 +159,7 @@ impl FrameMeta {
             first_ts,
             prev_ts,
             prev_shown: None,
+            no_ts: rec.no_ts,
         }
     }
 

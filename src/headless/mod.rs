@@ -355,7 +355,9 @@ impl<'f> Printer<'f> {
         let time = (self.time != TimeFormat::Relative || self.hms || time_needed).then(|| {
             let mut t = String::new();
             let prev_displayed = self.prev_displayed.unwrap_or(meta.ts);
-            time_column(self.time, meta.ts, meta.first_ts, meta.prev_ts, prev_displayed, meta.ts_digits, self.hms, &mut t);
+            if !meta.no_ts {
+                time_column(self.time, meta.ts, meta.first_ts, meta.prev_ts, prev_displayed, meta.ts_digits, self.hms, &mut t);
+            }
             t
         });
         self.prev_displayed = Some(meta.ts);

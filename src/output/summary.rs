@@ -33,6 +33,7 @@ pub fn summary_columns(meta: &FrameMeta, d: &Dissection, time: Option<&str>, sep
         match col {
             Column::Number => right_aligned(out, 5, |o| push_u64(meta.number as u64, o)),
             Column::Time => match time {
+                _ if meta.no_ts => right_aligned(out, 10, |_| {}),
                 Some(t) => right_aligned(out, 10, |o| o.push_str(t)),
                 None => right_aligned(out, 10, |o| time_digits(meta.ts.since(meta.first_ts), meta.ts_digits, o)),
             },
@@ -126,6 +127,20 @@ mod tests {
         let mut s = String::new();
         summary_line(&meta, &d, &mut s);
         assert_eq!(s, "    1   0.000000    127.0.0.1 → 127.0.0.1    UDP 56 60102 → 12000 Len=14");
+    }
+
+    #[test]
+    fn a_packet_without_a_time_has_a_blank_time_column() {
+        // tshark's line for a pcapng Simple Packet Block, whatever -t asks for.
+        let meta = FrameMeta { number: 1, origlen: 314, ts_digits: 6, no_ts: true, ..Default::default() };
+        let mut d = Dissection::default();
+        d.cols.set_addrs("0.0.0.0", "255.255.255.255");
+        d.cols.set_protocol("DHCP");
+        for time in [None, Some("12:00:00.000000")] {
+            let mut s = String::new();
+            summary_line_timed(&meta, &d, time, ' ', &mut s);
+            assert_eq!(s, "    1                 0.0.0.0 → 255.255.255.255 DHCP 314 ");
+        }
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct Row {
     /// The previous captured packet's time (`-t d`), its own for the first.
     pub prev_ts: Timestamp,
     pub digits: u8,
+    /// The file gives no time (a pcapng Simple Packet Block): none shown.
+    pub no_ts: bool,
     pub src: String,
     pub dst: String,
     pub protocol: String,
@@ -124,6 +126,7 @@ impl PacketList {
             ts: rec.ts,
             prev_ts,
             digits,
+            no_ts: rec.no_ts,
             src: c.src.clone(),
             dst: c.dst.clone(),
             protocol: c.protocol.clone(),
@@ -191,7 +194,9 @@ impl ListView<'_> {
                     .map(|p| p.ts)
                     .unwrap_or(r.ts);
                 let mut t = String::new();
-                self.time.format(r.ts, self.first_ts, r.prev_ts, prev, r.digits, &mut t);
+                if !r.no_ts {
+                    self.time.format(r.ts, self.first_ts, r.prev_ts, prev, r.digits, &mut t);
+                }
                 t
             })
             .collect();
