@@ -9,8 +9,6 @@
 //! client's timeout has passed in capture time, or the capture has ended.
 //! Until then the question waits, whatever is displayed.
 
-use std::collections::HashMap;
-
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -19,10 +17,9 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 use crate::dissect::{Depth, Dissection};
 use crate::filter::Filter;
 use crate::gen::lab::{Answer, Question};
-use crate::stats::exchange::Exchange;
 use crate::tui::packets::Packets;
 use crate::tui::views::put;
-use crate::tui::workers::flows::FlowFields;
+use crate::tui::workers::flows::{Exchanges, FlowFields};
 use crate::tui::workers::session::relative_time;
 
 /// Captures larger than this are not walked on the UI thread to check a
@@ -116,7 +113,7 @@ fn lost(packets: &Packets, filter: &Filter, timeout: Option<i64>) -> Option<Vec<
     let fields = FlowFields::default();
     let rel = crate::field::lookup("frame.time_relative");
     let (mut bytes, mut d) = (Vec::new(), Dissection::default());
-    let mut convs: HashMap<_, (String, Exchange)> = HashMap::new();
+    let mut exchanges = Exchanges::default();
     // Read before the walk: a packet arriving during it is not in `latest`.
     let ended = packets.is_complete();
     let mut latest = i64::MIN;
@@ -128,19 +125,10 @@ fn lost(packets: &Packets, filter: &Filter, timeout: Option<i64>) -> Option<Vec<
         if !filter.matches(&d, &bytes) {
             continue;
         }
-        let it = fields.read(&d, &bytes, i as u32 + 1);
-        let Some(conv) = it.conv else { continue };
-        let (client, x) = convs.entry(conv).or_insert_with(|| (it.src.clone(), Exchange::default()));
-        let from_client = it.from_client(client);
-        x.push(it.frame, it.rel, from_client, it.info);
+        exchanges.push(&fields.read(&d, &bytes, i as u32 + 1));
     }
     let now = (!ended).then_some(latest);
-    if convs.values().any(|(_, x)| x.waiting(now, timeout)) {
-        return None;
-    }
-    let mut lost: Vec<u32> = convs.values().flat_map(|(_, x)| x.lost(now, timeout)).collect();
-    lost.sort_unstable();
-    Some(lost)
+    (!exchanges.waiting(now, timeout)).then(|| exchanges.lost(now, timeout))
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use crate::stats::exchange::{rtt_text, Exchange, Role};
 use crate::stats::ladder::{Rung, RST};
 
 use super::stream::Stream;
-use crate::tui::workers::flows::{self, Conv};
+use crate::tui::workers::flows::{self, Conv, Exchanges};
 use crate::tui::workers::session::{Found, Job, ViewProgress};
 use crate::tui::action::Action;
 use super::{address_port, move_cursor, put, scroll_to, CLIENT, SERVER};
@@ -31,7 +31,7 @@ enum Body {
     /// The TCP connection of the frame the view was opened on.
     Tcp(Stream),
     /// Its UDP flow or ICMP echo exchange; the client is the first sender.
-    Exchange { conv: Conv, job: Job, ends: Option<(String, String)>, x: Exchange },
+    Exchange { conv: Conv, job: Job, ends: Option<(String, String)>, x: Exchanges },
     /// The frame is in no conversation the ladder draws.
     Nothing,
 }
@@ -69,7 +69,7 @@ impl LadderView {
             Some(conv) => {
                 let job = Job::default();
                 flows::spawn(packets.clone(), None, Some(conv), tx.clone(), &job);
-                Body::Exchange { conv, job, ends: None, x: Exchange::default() }
+                Body::Exchange { conv, job, ends: None, x: Exchanges::default() }
             }
             None => match Stream::start(frame, packets, tx).filter(|s| s.key.proto == "tcp") {
                 Some(s) => Body::Tcp(s),
@@ -89,9 +89,8 @@ impl LadderView {
                 }
                 if let Found::Flows(items) = p.found {
                     for it in items {
-                        let (client, _) = ends.get_or_insert_with(|| (it.src.clone(), it.dst.clone()));
-                        let from_client = it.from_client(client);
-                        x.push(it.frame, it.rel, from_client, it.info);
+                        ends.get_or_insert_with(|| (it.src.clone(), it.dst.clone()));
+                        x.push(&it);
                     }
                 }
                 true
@@ -117,7 +116,7 @@ impl LadderView {
     /// The messages of a UDP or ICMP ladder.
     pub fn exchange(&self) -> Option<&Exchange> {
         match &self.body {
-            Body::Exchange { x, .. } => Some(x),
+            Body::Exchange { conv, x, .. } => x.get(*conv),
             _ => None,
         }
     }
@@ -125,7 +124,7 @@ impl LadderView {
     fn len(&self) -> usize {
         match &self.body {
             Body::Tcp(s) => s.ladder.as_ref().map_or(0, |l| l.rungs.len()),
-            Body::Exchange { x, .. } => x.messages.len(),
+            Body::Exchange { .. } => self.exchange().map_or(0, |x| x.messages.len()),
             Body::Nothing => 0,
         }
     }
@@ -133,7 +132,7 @@ impl LadderView {
     fn frame_at(&self, i: usize) -> Option<u32> {
         match &self.body {
             Body::Tcp(s) => s.ladder.as_ref()?.rungs.get(i).map(|r| r.seg.frame),
-            Body::Exchange { x, .. } => x.messages.get(i).map(|m| m.frame),
+            Body::Exchange { .. } => self.exchange()?.messages.get(i).map(|m| m.frame),
             Body::Nothing => None,
         }
     }
@@ -217,8 +216,9 @@ impl LadderView {
                 let ends = (address_port(l.client.0, l.client.1), address_port(l.server.0, l.server.1));
                 Ok(("TCP ladder".into(), ends.0, ends.1, l.rungs.iter().map(Self::tcp_arrow).collect()))
             }
-            Body::Exchange { conv, ends, x, .. } => {
+            Body::Exchange { conv, ends, .. } => {
                 let (client, server) = ends.clone().ok_or("computing…")?;
+                let x = self.exchange().ok_or("computing…")?;
                 let lost = x.unanswered().count();
                 let title = format!("{} ladder · {} unanswered", conv.name(), lost);
                 Ok((title, client, server, Self::exchange_arrows(x)))

@@ -5,6 +5,7 @@
 //! reply of FTP, POP3, IMAP or a TLS Server Hello names the command (or
 //! Client Hello) it answers and the time since (`stats::command_replies`).
 
+use std::collections::HashMap;
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use crate::field::{self, Field};
 use crate::filter::Filter;
 use crate::stats::scan::{first_from, AddrFields, TransportFields};
 use crate::stats::command_replies::{self, CommandReplies};
+use crate::stats::exchange::Exchange;
 use crate::stats::Addr;
 
 use crate::tui::event::Event;
@@ -92,6 +94,41 @@ impl FlowItem {
     /// is `client` (the first sender).
     pub fn from_client(&self, client: &str) -> bool {
         self.request.unwrap_or(self.src == client)
+    }
+}
+
+/// The requests and replies of every conversation without sequence
+/// numbers, paired as their flow items come in capture order: the ladder,
+/// the flow graph and the lab checklist all pair this way.
+#[derive(Default)]
+pub struct Exchanges {
+    /// Per conversation: its client (the first sender's end) and its messages.
+    convs: HashMap<Conv, (String, Exchange)>,
+}
+
+impl Exchanges {
+    /// Pairs `it` in its conversation (an item in none is left out).
+    pub fn push(&mut self, it: &FlowItem) {
+        let Some(conv) = it.conv else { return };
+        let (client, x) = self.convs.entry(conv).or_insert_with(|| (it.src.clone(), Exchange::default()));
+        let from_client = it.from_client(client);
+        x.push(it.frame, it.rel, from_client, it.info.clone());
+    }
+
+    pub fn get(&self, conv: Conv) -> Option<&Exchange> {
+        self.convs.get(&conv).map(|(_, x)| x)
+    }
+
+    /// Whether a request may still be answered (`Exchange::waiting`).
+    pub fn waiting(&self, now: Option<i64>, timeout: Option<i64>) -> bool {
+        self.convs.values().any(|(_, x)| x.waiting(now, timeout))
+    }
+
+    /// The frames (ascending) of the requests that can no longer be answered.
+    pub fn lost(&self, now: Option<i64>, timeout: Option<i64>) -> Vec<u32> {
+        let mut lost: Vec<u32> = self.convs.values().flat_map(|(_, x)| x.lost(now, timeout)).collect();
+        lost.sort_unstable();
+        lost
     }
 }
 
