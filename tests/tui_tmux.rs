@@ -459,6 +459,43 @@ fn the_pinger_ladder_shows_each_reply_with_its_rtt_and_the_lost_pings_alone() {
 }
 
 #[test]
+fn the_flow_graph_marks_the_lost_pings_and_follows_the_display_filter() {
+    let file = sample("ping.pcap").display().to_string();
+    let Some(s) = Session::start("flowgraph", &file) else { return };
+    s.wait_for("50554 → 12000 Len=24");
+    s.keys(&["W"]);
+    let lost_rows = |screen: &str| screen.lines().filter(|l| l.contains("─✗│")).count();
+    s.wait_until("the graph with its three lost pings", |screen| {
+        screen.contains("Flow graph: 17 packets, 2 ends, 3 unanswered") && lost_rows(screen) == 3
+    });
+    // `/` in the graph edits the display filter; the graph redraws with what it keeps.
+    s.keys(&["/", "frame.number <= 4", "Enter"]);
+    s.wait_until("the graph of the four displayed packets", |screen| {
+        screen.contains("Flow graph: 4 packets, 2 ends, 2 unanswered · frame.number <= 4") && lost_rows(screen) == 2
+    });
+    s.keys(&["Escape"]);
+    s.wait_until_gone("Flow graph");
+    s.wait_for("Displayed: 4");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}
+
+#[test]
+fn the_ftp_ladder_labels_each_command_and_its_reply() {
+    let file = sample("ftp.pcap").display().to_string();
+    let Some(s) = Session::start("ftpladder", &file) else { return };
+    s.wait_for("Request: USER anonymous");
+    s.keys(&[":", "6", "Enter"]);
+    s.wait_for("Frame 6: 82 bytes on wire");
+    s.keys(&["L"]);
+    s.wait_for_all(&["TCP ladder", " USER anonymous · PSH, ACK", " 331 Username ok, send password. (229 µs after 6) · PSH, ACK"]);
+    s.keys(&["Escape"]);
+    s.wait_until_gone("TCP ladder");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}
+
+#[test]
 fn the_io_graph_opens_on_i_and_takes_a_filter_line() {
     let file = sample("ping.pcap").display().to_string();
     let Some(s) = Session::start("iograph", &file) else { return };

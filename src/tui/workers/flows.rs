@@ -3,7 +3,8 @@
 //! its conversation and its Info, and sends them as `Found::Flows` chunks,
 //! following a capture still running, as the other views' workers do. A
 //! reply of FTP, POP3, IMAP or a TLS Server Hello names the command (or
-//! Client Hello) it answers and the time since (`stats::command_replies`).
+//! Client Hello) it answers and the time since (`stats::command_replies`);
+//! the TCP ladder labels its arrows with those commands and replies.
 
 use std::collections::HashMap;
 use std::sync::mpsc::Sender;
@@ -14,7 +15,7 @@ use crate::field::{self, Field};
 use crate::filter::Filter;
 use crate::stats::scan::{first_from, AddrFields, TransportFields};
 use crate::stats::command_replies::{self, CommandReplies};
-use crate::stats::exchange::Exchange;
+use crate::stats::exchange::{rtt_text, Exchange};
 use crate::stats::Addr;
 
 use crate::tui::event::Event;
@@ -62,6 +63,10 @@ pub struct FlowItem {
     /// The Info column; for a UDP datagram no dissector reads, its
     /// printable payload (the pinger's "Ping 3 …").
     pub info: String,
+    /// The commands and replies it carries (FTP, POP3, IMAP, the TLS
+    /// handshake's hellos), each reply with the time since the command it
+    /// answers and that command's frame: `331 Username ok (229 µs after 6)`.
+    pub said: String,
 }
 
 /// The fields a flow item is read from, looked up once.
@@ -149,6 +154,7 @@ impl FlowFields {
             request: None,
             protocol: d.cols.protocol.clone(),
             info: d.cols.info.clone(),
+            said: String::new(),
         };
         let ends = |a: Addr, p: u16| crate::tui::views::address_port(a, p);
         if let Some(t) = self.tcp.read(d) {
@@ -205,8 +211,15 @@ pub fn spawn(packets: Arc<Packets>, filter: Option<Arc<Filter>>, only: Option<Co
             halves.clear();
             command_replies::items(item.frame, d, bytes, &mut halves);
             for h in halves.drain(..) {
-                if let Some((request, ns)) = pairs.add(h) {
+                let text = h.text.clone();
+                let answered = pairs.add(h);
+                if !item.said.is_empty() {
+                    item.said.push_str("; ");
+                }
+                item.said.push_str(&text);
+                if let Some((request, ns)) = answered {
                     item.info.push_str(&format!("  [reply to {request}, {:.6} s]", ns as f64 / 1e9));
+                    item.said.push_str(&format!(" ({} after {request})", rtt_text(ns)));
                 }
             }
             if only.is_none() || item.conv == only {
