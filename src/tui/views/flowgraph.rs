@@ -278,7 +278,7 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         let mut v = FlowGraphView::start(&packets, None, &tx);
         settle(&mut v, &rx, FlowGraphView::progress, FlowGraphView::done);
-        // The ladder's three: pings 2, 8 and 12 in frames 3, 10 and 15.
+        // The ladder's three: pings 2, 6 and 9 in frames 3, 10 and 15.
         assert_eq!(v.lost, [3, 10, 15]);
         let area = Rect::new(0, 0, 100, 24);
         let mut buf = Buffer::empty(area);
