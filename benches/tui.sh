@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Times the inspector on a large capture, driven in tmux as a user would:
 # time to the first screen with packets, time until the whole file is
-# indexed, memory after loading, and time to apply `tcp.port == 8081`
-# (or FILTER). Prints figures; asserts nothing.
+# indexed, memory after loading, time to open the I/O graph (`I`) until its
+# line of every packet is drawn, and time to apply `tcp.port == 8081` (or
+# FILTER). Prints figures; asserts nothing.
 #
 #   benches/tui.sh BIG.pcap [FILTER]
 #
@@ -31,6 +32,15 @@ pid=$(pgrep -f "^$bin $big" | head -1)
 rss=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
 packets=$(screen | grep -Eo 'Packets: [0-9]+' || true)
 
+# The I/O graph is drawn when no worker says "N packets read…" in its title.
+io_start=$(now)
+tmux send-keys -t "$session" I
+until shows 'all: frame' && ! shows 'packets read…'; do sleep 0.02; done
+io_drawn=$(now)
+io_line=$(screen | grep -Eo 'all: frame \([0-9]+ packets\)' | head -1 || true)
+tmux send-keys -t "$session" Escape
+until ! shows 'I/O graph'; do sleep 0.02; done
+
 tmux send-keys -t "$session" / "$filter" Enter
 applied_at=$(now)
 # The worker reports progress as "Filtering N%"; done when it is gone and
@@ -41,9 +51,10 @@ displayed=$(screen | grep -Eo 'Displayed: [0-9]+ \([0-9.]+%\)' || true)
 tmux send-keys -t "$session" q
 
 echo "capture: $big ($packets)"
-awk -v s="$start" -v f="$first" -v l="$loaded" -v a="$applied_at" -v d="$filtered" -v m="$rss" -v flt="$filter" -v disp="$displayed" 'BEGIN {
+awk -v s="$start" -v f="$first" -v l="$loaded" -v io="$io_start" -v iod="$io_drawn" -v iol="$io_line" -v a="$applied_at" -v d="$filtered" -v m="$rss" -v flt="$filter" -v disp="$displayed" 'BEGIN {
     printf "first screen with packets: %.2f s\n", f - s
     printf "whole file indexed:        %.2f s\n", l - s
     printf "memory after loading:      %.0f MB\n", m / 1024
+    printf "open the I/O graph (I):    %.2f s (%s)\n", iod - io, iol
     printf "apply \"%s\":   %.2f s (%s)\n", flt, d - a, disp
 }'

@@ -70,6 +70,13 @@ impl Session {
         self.wait_until(text, |s| s.contains(text))
     }
 
+    /// Waits (up to 15 s) for a screen holding every one of `texts`: a
+    /// terminal is drawn a piece at a time, and a screen captured on its
+    /// first text may still miss the others.
+    fn wait_for_all(&self, texts: &[&str]) -> String {
+        self.wait_until(&format!("{texts:?}"), |s| texts.iter().all(|t| s.contains(t)))
+    }
+
     /// Waits (up to 15 s) for a screen that `ok` accepts; `what` names it.
     fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
@@ -239,9 +246,12 @@ fn web_lab_opens_with_its_hint_and_pairs_its_transactions() {
     s.wait_for("HTTP/1.1 404 Not Found");
     // The transactions view reads the live capture: each request beside its answer.
     s.keys(&["T"]);
-    let screen = s.wait_for("[HTTP 2]");
-    let row = screen.lines().find(|l| l.contains("/missing.html")).unwrap_or_default();
-    assert!(row.contains("GET") && row.contains("404 Not Found") && row.contains("text/html"), "{screen}");
+    let row = |screen: &str| screen.lines().find(|l| l.contains("/missing.html")).unwrap_or_default().to_string();
+    let whole = |screen: &str| {
+        let r = row(screen);
+        screen.contains("[HTTP 2]") && r.contains("GET") && r.contains("404 Not Found") && r.contains("text/html")
+    };
+    s.wait_until("the 404's transaction row", whole);
     s.keys(&["Escape"]);
     s.wait_until_gone("[HTTP 2]");
     s.keys(&["Escape"]);
@@ -409,11 +419,9 @@ fn a_pipe_is_followed_as_it_arrives_and_its_end_is_shown() {
     std::fs::write(&script, format!("cat {d}/head; sleep 4; cat {d}/rest\n")).unwrap();
     let Some(s) = Session::launch("pipe", &format!("sh {} |", script.display()), "-r -", "sleep 30") else { return };
     let start = Instant::now();
-    let screen = s.wait_for("60102 → 12000");
+    let screen = s.wait_for_all(&["60102 → 12000", "Packets: 1 "]);
     assert!(start.elapsed() < Duration::from_secs(4), "the first packet came only after the writer went on:\n{screen}");
-    assert!(screen.contains("Packets: 1"), "{screen}");
-    let screen = s.wait_for("End of stream");
-    assert!(screen.contains("Packets: 4"), "{screen}");
+    s.wait_for_all(&["End of stream", "Packets: 4 "]);
     s.keys(&["q"]);
     s.wait_for("EXITED 0");
 }
@@ -427,15 +435,62 @@ fn the_pinger_ladder_shows_each_reply_with_its_rtt_and_the_lost_pings_alone() {
     s.keys(&[":", "3", "Enter"]);
     s.wait_for("Frame 3: 66 bytes on wire");
     s.keys(&["L"]);
-    let screen = s.wait_for("UDP ladder · 3 unanswered");
-    let row = |frame: &str| screen.lines().find(|l| l.trim_start_matches('│').split_whitespace().next() == Some(frame)).unwrap_or_default().to_string();
-    assert!(row("3").contains("Ping 2 ") && row("3").contains("─✗") && row("3").contains("✗ no reply"), "{screen}");
-    assert!(row("5").contains("<─") && row("5").contains("PING 3 ") && row("5").contains("RTT 105 µs"), "{screen}");
-    assert_eq!(screen.matches("✗ no reply").count(), 3, "{screen}");
+    // The whole ladder: its title, the lost ping 2, the answered ping 3 and three lost pings in all.
+    let row = |screen: &str, frame: &str| {
+        screen.lines().find(|l| l.trim_start_matches('│').split_whitespace().next() == Some(frame)).unwrap_or_default().to_string()
+    };
+    s.wait_until("the ladder with its three lost pings", |screen| {
+        let (lost, answered) = (row(screen, "3"), row(screen, "5"));
+        screen.contains("UDP ladder · 3 unanswered")
+            && lost.contains("Ping 2 ")
+            && lost.contains("─✗")
+            && lost.contains("✗ no reply")
+            && answered.contains("<─")
+            && answered.contains("PING 3 ")
+            && answered.contains("RTT 105 µs")
+            && screen.matches("✗ no reply").count() == 3
+    });
     // Moving down selects the next arrow's packet in the list.
     s.keys(&["j", "Escape"]);
     s.wait_until_gone("UDP ladder");
     s.wait_for("Frame 4: 66 bytes on wire");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}
+
+#[test]
+fn the_flow_graph_marks_the_lost_pings_and_follows_the_display_filter() {
+    let file = sample("ping.pcap").display().to_string();
+    let Some(s) = Session::start("flowgraph", &file) else { return };
+    s.wait_for("50554 → 12000 Len=24");
+    s.keys(&["W"]);
+    let lost_rows = |screen: &str| screen.lines().filter(|l| l.contains("─✗│")).count();
+    s.wait_until("the graph with its three lost pings", |screen| {
+        screen.contains("Flow graph: 17 packets, 2 ends, 3 unanswered") && lost_rows(screen) == 3
+    });
+    // `/` in the graph edits the display filter; the graph redraws with what it keeps.
+    s.keys(&["/", "frame.number <= 4", "Enter"]);
+    s.wait_until("the graph of the four displayed packets", |screen| {
+        screen.contains("Flow graph: 4 packets, 2 ends, 2 unanswered · frame.number <= 4") && lost_rows(screen) == 2
+    });
+    s.keys(&["Escape"]);
+    s.wait_until_gone("Flow graph");
+    s.wait_for("Displayed: 4");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}
+
+#[test]
+fn the_ftp_ladder_labels_each_command_and_its_reply() {
+    let file = sample("ftp.pcap").display().to_string();
+    let Some(s) = Session::start("ftpladder", &file) else { return };
+    s.wait_for("Request: USER anonymous");
+    s.keys(&[":", "6", "Enter"]);
+    s.wait_for("Frame 6: 82 bytes on wire");
+    s.keys(&["L"]);
+    s.wait_for_all(&["TCP ladder", " USER anonymous · PSH, ACK", " 331 Username ok, send password. (229 µs after 6) · PSH, ACK"]);
+    s.keys(&["Escape"]);
+    s.wait_until_gone("TCP ladder");
     s.keys(&["q"]);
     s.wait_for("EXITED 0");
 }
@@ -474,15 +529,13 @@ fn the_ping_lab_checklist_ticks_what_the_student_finds() {
     s.wait_for("Packets: 7 ·");
     // The first reply: frame 2.
     s.keys(&[":", "2", "Enter"]);
-    s.wait_for("Lab questions 1/2");
-    s.wait_for("[✓] find a ping the server answered");
+    s.wait_for_all(&["Lab questions 1/2", "[✓] find a ping the server answered"]);
     // Displaying a ping that was answered is not the answer; the lost one is.
     s.keys(&["/", "C-u", "frame.number == 1", "Enter"]);
     s.wait_for("Displayed: 1");
     assert!(s.screen().contains("Lab questions 1/2"), "{}", s.screen());
     s.keys(&["/", "C-u", "frame.number == 3", "Enter"]);
-    let screen = s.wait_for("Lab questions 2/2");
-    assert!(screen.contains("[✓] which pings were lost? display exactly them"), "{screen}");
+    s.wait_for_all(&["Lab questions 2/2", "[✓] which pings were lost? display exactly them"]);
     s.keys(&["K"]);
     s.wait_until_gone("Lab questions");
     s.keys(&["q"]);
@@ -524,8 +577,9 @@ fn tab_completes_dns_qry_na_and_then_the_names_seen() {
     let Some(s) = Session::launch("complete", &xdg_env(dir.path()), &file, "sleep 30") else { return };
     s.wait_for("Packets: 20");
     s.keys(&["/", "dns.qry.na", "Tab"]);
-    let screen = s.wait_for("dns.qry.name.len  Name Length");
-    assert_eq!(screen.lines().next().map(str::trim_end), Some("Filter: dns.qry.name"), "{screen}");
+    s.wait_until("the completion popup under the completed name", |screen| {
+        screen.contains("dns.qry.name.len  Name Length") && screen.lines().next().map(str::trim_end) == Some("Filter: dns.qry.name")
+    });
     // Enter takes the first name; after `==`, Tab lists the names queried.
     s.keys(&["Enter", " == w", "Tab"]);
     s.wait_for("dns.qry.name values seen");

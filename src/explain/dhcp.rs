@@ -28,7 +28,7 @@ pub(super) fn story(it: &Item) -> Option<Story> {
         "dhcp.option.ip_address_lease_time" => {
             let s = it.uint()?;
             Story::new(
-                "RFC 2132, section 9.2 (IP address lease time), and RFC 2131, section 4.4.5 (renewal)",
+                "RFC 2132, section 9.2 (IP address lease time), and RFC 2131, section 4.4.5 (reacquisition and expiration)",
                 vec![format!("The client may use the address for {s} s ({}). It renews after half of it (T1) and rebinds with any server after seven eighths (T2).", seconds(s))],
             )
         }

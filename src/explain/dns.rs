@@ -96,7 +96,7 @@ pub(super) fn story(it: &Item) -> Option<Story> {
                 255 => "Class ANY (255): any class.".into(),
                 _ if it.name() == "dns.resp.class" && it.num("dns.resp.type") == Some(41) => {
                     return Story::new(
-                        "RFC 6891, section 6.1.2 (OPT record)",
+                        "RFC 6891, section 6.1.2 (the OPT record's wire format)",
                         vec![format!("In an OPT record the class field is the largest UDP payload the sender can receive: {c} bytes.")],
                     )
                 }

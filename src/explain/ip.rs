@@ -12,7 +12,7 @@ pub(super) fn story(it: &Item) -> Option<Story> {
     match it.name() {
         "ip.ttl" => {
             let ttl = it.uint()?;
-            Story::new("RFC 791, section 3.1 (Time to Live); RFC 1122, section 3.2.1.7", vec![hops(ttl, "TTL", "Time to Live")])
+            Story::new("RFC 791, section 3.1 (internet header format: Time to Live); RFC 1122, section 3.2.1.7", vec![hops(ttl, "TTL", "Time to Live")])
         }
         "ipv6.hlim" => {
             let hl = it.uint()?;
@@ -58,7 +58,7 @@ pub(super) fn story(it: &Item) -> Option<Story> {
             )
         }
         "ip.flags.df" => Story::new(
-            "RFC 791, section 3.1 (flags); RFC 1191 (path MTU discovery)",
+            "RFC 791, section 3.1 (internet header format: flags); RFC 1191 (path MTU discovery)",
             vec![if it.flag() {
                 "Don't fragment: a router must drop the datagram rather than split it, and report back with ICMP \"fragmentation needed\"; TCP sets it to discover the path's MTU.".into()
             } else {
@@ -104,7 +104,7 @@ fn v4_kind(a: Ipv4Addr) -> (String, &'static str) {
     } else if a.is_unspecified() {
         ("0.0.0.0, \"this host\": a sender that has no address yet (a DHCP client) uses it.".into(), "RFC 1122, section 3.2.1.3")
     } else {
-        ("a unicast address of one host's interface.".into(), "RFC 791, section 3.2 (addressing); RFC 1122, section 3.2.1.3")
+        ("a unicast address of one host's interface.".into(), "RFC 791, section 3.2 (discussion: addressing); RFC 1122, section 3.2.1.3")
     }
 }
 

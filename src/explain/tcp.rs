@@ -36,7 +36,7 @@ pub(super) fn story(it: &Item, frames: Frames) -> Option<Story> {
         }
         _ if name.starts_with("tcp.option") => option(it),
         "tcp.stream" => Story::new(
-            "RFC 9293, section 3.3.1 (connections)",
+            "RFC 9293, section 2.2 (key TCP concepts: ports tell the flows apart)",
             vec![format!(
                 "Stream index {}: this is connection number {} of the capture (counted from 0), numbered by Wireshark, not sent on the wire. `tcp.stream == {0}` shows all of its segments.",
                 it.uint()?,
@@ -215,7 +215,7 @@ fn option(it: &Item) -> Option<Story> {
     let (line, read) = match it.name() {
         "tcp.options" => (
             "Options follow the 20 bytes of the fixed header, up to 40 bytes, each a kind byte, most with a length byte and data. SYNs carry the ones that are agreed once (MSS, window scale, SACK permitted); timestamps and SACK blocks ride on later segments.".to_string(),
-            "RFC 9293, sections 3.1 and 3.2 (options)".to_string(),
+            "RFC 9293, sections 3.1 (header format) and 3.2 (specific option definitions)".to_string(),
         ),
         "tcp.options.mss" | "tcp.options.mss_val" => {
             let mss = it.num("tcp.options.mss_val")?;
@@ -264,9 +264,9 @@ fn option(it: &Item) -> Option<Story> {
         }
         "tcp.options.nop" => (
             "NOP: one byte of padding, so that the next option starts on a 4-byte boundary.".into(),
-            "RFC 9293, section 3.2 (options)".into(),
+            "RFC 9293, section 3.2 (specific option definitions)".into(),
         ),
-        "tcp.options.eol" => ("End of option list: the options end here; the rest of the header is padding.".into(), "RFC 9293, section 3.2 (options)".into()),
+        "tcp.options.eol" => ("End of option list: the options end here; the rest of the header is padding.".into(), "RFC 9293, section 3.2 (specific option definitions)".into()),
         "tcp.option_kind" => {
             let kind = it.uint()?;
             let what = match kind {
@@ -279,11 +279,11 @@ fn option(it: &Item) -> Option<Story> {
                 8 => "timestamps",
                 _ => "an option this inspector does not decode",
             };
-            (format!("Kind {kind}: {what}. The kind byte says how the bytes after it are read."), "RFC 9293, section 3.2 (options)".into())
+            (format!("Kind {kind}: {what}. The kind byte says how the bytes after it are read."), "RFC 9293, section 3.2 (specific option definitions)".into())
         }
         "tcp.option_len" => (
             format!("Length {}: the option's size in bytes, kind and length bytes included.", it.uint()?),
-            "RFC 9293, section 3.2 (options)".into(),
+            "RFC 9293, section 3.2 (specific option definitions)".into(),
         ),
         _ => return None,
     };

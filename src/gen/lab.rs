@@ -81,6 +81,9 @@ pub struct Question {
     pub text: &'static str,
     pub answer: Answer,
     pub filter: String,
+    /// How long the lab's client waits for a reply (the pinger's
+    /// `--timeout`): a request unanswered for longer is lost for good.
+    pub reply_timeout: Option<Duration>,
 }
 
 impl Kind {
@@ -228,6 +231,10 @@ impl Kind {
             line.extend(gen_args.iter().map(String::as_str));
         }
         let gen = GenLine::try_parse_from(&line).map_err(|e| anyhow::anyhow!("bad generator arguments: {e}"))?.gen;
+        let reply_timeout = match &gen {
+            Gen::Ping(a) => Some(a.reply_timeout()),
+            _ => None,
+        };
         Ok(Prepared {
             gen,
             name: lab.gen_name,
@@ -237,7 +244,9 @@ impl Kind {
             questions: lab
                 .questions
                 .iter()
-                .map(|&(text, answer, filter)| Question { text, answer, filter: filter.replace("{port}", &port_text) })
+                .map(|&(text, answer, filter)| {
+                    Question { text, answer, filter: filter.replace("{port}", &port_text), reply_timeout }
+                })
                 .collect(),
         })
     }
@@ -278,6 +287,9 @@ mod tests {
         let ping = Kind::Ping.prepare(Some(7001), &[]).unwrap();
         assert_eq!(ping.questions[1].filter, "udp.port == 7001");
         assert_eq!(ping.questions[1].answer, Answer::DisplayUnanswered);
+        assert_eq!(ping.questions[1].reply_timeout, Some(Duration::from_secs(1)));
+        let quick = Kind::Ping.prepare(None, &["--timeout".into(), "0.3".into()]).unwrap();
+        assert_eq!(quick.questions[1].reply_timeout, Some(Duration::from_millis(300)));
         assert!(Kind::Web.prepare(None, &["--no-such-flag".into()]).is_err());
         assert_eq!(Kind::Dns.lab().capture_filter(53), "port 53");
         assert_eq!(Kind::Dns.lab().display_filter(53), "tcp.port == 53 || udp.port == 53");

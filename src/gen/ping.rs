@@ -26,6 +26,13 @@ pub struct Args {
     pub timeout: f64,
 }
 
+impl Args {
+    /// How long the client waits for each reply before it counts the ping lost.
+    pub fn reply_timeout(&self) -> Duration {
+        Duration::try_from_secs_f64(self.timeout).unwrap_or(Duration::from_secs(1))
+    }
+}
+
 fn parse_share(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
@@ -64,7 +71,7 @@ pub fn run(args: &Args, log: &Log) -> anyhow::Result<()> {
     let budget = Budget::new(if c.runs_client() { None } else { c.count });
     let (server_log, loss, seed) = (log.clone(), args.loss, args.seed);
     let server = socket.map(|s| move |stop: Stop| serve(&s, Dropper::new(seed, loss), &stop, &budget, &server_log));
-    let timeout = Duration::try_from_secs_f64(args.timeout).unwrap_or(Duration::from_secs(1));
+    let timeout = args.reply_timeout();
     common::run_roles(c, c.stop(), server, |stop| {
         client(target, c.count.unwrap_or(10), timeout, stop, log).map(|_| ())
     })

@@ -49,6 +49,30 @@ impl Exchange {
     pub fn unanswered(&self) -> impl Iterator<Item = u32> + '_ {
         self.messages.iter().filter(|m| m.from_client && m.role == Role::Request { reply: None }).map(|m| m.frame)
     }
+
+    /// Whether the conversation's last message is a client request that
+    /// may still get its reply: the capture goes on (`now`, its latest
+    /// time, is Some) and the client's `timeout` (None: unknown, so no
+    /// limit) has not passed since the request by `now`. Any earlier
+    /// unanswered request is lost for good: a reply pairs only with the
+    /// message just before it.
+    pub fn waiting(&self, now: Option<i64>, timeout: Option<i64>) -> bool {
+        self.messages.last().is_some_and(|m| {
+            m.from_client
+                && m.role == (Role::Request { reply: None })
+                && now.is_some_and(|now| timeout.is_none_or(|t| now - m.rel <= t))
+        })
+    }
+
+    /// The frames of the client's requests that can no longer be answered
+    /// (`unanswered` less a request still `waiting`).
+    pub fn lost(&self, now: Option<i64>, timeout: Option<i64>) -> Vec<u32> {
+        let mut lost: Vec<u32> = self.unanswered().collect();
+        if self.waiting(now, timeout) {
+            lost.pop();
+        }
+        lost
+    }
 }
 
 /// A round-trip time for a label: `1.234 ms`, `56 µs`, `1.500 s`.
@@ -94,6 +118,25 @@ mod tests {
         x.push(7, 3_100_000_000, false, "late".into());
         assert_eq!(x.messages[6].role, Role::Request { reply: None });
         assert_eq!(x.unanswered().collect::<Vec<_>>(), [1, 4]);
+    }
+
+    #[test]
+    fn the_last_request_waits_until_its_timeout_has_passed_or_the_capture_ended() {
+        let mut x = Exchange::default();
+        x.push(1, 0, true, "Ping 1".into());
+        // Still within the second the client waits: not lost yet.
+        assert!(x.waiting(Some(400_000_000), Some(1_000_000_000)));
+        assert!(x.lost(Some(400_000_000), Some(1_000_000_000)).is_empty());
+        assert_eq!(x.lost(Some(1_000_000_001), Some(1_000_000_000)), [1]);
+        assert_eq!(x.lost(None, Some(1_000_000_000)), [1]);
+        // Without a known timeout only the capture's end settles it.
+        assert!(x.lost(Some(9_000_000_000), None).is_empty());
+        // The next ping settles the first: a reply would now pair with ping 2.
+        x.push(2, 1_000_000_000, true, "Ping 2".into());
+        assert_eq!(x.lost(Some(1_000_000_000), None), [1]);
+        x.push(3, 1_000_100_000, false, "PING 2".into());
+        assert!(!x.waiting(Some(1_000_100_000), None));
+        assert_eq!(x.lost(Some(1_000_100_000), None), [1]);
     }
 
     #[test]

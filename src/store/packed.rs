@@ -175,6 +175,12 @@ impl<T: Pack> Packed<T> {
         (0..self.blocks.len()).flat_map(|b| self.block(b))
     }
 
+    /// The records from position `i` on, in order, each block decoded once
+    /// (`get` decodes a block for every record it reads).
+    pub fn iter_from(&self, i: usize) -> impl Iterator<Item = T> + '_ {
+        (i / BLOCK..self.blocks.len()).flat_map(|b| self.block(b)).skip(i % BLOCK)
+    }
+
     /// The record at position `i`.
     pub fn get(&self, i: usize) -> Option<T> {
         self.block(i / BLOCK).nth(i % BLOCK)
@@ -274,6 +280,9 @@ mod tests {
         let packed: usize = p.sealed.iter().map(|c| c.data_len()).sum::<usize>() + p.bytes.len();
         assert!(packed * 2 < p.bytes_len(), "{packed} of {}", p.bytes_len());
         assert_eq!(p.iter().collect::<Vec<_>>(), recs);
+        for i in [0, 1, BLOCK - 1, BLOCK, 30_001, recs.len() - 1, recs.len(), recs.len() + 7] {
+            assert_eq!(p.iter_from(i).collect::<Vec<_>>(), recs.get(i..).unwrap_or_default(), "from {i}");
+        }
         for i in (0..recs.len()).step_by(997).chain([0, BLOCK - 1, BLOCK, recs.len() - 1]) {
             assert_eq!(p.get(i).as_ref(), Some(&recs[i]));
             assert_eq!(p.get_with_prev(i).1.as_ref(), Some(&recs[i]));

@@ -518,6 +518,7 @@ impl App {
         self.held.clear();
         self.check_filter();
         if text.is_empty() {
+            self.refilter_views(None);
             self.view.matched = None;
             self.view.restart_order();
             self.arrange(false);
@@ -536,14 +537,24 @@ impl App {
         };
         self.filter.remember(&text);
         self.save_history(&text);
+        let filter = Arc::new(filter);
+        self.refilter_views(Some((text.clone(), filter.clone())));
         self.generation += 1;
         let cancel = Arc::new(AtomicBool::new(false));
-        filtering::spawn(Arc::new(filter), self.packets.clone(), self.generation, self.tx.clone(), cancel.clone());
+        filtering::spawn(filter, self.packets.clone(), self.generation, self.tx.clone(), cancel.clone());
         self.applied = Some(Applied { text, generation: self.generation, cancel, scanned: 0, done: false, want: keep });
         self.view.matched = Some(Vec::new());
         self.view.restart_order();
         self.list.sel = 0;
         self.list.top = 0;
+    }
+
+    /// The display filter changed: the flow graph, limited to the displayed
+    /// packets as Wireshark's, draws the ones it keeps now.
+    fn refilter_views(&mut self, filter: Option<(String, Arc<Filter>)>) {
+        if let Some(SessionView::FlowGraph(v)) = self.session_view.as_mut() {
+            v.refilter(&self.packets, filter, &self.tx);
+        }
     }
 
     fn filtered(&mut self, fp: FilterProgress) {

@@ -557,16 +557,83 @@ fn live_app() -> (App, std::sync::mpsc::Sender<crate::capture::LiveEvent>, Recei
 
 /// Captures `n` more UDP packets and waits until the app has heard of them.
 fn capture(app: &mut App, ev_tx: &std::sync::mpsc::Sender<crate::capture::LiveEvent>, rx: &Receiver<Event>, n: usize) {
-    let want = app.progress.packets + n;
-    for i in 0..n {
-        let data = testutil::udp_frame(format!("live {}", want - n + i).as_bytes());
+    let first = app.progress.packets;
+    let frames = (first..first + n).map(|i| {
+        let data = testutil::udp_frame(format!("live {i}").as_bytes());
         let len = data.len() as u32;
-        let record = crate::capture::Record { caplen: len, origlen: len, ..Default::default() };
-        ev_tx.send(crate::capture::LiveEvent::Packet { record, linktype: 1, data, comments: Vec::new() }).unwrap();
+        (crate::capture::Record { caplen: len, origlen: len, ..Default::default() }, 1, data)
+    });
+    feed(app, ev_tx, rx, frames.collect());
+}
+
+/// Captures `frames` (record, link type, bytes) and waits until the app has heard of them.
+fn feed(
+    app: &mut App,
+    ev_tx: &std::sync::mpsc::Sender<crate::capture::LiveEvent>,
+    rx: &Receiver<Event>,
+    frames: Vec<(crate::capture::Record, u32, Vec<u8>)>,
+) {
+    let want = app.progress.packets + frames.len();
+    for (record, linktype, data) in frames {
+        ev_tx.send(crate::capture::LiveEvent::Packet { record, linktype, data, comments: Vec::new() }).unwrap();
     }
     while app.progress.packets < want {
         app.update(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());
     }
+}
+
+/// The packets of `sample-captures/NAME` as a live capture delivers them.
+fn sample_frames(name: &str) -> Option<Vec<(crate::capture::Record, u32, Vec<u8>)>> {
+    let file = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-captures").join(name)).ok()?;
+    let mut reader = Reader::new(std::io::Cursor::new(file)).ok()?;
+    let mut out = Vec::new();
+    while let Ok(Some((record, iface, data))) = reader.next_packet() {
+        out.push((crate::capture::Record { offset: 0, iface: 0, ..record }, iface.linktype, data.to_vec()));
+    }
+    Some(out)
+}
+
+/// Feeds the app until the lab checklist's score is `want`, or fails after 10 s without events.
+fn until_score(app: &mut App, rx: &Receiver<Event>, want: (usize, usize)) {
+    while app.checklist.as_ref().map(|c| c.score()) != Some(want) {
+        let ev = rx.recv_timeout(std::time::Duration::from_secs(10));
+        app.update(ev.unwrap_or_else(|e| panic!("the checklist never scored {want:?}: {e}")));
+    }
+}
+
+#[test]
+fn a_live_ping_lab_counts_a_ping_lost_only_once_it_cannot_be_answered() {
+    let Some(frames) = sample_frames("ping.pcap") else { return };
+    let lab = crate::gen::lab::Kind::Ping.prepare(None, &[]).expect("ping lab");
+    let (mut app, ev_tx, rx) = live_app();
+    app.checklist = Some(super::overlays::checklist::Checklist::new(&lab.questions));
+    // Ping 1 is captured, its reply not yet: the lab's filter pass ends with
+    // exactly that ping displayed, which must not read as "ping 1 was lost".
+    feed(&mut app, &ev_tx, &rx, frames[..1].to_vec());
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, &lab.display_filter);
+    press(&mut app, KeyCode::Enter);
+    while app.applied.as_ref().is_some_and(|a| a.scanned < 1) {
+        app.update(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());
+    }
+    assert_eq!(app.view.len(), 1);
+    assert_eq!(app.checklist.as_ref().map(|c| c.score()), Some((0, 2)));
+    // Frame 3 (ping 2) is lost once ping 3 (frame 4) leaves a second later;
+    // ping 3 itself still waits for its reply, so nothing ticks yet.
+    press(&mut app, KeyCode::Char('/'));
+    ctrl(&mut app, 'u');
+    type_str(&mut app, "frame.number == 3");
+    press(&mut app, KeyCode::Enter);
+    feed(&mut app, &ev_tx, &rx, frames[1..4].to_vec());
+    while app.applied.as_ref().is_some_and(|a| a.scanned < 4) {
+        app.update(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap());
+    }
+    assert_eq!(app.view.len(), 1);
+    assert_eq!(app.checklist.as_ref().map(|c| c.score()), Some((0, 2)));
+    // Its reply arrives: only ping 2 was lost, and that is what is displayed.
+    feed(&mut app, &ev_tx, &rx, frames[4..5].to_vec());
+    until_score(&mut app, &rx, (1, 2));
+    assert!(screen(&app).contains("[✓] which pings were lost? display exactly them"), "{}", screen(&app));
 }
 
 #[test]

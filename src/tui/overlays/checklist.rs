@@ -2,8 +2,12 @@
 //! top right corner ("find the 404", "which pings were lost?"), each
 //! ticked once the student selects a packet that answers it or displays
 //! exactly the packets it asks for. `K` hides and shows it.
-
-use std::collections::HashMap;
+//!
+//! "Which pings were lost" is judged on each finished filter pass of a
+//! live capture too, so a ping counts as lost only once it cannot be
+//! answered any more: another message of its conversation followed it, its
+//! client's timeout has passed in capture time, or the capture has ended.
+//! Until then the question waits, whatever is displayed.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -13,10 +17,10 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 use crate::dissect::{Depth, Dissection};
 use crate::filter::Filter;
 use crate::gen::lab::{Answer, Question};
-use crate::stats::exchange::Exchange;
 use crate::tui::packets::Packets;
 use crate::tui::views::put;
-use crate::tui::workers::flows::FlowFields;
+use crate::tui::workers::flows::{Exchanges, FlowFields};
+use crate::tui::workers::session::relative_time;
 
 /// Captures larger than this are not walked on the UI thread to check a
 /// displayed set: a lab makes a few dozen packets.
@@ -26,6 +30,8 @@ struct Item {
     text: &'static str,
     answer: Answer,
     filter: Filter,
+    /// The client's reply timeout, in nanoseconds, when the lab knows it.
+    timeout: Option<i64>,
     done: bool,
 }
 
@@ -40,7 +46,11 @@ impl Checklist {
     pub fn new(questions: &[Question]) -> Checklist {
         let items = questions
             .iter()
-            .filter_map(|q| Some(Item { text: q.text, answer: q.answer, filter: Filter::compile(&q.filter).ok()?, done: false }))
+            .filter_map(|q| {
+                let filter = Filter::compile(&q.filter).ok()?;
+                let timeout = q.reply_timeout.map(|t| t.as_nanos().min(i64::MAX as u128) as i64);
+                Some(Item { text: q.text, answer: q.answer, filter, timeout, done: false })
+            })
             .collect();
         Checklist { items, shown: true }
     }
@@ -64,8 +74,8 @@ impl Checklist {
             return;
         }
         for it in self.items.iter_mut().filter(|i| !i.done && i.answer == Answer::DisplayUnanswered) {
-            let lost = unanswered(packets, &it.filter);
-            it.done = !lost.is_empty() && lost.iter().copied().eq(matched.iter().map(|&m| m + 1));
+            it.done = lost(packets, &it.filter, it.timeout)
+                .is_some_and(|lost| !lost.is_empty() && lost.iter().copied().eq(matched.iter().map(|&m| m + 1)));
         }
     }
 
@@ -96,25 +106,29 @@ impl Checklist {
 }
 
 /// The frames (1-based, ascending) of the client's requests that got no
-/// reply, in every conversation `filter` keeps, paired as the ladder pairs
-/// them.
-fn unanswered(packets: &Packets, filter: &Filter) -> Vec<u32> {
+/// reply and cannot get one any more, in every conversation `filter`
+/// keeps, paired as the ladder pairs them; None while a request may still
+/// be answered (`timeout` nanoseconds after it, in capture time).
+fn lost(packets: &Packets, filter: &Filter, timeout: Option<i64>) -> Option<Vec<u32>> {
     let fields = FlowFields::default();
+    let rel = crate::field::lookup("frame.time_relative");
     let (mut bytes, mut d) = (Vec::new(), Dissection::default());
-    let mut convs: HashMap<_, (String, Exchange)> = HashMap::new();
+    let mut exchanges = Exchanges::default();
+    // Read before the walk: a packet arriving during it is not in `latest`.
+    let ended = packets.is_complete();
+    let mut latest = i64::MIN;
     for i in 0..packets.len() {
-        if !packets.dissect_to(i, Depth::Fields, &mut bytes, &mut d) || !filter.matches(&d, &bytes) {
+        if !packets.dissect_to(i, Depth::Fields, &mut bytes, &mut d) {
             continue;
         }
-        let it = fields.read(&d, &bytes, i as u32 + 1);
-        let Some(conv) = it.conv else { continue };
-        let (client, x) = convs.entry(conv).or_insert_with(|| (it.src.clone(), Exchange::default()));
-        let from_client = it.from_client(client);
-        x.push(it.frame, it.rel, from_client, it.info);
+        latest = latest.max(relative_time(&d, rel));
+        if !filter.matches(&d, &bytes) {
+            continue;
+        }
+        exchanges.push(&fields.read(&d, &bytes, i as u32 + 1));
     }
-    let mut lost: Vec<u32> = convs.values().flat_map(|(_, x)| x.unanswered()).collect();
-    lost.sort_unstable();
-    lost
+    let now = (!ended).then_some(latest);
+    (!exchanges.waiting(now, timeout)).then(|| exchanges.lost(now, timeout))
 }
 
 #[cfg(test)]

@@ -17,7 +17,10 @@ use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Widget};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
+use crate::capture::Record;
+use crate::field::Timestamp;
 use crate::filter::Filter;
+use crate::store::packed::Packed;
 use crate::tui::action::Action;
 use crate::tui::event::Event;
 use crate::tui::line_editor::{Edit, LineInput};
@@ -75,6 +78,35 @@ fn run_filter(filter: Filter, packets: &Arc<Packets>, tx: &Sender<Event>, job: &
     });
 }
 
+/// Matches this far apart or more start a new run of the index: reading
+/// across the gap would decode blocks no match is in.
+const RUN_GAP: usize = 64;
+
+/// Appends the time since `first` and the length of packets `matched`
+/// (positions, ascending), reading the index in runs of nearby matches, each
+/// block once: read one packet at a time it decodes a block per packet.
+fn read_points(records: &Packed<Record>, matched: &[u32], first: Timestamp, out: &mut Vec<(i64, u32)>) {
+    let mut rest = matched;
+    while let Some(&start) = rest.first() {
+        let before = rest.len();
+        for (pos, r) in (start as usize..).zip(records.iter_from(start as usize)) {
+            match rest.first() {
+                Some(&m) if m as usize == pos => {
+                    out.push((r.ts.since(first), r.origlen));
+                    rest = &rest[1..];
+                }
+                Some(&m) if m as usize > pos + RUN_GAP => break,
+                Some(_) => {}
+                None => break,
+            }
+        }
+        if rest.len() == before {
+            // Past the index's end: nothing more to read.
+            break;
+        }
+    }
+}
+
 impl IoGraphView {
     /// Starts with the capture's line; `filter` (the displayed packets'
     /// filter, if any) becomes line 1.
@@ -123,7 +155,7 @@ impl IoGraphView {
         let Found::Matched(matched) = p.found else { return };
         let store = self.packets.store();
         let Some(first) = store.records.get(0) else { return };
-        line.points.extend(matched.iter().filter_map(|&i| store.records.get(i as usize)).map(|r| (r.ts.since(first.ts), r.origlen)));
+        read_points(&store.records, &matched, first.ts, &mut line.points);
     }
 
     /// Whether every line's worker has read a complete source.
@@ -257,6 +289,22 @@ mod tests {
     use super::*;
     use crate::tui::testutil::{rows, sample, settle};
     use crossterm::event::KeyModifiers;
+
+    #[test]
+    fn points_read_in_runs_are_the_packets_read_one_by_one() {
+        let Some(packets) = sample("tls-keylog.pcap") else { return };
+        let store = packets.store();
+        let Some(first) = store.records.get(0) else { panic!("an empty capture") };
+        let n = store.len() as u32;
+        // Every packet; a sparse few across gaps; one past the end (ignored).
+        for matched in [(0..n).collect::<Vec<u32>>(), vec![1, 2, 70, 71, 72, n - 1], vec![0, n - 1, n + 5]] {
+            let mut got = Vec::new();
+            read_points(&store.records, &matched, first.ts, &mut got);
+            let want: Vec<(i64, u32)> =
+                matched.iter().filter_map(|&i| store.records.get(i as usize)).map(|r| (r.ts.since(first.ts), r.origlen)).collect();
+            assert_eq!(got, want, "{matched:?}");
+        }
+    }
 
     fn draw(v: &IoGraphView) -> Vec<String> {
         let area = Rect::new(0, 0, 100, 24);

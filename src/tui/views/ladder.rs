@@ -4,6 +4,9 @@
 //! with each endpoint's state beside them; a UDP flow's or an ICMP echo
 //! exchange's carry the Info, each reply its round-trip time, and a request
 //! nobody answered (a lost ping) ends in a cross with "no reply" beside it.
+//! In a TCP connection of FTP, POP3, IMAP or TLS, a segment carrying a
+//! command or a reply says it on its arrow, the reply with the time since
+//! the command it answers (paired by `stats::command_replies`).
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
@@ -11,15 +14,17 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, Widget};
 
+use std::collections::HashMap;
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
 use crate::dissect::tcp::flag_list;
+use crate::filter::Filter;
 use crate::stats::exchange::{rtt_text, Exchange, Role};
 use crate::stats::ladder::{Rung, RST};
 
 use super::stream::Stream;
-use crate::tui::workers::flows::{self, Conv};
+use crate::tui::workers::flows::{self, Conv, Exchanges};
 use crate::tui::workers::session::{Found, Job, ViewProgress};
 use crate::tui::action::Action;
 use super::{address_port, move_cursor, put, scroll_to, CLIENT, SERVER};
@@ -28,10 +33,11 @@ use crate::tui::packets::Packets;
 
 /// What the ladder draws.
 enum Body {
-    /// The TCP connection of the frame the view was opened on.
-    Tcp(Stream),
+    /// The TCP connection of the frame the view was opened on, and what its
+    /// packets say as commands and replies (by frame), read by a second worker.
+    Tcp { stream: Stream, apps: Option<Job>, said: HashMap<u32, String> },
     /// Its UDP flow or ICMP echo exchange; the client is the first sender.
-    Exchange { conv: Conv, job: Job, ends: Option<(String, String)>, x: Exchange },
+    Exchange { conv: Conv, job: Job, ends: Option<(String, String)>, x: Exchanges },
     /// The frame is in no conversation the ladder draws.
     Nothing,
 }
@@ -69,10 +75,19 @@ impl LadderView {
             Some(conv) => {
                 let job = Job::default();
                 flows::spawn(packets.clone(), None, Some(conv), tx.clone(), &job);
-                Body::Exchange { conv, job, ends: None, x: Exchange::default() }
+                Body::Exchange { conv, job, ends: None, x: Exchanges::default() }
             }
             None => match Stream::start(frame, packets, tx).filter(|s| s.key.proto == "tcp") {
-                Some(s) => Body::Tcp(s),
+                Some(stream) => {
+                    // Its commands and replies, paired by `stats::command_replies` in the flows worker.
+                    let filter = stream.key.index.and_then(|n| Filter::compile(&format!("tcp.stream == {n}")).ok());
+                    let apps = filter.map(|f| {
+                        let job = Job::default();
+                        flows::spawn(packets.clone(), Some(Arc::new(f)), None, tx.clone(), &job);
+                        job
+                    });
+                    Body::Tcp { stream, apps, said: HashMap::new() }
+                }
                 None => Body::Nothing,
             },
         };
@@ -82,16 +97,24 @@ impl LadderView {
     /// Takes in a chunk of the worker's findings.
     pub fn progress(&mut self, p: ViewProgress) {
         let taken = match &mut self.body {
-            Body::Tcp(s) => s.progress(p),
+            Body::Tcp { stream, apps, said } => match apps.as_mut().filter(|j| j.generation() == p.generation) {
+                Some(job) => {
+                    job.accept_at(p.generation, p.scanned_to, p.caught_up, p.done);
+                    if let Found::Flows(items) = p.found {
+                        said.extend(items.into_iter().filter(|it| !it.said.is_empty()).map(|it| (it.frame, it.said)));
+                    }
+                    false
+                }
+                None => stream.progress(p),
+            },
             Body::Exchange { job, ends, x, .. } => {
                 if !job.accept_at(p.generation, p.scanned_to, p.caught_up, p.done) {
                     return;
                 }
                 if let Found::Flows(items) = p.found {
                     for it in items {
-                        let (client, _) = ends.get_or_insert_with(|| (it.src.clone(), it.dst.clone()));
-                        let from_client = it.from_client(client);
-                        x.push(it.frame, it.rel, from_client, it.info);
+                        ends.get_or_insert_with(|| (it.src.clone(), it.dst.clone()));
+                        x.push(&it);
                     }
                 }
                 true
@@ -108,7 +131,7 @@ impl LadderView {
     /// Whether the worker has read every packet of a complete source.
     pub fn done(&self) -> bool {
         match &self.body {
-            Body::Tcp(s) => s.job.done,
+            Body::Tcp { stream, apps, .. } => stream.job.done && apps.as_ref().is_none_or(|j| j.done),
             Body::Exchange { job, .. } => job.done,
             Body::Nothing => true,
         }
@@ -117,23 +140,23 @@ impl LadderView {
     /// The messages of a UDP or ICMP ladder.
     pub fn exchange(&self) -> Option<&Exchange> {
         match &self.body {
-            Body::Exchange { x, .. } => Some(x),
+            Body::Exchange { conv, x, .. } => x.get(*conv),
             _ => None,
         }
     }
 
     fn len(&self) -> usize {
         match &self.body {
-            Body::Tcp(s) => s.ladder.as_ref().map_or(0, |l| l.rungs.len()),
-            Body::Exchange { x, .. } => x.messages.len(),
+            Body::Tcp { stream, .. } => stream.ladder.as_ref().map_or(0, |l| l.rungs.len()),
+            Body::Exchange { .. } => self.exchange().map_or(0, |x| x.messages.len()),
             Body::Nothing => 0,
         }
     }
 
     fn frame_at(&self, i: usize) -> Option<u32> {
         match &self.body {
-            Body::Tcp(s) => s.ladder.as_ref()?.rungs.get(i).map(|r| r.seg.frame),
-            Body::Exchange { x, .. } => x.messages.get(i).map(|m| m.frame),
+            Body::Tcp { stream, .. } => stream.ladder.as_ref()?.rungs.get(i).map(|r| r.seg.frame),
+            Body::Exchange { .. } => self.exchange()?.messages.get(i).map(|m| m.frame),
             Body::Nothing => None,
         }
     }
@@ -152,7 +175,9 @@ impl LadderView {
         s
     }
 
-    fn tcp_arrow(r: &Rung) -> Arrow {
+    /// A segment's arrow; one carrying a command or a reply says it first,
+    /// before its flags and numbers.
+    fn tcp_arrow(r: &Rung, said: Option<&String>) -> Arrow {
         let mut style = if r.from_client { CLIENT } else { SERVER };
         if r.retrans {
             style = style.fg(Color::Yellow);
@@ -164,7 +189,7 @@ impl LadderView {
             frame: r.seg.frame,
             delta: r.delta,
             from_client: r.from_client,
-            label: Self::label(r),
+            label: said.map_or_else(|| Self::label(r), |s| format!("{s} · {}", Self::label(r))),
             style,
             left: r.client.name().to_string(),
             right: (r.server.name().to_string(), SERVER),
@@ -212,13 +237,15 @@ impl LadderView {
     /// The title, the two ends and the rows, or why there are none.
     fn content(&self) -> Result<(String, String, String, Vec<Arrow>), &'static str> {
         match &self.body {
-            Body::Tcp(s) => {
-                let l = s.ladder.as_ref().ok_or("computing…")?;
+            Body::Tcp { stream, said, .. } => {
+                let l = stream.ladder.as_ref().ok_or("computing…")?;
                 let ends = (address_port(l.client.0, l.client.1), address_port(l.server.0, l.server.1));
-                Ok(("TCP ladder".into(), ends.0, ends.1, l.rungs.iter().map(Self::tcp_arrow).collect()))
+                let arrows = l.rungs.iter().map(|r| Self::tcp_arrow(r, said.get(&r.seg.frame))).collect();
+                Ok(("TCP ladder".into(), ends.0, ends.1, arrows))
             }
-            Body::Exchange { conv, ends, x, .. } => {
+            Body::Exchange { conv, ends, .. } => {
                 let (client, server) = ends.clone().ok_or("computing…")?;
+                let x = self.exchange().ok_or("computing…")?;
                 let lost = x.unanswered().count();
                 let title = format!("{} ladder · {} unanswered", conv.name(), lost);
                 Ok((title, client, server, Self::exchange_arrows(x)))
@@ -229,7 +256,7 @@ impl LadderView {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         let status = match &self.body {
-            Body::Tcp(s) => s.job.status(),
+            Body::Tcp { stream, .. } => stream.job.status(),
             Body::Exchange { job, .. } => job.status(),
             Body::Nothing => String::new(),
         };
@@ -437,6 +464,29 @@ mod tests {
         assert_eq!(text.iter().filter(|r| r.contains("no reply")).count(), 3, "{text:#?}");
         // The cursor starts on the packet the view was opened on.
         assert_eq!(v.frame_at(v.cursor), Some(5));
+    }
+
+    #[test]
+    fn commands_and_replies_label_their_segments_with_the_time_between() {
+        // (capture, frame opened on, frame, what its arrow starts with)
+        let cases = [
+            ("ftp.pcap", 6, 4, "220 pyftpdlib 2.2.0 ready. · PSH, ACK"),
+            ("ftp.pcap", 6, 6, "USER anonymous · PSH, ACK"),
+            ("ftp.pcap", 6, 8, "331 Username ok, send password. (229 µs after 6) · PSH, ACK"),
+            ("pop3.pcap", 6, 8, "+OK (83 µs after 6) · PSH, ACK"),
+            ("imap.pcap", 9, 9, "PPAO1 LOGIN lab \"labpass\" · PSH, ACK"),
+            ("imap.pcap", 9, 11, "PPAO1 OK Logged in (20.977 ms after 9) · PSH, ACK"),
+            ("tls12.pcap", 4, 6, "Server Hello, Certificate, Server Key Exchange, Server Hello Done (498 µs after 4) · PSH"),
+        ];
+        for (name, opened, frame, want) in cases {
+            let Some((_, text)) = drawn(name, opened, 250, 60) else { return };
+            let row = text.iter().find(|r| r.trim_start_matches('│').split_whitespace().next() == Some(&frame.to_string()));
+            let arrow = row.and_then(|r| r.split('│').nth(2)).unwrap_or_default().trim_matches(|c| c == '─' || c == '>' || c == '<' || c == ' ');
+            assert!(arrow.starts_with(want), "{name} frame {frame}: {arrow:?}");
+        }
+        // A segment without a command says its flags alone.
+        let Some((_, text)) = drawn("ftp.pcap", 6, 250, 60) else { return };
+        assert!(text.iter().any(|r| r.contains("─ SYN Seq=0 Len=0 ─")), "{text:#?}");
     }
 
     #[test]

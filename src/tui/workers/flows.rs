@@ -3,8 +3,10 @@
 //! its conversation and its Info, and sends them as `Found::Flows` chunks,
 //! following a capture still running, as the other views' workers do. A
 //! reply of FTP, POP3, IMAP or a TLS Server Hello names the command (or
-//! Client Hello) it answers and the time since (`stats::command_replies`).
+//! Client Hello) it answers and the time since (`stats::command_replies`);
+//! the TCP ladder labels its arrows with those commands and replies.
 
+use std::collections::HashMap;
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
@@ -13,6 +15,7 @@ use crate::field::{self, Field};
 use crate::filter::Filter;
 use crate::stats::scan::{first_from, AddrFields, TransportFields};
 use crate::stats::command_replies::{self, CommandReplies};
+use crate::stats::exchange::{rtt_text, Exchange};
 use crate::stats::Addr;
 
 use crate::tui::event::Event;
@@ -60,6 +63,10 @@ pub struct FlowItem {
     /// The Info column; for a UDP datagram no dissector reads, its
     /// printable payload (the pinger's "Ping 3 …").
     pub info: String,
+    /// The commands and replies it carries (FTP, POP3, IMAP, the TLS
+    /// handshake's hellos), each reply with the time since the command it
+    /// answers and that command's frame: `331 Username ok (229 µs after 6)`.
+    pub said: String,
 }
 
 /// The fields a flow item is read from, looked up once.
@@ -95,6 +102,41 @@ impl FlowItem {
     }
 }
 
+/// The requests and replies of every conversation without sequence
+/// numbers, paired as their flow items come in capture order: the ladder,
+/// the flow graph and the lab checklist all pair this way.
+#[derive(Default)]
+pub struct Exchanges {
+    /// Per conversation: its client (the first sender's end) and its messages.
+    convs: HashMap<Conv, (String, Exchange)>,
+}
+
+impl Exchanges {
+    /// Pairs `it` in its conversation (an item in none is left out).
+    pub fn push(&mut self, it: &FlowItem) {
+        let Some(conv) = it.conv else { return };
+        let (client, x) = self.convs.entry(conv).or_insert_with(|| (it.src.clone(), Exchange::default()));
+        let from_client = it.from_client(client);
+        x.push(it.frame, it.rel, from_client, it.info.clone());
+    }
+
+    pub fn get(&self, conv: Conv) -> Option<&Exchange> {
+        self.convs.get(&conv).map(|(_, x)| x)
+    }
+
+    /// Whether a request may still be answered (`Exchange::waiting`).
+    pub fn waiting(&self, now: Option<i64>, timeout: Option<i64>) -> bool {
+        self.convs.values().any(|(_, x)| x.waiting(now, timeout))
+    }
+
+    /// The frames (ascending) of the requests that can no longer be answered.
+    pub fn lost(&self, now: Option<i64>, timeout: Option<i64>) -> Vec<u32> {
+        let mut lost: Vec<u32> = self.convs.values().flat_map(|(_, x)| x.lost(now, timeout)).collect();
+        lost.sort_unstable();
+        lost
+    }
+}
+
 /// Up to 48 characters of a payload, non-printable bytes as dots.
 fn printable(payload: &[u8]) -> String {
     payload.iter().take(48).map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect()
@@ -112,6 +154,7 @@ impl FlowFields {
             request: None,
             protocol: d.cols.protocol.clone(),
             info: d.cols.info.clone(),
+            said: String::new(),
         };
         let ends = |a: Addr, p: u16| crate::tui::views::address_port(a, p);
         if let Some(t) = self.tcp.read(d) {
@@ -168,8 +211,15 @@ pub fn spawn(packets: Arc<Packets>, filter: Option<Arc<Filter>>, only: Option<Co
             halves.clear();
             command_replies::items(item.frame, d, bytes, &mut halves);
             for h in halves.drain(..) {
-                if let Some((request, ns)) = pairs.add(h) {
+                let text = h.text.clone();
+                let answered = pairs.add(h);
+                if !item.said.is_empty() {
+                    item.said.push_str("; ");
+                }
+                item.said.push_str(&text);
+                if let Some((request, ns)) = answered {
                     item.info.push_str(&format!("  [reply to {request}, {:.6} s]", ns as f64 / 1e9));
+                    item.said.push_str(&format!(" ({} after {request})", rtt_text(ns)));
                 }
             }
             if only.is_none() || item.conv == only {
