@@ -34,7 +34,8 @@ fn load(path: &std::path::Path) -> Option<Arc<Packets>> {
     Some(packets)
 }
 
-fn captures() -> Vec<std::path::PathBuf> {
+/// The sample and corpus captures, in name order.
+pub(crate) fn captures() -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for dir in ["sample-captures", "../shared/captures"] {
         let Ok(rd) = std::fs::read_dir(dir) else { continue };
@@ -144,7 +145,7 @@ fn filters_on_brief_fields_match_as_on_dissections() {
 
 /// The filters of `tests/filter_diff.rs`, read from its source so that the
 /// list stays one: the string literals of its `FILTERS`.
-fn filter_diff_filters() -> Vec<String> {
+pub(crate) fn filter_diff_filters() -> Vec<String> {
     let src = std::fs::read_to_string("tests/filter_diff.rs").expect("tests/filter_diff.rs");
     let start = src.find("const FILTERS: &[&str] = &[").expect("FILTERS in tests/filter_diff.rs");
     let body = &src[start..];
