@@ -238,3 +238,39 @@ fn columns_longer_than_a_chunk_read_back_without_the_file() {
     let second: Vec<Vec<u32>> = filters.iter().map(|f| matching(&packets, f, false)).collect();
     assert_eq!(first, second);
 }
+
+#[test]
+fn a_search_finds_the_packets_a_dissecting_filter_matches() {
+    use crate::tui::displayed::View;
+    use crate::tui::workers::search::{Needle, Scan, Step};
+    let packets = load(std::path::Path::new("sample-captures/web.pcap")).expect("sample-captures/web.pcap");
+    let view = View { loaded: packets.len(), ..View::default() };
+    for text in ["http.request.uri contains \"/\"", "tcp.analysis.flags || http.time > 0", "len(tcp) >= 32 && tcp.len > 0"] {
+        let filter = Filter::compile(text).unwrap();
+        assert!(filter.node_fields().is_some(), "{text}: a tree of its own items");
+        let needle = Needle::Filter(Arc::new(Filter::compile(text).unwrap()));
+        // From the last row, the first search finds the first match; each
+        // next one the match after, until it wraps around.
+        let (mut found, mut from) = (Vec::<u32>::new(), view.len() - 1);
+        loop {
+            let mut scan = Scan::new(needle.clone(), true, from, view.len());
+            let row = loop {
+                match scan.step(&packets, &view, std::time::Duration::from_secs(60)) {
+                    Step::Found(r) => break Some(r),
+                    Step::NotFound => break None,
+                    Step::Continue => {}
+                }
+            };
+            match row {
+                Some(r) if found.last().is_none_or(|&l| r > l as usize) => {
+                    found.push(r as u32);
+                    from = r;
+                }
+                _ => break,
+            }
+        }
+        let want = matching(&packets, &filter, true);
+        assert!(!want.is_empty(), "{text} matches");
+        assert_eq!(found, want, "{text}");
+    }
+}
