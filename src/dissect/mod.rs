@@ -463,10 +463,11 @@ impl<'a> Ctx<'a> {
             return f(self);
         }
         self.full = false;
+        let kept = self.out.tree.keeps_items();
         self.out.tree.keep_items(false);
         let r = f(self);
         self.full = true;
-        self.out.tree.keep_items(true);
+        self.out.tree.keep_items(kept);
         r
     }
 
@@ -545,6 +546,10 @@ pub enum Depth {
     Fields,
     /// Items and their labels (`-V`, the detail pane).
     Tree,
+    /// Dissected as for `Fields` (`Transport` without `apps`), but the tree
+    /// keeps only the items of the fields its `Recording::Nodes` names: a
+    /// filter or field list reading a few fields builds no other item.
+    Recorded { apps: bool },
 }
 
 impl Depth {
@@ -561,6 +566,26 @@ impl Depth {
             Depth::Fields
         }
     }
+
+    /// `to_read` keeping only the items of the fields recorded
+    /// (`Depth::Recorded`).
+    pub fn recorded_to_read<'p>(protocols: impl IntoIterator<Item = &'p str>) -> Depth {
+        Depth::Recorded { apps: Depth::to_read(protocols) != Depth::Transport }
+    }
+}
+
+/// The fields a `Recording::Nodes` tree keeps so that `fields` come out as
+/// in a whole tree: their own, and their protocols' items, under which
+/// some dissectors place an item they add later (TCP's `[PDU Size]`).
+pub fn recorded_fields(fields: &[Field]) -> Vec<Field> {
+    let mut out: Vec<Field> = Vec::with_capacity(fields.len() * 2);
+    let protocols = fields.iter().filter_map(|f| crate::field::lookup(f.protocol()));
+    for f in fields.iter().copied().chain(protocols) {
+        if !out.iter().any(|g| crate::field::same(f, g)) {
+            out.push(f);
+        }
+    }
+    out
 }
 
 /// Dissects one frame. `session` carries the state of the packets before it.
@@ -574,9 +599,9 @@ pub fn dissect_frame(
 ) {
     out.clear();
     out.tree.keep_labels(depth == Depth::Tree);
-    out.tree.keep_items(depth != Depth::Columns);
+    out.tree.keep_items(matches!(depth, Depth::Transport | Depth::Fields | Depth::Tree));
     let full = depth != Depth::Columns;
-    let apps = depth != Depth::Transport;
+    let apps = !matches!(depth, Depth::Transport | Depth::Recorded { apps: false });
     let mut cx = Ctx {
         meta,
         out,

@@ -62,8 +62,14 @@ pub struct Tree {
     /// (`field_bit`) is set for every field it wants (all bits for `Brief`,
     /// none for `Nothing`), so most items are dropped without a lookup.
     record_bits: u64,
-    /// The protocols of the fields `record` wants (`Only`), for `idle_for`.
+    /// The protocols of the fields `record` wants (`Only`, `Nodes`), for `idle_for`.
     record_protocols: Vec<&'static str>,
+    /// `record` is `Brief`: `record_bits` has every bit set, and only the
+    /// brief fields are wanted.
+    brief_only: bool,
+    /// Items added since the tree was cleared, kept or not: whether a
+    /// layer added any (`added`).
+    added: usize,
     /// The brief fields' items, in tree order (see `crate::store::brief`).
     pub brief: Vec<(Field, Value)>,
 }
@@ -77,6 +83,10 @@ pub enum Recording {
     Brief,
     /// These fields' only (a filter's, all brief).
     Only(Vec<Field>),
+    /// No values in `brief`: these fields' items are kept as nodes, with
+    /// their byte ranges and depths, while the other items are not (a
+    /// filter or `-T fields` that reads only its own fields' items).
+    Nodes(Vec<Field>),
 }
 
 /// A point to roll a tree back to (`Tree::mark`).
@@ -84,6 +94,7 @@ pub enum Recording {
 pub struct Mark {
     nodes: usize,
     brief: usize,
+    added: usize,
 }
 
 /// One of 64 bits picked by a field's address (its identity), for
@@ -130,6 +141,7 @@ impl Tree {
         self.brief.clear();
         self.open.clear();
         self.source = FRAME;
+        self.added = 0;
     }
 
     /// Whether labels are kept (the default) or dropped.
@@ -148,17 +160,29 @@ impl Tree {
         self.no_items = !keep;
     }
 
+    /// Whether an item of `field` added now would be kept (or recorded): a
+    /// dissector may skip building a costly value that would be dropped.
+    pub fn wants(&self, field: Field) -> bool {
+        !self.no_items || self.record_bits & field_bit(field) != 0 && (field.brief || !self.brief_only)
+    }
+
+    /// Whether items are kept (see `keep_items`).
+    pub fn keeps_items(&self) -> bool {
+        !self.no_items
+    }
+
     /// Which items are also gathered in `brief`.
     pub fn record(&mut self, record: Recording) {
         self.record_bits = match &record {
             Recording::Nothing => 0,
             Recording::Brief => u64::MAX,
-            Recording::Only(fields) => fields.iter().fold(0, |bits, f| bits | field_bit(f)),
+            Recording::Only(fields) | Recording::Nodes(fields) => fields.iter().fold(0, |bits, f| bits | field_bit(f)),
         };
         self.record_protocols = match &record {
-            Recording::Only(fields) => fields.iter().map(|f| f.protocol()).collect(),
+            Recording::Only(fields) | Recording::Nodes(fields) => fields.iter().map(|f| f.protocol()).collect(),
             _ => Vec::new(),
         };
+        self.brief_only = matches!(record, Recording::Brief);
         self.record = record;
     }
 
@@ -170,12 +194,18 @@ impl Tree {
             && match &self.record {
                 Recording::Nothing => true,
                 Recording::Brief => false,
-                Recording::Only(_) => !self.record_protocols.contains(&proto),
+                Recording::Only(_) | Recording::Nodes(_) => !self.record_protocols.contains(&proto),
             }
     }
 
+    /// Items added since the tree was cleared, whether kept or not: a
+    /// dissector compares two counts to learn whether a layer added any.
+    pub fn added(&self) -> usize {
+        self.added
+    }
+
     pub fn mark(&self) -> Mark {
-        Mark { nodes: self.nodes.len(), brief: self.brief.len() }
+        Mark { nodes: self.nodes.len(), brief: self.brief.len(), added: self.added }
     }
 
     /// Drops every item added since `mark` (a layer that turned out not to
@@ -183,6 +213,7 @@ impl Tree {
     pub fn rollback(&mut self, mark: Mark) {
         self.nodes.truncate(mark.nodes);
         self.brief.truncate(mark.brief);
+        self.added = mark.added;
     }
 
     /// Items added from now on refer to bytes of `source`.
@@ -198,8 +229,9 @@ impl Tree {
     #[inline]
     pub fn add(&mut self, field: Field, range: Range<usize>, value: Value) -> NodeId {
         // The columns-only pass adds every item and keeps none: inlined,
-        // that costs a test. Only brief fields are ever recorded.
-        if self.no_items && (!field.brief || self.record_bits & field_bit(field) == 0) {
+        // that costs a test.
+        self.added += 1;
+        if self.no_items && (self.brief_only && !field.brief || self.record_bits & field_bit(field) == 0) {
             return NO_NODE;
         }
         self.keep(field, range, value)
@@ -209,15 +241,16 @@ impl Tree {
         let recorded = match &self.record {
             Recording::Nothing => false,
             Recording::Brief => field.brief,
-            Recording::Only(fields) => fields.iter().any(|f| field::same(f, field)),
+            Recording::Only(fields) | Recording::Nodes(fields) => fields.iter().any(|f| field::same(f, field)),
         };
-        if self.no_items {
+        let as_node = matches!(self.record, Recording::Nodes(_));
+        if self.no_items && !(recorded && as_node) {
             if recorded {
                 self.brief.push((field, value));
             }
             return NO_NODE;
         }
-        if recorded {
+        if recorded && !as_node {
             self.brief.push((field, value.clone()));
         }
         let depth = self.open.len() as u16;

@@ -2,7 +2,9 @@
 //! dissection: on brief records (`crate::store::brief`) when it reads only
 //! brief fields, and only their values, not their bytes; on brief records
 //! and columns (`crate::store::columns`) when every value it reads is an
-//! item's value (not a protocol's bytes, not an item's length or layer).
+//! item's value (not a protocol's bytes, not an item's length or layer);
+//! on a tree that keeps only its own fields' items (`Depth::Recorded`)
+//! when it reads no protocol's bytes.
 
 use super::eval::{Prog, Src, Step};
 use super::values::Val;
@@ -14,6 +16,9 @@ pub enum Records {
     Brief,
     /// Brief records and columns.
     Columns,
+    /// The items of its fields, with their byte ranges and layers, and no
+    /// other item.
+    Nodes,
 }
 
 /// The fields a filter reads, when `records` hold all it needs.
@@ -68,6 +73,9 @@ fn src(s: &Src, presence: bool, r: Records, out: &mut Vec<Field>) -> bool {
             // that depends on the packets displayed has no column.
             (s.field.brief || !s.field.capture_wide) && (presence || valued) && steps_ok && layer_ok
         }
+        // A protocol's value runs to the end of its layer's last item,
+        // which may be any field's; its length is its own item's.
+        Records::Nodes => presence || ftype != FieldType::Protocol || matches!(s.steps.first(), Some(Step::Len)),
     };
     if !ok {
         return false;

@@ -68,6 +68,7 @@ pub struct Filter {
     fields: Vec<Field>,
     brief: Option<Vec<Field>>,
     stored: Option<Vec<Field>>,
+    nodes: Option<Vec<Field>>,
 }
 
 impl Filter {
@@ -77,7 +78,8 @@ impl Filter {
         let prog = checker.expr(&ast)?;
         let brief = brief::fields(&prog, brief::Records::Brief);
         let stored = brief::fields(&prog, brief::Records::Columns);
-        Ok(Filter { ast, prog, fields: checker.fields, brief, stored })
+        let nodes = brief::fields(&prog, brief::Records::Nodes);
+        Ok(Filter { ast, prog, fields: checker.fields, brief, stored, nodes })
     }
 
     /// Whether the dissected packet matches. `frame` is the packet's bytes,
@@ -101,6 +103,13 @@ impl Filter {
     /// everything the filter reads: the fields to read from them.
     pub fn stored_fields(&self) -> Option<&[Field]> {
         self.stored.as_deref()
+    }
+
+    /// When the items of some fields are all the filter reads of a tree
+    /// (no protocol's bytes): those fields, for a tree that keeps no other
+    /// (`Depth::Recorded`).
+    pub fn node_fields(&self) -> Option<&[Field]> {
+        self.nodes.as_deref()
     }
 
     /// The protocols the filter's fields belong to (`tcp` for `tcp.port`),

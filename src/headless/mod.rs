@@ -184,7 +184,9 @@ impl<'f> Printer<'f> {
     }
 
     /// Turns on brief filtering (see `brief`) when it applies: the output
-    /// is the summary line, or field values that brief items hold.
+    /// is the summary line, or field values that brief items hold. Else,
+    /// when the filter and the output read only their fields' items, the
+    /// tree keeps those alone (`Depth::Recorded`).
     fn brief_filtering(mut self) -> Printer<'f> {
         let mut fields = self.filter.and_then(Filter::brief_fields).map(<[Field]>::to_vec);
         let output_ok = match self.format {
@@ -196,18 +198,39 @@ impl<'f> Printer<'f> {
             fields.extend(fl.fields().iter().copied());
         }
         let simple = output_ok && !self.verbose && !self.hex && self.stats.is_empty() && self.export.is_none();
+        self.brief = None;
+        self.d.tree.record(Recording::Nothing);
         match fields.filter(|_| simple) {
             Some(fields) => {
                 self.brief = Some(Dissection::default());
                 self.depth = Depth::Columns;
                 self.d.tree.record(Recording::Only(fields));
             }
-            None => {
-                self.brief = None;
-                self.d.tree.record(Recording::Nothing);
+            // Only where a tree would be built for the filter or the fields.
+            None if matches!(self.depth, Depth::Transport | Depth::Fields) => {
+                if let Some(fields) = self.node_fields().filter(|_| !self.verbose && self.stats.is_empty() && self.export.is_none()) {
+                    self.depth = Depth::recorded_to_read(fields.iter().map(|f| f.protocol()));
+                    self.d.tree.record(Recording::Nodes(crate::dissect::recorded_fields(&fields)));
+                }
             }
+            None => {}
         }
         self
+    }
+
+    /// The fields whose items are all that the filter and the output read
+    /// of a tree, when that is so.
+    fn node_fields(&self) -> Option<Vec<Field>> {
+        let mut fields = match self.filter {
+            Some(f) => f.node_fields()?.to_vec(),
+            None => Vec::new(),
+        };
+        match self.format {
+            Format::Summary | Format::Tabs | Format::Hex | Format::Psml => {}
+            Format::Fields(fl) => fields.extend(fl.fields().iter().copied()),
+            Format::Json(_) | Format::Pdml { .. } | Format::Ek => return None,
+        }
+        Some(fields)
     }
 
     /// Shows the time column as `-t` and `-u` say.
@@ -409,6 +432,9 @@ impl<'f> Printer<'f> {
         Ok(true)
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 /// How deep packets are dissected: as deep as the output, the filter and
 /// the statistics read. Decided once per run, not per packet.

@@ -81,7 +81,33 @@ pub fn mac_name(m: &[u8; 6]) -> Option<String> {
 /// The address as tshark shows it in a column: its name when resolution
 /// is on and a table names it, else `aa:bb:cc:dd:ee:ff`.
 pub fn mac_column(m: &[u8; 6], out: &mut String) {
-    match mac_name(m).filter(|_| mac_on()) {
+    // Every Ethernet frame names two addresses, nearly always those the
+    // frame before named: the last two names are kept, per thread, as
+    // building one (the vendor's, suffixed) costs more than the rest of
+    // the link layer.
+    thread_local! {
+        static LAST: std::cell::RefCell<[([u8; 6], bool, String); 2]> = Default::default();
+    }
+    let on = mac_on();
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        let i = match last.iter().position(|(a, o, s)| a == m && *o == on && !s.is_empty()) {
+            Some(i) => i,
+            None => {
+                last.swap(0, 1);
+                let (a, o, s) = &mut last[0];
+                s.clear();
+                mac_column_uncached(m, on, s);
+                (*a, *o) = (*m, on);
+                0
+            }
+        };
+        out.push_str(&last[i].2);
+    })
+}
+
+fn mac_column_uncached(m: &[u8; 6], on: bool, out: &mut String) {
+    match mac_name(m).filter(|_| on) {
         Some(n) => out.push_str(&n),
         None => crate::field::ether(m, out),
     }

@@ -34,7 +34,7 @@ mod panes;
 mod terminal;
 mod time_format;
 pub mod views;
-mod workers;
+pub(crate) mod workers;
 
 #[cfg(test)]
 mod testutil;

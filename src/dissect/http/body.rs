@@ -230,7 +230,7 @@ pub fn show_body(
     let n = bytes.len();
     let cx_full = cx.full;
     let t = cx.tree();
-    let text = if cx_full { Value::str(show(bytes)) } else { Value::None };
+    let text = if cx_full && t.wants(&FILE_DATA) { Value::str(show(bytes)) } else { Value::None };
     let id = t.add(&FILE_DATA, view.range(0, n), text);
     t.set_text(id, format_args!("File Data: {n} bytes"));
     t.close();
@@ -391,7 +391,8 @@ fn media(cx: &mut Ctx, view: Buf, bytes: &[u8], content_type: Option<&str>) {
     if kind == Media::Text && full {
         let mut p = base;
         for line in bytes.split_inclusive(|&c| c == b'\n') {
-            t.text(p..p + line.len(), show(line));
+            let label = if t.keeps_labels() { show(line) } else { String::new() };
+            t.text(p..p + line.len(), label);
             p += line.len();
         }
     }

@@ -441,8 +441,9 @@ fn starts_like_http(b: &[u8]) -> bool {
 fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) {
     cx.enter("http", "HTTP");
     let n = b.len() - off;
-    let text = if cx.full { Value::str(show(b.tail(off))) } else { Value::None };
+    let full = cx.full;
     let t = cx.tree();
+    let text = if full && t.wants(&FILE_DATA) { Value::str(show(b.tail(off))) } else { Value::None };
     t.open(&HTTP, b.range(off, n), Value::None);
     let id = t.add(&FILE_DATA, b.range(off, n), text);
     t.set_text(id, format_args!("File Data: {n} bytes"));
@@ -534,7 +535,10 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
     let data = b.tail(off);
     let first_end = line_end(data, 0).min(head.len);
     let line = t.open(&TEXT, b.range(off, first_end), Value::None);
-    let text = show(&data[..first_end]);
+    // Lines are shown only in labels and the values of the few fields
+    // asked for: a tree without labels builds the others' text not at all.
+    let labels = t.keeps_labels();
+    let text = if labels { show(&data[..first_end]) } else { String::new() };
     // Wireshark notes every request and status line as a Chat expert item.
     if head.request.is_some() || head.response.is_some() {
         crate::dissect::expert_in(t, &CHAT, &text, "Chat", "Sequence");
@@ -547,7 +551,9 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         let m = offset_in(data, method.as_bytes());
         let u = offset_in(data, uri.as_bytes());
         t.add(&METHOD, b.range(off + m, method.len()), Value::str(method));
-        t.add(&URI, b.range(off + u, uri.len()), Value::str(show(uri.as_bytes())));
+        if t.wants(&URI) {
+            t.add(&URI, b.range(off + u, uri.len()), Value::str(show(uri.as_bytes())));
+        }
         t.add(&REQ_VERSION, b.range(off + u + uri.len() + 1, v.len()), Value::str(v));
     } else if let Some((v, code, phrase)) = head.response {
         t.hidden(&RESPONSE, b.range(off, first_end), Value::Bool(true));
@@ -569,14 +575,16 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         let (name, value) = (h.name, h.value);
         let start = offset_in(data, name.as_bytes());
         let r = start..line_end(data, offset_in(data, value) + value.len());
-        let text = show(&data[r.clone()]);
+        let line_kept = listed && t.wants(line_field);
+        let text = if labels || line_kept { show(&data[r.clone()]) } else { String::new() };
         let range = b.range(off + r.start, r.len());
-        if listed {
+        if line_kept {
             t.hidden(line_field, range.clone(), Value::str(text.as_str()));
         }
         let known = HEADERS.iter().find(|(n, _)| name.eq_ignore_ascii_case(n));
         let id = match known {
-            Some((_, f)) => t.open(f, range.clone(), Value::str(show(value))),
+            Some((_, f)) if t.wants(f) => t.open(f, range.clone(), Value::str(show(value))),
+            Some((_, f)) => t.open(f, range.clone(), Value::None),
             None => t.open(&TEXT, range.clone(), Value::None),
         };
         t.set_text(id, text);
@@ -589,7 +597,8 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         t.close();
     }
     let blank = if data[..head.len].ends_with(b"\r\n") { head.len - 2 } else { head.len - 1 };
-    t.text(b.range(off + blank, head.len - blank), show(&data[blank..head.len]));
+    let blank_text = if labels { show(&data[blank..head.len]) } else { String::new() };
+    t.text(b.range(off + blank, head.len - blank), blank_text);
     if notification {
         t.hidden(&NOTIFICATION, b.range(off, 0), Value::Bool(true));
     }

@@ -125,11 +125,20 @@ const FINDINGS: &[(u32, Field, &str, Option<&str>)] = &[
     (flag::REUSED_PORTS, &REUSED_PORTS, "Note", Some("[TCP Port numbers reused] ")),
 ];
 
-/// Seconds with nine decimals, as relative times show in labels.
-pub fn rel(ns: i64) -> String {
-    let sign = if ns < 0 { "-" } else { "" };
-    let a = ns.unsigned_abs();
-    format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+/// Seconds with nine decimals, as relative times show in labels; written
+/// only when a label is, so a tree without labels formats nothing.
+pub fn rel(ns: i64) -> Rel {
+    Rel(ns)
+}
+
+pub struct Rel(i64);
+
+impl std::fmt::Display for Rel {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let a = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+    }
 }
 
 pub fn timestamps(cx: &mut Ctx, at: usize, o: &SegOut) {

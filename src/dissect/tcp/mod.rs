@@ -215,7 +215,7 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
 
     let out = track(cx, &h, plen, &options).map(|o| as_preferred(o, &h, prefs));
     cx.tree().set_len(root, hlen);
-    if cx.full {
+    if cx.out.tree.keeps_labels() {
         let mut label = format!("Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}");
         let (rs, ra) = out.map(|o| (o.seq, o.ack)).unwrap_or((seq, ack));
         let _ = write!(label, ", Seq: {rs}");
@@ -230,8 +230,10 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
         header_fields(cx, b, &h, out.as_ref());
     }
     let ack_base = out.filter(|_| h.relative).map(|o| o.ack_base);
-    // Without a tree to show, the costly labelled subtrees are skipped.
-    if hlen > 20 && cx.full {
+    // Without a tree to show, the costly labelled subtrees are skipped; so
+    // are the options when none of their items (TCP's, expert notes) stay.
+    let options_kept = !cx.out.tree.idle_for("tcp") || !cx.out.tree.idle_for("_ws");
+    if hlen > 20 && cx.full && options_kept {
         opts::tree(cx, b, &options, hlen, ack_base);
     }
     let end = b.abs(hlen);

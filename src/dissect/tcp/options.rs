@@ -172,18 +172,20 @@ fn name(kind: u8) -> &'static str {
 /// turns SACK edges into relative numbers (the peer's base sequence).
 pub fn tree(cx: &mut Ctx, b: Buf, o: &Options, hlen: usize, rev_base: Option<u32>) {
     let n = hlen - 20;
-    let mut label = format!("Options: ({n} bytes)");
-    for op in o.items() {
-        label.push_str(", ");
-        if op.kind > 8 || op.kind == 6 || op.kind == 7 {
-            let _ = write!(label, "Unknown ({})", op.kind);
-        } else {
-            label.push_str(name(op.kind));
-        }
-    }
     let t = cx.tree();
     let root = t.open(&super::OPTIONS, b.range(20, n), Value::None);
-    t.set_text(root, label);
+    if t.keeps_labels() {
+        let mut label = format!("Options: ({n} bytes)");
+        for op in o.items() {
+            label.push_str(", ");
+            if op.kind > 8 || op.kind == 6 || op.kind == 7 {
+                let _ = write!(label, "Unknown ({})", op.kind);
+            } else {
+                label.push_str(name(op.kind));
+            }
+        }
+        t.set_text(root, label);
+    }
     for op in o.items() {
         one(cx, b, op, rev_base);
     }

@@ -201,7 +201,9 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
                 out.segment_data = true;
             }
             cx.tree().close_to(root);
-            let mark = cx.out.tree.nodes.len();
+            // Counted, not the items kept: a tree that keeps only a filter's
+            // items takes the same path as a whole one.
+            let mark = cx.out.tree.added();
             let mut disowned = false;
             if let Ok(b) = p.from(skip) {
                 disowned |= deliver(cx, &mut r, app, seg, frame, &bytes[skip..], Some((b, skip)), &mut out);
@@ -221,7 +223,7 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
                     st.apps[d] = AppSlot::None;
                 }
             }
-            if out.partial && !out.segment_data && cx.out.tree.nodes.len() == mark && cx.full {
+            if out.partial && !out.segment_data && cx.out.tree.added() == mark && cx.full {
                 // The first bytes of a message: note them in the TCP
                 // subtree, which nothing has followed yet.
                 append_child(cx, root, &SEGMENT_DATA, p.range(0, p.len()), format!("TCP segment data ({} bytes)", p.len()));

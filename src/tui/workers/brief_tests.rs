@@ -34,7 +34,8 @@ fn load(path: &std::path::Path) -> Option<Arc<Packets>> {
     Some(packets)
 }
 
-fn captures() -> Vec<std::path::PathBuf> {
+/// The sample and corpus captures, in name order.
+pub(crate) fn captures() -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for dir in ["sample-captures", "../shared/captures"] {
         let Ok(rd) = std::fs::read_dir(dir) else { continue };
@@ -144,7 +145,7 @@ fn filters_on_brief_fields_match_as_on_dissections() {
 
 /// The filters of `tests/filter_diff.rs`, read from its source so that the
 /// list stays one: the string literals of its `FILTERS`.
-fn filter_diff_filters() -> Vec<String> {
+pub(crate) fn filter_diff_filters() -> Vec<String> {
     let src = std::fs::read_to_string("tests/filter_diff.rs").expect("tests/filter_diff.rs");
     let start = src.find("const FILTERS: &[&str] = &[").expect("FILTERS in tests/filter_diff.rs");
     let body = &src[start..];
@@ -236,4 +237,40 @@ fn columns_longer_than_a_chunk_read_back_without_the_file() {
     packets.store_mut().source = StoreSource::Memory(Vec::new());
     let second: Vec<Vec<u32>> = filters.iter().map(|f| matching(&packets, f, false)).collect();
     assert_eq!(first, second);
+}
+
+#[test]
+fn a_search_finds_the_packets_a_dissecting_filter_matches() {
+    use crate::tui::displayed::View;
+    use crate::tui::workers::search::{Needle, Scan, Step};
+    let packets = load(std::path::Path::new("sample-captures/web.pcap")).expect("sample-captures/web.pcap");
+    let view = View { loaded: packets.len(), ..View::default() };
+    for text in ["http.request.uri contains \"/\"", "tcp.analysis.flags || http.time > 0", "len(tcp) >= 32 && tcp.len > 0"] {
+        let filter = Filter::compile(text).unwrap();
+        assert!(filter.node_fields().is_some(), "{text}: a tree of its own items");
+        let needle = Needle::Filter(Arc::new(Filter::compile(text).unwrap()));
+        // From the last row, the first search finds the first match; each
+        // next one the match after, until it wraps around.
+        let (mut found, mut from) = (Vec::<u32>::new(), view.len() - 1);
+        loop {
+            let mut scan = Scan::new(needle.clone(), true, from, view.len());
+            let row = loop {
+                match scan.step(&packets, &view, std::time::Duration::from_secs(60)) {
+                    Step::Found(r) => break Some(r),
+                    Step::NotFound => break None,
+                    Step::Continue => {}
+                }
+            };
+            match row {
+                Some(r) if found.last().is_none_or(|&l| r > l as usize) => {
+                    found.push(r as u32);
+                    from = r;
+                }
+                _ => break,
+            }
+        }
+        let want = matching(&packets, &filter, true);
+        assert!(!want.is_empty(), "{text} matches");
+        assert_eq!(found, want, "{text}");
+    }
 }

@@ -9,12 +9,15 @@
 //! filter on a field without a column dissects every packet and makes the
 //! column on the way, once the capture is complete (a packet of a capture
 //! still growing may gain a link to a later one: a request its response).
+//! A dissecting run builds only the items the filter and the columns read
+//! when the filter reads no protocol's bytes (`Filter::node_fields`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
 use crate::dissect::{Depth, Dissection};
+use crate::field::tree::Recording;
 use crate::field::Field;
 use crate::filter::Filter;
 use crate::store::columns::{Builder, Reading};
@@ -34,6 +37,15 @@ pub fn spawn(
     cancel: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
     let depth = Depth::to_read(filter.protocols());
+    // The whole tree, or the items of the fields read alone.
+    let dissecting = |more: &[Field]| match filter.node_fields() {
+        Some(fields) => {
+            let fields: Vec<Field> = fields.iter().chain(more).copied().collect();
+            let depth = Depth::recorded_to_read(fields.iter().map(|f| f.protocol()));
+            (depth, Recording::Nodes(crate::dissect::recorded_fields(&fields)))
+        }
+        None => (depth, Recording::Nothing),
+    };
     let send = move |matched, scanned_to, done| {
         tx.send(Event::Filtered(FilterProgress { generation, matched, scanned_to, done })).is_ok()
     };
@@ -43,19 +55,23 @@ pub fn spawn(
             return spawn_split(filter, packets, depth, cancel, send);
         }
         if packets.is_complete() {
-            return spawn_building(filter, packets, depth, &missing, cancel, send);
+            let (depth, recording) = dissecting(&missing);
+            return spawn_building(filter, packets, depth, recording, &missing, cancel, send);
         }
     }
-    walk::spawn(
+    let (depth, recording) = dissecting(&[]);
+    walk::spawn_recording(
         packets,
         depth,
+        recording,
         cancel,
-        move |i, d, bytes, matched: &mut Vec<u32>| {
+        Vec::new(),
+        move |matched: &mut Vec<u32>, i, d, bytes| {
             if filter.matches(d, bytes) {
                 matched.push(i as u32);
             }
         },
-        send,
+        move |matched, scanned_to, done| send(std::mem::take(matched), scanned_to, done),
     )
 }
 
@@ -65,6 +81,7 @@ fn spawn_building<S>(
     filter: Arc<Filter>,
     packets: Arc<Packets>,
     depth: Depth,
+    recording: Recording,
     missing: &[Field],
     cancel: Arc<AtomicBool>,
     mut send: S,
@@ -74,9 +91,10 @@ where
 {
     let state = (Some(Builder::new(missing)), Vec::new());
     let keep = packets.clone();
-    walk::spawn_with(
+    walk::spawn_recording(
         packets,
         depth,
+        recording,
         cancel,
         state,
         move |(builder, matched), i, d, bytes| {

@@ -6,7 +6,7 @@
 //! time per event. Results come back to the app as `Event`s.
 
 #[cfg(test)]
-mod brief_tests;
+pub(crate) mod brief_tests;
 pub mod filtering;
 pub mod flows;
 pub mod loader;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::store::columns::Reading;
 use crate::dissect::{Depth, Dissection};
+use crate::field::tree::Recording;
 use crate::filter::Filter;
 
 use crate::tui::packets::Packets;
@@ -113,6 +114,15 @@ impl Scan {
         };
         let mut buf = Vec::new();
         let mut d = Dissection::default();
+        // A packet dissected for a filter builds the items it reads alone
+        // when it reads no protocol's bytes (as the filter worker does).
+        let mut depth = Depth::Fields;
+        if let Needle::Filter(f) = &self.needle {
+            if let Some(fields) = f.node_fields() {
+                depth = Depth::recorded_to_read(fields.iter().map(|f| f.protocol()));
+                d.tree.record(Recording::Nodes(crate::dissect::recorded_fields(fields)));
+            }
+        }
         let records = packets.records();
         while self.remaining > 0 && rows > 0 {
             let row = self.row % rows;
@@ -122,7 +132,7 @@ impl Scan {
             let found = match (&finder, &self.needle) {
                 (Some(f), _) => packets.store().fetch(p, &mut buf).is_ok() && f.find(&buf).is_some(),
                 (None, Needle::Filter(filter)) => {
-                    packets.read_for(&records, p, self.reading.as_mut(), Depth::Fields, &mut buf, &mut d) && filter.matches(&d, &buf)
+                    packets.read_for(&records, p, self.reading.as_mut(), depth, &mut buf, &mut d) && filter.matches(&d, &buf)
                 }
                 (None, _) => false,
             };

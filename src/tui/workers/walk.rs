@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::dissect::{Depth, Dissection};
+use crate::field::tree::Recording;
 
 use crate::tui::packets::Packets;
 
@@ -50,6 +51,26 @@ pub fn spawn_with<T, V, S>(
     packets: Arc<Packets>,
     depth: Depth,
     cancel: Arc<AtomicBool>,
+    state: T,
+    visit: V,
+    send: S,
+) -> std::thread::JoinHandle<()>
+where
+    T: Send + 'static,
+    V: FnMut(&mut T, usize, &Dissection, &[u8]) + Send + 'static,
+    S: FnMut(&mut T, usize, bool) -> bool + Send + 'static,
+{
+    spawn_recording(packets, depth, Recording::Nothing, cancel, state, visit, send)
+}
+
+/// `spawn_with` whose trees record as `recording` says: with
+/// `Depth::Recorded` and `Recording::Nodes`, only the items a filter reads
+/// are built.
+pub fn spawn_recording<T, V, S>(
+    packets: Arc<Packets>,
+    depth: Depth,
+    recording: Recording,
+    cancel: Arc<AtomicBool>,
     mut state: T,
     mut visit: V,
     mut send: S,
@@ -61,6 +82,7 @@ where
 {
     std::thread::spawn(move || {
         let mut d = Dissection::default();
+        d.tree.record(recording);
         let mut bytes = Vec::new();
         let mut next = 0usize;
         loop {
