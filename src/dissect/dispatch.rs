@@ -105,6 +105,11 @@ pub struct TcpSeg {
     /// The bytes end where the sender closed its direction (FIN): a message
     /// whose length is "until the connection closes" is complete.
     pub fin: bool,
+    /// Whether the application may ask for more bytes (`Pdu::NeedMore`),
+    /// Wireshark's `can_desegment`: not when the segment was cut by the
+    /// snap length or reassembly is off (`-o tcp.desegment_tcp_streams:FALSE`);
+    /// then it shows what it can of the bytes it has.
+    pub can_desegment: bool,
 }
 
 /// `Pdu::NeedMore`'s `more` for a message that ends only when its sender

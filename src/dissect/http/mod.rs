@@ -18,7 +18,7 @@ use crate::field::tree::Tree;
 
 use body::Body;
 use crate::dissect::tcp::stream::{App, AppSlot};
-use crate::dissect::{dispatch, Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
+use crate::dissect::{dispatch, Buf, Ctx, DResult, DissectError, Pass, Pdu, TcpSeg};
 
 pub static HTTP: FieldDef = FieldDef::new("http", "Hypertext Transfer Protocol", FieldType::Protocol).brief()
     .desc("Hypertext Transfer Protocol: requests and responses between web clients and servers (RFC 9110, RFC 9112).");
@@ -232,6 +232,20 @@ pub(crate) struct Head<'h, 'b> {
     /// In `HeaderSlots`, or owned for a request line httparse refuses.
     headers: Cow<'h, [httparse::Header<'b>]>,
     len: usize,
+    end: HeadEnd,
+}
+
+/// Where a message head ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HeadEnd {
+    /// At its blank line.
+    Blank,
+    /// Cut after a header line or inside one that has its colon: what there
+    /// is shows, and the message is counted and paired, as Wireshark does.
+    Cut,
+    /// Cut inside a line that is no header yet (no colon): Wireshark stops
+    /// before that line and neither counts nor pairs the message.
+    Bare,
 }
 
 impl Head<'_, '_> {
@@ -279,7 +293,7 @@ pub(crate) fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) ->
             return Ok(None);
         };
         let response = Some((r.version.unwrap_or(1), r.code.unwrap_or(0), r.reason.unwrap_or("")));
-        Ok(Some(Head { request: None, response, headers: Cow::Borrowed(r.headers), len }))
+        Ok(Some(Head { request: None, response, headers: Cow::Borrowed(r.headers), len, end: HeadEnd::Blank }))
     } else {
         let mut r = httparse::Request::new(&mut []);
         let Some(len) = (match status(config.parse_request_with_uninit_headers(&mut r, b, slots)) {
@@ -289,7 +303,7 @@ pub(crate) fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) ->
             return Ok(None);
         };
         let request = Some((r.method.unwrap_or(""), r.path.unwrap_or(""), version_text(r.version.unwrap_or(1))));
-        Ok(Some(Head { request, response: None, headers: Cow::Borrowed(r.headers), len }))
+        Ok(Some(Head { request, response: None, headers: Cow::Borrowed(r.headers), len, end: HeadEnd::Blank }))
     }
 }
 
@@ -299,13 +313,7 @@ pub(crate) fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) ->
 /// `HTTP/1.1`, no version; `GET / HTTP/1.`; HTTP/0.9's `GET /`).
 fn lenient_request<'h, 'b>(b: &'b [u8]) -> Result<Option<Head<'h, 'b>>, ()> {
     let eol = memchr::memchr(b'\n', b).ok_or(())?;
-    let line = std::str::from_utf8(&b[..eol]).map_err(|_| ())?;
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    let (method, rest) = line.split_once(' ').ok_or(())?;
-    if !METHODS.contains(&method) || rest.contains(|c: char| c.is_ascii_control()) {
-        return Err(());
-    }
-    let (uri, version) = rest.split_once(' ').unwrap_or((rest, ""));
+    let (method, uri, version) = request_line(&b[..eol]).ok_or(())?;
     let mut headers = vec![httparse::EMPTY_HEADER; 64];
     let (len, count) = match httparse::parse_headers(&b[eol + 1..], &mut headers) {
         Ok(httparse::Status::Complete((n, h))) => (eol + 1 + n, h.len()),
@@ -313,7 +321,58 @@ fn lenient_request<'h, 'b>(b: &'b [u8]) -> Result<Option<Head<'h, 'b>>, ()> {
         Err(_) => return Err(()),
     };
     headers.truncate(count);
-    Ok(Some(Head { request: Some((method, uri, version)), response: None, headers: Cow::Owned(headers), len }))
+    Ok(Some(Head { request: Some((method, uri, version)), response: None, headers: Cow::Owned(headers), len, end: HeadEnd::Blank }))
+}
+
+/// A request line (without its `\n`) as Wireshark reads it: a known method
+/// and a space, the target up to the next space, the rest as the version.
+fn request_line(line: &[u8]) -> Option<(&str, &str, &str)> {
+    let line = std::str::from_utf8(line).ok()?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let (method, rest) = line.split_once(' ')?;
+    if !METHODS.contains(&method) || rest.contains(|c: char| c.is_ascii_control()) {
+        return None;
+    }
+    let (uri, version) = rest.split_once(' ').unwrap_or((rest, ""));
+    Some((method, uri, version))
+}
+
+/// A status line (without its `\n`): version, code and phrase.
+fn status_line(line: &[u8]) -> Option<(u8, u16, &str)> {
+    let line = std::str::from_utf8(line).ok()?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let rest = line.strip_prefix("HTTP/1.")?;
+    let version = rest.get(..1)?.parse::<u8>().ok()?;
+    let code = rest.get(2..5)?.parse::<u16>().ok()?;
+    Some((version, code, rest.get(6..).unwrap_or("")))
+}
+
+/// A head cut before its blank line (by the snap length, or by the end of
+/// a segment when heads are not reassembled), read as far as Wireshark
+/// shows it: the first line, which must be whole, the whole header lines,
+/// and a last cut line when it has its colon (a header with what there is
+/// of its value). None when the first line is not whole or not HTTP's.
+fn partial_head<'h, 'b>(b: &'b [u8]) -> Option<Head<'h, 'b>> {
+    let eol = memchr::memchr(b'\n', b)?;
+    let (request, response) = match status_line(&b[..eol]) {
+        Some(s) => (None, Some(s)),
+        None => (Some(request_line(&b[..eol])?), None),
+    };
+    let mut headers = Vec::new();
+    let mut at = eol + 1;
+    let mut end = HeadEnd::Cut;
+    while at < b.len() {
+        let next = line_end(b, at);
+        let line = &b[at..next];
+        let named = memchr::memchr(b':', line).and_then(|c| Some((std::str::from_utf8(&line[..c]).ok()?, c)));
+        let Some((name, colon)) = named else {
+            end = HeadEnd::Bare;
+            break;
+        };
+        headers.push(httparse::Header { name, value: line[colon + 1..].trim_ascii() });
+        at = next;
+    }
+    Some(Head { request, response, headers: Cow::Owned(headers), len: at, end })
 }
 
 /// The bytes of a CONNECT tunnel: Wireshark's HTTP names the tunnel's far
@@ -345,6 +404,12 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         return Ok(Pdu::Done(b.len()));
     }
     let data = b.tail(0);
+    // Cut by the snap length: what is there shows, then the note that the
+    // rest was not captured.
+    let cut = data.len() < b.reported_len();
+    let prefs = crate::prefs::http();
+    let wait_head = seg.can_desegment && prefs.desegment_headers;
+    let wait_body = seg.can_desegment && prefs.desegment_body;
     let mut off = 0;
     let mut index: u16 = cx.messages;
     let mut slots: HeaderSlots = [const { MaybeUninit::uninit() }; 128];
@@ -352,16 +417,25 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         let rest = &data[off..];
         let head = match parse_head(rest, &mut slots) {
             Ok(Some(h)) => h,
-            Ok(None) if looks_like_http(rest) || starts_like_http(rest) => {
+            Ok(None) if wait_head && (looks_like_http(rest) || starts_like_http(rest)) => {
                 first_line_info(cx, rest, index);
                 return Ok(Pdu::NeedMore { offset: off, more: None });
+            }
+            Ok(None) if looks_like_http(rest) || starts_like_http(rest) => {
+                // Not waiting for the rest of the head: it shows up to the cut.
+                let Some(head) = partial_head(rest) else {
+                    return Ok(if off == 0 { Pdu::NotMine } else { Pdu::Done(off) });
+                };
+                message(cx, &b, off, &head, &Body::None, seg, index)?;
+                cx.messages = index.saturating_add(1);
+                return if cut { Err(DissectError::Truncated) } else { Ok(Pdu::Done(data.len())) };
             }
             _ => {
                 if off == 0 && !cx.session.http.seen(seg.stream) && !looks_like_http(rest) {
                     return Ok(Pdu::NotMine);
                 }
-                continuation(cx, &b, off, index);
-                return Ok(Pdu::Done(data.len()));
+                continuation(cx, &b, off, index, cut);
+                return if cut { Err(DissectError::Truncated) } else { Ok(Pdu::Done(data.len())) };
             }
         };
         let head_is_request = head.request.is_some();
@@ -381,11 +455,20 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
             Some((_, code, _)) => (100..200).contains(&code) || code == 204 || code == 304 || tunnel || answers_head,
             None => false,
         };
+        // Wireshark's quirk without head reassembly: its reassembly does not
+        // read the length the head states, so a response that may have a
+        // body waits for the end of the connection.
+        if head.response.is_some() && !no_body && wait_body && !prefs.desegment_headers && !seg.fin {
+            first_line_info(cx, rest, index);
+            return Ok(Pdu::NeedMore { offset: off, more: Some(dispatch::UNTIL_FIN) });
+        }
         let body = body::delimit(&rest[head.len..], &|n| header(&head, n), head_is_request, no_body, seg.fin);
+        let short = matches!(body, Body::Incomplete(_));
         let body = match body {
-            // Without body reassembly (`-o http.desegment_body:FALSE`) the
-            // message ends with this segment's bytes, as Wireshark's does.
-            Body::Incomplete(_) if !crate::prefs::http().desegment_body => Body::Plain(rest.len() - head.len),
+            // Without body reassembly (`-o http.desegment_body:FALSE`, or
+            // none possible) the message ends with this segment's bytes, as
+            // Wireshark's does.
+            Body::Incomplete(_) if !wait_body => Body::Plain(rest.len() - head.len),
             Body::Incomplete(more) => {
                 first_line_info(cx, rest, index);
                 return Ok(Pdu::NeedMore { offset: off, more });
@@ -396,6 +479,9 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         message(cx, &b, off, &head, &body, seg, index)?;
         index = index.saturating_add(1);
         cx.messages = index;
+        if short && cut {
+            return Err(DissectError::Truncated);
+        }
         off += total;
         if tunnel && cx.pass == Pass::First {
             cx.session.http.open_tunnel(seg.stream, cx.meta.number);
@@ -438,7 +524,8 @@ fn starts_like_http(b: &[u8]) -> bool {
 }
 
 /// Bytes in an HTTP stream that start no message: Wireshark's "Continuation".
-fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) {
+/// Bytes cut by the snap length go to Data as well, as tshark 4.0 shows them.
+fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16, cut: bool) {
     cx.enter("http", "HTTP");
     let n = b.len() - off;
     let text = if cx.full { Value::str(show(b.tail(off))) } else { Value::None };
@@ -446,7 +533,12 @@ fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) {
     t.open(&HTTP, b.range(off, n), Value::None);
     let id = t.add(&FILE_DATA, b.range(off, n), text);
     t.set_text(id, format_args!("File Data: {n} bytes"));
-    t.close();
+    if cut {
+        if let Ok(rest) = b.from(off) {
+            dispatch::data(cx, rest);
+        }
+    }
+    cx.tree().close();
     if index == 0 {
         cx.out.cols.info().push_str("Continuation");
     }
@@ -478,7 +570,9 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     }
     let at = (cx.meta.number, index);
     let here = b.range(off, 0);
-    if let Some((method, uri, _)) = head.request {
+    if head.end == HeadEnd::Bare {
+        // Not counted nor paired: Wireshark stopped before its links.
+    } else if let Some((method, uri, _)) = head.request {
         // The response shows the URI it answers: kept for a tree, now or
         // when the frames are dissected again.
         let keep_uri = full || cx.session.http.keep_frames;
@@ -588,8 +682,10 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         }
         t.close();
     }
-    let blank = if data[..head.len].ends_with(b"\r\n") { head.len - 2 } else { head.len - 1 };
-    t.text(b.range(off + blank, head.len - blank), show(&data[blank..head.len]));
+    if head.end == HeadEnd::Blank {
+        let blank = if data[..head.len].ends_with(b"\r\n") { head.len - 2 } else { head.len - 1 };
+        t.text(b.range(off + blank, head.len - blank), show(&data[blank..head.len]));
+    }
     if notification {
         t.hidden(&NOTIFICATION, b.range(off, 0), Value::Bool(true));
     }

@@ -6,7 +6,7 @@ use crate::dissect::Dissection;
 use crate::dissect::session::Session;
 
 fn run_in(session: &mut Session, bytes: &[u8], number: u32, from_client: bool) -> (Dissection, DResult<Pdu>) {
-    let seg = TcpSeg { stream: 0, from_client, sport: if from_client { 40000 } else { 80 }, dport: 80, fin: false };
+    let seg = TcpSeg { stream: 0, from_client, sport: if from_client { 40000 } else { 80 }, dport: 80, fin: false, can_desegment: true };
     run_with(session, bytes, number, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg))
 }
 
@@ -22,7 +22,7 @@ fn a_response_without_length_ends_at_the_servers_fin() {
     let (d, r) = run_in(&mut s, open, 6, false);
     assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: Some(crate::dissect::dispatch::UNTIL_FIN) }));
     assert_eq!(d.cols.info, "HTTP/1.0 200 OK ");
-    let seg = TcpSeg { stream: 0, from_client: false, sport: 80, dport: 40000, fin: true };
+    let seg = TcpSeg { stream: 0, from_client: false, sport: 80, dport: 40000, fin: true, can_desegment: true };
     let (d, r) = run_with(&mut s, open, 8, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
     assert_eq!(r, Ok(Pdu::Done(open.len())));
     assert_eq!(d.cols.info, "HTTP/1.0 200 OK  (text/html)");

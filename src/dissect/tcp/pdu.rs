@@ -63,7 +63,8 @@ pub fn payload(cx: &mut Ctx, root: NodeId, p: Buf, sport: u16, dport: u16, out: 
         }
         return;
     };
-    let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport, fin };
+    let can_desegment = p.len() == plen && crate::prefs::tcp().desegment;
+    let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport, fin, can_desegment };
     match cx.pass {
         Pass::First if plen == 0 => closed(cx, root, &seg, o.seq),
         Pass::First => first(cx, root, p, &seg, o.seq),
@@ -177,9 +178,12 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
             }
             cx.tree().close_to(root);
         }
-        // Without the sequence analysis tshark does not know these bytes
-        // were sent before: a resent whole message is dissected again.
-        (Some(app), Accept::Old) if !cut && !crate::prefs::tcp().analyze_seq => {
+        // The segment on its own, its bytes whatever the stream holds: with
+        // reassembly off or a segment cut by the snap length (the
+        // application shows what it can up to the cut, as Wireshark's does),
+        // or resent bytes without the sequence analysis (tshark does not
+        // know they were sent before: a resent message is dissected again).
+        (Some(app), accept) if !seg.can_desegment || (accept == Accept::Old && !crate::prefs::tcp().analyze_seq) => {
             cx.tree().close_to(root);
             let shown = match dispatch::tcp_port(cx, Some(app), seg, p) {
                 Pdu::Done(_) => true,
