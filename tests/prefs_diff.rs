@@ -32,6 +32,8 @@ const PREFS: &[(&str, Scope)] = &[
     ("tcp.analyze_sequence_numbers:FALSE", Scope::Tcp),
     ("tcp.calculate_timestamps:FALSE", Scope::Tcp),
     ("http.desegment_body:FALSE", Scope::Http),
+    ("tcp.desegment_tcp_streams:FALSE", Scope::Tcp),
+    ("http.desegment_headers:FALSE", Scope::Http),
     (
         "gui.column.format:\"Dst\",\"%d\",\"Src\",\"%s\",\"No.\",\"%m\",\"Info\",\"%i\",\"Proto\",\"%p\",\"Time\",\"%t\",\"Len\",\"%L\"",
         Scope::Samples,

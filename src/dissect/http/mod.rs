@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
 use self::state::Links;
-use crate::field::tree::Tree;
+use crate::field::tree::{NodeId, Tree};
 
 use body::Body;
 use crate::dissect::tcp::stream::{App, AppSlot};
@@ -72,6 +72,9 @@ pub static RESPONSE_FOR_URI: FieldDef = FieldDef::new("http.response_for.uri", "
 /// A NOTIFY (GENA, SSDP): a request that expects no response.
 pub static NOTIFICATION: FieldDef = FieldDef::new("http.notification", "Notification", FieldType::Bool)
     .desc("Present when the message is a notification (SSDP NOTIFY), neither request nor response.");
+pub static BAD_HEADER_NAME: FieldDef =
+    FieldDef::new("http.bad_header_name", "Illegal characters found in header name", FieldType::None)
+        .desc("A line read as a header has a name with characters no header name may have.");
 pub static FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::String)
     .desc("The body of the message, after removing chunking and compression.");
 
@@ -135,7 +138,7 @@ pub static FIELDS: &[Field] = &[
     &HTTP, &CHAT, &REQUEST, &RESPONSE, &REQUEST_LINE, &RESPONSE_LINE, &METHOD, &URI, &REQ_VERSION, &RESP_VERSION,
     &FULL_URI, &CODE, &CODE_DESC, &PHRASE, &CONTENT_LENGTH, &REQUEST_NUMBER, &RESPONSE_NUMBER, &REQUEST_IN,
     &RESPONSE_IN, &PREV_REQUEST_IN, &PREV_RESPONSE_IN, &TIME, &RESPONSE_FOR_URI, &FILE_DATA, &NOTIFICATION,
-    &PROXY_CONNECT_HOST, &PROXY_CONNECT_PORT,
+    &PROXY_CONNECT_HOST, &PROXY_CONNECT_PORT, &BAD_HEADER_NAME,
 ];
 
 /// The header fields, listed for the registry.
@@ -244,8 +247,11 @@ pub(crate) enum HeadEnd {
     /// is shows, and the message is counted and paired, as Wireshark does.
     Cut,
     /// Cut inside a line that is no header yet (no colon): Wireshark stops
-    /// before that line and neither counts nor pairs the message.
+    /// before that line and shows no links (a request takes its number).
     Bare,
+    /// A request cut inside its first line at a segment's end: Wireshark
+    /// shows the line's items and links, and leaves the columns to TCP.
+    FirstLine,
 }
 
 impl Head<'_, '_> {
@@ -349,11 +355,16 @@ fn status_line(line: &[u8]) -> Option<(u8, u16, &str)> {
 
 /// A head cut before its blank line (by the snap length, or by the end of
 /// a segment when heads are not reassembled), read as far as Wireshark
-/// shows it: the first line, which must be whole, the whole header lines,
-/// and a last cut line when it has its colon (a header with what there is
-/// of its value). None when the first line is not whole or not HTTP's.
-fn partial_head<'h, 'b>(b: &'b [u8]) -> Option<Head<'h, 'b>> {
-    let eol = memchr::memchr(b'\n', b)?;
+/// shows it: the first line, the whole header lines, and a last cut line
+/// when it has its colon (a header with what there is of its value). None
+/// when the first line is not HTTP's, or is cut by the snap length.
+fn partial_head<'h, 'b>(b: &'b [u8], cut: bool) -> Option<Head<'h, 'b>> {
+    let Some(eol) = memchr::memchr(b'\n', b) else {
+        // The first line itself is cut: by the snap length Wireshark gives
+        // up; at a segment's end it shows the line's items.
+        let request = request_line(b).filter(|_| !cut)?;
+        return Some(Head { request: Some(request), response: None, headers: Cow::Owned(Vec::new()), len: b.len(), end: HeadEnd::FirstLine });
+    };
     let (request, response) = match status_line(&b[..eol]) {
         Some(s) => (None, Some(s)),
         None => (Some(request_line(&b[..eol])?), None),
@@ -423,9 +434,14 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
             }
             Ok(None) if looks_like_http(rest) || starts_like_http(rest) => {
                 // Not waiting for the rest of the head: it shows up to the cut.
-                let Some(head) = partial_head(rest) else {
+                let Some(head) = partial_head(rest, cut) else {
                     return Ok(if off == 0 { Pdu::NotMine } else { Pdu::Done(off) });
                 };
+                let (answers_head, answers_connect) = answered(cx, seg, index);
+                if waits_for_fin(&head, no_body(&head, answers_head, answers_connect), seg, wait_body) {
+                    first_line_info(cx, rest, index);
+                    return Ok(Pdu::NeedMore { offset: off, more: Some(dispatch::UNTIL_FIN) });
+                }
                 message(cx, &b, off, &head, &Body::None, seg, index)?;
                 cx.messages = index.saturating_add(1);
                 return if cut { Err(DissectError::Truncated) } else { Ok(Pdu::Done(data.len())) };
@@ -434,31 +450,15 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
                 if off == 0 && !cx.session.http.seen(seg.stream) && !looks_like_http(rest) {
                     return Ok(Pdu::NotMine);
                 }
-                continuation(cx, &b, off, index, cut);
+                continuation(cx, &b, off, index);
                 return if cut { Err(DissectError::Truncated) } else { Ok(Pdu::Done(data.len())) };
             }
         };
         let head_is_request = head.request.is_some();
-        // What the response answers: the oldest unanswered request on the
-        // first pass, the pairing (or the tunnel) it made on a later one.
-        let http = &cx.session.http;
-        let (answers_head, answers_connect) = match cx.pass {
-            Pass::First => (http.next_is_head(seg.stream), http.next_is_connect(seg.stream)),
-            Pass::Revisit => (
-                http.revisit((cx.meta.number, index)).is_some_and(|l| l.head),
-                http.tunnel_opened_in(seg.stream, cx.meta.number),
-            ),
-        };
-        // A 2xx answer to CONNECT has no body: the tunnel's bytes follow.
-        let tunnel = answers_connect && head.response.is_some_and(|(_, code, _)| (200..300).contains(&code));
-        let no_body = match head.response {
-            Some((_, code, _)) => (100..200).contains(&code) || code == 204 || code == 304 || tunnel || answers_head,
-            None => false,
-        };
-        // Wireshark's quirk without head reassembly: its reassembly does not
-        // read the length the head states, so a response that may have a
-        // body waits for the end of the connection.
-        if head.response.is_some() && !no_body && wait_body && !prefs.desegment_headers && !seg.fin {
+        let (answers_head, answers_connect) = answered(cx, seg, index);
+        let tunnel = opens_tunnel(&head, answers_connect);
+        let no_body = no_body(&head, answers_head, answers_connect);
+        if waits_for_fin(&head, no_body, seg, wait_body) {
             first_line_info(cx, rest, index);
             return Ok(Pdu::NeedMore { offset: off, more: Some(dispatch::UNTIL_FIN) });
         }
@@ -497,6 +497,40 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
     Ok(Pdu::Done(off))
 }
 
+/// What a response at `index` answers: (a HEAD request, a CONNECT). The
+/// oldest unanswered request on the first pass, the pairing (or the
+/// tunnel) it made on a later one.
+fn answered(cx: &Ctx, seg: &TcpSeg, index: u16) -> (bool, bool) {
+    let http = &cx.session.http;
+    match cx.pass {
+        Pass::First => (http.next_is_head(seg.stream), http.next_is_connect(seg.stream)),
+        Pass::Revisit => (
+            http.revisit((cx.meta.number, index)).is_some_and(|l| l.head),
+            http.tunnel_opened_in(seg.stream, cx.meta.number),
+        ),
+    }
+}
+
+/// A 2xx answer to CONNECT: no body, the tunnel's bytes follow.
+fn opens_tunnel(head: &Head, answers_connect: bool) -> bool {
+    answers_connect && head.response.is_some_and(|(_, code, _)| (200..300).contains(&code))
+}
+
+/// A response that never has a body: 1xx, 204, 304, an answer to HEAD or
+/// one that opens a tunnel.
+fn no_body(head: &Head, answers_head: bool, answers_connect: bool) -> bool {
+    let tunnel = opens_tunnel(head, answers_connect);
+    head.response.is_some_and(|(_, code, _)| (100..200).contains(&code) || code == 204 || code == 304 || tunnel || answers_head)
+}
+
+/// Wireshark's quirk without head reassembly (`-o
+/// http.desegment_headers:FALSE`, bodies reassembled): its reassembly does
+/// not read the length the head states, so a response that may have a body
+/// waits for the end of the connection, its head whole or not.
+fn waits_for_fin(head: &Head, no_body: bool, seg: &TcpSeg, wait_body: bool) -> bool {
+    head.response.is_some() && !no_body && wait_body && !crate::prefs::http().desegment_headers && !seg.fin
+}
+
 /// The server's `101 Switching Protocols` to `Upgrade: websocket`.
 fn is_websocket_upgrade(head: &Head) -> bool {
     matches!(head.response, Some((_, 101, _)))
@@ -524,24 +558,47 @@ fn starts_like_http(b: &[u8]) -> bool {
 }
 
 /// Bytes in an HTTP stream that start no message: Wireshark's "Continuation".
-/// Bytes cut by the snap length go to Data as well, as tshark 4.0 shows them.
-fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16, cut: bool) {
+/// As Wireshark, the lines with a colon at the start are read as headers
+/// (noting a name no header may have), and the body begins at the first
+/// line without one: File Data, handed to Data.
+fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) {
     cx.enter("http", "HTTP");
-    let n = b.len() - off;
-    let text = if cx.full { Value::str(show(b.tail(off))) } else { Value::None };
-    let t = cx.tree();
-    t.open(&HTTP, b.range(off, n), Value::None);
-    let id = t.add(&FILE_DATA, b.range(off, n), text);
-    t.set_text(id, format_args!("File Data: {n} bytes"));
-    if cut {
-        if let Ok(rest) = b.from(off) {
-            dispatch::data(cx, rest);
+    let data = b.tail(off);
+    let n = data.len();
+    cx.tree().open(&HTTP, b.range(off, n), Value::None);
+    let mut at = 0;
+    while at < n {
+        let end = line_end(data, at);
+        let line = &data[at..end];
+        let Some(colon) = memchr::memchr(b':', line) else { break };
+        let name = String::from_utf8_lossy(&line[..colon]);
+        let t = cx.tree();
+        let id = header_item(t, b.range(off + at, end - at), &name, line[colon + 1..].trim_ascii(), show(line));
+        if !line[..colon].iter().all(|&c| is_token(c)) {
+            t.reopen(id);
+            crate::dissect::expert_in(t, &BAD_HEADER_NAME, "Illegal characters found in header name", "Warning", "Protocol");
+            t.close();
+        }
+        at = end;
+    }
+    if at < n {
+        let text = if cx.full { Value::str(show(&data[at..])) } else { Value::None };
+        let t = cx.tree();
+        let id = t.add(&FILE_DATA, b.range(off + at, n - at), text);
+        t.set_text(id, format_args!("File Data: {} bytes", n - at));
+        if let Ok(body) = b.from(off + at) {
+            dispatch::data(cx, body);
         }
     }
     cx.tree().close();
     if index == 0 {
         cx.out.cols.info().push_str("Continuation");
     }
+}
+
+/// A character a header name may have (RFC 9110's `tchar`).
+fn is_token(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
 }
 
 fn version_text(v: u8) -> &'static str {
@@ -553,7 +610,9 @@ fn version_text(v: u8) -> &'static str {
 }
 
 fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &TcpSeg, index: u16) -> DResult<()> {
-    if off == 0 {
+    if head.end == HeadEnd::FirstLine {
+        cx.enter("http", "");
+    } else if off == 0 {
         cx.enter("http", "HTTP");
     } else {
         cx.enter_again("HTTP");
@@ -563,15 +622,21 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     // matter: the text-heavy items are skipped.
     let full = cx.full;
     cx.out.tree.open(&HTTP, b.range(off, total), Value::None);
-    let info = if index == 0 { cx.out.cols.info() } else { &mut cx.out.cols.info };
-    head.push_first_line(info);
+    if head.end != HeadEnd::FirstLine {
+        let info = if index == 0 { cx.out.cols.info() } else { &mut cx.out.cols.info };
+        head.push_first_line(info);
+    }
     if full {
         head_items(&mut cx.out.tree, b, off, head);
     }
     let at = (cx.meta.number, index);
     let here = b.range(off, 0);
     if head.end == HeadEnd::Bare {
-        // Not counted nor paired: Wireshark stopped before its links.
+        // No links shown: Wireshark stopped before them (a request still
+        // takes its number).
+        if let (Some((method, uri, _)), Pass::First) = (head.request, cx.pass) {
+            cx.session.http.cut_request(seg.stream, at, cx.meta.ts, uri, method);
+        }
     } else if let Some((method, uri, _)) = head.request {
         // The response shows the URI it answers: kept for a tree, now or
         // when the frames are dissected again.
@@ -642,7 +707,8 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         let u = offset_in(data, uri.as_bytes());
         t.add(&METHOD, b.range(off + m, method.len()), Value::str(method));
         t.add(&URI, b.range(off + u, uri.len()), Value::str(show(uri.as_bytes())));
-        t.add(&REQ_VERSION, b.range(off + u + uri.len() + 1, v.len()), Value::str(v));
+        // A line cut after its target has an empty version at its end.
+        t.add(&REQ_VERSION, b.range((off + u + uri.len() + 1).min(off + first_end), v.len()), Value::str(v));
     } else if let Some((v, code, phrase)) = head.response {
         t.hidden(&RESPONSE, b.range(off, first_end), Value::Bool(true));
         t.add(&RESP_VERSION, b.range(off, 8), Value::str(version_text(v)));
@@ -668,19 +734,7 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         if listed {
             t.hidden(line_field, range.clone(), Value::str(text.as_str()));
         }
-        let known = HEADERS.iter().find(|(n, _)| name.eq_ignore_ascii_case(n));
-        let id = match known {
-            Some((_, f)) => t.open(f, range.clone(), Value::str(show(value))),
-            None => t.open(&TEXT, range.clone(), Value::None),
-        };
-        t.set_text(id, text);
-        if name.eq_ignore_ascii_case("content-length") {
-            if let Some(n) = std::str::from_utf8(value).ok().and_then(|s| s.trim().parse::<u64>().ok()) {
-                let c = t.generated(&CONTENT_LENGTH, range, Value::UInt(n));
-                t.set_text(c, format_args!("[Content length: {n}]"));
-            }
-        }
-        t.close();
+        header_item(t, range, name, value, text);
     }
     if head.end == HeadEnd::Blank {
         let blank = if data[..head.len].ends_with(b"\r\n") { head.len - 2 } else { head.len - 1 };
@@ -689,6 +743,24 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
     if notification {
         t.hidden(&NOTIFICATION, b.range(off, 0), Value::Bool(true));
     }
+}
+
+/// One header line's item: its field when Wireshark has one, else text.
+fn header_item(t: &mut Tree, range: Range<usize>, name: &str, value: &[u8], text: String) -> NodeId {
+    let known = HEADERS.iter().find(|(n, _)| name.eq_ignore_ascii_case(n));
+    let id = match known {
+        Some((_, f)) => t.open(f, range.clone(), Value::str(show(value))),
+        None => t.open(&TEXT, range.clone(), Value::None),
+    };
+    t.set_text(id, text);
+    if name.eq_ignore_ascii_case("content-length") {
+        if let Some(n) = std::str::from_utf8(value).ok().and_then(|s| s.trim().parse::<u64>().ok()) {
+            let c = t.generated(&CONTENT_LENGTH, range, Value::UInt(n));
+            t.set_text(c, format_args!("[Content length: {n}]"));
+        }
+    }
+    t.close();
+    id
 }
 
 pub(crate) fn request_links(t: &mut Tree, here: Range<usize>, l: &Links) {

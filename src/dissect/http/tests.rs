@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::dissect::testutil::{run_with, values};
+use crate::dissect::testutil::{labels, run_with, values};
 use crate::dissect::Dissection;
 use crate::dissect::session::Session;
 
@@ -176,4 +176,76 @@ fn a_2xx_answer_to_connect_has_no_body_and_the_tunnel_is_data_under_http() {
     assert_eq!(r, Ok(Pdu::Done(47)));
     let (_, r) = run_in(&mut s, GET, 8, true);
     assert_eq!(r, Ok(Pdu::Done(GET.len())));
+}
+
+/// `bytes` as a segment the snap length cut: `origlen` bytes were sent.
+fn run_cut(session: &mut Session, bytes: &[u8], origlen: usize, from_client: bool) -> (Dissection, DResult<Pdu>) {
+    let seg = TcpSeg { stream: 0, from_client, sport: 40000, dport: 80, fin: false, can_desegment: false };
+    run_with(session, bytes, 4, 0, Pass::First, |cx, b| dissect_tcp(cx, Buf::new(b.source(), origlen), &seg))
+}
+
+#[test]
+fn a_head_cut_inside_a_header_shows_up_to_the_cut_and_counts() {
+    let mut s = Session::new();
+    let (d, r) = run_cut(&mut s, &GET[..35], GET.len(), true);
+    assert_eq!(r, Err(DissectError::Truncated));
+    assert_eq!(d.cols.info, "GET /file.txt HTTP/1.1 ");
+    assert_eq!(strings(&d, &URI), ["/file.txt"]);
+    assert_eq!(strings(&d, &HEADERS[0].1), ["local"]);
+    assert_eq!(strings(&d, &FULL_URI), ["http://local/file.txt"]);
+    assert_eq!(strings(&d, &REQUEST_NUMBER), ["1"]);
+    // No blank line: the head has none yet.
+    assert!(!labels(&d).iter().any(|l| l == "\\r\\n"), "{:?}", labels(&d));
+}
+
+#[test]
+fn a_head_cut_inside_a_line_without_colon_shows_no_links() {
+    let mut s = Session::new();
+    let (d, r) = run_cut(&mut s, &GET[..50], GET.len(), true);
+    assert_eq!(r, Err(DissectError::Truncated));
+    assert_eq!(strings(&d, &HEADERS[0].1), ["localhost:6789"]);
+    assert!(strings(&d, &FULL_URI).is_empty() && strings(&d, &REQUEST_NUMBER).is_empty());
+    // Its response knows no request frame, and its URI only as written.
+    let (d, _) = run_in(&mut s, OK, 6, false);
+    assert!(strings(&d, &REQUEST_IN).is_empty() && strings(&d, &TIME).is_empty());
+    assert_eq!(strings(&d, &RESPONSE_FOR_URI), ["/file.txt"]);
+}
+
+#[test]
+fn without_reassembly_a_partial_head_and_body_show_what_the_segment_holds() {
+    let seg = TcpSeg { stream: 0, from_client: false, sport: 80, dport: 40000, fin: false, can_desegment: false };
+    let mut s = Session::new();
+    let (d, r) = run_with(&mut s, &OK[..40], 6, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
+    assert_eq!(r, Ok(Pdu::Done(40)));
+    assert_eq!(strings(&d, &CODE), ["200"]);
+    assert_eq!(strings(&d, &HEADERS[2].1), ["text/pl"]);
+    assert_eq!(strings(&d, &RESPONSE_NUMBER), ["1"]);
+    // The body's first bytes: the message ends with the segment.
+    let (d, r) = run_with(&mut s, &OK[..OK.len() - 2], 8, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
+    assert_eq!(r, Ok(Pdu::Done(OK.len() - 2)));
+    assert_eq!(strings(&d, &FILE_DATA), ["hell"]);
+    // The first line incomplete: not taken for HTTP.
+    let (_, r) = run_with(&mut Session::new(), &GET[..10], 4, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
+    assert_eq!(r, Ok(Pdu::NotMine));
+}
+
+#[test]
+fn a_continuation_reads_header_lines_then_hands_the_body_to_data() {
+    let mut s = Session::new();
+    let _ = run_in(&mut s, GET, 2, true);
+    let (d, r) = run_cut(&mut s, b"<html><head>", 400, false);
+    assert_eq!(r, Err(DissectError::Truncated));
+    assert_eq!(d.cols.info, "Continuation");
+    assert_eq!(strings(&d, &FILE_DATA), ["<html><head>"]);
+    assert!(d.protocols.ends_with("http:data"), "{}", d.protocols);
+    // Lines with a colon are headers to Wireshark, a name with a space
+    // noted; the body begins at the first line without one.
+    let (d, r) = run_in(&mut s, b"p { margin: 0 }
+X-Ok: 1
+<p>
+", 4, false);
+    assert_eq!(r, Ok(Pdu::Done(28)));
+    assert_eq!(d.tree.find(&BAD_HEADER_NAME).count(), 1);
+    assert!(labels(&d).contains(&"X-Ok: 1\\n".to_string()), "{:?}", labels(&d));
+    assert_eq!(strings(&d, &FILE_DATA), ["<p>\\n"]);
 }

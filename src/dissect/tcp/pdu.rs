@@ -150,6 +150,7 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
     } else {
         st.reasm[d].accept(frame, frame_off, seq, bytes)
     };
+    let resent = !cut && accept == Accept::Old && crate::prefs::tcp().analyze_seq;
     let mut ready = Vec::new();
     if let Accept::InOrder { .. } = accept {
         while let Some(h) = st.reasm[d].take_ready() {
@@ -171,29 +172,34 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
             dispatch::data(cx, p);
             out.calls.push(AppCall::Data);
         }
+        // The segment on its own, its bytes whatever the stream holds: with
+        // reassembly off or a segment cut by the snap length (the
+        // application shows what it can up to the cut, as Wireshark's does),
+        // or resent bytes without the sequence analysis (tshark does not
+        // know they were sent before: a resent message is dissected again).
+        // With the analysis, resent bytes are not shown again, reassembly or not.
+        (Some(app), accept) if !resent && (!seg.can_desegment || accept == Accept::Old) => {
+            cx.tree().close_to(root);
+            let shown = match dispatch::tcp_port(cx, Some(app), seg, p) {
+                Pdu::Done(_) => true,
+                Pdu::NeedMore { offset, .. } => offset > 0,
+                // Shown as data, and so again on a revisit.
+                Pdu::NotMine => {
+                    out.calls.push(AppCall::Data);
+                    false
+                }
+            };
+            if shown {
+                out.calls.push(AppCall::Payload { off: 0, len: bytes.len() as u32 });
+                out.shown = true;
+            }
+        }
         (Some(_), Accept::Held) => {
             out.partial = r.inside_pending(seq);
             if out.partial {
                 segment_data(cx, p);
             }
             cx.tree().close_to(root);
-        }
-        // The segment on its own, its bytes whatever the stream holds: with
-        // reassembly off or a segment cut by the snap length (the
-        // application shows what it can up to the cut, as Wireshark's does),
-        // or resent bytes without the sequence analysis (tshark does not
-        // know they were sent before: a resent message is dissected again).
-        (Some(app), accept) if !seg.can_desegment || (accept == Accept::Old && !crate::prefs::tcp().analyze_seq) => {
-            cx.tree().close_to(root);
-            let shown = match dispatch::tcp_port(cx, Some(app), seg, p) {
-                Pdu::Done(_) => true,
-                Pdu::NeedMore { offset, .. } => offset > 0,
-                Pdu::NotMine => false,
-            };
-            if shown {
-                out.calls.push(AppCall::Payload { off: 0, len: bytes.len() as u32 });
-                out.shown = true;
-            }
         }
         (Some(_), Accept::Old) => {
             cx.tree().close_to(root);
@@ -420,8 +426,12 @@ pub fn segment_list(cx: &mut Ctx, f: &SegmentList, pdu: &[u8], segs: &[(u32, u32
     for &(frame, l) in segs {
         let l = l as usize;
         let s = t.generated(f.segment, at..at + l, Value::FrameNum(frame));
-        // tshark's reassemble.c: "byte" for one.
-        t.set_text(s, format_args!("[Frame: {frame}, payload: {at}-{} ({l} byte{})]", (at + l).saturating_sub(1), plural(l)));
+        // tshark's reassemble.c: "byte" for one, "no data" for a FIN's none.
+        if l == 0 {
+            t.set_text(s, format_args!("[Frame: {frame} (no data)]"));
+        } else {
+            t.set_text(s, format_args!("[Frame: {frame}, payload: {at}-{} ({l} byte{})]", at + l - 1, plural(l)));
+        }
         at += l;
     }
     let c = t.generated(f.count, 0..0, Value::UInt(segs.len() as u64));
