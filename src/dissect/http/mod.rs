@@ -450,7 +450,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
                 if off == 0 && !cx.session.http.seen(seg.stream) && !looks_like_http(rest) {
                     return Ok(Pdu::NotMine);
                 }
-                continuation(cx, &b, off, index);
+                continuation(cx, &b, off, index, seg)?;
                 return if cut { Err(DissectError::Truncated) } else { Ok(Pdu::Done(data.len())) };
             }
         };
@@ -560,9 +560,15 @@ fn starts_like_http(b: &[u8]) -> bool {
 /// Bytes in an HTTP stream that start no message: Wireshark's "Continuation".
 /// As Wireshark, the lines with a colon at the start are read as headers
 /// (noting a name no header may have), and the body begins at the first
-/// line without one: File Data, handed to Data.
-fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) {
+/// line without one: File Data, handed to Data. A line cut at the end
+/// after header lines is an error to Wireshark (it looks past the bytes for
+/// the line's end): Malformed, or Unreassembled when segments are not put
+/// together.
+fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16, seg: &TcpSeg) -> DResult<()> {
     cx.enter("http", "HTTP");
+    if index == 0 {
+        cx.out.cols.info().push_str("Continuation");
+    }
     let data = b.tail(off);
     let n = data.len();
     cx.tree().open(&HTTP, b.range(off, n), Value::None);
@@ -570,30 +576,37 @@ fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) {
     while at < n {
         let end = line_end(data, at);
         let line = &data[at..end];
-        let Some(colon) = memchr::memchr(b':', line) else { break };
+        let Some(colon) = memchr::memchr(b':', line) else {
+            if at > 0 && !line.ends_with(b"\n") && b.len() == b.reported_len() {
+                return Err(if seg.can_desegment { DissectError::Malformed } else { DissectError::Unreassembled });
+            }
+            break;
+        };
         let name = String::from_utf8_lossy(&line[..colon]);
         let t = cx.tree();
         let id = header_item(t, b.range(off + at, end - at), &name, line[colon + 1..].trim_ascii(), show(line));
-        if !line[..colon].iter().all(|&c| is_token(c)) {
+        if colon == 0 || !line[..colon].iter().all(|&c| is_token(c)) {
             t.reopen(id);
             crate::dissect::expert_in(t, &BAD_HEADER_NAME, "Illegal characters found in header name", "Warning", "Protocol");
             t.close();
         }
         at = end;
     }
+    // Bytes that open with a blank line are Data alone to Wireshark.
+    let blank = at == 0 && matches!(data.get(..line_end(data, 0)), Some(b"\n" | b"\r\n"));
     if at < n {
-        let text = if cx.full { Value::str(show(&data[at..])) } else { Value::None };
-        let t = cx.tree();
-        let id = t.add(&FILE_DATA, b.range(off + at, n - at), text);
-        t.set_text(id, format_args!("File Data: {} bytes", n - at));
+        if !blank {
+            let text = if cx.full { Value::str(show(&data[at..])) } else { Value::None };
+            let t = cx.tree();
+            let id = t.add(&FILE_DATA, b.range(off + at, n - at), text);
+            t.set_text(id, format_args!("File Data: {} bytes", n - at));
+        }
         if let Ok(body) = b.from(off + at) {
             dispatch::data(cx, body);
         }
     }
     cx.tree().close();
-    if index == 0 {
-        cx.out.cols.info().push_str("Continuation");
-    }
+    Ok(())
 }
 
 /// A character a header name may have (RFC 9110's `tchar`).
@@ -646,7 +659,8 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         let tls = cx.session.tcp.stream_mut(seg.stream).is_some_and(|s| s.apps.iter().any(|a| matches!(a, AppSlot::Some(App::Tls))));
         let full_uri = if keep_uri { full_uri(head, uri, if tls { "https://" } else { "http://" }) } else { String::new() };
         let t = &mut cx.out.tree;
-        if full {
+        // Wireshark puts the full URI together from Host: none without it.
+        if full && header(head, "host").is_some() {
             let id = t.generated(&FULL_URI, here.clone(), Value::str(full_uri.as_str()));
             t.set_text(id, format_args!("[Full request URI: {full_uri}]"));
         }

@@ -402,12 +402,12 @@ mod tests {
         assert_eq!((r.number, r.request_in, r.time, r.request_uri.as_deref()), (1, 0, None, Some("/a")));
         h.request(0, (8, 0), t, "http://h/b".into(), "GET");
         h.cut_request(0, (10, 0), t, "/c", "GET");
+        h.response(0, (11, 0), t);
         let next = h.request(0, (12, 0), t, "http://h/d".into(), "GET");
         assert_eq!((next.number, next.prev), (4, 0), "no frame to point back to");
-        h.response(0, (9, 0), t);
-        let r = h.response(0, (11, 0), t);
+        let r = h.response(0, (13, 0), t);
         assert_eq!((r.request_in, r.prev_request, r.request_uri.as_deref()), (0, 8, Some("http://h/b")));
-        let again = h.revisit((11, 0)).unwrap_or_default();
+        let again = h.revisit((13, 0)).unwrap_or_default();
         assert_eq!((again.request_in, again.time, again.prev_request), (0, None, 8));
     }
 

@@ -683,6 +683,20 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_segment_cut_by_the_snap_length_goes_to_the_application_alone() {
+        let mut s = Session::new();
+        conversation(&mut s, &[(1, b"ab\n")]);
+        let whole = frame(1000, 80, 14, 51, 0x018, 100, &[], b"cd\nef\ngh");
+        let cut = &whole[..whole.len() - 4];
+        let d = crate::dissect::tcp::tests::run_cut(&mut s, 5, cut, whole.len(), Pass::First);
+        // What was captured is dissected, not held for a message to come.
+        assert_eq!(d.tree.find(&LINE).count(), 1);
+        assert!(!d.cols.info.contains("reassembled PDU"), "{}", d.cols.info);
+        let again = crate::dissect::tcp::tests::run_cut(&mut s, 5, cut, whole.len(), Pass::Revisit);
+        assert_eq!(again.tree.find(&LINE).count(), 1);
+    }
+
+    #[test]
     fn out_of_order_and_retransmitted_bytes_are_delivered_once() {
         let mut s = Session::new();
         let c = conversation(&mut s, &[(1, b"ab\n"), (7, b"ef\n"), (4, b"cd\n"), (4, b"cd\n")]);
