@@ -444,14 +444,25 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
                 }
                 message(cx, &b, off, &head, &Body::None, seg, index)?;
                 cx.messages = index.saturating_add(1);
-                return if cut { Err(DissectError::Truncated) } else { Ok(Pdu::Done(data.len())) };
+                // Wireshark looks past the bytes for the end of a cut line
+                // that is no header.
+                return match (cut, head.end) {
+                    (true, _) => Err(DissectError::Truncated),
+                    (false, HeadEnd::Bare) => Err(DissectError::Malformed),
+                    _ => Ok(Pdu::Done(data.len())),
+                };
             }
             _ => {
                 if off == 0 && !cx.session.http.seen(seg.stream) && !looks_like_http(rest) {
                     return Ok(Pdu::NotMine);
                 }
-                continuation(cx, &b, off, index, seg)?;
-                return if cut { Err(DissectError::Truncated) } else { Ok(Pdu::Done(data.len())) };
+                off += continuation(cx, &b, off, index)?.max(1);
+                index = index.saturating_add(1);
+                cx.messages = index;
+                if cut && off >= data.len() {
+                    return Err(DissectError::Truncated);
+                }
+                continue;
             }
         };
         let head_is_request = head.request.is_some();
@@ -557,34 +568,46 @@ fn starts_like_http(b: &[u8]) -> bool {
     !b.is_empty() && (prefix_of(b"HTTP/1.") || METHODS.iter().any(|m| prefix_of(format!("{m} ").as_bytes())))
 }
 
-/// Bytes in an HTTP stream that start no message: Wireshark's "Continuation".
-/// As Wireshark, the lines with a colon at the start are read as headers
-/// (noting a name no header may have), and the body begins at the first
-/// line without one: File Data, handed to Data. A line cut at the end
-/// after header lines is an error to Wireshark (it looks past the bytes for
-/// the line's end): Malformed, or Unreassembled when segments are not put
-/// together.
-fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16, seg: &TcpSeg) -> DResult<()> {
+/// Bytes in an HTTP stream that start no message: Wireshark's "Continuation",
+/// read as a message without a first line. The lines with a colon are
+/// headers (a name no header may have is noted); a blank line ends them,
+/// and a Content-Length among them bounds the body, after which the next
+/// message may start; else the body begins at the first line without a
+/// colon and takes the rest. The body is File Data, handed to Data. A line
+/// cut at the end after header lines is an error to Wireshark (it looks
+/// past the bytes for the line's end). Returns the bytes used.
+fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) -> DResult<usize> {
     cx.enter("http", "HTTP");
     if index == 0 {
         cx.out.cols.info().push_str("Continuation");
     }
     let data = b.tail(off);
     let n = data.len();
-    cx.tree().open(&HTTP, b.range(off, n), Value::None);
+    let item = cx.tree().open(&HTTP, b.range(off, n), Value::None);
     let mut at = 0;
+    let mut length = None;
+    let mut ended = false;
     while at < n {
         let end = line_end(data, at);
         let line = &data[at..end];
+        if at > 0 && matches!(line, b"\n" | b"\r\n") {
+            cx.tree().text(b.range(off + at, end - at), show(line));
+            (at, ended) = (end, true);
+            break;
+        }
         let Some(colon) = memchr::memchr(b':', line) else {
             if at > 0 && !line.ends_with(b"\n") && b.len() == b.reported_len() {
-                return Err(if seg.can_desegment { DissectError::Malformed } else { DissectError::Unreassembled });
+                return Err(DissectError::Malformed);
             }
             break;
         };
         let name = String::from_utf8_lossy(&line[..colon]);
+        let value = line[colon + 1..].trim_ascii();
+        if name.eq_ignore_ascii_case("content-length") {
+            length = std::str::from_utf8(value).ok().and_then(|v| v.parse::<usize>().ok());
+        }
         let t = cx.tree();
-        let id = header_item(t, b.range(off + at, end - at), &name, line[colon + 1..].trim_ascii(), show(line));
+        let id = header_item(t, b.range(off + at, end - at), &name, value, show(line));
         if colon == 0 || !line[..colon].iter().all(|&c| is_token(c)) {
             t.reopen(id);
             crate::dissect::expert_in(t, &BAD_HEADER_NAME, "Illegal characters found in header name", "Warning", "Protocol");
@@ -592,21 +615,27 @@ fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16, seg: &TcpSeg) -> 
         }
         at = end;
     }
+    let body_end = match length {
+        Some(l) if ended => at.saturating_add(l).min(n),
+        _ => n,
+    };
     // Bytes that open with a blank line are Data alone to Wireshark.
     let blank = at == 0 && matches!(data.get(..line_end(data, 0)), Some(b"\n" | b"\r\n"));
-    if at < n {
+    if at < body_end {
         if !blank {
-            let text = if cx.full { Value::str(show(&data[at..])) } else { Value::None };
+            let text = if cx.full { Value::str(show(&data[at..body_end])) } else { Value::None };
             let t = cx.tree();
-            let id = t.add(&FILE_DATA, b.range(off + at, n - at), text);
-            t.set_text(id, format_args!("File Data: {} bytes", n - at));
+            let id = t.add(&FILE_DATA, b.range(off + at, body_end - at), text);
+            t.set_text(id, format_args!("File Data: {} bytes", body_end - at));
         }
-        if let Ok(body) = b.from(off + at) {
+        if let Ok(body) = b.sub(off + at, body_end - at) {
             dispatch::data(cx, body);
         }
     }
-    cx.tree().close();
-    Ok(())
+    let t = cx.tree();
+    t.set_len(item, body_end);
+    t.close();
+    Ok(body_end)
 }
 
 /// A character a header name may have (RFC 9110's `tchar`).

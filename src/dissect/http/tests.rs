@@ -224,9 +224,17 @@ fn without_reassembly_a_partial_head_and_body_show_what_the_segment_holds() {
     let (d, r) = run_with(&mut s, &OK[..OK.len() - 2], 8, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
     assert_eq!(r, Ok(Pdu::Done(OK.len() - 2)));
     assert_eq!(strings(&d, &FILE_DATA), ["hell"]);
-    // The first line incomplete: not taken for HTTP.
-    let (_, r) = run_with(&mut Session::new(), &GET[..10], 4, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
-    assert_eq!(r, Ok(Pdu::NotMine));
+    // The first line incomplete: its items, the columns left to TCP; cut
+    // there by the snap length, not taken for HTTP.
+    let (d, r) = run_with(&mut Session::new(), &GET[..10], 4, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
+    assert_eq!(r, Ok(Pdu::Done(10)));
+    assert_eq!(strings(&d, &URI), ["/file."]);
+    assert!(d.cols.info.is_empty() && d.cols.protocol.is_empty(), "{:?}", d.cols);
+    assert_eq!(run_cut(&mut Session::new(), &GET[..10], GET.len(), true).1, Ok(Pdu::NotMine));
+    // A line without a colon cut after the first: Wireshark looks past the
+    // bytes for its end.
+    let (_, r) = run_with(&mut Session::new(), &GET[..50], 4, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
+    assert_eq!(r, Err(DissectError::Malformed));
 }
 
 #[test]
@@ -240,12 +248,16 @@ fn a_continuation_reads_header_lines_then_hands_the_body_to_data() {
     assert!(d.protocols.ends_with("http:data"), "{}", d.protocols);
     // Lines with a colon are headers to Wireshark, a name with a space
     // noted; the body begins at the first line without one.
-    let (d, r) = run_in(&mut s, b"p { margin: 0 }
-X-Ok: 1
-<p>
-", 4, false);
+    let (d, r) = run_in(&mut s, b"p { margin: 0 }\nX-Ok: 1\n<p>\n", 4, false);
     assert_eq!(r, Ok(Pdu::Done(28)));
     assert_eq!(d.tree.find(&BAD_HEADER_NAME).count(), 1);
     assert!(labels(&d).contains(&"X-Ok: 1\\n".to_string()), "{:?}", labels(&d));
     assert_eq!(strings(&d, &FILE_DATA), ["<p>\\n"]);
+    // Ended by a blank line, with a length: the next message follows.
+    let mut two = b"Length: 2\r\nContent-Length: 3\r\n\r\nab\n".to_vec();
+    two.extend_from_slice(OK);
+    let (d, r) = run_in(&mut s, &two, 6, false);
+    assert_eq!(r, Ok(Pdu::Done(two.len())));
+    assert_eq!(d.cols.info, "ContinuationHTTP/1.1 200 OK  (text/plain)");
+    assert_eq!(strings(&d, &FILE_DATA), ["ab\\n", "hello\\n"]);
 }
