@@ -587,6 +587,7 @@ fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) -> DResult<usize>
     let mut at = 0;
     let mut length = None;
     let mut ended = false;
+    let (mut content_type, mut encoding) = (None, None);
     while at < n {
         let end = line_end(data, at);
         let line = &data[at..end];
@@ -605,6 +606,10 @@ fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) -> DResult<usize>
         let value = line[colon + 1..].trim_ascii();
         if name.eq_ignore_ascii_case("content-length") {
             length = std::str::from_utf8(value).ok().and_then(|v| v.parse::<usize>().ok());
+        } else if name.eq_ignore_ascii_case("content-type") {
+            content_type = Some(String::from_utf8_lossy(value));
+        } else if name.eq_ignore_ascii_case("content-encoding") {
+            encoding = Some(String::from_utf8_lossy(value));
         }
         let t = cx.tree();
         let id = header_item(t, b.range(off + at, end - at), &name, value, show(line));
@@ -619,6 +624,13 @@ fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) -> DResult<usize>
         Some(l) if ended => at.saturating_add(l).min(n),
         _ => n,
     };
+    cx.tree().set_len(item, body_end);
+    if content_type.is_some() {
+        // A body of a stated type goes to that type's layer, as a message's.
+        let body = Body::Plain(body_end - at);
+        body::show_body(cx, b, off + at, &body, content_type.as_deref(), encoding.as_deref())?;
+        return Ok(body_end);
+    }
     // Bytes that open with a blank line are Data alone to Wireshark.
     let blank = at == 0 && matches!(data.get(..line_end(data, 0)), Some(b"\n" | b"\r\n"));
     if at < body_end {
@@ -632,9 +644,7 @@ fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) -> DResult<usize>
             dispatch::data(cx, body);
         }
     }
-    let t = cx.tree();
-    t.set_len(item, body_end);
-    t.close();
+    cx.tree().close();
     Ok(body_end)
 }
 
