@@ -752,8 +752,11 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         crate::dissect::expert_in(t, &CHAT, &text, "Chat", "Sequence");
     }
     t.set_text(line, text);
+    // Wireshark marks a message a request or response with its links: not
+    // one cut in a line that is no header.
+    let marked = head.end != HeadEnd::Bare;
     if let Some((method, uri, v)) = head.request {
-        if !notification {
+        if !notification && marked {
             t.hidden(&REQUEST, b.range(off, first_end), Value::Bool(true));
         }
         let m = offset_in(data, method.as_bytes());
@@ -763,7 +766,9 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         // A line cut after its target has an empty version at its end.
         t.add(&REQ_VERSION, b.range((off + u + uri.len() + 1).min(off + first_end), v.len()), Value::str(v));
     } else if let Some((v, code, phrase)) = head.response {
-        t.hidden(&RESPONSE, b.range(off, first_end), Value::Bool(true));
+        if marked {
+            t.hidden(&RESPONSE, b.range(off, first_end), Value::Bool(true));
+        }
         t.add(&RESP_VERSION, b.range(off, 8), Value::str(version_text(v)));
         t.add(&CODE, b.range(off + 9, 3), Value::UInt(code as u64));
         let d = t.generated(&CODE_DESC, b.range(off + 9, 3), Value::str(phrase));
