@@ -178,7 +178,8 @@ pub struct Args {
     decode_as: Vec<String>,
     /// Set a preference, as tshark: `NAME:VALUE` with NAME one of
     /// tcp.analyze_sequence_numbers, tcp.relative_sequence_numbers,
-    /// tcp.calculate_timestamps, http.desegment_body (TRUE or FALSE), gui.column.format
+    /// tcp.calculate_timestamps, tcp.desegment_tcp_streams, http.desegment_body,
+    /// http.desegment_headers (TRUE or FALSE), gui.column.format
     /// (`"No.","%m","Info","%i"`: title and code pairs; codes %m, %t, %s,
     /// %d, %p, %L, %i), or tls.keylog_file (a key log in the SSLKEYLOGFILE
     /// format, to decrypt TLS); repeat for more.

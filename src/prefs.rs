@@ -24,6 +24,10 @@ pub struct TcpPrefs {
     /// `tcp.calculate_timestamps`: the times since the stream's first and
     /// previous frames.
     pub timestamps: bool,
+    /// `tcp.desegment_tcp_streams`: messages spanning segments are put
+    /// together for the application; off, each segment's payload goes to
+    /// the application on its own, which shows what it can of it.
+    pub desegment: bool,
 }
 
 impl TcpPrefs {
@@ -42,6 +46,11 @@ pub struct HttpPrefs {
     /// dissected with the body bytes its segment holds, and the rest of the
     /// body shows as Continuation.
     pub desegment_body: bool,
+    /// `http.desegment_headers`: a message head spanning several segments
+    /// is put together before it is dissected; off, a head is dissected up
+    /// to the segment's end, and (Wireshark's quirk) a response whose length
+    /// the unread head would tell waits for the connection's end.
+    pub desegment_headers: bool,
 }
 
 /// The format codes wirelens draws (`gui.column.format`), by tshark's codes.
@@ -66,8 +75,8 @@ pub struct Prefs {
 
 impl Prefs {
     pub const DEFAULT: Prefs = Prefs {
-        tcp: TcpPrefs { analyze_seq: true, relative_seq: true, timestamps: true },
-        http: HttpPrefs { desegment_body: true },
+        tcp: TcpPrefs { analyze_seq: true, relative_seq: true, timestamps: true, desegment: true },
+        http: HttpPrefs { desegment_body: true, desegment_headers: true },
         columns: None,
     };
 }
@@ -84,7 +93,9 @@ const REGISTRY: &[Pref] = &[
     Pref { name: "tcp.analyze_sequence_numbers", apply: |p, v| Ok(p.tcp.analyze_seq = boolean(v)) },
     Pref { name: "tcp.relative_sequence_numbers", apply: |p, v| Ok(p.tcp.relative_seq = boolean(v)) },
     Pref { name: "tcp.calculate_timestamps", apply: |p, v| Ok(p.tcp.timestamps = boolean(v)) },
+    Pref { name: "tcp.desegment_tcp_streams", apply: |p, v| Ok(p.tcp.desegment = boolean(v)) },
     Pref { name: "http.desegment_body", apply: |p, v| Ok(p.http.desegment_body = boolean(v)) },
+    Pref { name: "http.desegment_headers", apply: |p, v| Ok(p.http.desegment_headers = boolean(v)) },
     Pref { name: "gui.column.format", apply: |p, v| Ok(p.columns = Some(columns(v)?)) },
     // The key log's secrets go to the TLS dissector's store, not to `Prefs`.
     Pref {
@@ -160,7 +171,7 @@ pub fn tcp() -> TcpPrefs {
     PREFS.read().unwrap_or_else(|e| e.into_inner()).tcp
 }
 
-/// HTTP's preferences (read when a message's body is incomplete).
+/// HTTP's preferences (read when a message's head or body is incomplete).
 pub fn http() -> HttpPrefs {
     PREFS.read().unwrap_or_else(|e| e.into_inner()).http
 }
@@ -182,6 +193,8 @@ mod tests {
         let p = applied("tcp.analyze_sequence_numbers:false").unwrap_or(Prefs::DEFAULT);
         assert!(p.tcp.relative_seq && !p.tcp.relative());
         assert!(!applied("http.desegment_body:FALSE").map(|p| p.http.desegment_body).unwrap_or(true));
+        assert!(!applied("http.desegment_headers:FALSE").map(|p| p.http.desegment_headers).unwrap_or(true));
+        assert!(!applied("tcp.desegment_tcp_streams:FALSE").map(|p| p.tcp.desegment).unwrap_or(true));
     }
 
     #[test]

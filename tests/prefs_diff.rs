@@ -32,6 +32,8 @@ const PREFS: &[(&str, Scope)] = &[
     ("tcp.analyze_sequence_numbers:FALSE", Scope::Tcp),
     ("tcp.calculate_timestamps:FALSE", Scope::Tcp),
     ("http.desegment_body:FALSE", Scope::Http),
+    ("tcp.desegment_tcp_streams:FALSE", Scope::Tcp),
+    ("http.desegment_headers:FALSE", Scope::Http),
     (
         "gui.column.format:\"Dst\",\"%d\",\"Src\",\"%s\",\"No.\",\"%m\",\"Info\",\"%i\",\"Proto\",\"%p\",\"Time\",\"%t\",\"Len\",\"%L\"",
         Scope::Samples,
@@ -44,11 +46,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "tcp-loss.pcap",
         "http.desegment_body:FALSE",
         "tshark hands a fast retransmission whose bytes no reassembly holds to HTTP, which shows them as Continuation; wirelens's TCP drops data it already had",
-    ),
-    (
-        "python-web.pcap",
-        "http.desegment_body:FALSE",
-        "tree only: tshark hands a Continuation's bytes to Data as well (frame.protocols ends :http:data); wirelens shows them as File Data alone",
     ),
     (
         "tcp-gaps.pcap",
@@ -66,14 +63,59 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "a chunked body cut at its segment: tshark de-chunks the chunks there and ends [Malformed Packet] at the cut; wirelens takes the segment's bytes as the body, chunk lines and all",
     ),
     (
-        "suricata-verify__http-protocol-nodup--input.pcap",
-        "http.desegment_body:FALSE",
-        "frame 19 continues a cut body and then starts four responses: tshark shows Continuation and the four; wirelens shows the whole segment as Continuation",
-    ),
-    (
         "zeek__tcp-http-with-padding.pcap",
         "http.desegment_body:FALSE",
         "frame 21 (FIN with 6 bytes after a cut body): tshark shows TCP, wirelens Continuation; not analysed further",
+    ),
+    (
+        "suricata-verify__http-protocol-nodup--input.pcap",
+        "tcp.desegment_tcp_streams:FALSE",
+        "frame 11 starts with the tail of a request line (\"T /_vti_pvt/...\"): tshark shows Continuation; wirelens's httparse takes \"T\" for a method",
+    ),
+    (
+        "suricata-verify__http-protocol-nodup--input.pcap",
+        "http.desegment_headers:FALSE",
+        "frame 11 starts with the tail of a request line (\"T /_vti_pvt/...\"): tshark shows Continuation; wirelens's httparse takes \"T\" for a method",
+    ),
+    (
+        "gopacket__test_loopback.pcap",
+        "tcp.desegment_tcp_streams:FALSE",
+        "a chunked body cut at its segment: tshark de-chunks the chunks there and ends [BoundErrorUnreassembled Packet] at the cut; wirelens takes the segment's bytes as the body, chunk lines and all",
+    ),
+    (
+        "suricata-verify__http-sticky-start--input.pcap",
+        "tcp.desegment_tcp_streams:FALSE",
+        "a chunked body cut at its segment: tshark de-chunks the chunks there and ends [BoundErrorUnreassembled Packet] at the cut; wirelens takes the segment's bytes as the body, chunk lines and all",
+    ),
+    (
+        "websocket.pcap",
+        "tcp.desegment_tcp_streams:FALSE",
+        "a WebSocket frame longer than its segment: tshark dissects its header, ends [BoundErrorUnreassembled Packet] and marks the next segments [Continuation to #N]; wirelens leaves such segments to TCP",
+    ),
+    (
+        "suricata-verify__dns-incomplete--input.pcap",
+        "tcp.desegment_tcp_streams:FALSE",
+        "a DNS message longer than its segment: tshark dissects what is there and ends [BoundErrorUnreassembled Packet]; wirelens leaves the segment to TCP",
+    ),
+    (
+        "tls-keylog-dsb.pcapng",
+        "tcp.desegment_tcp_streams:FALSE",
+        "frame 20, a TLS record spanning segments: tshark's TLS puts it together itself and shows [TLS segment of a reassembled PDU]; wirelens shows the decrypted HTTP response",
+    ),
+    (
+        "zeek__smtp-starttls.pcap",
+        "tcp.desegment_tcp_streams:FALSE",
+        "frame 15, a segment inside a TLS record: tshark's TLS shows Ignored Unknown Record, wirelens Continuation Data; not analysed further",
+    ),
+    (
+        "zeek__tcp-http-with-padding.pcap",
+        "tcp.desegment_tcp_streams:FALSE",
+        "frame 21 (FIN with 6 bytes after a cut body): tshark shows TCP, wirelens Continuation; not analysed further",
+    ),
+    (
+        "web.pcap",
+        "http.desegment_headers:FALSE",
+        "tree only: the three responses wait for the server's FIN; tshark numbers them 3/3, 4/4 and 5/5 and pairs only the first, with the third request (it counted two responses before); wirelens numbers them 1 to 3, each paired with its request",
     ),
     (
         "suricata-verify__http-protocol-nodup--input.pcap",

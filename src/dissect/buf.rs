@@ -12,6 +12,10 @@ use std::ops::Range;
 pub enum DissectError {
     Truncated,
     Malformed,
+    /// A message longer than the bytes at hand, where reassembly was not
+    /// possible (`-o tcp.desegment_tcp_streams:FALSE`): Wireshark's
+    /// "Unreassembled Packet".
+    Unreassembled,
 }
 
 pub type DResult<T> = Result<T, DissectError>;

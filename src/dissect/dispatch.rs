@@ -4,7 +4,7 @@
 use super::link::{chdlc, eth, nflog, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, igmp, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
-use super::{call, dhcp, dns, expert, ftp, http, imap, nbns, ntp, pop, ppp, quic, smtp, ssdp, ssh, tcp, tls, udp, websocket, Buf, Ctx, DResult};
+use super::{call, dhcp, dns, expert, ftp, http, imap, nbns, ntp, pop, ppp, quic, smtp, ssdp, ssh, tcp, tls, udp, websocket, Buf, Ctx, DResult, DissectError};
 use super::decode_as::{self, UdpApp};
 use crate::dissect::tcp::stream::{App, AppSlot};
 use crate::field::{FieldDef, FieldType};
@@ -105,6 +105,11 @@ pub struct TcpSeg {
     /// The bytes end where the sender closed its direction (FIN): a message
     /// whose length is "until the connection closes" is complete.
     pub fin: bool,
+    /// Whether the application may ask for more bytes (`Pdu::NeedMore`),
+    /// Wireshark's `can_desegment`: not when the segment was cut by the
+    /// snap length or reassembly is off (`-o tcp.desegment_tcp_streams:FALSE`);
+    /// then it shows what it can of the bytes it has.
+    pub can_desegment: bool,
 }
 
 /// `Pdu::NeedMore`'s `more` for a message that ends only when its sender
@@ -264,6 +269,12 @@ fn tcp_app_call(cx: &mut Ctx, app: Option<App>, seg: &TcpSeg, b: Buf) -> Pdu {
             Pdu::NotMine
         }
         Ok(p) => p,
+        // A message running past its segment's bytes, where reassembly is
+        // off, is "Unreassembled" to Wireshark, not malformed.
+        Err(DissectError::Malformed) if !seg.can_desegment && b.len() == b.reported_len() => {
+            super::note_error(cx, DissectError::Unreassembled);
+            Pdu::Done(b.len())
+        }
         Err(e) => {
             super::note_error(cx, e);
             Pdu::Done(b.len())

@@ -506,7 +506,14 @@ pub static EXPERT: FieldDef = FieldDef::new("_ws.expert", "Expert Info", FieldTy
 pub static MALFORMED_EXPERT: FieldDef =
     FieldDef::new("_ws.malformed.expert", "Malformed Packet (Exception occurred)", FieldType::None)
         .desc("The expert note that a dissector ran out of bytes its headers promised");
-pub static MALFORMED_FIELDS: &[Field] = &[&MALFORMED, &TRUNCATED, &EXPERT, &MALFORMED_EXPERT];
+pub static UNREASSEMBLED: FieldDef =
+    FieldDef::new("_ws.unreassembled", "Unreassembled Fragmented Packet", FieldType::Protocol)
+        .desc("A message longer than the bytes at hand, where reassembly was off");
+pub static UNREASSEMBLED_EXPERT: FieldDef =
+    FieldDef::new("_ws.unreassembled.expert", "Unreassembled fragment (change preferences to enable reassembly)", FieldType::None)
+        .desc("The expert note that a message needed bytes of segments not put together");
+pub static MALFORMED_FIELDS: &[Field] =
+    &[&MALFORMED, &TRUNCATED, &EXPERT, &MALFORMED_EXPERT, &UNREASSEMBLED, &UNREASSEMBLED_EXPERT];
 
 /// An expert item as tshark -V shows it: the summary line, then the
 /// message (filterable by the expert's own field), severity and group.
@@ -642,6 +649,15 @@ pub fn note_error(cx: &mut Ctx, err: DissectError) {
             expert_in(t, &MALFORMED_EXPERT, "Malformed Packet (Exception occurred)", "Error", "Malformed");
             t.close();
             cx.out.cols.info.push_str("[Malformed Packet]");
+        }
+        DissectError::Unreassembled => {
+            let t = &mut cx.out.tree;
+            let id = t.open(&UNREASSEMBLED, end..end, crate::field::Value::None);
+            t.set_text(id, format_args!("[BoundError Unreassembled Packet: {layer}]"));
+            let msg = "Unreassembled fragment (change preferences to enable reassembly)";
+            expert_in(t, &UNREASSEMBLED_EXPERT, msg, "Note", "Reassemble");
+            t.close();
+            cx.out.cols.info.push_str("[BoundErrorUnreassembled Packet]");
         }
     }
 }

@@ -30,6 +30,7 @@ const SHORT_NAMES: &[(&str, &str)] = &[
     ("frame", "Frame"),
     ("_ws.malformed", "Malformed packet"),
     ("_ws.short", "Short frame"),
+    ("_ws.unreassembled", "Unreassembled fragmented packet"),
     ("data", "Data"),
     ("eth", "Ethernet"),
     ("null", "Null"),

@@ -148,7 +148,7 @@ fn tcp_messages_and_partial_ones() {
         stream.extend_from_slice(&q);
     }
     let cut = stream.len() - 5;
-    let seg = TcpSeg { stream: 0, from_client: true, sport: 40000, dport: 53, fin: false };
+    let seg = TcpSeg { stream: 0, from_client: true, sport: 40000, dport: 53, fin: false, can_desegment: true };
     let (out, r) = run_with(&mut Session::new(), &stream[..cut], 1, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
     assert_eq!(r, Ok(Pdu::NeedMore { offset: q.len() + 2, more: Some(5) }));
     assert_eq!(out.tree.find(&ID).count(), 1);

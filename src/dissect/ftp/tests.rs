@@ -5,7 +5,7 @@ use crate::dissect::{Dissection, Pass};
 
 fn run(bytes: &[u8], from_client: bool) -> Dissection {
     let (sport, dport) = if from_client { (40000, FTP_PORT) } else { (FTP_PORT, 40000) };
-    let seg = TcpSeg { stream: 0, from_client, sport, dport, fin: false };
+    let seg = TcpSeg { stream: 0, from_client, sport, dport, fin: false, can_desegment: true };
     run_with(&mut Session::new(), bytes, 1, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg).unwrap()).0
 }
 
@@ -107,7 +107,7 @@ fn a_stream_takes_the_latest_announcement_once() {
 fn control(session: &mut Session, frame: u32, bytes: &[u8], from_client: bool, pass: Pass) -> Dissection {
     let (sport, dport) = if from_client { (40000, FTP_PORT) } else { (FTP_PORT, 40000) };
     let net = if from_client { (v4(1), v4(21)) } else { (v4(21), v4(1)) };
-    let seg = TcpSeg { stream: 0, from_client, sport, dport, fin: false };
+    let seg = TcpSeg { stream: 0, from_client, sport, dport, fin: false, can_desegment: true };
     run_with(session, bytes, frame, frame as i64, pass, |cx, b| {
         cx.net = Some(net);
         dissect_tcp(cx, b, &seg).unwrap()
@@ -116,7 +116,7 @@ fn control(session: &mut Session, frame: u32, bytes: &[u8], from_client: bool, p
 }
 
 fn data_segment(session: &mut Session, frame: u32, bytes: &[u8], pass: Pass) -> Dissection {
-    let seg = TcpSeg { stream: 1, from_client: false, sport: 33211, dport: 50000, fin: false };
+    let seg = TcpSeg { stream: 1, from_client: false, sport: 33211, dport: 50000, fin: false, can_desegment: true };
     run_with(session, bytes, frame, frame as i64 * 10, pass, |cx, b| data::dissect_tcp(cx, b, &seg).unwrap()).0
 }
 

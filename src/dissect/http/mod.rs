@@ -14,11 +14,11 @@ use std::ops::Range;
 
 use crate::field::{Field, FieldDef, FieldType, Value, TEXT};
 use self::state::Links;
-use crate::field::tree::Tree;
+use crate::field::tree::{NodeId, Tree};
 
 use body::Body;
 use crate::dissect::tcp::stream::{App, AppSlot};
-use crate::dissect::{dispatch, Buf, Ctx, DResult, Pass, Pdu, TcpSeg};
+use crate::dissect::{dispatch, Buf, Ctx, DResult, DissectError, Pass, Pdu, TcpSeg};
 
 pub static HTTP: FieldDef = FieldDef::new("http", "Hypertext Transfer Protocol", FieldType::Protocol).brief()
     .desc("Hypertext Transfer Protocol: requests and responses between web clients and servers (RFC 9110, RFC 9112).");
@@ -72,6 +72,9 @@ pub static RESPONSE_FOR_URI: FieldDef = FieldDef::new("http.response_for.uri", "
 /// A NOTIFY (GENA, SSDP): a request that expects no response.
 pub static NOTIFICATION: FieldDef = FieldDef::new("http.notification", "Notification", FieldType::Bool)
     .desc("Present when the message is a notification (SSDP NOTIFY), neither request nor response.");
+pub static BAD_HEADER_NAME: FieldDef =
+    FieldDef::new("http.bad_header_name", "Illegal characters found in header name", FieldType::None)
+        .desc("A line read as a header has a name with characters no header name may have.");
 pub static FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::String)
     .desc("The body of the message, after removing chunking and compression.");
 
@@ -135,7 +138,7 @@ pub static FIELDS: &[Field] = &[
     &HTTP, &CHAT, &REQUEST, &RESPONSE, &REQUEST_LINE, &RESPONSE_LINE, &METHOD, &URI, &REQ_VERSION, &RESP_VERSION,
     &FULL_URI, &CODE, &CODE_DESC, &PHRASE, &CONTENT_LENGTH, &REQUEST_NUMBER, &RESPONSE_NUMBER, &REQUEST_IN,
     &RESPONSE_IN, &PREV_REQUEST_IN, &PREV_RESPONSE_IN, &TIME, &RESPONSE_FOR_URI, &FILE_DATA, &NOTIFICATION,
-    &PROXY_CONNECT_HOST, &PROXY_CONNECT_PORT,
+    &PROXY_CONNECT_HOST, &PROXY_CONNECT_PORT, &BAD_HEADER_NAME,
 ];
 
 /// The header fields, listed for the registry.
@@ -232,6 +235,23 @@ pub(crate) struct Head<'h, 'b> {
     /// In `HeaderSlots`, or owned for a request line httparse refuses.
     headers: Cow<'h, [httparse::Header<'b>]>,
     len: usize,
+    end: HeadEnd,
+}
+
+/// Where a message head ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HeadEnd {
+    /// At its blank line.
+    Blank,
+    /// Cut after a header line or inside one that has its colon: what there
+    /// is shows, and the message is counted and paired, as Wireshark does.
+    Cut,
+    /// Cut inside a line that is no header yet (no colon): Wireshark stops
+    /// before that line and shows no links (a request takes its number).
+    Bare,
+    /// A request cut inside its first line at a segment's end: Wireshark
+    /// shows the line's items and links, and leaves the columns to TCP.
+    FirstLine,
 }
 
 impl Head<'_, '_> {
@@ -279,7 +299,7 @@ pub(crate) fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) ->
             return Ok(None);
         };
         let response = Some((r.version.unwrap_or(1), r.code.unwrap_or(0), r.reason.unwrap_or("")));
-        Ok(Some(Head { request: None, response, headers: Cow::Borrowed(r.headers), len }))
+        Ok(Some(Head { request: None, response, headers: Cow::Borrowed(r.headers), len, end: HeadEnd::Blank }))
     } else {
         let mut r = httparse::Request::new(&mut []);
         let Some(len) = (match status(config.parse_request_with_uninit_headers(&mut r, b, slots)) {
@@ -289,7 +309,7 @@ pub(crate) fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) ->
             return Ok(None);
         };
         let request = Some((r.method.unwrap_or(""), r.path.unwrap_or(""), version_text(r.version.unwrap_or(1))));
-        Ok(Some(Head { request, response: None, headers: Cow::Borrowed(r.headers), len }))
+        Ok(Some(Head { request, response: None, headers: Cow::Borrowed(r.headers), len, end: HeadEnd::Blank }))
     }
 }
 
@@ -299,13 +319,7 @@ pub(crate) fn parse_head<'h, 'b>(b: &'b [u8], slots: &'h mut HeaderSlots<'b>) ->
 /// `HTTP/1.1`, no version; `GET / HTTP/1.`; HTTP/0.9's `GET /`).
 fn lenient_request<'h, 'b>(b: &'b [u8]) -> Result<Option<Head<'h, 'b>>, ()> {
     let eol = memchr::memchr(b'\n', b).ok_or(())?;
-    let line = std::str::from_utf8(&b[..eol]).map_err(|_| ())?;
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    let (method, rest) = line.split_once(' ').ok_or(())?;
-    if !METHODS.contains(&method) || rest.contains(|c: char| c.is_ascii_control()) {
-        return Err(());
-    }
-    let (uri, version) = rest.split_once(' ').unwrap_or((rest, ""));
+    let (method, uri, version) = request_line(&b[..eol]).ok_or(())?;
     let mut headers = vec![httparse::EMPTY_HEADER; 64];
     let (len, count) = match httparse::parse_headers(&b[eol + 1..], &mut headers) {
         Ok(httparse::Status::Complete((n, h))) => (eol + 1 + n, h.len()),
@@ -313,7 +327,63 @@ fn lenient_request<'h, 'b>(b: &'b [u8]) -> Result<Option<Head<'h, 'b>>, ()> {
         Err(_) => return Err(()),
     };
     headers.truncate(count);
-    Ok(Some(Head { request: Some((method, uri, version)), response: None, headers: Cow::Owned(headers), len }))
+    Ok(Some(Head { request: Some((method, uri, version)), response: None, headers: Cow::Owned(headers), len, end: HeadEnd::Blank }))
+}
+
+/// A request line (without its `\n`) as Wireshark reads it: a known method
+/// and a space, the target up to the next space, the rest as the version.
+fn request_line(line: &[u8]) -> Option<(&str, &str, &str)> {
+    let line = std::str::from_utf8(line).ok()?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let (method, rest) = line.split_once(' ')?;
+    if !METHODS.contains(&method) || rest.contains(|c: char| c.is_ascii_control()) {
+        return None;
+    }
+    let (uri, version) = rest.split_once(' ').unwrap_or((rest, ""));
+    Some((method, uri, version))
+}
+
+/// A status line (without its `\n`): version, code and phrase.
+fn status_line(line: &[u8]) -> Option<(u8, u16, &str)> {
+    let line = std::str::from_utf8(line).ok()?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let rest = line.strip_prefix("HTTP/1.")?;
+    let version = rest.get(..1)?.parse::<u8>().ok()?;
+    let code = rest.get(2..5)?.parse::<u16>().ok()?;
+    Some((version, code, rest.get(6..).unwrap_or("")))
+}
+
+/// A head cut before its blank line (by the snap length, or by the end of
+/// a segment when heads are not reassembled), read as far as Wireshark
+/// shows it: the first line, the whole header lines, and a last cut line
+/// when it has its colon (a header with what there is of its value). None
+/// when the first line is not HTTP's, or is cut by the snap length.
+fn partial_head<'h, 'b>(b: &'b [u8], cut: bool) -> Option<Head<'h, 'b>> {
+    let Some(eol) = memchr::memchr(b'\n', b) else {
+        // The first line itself is cut: by the snap length Wireshark gives
+        // up; at a segment's end it shows the line's items.
+        let request = request_line(b).filter(|_| !cut)?;
+        return Some(Head { request: Some(request), response: None, headers: Cow::Owned(Vec::new()), len: b.len(), end: HeadEnd::FirstLine });
+    };
+    let (request, response) = match status_line(&b[..eol]) {
+        Some(s) => (None, Some(s)),
+        None => (Some(request_line(&b[..eol])?), None),
+    };
+    let mut headers = Vec::new();
+    let mut at = eol + 1;
+    let mut end = HeadEnd::Cut;
+    while at < b.len() {
+        let next = line_end(b, at);
+        let line = &b[at..next];
+        let named = memchr::memchr(b':', line).and_then(|c| Some((std::str::from_utf8(&line[..c]).ok()?, c)));
+        let Some((name, colon)) = named else {
+            end = HeadEnd::Bare;
+            break;
+        };
+        headers.push(httparse::Header { name, value: line[colon + 1..].trim_ascii() });
+        at = next;
+    }
+    Some(Head { request, response, headers: Cow::Owned(headers), len: at, end })
 }
 
 /// The bytes of a CONNECT tunnel: Wireshark's HTTP names the tunnel's far
@@ -345,6 +415,12 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         return Ok(Pdu::Done(b.len()));
     }
     let data = b.tail(0);
+    // Cut by the snap length: what is there shows, then the note that the
+    // rest was not captured.
+    let cut = data.len() < b.reported_len();
+    let prefs = crate::prefs::http();
+    let wait_head = seg.can_desegment && prefs.desegment_headers;
+    let wait_body = seg.can_desegment && prefs.desegment_body;
     let mut off = 0;
     let mut index: u16 = cx.messages;
     let mut slots: HeaderSlots = [const { MaybeUninit::uninit() }; 128];
@@ -352,40 +428,58 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         let rest = &data[off..];
         let head = match parse_head(rest, &mut slots) {
             Ok(Some(h)) => h,
-            Ok(None) if looks_like_http(rest) || starts_like_http(rest) => {
+            Ok(None) if wait_head && (looks_like_http(rest) || starts_like_http(rest)) => {
                 first_line_info(cx, rest, index);
                 return Ok(Pdu::NeedMore { offset: off, more: None });
+            }
+            Ok(None) if looks_like_http(rest) || starts_like_http(rest) => {
+                // Not waiting for the rest of the head: it shows up to the cut.
+                let Some(head) = partial_head(rest, cut) else {
+                    return Ok(if off == 0 { Pdu::NotMine } else { Pdu::Done(off) });
+                };
+                let (answers_head, answers_connect) = answered(cx, seg, index);
+                if waits_for_fin(&head, no_body(&head, answers_head, answers_connect), seg, wait_body) {
+                    first_line_info(cx, rest, index);
+                    return Ok(Pdu::NeedMore { offset: off, more: Some(dispatch::UNTIL_FIN) });
+                }
+                message(cx, &b, off, &head, &Body::None, seg, index)?;
+                cx.messages = index.saturating_add(1);
+                // Wireshark looks past the bytes for the end of a cut line
+                // that is no header.
+                return match (cut, head.end) {
+                    (true, _) => Err(DissectError::Truncated),
+                    (false, HeadEnd::Bare) => Err(DissectError::Malformed),
+                    _ => Ok(Pdu::Done(data.len())),
+                };
             }
             _ => {
                 if off == 0 && !cx.session.http.seen(seg.stream) && !looks_like_http(rest) {
                     return Ok(Pdu::NotMine);
                 }
-                continuation(cx, &b, off, index);
-                return Ok(Pdu::Done(data.len()));
+                off += continuation(cx, &b, off, index)?.max(1);
+                index = index.saturating_add(1);
+                cx.messages = index;
+                if cut && off >= data.len() {
+                    return Err(DissectError::Truncated);
+                }
+                continue;
             }
         };
         let head_is_request = head.request.is_some();
-        // What the response answers: the oldest unanswered request on the
-        // first pass, the pairing (or the tunnel) it made on a later one.
-        let http = &cx.session.http;
-        let (answers_head, answers_connect) = match cx.pass {
-            Pass::First => (http.next_is_head(seg.stream), http.next_is_connect(seg.stream)),
-            Pass::Revisit => (
-                http.revisit((cx.meta.number, index)).is_some_and(|l| l.head),
-                http.tunnel_opened_in(seg.stream, cx.meta.number),
-            ),
-        };
-        // A 2xx answer to CONNECT has no body: the tunnel's bytes follow.
-        let tunnel = answers_connect && head.response.is_some_and(|(_, code, _)| (200..300).contains(&code));
-        let no_body = match head.response {
-            Some((_, code, _)) => (100..200).contains(&code) || code == 204 || code == 304 || tunnel || answers_head,
-            None => false,
-        };
+        let (answers_head, answers_connect) = answered(cx, seg, index);
+        let tunnel = opens_tunnel(&head, answers_connect);
+        let no_body = no_body(&head, answers_head, answers_connect);
+        if waits_for_fin(&head, no_body, seg, wait_body) {
+            first_line_info(cx, rest, index);
+            return Ok(Pdu::NeedMore { offset: off, more: Some(dispatch::UNTIL_FIN) });
+        }
         let body = body::delimit(&rest[head.len..], &|n| header(&head, n), head_is_request, no_body, seg.fin);
+        let short = matches!(body, Body::Incomplete(_));
         let body = match body {
-            // Without body reassembly (`-o http.desegment_body:FALSE`) the
-            // message ends with this segment's bytes, as Wireshark's does.
-            Body::Incomplete(_) if !crate::prefs::http().desegment_body => Body::Plain(rest.len() - head.len),
+            // Without body reassembly (`-o http.desegment_body:FALSE`, or
+            // none possible) the message ends with this segment's bytes, as
+            // Wireshark's does.
+            Body::Incomplete(_) if !wait_body => Body::Plain(rest.len() - head.len),
             Body::Incomplete(more) => {
                 first_line_info(cx, rest, index);
                 return Ok(Pdu::NeedMore { offset: off, more });
@@ -396,6 +490,9 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         message(cx, &b, off, &head, &body, seg, index)?;
         index = index.saturating_add(1);
         cx.messages = index;
+        if short && cut {
+            return Err(DissectError::Truncated);
+        }
         off += total;
         if tunnel && cx.pass == Pass::First {
             cx.session.http.open_tunnel(seg.stream, cx.meta.number);
@@ -409,6 +506,40 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
         }
     }
     Ok(Pdu::Done(off))
+}
+
+/// What a response at `index` answers: (a HEAD request, a CONNECT). The
+/// oldest unanswered request on the first pass, the pairing (or the
+/// tunnel) it made on a later one.
+fn answered(cx: &Ctx, seg: &TcpSeg, index: u16) -> (bool, bool) {
+    let http = &cx.session.http;
+    match cx.pass {
+        Pass::First => (http.next_is_head(seg.stream), http.next_is_connect(seg.stream)),
+        Pass::Revisit => (
+            http.revisit((cx.meta.number, index)).is_some_and(|l| l.head),
+            http.tunnel_opened_in(seg.stream, cx.meta.number),
+        ),
+    }
+}
+
+/// A 2xx answer to CONNECT: no body, the tunnel's bytes follow.
+fn opens_tunnel(head: &Head, answers_connect: bool) -> bool {
+    answers_connect && head.response.is_some_and(|(_, code, _)| (200..300).contains(&code))
+}
+
+/// A response that never has a body: 1xx, 204, 304, an answer to HEAD or
+/// one that opens a tunnel.
+fn no_body(head: &Head, answers_head: bool, answers_connect: bool) -> bool {
+    let tunnel = opens_tunnel(head, answers_connect);
+    head.response.is_some_and(|(_, code, _)| (100..200).contains(&code) || code == 204 || code == 304 || tunnel || answers_head)
+}
+
+/// Wireshark's quirk without head reassembly (`-o
+/// http.desegment_headers:FALSE`, bodies reassembled): its reassembly does
+/// not read the length the head states, so a response that may have a body
+/// waits for the end of the connection, its head whole or not.
+fn waits_for_fin(head: &Head, no_body: bool, seg: &TcpSeg, wait_body: bool) -> bool {
+    head.response.is_some() && !no_body && wait_body && !crate::prefs::http().desegment_headers && !seg.fin
 }
 
 /// The server's `101 Switching Protocols` to `Upgrade: websocket`.
@@ -437,20 +568,89 @@ fn starts_like_http(b: &[u8]) -> bool {
     !b.is_empty() && (prefix_of(b"HTTP/1.") || METHODS.iter().any(|m| prefix_of(format!("{m} ").as_bytes())))
 }
 
-/// Bytes in an HTTP stream that start no message: Wireshark's "Continuation".
-fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) {
+/// Bytes in an HTTP stream that start no message: Wireshark's "Continuation",
+/// read as a message without a first line. The lines with a colon are
+/// headers (a name no header may have is noted); a blank line ends them,
+/// and a Content-Length among them bounds the body, after which the next
+/// message may start; else the body begins at the first line without a
+/// colon and takes the rest. The body is File Data, handed to Data. A line
+/// cut at the end after header lines is an error to Wireshark (it looks
+/// past the bytes for the line's end). Returns the bytes used.
+fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) -> DResult<usize> {
     cx.enter("http", "HTTP");
-    let n = b.len() - off;
-    let full = cx.full;
-    let t = cx.tree();
-    let text = if full && t.wants(&FILE_DATA) { Value::str(show(b.tail(off))) } else { Value::None };
-    t.open(&HTTP, b.range(off, n), Value::None);
-    let id = t.add(&FILE_DATA, b.range(off, n), text);
-    t.set_text(id, format_args!("File Data: {n} bytes"));
-    t.close();
     if index == 0 {
         cx.out.cols.info().push_str("Continuation");
     }
+    let data = b.tail(off);
+    let n = data.len();
+    let item = cx.tree().open(&HTTP, b.range(off, n), Value::None);
+    let mut at = 0;
+    let mut length = None;
+    let mut ended = false;
+    let (mut content_type, mut encoding) = (None, None);
+    while at < n {
+        let end = line_end(data, at);
+        let line = &data[at..end];
+        if at > 0 && matches!(line, b"\n" | b"\r\n") {
+            cx.tree().text(b.range(off + at, end - at), show(line));
+            (at, ended) = (end, true);
+            break;
+        }
+        let Some(colon) = memchr::memchr(b':', line) else {
+            if at > 0 && !line.ends_with(b"\n") && b.len() == b.reported_len() {
+                return Err(DissectError::Malformed);
+            }
+            break;
+        };
+        let name = String::from_utf8_lossy(&line[..colon]);
+        let value = line[colon + 1..].trim_ascii();
+        if name.eq_ignore_ascii_case("content-length") {
+            length = std::str::from_utf8(value).ok().and_then(|v| v.parse::<usize>().ok());
+        } else if name.eq_ignore_ascii_case("content-type") {
+            content_type = Some(String::from_utf8_lossy(value));
+        } else if name.eq_ignore_ascii_case("content-encoding") {
+            encoding = Some(String::from_utf8_lossy(value));
+        }
+        let t = cx.tree();
+        let id = header_item(t, b.range(off + at, end - at), &name, value, show(line));
+        if colon == 0 || !line[..colon].iter().all(|&c| is_token(c)) {
+            t.reopen(id);
+            crate::dissect::expert_in(t, &BAD_HEADER_NAME, "Illegal characters found in header name", "Warning", "Protocol");
+            t.close();
+        }
+        at = end;
+    }
+    let body_end = match length {
+        Some(l) if ended => at.saturating_add(l).min(n),
+        _ => n,
+    };
+    cx.tree().set_len(item, body_end);
+    if content_type.is_some() {
+        // A body of a stated type goes to that type's layer, as a message's.
+        let body = Body::Plain(body_end - at);
+        body::show_body(cx, b, off + at, &body, content_type.as_deref(), encoding.as_deref())?;
+        return Ok(body_end);
+    }
+    // Bytes that open with a blank line are Data alone to Wireshark.
+    let blank = at == 0 && matches!(data.get(..line_end(data, 0)), Some(b"\n" | b"\r\n"));
+    if at < body_end {
+        if !blank {
+            let text = if cx.full { Value::str(show(&data[at..body_end])) } else { Value::None };
+            let t = cx.tree();
+            let id = t.add(&FILE_DATA, b.range(off + at, body_end - at), text);
+            t.set_text(id, format_args!("File Data: {} bytes", body_end - at));
+        }
+        if let Ok(body) = b.sub(off + at, body_end - at) {
+            dispatch::data(cx, body);
+        }
+    }
+    cx.tree().close();
+    Ok(body_end)
+}
+
+/// A character a header name may have (RFC 9110's `tchar`).
+fn is_token(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
 }
 
 fn version_text(v: u8) -> &'static str {
@@ -462,7 +662,9 @@ fn version_text(v: u8) -> &'static str {
 }
 
 fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &TcpSeg, index: u16) -> DResult<()> {
-    if off == 0 {
+    if head.end == HeadEnd::FirstLine {
+        cx.enter("http", "");
+    } else if off == 0 {
         cx.enter("http", "HTTP");
     } else {
         cx.enter_again("HTTP");
@@ -472,14 +674,22 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     // matter: the text-heavy items are skipped.
     let full = cx.full;
     cx.out.tree.open(&HTTP, b.range(off, total), Value::None);
-    let info = if index == 0 { cx.out.cols.info() } else { &mut cx.out.cols.info };
-    head.push_first_line(info);
+    if head.end != HeadEnd::FirstLine {
+        let info = if index == 0 { cx.out.cols.info() } else { &mut cx.out.cols.info };
+        head.push_first_line(info);
+    }
     if full {
         head_items(&mut cx.out.tree, b, off, head);
     }
     let at = (cx.meta.number, index);
     let here = b.range(off, 0);
-    if let Some((method, uri, _)) = head.request {
+    if head.end == HeadEnd::Bare {
+        // No links shown: Wireshark stopped before them (a request still
+        // takes its number).
+        if let (Some((method, uri, _)), Pass::First) = (head.request, cx.pass) {
+            cx.session.http.cut_request(seg.stream, at, cx.meta.ts, uri, method);
+        }
+    } else if let Some((method, uri, _)) = head.request {
         // The response shows the URI it answers: kept for a tree, now or
         // when the frames are dissected again.
         let keep_uri = full || cx.session.http.keep_frames;
@@ -488,7 +698,8 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         let tls = cx.session.tcp.stream_mut(seg.stream).is_some_and(|s| s.apps.iter().any(|a| matches!(a, AppSlot::Some(App::Tls))));
         let full_uri = if keep_uri { full_uri(head, uri, if tls { "https://" } else { "http://" }) } else { String::new() };
         let t = &mut cx.out.tree;
-        if full {
+        // Wireshark puts the full URI together from Host: none without it.
+        if full && header(head, "host").is_some() {
             let id = t.generated(&FULL_URI, here.clone(), Value::str(full_uri.as_str()));
             t.set_text(id, format_args!("[Full request URI: {full_uri}]"));
         }
@@ -544,8 +755,11 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         crate::dissect::expert_in(t, &CHAT, &text, "Chat", "Sequence");
     }
     t.set_text(line, text);
+    // Wireshark marks a message a request or response with its links: not
+    // one cut in a line that is no header.
+    let marked = head.end != HeadEnd::Bare;
     if let Some((method, uri, v)) = head.request {
-        if !notification {
+        if !notification && marked {
             t.hidden(&REQUEST, b.range(off, first_end), Value::Bool(true));
         }
         let m = offset_in(data, method.as_bytes());
@@ -554,9 +768,12 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         if t.wants(&URI) {
             t.add(&URI, b.range(off + u, uri.len()), Value::str(show(uri.as_bytes())));
         }
-        t.add(&REQ_VERSION, b.range(off + u + uri.len() + 1, v.len()), Value::str(v));
+        // A line cut after its target has an empty version at its end.
+        t.add(&REQ_VERSION, b.range((off + u + uri.len() + 1).min(off + first_end), v.len()), Value::str(v));
     } else if let Some((v, code, phrase)) = head.response {
-        t.hidden(&RESPONSE, b.range(off, first_end), Value::Bool(true));
+        if marked {
+            t.hidden(&RESPONSE, b.range(off, first_end), Value::Bool(true));
+        }
         t.add(&RESP_VERSION, b.range(off, 8), Value::str(version_text(v)));
         t.add(&CODE, b.range(off + 9, 3), Value::UInt(code as u64));
         let d = t.generated(&CODE_DESC, b.range(off + 9, 3), Value::str(phrase));
@@ -581,27 +798,35 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         if line_kept {
             t.hidden(line_field, range.clone(), Value::str(text.as_str()));
         }
-        let known = HEADERS.iter().find(|(n, _)| name.eq_ignore_ascii_case(n));
-        let id = match known {
-            Some((_, f)) if t.wants(f) => t.open(f, range.clone(), Value::str(show(value))),
-            Some((_, f)) => t.open(f, range.clone(), Value::None),
-            None => t.open(&TEXT, range.clone(), Value::None),
-        };
-        t.set_text(id, text);
-        if name.eq_ignore_ascii_case("content-length") {
-            if let Some(n) = std::str::from_utf8(value).ok().and_then(|s| s.trim().parse::<u64>().ok()) {
-                let c = t.generated(&CONTENT_LENGTH, range, Value::UInt(n));
-                t.set_text(c, format_args!("[Content length: {n}]"));
-            }
-        }
-        t.close();
+        header_item(t, range, name, value, text);
     }
-    let blank = if data[..head.len].ends_with(b"\r\n") { head.len - 2 } else { head.len - 1 };
-    let blank_text = if labels { show(&data[blank..head.len]) } else { String::new() };
-    t.text(b.range(off + blank, head.len - blank), blank_text);
+    if head.end == HeadEnd::Blank {
+        let blank = if data[..head.len].ends_with(b"\r\n") { head.len - 2 } else { head.len - 1 };
+        let blank_text = if labels { show(&data[blank..head.len]) } else { String::new() };
+        t.text(b.range(off + blank, head.len - blank), blank_text);
+    }
     if notification {
         t.hidden(&NOTIFICATION, b.range(off, 0), Value::Bool(true));
     }
+}
+
+/// One header line's item: its field when Wireshark has one, else text.
+fn header_item(t: &mut Tree, range: Range<usize>, name: &str, value: &[u8], text: String) -> NodeId {
+    let known = HEADERS.iter().find(|(n, _)| name.eq_ignore_ascii_case(n));
+    let id = match known {
+        Some((_, f)) if t.wants(f) => t.open(f, range.clone(), Value::str(show(value))),
+        Some((_, f)) => t.open(f, range.clone(), Value::None),
+        None => t.open(&TEXT, range.clone(), Value::None),
+    };
+    t.set_text(id, text);
+    if name.eq_ignore_ascii_case("content-length") {
+        if let Some(n) = std::str::from_utf8(value).ok().and_then(|s| s.trim().parse::<u64>().ok()) {
+            let c = t.generated(&CONTENT_LENGTH, range, Value::UInt(n));
+            t.set_text(c, format_args!("[Content length: {n}]"));
+        }
+    }
+    t.close();
+    id
 }
 
 pub(crate) fn request_links(t: &mut Tree, here: Range<usize>, l: &Links) {

@@ -13,6 +13,8 @@ use crate::store::varint::{get, get_delta, get_i64, get_u32, put, put_delta, put
 /// A request waiting for its response.
 #[derive(Clone, Debug)]
 struct Pending {
+    /// 0 for a request whose head was cut before it ended: Wireshark counts
+    /// it but knows no frame for it.
     frame: u32,
     ts: Timestamp,
     full_uri: String,
@@ -37,6 +39,9 @@ struct Stream {
     tunnel_after: u32,
     /// The `host:port` of the stream's last CONNECT.
     connect_target: String,
+    /// The last full URI a request on the stream had: what Wireshark shows
+    /// a response to a request cut before its URI was put together.
+    last_full_uri: String,
 }
 
 /// What the first pass learnt of one message, for its revisits; packed,
@@ -54,6 +59,8 @@ struct Message {
     time: i64,
     /// A request's full URI, in `uris`.
     uri: (u32, u32),
+    /// A request cut before its head ended: counted, never shown linked.
+    cut: bool,
 }
 
 /// What a message is packed against: the message before it, and where the
@@ -67,6 +74,7 @@ struct Carry {
 
 const RESPONSE: u8 = 1;
 const HEAD: u8 = 2;
+const CUT: u8 = 4;
 
 impl Pack for Message {
     type Carry = Carry;
@@ -80,7 +88,7 @@ impl Pack for Message {
     fn pack(&self, c: &mut Carry, _: &mut (), out: &mut Vec<u8>) {
         put(out, self.frame.wrapping_sub(c.frame) as u64);
         put(out, self.index as u64);
-        out.push(if self.response { RESPONSE } else { 0 } | if self.head { HEAD } else { 0 });
+        out.push(if self.response { RESPONSE } else { 0 } | if self.head { HEAD } else { 0 } | if self.cut { CUT } else { 0 });
         put(out, self.number as u64);
         put_delta(out, self.prev, self.frame);
         if self.response {
@@ -110,7 +118,7 @@ impl Pack for Message {
             (0, uri)
         };
         c.frame = frame;
-        Some(Message { frame, index, response, head: flags & HEAD != 0, number, prev, time, uri })
+        Some(Message { frame, index, response, head: flags & HEAD != 0, number, prev, time, uri, cut: flags & CUT != 0 })
     }
 }
 
@@ -181,6 +189,21 @@ impl HttpState {
 
     /// A request on `stream` in the first pass.
     pub fn request(&mut self, stream: u32, at: (u32, u16), ts: Timestamp, full_uri: String, method: &str) -> Links {
+        self.streams.entry(stream).or_default().last_full_uri.clone_from(&full_uri);
+        self.push_request(stream, at, ts, full_uri, method, false)
+    }
+
+    /// A request whose head was cut before it ended (Wireshark's view when
+    /// it cannot wait for the rest): it takes a number, and its response
+    /// shows no request frame or time, and as its URI the stream's last
+    /// full one, or this request's own when there is none.
+    pub fn cut_request(&mut self, stream: u32, at: (u32, u16), ts: Timestamp, uri: &str, method: &str) {
+        let s = self.streams.entry(stream).or_default();
+        let shown = if s.last_full_uri.is_empty() { uri.to_string() } else { s.last_full_uri.clone() };
+        self.push_request(stream, at, ts, shown, method, true);
+    }
+
+    fn push_request(&mut self, stream: u32, at: (u32, u16), ts: Timestamp, full_uri: String, method: &str, cut: bool) -> Links {
         let head = method == "HEAD";
         if let Some(l) = self.given(at) {
             return l;
@@ -188,7 +211,8 @@ impl HttpState {
         let s = self.streams.entry(stream).or_default();
         s.requests += 1;
         let links = Links { number: s.requests, prev: s.last_request_frame, ..Links::default() };
-        s.last_request_frame = at.0;
+        // A cut request has no frame for the next one to point back to.
+        s.last_request_frame = if cut { 0 } else { at.0 };
         let message = self.messages.len() as u32;
         if self.keep_frames {
             // Clients ask for the same URI again and again: it is kept once.
@@ -207,12 +231,14 @@ impl HttpState {
                 prev: links.prev,
                 time: 0,
                 uri,
+                cut,
             });
             self.pairs.push(0);
             self.last = Some(at);
         }
         let method_connect = method == "CONNECT";
-        s.pending.push_back(Pending { frame: at.0, ts, full_uri, method_head: head, method_connect, prev_request: links.prev, message });
+        let frame = if cut { 0 } else { at.0 };
+        s.pending.push_back(Pending { frame, ts, full_uri, method_head: head, method_connect, prev_request: links.prev, message });
         self.current.push((at, links.clone()));
         links
     }
@@ -236,7 +262,7 @@ impl HttpState {
         if let Some(q) = &q {
             links.request_in = q.frame;
             links.prev_request = q.prev_request;
-            links.time = Some(ts.since(q.ts));
+            links.time = (q.frame != 0).then(|| ts.since(q.ts));
             links.head = q.method_head;
         }
         if self.keep_frames {
@@ -254,6 +280,7 @@ impl HttpState {
                 prev: links.prev,
                 time: links.time.unwrap_or(0),
                 uri: (0, 0),
+                cut: false,
             });
             self.pairs.push(pair);
             self.last = Some(at);
@@ -319,9 +346,9 @@ impl HttpState {
         let mut l = Links { number: m.number, prev: m.prev, ..Links::default() };
         match pair {
             Some(q) if m.response => {
-                l.request_in = q.frame;
+                l.request_in = if q.cut { 0 } else { q.frame };
                 l.prev_request = q.prev;
-                l.time = Some(m.time);
+                l.time = (!q.cut).then_some(m.time);
                 l.head = m.head;
                 let (start, len) = (q.uri.0 as usize, q.uri.1 as usize);
                 l.request_uri = self.uris.get(start..start + len).map(str::to_string);
@@ -364,6 +391,24 @@ mod tests {
         h.open_tunnel(3, 6);
         assert!(!h.in_tunnel(3, 4) && !h.in_tunnel(3, 6) && h.in_tunnel(3, 8) && !h.in_tunnel(2, 8));
         assert!(h.tunnel_opened_in(3, 6) && !h.tunnel_opened_in(3, 8));
+    }
+
+    #[test]
+    fn a_cut_request_is_counted_but_shows_no_frame() {
+        let mut h = HttpState::default();
+        let t = Timestamp::default();
+        h.cut_request(0, (4, 0), t, "/a", "GET");
+        let r = h.response(0, (6, 0), t);
+        assert_eq!((r.number, r.request_in, r.time, r.request_uri.as_deref()), (1, 0, None, Some("/a")));
+        h.request(0, (8, 0), t, "http://h/b".into(), "GET");
+        h.cut_request(0, (10, 0), t, "/c", "GET");
+        h.response(0, (11, 0), t);
+        let next = h.request(0, (12, 0), t, "http://h/d".into(), "GET");
+        assert_eq!((next.number, next.prev), (4, 0), "no frame to point back to");
+        let r = h.response(0, (13, 0), t);
+        assert_eq!((r.request_in, r.prev_request, r.request_uri.as_deref()), (0, 8, Some("http://h/b")));
+        let again = h.revisit((13, 0)).unwrap_or_default();
+        assert_eq!((again.request_in, again.time, again.prev_request), (0, None, 8));
     }
 
     #[test]

@@ -1,12 +1,12 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::dissect::testutil::{run_with, values};
+use crate::dissect::testutil::{labels, run_with, values};
 use crate::dissect::Dissection;
 use crate::dissect::session::Session;
 
 fn run_in(session: &mut Session, bytes: &[u8], number: u32, from_client: bool) -> (Dissection, DResult<Pdu>) {
-    let seg = TcpSeg { stream: 0, from_client, sport: if from_client { 40000 } else { 80 }, dport: 80, fin: false };
+    let seg = TcpSeg { stream: 0, from_client, sport: if from_client { 40000 } else { 80 }, dport: 80, fin: false, can_desegment: true };
     run_with(session, bytes, number, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg))
 }
 
@@ -22,7 +22,7 @@ fn a_response_without_length_ends_at_the_servers_fin() {
     let (d, r) = run_in(&mut s, open, 6, false);
     assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: Some(crate::dissect::dispatch::UNTIL_FIN) }));
     assert_eq!(d.cols.info, "HTTP/1.0 200 OK ");
-    let seg = TcpSeg { stream: 0, from_client: false, sport: 80, dport: 40000, fin: true };
+    let seg = TcpSeg { stream: 0, from_client: false, sport: 80, dport: 40000, fin: true, can_desegment: true };
     let (d, r) = run_with(&mut s, open, 8, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
     assert_eq!(r, Ok(Pdu::Done(open.len())));
     assert_eq!(d.cols.info, "HTTP/1.0 200 OK  (text/html)");
@@ -176,4 +176,88 @@ fn a_2xx_answer_to_connect_has_no_body_and_the_tunnel_is_data_under_http() {
     assert_eq!(r, Ok(Pdu::Done(47)));
     let (_, r) = run_in(&mut s, GET, 8, true);
     assert_eq!(r, Ok(Pdu::Done(GET.len())));
+}
+
+/// `bytes` as a segment the snap length cut: `origlen` bytes were sent.
+fn run_cut(session: &mut Session, bytes: &[u8], origlen: usize, from_client: bool) -> (Dissection, DResult<Pdu>) {
+    let seg = TcpSeg { stream: 0, from_client, sport: 40000, dport: 80, fin: false, can_desegment: false };
+    run_with(session, bytes, 4, 0, Pass::First, |cx, b| dissect_tcp(cx, Buf::new(b.source(), origlen), &seg))
+}
+
+#[test]
+fn a_head_cut_inside_a_header_shows_up_to_the_cut_and_counts() {
+    let mut s = Session::new();
+    let (d, r) = run_cut(&mut s, &GET[..35], GET.len(), true);
+    assert_eq!(r, Err(DissectError::Truncated));
+    assert_eq!(d.cols.info, "GET /file.txt HTTP/1.1 ");
+    assert_eq!(strings(&d, &URI), ["/file.txt"]);
+    assert_eq!(strings(&d, &HEADERS[0].1), ["local"]);
+    assert_eq!(strings(&d, &FULL_URI), ["http://local/file.txt"]);
+    assert_eq!(strings(&d, &REQUEST_NUMBER), ["1"]);
+    // No blank line: the head has none yet.
+    assert!(!labels(&d).iter().any(|l| l == "\\r\\n"), "{:?}", labels(&d));
+}
+
+#[test]
+fn a_head_cut_inside_a_line_without_colon_shows_no_links() {
+    let mut s = Session::new();
+    let (d, r) = run_cut(&mut s, &GET[..50], GET.len(), true);
+    assert_eq!(r, Err(DissectError::Truncated));
+    assert_eq!(strings(&d, &HEADERS[0].1), ["localhost:6789"]);
+    assert!(strings(&d, &FULL_URI).is_empty() && strings(&d, &REQUEST_NUMBER).is_empty());
+    // Its response knows no request frame, and its URI only as written.
+    let (d, _) = run_in(&mut s, OK, 6, false);
+    assert!(strings(&d, &REQUEST_IN).is_empty() && strings(&d, &TIME).is_empty());
+    assert_eq!(strings(&d, &RESPONSE_FOR_URI), ["/file.txt"]);
+}
+
+#[test]
+fn without_reassembly_a_partial_head_and_body_show_what_the_segment_holds() {
+    let seg = TcpSeg { stream: 0, from_client: false, sport: 80, dport: 40000, fin: false, can_desegment: false };
+    let mut s = Session::new();
+    let (d, r) = run_with(&mut s, &OK[..40], 6, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
+    assert_eq!(r, Ok(Pdu::Done(40)));
+    assert_eq!(strings(&d, &CODE), ["200"]);
+    assert_eq!(strings(&d, &HEADERS[2].1), ["text/plai"]);
+    assert_eq!(strings(&d, &RESPONSE_NUMBER), ["1"]);
+    // The body's first bytes: the message ends with the segment.
+    let (d, r) = run_with(&mut s, &OK[..OK.len() - 2], 8, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
+    assert_eq!(r, Ok(Pdu::Done(OK.len() - 2)));
+    assert_eq!(strings(&d, &FILE_DATA), ["hell"]);
+    // The first line incomplete: its items, the columns left to TCP; cut
+    // there by the snap length, not taken for HTTP.
+    let (d, r) = run_with(&mut Session::new(), &GET[..10], 4, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
+    assert_eq!(r, Ok(Pdu::Done(10)));
+    assert_eq!(strings(&d, &URI), ["/file."]);
+    assert!(d.cols.info.is_empty() && d.cols.protocol.is_empty(), "{:?}", d.cols);
+    assert_eq!(run_cut(&mut Session::new(), &GET[..10], GET.len(), true).1, Ok(Pdu::NotMine));
+    // A line without a colon cut after the first: Wireshark looks past the
+    // bytes for its end.
+    let (_, r) = run_with(&mut Session::new(), &GET[..50], 4, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &seg));
+    assert_eq!(r, Err(DissectError::Malformed));
+}
+
+#[test]
+fn a_continuation_reads_header_lines_then_hands_the_body_to_data() {
+    let mut s = Session::new();
+    let _ = run_in(&mut s, GET, 2, true);
+    let (d, r) = run_cut(&mut s, b"<html><head>", 400, false);
+    assert_eq!(r, Err(DissectError::Truncated));
+    assert_eq!(d.cols.info, "Continuation");
+    assert_eq!(strings(&d, &FILE_DATA), ["<html><head>"]);
+    assert!(d.protocols.ends_with("http:data"), "{}", d.protocols);
+    // Lines with a colon are headers to Wireshark, a name with a space
+    // noted; the body begins at the first line without one.
+    let (d, r) = run_in(&mut s, b"p { margin: 0 }\nX-Ok: 1\n<p>\n", 4, false);
+    assert_eq!(r, Ok(Pdu::Done(28)));
+    assert_eq!(d.tree.find(&BAD_HEADER_NAME).count(), 1);
+    assert!(labels(&d).contains(&"X-Ok: 1\\n".to_string()), "{:?}", labels(&d));
+    assert_eq!(strings(&d, &FILE_DATA), ["<p>\\n"]);
+    // Ended by a blank line, with a length: the next message follows.
+    let mut two = b"Length: 2\r\nContent-Length: 3\r\n\r\nab\n".to_vec();
+    two.extend_from_slice(OK);
+    let (d, r) = run_in(&mut s, &two, 6, false);
+    assert_eq!(r, Ok(Pdu::Done(two.len())));
+    assert_eq!(d.cols.info, "ContinuationHTTP/1.1 200 OK  (text/plain)");
+    assert_eq!(strings(&d, &FILE_DATA), ["ab\\n", "hello\\n"]);
 }

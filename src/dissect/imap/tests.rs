@@ -5,7 +5,7 @@ use crate::dissect::Dissection;
 
 fn run(session: &mut Session, frame: u32, bytes: &[u8], from_client: bool, pass: Pass) -> (Dissection, Pdu) {
     let (sport, dport) = if from_client { (40000, IMAP_PORT) } else { (IMAP_PORT, 40000) };
-    let seg = TcpSeg { stream: 0, from_client, sport, dport, fin: false };
+    let seg = TcpSeg { stream: 0, from_client, sport, dport, fin: false, can_desegment: true };
     run_with(session, bytes, frame, frame as i64 * 100, pass, |cx, b| dissect_tcp(cx, b, &seg).unwrap())
 }
 

@@ -7,7 +7,7 @@ use crate::dissect::session::Session;
 
 fn seg(from_client: bool) -> TcpSeg {
     let (sport, dport) = if from_client { (40000, 25) } else { (25, 40000) };
-    TcpSeg { stream: 0, from_client, sport, dport, fin: false }
+    TcpSeg { stream: 0, from_client, sport, dport, fin: false, can_desegment: true }
 }
 
 fn run(session: &mut Session, bytes: &[u8], number: u32, from_client: bool) -> (Dissection, DResult<Pdu>) {
@@ -50,7 +50,7 @@ fn on_port_25_the_port_tells_the_direction_whoever_spoke_first() {
     // The capture starts after the greeting: the server's reply is the
     // first packet seen, so TCP takes its sender for the client.
     let mut s = Session::new();
-    let reply = TcpSeg { stream: 0, from_client: true, sport: 25, dport: 40000, fin: false };
+    let reply = TcpSeg { stream: 0, from_client: true, sport: 25, dport: 40000, fin: false, can_desegment: true };
     let (d, _) = run_with(&mut s, b"250 OK\r\n", 1, 0, Pass::First, |cx, b| dissect_tcp(cx, b, &reply));
     assert_eq!(d.cols.info, "S: 250 OK");
     let cmd = TcpSeg { from_client: false, sport: 40000, dport: 25, ..reply };

@@ -7,7 +7,7 @@ use crate::dissect::{Dissection, Pass};
 
 fn seg(from_client: bool) -> TcpSeg {
     let (sport, dport) = if from_client { (40000, 22) } else { (22, 40000) };
-    TcpSeg { stream: 0, from_client, sport, dport, fin: false }
+    TcpSeg { stream: 0, from_client, sport, dport, fin: false, can_desegment: true }
 }
 
 fn run(s: &mut Session, bytes: &[u8], number: u32, from_client: bool) -> (Dissection, DResult<Pdu>) {

@@ -63,7 +63,8 @@ pub fn payload(cx: &mut Ctx, root: NodeId, p: Buf, sport: u16, dport: u16, out: 
         }
         return;
     };
-    let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport, fin };
+    let can_desegment = p.len() == plen && crate::prefs::tcp().desegment;
+    let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport, fin, can_desegment };
     match cx.pass {
         Pass::First if plen == 0 => closed(cx, root, &seg, o.seq),
         Pass::First => first(cx, root, p, &seg, o.seq),
@@ -149,6 +150,7 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
     } else {
         st.reasm[d].accept(frame, frame_off, seq, bytes)
     };
+    let resent = !cut && accept == Accept::Old && crate::prefs::tcp().analyze_seq;
     let mut ready = Vec::new();
     if let Accept::InOrder { .. } = accept {
         while let Some(h) = st.reasm[d].take_ready() {
@@ -170,26 +172,34 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
             dispatch::data(cx, p);
             out.calls.push(AppCall::Data);
         }
+        // The segment on its own, its bytes whatever the stream holds: with
+        // reassembly off or a segment cut by the snap length (the
+        // application shows what it can up to the cut, as Wireshark's does),
+        // or resent bytes without the sequence analysis (tshark does not
+        // know they were sent before: a resent message is dissected again).
+        // With the analysis, resent bytes are not shown again, reassembly or not.
+        (Some(app), accept) if !resent && (!seg.can_desegment || accept == Accept::Old) => {
+            cx.tree().close_to(root);
+            let shown = match dispatch::tcp_port(cx, Some(app), seg, p) {
+                Pdu::Done(_) => true,
+                Pdu::NeedMore { offset, .. } => offset > 0,
+                // Shown as data, and so again on a revisit.
+                Pdu::NotMine => {
+                    out.calls.push(AppCall::Data);
+                    false
+                }
+            };
+            if shown {
+                out.calls.push(AppCall::Payload { off: 0, len: bytes.len() as u32 });
+                out.shown = true;
+            }
+        }
         (Some(_), Accept::Held) => {
             out.partial = r.inside_pending(seq);
             if out.partial {
                 segment_data(cx, p);
             }
             cx.tree().close_to(root);
-        }
-        // Without the sequence analysis tshark does not know these bytes
-        // were sent before: a resent whole message is dissected again.
-        (Some(app), Accept::Old) if !cut && !crate::prefs::tcp().analyze_seq => {
-            cx.tree().close_to(root);
-            let shown = match dispatch::tcp_port(cx, Some(app), seg, p) {
-                Pdu::Done(_) => true,
-                Pdu::NeedMore { offset, .. } => offset > 0,
-                Pdu::NotMine => false,
-            };
-            if shown {
-                out.calls.push(AppCall::Payload { off: 0, len: bytes.len() as u32 });
-                out.shown = true;
-            }
         }
         (Some(_), Accept::Old) => {
             cx.tree().close_to(root);
@@ -418,8 +428,12 @@ pub fn segment_list(cx: &mut Ctx, f: &SegmentList, pdu: &[u8], segs: &[(u32, u32
     for &(frame, l) in segs {
         let l = l as usize;
         let s = t.generated(f.segment, at..at + l, Value::FrameNum(frame));
-        // tshark's reassemble.c: "byte" for one.
-        t.set_text(s, format_args!("[Frame: {frame}, payload: {at}-{} ({l} byte{})]", (at + l).saturating_sub(1), plural(l)));
+        // tshark's reassemble.c: "byte" for one, "no data" for a FIN's none.
+        if l == 0 {
+            t.set_text(s, format_args!("[Frame: {frame} (no data)]"));
+        } else {
+            t.set_text(s, format_args!("[Frame: {frame}, payload: {at}-{} ({l} byte{})]", at + l - 1, plural(l)));
+        }
         at += l;
     }
     let c = t.generated(f.count, 0..0, Value::UInt(segs.len() as u64));
@@ -668,6 +682,20 @@ pub(crate) mod tests {
             }
             proptest::prop_assert!(found <= stream.len());
         }
+    }
+
+    #[test]
+    fn a_segment_cut_by_the_snap_length_goes_to_the_application_alone() {
+        let mut s = Session::new();
+        conversation(&mut s, &[(1, b"ab\n")]);
+        let whole = frame(1000, 80, 14, 51, 0x018, 100, &[], b"cd\nef\ngh");
+        let cut = &whole[..whole.len() - 4];
+        let d = crate::dissect::tcp::tests::run_cut(&mut s, 5, cut, whole.len(), Pass::First);
+        // What was captured is dissected, not held for a message to come.
+        assert_eq!(d.tree.find(&LINE).count(), 1);
+        assert!(!d.cols.info.contains("reassembled PDU"), "{}", d.cols.info);
+        let again = crate::dissect::tcp::tests::run_cut(&mut s, 5, cut, whole.len(), Pass::Revisit);
+        assert_eq!(again.tree.find(&LINE).count(), 1);
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub fn payload(cx: &mut Ctx, root: NodeId, p: Buf, sport: u16, dport: u16, o: &S
     if p.is_empty() {
         return;
     }
-    let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport, fin: false };
+    let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport, fin: false, can_desegment: true };
     let d = (!o.from_client) as usize;
     let slot = match cx.session.tcp.stream_mut(o.stream).map(|st| st.apps[d]) {
         Some(AppSlot::Some(app)) => AppSlot::Some(app),

@@ -32,11 +32,16 @@ pub(crate) fn frame_dir(fwd: bool, sport: u16, dport: u16, seq: u32, ack: u32, f
 }
 
 pub(crate) fn run(session: &mut Session, n: u32, data: &[u8], pass: Pass) -> Dissection {
+    run_cut(session, n, data, data.len(), pass)
+}
+
+/// `run` on a frame the snap length cut: `origlen` bytes were sent.
+pub(crate) fn run_cut(session: &mut Session, n: u32, data: &[u8], origlen: usize, pass: Pass) -> Dissection {
     let meta = FrameMeta {
         number: n,
         ts: Timestamp { secs: 100, nanos: n * 1000 },
         caplen: data.len() as u32,
-        origlen: data.len() as u32,
+        origlen: origlen as u32,
         linktype: 1,
         ts_digits: 6,
         first_ts: Timestamp { secs: 100, nanos: 1000 },

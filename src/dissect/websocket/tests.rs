@@ -6,7 +6,7 @@ use crate::dissect::Dissection;
 
 fn run(session: &mut Session, frame: u32, bytes: &[u8], from_client: bool, pass: Pass) -> (Dissection, Pdu) {
     let (sport, dport) = if from_client { (40000, 8765) } else { (8765, 40000) };
-    let seg = TcpSeg { stream: 0, from_client, sport, dport, fin: false };
+    let seg = TcpSeg { stream: 0, from_client, sport, dport, fin: false, can_desegment: true };
     run_with(session, bytes, frame, frame as i64, pass, |cx, b| dissect_tcp(cx, b, &seg).unwrap())
 }
 

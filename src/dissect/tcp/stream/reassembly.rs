@@ -202,9 +202,11 @@ impl Reasm {
     /// Whether bytes at `seq`, held beyond a gap, fall inside the incomplete
     /// message whose missing length is known: Wireshark adds them to that
     /// message at their offset (the gap may still be filled), so their
-    /// segment is one of a reassembled PDU.
+    /// segment is one of a reassembled PDU. A message that runs until the
+    /// FIN (`dispatch::UNTIL_FIN`) takes in whatever comes.
     pub fn inside_pending(&self, seq: u32) -> bool {
-        !self.pending().is_empty() && self.need().is_some_and(|n| before(seq, self.next.wrapping_add(n as u32)))
+        let inside = |n: usize| n > i32::MAX as usize || before(seq, self.next.wrapping_add(n as u32));
+        !self.pending().is_empty() && self.need().is_some_and(inside)
     }
 
     /// Whether `seq` is where the stream continues, with nothing missing
@@ -258,6 +260,8 @@ mod tests {
         assert!(r.inside_pending(24) && !r.inside_pending(25));
         r.set_need(None);
         assert!(!r.inside_pending(10));
+        r.set_need(Some(crate::dissect::dispatch::UNTIL_FIN));
+        assert!(r.inside_pending(400_000), "a message until the FIN takes all");
     }
 
     #[test]
