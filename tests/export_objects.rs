@@ -16,11 +16,6 @@ use common::{bin, captures, parallel_map, tshark_available};
 /// (capture, kind/file name, reason) of the differences understood.
 const KNOWN: &[(&str, &str, &str)] = &[
     (
-        "http-snaplen.pcap",
-        "http/index.html",
-        "the response's segment is cut by the snapshot length: tshark hands the captured bytes to HTTP, wirelens's TCP keeps a cut segment out of the stream (tshark_diff lists http.file_data in frame 26)",
-    ),
-    (
         "suricata-verify__http-event-chunk--input.pcap",
         "http/qwe.asd",
         "chunks delimited by a bare LF: Wireshark takes two bytes as each chunk's boundary and de-chunks 8 bytes, wirelens 12 (tshark_diff lists http.chunk_data in frame 5)",

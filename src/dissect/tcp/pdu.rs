@@ -380,9 +380,9 @@ fn reassembled(
     (res, Some(keep))
 }
 
-/// `[N Reassembled TCP Segments (L bytes): #4(100), #6(200)]`.
-/// The fields and words of a reassembled message's list of parts: TCP's
-/// segments, TLS's records, WebSocket's fragments.
+/// The fields and words of a reassembled message's list of parts (TCP's
+/// `[N Reassembled TCP Segments (L bytes): #4(100), #6(200)]`, TLS's
+/// records, WebSocket's fragments).
 pub struct SegmentList {
     pub segments: Field,
     pub segment: Field,
