@@ -142,7 +142,7 @@ fn compare_pass(
     let ours = wirelens(&ours_args);
     let mut diffs = Vec::new();
     diff_lines(&name, "line", &ours, &theirs, &mut diffs, None);
-    let line_same: Vec<bool> = theirs.lines().enumerate().map(|(i, t)| ours.lines().nth(i) == Some(t)).collect();
+    let line_same: Vec<bool> = theirs.lines().zip(ours.lines().map(Some).chain(std::iter::repeat(None))).map(|(t, o)| o == Some(t)).collect();
 
     args.extend(["-T".into(), "fields".into()]);
     for f in fields {
