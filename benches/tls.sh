@@ -43,7 +43,9 @@ make_capture() {
         wait 2>/dev/null || true
         rm -rf "$work"
     }
-    trap cleanup RETURN
+    # A RETURN trap stays set after this function returns: it clears itself,
+    # or sourcing timing.sh below would run it again, without $work.
+    trap 'cleanup; trap - RETURN' RETURN
     mkdir -p "$work/www" "$work/tmp"
     head -c 900 /dev/urandom | base64 > "$work/www/index.html"
     head -c 30000 /dev/urandom | base64 > "$work/www/page.txt"

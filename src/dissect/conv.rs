@@ -40,43 +40,52 @@ pub fn call_key(frame: u32, bytes: &[u8]) -> (u32, u64) {
 
 /// A TCP application's state per stream, and the state each call started
 /// from, so that a later pass replays a call from where the first pass
-/// stood (Wireshark keeps such state per frame).
+/// stood (Wireshark keeps such state per frame). States are boxed: a TLS
+/// stream's keys make it kilobytes, which a growing table would copy.
 pub struct CallStates<S> {
-    pub streams: HashMap<u32, S>,
-    frames: HashMap<(u32, u64), S>,
+    streams: HashMap<u32, Box<S>>,
+    frames: HashMap<(u32, u64), Box<S>>,
+    /// Whether a later pass will replay calls (off for one headless pass:
+    /// then no call's starting state is copied and kept).
+    pub keep_frames: bool,
 }
 
 impl<S> Default for CallStates<S> {
     fn default() -> Self {
-        CallStates { streams: HashMap::default(), frames: HashMap::default() }
+        CallStates { streams: HashMap::default(), frames: HashMap::default(), keep_frames: true }
     }
 }
 
 impl<S: Clone + Default> CallStates<S> {
-    /// The state a call of `stream` starts from, and whether it is the
-    /// first pass's (whose result `end` keeps). A quoted segment (inside an
-    /// ICMP error) changes nothing. On a later pass `settle` gives the saved
-    /// state what the whole conversation settled on (Wireshark's second
-    /// pass sees its conversation's final state).
-    pub fn begin(&mut self, key: (u32, u64), cx: (u32, crate::dissect::Pass, bool), settle: impl FnOnce(&mut S, &S)) -> (S, bool) {
+    /// The state a call of `stream` on `bytes` in `frame` starts from, and
+    /// whether it is the first pass's (whose result `end` keeps). A quoted
+    /// segment (inside an ICMP error) changes nothing. On a later pass
+    /// `settle` gives the saved state what the whole conversation settled
+    /// on (Wireshark's second pass sees its conversation's final state).
+    pub fn begin(&mut self, frame: u32, bytes: &[u8], cx: (u32, crate::dissect::Pass, bool), settle: impl FnOnce(&mut S, &S)) -> (Box<S>, bool) {
         let (stream, pass, quoted) = cx;
         let saved = match pass {
-            crate::dissect::Pass::Revisit => self.frames.get(&key).cloned(),
+            crate::dissect::Pass::Revisit => self.frames.get(&call_key(frame, bytes)).cloned(),
             crate::dissect::Pass::First => None,
         };
         let first_pass = saved.is_none() && !quoted;
+        if first_pass {
+            // The first pass moves the stream's state out; `end` puts it back.
+            let st = self.streams.remove(&stream).unwrap_or_default();
+            if self.keep_frames {
+                self.frames.insert(call_key(frame, bytes), st.clone());
+            }
+            return (st, true);
+        }
         let mut st = saved.unwrap_or_else(|| self.streams.get(&stream).cloned().unwrap_or_default());
-        if let (false, Some(fin)) = (first_pass, self.streams.get(&stream)) {
+        if let Some(fin) = self.streams.get(&stream) {
             settle(&mut st, fin);
         }
-        if first_pass {
-            self.frames.insert(key, st.clone());
-        }
-        (st, first_pass)
+        (st, false)
     }
 
     /// Keeps the state after a first-pass call.
-    pub fn end(&mut self, stream: u32, st: S, first_pass: bool) {
+    pub fn end(&mut self, stream: u32, st: Box<S>, first_pass: bool) {
         if first_pass {
             self.streams.insert(stream, st);
         }

@@ -48,4 +48,14 @@ impl Session {
     pub fn new() -> Session {
         Session::default()
     }
+
+    /// Whether frames will be dissected again (a second pass, a view):
+    /// the tables then keep what each frame's dissection started from.
+    /// One headless pass turns this off and saves those copies.
+    pub fn keep_frames(&mut self, keep: bool) {
+        self.tcp.keep_frames = keep;
+        self.http.keep_frames = keep;
+        self.tls.keep_frames = keep;
+        self.ssh.keep_frames = keep;
+    }
 }

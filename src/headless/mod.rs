@@ -157,8 +157,7 @@ impl<'f> Printer<'f> {
     pub fn new(format: &'f Format, verbose: bool, hex: bool, filter: Option<&'f Filter>, pcapng: bool) -> Printer<'f> {
         let mut session = Session::new();
         // One pass: no frame is dissected twice and no stream is viewed.
-        session.tcp.keep_frames = false;
-        session.http.keep_frames = false;
+        session.keep_frames(false);
         Printer {
             format,
             verbose,
@@ -251,9 +250,8 @@ impl<'f> Printer<'f> {
     pub fn with_stats(mut self, stats: Stats, quiet: bool) -> Printer<'f> {
         // Following a TCP stream reads the stream table's chunks.
         if !stats.is_empty() {
-            self.session.tcp.keep_frames = true;
+            self.session.keep_frames(true);
             self.session.tcp.keep_chunks = true;
-            self.session.http.keep_frames = true;
         }
         self.depth = depth_for(self.format, self.verbose || stats.needs_labels(), self.filter, !stats.is_empty());
         self.stats = stats;
@@ -321,8 +319,7 @@ impl<'f> Printer<'f> {
     /// `-2`: a first pass over every packet of `store` builds the session
     /// state, then a second dissects and prints each as the inspector does.
     pub fn two_pass(&mut self, store: &PacketStore, out: &mut impl Write) -> anyhow::Result<()> {
-        self.session.tcp.keep_frames = true;
-        self.session.http.keep_frames = true;
+        self.session.keep_frames(true);
         let mut bytes = Vec::new();
         let mut first = Dissection::default();
         for pass in [Pass::First, Pass::Revisit] {

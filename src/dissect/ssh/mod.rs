@@ -20,7 +20,6 @@ use std::fmt::Write;
 
 use self::fields::*;
 use self::state::{KexKind, SshStream};
-use crate::dissect::conv::call_key;
 use crate::dissect::{Buf, Ctx, DResult, DissectError, Pdu, TcpSeg};
 use crate::field::{Value, TEXT};
 
@@ -41,10 +40,9 @@ pub fn looks_like_ssh(first: &[u8]) -> bool {
 
 /// SSH over TCP: the banners and packets complete in `b`.
 pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
-    let key = call_key(cx.meta.number, b.tail(0));
     // A later pass names records by the version the conversation settled on.
     let at = (seg.stream, cx.pass, cx.quoted);
-    let (mut st, first_pass) = cx.session.ssh.begin(key, at, |st, fin| st.version = fin.version);
+    let (mut st, first_pass) = cx.session.ssh.begin(cx.meta.number, b.tail(0), at, |st, fin| st.version = fin.version);
     let r = packets(cx, &b, seg, &mut st);
     cx.session.ssh.end(seg.stream, st, first_pass);
     r

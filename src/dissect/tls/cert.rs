@@ -10,8 +10,13 @@ use crate::field::{Value, TEXT};
 
 /// Adds the certificate's description under the item just opened.
 pub fn describe(cx: &mut Ctx, b: &Buf, der: &[u8]) {
-    let all = b.range(0, b.len());
     let t = cx.tree();
+    // Text items only: a packet list or a filter keeps none, so the
+    // certificate is not parsed for them.
+    if !t.wants(&TEXT) {
+        return;
+    }
+    let all = b.range(0, b.len());
     match x509_parser::parse_x509_certificate(der) {
         Ok((_, c)) => {
             let id = t.open(&TEXT, all.clone(), Value::None);

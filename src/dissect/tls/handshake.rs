@@ -164,15 +164,16 @@ fn client_hello(cx: &mut Ctx, m: &Buf, st: &mut TlsStream) -> DResult<()> {
     let hello = extensions(cx, m, p, true)?;
     // JA3: version, ciphers, extensions, groups and point formats, GREASE
     // values left out, then its MD5.
-    let full = format!(
-        "{},{},{},{},{}",
-        version,
-        join(suites.iter().copied().filter(|&s| !names::is_grease(s))),
-        join(hello.types.iter().copied().filter(|&t| !names::is_grease(t))),
-        join(hello.groups.iter().copied().filter(|&g| !names::is_grease(g))),
-        join(hello.point_formats.iter().copied()),
-    );
-    fingerprint(cx, m, &JA3_FULL, &JA3, &full);
+    fingerprint(cx, m, &JA3_FULL, &JA3, || {
+        format!(
+            "{},{},{},{},{}",
+            version,
+            join(suites.iter().copied().filter(|&s| !names::is_grease(s))),
+            join(hello.types.iter().copied().filter(|&t| !names::is_grease(t))),
+            join(hello.groups.iter().copied().filter(|&g| !names::is_grease(g))),
+            join(hello.point_formats.iter().copied()),
+        )
+    });
     Ok(())
 }
 
@@ -197,8 +198,7 @@ fn server_hello(cx: &mut Ctx, m: &Buf, st: &mut TlsStream) -> DResult<()> {
         st.randoms[1] = random;
         super::decrypt::start(st);
     }
-    let full = format!("{},{},{}", version, suite, join(hello.types.iter().copied()));
-    fingerprint(cx, m, &JA3S_FULL, &JA3S, &full);
+    fingerprint(cx, m, &JA3S_FULL, &JA3S, || format!("{},{},{}", version, suite, join(hello.types.iter().copied())));
     Ok(())
 }
 
@@ -216,13 +216,19 @@ fn join<T: std::fmt::Display>(items: impl Iterator<Item = T>) -> String {
     items.map(|i| i.to_string()).collect::<Vec<_>>().join("-")
 }
 
-fn fingerprint(cx: &mut Ctx, m: &Buf, full_field: crate::field::Field, hash_field: crate::field::Field, full: &str) {
+/// JA3's string and its MD5, made only when the tree keeps either (a packet
+/// list or a filter on other fields does not).
+fn fingerprint(cx: &mut Ctx, m: &Buf, full_field: crate::field::Field, hash_field: crate::field::Field, full: impl FnOnce() -> String) {
+    if !cx.tree().wants(full_field) && !cx.tree().wants(hash_field) {
+        return;
+    }
+    let full = full();
     let digest = Md5::digest(full.as_bytes());
     let mut hash = String::new();
     crate::field::hex_bytes(&digest, &mut hash);
     let at = m.range(m.len(), 0);
     let t = cx.tree();
-    t.generated(full_field, at.clone(), Value::str(full));
+    t.generated(full_field, at.clone(), Value::str(full.as_str()));
     t.generated(hash_field, at, Value::str(hash));
 }
 

@@ -9,8 +9,9 @@
 //! found by the ClientHello's random, so those of several captures or
 //! files never get in each other's way.
 
-use std::collections::HashMap;
 use std::sync::RwLock;
+
+use crate::dissect::conv::HashMap;
 
 /// What a key log says about one connection (one client random).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -30,7 +31,7 @@ static STORE: RwLock<Option<HashMap<[u8; 32], Secrets>>> = RwLock::new(None);
 /// parse are skipped, as Wireshark skips them.
 pub fn add_text(text: &str) -> usize {
     let Ok(mut store) = STORE.write() else { return 0 };
-    let map = store.get_or_insert_with(HashMap::new);
+    let map = store.get_or_insert_with(HashMap::default);
     text.lines().filter(|l| add_line(map, l).is_some()).count()
 }
 
@@ -63,10 +64,12 @@ fn add_line(map: &mut HashMap<[u8; 32], Secrets>, line: &str) -> Option<()> {
 }
 
 fn hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    let b = s.as_bytes();
+    if b.len() % 2 != 0 {
         return None;
     }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    b.chunks_exact(2).map(|p| Some(digit(p[0])? << 4 | digit(p[1])?)).collect()
 }
 
 #[cfg(test)]
@@ -82,7 +85,7 @@ mod tests {
              CLIENT_RANDOM abcd 0102\n",
             "11".repeat(48)
         );
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         let read = text.lines().filter(|l| add_line(&mut map, l).is_some()).count();
         assert_eq!(read, 3);
         let s = &map[&[0xaa; 32]];

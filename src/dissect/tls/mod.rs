@@ -27,7 +27,6 @@ use std::fmt::Write;
 
 use self::fields::*;
 use self::state::TlsStream;
-use crate::dissect::conv::call_key;
 use crate::dissect::{Buf, Ctx, DResult, Pdu, TcpSeg};
 use crate::field::{Field, Value};
 
@@ -93,10 +92,9 @@ pub fn dissect_quic_crypto(cx: &mut Ctx, b: &Buf, st: &mut TlsStream, from_serve
 
 /// TLS over TCP: every complete record in `b`.
 pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
-    let key = call_key(cx.meta.number, b.tail(0));
     // A later pass names records by the version the conversation settled on.
     let at = (seg.stream, cx.pass, cx.quoted);
-    let (mut st, first_pass) = cx.session.tls.begin(key, at, |st, fin| st.version = fin.version);
+    let (mut st, first_pass) = cx.session.tls.begin(cx.meta.number, b.tail(0), at, |st, fin| st.version = fin.version);
     let r = records(cx, &b, seg, &mut st);
     cx.session.tls.end(seg.stream, st, first_pass);
     r
