@@ -371,7 +371,8 @@ fn media(cx: &mut Ctx, view: Buf, bytes: &[u8], content_type: Option<&str>) {
     let full = cx.full;
     let t = cx.tree();
     let id = t.open(field, r.clone(), Value::None);
-    if full {
+    // A filter's walk keeps neither the label nor the lines: not counted.
+    if full && t.keeps_labels() {
         let mt = mt.to_ascii_lowercase();
         let label = match kind {
             Media::Xml => "eXtensible Markup Language".into(),
@@ -388,7 +389,7 @@ fn media(cx: &mut Ctx, view: Buf, bytes: &[u8], content_type: Option<&str>) {
         };
         t.set_text(id, label);
     }
-    if kind == Media::Text && full {
+    if kind == Media::Text && full && t.wants(&TEXT) {
         let mut p = base;
         for line in bytes.split_inclusive(|&c| c == b'\n') {
             let label = if t.keeps_labels() { show(line) } else { String::new() };
