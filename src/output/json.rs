@@ -59,9 +59,16 @@ impl<'o> Writer<'o> {
     }
 
     fn newline(&mut self) {
-        self.out.push('\n');
-        for _ in 0..self.depth {
-            self.out.push_str("  ");
+        // Two spaces a level, pushed at once for the usual depths.
+        const SPACES: &str = "\n                                ";
+        match SPACES.get(..1 + 2 * self.depth) {
+            Some(indent) => self.out.push_str(indent),
+            None => {
+                self.out.push_str(SPACES);
+                for _ in 16..self.depth {
+                    self.out.push_str("  ");
+                }
+            }
         }
     }
 
@@ -197,7 +204,7 @@ pub fn json_packet(meta: &FrameMeta, d: &Dissection, frame: &[u8], o: &JsonOptio
         Some(fl) => field_arrays(&mut w, d, frame, fl.fields()),
         None => {
             let roots = (0..d.tree.nodes.len()).filter(|&i| d.tree.nodes[i].depth == 0);
-            members(&mut w, d, frame, roots.collect(), o.filter.as_ref(), o);
+            members(&mut w, d, frame, roots, o.filter.as_ref(), o, &mut String::new());
         }
     }
     w.close('}');
@@ -241,8 +248,16 @@ fn field_arrays(w: &mut Writer, d: &Dissection, frame: &[u8], fields: &[Field]) 
 /// The members for the items `ids` (siblings), in tshark's order: for each,
 /// its bytes (`-x`), its value, its children (under `NAME_tree` when it has
 /// a value), or for an item with neither, its label (a protocol) or "".
-fn members(w: &mut Writer, d: &Dissection, frame: &[u8], ids: Vec<NodeId>, filter: Option<&ProtocolFilter>, o: &JsonOptions) {
-    let mut text = String::new();
+/// `text`: room for a value's text, reused from item to item.
+fn members(
+    w: &mut Writer,
+    d: &Dissection,
+    frame: &[u8],
+    ids: impl Iterator<Item = NodeId>,
+    filter: Option<&ProtocolFilter>,
+    o: &JsonOptions,
+    text: &mut String,
+) {
     for id in ids {
         let n = &d.tree.nodes[id];
         let key_buf;
@@ -252,7 +267,7 @@ fn members(w: &mut Writer, d: &Dissection, frame: &[u8], ids: Vec<NodeId>, filte
         } else {
             n.field.name
         };
-        let children: Vec<NodeId> = d.tree.children(id).collect();
+        let has_children = d.tree.children(id).next().is_some();
         let has_value = !matches!(n.field.ftype, FieldType::Protocol | FieldType::None);
         if o.hex && n.len > 0 && !n.field.name.is_empty() {
             w.key_with(key, "_raw");
@@ -261,10 +276,10 @@ fn members(w: &mut Writer, d: &Dissection, frame: &[u8], ids: Vec<NodeId>, filte
         if has_value {
             w.key(key);
             text.clear();
-            json_value(n.field, &n.value, d.node_bytes(frame, id), &mut text);
-            w.value(&text);
+            json_value(n.field, &n.value, d.node_bytes(frame, id), text);
+            w.value(text);
         }
-        if !children.is_empty() {
+        if has_children {
             w.key_with(key, if has_value { "_tree" } else { "" });
             w.open('{');
             match filter {
@@ -274,7 +289,7 @@ fn members(w: &mut Writer, d: &Dissection, frame: &[u8], ids: Vec<NodeId>, filte
                 }
                 _ => {
                     let below = filter.filter(|f| !f.children);
-                    members(w, d, frame, children, below, o);
+                    members(w, d, frame, d.tree.children(id), below, o, text);
                 }
             }
             w.close('}');
@@ -351,11 +366,19 @@ fn unescape(s: &str, out: &mut String) {
 }
 
 fn colon_hex(b: &[u8], out: &mut String) {
-    for (i, x) in b.iter().enumerate() {
+    hex(b, ":", out);
+}
+
+/// Bytes in lowercase hex, `sep` between two.
+pub(super) fn hex(b: &[u8], sep: &str, out: &mut String) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(b.len() * (2 + sep.len()));
+    for (i, &x) in b.iter().enumerate() {
         if i > 0 {
-            out.push(':');
+            out.push_str(sep);
         }
-        let _ = write!(out, "{x:02x}");
+        out.push(char::from(DIGITS[usize::from(x >> 4)]));
+        out.push(char::from(DIGITS[usize::from(x & 15)]));
     }
 }
 
@@ -370,11 +393,7 @@ fn raw(w: &mut Writer, d: &Dissection, frame: &[u8], id: NodeId) {
         Some(v) => {
             let _ = write!(w.out, "{v:X}");
         }
-        None => {
-            for b in d.node_bytes(frame, id) {
-                let _ = write!(w.out, "{b:02x}");
-            }
-        }
+        None => hex(d.node_bytes(frame, id), "", w.out),
     }
     w.out.push('"');
     for number in [n.start as u64, n.len as u64, n.field.mask, ftype_number(n.field.ftype)] {

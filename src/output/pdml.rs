@@ -33,9 +33,7 @@ fn attr(name: &str, value: &str, out: &mut String) {
 }
 
 fn hex(bytes: &[u8], out: &mut String) {
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
+    super::json::hex(bytes, "", out);
 }
 
 /// The document's opening: `file` is the capture's name as given.
