@@ -137,13 +137,14 @@ pub(super) fn escape(s: &str, out: &mut String) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // Eight bytes at a time while none needs an escape.
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            if !needs_escape(x) {
-                i += 8;
-                continue;
-            }
+        // Eight bytes at a time while none needs an escape; the last few
+        // padded with letters, so that short names and values are one test.
+        let n = (bytes.len() - i).min(8);
+        let mut chunk = [b'a'; 8];
+        chunk[..n].copy_from_slice(&bytes[i..i + n]);
+        if !needs_escape(u64::from_le_bytes(chunk)) {
+            i += n;
+            continue;
         }
         let b = bytes[i];
         i += 1;
@@ -307,12 +308,12 @@ fn members(
 /// A text-only item's key: its label, without the brackets of a generated
 /// item (tshark adds those when printing, not to the text).
 fn label_key(d: &Dissection, frame: &[u8], id: NodeId) -> String {
-    let label = d.tree.label(id, d.node_bytes(frame, id));
-    let generated = d.tree.nodes[id].generated();
-    match label.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-        Some(inner) if generated => inner.to_string(),
-        _ => label,
+    let mut label = d.tree.label(id, d.node_bytes(frame, id));
+    if d.tree.nodes[id].generated() && label.len() >= 2 && label.starts_with('[') && label.ends_with(']') {
+        label.pop();
+        label.remove(0);
     }
+    label
 }
 
 /// A value as tshark's JSON prints it: the `-T fields` text, except bytes,
