@@ -2,6 +2,7 @@
 //! interface), dissect, print in tshark's formats. Used by `-P`, `-T fields`,
 //! `-V`, `-x` and whenever standard output is not a terminal.
 
+mod numbering;
 mod parallel;
 mod route;
 mod save;
@@ -151,6 +152,9 @@ pub struct Printer<'f> {
     expand: Option<&'f [String]>,
     /// `-o gui.column.format`: the summary's columns (None: the default).
     columns: Option<Vec<crate::prefs::Column>>,
+    /// Every JSON document is printed with the comma that parts it from
+    /// the one before: a worker's reading thread drops the first one's.
+    comma_always: bool,
 }
 
 impl<'f> Printer<'f> {
@@ -178,6 +182,7 @@ impl<'f> Printer<'f> {
             prev_displayed: None,
             expand: None,
             columns: crate::prefs::get().columns,
+            comma_always: false,
         }
         .brief_filtering()
     }
@@ -346,13 +351,23 @@ impl<'f> Printer<'f> {
     /// Dissects a packet (in `pass`) and writes its text to `out` unless the
     /// display filter rejects it; returns whether it did not.
     fn show(&mut self, meta: &FrameMeta, data: &[u8], pass: Pass, out: &mut impl Write) -> std::io::Result<bool> {
-        let (d, line) = (&mut self.d, &mut self.line);
+        // The dissection is taken out of the printer while it is read.
+        let mut d = std::mem::take(&mut self.d);
+        let shown = self.dissect(meta, data, pass, &mut d);
+        let printed = if shown && !self.quiet { self.print(meta, &d, data, out) } else { Ok(()) };
+        self.d = d;
+        printed.map(|()| shown)
+    }
+
+    /// Dissects a packet (in `pass`) into `d`, feeds the statistics and the
+    /// exported objects; returns whether the display filter shows it.
+    fn dissect(&mut self, meta: &FrameMeta, data: &[u8], pass: Pass, d: &mut Dissection) -> bool {
         dissect_frame(meta, data, &mut self.session, pass, self.depth, d);
         self.stats.packet(meta, d, data);
         if let Some(e) = &mut self.export {
             e.packet(meta, d, data);
         }
-        let shown = match (self.filter, &mut self.brief) {
+        match (self.filter, &mut self.brief) {
             (Some(f), Some(items)) => {
                 items.clear();
                 for (field, v) in d.tree.brief.drain(..) {
@@ -362,10 +377,12 @@ impl<'f> Printer<'f> {
             }
             (Some(f), None) => f.matches(d, data),
             (None, _) => true,
-        };
-        if self.quiet || !shown {
-            return Ok(shown);
         }
+    }
+
+    /// Writes the text of a packet dissected into `d` that the filter shows.
+    fn print(&mut self, meta: &FrameMeta, d: &Dissection, data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+        let line = &mut self.line;
         line.clear();
         let time_needed = match self.format {
             Format::Psml => true,
@@ -382,7 +399,7 @@ impl<'f> Printer<'f> {
         });
         self.prev_displayed = Some(meta.ts);
         match (self.format, &self.brief) {
-            (Format::Json(o), _) => json::json_packet(meta, d, data, o, self.printed == 0, line),
+            (Format::Json(o), _) => json::json_packet(meta, d, data, o, self.printed == 0 && !self.comma_always, line),
             (Format::Pdml { .. }, _) => pdml::pdml_packet(meta, d, data, line),
             (Format::Psml, _) => psml::psml_packet(meta, d, time.as_deref().unwrap_or_default(), line),
             (Format::Ek, _) => ek::ek_packet(meta, d, data, line),
@@ -425,8 +442,7 @@ impl<'f> Printer<'f> {
         if self.verbose || self.hex {
             line.push('\n');
         }
-        out.write_all(line.as_bytes())?;
-        Ok(true)
+        out.write_all(line.as_bytes())
     }
 }
 

@@ -49,27 +49,53 @@ fn key(name: &str, out: &mut String) {
 /// packet, or one nested in another's items, as `_ws.expert`).
 fn ek_name(d: &Dissection, id: NodeId, top: bool) -> Cow<'static, str> {
     let f = d.tree.nodes[id].field;
+    let names = names();
     if f.name.is_empty() {
-        return Cow::Borrowed("text");
+        return Cow::Borrowed(names.text);
     }
     let top = top || f.ftype == FieldType::Protocol;
-    match names().get(&(f as *const FieldDef as usize)) {
-        Some(n) => Cow::Borrowed(if top { &n.1 } else { &n.0 }),
+    match names.by_field.get(&(f as *const FieldDef as usize)) {
+        Some(&(item, layer)) => Cow::Borrowed(if top { layer } else { item }),
         None => Cow::Owned(make_name(f, top)),
     }
 }
 
 /// Every registered field's names as an item and as a layer, made once:
-/// a packet has hundreds of items.
-fn names() -> &'static HashMap<usize, (String, String)> {
-    static NAMES: OnceLock<HashMap<usize, (String, String)>> = OnceLock::new();
+/// a packet has hundreds of items. Each name is kept once, so two
+/// borrowed names are equal exactly when they are the same string in memory.
+struct Names {
+    by_field: HashMap<usize, (&'static str, &'static str)>,
+    text: &'static str,
+}
+
+fn names() -> &'static Names {
+    static NAMES: OnceLock<Names> = OnceLock::new();
     NAMES.get_or_init(|| {
-        let mut m = HashMap::default();
+        let mut kept: HashMap<String, &'static str> = HashMap::default();
+        // Made once for the life of the program.
+        let mut keep = |s: String| -> &'static str {
+            if let Some(&k) = kept.get(&s) {
+                return k;
+            }
+            let k: &'static str = Box::leak(s.clone().into_boxed_str());
+            kept.insert(s, k);
+            k
+        };
+        let text = keep("text".to_string());
+        let mut by_field = HashMap::default();
         for f in crate::dissect::FIELD_LISTS.iter().flat_map(|l| l.iter()) {
-            m.insert(*f as *const FieldDef as usize, (make_name(f, false), make_name(f, true)));
+            by_field.insert(*f as *const FieldDef as usize, (keep(make_name(f, false)), keep(make_name(f, true))));
         }
-        m
+        Names { by_field, text }
     })
+}
+
+/// Whether two names are the same: at once for two kept ones (`names`).
+fn same_name(a: &Cow<'static, str>, b: &Cow<'static, str>) -> bool {
+    match (a, b) {
+        (Cow::Borrowed(a), Cow::Borrowed(b)) => std::ptr::eq(*a, *b),
+        _ => a == b,
+    }
 }
 
 fn make_name(f: &FieldDef, top: bool) -> String {
@@ -86,23 +112,28 @@ fn make_name(f: &FieldDef, top: bool) -> String {
 /// A protocol's object: its items below it, flattened and grouped by name.
 fn object(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String, scratch: &mut String) {
     let mut items = Vec::new();
-    gather(d, id, &mut items);
-    // Groups by (name, parent's name), in the order each first appears.
-    let mut groups: Vec<(Cow<'static, str>, Cow<'static, str>, Vec<NodeId>)> = Vec::new();
-    for (item, parent) in items {
-        let name = ek_name(d, item, false);
-        let parent_name = ek_name(d, parent, false);
-        match groups.iter_mut().find(|(n, p, _)| *n == name && *p == parent_name) {
-            Some(g) => g.2.push(item),
-            None => groups.push((name, parent_name, vec![item])),
+    gather(d, id, None, &mut items);
+    let names: Vec<Cow<'static, str>> = items.iter().map(|&(item, _)| ek_name(d, item, false)).collect();
+    let own = ek_name(d, id, false);
+    let parent_name = |parent: Option<usize>| parent.map_or(&own, |p| &names[p]);
+    // Groups by (name, parent's name), in the order each first appears: the
+    // first item's place in `items`, and the group's items.
+    let mut groups: Vec<(usize, Vec<NodeId>)> = Vec::new();
+    for (i, &(item, parent)) in items.iter().enumerate() {
+        let found = groups.iter_mut().find(|(first, _)| {
+            same_name(&names[*first], &names[i]) && same_name(parent_name(items[*first].1), parent_name(parent))
+        });
+        match found {
+            Some(g) => g.1.push(item),
+            None => groups.push((i, vec![item])),
         }
     }
     out.push('{');
-    for (i, (name, _, ids)) in groups.iter().enumerate() {
+    for (i, (first, ids)) in groups.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        key(name, out);
+        key(&names[*first], out);
         if ids.len() > 1 {
             out.push('[');
         }
@@ -119,14 +150,15 @@ fn object(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String, scratch: &
     out.push('}');
 }
 
-/// The items below `id` with their parents, in tree order: a protocol's
-/// items are its own object, not part of this one.
-fn gather(d: &Dissection, id: NodeId, out: &mut Vec<(NodeId, NodeId)>) {
+/// The items below `id` with their parents' places in `out` (None: the
+/// protocol whose object this is), in tree order: a protocol's items are
+/// its own object, not part of this one.
+fn gather(d: &Dissection, id: NodeId, at: Option<usize>, out: &mut Vec<(NodeId, Option<usize>)>) {
     for c in d.tree.children(id) {
-        out.push((c, id));
+        out.push((c, at));
         let n = &d.tree.nodes[c];
         if n.field.ftype != FieldType::Protocol {
-            gather(d, c, out);
+            gather(d, c, Some(out.len() - 1), out);
         }
     }
 }
@@ -135,12 +167,12 @@ fn value(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String, scratch: &m
     let n = &d.tree.nodes[id];
     let bytes = d.node_bytes(frame, id);
     if n.field.name.is_empty() {
-        let label = d.tree.label(id, bytes);
-        let label = match label.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            Some(inner) if n.generated() => inner.to_string(),
-            _ => label,
+        let whole = d.tree.label(id, bytes);
+        let label = match whole.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            Some(inner) if n.generated() => inner,
+            _ => &whole,
         };
-        return string(&label, out);
+        return string(label, out);
     }
     match (n.field.ftype, &n.value) {
         (FieldType::Protocol, _) if d.tree.children(id).next().is_some() => object(d, frame, id, out, scratch),

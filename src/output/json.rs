@@ -59,9 +59,16 @@ impl<'o> Writer<'o> {
     }
 
     fn newline(&mut self) {
-        self.out.push('\n');
-        for _ in 0..self.depth {
-            self.out.push_str("  ");
+        // Two spaces a level, pushed at once for the usual depths.
+        const SPACES: &str = "\n                                ";
+        match SPACES.get(..1 + 2 * self.depth) {
+            Some(indent) => self.out.push_str(indent),
+            None => {
+                self.out.push_str(SPACES);
+                for _ in 16..self.depth {
+                    self.out.push_str("  ");
+                }
+            }
         }
     }
 
@@ -130,13 +137,14 @@ pub(super) fn escape(s: &str, out: &mut String) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // Eight bytes at a time while none needs an escape.
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            if !needs_escape(x) {
-                i += 8;
-                continue;
-            }
+        // Eight bytes at a time while none needs an escape; the last few
+        // padded with letters, so that short names and values are one test.
+        let n = (bytes.len() - i).min(8);
+        let mut chunk = [b'a'; 8];
+        chunk[..n].copy_from_slice(&bytes[i..i + n]);
+        if !needs_escape(u64::from_le_bytes(chunk)) {
+            i += n;
+            continue;
         }
         let b = bytes[i];
         i += 1;
@@ -197,7 +205,7 @@ pub fn json_packet(meta: &FrameMeta, d: &Dissection, frame: &[u8], o: &JsonOptio
         Some(fl) => field_arrays(&mut w, d, frame, fl.fields()),
         None => {
             let roots = (0..d.tree.nodes.len()).filter(|&i| d.tree.nodes[i].depth == 0);
-            members(&mut w, d, frame, roots.collect(), o.filter.as_ref(), o);
+            members(&mut w, d, frame, roots, o.filter.as_ref(), o, &mut String::new());
         }
     }
     w.close('}');
@@ -241,8 +249,16 @@ fn field_arrays(w: &mut Writer, d: &Dissection, frame: &[u8], fields: &[Field]) 
 /// The members for the items `ids` (siblings), in tshark's order: for each,
 /// its bytes (`-x`), its value, its children (under `NAME_tree` when it has
 /// a value), or for an item with neither, its label (a protocol) or "".
-fn members(w: &mut Writer, d: &Dissection, frame: &[u8], ids: Vec<NodeId>, filter: Option<&ProtocolFilter>, o: &JsonOptions) {
-    let mut text = String::new();
+/// `text`: room for a value's text, reused from item to item.
+fn members(
+    w: &mut Writer,
+    d: &Dissection,
+    frame: &[u8],
+    ids: impl Iterator<Item = NodeId>,
+    filter: Option<&ProtocolFilter>,
+    o: &JsonOptions,
+    text: &mut String,
+) {
     for id in ids {
         let n = &d.tree.nodes[id];
         let key_buf;
@@ -252,7 +268,7 @@ fn members(w: &mut Writer, d: &Dissection, frame: &[u8], ids: Vec<NodeId>, filte
         } else {
             n.field.name
         };
-        let children: Vec<NodeId> = d.tree.children(id).collect();
+        let has_children = d.tree.children(id).next().is_some();
         let has_value = !matches!(n.field.ftype, FieldType::Protocol | FieldType::None);
         if o.hex && n.len > 0 && !n.field.name.is_empty() {
             w.key_with(key, "_raw");
@@ -261,10 +277,10 @@ fn members(w: &mut Writer, d: &Dissection, frame: &[u8], ids: Vec<NodeId>, filte
         if has_value {
             w.key(key);
             text.clear();
-            json_value(n.field, &n.value, d.node_bytes(frame, id), &mut text);
-            w.value(&text);
+            json_value(n.field, &n.value, d.node_bytes(frame, id), text);
+            w.value(text);
         }
-        if !children.is_empty() {
+        if has_children {
             w.key_with(key, if has_value { "_tree" } else { "" });
             w.open('{');
             match filter {
@@ -274,7 +290,7 @@ fn members(w: &mut Writer, d: &Dissection, frame: &[u8], ids: Vec<NodeId>, filte
                 }
                 _ => {
                     let below = filter.filter(|f| !f.children);
-                    members(w, d, frame, children, below, o);
+                    members(w, d, frame, d.tree.children(id), below, o, text);
                 }
             }
             w.close('}');
@@ -292,12 +308,12 @@ fn members(w: &mut Writer, d: &Dissection, frame: &[u8], ids: Vec<NodeId>, filte
 /// A text-only item's key: its label, without the brackets of a generated
 /// item (tshark adds those when printing, not to the text).
 fn label_key(d: &Dissection, frame: &[u8], id: NodeId) -> String {
-    let label = d.tree.label(id, d.node_bytes(frame, id));
-    let generated = d.tree.nodes[id].generated();
-    match label.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-        Some(inner) if generated => inner.to_string(),
-        _ => label,
+    let mut label = d.tree.label(id, d.node_bytes(frame, id));
+    if d.tree.nodes[id].generated() && label.len() >= 2 && label.starts_with('[') && label.ends_with(']') {
+        label.pop();
+        label.remove(0);
     }
+    label
 }
 
 /// A value as tshark's JSON prints it: the `-T fields` text, except bytes,
@@ -351,11 +367,19 @@ fn unescape(s: &str, out: &mut String) {
 }
 
 fn colon_hex(b: &[u8], out: &mut String) {
-    for (i, x) in b.iter().enumerate() {
+    hex(b, ":", out);
+}
+
+/// Bytes in lowercase hex, `sep` between two.
+pub(super) fn hex(b: &[u8], sep: &str, out: &mut String) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(b.len() * (2 + sep.len()));
+    for (i, &x) in b.iter().enumerate() {
         if i > 0 {
-            out.push(':');
+            out.push_str(sep);
         }
-        let _ = write!(out, "{x:02x}");
+        out.push(char::from(DIGITS[usize::from(x >> 4)]));
+        out.push(char::from(DIGITS[usize::from(x & 15)]));
     }
 }
 
@@ -370,11 +394,7 @@ fn raw(w: &mut Writer, d: &Dissection, frame: &[u8], id: NodeId) {
         Some(v) => {
             let _ = write!(w.out, "{v:X}");
         }
-        None => {
-            for b in d.node_bytes(frame, id) {
-                let _ = write!(w.out, "{b:02x}");
-            }
-        }
+        None => hex(d.node_bytes(frame, id), "", w.out),
     }
     w.out.push('"');
     for number in [n.start as u64, n.len as u64, n.field.mask, ftype_number(n.field.ftype)] {

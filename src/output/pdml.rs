@@ -12,16 +12,23 @@ use super::json::json_value;
 
 /// XML attribute text, escaped as Wireshark's `print_escaped_xml` does.
 pub(super) fn xml(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
+    // Runs without a special character are copied whole (each special one
+    // is ASCII, so a run never splits a character).
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(esc);
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
 }
 
 fn attr(name: &str, value: &str, out: &mut String) {
@@ -33,9 +40,7 @@ fn attr(name: &str, value: &str, out: &mut String) {
 }
 
 fn hex(bytes: &[u8], out: &mut String) {
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
+    super::json::hex(bytes, "", out);
 }
 
 /// The document's opening: `file` is the capture's name as given.
@@ -122,20 +127,21 @@ fn item(d: &Dissection, frame: &[u8], id: NodeId, level: usize, out: &mut String
     for _ in 0..level {
         out.push_str("  ");
     }
-    let mut label = d.tree.label(id, bytes);
-    if n.generated() && label.starts_with('[') && label.ends_with(']') {
-        label = label[1..label.len() - 1].to_string();
-    }
+    let whole = d.tree.label(id, bytes);
+    let label = match whole.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+        Some(inner) if n.generated() => inner,
+        _ => &whole,
+    };
     let proto = n.field.ftype == FieldType::Protocol && n.field.name != "data";
     if proto {
         out.push_str("<proto");
         attr("name", n.field.name, out);
-        attr("showname", &label, out);
+        attr("showname", label, out);
         let _ = write!(out, " size=\"{}\" pos=\"{}\"", n.len, n.start);
     } else if n.field.name.is_empty() {
         // A text-only item: its label is what it shows.
         out.push_str("<field name=\"\"");
-        attr("show", &label, out);
+        attr("show", label, out);
         let _ = write!(out, " size=\"{}\" pos=\"{}\"", n.len, n.start);
         if n.len > 0 {
             out.push_str(" value=\"");
@@ -145,7 +151,7 @@ fn item(d: &Dissection, frame: &[u8], id: NodeId, level: usize, out: &mut String
     } else if n.field.name == "_ws.expert" {
         // Wireshark's expert info is a protocol written as a plain field.
         out.push_str("<field name=\"_ws.expert\"");
-        attr("showname", &label, out);
+        attr("showname", label, out);
         let _ = write!(out, " size=\"{}\" pos=\"{}\"", n.len, n.start);
     } else if n.field.name == "data" {
         out.push_str("<field name=\"data\" value=\"");
@@ -154,7 +160,7 @@ fn item(d: &Dissection, frame: &[u8], id: NodeId, level: usize, out: &mut String
     } else {
         out.push_str("<field");
         attr("name", n.field.name, out);
-        attr("showname", &label, out);
+        attr("showname", label, out);
         if n.hidden() {
             out.push_str(" hide=\"yes\"");
         }
@@ -180,13 +186,12 @@ fn item(d: &Dissection, frame: &[u8], id: NodeId, level: usize, out: &mut String
             out.push('"');
         }
     }
-    let children: Vec<NodeId> = d.tree.children(id).collect();
-    if children.is_empty() {
+    if d.tree.children(id).next().is_none() {
         out.push_str("/>\n");
         return;
     }
     out.push_str(">\n");
-    for c in children {
+    for c in d.tree.children(id) {
         item(d, frame, c, level + 1, out);
     }
     for _ in 0..level {

@@ -198,6 +198,11 @@ impl Conn {
 }
 
 impl QuicState {
+    /// Connections numbered so far (`quic.connection.number` counts from 0).
+    pub fn connection_count(&self) -> u32 {
+        self.conns.len() as u32
+    }
+
     /// Whether QUIC was found on this UDP conversation before.
     pub fn knows(&self, conv: &ConvKey) -> bool {
         self.convs.contains_key(conv)

@@ -37,6 +37,11 @@ fn ns_between(later: Timestamp, earlier: Timestamp) -> i64 {
 }
 
 impl UdpStreams {
+    /// Flows numbered so far (`udp.stream` counts from 0 in order of creation).
+    pub fn stream_count(&self) -> u32 {
+        self.streams.len() as u32
+    }
+
     /// Records (first pass) or looks up (later passes) datagram `frame` of
     /// the flow `key`, sent at `ts`.
     pub fn datagram(&mut self, first: bool, key: ConvKey, frame: u32, ts: Timestamp) -> UdpTimes {
