@@ -90,15 +90,31 @@ impl TransactionsView {
     pub fn start(packets: Arc<Packets>, tx: Sender<Event>) -> TransactionsView {
         let job = Job::default();
         let generation = job.generation();
-        walk::spawn(
-            packets,
-            Depth::Fields,
-            job.cancel_flag(),
-            |i, d, bytes, items: &mut Vec<Item>| transactions::items(i as u32 + 1, d, bytes, items),
-            move |items, scanned_to, done| {
-                tx.send(Event::Transactions(TransactionsProgress { generation, items, scanned_to, done })).is_ok()
-            },
-        );
+        if let Some(items) = packets.transactions() {
+            let (items, scanned_to) = (items.to_vec(), packets.len());
+            let _ = tx.send(Event::Transactions(TransactionsProgress { generation, items, scanned_to, done: true }));
+        } else {
+            // A walk over a complete capture keeps what it read for the next opening.
+            let all = packets.is_complete().then(Vec::new);
+            let keep = packets.clone();
+            walk::spawn_with(
+                packets,
+                Depth::Fields,
+                job.cancel_flag(),
+                (Vec::new(), all),
+                |(items, _): &mut (Vec<Item>, Option<Vec<Item>>), i, d, bytes| transactions::items(i as u32 + 1, d, bytes, items),
+                move |(items, all), scanned_to, done| {
+                    let items = std::mem::take(items);
+                    if let Some(all) = all.as_mut() {
+                        all.extend(items.iter().cloned());
+                    }
+                    if let Some(all) = all.take_if(|_| done) {
+                        keep.keep_transactions(all);
+                    }
+                    tx.send(Event::Transactions(TransactionsProgress { generation, items, scanned_to, done })).is_ok()
+                },
+            );
+        }
         TransactionsView {
             model: Transactions::default(),
             job,
