@@ -388,6 +388,19 @@ mod tests {
     }
 
     #[test]
+    fn reopening_reads_the_kept_items_and_shows_the_same() {
+        for name in ["web.pcap", "dns-udp.pcap", "smtp.pcap"] {
+            let Some((mut app, rx)) = app(name) else { continue };
+            open(&mut app, &rx);
+            let first = screen(&app);
+            press(&mut app, KeyCode::Esc);
+            assert!(app.packets.transactions().is_some(), "{name}: the items are kept");
+            open(&mut app, &rx);
+            assert_eq!(screen(&app), first, "{name}");
+        }
+    }
+
+    #[test]
     fn dns_lab_shows_names_answers_and_reply_codes() {
         let Some((mut app, rx)) = app("dns-udp.pcap") else { return };
         open(&mut app, &rx);
