@@ -10,7 +10,10 @@
 # BIG.pcap comes from benches/make_big_capture.sh. The inspector runs in
 # tmux (needs tmux) and is read from the screen every 20 ms, so its times
 # are accurate to a few tens of milliseconds. SKIP_TSHARK=1 leaves tshark
-# out. Builds wirelens in release mode first.
+# out. IDLE=1 first waits until the loaded inspector stops using the CPU
+# (the common columns are made in the background after loading) and prints
+# how long that took and the memory then. Builds wirelens in release mode
+# first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,7 +50,15 @@ timed() {
     echo "$(echo "$(now) - $start" | bc) $lines"
 }
 
+# CPU ticks the inspector has used.
+ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+
 open_capture "$big"
+if [[ -n ${IDLE:-} ]]; then
+    start=$(now) last=$(ticks)
+    while sleep 1; t=$(ticks); (( t - last > 5 )); do last=$t; done
+    printf 'background work done after %.1f s, memory then: %s MB\n' "$(echo "$(now) - $start - 1" | bc)" "$(rss "$pid")"
+fi
 printf '%-40s %22s %22s %20s %20s %9s %9s\n' filter "inspector 1st (shown)" "inspector 2nd (shown)" "headless -Y (lines)" "tshark -Y (lines)" "tsh/2nd" "tsh/-Y"
 for f in "${filters[@]}"; do
     read -r first n1 < <(apply "$f")

@@ -26,6 +26,7 @@ use super::action::Action;
 use super::event::{Event, FilterProgress, Progress};
 use super::keymap::{self, Command, Ctx};
 use crate::tui::workers::filtering;
+use crate::tui::workers::session::Job;
 use crate::tui::filter_edit::Gathered;
 use crate::tui::overlays::buttons::{self, Button};
 use crate::tui::overlays::completion::Completion;
@@ -179,6 +180,8 @@ pub struct App {
     reselect: Option<usize>,
     /// The names of the key log files read in the inspector, for the status bar.
     pub keylogs: Vec<String>,
+    /// The worker making the common columns of a loaded file, and its packets.
+    prefetch: Option<(Arc<Packets>, Job)>,
     pub quit: bool,
 }
 
@@ -228,6 +231,7 @@ impl App {
             redissecting: None,
             reselect: None,
             keylogs: Vec::new(),
+            prefetch: None,
             quit: false,
         }
     }
@@ -274,10 +278,14 @@ impl App {
                 if !self.paused {
                     self.view.loaded = p.packets;
                 }
+                let done = p.done;
                 self.progress = p;
                 self.arrange(false);
                 self.follow(following);
                 self.select_again();
+                if done {
+                    self.prefetch();
+                }
             }
             Event::Saved(r) => {
                 self.message = Some(match r {
@@ -311,6 +319,16 @@ impl App {
         }
         self.step_search();
         self.sync();
+    }
+
+    /// Starts making the common columns once a file (not a live capture) is loaded.
+    fn prefetch(&mut self) {
+        if self.live.is_some() || self.prefetch.as_ref().is_some_and(|(p, _)| Arc::ptr_eq(p, &self.packets)) {
+            return;
+        }
+        let job = Job::default();
+        crate::tui::workers::prefetch::spawn(self.packets.clone(), &job);
+        self.prefetch = Some((self.packets.clone(), job));
     }
 
     fn toggle_pause(&mut self) {

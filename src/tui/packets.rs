@@ -6,7 +6,7 @@
 //! `store.len()` is always the number of packets that can be revisited.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::store::brief::BriefStore;
 use crate::store::columns::{Columns, Reading};
@@ -14,6 +14,7 @@ use crate::store::labels::Labels;
 use crate::capture::{PacketStore, StoreSource};
 use crate::dissect::{dissect_frame, Depth, Dissection, FrameMeta, Pass};
 use crate::dissect::session::Session;
+use crate::stats::transactions::Item as TransactionItem;
 
 pub struct Packets {
     store: RwLock<PacketStore>,
@@ -25,6 +26,9 @@ pub struct Packets {
     /// The list's text columns, once a sort has needed them (see
     /// `crate::store::labels`).
     labels: RwLock<Labels>,
+    /// Every packet's transactions items, once the transactions view has
+    /// read a complete capture: reopening the view reads them instead.
+    transactions: Mutex<Option<Arc<Vec<TransactionItem>>>>,
     session: Mutex<Session>,
     /// The source has ended: no more packets will come.
     complete: AtomicBool,
@@ -39,6 +43,7 @@ impl Packets {
             brief: RwLock::new(BriefStore::default()),
             columns: RwLock::new(Columns::default()),
             labels: RwLock::new(Labels::default()),
+            transactions: Mutex::new(None),
             session: Mutex::new(Session::new()),
             complete: AtomicBool::new(false),
         }
@@ -80,6 +85,16 @@ impl Packets {
 
     pub fn session(&self) -> MutexGuard<'_, Session> {
         self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The transactions items kept by `keep_transactions`.
+    pub fn transactions(&self) -> Option<Arc<Vec<TransactionItem>>> {
+        self.transactions.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Keeps every packet's transactions items, read from a complete capture.
+    pub fn keep_transactions(&self, items: Vec<TransactionItem>) {
+        *self.transactions.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(items));
     }
 
     pub fn set_complete(&self) {

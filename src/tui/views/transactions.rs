@@ -90,15 +90,31 @@ impl TransactionsView {
     pub fn start(packets: Arc<Packets>, tx: Sender<Event>) -> TransactionsView {
         let job = Job::default();
         let generation = job.generation();
-        walk::spawn(
-            packets,
-            Depth::Fields,
-            job.cancel_flag(),
-            |i, d, bytes, items: &mut Vec<Item>| transactions::items(i as u32 + 1, d, bytes, items),
-            move |items, scanned_to, done| {
-                tx.send(Event::Transactions(TransactionsProgress { generation, items, scanned_to, done })).is_ok()
-            },
-        );
+        if let Some(items) = packets.transactions() {
+            let (items, scanned_to) = (items.to_vec(), packets.len());
+            let _ = tx.send(Event::Transactions(TransactionsProgress { generation, items, scanned_to, done: true }));
+        } else {
+            // A walk over a complete capture keeps what it read for the next opening.
+            let all = packets.is_complete().then(Vec::new);
+            let keep = packets.clone();
+            walk::spawn_with(
+                packets,
+                Depth::Fields,
+                job.cancel_flag(),
+                (Vec::new(), all),
+                |(items, _): &mut (Vec<Item>, Option<Vec<Item>>), i, d, bytes| transactions::items(i as u32 + 1, d, bytes, items),
+                move |(items, all), scanned_to, done| {
+                    let items = std::mem::take(items);
+                    if let Some(all) = all.as_mut() {
+                        all.extend(items.iter().cloned());
+                    }
+                    if let Some(all) = all.take_if(|_| done) {
+                        keep.keep_transactions(all);
+                    }
+                    tx.send(Event::Transactions(TransactionsProgress { generation, items, scanned_to, done })).is_ok()
+                },
+            );
+        }
         TransactionsView {
             model: Transactions::default(),
             job,
@@ -369,6 +385,19 @@ mod tests {
         press(&mut app, KeyCode::Esc);
         assert!(app.session_view.is_none());
         assert!(!screen(&app).iter().any(|l| l.contains("Transactions")));
+    }
+
+    #[test]
+    fn reopening_reads_the_kept_items_and_shows_the_same() {
+        for name in ["web.pcap", "dns-udp.pcap", "smtp.pcap"] {
+            let Some((mut app, rx)) = app(name) else { continue };
+            open(&mut app, &rx);
+            let first = screen(&app);
+            press(&mut app, KeyCode::Esc);
+            assert!(app.packets.transactions().is_some(), "{name}: the items are kept");
+            open(&mut app, &rx);
+            assert_eq!(screen(&app), first, "{name}");
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::field::{self, Field, Value};
 use crate::filter::Filter;
 use crate::store::columns::Reading;
 
-fn load(path: &std::path::Path) -> Option<Arc<Packets>> {
+pub(crate) fn load(path: &std::path::Path) -> Option<Arc<Packets>> {
     let name = path.to_str()?;
     let reader = crate::capture::open_stream(name).ok()?;
     let file = std::fs::File::open(path).ok()?;

@@ -20,11 +20,11 @@ use crate::dissect::{Depth, Dissection};
 use crate::field::tree::Recording;
 use crate::field::Field;
 use crate::filter::Filter;
-use crate::store::columns::{Builder, Reading};
+use crate::store::columns::Reading;
 
 use crate::tui::event::{Event, FilterProgress};
 use crate::tui::packets::Packets;
-use crate::tui::workers::walk;
+use crate::tui::workers::{stored, walk};
 
 /// Packets per chunk of a split run: a few milliseconds of work.
 const SPLIT_CHUNK: usize = 1 << 15;
@@ -89,28 +89,19 @@ fn spawn_building<S>(
 where
     S: FnMut(Vec<u32>, usize, bool) -> bool + Send + 'static,
 {
-    let state = (Some(Builder::new(missing)), Vec::new());
-    let keep = packets.clone();
-    walk::spawn_recording(
+    stored::spawn_building(
         packets,
         depth,
         recording,
+        missing,
         cancel,
-        state,
-        move |(builder, matched), i, d, bytes| {
-            if let Some(b) = builder.as_mut() {
-                b.push(i, d, bytes);
-            }
+        Vec::new(),
+        move |matched: &mut Vec<u32>, i, d, bytes| {
             if filter.matches(d, bytes) {
                 matched.push(i as u32);
             }
         },
-        move |(builder, matched), scanned_to, done| {
-            if let Some(b) = builder.take_if(|_| done) {
-                b.finish(&mut keep.columns_mut());
-            }
-            send(std::mem::take(matched), scanned_to, done)
-        },
+        move |matched, scanned_to, done| send(std::mem::take(matched), scanned_to, done),
     )
 }
 

@@ -19,7 +19,7 @@ use crate::stats::{Addr, Tap};
 
 use crate::tui::event::Event;
 use crate::tui::packets::Packets;
-use crate::tui::workers::walk;
+use crate::tui::workers::{stored, walk};
 
 /// A chunk of a view worker's findings in packets `..scanned_to`.
 #[derive(Debug)]
@@ -243,57 +243,99 @@ fn segments_sender(store: Arc<Packets>, tx: Sender<Event>, generation: u64) -> i
 struct ConvState {
     taps: Vec<ConvTap>,
     conns: Connections,
-    rel: Option<Field>,
 }
 
-/// Starts the worker that builds every conversation table.
+impl ConvState {
+    fn new() -> ConvState {
+        ConvState { taps: CONV_KINDS.iter().map(|&k| ConvTap::new(k)).collect(), conns: Connections::states_only() }
+    }
+
+    /// Adds packet `frame`, `len` bytes on the wire, `rel` ns after the first.
+    fn packet(&mut self, frame: u32, d: &Dissection, bytes: &[u8], len: u32, rel: i64) {
+        // The taps read the time since the first packet from the meta.
+        let meta = FrameMeta {
+            number: frame,
+            ts: Timestamp { secs: rel.div_euclid(1_000_000_000), nanos: rel.rem_euclid(1_000_000_000) as u32 },
+            origlen: len,
+            caplen: bytes.len() as u32,
+            ..FrameMeta::default()
+        };
+        for t in &mut self.taps {
+            t.packet(&meta, d, bytes);
+        }
+        self.conns.packet(d, bytes, frame, rel);
+    }
+
+    /// The rows changed since the last call.
+    fn changed(&mut self) -> Vec<ConvRow> {
+        let mut rows = Vec::new();
+        for (table, tap) in self.taps.iter_mut().enumerate() {
+            for row in tap.take_changed() {
+                let Some(conv) = tap.conversations().get(row) else { continue };
+                let state = match (tap.kind(), conv.stream) {
+                    (ConvType::Tcp, Some(st)) => self.conns.get(st).map(|l| l.summary()).unwrap_or(""),
+                    _ => "",
+                };
+                rows.push(ConvRow { table, row, conv: conv.clone(), state });
+            }
+        }
+        rows
+    }
+}
+
+/// The fields the conversation taps and the TCP states read (`stats::scan`,
+/// `stats::ladder::SegFields`), with the protocols `stored::own_layers`
+/// places them by; the last four have columns.
+const CONV_FIELDS: [&str; 22] = [
+    "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport",
+    "tcp.dstport", "tcp.len", "tcp.stream", "tcp.flags", "udp.srcport", "udp.dstport", "udp.stream", "udp.checksum",
+    "tcp.seq_raw", "tcp.ack_raw", "tcp.analysis.retransmission",
+];
+
+pub fn conv_fields() -> Vec<Field> {
+    CONV_FIELDS.iter().filter_map(|name| field::lookup(name)).collect()
+}
+
+/// Starts the worker that builds every conversation table, from the store
+/// (`stored`): the time and length of each packet come from the index.
 pub fn spawn_conversations(packets: Arc<Packets>, tx: Sender<Event>, job: &Job) {
     let generation = job.generation;
-    let state = ConvState {
-        taps: CONV_KINDS.iter().map(|&k| ConvTap::new(k)).collect(),
-        conns: Connections::states_only(),
-        rel: field::lookup("frame.time_relative"),
-    };
-    let store = packets.clone();
-    walk::spawn_with(
+    let (store, index) = (packets.clone(), packets.clone());
+    stored::spawn(
         packets,
+        conv_fields(),
         Depth::Transport,
         job.cancel_flag(),
-        state,
-        |s: &mut ConvState, i, d, bytes| {
-            let frame = i as u32 + 1;
-            let rel = relative_time(d, s.rel);
-            let len = d.tree.first(&crate::dissect::frame::LEN).and_then(|x| x.value.as_u64()).unwrap_or(bytes.len() as u64);
-            // The taps read the time since the first packet from the meta.
-            let meta = FrameMeta {
-                number: frame,
-                ts: Timestamp { secs: rel.div_euclid(1_000_000_000), nanos: rel.rem_euclid(1_000_000_000) as u32 },
-                origlen: len as u32,
-                caplen: bytes.len() as u32,
-                ..FrameMeta::default()
-            };
-            for t in &mut s.taps {
-                t.packet(&meta, d, bytes);
-            }
-            s.conns.packet(d, bytes, frame, rel);
+        ConvState::new(),
+        move |s: &mut ConvState, i, d, bytes| {
+            let Some(meta) = FrameMeta::stored(&index.store(), i) else { return };
+            // A packet the file gives no time has no `frame.time_relative`: 0, as the tree reads.
+            let rel = if meta.no_ts { 0 } else { meta.ts.since(meta.first_ts) };
+            s.packet(meta.number, d, bytes, meta.origlen, rel);
         },
         move |s, scanned_to, done| {
-            let mut rows = Vec::new();
-            for (table, tap) in s.taps.iter_mut().enumerate() {
-                for row in tap.take_changed() {
-                    let Some(conv) = tap.conversations().get(row) else { continue };
-                    let state = match (tap.kind(), conv.stream) {
-                        (ConvType::Tcp, Some(st)) => s.conns.get(st).map(|l| l.summary()).unwrap_or(""),
-                        _ => "",
-                    };
-                    rows.push(ConvRow { table, row, conv: conv.clone(), state });
-                }
-            }
-            let found = Found::Conversations(rows);
+            let found = Found::Conversations(s.changed());
             let caught_up = scanned_to >= store.len();
             tx.send(Event::View(ViewProgress { generation, found, scanned_to, caught_up, done })).is_ok()
         },
     );
+}
+
+/// The conversation rows as the worker made them before it read the store:
+/// by dissecting every packet to the transport layer.
+#[cfg(test)]
+pub(crate) fn conversations_dissected(packets: Arc<Packets>) -> Vec<ConvRow> {
+    let rel = field::lookup("frame.time_relative");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let visit = move |s: &mut ConvState, i: usize, d: &Dissection, bytes: &[u8]| {
+        let len = d.tree.first(&crate::dissect::frame::LEN).and_then(|x| x.value.as_u64()).unwrap_or(bytes.len() as u64);
+        s.packet(i as u32 + 1, d, bytes, len as u32, relative_time(d, rel));
+    };
+    let send = move |s: &mut ConvState, _, _| tx.send(s.changed()).is_ok();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let walk = walk::spawn_with(packets, Depth::Transport, cancel, ConvState::new(), visit, send);
+    walk.join().ok();
+    rx.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
