@@ -21,6 +21,9 @@
 //! `target/tshark-agreement.tsv`): summary lines and field values equal to
 //! tshark's, over all frames, over the frames made only of protocols
 //! wirelens dissects (issue 18's measure), and per frame's last protocol.
+//! Every differing value of the one-pass run goes to `target/tshark-diffs.tsv`
+//! (capture, frame, field, dissected, wirelens, tshark), to group them by
+//! field or cause.
 
 mod common;
 
@@ -64,6 +67,9 @@ impl Tally {
 /// holds only protocols wirelens knows), `last:PROTO` and, for the
 /// dissected frames, `capture:NAME`.
 type Agreement = BTreeMap<String, Tally>;
+
+/// The one-pass differing values, as rows of `target/tshark-diffs.tsv`.
+type DiffRows = Vec<String>;
 
 struct Diff {
     key: Key,
@@ -110,8 +116,8 @@ fn shared_fields() -> Vec<String> {
 /// passes (`-2`, as the inspector shows packets: a request knows its
 /// response). A two-pass difference is kept, in column `2:COLUMN`, only
 /// where the one-pass output agreed, so each bug is listed once.
-fn compare_capture(path: &Path, fields: &[String], ours_protos: &HashSet<String>) -> Option<(Vec<Diff>, Agreement)> {
-    let mut agreement = Agreement::new();
+fn compare_capture(path: &Path, fields: &[String], ours_protos: &HashSet<String>) -> Option<(Vec<Diff>, Agreement, DiffRows)> {
+    let mut agreement = (Agreement::new(), DiffRows::new());
     let mut diffs = compare_pass(path, fields, &[], Some((ours_protos, &mut agreement)))?;
     let one_pass: HashSet<(String, usize)> = diffs.iter().map(|d| (d.key.column.clone(), d.frame)).collect();
     for mut d in compare_pass(path, fields, &["-2"], None)? {
@@ -120,14 +126,14 @@ fn compare_capture(path: &Path, fields: &[String], ours_protos: &HashSet<String>
             diffs.push(d);
         }
     }
-    Some((diffs, agreement))
+    Some((diffs, agreement.0, agreement.1))
 }
 
 fn compare_pass(
     path: &Path,
     fields: &[String],
     passes: &[&str],
-    tally: Option<(&HashSet<String>, &mut Agreement)>,
+    tally: Option<(&HashSet<String>, &mut (Agreement, DiffRows))>,
 ) -> Option<Vec<Diff>> {
     let name = path.file_name()?.to_string_lossy().to_string();
     let p = path.to_string_lossy().to_string();
@@ -153,13 +159,15 @@ fn compare_pass(
     let theirs = common::tshark_output(&targs).unwrap_or_default();
     let ours = wirelens(&targs);
     diff_lines(&name, "", &ours, &theirs, &mut diffs, Some(fields));
-    if let Some((known, agreement)) = tally {
-        count_agreement(&name, fields, &line_same, &ours, &theirs, known, agreement);
+    if let Some((known, (agreement, rows))) = tally {
+        count_agreement(&name, fields, &line_same, &ours, &theirs, known, agreement, rows);
     }
     Some(diffs)
 }
 
-/// Adds one capture's frames to the tallies (see `Agreement`).
+/// Adds one capture's frames to the tallies (see `Agreement`) and its
+/// differing values to `rows`.
+#[allow(clippy::too_many_arguments)]
 fn count_agreement(
     capture: &str,
     fields: &[String],
@@ -168,6 +176,7 @@ fn count_agreement(
     theirs: &str,
     known: &HashSet<String>,
     agreement: &mut Agreement,
+    rows: &mut DiffRows,
 ) {
     let protocols = fields.iter().position(|f| f == "frame.protocols");
     let ours: Vec<&str> = ours.lines().collect();
@@ -175,16 +184,20 @@ fn count_agreement(
         let ys: Vec<&str> = t.split('\t').collect();
         let xs: Vec<&str> = ours.get(i).map(|l| l.split('\t').collect()).unwrap_or_default();
         let mut frame = Tally { lines: 1, lines_same: line_same.get(i).copied().unwrap_or(false) as u64, ..Tally::default() };
-        for j in 0..fields.len() {
+        let list = protocols.and_then(|p| ys.get(p).copied()).unwrap_or("");
+        let dissected = list.split(':').all(|p| known.contains(p));
+        for (j, f) in fields.iter().enumerate() {
             let (u, v) = (xs.get(j).copied().unwrap_or(""), ys.get(j).copied().unwrap_or(""));
             if !u.is_empty() || !v.is_empty() {
                 frame.values += 1;
                 frame.values_same += (u == v) as u64;
             }
+            if u != v {
+                rows.push(format!("{capture}\t{}\t{f}\t{}\t{u}\t{v}", i + 1, dissected as u8));
+            }
         }
-        let list = protocols.and_then(|p| ys.get(p).copied()).unwrap_or("");
         let mut groups = vec!["all".to_string(), format!("last:{}", list.rsplit(':').next().unwrap_or(""))];
-        if list.split(':').all(|p| known.contains(p)) {
+        if dissected {
             groups.push("dissected".into());
             groups.push(format!("capture:{capture}"));
         }
@@ -195,7 +208,9 @@ fn count_agreement(
 }
 
 /// Prints the tallies and writes them to `target/tshark-agreement.tsv`.
-fn report_agreement(agreement: &Agreement) {
+fn report_agreement(agreement: &Agreement, rows: &[String]) {
+    let _ = std::fs::create_dir_all("target");
+    let _ = std::fs::write("target/tshark-diffs.tsv", rows.join("\n") + "\n");
     let pct = |a: u64, b: u64| if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 };
     let mut out = String::from("group\tframes\tlines equal\t%\tfield values\tequal\t%\n");
     for (g, t) in agreement {
@@ -210,7 +225,6 @@ fn report_agreement(agreement: &Agreement) {
             pct(t.values_same, t.values)
         );
     }
-    let _ = std::fs::create_dir_all("target");
     let _ = std::fs::write("target/tshark-agreement.tsv", &out);
     for l in out.lines().filter(|l| !l.starts_with("last:") && !l.starts_with("capture:")) {
         eprintln!("{l}");
@@ -280,8 +294,10 @@ fn matches_tshark_on_every_capture() {
     let mut seen_captures = BTreeSet::new();
     let mut all = Vec::new();
     let mut agreement = Agreement::new();
+    let mut rows = DiffRows::new();
     for (p, r) in files.iter().zip(results) {
-        if let Some((d, a)) = r {
+        if let Some((d, a, dr)) = r {
+            rows.extend(dr);
             seen_captures.insert(p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
             all.extend(d);
             for (g, t) in a {
@@ -289,7 +305,7 @@ fn matches_tshark_on_every_capture() {
             }
         }
     }
-    report_agreement(&agreement);
+    report_agreement(&agreement, &rows);
 
     let mut known = load_known();
     let found: HashSet<Key> = all.iter().map(|d| d.key.clone()).collect();

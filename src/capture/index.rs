@@ -144,7 +144,7 @@ impl PacketStore {
     }
 
     pub fn linktype(&self, rec: &Record) -> u32 {
-        self.interfaces.get(rec.iface as usize).map(|i| i.linktype).unwrap_or(u32::MAX)
+        rec.interface(&self.interfaces).map(|i| i.linktype).unwrap_or(u32::MAX)
     }
 }
 

@@ -13,7 +13,7 @@ pub use index::{PacketStore, StoreSource};
 pub use live::{Limits, LiveCapture, LiveError, LiveEvent, LiveOptions, LiveStats, StreamFrom};
 pub use pcap_writer::PcapWriter;
 pub use pcapng_writer::PcapngWriter;
-pub use reader::{FullPacket, Interface, Reader, Record, MAX_PACKET};
+pub use reader::{CustomBlock, FullPacket, Interface, Reader, Record, CUSTOM_IFACE, LINKTYPE_CUSTOM_BLOCK, MAX_PACKET};
 
 use thiserror::Error;
 

@@ -36,6 +36,40 @@ pub struct Record {
     /// The file gives no time (a pcapng Simple Packet Block): `ts` is 0,
     /// which tshark also uses for other packets' deltas, but no time is shown.
     pub no_ts: bool,
+    /// A pcapng Custom Block, which tshark shows as a frame of its own: the
+    /// bytes are its data and options, `iface` is `CUSTOM_IFACE`.
+    pub custom: Option<CustomBlock>,
+}
+
+/// What a pcapng Custom Block says besides its bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CustomBlock {
+    /// The Private Enterprise Number that defines the data.
+    pub pen: u32,
+    /// Block type 0x00000BAD (a copy of the file may keep it), not 0x40000BAD.
+    pub copy: bool,
+}
+
+/// `Record::iface` of a custom block: it belongs to no interface.
+pub const CUSTOM_IFACE: u32 = u32::MAX;
+
+/// The interface custom blocks are given, so every record has one: no
+/// link layer (the frame dissector shows the block itself).
+pub static CUSTOM_BLOCK_INTERFACE: Interface =
+    Interface { linktype: LINKTYPE_CUSTOM_BLOCK, snaplen: 0, ticks_per_sec: 1_000_000, ts_digits: 6, name: None };
+
+/// A link type no file uses, for `CUSTOM_BLOCK_INTERFACE`.
+pub const LINKTYPE_CUSTOM_BLOCK: u32 = u32::MAX;
+
+impl Record {
+    /// The record's interface among a file's (`interfaces`), the custom
+    /// blocks' pseudo-interface for a custom block.
+    pub fn interface<'a>(&self, interfaces: &'a [Interface]) -> Option<&'a Interface> {
+        if self.custom.is_some() {
+            return Some(&CUSTOM_BLOCK_INTERFACE);
+        }
+        interfaces.get(self.iface as usize)
+    }
 }
 
 /// A packet with its interfaces and comments (`Reader::next_packet_full`).
@@ -72,6 +106,9 @@ pub struct Reader<R> {
     packets: u64,
     /// The comments (pcapng `opt_comment`) of the packet read last.
     comments: Vec<String>,
+    /// The time of the record read last, which a custom block (no time of
+    /// its own) keeps, as Wireshark's reader leaves it.
+    last_ts: Timestamp,
 }
 
 fn u16e(b: &[u8], big: bool) -> u16 {
@@ -108,6 +145,7 @@ impl<R: Read> Reader<R> {
             interfaces: Vec::new(),
             packets: 0,
             comments: Vec::new(),
+            last_ts: Timestamp::default(),
         };
         r.fill(4)?;
         if r.avail() == 0 {
@@ -292,6 +330,7 @@ impl<R: Read> Reader<R> {
             ts,
             iface: 0,
             no_ts: false,
+            custom: None,
         };
         self.pos = start + caplen as usize;
         self.packets += 1;
@@ -387,8 +426,25 @@ impl<R: Read> Reader<R> {
                             self.comments = comment_options(&self.buf[opts], big);
                         }
                         self.packets += 1;
+                        self.last_ts = rec.ts;
                         return Ok(Some((rec, &self.interfaces[rec.iface as usize], &self.buf[data])));
                     }
+                }
+                CB_COPY | CB_NO_COPY if total >= 16 => {
+                    let pen = u32e(&self.buf[blk.start + 8..], big);
+                    let data = blk.start + 12..blk.end - 4;
+                    let len = data.len() as u32;
+                    let rec = Record {
+                        offset: self.base + data.start as u64,
+                        caplen: len,
+                        origlen: len,
+                        ts: self.last_ts,
+                        iface: CUSTOM_IFACE,
+                        no_ts: true,
+                        custom: Some(CustomBlock { pen, copy: btype == CB_COPY }),
+                    };
+                    self.packets += 1;
+                    return Ok(Some((rec, &CUSTOM_BLOCK_INTERFACE, &self.buf[data])));
                 }
                 _ => {}
             }
@@ -491,6 +547,7 @@ impl<R: Read> Reader<R> {
             ts: Timestamp { secs: secs as i64, nanos },
             iface: gi as u32,
             no_ts: btype == SPB,
+            custom: None,
         };
         Ok(Some((rec, start..start + caplen as usize)))
     }
@@ -498,6 +555,10 @@ impl<R: Read> Reader<R> {
 
 /// pcapng's Simple Packet Block: no interface, no time.
 const SPB: u32 = 3;
+
+/// pcapng's Custom Blocks, which a copy of the file may keep or not.
+const CB_COPY: u32 = 0x0000_0BAD;
+const CB_NO_COPY: u32 = 0x4000_0BAD;
 
 /// pcapng's Decryption Secrets Block, and the type of its TLS key log.
 const DSB: u32 = 0x0000_000a;

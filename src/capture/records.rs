@@ -3,6 +3,7 @@
 //! previous packet's, its lengths are equal or close, and its timestamp is
 //! close to the previous one's.
 
+use super::reader::CustomBlock;
 use super::Record;
 use crate::field::Timestamp;
 use crate::store::packed::Pack;
@@ -24,8 +25,12 @@ impl Pack for Record {
         put_delta(out, self.origlen, self.caplen);
         put_i64(out, self.ts.secs.wrapping_sub(prev.ts.secs));
         put_delta(out, self.ts.nanos, prev.ts.nanos);
-        // The interface with the no-time flag as its low bit.
-        put(out, (self.iface as u64) << 1 | self.no_ts as u64);
+        // The interface with the custom-block and no-time flags as its low
+        // bits; a custom block's number and copy flag follow.
+        put(out, (self.iface as u64) << 2 | (self.custom.is_some() as u64) << 1 | self.no_ts as u64);
+        if let Some(c) = self.custom {
+            put(out, (c.pen as u64) << 1 | c.copy as u64);
+        }
         *prev = *self;
     }
 
@@ -36,8 +41,15 @@ impl Pack for Record {
         let secs = prev.ts.secs.wrapping_add(get_i64(rd)?);
         let nanos = get_delta(rd, prev.ts.nanos)?;
         let iface = get(rd)?;
-        let (no_ts, iface) = (iface & 1 == 1, u32::try_from(iface >> 1).ok()?);
-        *prev = Record { offset, caplen, origlen, ts: Timestamp { secs, nanos }, iface, no_ts };
+        let custom = match iface & 2 {
+            0 => None,
+            _ => {
+                let c = get(rd)?;
+                Some(CustomBlock { pen: u32::try_from(c >> 1).ok()?, copy: c & 1 == 1 })
+            }
+        };
+        let (no_ts, iface) = (iface & 1 == 1, u32::try_from(iface >> 2).ok()?);
+        *prev = Record { offset, caplen, origlen, ts: Timestamp { secs, nanos }, iface, no_ts, custom };
         Some(*prev)
     }
 }
@@ -51,11 +63,11 @@ mod tests {
     fn records_read_back_whatever_their_values() {
         let ts = |secs, nanos| Timestamp { secs, nanos };
         let recs = [
-            Record { offset: 24, caplen: 74, origlen: 74, ts: ts(1_700_000_000, 999_999_999), iface: 0, no_ts: false },
-            Record { offset: 114, caplen: 66, origlen: 1514, ts: ts(1_700_000_001, 3), iface: 2, no_ts: true },
-            Record { offset: 10, caplen: 0, origlen: 0, ts: ts(-5, u32::MAX), iface: u32::MAX, no_ts: true },
-            Record { offset: u64::MAX, caplen: u32::MAX, origlen: 0, ts: ts(i64::MIN, 0), iface: 1, no_ts: false },
-            Record { offset: 0, caplen: 1, origlen: u32::MAX, ts: ts(i64::MAX, 7), iface: 0, no_ts: false },
+            Record { offset: 24, caplen: 74, origlen: 74, ts: ts(1_700_000_000, 999_999_999), iface: 0, no_ts: false, custom: None },
+            Record { offset: 114, caplen: 66, origlen: 1514, ts: ts(1_700_000_001, 3), iface: 2, no_ts: true, custom: None },
+            Record { offset: 10, caplen: 0, origlen: 0, ts: ts(-5, u32::MAX), iface: u32::MAX, no_ts: true, custom: Some(CustomBlock { pen: u32::MAX, copy: false }) },
+            Record { offset: u64::MAX, caplen: u32::MAX, origlen: 0, ts: ts(i64::MIN, 0), iface: 1, no_ts: false, custom: None },
+            Record { offset: 0, caplen: 1, origlen: u32::MAX, ts: ts(i64::MAX, 7), iface: 0, no_ts: false, custom: None },
         ];
         let mut p = Packed::default();
         for r in recs.iter().cycle().take(40) {
@@ -65,7 +77,7 @@ mod tests {
         assert_eq!(back, recs.iter().cycle().take(40).copied().collect::<Vec<_>>());
         // A run of back-to-back packets costs a few bytes each.
         let mut q = Packed::default();
-        let mut r = Record { offset: 24, caplen: 66, origlen: 66, ts: ts(1_700_000_000, 0), iface: 0, no_ts: false };
+        let mut r = Record { offset: 24, caplen: 66, origlen: 66, ts: ts(1_700_000_000, 0), iface: 0, no_ts: false, custom: None };
         for _ in 0..1000 {
             q.push(&r);
             r.offset += 16 + 66;

@@ -29,6 +29,9 @@ pub enum UdpApp {
     Nbns,
     Ssdp,
     Quic,
+    /// IEEE 802.2 LLC, which Wireshark's port table gives UDP ports
+    /// 12000-12004; here only by Decode As (see `link::llc`).
+    Llc,
 }
 
 /// Protocols by their Wireshark names, and which layer each runs on.
@@ -46,6 +49,7 @@ const PROTOCOLS: &[(&str, Proto)] = &[
     ("nbns", Proto::Udp(UdpApp::Nbns)),
     ("ssdp", Proto::Udp(UdpApp::Ssdp)),
     ("quic", Proto::Udp(UdpApp::Quic)),
+    ("llc", Proto::Udp(UdpApp::Llc)),
 ];
 
 /// The layers a rule can name (tshark's "layer types").

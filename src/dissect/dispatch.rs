@@ -339,6 +339,7 @@ pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
             Some(UdpApp::Nbns) => nbns::dissect(cx, b),
             Some(UdpApp::Ssdp) => ssdp::dissect(cx, b, sport, dport),
             Some(UdpApp::Quic) => quic::dissect(cx, b, sport, dport),
+            Some(UdpApp::Llc) => super::link::llc::dissect(cx, b),
             None => {
                 data(cx, b);
                 Ok(())

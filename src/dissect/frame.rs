@@ -79,6 +79,9 @@ pub static FIELDS: &[Field] = &[
 
 pub fn dissect(cx: &mut Ctx, b: Buf) {
     let m = *cx.meta;
+    if let Some(cb) = m.custom {
+        return super::custom_block::dissect(cx, b, cb);
+    }
     let all = 0..b.len();
     if !cx.out.comments.is_empty() && !cx.out.tree.idle_for("frame") {
         let out = &mut *cx.out;
@@ -143,6 +146,12 @@ fn items(t: &mut Tree, root: NodeId, m: &FrameMeta) -> NodeId {
     if !m.no_ts {
         time_items(t, m);
     }
+    counts(t, m)
+}
+
+/// The frame's number, lengths and flags; returns the id of
+/// `frame.protocols`, whose value is known once the layers are dissected.
+pub(super) fn counts(t: &mut Tree, m: &FrameMeta) -> NodeId {
     t.add(&NUMBER, 0..0, Value::UInt(m.number as u64));
     let l = t.add(&LEN, 0..0, Value::UInt(m.origlen as u64));
     t.set_text(l, format_args!("Frame Length: {} bytes ({} bits)", m.origlen, m.origlen as u64 * 8));

@@ -10,6 +10,7 @@
 
 pub mod buf;
 pub mod conv;
+mod custom_block;
 pub mod decode_as;
 pub mod dhcp;
 mod dispatch;
@@ -55,6 +56,7 @@ use crate::field::tree::{NodeId, SourceId, Tree, FRAME};
 /// `--list-fields` read this; adding a protocol adds one line here.
 pub static FIELD_LISTS: &[&[Field]] = &[
     frame::FIELDS,
+    custom_block::FIELDS,
     MALFORMED_FIELDS,
     dispatch::DATA_FIELDS,
     link::eth::FIELDS,
@@ -134,6 +136,8 @@ pub struct FrameMeta {
     pub prev_shown: Option<Timestamp>,
     /// The file gives the packet no time (`ts` is 0): no time is shown.
     pub no_ts: bool,
+    /// The record is a pcapng custom block, not a packet.
+    pub custom: Option<crate::capture::CustomBlock>,
 }
 
 impl FrameMeta {
@@ -154,12 +158,13 @@ impl FrameMeta {
             origlen: rec.origlen,
             linktype: iface.linktype,
             iface: rec.iface,
-            has_iface,
+            has_iface: has_iface && rec.custom.is_none(),
             ts_digits: iface.ts_digits,
             first_ts,
             prev_ts,
             prev_shown: None,
             no_ts: rec.no_ts,
+            custom: rec.custom,
         }
     }
 
@@ -170,7 +175,7 @@ impl FrameMeta {
         let rec = rec?;
         let first = store.records.get(0)?.ts;
         let prev = prev.map_or(rec.ts, |p| p.ts);
-        let iface = store.interfaces.get(rec.iface as usize)?;
+        let iface = rec.interface(&store.interfaces)?;
         Some(FrameMeta::of(i as u32 + 1, &rec, iface, store.pcapng, first, prev))
     }
 }

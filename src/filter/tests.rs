@@ -42,6 +42,7 @@ fn dissect(p: &[u8]) -> Dissection {
         prev_ts: Timestamp { secs: 1362692526, nanos: 250_000_000 },
         prev_shown: None,
         no_ts: false,
+        custom: None,
     };
     let mut d = Dissection::default();
     dissect_frame(&meta, p, &mut Session::new(), Pass::First, crate::dissect::Depth::Tree, &mut d);

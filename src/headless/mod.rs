@@ -331,7 +331,7 @@ impl<'f> Printer<'f> {
             // Each pass numbers the stored packets in order, as they came.
             let mut arrivals = Arrivals::new(store.pcapng);
             for (i, rec) in store.records.iter().enumerate() {
-                let iface = store.interfaces.get(rec.iface as usize);
+                let iface = rec.interface(&store.interfaces);
                 let iface = iface.ok_or_else(|| anyhow!("packet {}: no interface", i + 1))?;
                 let meta = arrivals.next(&rec, iface);
                 store.read(&rec, &mut bytes).map_err(|e| anyhow!("packet {}: cannot read it again: {e}", i + 1))?;
@@ -523,7 +523,7 @@ fn print_file(opts: &Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
                 break;
             }
         };
-        let iface = p.interfaces.get(p.rec.iface as usize).ok_or_else(|| anyhow!("packet {}: no interface", printer.count() + 1))?;
+        let iface = p.rec.interface(p.interfaces).ok_or_else(|| anyhow!("packet {}: no interface", printer.count() + 1))?;
         let shown = printer.packet(&p.rec, iface, p.data, p.comments, out)?;
         if opts.flush_each {
             out.flush()?;

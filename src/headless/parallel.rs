@@ -317,7 +317,7 @@ pub fn run<R: Read>(
                 }
                 match reader.next_packet_full() {
                     Ok(Some(p)) => {
-                        let iface = p.interfaces.get(p.rec.iface as usize).ok_or_else(|| anyhow!("packet {}: no interface", arrivals.count() + 1))?;
+                        let iface = p.rec.interface(p.interfaces).ok_or_else(|| anyhow!("packet {}: no interface", arrivals.count() + 1))?;
                         let (rec, data) = (p.rec, p.data);
                         let meta = arrivals.next(&rec, iface);
                         let w = router.route(iface.linktype, data);

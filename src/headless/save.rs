@@ -60,6 +60,10 @@ impl Saver {
     /// Writes packet `number` (1-based, for errors), captured on
     /// `ifaces[rec.iface]` (the reader's interfaces so far).
     pub fn write(&mut self, number: u32, rec: &Record, ifaces: &[Interface], data: &[u8], comments: &[String]) -> anyhow::Result<()> {
+        // A pcapng custom block is a frame but no packet: not written.
+        if rec.custom.is_some() {
+            return Ok(());
+        }
         let iface = ifaces.get(rec.iface as usize).ok_or_else(|| anyhow::anyhow!("packet {number}: no interface"))?;
         if self.out.is_none() {
             self.out = Some(self.create(ifaces, iface)?);

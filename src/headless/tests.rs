@@ -37,7 +37,7 @@ fn shown(c: &Capture, filter: &Filter, whole: bool) -> (String, Depth) {
     }
     let mut out = Vec::new();
     for (rec, data, comments) in &c.packets {
-        let Some(iface) = c.interfaces.get(rec.iface as usize) else { break };
+        let Some(iface) = rec.interface(&c.interfaces) else { break };
         p.packet(rec, iface, data, comments, &mut out).expect("written to a Vec");
     }
     (String::from_utf8_lossy(&out).into_owned(), p.depth)

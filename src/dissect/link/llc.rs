@@ -1,5 +1,9 @@
 //! IEEE 802.2 LLC, and SNAP under it, for 802.3 frames (an Ethernet
-//! type/length field of at most 1500).
+//! type/length field of at most 1500), and on UDP by Decode As
+//! (`-d udp.port==N,llc`). Wireshark's port table also gives LLC UDP ports
+//! 12000-12004 (`tshark -G decodes`); wirelens does not, on purpose: its
+//! labs (UDP uppercase, the pinger) use port 12000, and their datagrams
+//! would read as LLC frames (the pinger's ladder and flow graph as well).
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
@@ -24,18 +28,86 @@ pub static PID: FieldDef = FieldDef::new("llc.pid", "Protocol ID", FieldType::U1
 
 pub static FIELDS: &[Field] = &[&LLC, &DSAP, &SSAP, &CONTROL, &OUI, &TYPE, &PID];
 
+/// Wireshark's names of the service access points (`tshark -G values`).
 static SAPS: &[(u64, &str)] = &[
-    (0x00, "NULL LSAP"),
-    (0x06, "TCP/IP"),
+    (0x0, "NULL LSAP"),
+    (0x1, "NULL LSAP"),
+    (0x2, "LLC Sub-Layer Management"),
+    (0x4, "SNA Path Control"),
+    (0x6, "TCP/IP"),
+    (0x8, "SNA"),
+    (0xc, "SNA"),
+    (0xe, "PROWAY (IEC955) Network Management and Initialization"),
+    (0x10, "NetWare (unofficial?)"),
+    (0x14, "ISO Network Layer (OSLAN 1)"),
+    (0x18, "Texas Instruments"),
+    (0x20, "ISO Network Layer (unofficial?)"),
+    (0x34, "ISO Network Layer (unofficial?)"),
     (0x42, "Spanning Tree BPDU"),
+    (0x4e, "EIA RS-511 Manufacturing Message Service"),
+    (0x54, "ISO Network Layer (OSLAN 2)"),
+    (0x7e, "ISO 8208 (X.25 over 802.2)"),
+    (0x7f, "ISO 802.2"),
+    (0x80, "XNS"),
+    (0x82, "BACnet"),
+    (0x86, "Nestar"),
+    (0x8e, "PROWAY (IEC955) Active Station List Maintenance"),
+    (0x98, "ARP"),
     (0xaa, "SNAP"),
+    (0xb4, "HP JetDirect Printer"),
+    (0xba, "Banyan Vines"),
+    (0xbc, "Banyan Vines"),
     (0xe0, "NetWare"),
     (0xf0, "NetBIOS"),
+    (0xf4, "IBM Net Management"),
+    (0xf8, "HP Extended LLC"),
+    (0xfa, "Ungermann-Bass"),
+    (0xfc, "Remote Program Load"),
     (0xfe, "ISO Network Layer"),
-    (0xff, "Global DSAP"),
+    (0xff, "Global LSAP"),
 ];
 
 const SNAP: u8 = 0xaa;
+
+/// Wireshark's short names of the unnumbered frames' modifiers (the
+/// control byte masked with 0xec), as a command and as a response.
+static U_COMMANDS: &[(u8, &str)] = &[
+    (0x00, "UI"), (0x20, "UP"), (0x40, "DISC"), (0x60, "UA"), (0x80, "SNRM"), (0xcc, "SNRME"), (0xe0, "TEST"),
+    (0x04, "SIM"), (0x84, "FRMR"), (0xc4, "CFGR"), (0x0c, "SARM"), (0x2c, "SABM"), (0x4c, "SARME"),
+    (0x6c, "SABME"), (0x8c, "RESET"), (0xac, "XID"), (0xec, "BCN"),
+];
+static U_RESPONSES: &[(u8, &str)] = &[
+    (0x00, "UI"), (0x20, "UP"), (0x40, "RD"), (0x60, "UA"), (0x80, "SNRM"), (0xe0, "TEST"), (0x04, "RIM"),
+    (0x84, "FRMR"), (0xc4, "CFGR"), (0x0c, "DM"), (0x2c, "SABM"), (0x4c, "SARME"), (0x6c, "SABME"),
+    (0x8c, "RESET"), (0xac, "XID"), (0xcc, "SNRME"), (0xec, "BCN"),
+];
+
+/// The control field as Wireshark's Info shows it (`dissect_xdlc_control`
+/// in extended mode, as LLC uses it: two bytes, little-endian, for I and S
+/// frames). I frames show " P" whenever the bit is set, whichever way the
+/// frame goes; S and U frames " P" for a command, " F" for a response.
+fn control_text(control: u16, response: bool) -> String {
+    let pf = if response { " F" } else { " P" };
+    match control & 3 {
+        3 => {
+            let names = if response { U_RESPONSES } else { U_COMMANDS };
+            let m = control as u8 & 0xec;
+            let name = names.iter().find(|&&(v, _)| v == m).map_or("Unknown", |&(_, n)| n);
+            format!("U{}, func={name}", if control & 0x10 != 0 { pf } else { "" })
+        }
+        1 => {
+            let func = ["RR", "RNR", "REJ", "SREJ"][(control as usize >> 2) & 3];
+            format!("S{}, func={func}, N(R)={}", if control & 0x100 != 0 { pf } else { "" }, control >> 9)
+        }
+        _ => format!("I{}, N(R)={}, N(S)={}", if control & 0x100 != 0 { " P" } else { "" }, control >> 9, (control >> 1) & 0x7f),
+    }
+}
+
+/// A service access point in Info: its name, or its number.
+fn sap_text(sap: u8) -> String {
+    let sap = sap & 0xfe;
+    SAPS.iter().find(|&&(v, _)| v == sap as u64).map_or_else(|| format!("0x{sap:02x}"), |&(_, n)| n.to_string())
+}
 
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("llc", "LLC");
@@ -48,7 +120,10 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let t = cx.tree();
     t.add(&DSAP, b.range(0, 1), Value::UInt(dsap as u64));
     t.add(&SSAP, b.range(1, 1), Value::UInt(ssap as u64));
-    t.add(&CONTROL, b.range(2, clen), Value::UInt(control as u64));
+    let text = control_text(control, ssap & 1 == 1);
+    let c = t.add(&CONTROL, b.range(2, clen), Value::UInt(control as u64));
+    let width = clen * 2;
+    t.set_text(c, format_args!("Control field: {text} (0x{control:0width$X})"));
     if dsap == SNAP && ssap == SNAP && control == 3 {
         let oui = b.u24(3)?;
         let pid = b.u16(6)?;
@@ -69,6 +144,17 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         return Ok(());
     }
     cx.tree().close();
+    let info = cx.out.cols.info();
+    info.clear();
+    use std::fmt::Write as _;
+    let _ = write!(
+        info,
+        "{text}; DSAP {} {}, SSAP {} {}",
+        sap_text(dsap),
+        if dsap & 1 == 1 { "Group" } else { "Individual" },
+        sap_text(ssap),
+        if ssap & 1 == 1 { "Response" } else { "Command" }
+    );
     let payload = b.from(2 + clen)?;
     dispatch::data(cx, payload);
     Ok(())
@@ -96,5 +182,33 @@ mod tests {
         let d = run(1, &g);
         assert_eq!(d.protocols, "eth:llc:data");
         assert_eq!(d.cols.protocol, "LLC");
+        assert_eq!(d.cols.info, "U, func=UI; DSAP Spanning Tree BPDU Individual, SSAP Spanning Tree BPDU Command");
+    }
+
+    #[test]
+    fn an_information_frame_shows_its_numbers_and_saps() {
+        // The bytes tshark reads as LLC in the pinger lab's datagrams (UDP
+        // port 12000), here in an 802.3 frame.
+        let payload = b"Ping 1 0000000000000000000";
+        let mut f = vec![0xff; 6];
+        f.extend([0, 1, 2, 3, 4, 5]);
+        f.extend((payload.len() as u16).to_be_bytes());
+        f.extend(payload);
+        let d = run(1, &f);
+        assert_eq!(d.protocols, "eth:llc:data");
+        assert_eq!(d.cols.info, "I P, N(R)=51, N(S)=55; DSAP 0x50 Individual, SSAP 0x68 Response");
+        assert_eq!(field(&d, &f, "llc.control"), "0x676e");
+    }
+
+    #[test]
+    fn control_fields_read_as_wireshark_does() {
+        use super::control_text;
+        assert_eq!(control_text(0x03, false), "U, func=UI");
+        assert_eq!(control_text(0x73, true), "U F, func=UA");
+        assert_eq!(control_text(0xf3, false), "U P, func=TEST");
+        assert_eq!(control_text(0xaf, false), "U, func=XID");
+        assert_eq!(control_text(0x0c01 | 0x100, true), "S F, func=RR, N(R)=6");
+        assert_eq!(control_text(0x0005, false), "S, func=RNR, N(R)=0");
+        assert_eq!(control_text(0x0204, false), "I, N(R)=1, N(S)=2");
     }
 }

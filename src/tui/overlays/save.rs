@@ -27,10 +27,12 @@ fn save(packets: &Packets, which: Option<Vec<u32>>, path: &Path) -> Result<usize
     // the file is written.
     let (records, interfaces): (Vec<(usize, Record)>, Vec<Interface>) = {
         let store = packets.store();
-        let records = match which {
+        let records: Vec<(usize, Record)> = match which {
             Some(w) => w.iter().filter_map(|&i| Some((i as usize, store.records.get(i as usize)?))).collect(),
             None => store.records.iter().enumerate().collect(),
         };
+        // A pcapng custom block is a frame but no packet: not written.
+        let records = records.into_iter().filter(|(_, r)| r.custom.is_none()).collect();
         (records, store.interfaces.clone())
     };
     let mut sink = if crate::capture::is_pcapng_name(path) {
@@ -61,7 +63,7 @@ enum Sink {
 /// A pcap file for `records`, which must share one link type: pcap has a
 /// single one in its header.
 fn pcap(path: &Path, records: &[(usize, Record)], interfaces: &[Interface]) -> Result<PcapWriter, String> {
-    let linktype_of = |r: &Record| interfaces.get(r.iface as usize).map_or(u32::MAX, |i| i.linktype);
+    let linktype_of = |r: &Record| r.interface(&interfaces).map_or(u32::MAX, |i| i.linktype);
     let mut links = records.iter().map(|(_, r)| linktype_of(r));
     let linktype = links.next().unwrap_or(1);
     if links.any(|l| l != linktype) {

@@ -116,7 +116,7 @@ impl PacketList {
             let store = packets.store();
             let rec = store.records.get(p)?;
             let prev_ts = p.checked_sub(1).and_then(|q| store.records.get(q)).map_or(rec.ts, |r| r.ts);
-            let digits = store.interfaces.get(rec.iface as usize).map(|i| i.ts_digits).unwrap_or(6);
+            let digits = rec.interface(&store.interfaces).map(|i| i.ts_digits).unwrap_or(6);
             (rec, prev_ts, digits)
         };
         let ok = packets.dissect(p, &mut self.bytes, &mut self.d);

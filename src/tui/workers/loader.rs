@@ -130,7 +130,7 @@ pub fn spawn<R: Read + Send + 'static>(
                                 ingest.comments.push((ingest.batch.len(), p.comments.to_vec()));
                             }
                             // The reader only returns packets on interfaces it has described.
-                            if let Some(iface) = p.interfaces.get(p.rec.iface as usize) {
+                            if let Some(iface) = p.rec.interface(p.interfaces) {
                                 ingest.add(&mut session, p.rec, iface, p.data);
                             }
                         }
@@ -203,7 +203,7 @@ pub fn spawn_again(
                     }
                     drop(store);
                     // The store only holds packets on interfaces it has described.
-                    if let Some(iface) = interfaces.get(rec.iface as usize) {
+                    if let Some(iface) = rec.interface(&interfaces) {
                         ingest.add(&mut session, rec, iface, &data);
                     }
                     next += 1;
@@ -253,7 +253,7 @@ pub fn spawn_live(
                 loop {
                     match next {
                         Some(LiveEvent::Packet { record, data, .. }) => {
-                            let iface = interfaces.get(record.iface as usize).unwrap_or(&interfaces[0]);
+                            let iface = record.interface(&interfaces).unwrap_or(&interfaces[0]);
                             ingest.add(&mut session, record, iface, &data);
                         }
                         Some(LiveEvent::Stats(s)) => dropped = s.dropped + s.if_dropped,
