@@ -9,7 +9,9 @@ use super::{dispatch, Buf, Ctx};
 
 pub static CB_PEN: FieldDef = FieldDef::new("frame.cb_pen", "Private Enterprise Number", FieldType::U32)
     .desc("IANA Private Enterprise Number of the organisation that defined a pcapng custom block's data.");
+// Wireshark registers it as a boolean of one bit without a mask.
 pub static CB_COPY: FieldDef = FieldDef::new("frame.cb_copy", "Copying", FieldType::Bool)
+    .bit(1, 0)
     .desc("Whether a copy of the file may keep the custom block (block type 0x00000BAD) or not (0x40000BAD).");
 
 pub static FIELDS: &[Field] = &[&CB_PEN, &CB_COPY];
