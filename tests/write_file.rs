@@ -29,7 +29,9 @@ fn read_back(path: &Path) -> Vec<Packet> {
     let Ok(mut r) = Reader::new(f) else { return Vec::new() };
     let mut v = Vec::new();
     while let Ok(Some(p)) = r.next_packet_full() {
-        let i = &p.interfaces[p.rec.iface as usize];
+        // A pcapng custom block has no interface of the file's (its record
+        // names the custom blocks' pseudo-interface): not indexed directly.
+        let Some(i) = p.rec.interface(p.interfaces) else { continue };
         v.push(Packet {
             ts: (p.rec.ts.secs, p.rec.ts.nanos),
             caplen: p.rec.caplen,
