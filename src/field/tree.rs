@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use crate::field::{self, format_label, Field, Value, TEXT};
+use crate::field::{self, format_label, Field, FieldType, Value, TEXT};
 
 /// Index of an item in its tree.
 pub type NodeId = usize;
@@ -51,9 +51,10 @@ pub struct Tree {
     pub nodes: Vec<Node>,
     open: Vec<NodeId>,
     source: SourceId,
-    /// Labels are dropped unformatted: nobody will read them (a filter or
-    /// `-T fields` pass needs values only, and formatting dominated it).
-    no_labels: bool,
+    /// Which labels are kept; the others are dropped unformatted: nobody
+    /// will read them (a filter or `-T fields` pass needs values only, and
+    /// formatting dominated it).
+    labels: Labels,
     /// No items are kept at all (a pass for the columns only).
     no_items: bool,
     /// Which items are also kept in `brief`, even when other items are not.
@@ -87,6 +88,17 @@ pub enum Recording {
     /// their byte ranges and depths, while the other items are not (a
     /// filter or `-T fields` that reads only its own fields' items).
     Nodes(Vec<Field>),
+}
+
+/// Which items' labels a tree keeps.
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Labels {
+    #[default]
+    All,
+    /// Only protocols' and those of items without a field: the text a
+    /// JSON document shows where an item has no value.
+    Structural,
+    None,
 }
 
 /// A point to roll a tree back to (`Tree::mark`).
@@ -144,15 +156,16 @@ impl Tree {
         self.added = 0;
     }
 
-    /// Whether labels are kept (the default) or dropped.
-    pub fn keep_labels(&mut self, keep: bool) {
-        self.no_labels = !keep;
+    /// Which labels are kept (all by default).
+    pub fn keep_labels(&mut self, labels: Labels) {
+        self.labels = labels;
     }
 
     /// Whether labels are kept: a dissector may skip building one that
-    /// would be dropped.
+    /// would be dropped. True for structural labels too: text built for a
+    /// label may also be a value (an expert message).
     pub fn keeps_labels(&self) -> bool {
-        !self.no_labels && !self.no_items
+        self.labels != Labels::None && !self.no_items
     }
 
     /// Whether items are kept (the default) or dropped as they are added.
@@ -344,11 +357,14 @@ impl Tree {
     }
 
     pub fn set_text(&mut self, id: NodeId, text: impl Label) {
-        if self.no_labels {
+        if self.labels == Labels::None {
             return;
         }
         if let Some(n) = self.nodes.get_mut(id) {
-            n.text = Some(text.into_label());
+            let structural = n.field.name.is_empty() || n.field.ftype == FieldType::Protocol;
+            if self.labels == Labels::All || structural {
+                n.text = Some(text.into_label());
+            }
         }
     }
 

@@ -456,9 +456,11 @@ fn depth_for(format: &Format, verbose: bool, filter: Option<&Filter>, stats: boo
     if let Some(fl) = format.fields() {
         protocols.extend(fl.fields().iter().map(|f| f.protocol()));
     }
-    let whole_tree = matches!(format, Format::Json(JsonOptions { fields: None, .. }) | Format::Pdml { .. } | Format::Ek);
-    if verbose || whole_tree {
+    let document = matches!(format, Format::Json(JsonOptions { fields: None, .. }) | Format::Ek);
+    if verbose || matches!(format, Format::Pdml { .. }) {
         Depth::Tree
+    } else if document {
+        Depth::Document
     } else if stats {
         Depth::Fields
     } else if format.fields().is_some() || filter.is_some() {

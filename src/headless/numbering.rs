@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn a_stream_label_follows_its_new_number() {
         let mut d = Dissection::default();
-        d.tree.keep_labels(true);
+        d.tree.keep_labels(crate::field::tree::Labels::All);
         d.tree.keep_items(true);
         let id = d.tree.generated(&tcp::STREAM, 0..0, Value::UInt(1));
         d.tree.set_text(id, "[Stream index: 1]");

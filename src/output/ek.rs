@@ -14,7 +14,7 @@ use crate::dissect::{Dissection, FrameMeta};
 use crate::field::tree::NodeId;
 use crate::field::{civil, FieldDef, FieldType, Value};
 
-use super::json::{escape, json_value};
+use super::json::{escape, quoted_value};
 use super::timefmt::local_date;
 
 /// One packet's two lines.
@@ -23,24 +23,25 @@ pub fn ek_packet(meta: &FrameMeta, d: &Dissection, frame: &[u8], out: &mut Strin
     local_date(meta.ts.secs, out);
     out.push_str("\",\"_type\":\"doc\"}}\n");
     let _ = write!(out, "{{\"timestamp\":\"{}{:03}\",\"layers\":{{", meta.ts.secs, meta.ts.nanos / 1_000_000);
-    let roots: Vec<NodeId> = (0..d.tree.nodes.len()).filter(|&i| d.tree.nodes[i].depth == 0).collect();
     let mut first = true;
-    // A value's text before its escapes, reused from item to item.
-    let mut scratch = String::new();
-    for id in roots {
+    for id in (0..d.tree.nodes.len()).filter(|&i| d.tree.nodes[i].depth == 0) {
         if !first {
             out.push(',');
         }
         first = false;
         key(&ek_name(d, id, true), out);
-        object(d, frame, id, out, &mut scratch);
+        object(d, frame, id, out);
     }
     out.push_str("}}\n");
 }
 
-fn key(name: &str, out: &mut String) {
+/// A name as a key. Kept names (`names`) were escaped once, when kept.
+fn key(name: &Cow<'static, str>, out: &mut String) {
     out.push('"');
-    escape(name, out);
+    match name {
+        Cow::Borrowed(kept) => out.push_str(kept),
+        Cow::Owned(name) => escape(name, out),
+    }
     out.push_str("\":");
 }
 
@@ -77,7 +78,9 @@ fn names() -> &'static Names {
             if let Some(&k) = kept.get(&s) {
                 return k;
             }
-            let k: &'static str = Box::leak(s.clone().into_boxed_str());
+            let mut escaped = String::new();
+            escape(&s, &mut escaped);
+            let k: &'static str = Box::leak(escaped.into_boxed_str());
             kept.insert(s, k);
             k
         };
@@ -90,11 +93,18 @@ fn names() -> &'static Names {
     })
 }
 
-/// Whether two names are the same: at once for two kept ones (`names`).
-fn same_name(a: &Cow<'static, str>, b: &Cow<'static, str>) -> bool {
-    match (a, b) {
-        (Cow::Borrowed(a), Cow::Borrowed(b)) => std::ptr::eq(*a, *b),
-        _ => a == b,
+/// A name's identity for grouping: a kept name's address (`names` keeps
+/// each name once), else its place among `owned`, counted down from the top.
+fn name_id(name: &Cow<'static, str>, owned: &mut Vec<String>) -> usize {
+    match name {
+        Cow::Borrowed(kept) => kept.as_ptr() as usize,
+        Cow::Owned(name) => {
+            let at = owned.iter().position(|o| o == name).unwrap_or_else(|| {
+                owned.push(name.clone());
+                owned.len() - 1
+            });
+            usize::MAX - at
+        }
     }
 }
 
@@ -109,45 +119,83 @@ fn make_name(f: &FieldDef, top: bool) -> String {
     name.replace('.', "_")
 }
 
-/// A protocol's object: its items below it, flattened and grouped by name.
-fn object(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String, scratch: &mut String) {
-    let mut items = Vec::new();
-    gather(d, id, None, &mut items);
-    let names: Vec<Cow<'static, str>> = items.iter().map(|&(item, _)| ek_name(d, item, false)).collect();
-    let own = ek_name(d, id, false);
-    let parent_name = |parent: Option<usize>| parent.map_or(&own, |p| &names[p]);
-    // Groups by (name, parent's name), in the order each first appears: the
-    // first item's place in `items`, and the group's items.
-    let mut groups: Vec<(usize, Vec<NodeId>)> = Vec::new();
-    for (i, &(item, parent)) in items.iter().enumerate() {
-        let found = groups.iter_mut().find(|(first, _)| {
-            same_name(&names[*first], &names[i]) && same_name(parent_name(items[*first].1), parent_name(parent))
-        });
-        match found {
-            Some(g) => g.1.push(item),
-            None => groups.push((i, vec![item])),
+/// Where one protocol's object is gathered, kept from object to object
+/// (and packet to packet) so that a packet's hundreds of items take no
+/// allocation; objects nest (a protocol among another's items), hence a pool.
+#[derive(Default)]
+struct Room {
+    /// The items with their parents' places (see `gather`).
+    items: Vec<(NodeId, Option<usize>)>,
+    names: Vec<Cow<'static, str>>,
+    /// Each group (name, parent's name) by the names' ids, to its place in `groups`.
+    by_names: HashMap<(usize, usize), usize>,
+    /// Each group's first and last items' places in `items`, in order of first appearance.
+    groups: Vec<(usize, usize)>,
+    /// The next item of the same group, per item (`usize::MAX`: the last).
+    next: Vec<usize>,
+    owned: Vec<String>,
+    /// A value's text before its escapes.
+    text: String,
+}
+
+thread_local! {
+    static ROOMS: std::cell::RefCell<Vec<Room>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A protocol's object: its items below it, flattened and grouped by name
+/// and parent's name, each group at its first item's place.
+fn object(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String) {
+    let mut r = ROOMS.with(|rooms| rooms.borrow_mut().pop()).unwrap_or_default();
+    r.items.clear();
+    r.names.clear();
+    r.by_names.clear();
+    r.groups.clear();
+    r.next.clear();
+    r.owned.clear();
+    gather(d, id, None, &mut r.items);
+    r.names.extend(r.items.iter().map(|&(item, _)| ek_name(d, item, false)));
+    let own = name_id(&ek_name(d, id, false), &mut r.owned);
+    for i in 0..r.items.len() {
+        let name = name_id(&r.names[i], &mut r.owned);
+        let parent = match r.items[i].1 {
+            Some(p) => name_id(&r.names[p], &mut r.owned),
+            None => own,
+        };
+        r.next.push(usize::MAX);
+        let fresh = r.groups.len();
+        let g = *r.by_names.entry((name, parent)).or_insert(fresh);
+        if g == fresh {
+            r.groups.push((i, i));
+        } else {
+            let last = r.groups[g].1;
+            r.next[last] = i;
+            r.groups[g].1 = i;
         }
     }
     out.push('{');
-    for (i, (first, ids)) in groups.iter().enumerate() {
-        if i > 0 {
+    for (n, &(first, last)) in r.groups.iter().enumerate() {
+        if n > 0 {
             out.push(',');
         }
-        key(&names[*first], out);
-        if ids.len() > 1 {
+        key(&r.names[first], out);
+        let many = first != last;
+        if many {
             out.push('[');
         }
-        for (j, &item) in ids.iter().enumerate() {
-            if j > 0 {
+        let mut i = first;
+        while let Some(&(item, _)) = r.items.get(i) {
+            if i != first {
                 out.push(',');
             }
-            value(d, frame, item, out, scratch);
+            value(d, frame, item, out, &mut r.text);
+            i = r.next[i];
         }
-        if ids.len() > 1 {
+        if many {
             out.push(']');
         }
     }
     out.push('}');
+    ROOMS.with(|rooms| rooms.borrow_mut().push(r));
 }
 
 /// The items below `id` with their parents' places in `out` (None: the
@@ -175,7 +223,7 @@ fn value(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String, scratch: &m
         return string(label, out);
     }
     match (n.field.ftype, &n.value) {
-        (FieldType::Protocol, _) if d.tree.children(id).next().is_some() => object(d, frame, id, out, scratch),
+        (FieldType::Protocol, _) if d.tree.children(id).next().is_some() => object(d, frame, id, out),
         (FieldType::Protocol, _) => string(&d.tree.label(id, bytes), out),
         (FieldType::None, _) => out.push_str("null"),
         (FieldType::Bool, v) => out.push_str(if v.as_u64().unwrap_or(0) != 0 { "true" } else { "false" }),
@@ -183,11 +231,7 @@ fn value(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String, scratch: &m
             let (y, mo, day, h, mi, s) = civil(t.secs);
             let _ = write!(out, "\"{y:04}-{mo:02}-{day:02}T{h:02}:{mi:02}:{s:02}.{:09}Z\"", t.nanos);
         }
-        _ => {
-            scratch.clear();
-            json_value(n.field, &n.value, bytes, scratch);
-            string(scratch, out);
-        }
+        _ => quoted_value(n.field, &n.value, bytes, out, scratch),
     }
 }
 

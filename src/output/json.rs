@@ -135,39 +135,47 @@ pub(super) fn escape(s: &str, out: &mut String) {
     // splits a character).
     let bytes = s.as_bytes();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time while none needs an escape; the last few
-        // padded with letters, so that short names and values are one test.
-        let n = (bytes.len() - i).min(8);
-        let mut chunk = [b'a'; 8];
-        chunk[..n].copy_from_slice(&bytes[i..i + n]);
-        if !needs_escape(u64::from_le_bytes(chunk)) {
-            i += n;
-            continue;
+    loop {
+        let i = next_escape(bytes, start);
+        let Some(&b) = bytes.get(i) else { break };
+        out.push_str(&s[start..i]);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                let _ = write!(out, "\\u{:04x}", b);
+            }
         }
-        let b = bytes[i];
-        i += 1;
-        let esc = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            b if b < 0x20 || b == 0x7f => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i - 1]);
-        if esc.is_empty() {
-            let _ = write!(out, "\\u{:04x}", b);
-        } else {
-            out.push_str(esc);
-        }
-        start = i;
+        start = i + 1;
     }
     out.push_str(&s[start..]);
+}
+
+/// The place of the first byte from `from` on that needs an escape, or
+/// the length: eight bytes at a time while there are eight (a whole word
+/// is loaded without a copy), then byte by byte.
+fn next_escape(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let mut w = [0; 8];
+        w.copy_from_slice(word);
+        if needs_escape(u64::from_le_bytes(w)) {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f {
+            return i;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Whether any of the eight bytes of `x` is below 0x20, a quote, a
@@ -276,9 +284,7 @@ fn members(
         }
         if has_value {
             w.key(key);
-            text.clear();
-            json_value(n.field, &n.value, d.node_bytes(frame, id), text);
-            w.value(text);
+            quoted_value(n.field, &n.value, d.node_bytes(frame, id), w.out, text);
         }
         if has_children {
             w.key_with(key, if has_value { "_tree" } else { "" });
@@ -329,6 +335,23 @@ pub(super) fn json_value(f: Field, v: &Value, bytes: &[u8], out: &mut String) {
     }
 }
 
+/// `json_value` as a JSON string; `text`: room for the value before its
+/// escapes. Bytes go straight to `out`: their hex needs none, and they are
+/// most of a document.
+pub(super) fn quoted_value(f: Field, v: &Value, bytes: &[u8], out: &mut String, text: &mut String) {
+    out.push('"');
+    match (f.ftype, v) {
+        (FieldType::Bytes, Value::Bytes(b)) => colon_hex(b, out),
+        (FieldType::Bytes, _) => colon_hex(bytes, out),
+        _ => {
+            text.clear();
+            json_value(f, v, bytes, text);
+            escape(text, out);
+        }
+    }
+    out.push('"');
+}
+
 /// Undoes the C escapes of Wireshark's `format_text` (`\r`, `\n`, octal
 /// `\003`, ...), which strings in the tree carry.
 fn unescape(s: &str, out: &mut String) {
@@ -372,14 +395,43 @@ fn colon_hex(b: &[u8], out: &mut String) {
 
 /// Bytes in lowercase hex, `sep` between two.
 pub(super) fn hex(b: &[u8], sep: &str, out: &mut String) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(b.len() * (2 + sep.len()));
-    for (i, &x) in b.iter().enumerate() {
-        if i > 0 {
-            out.push_str(sep);
+    match sep.as_bytes() {
+        [] => hex_with::<2>(b, 0, out),
+        &[c] if c.is_ascii() => hex_with::<3>(b, c, out),
+        _ => {
+            for (i, x) in b.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                hex_with::<2>(std::slice::from_ref(x), 0, out);
+            }
         }
-        out.push(char::from(DIGITS[usize::from(x >> 4)]));
-        out.push(char::from(DIGITS[usize::from(x & 15)]));
+    }
+}
+
+/// Bytes as `W`-character groups (two digits, and for `W == 3` the ASCII
+/// `sep` after them but the last), made 64 bytes at a time on the stack:
+/// pushing them one character at a time was a tenth of `-T json`.
+fn hex_with<const W: usize>(b: &[u8], sep: u8, out: &mut String) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    const CHUNK: usize = 64;
+    out.reserve(b.len() * W);
+    let mut buf = [0u8; CHUNK * 3];
+    for chunk in b.chunks(CHUNK) {
+        for (x, cell) in chunk.iter().zip(buf.chunks_exact_mut(W)) {
+            cell[0] = DIGITS[usize::from(x >> 4)];
+            cell[1] = DIGITS[usize::from(x & 15)];
+            if W == 3 {
+                cell[2] = sep;
+            }
+        }
+        // Only ASCII was written: the check cannot fail.
+        if let Ok(text) = std::str::from_utf8(&buf[..chunk.len() * W]) {
+            out.push_str(text);
+        }
+    }
+    if W == 3 && !b.is_empty() {
+        out.pop();
     }
 }
 
