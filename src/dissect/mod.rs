@@ -11,6 +11,7 @@
 pub mod buf;
 pub mod conv;
 mod custom_block;
+mod enterprises;
 pub mod decode_as;
 pub mod dhcp;
 mod dispatch;
