@@ -158,7 +158,7 @@ impl FrameMeta {
             caplen: rec.caplen,
             origlen: rec.origlen,
             linktype: iface.linktype,
-            iface: rec.iface,
+            iface: rec.section_iface,
             has_iface: has_iface && rec.custom.is_none(),
             ts_digits: iface.ts_digits,
             first_ts,
