@@ -1125,6 +1125,32 @@ NFT
     ip netns del wl-loss
 }
 
+# Port reuse seen from a SYN/ACK: a Python client binds port 40123 twice (SO_REUSEADDR, closing with
+# an RST so the port is free at once) and talks to a server on 127.0.0.1:9099 in a namespace; the
+# capture filter leaves out the pure SYNs, so the second connection shows up with its SYN/ACK.
+reuse_connections() {
+    ip netns exec wl-reuse python3 - <<'PY'
+import socket, time
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 9099)); srv.listen(4)
+for i in range(2):
+    c = socket.socket(); c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    c.bind(("127.0.0.1", 40123)); c.connect(("127.0.0.1", 9099))
+    s, _ = srv.accept()
+    c.sendall(b"hello %d\n" % i); s.recv(100); s.sendall(b"bye\n"); c.recv(100)
+    c.close(); s.close(); time.sleep(0.2)
+srv.close()
+PY
+}
+
+tcp_reuse_synack() {
+    ip netns add wl-reuse
+    ip netns exec wl-reuse ip link set lo up
+    capture_ns="ip netns exec wl-reuse" capture tcp-reuse-synack.pcap "-i lo tcp port 9099 and not (tcp[13] == 2)" reuse_connections
+    ip netns del wl-reuse
+}
+
 openssh() {
     capture ssh.pcap "-i lo tcp port 22" ssh_session
 }
@@ -1207,7 +1233,7 @@ quic() {
     cp "$tmp/quic-chacha-keylog.txt" "$here/quic-chacha-keylog.txt"
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access mail_starttls tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge tcp_loss quic)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access mail_starttls tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge tcp_loss tcp_reuse_synack quic)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi
