@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
     let Some((&split, rest)) = data.split_first() else { return };
     let cut = usize::from(split) * rest.len() / 255;
     let (stream, section) = rest.split_at(cut);
-    let mut t = Table { max_capacity: Some(u64::from(split) * 64), ..Table::default() };
+    let mut t = Table::default();
+    t.max_capacity = Some(u64::from(split) * 64);
     let half = stream.len() / 2;
     t.feed(0, &stream[..half]);
     let fed = t.feed(half as u64, &stream[half..]);
