@@ -56,6 +56,18 @@ pub struct HttpRow {
     pub h3_stream: Option<(u64, u64)>,
 }
 
+impl HttpRow {
+    /// A request's row takes its response's columns.
+    fn answered_by(&mut self, r: HttpRow) {
+        self.response = r.response;
+        self.status = r.status;
+        self.phrase = r.phrase;
+        self.content_type = r.content_type;
+        self.size = r.size;
+        self.time = r.time;
+    }
+}
+
 /// One line of an SMTP dialogue.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SmtpLine {
@@ -121,11 +133,7 @@ impl Transactions {
                 if r.response.is_none() {
                     self.h3_open.insert(key, self.http.len());
                 } else if let Some(row) = self.h3_open.remove(&key).and_then(|i| self.http.get_mut(i)) {
-                    row.response = r.response;
-                    row.status = r.status;
-                    row.phrase = r.phrase;
-                    row.content_type = r.content_type;
-                    row.size = r.size;
+                    row.answered_by(r);
                     return;
                 }
                 self.http.push(r);
@@ -134,12 +142,7 @@ impl Transactions {
                 if r.response.is_some() {
                     let open = r.request.and_then(|q| self.http_open.get_mut(&q)).and_then(VecDeque::pop_front);
                     if let Some(row) = open.and_then(|i| self.http.get_mut(i)) {
-                        row.response = r.response;
-                        row.status = r.status;
-                        row.phrase = r.phrase;
-                        row.content_type = r.content_type;
-                        row.size = r.size;
-                        row.time = r.time;
+                        row.answered_by(r);
                         return;
                     }
                 } else if let Some(q) = r.request {
