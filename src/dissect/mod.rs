@@ -110,6 +110,8 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     quic::FIELDS,
     quic::params::FIELDS,
     quic::http3::FIELDS,
+    quic::qpack::fields::FIELDS,
+    quic::qpack::fields::NAMED_FIELDS,
     ssh::FIELDS,
 ];
 
