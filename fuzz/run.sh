@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 secs=${1:-30}
-targets=${FUZZ_TARGETS:-reader pipeline tcp_apps filter columns}
+targets=${FUZZ_TARGETS:-reader pipeline tcp_apps filter columns qpack}
 ./seed.sh || exit 1
 cargo +nightly fuzz build || exit 1
 mkdir -p logs

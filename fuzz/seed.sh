@@ -7,12 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 samples=../sample-captures
-mkdir -p corpus/reader corpus/pipeline corpus/columns corpus/tcp_apps corpus/filter
+mkdir -p corpus/reader corpus/pipeline corpus/columns corpus/tcp_apps corpus/filter corpus/qpack
 for f in "$samples"/*.pcap "$samples"/*.pcapng; do
     cp "$f" corpus/reader/
     cp "$f" corpus/pipeline/
     cp "$f" corpus/columns/
 done
+# QPACK: RFC 9204 Appendix B.2's encoder stream and section (split byte,
+# stream, section), so the fuzzer starts from a dynamic table in use.
+printf '\xe5\x3f\xbd\x01\xc0\x0fwww.example.com\xc1\x0c/sample/path\x03\x81\x10\x11' > corpus/qpack/rfc9204-b2
 # Filters: every quoted string of the differential test's list, one a file.
 python3 - <<'PY'
 import hashlib, re, pathlib

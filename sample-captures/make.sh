@@ -1125,6 +1125,32 @@ NFT
     ip netns del wl-loss
 }
 
+# Port reuse seen from a SYN/ACK: a Python client binds port 40123 twice (SO_REUSEADDR, closing with
+# an RST so the port is free at once) and talks to a server on 127.0.0.1:9099 in a namespace; the
+# capture filter leaves out the pure SYNs, so the second connection shows up with its SYN/ACK.
+reuse_connections() {
+    ip netns exec wl-reuse python3 - <<'PY'
+import socket, time
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 9099)); srv.listen(4)
+for i in range(2):
+    c = socket.socket(); c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    c.bind(("127.0.0.1", 40123)); c.connect(("127.0.0.1", 9099))
+    s, _ = srv.accept()
+    c.sendall(b"hello %d\n" % i); s.recv(100); s.sendall(b"bye\n"); c.recv(100)
+    c.close(); s.close(); time.sleep(0.2)
+srv.close()
+PY
+}
+
+tcp_reuse_synack() {
+    ip netns add wl-reuse
+    ip netns exec wl-reuse ip link set lo up
+    capture_ns="ip netns exec wl-reuse" capture tcp-reuse-synack.pcap "-i lo tcp port 9099 and not (tcp[13] == 2)" reuse_connections
+    ip netns del wl-reuse
+}
+
 openssh() {
     capture ssh.pcap "-i lo tcp port 22" ssh_session
 }
@@ -1207,7 +1233,28 @@ quic() {
     cp "$tmp/quic-chacha-keylog.txt" "$here/quic-chacha-keylog.txt"
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access mail_starttls tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge tcp_loss quic)
+# curl against Python's web server on 8081 (no port of Wireshark's: HTTP is
+# found by its heuristic) from three chosen client ports: 44818 and 48898,
+# which Wireshark's port table gives to EtherNet/IP and AMS (they take the
+# stream before the heuristic runs), and 40000, which it gives to nothing.
+http_ports_clients() {
+    python3 -m http.server 8081 --bind 127.0.0.1 --directory "$here/../assets/web" >/dev/null 2>&1 &
+    local server=$!
+    wait_listening 8081
+    local status=0
+    for port in 44818 48898 40000; do
+        curl -s -o /dev/null --local-port "$port" http://127.0.0.1:8081/index.html || status=$?
+    done
+    kill $server
+    wait $server 2>/dev/null || true
+    return $status
+}
+
+http_ports() {
+    capture http-ports.pcap "-i lo tcp port 8081" http_ports_clients
+}
+
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access mail_starttls tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge http_ports tcp_loss tcp_reuse_synack quic)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

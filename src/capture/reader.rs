@@ -33,6 +33,10 @@ pub struct Record {
     pub origlen: u32,
     pub ts: Timestamp,
     pub iface: u32,
+    /// The interface's number within its pcapng section, which tshark shows
+    /// as `frame.interface_id` (each section numbers its interfaces from 0);
+    /// `iface` numbers them across the file.
+    pub section_iface: u32,
     /// The file gives no time (a pcapng Simple Packet Block): `ts` is 0,
     /// which tshark also uses for other packets' deltas, but no time is shown.
     pub no_ts: bool,
@@ -329,6 +333,7 @@ impl<R: Read> Reader<R> {
             origlen: origlen.max(caplen),
             ts,
             iface: 0,
+            section_iface: 0,
             no_ts: false,
             custom: None,
         };
@@ -440,6 +445,7 @@ impl<R: Read> Reader<R> {
                         origlen: len,
                         ts: self.last_ts,
                         iface: CUSTOM_IFACE,
+                        section_iface: 0,
                         no_ts: true,
                         custom: Some(CustomBlock { pen, copy: btype == CB_COPY }),
                     };
@@ -546,6 +552,7 @@ impl<R: Read> Reader<R> {
             origlen: origlen.max(caplen),
             ts: Timestamp { secs: secs as i64, nanos },
             iface: gi as u32,
+            section_iface: iface,
             no_ts: btype == SPB,
             custom: None,
         };
@@ -735,6 +742,9 @@ mod tests {
         assert_eq!(pk[0].0.ts, Timestamp { secs: 1, nanos: 500_000_000 });
         assert_eq!(pk[1].0.ts, Timestamp { secs: 2, nanos: 1 });
         assert_eq!(pk[2].0.iface, 2);
+        // Each section numbers its interfaces from 0 (frame.interface_id).
+        let local: Vec<u32> = pk.iter().map(|p| p.0.section_iface).collect();
+        assert_eq!(local, vec![0, 1, 0]);
         let off = pk[2].0.offset as usize;
         assert_eq!(&f[off..off + 3], b"raw");
     }

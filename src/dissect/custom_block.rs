@@ -5,6 +5,7 @@
 use crate::capture::CustomBlock;
 use crate::field::{Field, FieldDef, FieldType, Value};
 
+use super::enterprises::ENTERPRISES;
 use super::{dispatch, Buf, Ctx};
 
 pub static CB_PEN: FieldDef = FieldDef::new("frame.cb_pen", "Private Enterprise Number", FieldType::U32)
@@ -16,14 +17,13 @@ pub static CB_COPY: FieldDef = FieldDef::new("frame.cb_copy", "Copying", FieldTy
 
 pub static FIELDS: &[Field] = &[&CB_PEN, &CB_COPY];
 
-/// Wireshark's names (from IANA's registry) of the enterprises whose
-/// numbers custom blocks use in public captures; the rest are "Unknown", as
-/// Wireshark shows a number missing from its table.
+/// The enterprise's name in IANA's registry, as tshark shows it; "Unknown",
+/// as tshark shows a number missing from its table, for the numbers the
+/// compact table leaves out.
 fn enterprise(pen: u32) -> &'static str {
-    match pen {
-        32473 => "Example Enterprise Number for Documentation Use",
-        36724 => "Kaplan Research and Application Prototyping",
-        _ => "Unknown",
+    match ENTERPRISES.binary_search_by_key(&pen, |&(n, _)| n) {
+        Ok(i) => ENTERPRISES[i].1,
+        Err(_) => "Unknown",
     }
 }
 
@@ -87,5 +87,15 @@ mod tests {
         assert_eq!(field(&d, b"abc\0", "data.len"), "4");
         assert_eq!(field(&d, b"abc\0", "frame.interface_id"), "");
         assert_eq!(field(&d, b"abc\0", "frame.time_epoch"), "");
+    }
+
+    #[test]
+    fn enterprise_names_as_tshark_prints_them() {
+        assert!(ENTERPRISES.windows(2).all(|w| w[0].0 < w[1].0), "the table must be sorted for the search");
+        // The name stops at the tab before the registry's comment.
+        assert_eq!(enterprise(1991), "Brocade Communication Systems, Inc.");
+        assert_eq!(enterprise(2), "IBM (https://w3.ibm.com/standards )");
+        assert_eq!(enterprise(0), "Reserved");
+        assert_eq!(enterprise(99_999_999), "Unknown");
     }
 }

@@ -210,6 +210,10 @@ pub fn tcp_app(sport: u16, dport: u16, payload: &[u8]) -> AppSlot {
         return AppSlot::None;
     }
     if http::looks_like_http(payload) {
+        // A port of Wireshark's that takes HTTP bytes before its heuristic.
+        if [lo, hi].iter().any(|&p| http::ports::taken_from_heuristic(p)) {
+            return AppSlot::None;
+        }
         return AppSlot::Some(App::Http);
     }
     if smtp::looks_like_smtp(payload) {

@@ -11,6 +11,7 @@
 pub mod buf;
 pub mod conv;
 mod custom_block;
+mod enterprises;
 pub mod decode_as;
 pub mod dhcp;
 mod dispatch;
@@ -109,6 +110,8 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     quic::FIELDS,
     quic::params::FIELDS,
     quic::http3::FIELDS,
+    quic::qpack::fields::FIELDS,
+    quic::qpack::fields::NAMED_FIELDS,
     ssh::FIELDS,
 ];
 
@@ -157,7 +160,7 @@ impl FrameMeta {
             caplen: rec.caplen,
             origlen: rec.origlen,
             linktype: iface.linktype,
-            iface: rec.iface,
+            iface: rec.section_iface,
             has_iface: has_iface && rec.custom.is_none(),
             ts_digits: iface.ts_digits,
             first_ts,

@@ -1,7 +1,9 @@
 //! Transactions of the lab protocols, read from the registry's items: DNS
 //! queries with their responses, HTTP requests with their responses, the
 //! SMTP dialogue as a transcript, and the commands and replies of FTP, POP3,
-//! IMAP and the TLS handshake (`command_replies`).
+//! IMAP and the TLS handshake (`command_replies`). HTTP/3 requests and
+//! responses are HTTP rows too, read from their decoded QPACK headers and
+//! paired by QUIC connection and stream.
 //!
 //! `items` reads one packet's dissection; `Transactions::add` pairs a
 //! response with its request through the frame number the dissector links
@@ -49,6 +51,21 @@ pub struct HttpRow {
     pub size: Option<u64>,
     /// `http.time`, in nanoseconds.
     pub time: Option<i64>,
+    /// HTTP/3: the QUIC connection and request stream, which the request
+    /// and its response share.
+    pub h3_stream: Option<(u64, u64)>,
+}
+
+impl HttpRow {
+    /// A request's row takes its response's columns.
+    fn answered_by(&mut self, r: HttpRow) {
+        self.response = r.response;
+        self.status = r.status;
+        self.phrase = r.phrase;
+        self.content_type = r.content_type;
+        self.size = r.size;
+        self.time = r.time;
+    }
 }
 
 /// One line of an SMTP dialogue.
@@ -86,6 +103,8 @@ pub struct Transactions {
     /// Request frame → its rows still unanswered, in request order (one
     /// segment can carry pipelined requests).
     http_open: HashMap<u32, VecDeque<usize>>,
+    /// HTTP/3 request streams → their unanswered row.
+    h3_open: HashMap<(u64, u64), usize>,
 }
 
 impl Transactions {
@@ -109,16 +128,21 @@ impl Transactions {
                 }
                 self.dns.push(r);
             }
+            Item::Http(r) if r.h3_stream.is_some() => {
+                let key = r.h3_stream.unwrap_or_default();
+                if r.response.is_none() {
+                    self.h3_open.insert(key, self.http.len());
+                } else if let Some(row) = self.h3_open.remove(&key).and_then(|i| self.http.get_mut(i)) {
+                    row.answered_by(r);
+                    return;
+                }
+                self.http.push(r);
+            }
             Item::Http(r) => {
                 if r.response.is_some() {
                     let open = r.request.and_then(|q| self.http_open.get_mut(&q)).and_then(VecDeque::pop_front);
                     if let Some(row) = open.and_then(|i| self.http.get_mut(i)) {
-                        row.response = r.response;
-                        row.status = r.status;
-                        row.phrase = r.phrase;
-                        row.content_type = r.content_type;
-                        row.size = r.size;
-                        row.time = r.time;
+                        row.answered_by(r);
                         return;
                     }
                 } else if let Some(q) = r.request {
@@ -173,6 +197,15 @@ struct Fields {
     http_file_data: Field,
     http_time: Field,
     http_request_in: Field,
+    http3: Field,
+    h3_method: Field,
+    h3_path: Field,
+    h3_status: Field,
+    h3_content_type: Field,
+    h3_content_length: Field,
+    quic_stream_id: Field,
+    quic_stream_data: Field,
+    quic_connection: Field,
     smtp: Field,
     smtp_command: Field,
     smtp_parameter: Field,
@@ -212,6 +245,15 @@ fn fields() -> Option<&'static Fields> {
                 http_file_data: f("http.file_data")?,
                 http_time: f("http.time")?,
                 http_request_in: f("http.request_in")?,
+                http3: f("http3")?,
+                h3_method: f("http3.headers.method")?,
+                h3_path: f("http3.headers.path")?,
+                h3_status: f("http3.headers.status")?,
+                h3_content_type: f("http3.headers.content_type")?,
+                h3_content_length: f("http3.headers.content_length")?,
+                quic_stream_id: f("quic.stream.stream_id")?,
+                quic_stream_data: f("quic.stream_data")?,
+                quic_connection: f("quic.connection.number")?,
                 smtp: f("smtp")?,
                 smtp_command: f("smtp.req.command")?,
                 smtp_parameter: f("smtp.req.parameter")?,
@@ -237,6 +279,10 @@ pub fn items(frame: u32, d: &Dissection, bytes: &[u8], out: &mut Vec<Item>) {
             out.push(Item::Dns(t.dns(f, frame, scope())));
         } else if field::same(n.field, f.http) {
             if let Some(r) = t.http(f, frame, scope()) {
+                out.push(Item::Http(r));
+            }
+        } else if field::same(n.field, f.http3) {
+            if let Some(r) = t.http3(f, frame, id, scope()) {
                 out.push(Item::Http(r));
             }
         } else if field::same(n.field, f.smtp) {
@@ -358,6 +404,41 @@ impl Reader<'_> {
             content_type: self.text(&scope, f.http_content_type),
             size: self.u64(&scope, f.http_content_length).or(body),
             time: self.nanos(&scope, f.http_time),
+            ..HttpRow::default()
+        })
+    }
+
+    /// An HTTP/3 layer's request or response (its first decoded HEADERS).
+    /// Its stream is that of the STREAM frame whose data the layer reads:
+    /// the `quic.stream_data` item with the layer's source and start.
+    fn http3(&self, f: &Fields, frame: u32, layer: NodeId, scope: Range<usize>) -> Option<HttpRow> {
+        let n = self.tree.nodes.get(layer)?;
+        let same_data = |d: &crate::field::tree::Node| {
+            field::same(d.field, f.quic_stream_data) && d.source == n.source && d.start == n.start
+        };
+        let data = (0..layer).rev().find(|&i| self.tree.nodes.get(i).is_some_and(same_data))?;
+        let sid = (0..data).rev().find(|&i| self.tree.nodes.get(i).is_some_and(|s| field::same(s.field, f.quic_stream_id)))?;
+        let sid = self.tree.nodes.get(sid)?.value.as_u64()?;
+        let conn = self.u64(&(0..layer), f.quic_connection).unwrap_or(0);
+        let h3_stream = Some((conn, sid));
+        if self.first(&scope, f.h3_method).is_some() {
+            return Some(HttpRow {
+                request: Some(frame),
+                method: self.text(&scope, f.h3_method),
+                uri: self.text(&scope, f.h3_path),
+                h3_stream,
+                ..HttpRow::default()
+            });
+        }
+        let status = self.u64(&scope, f.h3_status)?;
+        let phrase = u16::try_from(status).ok().and_then(crate::dissect::http::status_text).unwrap_or_default();
+        Some(HttpRow {
+            response: Some(frame),
+            status: Some(status),
+            phrase: phrase.to_string(),
+            content_type: self.text(&scope, f.h3_content_type),
+            size: self.u64(&scope, f.h3_content_length),
+            h3_stream,
             ..HttpRow::default()
         })
     }
@@ -535,6 +616,27 @@ mod tests {
         assert_eq!(t.http[2].content_type, "text/css");
         assert_eq!(t.http[0].time, Some(3_541_000));
         assert!(t.dns.is_empty() && t.smtp.is_empty());
+    }
+
+    /// aioquic's HTTP/3 lab, its key log in the pcapng: requests and
+    /// responses from their QPACK headers, paired by QUIC stream (the second
+    /// connection's 1-RTT packets stay encrypted: its secrets are not logged).
+    #[test]
+    fn http3_requests_pair_with_responses_by_stream() {
+        let Some(t) = read("quic-keylog-dsb.pcapng") else { return };
+        let got: Vec<_> = t
+            .http
+            .iter()
+            .map(|r| (r.request, r.method.as_str(), r.uri.as_str(), r.response, r.status, r.phrase.as_str(), r.size, r.h3_stream))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(5), "GET", "/lecture.html", Some(7), Some(200), "OK", Some(87), Some((0, 0))),
+                (Some(9), "GET", "/notes.txt", Some(10), Some(200), "OK", Some(85), Some((0, 4))),
+            ]
+        );
+        assert_eq!(t.http[0].content_type, "text/html");
     }
 
     #[test]

@@ -99,7 +99,7 @@ impl Device {
                 Ok(p) => {
                     captured += 1;
                     let ts = timestamp(&p.header.ts, self.nanos);
-                    gather.push(Record { offset: 0, caplen: 0, origlen: p.header.len, ts, iface: 0, no_ts: false, custom: None }, p.data, &[]);
+                    gather.push(Record { offset: 0, caplen: 0, origlen: p.header.len, ts, iface: 0, section_iface: 0, no_ts: false, custom: None }, p.data, &[]);
                     true
                 }
                 Err(pcap::Error::TimeoutExpired) => false,

@@ -290,7 +290,7 @@ mod tests {
 
     fn packets(n: usize, size: usize) -> (Vec<Record>, Vec<u8>) {
         let recs = (0..n)
-            .map(|i| Record { offset: (i * size) as u64, caplen: size as u32, origlen: size as u32, ts: Timestamp { secs: 1, nanos: 0 }, iface: 0, no_ts: false, custom: None })
+            .map(|i| Record { offset: (i * size) as u64, caplen: size as u32, origlen: size as u32, ts: Timestamp { secs: 1, nanos: 0 }, iface: 0, section_iface: 0, no_ts: false, custom: None })
             .collect();
         (recs, vec![0u8; n * size])
     }

@@ -76,6 +76,10 @@ const SNAME: usize = 44;
 const FILE_AT: usize = 108;
 const COOKIE_AT: usize = 236;
 
+/// The protocol's short name in Wireshark, as its notes on a cut or
+/// malformed packet say it.
+const LAYER: &str = "DHCP/BOOTP";
+
 /// UDP ports Wireshark gives to DHCP/BOOTP (server and client).
 pub fn is_dhcp_port(port: u16) -> bool {
     matches!(port, 67 | 68)
@@ -83,6 +87,9 @@ pub fn is_dhcp_port(port: u16) -> bool {
 
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("dhcp", "BOOTP");
+    // Wireshark's notes name the protocol by its short name, whatever the
+    // Protocol column says.
+    cx.layer = LAYER;
     let root = cx.tree().open(&DHCP, b.range(0, b.len()), Value::None);
     let op = b.u8(0)?;
     let htype = b.u8(1)?;
@@ -125,6 +132,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         cx.tree().set_text(id, "Magic cookie: DHCP");
         if let Some(kind) = options::dissect(cx, &b, COOKIE_AT + 4)? {
             cx.enter_again("DHCP");
+            cx.layer = LAYER;
             let _ = write!(cx.out.cols.info(), "DHCP {kind:<8} - Transaction ID 0x{xid:x}");
             cx.tree().set_text(root, format_args!("Dynamic Host Configuration Protocol ({kind})"));
         }

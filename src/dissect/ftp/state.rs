@@ -69,14 +69,24 @@ impl FtpState {
     /// one of the two and whose other address is the other's. Records the
     /// stream under it.
     pub fn take(&mut self, stream: u32, a: (IpAddr, u16), b: (IpAddr, u16)) -> Option<usize> {
-        if self.data.is_empty() {
-            return None;
-        }
-        let i = self.data.iter().rposition(|c| {
-            !c.taken && ((c.fixed == a && c.other == b.0) || (c.fixed == b && c.other == a.0))
-        })?;
+        let i = self.waiting(a, b)?;
         self.data[i].taken = true;
         self.streams.insert(stream, i);
         Some(i)
+    }
+
+    /// Whether a data conversation between these endpoints is announced and
+    /// not yet taken.
+    pub fn announced(&self, a: (IpAddr, u16), b: (IpAddr, u16)) -> bool {
+        self.waiting(a, b).is_some()
+    }
+
+    /// The latest announcement not yet taken whose endpoint is one of the
+    /// two and whose other address is the other's.
+    fn waiting(&self, a: (IpAddr, u16), b: (IpAddr, u16)) -> Option<usize> {
+        if self.data.is_empty() {
+            return None;
+        }
+        self.data.iter().rposition(|c| !c.taken && ((c.fixed == a && c.other == b.0) || (c.fixed == b && c.other == a.0)))
     }
 }

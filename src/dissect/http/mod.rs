@@ -5,6 +5,7 @@
 
 pub(crate) mod body;
 pub(crate) mod encoding;
+pub mod ports;
 pub mod state;
 
 use std::borrow::Cow;
@@ -65,6 +66,12 @@ pub static PREV_REQUEST_IN: FieldDef =
 pub static PREV_RESPONSE_IN: FieldDef =
     FieldDef::new("http.prev_response_in", "Prev response in frame", FieldType::FrameNum)
         .desc("Frame of the previous response on this connection.");
+pub static NEXT_REQUEST_IN: FieldDef =
+    FieldDef::new("http.next_request_in", "Next request in frame", FieldType::FrameNum)
+        .desc("Frame of the next request on this connection (known once the capture has been read).");
+pub static NEXT_RESPONSE_IN: FieldDef =
+    FieldDef::new("http.next_response_in", "Next response in frame", FieldType::FrameNum)
+        .desc("Frame of the next response on this connection (known once the capture has been read).");
 pub static TIME: FieldDef = FieldDef::new("http.time", "Time since request", FieldType::RelTime)
     .desc("Seconds between the request and this response.");
 pub static RESPONSE_FOR_URI: FieldDef = FieldDef::new("http.response_for.uri", "Request URI", FieldType::String)
@@ -137,7 +144,7 @@ pub static PROXY_CONNECT_PORT: FieldDef =
 pub static FIELDS: &[Field] = &[
     &HTTP, &CHAT, &REQUEST, &RESPONSE, &REQUEST_LINE, &RESPONSE_LINE, &METHOD, &URI, &REQ_VERSION, &RESP_VERSION,
     &FULL_URI, &CODE, &CODE_DESC, &PHRASE, &CONTENT_LENGTH, &REQUEST_NUMBER, &RESPONSE_NUMBER, &REQUEST_IN,
-    &RESPONSE_IN, &PREV_REQUEST_IN, &PREV_RESPONSE_IN, &TIME, &RESPONSE_FOR_URI, &FILE_DATA, &NOTIFICATION,
+    &RESPONSE_IN, &PREV_REQUEST_IN, &PREV_RESPONSE_IN, &NEXT_REQUEST_IN, &NEXT_RESPONSE_IN, &TIME, &RESPONSE_FOR_URI, &FILE_DATA, &NOTIFICATION,
     &PROXY_CONNECT_HOST, &PROXY_CONNECT_PORT, &BAD_HEADER_NAME,
 ];
 
@@ -685,9 +692,9 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     let here = b.range(off, 0);
     if head.end == HeadEnd::Bare {
         // No links shown: Wireshark stopped before them (a request still
-        // takes its number).
+        // opens a pair).
         if let (Some((method, uri, _)), Pass::First) = (head.request, cx.pass) {
-            cx.session.http.cut_request(seg.stream, at, cx.meta.ts, uri, method);
+            cx.session.http.cut_request(seg.stream, at, uri, method);
         }
     } else if let Some((method, uri, _)) = head.request {
         // The response shows the URI it answers: kept for a tree, now or
@@ -696,10 +703,12 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
         // Over TLS (the stream's application is TLS, which decrypted
         // this) the URI's scheme is https, as Wireshark names it.
         let tls = cx.session.tcp.stream_mut(seg.stream).is_some_and(|s| s.apps.iter().any(|a| matches!(a, AppSlot::Some(App::Tls))));
-        let full_uri = if keep_uri { full_uri(head, uri, if tls { "https://" } else { "http://" }) } else { String::new() };
+        let full_uri = match header(head, "host") {
+            Some(host) if keep_uri => full_uri(host, method, uri, if tls { "https://" } else { "http://" }),
+            _ => String::new(),
+        };
         let t = &mut cx.out.tree;
-        // Wireshark puts the full URI together from Host: none without it.
-        if full && header(head, "host").is_some() {
+        if full && !full_uri.is_empty() {
             let id = t.generated(&FULL_URI, here.clone(), Value::str(full_uri.as_str()));
             t.set_text(id, format_args!("[Full request URI: {full_uri}]"));
         }
@@ -707,7 +716,7 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
             cx.session.http.connect_to(seg.stream, uri);
         }
         let l = match cx.pass {
-            Pass::First => cx.session.http.request(seg.stream, at, cx.meta.ts, full_uri, method),
+            Pass::First => cx.session.http.request(seg.stream, at, cx.meta.ts, if keep_uri { uri } else { "" }, &full_uri, method),
             Pass::Revisit => cx.session.http.revisit(at).unwrap_or_default(),
         };
         if full {
@@ -724,20 +733,20 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
     body::show_body(cx, b, off + head.len, body, content_type.as_deref(), encoding.as_deref())
 }
 
-/// `http://host/path` (or https) from a request's Host header, or the URI
-/// as it is.
-fn full_uri(head: &Head, uri: &str, scheme: &str) -> String {
-    match header(head, "host") {
-        Some(h) if uri.starts_with('/') => {
-            let host = String::from_utf8_lossy(h);
-            let mut s = String::with_capacity(7 + host.len() + uri.len());
-            for part in [scheme, &host, uri] {
-                s.push_str(part);
-            }
-            s
-        }
-        _ => uri.to_string(),
+/// The full URI Wireshark makes of a request with a Host: the target as it
+/// is when it is absolute (or a CONNECT's), else the scheme, the host and
+/// the target.
+fn full_uri(host: &[u8], method: &str, uri: &str, scheme: &str) -> String {
+    let absolute = |p: &str| uri.get(..p.len()).is_some_and(|u| u.eq_ignore_ascii_case(p));
+    if absolute("http://") || absolute("https://") || method == "CONNECT" {
+        return uri.to_string();
     }
+    let host = String::from_utf8_lossy(host);
+    let mut s = String::with_capacity(scheme.len() + host.len() + uri.len());
+    for part in [scheme, host.trim(), uri] {
+        s.push_str(part);
+    }
+    s
 }
 
 /// The items of the first line, the headers and the blank line.
@@ -789,9 +798,11 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
     // Wireshark lists the header lines of requests and responses only.
     let listed = !notification;
     for h in head.headers.iter() {
-        let (name, value) = (h.name, h.value);
+        let name = h.name;
         let start = offset_in(data, name.as_bytes());
-        let r = start..line_end(data, offset_in(data, value) + value.len());
+        let r = start..line_end(data, offset_in(data, h.value) + h.value.len());
+        // Wireshark keeps the spaces that end a value (httparse drops them).
+        let value = if h.value.is_empty() { h.value } else { untrimmed(data, h.value, r.end) };
         let line_kept = listed && t.wants(line_field);
         let text = if labels || line_kept { show(&data[r.clone()]) } else { String::new() };
         let range = b.range(off + r.start, r.len());
@@ -808,6 +819,14 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
     if notification {
         t.hidden(&NOTIFICATION, b.range(off, 0), Value::Bool(true));
     }
+}
+
+/// A header's value up to its line's end (`end`, after the line break).
+fn untrimmed<'b>(data: &'b [u8], value: &'b [u8], end: usize) -> &'b [u8] {
+    let start = offset_in(data, value);
+    let line = data.get(start..end).unwrap_or(value);
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// One header line's item: its field when Wireshark has one, else text.
@@ -829,45 +848,39 @@ fn header_item(t: &mut Tree, range: Range<usize>, name: &str, value: &[u8], text
     id
 }
 
+/// One generated frame-number link, when there is a frame.
+fn link(t: &mut Tree, f: Field, here: &Range<usize>, frame: u32) {
+    if frame != 0 {
+        let id = t.generated(f, here.clone(), Value::FrameNum(frame));
+        t.set_text(id, format_args!("[{}: {frame}]", f.display));
+    }
+}
+
 pub(crate) fn request_links(t: &mut Tree, here: Range<usize>, l: &Links) {
     let id = t.generated(&REQUEST_NUMBER, here.clone(), Value::UInt(l.number as u64));
     t.set_text(id, format_args!("[HTTP request {}/{}]", l.number, l.number));
-    if l.prev != 0 {
-        let id = t.generated(&PREV_REQUEST_IN, here.clone(), Value::FrameNum(l.prev));
-        t.set_text(id, format_args!("[Prev request in frame: {}]", l.prev));
-    }
-    if l.response_in != 0 {
-        let id = t.generated(&RESPONSE_IN, here, Value::FrameNum(l.response_in));
-        t.set_text(id, format_args!("[Response in frame: {}]", l.response_in));
-    }
+    link(t, &PREV_REQUEST_IN, &here, l.prev_request);
+    link(t, &RESPONSE_IN, &here, l.response_in);
+    link(t, &NEXT_REQUEST_IN, &here, l.next_request);
 }
 
 pub(crate) fn response_links(t: &mut Tree, here: Range<usize>, l: Links) {
     let id = t.generated(&RESPONSE_NUMBER, here.clone(), Value::UInt(l.number as u64));
     t.set_text(id, format_args!("[HTTP response {}/{}]", l.number, l.number));
-    if l.request_in != 0 {
-        if let Some(ns) = l.time {
-            let id = t.generated(&TIME, here.clone(), Value::RelTime(ns));
-            let mut s = String::from("[Time since request: ");
-            crate::field::format_value(&TIME, &Value::RelTime(ns), &[], &mut s);
-            s.push_str(" seconds]");
-            t.set_text(id, s);
-        }
+    if let Some(ns) = l.time {
+        let id = t.generated(&TIME, here.clone(), Value::RelTime(ns));
+        let mut s = String::from("[Time since request: ");
+        crate::field::format_value(&TIME, &Value::RelTime(ns), &[], &mut s);
+        s.push_str(" seconds]");
+        t.set_text(id, s);
     }
-    // Wireshark's order: the time, the previous request (of the one
-    // answered) and response, then the request answered.
-    if l.prev_request != 0 {
-        let id = t.generated(&PREV_REQUEST_IN, here.clone(), Value::FrameNum(l.prev_request));
-        t.set_text(id, format_args!("[Prev request in frame: {}]", l.prev_request));
-    }
-    if l.prev != 0 {
-        let id = t.generated(&PREV_RESPONSE_IN, here.clone(), Value::FrameNum(l.prev));
-        t.set_text(id, format_args!("[Prev response in frame: {}]", l.prev));
-    }
-    if l.request_in != 0 {
-        let id = t.generated(&REQUEST_IN, here.clone(), Value::FrameNum(l.request_in));
-        t.set_text(id, format_args!("[Request in frame: {}]", l.request_in));
-    }
+    // Wireshark's order: the time, the pair before, the request answered,
+    // the pair after.
+    link(t, &PREV_REQUEST_IN, &here, l.prev_request);
+    link(t, &PREV_RESPONSE_IN, &here, l.prev_response);
+    link(t, &REQUEST_IN, &here, l.request_in);
+    link(t, &NEXT_REQUEST_IN, &here, l.next_request);
+    link(t, &NEXT_RESPONSE_IN, &here, l.next_response);
     if let Some(u) = l.request_uri {
         let id = t.generated(&RESPONSE_FOR_URI, here, Value::str(u.as_str()));
         t.set_text(id, format_args!("[Request URI: {u}]"));

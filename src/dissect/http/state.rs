@@ -1,8 +1,10 @@
 //! HTTP request/response pairing on each TCP stream (`http.request_in`,
-//! `http.response_in`, `http.time`, request and response numbers). HTTP/1.x
-//! answers requests in order, so a stream's unanswered requests form a queue.
-
-use std::collections::VecDeque;
+//! `http.response_in`, `http.time`, request and response numbers, the
+//! previous and next messages), as Wireshark 4.0 pairs them: every request
+//! opens a pair, numbered on its stream; a response completes the newest
+//! pair if it has no response yet, else opens a pair of its own (a response
+//! without request). So pipelined requests do not queue: the first response
+//! answers the last request sent, and the ones after it stand alone.
 
 use crate::dissect::conv::HashMap;
 
@@ -10,38 +12,42 @@ use crate::field::Timestamp;
 use crate::store::packed::{Pack, Packed};
 use crate::store::varint::{get, get_delta, get_i64, get_u32, put, put_delta, put_i64};
 
-/// A request waiting for its response.
-#[derive(Clone, Debug)]
-struct Pending {
-    /// 0 for a request whose head was cut before it ended: Wireshark counts
-    /// it but knows no frame for it.
-    frame: u32,
-    ts: Timestamp,
-    full_uri: String,
-    method_head: bool,
-    /// A CONNECT: a 2xx answer has no body and makes the stream a tunnel.
-    method_connect: bool,
-    /// The request before it on the stream (0 for the first).
-    prev_request: u32,
-    /// Its index in `messages`, when they are kept.
-    message: u32,
+/// A request and its response, or either alone (Wireshark's
+/// `http_req_res_t`): the frames, 0 where there is none (yet).
+#[derive(Clone, Copy, Debug, Default)]
+struct Pair {
+    req_frame: u32,
+    res_frame: u32,
+    /// Neighbours on the stream, as 1 + their position in `pairs` (0: none).
+    prev: u32,
+    next: u32,
 }
 
+/// What the first pass holds for a stream.
 #[derive(Default)]
 struct Stream {
-    pending: VecDeque<Pending>,
-    requests: u32,
-    responses: u32,
-    last_request_frame: u32,
-    last_response_frame: u32,
+    /// Pairs opened so far (the newest one's number).
+    count: u32,
+    /// The newest pair and the one before it, and when the newest pair's
+    /// request came (None: no request frame, or none at all).
+    tail: Pair,
+    before: Pair,
+    tail_ts: Option<Timestamp>,
+    /// The newest pair's position in `pairs`, when they are kept.
+    tail_at: u32,
+    /// The method of the stream's last request: Wireshark decides from it
+    /// whether a response has a body (HEAD, a 2xx to CONNECT).
+    last_head: bool,
+    last_connect: bool,
     /// The frame of a 2xx answer to CONNECT: after it the stream carries
     /// the tunnel's bytes, no HTTP (0: none).
     tunnel_after: u32,
     /// The `host:port` of the stream's last CONNECT.
     connect_target: String,
-    /// The last full URI a request on the stream had: what Wireshark shows
-    /// a response to a request cut before its URI was put together.
-    last_full_uri: String,
+    /// The last full URI of a request with a Host, and the last URI as
+    /// written: a response names the first, else the second.
+    full_uri: String,
+    request_uri: String,
 }
 
 /// What the first pass learnt of one message, for its revisits; packed,
@@ -51,16 +57,15 @@ struct Message {
     frame: u32,
     index: u16,
     response: bool,
-    /// A request for HEAD, or a response to one.
+    /// A response with no body because of its request (HEAD).
     head: bool,
     number: u32,
-    prev: u32,
-    /// A response's time since its request.
-    time: i64,
-    /// A request's full URI, in `uris`.
+    /// Its pair, by position in `pairs`.
+    pair: u32,
+    /// A response's time since its request (None: no request time).
+    time: Option<i64>,
+    /// A response's URI, in `uris`.
     uri: (u32, u32),
-    /// A request cut before its head ended: counted, never shown linked.
-    cut: bool,
 }
 
 /// What a message is packed against: the message before it, and where the
@@ -69,12 +74,13 @@ struct Message {
 #[derive(Default)]
 struct Carry {
     frame: u32,
+    pair: u32,
     uri_end: u32,
 }
 
 const RESPONSE: u8 = 1;
 const HEAD: u8 = 2;
-const CUT: u8 = 4;
+const TIMED: u8 = 4;
 
 impl Pack for Message {
     type Carry = Carry;
@@ -88,17 +94,19 @@ impl Pack for Message {
     fn pack(&self, c: &mut Carry, _: &mut (), out: &mut Vec<u8>) {
         put(out, self.frame.wrapping_sub(c.frame) as u64);
         put(out, self.index as u64);
-        out.push(if self.response { RESPONSE } else { 0 } | if self.head { HEAD } else { 0 } | if self.cut { CUT } else { 0 });
+        let flags = if self.response { RESPONSE } else { 0 } | if self.head { HEAD } else { 0 };
+        out.push(flags | if self.time.is_some() { TIMED } else { 0 });
         put(out, self.number as u64);
-        put_delta(out, self.prev, self.frame);
+        put_delta(out, self.pair, c.pair);
         if self.response {
-            put_i64(out, self.time);
-        } else {
+            if let Some(t) = self.time {
+                put_i64(out, t);
+            }
             put_delta(out, self.uri.0, c.uri_end);
             put(out, self.uri.1 as u64);
             c.uri_end = self.uri.0.wrapping_add(self.uri.1);
         }
-        c.frame = self.frame;
+        (c.frame, c.pair) = (self.frame, self.pair);
     }
 
     fn unpack(c: &mut Carry, _: &(), rd: &mut &[u8]) -> Option<Message> {
@@ -107,59 +115,60 @@ impl Pack for Message {
         let (&flags, rest) = rd.split_first()?;
         *rd = rest;
         let number = get_u32(rd)?;
-        let prev = get_delta(rd, frame)?;
+        let pair = get_delta(rd, c.pair)?;
         let response = flags & RESPONSE != 0;
-        let (time, uri) = if response {
-            (get_i64(rd)?, (0, 0))
-        } else {
+        let (mut time, mut uri) = (None, (0, 0));
+        if response {
+            if flags & TIMED != 0 {
+                time = Some(get_i64(rd)?);
+            }
             let start = get_delta(rd, c.uri_end)?;
-            let uri = (start, get_u32(rd)?);
+            uri = (start, get_u32(rd)?);
             c.uri_end = start.wrapping_add(uri.1);
-            (0, uri)
-        };
-        c.frame = frame;
-        Some(Message { frame, index, response, head: flags & HEAD != 0, number, prev, time, uri, cut: flags & CUT != 0 })
+        }
+        (c.frame, c.pair) = (frame, pair);
+        Some(Message { frame, index, response, head: flags & HEAD != 0, number, pair, time, uri })
     }
 }
 
-/// What one HTTP message is linked to.
+/// What one HTTP message is linked to (frames, 0 for none).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Links {
-    /// 1-based position among the stream's requests (or responses).
+    /// Its pair's number on the stream.
     pub number: u32,
-    /// For a request: its response's frame (known on a later pass only).
+    /// For a request: its pair's response (known on a later pass only).
     pub response_in: u32,
-    /// For a response: its request's frame, and the time since it.
+    /// For a response: its pair's request, and the time since it.
     pub request_in: u32,
     pub time: Option<i64>,
     /// For a response: the URI it answers.
     pub request_uri: Option<String>,
-    /// The previous message of the same kind on the stream.
-    pub prev: u32,
-    /// For a response: the request before the one it answers.
+    /// The request and response of the pair before, and of the pair after
+    /// (known on a later pass only).
     pub prev_request: u32,
-    /// For a response: whether its request was HEAD (no body follows).
+    pub prev_response: u32,
+    pub next_request: u32,
+    pub next_response: u32,
+    /// For a response: whether it answers HEAD (no body follows).
     pub head: bool,
 }
 
 pub struct HttpState {
     streams: HashMap<u32, Stream>,
-    /// Every message in first-pass order, when frames will be dissected
-    /// again (`keep_frames`), and the full URIs of the requests among them.
+    /// Every pair and every message in first-pass order, when frames will
+    /// be dissected again (`keep_frames`), and the URIs responses name.
+    pairs: Vec<Pair>,
     messages: Packed<Message>,
-    /// For each message, the other of its pair: 1 + its position, 0 for
-    /// none (yet: a request learns its response later).
-    pairs: Vec<u32>,
     /// The newest kept message's frame and index.
     last: Option<(u32, u16)>,
     uris: String,
-    /// The newest request's URI in `uris`.
+    /// The newest response's URI in `uris`.
     last_uri: (u32, u32),
     /// The links given for the frame being dissected: it may be handed
     /// over more than once, and counts once.
     current: Vec<((u32, u16), Links)>,
     /// Whether frames will be dissected again (the inspector) and so need
-    /// their links kept; a one-pass run keeps only the open requests.
+    /// their links kept; a one-pass run keeps only each stream's newest pairs.
     pub keep_frames: bool,
 }
 
@@ -167,8 +176,8 @@ impl Default for HttpState {
     fn default() -> HttpState {
         HttpState {
             streams: HashMap::default(),
-            messages: Packed::default(),
             pairs: Vec::new(),
+            messages: Packed::default(),
             last: None,
             uris: String::new(),
             last_uri: (0, 0),
@@ -187,119 +196,122 @@ impl HttpState {
         self.current.iter().find(|(a, _)| *a == at).map(|(_, l)| l.clone())
     }
 
-    /// A request on `stream` in the first pass.
-    pub fn request(&mut self, stream: u32, at: (u32, u16), ts: Timestamp, full_uri: String, method: &str) -> Links {
-        self.streams.entry(stream).or_default().last_full_uri.clone_from(&full_uri);
-        self.push_request(stream, at, ts, full_uri, method, false)
+    /// A request on `stream` in the first pass; `full_uri` is empty when the
+    /// head has no Host (Wireshark then keeps the stream's last one).
+    pub fn request(&mut self, stream: u32, at: (u32, u16), ts: Timestamp, uri: &str, full_uri: &str, method: &str) -> Links {
+        self.push_request(stream, at, Some(ts), uri, full_uri, method)
     }
 
     /// A request whose head was cut before it ended (Wireshark's view when
-    /// it cannot wait for the rest): it takes a number, and its response
-    /// shows no request frame or time, and as its URI the stream's last
-    /// full one, or this request's own when there is none.
-    pub fn cut_request(&mut self, stream: u32, at: (u32, u16), ts: Timestamp, uri: &str, method: &str) {
-        let s = self.streams.entry(stream).or_default();
-        let shown = if s.last_full_uri.is_empty() { uri.to_string() } else { s.last_full_uri.clone() };
-        self.push_request(stream, at, ts, shown, method, true);
+    /// it cannot wait for the rest): it opens a pair, but shows no frame or
+    /// time to its response, which names its URI only as written.
+    pub fn cut_request(&mut self, stream: u32, at: (u32, u16), uri: &str, method: &str) {
+        self.push_request(stream, at, None, uri, "", method);
     }
 
-    fn push_request(&mut self, stream: u32, at: (u32, u16), ts: Timestamp, full_uri: String, method: &str, cut: bool) -> Links {
-        let head = method == "HEAD";
+    fn push_request(&mut self, stream: u32, at: (u32, u16), ts: Option<Timestamp>, uri: &str, full_uri: &str, method: &str) -> Links {
         if let Some(l) = self.given(at) {
             return l;
         }
         let s = self.streams.entry(stream).or_default();
-        s.requests += 1;
-        let links = Links { number: s.requests, prev: s.last_request_frame, ..Links::default() };
-        // A cut request has no frame for the next one to point back to.
-        s.last_request_frame = if cut { 0 } else { at.0 };
-        let message = self.messages.len() as u32;
+        s.request_uri.clear();
+        s.request_uri.push_str(uri);
+        if !full_uri.is_empty() {
+            s.full_uri.clear();
+            s.full_uri.push_str(full_uri);
+        }
+        (s.last_head, s.last_connect) = (method == "HEAD", method == "CONNECT");
+        let frame = if ts.is_some() { at.0 } else { 0 };
+        let pair = Pair { req_frame: frame, ..Pair::default() };
+        let links = Links { number: s.count + 1, prev_request: s.tail.req_frame, ..Links::default() };
+        Self::open_pair(s, &mut self.pairs, self.keep_frames, pair, ts);
         if self.keep_frames {
-            // Clients ask for the same URI again and again: it is kept once.
-            let (start, len) = (self.last_uri.0 as usize, self.last_uri.1 as usize);
-            if self.uris.get(start..start + len) != Some(full_uri.as_str()) {
-                self.last_uri = (self.uris.len() as u32, full_uri.len() as u32);
-                self.uris.push_str(&full_uri);
-            }
-            let uri = self.last_uri;
-            self.messages.push(&Message {
-                frame: at.0,
-                index: at.1,
-                response: false,
-                head,
-                number: links.number,
-                prev: links.prev,
-                time: 0,
-                uri,
-                cut,
-            });
-            self.pairs.push(0);
+            let m = Message { frame: at.0, index: at.1, response: false, head: false, number: links.number, pair: s.tail_at, time: None, uri: (0, 0) };
+            self.messages.push(&m);
             self.last = Some(at);
         }
-        let method_connect = method == "CONNECT";
-        let frame = if cut { 0 } else { at.0 };
-        s.pending.push_back(Pending { frame, ts, full_uri, method_head: head, method_connect, prev_request: links.prev, message });
         self.current.push((at, links.clone()));
         links
     }
 
-    /// A response on `stream`: pairs it with the oldest unanswered request
-    /// in the first pass, or gives the links it had then.
+    /// Opens a pair after the stream's newest one.
+    fn open_pair(s: &mut Stream, pairs: &mut Vec<Pair>, keep: bool, mut pair: Pair, ts: Option<Timestamp>) {
+        s.count += 1;
+        if keep {
+            let at = pairs.len() as u32;
+            if s.count > 1 {
+                pair.prev = s.tail_at + 1;
+                if let Some(p) = pairs.get_mut(s.tail_at as usize) {
+                    p.next = at + 1;
+                }
+            }
+            pairs.push(pair);
+            s.tail_at = at;
+        }
+        (s.before, s.tail, s.tail_ts) = (s.tail, pair, ts);
+    }
+
+    /// A response on `stream`: completes the newest pair, or opens one, in
+    /// the first pass; gives the links it had then on a later one.
     pub fn response(&mut self, stream: u32, at: (u32, u16), ts: Timestamp) -> Links {
         if let Some(l) = self.given(at).or_else(|| self.revisit(at)) {
             return l;
         }
         let s = self.streams.entry(stream).or_default();
-        s.responses += 1;
-        let mut links = Links { number: s.responses, prev: s.last_response_frame, ..Links::default() };
-        s.last_response_frame = at.0;
-        let q = s.pending.pop_front();
-        if s.pending.is_empty() {
-            // Most streams are done with their requests here: their room
-            // goes, rather than stay for each of thousands of streams.
-            s.pending = VecDeque::new();
+        let alone = s.count == 0 || s.tail.res_frame != 0;
+        if alone {
+            Self::open_pair(s, &mut self.pairs, self.keep_frames, Pair::default(), None);
         }
-        if let Some(q) = &q {
-            links.request_in = q.frame;
-            links.prev_request = q.prev_request;
-            links.time = (q.frame != 0).then(|| ts.since(q.ts));
-            links.head = q.method_head;
-        }
+        s.tail.res_frame = at.0;
         if self.keep_frames {
-            let me = self.messages.len() as u32 + 1;
-            let pair = q.as_ref().map_or(0, |q| q.message + 1);
-            if let Some(p) = q.as_ref().and_then(|q| self.pairs.get_mut(q.message as usize)) {
-                *p = me;
+            if let Some(p) = self.pairs.get_mut(s.tail_at as usize) {
+                p.res_frame = at.0;
             }
-            self.messages.push(&Message {
+        }
+        let uri = if s.full_uri.is_empty() { &s.request_uri } else { &s.full_uri };
+        let links = Links {
+            number: s.count,
+            request_in: s.tail.req_frame,
+            time: s.tail_ts.map(|t| ts.since(t)),
+            request_uri: (!uri.is_empty()).then(|| uri.clone()),
+            prev_request: s.before.req_frame,
+            prev_response: s.before.res_frame,
+            head: s.last_head,
+            ..Links::default()
+        };
+        if self.keep_frames {
+            // Responses name the same URI again and again: it is kept once.
+            let (start, len) = (self.last_uri.0 as usize, self.last_uri.1 as usize);
+            if self.uris.get(start..start + len) != Some(uri.as_str()) {
+                self.last_uri = (self.uris.len() as u32, uri.len() as u32);
+                self.uris.push_str(uri);
+            }
+            let m = Message {
                 frame: at.0,
                 index: at.1,
                 response: true,
                 head: links.head,
                 number: links.number,
-                prev: links.prev,
-                time: links.time.unwrap_or(0),
-                uri: (0, 0),
-                cut: false,
-            });
-            self.pairs.push(pair);
+                pair: s.tail_at,
+                time: links.time,
+                uri: self.last_uri,
+            };
+            self.messages.push(&m);
             self.last = Some(at);
         }
-        links.request_uri = q.map(|q| q.full_uri);
         self.current.push((at, links.clone()));
         links
     }
 
-    /// Whether the next response on `stream` answers a HEAD request.
+    /// Whether the next response on `stream` answers a HEAD request: the
+    /// stream's last request was one.
     pub fn next_is_head(&self, stream: u32) -> bool {
-        let s = self.streams.get(&stream);
-        s.and_then(|s| s.pending.front()).is_some_and(|q| q.method_head)
+        self.streams.get(&stream).is_some_and(|s| s.last_head)
     }
 
     /// Whether the next response on `stream` answers a CONNECT.
     pub fn next_is_connect(&self, stream: u32) -> bool {
-        let s = self.streams.get(&stream);
-        s.and_then(|s| s.pending.front()).is_some_and(|q| q.method_connect)
+        self.streams.get(&stream).is_some_and(|s| s.last_connect)
     }
 
     /// A CONNECT request on `stream` for `target` (`host:port`).
@@ -332,7 +344,7 @@ impl HttpState {
     /// bytes that start no message are a continuation, not another
     /// protocol: an HTTP/0.9 answer after a request tshark read).
     pub fn seen(&self, stream: u32) -> bool {
-        self.streams.get(&stream).is_some_and(|s| s.requests > 0 || s.responses > 0)
+        self.streams.get(&stream).is_some_and(|s| s.count > 0)
     }
 
     /// The links of a message already seen (both directions known).
@@ -341,20 +353,24 @@ impl HttpState {
         if self.last.is_none_or(|last| at > last) {
             return None;
         }
-        let (i, m) = self.messages.find(&at)?;
-        let pair = self.pairs.get(i).and_then(|&p| (p as usize).checked_sub(1)).and_then(|p| self.messages.get(p));
-        let mut l = Links { number: m.number, prev: m.prev, ..Links::default() };
-        match pair {
-            Some(q) if m.response => {
-                l.request_in = if q.cut { 0 } else { q.frame };
-                l.prev_request = q.prev;
-                l.time = (!q.cut).then_some(m.time);
-                l.head = m.head;
-                let (start, len) = (q.uri.0 as usize, q.uri.1 as usize);
-                l.request_uri = self.uris.get(start..start + len).map(str::to_string);
-            }
-            Some(r) => l.response_in = r.frame,
-            None => {}
+        let (_, m) = self.messages.find(&at)?;
+        let pair = |i: u32| (i as usize).checked_sub(1).and_then(|i| self.pairs.get(i)).copied().unwrap_or_default();
+        let p = self.pairs.get(m.pair as usize).copied().unwrap_or_default();
+        let (prev, next) = (pair(p.prev), pair(p.next));
+        let mut l = Links {
+            number: m.number,
+            prev_request: prev.req_frame,
+            next_request: next.req_frame,
+            head: m.head,
+            ..Links::default()
+        };
+        if m.response {
+            (l.request_in, l.time) = (p.req_frame, m.time);
+            (l.prev_response, l.next_response) = (prev.res_frame, next.res_frame);
+            let (start, len) = (m.uri.0 as usize, m.uri.1 as usize);
+            l.request_uri = self.uris.get(start..start + len).filter(|u| !u.is_empty()).map(str::to_string);
+        } else {
+            l.response_in = p.res_frame;
         }
         Some(l)
     }
@@ -365,28 +381,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pipelined_requests_pair_in_order() {
+    fn the_first_response_answers_the_last_pipelined_request() {
         let mut h = HttpState::default();
         let t = |ms: i64| Timestamp { secs: 0, nanos: ms as u32 * 1_000_000 };
-        h.request(0, (4, 0), t(1), "http://a/1".into(), "GET");
-        let r2 = h.request(0, (4, 1), t(1), "http://a/2".into(), "HEAD");
-        assert_eq!((r2.number, r2.prev), (2, 4));
-        assert!(!h.next_is_head(0));
-        let a = h.response(0, (6, 0), t(5));
-        assert_eq!((a.request_in, a.time, a.request_uri.as_deref()), (4, Some(4_000_000), Some("http://a/1")));
+        h.request(0, (4, 0), t(1), "/1", "http://a/1", "GET");
+        let r2 = h.request(0, (4, 1), t(1), "/2", "http://a/2", "HEAD");
+        assert_eq!((r2.number, r2.prev_request), (2, 4));
         assert!(h.next_is_head(0));
+        let a = h.response(0, (6, 0), t(5));
+        assert_eq!((a.number, a.request_in, a.time, a.request_uri.as_deref()), (2, 4, Some(4_000_000), Some("http://a/2")));
+        assert_eq!((a.prev_request, a.prev_response, a.head), (4, 0, true));
+        // The second response stands alone, after the first.
         let b = h.response(0, (7, 0), t(6));
-        assert_eq!((b.request_in, b.number, b.prev, b.head), (4, 2, 6, true));
-        assert_eq!(h.revisit((4, 1)).map(|l| l.response_in), Some(7));
+        assert_eq!((b.number, b.request_in, b.time, b.prev_request, b.prev_response), (3, 0, None, 4, 6));
+        let c = h.request(0, (8, 0), t(7), "/3", "http://a/3", "GET");
+        assert_eq!((c.number, c.prev_request), (4, 0));
+        // Known later: the pair's response and the pairs after.
+        let first = h.revisit((4, 0)).unwrap_or_default();
+        assert_eq!((first.number, first.response_in, first.next_request), (1, 0, 4));
+        let second = h.revisit((4, 1)).unwrap_or_default();
+        assert_eq!((second.response_in, second.next_request, second.prev_request), (6, 0, 4));
+        let b = h.revisit((7, 0)).unwrap_or_default();
+        assert_eq!((b.number, b.prev_response, b.next_request, b.next_response, b.time), (3, 6, 8, 0, None));
         // Seeing a frame again does not count it twice.
-        assert_eq!(h.response(0, (7, 0), t(6)).number, 2);
+        assert_eq!(h.response(0, (7, 0), t(6)).number, 3);
     }
 
     #[test]
     fn a_connect_answered_makes_a_tunnel_after_its_frame() {
         let mut h = HttpState::default();
         let t = Timestamp::default();
-        h.request(3, (4, 0), t, "127.0.0.1:8080".into(), "CONNECT");
+        h.request(3, (4, 0), t, "127.0.0.1:8080", "127.0.0.1:8080", "CONNECT");
         assert!(h.next_is_connect(3) && !h.next_is_connect(2));
         h.open_tunnel(3, 6);
         assert!(!h.in_tunnel(3, 4) && !h.in_tunnel(3, 6) && h.in_tunnel(3, 8) && !h.in_tunnel(2, 8));
@@ -394,21 +419,21 @@ mod tests {
     }
 
     #[test]
-    fn a_cut_request_is_counted_but_shows_no_frame() {
+    fn a_cut_request_opens_a_pair_but_shows_no_frame() {
         let mut h = HttpState::default();
         let t = Timestamp::default();
-        h.cut_request(0, (4, 0), t, "/a", "GET");
+        h.cut_request(0, (4, 0), "/a", "GET");
         let r = h.response(0, (6, 0), t);
         assert_eq!((r.number, r.request_in, r.time, r.request_uri.as_deref()), (1, 0, None, Some("/a")));
-        h.request(0, (8, 0), t, "http://h/b".into(), "GET");
-        h.cut_request(0, (10, 0), t, "/c", "GET");
-        h.response(0, (11, 0), t);
-        let next = h.request(0, (12, 0), t, "http://h/d".into(), "GET");
-        assert_eq!((next.number, next.prev), (4, 0), "no frame to point back to");
+        h.request(0, (8, 0), t, "/b", "http://h/b", "GET");
+        h.cut_request(0, (10, 0), "/c", "GET");
+        let next = h.request(0, (12, 0), t, "/d", "", "GET");
+        assert_eq!((next.number, next.prev_request), (4, 0), "no frame to point back to");
+        // Without a Host the last full URI stays the stream's.
         let r = h.response(0, (13, 0), t);
-        assert_eq!((r.request_in, r.prev_request, r.request_uri.as_deref()), (0, 8, Some("http://h/b")));
+        assert_eq!((r.request_in, r.prev_request, r.request_uri.as_deref()), (12, 0, Some("http://h/b")));
         let again = h.revisit((13, 0)).unwrap_or_default();
-        assert_eq!((again.request_in, again.time, again.prev_request), (0, None, 8));
+        assert_eq!((again.request_in, again.time, again.request_uri.as_deref()), (12, Some(0), Some("http://h/b")));
     }
 
     #[test]
@@ -417,7 +442,7 @@ mod tests {
         let t = Timestamp::default();
         for (i, uri) in ["http://a/x", "http://a/x", "http://a/yy", "http://a/x"].iter().enumerate() {
             let f = 10 * i as u32;
-            h.request(i as u32, (f, 0), t, uri.to_string(), "GET");
+            h.request(i as u32, (f, 0), t, "/", uri, "GET");
             assert_eq!(h.response(i as u32, (f + 1, 0), t).request_uri.as_deref(), Some(*uri));
         }
         assert_eq!(h.uris, "http://a/xhttp://a/yyhttp://a/x");

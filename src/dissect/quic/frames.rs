@@ -294,7 +294,7 @@ fn h3_chunk(cx: &mut Ctx, p: &Buf, fr: &mut Frames, index: usize, s: (u64, u64, 
                 }
                 Some(*c.h3_uni.get(&sid)?)
             };
-            let chunk = http3::Chunk { start: offset == 0, uni };
+            let mut chunk = http3::Chunk { start: offset == 0, uni, qpack: http3::Qpack::None };
             if http3::framed(uni) {
                 // Frames are read from the next frame's start only; tshark
                 // 4.0 shows nothing of a chunk that begins inside a frame.
@@ -304,6 +304,7 @@ fn h3_chunk(cx: &mut Ctx, p: &Buf, fr: &mut Frames, index: usize, s: (u64, u64, 
                 }
                 *next = offset.saturating_add(http3::frames_end(bytes, &chunk));
             }
+            http3::first_pass(c, d, offset, bytes, &mut chunk);
             Some(chunk)
         });
         fr.memo.streams.push(chunk);

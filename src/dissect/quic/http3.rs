@@ -1,7 +1,8 @@
 //! HTTP/3 (RFC 9114) on the STREAM frames of a decrypted connection whose
 //! ALPN is h3: a unidirectional stream's type (control, push, QPACK encoder
-//! and decoder), then frames (type, length, payload; SETTINGS read). As in
-//! tshark 4.0 without nghttp3, HEADERS stay a QPACK-encoded payload.
+//! and decoder), then frames (type, length, payload; SETTINGS read). A
+//! HEADERS frame's QPACK field section is decoded (`qpack`) as Wireshark 4.2
+//! built with nghttp3 decodes it; tshark 4.0 without nghttp3 shows the payload alone.
 //!
 //! Wireshark adds HTTP/3's layer beside QUIC's, not inside it, while its
 //! Info names join QUIC's in frame order: the names are written when the
@@ -10,6 +11,8 @@
 use std::fmt::Write;
 
 use super::frames::varint;
+use super::qpack::{self, show, Fed, Section};
+use super::state::Conn;
 use crate::dissect::{Buf, Ctx, DResult};
 use crate::field::{Field, FieldDef, FieldType, Value};
 
@@ -48,6 +51,9 @@ pub static FIELDS: &[Field] = &[
 ];
 
 const CONTROL: u64 = 0;
+const ENCODER: u64 = 2;
+const HEADERS: u64 = 0x1;
+const SETTINGS_FRAME: u64 = 0x4;
 
 fn stream_type_name(t: u64) -> &'static str {
     match t {
@@ -79,6 +85,18 @@ pub struct Chunk {
     pub start: bool,
     /// A unidirectional stream: its type (from this chunk or an earlier one).
     pub uni: Option<u64>,
+    /// What QPACK made of it on the first pass.
+    pub qpack: Qpack,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Qpack {
+    #[default]
+    None,
+    /// A request stream's chunk: the field section of each HEADERS frame, in order.
+    Sections(Vec<Section>),
+    /// An encoder stream's chunk: the entries it inserted.
+    Encoder(Fed),
 }
 
 /// The HTTP/3 layer of one STREAM frame's data, shown after its QUIC packet.
@@ -141,12 +159,84 @@ fn frames_start(b: &Buf, c: &Chunk) -> Option<usize> {
     }
 }
 
-/// The Info names of a chunk's frames, after QUIC's STREAM(n).
+/// The first pass's QPACK work on a chunk of stream `d` sent, at `offset`
+/// in its stream: an encoder stream's instructions fill that side's table,
+/// a request's HEADERS sections are decoded against it, and SETTINGS say how
+/// large the table the peer fills may be.
+pub fn first_pass(c: &mut Conn, d: usize, offset: u64, data: &[u8], chunk: &mut Chunk) {
+    let b = Buf::new(data, data.len());
+    let skip = if chunk.start && chunk.uni.is_some() { varint(&b, 0).map_or(data.len(), |v| v.1) } else { 0 };
+    match chunk.uni {
+        Some(ENCODER) => {
+            let t = &mut c.qpack[d];
+            if chunk.start {
+                t.origin = skip as u64;
+            }
+            let at = offset.saturating_add(skip as u64).saturating_sub(t.origin);
+            chunk.qpack = Qpack::Encoder(t.feed(at, data.get(skip..).unwrap_or_default()));
+        }
+        Some(CONTROL) => {
+            for f in frames(&b, skip).0.iter().filter(|f| f.ty == SETTINGS_FRAME) {
+                let body = f.at + f.tw + f.lw;
+                if let Some(cap) = setting(data.get(body..body + f.len).unwrap_or_default(), 0x01) {
+                    c.qpack[1 - d].max_capacity = Some(cap);
+                }
+            }
+        }
+        None => {
+            let t = &c.qpack[d];
+            let sections = frames(&b, 0)
+                .0
+                .iter()
+                .filter(|f| f.ty == HEADERS)
+                .map(|f| {
+                    let body = f.at + f.tw + f.lw;
+                    qpack::decode(data.get(body..body + f.len).unwrap_or_default(), t)
+                })
+                .collect();
+            chunk.qpack = Qpack::Sections(sections);
+        }
+        Some(_) => {}
+    }
+}
+
+/// A setting's value in a SETTINGS frame's payload.
+fn setting(p: &[u8], want: u64) -> Option<u64> {
+    let b = Buf::new(p, p.len());
+    let mut at = 0;
+    while at < p.len() {
+        let (id, iw) = varint(&b, at).ok()?;
+        let (v, vw) = varint(&b, at + iw).ok()?;
+        if id == want {
+            return Some(v);
+        }
+        at += iw + vw;
+    }
+    None
+}
+
+/// The decoded section of a chunk's `n`th HEADERS frame.
+fn section(c: &Chunk, n: usize) -> Option<&Section> {
+    match &c.qpack {
+        Qpack::Sections(s) => s.get(n),
+        _ => None,
+    }
+}
+
+/// The Info names of a chunk's frames, after QUIC's STREAM(n); a HEADERS
+/// frame's request or status after its name, as Wireshark 4.2's.
 pub fn info(cx: &mut Ctx, data: &[u8], c: &Chunk) {
     let b = Buf::new(data, data.len());
     let Some(start) = frames_start(&b, c) else { return };
+    let mut n = 0;
     for f in frames(&b, start).0 {
         let _ = write!(cx.out.cols.info, ", {}", frame_name(f.ty));
+        if f.ty == HEADERS {
+            if let Some(s) = section(c, n) {
+                show::info(s, &mut cx.out.cols.info);
+            }
+            n += 1;
+        }
     }
 }
 
@@ -171,15 +261,28 @@ fn layer(cx: &mut Ctx, b: &Buf, c: &Chunk) -> DResult<()> {
         let id = cx.tree().add(&STREAM_TYPE, b.range(0, w), Value::UInt(t));
         cx.tree().set_text(id, format_args!("Stream Type: {} ({t:#018x})", stream_type_name(t)));
     }
+    if let Qpack::Encoder(fed) = &c.qpack {
+        let skip = if c.start { varint(b, 0)?.1 } else { 0 };
+        if skip < b.len() {
+            show::encoder(cx, b, skip, fed);
+        }
+    }
     if let Some(start) = frames_start(b, c) {
+        let mut n = 0;
         for f in frames(b, start).0 {
             let (t, body) = (f.ty, f.at + f.tw + f.lw);
             let id = cx.tree().add(&FRAME_TYPE, b.range(f.at, f.tw), Value::UInt(t));
             cx.tree().set_text(id, format_args!("Type: {} ({t:#018x})", frame_name(t)));
             cx.tree().add(&FRAME_LENGTH, b.range(f.at + f.tw, f.lw), Value::UInt(f.len as u64));
             cx.bytes_item(&FRAME_PAYLOAD, b, body, f.len)?;
-            if t == 0x4 {
+            if t == SETTINGS_FRAME {
                 settings(cx, &b.sub(body, f.len)?)?;
+            }
+            if t == HEADERS {
+                if let Some(s) = section(c, n) {
+                    show::section(cx, &b.sub(body, f.len)?, s);
+                }
+                n += 1;
             }
         }
     }

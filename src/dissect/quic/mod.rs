@@ -20,6 +20,7 @@ pub mod fields;
 mod frames;
 pub mod http3;
 pub mod params;
+pub mod qpack;
 pub mod state;
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@ use std::net::IpAddr;
 
 use super::crypto::{Keys, Opened};
 use super::http3::Chunk;
+use super::qpack::Table;
 use crate::dissect::conv::{ConvKey, HashMap};
 use crate::dissect::tls::keylog;
 use crate::dissect::tls::state::TlsStream;
@@ -68,6 +69,8 @@ pub struct Conn {
     /// Each direction's 1-RTT keys of the generation before the current one
     /// (packets sent before a key update may arrive after it).
     pub prev_app: [Option<Keys>; 2],
+    /// The QPACK dynamic table each side's encoder stream fills (client's first).
+    pub qpack: [Table; 2],
 }
 
 /// One CRYPTO stream: the bytes up to `next` were handed on; `pending`

@@ -14,12 +14,21 @@ struct Count {
     last: u32,
 }
 
+/// What the first pass learnt of one message.
+#[derive(Default, Clone, Copy)]
+struct Seen {
+    number: u32,
+    /// The previous and the next message of its kind (0: none).
+    prev: u32,
+    next: u32,
+    response: bool,
+}
+
 #[derive(Default)]
 pub struct SsdpState {
     /// Requests and responses of each conversation.
     counts: HashMap<(Option<ConvKey>, bool), Count>,
-    /// Each message's number and the previous message's frame.
-    by_frame: HashMap<u32, (u32, u32)>,
+    by_frame: HashMap<u32, Seen>,
 }
 
 impl SsdpState {
@@ -29,13 +38,25 @@ impl SsdpState {
         let prev = c.last;
         c.number += 1;
         c.last = frame;
-        self.by_frame.insert(frame, (c.number, prev));
-        Links { number: c.number, prev, ..Links::default() }
+        let seen = Seen { number: c.number, prev, next: 0, response };
+        if let Some(p) = self.by_frame.get_mut(&prev).filter(|_| prev != 0) {
+            p.next = frame;
+        }
+        self.by_frame.insert(frame, seen);
+        links(seen)
     }
 
-    /// The number of a message already seen.
+    /// The links of a message already seen, the next one's included.
     pub fn revisit(&self, frame: u32) -> Links {
-        let (number, prev) = self.by_frame.get(&frame).copied().unwrap_or_default();
-        Links { number, prev, ..Links::default() }
+        links(self.by_frame.get(&frame).copied().unwrap_or_default())
+    }
+}
+
+/// A message's number and the messages of its kind around it.
+fn links(s: Seen) -> Links {
+    if s.response {
+        Links { number: s.number, prev_response: s.prev, next_response: s.next, ..Links::default() }
+    } else {
+        Links { number: s.number, prev_request: s.prev, next_request: s.next, ..Links::default() }
     }
 }

@@ -306,7 +306,9 @@ fn track(cx: &mut Ctx, h: &Hdr, plen: u32, o: &opts::Options) -> Option<SegOut> 
         len: plen,
         wscale: o.wscale,
         sacked: o.sacked,
+        announced: false,
     };
+    let seg = SegIn { announced: h.flags & flags::SYN != 0 && cx.session.ftp.announced((src, h.sport), (dst, h.dport)), ..seg };
     match cx.pass {
         Pass::First if cx.quoted => cx.session.tcp.first_pass_quoted(&seg),
         Pass::First => Some(cx.session.tcp.first_pass(&seg)),
@@ -367,8 +369,10 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
             t.add(&SEQ, b.range(4, 4), Value::UInt(h.seq as u64));
         }
     }
-    // The raw numbers are shown beside relative ones only.
-    if h.relative || o.is_none() {
+    // The raw numbers are shown beside relative ones only; a header quoted in
+    // an ICMP error has its raw sequence number alone (tshark shows its raw
+    // ACK twice, as the ACK and the raw ACK).
+    if (h.relative || o.is_none()) && !quoted {
         t.add(&SEQ_RAW, b.range(4, 4), Value::UInt(h.seq as u64));
     }
     if let Some(o) = o {

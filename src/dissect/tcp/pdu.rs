@@ -5,7 +5,7 @@
 //! later dissection of the frame repeats it without touching stream state.
 
 use crate::field::{Field, FieldDef, FieldType, Value};
-use super::stream::{Accept, App, AppCall, AppSlot, Calls, Reasm, SegOut};
+use super::stream::{flag, Accept, App, AppCall, AppSlot, Calls, Reasm, SegOut};
 use crate::field::tree::{NodeId, FRAME, GENERATED, NO_NODE};
 
 use crate::dissect::dispatch::{self, Pdu, TcpSeg};
@@ -67,9 +67,17 @@ pub fn payload(cx: &mut Ctx, root: NodeId, p: Buf, sport: u16, dport: u16, out: 
     let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport, fin, can_desegment };
     match cx.pass {
         Pass::First if plen == 0 => closed(cx, root, &seg, o.seq),
-        Pass::First => first(cx, root, p, &seg, o.seq),
-        Pass::Revisit => revisit(cx, root, p, &seg),
+        Pass::First => first(cx, root, p, &seg, o.seq, shown_as_resent(&seg, o)),
+        Pass::Revisit => revisit(cx, root, p, &seg, shown_as_resent(&seg, o)),
     }
+}
+
+/// Whether the segment is a retransmission (not a fast one) that tshark's
+/// reassembly takes as data seen before: it shows "Retransmitted TCP segment
+/// data" and hands none of it on, even bytes past the ones seen (so its
+/// message lacks them).
+fn shown_as_resent(seg: &TcpSeg, o: &SegOut) -> bool {
+    seg.can_desegment && o.findings.flags & flag::RETRANSMISSION != 0 && crate::prefs::tcp().analyze_seq
 }
 
 /// A FIN without payload: the message waiting for more bytes in this
@@ -122,7 +130,7 @@ fn flush_at_fin(cx: &mut Ctx, r: &mut Reasm, app: App, seg: &TcpSeg, calls: &mut
     true
 }
 
-fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
+fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32, resent_again: bool) {
     let d = (!seg.from_client) as usize;
     let frame = cx.meta.number;
     let bytes = p.tail(0);
@@ -164,6 +172,11 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
     for h in &ready {
         tbl.add_chunk(seg.stream, seg.from_client, h.frame, h.frame_off, &h.data);
     }
+    // A retransmission's bytes stay in the followed stream but are not
+    // dissected; bytes that came in order after it are handed on as usual.
+    let accept = if resent_again && app.is_some() && ready.is_empty() { Accept::Old } else { accept };
+    let resent_again = resent_again && accept == Accept::Old;
+    let resent = resent || resent_again;
 
     let mut out = Outcome::default();
     match (app, accept) {
@@ -202,6 +215,9 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32) {
             cx.tree().close_to(root);
         }
         (Some(_), Accept::Old) => {
+            if resent_again {
+                resent_data(cx, p);
+            }
             cx.tree().close_to(root);
         }
         (Some(app), Accept::InOrder { skip, .. }) => {
@@ -462,6 +478,15 @@ fn segment_data(cx: &mut Ctx, p: Buf) {
     }
 }
 
+/// A retransmission's bytes, which tshark shows and does not dissect again.
+fn resent_data(cx: &mut Ctx, p: Buf) {
+    if cx.full {
+        let t = cx.tree();
+        let id = t.add(&SEGMENT_DATA, p.range(0, p.len()), Value::None);
+        t.set_text(id, format_args!("Retransmitted TCP segment data ({} bytes)", p.len()));
+    }
+}
+
 /// Adds an item at the end of `parent`'s subtree after it was closed; only
 /// valid while nothing has been added after that subtree.
 fn append_child(cx: &mut Ctx, parent: NodeId, field: Field, range: std::ops::Range<usize>, text: String) {
@@ -484,12 +509,17 @@ fn partial_note(cx: &mut Ctx) {
 }
 
 /// Repeats the first pass's calls for this frame.
-fn revisit(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg) {
+fn revisit(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, resent_again: bool) {
     let frame = cx.meta.number;
     let Some(rec) = cx.session.tcp.frame(frame) else {
         cx.tree().close_to(root);
         return;
     };
+    if resent_again && rec.app.is_some() && rec.calls.is_empty() && !rec.partial && rec.reassembled_in == 0 {
+        resent_data(cx, p);
+        cx.tree().close_to(root);
+        return;
+    }
     let in_pdu = rec.calls.as_slice().iter().any(|c| match c {
         AppCall::Reassembled(id) => cx
             .session

@@ -50,6 +50,10 @@ pub struct SegIn {
     pub wscale: Option<u8>,
     /// Bytes covered by the segment's SACK blocks.
     pub sacked: u32,
+    /// An FTP control connection announced this connection (PASV, EPSV,
+    /// EPRT) before this segment: tshark's conversation for it exists
+    /// before the SYN, and its completeness then leaves the SYN out.
+    pub announced: bool,
 }
 
 /// What the stream table says about one segment (`tcp.stream`, relative
@@ -620,6 +624,7 @@ impl TcpTable {
 /// FIN only with an ACK.
 fn completeness_bits(first: bool, s: &SegIn) -> u8 {
     match s.flags & (SYN | ACK) {
+        SYN if first && s.announced => return 0,
         SYN => return complete::SYN,
         f if f == SYN | ACK => return complete::SYNACK,
         _ if first => return 0,

@@ -15,6 +15,8 @@ struct Conn {
     frame: u32,
     /// Every segment and the first pass's results for it.
     seen: Vec<(SegIn, SegOut)>,
+    /// An FTP control connection announced this connection.
+    announced: bool,
 }
 
 /// Once the connection is done, seeing each segment again gives what the
@@ -35,7 +37,7 @@ impl Drop for Conn {
 
 impl Conn {
     fn new() -> Conn {
-        Conn { t: TcpTable { keep_chunks: true, ..TcpTable::default() }, frame: 0, seen: Vec::new() }
+        Conn { t: TcpTable { keep_chunks: true, ..TcpTable::default() }, frame: 0, seen: Vec::new(), announced: false }
     }
 
     /// A segment from the client (`c`) or server with relative numbers.
@@ -58,6 +60,7 @@ impl Conn {
             len,
             wscale: None,
             sacked: 0,
+            announced: self.announced,
         };
         let out = self.t.first_pass(&s);
         self.seen.push((s, out));
@@ -90,6 +93,18 @@ fn handshake_numbers_rtt_and_completeness() {
 }
 
 const PSH_FLAG: u16 = seq_analysis::PSH;
+
+/// tshark's conversation for an FTP data connection exists before its SYN
+/// (the control connection announced it), and its completeness then leaves
+/// the SYN out.
+#[test]
+fn an_announced_connection_counts_no_syn() {
+    let mut c = Conn::new();
+    c.announced = true;
+    assert_eq!(c.seg(true, 0, SYN, 0, 0, 0, 1000).completeness, 0);
+    assert_eq!(c.seg(false, 10, SYN | ACK, 0, 1, 0, 1000).completeness, 0);
+    assert_eq!(c.seg(true, 20, ACK, 1, 1, 0, 1000).completeness, 2);
+}
 
 #[test]
 fn retransmission_and_rto() {
@@ -219,6 +234,7 @@ fn window_scaling_needs_both_syns() {
         len: 0,
         wscale: ws,
         sacked: 0,
+        announced: false,
     };
     t.first_pass(&mk(1, C, 1, S, 2, 10, 0, SYN, Some(4)));
     t.first_pass(&mk(2, S, 2, C, 1, 90, 11, SYN | ACK, Some(7)));
