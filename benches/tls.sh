@@ -36,6 +36,8 @@ make_capture() {
     mkdir -p "$dir"
     local work
     work=$(mktemp -d "$dir/tls.XXXXXX")
+    # nginx's workers run as nobody: a private (0700) folder made every answer a 403.
+    chmod 755 "$work"
     local pids=()
     # shellcheck disable=SC2317 # called by the trap
     cleanup() {

@@ -37,6 +37,13 @@ pub struct DnsRow {
     pub time: Option<i64>,
 }
 
+/// Where an HTTP/1 request waits for its response (`Transactions::http_open`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum OpenKey {
+    Stream(u64),
+    Request(u32),
+}
+
 /// An HTTP request and its response, or one of them alone.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HttpRow {
@@ -54,6 +61,8 @@ pub struct HttpRow {
     /// HTTP/3: the QUIC connection and request stream, which the request
     /// and its response share.
     pub h3_stream: Option<(u64, u64)>,
+    /// HTTP/1: the TCP stream, whose responses answer its requests in order.
+    pub tcp_stream: Option<u64>,
 }
 
 impl HttpRow {
@@ -100,9 +109,11 @@ pub struct Transactions {
     /// Query frame → its rows still unanswered (a TCP segment can carry
     /// several queries; their responses name the same frame).
     dns_open: HashMap<u32, Vec<usize>>,
-    /// Request frame → its rows still unanswered, in request order (one
-    /// segment can carry pipelined requests).
-    http_open: HashMap<u32, VecDeque<usize>>,
+    /// HTTP/1 requests still unanswered, oldest first, per TCP stream (else
+    /// per request frame): a response answers the oldest, as HTTP/1.1 has
+    /// it. `http.request_in` cannot say which: for pipelined requests
+    /// Wireshark 4.0 links a response to the newest, or to none.
+    http_open: HashMap<OpenKey, VecDeque<usize>>,
     /// HTTP/3 request streams → their unanswered row.
     h3_open: HashMap<(u64, u64), usize>,
 }
@@ -139,14 +150,19 @@ impl Transactions {
                 self.http.push(r);
             }
             Item::Http(r) => {
+                let key = match (r.tcp_stream, r.request) {
+                    (Some(s), _) => Some(OpenKey::Stream(s)),
+                    (None, Some(q)) => Some(OpenKey::Request(q)),
+                    (None, None) => None,
+                };
                 if r.response.is_some() {
-                    let open = r.request.and_then(|q| self.http_open.get_mut(&q)).and_then(VecDeque::pop_front);
+                    let open = key.and_then(|k| self.http_open.get_mut(&k)).and_then(VecDeque::pop_front);
                     if let Some(row) = open.and_then(|i| self.http.get_mut(i)) {
                         row.answered_by(r);
                         return;
                     }
-                } else if let Some(q) = r.request {
-                    self.http_open.entry(q).or_default().push_back(self.http.len());
+                } else if let Some(k) = key {
+                    self.http_open.entry(k).or_default().push_back(self.http.len());
                 }
                 self.http.push(r);
             }
@@ -386,11 +402,13 @@ impl Reader<'_> {
     }
 
     fn http(&self, f: &Fields, frame: u32, scope: Range<usize>) -> Option<HttpRow> {
+        let tcp_stream = self.u64(&(0..scope.start), f.tcp_stream);
         if self.first(&scope, f.http_method).is_some() {
             return Some(HttpRow {
                 request: Some(frame),
                 method: self.text(&scope, f.http_method),
                 uri: self.text(&scope, f.http_uri),
+                tcp_stream,
                 ..HttpRow::default()
             });
         }
@@ -404,6 +422,7 @@ impl Reader<'_> {
             content_type: self.text(&scope, f.http_content_type),
             size: self.u64(&scope, f.http_content_length).or(body),
             time: self.nanos(&scope, f.http_time),
+            tcp_stream,
             ..HttpRow::default()
         })
     }
