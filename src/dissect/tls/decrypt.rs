@@ -294,6 +294,11 @@ impl Keys {
         Some(Opened { content_type, plain: buf })
     }
 
+    /// Frees the cipher made for the records (their key stays).
+    pub fn release(&mut self) {
+        self.cipher.0 = None;
+    }
+
     /// The additional data and its length: TLS 1.3's record header, or
     /// TLS 1.2's sequence number, type, version and plaintext length.
     fn aad(&self, header: &[u8; 5], seq: u64, plain_len: usize) -> ([u8; 13], usize) {
