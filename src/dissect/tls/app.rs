@@ -39,6 +39,8 @@ pub fn hand_on(cx: &mut Ctx, plain: Vec<u8>, seg: &TcpSeg, st: &mut TlsStream, t
     let src = cx.out.add_source("Decrypted TLS", Vec::new());
     let frame = cx.meta.number;
     let held = std::mem::take(&mut st.held[d]);
+    // What waits for the next record, if the message goes on: this record
+    // alone, or with what earlier ones held (copied only then).
     let (res, rest) = if held.bytes.is_empty() {
         let mark = cx.out.tree.mark();
         cx.out.tree.set_source(src);
@@ -47,7 +49,8 @@ pub fn hand_on(cx: &mut Ctx, plain: Vec<u8>, seg: &TcpSeg, st: &mut TlsStream, t
             cx.out.tree.rollback(mark);
             segment_data(cx, tls, plain.len());
         }
-        (res, Held { bytes: plain.clone(), segs: vec![(frame, plain.len() as u32)] })
+        let rest = matches!(res, Pdu::NeedMore { .. }).then(|| Held { bytes: plain.clone(), segs: vec![(frame, plain.len() as u32)] });
+        (res, rest)
     } else {
         cx.out.tree.set_source(src);
         segment_data(cx, tls, plain.len());
@@ -62,13 +65,17 @@ pub fn hand_on(cx: &mut Ctx, plain: Vec<u8>, seg: &TcpSeg, st: &mut TlsStream, t
         if matches!(res, Pdu::NeedMore { offset: 0, .. }) {
             cx.out.tree.rollback(mark);
             cx.out.sources.truncate(whole as usize - 1);
-        } else if let Some(s) = cx.out.sources.get_mut(whole as usize - 1) {
-            s.bytes = all.bytes.clone();
+            (res, Some(all))
+        } else {
+            let rest = matches!(res, Pdu::NeedMore { .. }).then(|| all.clone());
+            if let Some(s) = cx.out.sources.get_mut(whole as usize - 1) {
+                s.bytes = all.bytes;
+            }
+            (res, rest)
         }
-        (res, all)
     };
     cx.out.tree.set_source(prev);
-    if let Pdu::NeedMore { offset, .. } = res {
+    if let (Pdu::NeedMore { offset, .. }, Some(rest)) = (res, rest) {
         if offset == 0 {
             super::info(cx, "[TLS segment of a reassembled PDU]");
             st.held[d] = rest;

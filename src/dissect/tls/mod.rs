@@ -274,7 +274,15 @@ fn decrypted(
             }
             what.map(|w| format!("Handshake Protocol: {w}"))
         }
-        ALERT_TYPE => alert(cx, &plain),
+        ALERT_TYPE => {
+            // The sender is closing: its cipher's memory goes back now
+            // rather than at the end of the run (a record after it makes
+            // the cipher again).
+            if let Some(k) = st.keys[d].as_mut() {
+                k.release();
+            }
+            alert(cx, &plain)
+        }
         ct => content(cx, &plain, ct, seg, st),
     };
     cx.out.tree.set_source(prev);
