@@ -222,7 +222,8 @@ fn seq_le(a: u32, b: u32) -> bool {
 }
 
 /// Whether the first SACK block (`le`, `re`) reports data received twice
-/// (RFC 2883): all of it below the segment's ACK, or inside the second block.
+/// (RFC 2883): it ends at or below the segment's ACK, or lies inside the
+/// second block.
 fn dsack(b: Buf, off: usize, blocks: usize) -> bool {
     let at = |o: usize| b.u32(off + o).unwrap_or(0);
     let (le, re, ack) = (at(2), at(6), b.u32(8).unwrap_or(0));
