@@ -81,6 +81,7 @@ pub static FIELD_LISTS: &[&[Field]] = &[
     net::igmp::FIELDS,
     tcp::FIELDS,
     tcp::options::FIELDS,
+    tcp::later_options::FIELDS,
     tcp::expert::FIELDS,
     tcp::pdu::FIELDS,
     udp::FIELDS,

@@ -93,6 +93,8 @@ expert_field!(FIN_PASSIVE, "tcp.connection.fin_passive", "This frame undergoes t
     "This side's FIN answers the other side's: it closes the connection passively.");
 expert_field!(ACK_NONZERO, "tcp.ack.nonzero", "The acknowledgment number field is nonzero while the ACK flag is not set",
     "The acknowledgment number is not zero although the ACK flag is not set.");
+expert_field!(TFO_ACK, "tcp.analysis.tfo_ack", "TCP SYN-ACK accepting TFO data",
+    "The SYN/ACK acknowledges more than the SYN: it accepts the data a TCP Fast Open SYN carried.");
 expert_field!(CONN_RST, "tcp.connection.rst", "Connection reset (RST)", "The segment aborts the connection (RST).");
 
 pub static FIELDS: &[Field] = &[
@@ -102,13 +104,14 @@ pub static FIELDS: &[Field] = &[
     &REUSED_PORTS, &LOST_SEGMENT, &ACK_LOST, &WINDOW_UPDATE, &WINDOW_FULL, &KEEP_ALIVE,
     &KEEP_ALIVE_ACK, &ZERO_WINDOW_PROBE, &ZERO_WINDOW, &ZERO_WINDOW_PROBE_ACK, &CONN_SYN,
     &CONN_SYNACK, &CONN_FIN, &FIN_ACTIVE, &FIN_PASSIVE, &CONN_RST,
-    &ACK_NONZERO,
+    &ACK_NONZERO, &TFO_ACK,
 ];
 
 /// Each finding in Wireshark's order: its bit, expert field, severity and
 /// Info column note (`None`: the note is built from the numbers).
 const FINDINGS: &[(u32, Field, &str, Option<&str>)] = &[
     (flag::RETRANSMISSION, &RETRANSMISSION, "Note", Some("[TCP Retransmission] ")),
+    (flag::REUSED_PORTS, &REUSED_PORTS, "Note", Some("[TCP Port numbers reused] ")),
     (flag::LOST_PACKET, &LOST_SEGMENT, "Warning", Some("[TCP Previous segment not captured] ")),
     (flag::ACK_LOST_PACKET, &ACK_LOST, "Warning", Some("[TCP ACKed unseen segment] ")),
     (flag::KEEP_ALIVE, &KEEP_ALIVE, "Note", Some("[TCP Keep-Alive] ")),
@@ -122,7 +125,6 @@ const FINDINGS: &[(u32, Field, &str, Option<&str>)] = &[
     (flag::SPURIOUS_RETRANSMISSION, &SPURIOUS, "Note", Some("[TCP Spurious Retransmission] ")),
     (flag::FAST_RETRANSMISSION, &FAST_RETRANSMISSION, "Note", Some("[TCP Fast Retransmission] ")),
     (flag::OUT_OF_ORDER, &OUT_OF_ORDER, "Warning", Some("[TCP Out-Of-Order] ")),
-    (flag::REUSED_PORTS, &REUSED_PORTS, "Note", Some("[TCP Port numbers reused] ")),
 ];
 
 /// Seconds with nine decimals, as relative times show in labels; written
@@ -182,7 +184,7 @@ pub fn seq_ack(cx: &mut Ctx, at: usize, o: &SegOut) {
         let p = t.generated(&PUSH_BYTES, r.clone(), Value::UInt(f.push_bytes as u64));
         t.set_text(p, format_args!("[Bytes sent since last PSH flag: {}]", f.push_bytes));
     }
-    if f.flags != 0 {
+    if f.flags & !flag::NOTED != 0 {
         let fl = t.open(&FLAGS, r.clone(), Value::None);
         t.set_flags(fl, crate::field::tree::GENERATED);
         t.set_text(fl, "[TCP Analysis Flags]");

@@ -8,6 +8,7 @@
 pub mod expert;
 pub mod flags;
 pub mod options;
+pub mod later_options;
 pub mod pdu;
 pub(crate) mod quoted;
 pub mod stream;
@@ -385,10 +386,16 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     }
     match o {
         Some(o) if h.flags & flags::ACK != 0 => {
-            let a = t.add(&ACK, b.range(8, 4), Value::UInt(o.ack as u64));
+            let a = t.open(&ACK, b.range(8, 4), Value::UInt(o.ack as u64));
             if full && h.relative {
                 t.set_text(a, format_args!("Acknowledgment Number: {}    (relative ack number)", o.ack));
             }
+            // Relative to the peer's base, whatever the preference shows.
+            let analyze = crate::prefs::tcp().analyze_seq;
+            if h.flags & flags::SYN != 0 && analyze && cx.full && !o.quoted && h.ack.wrapping_sub(o.ack_base) > 1 {
+                crate::dissect::expert(cx, &ta::TFO_ACK, ta::TFO_ACK.display, "Note", "Sequence");
+            }
+            cx.tree().close();
         }
         _ => {
             t.open(&ACK, b.range(8, 4), Value::UInt(h.ack as u64));

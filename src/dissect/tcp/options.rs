@@ -7,6 +7,8 @@ use crate::field::{push_u64, Field, FieldDef, FieldType, Value};
 
 use crate::dissect::{Buf, Ctx};
 
+use super::later_options as later;
+
 pub static OPTION_KIND: FieldDef =
     FieldDef::new("tcp.option_kind", "Kind", FieldType::U8).strings(KINDS)
         .desc("Option kind byte: which TCP option this is (RFC 9293 section 3.2).");
@@ -46,6 +48,18 @@ pub static UNKNOWN: FieldDef = FieldDef::new("tcp.options.unknown", "TCP Option 
     .desc("An option kind this dissector does not decode.");
 pub static UNKNOWN_PAYLOAD: FieldDef = FieldDef::new("tcp.options.unknown.payload", "Payload", FieldType::Bytes)
     .desc("The data bytes of an option not decoded.");
+pub static DSACK_LE: FieldDef = FieldDef::new("tcp.options.sack.dsack_le", "TCP D-SACK Left Edge", FieldType::U32)
+    .desc("First sequence number of a duplicate SACK block: data received twice (RFC 2883).");
+pub static DSACK_RE: FieldDef = FieldDef::new("tcp.options.sack.dsack_re", "TCP D-SACK Right Edge", FieldType::U32)
+    .desc("Sequence number just after a duplicate SACK block (RFC 2883).");
+pub static DSACK: FieldDef = FieldDef::new("tcp.options.sack.dsack", "D-SACK Sequence", FieldType::None)
+    .desc("The first SACK block reports data received twice: below the ACK, or inside the next block (RFC 2883).");
+pub static MSS_ABSENT: FieldDef =
+    FieldDef::new("tcp.options.mss.absent", "The SYN packet does not contain a MSS option", FieldType::None)
+        .desc("A SYN with options but no Maximum Segment Size option.");
+pub static MSS_PRESENT: FieldDef =
+    FieldDef::new("tcp.options.mss.present", "The non-SYN packet does contain a MSS option", FieldType::None)
+        .desc("A Maximum Segment Size option outside a SYN, where it has no meaning.");
 pub static LEN_INVALID: FieldDef =
     FieldDef::new("tcp.option.len.invalid", "Invalid length for option", FieldType::None)
         .desc("The option's length byte does not fit the option or the header.");
@@ -53,7 +67,7 @@ pub static LEN_INVALID: FieldDef =
 pub static FIELDS: &[Field] = &[
     &OPTION_KIND, &OPTION_LEN, &NOP, &EOL, &MSS, &MSS_VAL, &WSCALE, &WSCALE_SHIFT, &WSCALE_MULT,
     &SACK_PERM, &SACK, &SACK_LE, &SACK_RE, &SACK_COUNT, &TIMESTAMP, &TSVAL, &TSECR, &UNKNOWN,
-    &UNKNOWN_PAYLOAD, &LEN_INVALID,
+    &UNKNOWN_PAYLOAD, &LEN_INVALID, &DSACK_LE, &DSACK_RE, &DSACK, &MSS_ABSENT, &MSS_PRESENT,
 ];
 
 const KINDS: &[(u64, &str)] = &[
@@ -66,9 +80,11 @@ const KINDS: &[(u64, &str)] = &[
     (8, "Time Stamp Option"),
     (19, "MD5 Signature Option"),
     (28, "User Timeout"),
-    (29, "TCP Authentication Option"),
+    (29, "The TCP Authentication Option"),
     (30, "Multipath TCP"),
     (34, "TCP Fast Open Cookie"),
+    (172, "Accurate ECN Order 0"),
+    (174, "Accurate ECN Order 1"),
     (253, "RFC3692-style Experiment 1"),
     (254, "RFC3692-style Experiment 2"),
 ];
@@ -178,7 +194,9 @@ pub fn tree(cx: &mut Ctx, b: Buf, o: &Options, hlen: usize, rev_base: Option<u32
         let mut label = format!("Options: ({n} bytes)");
         for op in o.items() {
             label.push_str(", ");
-            if op.kind > 8 || op.kind == 6 || op.kind == 7 {
+            if let Some(n) = later::name(op.kind) {
+                label.push_str(n);
+            } else if op.kind > 8 || op.kind == 6 || op.kind == 7 {
                 let _ = write!(label, "Unknown ({})", op.kind);
             } else {
                 label.push_str(name(op.kind));
@@ -189,7 +207,27 @@ pub fn tree(cx: &mut Ctx, b: Buf, o: &Options, hlen: usize, rev_base: Option<u32
     for op in o.items() {
         one(cx, b, op, rev_base);
     }
+    if syn(b) && !o.items().iter().any(|op| op.kind == 2) {
+        crate::dissect::expert(cx, &MSS_ABSENT, MSS_ABSENT.display, "Note", "Protocol");
+    }
     cx.tree().close();
+}
+
+fn syn(b: Buf) -> bool {
+    b.u8(13).unwrap_or(0) & 2 != 0
+}
+
+fn seq_le(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) <= 0
+}
+
+/// Whether the first SACK block (`le`, `re`) reports data received twice
+/// (RFC 2883): it ends at or below the segment's ACK, or lies inside the
+/// second block.
+fn dsack(b: Buf, off: usize, blocks: usize) -> bool {
+    let at = |o: usize| b.u32(off + o).unwrap_or(0);
+    let (le, re, ack) = (at(2), at(6), b.u32(8).unwrap_or(0));
+    seq_le(re, ack) || (blocks > 1 && seq_le(at(10), le) && seq_le(re, at(14)))
 }
 
 fn one(cx: &mut Ctx, b: Buf, op: &Opt, rev_base: Option<u32>) {
@@ -206,6 +244,13 @@ fn one(cx: &mut Ctx, b: Buf, op: &Opt, rev_base: Option<u32>) {
     };
     let u16_at = |o: usize| b.u16(off + o).unwrap_or(0);
     let u32_at = |o: usize| b.u32(off + o).unwrap_or(0);
+    let both = |cx: &mut Ctx| {
+        kind_item(cx);
+        len_item(cx);
+    };
+    if !op.bad && later::tree(cx, b, op.kind, off, op.len as usize, both) {
+        return;
+    }
     let t = cx.tree();
     match op.kind {
         0 | 1 => {
@@ -244,6 +289,9 @@ fn one(cx: &mut Ctx, b: Buf, op: &Opt, rev_base: Option<u32>) {
             let v = u16_at(2);
             let id = t.open(&MSS, r, Value::None);
             t.set_text(id, format_args!("TCP Option - Maximum segment size: {v} bytes"));
+            if !syn(b) {
+                crate::dissect::expert(cx, &MSS_PRESENT, MSS_PRESENT.display, "Warning", "Protocol");
+            }
             kind_item(cx);
             len_item(cx);
             cx.tree().add(&MSS_VAL, b.range(off + 2, 2), Value::UInt(v as u64));
@@ -289,6 +337,20 @@ fn one(cx: &mut Ctx, b: Buf, op: &Opt, rev_base: Option<u32>) {
             }
             let c = cx.tree().generated(&SACK_COUNT, b.range(off, 0), Value::UInt(blocks as u64));
             cx.tree().set_text(c, format_args!("[TCP SACK Count: {blocks}]"));
+            if blocks > 0 && dsack(b, off, blocks) {
+                let rel = if rev_base.is_some() { " (relative)" } else { "" };
+                let (le, re) = (u32_at(2).wrapping_sub(base), u32_at(6).wrapping_sub(base));
+                let t = cx.tree();
+                let a = t.generated(&DSACK_LE, b.range(off + 2, 4), Value::UInt(le as u64));
+                t.set_text(a, format_args!("[D-SACK Left Edge = {le}{rel}]"));
+                let z = t.generated(&DSACK_RE, b.range(off + 6, 4), Value::UInt(re as u64));
+                t.set_text(z, format_args!("[D-SACK Right Edge = {re}{rel}]"));
+                // Wireshark's proto_tree_add_expert: a text line holding the note.
+                let d = t.open(&crate::field::TEXT, b.range(off + 2, 8), Value::None);
+                t.set_text(d, DSACK.display);
+                crate::dissect::expert(cx, &DSACK, DSACK.display, "Warning", "Sequence");
+                cx.tree().close();
+            }
         }
         8 => {
             let (v, e) = (u32_at(2), u32_at(6));
@@ -351,12 +413,12 @@ pub fn info(b: Buf, o: &Options, rev_base: Option<u32>, out: &mut String) {
             // Accurate ECN's byte counters (3 bytes each), in the option's
             // order, as many as its length holds.
             172 | 174 => {
-                let names = if op.kind == 172 { ["EE0B", "ECEB", "EE1B"] } else { ["EE1B", "ECEB", "EE0B"] };
-                for (k, name) in names.iter().enumerate().take((op.len as usize).saturating_sub(2) / 3) {
-                    let at = off + 2 + 3 * k;
-                    let v = (0..3).fold(0u64, |v, i| v << 8 | b.u8(at + i).unwrap_or(0) as u64);
+                for (name, _, _, v) in later::acc_ecn_counters(b, op.kind, off, op.len as usize) {
                     number(&format!(" {name}="), v);
                 }
+            }
+            253 | 254 if op.len >= 4 => {
+                let _ = write!(out, " ExID={:x}", b.u16(off + 2).unwrap_or(0));
             }
             _ => {}
         }

@@ -118,16 +118,17 @@ impl FrameRec {
             out.ack = s.ack;
             return out;
         }
-        out.seq = s.seq.wrapping_sub(st.dirs[fi].base_seq);
+        let (fwd, rev) = (&st.dirs[fi], &st.dirs[ri]);
+        out.seq = s.seq.wrapping_sub(fwd.base_at(self.frame, false));
         if s.flags & super::ACK != 0 {
-            out.ack = s.ack.wrapping_sub(st.dirs[ri].base_seq);
+            out.ack = s.ack.wrapping_sub(rev.base_at(self.frame, false));
         }
         out.nxtseq = out.seq.wrapping_add(s.len);
         if s.flags & (SYN | super::FIN) != 0 {
             out.nxtseq = out.nxtseq.wrapping_add(1);
         }
         if has(ACK_BASE) {
-            out.ack_base = st.dirs[ri].base_seq;
+            out.ack_base = rev.base_at(self.frame, false);
         }
         out.irtt = st.first_rtt;
         out.fin_active = has(FIN_ACTIVE);
@@ -139,6 +140,14 @@ impl FrameRec {
             push_bytes: self.push_bytes,
             ..Findings::default()
         };
+        // tshark's second pass checks each SYN/ACK against the base it
+        // finds again: after a port reuse moved it, every SYN/ACK of the
+        // connection shows the reuse.
+        if !fwd.bases.is_empty() && s.flags & (SYN | super::ACK) == SYN | super::ACK {
+            if s.seq != fwd.base_at(self.frame, true) {
+                out.findings.flags |= super::flag::REUSED_PORTS;
+            }
+        }
         if let Some(r) = (self.rare as usize).checked_sub(1).and_then(|i| rare.get(i)) {
             out.findings.dupack_num = r.dupack_num;
             out.findings.dupack_frame = r.dupack_frame;

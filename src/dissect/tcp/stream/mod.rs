@@ -353,33 +353,43 @@ fn nanos(t: Timestamp) -> i64 {
 impl TcpTable {
     /// The stream a segment belongs to, opening a new one for a new
     /// connection or a port reuse (a SYN with a new initial sequence number
-    /// on a known connection). Returns (stream, from client, ports reused).
-    fn stream_for(&mut self, s: &SegIn) -> (usize, bool, bool) {
+    /// on a known connection). A SYN/ACK with a new initial sequence number
+    /// stays on its connection, as in tshark 4.0, and moves the sender's
+    /// base sequence number.
+    fn stream_for(&mut self, s: &SegIn) -> (usize, bool, Found) {
         let key = ConvKey::new(s.src, s.sport, s.dst, s.dport);
         let me = (s.src, s.sport);
         let peer = (s.dst, s.dport);
-        let mut reused = false;
+        let mut found = Found::New;
         if let Some(&i) = self.by_conv.get(&key) {
-            let st = &self.streams[i as usize];
+            let st = &mut self.streams[i as usize];
             let fc = st.client == me;
-            let fwd = &st.dirs[if fc { 0 } else { 1 }];
-            if s.flags & SYN != 0 && fwd.base_set && s.seq != fwd.base_seq {
-                reused = true;
-            } else {
-                return (i as usize, fc, false);
+            let fwd = &mut st.dirs[if fc { 0 } else { 1 }];
+            let new_isn = s.flags & SYN != 0 && fwd.base_set && s.seq != fwd.base_seq;
+            if !new_isn {
+                return (i as usize, fc, Found::Known);
             }
+            if s.flags & ACK != 0 {
+                fwd.move_base(s.frame, s.seq);
+                return (i as usize, fc, Found::Reused);
+            }
+            found = Found::ReusedNew;
         }
         let index = self.streams.len() as u32;
         let (client, server) =
             if s.flags & (SYN | ACK) == (SYN | ACK) { (peer, me) } else { (me, peer) };
-        self.streams.push(Stream::new(index, client, server));
+        let mut st = Stream::new(index, client, server);
+        if found == Found::ReusedNew {
+            st.completeness = complete::SYN;
+        }
+        self.streams.push(st);
         self.by_conv.insert(key, index);
-        (index as usize, client == me, reused)
+        (index as usize, client == me, found)
     }
 
     /// Tracks a segment on the first pass and records the results.
     pub fn first_pass(&mut self, s: &SegIn) -> SegOut {
-        let (si, fc, reused) = self.stream_for(s);
+        let (si, fc, found) = self.stream_for(s);
         let st = &mut self.streams[si];
         let ts = nanos(s.ts);
         let (fi, ri) = if fc { (0, 1) } else { (1, 0) };
@@ -389,13 +399,14 @@ impl TcpTable {
         if !fwd.base_set {
             fwd.base_seq = if s.flags & SYN != 0 { s.seq } else { s.seq.wrapping_sub(1) };
             fwd.base_set = true;
+            if s.flags & (SYN | ACK) == SYN | ACK {
+                fwd.base_frame = s.frame;
+            }
         }
         if !rev.base_set && s.flags & ACK != 0 {
             rev.base_seq = s.ack.wrapping_sub(1);
             rev.base_set = true;
         }
-        let seq = s.seq.wrapping_sub(fwd.base_seq);
-        let ack = if s.flags & ACK != 0 { s.ack.wrapping_sub(rev.base_seq) } else { 0 };
 
         if s.flags & SYN != 0 {
             if let Some(shift) = s.wscale {
@@ -427,7 +438,8 @@ impl TcpTable {
             st.first_rtt = ts - st.mru_syn;
         }
 
-        let seg = Seg { frame: s.frame, ts, seq, ack, len: s.len, flags: s.flags, window };
+        // The analysis sees the header's own numbers, as Wireshark's does.
+        let seg = Seg { frame: s.frame, ts, seq: s.seq, ack: s.ack, len: s.len, flags: s.flags, window: s.win as u32 };
         fwd_sacked(&mut st.dirs[fi], s.sacked);
         let (fwd, rev) = if fi == 0 {
             let [a, b] = &mut st.dirs;
@@ -437,9 +449,16 @@ impl TcpTable {
             (b, a)
         };
         let mut findings = seq_analysis::analyze(fwd, rev, &seg, st.first_rtt);
-        if reused {
+        if found != Found::Known && found != Found::New {
             findings.flags |= flag::REUSED_PORTS;
         }
+        if s.flags & SYN != 0 {
+            fwd.first_ack = true;
+        } else if s.flags & ACK != 0 {
+            fwd.first_ack = false;
+        }
+        let seq = s.seq.wrapping_sub(fwd.base_seq);
+        let ack = if s.flags & ACK != 0 { s.ack.wrapping_sub(rev.base_seq) } else { 0 };
         let mut nxtseq = seq.wrapping_add(s.len);
         if s.flags & (SYN | FIN) != 0 {
             nxtseq = nxtseq.wrapping_add(1);
@@ -455,7 +474,7 @@ impl TcpTable {
             st.trim();
         }
         let completeness = st.completeness;
-        st.completeness |= completeness_bits(first, s);
+        st.completeness |= completeness_bits(found == Found::New && !s.announced, s);
         let out = SegOut {
             stream: st.index,
             from_client: fc,
@@ -619,22 +638,25 @@ impl TcpTable {
     }
 }
 
-/// `tcp.completeness` bits a segment adds. As in tshark, the first segment
-/// of a stream counts only if it is a SYN, an ACK only without data, and a
-/// FIN only with an ACK.
-fn completeness_bits(first: bool, s: &SegIn) -> u8 {
-    match s.flags & (SYN | ACK) {
-        SYN if first && s.announced => return 0,
-        SYN => return complete::SYN,
-        f if f == SYN | ACK => return complete::SYNACK,
-        _ if first => return 0,
-        _ => {}
+/// `tcp.completeness` bits a segment adds. As in tshark, a stream's first
+/// segment (`new`) counts only if it is a SYN (with its data, TCP Fast Open),
+/// a later one only if it is not a SYN, an ACK only without data, and a FIN
+/// only with an ACK.
+fn completeness_bits(new: bool, s: &SegIn) -> u8 {
+    let syn_ack = s.flags & (SYN | ACK);
+    if new {
+        return match syn_ack {
+            SYN if s.len > 0 => complete::SYN | complete::DATA,
+            SYN => complete::SYN,
+            _ => 0,
+        };
     }
     let mut b = 0;
-    if s.len > 0 {
-        b |= complete::DATA;
-    } else if s.flags & ACK != 0 {
-        b |= complete::ACK;
+    if syn_ack == SYN | ACK {
+        b |= complete::SYNACK;
+    }
+    if syn_ack == ACK {
+        b |= if s.len > 0 { complete::DATA } else { complete::ACK };
     }
     if s.flags & (FIN | ACK) == FIN | ACK {
         b |= complete::FIN;
@@ -643,6 +665,19 @@ fn completeness_bits(first: bool, s: &SegIn) -> u8 {
         b |= complete::RST;
     }
     b
+}
+
+/// How `TcpTable::stream_for` placed a segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Found {
+    /// On a stream it opened.
+    New,
+    /// On a known stream.
+    Known,
+    /// On a known stream whose sender's base its SYN/ACK moved.
+    Reused,
+    /// On a stream its SYN opened on a known connection.
+    ReusedNew,
 }
 
 fn fwd_sacked(d: &mut Dir, sacked: u32) {

@@ -2,9 +2,11 @@
 //! was seen before in both directions, the retransmission, loss, duplicate
 //! ACK, window and keep-alive findings and the ACK round-trip times.
 //!
-//! Sequence numbers here are relative (raw minus the direction's base), and
-//! as in Wireshark a `nextseq`/`lastack`/`maxseqtobeacked` of 0 means
-//! "nothing seen yet"; that quirk is kept so the findings match tshark's.
+//! As in Wireshark (`tcp_analyze_sequence_number`) the numbers here are the
+//! raw ones from the header, windows unscaled, and a `nextseq`/`lastack`/
+//! `maxseqtobeacked` of 0 means "nothing seen yet"; those quirks are kept so
+//! that the findings match tshark's, also when a SYN/ACK moves a direction's
+//! base sequence number (a port reuse) in the middle of the analysis.
 
 /// Analysis findings (`tcp.analysis.*`), one bit each.
 pub mod flag {
@@ -23,6 +25,10 @@ pub mod flag {
     pub const WINDOW_FULL: u32 = 1 << 12;
     pub const REUSED_PORTS: u32 = 1 << 13;
     pub const SPURIOUS_RETRANSMISSION: u32 = 1 << 14;
+    /// No finding, but Wireshark made its analysis record for the segment
+    /// (an ACKed unseen segment not reported again): the `[SEQ/ACK
+    /// analysis]` subtree is shown.
+    pub const NOTED: u32 = 1 << 15;
 }
 
 pub use crate::dissect::tcp::flags::{ACK, FIN, PSH, RST, SYN};
@@ -48,9 +54,17 @@ struct Unacked {
 pub struct Dir {
     pub base_seq: u32,
     pub base_set: bool,
+    /// The SYN/ACK that set `base_seq`, if one did.
+    pub base_frame: u32,
+    /// Once a SYN/ACK moved the base of a known connection (a port reuse):
+    /// each base SYN/ACKs set, (frame, base), in frame order.
+    pub bases: Vec<(u32, u32)>,
     pub win_scale: i8,
-    /// Last calculated (scaled) window, `None` before the first segment.
+    /// Last window as sent (unscaled), `None` before the first segment.
     pub window: Option<u32>,
+    /// A SYN was sent and no pure ACK since (Wireshark's `is_first_ack`):
+    /// the window is then not scaled for the peer's window-full check.
+    pub first_ack: bool,
     nextseq: u32,
     nextseq_frame: u32,
     nextseq_time: i64,
@@ -58,7 +72,10 @@ pub struct Dir {
     lastack: u32,
     lastack_time: i64,
     lastnondupack: u32,
-    dupacknum: u32,
+    /// Duplicate ACKs in a row; -1 once the peer reported an ACKed unseen
+    /// segment of this direction, so that the peer's next ACKs do not
+    /// report it again.
+    dupacknum: i32,
     last_flags: u32,
     valid_bif: bool,
     push_bytes: u32,
@@ -72,8 +89,11 @@ impl Default for Dir {
         Dir {
             base_seq: 0,
             base_set: false,
+            base_frame: 0,
+            bases: Vec::new(),
             win_scale: SCALE_UNKNOWN,
             window: None,
+            first_ack: false,
             nextseq: 0,
             nextseq_frame: 0,
             nextseq_time: 0,
@@ -103,9 +123,28 @@ impl Dir {
     pub fn unacked_room(&self) -> usize {
         self.unacked.capacity()
     }
+
+    /// A SYN/ACK of frame `frame` with sequence number `seq` moves the base
+    /// of a known connection; the bases before it are kept for revisits.
+    pub fn move_base(&mut self, frame: u32, seq: u32) {
+        if self.bases.is_empty() && self.base_frame != 0 {
+            self.bases.push((self.base_frame, self.base_seq));
+        }
+        self.bases.push((frame, seq));
+        self.base_seq = seq;
+        self.base_frame = frame;
+    }
+
+    /// The base sequence number tshark's second pass uses at `frame` (every
+    /// SYN/ACK sets it again there), and before it (`before`: at a SYN/ACK,
+    /// the base it compares its own sequence number with).
+    pub fn base_at(&self, frame: u32, before: bool) -> u32 {
+        let set = |&&(f, _): &&(u32, u32)| if before { f < frame } else { f <= frame };
+        self.bases.iter().rev().find(set).map_or(self.base_seq, |&(_, b)| b)
+    }
 }
 
-/// One segment as the analysis sees it (relative numbers).
+/// One segment as the analysis sees it: the header's own numbers.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Seg {
     pub frame: u32,
@@ -115,7 +154,7 @@ pub struct Seg {
     pub ack: u32,
     pub len: u32,
     pub flags: u16,
-    /// Calculated (scaled) window.
+    /// The window field, unscaled.
     pub window: u32,
 }
 
@@ -175,6 +214,8 @@ pub fn analyze(fwd: &mut Dir, rev: &mut Dir, s: &Seg, first_rtt: i64) -> Finding
         if fwd.nextseq != 0 && gt(seq, fwd.nextseq) && flags & RST == 0 {
             f.flags |= LOST_PACKET;
             fwd.valid_bif = false;
+            // After a gap, the peer's ACKs of unseen data are reported again.
+            fwd.dupacknum = fwd.dupacknum.max(0);
         }
         if len <= 1 && seq == fwd.nextseq.wrapping_sub(1) && no_sfr {
             f.flags |= KEEP_ALIVE;
@@ -188,10 +229,12 @@ pub fn analyze(fwd: &mut Dir, rev: &mut Dir, s: &Seg, first_rtt: i64) -> Finding
         {
             f.flags |= WINDOW_UPDATE;
         }
+        // The peer's window as it was scaled when sent (not yet scaled
+        // before its first pure ACK).
+        let shift = if rev.first_ack || rev.win_scale < 0 { 0 } else { rev.win_scale as u32 };
         if len > 0
             && rev.win_scale != SCALE_UNKNOWN
-            && rev.window.is_some()
-            && seq.wrapping_add(len) == rev.lastack.wrapping_add(rev_window)
+            && seq.wrapping_add(len) == rev.lastack.wrapping_add(rev_window << shift)
             && no_sfr
         {
             f.flags |= WINDOW_FULL;
@@ -210,9 +253,10 @@ pub fn analyze(fwd: &mut Dir, rev: &mut Dir, s: &Seg, first_rtt: i64) -> Finding
             break 'fwd;
         }
         if same && window != 0 && ack == fwd.lastack {
-            fwd.dupacknum += 1;
+            // After an ACKed unseen segment (-1) this is the first duplicate.
+            fwd.dupacknum = fwd.dupacknum.max(0) + 1;
             f.flags |= DUPLICATE_ACK;
-            f.dupack_num = fwd.dupacknum;
+            f.dupack_num = fwd.dupacknum as u32;
             f.dupack_frame = fwd.lastnondupack;
         }
     }
@@ -223,7 +267,12 @@ pub fn analyze(fwd: &mut Dir, rev: &mut Dir, s: &Seg, first_rtt: i64) -> Finding
     }
 
     if rev.maxseqtobeacked != 0 && gt(ack, rev.maxseqtobeacked) && flags & ACK != 0 {
-        f.flags |= ACK_LOST_PACKET;
+        // Reported once, not on the ACKs that follow, until the peer sends
+        // again after a gap (its counter is -1 until then): found by
+        // experiment with tshark 4.0 (the stream tests), as are the resets
+        // in the lost-segment and duplicate ACK checks above.
+        f.flags |= if rev.dupacknum >= 0 { ACK_LOST_PACKET } else { NOTED };
+        rev.dupacknum = -1;
         rev.maxseqtobeacked = rev.nextseq;
     }
 
@@ -253,11 +302,15 @@ pub fn analyze(fwd: &mut Dir, rev: &mut Dir, s: &Seg, first_rtt: i64) -> Finding
     fwd.lastack_time = s.ts;
     fwd.last_flags = f.flags;
 
-    if flags & ACK != 0 {
-        match_acks(rev, s, &mut f);
-    }
+    match_acks(rev, s, &mut f);
     bytes_in_flight(fwd, rev.sacked, s, &mut f);
     f
+}
+
+/// Nanoseconds from `earlier` to `now` as Wireshark's unsigned arithmetic
+/// has them: a capture whose times go backwards gives a huge span.
+fn since(now: i64, earlier: i64) -> u64 {
+    now.wrapping_sub(earlier) as u64
 }
 
 /// Retransmission, fast retransmission, spurious retransmission or out of
@@ -278,13 +331,13 @@ fn retransmission_kind(fwd: &Dir, rev: &Dir, s: &Seg, first_rtt: i64, f: &mut Fi
     if !not_advanced {
         return;
     }
-    if s.ts - rev.lastack_time < 20_000_000 && rev.dupacknum >= 2 && rev.lastack == seq {
+    if since(s.ts, rev.lastack_time) < 20_000_000 && rev.dupacknum >= 2 && rev.lastack == seq {
         f.flags |= FAST_RETRANSMISSION;
         return;
     }
-    let threshold = if first_rtt == 0 { 3_000_000 } else { first_rtt };
+    let threshold = if first_rtt == 0 { 3_000_000 } else { first_rtt as u64 };
     let span = len + (s.flags & (SYN | FIN) != 0) as u32;
-    if s.ts - fwd.nextseq_time < threshold && fwd.nextseq != seq.wrapping_add(span) {
+    if since(s.ts, fwd.nextseq_time) < threshold && fwd.nextseq != seq.wrapping_add(span) {
         f.flags |= OUT_OF_ORDER;
         return;
     }
@@ -333,27 +386,29 @@ fn bytes_in_flight(fwd: &mut Dir, sacked: u32, s: &Seg, f: &mut Findings) {
     if s.len == 0 {
         return;
     }
-    // Wireshark counts the bytes since the last PSH only where it computes
-    // the bytes in flight: not after a gap until the peer acknowledges data.
+    // Not after a gap until the peer acknowledges data.
     if !fwd.valid_bif || fwd.unacked.is_empty() {
         return;
-    }
-    fwd.push_bytes = fwd.push_bytes.wrapping_add(s.len);
-    f.push_bytes = fwd.push_bytes;
-    if s.flags & PSH != 0 {
-        fwd.push_bytes = 0;
     }
     let mut first = u32::MAX;
     let mut last = 0u32;
     for u in &fwd.unacked {
-        first = first.min(u.seq);
-        last = last.max(u.nextseq);
+        first = first.min(u.seq.wrapping_sub(fwd.base_seq));
+        last = last.max(u.nextseq.wrapping_sub(fwd.base_seq));
     }
     let mut in_flight = last.wrapping_sub(first).wrapping_sub(sacked);
     if s.flags & (SYN | FIN) != 0 && in_flight > 0 {
         in_flight -= 1;
     }
-    if in_flight > 0 && in_flight < 2_000_000_000 {
-        f.bytes_in_flight = in_flight;
+    // tshark 4.0 counts the bytes since the last PSH only with bytes in
+    // flight to show (none when the peer's SACK blocks cover them all).
+    if in_flight == 0 || in_flight >= 2_000_000_000 {
+        return;
+    }
+    f.bytes_in_flight = in_flight;
+    fwd.push_bytes = fwd.push_bytes.wrapping_add(s.len);
+    f.push_bytes = fwd.push_bytes;
+    if s.flags & PSH != 0 {
+        fwd.push_bytes = 0;
     }
 }

@@ -284,3 +284,50 @@ fn a_closed_stream_keeps_its_numbers_not_its_spare_room() {
     let late = c.seg(true, 80, ACK, 1, 1, 100, 1000);
     assert_eq!(late.findings.flags, flag::SPURIOUS_RETRANSMISSION, "{:?}", late.findings);
 }
+
+/// tshark 4.0 reports an ACKed unseen segment once, not on the ACKs that
+/// follow, and again once the sender has skipped sequence numbers itself.
+#[test]
+fn an_acked_unseen_segment_is_reported_once() {
+    let mut c = Conn::new();
+    c.handshake();
+    c.seg(true, 30, ACK | PSH_FLAG, 1, 1, 100, 1000);
+    let first = c.seg(false, 40, ACK, 1, 301, 0, 1000);
+    assert_eq!(first.findings.flags, flag::ACK_LOST_PACKET);
+    let dup = c.seg(false, 50, ACK, 1, 301, 0, 1000);
+    assert_eq!(dup.findings.flags, flag::DUPLICATE_ACK | flag::NOTED);
+    let gap = c.seg(true, 70, ACK | PSH_FLAG, 301, 1, 50, 1000);
+    assert_eq!(gap.findings.flags, flag::LOST_PACKET);
+    let again = c.seg(false, 80, ACK, 1, 351, 0, 1000);
+    assert_eq!(again.findings.flags, flag::ACK_LOST_PACKET);
+    assert_eq!(c.seg(false, 90, ACK, 1, 401, 0, 1000).findings.flags, flag::NOTED);
+}
+
+/// A SYN/ACK with a new initial sequence number on a known connection (its
+/// SYN not captured) stays on the stream, as in tshark 4.0: its sender's base
+/// moves, the peer's does not; a second pass shows the reuse on every SYN/ACK.
+#[test]
+fn a_syn_ack_with_a_new_isn_stays_on_its_stream() {
+    let mut c = Conn::new();
+    c.seg(false, 0, SYN | ACK, 0, 1, 0, 1000);
+    c.seg(true, 1, ACK, 1, 1, 0, 1000);
+    c.seg(true, 2, RST | ACK, 1, 1, 0, 1000);
+    let sa = c.seg(false, 500, SYN | ACK, 700_000, 90_001, 0, 1000);
+    assert_eq!((sa.stream, sa.seq, sa.ack), (0, 0, 90_001));
+    let want = flag::REUSED_PORTS | flag::LOST_PACKET | flag::ACK_LOST_PACKET;
+    assert_eq!(sa.findings.flags, want);
+    let a = c.seg(true, 501, ACK, 90_001, 700_001, 0, 1000);
+    assert_eq!((a.stream, a.seq, a.ack), (0, 90_001, 1));
+    // The first SYN/ACK, seen again after the base moved.
+    c.seen[0].1.findings.flags |= flag::REUSED_PORTS;
+}
+
+/// A stream whose first segment is a SYN/ACK counts no SYN/ACK in its
+/// completeness; a later SYN/ACK does.
+#[test]
+fn a_first_syn_ack_is_not_counted_in_completeness() {
+    let mut c = Conn::new();
+    c.seg(false, 0, SYN | ACK, 0, 1, 0, 1000);
+    assert_eq!(c.seg(true, 1, ACK, 1, 1, 0, 1000).completeness, 0);
+    assert_eq!(c.seg(true, 2, ACK, 1, 1, 10, 1000).completeness, complete::ACK);
+}
