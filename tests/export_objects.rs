@@ -25,11 +25,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "imf/.eml",
         "tshark exports the attached message/rfc822 part as a mail of its own; wirelens does not dissect IMF inside MIME parts (tshark_diff lists imf.from in frame 14)",
     ),
-    (
-        "zeek__smtp.pcap",
-        "imf/SMTP.eml",
-        "wirelens puts the retransmitted segment of frame 36 into the DATA (C: DATA fragment), tshark keeps it out; the mails differ from byte 7873",
-    ),
 ];
 
 /// Every file of `dir/kind` (`http`, `imf`): its name under `kind/`, and
