@@ -133,10 +133,13 @@ pub fn fields(out: &mut String) {
 /// The protocol a field belongs to in the glossary: the longest protocol
 /// name before one of its dots (`ipv6.hopopts.nxt` is an IPv6 Hop-by-Hop
 /// field, as Wireshark registers it), else the text before the first dot.
+/// TCP's options are protocols of their own that register no fields: the
+/// fields under their names are TCP's.
 fn owner(f: &FieldDef, protocols: &[&'static str]) -> &'static str {
     let name = f.name;
     let cuts = name.match_indices('.').map(|(i, _)| &name[..i]);
-    cuts.filter(|prefix| protocols.contains(prefix)).last().unwrap_or_else(|| f.protocol())
+    let owned = |prefix: &&str| protocols.contains(prefix) && !prefix.starts_with("tcp.options.");
+    cuts.filter(owned).last().unwrap_or_else(|| f.protocol())
 }
 
 /// `-G protocols`: long name, short name, filter name.

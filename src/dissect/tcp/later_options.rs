@@ -2,7 +2,7 @@
 //! them: TCP Fast Open (RFC 7413), the TCP Authentication Option (RFC 5925),
 //! Accurate ECN (draft-ietf-tcpm-accurate-ecn) and the RFC 6994 experiments.
 
-use crate::field::{Field, FieldDef, FieldType, Value};
+use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use crate::dissect::{Buf, Ctx};
 
@@ -34,6 +34,7 @@ pub static EXPERIMENTAL: FieldDef =
     FieldDef::new("tcp.options.experimental", "TCP Option - Experimental", FieldType::Protocol)
         .desc("An experimental option (kind 253 or 254) with its experiment identifier (RFC 6994).");
 pub static EXID: FieldDef = FieldDef::new("tcp.options.experimental.exid", "Experiment Identifier", FieldType::U16)
+    .base(Base::Hex)
     .desc("Which experiment the option belongs to.");
 pub static EXP_DATA: FieldDef = FieldDef::new("tcp.options.experimental.data", "Data", FieldType::Bytes)
     .desc("The experimental option's data after its identifier.");
