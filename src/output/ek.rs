@@ -14,7 +14,7 @@ use crate::dissect::{Dissection, FrameMeta};
 use crate::field::tree::NodeId;
 use crate::field::{civil, FieldDef, FieldType, Value};
 
-use super::json::{escape, quoted_value};
+use super::json::{escape, quoted_value, string};
 use super::timefmt::local_date;
 
 /// One packet's two lines.
@@ -235,8 +235,3 @@ fn value(d: &Dissection, frame: &[u8], id: NodeId, out: &mut String, scratch: &m
     }
 }
 
-fn string(s: &str, out: &mut String) {
-    out.push('"');
-    escape(s, out);
-    out.push('"');
-}
