@@ -179,6 +179,18 @@ impl Tree {
         !self.no_items || self.record_bits & field_bit(field) != 0 && (field.brief || !self.brief_only)
     }
 
+    /// Whether some item kept or recorded now could be of a field `pick`
+    /// accepts: a dissector may skip a group of items when none of their
+    /// fields is wanted (a filter on TCP's analysis needs no header items).
+    pub fn wants_some(&self, pick: impl Fn(Field) -> bool) -> bool {
+        !self.no_items
+            || match &self.record {
+                Recording::Nothing => false,
+                Recording::Brief => true,
+                Recording::Only(fields) | Recording::Nodes(fields) => fields.iter().any(|&f| pick(f)),
+            }
+    }
+
     /// Whether items are kept (see `keep_items`).
     pub fn keeps_items(&self) -> bool {
         !self.no_items

@@ -226,14 +226,15 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
         let _ = write!(label, ", Len: {plen}");
         cx.tree().set_text(root, label);
     }
-    // A columns-only pass keeps none of the header's many items.
-    if !cx.out.tree.idle_for("tcp") {
+    // A columns-only pass keeps none of the header's many items, and a
+    // filter on the analysis alone (`tcp.analysis.flags`) none of them.
+    if cx.out.tree.wants_some(|f| f.name.starts_with("_ws.") || in_header(f)) {
         header_fields(cx, b, &h, out.as_ref());
     }
     let ack_base = out.filter(|_| h.relative).map(|o| o.ack_base);
     // Without a tree to show, the costly labelled subtrees are skipped; so
     // are the options when none of their items (TCP's, expert notes) stay.
-    let options_kept = !cx.out.tree.idle_for("tcp") || !cx.out.tree.idle_for("_ws");
+    let options_kept = cx.out.tree.wants_some(|f| f.name.starts_with("_ws.") || f.name.starts_with("tcp.option"));
     if hlen > 20 && cx.full && options_kept {
         opts::tree(cx, b, &options, hlen, ack_base);
     }
@@ -331,6 +332,14 @@ fn as_preferred(mut o: SegOut, h: &Hdr, prefs: crate::prefs::TcpPrefs) -> SegOut
         o.ack = h.ack;
     }
     o
+}
+
+/// Whether `header_fields` may add an item of field `f` (besides expert
+/// notes): TCP's fields but the protocol's own item, the options' and the
+/// analysis's, which other functions add; the TFO note is the header's.
+fn in_header(f: crate::field::Field) -> bool {
+    let analysis = f.name.starts_with("tcp.analysis") && !crate::field::same(f, &ta::TFO_ACK);
+    f.name.starts_with("tcp.") && !analysis && !f.name.starts_with("tcp.option")
 }
 
 fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
