@@ -32,6 +32,9 @@ done
 
 mkdir -p "$dir"
 work=$(mktemp -d "$dir/make.XXXXXX")
+# nginx's worker drops root: without this the pages are unreadable and
+# every answer is 403 Forbidden.
+chmod 755 "$work"
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -74,13 +77,20 @@ tcpdump -i lo -s 0 -B 65536 -U -c "$packets" -w "$work/big.pcap" "tcp port $port
 dump=$!
 sleep 1
 # Keep-alive clients for the bulk, one that closes every connection (so the
-# capture has handshakes and FIN exchanges throughout) and one fetching the
-# large page.
+# capture has handshakes and FIN exchanges throughout), one fetching the
+# large page and one a missing page.
 wrk -t 1 -c 20 -d 600s "http://127.0.0.1:$port/" >/dev/null &
 pids+=($!)
 wrk -t 1 -c 2 -d 600s -H "Connection: close" "http://127.0.0.1:$port/" >/dev/null &
 pids+=($!)
-wrk -t 1 -c 2 -d 600s "http://127.0.0.1:$port/big.txt" >/dev/null &
+# The large page and the missing one at a bounded rate (wrk has none): at
+# full speed the large page's bytes made a capture of gigabytes.
+fetch_every() {
+    while :; do curl -s -o /dev/null "http://127.0.0.1:$port/$1"; sleep "$2"; done
+}
+fetch_every big.txt 0.05 &
+pids+=($!)
+fetch_every missing.html 0.01 &
 pids+=($!)
 wait "$dump"
 mv "$work/big.pcap" "$out"
