@@ -1151,6 +1151,39 @@ tcp_reuse_synack() {
     ip netns del wl-reuse
 }
 
+# TCP Fast Open and ECN from the kernel itself, in a namespace with net.ipv4.tcp_fastopen=3 (client
+# and server) and net.ipv4.tcp_ecn=1: a Python server with a TFO queue on 127.0.0.1:9100 and a client
+# sending with MSG_FASTOPEN three times. The first SYN asks for a cookie (TFO=R) and its SYN/ACK gives
+# one; the next two SYNs carry the cookie and their data, which the SYN/ACKs accept. Every SYN is
+# ECN-setup (ECE, CWR) and every SYN/ACK answers with ECE.
+fastopen_connections() {
+    ip netns exec wl-tfo python3 - <<'PY'
+import socket, threading, time
+addr = ("127.0.0.1", 9100)
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.setsockopt(socket.IPPROTO_TCP, socket.TCP_FASTOPEN, 5)
+srv.bind(addr); srv.listen(5)
+def serve():
+    for _ in range(3):
+        c, _ = srv.accept(); data = c.recv(4096); c.sendall(b"echo: " + data.upper()); c.close()
+threading.Thread(target=serve, daemon=True).start()
+for i in range(3):
+    s = socket.socket(); s.sendto(b"hello fast open %d\n" % i, socket.MSG_FASTOPEN, addr)
+    while s.recv(4096):
+        pass
+    s.close(); time.sleep(0.1)
+PY
+}
+
+tcp_fastopen() {
+    ip netns add wl-tfo
+    ip netns exec wl-tfo ip link set lo up
+    ip netns exec wl-tfo sysctl -qw net.ipv4.tcp_fastopen=3
+    ip netns exec wl-tfo sysctl -qw net.ipv4.tcp_ecn=1
+    capture_ns="ip netns exec wl-tfo" capture tcp-fastopen.pcap "-i lo tcp port 9100" fastopen_connections
+    ip netns del wl-tfo
+}
+
 openssh() {
     capture ssh.pcap "-i lo tcp port 22" ssh_session
 }
@@ -1254,7 +1287,7 @@ http_ports() {
     capture http-ports.pcap "-i lo tcp port 8081" http_ports_clients
 }
 
-all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access mail_starttls tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge http_ports tcp_loss tcp_reuse_synack quic)
+all=(tcp_upper udp_upper web python_web ping_lab chat dns dns_records dns_5300 smtp icmp cooked arp_vlan igmp two_interfaces commented dhcp ntp nbns ssdp ftp ftp_transfers mail_access mail_starttls tls tls_keylog openssh pppoe nflog websocket smtp_auth http_edge http_ports tcp_loss tcp_reuse_synack tcp_fastopen quic)
 if [[ $# -gt 0 ]]; then
     all=("${@//-/_}")
 fi

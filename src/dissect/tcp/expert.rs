@@ -95,6 +95,8 @@ expert_field!(ACK_NONZERO, "tcp.ack.nonzero", "The acknowledgment number field i
     "The acknowledgment number is not zero although the ACK flag is not set.");
 expert_field!(TFO_ACK, "tcp.analysis.tfo_ack", "TCP SYN-ACK accepting TFO data",
     "The SYN/ACK acknowledges more than the SYN: it accepts the data a TCP Fast Open SYN carried.");
+expert_field!(TFO_SYN, "tcp.analysis.tfo_syn", "TCP SYN with TFO Cookie",
+    "A SYN carrying a TCP Fast Open cookie: its data may reach the server before the handshake ends (RFC 7413).");
 expert_field!(CONN_RST, "tcp.connection.rst", "Connection reset (RST)", "The segment aborts the connection (RST).");
 
 pub static FIELDS: &[Field] = &[
@@ -104,7 +106,7 @@ pub static FIELDS: &[Field] = &[
     &REUSED_PORTS, &LOST_SEGMENT, &ACK_LOST, &WINDOW_UPDATE, &WINDOW_FULL, &KEEP_ALIVE,
     &KEEP_ALIVE_ACK, &ZERO_WINDOW_PROBE, &ZERO_WINDOW, &ZERO_WINDOW_PROBE_ACK, &CONN_SYN,
     &CONN_SYNACK, &CONN_FIN, &FIN_ACTIVE, &FIN_PASSIVE, &CONN_RST,
-    &ACK_NONZERO, &TFO_ACK,
+    &ACK_NONZERO, &TFO_ACK, &TFO_SYN,
 ];
 
 /// Each finding in Wireshark's order: its bit, expert field, severity and

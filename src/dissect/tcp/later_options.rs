@@ -87,7 +87,14 @@ pub fn tree(cx: &mut Ctx, b: Buf, kind: u8, off: usize, len: usize, kind_len: im
             if len == 2 {
                 cx.tree().add(&TFO_REQUEST, b.range(off, 2), Value::None);
             } else {
-                cx.tree().add(&TFO_COOKIE, b.range(off + 2, len - 2), Value::None);
+                cx.tree().open(&TFO_COOKIE, b.range(off + 2, len - 2), Value::None);
+                // A client's SYN presenting its cookie (not the server's SYN/ACK giving one).
+                let syn = b.u8(13).map_or(false, |f| f & 0x12 == 0x02);
+                if syn && cx.full {
+                    let f = &super::expert::TFO_SYN;
+                    crate::dissect::expert(cx, f, f.display, "Note", "Sequence");
+                }
+                cx.tree().close();
             }
         }
         29 => {

@@ -234,12 +234,16 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let ack_base = out.filter(|_| h.relative).map(|o| o.ack_base);
     // Without a tree to show, the costly labelled subtrees are skipped; so
     // are the options when none of their items (TCP's, expert notes) stay.
-    let options_kept = cx.out.tree.wants_some(|f| f.name.starts_with("_ws.") || f.name.starts_with("tcp.option"));
+    let options_kept = cx.out.tree.wants_some(|f| {
+        f.name.starts_with("_ws.") || f.name.starts_with("tcp.option") || crate::field::same(f, &ta::TFO_SYN)
+    });
     if hlen > 20 && cx.full && options_kept {
         opts::tree(cx, b, &options, hlen, ack_base);
     }
     let end = b.abs(hlen);
-    if let (Some(o), true) = (&out, cx.full) {
+    // Its timestamps and analysis items, unless a recording wants no TCP item.
+    let analysed = cx.full && cx.out.tree.wants_some(|f| f.name.starts_with("tcp.") || f.name.starts_with("_ws."));
+    if let (Some(o), true) = (&out, analysed) {
         if prefs.timestamps {
             ta::timestamps(cx, end, o);
         }
@@ -336,7 +340,8 @@ fn as_preferred(mut o: SegOut, h: &Hdr, prefs: crate::prefs::TcpPrefs) -> SegOut
 
 /// Whether `header_fields` may add an item of field `f` (besides expert
 /// notes): TCP's fields but the protocol's own item, the options' and the
-/// analysis's, which other functions add; the TFO note is the header's.
+/// analysis's, which other functions add; but the SYN/ACK's TFO note is the
+/// header's (and the SYN's, `tcp.analysis.tfo_syn`, the options').
 fn in_header(f: crate::field::Field) -> bool {
     let analysis = f.name.starts_with("tcp.analysis") && !crate::field::same(f, &ta::TFO_ACK);
     f.name.starts_with("tcp.") && !analysis && !f.name.starts_with("tcp.option")
