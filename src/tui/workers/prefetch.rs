@@ -16,15 +16,21 @@ use crate::tui::packets::Packets;
 use crate::tui::workers::session::{self, Job};
 use crate::tui::workers::stored;
 
-/// The fields filters read most often that brief records do not hold.
-const COMMON: [&str; 12] = [
+/// The fields filters read most often that brief records do not hold. Each
+/// is kept only where present: one item per HTTP message or DNS record.
+const COMMON: [&str; 17] = [
     "http.request.method",
     "http.request.uri",
     "http.host",
+    "http.user_agent",
     "http.response.code",
+    "http.content_type",
     "http.response_in",
     "http.request_in",
+    "http.time",
     "dns.qry.name",
+    "dns.qry.type",
+    "dns.a",
     "dns.flags.response",
     "dns.response_in",
     "tcp.analysis.flags",

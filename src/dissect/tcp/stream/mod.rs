@@ -409,6 +409,8 @@ impl TcpTable {
         if !rev.base_set && s.flags & ACK != 0 {
             rev.base_seq = s.ack.wrapping_sub(1);
             rev.base_set = true;
+            // Kept likewise: this segment's ACK is relative to it.
+            rev.base_frame = s.frame;
         }
 
         if s.flags & SYN != 0 {

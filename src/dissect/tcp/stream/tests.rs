@@ -322,6 +322,21 @@ fn a_syn_ack_with_a_new_isn_stays_on_its_stream() {
     c.seen[0].1.findings.flags |= flag::REUSED_PORTS;
 }
 
+/// A stream first seen mid-connection, its server's base set from the
+/// client's ACK, then a SYN/ACK with a new initial sequence number: seen
+/// again, the segments before it keep the numbers of the first pass (the
+/// brief records hold those; the pipeline fuzz target compares the two).
+#[test]
+fn a_base_set_from_an_ack_stays_for_the_segments_before_a_moved_one() {
+    let mut c = Conn::new();
+    c.seg(true, 0, ACK, 1, 1, 10, 1000);
+    let a = c.seg(false, 1, ACK, 1, 11, 0, 1000);
+    assert_eq!((a.seq, a.ack), (1, 11));
+    let sa = c.seg(false, 500, SYN | ACK, 700_000, 11, 0, 1000);
+    assert_eq!(sa.stream, 0);
+    c.seen[2].1.findings.flags = sa.findings.flags;
+}
+
 /// A stream whose first segment is a SYN/ACK counts no SYN/ACK in its
 /// completeness; a later SYN/ACK does.
 #[test]
