@@ -89,7 +89,8 @@ pub fn tree(cx: &mut Ctx, b: Buf, kind: u8, off: usize, len: usize, kind_len: im
             } else {
                 cx.tree().open(&TFO_COOKIE, b.range(off + 2, len - 2), Value::None);
                 // A client's SYN presenting its cookie (not the server's SYN/ACK giving one).
-                let syn = b.u8(13).map_or(false, |f| f & 0x12 == 0x02);
+                use super::flags::{ACK, SYN};
+                let syn = b.u16(12).is_ok_and(|f| f & (SYN | ACK) == SYN);
                 if syn && cx.full {
                     let f = &super::expert::TFO_SYN;
                     crate::dissect::expert(cx, f, f.display, "Note", "Sequence");

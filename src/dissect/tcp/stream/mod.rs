@@ -397,20 +397,10 @@ impl TcpTable {
         let (fwd, rev) = if fi == 0 { (d0, d1) } else { (d1, d0) };
 
         if !fwd.base_set {
-            fwd.base_seq = if s.flags & SYN != 0 { s.seq } else { s.seq.wrapping_sub(1) };
-            fwd.base_set = true;
-            // Kept for revisits before a later SYN/ACK moves the base: a
-            // revisit then gives the numbers of the first pass, which the
-            // brief records hold (tshark's second pass would use the moved
-            // base for a plain SYN's frames; the fuzz check of records
-            // against revisits found the difference).
-            fwd.base_frame = s.frame;
+            fwd.set_base(s.frame, if s.flags & SYN != 0 { s.seq } else { s.seq.wrapping_sub(1) });
         }
         if !rev.base_set && s.flags & ACK != 0 {
-            rev.base_seq = s.ack.wrapping_sub(1);
-            rev.base_set = true;
-            // Kept likewise: this segment's ACK is relative to it.
-            rev.base_frame = s.frame;
+            rev.set_base(s.frame, s.ack.wrapping_sub(1));
         }
 
         if s.flags & SYN != 0 {

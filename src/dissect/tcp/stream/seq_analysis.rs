@@ -54,7 +54,7 @@ struct Unacked {
 pub struct Dir {
     pub base_seq: u32,
     pub base_set: bool,
-    /// The SYN/ACK that set `base_seq`, if one did.
+    /// The frame whose segment set `base_seq` (0 before one did).
     pub base_frame: u32,
     /// Once a SYN/ACK moved the base of a known connection (a port reuse):
     /// each base SYN/ACKs set, (frame, base), in frame order.
@@ -122,6 +122,19 @@ impl Dir {
     #[cfg(test)]
     pub fn unacked_room(&self) -> usize {
         self.unacked.capacity()
+    }
+
+    /// Sets the base at its first sighting, in frame `frame`. The frame is
+    /// kept for revisits before a later SYN/ACK moves the base: a revisit
+    /// then gives the numbers of the first pass, which the brief records
+    /// hold (tshark's second pass would use the moved base for the earlier
+    /// frames; the fuzz check of records against revisits found this, for a
+    /// base set by its own direction's segment and for one set by the
+    /// peer's ACK).
+    pub fn set_base(&mut self, frame: u32, seq: u32) {
+        self.base_seq = seq;
+        self.base_set = true;
+        self.base_frame = frame;
     }
 
     /// A SYN/ACK of frame `frame` with sequence number `seq` moves the base
