@@ -553,7 +553,7 @@ fn print_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyh
 fn list_fields() -> anyhow::Result<Outcome> {
     print_with(|out| {
         for f in crate::field::all() {
-            let kind = if f.ftype == crate::field::FieldType::Protocol { "P" } else { "F" };
+            let kind = if f.listed_as_protocol() { "P" } else { "F" };
             writeln!(out, "{kind}\t{}\t{}\t{}\t{}\t{}", f.name, f.ftype.ws_name(), f.protocol(), f.display, f.desc)?;
         }
         Ok(())

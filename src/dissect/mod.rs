@@ -510,8 +510,40 @@ pub static TRUNCATED: FieldDef = FieldDef::new(
     FieldType::Protocol,
 )
 .desc("The packet was cut short by the snap length");
-pub static EXPERT: FieldDef = FieldDef::new("_ws.expert", "Expert Info", FieldType::None)
+// Wireshark registers its expert notes as a protocol of their own, whose
+// items are the note's field, message, severity and group.
+pub static EXPERT: FieldDef = FieldDef::new("_ws.expert", "Expert Info", FieldType::Protocol)
     .desc("A note from the dissectors' expert analysis (a warning, an error or a remark) about this packet.");
+pub static EXPERT_MESSAGE: FieldDef =
+    FieldDef::string("_ws.expert.message", "Message").desc("An expert note's text (hidden in the tree, which shows it as the note's own item)");
+pub static EXPERT_SEVERITY: FieldDef = FieldDef::u32("_ws.expert.severity", "Severity level")
+    .base(crate::field::Base::None)
+    .strings(SEVERITIES)
+    .desc("How grave an expert note is: Comment, Chat, Note, Warning or Error (Wireshark's PI_ values)");
+pub static EXPERT_GROUP: FieldDef = FieldDef::u32("_ws.expert.group", "Group")
+    .base(crate::field::Base::None)
+    .strings(GROUPS)
+    .desc("What an expert note is about: Sequence, Malformed, Protocol, ... (Wireshark's PI_ values)");
+/// Wireshark's expert severities (`PI_COMMENT` ...) and their words.
+const SEVERITIES: crate::field::ValueStrings =
+    &[(0x0010_0000, "Comment"), (0x0020_0000, "Chat"), (0x0040_0000, "Note"), (0x0060_0000, "Warning"), (0x0080_0000, "Error")];
+/// Wireshark's expert groups (`PI_CHECKSUM` ...) and their words.
+const GROUPS: crate::field::ValueStrings = &[
+    (0x0100_0000, "Checksum"),
+    (0x0200_0000, "Sequence"),
+    (0x0300_0000, "Response"),
+    (0x0400_0000, "Request"),
+    (0x0500_0000, "Undecoded"),
+    (0x0600_0000, "Reassemble"),
+    (0x0700_0000, "Malformed"),
+    (0x0800_0000, "Debug"),
+    (0x0900_0000, "Protocol"),
+    (0x0a00_0000, "Security"),
+    (0x0b00_0000, "Comment"),
+    (0x0c00_0000, "Decryption"),
+    (0x0d00_0000, "Assumption"),
+    (0x0e00_0000, "Deprecated"),
+];
 pub static MALFORMED_EXPERT: FieldDef =
     FieldDef::new("_ws.malformed.expert", "Malformed Packet (Exception occurred)", FieldType::None)
         .desc("The expert note that a dissector ran out of bytes its headers promised");
@@ -521,26 +553,46 @@ pub static UNREASSEMBLED: FieldDef =
 pub static UNREASSEMBLED_EXPERT: FieldDef =
     FieldDef::new("_ws.unreassembled.expert", "Unreassembled fragment (change preferences to enable reassembly)", FieldType::None)
         .desc("The expert note that a message needed bytes of segments not put together");
-pub static MALFORMED_FIELDS: &[Field] =
-    &[&MALFORMED, &TRUNCATED, &EXPERT, &MALFORMED_EXPERT, &UNREASSEMBLED, &UNREASSEMBLED_EXPERT];
+pub static MALFORMED_FIELDS: &[Field] = &[
+    &MALFORMED,
+    &TRUNCATED,
+    &EXPERT,
+    &EXPERT_MESSAGE,
+    &EXPERT_SEVERITY,
+    &EXPERT_GROUP,
+    &MALFORMED_EXPERT,
+    &UNREASSEMBLED,
+    &UNREASSEMBLED_EXPERT,
+];
 
-/// An expert item as tshark -V shows it: the summary line, then the
-/// message (filterable by the expert's own field), severity and group.
+/// An expert item as tshark writes it: the summary line at the start of
+/// the item it is about, then the note's own field, the message (hidden),
+/// severity and group. `severity` and `group` are Wireshark's words.
 pub fn expert(cx: &mut Ctx, f: Field, msg: &str, severity: &str, group: &str) {
     expert_in(cx.tree(), f, msg, severity, group)
 }
 
 /// `expert` where only the tree is at hand.
 pub fn expert_in(t: &mut crate::field::tree::Tree, f: Field, msg: &str, severity: &str, group: &str) {
-    let e = t.open(&EXPERT, 0..0, crate::field::Value::None);
+    let at = t.open_start();
+    expert_at(t, at, f, msg, severity, group)
+}
+
+/// `expert_in` with the summary item at `at`: Wireshark places the note of
+/// an exception (Malformed, Unreassembled) at 0, not where its item is.
+fn expert_at(t: &mut crate::field::tree::Tree, at: usize, f: Field, msg: &str, severity: &str, group: &str) {
+    use crate::field::Value;
+    let e = t.open(&EXPERT, at..at, Value::None);
     t.set_flags(e, crate::field::tree::GENERATED);
     t.set_text(e, format_args!("[Expert Info ({severity}/{group}): {msg}]"));
-    let m = t.generated(f, 0..0, crate::field::Value::None);
+    let m = t.generated(f, 0..0, Value::None);
     t.set_text(m, format_args!("[{msg}]"));
-    let s = t.text(0..0, format_args!("[Severity level: {severity}]"));
-    t.set_flags(s, crate::field::tree::GENERATED);
-    let g = t.text(0..0, format_args!("[Group: {group}]"));
-    t.set_flags(g, crate::field::tree::GENERATED);
+    if t.wants(&EXPERT_MESSAGE) {
+        t.hidden(&EXPERT_MESSAGE, 0..0, Value::Str(msg.into()));
+    }
+    let code = |words: crate::field::ValueStrings, w: &str| words.iter().find(|(_, s)| *s == w).map_or(0, |(k, _)| *k);
+    t.generated(&EXPERT_SEVERITY, 0..0, Value::UInt(code(SEVERITIES, severity)));
+    t.generated(&EXPERT_GROUP, 0..0, Value::UInt(code(GROUPS, group)));
     t.close();
     // As in Wireshark, a note of the Malformed group makes `_ws.malformed`
     // match, though the packet is not cut short by an error.
@@ -663,7 +715,7 @@ pub fn note_error(cx: &mut Ctx, err: DissectError) {
             let t = &mut cx.out.tree;
             let id = t.open(&MALFORMED, end..end, crate::field::Value::None);
             t.set_text(id, format_args!("[Malformed Packet: {layer}]"));
-            expert_in(t, &MALFORMED_EXPERT, "Malformed Packet (Exception occurred)", "Error", "Malformed");
+            expert_at(t, 0, &MALFORMED_EXPERT, "Malformed Packet (Exception occurred)", "Error", "Malformed");
             t.close();
             cx.out.cols.info.push_str("[Malformed Packet]");
         }
@@ -672,7 +724,7 @@ pub fn note_error(cx: &mut Ctx, err: DissectError) {
             let id = t.open(&UNREASSEMBLED, end..end, crate::field::Value::None);
             t.set_text(id, format_args!("[BoundError Unreassembled Packet: {layer}]"));
             let msg = "Unreassembled fragment (change preferences to enable reassembly)";
-            expert_in(t, &UNREASSEMBLED_EXPERT, msg, "Note", "Reassemble");
+            expert_at(t, 0, &UNREASSEMBLED_EXPERT, msg, "Note", "Reassemble");
             t.close();
             cx.out.cols.info.push_str("[BoundErrorUnreassembled Packet]");
         }

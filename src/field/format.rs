@@ -55,7 +55,7 @@ pub fn format_label(f: &FieldDef, v: &Value, bytes: &[u8]) -> String {
         }
     }
     out.push_str(f.display);
-    if matches!(v, Value::None) && matches!(f.ftype, FieldType::None | FieldType::Protocol) {
+    if matches!(v, Value::None) && (matches!(f.ftype, FieldType::None | FieldType::Protocol) || f.in_name_only) {
         return out;
     }
     out.push_str(": ");
@@ -66,6 +66,10 @@ pub fn format_label(f: &FieldDef, v: &Value, bytes: &[u8]) -> String {
             out.push_str(word.unwrap_or(if *b { "True" } else { "False" }));
         }
         Value::UInt(n) => {
+            if f.base == Base::Oui {
+                crate::names::oui_label(*n as u32, &mut out);
+                return out;
+            }
             let num = match f.base {
                 Base::Hex => format!("0x{:0w$x}", n, w = hex_digits(f)),
                 Base::HexDec => format!("0x{:0w$x} ({n})", n, w = hex_digits(f)),

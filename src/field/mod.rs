@@ -105,6 +105,9 @@ pub enum Base {
     DecHex,
     /// Hex, then decimal in parentheses in the tree.
     HexDec,
+    /// A 24-bit organizationally unique identifier: decimal as a value,
+    /// `aa:bb:cc (vendor)` in the tree.
+    Oui,
 }
 
 pub type ValueStrings = &'static [(u64, &'static str)];
@@ -134,6 +137,11 @@ pub struct FieldDef {
     /// Numbered across the whole capture (`tcp.stream`), so its value
     /// depends on every conversation before it, not on its own alone.
     pub capture_wide: bool,
+    /// A protocol in name only (Wireshark's `proto_register_protocol_in_name_only`
+    /// with FT_BYTES, as TCP's and IPv4's options are): listed and named as a
+    /// protocol (`-G fields`, `-T ek`'s `tcp_options_mss`), labelled by its
+    /// name alone, but valued by its bytes in every output and filter.
+    pub in_name_only: bool,
 }
 
 pub type Field = &'static FieldDef;
@@ -160,6 +168,7 @@ impl FieldDef {
             desc: "",
             brief: false,
             capture_wide: false,
+            in_name_only: false,
         }
     }
     /// Shorthands for the commonest types.
@@ -213,6 +222,16 @@ impl FieldDef {
     pub const fn capture_wide(mut self) -> FieldDef {
         self.capture_wide = true;
         self
+    }
+    /// A protocol in name only, valued by its bytes (see `in_name_only`).
+    pub const fn protocol_bytes(name: &'static str, display: &'static str) -> FieldDef {
+        let mut f = FieldDef::new(name, display, FieldType::Bytes);
+        f.in_name_only = true;
+        f
+    }
+    /// Listed as a protocol: a layer, or a protocol in name only.
+    pub fn listed_as_protocol(&self) -> bool {
+        self.ftype == FieldType::Protocol || self.in_name_only
     }
 
     /// The protocol this field belongs to: the text before the first dot.

@@ -333,6 +333,12 @@ impl Tree {
         self.open.pop();
     }
 
+    /// Where the innermost open item starts (0 if none is kept): an expert
+    /// note sits there, with no length, as in Wireshark.
+    pub fn open_start(&self) -> usize {
+        self.open.last().and_then(|&id| self.nodes.get(id)).map_or(0, |n| n.start as usize)
+    }
+
     /// Closes open items until `id` is closed too (a layer ends early).
     pub fn close_to(&mut self, id: NodeId) {
         while let Some(top) = self.open.pop() {

@@ -262,7 +262,7 @@ fn error_type_mismatch_names_the_type() {
     assert_eq!(e.span, 0..4);
     assert!(e.message.contains("not a function"));
     assert!(error("ip.src == tcp.port").message.contains("cannot be compared"));
-    assert!(error("_ws.expert == 1").message.contains("label with no value"));
+    assert!(error("tcp.analysis.flags == 1").message.contains("label with no value"));
     assert!(error("frame.number == 1.5").message.contains("valid number"));
 }
 
@@ -425,4 +425,31 @@ fn errors_for_the_new_forms() {
     assert!(error("ip.ttl == ${udp}").message.contains("is not a field"));
     assert!(error("all ip.ttl").message.contains("need a comparison"));
     assert!(error("ip.ttl#0x").message.contains("\"0x\" was unexpected") || error("ip.ttl#0x").message.contains("unexpected"));
+}
+
+/// `packet()` with its HTTP request's head complete (the blank line after it).
+fn whole_request() -> Vec<u8> {
+    let mut p = packet();
+    p.extend_from_slice(b"\r\n");
+    let total = (p.len() - 14) as u16;
+    p[16..18].copy_from_slice(&total.to_be_bytes());
+    p
+}
+
+#[test]
+fn expert_notes_carry_wiresharks_message_severity_and_group() {
+    // The request line's Chat note, as Wireshark words and numbers it.
+    let p = whole_request();
+    assert!(eval_on(&p, r#"_ws.expert.message contains "GET /index.html""#));
+    assert!(eval_on(&p, "_ws.expert.severity == 2097152 && _ws.expert.group == 33554432"));
+    assert!(eval_on(&p, r#"_ws.expert.severity == "Chat" && _ws.expert.group == "Sequence""#));
+    assert!(!eval_on(&p, r#"_ws.expert.severity == "Error""#));
+    let d = dissect(&p);
+    let label = |name: &str| {
+        let i = d.tree.nodes.iter().position(|n| n.field.name == name).unwrap_or_else(|| panic!("no {name}"));
+        (d.tree.label(i, &[]), d.tree.nodes[i].hidden())
+    };
+    assert_eq!(label("_ws.expert.severity"), ("[Severity level: Chat]".to_string(), false));
+    assert_eq!(label("_ws.expert.group"), ("[Group: Sequence]".to_string(), false));
+    assert!(label("_ws.expert.message").1, "the message is hidden, as in Wireshark");
 }

@@ -456,7 +456,9 @@ fn depth_for(format: &Format, verbose: bool, filter: Option<&Filter>, stats: boo
     if let Some(fl) = format.fields() {
         protocols.extend(fl.fields().iter().map(|f| f.protocol()));
     }
-    let document = matches!(format, Format::Json(JsonOptions { fields: None, .. }) | Format::Ek);
+    // A protocol's value in `-e` is its label, which only documents keep.
+    let protocol_asked = format.fields().is_some_and(|fl| fl.fields().iter().any(|f| f.ftype == FieldType::Protocol));
+    let document = matches!(format, Format::Json(JsonOptions { fields: None, .. }) | Format::Ek) || protocol_asked;
     if verbose || matches!(format, Format::Pdml { .. }) {
         Depth::Tree
     } else if document {

@@ -51,11 +51,17 @@ def main() -> None:
             if r["Registry"] != "MA-L":
                 continue
             short = shorten(r["Organization Name"])
+            # The whole name, spaces normalized and all capitals in title
+            # case, is Wireshark's long name (`eth.src.oui_resolved`).
+            long = " ".join(r["Organization Name"].split())
+            if long.isupper():
+                long = long.title()
             if short:
-                rows[int(r["Assignment"], 16)] = short
+                rows[int(r["Assignment"], 16)] = (short, long)
     with OUT.open("w", encoding="utf-8") as out:
         for prefix in sorted(rows):
-            out.write(f"{prefix:06X}\t{rows[prefix]}\n")
+            short, long = rows[prefix]
+            out.write(f"{prefix:06X}\t{short}\t{long}\n")
     print(f"{OUT}: {len(rows)} prefixes", file=sys.stderr)
 
 

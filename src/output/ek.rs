@@ -23,14 +23,33 @@ pub fn ek_packet(meta: &FrameMeta, d: &Dissection, frame: &[u8], out: &mut Strin
     local_date(meta.ts.secs, out);
     out.push_str("\",\"_type\":\"doc\"}}\n");
     let _ = write!(out, "{{\"timestamp\":\"{}{:03}\",\"layers\":{{", meta.ts.secs, meta.ts.nanos / 1_000_000);
+    // Layers of one name (two QUIC packets in a datagram) are one array,
+    // at the first one's place.
+    let roots: Vec<NodeId> = (0..d.tree.nodes.len()).filter(|&i| d.tree.nodes[i].depth == 0).collect();
+    let same_layer = |a: NodeId, b: NodeId| std::ptr::eq(d.tree.nodes[a].field, d.tree.nodes[b].field);
     let mut first = true;
-    for id in (0..d.tree.nodes.len()).filter(|&i| d.tree.nodes[i].depth == 0) {
+    for (k, &id) in roots.iter().enumerate() {
+        if roots[..k].iter().any(|&e| same_layer(e, id)) {
+            continue;
+        }
         if !first {
             out.push(',');
         }
         first = false;
         key(&ek_name(d, id, true), out);
-        object(d, frame, id, out);
+        let group: Vec<NodeId> = roots[k..].iter().copied().filter(|&o| same_layer(o, id)).collect();
+        if group.len() > 1 {
+            out.push('[');
+        }
+        for (n, &o) in group.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            object(d, frame, o, out);
+        }
+        if group.len() > 1 {
+            out.push(']');
+        }
     }
     out.push_str("}}\n");
 }
@@ -54,7 +73,7 @@ fn ek_name(d: &Dissection, id: NodeId, top: bool) -> Cow<'static, str> {
     if f.name.is_empty() {
         return Cow::Borrowed(names.text);
     }
-    let top = top || f.ftype == FieldType::Protocol;
+    let top = top || f.listed_as_protocol();
     match names.by_field.get(&(f as *const FieldDef as usize)) {
         Some(&(item, layer)) => Cow::Borrowed(if top { layer } else { item }),
         None => Cow::Owned(make_name(f, top)),
@@ -112,8 +131,11 @@ fn make_name(f: &FieldDef, top: bool) -> String {
     let name = if top {
         f.name.to_string()
     } else {
-        // Wireshark's expert fields belong to the `_ws.expert` protocol.
-        let parent = if f.name.starts_with("_ws.expert.") { "_ws.expert" } else { f.protocol() };
+        // Wireshark's own fields belong to its `_ws.` protocols
+        // (`_ws.expert.message` to `_ws.expert`, `_ws.malformed.expert` to
+        // `_ws.malformed`), not to one named `_ws`.
+        let ws = f.name.strip_prefix("_ws.").and_then(|rest| rest.find('.')).map(|dot| &f.name[..4 + dot]);
+        let parent = ws.unwrap_or(f.protocol());
         format!("{parent}_{}", f.name)
     };
     name.replace('.', "_")

@@ -237,10 +237,24 @@ impl FieldList {
             if k > 0 {
                 out.push(self.opts.aggregator);
             }
-            let n = &d.tree.nodes[id];
-            format_value(n.field, &n.value, d.node_bytes(frame, id), out);
+            item_value(d, frame, id, out);
         }
         !chosen.is_empty()
+    }
+}
+
+/// An item's value as `-e` prints it: a protocol's is its label when its
+/// dissector wrote one of its own (tshark's representation, `Transmission
+/// Control Protocol, Src Port: ...`), else its name (`ipv6.hopopts`); any
+/// other field's its value.
+pub fn item_value(d: &Dissection, frame: &[u8], id: usize, out: &mut String) {
+    let n = &d.tree.nodes[id];
+    let bytes = d.node_bytes(frame, id);
+    if n.field.ftype == field::FieldType::Protocol {
+        let label = d.tree.label(id, bytes);
+        out.push_str(if label == n.field.display { n.field.name } else { &label });
+    } else {
+        format_value(n.field, &n.value, bytes, out);
     }
 }
 

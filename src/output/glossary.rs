@@ -28,6 +28,7 @@ impl Glossary {
 const SHORT_NAMES: &[(&str, &str)] = &[
     ("pkt_comment", "Pkt_Comment"),
     ("frame", "Frame"),
+    ("_ws.expert", "Expert"),
     ("_ws.malformed", "Malformed packet"),
     ("_ws.short", "Short frame"),
     ("_ws.unreassembled", "Unreassembled fragmented packet"),
@@ -118,9 +119,9 @@ pub fn short_name(f: &FieldDef) -> &'static str {
 /// display base (for a boolean, the width of the word it lives in), bit
 /// mask and description.
 pub fn fields(out: &mut String) {
-    let protocols: Vec<&str> = field::all().iter().filter(|f| f.ftype == FieldType::Protocol).map(|f| f.name).collect();
+    let protocols: Vec<&str> = field::all().iter().filter(|f| f.listed_as_protocol()).map(|f| f.name).collect();
     for f in field::all() {
-        if f.ftype == FieldType::Protocol {
+        if f.listed_as_protocol() {
             let _ = writeln!(out, "P\t{}\t{}", f.display, f.name);
             continue;
         }
@@ -144,7 +145,7 @@ fn owner(f: &FieldDef, protocols: &[&'static str]) -> &'static str {
 
 /// `-G protocols`: long name, short name, filter name.
 pub fn protocols(out: &mut String) {
-    for f in field::all().iter().filter(|f| f.ftype == FieldType::Protocol) {
+    for f in field::all().iter().filter(|f| f.listed_as_protocol()) {
         let _ = writeln!(out, "{}\t{}\t{}", f.display, short_name(f), f.name);
     }
 }
@@ -170,6 +171,7 @@ fn base(f: &FieldDef, out: &mut String) {
         Base::Hex => "BASE_HEX",
         Base::DecHex => "BASE_DEC_HEX",
         Base::HexDec => "BASE_HEX_DEC",
+        Base::Oui => "BASE_OUI",
     });
 }
 
@@ -194,7 +196,7 @@ mod tests {
 
     #[test]
     fn every_protocol_has_a_short_name() {
-        for f in field::all().iter().filter(|f| f.ftype == FieldType::Protocol) {
+        for f in field::all().iter().filter(|f| f.listed_as_protocol()) {
             assert!(SHORT_NAMES.iter().any(|(n, _)| *n == f.name), "{} has no short name", f.name);
         }
     }

@@ -244,9 +244,9 @@ fn field_arrays(w: &mut Writer, d: &Dissection, frame: &[u8], fields: &[Field]) 
         }
         w.key(f.name);
         w.open('[');
-        for (id, n) in found {
+        for (id, _) in found {
             value.clear();
-            format_value(n.field, &n.value, d.node_bytes(frame, id), &mut value);
+            super::fields::item_value(d, frame, id, &mut value);
             w.element();
             w.value(&value);
         }
@@ -328,8 +328,11 @@ pub(super) fn json_value(f: Field, v: &Value, bytes: &[u8], out: &mut String) {
     match (f.ftype, v) {
         (FieldType::Bytes, Value::Bytes(b)) => colon_hex(b, out),
         (FieldType::Bytes, _) => colon_hex(bytes, out),
-        // Strings are kept as `-T fields` shows them, control characters
-        // escaped; documents hold the characters themselves.
+        // An expert message is text made for a label, escapes and all, in
+        // Wireshark too: documents show it as it is.
+        (_, Value::Str(s)) if field::same(f, &crate::dissect::EXPERT_MESSAGE) => out.push_str(s),
+        // Other strings are kept as `-T fields` shows them, control
+        // characters escaped; documents hold the characters themselves.
         (_, Value::Str(s)) => unescape(s, out),
         _ => format_value(f, v, bytes, out),
     }

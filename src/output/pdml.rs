@@ -132,7 +132,8 @@ fn item(d: &Dissection, frame: &[u8], id: NodeId, level: usize, out: &mut String
         Some(inner) if n.generated() => inner,
         _ => &whole,
     };
-    let proto = n.field.ftype == FieldType::Protocol && n.field.name != "data";
+    // Wireshark's expert info is a protocol written as a plain field.
+    let proto = n.field.ftype == FieldType::Protocol && n.field.name != "data" && n.field.name != "_ws.expert";
     if proto {
         out.push_str("<proto");
         attr("name", n.field.name, out);
@@ -149,7 +150,6 @@ fn item(d: &Dissection, frame: &[u8], id: NodeId, level: usize, out: &mut String
             out.push('"');
         }
     } else if n.field.name == "_ws.expert" {
-        // Wireshark's expert info is a protocol written as a plain field.
         out.push_str("<field name=\"_ws.expert\"");
         attr("showname", label, out);
         let _ = write!(out, " size=\"{}\" pos=\"{}\"", n.len, n.start);

@@ -65,7 +65,8 @@ fn parse_label(label: &str) -> Option<(&str, &str, &str)> {
 /// layer it sits in, or for a note on damage the layer that was cut short.
 fn protocol_of(d: &Dissection, at: usize) -> &'static str {
     let nodes = &d.tree.nodes;
-    let layer = |f: Field| f.ftype == FieldType::Protocol && !same(f, &MALFORMED) && !same(f, &TRUNCATED);
+    let layer =
+        |f: Field| f.ftype == FieldType::Protocol && !same(f, &MALFORMED) && !same(f, &TRUNCATED) && !same(f, &EXPERT);
     let Some(i) = (0..=at).rev().find(|&i| nodes[i].depth == 0 && layer(nodes[i].field)) else { return "" };
     // The comments come before the frame's item, but Wireshark's frame
     // dissector adds them.

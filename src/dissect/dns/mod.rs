@@ -316,9 +316,25 @@ pub fn message(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>) -> D
 fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize) -> DResult<()> {
     let proto_name = flavor.protocol().3;
     let mdns = flavor == Flavor::Mdns;
-    let id = cx.uint(&ID, &b, 0)? as u16;
+    let id = cx.uint_open(&ID, &b, 0)?.1 as u16;
     let flags = b.u16(2)?;
     let response = flags & 0x8000 != 0;
+    // Several messages in one frame (DNS over TCP) are told apart by their
+    // order in it.
+    let at = (cx.meta.number, cx.messages);
+    cx.messages = cx.messages.saturating_add(1);
+    let links = match cx.pass {
+        Pass::First => cx.session.dns.first_pass(conv, id, response, at, cx.meta.ts),
+        Pass::Revisit => cx.session.dns.revisit(at, response, cx.meta.ts),
+    };
+    // Wireshark notes a retransmission on the transaction ID's item.
+    if links.retransmit_of != 0 {
+        let (expert, what, original) =
+            if response { (&RETRANSMIT_RESPONSE, "response", "response") } else { (&RETRANSMIT_REQUEST, "query", "request") };
+        let msg = format!("DNS {what} retransmission. Original {original} in frame {}", links.retransmit_of);
+        crate::dissect::expert(cx, expert, &msg, "Warning", "Protocol");
+    }
+    cx.tree().close();
     let opcode = (flags >> 11) & 0xf;
     let rcode = flags & 0xf;
     let t = cx.tree();
@@ -346,15 +362,6 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
         format!("Flags: 0x{flags:04x} {summary}")
     };
     flag_items(cx, &b, flags, flag_text, flavor);
-
-    // Several messages in one frame (DNS over TCP) are told apart by their
-    // order in it.
-    let at = (cx.meta.number, cx.messages);
-    cx.messages = cx.messages.saturating_add(1);
-    let links = match cx.pass {
-        Pass::First => cx.session.dns.first_pass(conv, id, response, at, cx.meta.ts),
-        Pass::Revisit => cx.session.dns.revisit(at, response, cx.meta.ts),
-    };
 
     let mut counts = [0u16; 4];
     for (i, f) in [&COUNT_Q, &COUNT_AN, &COUNT_NS, &COUNT_AR].into_iter().enumerate() {
@@ -387,17 +394,9 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
     }
 
     let here = b.range(0, 0);
-    // Wireshark's order of these generated items, and its expert note on a
-    // retransmission.
+    // Wireshark's order of these generated items.
     if links.retransmit_of != 0 {
-        let (expert, f, what) = if response {
-            (&RETRANSMIT_RESPONSE, &RETRANSMIT_RESPONSE_IN, "response")
-        } else {
-            (&RETRANSMIT_REQUEST, &RETRANSMIT_REQUEST_IN, "query")
-        };
-        let original = if response { "response" } else { "request" };
-        let msg = format!("DNS {what} retransmission. Original {original} in frame {}", links.retransmit_of);
-        crate::dissect::expert(cx, expert, &msg, "Warning", "Protocol");
+        let f = if response { &RETRANSMIT_RESPONSE_IN } else { &RETRANSMIT_REQUEST_IN };
         let t = cx.tree();
         t.generated(f, here.clone(), Value::FrameNum(links.retransmit_of));
         t.generated(&RETRANSMISSION, here, Value::Bool(true));

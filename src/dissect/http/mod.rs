@@ -757,7 +757,7 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
     let line = t.open(&TEXT, b.range(off, first_end), Value::None);
     // Lines are shown only in labels and the values of the few fields
     // asked for: a tree without labels builds the others' text not at all.
-    let labels = t.keeps_labels();
+    let labels = t.keeps_labels() || t.wants(&crate::dissect::EXPERT_MESSAGE);
     let text = if labels { show(&data[..first_end]) } else { String::new() };
     // Wireshark notes every request and status line as a Chat expert item.
     if head.request.is_some() || head.response.is_some() {

@@ -54,8 +54,41 @@ pub static FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", 
     .base(Base::None)
     .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")]).desc("Whether the frame check sequence was verified.");
 
+// Each address's name, vendor number and vendor name, hidden, as Wireshark
+// 4.0 adds them (proto_tree_add_mac48_detail).
+pub static DST_RESOLVED: FieldDef = FieldDef::string("eth.dst_resolved", "Destination (resolved)")
+    .desc("The destination's name (its vendor's, or a well-known one), or the address when names are off.");
+pub static DST_OUI: FieldDef = FieldDef::u24("eth.dst.oui", "Destination OUI").base(Base::Oui)
+    .desc("The destination's first three bytes, its vendor's Organizationally Unique Identifier.");
+pub static DST_OUI_RESOLVED: FieldDef = FieldDef::string("eth.dst.oui_resolved", "Destination OUI (resolved)")
+    .desc("The vendor the IEEE registered the destination's OUI to.");
+pub static SRC_RESOLVED: FieldDef = FieldDef::string("eth.src_resolved", "Source (resolved)")
+    .desc("The source's name (its vendor's, or a well-known one), or the address when names are off.");
+pub static SRC_OUI: FieldDef = FieldDef::u24("eth.src.oui", "Source OUI").base(Base::Oui)
+    .desc("The source's first three bytes, its vendor's Organizationally Unique Identifier.");
+pub static SRC_OUI_RESOLVED: FieldDef = FieldDef::string("eth.src.oui_resolved", "Source OUI (resolved)")
+    .desc("The vendor the IEEE registered the source's OUI to.");
+pub static ADDR_RESOLVED: FieldDef = FieldDef::string("eth.addr_resolved", "Address (resolved)")
+    .desc("Either address's name, or the address when names are off.");
+pub static ADDR_OUI: FieldDef = FieldDef::u24("eth.addr.oui", "Address OUI").base(Base::Oui)
+    .desc("Either address's first three bytes, its vendor's OUI.");
+pub static ADDR_OUI_RESOLVED: FieldDef = FieldDef::string("eth.addr.oui_resolved", "Address OUI (resolved)")
+    .desc("The vendor the IEEE registered either address's OUI to.");
+
+/// An address's hidden detail fields: its name, OUI and OUI's vendor.
+struct Detail {
+    resolved: Field,
+    oui: Field,
+    oui_resolved: Field,
+}
+
+const DST_DETAIL: Detail = Detail { resolved: &DST_RESOLVED, oui: &DST_OUI, oui_resolved: &DST_OUI_RESOLVED };
+const SRC_DETAIL: Detail = Detail { resolved: &SRC_RESOLVED, oui: &SRC_OUI, oui_resolved: &SRC_OUI_RESOLVED };
+const ADDR_DETAIL: Detail = Detail { resolved: &ADDR_RESOLVED, oui: &ADDR_OUI, oui_resolved: &ADDR_OUI_RESOLVED };
+
 pub static FIELDS: &[Field] = &[
-    &ETH, &DST, &SRC, &ADDR, &DST_LG, &DST_IG, &SRC_LG, &SRC_IG, &LG, &IG, &TYPE, &LEN, &PADDING,
+    &ETH, &DST, &SRC, &ADDR, &DST_RESOLVED, &DST_OUI, &DST_OUI_RESOLVED, &SRC_RESOLVED, &SRC_OUI,
+    &SRC_OUI_RESOLVED, &ADDR_RESOLVED, &ADDR_OUI, &ADDR_OUI_RESOLVED, &DST_LG, &DST_IG, &SRC_LG, &SRC_IG, &LG, &IG, &TYPE, &LEN, &PADDING,
     &TRAILER, &FCS, &FCS_STATUS,
 ];
 
@@ -104,8 +137,8 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         cx.out.tree.set_text(root, format_args!("Ethernet II, Src: {s}, Dst: {d}"));
     }
     if !cx.out.tree.idle_for("eth") {
-        address(cx, b, 0, dst, &DST, &DST_LG, &DST_IG);
-        address(cx, b, 6, src, &SRC, &SRC_LG, &SRC_IG);
+        address(cx, b, 0, dst, &DST, &DST_DETAIL, &DST_LG, &DST_IG);
+        address(cx, b, 6, src, &SRC, &SRC_DETAIL, &SRC_LG, &SRC_IG);
     }
     let ty = b.u16(12)?;
     if ty <= ethertype::MAX_LENGTH {
@@ -130,18 +163,41 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     Ok(())
 }
 
-/// One address with its subtree: the address again and its LG and IG bits.
-fn address(cx: &mut Ctx, b: Buf, off: usize, a: [u8; 6], f: Field, lg: Field, ig: Field) {
+/// One address with its subtree: its details, the address again with its
+/// details, and its LG and IG bits.
+#[allow(clippy::too_many_arguments)]
+fn address(cx: &mut Ctx, b: Buf, off: usize, a: [u8; 6], f: Field, detail: &Detail, lg: Field, ig: Field) {
     let r = b.range(off, 6);
     let bits = |m: u8| Value::Bool(a[0] & m != 0);
     let t = cx.tree();
     t.open(f, r.clone(), Value::Ether(a));
+    details(t, &b, off, &a, detail);
     t.add(&ADDR, r.clone(), Value::Ether(a));
+    details(t, &b, off, &a, &ADDR_DETAIL);
     t.add(lg, b.range(off, 3), bits(2));
     t.hidden(&LG, b.range(off, 3), bits(2));
     t.add(ig, b.range(off, 3), bits(1));
     t.hidden(&IG, b.range(off, 3), bits(1));
     t.close();
+}
+
+/// An address's hidden details: its name (the address itself with names
+/// off), its OUI and, when the IEEE lists it, the OUI's vendor.
+fn details(t: &mut crate::field::tree::Tree, b: &Buf, off: usize, a: &[u8; 6], d: &Detail) {
+    use crate::field::tree::GENERATED;
+    if t.wants(d.resolved) {
+        let mut name = String::new();
+        crate::names::mac_column(a, &mut name);
+        let id = t.hidden(d.resolved, b.range(off, 6), Value::str(name));
+        t.set_flags(id, GENERATED);
+    }
+    let prefix = u32::from_be_bytes([0, a[0], a[1], a[2]]);
+    let id = t.hidden(d.oui, b.range(off, 3), Value::UInt(prefix as u64));
+    t.set_flags(id, GENERATED);
+    if let Some(vendor) = crate::names::oui_name(prefix).filter(|_| t.wants(d.oui_resolved)) {
+        let id = t.hidden(d.oui_resolved, b.range(off, 6), Value::str(vendor));
+        t.set_flags(id, GENERATED);
+    }
 }
 
 /// What follows the network layer in a frame: zero padding up to the

@@ -194,7 +194,8 @@ pub fn checksum_items(cx: &mut Ctx, b: Buf, f: Field, status: Field, covered: Op
         None => (format!("Checksum: 0x{ck:04x} [unverified]"), 2),
     };
     t.set_text(id, label);
-    t.generated(status, b.range(2, 2), Value::UInt(st));
+    // As Wireshark's proto_tree_add_checksum: no bytes of its own.
+    t.generated(status, b.range(2, 0), Value::UInt(st));
     Ok(())
 }
 

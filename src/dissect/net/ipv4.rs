@@ -10,9 +10,11 @@ use crate::dissect::{dispatch, Buf, Ctx, DResult, DissectError};
 
 pub static IP: FieldDef = FieldDef::new("ip", "Internet Protocol Version 4", FieldType::Protocol).brief()
     .desc("Internet Protocol version 4: carries datagrams between hosts by address (RFC 791).");
-pub static VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8).mask(0xf0)
+// Version and header length have no bit mask, as in Wireshark 4.0 (bits
+// items): a PDML `value` is then the byte, not the number.
+pub static VERSION: FieldDef = FieldDef::new("ip.version", "Version", FieldType::U8)
     .desc("IP version number, 4.");
-pub static HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8).mask(0x0f)
+pub static HDR_LEN: FieldDef = FieldDef::new("ip.hdr_len", "Header Length", FieldType::U8)
     .desc("Header length in bytes (the IHL field in 32-bit words times four); 20 without options.");
 pub static DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Services Field", FieldType::U8).base(Base::Hex)
     .desc("Differentiated Services field: DSCP and ECN bits (RFC 2474, RFC 3168).");
@@ -91,8 +93,6 @@ pub static DST_HOST: FieldDef = FieldDef::new("ip.dst_host", "Destination Host",
     .desc("Destination address as a host name (the address itself without name resolution).");
 pub static HOST: FieldDef = FieldDef::new("ip.host", "Source or Destination Host", FieldType::String)
     .desc("Either host name of the datagram.");
-pub static OPTIONS: FieldDef = FieldDef::new("ip.options", "Options", FieldType::Bytes)
-    .desc("Options after the 20-byte header (up to 40 bytes).");
 pub static OPT_TYPE: FieldDef = FieldDef::new("ip.opt.type", "Type", FieldType::U8)
     .desc("Option type byte: copy flag, class and number.");
 pub static OPT_TYPE_COPY: FieldDef = FieldDef::new("ip.opt.type.copy", "Copy on fragmentation", FieldType::Bool)
@@ -128,26 +128,26 @@ pub static REC_RT: FieldDef = FieldDef::new("ip.rec_rt", "Recorded Route", Field
     .desc("An address recorded by a router in a record route option.");
 pub static SRC_RT: FieldDef = FieldDef::new("ip.src_rt", "Source Route", FieldType::Ipv4)
     .desc("An address of a source route the sender asks the datagram to follow.");
-pub static OPT_EOL: FieldDef = FieldDef::new("ip.options.eol", "IP Option - End of Options List (EOL)", FieldType::Protocol)
+pub static OPT_EOL: FieldDef = FieldDef::protocol_bytes("ip.options.eol", "IP Option - End of Options List (EOL)")
     .desc("End of option list.");
-pub static OPT_NOP: FieldDef = FieldDef::new("ip.options.nop", "IP Option - No-Operation (NOP)", FieldType::Protocol)
+pub static OPT_NOP: FieldDef = FieldDef::protocol_bytes("ip.options.nop", "IP Option - No-Operation (NOP)")
     .desc("No-operation option, padding between options.");
-pub static OPT_RECORD_ROUTE: FieldDef = FieldDef::new("ip.options.record_route", "IP Option - Record Route", FieldType::Protocol)
+pub static OPT_RECORD_ROUTE: FieldDef = FieldDef::protocol_bytes("ip.options.record_route", "IP Option - Record Route")
     .desc("Record route option: routers write their addresses into it.");
-pub static OPT_TIMESTAMP: FieldDef = FieldDef::new("ip.options.timestamp", "IP Option - Time Stamp", FieldType::Protocol)
+pub static OPT_TIMESTAMP: FieldDef = FieldDef::protocol_bytes("ip.options.timestamp", "IP Option - Time Stamp")
     .desc("Timestamp option: routers write times (and addresses) into it.");
-pub static OPT_SECURITY: FieldDef = FieldDef::new("ip.options.security", "IP Option - Security", FieldType::Protocol)
+pub static OPT_SECURITY: FieldDef = FieldDef::protocol_bytes("ip.options.security", "IP Option - Security")
     .desc("Security option: classification level of the datagram (RFC 1108).");
-pub static OPT_LOOSE_ROUTE: FieldDef = FieldDef::new("ip.options.route", "IP Option - Loose Source Route", FieldType::Protocol)
+pub static OPT_LOOSE_ROUTE: FieldDef = FieldDef::protocol_bytes("ip.options.route", "IP Option - Loose Source Route")
     .desc("Loose source route option: routers the datagram must pass, in order.");
-pub static OPT_SID: FieldDef = FieldDef::new("ip.options.sid", "IP Option - Stream ID", FieldType::Protocol)
+pub static OPT_SID: FieldDef = FieldDef::protocol_bytes("ip.options.sid", "IP Option - Stream ID")
     .desc("Stream identifier option, obsolete.");
-pub static OPT_STRICT_ROUTE: FieldDef = FieldDef::new("ip.options.source_route", "IP Option - Strict Source Route", FieldType::Protocol)
+pub static OPT_STRICT_ROUTE: FieldDef = FieldDef::protocol_bytes("ip.options.source_route", "IP Option - Strict Source Route")
     .desc("Strict source route option: the exact routers the datagram must pass.");
-pub static OPT_ROUTER_ALERT: FieldDef = FieldDef::new("ip.options.routeralert", "IP Option - Router Alert", FieldType::Protocol)
+pub static OPT_ROUTER_ALERT: FieldDef = FieldDef::protocol_bytes("ip.options.routeralert", "IP Option - Router Alert")
     .desc("Router alert option (RFC 2113).");
 /// An option Wireshark has no name for; not a Wireshark field name.
-pub static OPT_UNKNOWN: FieldDef = FieldDef::new("ip.options.unknown", "IP Option - Unknown", FieldType::Protocol)
+pub static OPT_UNKNOWN: FieldDef = FieldDef::protocol_bytes("ip.options.unknown", "IP Option - Unknown")
     .desc("An option type this dissector does not decode.");
 pub static FRAGMENTS: FieldDef = FieldDef::new("ip.fragments", "IPv4 Fragments", FieldType::Bytes)
     .desc("The fragments reassembled into this datagram.");
@@ -177,7 +177,7 @@ const FRAG_FIELDS: ipfrag::FragFields = ipfrag::FragFields {
 pub static FIELDS: &[Field] = &[
     &IP, &VERSION, &HDR_LEN, &DSFIELD, &DSCP, &ECN, &LEN, &BOGUS_LEN, &ID, &FLAGS, &FLAG_RB, &FLAG_DF,
     &FLAG_MF, &FRAG_OFFSET, &TTL, &PROTO, &CHECKSUM, &CHECKSUM_STATUS, &SRC, &DST, &ADDR,
-    &SRC_HOST, &DST_HOST, &HOST, &OPTIONS, &OPT_TYPE, &OPT_TYPE_COPY, &OPT_TYPE_CLASS,
+    &SRC_HOST, &DST_HOST, &HOST, &OPT_TYPE, &OPT_TYPE_COPY, &OPT_TYPE_CLASS,
     &OPT_TYPE_NUMBER, &OPT_LEN, &OPT_PTR, &OPT_RA, &REC_RT, &SRC_RT, &OPT_EOL, &OPT_NOP,
     &OPT_RECORD_ROUTE, &OPT_TIMESTAMP, &OPT_SECURITY, &OPT_LOOSE_ROUTE, &OPT_SID,
     &OPT_STRICT_ROUTE, &OPT_ROUTER_ALERT, &OPT_UNKNOWN, &FRAGMENTS, &FRAGMENT, &FRAGMENT_COUNT,
@@ -226,7 +226,8 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     let version = vhl >> 4;
     let hlen = ((vhl & 0x0f) as usize) * 4;
     let t = cx.tree();
-    t.add(&VERSION, b.range(0, 1), Value::UInt(version as u64));
+    let v = t.add(&VERSION, b.range(0, 1), Value::UInt(version as u64));
+    t.set_text(v, format_args!("{:04b} .... = Version: {version}", version));
     let h = t.add(&HDR_LEN, b.range(0, 1), Value::UInt(hlen as u64));
     t.set_text(h, format_args!(".... {:04b} = Header Length: {} bytes ({})", vhl & 0x0f, hlen, vhl & 0x0f));
     if version != 4 {
@@ -317,7 +318,7 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
         t.add(&PROTO, b.range(9, 1), Value::UInt(proto as u64));
         let c = t.add(&CHECKSUM, b.range(10, 2), Value::UInt(ck as u64));
         t.set_text(c, format_args!("Header Checksum: 0x{ck:04x} [validation disabled]"));
-        t.generated(&CHECKSUM_STATUS, b.range(10, 2), Value::UInt(2));
+        t.generated(&CHECKSUM_STATUS, b.range(10, 0), Value::UInt(2));
         t.add(&SRC, b.range(12, 4), Value::Ipv4(src));
         t.hidden(&ADDR, b.range(12, 4), Value::Ipv4(src));
         if full {
@@ -415,7 +416,8 @@ fn options(cx: &mut Ctx, b: Buf, hlen: usize) -> DResult<()> {
         }
     }
     let t = cx.tree();
-    let o = t.open(&OPTIONS, b.range(20, hlen - 20), Value::None);
+    // A text item in Wireshark 4.0, which has no `ip.options` field.
+    let o = t.open(&crate::field::TEXT, b.range(20, hlen - 20), Value::None);
     let mut label = format!("Options: ({} bytes)", hlen - 20);
     for n in &names {
         let _ = write!(label, ", {n}");

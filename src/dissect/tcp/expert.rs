@@ -8,8 +8,6 @@ use super::stream::{flag, SegOut};
 
 use crate::dissect::{expert, Ctx};
 
-pub static TIMESTAMPS: FieldDef = FieldDef::new("tcp.timestamps", "Timestamps", FieldType::None)
-    .desc("Times of this segment within its TCP stream.");
 pub static TIME_RELATIVE: FieldDef =
     FieldDef::new("tcp.time_relative", "Time since first frame in this TCP stream", FieldType::RelTime)
         .desc("Seconds since the first segment of this TCP stream.");
@@ -100,7 +98,7 @@ expert_field!(TFO_SYN, "tcp.analysis.tfo_syn", "TCP SYN with TFO Cookie",
 expert_field!(CONN_RST, "tcp.connection.rst", "Connection reset (RST)", "The segment aborts the connection (RST).");
 
 pub static FIELDS: &[Field] = &[
-    &TIMESTAMPS, &TIME_RELATIVE, &TIME_DELTA, &ANALYSIS, &FLAGS, &ACKS_FRAME, &ACK_RTT,
+    &TIME_RELATIVE, &TIME_DELTA, &ANALYSIS, &FLAGS, &ACKS_FRAME, &ACK_RTT,
     &INITIAL_RTT, &BYTES_IN_FLIGHT, &PUSH_BYTES, &RTO, &RTO_FRAME, &DUP_ACK, &DUP_ACK_NUM,
     &DUP_ACK_FRAME, &RETRANSMISSION, &FAST_RETRANSMISSION, &SPURIOUS, &OUT_OF_ORDER,
     &REUSED_PORTS, &LOST_SEGMENT, &ACK_LOST, &WINDOW_UPDATE, &WINDOW_FULL, &KEEP_ALIVE,
@@ -147,7 +145,8 @@ impl std::fmt::Display for Rel {
 
 pub fn timestamps(cx: &mut Ctx, at: usize, o: &SegOut) {
     let t = cx.tree();
-    let id = t.open(&TIMESTAMPS, at..at, Value::None);
+    // A text item, not a field, in Wireshark 4.0.
+    let id = t.open(&crate::field::TEXT, at..at, Value::None);
     t.set_flags(id, crate::field::tree::GENERATED);
     t.set_text(id, "[Timestamps]");
     let a = t.generated(&TIME_RELATIVE, at..at, Value::RelTime(o.time_rel));

@@ -6,13 +6,13 @@ use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use crate::dissect::{Buf, Ctx};
 
-pub static TFO: FieldDef = FieldDef::new("tcp.options.tfo", "TCP Option - TCP Fast Open", FieldType::Protocol)
+pub static TFO: FieldDef = FieldDef::protocol_bytes("tcp.options.tfo", "TCP Option - TCP Fast Open")
     .desc("TCP Fast Open option: a cookie request (empty) or a cookie that lets a SYN carry data (RFC 7413).");
 pub static TFO_REQUEST: FieldDef = FieldDef::new("tcp.options.tfo.request", "Fast Open Cookie Request", FieldType::None)
     .desc("The client asks the server for a Fast Open cookie.");
 pub static TFO_COOKIE: FieldDef = FieldDef::new("tcp.options.tfo.cookie", "Fast Open Cookie", FieldType::Bytes)
     .desc("The server's Fast Open cookie, sent back by the client in later SYNs.");
-pub static AO: FieldDef = FieldDef::new("tcp.options.ao", "TCP Option - TCP AO", FieldType::Protocol)
+pub static AO: FieldDef = FieldDef::protocol_bytes("tcp.options.ao", "TCP Option - TCP AO")
     .desc("TCP Authentication Option: a MAC over the segment (RFC 5925).");
 pub static AO_KEYID: FieldDef = FieldDef::new("tcp.options.ao.keyid", "AO KeyID", FieldType::U8)
     .desc("The key the sender used for this segment's MAC.");
@@ -20,7 +20,7 @@ pub static AO_RNEXT: FieldDef = FieldDef::new("tcp.options.ao.rnextkeyid", "AO R
     .desc("The key the sender wants to receive next.");
 pub static AO_MAC: FieldDef = FieldDef::new("tcp.options.ao.mac", "AO MAC", FieldType::Bytes)
     .desc("The message authentication code of the segment.");
-pub static ACC_ECN: FieldDef = FieldDef::new("tcp.options.acc_ecn", "TCP Option - Accurate ECN", FieldType::Protocol)
+pub static ACC_ECN: FieldDef = FieldDef::protocol_bytes("tcp.options.acc_ecn", "TCP Option - Accurate ECN")
     .desc("Accurate ECN option: byte counters of the ECN marks received.");
 pub static EE0B: FieldDef =
     FieldDef::new("tcp.options.acc_ecn.ee0b", "Accurate ECN Echo ECT(0) Byte Counter", FieldType::U24)
@@ -31,7 +31,7 @@ pub static EE1B: FieldDef =
     FieldDef::new("tcp.options.acc_ecn.ee1b", "Accurate ECN Echo ECT(1) Byte Counter", FieldType::U24)
         .desc("Bytes received marked ECT(1).");
 pub static EXPERIMENTAL: FieldDef =
-    FieldDef::new("tcp.options.experimental", "TCP Option - Experimental", FieldType::Protocol)
+    FieldDef::protocol_bytes("tcp.options.experimental", "TCP Option - Experimental")
         .desc("An experimental option (kind 253 or 254) with its experiment identifier (RFC 6994).");
 pub static EXID: FieldDef = FieldDef::new("tcp.options.experimental.exid", "Experiment Identifier", FieldType::U16)
     .base(Base::Hex)

@@ -240,14 +240,15 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     if hlen > 20 && cx.full && options_kept {
         opts::tree(cx, b, &options, hlen, ack_base);
     }
-    let end = b.abs(hlen);
-    // Its timestamps and analysis items, unless a recording wants no TCP item.
+    // Its timestamps and analysis items, unless a recording wants no TCP
+    // item; Wireshark places them at the header's start, with no length.
     let analysed = cx.full && cx.out.tree.wants_some(|f| f.name.starts_with("tcp.") || f.name.starts_with("_ws."));
     if let (Some(o), true) = (&out, analysed) {
+        let start = b.abs(0);
         if prefs.timestamps {
-            ta::timestamps(cx, end, o);
+            ta::timestamps(cx, start, o);
         }
-        ta::seq_ack(cx, end, o);
+        ta::seq_ack(cx, start, o);
     }
     let reset_text = flags & flags::RST != 0 && !payload.is_empty();
     if reset_text {
@@ -453,6 +454,8 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     ] {
         let set = flags & bit != 0;
         let v = Value::Bool(set);
+        // Each flag covers the one byte its bit is in, as in Wireshark 4.0.
+        let at = b.range(if bit > 0xff { 12 } else { 13 }, 1);
         // Expert notes are tree items: their text is built for a tree only.
         let note = match bit {
             _ if !full => None,
@@ -472,12 +475,12 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         };
         match note {
             Some((field, msg, sev)) => {
-                cx.tree().open(fd, b.range(12, 2), v);
+                cx.tree().open(fd, at, v);
                 crate::dissect::expert(cx, field, &msg, sev, "Sequence");
                 cx.tree().close();
             }
             _ => {
-                cx.tree().add(fd, b.range(12, 2), v);
+                cx.tree().add(fd, at, v);
             }
         }
     }
@@ -521,7 +524,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     if full {
         t.set_text(c, format_args!("Checksum: 0x{ck:04x} [unverified]"));
     }
-    let st = t.generated(&CHECKSUM_STATUS, b.range(16, 2), Value::UInt(2));
+    let st = t.generated(&CHECKSUM_STATUS, b.range(16, 0), Value::UInt(2));
     if full {
         t.set_text(st, "[Checksum Status: Unverified]");
     }

@@ -14,23 +14,23 @@ pub static OPTION_KIND: FieldDef =
         .desc("Option kind byte: which TCP option this is (RFC 9293 section 3.2).");
 pub static OPTION_LEN: FieldDef = FieldDef::new("tcp.option_len", "Length", FieldType::U8)
     .desc("Length of the option in bytes, kind and length bytes included.");
-pub static NOP: FieldDef = FieldDef::new("tcp.options.nop", "TCP Option - No-Operation (NOP)", FieldType::Protocol)
+pub static NOP: FieldDef = FieldDef::protocol_bytes("tcp.options.nop", "TCP Option - No-Operation (NOP)")
     .desc("No-Operation option: one byte of padding that aligns the next option.");
-pub static EOL: FieldDef = FieldDef::new("tcp.options.eol", "TCP Option - End of Option List (EOL)", FieldType::Protocol)
+pub static EOL: FieldDef = FieldDef::protocol_bytes("tcp.options.eol", "TCP Option - End of Option List (EOL)")
     .desc("End of Option List: the options end here.");
-pub static MSS: FieldDef = FieldDef::new("tcp.options.mss", "TCP Option - Maximum segment size", FieldType::Protocol)
+pub static MSS: FieldDef = FieldDef::protocol_bytes("tcp.options.mss", "TCP Option - Maximum segment size")
     .desc("Maximum Segment Size option, sent in a SYN (RFC 9293 section 3.7.1).");
 pub static MSS_VAL: FieldDef = FieldDef::new("tcp.options.mss_val", "MSS Value", FieldType::U16)
     .desc("Largest amount of data in bytes the sender accepts in one segment.");
-pub static WSCALE: FieldDef = FieldDef::new("tcp.options.wscale", "TCP Option - Window scale", FieldType::Protocol)
+pub static WSCALE: FieldDef = FieldDef::protocol_bytes("tcp.options.wscale", "TCP Option - Window scale")
     .desc("Window Scale option, sent in a SYN (RFC 7323 section 2).");
 pub static WSCALE_SHIFT: FieldDef = FieldDef::new("tcp.options.wscale.shift", "Shift count", FieldType::U8)
     .desc("Power of two by which the sender's later window fields are scaled.");
 pub static WSCALE_MULT: FieldDef = FieldDef::new("tcp.options.wscale.multiplier", "Multiplier", FieldType::U16)
     .desc("The window scale factor, 2 to the shift count.");
-pub static SACK_PERM: FieldDef = FieldDef::new("tcp.options.sack_perm", "TCP Option - SACK permitted", FieldType::Protocol)
+pub static SACK_PERM: FieldDef = FieldDef::protocol_bytes("tcp.options.sack_perm", "TCP Option - SACK permitted")
     .desc("SACK Permitted option: the sender accepts selective acknowledgments (RFC 2018).");
-pub static SACK: FieldDef = FieldDef::new("tcp.options.sack", "TCP Option - SACK", FieldType::Protocol)
+pub static SACK: FieldDef = FieldDef::protocol_bytes("tcp.options.sack", "TCP Option - SACK")
     .desc("Selective acknowledgment option: blocks received beyond a gap (RFC 2018).");
 pub static SACK_LE: FieldDef = FieldDef::new("tcp.options.sack_le", "TCP SACK Left Edge", FieldType::U32)
     .desc("First sequence number of a block received out of order (relative).");
@@ -38,13 +38,13 @@ pub static SACK_RE: FieldDef = FieldDef::new("tcp.options.sack_re", "TCP SACK Ri
     .desc("Sequence number just after a block received out of order (relative).");
 pub static SACK_COUNT: FieldDef = FieldDef::new("tcp.options.sack.count", "TCP SACK Count", FieldType::U8)
     .desc("Number of SACK blocks in the option.");
-pub static TIMESTAMP: FieldDef = FieldDef::new("tcp.options.timestamp", "TCP Option - Timestamps", FieldType::Protocol)
+pub static TIMESTAMP: FieldDef = FieldDef::protocol_bytes("tcp.options.timestamp", "TCP Option - Timestamps")
     .desc("Timestamps option, for round-trip time measurement and wrap protection (RFC 7323 section 3).");
 pub static TSVAL: FieldDef = FieldDef::new("tcp.options.timestamp.tsval", "Timestamp value", FieldType::U32)
     .desc("The sender's timestamp clock when it sent the segment.");
 pub static TSECR: FieldDef = FieldDef::new("tcp.options.timestamp.tsecr", "Timestamp echo reply", FieldType::U32)
     .desc("The latest timestamp value received from the other side, echoed back.");
-pub static UNKNOWN: FieldDef = FieldDef::new("tcp.options.unknown", "TCP Option - Unknown", FieldType::Protocol)
+pub static UNKNOWN: FieldDef = FieldDef::protocol_bytes("tcp.options.unknown", "TCP Option - Unknown")
     .desc("An option kind this dissector does not decode.");
 pub static UNKNOWN_PAYLOAD: FieldDef = FieldDef::new("tcp.options.unknown.payload", "Payload", FieldType::Bytes)
     .desc("The data bytes of an option not decoded.");

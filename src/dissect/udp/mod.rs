@@ -102,7 +102,8 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         crate::dissect::expert(cx, &CHECKSUM_ZERO, "Illegal checksum value (0)", "Error", "Checksum");
     }
     let t = cx.tree();
-    let s = t.generated(&CHECKSUM_STATUS, b.range(6, 2), Value::UInt(status));
+    // Wireshark's status has no bytes, but for a zero checksum's.
+    let s = t.generated(&CHECKSUM_STATUS, b.range(6, if absent || zero_v6 { 2 } else { 0 }), Value::UInt(status));
     t.set_text(s, format_args!("[Checksum Status: {name}]"));
     if absent || zero_v6 {
         t.close();
@@ -125,7 +126,8 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
         let key = crate::dissect::conv::ConvKey::new(src, sport, dst, dport);
         let first = cx.pass == crate::dissect::Pass::First;
         let times = cx.session.udp.datagram(first, key, cx.meta.number, cx.meta.ts);
-        cx.tree().generated(&STREAM, b.range(0, 0), Value::UInt(times.stream as u64));
+        // After the header, with no length, as in Wireshark.
+        cx.tree().generated(&STREAM, b.range(8, 0), Value::UInt(times.stream as u64));
         // Wireshark times the datagrams that carry a payload.
         if !cx.quoted && len > 8 {
             timestamps(cx, b.range(0, 0), times);
