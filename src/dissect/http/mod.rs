@@ -26,8 +26,10 @@ pub static HTTP: FieldDef = FieldDef::new("http", "Hypertext Transfer Protocol",
 pub static CHAT: FieldDef = FieldDef::new("http.chat", "Formatted text", FieldType::None)
     .desc("The request or status line, as Wireshark's note on it.");
 pub static REQUEST: FieldDef = FieldDef::new("http.request", "Request", FieldType::Bool)
+    .strings(crate::field::TRUE_FALSE)
     .desc("Present when the message is a request.");
 pub static RESPONSE: FieldDef = FieldDef::new("http.response", "Response", FieldType::Bool)
+    .strings(crate::field::TRUE_FALSE)
     .desc("Present when the message is a response.");
 pub static REQUEST_LINE: FieldDef = FieldDef::new("http.request.line", "Request line", FieldType::String)
     .desc("A header line of a request.");
@@ -720,11 +722,13 @@ fn message(cx: &mut Ctx, b: &Buf, off: usize, head: &Head, body: &Body, seg: &Tc
             Pass::Revisit => cx.session.http.revisit(at).unwrap_or_default(),
         };
         if full {
+            mark(&mut cx.out.tree, here.clone(), head);
             request_links(&mut cx.out.tree, here, &l);
         }
     } else {
         let l = cx.session.http.response(seg.stream, at, cx.meta.ts);
         if full {
+            mark(&mut cx.out.tree, here.clone(), head);
             response_links(&mut cx.out.tree, here, l);
         }
     }
@@ -764,13 +768,7 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         crate::dissect::expert_in(t, &CHAT, &text, "Chat", "Sequence");
     }
     t.set_text(line, text);
-    // Wireshark marks a message a request or response with its links: not
-    // one cut in a line that is no header.
-    let marked = head.end != HeadEnd::Bare;
     if let Some((method, uri, v)) = head.request {
-        if !notification && marked {
-            t.hidden(&REQUEST, b.range(off, first_end), Value::Bool(true));
-        }
         let m = offset_in(data, method.as_bytes());
         let u = offset_in(data, uri.as_bytes());
         t.add(&METHOD, b.range(off + m, method.len()), Value::str(method));
@@ -780,9 +778,6 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         // A line cut after its target has an empty version at its end.
         t.add(&REQ_VERSION, b.range((off + u + uri.len() + 1).min(off + first_end), v.len()), Value::str(v));
     } else if let Some((v, code, phrase)) = head.response {
-        if marked {
-            t.hidden(&RESPONSE, b.range(off, first_end), Value::Bool(true));
-        }
         t.add(&RESP_VERSION, b.range(off, 8), Value::str(version_text(v)));
         t.add(&CODE, b.range(off + 9, 3), Value::UInt(code as u64));
         let d = t.generated(&CODE_DESC, b.range(off + 9, 3), Value::str(phrase));
@@ -852,6 +847,21 @@ fn header_item(t: &mut Tree, range: Range<usize>, name: &str, value: &[u8], text
     }
     t.close();
     id
+}
+
+/// The hidden `http.request` or `http.response`, where Wireshark adds it:
+/// after the head's items, before the links (`here`: the message's start,
+/// no length). Not for a notification, nor for a message cut in a line
+/// that is no header.
+pub(crate) fn mark(t: &mut Tree, here: Range<usize>, head: &Head) {
+    if head.end == HeadEnd::Bare {
+        return;
+    }
+    if head.request.is_some() && !head.is_notification() {
+        t.hidden(&REQUEST, here, Value::Bool(true));
+    } else if head.response.is_some() {
+        t.hidden(&RESPONSE, here, Value::Bool(true));
+    }
 }
 
 /// One generated frame-number link, when there is a frame.

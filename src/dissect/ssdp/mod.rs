@@ -60,6 +60,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf, sport: u16, dport: u16) -> DResult<()> {
             _ => cx.session.ssdp.revisit(frame),
         };
         if full {
+            http::mark(&mut cx.out.tree, here.clone(), &head);
             if response {
                 http::response_links(&mut cx.out.tree, here, links);
             } else {
