@@ -590,9 +590,8 @@ fn expert_at(t: &mut crate::field::tree::Tree, at: usize, f: Field, msg: &str, s
     if t.wants(&EXPERT_MESSAGE) {
         t.hidden(&EXPERT_MESSAGE, 0..0, Value::Str(msg.into()));
     }
-    let code = |words: crate::field::ValueStrings, w: &str| words.iter().find(|(_, s)| *s == w).map_or(0, |(k, _)| *k);
-    t.generated(&EXPERT_SEVERITY, 0..0, Value::UInt(code(SEVERITIES, severity)));
-    t.generated(&EXPERT_GROUP, 0..0, Value::UInt(code(GROUPS, group)));
+    t.generated(&EXPERT_SEVERITY, 0..0, Value::UInt(EXPERT_SEVERITY.value_named(severity).unwrap_or(0)));
+    t.generated(&EXPERT_GROUP, 0..0, Value::UInt(EXPERT_GROUP.value_named(group).unwrap_or(0)));
     t.close();
     // As in Wireshark, a note of the Malformed group makes `_ws.malformed`
     // match, though the packet is not cut short by an error.

@@ -245,6 +245,12 @@ impl FieldDef {
     pub fn value_string(&self, v: u64) -> Option<&'static str> {
         self.strings?.iter().find(|(k, _)| *k == v).map(|(_, s)| *s)
     }
+
+    /// The value a word of `strings` names, in any case (`value_string`
+    /// the other way round), as a filter reads `_ws.expert.severity == chat`.
+    pub fn value_named(&self, word: &str) -> Option<u64> {
+        self.strings?.iter().find(|(_, s)| s.eq_ignore_ascii_case(word)).map(|(k, _)| *k)
+    }
 }
 
 /// Common true/false words of Wireshark's booleans.

@@ -479,9 +479,8 @@ impl Checker {
         let quoted = matches!(o.kind, OperandKind::Str(_));
         match kind {
             Kind::Int(t) => {
-                let named = f.and_then(|f| f.strings.filter(|_| f.ftype != FieldType::Bool)).and_then(|vs| {
-                    vs.iter().find(|(_, s)| s.eq_ignore_ascii_case(&text)).map(|(k, _)| V::Num(*k as i128))
-                });
+                let named =
+                    f.filter(|f| f.ftype != FieldType::Bool).and_then(|f| f.value_named(&text)).map(|k| V::Num(k as i128));
                 if let Some(v) = named {
                     return Ok(v);
                 }

@@ -171,9 +171,11 @@ fn address(cx: &mut Ctx, b: Buf, off: usize, a: [u8; 6], f: Field, detail: &Deta
     let bits = |m: u8| Value::Bool(a[0] & m != 0);
     let t = cx.tree();
     t.open(f, r.clone(), Value::Ether(a));
-    details(t, &b, off, &a, detail);
+    // Named once for both sets of details.
+    let names = Names::of(t, &a, [detail, &ADDR_DETAIL]);
+    details(t, &b, off, &names, detail);
     t.add(&ADDR, r.clone(), Value::Ether(a));
-    details(t, &b, off, &a, &ADDR_DETAIL);
+    details(t, &b, off, &names, &ADDR_DETAIL);
     t.add(lg, b.range(off, 3), bits(2));
     t.hidden(&LG, b.range(off, 3), bits(2));
     t.add(ig, b.range(off, 3), bits(1));
@@ -181,20 +183,38 @@ fn address(cx: &mut Ctx, b: Buf, off: usize, a: [u8; 6], f: Field, detail: &Deta
     t.close();
 }
 
-/// An address's hidden details: its name (the address itself with names
-/// off), its OUI and, when the IEEE lists it, the OUI's vendor.
-fn details(t: &mut crate::field::tree::Tree, b: &Buf, off: usize, a: &[u8; 6], d: &Detail) {
+/// An address's name (the address itself with names off), OUI and, when
+/// the IEEE lists it, the OUI's vendor; the name and vendor only when some
+/// item of the details wants them.
+struct Names {
+    name: Option<String>,
+    oui: u32,
+    vendor: Option<&'static str>,
+}
+
+impl Names {
+    fn of(t: &crate::field::tree::Tree, a: &[u8; 6], details: [&Detail; 2]) -> Names {
+        let oui = u32::from_be_bytes([0, a[0], a[1], a[2]]);
+        let name = details.iter().any(|d| t.wants(d.resolved)).then(|| {
+            let mut name = String::new();
+            crate::names::mac_column(a, &mut name);
+            name
+        });
+        let vendor = details.iter().any(|d| t.wants(d.oui_resolved)).then(|| crate::names::oui_name(oui)).flatten();
+        Names { name, oui, vendor }
+    }
+}
+
+/// An address's hidden details.
+fn details(t: &mut crate::field::tree::Tree, b: &Buf, off: usize, n: &Names, d: &Detail) {
     use crate::field::tree::GENERATED;
-    if t.wants(d.resolved) {
-        let mut name = String::new();
-        crate::names::mac_column(a, &mut name);
+    if let Some(name) = n.name.as_deref().filter(|_| t.wants(d.resolved)) {
         let id = t.hidden(d.resolved, b.range(off, 6), Value::str(name));
         t.set_flags(id, GENERATED);
     }
-    let prefix = u32::from_be_bytes([0, a[0], a[1], a[2]]);
-    let id = t.hidden(d.oui, b.range(off, 3), Value::UInt(prefix as u64));
+    let id = t.hidden(d.oui, b.range(off, 3), Value::UInt(n.oui as u64));
     t.set_flags(id, GENERATED);
-    if let Some(vendor) = crate::names::oui_name(prefix).filter(|_| t.wants(d.oui_resolved)) {
+    if let Some(vendor) = n.vendor.filter(|_| t.wants(d.oui_resolved)) {
         let id = t.hidden(d.oui_resolved, b.range(off, 6), Value::str(vendor));
         t.set_flags(id, GENERATED);
     }
