@@ -216,7 +216,7 @@ pub enum Mode {
     Gen(crate::gen::Gen),
     Lab(crate::gen::lab::Args),
     ListFields,
-    /// `-G fields` or `-G protocols`.
+    /// `-G fields`, `-G protocols` or `-G values`.
     Glossary(Glossary),
     /// `--completions SHELL`.
     Completions(clap_complete::Shell),
@@ -297,7 +297,7 @@ pub fn check(a: Args) -> Result<Mode, String> {
         return Ok(Mode::ListFields);
     }
     if let Some(g) = &a.glossary {
-        return Glossary::by_name(g).map(Mode::Glossary).ok_or_else(|| format!("-G {g}: unknown report (use fields or protocols)"));
+        return Glossary::by_name(g).map(Mode::Glossary).ok_or_else(|| format!("-G {g}: unknown report (use fields, protocols or values)"));
     }
     if let Some(shell) = a.completions {
         return Ok(Mode::Completions(shell));
@@ -566,6 +566,7 @@ fn print_glossary(g: Glossary) -> anyhow::Result<Outcome> {
         match g {
             Glossary::Fields => glossary::fields(&mut s),
             Glossary::Protocols => glossary::protocols(&mut s),
+            Glossary::Values => glossary::values(&mut s),
         }
         out.write_all(s.as_bytes())
     })

@@ -2,7 +2,8 @@
 //! sample and corpus capture: `-T fields` with `-E` (CSV and the rest) and
 //! the `_ws.col.*` columns, `-T tabs`, `-x` alone and after `-P`, `-O`,
 //! `-q` and `-w` silencing only the default summary, `-G fields` and
-//! `-G protocols` (the rows of the fields both know), and a reader that goes
+//! `-G protocols` (the rows of the fields both know), `-G values` (the
+//! words of every value-string field both know), and a reader that goes
 //! away early ending every output quietly.
 //!
 //! A layout option can only be judged where the plain output already
@@ -288,7 +289,71 @@ fn glossaries_match_tshark_on_the_fields_both_know() {
             }
         }
     }
-    check(found, equal, &["-G"]);
+    check(found, equal, &["-G kind", "-G name", "-G type", "-G protocol", "-G base", "-G mask"]);
+}
+
+/// `-G values`: for every field both register, the words wirelens gives
+/// its values are tshark's (`-G values word`: a value named otherwise,
+/// `extra`: one tshark does not name, `missing`: one only tshark names,
+/// `bool`: a boolean's true and false words). These words label the tree
+/// (`Protocol: TCP (6)`) and some Info texts, whatever the capture. A field
+/// tshark registers more than once may name a value in several ways; any
+/// of them will do.
+#[test]
+fn value_strings_match_tshark() {
+    if !tshark_available() {
+        eprintln!("tshark is not installed: skipped");
+        return;
+    }
+    type Words = HashMap<String, HashMap<u64, BTreeSet<String>>>;
+    fn parse(text: &str) -> (Words, HashMap<String, BTreeSet<(String, String)>>) {
+        let (mut values, mut bools): (Words, HashMap<_, BTreeSet<_>>) = Default::default();
+        for l in text.lines() {
+            let c: Vec<&str> = l.split('\t').collect();
+            match c[..] {
+                ["V", f, v, w, ..] => {
+                    let n = v.strip_prefix("0x").map_or_else(|| v.parse().ok(), |h| u64::from_str_radix(h, 16).ok());
+                    if let Some(n) = n {
+                        values.entry(f.into()).or_default().entry(n).or_default().insert(w.into());
+                    }
+                }
+                ["T", f, t, u, ..] => {
+                    bools.entry(f.into()).or_default().insert((t.into(), u.into()));
+                }
+                _ => {}
+            }
+        }
+        (values, bools)
+    }
+    let (ours_v, ours_b) = parse(&ours(&["-G", "values"]).unwrap_or_default());
+    let (theirs_v, theirs_b) = parse(&tshark_output(&["-G", "values"]).unwrap_or_default());
+    assert!(ours_v.contains_key("ip.proto"), "wirelens -G values lists no ip.proto");
+    let mut found = Vec::new();
+    let mut equal = 0;
+    for (f, words) in &ours_v {
+        let Some(t) = theirs_v.get(f) else { continue };
+        let mut kinds = BTreeSet::new();
+        for (v, w) in words {
+            match t.get(v) {
+                None => kinds.insert("extra"),
+                Some(tw) if w.iter().any(|w| tw.contains(w)) => {
+                    equal += 1;
+                    false
+                }
+                Some(_) => kinds.insert("word"),
+            };
+        }
+        if t.keys().any(|v| !words.contains_key(v)) {
+            kinds.insert("missing");
+        }
+        found.extend(kinds.into_iter().map(|k| (f.clone(), format!("-G values {k}"))));
+    }
+    for (f, words) in &ours_b {
+        if theirs_b.get(f).is_some_and(|t| !words.iter().any(|w| t.contains(w))) {
+            found.push((f.clone(), "-G values bool".into()));
+        }
+    }
+    check(found, equal, &["-G values"]);
 }
 
 /// A reader that stops early (`| head`) ends every output path with status

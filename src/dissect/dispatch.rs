@@ -1,6 +1,8 @@
 //! The tables that hand a layer's payload to the next dissector: link types,
 //! EtherTypes, IP protocol numbers. Port tables live with TCP and UDP.
 
+use std::fmt::Write;
+
 use super::link::{chdlc, eth, nflog, null, raw, sll, sll2, vlan};
 use super::net::{arp, icmp, icmpv6, igmp, ipv4, ipv6};
 use super::numbers::{ethertype, ipproto, linktype};
@@ -79,7 +81,9 @@ pub fn ethertype_payload(cx: &mut Ctx, ty: u16, b: Buf) {
 }
 
 /// Dissects the payload of an IP protocol number (IPv4 and IPv6).
-pub fn ip_proto(cx: &mut Ctx, proto: u8, b: Buf) {
+/// The payload of an IPv4 datagram or of IPv6's last header. A protocol
+/// wirelens does not dissect is named in Info as Wireshark names it.
+pub fn ip_proto(cx: &mut Ctx, proto: u8, b: Buf, v6: bool) {
     match proto {
         ipproto::ICMP => call(cx, b, icmp::dissect),
         ipproto::IGMP => call(cx, b, igmp::dissect),
@@ -88,7 +92,15 @@ pub fn ip_proto(cx: &mut Ctx, proto: u8, b: Buf) {
         ipproto::UDP => call(cx, b, udp::dissect),
         ipproto::IPV6 => call(cx, b, ipv6::dissect),
         ipproto::ICMPV6 => call(cx, b, icmpv6::dissect),
-        _ => data(cx, b),
+        _ => {
+            let name = ipv4::proto_name(proto).unwrap_or("Unknown");
+            let info = cx.out.cols.info();
+            if v6 {
+                info.push_str("Unknown IP Protocol: ");
+            }
+            let _ = write!(info, "{name} ({proto})");
+            data(cx, b)
+        }
     }
 }
 
@@ -272,6 +284,12 @@ fn tcp_app_call(cx: &mut Ctx, app: Option<App>, seg: &TcpSeg, b: Buf) -> Pdu {
             data(cx, b);
             Pdu::NotMine
         }
+        // A message the snap length cut: Wireshark's dissector reads up to
+        // the cut and stops there, the packet marked as cut short.
+        Ok(Pdu::NeedMore { offset: 0, .. }) if b.len() < b.reported_len() => {
+            super::note_error(cx, DissectError::Truncated);
+            Pdu::Done(b.len())
+        }
         Ok(p) => p,
         // A message running past its segment's bytes, where reassembly is
         // off, is "Unreassembled" to Wireshark, not malformed.
@@ -327,6 +345,7 @@ pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
     if b.reported_len() == 0 {
         return;
     }
+    let udp_info = cx.out.cols.info.len();
     cx.application(|cx| {
         // A conversation QUIC was found on stays QUIC's (Wireshark's heuristic
         // sets the conversation's dissector); a long header of a QUIC version
@@ -350,6 +369,11 @@ pub fn udp_port(cx: &mut Ctx, sport: u16, dport: u16, b: Buf) {
             }
         };
         if let Err(e) = r {
+            // Wireshark's applications clear Info before reading: one that
+            // named itself and failed before its own text shows the error alone.
+            if cx.out.cols.protocol != "UDP" && cx.out.cols.info.len() == udp_info {
+                cx.out.cols.info();
+            }
             super::note_error(cx, e);
         }
     })

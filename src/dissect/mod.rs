@@ -28,6 +28,7 @@ pub mod ntp;
 pub mod numbers;
 pub mod ppp;
 pub mod quic;
+pub mod registries;
 pub mod session;
 pub mod smtp;
 pub mod ssdp;

@@ -82,6 +82,12 @@ pub fn format_label(f: &FieldDef, v: &Value, bytes: &[u8]) -> String {
                 Some(s) => {
                     let _ = write!(out, "{s} ({num})");
                 }
+                // Wireshark names a value missing from the field's strings
+                // "Unknown", with the number unless the base is none.
+                None if f.strings.is_some() && f.base == Base::None => out.push_str("Unknown"),
+                None if f.strings.is_some() => {
+                    let _ = write!(out, "Unknown ({num})");
+                }
                 None => out.push_str(&num),
             }
         }

@@ -243,7 +243,7 @@ impl FieldDef {
     }
 
     pub fn value_string(&self, v: u64) -> Option<&'static str> {
-        self.strings?.iter().find(|(k, _)| *k == v).map(|(_, s)| *s)
+        word(self.strings?, v)
     }
 
     /// The value a word of `strings` names, in any case (`value_string`
@@ -252,6 +252,15 @@ impl FieldDef {
         self.strings?.iter().find(|(_, s)| s.eq_ignore_ascii_case(word)).map(|(k, _)| *k)
     }
 }
+
+/// The word `strings` gives value `v`.
+pub fn word(strings: ValueStrings, v: u64) -> Option<&'static str> {
+    strings.iter().find(|(k, _)| *k == v).map(|(_, s)| *s)
+}
+
+/// Wireshark's checksum statuses (`*.checksum.status`, `eth.fcs.status`).
+pub const CHECKSUM_STATUSES: ValueStrings =
+    &[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present"), (4, "Illegal")];
 
 /// Common true/false words of Wireshark's booleans.
 pub const SET_NOTSET: ValueStrings = &[(1, "Set"), (0, "Not set")];

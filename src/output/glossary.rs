@@ -10,6 +10,7 @@ use crate::field::{self, Base, FieldDef, FieldType};
 pub enum Glossary {
     Fields,
     Protocols,
+    Values,
 }
 
 impl Glossary {
@@ -17,6 +18,7 @@ impl Glossary {
         match name {
             "fields" => Some(Glossary::Fields),
             "protocols" => Some(Glossary::Protocols),
+            "values" => Some(Glossary::Values),
             _ => None,
         }
     }
@@ -147,6 +149,24 @@ fn owner(f: &FieldDef, protocols: &[&'static str]) -> &'static str {
 pub fn protocols(out: &mut String) {
     for f in field::all().iter().filter(|f| f.listed_as_protocol()) {
         let _ = writeln!(out, "{}\t{}\t{}", f.display, short_name(f), f.name);
+    }
+}
+
+/// `-G values`: each integer field's value strings as `V` rows (field,
+/// value in decimal, or in hex for a hex base, word) and each boolean's words as a `T` row (true word,
+/// false word), as tshark lists them.
+pub fn values(out: &mut String) {
+    for f in field::all() {
+        let Some(strings) = f.strings else { continue };
+        if f.ftype == FieldType::Bool {
+            let word = |v: u64| strings.iter().find(|(k, _)| *k == v).map_or("", |(_, s)| *s);
+            let _ = writeln!(out, "T\t{}\t{}\t{}", f.name, word(1), word(0));
+            continue;
+        }
+        let hex = matches!(f.base, Base::Hex | Base::HexDec);
+        for (v, s) in strings {
+            let _ = if hex { writeln!(out, "V\t{}\t{v:#x}\t{s}", f.name) } else { writeln!(out, "V\t{}\t{v}\t{s}", f.name) };
+        }
     }
 }
 

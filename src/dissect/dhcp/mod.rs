@@ -95,11 +95,12 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let htype = b.u8(1)?;
     let hlen = b.u8(2)?;
     // The Info column is written before the fields are read, as Wireshark
-    // does, so a packet cut short still says what it is.
+    // does, so a packet cut short still says what it is; a request's names
+    // its client's address, which must be there.
     match op {
         1 if htype == 1 && hlen == 6 => {
             let mut mac = String::new();
-            crate::field::ether(&b.array::<6>(CHADDR).unwrap_or_default(), &mut mac);
+            crate::field::ether(&b.array::<6>(CHADDR)?, &mut mac);
             let _ = write!(cx.out.cols.info(), "Boot Request from {mac} ({mac})");
         }
         1 => cx.out.cols.info().push_str("Boot Request"),

@@ -52,7 +52,7 @@ pub static FCS: FieldDef =
         .desc("Frame check sequence: the CRC-32 of the frame, when captured.");
 pub static FCS_STATUS: FieldDef = FieldDef::new("eth.fcs.status", "FCS Status", FieldType::U8)
     .base(Base::None)
-    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")]).desc("Whether the frame check sequence was verified.");
+    .strings(crate::field::CHECKSUM_STATUSES).desc("Whether the frame check sequence was verified.");
 
 // Each address's name, vendor number and vendor name, hidden, as Wireshark
 // 4.0 adds them (proto_tree_add_mac48_detail).
@@ -104,8 +104,8 @@ pub static ETHERTYPES: &[(u64, &str)] = &[
     (0x8847, "MPLS label switched packet"),
     (0x888e, "802.1X Authentication"),
     (0x88cc, "802.1 Link Layer Discovery Protocol (LLDP)"),
-    (0x9000, "Configuration Test Protocol (loopback)"),
-    (0x9100, "VLAN-tagged frame (Q-in-Q)"),
+    (0x9000, "Loopback"),
+    (0x9100, "QinQ: old non-standard 802.1ad"),
 ];
 
 pub fn mac(b: [u8; 6]) -> String {

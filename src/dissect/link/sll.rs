@@ -32,13 +32,15 @@ pub static UNUSED: FieldDef = FieldDef::new("sll.unused", "Unused", FieldType::B
 pub static LTYPE: FieldDef = FieldDef::new("sll.ltype", "Protocol", FieldType::U16)
     .base(Base::Hex)
     .strings(&[
-        (1, "Novell 802.3"),
-        (2, "AX.25"),
+        (1, "Raw 802.3"),
         (3, "Ethernet"),
         (4, "802.2 LLC"),
+        (7, "PPP (HDLC)"),
         (0xc, "CAN"),
         (0xd, "CAN FD"),
-        (0x19, "ISI"),
+        (0x17, "IrDA LAP"),
+        (0xf5, "ISI"),
+        (0xf6, "IEEE 802.15.4"),
     ]).desc("Linux protocol type of the payload when it is not an EtherType.");
 pub static GRETYPE: FieldDef = FieldDef::new("sll.gretype", "Protocol", FieldType::U16)
     .base(Base::Hex)
@@ -67,22 +69,22 @@ static PACKET_TYPES: &[(u64, &str)] = &[
 /// Linux ARPHRD_ values (as Wireshark names them).
 pub static HW_TYPES: &[(u64, &str)] = &[
     (1, "Ethernet"),
-    (6, "IEEE 802 Networks"),
-    (15, "Frame Relay"),
-    (19, "ATM"),
+    (6, "IEEE 802"),
+    (15, "Frame Relay DLCI"),
+    (19, "ATM (RFC 2225)"),
     (24, "IEEE 1394.1995"),
     (32, "InfiniBand"),
-    (256, "SLIP"),
+    (256, "Experimental 2"),
     (512, "PPP"),
-    (768, "IP over IP tunnel"),
+    (768, "IPIP tunnel"),
     (772, "Loopback"),
-    (776, "IPv6-in-IPv4"),
+    (776, "sit0 device - IPv6-in-IPv4"),
     (778, "GRE over IP"),
     (801, "IEEE 802.11"),
     (803, "IEEE 802.11 + radiotap header"),
-    (823, "IPv6 over IEEE 802.15.4"),
+    (823, "GRE over IPv6"),
     (824, "Netlink"),
-    (65534, "None"),
+    (65534, "zero header length"),
 ];
 
 const HATYPE_GRE: u16 = 778;

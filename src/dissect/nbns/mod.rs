@@ -63,7 +63,7 @@ pub static NAME: FieldDef = FieldDef::new("nbns.name", "Name", FieldType::String
     .desc("A NetBIOS name with its suffix type, decoded from its first-level encoding.");
 pub static TYPE: FieldDef = FieldDef::new("nbns.type", "Type", FieldType::U16).strings(TYPES)
     .desc("Record type: NB (name to address) or NBSTAT (node status).");
-pub static CLASS: FieldDef = FieldDef::new("nbns.class", "Class", FieldType::U16).strings(&[(1, "IN")])
+pub static CLASS: FieldDef = FieldDef::new("nbns.class", "Class", FieldType::U16).strings(&[(1, "IN"), (2, "CS"), (3, "CH"), (4, "HS"), (254, "NONE"), (255, "ANY")])
     .desc("Record class, 1 for IN.");
 
 pub static FIELDS: &[Field] = &[
@@ -75,7 +75,7 @@ static OPCODES: &[(u64, &str)] = &[
     (0, "Name query"),
     (5, "Registration"),
     (6, "Release"),
-    (7, "Wait and Acknowledge"),
+    (7, "Wait for acknowledgment"),
     (8, "Refresh"),
     (9, "Refresh (alternate opcode)"),
     (15, "Multi-homed registration"),

@@ -18,7 +18,7 @@ pub static NB_FLAGS: FieldDef = FieldDef::new("nbns.nb_flags", "Name flags", Fie
 pub static NB_GROUP: FieldDef =
     FieldDef::new("nbns.nb_flags.group", "Name type", FieldType::Bool).bit(16, 0x8000).strings(GROUP)
         .desc("Whether the name is a group name or a unique name.");
-pub static NB_ONT: FieldDef = FieldDef::new("nbns.nb_flags.ont", "ONT", FieldType::U16).mask(0x6000).strings(ONT)
+pub static NB_ONT: FieldDef = FieldDef::new("nbns.nb_flags.ont", "ONT", FieldType::U16).mask(0x6000).strings(ONT_UNSHIFTED)
     .desc("Owner node type: B (broadcast), P (point-to-point), M (mixed) or H (hybrid) node.");
 pub static ADDR: FieldDef = FieldDef::new("nbns.addr", "Addr", FieldType::Ipv4)
     .desc("IPv4 address the name resolves to.");
@@ -31,7 +31,7 @@ pub static NAME_FLAGS: FieldDef = FieldDef::new("nbns.name_flags", "Name flags",
 pub static NAME_GROUP: FieldDef =
     FieldDef::new("nbns.name_flags.group", "Name type", FieldType::Bool).bit(16, 0x8000).strings(GROUP)
         .desc("Whether the name is a group name or a unique name.");
-pub static NAME_ONT: FieldDef = FieldDef::new("nbns.name_flags.ont", "ONT", FieldType::U16).mask(0x6000).strings(ONT)
+pub static NAME_ONT: FieldDef = FieldDef::new("nbns.name_flags.ont", "ONT", FieldType::U16).mask(0x6000).strings(NAME_ONT_UNSHIFTED)
     .desc("Owner node type of the name.");
 pub static NAME_DRG: FieldDef = FieldDef::new("nbns.name_flags.drg", "Name is being deregistered", FieldType::Bool)
     .bit(16, 0x1000)
@@ -94,6 +94,12 @@ pub static FIELDS: [Field; 34] = [
 
 static GROUP: &[(u64, &str)] = &[(1, "Group name"), (0, "Unique name")];
 static ONT: &[(u64, &str)] = &[(0, "B-node"), (1, "P-node"), (2, "M-node"), (3, "H-node")];
+/// The ONT fields' strings as Wireshark registers them: unshifted, so the
+/// masked value (0-3) finds only B-node and the tree shows "Unknown (1)"
+/// for a P-node, as tshark does; the flags' summary names all four.
+static ONT_UNSHIFTED: &[(u64, &str)] = &[(0, "B-node"), (0x2000, "P-node"), (0x4000, "M-node"), (0x6000, "H-node")];
+/// The name flags' ONT, whose table in Wireshark stops before H-node.
+static NAME_ONT_UNSHIFTED: &[(u64, &str)] = &[(0, "B-node"), (0x2000, "P-node"), (0x4000, "M-node")];
 
 /// One resource record at `off`; returns where the next one starts. The
 /// answers (`in_info`) also name their type and addresses in Info.
@@ -141,7 +147,7 @@ fn nb_data(cx: &mut Ctx, d: &Buf, in_info: bool) -> DResult<()> {
     for off in (0..d.reported_len() / 6 * 6).step_by(6) {
         let (id, flags) = cx.uint_open(&NB_FLAGS, d, off)?;
         let group = flags & 0x8000 != 0;
-        let ont = NB_ONT.value_string(flags >> 13 & 3).unwrap_or("");
+        let ont = crate::field::word(ONT, flags >> 13 & 3).unwrap_or("");
         let kind = if group { "group" } else { "unique" };
         let label = format!("Name flags: 0x{flags:04x}{}, ONT: {ont} ({ont}, {kind})", if group { ", Name type" } else { "" });
         let t = cx.tree();
@@ -188,7 +194,7 @@ fn nbstat_data(cx: &mut Ctx, d: &Buf) -> DResult<()> {
 
 /// The flags of a name in an NBSTAT table and its label naming the bits set.
 fn name_flags(cx: &mut Ctx, d: &Buf, off: usize, id: usize, flags: u64) {
-    let ont = NAME_ONT.value_string(flags >> 13 & 3).unwrap_or("");
+    let ont = crate::field::word(ONT, flags >> 13 & 3).unwrap_or("");
     let mut label = format!("Name flags: 0x{flags:04x}");
     if flags & 0x8000 != 0 {
         label.push_str(", Name type");

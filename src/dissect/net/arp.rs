@@ -73,30 +73,36 @@ pub static FIELDS: &[Field] = &[
 ];
 
 
-pub(crate) static HW_TYPES: &[(u64, &str)] = &[
-    (1, "Ethernet"),
-    (6, "IEEE 802"),
-    (7, "ARCNET"),
-    (15, "Frame Relay"),
-    (16, "ATM"),
-    (18, "Fibre Channel"),
-    (19, "ATM"),
-    (20, "Serial Line"),
-    (24, "IEEE 1394.1995"),
-    (32, "InfiniBand"),
-];
+pub(crate) use crate::dissect::registries::HARDWARE_TYPES as HW_TYPES;
 
 static OPCODES: &[(u64, &str)] = &[
+    (0, "reserved"),
     (1, "request"),
     (2, "reply"),
     (3, "reverse request"),
     (4, "reverse reply"),
-    (5, "DRARP-Request"),
-    (6, "DRARP-Reply"),
-    (7, "DRARP-Error"),
-    (8, "Inverse ARP request"),
-    (9, "Inverse ARP reply"),
-    (10, "ARP-NAK"),
+    (5, "drarp request"),
+    (6, "drarp reply"),
+    (7, "drarp error"),
+    (8, "inverse request"),
+    (9, "inverse reply"),
+    (10, "arp nak"),
+    (11, "mars request"),
+    (12, "mars multi"),
+    (13, "mars mserv"),
+    (14, "mars join"),
+    (15, "mars leave"),
+    (16, "mars nak"),
+    (17, "mars unserv"),
+    (18, "mars sjoin"),
+    (19, "mars sleave"),
+    (20, "mars grouplist request"),
+    (21, "mars grouplist reply"),
+    (22, "mars redirect map"),
+    (23, "mapos unarp"),
+    (24, "experimental 1"),
+    (25, "experimental 2"),
+    (65535, "reserved"),
 ];
 
 const ETHERNET: u16 = 1;

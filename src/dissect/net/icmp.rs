@@ -20,7 +20,7 @@ pub static CHECKSUM: FieldDef =
     FieldDef::new("icmp.checksum", "Checksum", FieldType::U16).base(Base::Hex)
         .desc("One's complement checksum of the ICMP message.");
 pub static CHECKSUM_STATUS: FieldDef =
-    FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(CHECKSUM_WORDS)
+    FieldDef::new("icmp.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(crate::field::CHECKSUM_STATUSES)
         .desc("Whether the checksum was verified: good, bad or unverified.");
 pub static UNUSED: FieldDef = FieldDef::new("icmp.unused", "Unused", FieldType::Bytes)
     .desc("Bytes unused by this message type, zero.");
@@ -80,8 +80,6 @@ pub static FIELDS: &[Field] = &[
     &MTU, &POINTER, &REDIR_GW, &LENGTH, &RESP_IN, &RESP_TO, &RESPTIME, &NO_RESP, &RESP_NOT_FOUND, &DATA_TIME,
     &DATA_TIME_REL, &ORIG_TS, &RECV_TS, &XMIT_TS, &ADDRESS_MASK,
 ];
-
-pub static CHECKSUM_WORDS: &[(u64, &str)] = &[(0, "Bad"), (1, "Good"), (2, "Unverified")];
 
 static TYPES: &[(u64, &str)] = &[
     (0, "Echo (ping) reply"),
@@ -234,9 +232,13 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let type_str = TYPE.value_string(ty as u64).unwrap_or("Unknown ICMP (obsolete or malformed?)");
     let code_str = code_name(ty, code);
     let info = cx.out.cols.info();
-    let _ = write!(info, "{type_str:<20}");
-    if let Some(c) = code_str {
-        let _ = write!(info, " ({c})");
+    // Wireshark reads the identifier's bytes before it writes Info: a
+    // message cut before them shows no type.
+    if b.len() >= 6 || b.len() == b.reported_len() {
+        let _ = write!(info, "{type_str:<20}");
+        if let Some(c) = code_str {
+            let _ = write!(info, " ({c})");
+        }
     }
     let t = cx.tree();
     let id = t.add(&TYPE, b.range(0, 1), Value::UInt(ty as u64));

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value, SET_NOTSET};
 
-use super::icmp::{checksum_items, echo_match, quoted, EchoFields, CHECKSUM_WORDS};
+use super::icmp::{checksum_items, echo_match, quoted, EchoFields};
 use super::ipv6;
 use crate::dissect::{dispatch, Buf, Ctx, DResult, DissectError};
 
@@ -21,7 +21,7 @@ pub static CHECKSUM: FieldDef =
     FieldDef::new("icmpv6.checksum", "Checksum", FieldType::U16).base(Base::Hex)
         .desc("Checksum over an IPv6 pseudo-header and the whole ICMPv6 message.");
 pub static CHECKSUM_STATUS: FieldDef =
-    FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(CHECKSUM_WORDS)
+    FieldDef::new("icmpv6.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(crate::field::CHECKSUM_STATUSES)
         .desc("Whether the checksum was verified: good, bad or unverified.");
 pub static RESERVED: FieldDef = FieldDef::new("icmpv6.reserved", "Reserved", FieldType::Bytes)
     .desc("Bytes reserved by the specification, sent as zero.");
@@ -242,24 +242,24 @@ static TYPES: &[(u64, &str)] = &[
     (136, "Neighbor Advertisement"),
     (137, "Redirect"),
     (138, "Router Renumbering"),
-    (139, "ICMP Node Information Query"),
-    (140, "ICMP Node Information Response"),
-    (141, "Inverse Neighbor Discovery Solicitation Message"),
-    (142, "Inverse Neighbor Discovery Advertisement Message"),
+    (139, "Node Information Query"),
+    (140, "Node Information Reply"),
+    (141, "Inverse Neighbor Discovery Solicitation"),
+    (142, "Inverse Neighbor Discovery Advertisement"),
     (143, "Multicast Listener Report Message v2"),
-    (144, "Home Agent Address Discovery Request Message"),
-    (145, "Home Agent Address Discovery Reply Message"),
+    (144, "Home Agent Address Discovery Request"),
+    (145, "Home Agent Address Discovery Reply"),
     (146, "Mobile Prefix Solicitation"),
     (147, "Mobile Prefix Advertisement"),
-    (148, "Certification Path Solicitation Message"),
-    (149, "Certification Path Advertisement Message"),
-    (150, "Experimental Mobility Protocols"),
+    (148, "Certification Path Solicitation"),
+    (149, "Certification Path Advertisement"),
+    (150, "Experimental Mobility"),
     (151, "Multicast Router Advertisement"),
     (152, "Multicast Router Solicitation"),
     (153, "Multicast Router Termination"),
-    (154, "FMIPv6 Messages"),
-    (155, "RPL Control Message"),
-    (156, "ILNPv6 Locator Update Message"),
+    (154, "FMIPv6"),
+    (155, "RPL Control"),
+    (156, "Locator Update"),
     (157, "Duplicate Address Request"),
     (158, "Duplicate Address Confirmation"),
     (159, "MPL Control Message"),
@@ -268,6 +268,7 @@ static TYPES: &[(u64, &str)] = &[
     (200, "Private experimentation"),
     (201, "Private experimentation"),
     (255, "Reserved for expansion of ICMPv6 informational messages"),
+    (127, "Reserved for expansion of ICMPv6 error messages"),
 ];
 
 static OPTION_TYPES: &[(u64, &str)] = &[
@@ -283,8 +284,34 @@ static OPTION_TYPES: &[(u64, &str)] = &[
     (24, "Route Information"),
     (25, "Recursive DNS Server"),
     (31, "DNS Search List Option"),
-    (37, "Captive-Portal"),
+    (37, "DHCP Captive-Portal"),
     (38, "PREF64 Option"),
+    (9, "Source Address List"),
+    (10, "Target Address List"),
+    (11, "CGA"),
+    (12, "RSA Signature"),
+    (13, "Timestamp"),
+    (15, "Trust Anchor"),
+    (16, "Certificate"),
+    (17, "IP Address/Prefix Option"),
+    (18, "New Router Prefix Information"),
+    (19, "Link-layer Address"),
+    (20, "Neighbor Advertisement Acknowledgment"),
+    (23, "MAP"),
+    (26, "RA Flags Extension"),
+    (27, "Handover Key Request"),
+    (28, "Handover Key Reply"),
+    (29, "Handover Assist Information"),
+    (30, "Mobile Node Identifier Option"),
+    (32, "Proxy Signature (PS)"),
+    (33, "Address Registration Option"),
+    (34, "6LoWPAN Context Option"),
+    (35, "Authoritative Border Router"),
+    (36, "6LoWPAN Capability Indication Option"),
+    (138, "CARD Request"),
+    (139, "CARD Reply"),
+    (253, "RFC3692-style Experiment 1"),
+    (254, "RFC3692-style Experiment 2"),
 ];
 
 static PREFERENCES: &[(u64, &str)] = &[(0, "Medium"), (1, "High"), (2, "Reserved"), (3, "Low")];

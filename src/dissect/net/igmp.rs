@@ -8,7 +8,7 @@ use std::net::Ipv4Addr;
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value, TEXT};
 
-use super::icmp::{checksum_items, CHECKSUM_WORDS};
+use super::icmp::checksum_items;
 use crate::dissect::{Buf, Ctx, DResult};
 
 pub static IGMP: FieldDef = FieldDef::new("igmp", "Internet Group Management Protocol", FieldType::Protocol)
@@ -22,7 +22,7 @@ pub static RESERVED: FieldDef = FieldDef::new("igmp.reserved", "Reserved", Field
 pub static CHECKSUM: FieldDef = FieldDef::new("igmp.checksum", "Checksum", FieldType::U16).base(Base::Hex)
     .desc("One's complement checksum of the IGMP message.");
 pub static CHECKSUM_STATUS: FieldDef =
-    FieldDef::new("igmp.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(CHECKSUM_WORDS)
+    FieldDef::new("igmp.checksum.status", "Checksum Status", FieldType::U8).base(Base::None).strings(crate::field::CHECKSUM_STATUSES)
         .desc("Whether the checksum was verified: good, bad or unverified.");
 pub static MAX_RESP: FieldDef = FieldDef::new("igmp.max_resp", "Max Resp Time", FieldType::U8)
     .desc("Longest time a host may wait before answering a query, in tenths of a second.");

@@ -84,11 +84,11 @@ pub fn completed_note(cx: &mut Ctx) {
 }
 
 /// Dissects a reassembled datagram's payload from its own data source.
-pub fn dissect_reassembled(cx: &mut Ctx, proto: u8, bytes: &[u8], sid: SourceId) {
+pub fn dissect_reassembled(cx: &mut Ctx, proto: u8, bytes: &[u8], sid: SourceId, v6: bool) {
     let prev = cx.out.tree.source();
     cx.out.tree.set_source(sid);
     let net_end = cx.net_end;
-    crate::dissect::dispatch::ip_proto(cx, proto, Buf::new(bytes, bytes.len()));
+    crate::dissect::dispatch::ip_proto(cx, proto, Buf::new(bytes, bytes.len()), v6);
     cx.net_end = net_end;
     cx.out.tree.set_source(prev);
 }

@@ -21,6 +21,7 @@ pub static DSFIELD: FieldDef = FieldDef::new("ip.dsfield", "Differentiated Servi
 /// DiffServ codepoints by name (IPv4's DS field, IPv6's traffic class).
 pub static DSCP_NAMES: &[(u64, &str)] = &[
         (0, "Default"),
+        (1, "Lower Effort"),
         (8, "Class Selector 1"),
         (10, "Assured Forwarding 11"),
         (12, "Assured Forwarding 12"),
@@ -38,6 +39,7 @@ pub static DSCP_NAMES: &[(u64, &str)] = &[
         (36, "Assured Forwarding 42"),
         (38, "Assured Forwarding 43"),
         (40, "Class Selector 5"),
+        (44, "Voice Admit"),
         (46, "Expedited Forwarding"),
         (48, "Class Selector 6"),
         (56, "Class Selector 7"),
@@ -79,7 +81,7 @@ pub static CHECKSUM: FieldDef = FieldDef::new("ip.checksum", "Header Checksum", 
     .desc("One's complement checksum of the header only.");
 pub static CHECKSUM_STATUS: FieldDef = FieldDef::new("ip.checksum.status", "Header checksum status", FieldType::U8)
     .base(Base::None)
-    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified")])
+    .strings(crate::field::CHECKSUM_STATUSES)
     .desc("Whether the header checksum was verified: good, bad or unverified.");
 pub static SRC: FieldDef = FieldDef::new("ip.src", "Source Address", FieldType::Ipv4).brief()
     .desc("Address of the sending host.");
@@ -116,6 +118,22 @@ pub static OPT_TYPE_NUMBER: FieldDef = FieldDef::new("ip.opt.type.number", "Numb
         (8, "Stream identifier"),
         (9, "Strict source route"),
         (20, "Router Alert"),
+        (10, "Experimental Measurement"),
+        (11, "MTU probe"),
+        (12, "MTU Reply"),
+        (13, "Experimental Flow Control"),
+        (14, "Experimental Access Control"),
+        (15, "Ask Estrin"),
+        (16, "IMI Traffic Descriptor"),
+        (17, "Extended Internet Protocol"),
+        (18, "Traceroute"),
+        (19, "Address Extension"),
+        (21, "Selective Directed Broadcast"),
+        (22, "Unassigned"),
+        (23, "Dynamic Packet State"),
+        (24, "Upstream Multicast Packet"),
+        (25, "Quick-Start"),
+        (30, "RFC 3692-style experiment"),
     ]).desc("Option number within its class.");
 pub static OPT_LEN: FieldDef = FieldDef::new("ip.opt.len", "Length", FieldType::U8)
     .desc("Length of the option in bytes.");
@@ -185,24 +203,7 @@ pub static FIELDS: &[Field] = &[
 ];
 
 /// Names of IP protocol numbers, shared with IPv6's next header.
-pub static IP_PROTOCOLS: &[(u64, &str)] = &[
-    (0, "IPv6 Hop-by-Hop Option"),
-    (1, "ICMP"),
-    (2, "IGMP"),
-    (4, "IPIP"),
-    (6, "TCP"),
-    (17, "UDP"),
-    (41, "IPv6"),
-    (43, "IPv6 Routing"),
-    (44, "IPv6 Fragment"),
-    (47, "GRE"),
-    (50, "ESP"),
-    (51, "AH"),
-    (58, "ICMPv6"),
-    (59, "IPv6 No Next Header"),
-    (60, "IPv6 Destination Options"),
-    (132, "SCTP"),
-];
+pub use crate::dissect::registries::IP_PROTOCOLS;
 
 pub fn proto_name(p: u8) -> Option<&'static str> {
     PROTO.value_string(p as u64)
@@ -267,10 +268,15 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
             ),
         );
     } else if total < hlen {
+        // Not an exception in Wireshark: the layer ends with its note.
         let _ = write!(cx.out.cols.info(), "Bogus IP length ({total}, less than header length {hlen})");
-        cx.tree().add(&LEN, b.range(2, 2), Value::UInt(total as u64));
-        crate::dissect::expert(cx, &BOGUS_LEN, &format!("Bogus IP length ({total}, less than header length {hlen})"), "Error", "Protocol");
-        return Err(DissectError::Malformed);
+        let t = cx.tree();
+        let id = t.open(&LEN, b.range(2, 2), Value::UInt(total as u64));
+        t.set_text(id, format_args!("Total Length: {total} bytes (bogus, less than header length {hlen})"));
+        crate::dissect::expert(cx, &BOGUS_LEN, BOGUS_LEN.display, "Error", "Protocol");
+        cx.tree().close();
+        cx.tree().close();
+        return Ok(());
     }
     // Like Wireshark, a total length beyond the packet is flagged and the
     // packet's own end trusted instead.
@@ -308,7 +314,15 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     let proto = b.u8(9)?;
     let ck = b.u16(10)?;
     let src = Ipv4Addr::from(b.array::<4>(12)?);
-    let dst = Ipv4Addr::from(b.array::<4>(16)?);
+    let dst = match b.array::<4>(16) {
+        Ok(d) => Ipv4Addr::from(d),
+        Err(e) => {
+            // Wireshark has taken the source address when it finds the
+            // destination cut off: the Destination column stays the link's.
+            set_src_column(cx, src);
+            return Err(e);
+        }
+    };
     // Host names as text are for filters and fields only.
     let full = cx.full;
     cx.hop_limit = Some(ttl);
@@ -333,8 +347,14 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
         }
         t.set_text(root, format_args!("Internet Protocol Version 4, Src: {src}, Dst: {dst}"));
     }
-    cx.out.cols.set_ipv4_addrs(src, dst);
     cx.net = Some((IpAddr::V4(src), IpAddr::V4(dst)));
+    if hlen > 20 && b.len() <= 20 {
+        // Options announced but not one of their bytes captured: Wireshark
+        // stops before the Destination column, which stays the link's.
+        set_src_column(cx, src);
+        return Err(DissectError::Truncated);
+    }
+    cx.out.cols.set_ipv4_addrs(src, dst);
     if hlen > 20 {
         options(cx, b, hlen)?;
     }
@@ -350,7 +370,7 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
             let key = (IpAddr::V4(src), IpAddr::V4(dst), id as u32, proto);
             if let Some((bytes, sid)) = ipfrag::add(cx, &FRAG_FIELDS, key, off, flags & 1 != 0, body) {
                 cx.tree().close();
-                ipfrag::dissect_reassembled(cx, proto, &bytes, sid);
+                ipfrag::dissect_reassembled(cx, proto, &bytes, sid, false);
                 return Ok(());
             }
         }
@@ -363,9 +383,15 @@ fn ip(cx: &mut Ctx, b: Buf, quoted: bool) -> DResult<()> {
     }
     cx.tree().close();
     let net_end = cx.net_end;
-    dispatch::ip_proto(cx, proto, body);
+    dispatch::ip_proto(cx, proto, body, false);
     cx.net_end = net_end;
     Ok(())
+}
+
+/// The Source column alone, when the header ends before the destination's.
+fn set_src_column(cx: &mut Ctx, src: Ipv4Addr) {
+    cx.out.cols.src.clear();
+    crate::field::push_ipv4(src, &mut cx.out.cols.src);
 }
 
 /// One kind of IPv4 option: its number, the protocol item Wireshark files
@@ -487,28 +513,33 @@ impl std::fmt::Display for Bits13 {
     }
 }
 
-pub fn dscp_name(d: u8) -> DscpName {
-    DscpName(d)
-}
-
-/// A DSCP value's name, written only if a label is formatted.
-pub struct DscpName(u8);
-
-impl std::fmt::Display for DscpName {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        let name = match self.0 {
-            0 => "CS0",
-            8 => "CS1",
-            16 => "CS2",
-            24 => "CS3",
-            32 => "CS4",
-            40 => "CS5",
-            46 => "EF",
-            48 => "CS6",
-            56 => "CS7",
-            n => return write!(f, "Unknown ({n})"),
-        };
-        f.write_str(name)
+/// A DSCP value's short name, as the DS field's label shows it.
+pub fn dscp_name(d: u8) -> &'static str {
+    match d {
+        0 => "CS0",
+        1 => "LE",
+        8 => "CS1",
+        10 => "AF11",
+        12 => "AF12",
+        14 => "AF13",
+        16 => "CS2",
+        18 => "AF21",
+        20 => "AF22",
+        22 => "AF23",
+        24 => "CS3",
+        26 => "AF31",
+        28 => "AF32",
+        30 => "AF33",
+        32 => "CS4",
+        34 => "AF41",
+        36 => "AF42",
+        38 => "AF43",
+        40 => "CS5",
+        44 => "VA",
+        46 => "EF",
+        48 => "CS6",
+        56 => "CS7",
+        _ => "Unknown",
     }
 }
 
@@ -532,8 +563,8 @@ mod tests {
         use super::{dscp_name, Bits13};
         assert_eq!(Bits13(0).to_string(), "...0 0000 0000 0000");
         assert_eq!(Bits13(0x1001).to_string(), "...1 0000 0000 0001");
-        assert_eq!(dscp_name(46).to_string(), "EF");
-        assert_eq!(dscp_name(5).to_string(), "Unknown (5)");
+        assert_eq!(dscp_name(46), "EF");
+        assert_eq!(dscp_name(5), "Unknown");
     }
 
     fn header(total: u16, id: u16, flags_off: u16, proto: u8, options: &[u8]) -> Vec<u8> {
@@ -573,8 +604,13 @@ mod tests {
         assert!(d.tree.has(&super::BOGUS_LEN));
         let short = header(16, 1, 0, 253, &[]);
         let d = run(228, &short);
-        assert!(d.malformed);
-        assert_eq!(d.cols.info, "Bogus IP length (16, less than header length 20)[Malformed Packet]");
+        assert!(!d.malformed);
+        assert_eq!(d.cols.info, "Bogus IP length (16, less than header length 20)");
+        assert!(d.tree.has(&super::BOGUS_LEN));
+        // Cut after the source address: only Source is the IPv4 one.
+        let d = run_cut(228, &f[..18], 40);
+        assert!(d.truncated);
+        assert_eq!(d.cols.src, "10.0.0.1");
         let d = run_cut(228, &f, 40);
         assert!(!d.malformed && !d.truncated);
         let d = run_cut(228, &f[..12], 40);

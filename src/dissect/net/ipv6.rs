@@ -62,7 +62,7 @@ pub static OPT_ROUTER_ALERT: FieldDef =
     FieldDef::new("ipv6.opt.router_alert", "Router Alert", FieldType::U16).strings(&[
         (0, "MLD"),
         (1, "RSVP"),
-        (2, "Active Networks"),
+        (2, "Active Network"),
     ]).desc("Router alert value: routers should examine the packet (RFC 2711).");
 pub static OPT_UNKNOWN: FieldDef =
     FieldDef::new("ipv6.opt_unknown_data", "Unknown Data", FieldType::Bytes)
@@ -103,8 +103,12 @@ pub static ROUTING_TYPE: FieldDef =
         (0, "Source Route"),
         (1, "Nimrod"),
         (2, "Type 2 Routing"),
-        (3, "RPL Source Route Header"),
+        (3, "RPL Source Route"),
         (4, "Segment Routing"),
+        (5, "Compact Routing Header 16"),
+        (6, "Compact Routing Header 32"),
+        (253, "Experiment 1"),
+        (254, "Experiment 2"),
     ]).desc("Routing header type, such as 2 for Mobile IPv6 or 4 for segment routing.");
 pub static ROUTING_SEGLEFT: FieldDef =
     FieldDef::new("ipv6.routing.segleft", "Segments Left", FieldType::U8)
@@ -183,7 +187,23 @@ static OPTION_TYPES: &[(u64, &str)] = &[
     (0x6d, "MPL Option"),
     (0x8b, "ILNP Nonce"),
     (0xc2, "Jumbo Payload"),
-    (0xc9, "Home Address Option"),
+    (0xc9, "Home Address"),
+    (0x0004, "Tunnel Encapsulation Limit"),
+    (0x000f, "Performance and Diagnostic Metrics"),
+    (0x001e, "Experimental (0x1E)"),
+    (0x0030, "Path MTU Option"),
+    (0x0031, "IOAM Option"),
+    (0x003e, "Experimental (0x3E)"),
+    (0x0041, "Tunnel Payload Forwarding (TPF) Information"),
+    (0x005e, "Experimental (0x5E)"),
+    (0x007e, "Experimental (0x7E)"),
+    (0x008a, "Endpoint Identification"),
+    (0x008c, "Line-Identification Option"),
+    (0x009e, "Experimental (0x9E)"),
+    (0x00be, "Experimental (0xBE)"),
+    (0x00de, "Experimental (0xDE)"),
+    (0x00ee, "IP_DFF"),
+    (0x00fe, "Experimental (0xFE)"),
 ];
 
 /// The three options headers share a layout; these are their fields.
@@ -295,7 +315,7 @@ fn extensions(cx: &mut Ctx, mut b: Buf, mut nxt: u8) -> DResult<()> {
     }
     cx.tree().close();
     let net_end = cx.net_end;
-    dispatch::ip_proto(cx, nxt, b);
+    dispatch::ip_proto(cx, nxt, b, true);
     cx.net_end = net_end;
     Ok(())
 }
@@ -424,7 +444,7 @@ fn fragment(cx: &mut Ctx, b: Buf) -> DResult<()> {
     if off == 0 && !more {
         cx.tree().close();
         let net_end = cx.net_end;
-        dispatch::ip_proto(cx, nxt, payload);
+        dispatch::ip_proto(cx, nxt, payload, true);
         cx.net_end = net_end;
         return Ok(());
     }
@@ -433,7 +453,7 @@ fn fragment(cx: &mut Ctx, b: Buf) -> DResult<()> {
         let whole = ipfrag::add(cx, &FRAG_FIELDS, key, off as usize * 8, more, payload);
         if let Some((bytes, sid)) = whole {
             cx.tree().close();
-            ipfrag::dissect_reassembled(cx, nxt, &bytes, sid);
+            ipfrag::dissect_reassembled(cx, nxt, &bytes, sid, true);
             return Ok(());
         }
     }

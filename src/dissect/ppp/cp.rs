@@ -209,7 +209,7 @@ pub static IPCP_DST: FieldDef = FieldDef::new("ipcp.opt.dst_address", "Destinati
     .desc("The peer's address in the deprecated IP-Addresses option (RFC 1172)");
 pub static IPCP_COMPRESS: FieldDef = FieldDef::new("ipcp.opt.compress_proto", "IP Compression Protocol", FieldType::U16)
     .base(Base::Hex)
-    .strings(&[(0x002d, "VJ compression"), (0x0061, "IPHC compression"), (0x0003, "ROHC compression")])
+    .strings(&[(0x002d, "VJ compression"), (0x0061, "IPHC compression"), (0x0003, "Robust Header Compression (ROHC)"), (0x0037, "VJ compression (RFC1172-typo)")])
     .desc("The header compression the sender can receive (RFC 1332 section 3.2)");
 pub static IPCP_MAX_SLOT: FieldDef = FieldDef::new("ipcp.opt.max_slot_id", "Max Slot ID", FieldType::U8)
     .desc("The highest Van Jacobson connection slot number (RFC 1332 section 3.2)");

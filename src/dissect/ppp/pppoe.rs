@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
-use crate::dissect::{Buf, Ctx, DResult};
+use crate::dissect::{Buf, Ctx, DResult, DissectError};
 
 pub static PPPOED: FieldDef = FieldDef::new("pppoed", "PPP-over-Ethernet Discovery", FieldType::Protocol)
     .desc("PPPoE discovery (RFC 2516 section 5): finds an access concentrator and opens or ends a session");
@@ -98,6 +98,8 @@ fn header<'a>(cx: &mut Ctx, b: &Buf<'a>) -> DResult<Buf<'a>> {
 
 pub fn dissect_discovery(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("pppoed", "PPPoED");
+    // Ethernet's "Ethernet II" goes before anything is read.
+    cx.out.cols.info();
     let code = b.u8(1)?;
     let name = CODE.value_string(code as u64).unwrap_or("Unknown");
     let info = cx.out.cols.info();
@@ -111,7 +113,8 @@ pub fn dissect_discovery(cx: &mut Ctx, b: Buf) -> DResult<()> {
 
 fn discovery_tags(cx: &mut Ctx, b: Buf) -> DResult<()> {
     if b.is_empty() {
-        return Ok(());
+        // Tags the header counts but the capture cut off.
+        return if b.reported_len() > 0 { Err(DissectError::Truncated) } else { Ok(()) };
     }
     cx.tree().open(&TAGS, b.range(0, b.len()), Value::None);
     let mut at = 0;
@@ -162,6 +165,9 @@ fn discovery_tags(cx: &mut Ctx, b: Buf) -> DResult<()> {
 
 pub fn dissect_session(cx: &mut Ctx, b: Buf) -> DResult<()> {
     cx.enter("pppoes", "PPPoES");
+    cx.out.cols.info();
+    let code = b.u8(1)?;
+    cx.out.cols.info().push_str(CODE.value_string(code as u64).unwrap_or("Unknown"));
     cx.tree().open(&PPPOES, b.range(0, 6.min(b.len())), Value::None);
     let payload = header(cx, &b);
     cx.tree().close();

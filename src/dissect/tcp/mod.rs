@@ -44,6 +44,8 @@ pub static ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number", Fie
     .desc("Next sequence number the sender expects from the other side, relative; it acknowledges every byte before it.");
 pub static ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32)
     .desc("The acknowledgment number as sent on the wire.");
+static BOGUS_HDR_LEN: FieldDef = FieldDef::new("tcp.bogus_header_length", "Bogus TCP header length", FieldType::None)
+    .desc("The data offset gives a header shorter than the 20 bytes every TCP header has.");
 pub static HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8)
     .desc("Length of the TCP header in bytes (the data offset field times four).");
 pub static FLAGS: FieldDef =
@@ -82,7 +84,7 @@ pub static CHECKSUM: FieldDef = FieldDef::new("tcp.checksum", "Checksum", FieldT
     .desc("One's complement checksum over a pseudo-header, the TCP header and the data.");
 pub static CHECKSUM_STATUS: FieldDef = FieldDef::new("tcp.checksum.status", "Checksum Status", FieldType::U8)
     .base(Base::None)
-    .strings(&[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present"), (4, "Illegal")])
+    .strings(crate::field::CHECKSUM_STATUSES)
     .desc("Whether the checksum was verified: good, bad or unverified.");
 pub static URGENT: FieldDef = FieldDef::new("tcp.urgent_pointer", "Urgent Pointer", FieldType::U16)
     .desc("Offset from the sequence number to the end of urgent data, valid when URG is set.");
@@ -97,7 +99,7 @@ pub static RESET_CAUSE: FieldDef = FieldDef::new("tcp.reset_cause", "Reset cause
 
 pub static FIELDS: &[Field] = &[
     &TCP, &SRCPORT, &DSTPORT, &PORT, &STREAM, &COMPLETENESS, &LEN, &SEQ, &SEQ_RAW, &NXTSEQ, &ACK,
-    &ACK_RAW, &HDR_LEN, &FLAGS, &FLAG_RES, &FLAG_AE, &FLAG_CWR, &FLAG_ECE, &FLAG_URG, &FLAG_ACK,
+    &ACK_RAW, &HDR_LEN, &BOGUS_HDR_LEN, &FLAGS, &FLAG_RES, &FLAG_AE, &FLAG_CWR, &FLAG_ECE, &FLAG_URG, &FLAG_ACK,
     &FLAG_PUSH, &FLAG_RST, &FLAG_SYN, &FLAG_FIN, &FLAGS_STR, &WINDOW, &WINDOW_SIZE,
     &WINDOW_SCALE, &CHECKSUM, &CHECKSUM_STATUS, &URGENT, &OPTIONS, &PAYLOAD, &RESET_CAUSE,
 ];
@@ -175,31 +177,50 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
 }
 
 fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
-    cx.enter("tcp", "TCP");
-    let root = cx.tree().open(&TCP, b.range(0, 20.min(b.len())), Value::None);
+    // Wireshark reads the ports before it names the layer: a segment cut
+    // before them keeps the network layer's Protocol column and no TCP tree.
+    cx.enter("tcp", "");
     let sport = b.u16(0)?;
     let dport = b.u16(2)?;
+    cx.enter_again("TCP");
+    let root = cx.tree().open(&TCP, b.range(0, 20.min(b.len())), Value::None);
     let t = cx.tree();
     t.add(&SRCPORT, b.range(0, 2), Value::UInt(sport as u64));
     t.add(&DSTPORT, b.range(2, 2), Value::UInt(dport as u64));
     t.hidden(&PORT, b.range(0, 2), Value::UInt(sport as u64));
     t.hidden(&PORT, b.range(2, 2), Value::UInt(dport as u64));
-    let seq = b.u32(4)?;
-    let ack = b.u32(8)?;
-    let off_flags = b.u16(12)?;
+    // Cut inside the rest of the fixed header: Info has the ports alone.
+    let fixed = (|| Ok((b.u32(4)?, b.u32(8)?, b.u16(12)?, b.u16(14)?, b.u16(18)?)))();
+    let (seq, ack, off_flags, win, _) = match fixed {
+        Ok(h) => h,
+        Err(e) => {
+            let info = cx.out.cols.info();
+            push_u64(sport as u64, info);
+            info.push_str(" → ");
+            push_u64(dport as u64, info);
+            cx.tree().close();
+            return Err(e);
+        }
+    };
     let hlen = ((off_flags >> 12) as usize) * 4;
     let flags = off_flags & flags::ALL;
     if hlen < 20 {
+        // Not an exception in Wireshark: the layer ends with its note.
         header_fields(cx, b, &Hdr { sport, dport, seq, ack, hlen, flags, win: 0, relative: false }, None);
         let info = cx.out.cols.info();
         ports_and_flags(sport, dport, flags, info);
         info.push_str("] Seq=");
         push_u64(seq as u64, info);
+        if flags & flags::ACK != 0 {
+            info.push_str(" Ack=");
+            push_u64(ack as u64, info);
+        }
+        info.push_str(" Win=");
+        push_u64(win as u64, info);
+        let _ = write!(info, ", bogus TCP header length ({hlen}, must be at least 20)");
         cx.tree().close();
-        return Err(DissectError::Malformed);
+        return Ok(());
     }
-    let win = b.u16(14)?;
-    b.u16(18)?;
     // Options cut by the snap length: those captured are still shown and
     // the segment still tracked, then the layer ends as truncated.
     let opt_all = b.tail(20);
@@ -428,10 +449,19 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         t.add(&ACK_RAW, b.range(8, 4), Value::UInt(h.ack as u64));
     }
     let nib = h.hlen / 4;
-    let hl = t.add(&HDR_LEN, b.range(12, 1), Value::UInt(h.hlen as u64));
+    let hl = t.open(&HDR_LEN, b.range(12, 1), Value::UInt(h.hlen as u64));
     if full {
         t.set_text(hl, format_args!("{nib:04b} .... = Header Length: {} bytes ({nib})", h.hlen));
     }
+    if h.hlen < 20 {
+        // Wireshark's last item for such a header: nothing after it is read.
+        let msg = format!("Bogus TCP header length ({}, must be at least 20)", h.hlen);
+        crate::dissect::expert(cx, &BOGUS_HDR_LEN, &msg, "Error", "Protocol");
+        cx.tree().close();
+        return;
+    }
+    cx.tree().close();
+    let t = cx.tree();
     let flags = h.flags;
     let f = t.open(&FLAGS, b.range(12, 2), Value::UInt(flags as u64));
     if full {
@@ -497,9 +527,6 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
         cx.tree().close();
     }
     cx.tree().close();
-    if h.hlen < 20 {
-        return;
-    }
     let t = cx.tree();
     t.add(&WINDOW, b.range(14, 2), Value::UInt(h.win as u64));
     if let Some(o) = all {

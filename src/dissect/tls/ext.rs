@@ -196,11 +196,7 @@ pub fn signature_scheme(cx: &mut Ctx, b: &Buf, p: usize) -> DResult<()> {
     let t = cx.tree();
     t.open(&SIG_ALG, b.range(p, 2), Value::UInt(v as u64));
     for (f, at, x) in [(&SIG_HASH, p, v >> 8), (&SIG_SIG, p + 1, v & 0xff)] {
-        let id = t.add(f, b.range(at, 1), Value::UInt(x as u64));
-        if f.value_string(x as u64).is_none() {
-            // Wireshark names a number its table lacks "Unknown".
-            t.set_text(id, format_args!("{}: Unknown ({x})", f.display));
-        }
+        t.add(f, b.range(at, 1), Value::UInt(x as u64));
     }
     t.close();
     Ok(())

@@ -30,7 +30,7 @@ pub static LENGTH_BAD: FieldDef = FieldDef::new("udp.length.bad", "Bad length va
 pub static CHECKSUM_ZERO: FieldDef = FieldDef::new("udp.checksum.zero", "Illegal checksum value (0)", FieldType::None)
     .desc("A zero checksum over IPv6, where UDP must always carry one (RFC 8200 section 8.1)");
 pub static CHECKSUM_STATUS: FieldDef =
-    FieldDef::new("udp.checksum.status", "Checksum Status", FieldType::U8).strings(CHECKSUM_STATUSES)
+    FieldDef::new("udp.checksum.status", "Checksum Status", FieldType::U8).strings(crate::field::CHECKSUM_STATUSES)
         .desc("Whether the checksum was verified: good, bad or unverified.");
 pub static STREAM: FieldDef = FieldDef::new("udp.stream", "Stream index", FieldType::U32).brief().capture_wide()
     .desc("Index Wireshark gives each UDP conversation (address and port pair), from 0; not sent on the wire.");
@@ -49,13 +49,15 @@ pub static FIELDS: &[Field] = &[
 ];
 
 /// Wireshark's checksum statuses; UDP's is never verified here.
-static CHECKSUM_STATUSES: &[(u64, &str)] = &[(0, "Bad"), (1, "Good"), (2, "Unverified"), (3, "Not present"), (4, "Illegal")];
 
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
-    cx.enter("udp", "UDP");
-    let root = cx.tree().open(&UDP, b.range(0, 8.min(b.len())), Value::None);
+    // Wireshark reads the ports before it names the layer: a datagram cut
+    // before them keeps the network layer's Protocol column and no UDP tree.
+    cx.enter("udp", "");
     let sport = b.u16(0)?;
     let dport = b.u16(2)?;
+    cx.enter_again("UDP");
+    let root = cx.tree().open(&UDP, b.range(0, 8.min(b.len())), Value::None);
     let t = cx.tree();
     t.set_text(root, format_args!("User Datagram Protocol, Src Port: {sport}, Dst Port: {dport}"));
     t.add(&SRCPORT, b.range(0, 2), Value::UInt(sport as u64));
@@ -81,6 +83,7 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     } else {
         cx.uint(&LENGTH, &b, 4)?;
     }
+    let _ = write!(cx.out.cols.info, " Len={}", len.saturating_sub(8));
     let ck = b.u16(6)?;
     // Over IPv4 a zero checksum means the sender computed none; over IPv6,
     // where the checksum is mandatory, it is illegal.
@@ -108,7 +111,6 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     if absent || zero_v6 {
         t.close();
     }
-    let _ = write!(cx.out.cols.info, " Len={}", len.saturating_sub(8));
     if zero_v6 {
         cx.out.cols.info.push_str(" [ILLEGAL CHECKSUM (0)]");
     }
@@ -135,6 +137,12 @@ pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     }
     let payload = if cut_by_quote { b.from(8)? } else { b.sub(8, len - 8)? };
     if payload.reported_len() > 0 {
+        if payload.is_empty() {
+            // Wireshark's payload item needs one captured byte: with none,
+            // the datagram ends here as cut short and no port's protocol runs.
+            cx.tree().close();
+            return Err(DissectError::Truncated);
+        }
         let n = payload.len();
         let id = cx.tree().add(&PAYLOAD, payload.range(0, n), Value::None);
         cx.tree().set_text(id, format_args!("UDP payload ({n} bytes)"));
