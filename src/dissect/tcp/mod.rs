@@ -44,7 +44,7 @@ pub static ACK: FieldDef = FieldDef::new("tcp.ack", "Acknowledgment Number", Fie
     .desc("Next sequence number the sender expects from the other side, relative; it acknowledges every byte before it.");
 pub static ACK_RAW: FieldDef = FieldDef::new("tcp.ack_raw", "Acknowledgment number (raw)", FieldType::U32)
     .desc("The acknowledgment number as sent on the wire.");
-static BOGUS_HDR_LEN: FieldDef = FieldDef::new("tcp.bogus_header_length", "Bogus TCP header length", FieldType::None)
+static BOGUS_HDR_LEN: FieldDef = FieldDef::new("tcp.bogus_header_length", "Bogus TCP Header length", FieldType::None)
     .desc("The data offset gives a header shorter than the 20 bytes every TCP header has.");
 pub static HDR_LEN: FieldDef = FieldDef::new("tcp.hdr_len", "Header Length", FieldType::U8)
     .desc("Length of the TCP header in bytes (the data offset field times four).");
