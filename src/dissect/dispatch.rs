@@ -80,7 +80,6 @@ pub fn ethertype_payload(cx: &mut Ctx, ty: u16, b: Buf) {
     }
 }
 
-/// Dissects the payload of an IP protocol number (IPv4 and IPv6).
 /// The payload of an IPv4 datagram or of IPv6's last header. A protocol
 /// wirelens does not dissect is named in Info as Wireshark names it.
 pub fn ip_proto(cx: &mut Ctx, proto: u8, b: Buf, v6: bool) {

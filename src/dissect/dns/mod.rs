@@ -356,10 +356,12 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
         }
         .ok();
     }
+    // The flags' label names an unknown operation without its number.
+    let op = F_OPCODE.value_string(opcode as u64).unwrap_or("Unknown operation");
     let flag_text = if response {
-        format!("Flags: 0x{flags:04x} {summary}, {}", F_RCODE.value_string(rcode as u64).unwrap_or("Unknown error"))
+        format!("Flags: 0x{flags:04x} {op} response, {}", F_RCODE.value_string(rcode as u64).unwrap_or("Unknown error"))
     } else {
-        format!("Flags: 0x{flags:04x} {summary}")
+        format!("Flags: 0x{flags:04x} {op}")
     };
     flag_items(cx, &b, flags, flag_text, flavor);
 

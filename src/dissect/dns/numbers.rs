@@ -151,11 +151,10 @@ pub fn type_name(t: u16) -> String {
 pub const CLASSES: ValueStrings =
     &[(1, "IN"), (2, "CS"), (3, "CH"), (4, "HS"), (254, "NONE"), (255, "ANY")];
 
-pub fn class_name(c: u16) -> String {
-    match CLASSES.iter().find(|e| e.0 == c as u64) {
-        Some(e) => e.1.to_string(),
-        None => format!("Unknown ({c})"),
-    }
+/// A class's name in a record's summary; Wireshark's has no number for
+/// one it does not know (`class Unknown`), unlike its type's.
+pub fn class_name(c: u16) -> &'static str {
+    crate::field::word(CLASSES, c as u64).unwrap_or("Unknown")
 }
 
 pub const OPCODES: ValueStrings = &[

@@ -48,8 +48,6 @@ pub static FIELDS: &[Field] = &[
     &PAYLOAD,
 ];
 
-/// Wireshark's checksum statuses; UDP's is never verified here.
-
 pub fn dissect(cx: &mut Ctx, b: Buf) -> DResult<()> {
     // Wireshark reads the ports before it names the layer: a datagram cut
     // before them keeps the network layer's Protocol column and no UDP tree.
