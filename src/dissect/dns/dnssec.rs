@@ -11,7 +11,7 @@ use crate::field::{Base, Field, FieldDef, FieldType, Timestamp, Value, ValueStri
 use super::RESP_TYPE;
 use super::name::read_name;
 use super::numbers::{duration, TYPE_STRINGS};
-use super::rdata::{bytes_item, info, name_item, uint_item};
+use super::rdata::{bytes_item, info, name_item};
 use crate::dissect::{Buf, Ctx, DResult};
 
 /// DNSSEC algorithm numbers (RFC 4034 and successors), worded as Wireshark 4.0.
@@ -168,9 +168,9 @@ pub static FIELDS: &[Field] = &[
 
 /// RRSIG (and the older SIG): the signature over one RRset.
 pub fn rrsig(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
-    uint_item(cx, &RRSIG_TYPE, b, off)?;
-    uint_item(cx, &RRSIG_ALGORITHM, b, off + 2)?;
-    uint_item(cx, &RRSIG_LABELS, b, off + 3)?;
+    cx.uint(&RRSIG_TYPE, b, off)?;
+    cx.uint(&RRSIG_ALGORITHM, b, off + 2)?;
+    cx.uint(&RRSIG_LABELS, b, off + 3)?;
     let ttl = b.u32(off + 4)?;
     let id = cx.tree().add(&RRSIG_TTL, b.range(off + 4, 4), Value::UInt(ttl as u64));
     cx.tree().set_text(id, format_args!("Original TTL: {ttl} ({})", duration(ttl)));
@@ -178,7 +178,7 @@ pub fn rrsig(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
         let secs = b.u32(off + 8 + 4 * i)?;
         cx.tree().add(f, b.range(off + 8 + 4 * i, 4), Value::AbsTime(Timestamp { secs: secs as i64, nanos: 0 }));
     }
-    uint_item(cx, &RRSIG_KEY_TAG, b, off + 16)?;
+    cx.uint(&RRSIG_KEY_TAG, b, off + 16)?;
     let signer = read_name(b, off + 18)?;
     cx.tree().add(&RRSIG_SIGNER, b.range(off + 18, signer.wire_len), Value::str(signer.text.as_str()));
     let used = 18 + signer.wire_len;
@@ -200,8 +200,8 @@ pub fn dnskey(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
     t.add(&KEY_SEP, r.clone(), bit(0x0001));
     t.add(&KEY_RESERVED, r, Value::UInt(((flags & 0xfe7e) >> 1) as u64));
     t.close();
-    uint_item(cx, &KEY_PROTOCOL, b, off + 2)?;
-    let algorithm = uint_item(cx, &KEY_ALGORITHM, b, off + 3)? as u8;
+    cx.uint(&KEY_PROTOCOL, b, off + 2)?;
+    let algorithm = cx.uint(&KEY_ALGORITHM, b, off + 3)? as u8;
     if len >= 4 {
         let tag = key_tag(b.bytes(off, len)?, algorithm);
         cx.tree().generated(&KEY_ID, b.range(off, 0), Value::UInt(tag as u64));
@@ -229,9 +229,9 @@ fn key_tag(rdata: &[u8], algorithm: u8) -> u16 {
 
 /// DS, CDS and DLV: a digest of the child zone's key.
 pub fn ds(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
-    uint_item(cx, &DS_KEY_ID, b, off)?;
-    uint_item(cx, &DS_ALGORITHM, b, off + 2)?;
-    uint_item(cx, &DS_DIGEST_TYPE, b, off + 3)?;
+    cx.uint(&DS_KEY_ID, b, off)?;
+    cx.uint(&DS_ALGORITHM, b, off + 2)?;
+    cx.uint(&DS_DIGEST_TYPE, b, off + 3)?;
     bytes_item(cx, &DS_DIGEST, b, off + 4, len.saturating_sub(4))
 }
 
@@ -247,7 +247,7 @@ pub fn nsec(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<String> {
 /// NSEC3: hashed denial of existence.
 pub fn nsec3(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
     let mut p = nsec3_params(cx, b, off, true)?;
-    let hash_len = uint_item(cx, &NSEC3_HASH_LEN, b, p)? as usize;
+    let hash_len = cx.uint(&NSEC3_HASH_LEN, b, p)? as usize;
     p += 1;
     if hash_len > 0 {
         let hash = base32hex(b.bytes(p, hash_len)?);
@@ -265,7 +265,7 @@ pub fn nsec3param(cx: &mut Ctx, b: &Buf, off: usize) -> DResult<()> {
 /// The fields NSEC3 and NSEC3PARAM share, up to the salt; returns the offset
 /// after the salt. Only NSEC3 details its flags.
 fn nsec3_params(cx: &mut Ctx, b: &Buf, off: usize, flag_items: bool) -> DResult<usize> {
-    uint_item(cx, &NSEC3_ALGO, b, off)?;
+    cx.uint(&NSEC3_ALGO, b, off)?;
     let flags = b.u8(off + 1)?;
     let r = b.range(off + 1, 1);
     if flag_items {
@@ -276,8 +276,8 @@ fn nsec3_params(cx: &mut Ctx, b: &Buf, off: usize, flag_items: bool) -> DResult<
     } else {
         cx.tree().add(&NSEC3_FLAGS, r, Value::UInt(flags as u64));
     }
-    uint_item(cx, &NSEC3_ITERATIONS, b, off + 2)?;
-    let salt_len = uint_item(cx, &NSEC3_SALT_LEN, b, off + 4)? as usize;
+    cx.uint(&NSEC3_ITERATIONS, b, off + 2)?;
+    let salt_len = cx.uint(&NSEC3_SALT_LEN, b, off + 4)? as usize;
     bytes_item(cx, &NSEC3_SALT, b, off + 5, salt_len)?;
     Ok(off + 5 + salt_len)
 }
@@ -333,8 +333,8 @@ fn type_description(ty: u16) -> String {
 
 /// SSHFP: a fingerprint of a host's SSH key.
 pub fn sshfp(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
-    uint_item(cx, &SSHFP_ALGORITHM, b, off)?;
-    uint_item(cx, &SSHFP_TYPE, b, off + 1)?;
+    cx.uint(&SSHFP_ALGORITHM, b, off)?;
+    cx.uint(&SSHFP_TYPE, b, off + 1)?;
     if len > 2 {
         bytes_item(cx, &SSHFP_FINGERPRINT, b, off + 2, len - 2)?;
     }
@@ -343,9 +343,9 @@ pub fn sshfp(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
 
 /// TLSA (DANE): which certificate a TLS service may present.
 pub fn tlsa(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
-    uint_item(cx, &TLSA_USAGE, b, off)?;
-    uint_item(cx, &TLSA_SELECTOR, b, off + 1)?;
-    uint_item(cx, &TLSA_MATCHING, b, off + 2)?;
+    cx.uint(&TLSA_USAGE, b, off)?;
+    cx.uint(&TLSA_SELECTOR, b, off + 1)?;
+    cx.uint(&TLSA_MATCHING, b, off + 2)?;
     bytes_item(cx, &TLSA_DATA, b, off + 3, len.saturating_sub(3))
 }
 

@@ -339,8 +339,10 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
     let rcode = flags & 0xf;
     let t = cx.tree();
     t.set_text(root, format_args!("{proto_name} ({})", if response { "response" } else { "query" }));
-    // Wireshark's wording for codes it has no name for.
-    let mut summary = match F_OPCODE.value_string(opcode as u64) {
+    // Wireshark's wording for codes it has no name for: Info gives the
+    // number, the flags' label does not.
+    let op_name = F_OPCODE.value_string(opcode as u64);
+    let mut summary = match op_name {
         Some(name) => name.to_string(),
         None => format!("Unknown operation ({opcode})"),
     };
@@ -356,8 +358,7 @@ fn body(cx: &mut Ctx, b: Buf, flavor: Flavor, conv: Option<ConvKey>, root: usize
         }
         .ok();
     }
-    // The flags' label names an unknown operation without its number.
-    let op = F_OPCODE.value_string(opcode as u64).unwrap_or("Unknown operation");
+    let op = op_name.unwrap_or("Unknown operation");
     let flag_text = if response {
         format!("Flags: 0x{flags:04x} {op} response, {}", F_RCODE.value_string(rcode as u64).unwrap_or("Unknown error"))
     } else {

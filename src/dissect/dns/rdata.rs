@@ -275,17 +275,6 @@ pub(super) fn info(cx: &mut Ctx, args: std::fmt::Arguments) {
     let _ = cx.out.cols.info.write_fmt(args);
 }
 
-/// The number of `f` at `off` as an item (`Ctx::uint_item`); returns it. A
-/// value its field has no name for is labelled `Unknown (n)`, as Wireshark
-/// does.
-pub(super) fn uint_item(cx: &mut Ctx, f: Field, b: &Buf, off: usize) -> DResult<u64> {
-    let (id, v) = cx.uint_item(f, b, off)?;
-    if f.strings.is_some() && f.value_string(v).is_none() {
-        cx.tree().set_text(id, format_args!("{}: Unknown ({v})", f.display));
-    }
-    Ok(v)
-}
-
 /// `len` bytes at `off` as an item of the byte-valued field `f`; an empty
 /// one carries Wireshark's `<MISSING>`.
 pub(super) fn bytes_item(cx: &mut Ctx, f: Field, b: &Buf, off: usize, len: usize) -> DResult<()> {
@@ -313,7 +302,7 @@ fn options(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
         let t = cx.tree();
         let id = t.open(&OPT, b.range(p, 4 + olen), Value::None);
         t.set_text(id, format_args!("Option: {}", name_or_unknown(OPT_CODES, code as u64)));
-        uint_item(cx, &OPT_CODE, b, p)?;
+        cx.uint(&OPT_CODE, b, p)?;
         let t = cx.tree();
         t.add(&OPT_LEN, b.range(p + 2, 2), Value::UInt(olen as u64));
         bytes_item(cx, &OPT_DATA, b, p + 4, olen)?;
@@ -355,7 +344,7 @@ fn options(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
             5..=7 => {
                 let f = [&DAU, &DHU, &N3U][code as usize - 5];
                 for i in 0..olen {
-                    uint_item(cx, f, b, d + i)?;
+                    cx.uint(f, b, d + i)?;
                 }
             }
             11 if olen == 2 => {

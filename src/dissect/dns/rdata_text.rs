@@ -4,7 +4,7 @@
 use crate::field::{Base, Field, FieldDef, FieldType, Value};
 
 use super::name::{escape, read_name};
-use super::rdata::{info, uint_item};
+use super::rdata::info;
 use crate::dissect::{Buf, Ctx, DResult};
 
 pub static HINFO_CPU_LEN: FieldDef = FieldDef::new("dns.hinfo.cpu_length", "CPU Length", FieldType::U8)
@@ -68,7 +68,7 @@ pub static FIELDS: &[Field] = &[
 /// A length byte at `p` as an item of `len_field`, then that many bytes as
 /// a string item of `field`; returns the text and the offset after it.
 fn counted(cx: &mut Ctx, b: &Buf, p: usize, len_field: Field, field: Field) -> DResult<(String, usize)> {
-    let n = uint_item(cx, len_field, b, p)? as usize;
+    let n = cx.uint(len_field, b, p)? as usize;
     let text = escape(b.bytes(p + 1, n)?);
     cx.tree().add(field, b.range(p + 1, n), Value::str(text.as_str()));
     Ok((text, p + 1 + n))
@@ -84,8 +84,8 @@ pub fn hinfo(cx: &mut Ctx, b: &Buf, off: usize) -> DResult<String> {
 
 /// NAPTR: a rewrite rule (RFC 3403); returns the label's ending.
 pub fn naptr(cx: &mut Ctx, b: &Buf, off: usize) -> DResult<String> {
-    let order = uint_item(cx, &NAPTR_ORDER, b, off)?;
-    let preference = uint_item(cx, &NAPTR_PREFERENCE, b, off + 2)?;
+    let order = cx.uint(&NAPTR_ORDER, b, off)?;
+    let preference = cx.uint(&NAPTR_PREFERENCE, b, off + 2)?;
     let (flags, p) = counted(cx, b, off + 4, &NAPTR_FLAGS_LEN, &NAPTR_FLAGS)?;
     let (_, p) = counted(cx, b, p, &NAPTR_SERVICE_LEN, &NAPTR_SERVICE)?;
     let (_, p) = counted(cx, b, p, &NAPTR_REGEX_LEN, &NAPTR_REGEX)?;

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use crate::field::{base64, Field, FieldDef, FieldType, Value, ValueStrings};
 
 use super::name::{escape, read_name};
-use super::rdata::{bytes_item, uint_item};
+use super::rdata::bytes_item;
 use crate::dissect::{Buf, Ctx, DResult};
 
 /// The keys Wireshark 4.0 knows (dohpath, key 7, came later).
@@ -68,7 +68,7 @@ fn key_name(key: u16) -> String {
 
 /// The SVCB/HTTPS data of `len` bytes at `off`.
 pub fn svcb(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
-    uint_item(cx, &PRIORITY, b, off)?;
+    cx.uint(&PRIORITY, b, off)?;
     let target = read_name(b, off + 2)?;
     cx.tree().add(&TARGET, b.range(off + 2, target.wire_len), Value::str(target.text.as_str()));
     let end = off + len;
@@ -80,8 +80,8 @@ pub fn svcb(cx: &mut Ctx, b: &Buf, off: usize, len: usize) -> DResult<()> {
         let key = b.u16(p)?;
         let vlen = b.u16(p + 2)? as usize;
         let item = cx.tree().open(&PARAM, b.range(p, 4 + vlen), Value::None);
-        uint_item(cx, &KEY, b, p)?;
-        uint_item(cx, &VALUE_LEN, b, p + 2)?;
+        cx.uint(&KEY, b, p)?;
+        cx.uint(&VALUE_LEN, b, p + 2)?;
         let mut label = format!("SvcParam: {}", key_name(key));
         p += 4;
         let result = param_value(cx, b, key, p, vlen, &mut label);
@@ -99,7 +99,7 @@ fn param_value(cx: &mut Ctx, b: &Buf, key: u16, mut p: usize, vlen: usize, label
     match key {
         0 => {
             for i in (0..vlen).step_by(2) {
-                let k = uint_item(cx, &MANDATORY, b, p)? as u16;
+                let k = cx.uint(&MANDATORY, b, p)? as u16;
                 let _ = write!(label, "{}{}", sep(i), key_name(k));
                 p += 2;
             }
@@ -107,7 +107,7 @@ fn param_value(cx: &mut Ctx, b: &Buf, key: u16, mut p: usize, vlen: usize, label
         1 => {
             let mut i = 0;
             while i < vlen {
-                let n = uint_item(cx, &ALPN_LEN, b, p)? as usize;
+                let n = cx.uint(&ALPN_LEN, b, p)? as usize;
                 let id = escape(b.bytes(p + 1, n)?);
                 let _ = write!(label, "{}{id}", sep(i));
                 cx.tree().add(&ALPN, b.range(p + 1, n), Value::str(id));
@@ -117,7 +117,7 @@ fn param_value(cx: &mut Ctx, b: &Buf, key: u16, mut p: usize, vlen: usize, label
         }
         2 => {}
         3 => {
-            let port = uint_item(cx, &PORT, b, p)?;
+            let port = cx.uint(&PORT, b, p)?;
             let _ = write!(label, "={port}");
             p += 2;
         }
