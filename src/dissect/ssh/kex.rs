@@ -40,6 +40,11 @@ pub fn packet(
     let pad = cx.uint(&PADDING_LENGTH, b, off + 4)? as usize;
     let end = off + 4 + plen;
     let body_end = end.checked_sub(pad).filter(|&e| e >= off + 5).ok_or(crate::dissect::DissectError::Malformed)?;
+    // Wireshark's Key Exchange item spans the packet: one the snap length
+    // cut ends the dissection there, before its message is named.
+    if end > b.len() && !cx.quoted {
+        return Err(crate::dissect::DissectError::Truncated);
+    }
     let title = match &st.kex {
         Some(m) => format!("Key Exchange (method:{m})"),
         None => "Key Exchange".into(),

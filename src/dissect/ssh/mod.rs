@@ -94,7 +94,11 @@ fn packets(cx: &mut Ctx, b: &Buf, seg: &TcpSeg, st: &mut SshStream) -> DResult<P
             }
             Ok(Step::More(_)) => break,
             Err(e) => {
-                finish(cx, root, server, &parts);
+                // Wireshark's exception skips the direction it writes last:
+                // Info keeps the packets named so far, without "Client: ".
+                cx.tree().close_to(root);
+                cx.tree().close();
+                cx.out.cols.info().push_str(&parts.join(", "));
                 return Err(e);
             }
         }
@@ -137,13 +141,15 @@ enum Step {
 /// names the protocol version of the whole conversation.
 fn banner(cx: &mut Ctx, b: &Buf, off: usize, server: bool, st: &mut SshStream, parts: &mut Vec<String>) -> DResult<Step> {
     let rest = &b.tail(0)[off..];
-    let Some(nl) = memchr::memchr(b'\n', rest) else {
-        if !cx.quoted {
-            return Ok(Step::More(None));
-        }
-        return Ok(Step::Next(off + rest.len()));
+    // A line the snap length cut (or a quoted one) is what was captured of
+    // it, as Wireshark reads it when it cannot ask for more.
+    let cut = cx.quoted || b.len() < b.reported_len();
+    let (text_len, next) = match memchr::memchr(b'\n', rest) {
+        Some(nl) if nl > 0 && rest[nl - 1] == b'\r' => (nl - 1, off + nl + 1),
+        Some(nl) => (nl, off + nl + 1),
+        None if cut => (rest.len(), off + rest.len()),
+        None => return Ok(Step::More(None)),
     };
-    let text_len = if nl > 0 && rest[nl - 1] == b'\r' { nl - 1 } else { nl };
     if !server {
         let upper = rest[..rest.len().min(9)].to_ascii_uppercase();
         if upper.starts_with(b"SSH-2.") || upper.starts_with(b"SSH-1.99-") {
@@ -157,7 +163,7 @@ fn banner(cx: &mut Ctx, b: &Buf, off: usize, server: bool, st: &mut SshStream, p
     parts.push(format!("Protocol ({text})"));
     let line = String::from_utf8_lossy(&rest[..text_len]).into_owned();
     cx.tree().add(&PROTOCOL, b.range(off, text_len), Value::str(line));
-    Ok(Step::Next(off + nl + 1))
+    Ok(Step::Next(next))
 }
 
 /// The title of an SSH version 2 packet's subtree: the algorithms this side
@@ -193,9 +199,15 @@ fn ssh2(cx: &mut Ctx, b: &Buf, off: usize, d: usize, st: &mut SshStream, parts: 
         return Ok(step);
     }
     let rest = b.len() - off;
-    let Ok(plen) = b.u32(off) else { return Ok(Step::More(None)) };
-    let plen = plen as usize;
-    if plen + 4 > rest && !cx.quoted {
+    // Cut by the snap length, the packet is read up to the cut (and the
+    // segment marked so), as Wireshark does when it cannot ask for more.
+    let cut = b.len() < b.reported_len();
+    let plen = match b.u32(off) {
+        Ok(n) => n as usize,
+        Err(e) if cut => return Err(e),
+        Err(_) => return Ok(Step::More(None)),
+    };
+    if plen + 4 > rest && !cx.quoted && !cut {
         return Ok(Step::More(Some(plen + 4 - rest)));
     }
     let id = cx.tree().open(&TEXT, b.range(off, (plen + 4).min(rest)), Value::None);

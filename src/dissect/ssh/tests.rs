@@ -66,6 +66,25 @@ fn banners_name_the_version() {
 }
 
 #[test]
+fn a_packet_the_snap_length_cut_is_read_up_to_the_cut() {
+    let mut s = Session::new();
+    let cut = |s: &mut Session, bytes: &[u8], keep: usize, n: u32, client: bool| {
+        let whole = bytes.len();
+        run_with(s, &bytes[..keep], n, 0, Pass::First, |cx, b| dissect_tcp(cx, Buf::new(b.tail(0), whole), &seg(client)))
+    };
+    // A banner cut before its line end is what was captured of it.
+    let (d, r) = cut(&mut s, b"SSH-2.0-OpenSSH_9.2\r\n", 19, 1, true);
+    assert_eq!(r, Ok(Pdu::Done(19)));
+    assert_eq!(d.cols.info, "Client: Protocol (SSH-2.0-OpenSSH_9.2)");
+    // A key exchange packet cut ends the dissection before its message is
+    // named, and without the direction, as Wireshark's exception does.
+    let bytes = kexinit("curve25519-sha256");
+    let (d, r) = cut(&mut s, &bytes, 40, 2, true);
+    assert_eq!(r, Err(DissectError::Truncated));
+    assert_eq!((d.cols.protocol.as_str(), d.cols.info.as_str()), ("SSHv2", ""));
+}
+
+#[test]
 fn kexinit_lists_and_hassh() {
     let mut s = Session::new();
     let _ = run(&mut s, b"SSH-2.0-x\r\n", 1, true);

@@ -154,6 +154,7 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32, resent_agai
     // A segment cut by the snap length cannot be put in the stream.
     let cut = bytes.len() < p.reported_len();
     let accept = if cut {
+        st.reasm[d].pass_cut(seq, p.reported_len() as u32);
         Accept::Old
     } else {
         st.reasm[d].accept(frame, frame_off, seq, bytes)
@@ -726,6 +727,11 @@ pub(crate) mod tests {
         assert!(!d.cols.info.contains("reassembled PDU"), "{}", d.cols.info);
         let again = crate::dissect::tcp::tests::run_cut(&mut s, 5, cut, whole.len(), Pass::Revisit);
         assert_eq!(again.tree.find(&LINE).count(), 1);
+        // The stream goes on after the cut segment: the next one is not
+        // held behind a gap.
+        let next = frame(1000, 80, 22, 51, 0x018, 100, &[], b"ij\n");
+        let d = run(&mut s, 6, &next, Pass::First);
+        assert_eq!(d.tree.find(&LINE).count(), 1);
     }
 
     #[test]

@@ -103,6 +103,22 @@ impl Reasm {
         Accept::InOrder { skip: 0, lost: true }
     }
 
+    /// A segment of `len` bytes at `seq` that the snap length cut: it is
+    /// dissected alone, and the stream goes on after it when no message is
+    /// incomplete, as Wireshark's reassembly, which never sees it, looks
+    /// only for the messages it holds. A message it cuts stays incomplete.
+    pub fn pass_cut(&mut self, seq: u32, len: u32) {
+        if !self.started {
+            self.started = true;
+            self.next = seq;
+        }
+        let end = seq.wrapping_add(len);
+        let idle = self.pending().is_empty() && self.need().is_none();
+        if idle && !before(self.next, seq) && before(self.next, end) {
+            self.next = end;
+        }
+    }
+
     /// The next held segment that has become contiguous, trimmed to its new
     /// bytes; held segments wholly delivered meanwhile are dropped.
     pub fn take_ready(&mut self) -> Option<Held> {
