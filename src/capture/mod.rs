@@ -3,6 +3,7 @@
 //! any packet's bytes on demand.
 
 mod index;
+mod intern;
 pub mod live;
 mod pcap_writer;
 mod pcapng_writer;
@@ -10,6 +11,7 @@ mod reader;
 mod records;
 
 pub use index::{PacketStore, StoreSource};
+pub use intern::intern;
 pub use live::{Limits, LiveCapture, LiveError, LiveEvent, LiveOptions, LiveStats, StreamFrom};
 pub use pcap_writer::PcapWriter;
 pub use pcapng_writer::PcapngWriter;

@@ -22,6 +22,7 @@ const BYTE_ORDER_MAGIC: u32 = 0x1a2b_3c4d;
 const OPT_END: u16 = 0;
 const OPT_COMMENT: u16 = 1;
 const IF_NAME: u16 = 2;
+const IF_DESCRIPTION: u16 = 3;
 const IF_TSRESOL: u16 = 9;
 /// `write` flushes once this much is staged, as a buffered writer would.
 const FLUSH_AT: usize = 64 << 10;
@@ -71,8 +72,11 @@ impl PcapngWriter {
         body.extend_from_slice(&(iface.linktype as u16).to_le_bytes());
         body.extend_from_slice(&0u16.to_le_bytes());
         body.extend_from_slice(&iface.snaplen.to_le_bytes());
-        if let Some(name) = &iface.name {
+        if let Some(name) = iface.name {
             option(&mut body, IF_NAME, name.as_bytes());
+        }
+        if let Some(description) = iface.description {
+            option(&mut body, IF_DESCRIPTION, description.as_bytes());
         }
         option(&mut body, IF_TSRESOL, &[resol]);
         option(&mut body, OPT_END, &[]);
@@ -185,14 +189,15 @@ mod tests {
     use crate::capture::Reader;
 
     fn iface(linktype: u32, ticks_per_sec: u64, name: Option<&str>) -> Interface {
-        Interface { linktype, snaplen: 65_535, ticks_per_sec, ts_digits: 0, name: name.map(str::to_string) }
+        Interface { linktype, snaplen: 65_535, ticks_per_sec, ts_digits: 0, name: name.map(crate::capture::intern), description: None, section: 0 }
     }
 
     #[test]
     fn packets_read_back_on_their_interfaces() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.pcapng");
-        let ifaces = [iface(1, 1_000_000, Some("eth0")), iface(276, 1_000_000_000, None), iface(0, 1 << 20, None)];
+        let described = Interface { description: Some("WLAN"), ..iface(276, 1_000_000_000, None) };
+        let ifaces = [iface(1, 1_000_000, Some("eth0")), described, iface(0, 1 << 20, None)];
         let mut w = PcapngWriter::create(&path, &ifaces).unwrap();
         let t1 = Timestamp { secs: 1_700_000_000, nanos: 123_456_789 };
         let t2 = Timestamp { secs: 1_700_000_001, nanos: 5 };
@@ -204,11 +209,13 @@ mod tests {
         let mut r = Reader::new(std::fs::File::open(&path).unwrap()).unwrap();
         assert!(r.is_pcapng());
         let (rec, i, data) = r.next_packet().unwrap().unwrap();
-        assert_eq!((i.linktype, i.ts_digits, i.name.as_deref()), (1, 6, Some("eth0")));
+        assert_eq!((i.linktype, i.ts_digits, i.name), (1, 6, Some("eth0")));
         // Microseconds: the nanoseconds below them are not kept.
         assert_eq!((rec.ts, rec.origlen, data), (Timestamp { secs: 1_700_000_000, nanos: 123_456_000 }, 60, &[1u8, 2, 3, 4, 5][..]));
         let (rec, i, data) = r.next_packet().unwrap().unwrap();
         assert_eq!((i.linktype, i.ts_digits, rec.iface), (276, 9, 1));
+        // Described but unnamed: tshark calls it by its description.
+        assert_eq!((i.name, i.description, i.shown_name(), i.section), (None, Some("WLAN"), "WLAN", 0));
         assert_eq!((rec.ts, data), (t2, &[9u8, 8, 7][..]));
         // A binary resolution is written as nanoseconds.
         let (rec, i, _) = r.next_packet().unwrap().unwrap();

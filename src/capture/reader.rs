@@ -21,7 +21,21 @@ pub struct Interface {
     pub ticks_per_sec: u64,
     /// Digits Wireshark shows for this resolution (6 for µs, 9 for ns).
     pub ts_digits: u8,
-    pub name: Option<String>,
+    /// The pcapng `if_name` and `if_description`, kept for the process's
+    /// life (`intern`) so that each packet's metadata can point at them.
+    pub name: Option<&'static str>,
+    pub description: Option<&'static str>,
+    /// The pcapng section that describes it, from 0 (`frame.section_number`
+    /// counts from 1).
+    pub section: u32,
+}
+
+impl Interface {
+    /// What tshark calls the interface in a frame's tree: its name, else
+    /// its description, else "unknown".
+    pub fn shown_name(&self) -> &'static str {
+        self.name.or(self.description).unwrap_or("unknown")
+    }
 }
 
 /// Where a packet is and what the file says about it.
@@ -52,6 +66,9 @@ pub struct CustomBlock {
     pub pen: u32,
     /// Block type 0x00000BAD (a copy of the file may keep it), not 0x40000BAD.
     pub copy: bool,
+    /// The pcapng section it is in, from 0 (it names no interface, whose
+    /// section a packet's is).
+    pub section: u32,
 }
 
 /// `Record::iface` of a custom block: it belongs to no interface.
@@ -60,7 +77,7 @@ pub const CUSTOM_IFACE: u32 = u32::MAX;
 /// The interface custom blocks are given, so every record has one: no
 /// link layer (the frame dissector shows the block itself).
 pub static CUSTOM_BLOCK_INTERFACE: Interface =
-    Interface { linktype: LINKTYPE_CUSTOM_BLOCK, snaplen: 0, ticks_per_sec: 1_000_000, ts_digits: 6, name: None };
+    Interface { linktype: LINKTYPE_CUSTOM_BLOCK, snaplen: 0, ticks_per_sec: 1_000_000, ts_digits: 6, name: None, description: None, section: 0 };
 
 /// A link type no file uses, for `CUSTOM_BLOCK_INTERFACE`.
 pub const LINKTYPE_CUSTOM_BLOCK: u32 = u32::MAX;
@@ -107,6 +124,8 @@ pub struct Reader<R> {
     eof: bool,
     format: Format,
     interfaces: Vec<Interface>,
+    /// pcapng sections begun so far.
+    sections: u32,
     packets: u64,
     /// The comments (pcapng `opt_comment`) of the packet read last.
     comments: Vec<String>,
@@ -147,6 +166,7 @@ impl<R: Read> Reader<R> {
             eof: false,
             format: Format::Pcap { big: false, nanos: false, modified: false },
             interfaces: Vec::new(),
+            sections: 0,
             packets: 0,
             comments: Vec::new(),
             last_ts: Timestamp::default(),
@@ -277,7 +297,7 @@ impl<R: Read> Reader<R> {
         }
         let linktype = raw_link & 0xffff;
         let (ticks, digits) = if nanos { (1_000_000_000, 9) } else { (1_000_000, 6) };
-        self.interfaces.push(Interface { linktype, snaplen, ticks_per_sec: ticks, ts_digits: digits, name: None });
+        self.interfaces.push(Interface { linktype, snaplen, ticks_per_sec: ticks, ts_digits: digits, name: None, description: None, section: 0 });
         self.pos += 24;
         Ok(())
     }
@@ -365,6 +385,7 @@ impl<R: Read> Reader<R> {
         }
         let total = u32e(&h[4..], big);
         self.format = Format::PcapNg { big, first_iface: self.interfaces.len() };
+        self.sections += 1;
         let body = self.block(total, big)?;
         let _ = body;
         Ok(())
@@ -447,7 +468,7 @@ impl<R: Read> Reader<R> {
                         iface: CUSTOM_IFACE,
                         section_iface: 0,
                         no_ts: true,
-                        custom: Some(CustomBlock { pen, copy: btype == CB_COPY }),
+                        custom: Some(CustomBlock { pen, copy: btype == CB_COPY, section: self.sections.saturating_sub(1) }),
                     };
                     self.packets += 1;
                     return Ok(Some((rec, &CUSTOM_BLOCK_INTERFACE, &self.buf[data])));
@@ -465,10 +486,13 @@ impl<R: Read> Reader<R> {
         let linktype = u16e(&b[8..], big) as u32;
         let snaplen = u32e(&b[12..], big);
         let mut iface =
-            Interface { linktype, snaplen, ticks_per_sec: 1_000_000, ts_digits: 6, name: None };
+            Interface { linktype, snaplen, ticks_per_sec: 1_000_000, ts_digits: 6, name: None, description: None, section: self.sections.saturating_sub(1) };
         for (code, val) in options(&b[16..b.len() - 4], big) {
             match code {
-                2 => iface.name = Some(String::from_utf8_lossy(val).trim_end_matches('\0').to_string()),
+                2 | 3 => {
+                    let text = Some(super::intern(String::from_utf8_lossy(val).trim_end_matches('\0')));
+                    if code == 2 { iface.name = text } else { iface.description = text }
+                }
                 9 if !val.is_empty() => {
                     let r = val[0];
                     let n = (r & 0x7f) as u32;
@@ -745,6 +769,10 @@ mod tests {
         // Each section numbers its interfaces from 0 (frame.interface_id).
         let local: Vec<u32> = pk.iter().map(|p| p.0.section_iface).collect();
         assert_eq!(local, vec![0, 1, 0]);
+        let mut r = Reader::new(&f[..]).unwrap();
+        while r.next_packet().unwrap().is_some() {}
+        let sections: Vec<u32> = r.interfaces().iter().map(|i| i.section).collect();
+        assert_eq!(sections, vec![0, 0, 1]);
         let off = pk[2].0.offset as usize;
         assert_eq!(&f[off..off + 3], b"raw");
     }

@@ -35,6 +35,7 @@ impl Pack for Record {
         }
         if let Some(c) = self.custom {
             put(out, (c.pen as u64) << 1 | c.copy as u64);
+            put(out, c.section as u64);
         }
         *prev = *self;
     }
@@ -54,7 +55,7 @@ impl Pack for Record {
             0 => None,
             _ => {
                 let c = get(rd)?;
-                Some(CustomBlock { pen: u32::try_from(c >> 1).ok()?, copy: c & 1 == 1 })
+                Some(CustomBlock { pen: u32::try_from(c >> 1).ok()?, copy: c & 1 == 1, section: get_u32(rd)? })
             }
         };
         let (no_ts, iface) = (iface & 1 == 1, u32::try_from(iface >> 3).ok()?);
@@ -74,7 +75,7 @@ mod tests {
         let recs = [
             Record { offset: 24, caplen: 74, origlen: 74, ts: ts(1_700_000_000, 999_999_999), iface: 0, section_iface: 0, no_ts: false, custom: None },
             Record { offset: 114, caplen: 66, origlen: 1514, ts: ts(1_700_000_001, 3), iface: 2, section_iface: 0, no_ts: true, custom: None },
-            Record { offset: 10, caplen: 0, origlen: 0, ts: ts(-5, u32::MAX), iface: u32::MAX, section_iface: 0, no_ts: true, custom: Some(CustomBlock { pen: u32::MAX, copy: false }) },
+            Record { offset: 10, caplen: 0, origlen: 0, ts: ts(-5, u32::MAX), iface: u32::MAX, section_iface: 0, no_ts: true, custom: Some(CustomBlock { pen: u32::MAX, copy: false, section: 7 }) },
             Record { offset: u64::MAX, caplen: u32::MAX, origlen: 0, ts: ts(i64::MIN, 0), iface: 1, section_iface: 1, no_ts: false, custom: None },
             Record { offset: 0, caplen: 1, origlen: u32::MAX, ts: ts(i64::MAX, 7), iface: 0, section_iface: 0, no_ts: false, custom: None },
         ];

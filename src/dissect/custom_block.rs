@@ -44,11 +44,13 @@ pub fn dissect(cx: &mut Ctx, b: Buf, cb: CustomBlock) {
             root,
             format_args!("PCAPNG Custom Block {}: {} bytes ({bits} bits) of custom data and options, PEN {name} ({}), {copying}", m.number, m.caplen, cb.pen),
         );
-        let protos = super::frame::counts(t, &m);
+        t.add(&super::frame::SECTION, 0..0, Value::UInt(cb.section as u64 + 1));
+        super::frame::counts(t, &m);
         let pen = t.add(&CB_PEN, 0..0, Value::UInt(cb.pen as u64));
         t.set_text(pen, format_args!("Private Enterprise Number: {name} ({})", cb.pen));
         let copy = t.add(&CB_COPY, 0..0, Value::Bool(cb.copy));
-        t.set_text(copy, if cb.copy { "Copying: Allowed" } else { "Copying: Not allowed" });
+        t.set_text(copy, if cb.copy { "Copying: Allowed" } else { "Copying: Not Allowed" });
+        let protos = super::frame::protocols(t);
         t.close();
         dispatch::data(cx, b);
         let out = &mut *cx.out;
@@ -75,7 +77,7 @@ mod tests {
             caplen: 4,
             origlen: 4,
             no_ts: true,
-            custom: Some(CustomBlock { pen: 32473, copy: false }),
+            custom: Some(CustomBlock { pen: 32473, copy: false, section: 0 }),
             ..Default::default()
         };
         let mut d = Dissection::default();

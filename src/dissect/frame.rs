@@ -10,6 +10,13 @@ pub static FRAME: FieldDef = FieldDef::new("frame", "Frame", FieldType::Protocol
     .desc("Capture metadata of one packet: when it arrived, how long it was and what it carries.");
 pub static INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32)
     .desc("Index of the capture interface (pcapng Interface Description Block) the packet was captured on.");
+pub static SECTION: FieldDef = FieldDef::new("frame.section_number", "Section number", FieldType::U32)
+    .desc("The number of the file section this frame is in (pcapng Section Header Block), counted from 1.");
+pub static INTERFACE_NAME: FieldDef = FieldDef::new("frame.interface_name", "Interface name", FieldType::String)
+    .desc("The friendly name for this interface (pcapng if_name, else its description, else \"unknown\").");
+pub static INTERFACE_DESCRIPTION: FieldDef =
+    FieldDef::new("frame.interface_description", "Interface description", FieldType::String)
+        .desc("The description for this interface (pcapng if_description).");
 pub static ENCAP: FieldDef = FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32)
     .desc("Link-layer encapsulation of the packet, as Wireshark numbers it (1 is Ethernet).");
 pub static TIME: FieldDef = FieldDef::new("frame.time", "Arrival Time", FieldType::AbsTime)
@@ -61,7 +68,10 @@ pub static FIELDS: &[Field] = &[
     &COMMENT,
     &COMMENT_EXPERT,
     &FRAME,
+    &SECTION,
     &INTERFACE_ID,
+    &INTERFACE_NAME,
+    &INTERFACE_DESCRIPTION,
     &ENCAP,
     &TIME,
     &TIME_EPOCH,
@@ -125,19 +135,29 @@ fn time_items(t: &mut Tree, m: &FrameMeta) {
 /// The frame's items; returns the id of `frame.protocols`, whose value is
 /// known once the layers are dissected.
 fn items(t: &mut Tree, root: NodeId, m: &FrameMeta) -> NodeId {
-    t.set_text(
-        root,
-        format_args!(
-            "Frame {}: {} bytes on wire ({} bits), {} bytes captured ({} bits)",
-            m.number,
-            m.origlen,
-            m.origlen as u64 * 8,
-            m.caplen,
-            m.caplen as u64 * 8
-        ),
-    );
+    let (n, on, bits) = (m.number, m.origlen, m.origlen as u64 * 8);
+    let (cap, cap_bits) = (m.caplen, m.caplen as u64 * 8);
     if m.has_iface {
-        t.add(&INTERFACE_ID, 0..0, Value::UInt(m.iface as u64));
+        // The name field's value is escaped, as a string field's is in
+        // Wireshark; the labels keep the name as it is, as Wireshark's do.
+        let name = crate::dissect::http::format_text(m.iface_name.as_bytes());
+        t.set_text(
+            root,
+            format_args!(
+                "Frame {n}: {on} bytes on wire ({bits} bits), {cap} bytes captured ({cap_bits} bits) on interface {}, id {}",
+                m.iface_name, m.iface
+            ),
+        );
+        t.add(&SECTION, 0..0, Value::UInt(m.section as u64 + 1));
+        let id = t.open(&INTERFACE_ID, 0..0, Value::UInt(m.iface as u64));
+        t.set_text(id, format_args!("Interface id: {} ({})", m.iface, m.iface_name));
+        t.add(&INTERFACE_NAME, 0..0, Value::Str(name.as_str().into()));
+        if let Some(d) = m.iface_description {
+            t.add(&INTERFACE_DESCRIPTION, 0..0, Value::Str(crate::dissect::http::format_text(d.as_bytes()).into()));
+        }
+        t.close();
+    } else {
+        t.set_text(root, format_args!("Frame {n}: {on} bytes on wire ({bits} bits), {cap} bytes captured ({cap_bits} bits)"));
     }
     let encap = t.add(&ENCAP, 0..0, Value::Int(dispatch::wtap_encap(m.linktype) as i64));
     t.set_text(encap, format_args!("Encapsulation type: {} ({})", dispatch::link_name(m.linktype), dispatch::wtap_encap(m.linktype)));
@@ -146,12 +166,12 @@ fn items(t: &mut Tree, root: NodeId, m: &FrameMeta) -> NodeId {
     if !m.no_ts {
         time_items(t, m);
     }
-    counts(t, m)
+    counts(t, m);
+    protocols(t)
 }
 
-/// The frame's number, lengths and flags; returns the id of
-/// `frame.protocols`, whose value is known once the layers are dissected.
-pub(super) fn counts(t: &mut Tree, m: &FrameMeta) -> NodeId {
+/// The frame's number, lengths and flags.
+pub(super) fn counts(t: &mut Tree, m: &FrameMeta) {
     t.add(&NUMBER, 0..0, Value::UInt(m.number as u64));
     let l = t.add(&LEN, 0..0, Value::UInt(m.origlen as u64));
     t.set_text(l, format_args!("Frame Length: {} bytes ({} bits)", m.origlen, m.origlen as u64 * 8));
@@ -161,5 +181,10 @@ pub(super) fn counts(t: &mut Tree, m: &FrameMeta) -> NodeId {
         let id = t.generated(f, 0..0, Value::Bool(false));
         t.set_text(id, format_args!("[{}: False]", f.display));
     }
+}
+
+/// `frame.protocols`, last of the frame's items; returns its id, as its
+/// value is known once the layers are dissected.
+pub(super) fn protocols(t: &mut Tree) -> NodeId {
     t.generated(&PROTOCOLS, 0..0, Value::None)
 }

@@ -130,6 +130,11 @@ pub struct FrameMeta {
     /// Whether the file names interfaces (pcapng); pcap files have none and
     /// tshark then shows no `frame.interface_id`.
     pub has_iface: bool,
+    /// The pcapng section, from 0, and what the interface is called
+    /// (`Interface::shown_name`) and described as.
+    pub section: u32,
+    pub iface_name: &'static str,
+    pub iface_description: Option<&'static str>,
     /// Decimal digits of the timestamp resolution (6 for µs, 9 for ns).
     pub ts_digits: u8,
     /// Time of the first packet, for `frame.time_relative`.
@@ -164,6 +169,9 @@ impl FrameMeta {
             linktype: iface.linktype,
             iface: rec.section_iface,
             has_iface: has_iface && rec.custom.is_none(),
+            section: iface.section,
+            iface_name: iface.shown_name(),
+            iface_description: iface.description,
             ts_digits: iface.ts_digits,
             first_ts,
             prev_ts,

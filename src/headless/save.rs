@@ -95,7 +95,7 @@ impl Saver {
     /// Writes out what is staged; a run that wrote no packet still leaves a
     /// valid, empty file (on the source's first interface, if it has one).
     pub fn finish(mut self, ifaces: &[Interface]) -> anyhow::Result<()> {
-        let default = Interface { linktype: 1, snaplen: 262_144, ticks_per_sec: 1_000_000, ts_digits: 6, name: None };
+        let default = Interface { linktype: 1, snaplen: 262_144, ticks_per_sec: 1_000_000, ts_digits: 6, name: None, description: None, section: 0 };
         let out = match self.out.take() {
             Some(out) => out,
             None => self.create(ifaces, ifaces.first().unwrap_or(&default))?,

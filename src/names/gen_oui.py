@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Regenerates src/names/oui.tsv, the vendor names of MAC address blocks
-(MA-L, 24-bit prefixes), from the IEEE Registration Authority's public
-listing (public domain: "IEEE does not assert any copyright in the OUI
-Public Listing"), as Debian's ieee-data package ships it:
+(MA-L, 24-bit prefixes; MA-M, 28 bits; MA-S and IAB, 36 bits), from the
+IEEE Registration Authority's public listings (public domain: "IEEE does
+not assert any copyright in the OUI Public Listing"), as Debian's ieee-data
+package ships them:
 
     apt-get install ieee-data && src/names/gen_oui.py
 
@@ -18,7 +19,9 @@ import re
 import sys
 from pathlib import Path
 
-SOURCE = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/ieee-data/oui.csv")
+SOURCE = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/ieee-data")
+# Listing, registry, and the prefix's length in hex digits.
+LISTINGS = [("oui.csv", "MA-L", 6), ("mam.csv", "MA-M", 7), ("oui36.csv", "MA-S", 9), ("iab.csv", "IAB", 9)]
 OUT = Path(__file__).with_name("oui.tsv")
 
 GENERAL = [
@@ -46,22 +49,27 @@ def shorten(name: str) -> str:
 
 def main() -> None:
     rows = {}
-    with SOURCE.open(newline="", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            if r["Registry"] != "MA-L":
-                continue
-            short = shorten(r["Organization Name"])
-            # The whole name, spaces normalized and all capitals in title
-            # case, is Wireshark's long name (`eth.src.oui_resolved`).
-            long = " ".join(r["Organization Name"].split())
-            if long.isupper():
-                long = long.title()
-            if short:
-                rows[int(r["Assignment"], 16)] = (short, long)
+    for listing, registry, digits in LISTINGS:
+        with (SOURCE / listing).open(newline="", encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                # Private registrations name no one; Wireshark leaves them
+                # out too, so the block's 24-bit owner names the address.
+                if r["Registry"] != registry or len(r["Assignment"]) != digits or r["Organization Name"] == "Private":
+                    continue
+                short = shorten(r["Organization Name"])
+                # The whole name, spaces normalized and all capitals in
+                # title case, is Wireshark's long name
+                # (`eth.src.oui_resolved`).
+                long = " ".join(r["Organization Name"].split())
+                if long.isupper():
+                    long = long.title()
+                if short:
+                    rows[r["Assignment"].upper()] = (short, long)
     with OUT.open("w", encoding="utf-8") as out:
-        for prefix in sorted(rows):
+        # Sorted by value, a shorter prefix before the blocks inside it.
+        for prefix in sorted(rows, key=lambda p: (int(p.ljust(9, "0"), 16), len(p))):
             short, long = rows[prefix]
-            out.write(f"{prefix:06X}\t{short}\t{long}\n")
+            out.write(f"{prefix}\t{short}\t{long}\n")
     print(f"{OUT}: {len(rows)} prefixes", file=sys.stderr)
 
 

@@ -548,7 +548,7 @@ fn live_app() -> (App, std::sync::mpsc::Sender<crate::capture::LiveEvent>, Recei
     let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
     let (ev_tx, ev_rx) = std::sync::mpsc::channel();
     let (tx, rx) = std::sync::mpsc::channel();
-    let iface = crate::capture::Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: None };
+    let iface = crate::capture::Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: None, description: None, section: 0 };
     loader::spawn_live(ev_rx, iface, packets.clone(), tx.clone());
     let mut app = App::new(packets, tx, "lo".into(), Rect::new(0, 0, 120, 40));
     app.live = Some("lo".into());

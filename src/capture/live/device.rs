@@ -76,7 +76,9 @@ impl Device {
             snaplen,
             ticks_per_sec: if nanos { 1_000_000_000 } else { 1_000_000 },
             ts_digits: if nanos { 9 } else { 6 },
-            name: Some(iface.to_string()),
+            name: Some(crate::capture::intern(iface)),
+            description: None,
+            section: 0,
         };
         Ok(Device { cap, nanos, interface })
     }

@@ -247,7 +247,9 @@ impl LiveCapture {
                         snaplen: DEFAULT_SNAPLEN,
                         ticks_per_sec: 1_000_000,
                         ts_digits: 6,
-                        name: Some(name.clone()),
+                        name: Some(crate::capture::intern(&name)),
+                        description: None,
+                        section: 0,
                     };
                     let stop = stop.clone();
                     (interface, name, true, Box::new(move || s.run(count, stop, to)))

@@ -296,7 +296,7 @@ mod tests {
     }
 
     fn iface() -> Interface {
-        Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: Some("lo".into()) }
+        Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: Some("lo"), description: None, section: 0 }
     }
 
     fn count_packets(path: &Path) -> usize {

@@ -462,7 +462,7 @@ mod tests {
         let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
         let (ev_tx, ev_rx) = channel();
         let (tx, rx) = channel();
-        let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: None };
+        let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: None, description: None, section: 0 };
         crate::tui::workers::loader::spawn_live(ev_rx, iface, packets.clone(), tx.clone());
         let send = |data: Vec<u8>| {
             let len = data.len() as u32;

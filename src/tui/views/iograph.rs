@@ -365,7 +365,7 @@ mod tests {
         let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
         let (ev_tx, ev_rx) = std::sync::mpsc::channel();
         let (tx, rx) = std::sync::mpsc::channel();
-        let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: None };
+        let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000_000, ts_digits: 9, name: None, description: None, section: 0 };
         crate::tui::workers::loader::spawn_live(ev_rx, iface, packets.clone(), tx.clone());
         let send = |secs: i64| {
             let data = crate::tui::testutil::udp_frame(b"ping");

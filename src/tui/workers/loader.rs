@@ -305,7 +305,7 @@ mod tests {
         let packets = Arc::new(Packets::new(StoreSource::Memory(Vec::new()), false));
         let (ev_tx, ev_rx) = std::sync::mpsc::channel();
         let (tx, rx) = std::sync::mpsc::channel();
-        let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000, ts_digits: 6, name: None };
+        let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000, ts_digits: 6, name: None, description: None, section: 0 };
         let h = spawn_live(ev_rx, iface, packets.clone(), tx);
         for i in 0..3u8 {
             let data = testutil::udp_frame(&[i; 4]);
@@ -331,7 +331,7 @@ mod tests {
         packets.store_mut().budget = 1000;
         let (ev_tx, ev_rx) = std::sync::mpsc::channel();
         let (tx, rx) = std::sync::mpsc::channel();
-        let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000, ts_digits: 6, name: None };
+        let iface = Interface { linktype: 1, snaplen: 65535, ticks_per_sec: 1_000_000, ts_digits: 6, name: None, description: None, section: 0 };
         let h = spawn_live(ev_rx, iface, packets.clone(), tx);
         let frames: Vec<Vec<u8>> = (0..100u8).map(|i| testutil::udp_frame(&[i; 40])).collect();
         for data in &frames {
