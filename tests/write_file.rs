@@ -37,7 +37,7 @@ fn read_back(path: &Path) -> Vec<Packet> {
             caplen: p.rec.caplen,
             origlen: p.rec.origlen,
             data: p.data.to_vec(),
-            link: (i.linktype, i.name.clone(), i.ts_digits),
+            link: (i.linktype, i.name.map(str::to_string), i.ts_digits),
             comments: p.comments.to_vec(),
         });
     }

@@ -735,18 +735,30 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn out_of_order_and_retransmitted_bytes_are_delivered_once() {
+    fn a_gap_inside_a_message_is_waited_for_and_bytes_are_delivered_once() {
         let mut s = Session::new();
-        let c = conversation(&mut s, &[(1, b"ab\n"), (7, b"ef\n"), (4, b"cd\n"), (4, b"cd\n")]);
+        let c = conversation(&mut s, &[(1, b"ab\nc"), (7, b"ef\n"), (5, b"d\n"), (5, b"d\n")]);
         assert_eq!(c[3].1.tree.find(&LINE).count(), 1);
         assert_eq!(c[4].1.tree.find(&LINE).count(), 0);
-        // The gap filler is dissected from its frame, the held segment
-        // after it from a data source of its own.
+        // The gap filler completes the message; the held segment after it
+        // is dissected from a data source of its own.
         let (f6, d6) = &c[5];
-        assert_eq!(d6.sources[0].bytes, b"ef\n");
+        assert!(d6.sources.iter().any(|s| s.bytes == b"ef\n"));
         assert_eq!(d6.tree.find(&LINE).count(), 2);
         assert!(labels(d6, f6).contains(&"[1 Reassembled TCP Segments (3 bytes): #5(3)]".to_string()));
         assert_eq!(c[6].1.tree.find(&LINE).count(), 0);
         assert!(c[6].1.cols.info.starts_with("[TCP Retransmission]") || c[6].1.cols.info.starts_with("[TCP Spurious"));
+    }
+
+    #[test]
+    fn a_segment_after_a_gap_between_messages_is_dissected_at_once() {
+        // As tshark 4.0 shows it (which does not reassemble out-of-order
+        // segments): the late segment is only flagged.
+        let mut s = Session::new();
+        let c = conversation(&mut s, &[(1, b"ab\n"), (7, b"ef\n"), (4, b"cd\n")]);
+        assert_eq!(c[4].1.tree.find(&LINE).count(), 1);
+        assert!(c[4].1.cols.info.starts_with("[TCP Previous segment not captured]"), "{}", c[4].1.cols.info);
+        assert_eq!(c[5].1.tree.find(&LINE).count(), 0);
+        assert!(c[5].1.cols.info.starts_with("[TCP Out-Of-Order]"), "{}", c[5].1.cols.info);
     }
 }

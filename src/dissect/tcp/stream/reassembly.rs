@@ -1,8 +1,10 @@
 //! One direction's byte stream put back in sequence order for the
 //! application dissector: bytes already delivered are dropped
-//! (retransmissions, overlaps), bytes beyond a gap wait until the gap is
-//! filled (out-of-order segments), and the tail of a message that is not
-//! complete yet waits for the segments that complete it.
+//! (retransmissions, overlaps), the tail of a message that is not complete
+//! yet waits for the segments that complete it, and bytes beyond a gap in
+//! such a message wait until the gap is filled. Between messages a gap is
+//! given up at once, as Wireshark, which does not reassemble out-of-order
+//! segments by default, dissects what comes after it.
 //!
 //! Memory is bounded per direction: at most `HELD_LIMIT` bytes wait behind
 //! a gap (past that, the gap is taken as lost and the stream resumes after
@@ -87,6 +89,14 @@ impl Reasm {
             let skip = self.next.wrapping_sub(seq) as usize;
             self.next = end;
             return Accept::InOrder { skip, lost: false };
+        }
+        // Between messages, Wireshark (which does not reassemble
+        // out-of-order segments by default) hands a segment after a gap to
+        // the application at once; only a message's missing part is waited for.
+        let idle = self.pending().is_empty() && self.need().is_none() && self.waiting.as_ref().is_none_or(|w| w.held.is_empty());
+        if idle {
+            self.next = end;
+            return Accept::InOrder { skip: 0, lost: true };
         }
         let w = self.waiting();
         if w.held_bytes + data.len() <= HELD_LIMIT && !w.held.contains_key(&seq) {
@@ -285,11 +295,22 @@ mod tests {
         let mut r = Reasm::default();
         let mut out = Vec::new();
         collect(&mut r, 1, 1, b"abc", &mut out);
+        // A message is incomplete: what comes after a gap waits for it.
+        r.append_pending(1, b"c");
         collect(&mut r, 2, 1, b"abc", &mut out); // retransmission
         collect(&mut r, 3, 7, b"ghi", &mut out); // ahead of a gap
         collect(&mut r, 4, 2, b"bcdef", &mut out); // overlap fills the gap
         collect(&mut r, 5, 8, b"hij", &mut out);
         assert_eq!(out, b"abcdefghij");
+        assert_eq!(r.held_bytes(), 0);
+    }
+
+    #[test]
+    fn between_messages_a_gap_is_given_up_at_once() {
+        let mut r = Reasm::default();
+        assert!(matches!(r.accept(1, None, 1, b"abc"), Accept::InOrder { lost: false, .. }));
+        assert_eq!(r.accept(2, None, 7, b"ghi"), Accept::InOrder { skip: 0, lost: true });
+        assert_eq!(r.accept(3, None, 4, b"def"), Accept::Old);
         assert_eq!(r.held_bytes(), 0);
     }
 
