@@ -48,11 +48,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "tshark hands a fast retransmission whose bytes no reassembly holds to HTTP, which shows them as Continuation; wirelens's TCP drops data it already had",
     ),
     (
-        "tcp-gaps.pcap",
-        "http.desegment_body:FALSE",
-        "frame 19 follows a segment not captured: tshark hands it to HTTP (Continuation), wirelens's TCP holds it for the missing bytes",
-    ),
-    (
         "gopacket__test_loopback.pcap",
         "http.desegment_body:FALSE",
         "a chunked body cut at its segment: tshark de-chunks the chunks there and ends [Malformed Packet] at the cut; wirelens takes the segment's bytes as the body, chunk lines and all",
