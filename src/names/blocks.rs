@@ -38,11 +38,7 @@ pub struct Table {
 /// The address in the low 48 bits of a u64, cut to its first `bits` bits.
 fn prefix_of(m: &[u8; 6], bits: u32) -> u64 {
     let a = u64::from_be_bytes([0, 0, m[0], m[1], m[2], m[3], m[4], m[5]]);
-    if bits == 0 {
-        0
-    } else {
-        a & !((1u64 << (48 - bits)) - 1)
-    }
+    a & !((1u64 << (48 - bits)) - 1)
 }
 
 /// Names that hold whatever table is read: the broadcast address, the two
@@ -111,7 +107,7 @@ impl Table {
             let mut cols = l.split('\t');
             let (hex, short) = (cols.next()?, cols.next()?);
             let long = cols.next().unwrap_or(short);
-            let bits = hex.len() as u32 * 4;
+            let bits = Some(hex.len() as u32 * 4).filter(|b| (1..=48).contains(b))?;
             let prefix = u64::from_str_radix(hex, 16).ok()? << (48 - bits);
             Some((bits, prefix, bits != 24, Names { short: short.into(), long: long.into() }))
         }))

@@ -93,8 +93,8 @@ impl Reasm {
         // Between messages, Wireshark (which does not reassemble
         // out-of-order segments by default) hands a segment after a gap to
         // the application at once; only a message's missing part is waited for.
-        let idle = self.pending().is_empty() && self.need().is_none() && self.waiting.as_ref().is_none_or(|w| w.held.is_empty());
-        if idle {
+        let held = self.waiting.as_ref().is_some_and(|w| !w.held.is_empty());
+        if !self.in_message() && !held {
             self.next = end;
             return Accept::InOrder { skip: 0, lost: true };
         }
@@ -113,6 +113,11 @@ impl Reasm {
         Accept::InOrder { skip: 0, lost: true }
     }
 
+    /// Whether a message is incomplete: bytes of it wait, or more are due.
+    fn in_message(&self) -> bool {
+        !self.pending().is_empty() || self.need().is_some()
+    }
+
     /// A segment of `len` bytes at `seq` that the snap length cut: it is
     /// dissected alone, and the stream goes on after it when no message is
     /// incomplete, as Wireshark's reassembly, which never sees it, looks
@@ -123,8 +128,7 @@ impl Reasm {
             self.next = seq;
         }
         let end = seq.wrapping_add(len);
-        let idle = self.pending().is_empty() && self.need().is_none();
-        if idle && !before(self.next, seq) && before(self.next, end) {
+        if !self.in_message() && !before(self.next, seq) && before(self.next, end) {
             self.next = end;
         }
     }
