@@ -556,6 +556,8 @@ const GROUPS: crate::field::ValueStrings = &[
 pub static MALFORMED_EXPERT: FieldDef =
     FieldDef::new("_ws.malformed.expert", "Malformed Packet (Exception occurred)", FieldType::None)
         .desc("The expert note that a dissector ran out of bytes its headers promised");
+pub static MALFORMED_REASSEMBLY: FieldDef = FieldDef::new("_ws.malformed.reassembly", "Reassembly error", FieldType::None)
+    .desc("The expert note that a reassembly refused a fragment (a late copy of bytes of a message already put together)");
 pub static UNREASSEMBLED: FieldDef =
     FieldDef::new("_ws.unreassembled", "Unreassembled Fragmented Packet", FieldType::Protocol)
         .desc("A message longer than the bytes at hand, where reassembly was off");
@@ -570,6 +572,7 @@ pub static MALFORMED_FIELDS: &[Field] = &[
     &EXPERT_SEVERITY,
     &EXPERT_GROUP,
     &MALFORMED_EXPERT,
+    &MALFORMED_REASSEMBLY,
     &UNREASSEMBLED,
     &UNREASSEMBLED_EXPERT,
 ];
@@ -737,6 +740,23 @@ pub fn note_error(cx: &mut Ctx, err: DissectError) {
             cx.out.cols.info.push_str("[BoundErrorUnreassembled Packet]");
         }
     }
+}
+
+/// Wireshark's `ReassemblyError`: the note at the end of the tree and the
+/// Info column when `layer`'s reassembly refused a fragment. It ends the
+/// packet's dissection, as the exception does. The item sits where the
+/// layer that called `layer` starts, as Wireshark's does.
+pub fn reassembly_error(cx: &mut Ctx, layer: &str, msg: &str) {
+    cx.out.malformed = true;
+    cx.out.tree.close_all();
+    let t = &mut cx.out.tree;
+    let tops: Vec<usize> = t.nodes.iter().rev().filter(|n| n.depth == 0).map(|n| n.start as usize).take(2).collect();
+    let at = tops.get(1).copied().unwrap_or(0);
+    let id = t.open(&MALFORMED, at..at, crate::field::Value::None);
+    t.set_text(id, format_args!("[Reassembly error, protocol {layer}: {msg}]"));
+    expert_at(t, at, &MALFORMED_REASSEMBLY, msg, "Error", "Malformed");
+    t.close();
+    cx.out.cols.info.push_str(&format!("[Reassembly error, protocol {layer}: {msg}]"));
 }
 
 /// Runs a dissector, noting its error instead of propagating it: the caller's

@@ -237,9 +237,33 @@ impl FieldList {
             if k > 0 {
                 out.push(self.opts.aggregator);
             }
+            let start = out.len();
             item_value(d, frame, id, out);
+            if matches!(d.tree.nodes[id].value, field::Value::Str(_)) {
+                escape_controls(out, start);
+            }
         }
         !chosen.is_empty()
+    }
+}
+
+/// tshark 4.0 writes these control characters of a string value as C
+/// escapes (`\n`), so that a value stays on its line; any other byte goes
+/// out as it is, a backslash included.
+fn escape_controls(out: &mut String, start: usize) {
+    const ESCAPED: [(char, char); 5] = [('\u{8}', 'b'), ('\u{c}', 'f'), ('\n', 'n'), ('\r', 'r'), ('\t', 't')];
+    if !out[start..].contains(|c| ESCAPED.iter().any(|&(e, _)| e == c)) {
+        return;
+    }
+    let value = out.split_off(start);
+    for c in value.chars() {
+        match ESCAPED.iter().find(|&&(e, _)| e == c) {
+            Some(&(_, letter)) => {
+                out.push('\\');
+                out.push(letter);
+            }
+            None => out.push(c),
+        }
     }
 }
 
@@ -268,6 +292,14 @@ mod tests {
             o.set(a)?;
         }
         Ok(o)
+    }
+
+    #[test]
+    fn string_controls_are_escaped_as_tshark_escapes_them() {
+        let mut out = String::from("x\t");
+        out.push_str("a\tb\\c\u{1}d\u{b}e\u{8}f\u{c}g\r\n");
+        escape_controls(&mut out, 2);
+        assert_eq!(out, "x\ta\\tb\\c\u{1}d\u{b}e\\bf\\fg\\r\\n");
     }
 
     #[test]

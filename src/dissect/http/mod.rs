@@ -84,6 +84,8 @@ pub static NOTIFICATION: FieldDef = FieldDef::new("http.notification", "Notifica
 pub static BAD_HEADER_NAME: FieldDef =
     FieldDef::new("http.bad_header_name", "Illegal characters found in header name", FieldType::None)
         .desc("A line read as a header has a name with characters no header name may have.");
+pub static UNKNOWN_HEADER: FieldDef = FieldDef::string("http.unknown_header", "Unknown header")
+    .desc("A header line Wireshark has no field for, outside a request or response (a notification, a continuation), kept whole.");
 pub static FILE_DATA: FieldDef = FieldDef::new("http.file_data", "File Data", FieldType::String)
     .desc("The body of the message, after removing chunking and compression.");
 
@@ -147,7 +149,7 @@ pub static FIELDS: &[Field] = &[
     &HTTP, &CHAT, &REQUEST, &RESPONSE, &REQUEST_LINE, &RESPONSE_LINE, &METHOD, &URI, &REQ_VERSION, &RESP_VERSION,
     &FULL_URI, &CODE, &CODE_DESC, &PHRASE, &CONTENT_LENGTH, &REQUEST_NUMBER, &RESPONSE_NUMBER, &REQUEST_IN,
     &RESPONSE_IN, &PREV_REQUEST_IN, &PREV_RESPONSE_IN, &NEXT_REQUEST_IN, &NEXT_RESPONSE_IN, &TIME, &RESPONSE_FOR_URI, &FILE_DATA, &NOTIFICATION,
-    &PROXY_CONNECT_HOST, &PROXY_CONNECT_PORT, &BAD_HEADER_NAME,
+    &PROXY_CONNECT_HOST, &PROXY_CONNECT_PORT, &BAD_HEADER_NAME, &UNKNOWN_HEADER,
 ];
 
 /// The header fields, listed for the registry.
@@ -462,10 +464,21 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
                 };
             }
             _ => {
-                if off == 0 && !cx.session.http.seen(seg.stream) && !looks_like_http(rest) {
-                    return Ok(Pdu::NotMine);
+                // Wireshark reads a line that starts like text only once it
+                // has the line's end.
+                let text = rest.first().is_some_and(|c| (0x20..0x7f).contains(c));
+                if text && wait_head && memchr::memchr2(b'\r', b'\n', rest).is_none() {
+                    return Ok(Pdu::NeedMore { offset: off, more: None });
                 }
-                off += continuation(cx, &b, off, index)?.max(1);
+                let requested = cx.session.http.requested_before(seg.stream, (cx.meta.number, index));
+                // Before any request, only header lines show (say, a capture
+                // that starts inside a response's head); any other bytes are
+                // taken and shown by no one, and the stream stays HTTP.
+                let header_line = text && memchr::memchr(b':', &rest[..line_end(rest, 0)]).is_some();
+                if !requested && !header_line && !looks_like_http(rest) {
+                    return Ok(if off == 0 { Pdu::Done(data.len()) } else { Pdu::Done(off) });
+                }
+                off += continuation(cx, &b, off, index, requested)?.max(1);
                 index = index.saturating_add(1);
                 cx.messages = index;
                 if cut && off >= data.len() {
@@ -584,10 +597,12 @@ fn starts_like_http(b: &[u8]) -> bool {
 /// message may start; else the body begins at the first line without a
 /// colon and takes the rest. The body is File Data, handed to Data. A line
 /// cut at the end after header lines is an error to Wireshark (it looks
-/// past the bytes for the line's end). Returns the bytes used.
-fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) -> DResult<usize> {
-    cx.enter("http", "HTTP");
-    if index == 0 {
+/// past the bytes for the line's end). `named`: Info says "Continuation",
+/// which Wireshark writes once the stream had a request. Returns the bytes used.
+fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16, named: bool) -> DResult<usize> {
+    // Unnamed, the lines do not name the Protocol column either.
+    cx.enter("http", if named { "HTTP" } else { "" });
+    if index == 0 && named {
         cx.out.cols.info().push_str("Continuation");
     }
     let data = b.tail(off);
@@ -621,7 +636,8 @@ fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16) -> DResult<usize>
             encoding = Some(String::from_utf8_lossy(value));
         }
         let t = cx.tree();
-        let id = header_item(t, b.range(off + at, end - at), &name, value, show(line));
+        let unknown = Some(String::from_utf8_lossy(line).into_owned());
+        let id = header_item(t, b.range(off + at, end - at), &name, value, show(line), unknown);
         if colon == 0 || !line[..colon].iter().all(|&c| is_token(c)) {
             t.reopen(id);
             crate::dissect::expert_in(t, &BAD_HEADER_NAME, "Illegal characters found in header name", "Warning", "Protocol");
@@ -795,7 +811,7 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
     // A tree recording a few fields (a filter on the URI) may want none of
     // the header lines' items: finding each line's field was a tenth of a run.
     let header_items = t.wants_some(|f| {
-        [&CONTENT_LENGTH, &REQUEST_LINE, &RESPONSE_LINE].into_iter().any(|g| crate::field::same(f, g))
+        [&CONTENT_LENGTH, &REQUEST_LINE, &RESPONSE_LINE, &UNKNOWN_HEADER].into_iter().any(|g| crate::field::same(f, g))
             || HEADERS.iter().any(|(_, g)| crate::field::same(f, g))
     });
     for h in head.headers.iter().filter(|_| header_items) {
@@ -807,10 +823,20 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         let line_kept = listed && t.wants(line_field);
         let text = if labels || line_kept { show(&data[r.clone()]) } else { String::new() };
         let range = b.range(off + r.start, r.len());
-        if line_kept {
-            t.hidden(line_field, range.clone(), Value::str(text.as_str()));
+        let known = HEADERS.iter().any(|(n, _)| name.eq_ignore_ascii_case(n));
+        if listed && !known {
+            // A header Wireshark has no field for is the line's own item.
+            let id = t.add(line_field, range, Value::str(text.as_str()));
+            t.set_text(id, text);
+            continue;
         }
-        header_item(t, range, name, value, text);
+        // A notification's unknown header holds the line as shown.
+        let unknown = (notification && !known).then(|| show(&data[r.clone()]));
+        header_item(t, range.clone(), name, value, text.clone(), unknown);
+        if line_kept {
+            let id = t.hidden(line_field, range, Value::str(text.as_str()));
+            t.set_text(id, text);
+        }
     }
     if head.end == HeadEnd::Blank {
         let blank = if data[..head.len].ends_with(b"\r\n") { head.len - 2 } else { head.len - 1 };
@@ -830,13 +856,16 @@ fn untrimmed<'b>(data: &'b [u8], value: &'b [u8], end: usize) -> &'b [u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// One header line's item: its field when Wireshark has one, else text.
-fn header_item(t: &mut Tree, range: Range<usize>, name: &str, value: &[u8], text: String) -> NodeId {
+/// One header line's item: its field when Wireshark has one, else text;
+/// or, given its value (outside a request or response: a notification, a
+/// continuation), Wireshark's `http.unknown_header` of the whole line.
+fn header_item(t: &mut Tree, range: Range<usize>, name: &str, value: &[u8], text: String, unknown: Option<String>) -> NodeId {
     let known = HEADERS.iter().find(|(n, _)| name.eq_ignore_ascii_case(n));
-    let id = match known {
-        Some((_, f)) if t.wants(f) => t.open(f, range.clone(), Value::str(show(value))),
-        Some((_, f)) => t.open(f, range.clone(), Value::None),
-        None => t.open(&TEXT, range.clone(), Value::None),
+    let id = match (known, unknown) {
+        (Some((_, f)), _) if t.wants(f) => t.open(f, range.clone(), Value::str(show(value))),
+        (Some((_, f)), _) => t.open(f, range.clone(), Value::None),
+        (None, Some(line)) => t.open(&UNKNOWN_HEADER, range.clone(), Value::str(line)),
+        (None, None) => t.open(&TEXT, range.clone(), Value::None),
     };
     t.set_text(id, text);
     if name.eq_ignore_ascii_case("content-length") {

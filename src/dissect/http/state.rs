@@ -39,6 +39,8 @@ struct Stream {
     /// whether a response has a body (HEAD, a 2xx to CONNECT).
     last_head: bool,
     last_connect: bool,
+    /// The stream's first request (a response alone opens a pair too).
+    first_request: Option<(u32, u16)>,
     /// The frame of a 2xx answer to CONNECT: after it the stream carries
     /// the tunnel's bytes, no HTTP (0: none).
     tunnel_after: u32,
@@ -221,6 +223,7 @@ impl HttpState {
             s.full_uri.push_str(full_uri);
         }
         (s.last_head, s.last_connect) = (method == "HEAD", method == "CONNECT");
+        s.first_request.get_or_insert(at);
         let frame = if ts.is_some() { at.0 } else { 0 };
         let pair = Pair { req_frame: frame, ..Pair::default() };
         let links = Links { number: s.count + 1, prev_request: s.tail.req_frame, ..Links::default() };
@@ -340,11 +343,12 @@ impl HttpState {
         self.streams.get(&stream).is_some_and(|s| s.tunnel_after != 0 && frame > s.tunnel_after)
     }
 
-    /// Whether the stream already carried an HTTP message, either way (so
-    /// bytes that start no message are a continuation, not another
-    /// protocol: an HTTP/0.9 answer after a request tshark read).
-    pub fn seen(&self, stream: u32) -> bool {
-        self.streams.get(&stream).is_some_and(|s| s.count > 0)
+    /// Whether the stream carried an HTTP request before message `at`
+    /// (frame, index) (so bytes that start no message are Wireshark's
+    /// "Continuation": an HTTP/0.9 answer after a request tshark read). The
+    /// same on every pass.
+    pub fn requested_before(&self, stream: u32, at: (u32, u16)) -> bool {
+        self.streams.get(&stream).and_then(|s| s.first_request).is_some_and(|first| first < at)
     }
 
     /// The links of a message already seen (both directions known).

@@ -96,14 +96,26 @@ fn unreasonable_chunk_size_is_malformed() {
 }
 
 #[test]
-fn not_http_is_not_claimed() {
+fn bytes_before_any_request_show_as_wireshark_shows_them() {
+    // As tshark 4.0 shows the first bytes of a stream on an HTTP port
+    // (checked on crafted captures): binary ones are taken and shown by no
+    // one, and the stream stays HTTP.
     let tls = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
     let mut s = Session::new();
-    let (_, r) = run_in(&mut s, tls, 1, true);
-    assert_eq!(r, Ok(Pdu::NotMine));
-    // Once the direction carried HTTP, odd bytes are a continuation.
-    run_in(&mut s, GET, 2, true).1.unwrap();
-    let (d, r) = run_in(&mut s, tls, 3, true);
+    let (d, r) = run_in(&mut s, tls, 1, true);
+    assert_eq!(r, Ok(Pdu::Done(11)));
+    assert!(!d.tree.has(&HTTP) && d.cols.info.is_empty());
+    // Text waits for its line's end.
+    assert_eq!(run_in(&mut s, b"hello", 2, false).1, Ok(Pdu::NeedMore { offset: 0, more: None }));
+    // A line that is no header shows nothing; header lines show, unnamed.
+    let (d, r) = run_in(&mut s, b"hello world\r\n", 3, false);
+    assert_eq!((r, d.tree.has(&HTTP)), (Ok(Pdu::Done(13)), false));
+    let (d, _) = run_in(&mut s, b"Server: x\r\n\r\nbody", 4, false);
+    assert!(d.tree.has(&HTTP) && d.tree.has(&FILE_DATA));
+    assert_eq!((d.cols.info.as_str(), d.cols.protocol.as_str()), ("", ""));
+    // Once the stream had a request, odd bytes are a "Continuation".
+    run_in(&mut s, GET, 5, true).1.unwrap();
+    let (d, r) = run_in(&mut s, tls, 6, true);
     assert_eq!(r, Ok(Pdu::Done(11)));
     assert_eq!(d.cols.info, "Continuation");
     assert!(starts_like_http(b"GE") && starts_like_http(b"HTTP/") && !starts_like_http(b"hello"));
@@ -136,8 +148,10 @@ fn request_lines_httparse_refuses_are_read_as_wireshark_reads_them() {
     assert_eq!(d.cols.info, "OPTIONS HTTP/1.1 ");
     assert_eq!(strings(&d, &URI), ["HTTP/1.1"]);
     assert_eq!(strings(&d, &REQ_VERSION), [""]);
-    // The server's HTTP/0.9-style answer (no status line) continues the stream.
-    let (d, _) = run_in(&mut s, b"<html>bad request</html>", 6, false);
+    // The server's HTTP/0.9-style answer (no status line) continues the
+    // stream, once its line has ended.
+    assert!(matches!(run_in(&mut s, b"<html>bad request</html>", 6, false).1, Ok(Pdu::NeedMore { .. })));
+    let (d, _) = run_in(&mut s, b"<html>bad request</html>\n", 6, false);
     assert_eq!(d.cols.info, "Continuation");
     let mut s = Session::new();
     let (d, _) = run_in(&mut s, b"GET / HTTP/1.\r\nHost: x\r\n\r\n", 4, true);
@@ -148,10 +162,10 @@ fn request_lines_httparse_refuses_are_read_as_wireshark_reads_them() {
     let (d, r) = run_in(&mut s, b"GET /style.css\r\n", 4, true);
     assert_eq!(r, Ok(Pdu::NeedMore { offset: 0, more: None }));
     assert_eq!(d.cols.info, "GET /style.css ");
-    // A line no method starts: not HTTP.
+    // A line no method starts: not shown.
     let mut s = Session::new();
-    let (_, r) = run_in(&mut s, b"\x16\x03\x01 hello\r\n\r\n", 4, true);
-    assert_eq!(r, Ok(Pdu::NotMine));
+    let (d, r) = run_in(&mut s, b"\x16\x03\x01 hello\r\n\r\n", 4, true);
+    assert_eq!((r, d.tree.has(&HTTP)), (Ok(Pdu::Done(13)), false));
 }
 
 #[test]

@@ -205,20 +205,7 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     let hlen = ((off_flags >> 12) as usize) * 4;
     let flags = off_flags & flags::ALL;
     if hlen < 20 {
-        // Not an exception in Wireshark: the layer ends with its note.
-        header_fields(cx, b, &Hdr { sport, dport, seq, ack, hlen, flags, win: 0, relative: false }, None);
-        let info = cx.out.cols.info();
-        ports_and_flags(sport, dport, flags, info);
-        info.push_str("] Seq=");
-        push_u64(seq as u64, info);
-        if flags & flags::ACK != 0 {
-            info.push_str(" Ack=");
-            push_u64(ack as u64, info);
-        }
-        info.push_str(" Win=");
-        push_u64(win as u64, info);
-        let _ = write!(info, ", bogus TCP header length ({hlen}, must be at least 20)");
-        cx.tree().close();
+        bogus_header(cx, b, root, Hdr { sport, dport, seq, ack, hlen, flags, win, relative: false });
         return Ok(());
     }
     // Options cut by the snap length: those captured are still shown and
@@ -317,6 +304,37 @@ fn run(cx: &mut Ctx, b: Buf) -> DResult<()> {
     Ok(())
 }
 
+/// A header length below 20. Not an exception in Wireshark: the layer ends
+/// with its note. Wireshark gives up only after the stream table took the
+/// segment (as long as every byte after the bogus header, with no options),
+/// so the numbers are relative and the window scaled; the analysis's
+/// findings, timestamps and the ACK's items would come later and are not
+/// shown. A header quoted in an ICMP error is not tracked.
+/// `root`: the layer's open item.
+fn bogus_header(cx: &mut Ctx, b: Buf, root: crate::field::tree::NodeId, mut h: Hdr) {
+    let prefs = crate::prefs::tcp();
+    h.relative = prefs.relative();
+    let plen = b.reported_len().saturating_sub(h.hlen) as u32;
+    let no_options = opts::parse(&[]);
+    let out = match cx.quoted {
+        true => None,
+        false => track(cx, &h, plen, &no_options).map(|o| as_preferred(o, &h, prefs)),
+    };
+    let (seq, ack, win) = numbers(&h, out.as_ref());
+    if cx.out.tree.keeps_labels() {
+        let label = format!("Transmission Control Protocol, Src Port: {}, Dst Port: {}, Seq: {seq}", h.sport, h.dport);
+        cx.tree().set_text(root, label);
+    }
+    // The layer's item covers all its bytes: its length is set to the
+    // header's only past the check.
+    cx.tree().set_len(root, b.len());
+    header_fields(cx, b, &h, out.as_ref());
+    let info = cx.out.cols.info();
+    info_numbers(&h, (seq, ack, win), info);
+    let _ = write!(info, ", bogus TCP header length ({}, must be at least 20)", h.hlen);
+    cx.tree().close();
+}
+
 /// Runs the stream table on the first pass, reads its record on a revisit.
 fn track(cx: &mut Ctx, h: &Hdr, plen: u32, o: &opts::Options) -> Option<SegOut> {
     let (src, dst) = cx.net?;
@@ -335,6 +353,7 @@ fn track(cx: &mut Ctx, h: &Hdr, plen: u32, o: &opts::Options) -> Option<SegOut> 
         wscale: o.wscale,
         sacked: o.sacked,
         announced: false,
+        bogus: h.hlen < 20,
     };
     let seg = SegIn { announced: h.flags & flags::SYN != 0 && cx.session.ftp.announced((src, h.sport), (dst, h.dport)), ..seg };
     match cx.pass {
@@ -389,7 +408,7 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     let quoted = o.is_some_and(|o| o.quoted);
     let all = o;
     let o = o.filter(|o| !o.quoted);
-    if h.hlen >= 20 && !quoted {
+    if (h.hlen >= 20 || o.is_some()) && !quoted {
         let l = t.generated(&LEN, z.clone(), Value::UInt(plen as u64));
         if full {
             t.set_text(l, format_args!("[TCP Segment Len: {plen}]"));
@@ -419,6 +438,10 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
                 t.set_text(n, format_args!("[Next Sequence Number: {}    (relative sequence number)]", o.nxtseq));
             }
         }
+    }
+    if h.hlen < 20 {
+        bogus_length(cx, b, h);
+        return;
     }
     match o {
         Some(o) if h.flags & flags::ACK != 0 => {
@@ -452,13 +475,6 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     let hl = t.open(&HDR_LEN, b.range(12, 1), Value::UInt(h.hlen as u64));
     if full {
         t.set_text(hl, format_args!("{nib:04b} .... = Header Length: {} bytes ({nib})", h.hlen));
-    }
-    if h.hlen < 20 {
-        // Wireshark's last item for such a header: nothing after it is read.
-        let msg = format!("Bogus TCP header length ({}, must be at least 20)", h.hlen);
-        crate::dissect::expert(cx, &BOGUS_HDR_LEN, &msg, "Error", "Protocol");
-        cx.tree().close();
-        return;
     }
     cx.tree().close();
     let t = cx.tree();
@@ -558,14 +574,44 @@ fn header_fields(cx: &mut Ctx, b: Buf, h: &Hdr, o: Option<&SegOut>) {
     t.add(&URGENT, b.range(18, 2), Value::UInt(b.u16(18).unwrap_or(0) as u64));
 }
 
+/// A bogus header length's item and note, Wireshark's last item for such a
+/// header: nothing after it is read.
+fn bogus_length(cx: &mut Ctx, b: Buf, h: &Hdr) {
+    let nib = h.hlen / 4;
+    let full = cx.full;
+    let t = cx.tree();
+    let hl = t.open(&HDR_LEN, b.range(12, 1), Value::UInt(h.hlen as u64));
+    if full {
+        t.set_text(hl, format_args!("{nib:04b} .... = Header Length: {} bytes ({nib})", h.hlen));
+    }
+    let msg = format!("Bogus TCP header length ({}, must be at least 20)", h.hlen);
+    crate::dissect::expert(cx, &BOGUS_HDR_LEN, &msg, "Error", "Protocol");
+    cx.tree().close();
+}
+
 /// The Info text, written with pushes: it runs for every TCP segment, and
 /// the formatting machinery was a visible share of a summary run.
 fn info(cx: &mut Ctx, h: &Hdr, b: Buf, o: &opts::Options, out: Option<&SegOut>, plen: u32) {
-    let (seq, ack, win) = match out {
-        Some(s) => (s.seq, s.ack, s.window),
-        None => (h.seq, h.ack, h.win as u32),
-    };
     let info = cx.out.cols.info();
+    info_numbers(h, numbers(h, out), info);
+    if h.flags & flags::URG != 0 {
+        info.push_str(" Urg=");
+        push_u64(b.u16(18).unwrap_or(0) as u64, info);
+    }
+    info.push_str(" Len=");
+    push_u64(plen as u64, info);
+    opts::info(b, o, out.filter(|_| h.relative).map(|s| s.ack_base), info);
+}
+
+/// Sequence number, ACK and window as shown: the stream table's (relative,
+/// scaled) when it has the segment, else the header's.
+fn numbers(h: &Hdr, out: Option<&SegOut>) -> (u32, u32, u32) {
+    out.map_or((h.seq, h.ack, h.win as u32), |o| (o.seq, o.ack, o.window))
+}
+
+/// `sport → dport [FLAGS] Seq=N Ack=N Win=N`: the ports, flags and numbers
+/// that open TCP's Info text, a bogus header's too.
+fn info_numbers(h: &Hdr, (seq, ack, win): (u32, u32, u32), info: &mut String) {
     ports_and_flags(h.sport, h.dport, h.flags, info);
     info.push_str("] Seq=");
     push_u64(seq as u64, info);
@@ -575,13 +621,6 @@ fn info(cx: &mut Ctx, h: &Hdr, b: Buf, o: &opts::Options, out: Option<&SegOut>, 
     }
     info.push_str(" Win=");
     push_u64(win as u64, info);
-    if h.flags & flags::URG != 0 {
-        info.push_str(" Urg=");
-        push_u64(b.u16(18).unwrap_or(0) as u64, info);
-    }
-    info.push_str(" Len=");
-    push_u64(plen as u64, info);
-    opts::info(b, o, out.filter(|_| h.relative).map(|s| s.ack_base), info);
 }
 
 /// TCP's Info text in front of what the payload's dissection appended

@@ -50,6 +50,8 @@ struct Outcome {
     partial: bool,
     /// Some of its bytes went into a reassembled message.
     segment_data: bool,
+    /// Its bytes fell inside a message already put together.
+    overlap_error: bool,
 }
 
 /// Hands the payload on; closes the TCP subtree `root` first. A FIN
@@ -67,7 +69,7 @@ pub fn payload(cx: &mut Ctx, root: NodeId, p: Buf, sport: u16, dport: u16, out: 
     let seg = TcpSeg { stream: o.stream, from_client: o.from_client, sport, dport, fin, can_desegment };
     match cx.pass {
         Pass::First if plen == 0 => closed(cx, root, &seg, o.seq),
-        Pass::First => first(cx, root, p, &seg, o.seq, shown_as_resent(&seg, o)),
+        Pass::First => first(cx, root, p, &seg, o, shown_as_resent(&seg, o)),
         Pass::Revisit => revisit(cx, root, p, &seg, shown_as_resent(&seg, o)),
     }
 }
@@ -130,7 +132,8 @@ fn flush_at_fin(cx: &mut Ctx, r: &mut Reasm, app: App, seg: &TcpSeg, calls: &mut
     true
 }
 
-fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32, resent_again: bool) {
+fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, o: &SegOut, resent_again: bool) {
+    let seq = o.seq;
     let d = (!seg.from_client) as usize;
     let frame = cx.meta.number;
     let bytes = p.tail(0);
@@ -159,7 +162,12 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32, resent_agai
     } else {
         st.reasm[d].accept(frame, frame_off, seq, bytes)
     };
-    let resent = !cut && accept == Accept::Old && crate::prefs::tcp().analyze_seq;
+    // Bytes seen before are not dissected again when the analysis knows
+    // them as resent. Without reassembly, Wireshark's test is its
+    // `no_subdissector_on_error`: only a retransmission or an out-of-order
+    // segment is kept from the application (a fast one goes to it).
+    let flagged = o.findings.flags & (flag::RETRANSMISSION | flag::OUT_OF_ORDER) != 0 || seg.can_desegment;
+    let resent = !cut && accept == Accept::Old && crate::prefs::tcp().analyze_seq && flagged;
     let mut ready = Vec::new();
     if let Accept::InOrder { .. } = accept {
         while let Some(h) = st.reasm[d].take_ready() {
@@ -177,7 +185,10 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32, resent_agai
     // dissected; bytes that came in order after it are handed on as usual.
     let accept = if resent_again && app.is_some() && ready.is_empty() { Accept::Old } else { accept };
     let resent_again = resent_again && accept == Accept::Old;
-    let resent = resent || resent_again;
+    // A late copy inside a message put together before: Wireshark's
+    // reassembly refuses it, with or without the analysis.
+    let overlap = !cut && accept == Accept::Old && !resent_again && seg.can_desegment && r.inside_completed(seq);
+    let resent = resent || resent_again || overlap;
 
     let mut out = Outcome::default();
     match (app, accept) {
@@ -219,6 +230,25 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32, resent_agai
             if resent_again {
                 resent_data(cx, p);
             }
+            if !resent_again && !overlap && seg.can_desegment && r.in_pending(seq) {
+                segment_data(cx, p);
+                out.partial = true;
+            }
+            cx.tree().close_to(root);
+            if overlap {
+                overlap_error(cx);
+                out.overlap_error = true;
+            }
+        }
+        // New bytes the analysis calls out of order (it counted bytes the
+        // reassembly never took, such as a bogus header's): tshark's
+        // `no_subdissector_on_error` keeps them from the application.
+        (Some(_), Accept::InOrder { skip: 0, .. })
+            if o.findings.flags & flag::OUT_OF_ORDER != 0
+                && crate::prefs::tcp().analyze_seq
+                && r.pending().is_empty()
+                && ready.is_empty() =>
+        {
             cx.tree().close_to(root);
         }
         (Some(app), Accept::InOrder { skip, .. }) => {
@@ -233,13 +263,14 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32, resent_agai
             let mark = cx.out.tree.added();
             let mut disowned = false;
             if let Ok(b) = p.from(skip) {
-                disowned |= deliver(cx, &mut r, app, seg, frame, &bytes[skip..], Some((b, skip)), &mut out);
+                let own = (frame, seq.wrapping_add(skip as u32), &bytes[skip..]);
+                disowned |= deliver(cx, &mut r, app, seg, own, Some((b, skip)), &mut out);
             }
             for h in ready {
                 if disowned {
                     break;
                 }
-                disowned |= deliver(cx, &mut r, app, seg, h.frame, &h.data, None, &mut out);
+                disowned |= deliver(cx, &mut r, app, seg, (h.frame, h.seq, &h.data), None, &mut out);
             }
             if seg.fin && !disowned {
                 out.shown |= flush_at_fin(cx, &mut r, app, seg, &mut out.calls);
@@ -268,21 +299,20 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, seq: u32, resent_agai
         rec.app = app;
         rec.partial = partial;
         rec.calls = out.calls;
+        rec.set_overlap_error(out.overlap_error);
     }
 }
 
-/// Feeds in-order bytes to the application, completing and starting
-/// messages. `frame_buf`: the bytes as a view of the frame (and their
-/// offset in the payload), when they are this frame's own. Returns true when
-/// the application disowned the stream.
-#[allow(clippy::too_many_arguments)]
+/// Feeds in-order bytes (`frame`'s, from relative sequence number `seq`) to
+/// the application, completing and starting messages. `frame_buf`: the
+/// bytes as a view of the frame (and their offset in the payload), when they
+/// are this frame's own. Returns true when the application disowned the stream.
 fn deliver(
     cx: &mut Ctx,
     r: &mut Reasm,
     app: App,
     seg: &TcpSeg,
-    frame: u32,
-    bytes: &[u8],
+    (frame, seq, bytes): (u32, u32, &[u8]),
     frame_buf: Option<(Buf, usize)>,
     out: &mut Outcome,
 ) -> bool {
@@ -319,6 +349,7 @@ fn deliver(
             }
         }
         let take = r.need().map_or(rest.len(), |k| k.min(rest.len()));
+        let start = seq.wrapping_add(pos as u32).wrapping_sub(r.pending().len() as u32);
         if !r.append_pending(frame, &rest[..take]) {
             return false;
         }
@@ -344,6 +375,7 @@ fn deliver(
                 if let Some(id) = cx.session.tcp.store_pdu(cx.meta.number, &pdu, &segs) {
                     out.calls.push(AppCall::Reassembled(id));
                 }
+                r.completed(start, offset);
                 r.put_pending(pdu, segs);
                 r.consume_pending(offset);
                 r.set_need(more.filter(|&k| k > 0));
@@ -351,6 +383,7 @@ fn deliver(
             }
             Pdu::Done(_) | Pdu::NotMine => {
                 if let Some(pdu) = kept {
+                    r.completed(start, pdu.len());
                     out.shown = true;
                     if let Some(id) = cx.session.tcp.store_pdu(cx.meta.number, &pdu, &segs) {
                         out.calls.push(AppCall::Reassembled(id));
@@ -479,6 +512,13 @@ fn segment_data(cx: &mut Ctx, p: Buf) {
     }
 }
 
+/// A late copy of bytes inside a message already put together: Wireshark's
+/// reassembly refuses it with an error that ends the packet's dissection.
+fn overlap_error(cx: &mut Ctx) {
+    const MSG: &str = "New fragment overlaps old data (retransmission?)";
+    crate::dissect::reassembly_error(cx, "TCP", MSG);
+}
+
 /// A retransmission's bytes, which tshark shows and does not dissect again.
 fn resent_data(cx: &mut Ctx, p: Buf) {
     if cx.full {
@@ -519,6 +559,11 @@ fn revisit(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, resent_again: bool)
     if resent_again && rec.app.is_some() && rec.calls.is_empty() && !rec.partial && rec.reassembled_in == 0 {
         resent_data(cx, p);
         cx.tree().close_to(root);
+        return;
+    }
+    if rec.overlap_error() {
+        cx.tree().close_to(root);
+        overlap_error(cx);
         return;
     }
     let in_pdu = rec.calls.as_slice().iter().any(|c| match c {
@@ -748,6 +793,24 @@ pub(crate) mod tests {
         assert!(labels(d6, f6).contains(&"[1 Reassembled TCP Segments (3 bytes): #5(3)]".to_string()));
         assert_eq!(c[6].1.tree.find(&LINE).count(), 0);
         assert!(c[6].1.cols.info.starts_with("[TCP Retransmission]") || c[6].1.cols.info.starts_with("[TCP Spurious"));
+    }
+
+    #[test]
+    fn a_late_copy_inside_a_finished_message_is_a_reassembly_error() {
+        // "hello world\n" over three segments, then a copy of the second.
+        let mut s = Session::new();
+        let c = conversation(&mut s, &[(1, b"hel"), (4, b"lo wor"), (10, b"ld\n"), (4, b"lo wor")]);
+        let (f7, d7) = &c[6];
+        let err = "[Reassembly error, protocol TCP: New fragment overlaps old data (retransmission?)]";
+        assert!(d7.cols.info.ends_with(err), "{}", d7.cols.info);
+        assert!(labels(d7, f7).contains(&err.to_string()));
+        assert!(d7.tree.find(&crate::dissect::MALFORMED_REASSEMBLY).count() == 1);
+        let again = run(&mut s, 7, f7, Pass::Revisit);
+        assert_eq!(again.cols.info, d7.cols.info);
+        assert_eq!(labels(&again, f7), labels(d7, f7));
+        // A copy of the message's first segment starts it again: no error.
+        let first = frame(1000, 80, 11, 51, 0x018, 100, &[], b"hel");
+        assert!(!run(&mut s, 8, &first, Pass::First).cols.info.contains("Reassembly error"));
     }
 
     #[test]

@@ -89,23 +89,49 @@ fn syn_info_lists_options_as_tshark() {
 fn duplicate_ack_note_leads_the_info() {
     let mut s = Session::new();
     let pkts = [
-        frame(1000, 80, 10, 0, 0x002, 100, &[], &[]),
-        frame_dir(false, 80, 1000, 50, 11, 0x012, 100, &[], &[]),
-        frame(1000, 80, 11, 51, 0x010, 100, &[], &[]),
-        frame(1000, 80, 11, 51, 0x018, 100, &[], b"hello"),
-        frame_dir(false, 80, 1000, 51, 16, 0x010, 100, &[], &[]),
-        frame_dir(false, 80, 1000, 51, 16, 0x010, 100, &[], &[]),
+        frame(1000, 4444, 10, 0, 0x002, 100, &[], &[]),
+        frame_dir(false, 4444, 1000, 50, 11, 0x012, 100, &[], &[]),
+        frame(1000, 4444, 11, 51, 0x010, 100, &[], &[]),
+        frame(1000, 4444, 11, 51, 0x018, 100, &[], b"hello"),
+        frame_dir(false, 4444, 1000, 51, 16, 0x010, 100, &[], &[]),
+        frame_dir(false, 4444, 1000, 51, 16, 0x010, 100, &[], &[]),
     ];
     let mut last = Dissection::default();
     for (i, p) in pkts.iter().enumerate() {
         last = run(&mut s, i as u32 + 1, p, Pass::First);
     }
-    assert_eq!(last.cols.info, "[TCP Dup ACK 5#1] 80 → 1000 [ACK] Seq=1 Ack=6 Win=100 Len=0");
+    assert_eq!(last.cols.info, "[TCP Dup ACK 5#1] 4444 → 1000 [ACK] Seq=1 Ack=6 Win=100 Len=0");
     let l = labels(&last, &pkts[5]);
     assert!(l.contains(&"[Duplicate to the ACK in frame: 5]".to_string()));
     assert!(l.contains(&"[Expert Info (Note/Sequence): Duplicate ACK (#1)]".to_string()));
     // Revisiting an earlier frame reads its stored results.
     let d4 = run(&mut s, 4, &pkts[3], Pass::Revisit);
-    assert_eq!(d4.cols.info, "1000 → 80 [PSH, ACK] Seq=1 Ack=1 Win=100 Len=5");
+    assert_eq!(d4.cols.info, "1000 → 4444 [PSH, ACK] Seq=1 Ack=1 Win=100 Len=5");
     assert!(labels(&d4, &pkts[3]).contains(&"Data (5 bytes)".to_string()));
+}
+
+#[test]
+fn a_bogus_header_length_still_moves_the_stream() {
+    // As tshark 4.0 shows it: the segment is tracked with every byte after
+    // its 8-byte "header" as data (so the next one seems out of order), its
+    // numbers are relative, and it adds no completeness bit.
+    let mut s = Session::new();
+    let mut bogus = frame(1000, 80, 11, 51, 0x018, 100, &[], b"hello world!");
+    bogus[14 + 20 + 12] = 0x20;
+    let pkts = [
+        frame(1000, 80, 10, 0, 0x002, 100, &[], &[]),
+        frame_dir(false, 80, 1000, 50, 11, 0x012, 100, &[], &[]),
+        frame(1000, 80, 11, 51, 0x010, 100, &[], &[]),
+        bogus.clone(),
+        frame(1000, 80, 11, 51, 0x018, 100, &[], b"hello world!"),
+    ];
+    let d: Vec<Dissection> = pkts.iter().enumerate().map(|(i, p)| run(&mut s, i as u32 + 1, p, Pass::First)).collect();
+    assert_eq!(d[3].cols.info, "1000 → 80 [PSH, ACK] Seq=1 Ack=1 Win=100, bogus TCP header length (8, must be at least 20)");
+    let l = labels(&d[3], &bogus);
+    assert!(l.contains(&"Transmission Control Protocol, Src Port: 1000, Dst Port: 80, Seq: 1".to_string()), "{l:?}");
+    assert!(l.contains(&"[TCP Segment Len: 24]".to_string()));
+    assert!(!l.iter().any(|x| x.starts_with("Acknowledgment Number")), "no ACK item: {l:?}");
+    assert!(d[4].cols.info.starts_with("[TCP Out-Of-Order]"), "{}", d[4].cols.info);
+    let completeness = |d: &Dissection, data: &[u8]| labels(d, data).into_iter().find(|x| x.starts_with("[Conversation"));
+    assert_eq!(completeness(&d[4], &pkts[4]).as_deref(), Some("[Conversation completeness: Incomplete, ESTABLISHED (7)]"));
 }

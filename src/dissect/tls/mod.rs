@@ -102,6 +102,13 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
 
 fn records(cx: &mut Ctx, b: &Buf, seg: &TcpSeg, st: &mut TlsStream) -> DResult<Pdu> {
     let data = b.tail(0);
+    if data.len() > 4 && data[..4].iter().all(|c| (0x20..0x7f).contains(c)) {
+        // Wireshark's TLS refuses a payload that starts with four printable
+        // characters (text in the clear: an SMTP greeting on port 465) and
+        // it shows as data; the stream stays TLS's.
+        crate::dissect::dispatch::data(cx, *b);
+        return Ok(Pdu::Done(data.len()));
+    }
     let mut off = 0;
     let mut root = None;
     // `frame.protocols` names TLS once, however many TLS layers the
@@ -118,12 +125,6 @@ fn records(cx: &mut Ctx, b: &Buf, seg: &TcpSeg, st: &mut TlsStream) -> DResult<P
         let version = u16::from_be_bytes([v1, v2]);
         let len = u16::from_be_bytes([l1, l2]) as usize;
         let valid = valid_header(ct, version);
-        if !valid && off == 0 && st.version.is_none() {
-            // Before any version is known, bytes that are no record are not
-            // TLS at all (tshark's one-line and field outputs show them as
-            // data: an SMTP greeting in the clear on port 465).
-            return Ok(Pdu::NotMine);
-        }
         if valid && rest.len() < 5 + len && !cx.quoted {
             if off == 0 && cx.messages == 0 {
                 // Wireshark's TLS clears the Info column before it asks for
@@ -145,9 +146,20 @@ fn records(cx: &mut Ctx, b: &Buf, seg: &TcpSeg, st: &mut TlsStream) -> DResult<P
         }
         if !valid {
             // Not a record header: the bytes continue something Wireshark
-            // could not follow (a capture that starts mid-stream).
-            set_protocol(cx, st.version.unwrap_or(version));
-            info(cx, "Continuation Data");
+            // could not follow (a capture that starts mid-stream). In a
+            // session of SSL 3.0 to TLS 1.2 they are a record of a type no
+            // one knows; otherwise (no version known yet, or TLS 1.3, which
+            // Wireshark's record loop does not list) "Continuation Data".
+            match st.version {
+                Some(v @ 0x0300..=0x0303) => {
+                    set_protocol(cx, v);
+                    info(cx, "Ignored Unknown Record");
+                }
+                v => {
+                    cx.enter_again(v.and_then(names::short_name).unwrap_or("SSL"));
+                    info(cx, "Continuation Data");
+                }
+            }
             off = data.len();
             break;
         }

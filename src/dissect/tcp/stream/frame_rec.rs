@@ -14,6 +14,8 @@ const FIN_ACTIVE: u8 = 2;
 const QUOTED: u8 = 4;
 /// The peer's base sequence number was known when the segment came.
 const ACK_BASE: u8 = 8;
+/// Its bytes fell inside a message already put together (`pdu::overlap_error`).
+const OVERLAP_ERROR: u8 = 16;
 
 /// Findings that only retransmissions and duplicate ACKs have, kept aside.
 #[derive(Clone, Copy, Debug)]
@@ -81,6 +83,14 @@ impl FrameRec {
             app: None,
             calls: Calls::None,
         }
+    }
+
+    pub fn overlap_error(&self) -> bool {
+        self.bits & OVERLAP_ERROR != 0
+    }
+
+    pub fn set_overlap_error(&mut self, on: bool) {
+        self.bits = self.bits & !OVERLAP_ERROR | if on { OVERLAP_ERROR } else { 0 };
     }
 
     pub fn stream(&self) -> u32 {

@@ -186,7 +186,7 @@ mod tests {
             rare: (next() % 3) as u32,
             reassembled_in: 0,
             shift: (next() % 20) as i8 - 5,
-            bits: (next() % 16) as u8,
+            bits: (next() % 32) as u8,
             partial: next() % 2 == 0,
             app: [None, Some(App::Dns), Some(App::Http)][(next() % 3) as usize],
             calls,

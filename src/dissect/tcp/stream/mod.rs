@@ -54,6 +54,9 @@ pub struct SegIn {
     /// EPRT) before this segment: tshark's conversation for it exists
     /// before the SYN, and its completeness then leaves the SYN out.
     pub announced: bool,
+    /// A header length below 20: Wireshark tracks the segment (its length
+    /// is all the bytes after that header) but counts no completeness bit.
+    pub bogus: bool,
 }
 
 /// What the stream table says about one segment (`tcp.stream`, relative
@@ -469,7 +472,9 @@ impl TcpTable {
             st.trim();
         }
         let completeness = st.completeness;
-        st.completeness |= completeness_bits(found == Found::New && !s.announced, s);
+        if !s.bogus {
+            st.completeness |= completeness_bits(found == Found::New && !s.announced, s);
+        }
         let out = SegOut {
             stream: st.index,
             from_client: fc,

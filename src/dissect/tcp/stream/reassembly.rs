@@ -21,6 +21,8 @@ pub const HELD_LIMIT: usize = 256 << 10;
 #[derive(Clone, Debug)]
 pub struct Held {
     pub frame: u32,
+    /// Relative sequence number of `data`'s first byte.
+    pub seq: u32,
     /// Where the bytes sit in their frame, when they come straight from it.
     pub frame_off: Option<u32>,
     pub data: Vec<u8>,
@@ -57,11 +59,22 @@ struct Waiting {
     pending_segs: Vec<(u32, u32)>,
     /// Bytes still missing from it, when known.
     need: Option<usize>,
+    /// The last messages put together from several segments, as
+    /// [start, end) sequence ranges, the latest last.
+    done: Vec<(u32, u32)>,
 }
+
+/// Completed messages remembered per direction: a late copy of a segment
+/// comes soon after its original.
+const DONE_KEPT: usize = 32;
 
 impl Waiting {
     fn is_empty(&self) -> bool {
-        self.held.is_empty() && self.pending.is_empty() && self.pending_segs.is_empty() && self.need.is_none()
+        self.held.is_empty()
+            && self.pending.is_empty()
+            && self.pending_segs.is_empty()
+            && self.need.is_none()
+            && self.done.is_empty()
     }
 }
 
@@ -101,7 +114,7 @@ impl Reasm {
         let w = self.waiting();
         if w.held_bytes + data.len() <= HELD_LIMIT && !w.held.contains_key(&seq) {
             w.held_bytes += data.len();
-            w.held.insert(seq, Held { frame, frame_off, data: data.to_vec() });
+            w.held.insert(seq, Held { frame, seq, frame_off, data: data.to_vec() });
             return Accept::Held;
         }
         // Too much waits behind the gap: take it as lost and resume here,
@@ -151,6 +164,7 @@ impl Reasm {
             let skip = self.next.wrapping_sub(seq) as usize;
             h.data.drain(..skip);
             h.frame_off = h.frame_off.map(|o| o + skip as u32);
+            h.seq = self.next;
             self.next = end;
             return Some(h);
         }
@@ -245,6 +259,32 @@ impl Reasm {
         self.started && self.next == seq && self.waiting.as_ref().is_none_or(|w| w.held.is_empty())
     }
 
+    /// Notes a message completed from several segments, `len` bytes from
+    /// `start`.
+    pub fn completed(&mut self, start: u32, len: usize) {
+        let done = &mut self.waiting().done;
+        if done.len() == DONE_KEPT {
+            done.remove(0);
+        }
+        done.push((start, start.wrapping_add(len as u32)));
+    }
+
+    /// Whether `seq` falls inside a completed message after its first byte:
+    /// Wireshark adds such a segment to that finished reassembly, which
+    /// fails ("New fragment overlaps old data").
+    pub fn inside_completed(&self, seq: u32) -> bool {
+        let done = self.waiting.as_ref().map_or(&[][..], |w| &w.done[..]);
+        done.iter().any(|&(start, end)| before(start, seq) && before(seq, end))
+    }
+
+    /// Whether `seq`, before the stream's next byte, falls inside the
+    /// incomplete message: Wireshark adds a late copy there to the message
+    /// (its bytes are one more segment of it).
+    pub fn in_pending(&self, seq: u32) -> bool {
+        let n = self.pending().len() as u32;
+        n > 0 && !before(seq, self.next.wrapping_sub(n)) && before(seq, self.next)
+    }
+
     pub fn held_bytes(&self) -> usize {
         self.waiting.as_ref().map_or(0, |w| w.held_bytes)
     }
@@ -316,6 +356,20 @@ mod tests {
         assert_eq!(r.accept(2, None, 7, b"ghi"), Accept::InOrder { skip: 0, lost: true });
         assert_eq!(r.accept(3, None, 4, b"def"), Accept::Old);
         assert_eq!(r.held_bytes(), 0);
+    }
+
+    #[test]
+    fn completed_messages_are_remembered_a_while() {
+        let mut r = Reasm::default();
+        r.completed(100, 50);
+        assert!(!r.inside_completed(100), "its first byte starts it again");
+        assert!(r.inside_completed(101) && r.inside_completed(149));
+        assert!(!r.inside_completed(150) && !r.inside_completed(99));
+        for i in 0..DONE_KEPT as u32 {
+            r.completed(1000 + i * 10, 10);
+        }
+        assert!(!r.inside_completed(101), "only the last {DONE_KEPT} are kept");
+        assert!(r.inside_completed(1005));
     }
 
     #[test]

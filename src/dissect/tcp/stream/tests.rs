@@ -61,6 +61,7 @@ impl Conn {
             wscale: None,
             sacked: 0,
             announced: self.announced,
+            bogus: false,
         };
         let out = self.t.first_pass(&s);
         self.seen.push((s, out));
@@ -235,6 +236,7 @@ fn window_scaling_needs_both_syns() {
         wscale: ws,
         sacked: 0,
         announced: false,
+        bogus: false,
     };
     t.first_pass(&mk(1, C, 1, S, 2, 10, 0, SYN, Some(4)));
     t.first_pass(&mk(2, S, 2, C, 1, 90, 11, SYN | ACK, Some(7)));
