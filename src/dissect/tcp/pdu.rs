@@ -240,15 +240,15 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, o: &SegOut, resent_ag
                 out.overlap_error = true;
             }
         }
-        // New bytes the analysis calls out of order (it counted bytes the
-        // reassembly never took, such as a bogus header's): tshark's
-        // `no_subdissector_on_error` keeps them from the application.
-        (Some(_), Accept::InOrder { skip: 0, .. })
-            if o.findings.flags & flag::OUT_OF_ORDER != 0
-                && crate::prefs::tcp().analyze_seq
-                && r.pending().is_empty()
-                && ready.is_empty() =>
+        // Bytes of a segment the analysis calls out of order (a late gap
+        // filler, or one after bytes the reassembly never took, such as a
+        // bogus header's): tshark's `no_subdissector_on_error` keeps them
+        // from the application, and with them the message they complete,
+        // which is then never shown.
+        (Some(_), Accept::InOrder { .. })
+            if o.findings.flags & flag::OUT_OF_ORDER != 0 && crate::prefs::tcp().analyze_seq =>
         {
+            r.clear_pending();
             cx.tree().close_to(root);
         }
         (Some(app), Accept::InOrder { skip, .. }) => {
@@ -780,19 +780,22 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_gap_inside_a_message_is_waited_for_and_bytes_are_delivered_once() {
+    fn a_gap_inside_a_message_is_waited_for_and_an_out_of_order_filler_shows_nothing() {
         let mut s = Session::new();
-        let c = conversation(&mut s, &[(1, b"ab\nc"), (7, b"ef\n"), (5, b"d\n"), (5, b"d\n")]);
+        let c = conversation(&mut s, &[(1, b"ab\nc"), (7, b"ef\n"), (5, b"d\n"), (5, b"d\n"), (10, b"gh\n")]);
         assert_eq!(c[3].1.tree.find(&LINE).count(), 1);
+        // Past the gap inside the message: held.
         assert_eq!(c[4].1.tree.find(&LINE).count(), 0);
-        // The gap filler completes the message; the held segment after it
-        // is dissected from a data source of its own.
-        let (f6, d6) = &c[5];
-        assert!(d6.sources.iter().any(|s| s.bytes == b"ef\n"));
-        assert_eq!(d6.tree.find(&LINE).count(), 2);
-        assert!(labels(d6, f6).contains(&"[1 Reassembled TCP Segments (3 bytes): #5(3)]".to_string()));
+        // The filler comes out of order: as in tshark 4.0 (whose
+        // no_subdissector_on_error keeps such a segment from the
+        // application), the message it completes is never shown.
+        let d6 = &c[5].1;
+        assert!(d6.cols.info.starts_with("[TCP Out-Of-Order]"), "{}", d6.cols.info);
+        assert_eq!(d6.tree.find(&LINE).count(), 0);
+        assert!(!d6.cols.info.contains("reassembled PDU"));
         assert_eq!(c[6].1.tree.find(&LINE).count(), 0);
-        assert!(c[6].1.cols.info.starts_with("[TCP Retransmission]") || c[6].1.cols.info.starts_with("[TCP Spurious"));
+        // The stream goes on after the bytes given up.
+        assert_eq!(c[7].1.tree.find(&LINE).count(), 1);
     }
 
     #[test]
