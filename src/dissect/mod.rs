@@ -750,8 +750,7 @@ pub fn reassembly_error(cx: &mut Ctx, layer: &str, msg: &str) {
     cx.out.malformed = true;
     cx.out.tree.close_all();
     let t = &mut cx.out.tree;
-    let tops: Vec<usize> = t.nodes.iter().rev().filter(|n| n.depth == 0).map(|n| n.start as usize).take(2).collect();
-    let at = tops.get(1).copied().unwrap_or(0);
+    let at = t.nodes.iter().rev().filter(|n| n.depth == 0).nth(1).map_or(0, |n| n.start as usize);
     let id = t.open(&MALFORMED, at..at, crate::field::Value::None);
     t.set_text(id, format_args!("[Reassembly error, protocol {layer}: {msg}]"));
     expert_at(t, at, &MALFORMED_REASSEMBLY, msg, "Error", "Malformed");

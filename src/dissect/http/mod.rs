@@ -476,7 +476,7 @@ pub fn dissect_tcp(cx: &mut Ctx, b: Buf, seg: &TcpSeg) -> DResult<Pdu> {
                 // taken and shown by no one, and the stream stays HTTP.
                 let header_line = text && memchr::memchr(b':', &rest[..line_end(rest, 0)]).is_some();
                 if !requested && !header_line && !looks_like_http(rest) {
-                    return Ok(if off == 0 { Pdu::Done(data.len()) } else { Pdu::Done(off) });
+                    return Ok(Pdu::Done(data.len()));
                 }
                 off += continuation(cx, &b, off, index, requested)?.max(1);
                 index = index.saturating_add(1);
@@ -637,7 +637,7 @@ fn continuation(cx: &mut Ctx, b: &Buf, off: usize, index: u16, named: bool) -> D
         }
         let t = cx.tree();
         let unknown = Some(String::from_utf8_lossy(line).into_owned());
-        let id = header_item(t, b.range(off + at, end - at), &name, value, show(line), unknown);
+        let id = header_item(t, b.range(off + at, end - at), &name, known_header(&name), value, show(line), unknown);
         if colon == 0 || !line[..colon].iter().all(|&c| is_token(c)) {
             t.reopen(id);
             crate::dissect::expert_in(t, &BAD_HEADER_NAME, "Illegal characters found in header name", "Warning", "Protocol");
@@ -823,16 +823,16 @@ pub(crate) fn head_items(t: &mut Tree, b: &Buf, off: usize, head: &Head) {
         let line_kept = listed && t.wants(line_field);
         let text = if labels || line_kept { show(&data[r.clone()]) } else { String::new() };
         let range = b.range(off + r.start, r.len());
-        let known = HEADERS.iter().any(|(n, _)| name.eq_ignore_ascii_case(n));
-        if listed && !known {
+        let known = known_header(name);
+        if listed && known.is_none() {
             // A header Wireshark has no field for is the line's own item.
             let id = t.add(line_field, range, Value::str(text.as_str()));
             t.set_text(id, text);
             continue;
         }
         // A notification's unknown header holds the line as shown.
-        let unknown = (notification && !known).then(|| show(&data[r.clone()]));
-        header_item(t, range.clone(), name, value, text.clone(), unknown);
+        let unknown = (notification && known.is_none()).then(|| show(&data[r.clone()]));
+        header_item(t, range.clone(), name, known, value, text.clone(), unknown);
         if line_kept {
             let id = t.hidden(line_field, range, Value::str(text.as_str()));
             t.set_text(id, text);
@@ -859,11 +859,19 @@ fn untrimmed<'b>(data: &'b [u8], value: &'b [u8], end: usize) -> &'b [u8] {
 /// One header line's item: its field when Wireshark has one, else text;
 /// or, given its value (outside a request or response: a notification, a
 /// continuation), Wireshark's `http.unknown_header` of the whole line.
-fn header_item(t: &mut Tree, range: Range<usize>, name: &str, value: &[u8], text: String, unknown: Option<String>) -> NodeId {
-    let known = HEADERS.iter().find(|(n, _)| name.eq_ignore_ascii_case(n));
+/// `known`: the field of header `name`, from `known_header`.
+fn header_item(
+    t: &mut Tree,
+    range: Range<usize>,
+    name: &str,
+    known: Option<Field>,
+    value: &[u8],
+    text: String,
+    unknown: Option<String>,
+) -> NodeId {
     let id = match (known, unknown) {
-        (Some((_, f)), _) if t.wants(f) => t.open(f, range.clone(), Value::str(show(value))),
-        (Some((_, f)), _) => t.open(f, range.clone(), Value::None),
+        (Some(f), _) if t.wants(f) => t.open(f, range.clone(), Value::str(show(value))),
+        (Some(f), _) => t.open(f, range.clone(), Value::None),
         (None, Some(line)) => t.open(&UNKNOWN_HEADER, range.clone(), Value::str(line)),
         (None, None) => t.open(&TEXT, range.clone(), Value::None),
     };
@@ -876,6 +884,11 @@ fn header_item(t: &mut Tree, range: Range<usize>, name: &str, value: &[u8], text
     }
     t.close();
     id
+}
+
+/// The field Wireshark has for a header named `name`, if any.
+fn known_header(name: &str) -> Option<Field> {
+    HEADERS.iter().find(|(n, _)| name.eq_ignore_ascii_case(n)).map(|(_, f)| f)
 }
 
 /// The hidden `http.request` or `http.response`, where Wireshark adds it:

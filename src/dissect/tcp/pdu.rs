@@ -166,8 +166,8 @@ fn first(cx: &mut Ctx, root: NodeId, p: Buf, seg: &TcpSeg, o: &SegOut, resent_ag
     // them as resent. Without reassembly, Wireshark's test is its
     // `no_subdissector_on_error`: only a retransmission or an out-of-order
     // segment is kept from the application (a fast one goes to it).
-    let flagged = o.findings.flags & (flag::RETRANSMISSION | flag::OUT_OF_ORDER) != 0 || seg.can_desegment;
-    let resent = !cut && accept == Accept::Old && crate::prefs::tcp().analyze_seq && flagged;
+    let held_back = seg.can_desegment || o.findings.flags & (flag::RETRANSMISSION | flag::OUT_OF_ORDER) != 0;
+    let resent = !cut && accept == Accept::Old && crate::prefs::tcp().analyze_seq && held_back;
     let mut ready = Vec::new();
     if let Accept::InOrder { .. } = accept {
         while let Some(h) = st.reasm[d].take_ready() {
@@ -794,6 +794,7 @@ pub(crate) mod tests {
         assert_eq!(d6.tree.find(&LINE).count(), 0);
         assert!(!d6.cols.info.contains("reassembled PDU"));
         assert_eq!(c[6].1.tree.find(&LINE).count(), 0);
+        assert!(c[6].1.cols.info.starts_with("[TCP Retransmission]") || c[6].1.cols.info.starts_with("[TCP Spurious"));
         // The stream goes on after the bytes given up.
         assert_eq!(c[7].1.tree.find(&LINE).count(), 1);
     }
